@@ -1,0 +1,113 @@
+# calib - one non-recursive Makefile. Programs are src/cmd/<name>.c ->
+# calib-<name> (common.c is shared by them); the library is every
+# src/lib/*.c; unit tests are tests/unit/test_*.c; end-to-end tests are
+# tests/e2e/*.t. New files join the build without edits here.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+CC ?= cc
+BUILD ?= build
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+VERSION = 0.1.0
+
+WARN = -Wall -Wextra -Wshadow -Wconversion -Wno-sign-conversion \
+       -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith \
+       -Wformat=2 -Wundef -Wvla
+GSL_CFLAGS := $(shell pkg-config --cflags gsl)
+GSL_LIBS := $(shell pkg-config --libs gsl)
+ALL_CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L -DCALIB_VERSION='"$(VERSION)"' \
+	$(GSL_CFLAGS) $(CPPFLAGS)
+ALL_CFLAGS = -std=c11 -pthread $(WARN) $(CFLAGS) -MMD -MP
+LIBS = -lcsv $(GSL_LIBS) -lm -pthread
+
+LIB_SRC := $(sort $(wildcard src/lib/*.c))
+CMD_SRC := $(sort $(filter-out src/cmd/common.c,$(wildcard src/cmd/*.c)))
+CMD_COMMON := $(wildcard src/cmd/common.c)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+E2E_TESTS := $(sort $(wildcard tests/e2e/*.t))
+MANPAGES := $(sort $(wildcard man/*.1 man/*.7))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+COMMON_OBJ := $(CMD_COMMON:%.c=$(BUILD)/%.o)
+PROGS := $(CMD_SRC:src/cmd/%.c=$(BUILD)/bin/calib-%)
+UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIBCALIB := $(BUILD)/libcalib.a
+
+.PHONY: all check unit e2e asan valgrind install uninstall clean demo format lint bench fuzz manlint
+all: $(PROGS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBCALIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/calib-%: $(BUILD)/src/cmd/%.o $(COMMON_OBJ) $(LIBCALIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBCALIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# Every test prints TAP; prove runs them and prints the totals.
+check: all $(UNITS) manlint
+	CALIB_BIN=$(abspath $(BUILD)/bin) CALIB_VALGRIND='$(CALIB_VALGRIND)' \
+	prove --exec '' $(UNITS) $(E2E_TESTS)
+
+unit: $(UNITS)
+	prove --exec '' $(UNITS)
+
+e2e: all
+	CALIB_BIN=$(abspath $(BUILD)/bin) prove --exec '' $(E2E_TESTS)
+
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+asan:
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	$(MAKE) BUILD=build-asan CFLAGS='-O1 -g $(SAN)' LDFLAGS='$(SAN)' check
+
+# The same suite with every program and unit test under memcheck.
+valgrind:
+	$(MAKE) BUILD=build-vg CFLAGS='-O1 -g' \
+	CALIB_VALGRIND='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' check
+
+manlint:
+	@for m in $(MANPAGES); do \
+		out=$$(LC_ALL=C groff -man -ww -z $$m 2>&1); \
+		if [ -n "$$out" ]; then echo "$$m: $$out"; exit 1; fi; \
+	done
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	for p in $(PROGS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
+	for m in $(filter %.1,$(MANPAGES)); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
+	for m in $(filter %.7,$(MANPAGES)); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man7/; done
+
+uninstall:
+	for p in $(notdir $(PROGS)); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	for m in $(notdir $(filter %.1,$(MANPAGES))); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	for m in $(notdir $(filter %.7,$(MANPAGES))); do rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
+
+demo: all
+	@sh examples/demo.sh $(BUILD)/bin
+
+bench: all
+	@sh bench/run.sh $(BUILD)/bin
+
+format:
+	clang-format -i $(LIB_SRC) $(CMD_SRC) $(CMD_COMMON) include/calib/*.h $(UNIT_SRC)
+
+lint:
+	cppcheck --quiet --enable=warning,performance,portability --std=c11 \
+		-Iinclude --error-exitcode=1 src
+
+clean:
+	rm -rf build build-asan build-vg build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(COMMON_OBJ:.o=.d) $(CMD_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d)

@@ -1,0 +1,95 @@
+/*
+ * matrix.h - one criterion's ratings as a call x rater matrix, the input of
+ * every statistic.
+ *
+ * Stored sparsely by row (compressed rows): row i holds the scores of item
+ * i at positions off[i] .. off[i+1]-1 of col[] (rater column) and cat[]
+ * (category index). Rows are the items with at least one score, columns the
+ * raters with at least one score, both in order of first appearance;
+ * categories are the levels used (or declared, see opts), increasing, with
+ * value[] their numeric values.
+ *
+ * Ownership: a matrix owns its arrays; calib_matrix_free(NULL) is harmless.
+ * It copies what it needs, so it outlives changes to the store.
+ */
+#ifndef CALIB_MATRIX_H
+#define CALIB_MATRIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "calib/error.h"
+#include "calib/store.h"
+
+enum calib_na_policy {
+	CALIB_NA_AUTO = 0, /* a category for binary/nominal, left out otherwise */
+	CALIB_NA_CATEGORY, /* always a category of its own */
+	CALIB_NA_DROP      /* always left out */
+};
+
+struct calib_matrix_opts {
+	bool complete;               /* keep only items scored by every column */
+	enum calib_na_policy na;
+	bool all_levels;             /* keep declared levels nobody used (rubric) */
+	uint32_t session;            /* CALIB_NONE: all sessions; else only this one */
+	const bool *item_mask;       /* NULL, or per store item: keep it? */
+};
+
+/* Defaults: every item, N/A per scale, declared levels kept, all sessions. */
+void calib_matrix_opts_init(struct calib_matrix_opts *o);
+
+struct calib_matrix {
+	size_t n_items, n_raters, n_levels, n_scores;
+	size_t *off;        /* n_items + 1 */
+	uint32_t *col;      /* n_scores: column (rater) of each score */
+	uint32_t *cat;      /* n_scores: category of each score, < n_levels */
+	double *value;      /* n_levels: numeric value of each category, increasing */
+	char **label;       /* n_levels labels, or NULL (numeric scale) */
+	bool na_level;      /* the last category is N/A (value NAN) */
+	uint32_t *item;     /* n_items: store item id of each row */
+	uint32_t *rater;    /* n_raters: store rater id of each column */
+	enum calib_scale scale;
+	size_t n_items_all;   /* items with a score before `complete` dropped any */
+	size_t n_dropped;     /* items dropped by `complete` */
+	size_t n_na;          /* N/A scores (kept as a category or left out) */
+	size_t n_missing;     /* recorded but unscored cells */
+};
+
+/*
+ * Build the matrix of criterion crit from a finished store. On failure
+ * returns CALIB_ENOMEM and *out is NULL. An empty matrix (no score) is not
+ * an error: n_items = n_raters = 0.
+ */
+enum calib_status calib_matrix_build(const struct calib_store *s, uint32_t crit,
+				     const struct calib_matrix_opts *o,
+				     struct calib_matrix **out);
+
+/*
+ * Build a matrix from plain data: n_items x n_raters doubles, row-major,
+ * NAN = no score. Categories are the distinct values. For tests and for
+ * derived scores (the TOTAL). CALIB_OK or CALIB_ENOMEM.
+ */
+enum calib_status calib_matrix_from_values(const double *x, size_t n_items,
+					   size_t n_raters, enum calib_scale scale,
+					   struct calib_matrix **out);
+
+/*
+ * The sub-matrix of the items scored by every column of m (columns with no
+ * score left are dropped, categories re-compacted to those still used unless
+ * keep_levels). out->n_dropped counts the items left out. CALIB_OK or
+ * CALIB_ENOMEM.
+ */
+enum calib_status calib_matrix_complete(const struct calib_matrix *m, bool keep_levels,
+					struct calib_matrix **out);
+
+void calib_matrix_free(struct calib_matrix *m);
+
+/* Number of scores in row i. Cannot fail. */
+static inline size_t
+calib_matrix_row_n(const struct calib_matrix *m, size_t i)
+{
+	return m->off[i + 1] - m->off[i];
+}
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * reader.h - reading score sheets and rubric files into a store.
+ *
+ * Three input forms (SPEC "Input forms"), detected from the header or forced:
+ *   sheet: call,rater,<criterion...>[,session]   one row per evaluation
+ *   long:  call,rater,criterion,score[,session]  one row per rating
+ *   per-rater: call,<criterion...>[,session]     rater = file base name
+ * Delimiter comma, tab or semicolon (detected from the header line unless
+ * given), UTF-8 BOM and CRLF accepted. Parsing is done by libcsv.
+ *
+ * Ownership: options are the caller's and only read. Everything read goes
+ * into the caller's store; on error the store may hold part of the file and
+ * should be freed.
+ */
+#ifndef CALIB_READER_H
+#define CALIB_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "calib/error.h"
+#include "calib/store.h"
+
+enum calib_layout {
+	CALIB_LAYOUT_AUTO = 0,
+	CALIB_LAYOUT_SHEET,
+	CALIB_LAYOUT_LONG,
+	CALIB_LAYOUT_RATER
+};
+
+enum calib_dup_policy {
+	CALIB_DUP_ERROR = 0, /* same (session, call, rater, criterion) twice: error */
+	CALIB_DUP_FIRST,     /* keep the first */
+	CALIB_DUP_LAST       /* keep the last */
+};
+
+struct calib_read_opts {
+	enum calib_layout layout;
+	char delimiter;            /* 0: detect */
+	const char *missing;       /* comma-separated tokens meaning "not scored"; "" always is */
+	const char *na;            /* comma-separated tokens meaning N/A; default "N/A,NA,n/a" */
+	const char *call_col;      /* header names (case-insensitive); NULL: defaults */
+	const char *rater_col;
+	const char *session_col;
+	const char *criterion_col;
+	const char *score_col;
+	const char *rater;         /* rater name for a per-rater file on stdin */
+	const char *session;       /* session label for every row of this input, or NULL */
+	enum calib_dup_policy duplicates;
+	size_t max_field;          /* bytes; 0: default CALIB_MAX_FIELD */
+	size_t max_columns;        /* 0: default CALIB_MAX_COLUMNS */
+};
+
+#define CALIB_MAX_FIELD (1u << 20)   /* 1 MiB */
+#define CALIB_MAX_COLUMNS 100000u
+
+/* Defaults as documented above. Cannot fail. */
+void calib_read_opts_init(struct calib_read_opts *o);
+
+/*
+ * Read one input. name is what messages show (and, for a per-rater file,
+ * where the rater name comes from); fp is read to its end and not closed.
+ * Returns CALIB_OK, or an error with file:line:column filled in err.
+ * Warnings about usable data (e.g. a call scored by one rater only) are
+ * not errors; see calib_store_finish() and the reports.
+ */
+enum calib_status calib_read(struct calib_store *s, FILE *fp, const char *name,
+			     const struct calib_read_opts *o, struct calib_error *err);
+
+/*
+ * Read a rubric file (criterion,scale,levels,min,max,weight) and declare
+ * its criteria in s. Must run before the sheets are read.
+ */
+enum calib_status calib_read_rubric(struct calib_store *s, FILE *fp, const char *name,
+				    const struct calib_read_opts *o,
+				    struct calib_error *err);
+
+#endif

@@ -1,0 +1,191 @@
+/*
+ * store.h - the ratings store: every rating read, held compactly.
+ *
+ * A rating is (session, call, rater, criterion, score). Names are interned
+ * once; ids are dense and count from 0 in order of first appearance.
+ * An *item* is a (session, call) pair: the unit the statistics resample.
+ * An *evaluation* is an (item, rater) pair: one row of a wide sheet. Each
+ * criterion holds one 16-bit code per evaluation (CALIB_CODE_*), so a
+ * rating costs two bytes plus a share of its evaluation's eight.
+ *
+ * Ownership: the store owns every string and array it hands out; pointers
+ * stay valid until the next call that adds to the store (adding may move
+ * arrays) or calib_store_free(). calib_store_free(NULL) is harmless.
+ */
+#ifndef CALIB_STORE_H
+#define CALIB_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "calib/error.h"
+
+/* Codes of a rating; a code >= CALIB_CODE_LEVEL is level (code - 3). */
+#define CALIB_CODE_ABSENT 0u  /* no rating recorded for this evaluation */
+#define CALIB_CODE_MISSING 1u /* recorded but not scored (an empty cell) */
+#define CALIB_CODE_NA 2u      /* scored "not applicable" */
+#define CALIB_CODE_LEVEL 3u
+#define CALIB_MAX_LEVELS (65535u - CALIB_CODE_LEVEL)
+
+#define CALIB_NONE UINT32_MAX /* "no such id" */
+
+enum calib_scale {
+	CALIB_SCALE_UNKNOWN = 0,
+	CALIB_SCALE_BINARY,
+	CALIB_SCALE_NOMINAL,
+	CALIB_SCALE_ORDINAL,
+	CALIB_SCALE_INTERVAL,
+	CALIB_SCALE_RATIO
+};
+
+/* "binary", "nominal", ... ; "unknown" for CALIB_SCALE_UNKNOWN. */
+const char *calib_scale_name(enum calib_scale s);
+/* Parse a scale name (case-insensitive); CALIB_SCALE_UNKNOWN if none. */
+enum calib_scale calib_scale_parse(const char *s);
+
+/* Interned strings: id <-> name. */
+struct calib_names;
+struct calib_names *calib_names_alloc(void);
+void calib_names_free(struct calib_names *n);
+/* Intern s[0..len); *id receives its id. Returns CALIB_OK or CALIB_ENOMEM. */
+enum calib_status calib_names_intern(struct calib_names *n, const char *s,
+				     size_t len, uint32_t *id);
+/* Id of s[0..len), or CALIB_NONE. Cannot fail. */
+uint32_t calib_names_find(const struct calib_names *n, const char *s, size_t len);
+/* Name of id (NUL-terminated; may contain any byte but NUL). */
+const char *calib_names_get(const struct calib_names *n, uint32_t id);
+size_t calib_names_count(const struct calib_names *n);
+
+/*
+ * One criterion. Levels are the category set: for a labelled scale the
+ * rubric's labels in order (value[k] = k + 1); for numbers the declared or
+ * observed values, increasing once calib_store_finish() has run.
+ */
+struct calib_criterion {
+	char *name;
+	enum calib_scale scale;
+	bool declared;       /* described by a rubric line */
+	bool levels_fixed;   /* category set declared: unknown values are errors */
+	bool labelled;       /* levels are labels (label[] set) */
+	bool scale_inferred; /* scale guessed from the data (no rubric) */
+	size_t n_levels;
+	double *value;       /* numeric value of each level */
+	char **label;        /* label of each level, or NULL */
+	double min, max;     /* declared range, NAN when none */
+	double weight;       /* weight in the total score; 1 by default */
+	uint16_t *code;      /* one code per evaluation (CALIB_CODE_*) */
+	size_t n_scored, n_missing, n_na; /* counted by calib_store_finish() */
+	/* private: value -> level lookup while reading */
+	void *lookup_;
+	bool sorted_;
+};
+
+struct calib_store {
+	struct calib_names *sessions, *calls, *raters;
+	size_t n_items;
+	uint32_t *item_session;  /* n_items */
+	uint32_t *item_call;     /* n_items */
+	size_t n_evals;
+	uint32_t *eval_item;     /* n_evals */
+	uint32_t *eval_rater;    /* n_evals */
+	uint32_t *eval_line;     /* n_evals: input line of the evaluation's first rating */
+	uint32_t *eval_file;     /* n_evals: index into files[] */
+	size_t n_criteria;
+	struct calib_criterion *criteria;
+	size_t n_files;
+	char **files;            /* names of the inputs read, in order */
+	/* filled by calib_store_finish(): evaluations grouped by item */
+	size_t *item_off;        /* n_items + 1 */
+	uint32_t *item_evals;    /* n_evals, grouped by item, arrival order */
+	bool finished;
+	/* private */
+	void *item_hash_, *eval_hash_;
+	size_t evals_cap_, items_cap_, criteria_cap_;
+};
+
+/* A new empty store, or NULL when out of memory. */
+struct calib_store *calib_store_alloc(void);
+void calib_store_free(struct calib_store *s);
+
+/* Remember an input file's name; *index receives its index in files[]. */
+enum calib_status calib_store_add_file(struct calib_store *s, const char *name,
+				       uint32_t *index);
+
+/*
+ * Id of criterion name[0..len), created (scale unknown, no levels, weight 1)
+ * when new. CALIB_OK or CALIB_ENOMEM.
+ */
+enum calib_status calib_store_criterion(struct calib_store *s, const char *name,
+					size_t len, uint32_t *id);
+/* Id of a criterion by name (case-insensitive), or CALIB_NONE. */
+uint32_t calib_store_find_criterion(const struct calib_store *s, const char *name,
+				    size_t len);
+
+/*
+ * Declare a criterion's scale and category set (from a rubric). labels may be
+ * NULL; then values (n of them, any order) are the declared numeric levels,
+ * or n = 0 leaves the levels to the data. min/max may be NAN.
+ */
+enum calib_status calib_store_declare(struct calib_store *s, uint32_t crit,
+				      enum calib_scale scale, const char *const *labels,
+				      const double *values, size_t n, double min,
+				      double max, double weight);
+
+/*
+ * The evaluation (session, call, rater); created when new (*created = true).
+ * line/file are kept for messages. CALIB_OK, CALIB_ENOMEM or CALIB_ELIMIT.
+ */
+enum calib_status calib_store_eval(struct calib_store *s, const char *session,
+				   size_t session_len, const char *call, size_t call_len,
+				   const char *rater, size_t rater_len, uint32_t file,
+				   uint32_t line, uint32_t *eval, bool *created);
+
+/*
+ * Code of a numeric score for criterion crit: its level, added when the set
+ * is not fixed. A number in a labelled criterion is CALIB_EINPUT. CALIB_EINPUT (message without location) when the value is
+ * not a declared level or outside min/max; CALIB_ELIMIT past CALIB_MAX_LEVELS.
+ */
+enum calib_status calib_store_value_code(struct calib_store *s, uint32_t crit,
+					 double value, uint16_t *code,
+					 struct calib_error *err);
+/*
+ * Code of a label. For a criterion whose levels are declared, CALIB_EINPUT
+ * (message without location) when the label is not one of them (labels
+ * match case-insensitively). An undeclared criterion that has no numeric
+ * score becomes labelled (nominal; levels sorted by their text at finish);
+ * a label in a criterion that already holds numbers is CALIB_EINPUT.
+ */
+enum calib_status calib_store_label_code(struct calib_store *s, uint32_t crit,
+					 const char *label, size_t len, uint16_t *code,
+					 struct calib_error *err);
+
+/*
+ * Record code for (eval, crit); *previous receives the code that was there
+ * (CALIB_CODE_ABSENT when none: anything else is a duplicate the caller
+ * decides about). CALIB_OK or CALIB_ENOMEM.
+ */
+enum calib_status calib_store_put(struct calib_store *s, uint32_t eval, uint32_t crit,
+				  uint16_t code, uint16_t *previous);
+
+/*
+ * Done reading: sort numeric levels (recoding ratings), infer the scale of
+ * undeclared criteria, count scored/missing/N/A, group evaluations by item.
+ * Calling it again is harmless. CALIB_OK or CALIB_ENOMEM.
+ */
+enum calib_status calib_store_finish(struct calib_store *s);
+
+/* Level value of a rating code (NAN for ABSENT, MISSING, NA). */
+double calib_store_code_value(const struct calib_criterion *c, uint16_t code);
+
+/*
+ * Write the level of code as text into buf (shortest round-trip decimal, or
+ * the label); "" for missing, "N/A" for not applicable. Returns buf.
+ */
+const char *calib_store_code_text(const struct calib_criterion *c, uint16_t code,
+				  char *buf, size_t n);
+
+/* Shortest decimal text that reads back as exactly v ("2.5", "10", "-0.1"). */
+const char *calib_format_double(double v, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,383 @@
+/*
+ * matrix.c - building one criterion's call x rater matrix (matrix.h) from
+ * the store, from plain values, or as the complete-call sub-matrix.
+ *
+ * Every builder is linear in the number of scores (plus sorting the
+ * distinct values when they come from plain doubles).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calib/matrix.h"
+
+void
+calib_matrix_opts_init(struct calib_matrix_opts *o)
+{
+	o->complete = false;
+	o->na = CALIB_NA_AUTO;
+	o->all_levels = true;
+	o->session = CALIB_NONE;
+	o->item_mask = NULL;
+}
+
+void
+calib_matrix_free(struct calib_matrix *m)
+{
+	if (!m)
+		return;
+	if (m->label)
+		for (size_t k = 0; k < m->n_levels; k++)
+			free(m->label[k]);
+	free(m->label);
+	free(m->off);
+	free(m->col);
+	free(m->cat);
+	free(m->value);
+	free(m->item);
+	free(m->rater);
+	free(m);
+}
+
+/* An empty matrix with room for the given sizes; NULL when out of memory. */
+static struct calib_matrix *
+matrix_alloc(size_t n_items, size_t n_raters, size_t n_scores, size_t n_levels,
+	     bool labelled)
+{
+	struct calib_matrix *m = calloc(1, sizeof *m);
+
+	if (!m)
+		return NULL;
+	m->off = malloc((n_items + 1) * sizeof *m->off);
+	m->col = malloc((n_scores ? n_scores : 1) * sizeof *m->col);
+	m->cat = malloc((n_scores ? n_scores : 1) * sizeof *m->cat);
+	m->value = malloc((n_levels ? n_levels : 1) * sizeof *m->value);
+	m->item = malloc((n_items ? n_items : 1) * sizeof *m->item);
+	m->rater = malloc((n_raters ? n_raters : 1) * sizeof *m->rater);
+	if (labelled)
+		m->label = calloc(n_levels ? n_levels : 1, sizeof *m->label);
+	if (!m->off || !m->col || !m->cat || !m->value || !m->item || !m->rater ||
+	    (labelled && !m->label)) {
+		calib_matrix_free(m);
+		return NULL;
+	}
+	m->off[0] = 0;
+	return m;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Index of v in the sorted array a[0..n). v must be present. */
+static uint32_t
+find_value(const double *a, size_t n, double v)
+{
+	size_t lo = 0, hi = n;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a[mid] <= v)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo;
+}
+
+enum calib_status
+calib_matrix_from_values(const double *x, size_t n_items, size_t n_raters,
+			 enum calib_scale scale, struct calib_matrix **out)
+{
+	size_t n_scores = 0, n_rows = 0, n_cols = 0, q = 0;
+	uint32_t *colmap = NULL;
+	double *vals = NULL;
+	struct calib_matrix *m = NULL;
+
+	*out = NULL;
+	colmap = malloc((n_raters ? n_raters : 1) * sizeof *colmap);
+	if (!colmap)
+		return CALIB_ENOMEM;
+	for (size_t j = 0; j < n_raters; j++)
+		colmap[j] = CALIB_NONE;
+	for (size_t i = 0; i < n_items; i++) {
+		size_t in_row = 0;
+		for (size_t j = 0; j < n_raters; j++)
+			if (!isnan(x[i * n_raters + j])) {
+				in_row++;
+				colmap[j] = 0;
+			}
+		n_scores += in_row;
+		n_rows += in_row > 0;
+	}
+	vals = malloc((n_scores ? n_scores : 1) * sizeof *vals);
+	if (!vals)
+		goto nomem;
+	for (size_t i = 0, s = 0; i < n_items * n_raters; i++)
+		if (!isnan(x[i]))
+			vals[s++] = x[i];
+	qsort(vals, n_scores, sizeof *vals, cmp_double);
+	for (size_t s = 0; s < n_scores; s++)
+		if (q == 0 || vals[s] != vals[q - 1])
+			vals[q++] = vals[s];
+	for (size_t j = 0; j < n_raters; j++)
+		if (colmap[j] == 0)
+			colmap[j] = (uint32_t)n_cols++;
+	m = matrix_alloc(n_rows, n_cols, n_scores, q, false);
+	if (!m)
+		goto nomem;
+	memcpy(m->value, vals, q * sizeof *vals);
+	for (size_t j = 0; j < n_raters; j++)
+		if (colmap[j] != CALIB_NONE)
+			m->rater[colmap[j]] = (uint32_t)j;
+	for (size_t i = 0, r = 0, s = 0; i < n_items; i++) {
+		size_t start = s;
+		for (size_t j = 0; j < n_raters; j++) {
+			double v = x[i * n_raters + j];
+			if (isnan(v))
+				continue;
+			m->col[s] = colmap[j];
+			m->cat[s] = find_value(vals, q, v);
+			s++;
+		}
+		if (s > start) {
+			m->item[r] = (uint32_t)i;
+			m->off[++r] = s;
+		}
+	}
+	m->n_items = m->n_items_all = n_rows;
+	m->n_raters = n_cols;
+	m->n_levels = q;
+	m->n_scores = n_scores;
+	m->scale = scale;
+	free(vals);
+	free(colmap);
+	*out = m;
+	return CALIB_OK;
+nomem:
+	free(vals);
+	free(colmap);
+	calib_matrix_free(m);
+	return CALIB_ENOMEM;
+}
+
+enum calib_status
+calib_matrix_complete(const struct calib_matrix *m, bool keep_levels,
+		      struct calib_matrix **out)
+{
+	size_t n_rows = 0, n_scores = 0, q = 0;
+	uint32_t *catmap = NULL;
+	struct calib_matrix *c;
+
+	*out = NULL;
+	for (size_t i = 0; i < m->n_items; i++)
+		if (calib_matrix_row_n(m, i) == m->n_raters) {
+			n_rows++;
+			n_scores += m->n_raters;
+		}
+	catmap = malloc((m->n_levels ? m->n_levels : 1) * sizeof *catmap);
+	if (!catmap)
+		return CALIB_ENOMEM;
+	for (size_t k = 0; k < m->n_levels; k++)
+		catmap[k] = keep_levels ? 0 : CALIB_NONE;
+	for (size_t i = 0; i < m->n_items; i++)
+		if (calib_matrix_row_n(m, i) == m->n_raters)
+			for (size_t s = m->off[i]; s < m->off[i + 1]; s++)
+				catmap[m->cat[s]] = 0;
+	for (size_t k = 0; k < m->n_levels; k++)
+		if (catmap[k] == 0)
+			catmap[k] = (uint32_t)q++;
+	c = matrix_alloc(n_rows, n_rows ? m->n_raters : 0, n_scores, q, m->label != NULL);
+	if (!c) {
+		free(catmap);
+		return CALIB_ENOMEM;
+	}
+	for (size_t k = 0; k < m->n_levels; k++) {
+		if (catmap[k] == CALIB_NONE)
+			continue;
+		c->value[catmap[k]] = m->value[k];
+		if (m->label) {
+			c->label[catmap[k]] = strdup(m->label[k]);
+			if (!c->label[catmap[k]]) {
+				free(catmap);
+				calib_matrix_free(c);
+				return CALIB_ENOMEM;
+			}
+		}
+	}
+	c->na_level = m->na_level && q > 0 && catmap[m->n_levels - 1] == q - 1;
+	if (n_rows)
+		memcpy(c->rater, m->rater, m->n_raters * sizeof *c->rater);
+	for (size_t i = 0, r = 0, s = 0; i < m->n_items; i++) {
+		if (calib_matrix_row_n(m, i) != m->n_raters)
+			continue;
+		for (size_t t = m->off[i]; t < m->off[i + 1]; t++, s++) {
+			c->col[s] = m->col[t];
+			c->cat[s] = catmap[m->cat[t]];
+		}
+		c->item[r] = m->item[i];
+		c->off[++r] = s;
+	}
+	c->n_items = n_rows;
+	c->n_raters = n_rows ? m->n_raters : 0;
+	c->n_levels = q;
+	c->n_scores = n_scores;
+	c->scale = m->scale;
+	c->n_items_all = m->n_items_all;
+	c->n_dropped = m->n_dropped + (m->n_items - n_rows);
+	c->n_na = m->n_na;
+	c->n_missing = m->n_missing;
+	free(catmap);
+	*out = c;
+	return CALIB_OK;
+}
+
+/* Does N/A count as a category of criterion c under policy p? */
+static bool
+na_is_category(const struct calib_criterion *c, enum calib_na_policy p)
+{
+	if (p == CALIB_NA_CATEGORY)
+		return true;
+	if (p == CALIB_NA_DROP)
+		return false;
+	return c->scale == CALIB_SCALE_BINARY || c->scale == CALIB_SCALE_NOMINAL;
+}
+
+enum calib_status
+calib_matrix_build(const struct calib_store *s, uint32_t crit,
+		   const struct calib_matrix_opts *o, struct calib_matrix **out)
+{
+	const struct calib_criterion *c = &s->criteria[crit];
+	size_t n_raters_all = calib_names_count(s->raters);
+	bool na_cat = na_is_category(c, o->na);
+	size_t n_rows = 0, n_cols = 0, n_scores = 0, q = 0, n_na = 0, n_missing = 0;
+	uint32_t *colmap = NULL, *catmap = NULL;
+	size_t nl = c->n_levels + 1; /* + N/A */
+	struct calib_matrix *m = NULL, *full = NULL;
+
+	*out = NULL;
+	colmap = malloc((n_raters_all ? n_raters_all : 1) * sizeof *colmap);
+	catmap = malloc(nl * sizeof *catmap);
+	if (!colmap || !catmap)
+		goto nomem;
+	for (size_t j = 0; j < n_raters_all; j++)
+		colmap[j] = CALIB_NONE;
+	for (size_t k = 0; k < nl; k++)
+		catmap[k] = CALIB_NONE;
+	if (o->all_levels && c->levels_fixed)
+		for (size_t k = 0; k < c->n_levels; k++)
+			catmap[k] = 0;
+
+	/* Pass 1: which items, raters and categories take part. */
+	for (size_t it = 0; it < s->n_items; it++) {
+		size_t in_row = 0;
+		if (o->session != CALIB_NONE && s->item_session[it] != o->session)
+			continue;
+		if (o->item_mask && !o->item_mask[it])
+			continue;
+		for (size_t e = s->item_off[it]; e < s->item_off[it + 1]; e++) {
+			uint32_t ev = s->item_evals[e];
+			uint16_t code = c->code[ev];
+			if (code == CALIB_CODE_MISSING) {
+				n_missing++;
+				continue;
+			}
+			if (code == CALIB_CODE_NA) {
+				n_na++;
+				if (!na_cat)
+					continue;
+				catmap[c->n_levels] = 0;
+			} else if (code >= CALIB_CODE_LEVEL) {
+				catmap[code - CALIB_CODE_LEVEL] = 0;
+			} else {
+				continue;
+			}
+			colmap[s->eval_rater[ev]] = 0;
+			in_row++;
+		}
+		n_scores += in_row;
+		n_rows += in_row > 0;
+	}
+	for (size_t j = 0; j < n_raters_all; j++)
+		if (colmap[j] == 0)
+			colmap[j] = (uint32_t)n_cols++;
+	for (size_t k = 0; k < nl; k++)
+		if (catmap[k] == 0)
+			catmap[k] = (uint32_t)q++;
+
+	m = matrix_alloc(n_rows, n_cols, n_scores, q, c->labelled || catmap[c->n_levels] != CALIB_NONE);
+	if (!m)
+		goto nomem;
+	for (size_t k = 0; k < nl; k++) {
+		uint32_t to = catmap[k];
+		if (to == CALIB_NONE)
+			continue;
+		m->value[to] = k < c->n_levels ? c->value[k] : NAN;
+		if (m->label) {
+			const char *text = k == c->n_levels ? "N/A" : c->labelled ? c->label[k] : NULL;
+			char buf[64];
+			if (!text)
+				text = calib_format_double(c->value[k], buf, sizeof buf);
+			m->label[to] = strdup(text);
+			if (!m->label[to])
+				goto nomem;
+		}
+	}
+	m->na_level = catmap[c->n_levels] != CALIB_NONE;
+	for (size_t j = 0; j < n_raters_all; j++)
+		if (colmap[j] != CALIB_NONE)
+			m->rater[colmap[j]] = (uint32_t)j;
+
+	/* Pass 2: fill the rows. */
+	for (size_t it = 0, r = 0, sc = 0; it < s->n_items; it++) {
+		size_t start = sc;
+		if (o->session != CALIB_NONE && s->item_session[it] != o->session)
+			continue;
+		if (o->item_mask && !o->item_mask[it])
+			continue;
+		for (size_t e = s->item_off[it]; e < s->item_off[it + 1]; e++) {
+			uint32_t ev = s->item_evals[e];
+			uint16_t code = c->code[ev];
+			size_t level;
+			if (code == CALIB_CODE_NA && na_cat)
+				level = c->n_levels;
+			else if (code >= CALIB_CODE_LEVEL)
+				level = code - CALIB_CODE_LEVEL;
+			else
+				continue;
+			m->col[sc] = colmap[s->eval_rater[ev]];
+			m->cat[sc] = catmap[level];
+			sc++;
+		}
+		if (sc > start) {
+			m->item[r] = (uint32_t)it;
+			m->off[++r] = sc;
+		}
+	}
+	m->n_items = m->n_items_all = n_rows;
+	m->n_raters = n_cols;
+	m->n_levels = q;
+	m->n_scores = n_scores;
+	m->scale = c->scale;
+	m->n_na = n_na;
+	m->n_missing = n_missing;
+	free(colmap);
+	free(catmap);
+	if (o->complete) {
+		full = m;
+		if (calib_matrix_complete(full, o->all_levels && c->levels_fixed, &m) != CALIB_OK) {
+			calib_matrix_free(full);
+			return CALIB_ENOMEM;
+		}
+		calib_matrix_free(full);
+	}
+	*out = m;
+	return CALIB_OK;
+nomem:
+	free(colmap);
+	free(catmap);
+	calib_matrix_free(m);
+	return CALIB_ENOMEM;
+}

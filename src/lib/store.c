@@ -1,0 +1,1049 @@
+/*
+ * store.c - the ratings store of store.h: interned names, items,
+ * evaluations and one 16-bit code per (evaluation, criterion).
+ *
+ * Lookups go through open-addressing hash tables of 32-bit ids whose keys
+ * are read back from the arrays they index, so a table costs four bytes a
+ * slot: what keeps 50 million ratings within a few bytes each.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "calib/store.h"
+
+/* ---- hashing ---------------------------------------------------------- */
+
+static uint64_t
+mix64(uint64_t x)
+{
+	/* splitmix64's finaliser: every input bit reaches every output bit */
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+static uint64_t
+hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a, then mixed */
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return mix64(h ^ len);
+}
+
+/*
+ * A set of ids, each standing for a key kept elsewhere. `eq` compares the
+ * key being looked up with id's key.
+ */
+struct idset {
+	uint32_t *slot; /* CALIB_NONE = empty */
+	size_t cap;     /* power of two */
+	size_t n;
+};
+
+typedef bool (*idset_eq)(const void *ctx, uint32_t id, const void *key);
+typedef uint64_t (*idset_hash)(const void *ctx, uint32_t id);
+
+static bool
+idset_init(struct idset *t, size_t cap)
+{
+	t->slot = malloc(cap * sizeof *t->slot);
+	if (!t->slot)
+		return false;
+	memset(t->slot, 0xff, cap * sizeof *t->slot);
+	t->cap = cap;
+	t->n = 0;
+	return true;
+}
+
+/* Slot of key (holding its id, or empty where it would go). */
+static size_t
+idset_probe(const struct idset *t, uint64_t h, idset_eq eq, const void *ctx,
+	    const void *key)
+{
+	size_t mask = t->cap - 1, i = (size_t)h & mask;
+	while (t->slot[i] != CALIB_NONE && !eq(ctx, t->slot[i], key))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Double the table when it is half full. */
+static bool
+idset_grow(struct idset *t, idset_hash hash, const void *ctx)
+{
+	struct idset bigger;
+	if (2 * (t->n + 1) <= t->cap)
+		return true;
+	if (!idset_init(&bigger, 2 * t->cap))
+		return false;
+	for (size_t i = 0; i < t->cap; i++) {
+		uint32_t id = t->slot[i];
+		size_t j;
+		if (id == CALIB_NONE)
+			continue;
+		j = (size_t)hash(ctx, id) & (bigger.cap - 1);
+		while (bigger.slot[j] != CALIB_NONE)
+			j = (j + 1) & (bigger.cap - 1);
+		bigger.slot[j] = id;
+	}
+	bigger.n = t->n;
+	free(t->slot);
+	*t = bigger;
+	return true;
+}
+
+/* ---- names ------------------------------------------------------------ */
+
+#define ARENA_CHUNK (1u << 16)
+
+struct calib_names {
+	struct idset set;
+	char **str;     /* id -> text */
+	uint32_t *len;  /* id -> length */
+	size_t n, cap;
+	char *chunk;    /* current arena chunk */
+	size_t used, room;
+	char **chunks;  /* every chunk, for freeing */
+	size_t n_chunks, chunks_cap;
+};
+
+struct name_key {
+	const char *s;
+	size_t len;
+};
+
+static bool
+names_eq(const void *ctx, uint32_t id, const void *key)
+{
+	const struct calib_names *n = ctx;
+	const struct name_key *k = key;
+	return n->len[id] == k->len && memcmp(n->str[id], k->s, k->len) == 0;
+}
+
+static uint64_t
+names_hash(const void *ctx, uint32_t id)
+{
+	const struct calib_names *n = ctx;
+	return hash_bytes(n->str[id], n->len[id]);
+}
+
+struct calib_names *
+calib_names_alloc(void)
+{
+	struct calib_names *n = calloc(1, sizeof *n);
+	if (!n)
+		return NULL;
+	if (!idset_init(&n->set, 64)) {
+		free(n);
+		return NULL;
+	}
+	return n;
+}
+
+void
+calib_names_free(struct calib_names *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->n_chunks; i++)
+		free(n->chunks[i]);
+	free(n->chunks);
+	free(n->str);
+	free(n->len);
+	free(n->set.slot);
+	free(n);
+}
+
+/* A copy of s[0..len) with a NUL, in the arena; NULL when out of memory. */
+static char *
+names_copy(struct calib_names *n, const char *s, size_t len)
+{
+	char *p;
+	if (len + 1 > n->room - n->used) {
+		size_t size = len + 1 > ARENA_CHUNK ? len + 1 : ARENA_CHUNK;
+		if (n->n_chunks == n->chunks_cap) {
+			size_t cap = n->chunks_cap ? 2 * n->chunks_cap : 16;
+			char **c = realloc(n->chunks, cap * sizeof *c);
+			if (!c)
+				return NULL;
+			n->chunks = c;
+			n->chunks_cap = cap;
+		}
+		if (!(n->chunk = malloc(size)))
+			return NULL;
+		n->chunks[n->n_chunks++] = n->chunk;
+		n->used = 0;
+		n->room = size;
+	}
+	p = n->chunk + n->used;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	n->used += len + 1;
+	return p;
+}
+
+enum calib_status
+calib_names_intern(struct calib_names *n, const char *s, size_t len, uint32_t *id)
+{
+	struct name_key key = { s, len };
+	size_t i;
+
+	i = idset_probe(&n->set, hash_bytes(s, len), names_eq, n, &key);
+	if (n->set.slot[i] != CALIB_NONE) {
+		*id = n->set.slot[i];
+		return CALIB_OK;
+	}
+	if (n->n >= CALIB_NONE - 1 || len > UINT32_MAX)
+		return CALIB_ENOMEM;
+	if (n->n == n->cap) {
+		size_t cap = n->cap ? 2 * n->cap : 64;
+		char **str = realloc(n->str, cap * sizeof *str);
+		uint32_t *ln;
+		if (!str)
+			return CALIB_ENOMEM;
+		n->str = str;
+		if (!(ln = realloc(n->len, cap * sizeof *ln)))
+			return CALIB_ENOMEM;
+		n->len = ln;
+		n->cap = cap;
+	}
+	if (!(n->str[n->n] = names_copy(n, s, len)))
+		return CALIB_ENOMEM;
+	n->len[n->n] = (uint32_t)len;
+	if (!idset_grow(&n->set, names_hash, n))
+		return CALIB_ENOMEM;
+	i = idset_probe(&n->set, hash_bytes(s, len), names_eq, n, &key);
+	n->set.slot[i] = (uint32_t)n->n;
+	n->set.n++;
+	*id = (uint32_t)n->n++;
+	return CALIB_OK;
+}
+
+uint32_t
+calib_names_find(const struct calib_names *n, const char *s, size_t len)
+{
+	struct name_key key = { s, len };
+	return n->set.slot[idset_probe(&n->set, hash_bytes(s, len), names_eq, n, &key)];
+}
+
+const char *
+calib_names_get(const struct calib_names *n, uint32_t id)
+{
+	return id < n->n ? n->str[id] : NULL;
+}
+
+size_t
+calib_names_count(const struct calib_names *n)
+{
+	return n->n;
+}
+
+/* ---- scales and numbers ------------------------------------------------ */
+
+static const char *const scale_names[] = { "unknown", "binary", "nominal",
+					   "ordinal", "interval", "ratio" };
+
+const char *
+calib_scale_name(enum calib_scale s)
+{
+	return (size_t)s < sizeof scale_names / sizeof *scale_names ? scale_names[s]
+								   : "unknown";
+}
+
+enum calib_scale
+calib_scale_parse(const char *s)
+{
+	for (size_t i = 1; i < sizeof scale_names / sizeof *scale_names; i++)
+		if (strcasecmp(s, scale_names[i]) == 0)
+			return (enum calib_scale)i;
+	return CALIB_SCALE_UNKNOWN;
+}
+
+const char *
+calib_format_double(double v, char *buf, size_t n)
+{
+	if (isnan(v)) {
+		snprintf(buf, n, "NA");
+		return buf;
+	}
+	if (isinf(v)) {
+		snprintf(buf, n, v > 0 ? "Inf" : "-Inf");
+		return buf;
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	if (strcmp(buf, "-0") == 0)
+		snprintf(buf, n, "0");
+	return buf;
+}
+
+/* ---- levels of a criterion -------------------------------------------- */
+
+/* Lower-case copy of name[0..len) into a malloc'd buffer. */
+static char *
+lower_copy(const char *name, size_t len)
+{
+	char *k = malloc(len + 1);
+	if (!k)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		k[i] = (char)tolower((unsigned char)name[i]);
+	k[len] = '\0';
+	return k;
+}
+
+
+/* Value -> level lookup while reading (labels: lower-cased name -> level). */
+struct levels {
+	struct idset set;
+	struct calib_names *labels; /* lower-cased label -> level, labelled only */
+	size_t cap;
+};
+
+
+static uint64_t
+hash_double(double v)
+{
+	uint64_t bits;
+	if (v == 0)
+		v = 0; /* -0 and 0 are one level */
+	memcpy(&bits, &v, sizeof bits);
+	return mix64(bits);
+}
+
+static bool
+level_eq(const void *ctx, uint32_t id, const void *key)
+{
+	const struct calib_criterion *c = ctx;
+	return c->value[id] == *(const double *)key;
+}
+
+static uint64_t
+level_hash(const void *ctx, uint32_t id)
+{
+	const struct calib_criterion *c = ctx;
+	return hash_double(c->value[id]);
+}
+
+static void levels_free(struct calib_criterion *c);
+
+/*
+ * The lookup of c, made (and filled with the levels c already has) on
+ * first use; NULL when out of memory.
+ */
+static struct levels *
+levels_of(struct calib_criterion *c)
+{
+	struct levels *l = c->lookup_;
+	size_t cap = 16;
+
+	if (l)
+		return l;
+	while (cap < 2 * c->n_levels + 2)
+		cap *= 2;
+	if (!(l = calloc(1, sizeof *l)))
+		return NULL;
+	if (!idset_init(&l->set, cap)) {
+		free(l);
+		return NULL;
+	}
+	l->cap = c->n_levels;
+	c->lookup_ = l;
+	for (size_t k = 0; k < c->n_levels; k++) {
+		if (c->labelled) {
+			char *lower;
+			uint32_t id;
+			size_t len = strlen(c->label[k]);
+			if ((!l->labels && !(l->labels = calib_names_alloc())) ||
+			    !(lower = lower_copy(c->label[k], len)))
+				goto nomem;
+			if (calib_names_intern(l->labels, lower, len, &id) != CALIB_OK) {
+				free(lower);
+				goto nomem;
+			}
+			free(lower);
+		} else {
+			size_t i = idset_probe(&l->set, hash_double(c->value[k]), level_eq, c,
+					       &c->value[k]);
+			l->set.slot[i] = (uint32_t)k;
+			l->set.n++;
+		}
+	}
+	return l;
+nomem:
+	levels_free(c);
+	return NULL;
+}
+
+static void
+levels_free(struct calib_criterion *c)
+{
+	struct levels *l = c->lookup_;
+	if (!l)
+		return;
+	free(l->set.slot);
+	calib_names_free(l->labels);
+	free(l);
+	c->lookup_ = NULL;
+}
+
+/* Append level (value, label); label may be NULL. Returns its index. */
+static enum calib_status
+level_add(struct calib_criterion *c, double value, const char *label, size_t len,
+	  uint32_t *index)
+{
+	struct levels *l = levels_of(c);
+	size_t k = c->n_levels;
+
+	if (!l)
+		return CALIB_ENOMEM;
+	if (k >= CALIB_MAX_LEVELS)
+		return CALIB_ELIMIT;
+	if (k == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 8;
+		double *v = realloc(c->value, cap * sizeof *v);
+		if (!v)
+			return CALIB_ENOMEM;
+		c->value = v;
+		if (label || c->label) {
+			char **lb = realloc(c->label, cap * sizeof *lb);
+			if (!lb)
+				return CALIB_ENOMEM;
+			c->label = lb;
+		}
+		l->cap = cap;
+	}
+	if (label && !c->label) {
+		if (!(c->label = malloc(l->cap * sizeof *c->label)))
+			return CALIB_ENOMEM;
+	}
+	c->value[k] = value == 0 ? 0 : value;
+	if (label) {
+		char *copy = malloc(len + 1), *lower = lower_copy(label, len);
+		uint32_t id;
+		if (!copy || !lower || (!l->labels && !(l->labels = calib_names_alloc()))) {
+			free(copy);
+			free(lower);
+			return CALIB_ENOMEM;
+		}
+		memcpy(copy, label, len);
+		copy[len] = '\0';
+		if (calib_names_intern(l->labels, lower, len, &id) != CALIB_OK) {
+			free(lower);
+			free(copy);
+			return CALIB_ENOMEM;
+		}
+		free(lower);
+		if (id != k) {
+			free(copy);
+			return CALIB_EARG; /* the same label twice */
+		}
+		c->label[k] = copy;
+	} else {
+		size_t i;
+		if (!idset_grow(&l->set, level_hash, c))
+			return CALIB_ENOMEM;
+		i = idset_probe(&l->set, hash_double(value), level_eq, c, &value);
+		l->set.slot[i] = (uint32_t)k;
+		l->set.n++;
+	}
+	c->n_levels = k + 1;
+	*index = (uint32_t)k;
+	return CALIB_OK;
+}
+
+/* ---- the store ---------------------------------------------------------- */
+
+struct tables {
+	struct idset items, evals;
+	struct calib_names *crit_keys; /* lower-cased criterion name -> id */
+};
+
+struct calib_store *
+calib_store_alloc(void)
+{
+	struct calib_store *s = calloc(1, sizeof *s);
+	struct tables *t = calloc(1, sizeof *t);
+
+	if (!s || !t)
+		goto fail;
+	s->item_hash_ = t;
+	s->sessions = calib_names_alloc();
+	s->calls = calib_names_alloc();
+	s->raters = calib_names_alloc();
+	t->crit_keys = calib_names_alloc();
+	if (!s->sessions || !s->calls || !s->raters || !t->crit_keys ||
+	    !idset_init(&t->items, 1024) || !idset_init(&t->evals, 1024))
+		goto fail;
+	return s;
+fail:
+	if (s && !s->item_hash_)
+		free(t);
+	calib_store_free(s);
+	return NULL;
+}
+
+void
+calib_store_free(struct calib_store *s)
+{
+	struct tables *t;
+	if (!s)
+		return;
+	t = s->item_hash_;
+	if (t) {
+		free(t->items.slot);
+		free(t->evals.slot);
+		calib_names_free(t->crit_keys);
+		free(t);
+	}
+	calib_names_free(s->sessions);
+	calib_names_free(s->calls);
+	calib_names_free(s->raters);
+	free(s->item_session);
+	free(s->item_call);
+	free(s->eval_item);
+	free(s->eval_rater);
+	free(s->eval_line);
+	free(s->eval_file);
+	for (size_t i = 0; i < s->n_criteria; i++) {
+		struct calib_criterion *c = &s->criteria[i];
+		free(c->name);
+		free(c->value);
+		if (c->label)
+			for (size_t k = 0; k < c->n_levels; k++)
+				free(c->label[k]);
+		free(c->label);
+		free(c->code);
+		levels_free(c);
+	}
+	free(s->criteria);
+	for (size_t i = 0; i < s->n_files; i++)
+		free(s->files[i]);
+	free(s->files);
+	free(s->item_off);
+	free(s->item_evals);
+	free(s);
+}
+
+enum calib_status
+calib_store_add_file(struct calib_store *s, const char *name, uint32_t *index)
+{
+	char **f = realloc(s->files, (s->n_files + 1) * sizeof *f);
+	if (!f)
+		return CALIB_ENOMEM;
+	s->files = f;
+	if (!(f[s->n_files] = strdup(name)))
+		return CALIB_ENOMEM;
+	*index = (uint32_t)s->n_files++;
+	return CALIB_OK;
+}
+
+uint32_t
+calib_store_find_criterion(const struct calib_store *s, const char *name, size_t len)
+{
+	const struct tables *t = s->item_hash_;
+	char *k = lower_copy(name, len);
+	uint32_t id;
+	if (!k)
+		return CALIB_NONE;
+	id = calib_names_find(t->crit_keys, k, len);
+	free(k);
+	return id;
+}
+
+enum calib_status
+calib_store_criterion(struct calib_store *s, const char *name, size_t len, uint32_t *id)
+{
+	struct tables *t = s->item_hash_;
+	struct calib_criterion *c;
+	char *k = lower_copy(name, len);
+	uint32_t key;
+
+	if (!k)
+		return CALIB_ENOMEM;
+	if (calib_names_intern(t->crit_keys, k, len, &key) != CALIB_OK) {
+		free(k);
+		return CALIB_ENOMEM;
+	}
+	free(k);
+	if (key < s->n_criteria) {
+		*id = key;
+		return CALIB_OK;
+	}
+	if (s->n_criteria == s->criteria_cap_) {
+		size_t cap = s->criteria_cap_ ? 2 * s->criteria_cap_ : 16;
+		struct calib_criterion *v = realloc(s->criteria, cap * sizeof *v);
+		if (!v)
+			return CALIB_ENOMEM;
+		s->criteria = v;
+		s->criteria_cap_ = cap;
+	}
+	c = &s->criteria[s->n_criteria];
+	memset(c, 0, sizeof *c);
+	c->min = c->max = NAN;
+	c->weight = 1;
+	c->sorted_ = true;
+	if (!(c->name = malloc(len + 1)))
+		return CALIB_ENOMEM;
+	memcpy(c->name, name, len);
+	c->name[len] = '\0';
+	if (!(c->code = calloc(s->evals_cap_ ? s->evals_cap_ : 1, sizeof *c->code))) {
+		free(c->name);
+		return CALIB_ENOMEM;
+	}
+	s->finished = false;
+	*id = (uint32_t)s->n_criteria++;
+	return CALIB_OK;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+enum calib_status
+calib_store_declare(struct calib_store *s, uint32_t crit, enum calib_scale scale,
+		    const char *const *labels, const double *values, size_t n, double min,
+		    double max, double weight)
+{
+	struct calib_criterion *c = &s->criteria[crit];
+	enum calib_status st;
+	uint32_t k;
+
+	c->scale = scale;
+	c->declared = true;
+	c->min = min;
+	c->max = max;
+	c->weight = weight;
+	if (labels) {
+		for (size_t i = 0; i < n; i++)
+			if ((st = level_add(c, (double)(i + 1), labels[i], strlen(labels[i]), &k)))
+				return st;
+		c->labelled = true;
+		c->levels_fixed = n > 0;
+		return CALIB_OK;
+	}
+	if (n > 0) {
+		double *v = malloc(n * sizeof *v);
+		if (!v)
+			return CALIB_ENOMEM;
+		memcpy(v, values, n * sizeof *v);
+		qsort(v, n, sizeof *v, cmp_double);
+		for (size_t i = 0; i < n; i++)
+			if ((i == 0 || v[i] != v[i - 1]) && (st = level_add(c, v[i], NULL, 0, &k))) {
+				free(v);
+				return st;
+			}
+		free(v);
+		c->levels_fixed = true;
+	} else if (scale != CALIB_SCALE_INTERVAL && scale != CALIB_SCALE_RATIO &&
+		   !isnan(min) && !isnan(max) && min == floor(min) && max == floor(max) &&
+		   max >= min && max - min < 1000) {
+		/* integer points of a categorical scale: every point is a category */
+		for (double v = min; v <= max; v++)
+			if ((st = level_add(c, v, NULL, 0, &k)))
+				return st;
+		c->levels_fixed = true;
+	}
+	return CALIB_OK;
+}
+
+struct eval_key {
+	uint32_t a, b;
+};
+
+static bool
+item_eq(const void *ctx, uint32_t id, const void *key)
+{
+	const struct calib_store *s = ctx;
+	const struct eval_key *k = key;
+	return s->item_session[id] == k->a && s->item_call[id] == k->b;
+}
+
+static uint64_t
+item_hash(const void *ctx, uint32_t id)
+{
+	const struct calib_store *s = ctx;
+	return mix64(((uint64_t)s->item_session[id] << 32) | s->item_call[id]);
+}
+
+static bool
+eval_eq(const void *ctx, uint32_t id, const void *key)
+{
+	const struct calib_store *s = ctx;
+	const struct eval_key *k = key;
+	return s->eval_item[id] == k->a && s->eval_rater[id] == k->b;
+}
+
+static uint64_t
+eval_hash(const void *ctx, uint32_t id)
+{
+	const struct calib_store *s = ctx;
+	return mix64(((uint64_t)s->eval_item[id] << 32) | s->eval_rater[id]);
+}
+
+/* Make room for one more evaluation in every per-evaluation array. */
+static enum calib_status
+evals_reserve(struct calib_store *s)
+{
+	size_t cap;
+	if (s->n_evals < s->evals_cap_)
+		return CALIB_OK;
+	cap = s->evals_cap_ ? s->evals_cap_ + s->evals_cap_ / 2 : 1024;
+	if (cap >= CALIB_NONE)
+		return CALIB_ELIMIT;
+#define GROW(p)                                                    \
+	do {                                                       \
+		void *q_ = realloc((p), cap * sizeof *(p));        \
+		if (!q_)                                           \
+			return CALIB_ENOMEM;                       \
+		(p) = q_;                                          \
+	} while (0)
+	GROW(s->eval_item);
+	GROW(s->eval_rater);
+	GROW(s->eval_line);
+	GROW(s->eval_file);
+	for (size_t i = 0; i < s->n_criteria; i++) {
+		struct calib_criterion *c = &s->criteria[i];
+		GROW(c->code);
+		memset(c->code + s->evals_cap_, 0, (cap - s->evals_cap_) * sizeof *c->code);
+	}
+#undef GROW
+	s->evals_cap_ = cap;
+	return CALIB_OK;
+}
+
+enum calib_status
+calib_store_eval(struct calib_store *s, const char *session, size_t session_len,
+		 const char *call, size_t call_len, const char *rater, size_t rater_len,
+		 uint32_t file, uint32_t line, uint32_t *eval, bool *created)
+{
+	struct tables *t = s->item_hash_;
+	struct eval_key k;
+	uint32_t sid, cid, rid, item;
+	size_t i;
+	enum calib_status st;
+
+	if ((st = calib_names_intern(s->sessions, session ? session : "", session ? session_len : 0, &sid)) ||
+	    (st = calib_names_intern(s->calls, call, call_len, &cid)) ||
+	    (st = calib_names_intern(s->raters, rater, rater_len, &rid)))
+		return st;
+	k.a = sid;
+	k.b = cid;
+	i = idset_probe(&t->items, mix64(((uint64_t)sid << 32) | cid), item_eq, s, &k);
+	item = t->items.slot[i];
+	if (item == CALIB_NONE) {
+		if (s->n_items == s->items_cap_) {
+			size_t cap = s->items_cap_ ? 2 * s->items_cap_ : 1024;
+			uint32_t *a = realloc(s->item_session, cap * sizeof *a), *b;
+			if (!a)
+				return CALIB_ENOMEM;
+			s->item_session = a;
+			if (!(b = realloc(s->item_call, cap * sizeof *b)))
+				return CALIB_ENOMEM;
+			s->item_call = b;
+			s->items_cap_ = cap;
+		}
+		item = (uint32_t)s->n_items;
+		s->item_session[item] = sid;
+		s->item_call[item] = cid;
+		if (!idset_grow(&t->items, item_hash, s))
+			return CALIB_ENOMEM;
+		i = idset_probe(&t->items, mix64(((uint64_t)sid << 32) | cid), item_eq, s, &k);
+		t->items.slot[i] = item;
+		t->items.n++;
+		s->n_items++;
+	}
+	k.a = item;
+	k.b = rid;
+	i = idset_probe(&t->evals, mix64(((uint64_t)item << 32) | rid), eval_eq, s, &k);
+	if (t->evals.slot[i] != CALIB_NONE) {
+		*eval = t->evals.slot[i];
+		*created = false;
+		return CALIB_OK;
+	}
+	if ((st = evals_reserve(s)))
+		return st;
+	s->eval_item[s->n_evals] = item;
+	s->eval_rater[s->n_evals] = rid;
+	s->eval_line[s->n_evals] = line;
+	s->eval_file[s->n_evals] = file;
+	if (!idset_grow(&t->evals, eval_hash, s))
+		return CALIB_ENOMEM;
+	i = idset_probe(&t->evals, mix64(((uint64_t)item << 32) | rid), eval_eq, s, &k);
+	t->evals.slot[i] = (uint32_t)s->n_evals;
+	t->evals.n++;
+	*eval = (uint32_t)s->n_evals++;
+	*created = true;
+	s->finished = false;
+	return CALIB_OK;
+}
+
+enum calib_status
+calib_store_value_code(struct calib_store *s, uint32_t crit, double value,
+		       uint16_t *code, struct calib_error *err)
+{
+	struct calib_criterion *c = &s->criteria[crit];
+	struct levels *l;
+	char buf[64];
+	uint32_t k;
+	size_t i;
+	enum calib_status st;
+
+	if (c->labelled)
+		return calib_error_set(err, CALIB_EINPUT, NULL, 0, 0,
+				       "number %s in labelled criterion '%s'",
+				       calib_format_double(value, buf, sizeof buf), c->name);
+	if ((!isnan(c->min) && value < c->min) || (!isnan(c->max) && value > c->max)) {
+		char lo[64], hi[64];
+		return calib_error_set(err, CALIB_EINPUT, NULL, 0, 0,
+				       "score %s outside the range of '%s' (%s to %s)",
+				       calib_format_double(value, buf, sizeof buf), c->name,
+				       isnan(c->min) ? "-inf" : calib_format_double(c->min, lo, sizeof lo),
+				       isnan(c->max) ? "inf" : calib_format_double(c->max, hi, sizeof hi));
+	}
+	if (!(l = levels_of(c)))
+		return CALIB_ENOMEM;
+	if (value == 0)
+		value = 0;
+	i = idset_probe(&l->set, hash_double(value), level_eq, c, &value);
+	if (l->set.slot[i] != CALIB_NONE) {
+		*code = (uint16_t)(l->set.slot[i] + CALIB_CODE_LEVEL);
+		return CALIB_OK;
+	}
+	if (c->levels_fixed)
+		return calib_error_set(err, CALIB_EINPUT, NULL, 0, 0,
+				       "score %s is not a level of '%s'",
+				       calib_format_double(value, buf, sizeof buf), c->name);
+	if ((st = level_add(c, value, NULL, 0, &k)) != CALIB_OK)
+		return st == CALIB_ELIMIT ? calib_error_set(err, CALIB_ELIMIT, NULL, 0, 0,
+							    "criterion '%s' has more than %u distinct scores",
+							    c->name, CALIB_MAX_LEVELS)
+					  : st;
+	if (k > 0 && c->value[k - 1] > value)
+		c->sorted_ = false;
+	*code = (uint16_t)(k + CALIB_CODE_LEVEL);
+	return CALIB_OK;
+}
+
+enum calib_status
+calib_store_label_code(struct calib_store *s, uint32_t crit, const char *label,
+		       size_t len, uint16_t *code, struct calib_error *err)
+{
+	struct calib_criterion *c = &s->criteria[crit];
+	struct levels *l;
+	char *lower;
+	uint32_t id, k;
+	enum calib_status st;
+
+	if (!c->labelled && (c->n_levels > 0 || c->declared))
+		return calib_error_set(err, CALIB_EINPUT, NULL, 0, 0,
+				       "'%.*s' is not a number (criterion '%s' is numeric)",
+				       (int)(len > 60 ? 60 : len), label, c->name);
+	if (!(l = levels_of(c)) || !(lower = lower_copy(label, len)))
+		return CALIB_ENOMEM;
+	id = l->labels ? calib_names_find(l->labels, lower, len) : CALIB_NONE;
+	free(lower);
+	if (id != CALIB_NONE) {
+		*code = (uint16_t)(id + CALIB_CODE_LEVEL);
+		return CALIB_OK;
+	}
+	if (c->levels_fixed)
+		return calib_error_set(err, CALIB_EINPUT, NULL, 0, 0,
+				       "'%.*s' is not a level of '%s'",
+				       (int)(len > 60 ? 60 : len), label, c->name);
+	if ((st = level_add(c, (double)(c->n_levels + 1), label, len, &k)) != CALIB_OK)
+		return st == CALIB_ELIMIT ? calib_error_set(err, CALIB_ELIMIT, NULL, 0, 0,
+							    "criterion '%s' has more than %u distinct labels",
+							    c->name, CALIB_MAX_LEVELS)
+					  : st;
+	c->labelled = true;
+	if (c->n_levels > 1 && strcmp(c->label[k - 1], c->label[k]) > 0)
+		c->sorted_ = false;
+	*code = (uint16_t)(k + CALIB_CODE_LEVEL);
+	return CALIB_OK;
+}
+
+enum calib_status
+calib_store_put(struct calib_store *s, uint32_t eval, uint32_t crit, uint16_t code,
+		uint16_t *previous)
+{
+	uint16_t *slot = &s->criteria[crit].code[eval];
+	if (previous)
+		*previous = *slot;
+	*slot = code;
+	s->finished = false;
+	return CALIB_OK;
+}
+
+/* ---- finishing -------------------------------------------------------- */
+
+static const struct calib_criterion *sort_crit; /* qsort has no context */
+
+static int
+cmp_level(const void *a, const void *b)
+{
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	if (sort_crit->labelled)
+		return strcmp(sort_crit->label[i], sort_crit->label[j]);
+	return cmp_double(&sort_crit->value[i], &sort_crit->value[j]);
+}
+
+/* Put the levels of an undeclared criterion in increasing order. */
+static enum calib_status
+sort_levels(struct calib_store *s, struct calib_criterion *c)
+{
+	size_t q = c->n_levels;
+	uint32_t *order = malloc((q ? q : 1) * sizeof *order);
+	uint16_t *recode = malloc((q + CALIB_CODE_LEVEL) * sizeof *recode);
+	double *v = malloc((q ? q : 1) * sizeof *v);
+	char **lb = c->label ? malloc((q ? q : 1) * sizeof *lb) : NULL;
+
+	if (!order || !recode || !v || (c->label && !lb)) {
+		free(order);
+		free(recode);
+		free(v);
+		free(lb);
+		return CALIB_ENOMEM;
+	}
+	for (size_t k = 0; k < q; k++)
+		order[k] = (uint32_t)k;
+	sort_crit = c;
+	qsort(order, q, sizeof *order, cmp_level);
+	for (uint16_t k = 0; k < CALIB_CODE_LEVEL; k++)
+		recode[k] = k;
+	for (size_t k = 0; k < q; k++) {
+		recode[order[k] + CALIB_CODE_LEVEL] = (uint16_t)(k + CALIB_CODE_LEVEL);
+		v[k] = c->labelled ? (double)(k + 1) : c->value[order[k]];
+		if (lb)
+			lb[k] = c->label[order[k]];
+	}
+	for (size_t e = 0; e < s->n_evals; e++)
+		c->code[e] = recode[c->code[e]];
+	free(c->value);
+	c->value = v;
+	if (lb) {
+		free(c->label);
+		c->label = lb;
+	}
+	free(order);
+	free(recode);
+	/* the value lookup now points at the wrong levels: rebuild on demand */
+	levels_free(c);
+	c->sorted_ = true;
+	return CALIB_OK;
+}
+
+static void
+infer_scale(struct calib_criterion *c)
+{
+	bool integers = true;
+	size_t q = c->n_levels;
+
+	if (c->declared && c->scale != CALIB_SCALE_UNKNOWN)
+		return;
+	c->scale_inferred = true;
+	if (q == 0) {
+		c->scale = CALIB_SCALE_UNKNOWN;
+		return;
+	}
+	if (c->labelled) {
+		c->scale = q == 2 ? CALIB_SCALE_BINARY : CALIB_SCALE_NOMINAL;
+		return;
+	}
+	for (size_t k = 0; k < q; k++)
+		if (c->value[k] != floor(c->value[k]))
+			integers = false;
+	if (q <= 2 && integers && c->value[0] >= 0 && c->value[q - 1] <= 1)
+		c->scale = CALIB_SCALE_BINARY;
+	else if (q == 2)
+		c->scale = CALIB_SCALE_BINARY;
+	else if (integers && c->value[q - 1] - c->value[0] <= 10)
+		c->scale = CALIB_SCALE_ORDINAL;
+	else
+		c->scale = CALIB_SCALE_INTERVAL;
+}
+
+enum calib_status
+calib_store_finish(struct calib_store *s)
+{
+	size_t *off;
+	uint32_t *by_item;
+	enum calib_status st;
+
+	if (s->finished)
+		return CALIB_OK;
+	for (size_t i = 0; i < s->n_criteria; i++) {
+		struct calib_criterion *c = &s->criteria[i];
+		if (!c->levels_fixed && !c->sorted_ && (st = sort_levels(s, c)))
+			return st;
+		infer_scale(c);
+		c->n_scored = c->n_missing = c->n_na = 0;
+		for (size_t e = 0; e < s->n_evals; e++) {
+			uint16_t code = c->code[e];
+			c->n_scored += code >= CALIB_CODE_LEVEL;
+			c->n_missing += code == CALIB_CODE_MISSING;
+			c->n_na += code == CALIB_CODE_NA;
+		}
+	}
+	/* evaluations grouped by item: a counting sort, stable */
+	off = calloc(s->n_items + 1, sizeof *off);
+	by_item = malloc((s->n_evals ? s->n_evals : 1) * sizeof *by_item);
+	if (!off || !by_item) {
+		free(off);
+		free(by_item);
+		return CALIB_ENOMEM;
+	}
+	for (size_t e = 0; e < s->n_evals; e++)
+		off[s->eval_item[e] + 1]++;
+	for (size_t i = 0; i < s->n_items; i++)
+		off[i + 1] += off[i];
+	for (size_t e = 0; e < s->n_evals; e++)
+		by_item[off[s->eval_item[e]]++] = (uint32_t)e;
+	for (size_t i = s->n_items; i > 0; i--)
+		off[i] = off[i - 1];
+	off[0] = 0;
+	free(s->item_off);
+	free(s->item_evals);
+	s->item_off = off;
+	s->item_evals = by_item;
+	s->finished = true;
+	return CALIB_OK;
+}
+
+double
+calib_store_code_value(const struct calib_criterion *c, uint16_t code)
+{
+	if (code < CALIB_CODE_LEVEL || code - CALIB_CODE_LEVEL >= c->n_levels)
+		return NAN;
+	return c->value[code - CALIB_CODE_LEVEL];
+}
+
+const char *
+calib_store_code_text(const struct calib_criterion *c, uint16_t code, char *buf, size_t n)
+{
+	if (code == CALIB_CODE_NA)
+		snprintf(buf, n, "N/A");
+	else if (code < CALIB_CODE_LEVEL || code - CALIB_CODE_LEVEL >= c->n_levels)
+		snprintf(buf, n, "%s", "");
+	else if (c->labelled)
+		snprintf(buf, n, "%s", c->label[code - CALIB_CODE_LEVEL]);
+	else
+		calib_format_double(c->value[code - CALIB_CODE_LEVEL], buf, n);
+	return buf;
+}
