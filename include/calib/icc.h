@@ -1,0 +1,33 @@
+/*
+ * icc.h - intraclass correlations of one criterion: the six forms of
+ * Shrout & Fleiss (1979) / McGraw & Wong (1996) from the two-way analysis
+ * of variance of the calls scored by every rater.
+ *
+ * Ownership: the matrix and options are the caller's and only read; the
+ * records are appended to the caller's list. Nothing else is kept.
+ */
+#ifndef CALIB_ICC_H
+#define CALIB_ICC_H
+
+#include "calib/coef.h"
+#include "calib/error.h"
+#include "calib/matrix.h"
+#include "calib/stat.h"
+
+/*
+ * Append the records icc1, icc2, icc3, icc1k, icc2k, icc3k (in that order)
+ * for matrix m: estimate, F test (test, df1, df2, p: upper tail) and bounds
+ * at level o->conf. o NULL means calib_coef_opts_init() defaults; o->icc
+ * chooses the ICC(2) convention (coef.h). Scores are value[cat]; N/A scores
+ * count as missing, and only calls with a score from every rater column
+ * that has any numeric score are used (n_items, n_raters of the records;
+ * the note says how many calls were dropped). Undefined results (fewer
+ * than 2 calls or raters, every score the same) are NAN with a note.
+ * Returns CALIB_OK, CALIB_ENOMEM, or CALIB_EARG when conf is not in (0, 1);
+ * err (may be NULL) says why. On failure nothing is appended.
+ */
+enum calib_status calib_icc_compute(const struct calib_matrix *m,
+				    const struct calib_coef_opts *o,
+				    struct calib_stats *out, struct calib_error *err);
+
+#endif

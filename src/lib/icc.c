@@ -1,0 +1,390 @@
+/*
+ * icc.c - intraclass correlations (icc.h).
+ *
+ * Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: uses in
+ * assessing rater reliability. Psychological Bulletin, 86, 420-428:
+ * ICC(1,1), ICC(2,1), ICC(3,1) and their k-rater averages from the mean
+ * squares of the two-way layout (Table 1), the F tests and the exact
+ * intervals of ICC(1,.) and ICC(3,.) (equations 6-7, 13-14), and the
+ * approximate interval of ICC(2,1) with Satterthwaite's degrees of freedom
+ * (equations 10-12). McGraw, K. O., & Wong, S. P. (1996). Forming
+ * inferences about some intraclass correlation coefficients. Psychological
+ * Methods, 1, 30-46 (Table 7): the ICC(A,1) / ICC(A,k) test on
+ * F(n-1, v) and the ICC(A,k) interval.
+ *
+ * Two conventions for ICC(2,.) (coef.h). CALIB_ICC_PSYCH follows psych's
+ * ICC(): F = MSR/MSE on (n-1, (n-1)(k-1)) degrees of freedom for icc2 and
+ * icc2k, icc2k bounds = Spearman-Brown of the icc2 bounds. CALIB_ICC_IRR
+ * follows irr's icc(): df2 = v of McGraw & Wong, computed for icc2k from
+ * the icc2k estimate, and the icc2k bounds of McGraw & Wong's Table 7.
+ * Estimates, icc1/icc3 statistics and the icc2 bounds are common to both.
+ *
+ * Degenerate input follows the IEEE arithmetic of the formulas (as irr):
+ * perfect agreement (every call's scores equal) gives ICC 1 and F = +Inf
+ * with p = 0; the single-measure bounds (F-1)/(F+k-1) are then Inf/Inf =
+ * NAN, the average-measure bounds 1 - 1/F are 1, and McGraw & Wong's v is
+ * 0 * Inf = NAN (so are the icc2 bounds and, with irr's convention, the
+ * icc2/icc2k p). A criterion with one value everywhere is 0/0: NAN. The
+ * sums of squares of these two cases are set to exact zeros, so rounding
+ * cannot turn them into large finite F values.
+ *
+ * Sums of squares are two-pass: scores shifted by the first score, column
+ * and grand means in long double, then squared deviations from them, so
+ * a large common offset costs no digits.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "calib/icc.h"
+
+/* Mean squares of the complete calls: n calls, k raters. */
+struct anova {
+	double n, k;
+	double msr, msc, mse, msw;
+	bool agree;    /* every call's scores are equal */
+	bool constant; /* every score is equal */
+};
+
+/* Is score s of m a number (not N/A)? */
+static bool
+score_is_numeric(const struct calib_matrix *m, size_t s)
+{
+	uint32_t c = m->cat[s];
+	if (m->na_level && c + 1 == m->n_levels)
+		return false;
+	return !isnan(m->value[c]);
+}
+
+/*
+ * Mark the complete rows of m in keep[] (rows with one numeric score from
+ * every column in use) and map the columns in use to 0..k-1 in colmap[]
+ * (SIZE_MAX = not used: a column with no numeric score). Returns n.
+ */
+static size_t
+mark_complete(const struct calib_matrix *m, bool *keep, size_t *colmap, size_t *stamp,
+	      size_t *k_out)
+{
+	size_t k = 0, n = 0;
+
+	for (size_t j = 0; j < m->n_raters; j++) {
+		colmap[j] = SIZE_MAX;
+		stamp[j] = SIZE_MAX;
+	}
+	for (size_t s = 0; s < m->n_scores; s++)
+		if (score_is_numeric(m, s))
+			colmap[m->col[s]] = 0;
+	for (size_t j = 0; j < m->n_raters; j++)
+		if (colmap[j] != SIZE_MAX)
+			colmap[j] = k++;
+	for (size_t i = 0; i < m->n_items; i++) {
+		size_t seen = 0;
+		bool dup = false;
+		for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
+			size_t j = m->col[s];
+			if (!score_is_numeric(m, s))
+				continue;
+			if (stamp[j] == i)
+				dup = true;
+			stamp[j] = i;
+			seen++;
+		}
+		keep[i] = !dup && k > 0 && seen == k;
+		n += keep[i];
+	}
+	*k_out = k;
+	return n;
+}
+
+/*
+ * Two-way analysis of variance of the kept rows (n >= 2, k >= 2). cdev is
+ * a workspace of k long doubles.
+ */
+static void
+two_way(const struct calib_matrix *m, const bool *keep, const size_t *colmap, size_t n,
+	size_t k, long double *cdev, struct anova *a)
+{
+	long double x0 = 0, total = 0, gdev, ssr = 0, ssc = 0, sse = 0, ssw = 0;
+	bool first = true, agree = true;
+	double lo = 0, hi = 0;
+
+	for (size_t j = 0; j < k; j++)
+		cdev[j] = 0;
+	/* Pass 1: column and grand sums of the scores shifted by the first one. */
+	for (size_t i = 0; i < m->n_items; i++) {
+		double rlo = 0, rhi = 0;
+		bool rfirst = true;
+		if (!keep[i])
+			continue;
+		for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
+			double x;
+			long double y;
+			if (!score_is_numeric(m, s))
+				continue;
+			x = m->value[m->cat[s]];
+			if (first) {
+				x0 = x;
+				lo = hi = x;
+				first = false;
+			}
+			if (rfirst) {
+				rlo = rhi = x;
+				rfirst = false;
+			}
+			rlo = fmin(rlo, x);
+			rhi = fmax(rhi, x);
+			lo = fmin(lo, x);
+			hi = fmax(hi, x);
+			y = (long double)x - x0;
+			cdev[colmap[m->col[s]]] += y;
+			total += y;
+		}
+		if (rlo != rhi)
+			agree = false;
+	}
+	gdev = total / ((long double)n * (long double)k);
+	for (size_t j = 0; j < k; j++) {
+		cdev[j] = cdev[j] / (long double)n - gdev;
+		ssc += cdev[j] * cdev[j];
+	}
+	ssc *= (long double)n;
+	/* Pass 2: squared deviations from the row, column and grand means. */
+	for (size_t i = 0; i < m->n_items; i++) {
+		long double rsum = 0, rdev;
+		if (!keep[i])
+			continue;
+		for (size_t s = m->off[i]; s < m->off[i + 1]; s++)
+			if (score_is_numeric(m, s))
+				rsum += (long double)m->value[m->cat[s]] - x0;
+		rdev = rsum / (long double)k;
+		ssr += (rdev - gdev) * (rdev - gdev);
+		for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
+			long double w, e;
+			if (!score_is_numeric(m, s))
+				continue;
+			w = (long double)m->value[m->cat[s]] - x0 - rdev;
+			e = w - cdev[colmap[m->col[s]]];
+			ssw += w * w;
+			sse += e * e;
+		}
+	}
+	ssr *= (long double)k;
+	a->agree = agree;
+	a->constant = lo == hi;
+	if (agree)
+		ssc = sse = ssw = 0;
+	if (a->constant)
+		ssr = 0;
+	a->n = (double)n;
+	a->k = (double)k;
+	a->msr = (double)(ssr / (long double)(n - 1));
+	a->msc = (double)(ssc / (long double)(k - 1));
+	a->mse = (double)(sse / ((long double)(n - 1) * (long double)(k - 1)));
+	a->msw = (double)(ssw / ((long double)n * (long double)(k - 1)));
+}
+
+/*
+ * Upper quantile of F(d1, d2): the f with P(F > f) = q. Through the beta
+ * quantile, because gsl_cdf_fdist_Qinv refuses degrees of freedom below 1
+ * (v can be): F = (d2/d1) (1 - y)/y with y ~ Beta(d2/2, d1/2). NAN when a
+ * degree of freedom is not a positive number.
+ */
+static double
+f_upper_quantile(double q, double d1, double d2)
+{
+	double y;
+	if (!(d1 > 0) || !(d2 > 0) || isinf(d1) || isinf(d2))
+		return NAN;
+	if (d1 >= 1 && d2 >= 1)
+		return gsl_cdf_fdist_Qinv(q, d1, d2);
+	y = gsl_cdf_beta_Pinv(q, d2 / 2, d1 / 2);
+	return d2 / d1 * (1 - y) / y;
+}
+
+/* P(F(d1, d2) > f); 0 for f = +Inf, NAN when undefined. */
+static double
+f_upper_p(double f, double d1, double d2)
+{
+	if (isnan(f) || !(d1 > 0) || !(d2 > 0) || isinf(d1) || isinf(d2))
+		return NAN;
+	if (isinf(f))
+		return f > 0 ? 0 : 1;
+	return gsl_cdf_fdist_Q(f, d1, d2);
+}
+
+/* McGraw & Wong's (1996) degrees of freedom v for an ICC(A,.) value r. */
+static double
+mcgraw_wong_v(const struct anova *a, double r)
+{
+	double n = a->n, k = a->k;
+	double ca = k * r / (n * (1 - r));
+	double cb = 1 + k * r * (n - 1) / (n * (1 - r));
+	double num = ca * a->msc + cb * a->mse;
+	return num * num / ((ca * a->msc) * (ca * a->msc) / (k - 1) +
+			    (cb * a->mse) * (cb * a->mse) / ((n - 1) * (k - 1)));
+}
+
+/* Fill a record's test and bounds from an F ratio with an exact interval. */
+static void
+exact_interval(struct calib_stat *st, double f, double d1, double d2, double k, double q,
+	       bool average)
+{
+	double fl = f / f_upper_quantile(q, d1, d2);
+	double fu = f * f_upper_quantile(q, d2, d1);
+	st->test = f;
+	st->df1 = d1;
+	st->df2 = d2;
+	st->p = f_upper_p(f, d1, d2);
+	if (average) {
+		st->lower = 1 - 1 / fl;
+		st->upper = 1 - 1 / fu;
+	} else {
+		st->lower = (fl - 1) / (fl + (k - 1));
+		st->upper = (fu - 1) / (fu + (k - 1));
+	}
+}
+
+/* The six records from the mean squares. s[] are the pushed records. */
+static void
+fill(struct calib_stat *const s[6], const struct anova *a, double conf,
+     enum calib_icc_convention conv)
+{
+	const double n = a->n, k = a->k, q = (1 - conf) / 2;
+	const double msr = a->msr, msc = a->msc, mse = a->mse, msw = a->msw;
+	const double d1 = n - 1, d1w = n * (k - 1), d2e = (n - 1) * (k - 1);
+	double f1 = msr / msw, f3 = msr / mse;
+	double v, fl, fu, l2, u2;
+
+	s[0]->estimate = (msr - msw) / (msr + (k - 1) * msw);
+	s[1]->estimate = (msr - mse) / (msr + (k - 1) * mse + (k / n) * (msc - mse));
+	s[2]->estimate = (msr - mse) / (msr + (k - 1) * mse);
+	s[3]->estimate = (msr - msw) / msr;
+	s[4]->estimate = (msr - mse) / (msr + (msc - mse) / n);
+	s[5]->estimate = (msr - mse) / msr;
+
+	exact_interval(s[0], f1, d1, d1w, k, q, false);
+	exact_interval(s[3], f1, d1, d1w, k, q, true);
+	exact_interval(s[2], f3, d1, d2e, k, q, false);
+	exact_interval(s[5], f3, d1, d2e, k, q, true);
+
+	/* ICC(2,1): Shrout & Fleiss eq. 10-12 = McGraw & Wong Table 7, A,1. */
+	v = mcgraw_wong_v(a, s[1]->estimate);
+	fl = f_upper_quantile(q, d1, v);
+	fu = f_upper_quantile(q, v, d1);
+	l2 = n * (msr - fl * mse) / (fl * (k * msc + (k * n - k - n) * mse) + n * msr);
+	u2 = n * (fu * msr - mse) / (k * msc + (k * n - k - n) * mse + n * fu * msr);
+	s[1]->lower = l2;
+	s[1]->upper = u2;
+	s[1]->test = s[4]->test = f3;
+	s[1]->df1 = s[4]->df1 = d1;
+	if (conv == CALIB_ICC_IRR) {
+		s[1]->df2 = v;
+		s[1]->p = f_upper_p(f3, d1, v);
+		/* ICC(A,k): v from the average-measure estimate (irr). */
+		v = mcgraw_wong_v(a, s[4]->estimate);
+		fl = f_upper_quantile(q, d1, v);
+		fu = f_upper_quantile(q, v, d1);
+		s[4]->df2 = v;
+		s[4]->p = f_upper_p(f3, d1, v);
+		s[4]->lower = n * (msr - fl * mse) / (fl * (msc - mse) + n * msr);
+		s[4]->upper = n * (fu * msr - mse) / (msc - mse + n * fu * msr);
+	} else {
+		s[1]->df2 = s[4]->df2 = d2e;
+		s[1]->p = s[4]->p = f_upper_p(f3, d1, d2e);
+		s[4]->lower = k * l2 / (1 + (k - 1) * l2);
+		s[4]->upper = k * u2 / (1 + (k - 1) * u2);
+	}
+}
+
+/* Degrees of freedom that do not need the data (n >= 1, k >= 1). */
+static void
+fill_df(struct calib_stat *const s[6], double n, double k, enum calib_icc_convention conv)
+{
+	for (size_t r = 0; r < 6; r++)
+		s[r]->df1 = n - 1;
+	s[0]->df2 = s[3]->df2 = n * (k - 1);
+	s[2]->df2 = s[5]->df2 = (n - 1) * (k - 1);
+	if (conv == CALIB_ICC_PSYCH)
+		s[1]->df2 = s[4]->df2 = (n - 1) * (k - 1);
+}
+
+static const char *const icc_names[6] = { "icc1", "icc2", "icc3", "icc1k", "icc2k", "icc3k" };
+
+enum calib_status
+calib_icc_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
+		  struct calib_stats *out, struct calib_error *err)
+{
+	struct calib_coef_opts defaults;
+	struct calib_stat *s[6];
+	struct anova a = { 0 };
+	const size_t n0 = out->n;
+	size_t *colmap = NULL, *stamp = NULL, n = 0, k = 0, dropped;
+	long double *cdev = NULL;
+	bool *keep = NULL;
+
+	if (!o) {
+		calib_coef_opts_init(&defaults);
+		o = &defaults;
+	}
+	if (!(o->conf > 0 && o->conf < 1))
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+				       "confidence level %g is not between 0 and 1", o->conf);
+	if (o->icc != CALIB_ICC_PSYCH && o->icc != CALIB_ICC_IRR)
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "unknown ICC convention %d",
+				       (int)o->icc);
+	colmap = malloc((m->n_raters + 1) * sizeof *colmap);
+	stamp = malloc((m->n_raters + 1) * sizeof *stamp);
+	cdev = malloc((m->n_raters + 1) * sizeof *cdev);
+	keep = malloc((m->n_items + 1) * sizeof *keep);
+	if (!colmap || !stamp || !cdev || !keep)
+		goto nomem;
+	n = mark_complete(m, keep, colmap, stamp, &k);
+	for (size_t r = 0; r < 6; r++)
+		if (!calib_stats_push(out, "%s", icc_names[r]))
+			goto nomem;
+	/* a push may move earlier records: take the pointers afterwards */
+	for (size_t r = 0; r < 6; r++)
+		s[r] = &out->v[n0 + r];
+	dropped = m->n_items - n + m->n_dropped;
+	for (size_t r = 0; r < 6; r++) {
+		s[r]->n_items = n;
+		s[r]->n_raters = k;
+		if (dropped)
+			calib_stat_note(s[r], "%zu incomplete call%s dropped", dropped,
+					dropped == 1 ? "" : "s");
+	}
+	if (n >= 1 && k >= 1)
+		fill_df(s, (double)n, (double)k, o->icc);
+	if (k < 2 || n < 2) {
+		for (size_t r = 0; r < 6; r++)
+			calib_stat_note_add(s[r], "undefined: fewer than 2 %s",
+					    k < 2 ? "raters" : "complete calls");
+	} else {
+		two_way(m, keep, colmap, n, k, cdev, &a);
+		fill(s, &a, o->conf, o->icc);
+		for (size_t r = 0; r < 6; r++) {
+			if (a.constant)
+				calib_stat_note_add(s[r], "undefined: every score is the same");
+			else if (a.agree)
+				calib_stat_note_add(s[r], "perfect agreement: F is infinite%s%s",
+						    isnan(s[r]->df2) ? ", v undefined" : "",
+						    isnan(s[r]->lower) ? ", bounds undefined" : "");
+		}
+	}
+	free(colmap);
+	free(stamp);
+	free(cdev);
+	free(keep);
+	return CALIB_OK;
+nomem:
+	out->n = n0;
+	free(colmap);
+	free(stamp);
+	free(cdev);
+	free(keep);
+	return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+}
