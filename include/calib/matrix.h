@@ -54,6 +54,7 @@ struct calib_matrix {
 	size_t n_dropped;     /* items dropped by `complete` */
 	size_t n_na;          /* N/A scores (kept as a category or left out) */
 	size_t n_missing;     /* recorded but unscored cells */
+	size_t cap_items_, cap_scores_; /* private: room of a resampled matrix */
 };
 
 /*
@@ -82,6 +83,25 @@ enum calib_status calib_matrix_from_values(const double *x, size_t n_items,
  */
 enum calib_status calib_matrix_complete(const struct calib_matrix *m, bool keep_levels,
 					struct calib_matrix **out);
+
+/*
+ * A matrix of derived scores, one double per store evaluation (NAN = none),
+ * e.g. the TOTAL score; categories are the distinct values. Honours
+ * o->session and o->item_mask. CALIB_OK or CALIB_ENOMEM.
+ */
+enum calib_status calib_matrix_from_evals(const struct calib_store *s, const double *x,
+					  enum calib_scale scale,
+					  const struct calib_matrix_opts *o,
+					  struct calib_matrix **out);
+
+/*
+ * The matrix whose rows are rows[0..n) of m (repeats allowed: a bootstrap
+ * sample), with m's columns and categories. *out is reused when it is not
+ * NULL (it must come from an earlier call), so a bootstrap allocates once.
+ * CALIB_OK or CALIB_ENOMEM.
+ */
+enum calib_status calib_matrix_resample(const struct calib_matrix *m, const size_t *rows,
+					size_t n, struct calib_matrix **out);
 
 void calib_matrix_free(struct calib_matrix *m);
 

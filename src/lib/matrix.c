@@ -381,3 +381,150 @@ nomem:
 	calib_matrix_free(m);
 	return CALIB_ENOMEM;
 }
+
+static int
+cmp_double_ptr(const void *a, const void *b)
+{
+	return cmp_double(a, b);
+}
+
+enum calib_status
+calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib_scale scale,
+			const struct calib_matrix_opts *o, struct calib_matrix **out)
+{
+	size_t n_raters_all = calib_names_count(s->raters);
+	size_t n_rows = 0, n_cols = 0, n_scores = 0, q = 0;
+	uint32_t *colmap = NULL;
+	double *vals = NULL;
+	struct calib_matrix *m = NULL;
+
+	*out = NULL;
+	colmap = malloc((n_raters_all ? n_raters_all : 1) * sizeof *colmap);
+	if (!colmap)
+		return CALIB_ENOMEM;
+	for (size_t j = 0; j < n_raters_all; j++)
+		colmap[j] = CALIB_NONE;
+	for (size_t it = 0; it < s->n_items; it++) {
+		size_t in_row = 0;
+		if ((o->session != CALIB_NONE && s->item_session[it] != o->session) ||
+		    (o->item_mask && !o->item_mask[it]))
+			continue;
+		for (size_t e = s->item_off[it]; e < s->item_off[it + 1]; e++) {
+			uint32_t ev = s->item_evals[e];
+			if (isnan(x[ev]))
+				continue;
+			colmap[s->eval_rater[ev]] = 0;
+			in_row++;
+		}
+		n_scores += in_row;
+		n_rows += in_row > 0;
+	}
+	vals = malloc((n_scores ? n_scores : 1) * sizeof *vals);
+	if (!vals)
+		goto nomem;
+	for (size_t it = 0, k = 0; it < s->n_items; it++) {
+		if ((o->session != CALIB_NONE && s->item_session[it] != o->session) ||
+		    (o->item_mask && !o->item_mask[it]))
+			continue;
+		for (size_t e = s->item_off[it]; e < s->item_off[it + 1]; e++)
+			if (!isnan(x[s->item_evals[e]]))
+				vals[k++] = x[s->item_evals[e]];
+	}
+	qsort(vals, n_scores, sizeof *vals, cmp_double_ptr);
+	for (size_t k = 0; k < n_scores; k++)
+		if (q == 0 || vals[k] != vals[q - 1])
+			vals[q++] = vals[k];
+	for (size_t j = 0; j < n_raters_all; j++)
+		if (colmap[j] == 0)
+			colmap[j] = (uint32_t)n_cols++;
+	if (!(m = matrix_alloc(n_rows, n_cols, n_scores, q, false)))
+		goto nomem;
+	memcpy(m->value, vals, q * sizeof *vals);
+	for (size_t j = 0; j < n_raters_all; j++)
+		if (colmap[j] != CALIB_NONE)
+			m->rater[colmap[j]] = (uint32_t)j;
+	for (size_t it = 0, r = 0, sc = 0; it < s->n_items; it++) {
+		size_t start = sc;
+		if ((o->session != CALIB_NONE && s->item_session[it] != o->session) ||
+		    (o->item_mask && !o->item_mask[it]))
+			continue;
+		for (size_t e = s->item_off[it]; e < s->item_off[it + 1]; e++) {
+			uint32_t ev = s->item_evals[e];
+			if (isnan(x[ev]))
+				continue;
+			m->col[sc] = colmap[s->eval_rater[ev]];
+			m->cat[sc] = find_value(vals, q, x[ev]);
+			sc++;
+		}
+		if (sc > start) {
+			m->item[r] = (uint32_t)it;
+			m->off[++r] = sc;
+		}
+	}
+	m->n_items = m->n_items_all = n_rows;
+	m->n_raters = n_cols;
+	m->n_levels = q;
+	m->n_scores = n_scores;
+	m->scale = scale;
+	free(vals);
+	free(colmap);
+	if (o->complete) {
+		struct calib_matrix *full = m;
+		enum calib_status st = calib_matrix_complete(full, false, &m);
+		calib_matrix_free(full);
+		if (st != CALIB_OK)
+			return st;
+	}
+	*out = m;
+	return CALIB_OK;
+nomem:
+	free(vals);
+	free(colmap);
+	calib_matrix_free(m);
+	return CALIB_ENOMEM;
+}
+
+enum calib_status
+calib_matrix_resample(const struct calib_matrix *m, const size_t *rows, size_t n,
+		      struct calib_matrix **out)
+{
+	struct calib_matrix *r = *out;
+	size_t n_scores = 0, sc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		n_scores += calib_matrix_row_n(m, rows[i]);
+	if (r && (r->cap_items_ < n || r->cap_scores_ < n_scores)) {
+		calib_matrix_free(r);
+		r = *out = NULL;
+	}
+	if (!r) {
+		/* room for any sample of n rows, so that later calls reuse it */
+		size_t max_row = 0, cap;
+		for (size_t i = 0; i < m->n_items; i++)
+			if (calib_matrix_row_n(m, i) > max_row)
+				max_row = calib_matrix_row_n(m, i);
+		cap = max_row * n > n_scores ? max_row * n : n_scores;
+		if (!(r = matrix_alloc(n, m->n_raters, cap, m->n_levels, false)))
+			return CALIB_ENOMEM;
+		memcpy(r->value, m->value, m->n_levels * sizeof *r->value);
+		memcpy(r->rater, m->rater, m->n_raters * sizeof *r->rater);
+		r->cap_items_ = n;
+		r->cap_scores_ = cap;
+		*out = r;
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (size_t t = m->off[rows[i]]; t < m->off[rows[i] + 1]; t++, sc++) {
+			r->col[sc] = m->col[t];
+			r->cat[sc] = m->cat[t];
+		}
+		r->item[i] = m->item[rows[i]];
+		r->off[i + 1] = sc;
+	}
+	r->n_items = r->n_items_all = n;
+	r->n_raters = m->n_raters;
+	r->n_levels = m->n_levels;
+	r->na_level = m->na_level;
+	r->scale = m->scale;
+	r->n_scores = sc;
+	return CALIB_OK;
+}

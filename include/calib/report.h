@@ -1,0 +1,88 @@
+/*
+ * report.h - the analysis of a whole store: per criterion (and for the
+ * TOTAL score per call) the chosen statistics, counts, bands and warnings.
+ * This is what calib-agree, calib-kappa, calib-icc and calib-alpha print.
+ *
+ * Ownership: a struct calib_report owns its rows and records; free with
+ * calib_report_free() (NULL harmless). Criterion names point into the
+ * store, which must outlive the report.
+ */
+#ifndef CALIB_REPORT_H
+#define CALIB_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "calib/coef.h"
+#include "calib/error.h"
+#include "calib/matrix.h"
+#include "calib/stat.h"
+#include "calib/store.h"
+
+/* Families of statistics, as bits. */
+#define CALIB_FAMILY_AGREEMENT 1u /* percent agreement, Fleiss, Conger, Gwet, Brennan-Prediger */
+#define CALIB_FAMILY_KAPPA 2u     /* Cohen, Light, PABAK */
+#define CALIB_FAMILY_ALPHA 4u     /* Krippendorff */
+#define CALIB_FAMILY_ICC 8u       /* intraclass correlations */
+#define CALIB_FAMILY_ALL 15u
+
+struct calib_report_opts {
+	const char *stat;         /* NULL: the defaults of each scale; "all"; or a comma list */
+	unsigned families;        /* with stat "all": which families (CALIB_FAMILY_*) */
+	bool detail;              /* keep companion records (_z tests, per-category kappas) */
+	bool complete;            /* only calls scored by every rater (irr's convention) */
+	enum calib_na_policy na;
+	struct calib_coef_opts coef;
+	size_t boot;              /* > 0: percentile bootstrap CIs with this many replicates */
+	unsigned long seed;       /* bootstrap seed (0: GSL's default, 4357) */
+	uint32_t session;         /* CALIB_NONE: every session; else only this one */
+	bool total;               /* add the TOTAL score per call */
+	unsigned threads;         /* worker threads over criteria; 0: as many as cores (max 2) */
+	void (*progress)(void *ctx, size_t done, size_t total); /* or NULL */
+	void *progress_ctx;
+};
+
+/* Defaults: scale defaults, all scores, N/A per scale, analytic CIs, TOTAL. */
+void calib_report_opts_init(struct calib_report_opts *o);
+
+struct calib_report_row {
+	const char *criterion;    /* "TOTAL" for the total score */
+	enum calib_scale scale;
+	bool inferred;            /* scale guessed from the data */
+	bool total;
+	char levels[200];         /* the category set as text ("no|yes", "1|2|3|4|5") */
+	size_t n_levels;
+	size_t n_calls, n_raters, n_scores;
+	size_t n_unscored, n_na, n_dropped;
+	size_t n_complete, n_pairable;
+	size_t first, count;      /* its records: stats.v[first .. first+count) */
+};
+
+struct calib_report {
+	size_t n_rows;
+	struct calib_report_row *rows;
+	struct calib_stats stats;
+	const struct calib_report_opts *opts;
+};
+
+/*
+ * Analyse every criterion of a finished store. On error (CALIB_ENOMEM, or
+ * CALIB_EARG for an unknown statistic name, message in err) *out is NULL.
+ */
+enum calib_status calib_report_run(const struct calib_store *s,
+				   const struct calib_report_opts *o,
+				   struct calib_report **out, struct calib_error *err);
+
+void calib_report_free(struct calib_report *r);
+
+/*
+ * The statistics the scale uses by default, as a comma list ("cohen_kappa,
+ * gwet_ac1" ...). n_raters decides between Cohen's and Fleiss' kappa.
+ */
+const char *calib_report_defaults(enum calib_scale scale, size_t n_raters);
+
+/* Is name a statistic calib knows (or "all")? */
+bool calib_report_known_stat(const char *name);
+
+#endif

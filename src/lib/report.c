@@ -1,0 +1,579 @@
+/*
+ * report.c - analysis of every criterion of a store (report.h): builds each
+ * criterion's matrix, runs the families its statistics belong to, keeps
+ * the records asked for, adds bootstrap intervals and the warnings that
+ * matter in QA rubrics. Criteria are independent, so they are shared out
+ * over worker threads; the results are merged in criterion order.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "calib/agreement.h"
+#include "calib/alpha.h"
+#include "calib/icc.h"
+#include "calib/kappa.h"
+#include "calib/report.h"
+
+/* Every statistic calib computes, with its family. */
+static const struct known {
+	const char *name;
+	unsigned family;
+} known_stats[] = {
+	{ "percent_agreement", CALIB_FAMILY_AGREEMENT },
+	{ "percent_agreement_linear", CALIB_FAMILY_AGREEMENT },
+	{ "percent_agreement_quadratic", CALIB_FAMILY_AGREEMENT },
+	{ "percent_agreement_ordinal", CALIB_FAMILY_AGREEMENT },
+	{ "percent_agreement_unanimous", CALIB_FAMILY_AGREEMENT },
+	{ "fleiss_kappa", CALIB_FAMILY_AGREEMENT },
+	{ "conger_kappa", CALIB_FAMILY_AGREEMENT },
+	{ "gwet_ac1", CALIB_FAMILY_AGREEMENT },
+	{ "gwet_ac2_linear", CALIB_FAMILY_AGREEMENT },
+	{ "gwet_ac2_quadratic", CALIB_FAMILY_AGREEMENT },
+	{ "gwet_ac2_ordinal", CALIB_FAMILY_AGREEMENT },
+	{ "brennan_prediger", CALIB_FAMILY_AGREEMENT },
+	{ "cohen_kappa", CALIB_FAMILY_KAPPA },
+	{ "cohen_kappa_linear", CALIB_FAMILY_KAPPA },
+	{ "cohen_kappa_quadratic", CALIB_FAMILY_KAPPA },
+	{ "cohen_kappa_linear_rank", CALIB_FAMILY_KAPPA },
+	{ "cohen_kappa_quadratic_rank", CALIB_FAMILY_KAPPA },
+	{ "cohen_kappa_custom", CALIB_FAMILY_KAPPA },
+	{ "light_kappa", CALIB_FAMILY_KAPPA },
+	{ "pabak", CALIB_FAMILY_KAPPA },
+	{ "prevalence_index", CALIB_FAMILY_KAPPA },
+	{ "bias_index", CALIB_FAMILY_KAPPA },
+	{ "kripp_alpha_nominal", CALIB_FAMILY_ALPHA },
+	{ "kripp_alpha_ordinal", CALIB_FAMILY_ALPHA },
+	{ "kripp_alpha_interval", CALIB_FAMILY_ALPHA },
+	{ "kripp_alpha_ratio", CALIB_FAMILY_ALPHA },
+	{ "icc1", CALIB_FAMILY_ICC },
+	{ "icc2", CALIB_FAMILY_ICC },
+	{ "icc3", CALIB_FAMILY_ICC },
+	{ "icc1k", CALIB_FAMILY_ICC },
+	{ "icc2k", CALIB_FAMILY_ICC },
+	{ "icc3k", CALIB_FAMILY_ICC },
+};
+#define N_KNOWN (sizeof known_stats / sizeof *known_stats)
+
+void
+calib_report_opts_init(struct calib_report_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->families = CALIB_FAMILY_ALL;
+	o->na = CALIB_NA_AUTO;
+	calib_coef_opts_init(&o->coef);
+	o->session = CALIB_NONE;
+	o->total = true;
+}
+
+bool
+calib_report_known_stat(const char *name)
+{
+	if (strcmp(name, "all") == 0)
+		return true;
+	for (size_t i = 0; i < N_KNOWN; i++)
+		if (strcmp(known_stats[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static unsigned
+family_of(const char *name)
+{
+	for (size_t i = 0; i < N_KNOWN; i++)
+		if (strcmp(known_stats[i].name, name) == 0)
+			return known_stats[i].family;
+	return 0;
+}
+
+const char *
+calib_report_defaults(enum calib_scale scale, size_t n_raters)
+{
+	switch (scale) {
+	case CALIB_SCALE_BINARY:
+		return n_raters == 2 ? "percent_agreement,cohen_kappa,gwet_ac1,pabak"
+				     : "percent_agreement,fleiss_kappa,gwet_ac1";
+	case CALIB_SCALE_NOMINAL:
+	case CALIB_SCALE_UNKNOWN:
+		return n_raters == 2 ? "percent_agreement,cohen_kappa,gwet_ac1"
+				     : "percent_agreement,fleiss_kappa,gwet_ac1";
+	case CALIB_SCALE_ORDINAL:
+		return n_raters == 2
+			       ? "percent_agreement,cohen_kappa_quadratic,kripp_alpha_ordinal,gwet_ac2_ordinal"
+			       : "percent_agreement,kripp_alpha_ordinal,gwet_ac2_ordinal";
+	case CALIB_SCALE_RATIO:
+		return "icc2,kripp_alpha_ratio";
+	case CALIB_SCALE_INTERVAL:
+	default:
+		return "icc2,kripp_alpha_interval";
+	}
+}
+
+/* Is `name` in the comma list `list`? */
+static bool
+in_list(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n == len && strncmp(p, name, n) == 0)
+			return true;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return false;
+}
+
+/* Does a record belong to the selection? Companions follow their statistic. */
+static bool
+wanted(const struct calib_report_opts *o, const char *list, const char *name)
+{
+	char base[CALIB_STAT_NAME];
+	const char *cut;
+
+	if (o->stat && strcmp(o->stat, "all") == 0)
+		return (family_of(name) & o->families) || o->detail;
+	if (in_list(list, name))
+		return true;
+	if (!o->detail)
+		return false;
+	snprintf(base, sizeof base, "%s", name);
+	if ((cut = strstr(base, "_cat:")) || ((cut = strrchr(base, '_')) && strcmp(cut, "_z") == 0))
+		base[cut - base] = '\0';
+	return in_list(list, base);
+}
+
+/* The families that produce the statistics of list. */
+static unsigned
+families_of(const struct calib_report_opts *o, const char *list)
+{
+	unsigned f = 0;
+	if (o->stat && strcmp(o->stat, "all") == 0)
+		return o->families;
+	for (size_t i = 0; i < N_KNOWN; i++)
+		if (in_list(list, known_stats[i].name))
+			f |= known_stats[i].family;
+	return f;
+}
+
+/* Run the families in mask on m, appending to out. */
+static enum calib_status
+run_families(const struct calib_matrix *m, unsigned mask, const struct calib_coef_opts *co,
+	     struct calib_stats *out, struct calib_error *err)
+{
+	enum calib_status st = CALIB_OK;
+	if (m->n_items == 0)
+		return CALIB_OK;
+	if ((mask & CALIB_FAMILY_AGREEMENT) && (st = calib_agreement_compute(m, co, out, err)))
+		return st;
+	if ((mask & CALIB_FAMILY_KAPPA) && (st = calib_kappa_compute(m, co, out, err)))
+		return st;
+	if ((mask & CALIB_FAMILY_ALPHA) && (st = calib_alpha_compute(m, co, out, err)))
+		return st;
+	if ((mask & CALIB_FAMILY_ICC) && (st = calib_icc_compute(m, co, out, err)))
+		return st;
+	return st;
+}
+
+/* Points of a score on a 0..1 scale for the total: declared or observed range. */
+static double
+unit_points(const struct calib_criterion *c, uint16_t code)
+{
+	double v = calib_store_code_value(c, code), lo, hi;
+	if (c->labelled) {
+		lo = 1;
+		hi = (double)c->n_levels;
+	} else {
+		lo = isnan(c->min) ? c->value[0] : c->min;
+		hi = isnan(c->max) ? c->value[c->n_levels - 1] : c->max;
+	}
+	return hi > lo ? (v - lo) / (hi - lo) : 1.0;
+}
+
+/*
+ * The TOTAL of each evaluation: 100 x the weighted mean of its criteria's
+ * points on a 0..1 scale, N/A criteria left out (as QA scorecards do); NAN
+ * when a criterion is unscored or nothing applies.
+ */
+static double *
+totals(const struct calib_store *s)
+{
+	double *x = malloc((s->n_evals ? s->n_evals : 1) * sizeof *x);
+	if (!x)
+		return NULL;
+	for (size_t e = 0; e < s->n_evals; e++) {
+		double sum = 0, wsum = 0;
+		bool missing = false;
+		for (size_t k = 0; k < s->n_criteria && !missing; k++) {
+			const struct calib_criterion *c = &s->criteria[k];
+			uint16_t code = c->code[e];
+			if (c->n_scored == 0 || code == CALIB_CODE_NA)
+				continue;
+			if (code < CALIB_CODE_LEVEL) {
+				missing = true;
+				break;
+			}
+			sum += c->weight * unit_points(c, code);
+			wsum += c->weight;
+		}
+		x[e] = missing || wsum == 0 ? NAN : 100.0 * sum / wsum;
+	}
+	return x;
+}
+
+/* One unit of work: a criterion (or the TOTAL) and what came of it. */
+struct unit {
+	uint32_t crit; /* CALIB_NONE: TOTAL */
+	struct calib_report_row row;
+	struct calib_stats stats;
+	enum calib_status status;
+	struct calib_error err;
+};
+
+struct job {
+	const struct calib_store *s;
+	const struct calib_report_opts *o;
+	const double *total;
+	struct unit *units;
+	size_t n_units;
+	atomic_size_t next, done;
+	pthread_mutex_t lock;
+};
+
+static void
+describe_levels(const struct calib_matrix *m, char *buf, size_t n)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t k = 0; k < m->n_levels && len + 1 < n; k++) {
+		char v[64];
+		const char *t = m->label ? m->label[k] : calib_format_double(m->value[k], v, sizeof v);
+		int w = snprintf(buf + len, n - len, "%s%s", k ? "|" : "", t);
+		if (w < 0 || (size_t)w >= n - len) {
+			snprintf(buf + (n > 4 ? n - 4 : 0), n > 4 ? 4 : n, "...");
+			return;
+		}
+		len += (size_t)w;
+	}
+}
+
+static int
+cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * Percentile bootstrap over calls for every record of the unit: the rows
+ * are resampled with replacement, the families re-run, and each record's
+ * bounds replaced by the percentiles of its replicates.
+ */
+static enum calib_status
+bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report_opts *o,
+	  struct calib_stats *kept, size_t first, struct calib_error *err)
+{
+	size_t n = m->n_items, nk = kept->n - first, B = o->boot;
+	size_t *rows = malloc((n ? n : 1) * sizeof *rows);
+	double *rep = malloc((B * nk > 0 ? B * nk : 1) * sizeof *rep);
+	size_t *n_ok = calloc(nk ? nk : 1, sizeof *n_ok);
+	struct calib_matrix *r = NULL;
+	struct calib_stats tmp;
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	enum calib_status st = CALIB_OK;
+
+	calib_stats_init(&tmp);
+	if (!rows || !rep || !n_ok || !rng) {
+		st = CALIB_ENOMEM;
+		goto out;
+	}
+	gsl_rng_set(rng, o->seed);
+	for (size_t b = 0; b < B; b++) {
+		for (size_t i = 0; i < n; i++)
+			rows[i] = (size_t)gsl_rng_uniform_int(rng, n);
+		if ((st = calib_matrix_resample(m, rows, n, &r)))
+			goto out;
+		calib_stats_clear(&tmp);
+		if ((st = run_families(r, mask, &o->coef, &tmp, err)))
+			goto out;
+		for (size_t k = 0; k < nk; k++) {
+			const struct calib_stat *t = calib_stats_find(&tmp, kept->v[first + k].name);
+			if (t && isfinite(t->estimate))
+				rep[k * B + n_ok[k]++] = t->estimate;
+		}
+		if (o->progress)
+			o->progress(o->progress_ctx, b + 1, B);
+	}
+	for (size_t k = 0; k < nk; k++) {
+		struct calib_stat *s = &kept->v[first + k];
+		double *v = rep + k * B, a = (1 - o->coef.conf) / 2;
+		if (!isfinite(s->estimate) || n_ok[k] < 2)
+			continue;
+		qsort(v, n_ok[k], sizeof *v, cmp_dbl);
+		s->lower = gsl_stats_quantile_from_sorted_data(v, 1, n_ok[k], a);
+		s->upper = gsl_stats_quantile_from_sorted_data(v, 1, n_ok[k], 1 - a);
+		s->se = gsl_stats_sd(v, 1, n_ok[k]);
+		calib_stat_note_add(s, "bootstrap CI: %zu replicates over calls, seed %lu", B,
+				    o->seed);
+	}
+out:
+	calib_matrix_free(r);
+	calib_stats_free(&tmp);
+	gsl_rng_free(rng);
+	free(rows);
+	free(rep);
+	free(n_ok);
+	return st;
+}
+
+/* Warnings that matter in QA rubrics, added to the notes of the unit's records. */
+static void
+warn(struct unit *u, const struct calib_stats *all, const struct calib_matrix *m)
+{
+	const struct calib_stat *pa = calib_stats_find(all, "percent_agreement");
+	size_t top = 0;
+	size_t *count = NULL;
+
+	if (m->n_levels && m->n_levels < 1000 && (count = calloc(m->n_levels, sizeof *count))) {
+		for (size_t t = 0; t < m->n_scores; t++)
+			count[m->cat[t]]++;
+		for (size_t k = 0; k < m->n_levels; k++)
+			if (count[k] > top)
+				top = count[k];
+		free(count);
+	}
+	for (size_t k = 0; k < u->stats.n; k++) {
+		struct calib_stat *s = &u->stats.v[k];
+		bool kappa = strcmp(s->name, "cohen_kappa") == 0 ||
+			     strcmp(s->name, "fleiss_kappa") == 0 ||
+			     strcmp(s->name, "conger_kappa") == 0;
+		if (strstr(s->name, "_z") || strstr(s->name, "_cat:") ||
+		    strcmp(s->name, "percent_agreement") == 0)
+			continue;
+		if (kappa && pa && pa->estimate >= 0.8 && isfinite(s->estimate) &&
+		    s->estimate < 0.6 && m->n_scores)
+			calib_stat_note_add(s,
+					    "kappa paradox: %.0f%% agreement but kappa %.2f, one "
+					    "category holds %.0f%% of scores; see gwet_ac1",
+					    100 * pa->estimate, s->estimate,
+					    100.0 * (double)top / (double)m->n_scores);
+		if (u->row.n_calls < 10 && u->row.n_calls > 0 && isfinite(s->estimate)) {
+			if (isfinite(s->upper - s->lower))
+				calib_stat_note_add(s, "only %zu calls: unstable estimate, CI width %.2f",
+						    u->row.n_calls, s->upper - s->lower);
+			else
+				calib_stat_note_add(s, "only %zu calls: unstable estimate",
+						    u->row.n_calls);
+		}
+	}
+}
+
+static void
+analyse(struct job *j, struct unit *u)
+{
+	const struct calib_store *s = j->s;
+	const struct calib_report_opts *o = j->o;
+	struct calib_matrix_opts mo;
+	struct calib_matrix *m = NULL;
+	struct calib_stats all;
+	const char *list;
+	unsigned mask;
+
+	calib_stats_init(&all);
+	calib_stats_init(&u->stats);
+	calib_error_clear(&u->err);
+	calib_matrix_opts_init(&mo);
+	mo.complete = o->complete;
+	mo.na = o->na;
+	mo.session = o->session;
+	if (u->crit == CALIB_NONE)
+		u->status = calib_matrix_from_evals(s, j->total, CALIB_SCALE_INTERVAL, &mo, &m);
+	else
+		u->status = calib_matrix_build(s, u->crit, &mo, &m);
+	if (u->status)
+		return;
+	u->row.criterion = u->crit == CALIB_NONE ? "TOTAL" : s->criteria[u->crit].name;
+	u->row.total = u->crit == CALIB_NONE;
+	u->row.scale = m->scale;
+	u->row.inferred = u->crit != CALIB_NONE && s->criteria[u->crit].scale_inferred;
+	u->row.n_levels = m->n_levels;
+	if (u->crit == CALIB_NONE)
+		snprintf(u->row.levels, sizeof u->row.levels, "0..100 points");
+	else
+		describe_levels(m, u->row.levels, sizeof u->row.levels);
+	u->row.n_calls = m->n_items;
+	u->row.n_raters = m->n_raters;
+	u->row.n_scores = m->n_scores;
+	u->row.n_unscored = m->n_missing;
+	u->row.n_na = m->n_na;
+	u->row.n_dropped = m->n_dropped;
+	for (size_t i = 0; i < m->n_items; i++) {
+		size_t r = calib_matrix_row_n(m, i);
+		u->row.n_complete += r == m->n_raters;
+		u->row.n_pairable += r >= 2;
+	}
+	list = o->stat && strcmp(o->stat, "all") != 0 ? o->stat
+						       : calib_report_defaults(m->scale, m->n_raters);
+	mask = families_of(o, list);
+	if (u->crit == CALIB_NONE)
+		mask &= CALIB_FAMILY_ICC | CALIB_FAMILY_ALPHA;
+	/* the kappa paradox check needs the percent agreement */
+	if (mask & CALIB_FAMILY_KAPPA && m->n_levels < 1000)
+		mask |= CALIB_FAMILY_AGREEMENT;
+	if ((u->status = run_families(m, mask, &o->coef, &all, &u->err)))
+		goto out;
+	for (size_t k = 0; k < all.n; k++) {
+		struct calib_stat *dst;
+		if (!wanted(o, list, all.v[k].name))
+			continue;
+		if (u->crit == CALIB_NONE && strncmp(all.v[k].name, "kripp_alpha_", 12) == 0 &&
+		    strcmp(all.v[k].name, "kripp_alpha_interval") != 0 &&
+		    !(o->stat && in_list(o->stat, all.v[k].name)))
+			continue;
+		if (!(dst = calib_stats_push(&u->stats, "%s", all.v[k].name))) {
+			u->status = CALIB_ENOMEM;
+			goto out;
+		}
+		*dst = all.v[k];
+	}
+	if (o->boot > 0 && m->n_items > 0 &&
+	    (u->status = bootstrap(m, mask, o, &u->stats, 0, &u->err)))
+		goto out;
+	warn(u, &all, m);
+out:
+	calib_stats_free(&all);
+	calib_matrix_free(m);
+}
+
+static void *
+worker(void *arg)
+{
+	struct job *j = arg;
+	size_t i;
+	while ((i = atomic_fetch_add(&j->next, 1)) < j->n_units) {
+		analyse(j, &j->units[i]);
+		if (j->o->progress && j->o->boot == 0) {
+			size_t d = atomic_fetch_add(&j->done, 1) + 1;
+			pthread_mutex_lock(&j->lock);
+			j->o->progress(j->o->progress_ctx, d, j->n_units);
+			pthread_mutex_unlock(&j->lock);
+		}
+	}
+	return NULL;
+}
+
+void
+calib_report_free(struct calib_report *r)
+{
+	if (!r)
+		return;
+	calib_stats_free(&r->stats);
+	free(r->rows);
+	free(r);
+}
+
+enum calib_status
+calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
+		 struct calib_report **out, struct calib_error *err)
+{
+	struct job j;
+	struct calib_report *r = NULL;
+	enum calib_status st = CALIB_OK;
+	pthread_t tid[2];
+	size_t n_threads, started = 0;
+
+	*out = NULL;
+	if (o->stat && strcmp(o->stat, "all") != 0) {
+		char buf[CALIB_STAT_NAME];
+		for (const char *p = o->stat; *p;) {
+			const char *end = strchr(p, ',');
+			size_t n = end ? (size_t)(end - p) : strlen(p);
+			snprintf(buf, sizeof buf, "%.*s", (int)n, p);
+			if (!calib_report_known_stat(buf))
+				return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+						       "unknown statistic '%s'", buf);
+			if (!end)
+				break;
+			p = end + 1;
+		}
+	}
+	memset(&j, 0, sizeof j);
+	j.s = s;
+	j.o = o;
+	j.n_units = s->n_criteria + (o->total && s->n_criteria > 1);
+	j.units = calloc(j.n_units ? j.n_units : 1, sizeof *j.units);
+	if (!j.units)
+		return CALIB_ENOMEM;
+	for (size_t i = 0; i < s->n_criteria; i++)
+		j.units[i].crit = (uint32_t)i;
+	if (j.n_units > s->n_criteria) {
+		j.units[s->n_criteria].crit = CALIB_NONE;
+		if (!(j.total = totals(s))) {
+			free(j.units);
+			return CALIB_ENOMEM;
+		}
+	}
+	atomic_init(&j.next, 0);
+	atomic_init(&j.done, 0);
+	pthread_mutex_init(&j.lock, NULL);
+	n_threads = o->threads ? o->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
+	if (n_threads > 2)
+		n_threads = 2;
+	if (n_threads > j.n_units)
+		n_threads = j.n_units;
+	for (size_t t = 1; t < n_threads; t++)
+		if (pthread_create(&tid[t - 1], NULL, worker, &j) == 0)
+			started++;
+	worker(&j);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	pthread_mutex_destroy(&j.lock);
+
+	r = calloc(1, sizeof *r);
+	if (!r || !(r->rows = calloc(j.n_units ? j.n_units : 1, sizeof *r->rows))) {
+		st = CALIB_ENOMEM;
+		goto out;
+	}
+	calib_stats_init(&r->stats);
+	r->opts = o;
+	for (size_t i = 0; i < j.n_units; i++) {
+		struct unit *u = &j.units[i];
+		if (u->status) {
+			st = u->status;
+			if (err)
+				*err = u->err;
+			goto out;
+		}
+		u->row.first = r->stats.n;
+		u->row.count = u->stats.n;
+		for (size_t k = 0; k < u->stats.n; k++) {
+			struct calib_stat *dst = calib_stats_push(&r->stats, "%s", u->stats.v[k].name);
+			if (!dst) {
+				st = CALIB_ENOMEM;
+				goto out;
+			}
+			*dst = u->stats.v[k];
+		}
+		r->rows[r->n_rows++] = u->row;
+	}
+out:
+	for (size_t i = 0; i < j.n_units; i++)
+		calib_stats_free(&j.units[i].stats);
+	free(j.units);
+	free((void *)j.total);
+	if (st) {
+		calib_report_free(r);
+		return st;
+	}
+	*out = r;
+	return CALIB_OK;
+}
