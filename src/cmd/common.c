@@ -1,0 +1,356 @@
+/*
+ * common.c - the command-line pieces every calib program shares (see
+ * common.h): common reading options, loading inputs, messages, strict
+ * numeric option values, all-or-nothing output files, checked stdout.
+ */
+#include "common.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void
+calib_cli_init(struct calib_cli *cli, const char *prog, const char *usage)
+{
+	memset(cli, 0, sizeof *cli);
+	cli->prog = prog;
+	cli->usage = usage;
+	calib_read_opts_init(&cli->read);
+}
+
+void
+calib_cli_errorf(const struct calib_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+calib_cli_error(const struct calib_cli *cli, const struct calib_error *e)
+{
+	char buf[1200];
+
+	calib_error_format(e, buf, sizeof buf);
+	fprintf(stderr, "%s: %s\n", cli->prog, buf);
+}
+
+int
+calib_cli_usage_error(const struct calib_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", cli->usage);
+	return 2;
+}
+
+int
+calib_cli_version(const struct calib_cli *cli)
+{
+	printf("%s (calib) %s\n", cli->prog, CALIB_VERSION);
+	return calib_cli_close_stdout(cli);
+}
+
+int
+calib_cli_double(const struct calib_cli *cli, const char *opt, const char *arg,
+		 double lo, double hi, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(arg, &end);
+	if (end == arg || *end != '\0' || errno == ERANGE || !isfinite(*v) ||
+	    strpbrk(arg, "xXnN") != NULL) {
+		calib_cli_usage_error(cli, "option %s: '%s' is not a number", opt, arg);
+		return -1;
+	}
+	if (*v < lo || *v > hi) {
+		calib_cli_usage_error(cli, "option %s: %s is outside %g to %g", opt, arg, lo, hi);
+		return -1;
+	}
+	return 0;
+}
+
+int
+calib_cli_size(const struct calib_cli *cli, const char *opt, const char *arg, size_t lo,
+	       size_t hi, size_t *v)
+{
+	char *end;
+	unsigned long long x;
+
+	errno = 0;
+	x = strtoull(arg, &end, 10);
+	if (end == arg || *end != '\0' || arg[0] == '-' || arg[0] == '+' || arg[0] == ' ') {
+		calib_cli_usage_error(cli, "option %s: '%s' is not a whole number", opt, arg);
+		return -1;
+	}
+	if (errno == ERANGE || x > SIZE_MAX || (size_t)x < lo || (size_t)x > hi) {
+		calib_cli_usage_error(cli, "option %s: %s is outside %zu to %zu", opt, arg, lo, hi);
+		return -1;
+	}
+	*v = (size_t)x;
+	return 0;
+}
+
+int
+calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg)
+{
+	struct calib_read_opts *o = &cli->read;
+
+	switch (c) {
+	case 'd':
+		if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0)
+			o->delimiter = '\t';
+		else if (strlen(arg) == 1 && arg[0] != '"' && arg[0] != '\n' && arg[0] != '\r')
+			o->delimiter = arg[0];
+		else {
+			calib_cli_usage_error(cli, "option --delimiter: '%s' is not one character",
+					      arg);
+			return -1;
+		}
+		return 1;
+	case 'r':
+		cli->rubric = arg;
+		return 1;
+	case CALIB_OPT_LAYOUT:
+		if (strcmp(arg, "sheet") == 0)
+			o->layout = CALIB_LAYOUT_SHEET;
+		else if (strcmp(arg, "long") == 0)
+			o->layout = CALIB_LAYOUT_LONG;
+		else if (strcmp(arg, "rater") == 0)
+			o->layout = CALIB_LAYOUT_RATER;
+		else {
+			calib_cli_usage_error(
+				cli, "option --layout: '%s' is not sheet, long or rater", arg);
+			return -1;
+		}
+		return 1;
+	case CALIB_OPT_MISSING:
+		o->missing = arg;
+		return 1;
+	case CALIB_OPT_NA:
+		o->na = arg;
+		return 1;
+	case CALIB_OPT_CALL_COL:
+		o->call_col = arg;
+		return 1;
+	case CALIB_OPT_RATER_COL:
+		o->rater_col = arg;
+		return 1;
+	case CALIB_OPT_SESSION_COL:
+		o->session_col = arg;
+		return 1;
+	case CALIB_OPT_CRITERION_COL:
+		o->criterion_col = arg;
+		return 1;
+	case CALIB_OPT_SCORE_COL:
+		o->score_col = arg;
+		return 1;
+	case CALIB_OPT_RATER:
+		o->rater = arg;
+		return 1;
+	case CALIB_OPT_SESSION:
+		o->session = arg;
+		return 1;
+	case CALIB_OPT_DUPLICATES:
+		if (strcmp(arg, "error") == 0)
+			o->duplicates = CALIB_DUP_ERROR;
+		else if (strcmp(arg, "first") == 0)
+			o->duplicates = CALIB_DUP_FIRST;
+		else if (strcmp(arg, "last") == 0)
+			o->duplicates = CALIB_DUP_LAST;
+		else {
+			calib_cli_usage_error(
+				cli, "option --duplicates: '%s' is not error, first or last", arg);
+			return -1;
+		}
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Read one named input ("-" = stdin) with reader (calib_read or calib_read_rubric). */
+static int
+load_one(const struct calib_cli *cli, struct calib_store *s, const char *path,
+	 enum calib_status (*reader)(struct calib_store *, FILE *, const char *,
+				     const struct calib_read_opts *, struct calib_error *))
+{
+	struct calib_error err;
+	bool is_stdin = strcmp(path, "-") == 0;
+	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+	enum calib_status st;
+
+	if (!fp) {
+		calib_cli_errorf(cli, "%s: %s", path, strerror(errno));
+		return 1;
+	}
+	st = reader(s, fp, path, &cli->read, &err);
+	if (!is_stdin)
+		fclose(fp);
+	if (st != CALIB_OK) {
+		calib_cli_error(cli, &err);
+		return 1;
+	}
+	return 0;
+}
+
+int
+calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
+	       struct calib_store **out)
+{
+	struct calib_store *s = calib_store_alloc();
+	static char *const dash[] = {"-"};
+	size_t i;
+
+	*out = NULL;
+	if (!s) {
+		calib_cli_errorf(cli, "out of memory");
+		return 1;
+	}
+	if (n == 0) {
+		files = dash;
+		n = 1;
+	}
+	if (cli->rubric && load_one(cli, s, cli->rubric, calib_read_rubric))
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (load_one(cli, s, files[i], calib_read))
+			goto fail;
+	if (calib_store_finish(s) != CALIB_OK) {
+		calib_cli_errorf(cli, "out of memory");
+		goto fail;
+	}
+	if (s->n_evals == 0) {
+		if (n == 1)
+			calib_cli_errorf(cli, "%s: no ratings", files[0]);
+		else
+			calib_cli_errorf(cli, "no ratings in the inputs");
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	calib_store_free(s);
+	return 1;
+}
+
+int
+calib_cli_out_open(const struct calib_cli *cli, struct calib_cli_out *out, const char *path)
+{
+	const char *slash;
+	size_t dir;
+	int fd;
+
+	memset(out, 0, sizeof *out);
+	if (!path || strcmp(path, "-") == 0) {
+		out->fp = stdout;
+		return 0;
+	}
+	slash = strrchr(path, '/');
+	dir = slash ? (size_t)(slash - path) + 1 : 0;
+	out->path = strdup(path);
+	out->tmp = malloc(dir + sizeof ".calib-XXXXXX");
+	if (!out->path || !out->tmp) {
+		calib_cli_errorf(cli, "out of memory");
+		goto fail;
+	}
+	memcpy(out->tmp, path, dir);
+	memcpy(out->tmp + dir, ".calib-XXXXXX", sizeof ".calib-XXXXXX");
+	fd = mkstemp(out->tmp);
+	if (fd < 0) {
+		calib_cli_errorf(cli, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	{
+		/* mkstemp makes the file 0600: give it the mode a new file gets */
+		mode_t mask = umask(0);
+		umask(mask);
+		if (fchmod(fd, 0666 & ~mask) != 0) {
+			calib_cli_errorf(cli, "%s: %s", path, strerror(errno));
+			close(fd);
+			unlink(out->tmp);
+			goto fail;
+		}
+	}
+	if (!(out->fp = fdopen(fd, "w"))) {
+		calib_cli_errorf(cli, "%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(out->tmp);
+		goto fail;
+	}
+	return 0;
+fail:
+	free(out->path);
+	free(out->tmp);
+	memset(out, 0, sizeof *out);
+	return 1;
+}
+
+void
+calib_cli_out_abort(struct calib_cli_out *out)
+{
+	if (out->path) {
+		if (out->fp)
+			fclose(out->fp);
+		unlink(out->tmp);
+	}
+	free(out->path);
+	free(out->tmp);
+	memset(out, 0, sizeof *out);
+}
+
+int
+calib_cli_out_commit(const struct calib_cli *cli, struct calib_cli_out *out)
+{
+	int bad;
+
+	if (!out->path)
+		return 0;
+	bad = fflush(out->fp) != 0 || ferror(out->fp);
+	if (fclose(out->fp) != 0)
+		bad = 1;
+	out->fp = NULL;
+	if (bad || rename(out->tmp, out->path) != 0) {
+		calib_cli_errorf(cli, "%s: %s", out->path, strerror(errno));
+		calib_cli_out_abort(out);
+		return 1;
+	}
+	free(out->path);
+	free(out->tmp);
+	memset(out, 0, sizeof *out);
+	return 0;
+}
+
+int
+calib_cli_close_stdout(const struct calib_cli *cli)
+{
+	int bad = fflush(stdout) != 0 || ferror(stdout);
+	int e = errno;
+
+	if (fclose(stdout) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (!bad)
+		return 0;
+	if (e == EPIPE)
+		return 0;
+	calib_cli_errorf(cli, "write error: %s", strerror(e));
+	return 1;
+}

@@ -1,0 +1,174 @@
+/*
+ * common.h - what every calib program shares: the common reading options,
+ * loading the inputs into a finished store, error and usage messages,
+ * strict numeric option values, atomic output files and a checked stdout.
+ *
+ * A program uses it with getopt_long like this:
+ *
+ *	static const struct option longopts[] = {
+ *		CALIB_CLI_READ_LONGOPTS,
+ *		{"check", no_argument, NULL, 'c'},
+ *		{"help", no_argument, NULL, 'h'},
+ *		{"version", no_argument, NULL, 'V'},
+ *		{NULL, 0, NULL, 0}
+ *	};
+ *	struct calib_cli cli;
+ *	calib_cli_init(&cli, "calib-x", usage);
+ *	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "chV",
+ *				longopts, NULL)) != -1) {
+ *		switch (calib_cli_read_opt(&cli, c, optarg)) {
+ *		case 1: continue;           (a common option, handled)
+ *		case -1: return 2;          (bad value, usage printed)
+ *		}
+ *		switch (c) { ... program's own options ... }
+ *	}
+ *	if (calib_cli_load(&cli, argv + optind, argc - optind, &store))
+ *		return 1;                   (message printed)
+ *	... write to stdout or through calib_cli_out ...
+ *	return calib_cli_close_stdout(&cli);
+ *
+ * Ownership: struct calib_cli lives in main() and borrows the option
+ * strings from argv; the store returned by calib_cli_load is the caller's
+ * (calib_store_free). Every function that prints writes to stderr only.
+ */
+#ifndef CALIB_CMD_COMMON_H
+#define CALIB_CMD_COMMON_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "calib/error.h"
+#include "calib/reader.h"
+#include "calib/store.h"
+
+/* Long-only common options get codes above any character. */
+enum {
+	CALIB_OPT_LAYOUT = 0x100,
+	CALIB_OPT_MISSING,
+	CALIB_OPT_NA,
+	CALIB_OPT_CALL_COL,
+	CALIB_OPT_RATER_COL,
+	CALIB_OPT_SESSION_COL,
+	CALIB_OPT_CRITERION_COL,
+	CALIB_OPT_SCORE_COL,
+	CALIB_OPT_RATER,
+	CALIB_OPT_SESSION,
+	CALIB_OPT_DUPLICATES,
+	CALIB_OPT_FIRST_PROGRAM /* programs number their long-only options from here */
+};
+
+/* Short options of the common reading options, for getopt's optstring. */
+#define CALIB_CLI_READ_SHORTOPTS "d:r:"
+
+/* The common reading options' entries of a getopt_long table. */
+#define CALIB_CLI_READ_LONGOPTS                                                   \
+	{"delimiter", required_argument, NULL, 'd'},                              \
+	{"rubric", required_argument, NULL, 'r'},                                 \
+	{"layout", required_argument, NULL, CALIB_OPT_LAYOUT},                    \
+	{"missing", required_argument, NULL, CALIB_OPT_MISSING},                  \
+	{"na", required_argument, NULL, CALIB_OPT_NA},                            \
+	{"call-col", required_argument, NULL, CALIB_OPT_CALL_COL},                \
+	{"rater-col", required_argument, NULL, CALIB_OPT_RATER_COL},              \
+	{"session-col", required_argument, NULL, CALIB_OPT_SESSION_COL},          \
+	{"criterion-col", required_argument, NULL, CALIB_OPT_CRITERION_COL},      \
+	{"score-col", required_argument, NULL, CALIB_OPT_SCORE_COL},              \
+	{"rater", required_argument, NULL, CALIB_OPT_RATER},                      \
+	{"session", required_argument, NULL, CALIB_OPT_SESSION},                  \
+	{"duplicates", required_argument, NULL, CALIB_OPT_DUPLICATES}
+
+/* Help text of the common reading options, for --help and the man pages. */
+#define CALIB_CLI_READ_HELP                                                                    \
+	"  -d, --delimiter C       field delimiter: ',', ';', 'tab' (default: from the header)\n" \
+	"  -r, --rubric FILE       rubric: criterion,scale,levels,min,max,weight\n"               \
+	"      --layout L          sheet, long or rater (default: from the header)\n"             \
+	"      --missing TOKENS    comma-separated scores meaning \"not scored\" (and empty)\n"     \
+	"      --na TOKENS         scores meaning \"not applicable\" (default N/A,NA,n/a)\n"        \
+	"      --call-col NAME     column of the call (default call); likewise\n"                 \
+	"      --rater-col NAME      rater, --session-col session,\n"                             \
+	"      --criterion-col NAME  criterion, --score-col score\n"                              \
+	"      --rater NAME        rater of a per-rater sheet read from standard input\n"         \
+	"      --session LABEL     session of every rating without a session column\n"            \
+	"      --duplicates P      error, first or last (default error)\n"
+
+struct calib_cli {
+	const char *prog;  /* "calib-sheet": the prefix of every message */
+	const char *usage; /* the usage lines, printed after a usage error */
+	struct calib_read_opts read;
+	const char *rubric; /* -r FILE, or NULL */
+};
+
+/* Set defaults. prog and usage must outlive cli. Cannot fail. */
+void calib_cli_init(struct calib_cli *cli, const char *prog, const char *usage);
+
+/*
+ * Handle getopt_long's result c with argument arg when it is a common
+ * reading option: 1 handled, 0 not a common option (the caller's turn),
+ * -1 bad value (message and usage printed to stderr: exit 2). getopt's own
+ * '?' is not handled here.
+ */
+int calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg);
+
+/*
+ * Read the rubric (when given) and every input (files[0..n); none or "-"
+ * means standard input) into a new store and finish it. On success *out
+ * is the store (the caller frees it) and 0 is returned; on failure the
+ * message is printed ("prog: file:line:col: msg") and 1 returned, with
+ * *out NULL. An input without any rating at all is an error.
+ */
+int calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
+		   struct calib_store **out);
+
+/* Print "prog: file:line:col: msg" for e. Cannot fail. */
+void calib_cli_error(const struct calib_cli *cli, const struct calib_error *e);
+
+/* Print "prog: msg" (printf-style) to stderr. Cannot fail. */
+void calib_cli_errorf(const struct calib_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print "prog: msg" and the usage to stderr; returns 2 (the exit status). */
+int calib_cli_usage_error(const struct calib_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print "PROG (calib) VERSION" to stdout; returns the exit status of that. */
+int calib_cli_version(const struct calib_cli *cli);
+
+/*
+ * Strict numeric option values: the whole of arg must be a finite decimal
+ * number within [lo, hi] (an integer for _size). On failure a message
+ * naming opt ("--min") and the usage are printed and -1 is returned (exit
+ * 2); 0 on success.
+ */
+int calib_cli_double(const struct calib_cli *cli, const char *opt, const char *arg,
+		     double lo, double hi, double *v);
+int calib_cli_size(const struct calib_cli *cli, const char *opt, const char *arg,
+		   size_t lo, size_t hi, size_t *v);
+
+/*
+ * An output written all or nothing: for a file, a temporary file in the
+ * same folder renamed over path by calib_cli_out_commit; for NULL or "-",
+ * standard output (committed by calib_cli_close_stdout at the end).
+ */
+struct calib_cli_out {
+	FILE *fp;
+	char *path; /* NULL for stdout */
+	char *tmp;
+};
+
+/* Open out for path; 0, or 1 with the message printed. */
+int calib_cli_out_open(const struct calib_cli *cli, struct calib_cli_out *out,
+		       const char *path);
+/* Flush, close and rename into place; 0, or 1 with the message printed (nothing left). */
+int calib_cli_out_commit(const struct calib_cli *cli, struct calib_cli_out *out);
+/* Give up: close and remove the temporary file. Harmless on stdout. */
+void calib_cli_out_abort(struct calib_cli_out *out);
+
+/*
+ * Flush and close standard output at the end of main. Returns 0, or 1
+ * with a message when a write failed; a closed pipe (EPIPE) ends quietly
+ * with 0. Call it as `return status ? status : calib_cli_close_stdout(cli)`.
+ */
+int calib_cli_close_stdout(const struct calib_cli *cli);
+
+#endif
