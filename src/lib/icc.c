@@ -362,7 +362,7 @@ calib_icc_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
 	if (k < 2 || n < 2) {
 		for (size_t r = 0; r < 6; r++)
 			calib_stat_note_add(s[r], "undefined: fewer than 2 %s",
-					    k < 2 ? "raters" : "complete calls");
+					    n < 2 ? "complete calls" : "raters");
 	} else {
 		two_way(m, keep, colmap, n, k, cdev, &a);
 		fill(s, &a, o->conf, o->icc);
