@@ -1,0 +1,85 @@
+/*
+ * alpha.h - Krippendorff's alpha (Krippendorff 2011, "Computing
+ * Krippendorff's alpha-reliability") at the nominal, ordinal, interval and
+ * ratio levels, with Gwet's (2014) standard error and a bootstrap over
+ * calls.
+ *
+ * Ownership: the matrix and options are the caller's and only read; records
+ * are appended to the caller's list; a bootstrap result is a plain struct the
+ * caller owns (its optional replicate array too). Nothing is kept between
+ * calls.
+ */
+#ifndef CALIB_ALPHA_H
+#define CALIB_ALPHA_H
+
+#include <stddef.h>
+
+#include "calib/coef.h"
+#include "calib/error.h"
+#include "calib/matrix.h"
+#include "calib/stat.h"
+
+enum calib_alpha_level {
+	CALIB_ALPHA_NOMINAL = 0, /* delta^2 = 0 if c = k, else 1 */
+	CALIB_ALPHA_ORDINAL,     /* delta^2 from the ranks of the pairable values */
+	CALIB_ALPHA_INTERVAL,    /* delta^2 = (c - k)^2 */
+	CALIB_ALPHA_RATIO        /* delta^2 = ((c - k) / (c + k))^2, scores >= 0 */
+};
+
+/* "nominal", "ordinal", "interval", "ratio"; "?" if unknown. Cannot fail. */
+const char *calib_alpha_level_name(enum calib_alpha_level level);
+
+/*
+ * Append the records kripp_alpha_<level> for the levels that apply to m:
+ * all four on a numeric scale; nominal and ordinal on a labelled scale;
+ * nominal only when the matrix has an N/A category. Calls with fewer than
+ * two scores are unpairable and left out. Each record: estimate; se, lower,
+ * upper (t-based at o->conf, upper capped at 1), test = estimate / se,
+ * df1 = n - 1, p (two-sided t) from Gwet's (2014) variance, n = pairable
+ * calls (the ordinal level has no such variance: those fields are NAN).
+ * Undefined values (a single value observed, no pairable call, ratio with a
+ * negative score) are NAN with a note. o may be NULL (defaults).
+ * Returns CALIB_OK, CALIB_ENOMEM, or CALIB_EARG when o->conf is not in
+ * (0, 1) (err, which may be NULL, says so).
+ */
+enum calib_status calib_alpha_compute(const struct calib_matrix *m,
+				      const struct calib_coef_opts *o,
+				      struct calib_stats *out, struct calib_error *err);
+
+/* What calib_alpha_bootstrap() found. */
+struct calib_alpha_boot {
+	double estimate;     /* alpha on the data (NAN when undefined) */
+	double lower, upper; /* percentile bounds at level conf, NAN if none */
+	double q;            /* share of replicates with alpha < alpha_min */
+	double mean, sd;     /* mean and standard deviation of the replicates */
+	size_t n_boot;       /* replicates drawn (B) */
+	size_t n_defined;    /* replicates where alpha was defined */
+	size_t n_calls;      /* pairable calls, the units resampled */
+	double *rep;         /* NULL, or the caller's array of B doubles that
+				receives each replicate's alpha in draw order
+				(NAN when undefined) */
+	char note[CALIB_STAT_NOTE]; /* why something is NAN, or empty */
+};
+
+/*
+ * Bootstrap of alpha at `level` over calls: each of B replicates draws
+ * n_calls pairable calls with replacement (call index =
+ * gsl_rng_uniform_int(rng, n_calls), n_calls draws per replicate, from one
+ * gsl_rng_mt19937 seeded with `seed`; 0 means GSL's default 4357) and
+ * computes alpha on them. Replicates where alpha is undefined (a single
+ * value drawn) are left out of the summaries and counted. Bounds are the
+ * (1 - conf)/2 and (1 + conf)/2 quantiles of the defined replicates;
+ * q = P(alpha < alpha_min) is Krippendorff's probability of failing the
+ * smallest acceptable alpha. res->rep is read (NULL or B doubles) and every
+ * other field written. Krippendorff's own algorithm resamples pairs of
+ * values within the coincidence matrix; this one resamples whole calls, the
+ * units of a calibration session. Returns CALIB_OK, CALIB_ENOMEM, or
+ * CALIB_EARG (B = 0, conf not in (0, 1), a level that does not apply to m:
+ * see calib_alpha_compute()).
+ */
+enum calib_status calib_alpha_bootstrap(const struct calib_matrix *m,
+					enum calib_alpha_level level, size_t B,
+					unsigned long seed, double conf, double alpha_min,
+					struct calib_alpha_boot *res, struct calib_error *err);
+
+#endif

@@ -1,0 +1,667 @@
+/*
+ * alpha.c - Krippendorff's alpha for nominal, ordinal, interval and ratio
+ * data with missing scores (Krippendorff 2011, "Computing Krippendorff's
+ * alpha-reliability", sections A-E): the coincidence matrix o_ck sums, over
+ * the calls u with m_u >= 2 scores, the ordered pairs of scores (c, k)
+ * divided by m_u - 1; n_c = sum_k o_ck, n = sum_c n_c, and
+ *
+ *   alpha = 1 - (n - 1) sum_ck o_ck delta2_ck / sum_ck n_c n_k delta2_ck.
+ *
+ * Nothing here forms o_ck or a q x q table. The numerator is the sum over
+ * calls of S_u / (m_u - 1), S_u = sum_ck m_uc m_uk delta2_ck being the call's
+ * own pair disagreement, and the denominator needs only the marginals n_c:
+ *  - nominal: S_u = m_u^2 - sum_c m_uc^2, sum n_c n_k delta2 = n^2 - sum n_c^2;
+ *  - interval: S_u = 2 m_u sum_c m_uc (x_c - mean_u)^2 and the denominator
+ *    2 n sum_c n_c (x_c - mean)^2 (pairwise squared differences are twice the
+ *    variance), so O(1) per category whatever the number of values;
+ *  - ordinal: Krippendorff's delta2_ck = (sum_{g=c..k} n_g - (n_c + n_k)/2)^2
+ *    equals (t_k - t_c)^2 with the mid-rank t_c = n_1 + ... + n_{c-1} + n_c/2,
+ *    so the ordinal level is the interval level on t;
+ *  - ratio: delta2 = ((x_c - x_k)/(x_c + x_k))^2, 0 for the pair (0, 0) as
+ *    the krippendorff Python package defines it; no decomposition exists,
+ *    so pairs of distinct values are summed: O(d_u^2) per call (d_u distinct
+ *    values in the call) and O(v^2) for the denominator (v distinct values).
+ *
+ * Standard error: Gwet (2014, Handbook of Inter-Rater Reliability, 4th ed.,
+ * ch. 5 and p. 88) as irrCAC's krippen.alpha.raw computes it, with irrCAC's
+ * weights identity (nominal), quadratic (interval) and ratio. Those weights
+ * are w_ck = 1 - delta2_ck / D with a constant D, and every term of Gwet's
+ * linearisation has the form (X - p_e)/(1 - p_e) in which D cancels; below
+ * the terms are written with the disagreements directly (D = 1). With p_k
+ * the share of pairable scores in category k, rbar the mean number of
+ * scores per pairable call and Dp = sum_u S_u/(m_u - 1) / n:
+ *   De = sum_kl p_k p_l delta2_kl,  g_k = sum_l delta2_kl p_l,
+ *   alpha' = 1 - Dp/De,  Dpa = (1 - 1/n) Dp,
+ *   x_u = S_u/((m_u - 1) rbar) - Dpa (m_u/rbar - 1),
+ *   y_u = sum_k m_uk g_k / rbar - De (m_u/rbar - 1),
+ *   e_u = (Dp - x_u)/De - 2 (1 - alpha') (De - y_u)/De,
+ *   var = sum_u e_u^2 / (N (N - 1)),  N = pairable calls.
+ * The ordinal metric is not fixed: it is built from the marginals n_c it
+ * is applied to, so Gwet's linearisation (weights held constant) does not
+ * cover it, and irrCAC has no ordinal alpha; its standard error is left NAN
+ * (the bootstrap gives an interval).
+ *
+ * Bootstrap: calls are resampled, not pairs of values as in Krippendorff's
+ * own algorithm (Hayes & Krippendorff 2007), because calls are the sampled
+ * units of a calibration session. Each call's compact category counts and
+ * fixed-metric numerator term are computed once; a replicate then costs one
+ * pass over the drawn calls plus O(q) for the marginals (O(v^2) at the
+ * ratio level).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "calib/alpha.h"
+
+/* The pairable calls of a matrix, each as its distinct categories with counts. */
+struct calls {
+	size_t n;       /* pairable calls */
+	size_t q;       /* categories of the matrix */
+	size_t n_single; /* calls with one score (unpairable) */
+	size_t *off;    /* n + 1: entries of call u are off[u] .. off[u+1]-1 */
+	uint32_t *cat;  /* category of each entry */
+	double *cnt;    /* its count m_uc */
+	double *r;      /* n: scores of each call, m_u */
+	double *nc;     /* q: pairable scores per category, n_c */
+	double total;   /* n = sum of m_u */
+	size_t n_used;  /* categories with n_c > 0 */
+	uint32_t *used; /* n_used: those categories, increasing */
+};
+
+static void
+calls_free(struct calls *c)
+{
+	free(c->off);
+	free(c->cat);
+	free(c->cnt);
+	free(c->r);
+	free(c->nc);
+	free(c->used);
+	memset(c, 0, sizeof *c);
+}
+
+/*
+ * Count each pairable call's categories with a q-sized tally and the list of
+ * categories it touched: O(n_scores + q). CALIB_OK or CALIB_ENOMEM (c freed).
+ */
+static enum calib_status
+calls_build(const struct calib_matrix *m, struct calls *c)
+{
+	uint32_t *tally = NULL, *touched = NULL;
+	size_t maxr = 0, n = 0, ne = 0;
+
+	memset(c, 0, sizeof *c);
+	c->q = m->n_levels;
+	for (size_t i = 0; i < m->n_items; i++) {
+		size_t ri = calib_matrix_row_n(m, i);
+		if (ri >= 2) {
+			n++;
+			ne += ri;
+		} else if (ri == 1) {
+			c->n_single++;
+		}
+		if (ri > maxr)
+			maxr = ri;
+	}
+	c->off = malloc((n + 1) * sizeof *c->off);
+	c->cat = malloc((ne ? ne : 1) * sizeof *c->cat);
+	c->cnt = malloc((ne ? ne : 1) * sizeof *c->cnt);
+	c->r = malloc((n ? n : 1) * sizeof *c->r);
+	c->nc = calloc(c->q ? c->q : 1, sizeof *c->nc);
+	c->used = malloc((c->q ? c->q : 1) * sizeof *c->used);
+	tally = calloc(c->q ? c->q : 1, sizeof *tally);
+	touched = malloc((maxr ? maxr : 1) * sizeof *touched);
+	if (!c->off || !c->cat || !c->cnt || !c->r || !c->nc || !c->used || !tally ||
+	    !touched) {
+		free(tally);
+		free(touched);
+		calls_free(c);
+		return CALIB_ENOMEM;
+	}
+	ne = 0;
+	c->off[0] = 0;
+	for (size_t i = 0; i < m->n_items; i++) {
+		size_t ri = calib_matrix_row_n(m, i), nt = 0;
+		if (ri < 2)
+			continue;
+		for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
+			uint32_t k = m->cat[s];
+			if (tally[k]++ == 0)
+				touched[nt++] = k;
+		}
+		for (size_t t = 0; t < nt; t++) {
+			uint32_t k = touched[t];
+			c->cat[ne] = k;
+			c->cnt[ne] = (double)tally[k];
+			c->nc[k] += (double)tally[k];
+			tally[k] = 0;
+			ne++;
+		}
+		c->r[c->n] = (double)ri;
+		c->total += (double)ri;
+		c->off[++c->n] = ne;
+	}
+	for (size_t k = 0; k < c->q; k++)
+		if (c->nc[k] > 0)
+			c->used[c->n_used++] = (uint32_t)k;
+	free(tally);
+	free(touched);
+	return CALIB_OK;
+}
+
+const char *
+calib_alpha_level_name(enum calib_alpha_level level)
+{
+	switch (level) {
+	case CALIB_ALPHA_NOMINAL: return "nominal";
+	case CALIB_ALPHA_ORDINAL: return "ordinal";
+	case CALIB_ALPHA_INTERVAL: return "interval";
+	case CALIB_ALPHA_RATIO: return "ratio";
+	}
+	return "?";
+}
+
+/* Does the level apply to m (see calib_alpha_compute)? */
+static bool
+level_applies(const struct calib_matrix *m, enum calib_alpha_level level)
+{
+	switch (level) {
+	case CALIB_ALPHA_NOMINAL: return true;
+	case CALIB_ALPHA_ORDINAL: return !m->na_level;
+	case CALIB_ALPHA_INTERVAL:
+	case CALIB_ALPHA_RATIO: return !m->na_level && !m->label;
+	}
+	return false;
+}
+
+/* The ratio metric; the pair (0, 0) agrees perfectly. */
+static double
+ratio_d2(double a, double b)
+{
+	double s = a + b, d;
+	if (s == 0)
+		return 0;
+	d = (a - b) / s;
+	return d * d;
+}
+
+/*
+ * Mid-ranks t_c = n_1 + ... + n_{c-1} + n_c / 2 of the categories used, in
+ * category order (the ordinal level's coordinates).
+ */
+static void
+midranks(const double *nc, const uint32_t *used, size_t n_used, double *t)
+{
+	double below = 0;
+	for (size_t j = 0; j < n_used; j++) {
+		uint32_t k = used[j];
+		t[k] = below + nc[k] / 2;
+		below += nc[k];
+	}
+}
+
+/*
+ * S_u of call u: sum over ordered pairs of its scores of delta2. x holds the
+ * interval coordinates (values or mid-ranks) for the interval-type levels.
+ */
+static double
+call_pair_d2(const struct calls *c, size_t u, enum calib_alpha_level level,
+	     const double *x)
+{
+	size_t a = c->off[u], b = c->off[u + 1];
+	double r = c->r[u], s = 0, mean = 0;
+
+	if (b - a < 2)
+		return 0; /* one distinct value: no disagreement, exactly */
+	switch (level) {
+	case CALIB_ALPHA_NOMINAL:
+		for (size_t e = a; e < b; e++)
+			s += c->cnt[e] * c->cnt[e];
+		return r * r - s;
+	case CALIB_ALPHA_ORDINAL:
+	case CALIB_ALPHA_INTERVAL:
+		for (size_t e = a; e < b; e++)
+			mean += c->cnt[e] * x[c->cat[e]];
+		mean /= r;
+		for (size_t e = a; e < b; e++) {
+			double d = x[c->cat[e]] - mean;
+			s += c->cnt[e] * d * d;
+		}
+		return 2 * r * s;
+	case CALIB_ALPHA_RATIO:
+		for (size_t e = a; e < b; e++)
+			for (size_t f = e + 1; f < b; f++)
+				s += c->cnt[e] * c->cnt[f] *
+				     ratio_d2(x[c->cat[e]], x[c->cat[f]]);
+		return 2 * s;
+	}
+	return NAN;
+}
+
+/*
+ * g_k = sum_l p_l delta2_kl for the used categories (p_l = n_l / n), and
+ * returns De = sum_k p_k g_k, the expected disagreement of a random pair.
+ */
+static double
+expected_d2(const struct calls *c, enum calib_alpha_level level, const double *x,
+	    double *g)
+{
+	double de = 0, mean = 0, var = 0;
+
+	switch (level) {
+	case CALIB_ALPHA_NOMINAL:
+		for (size_t j = 0; j < c->n_used; j++) {
+			uint32_t k = c->used[j];
+			g[k] = 1 - c->nc[k] / c->total;
+		}
+		break;
+	case CALIB_ALPHA_ORDINAL:
+	case CALIB_ALPHA_INTERVAL:
+		for (size_t j = 0; j < c->n_used; j++)
+			mean += c->nc[c->used[j]] * x[c->used[j]];
+		mean /= c->total;
+		for (size_t j = 0; j < c->n_used; j++) {
+			double d = x[c->used[j]] - mean;
+			var += c->nc[c->used[j]] * d * d;
+		}
+		var /= c->total;
+		for (size_t j = 0; j < c->n_used; j++) {
+			double d = x[c->used[j]] - mean;
+			g[c->used[j]] = d * d + var;
+		}
+		break;
+	case CALIB_ALPHA_RATIO:
+		for (size_t j = 0; j < c->n_used; j++) {
+			uint32_t k = c->used[j];
+			double s = 0;
+			for (size_t l = 0; l < c->n_used; l++)
+				s += c->nc[c->used[l]] * ratio_d2(x[k], x[c->used[l]]);
+			g[k] = s / c->total;
+		}
+		break;
+	}
+	for (size_t j = 0; j < c->n_used; j++)
+		de += c->nc[c->used[j]] / c->total * g[c->used[j]];
+	return de;
+}
+
+/* Why alpha at this level is undefined on c, or NULL. */
+static const char *
+undefined_reason(const struct calls *c, const double *value,
+		 enum calib_alpha_level level)
+{
+	if (c->n == 0)
+		return "undefined: no call has two scores";
+	if (c->n_used < 2)
+		return "undefined: a single value observed";
+	if (level == CALIB_ALPHA_RATIO)
+		for (size_t j = 0; j < c->n_used; j++)
+			if (!(value[c->used[j]] >= 0))
+				return "undefined: the ratio level needs scores >= 0";
+	return NULL;
+}
+
+/* Coordinates of the categories for the level: values, mid-ranks or none. */
+static const double *
+level_coords(const struct calib_matrix *m, const struct calls *c,
+	     enum calib_alpha_level level, double *work)
+{
+	if (level == CALIB_ALPHA_ORDINAL) {
+		midranks(c->nc, c->used, c->n_used, work);
+		return work;
+	}
+	return m->value;
+}
+
+/*
+ * Alpha at one level with Gwet's standard error (NAN for ordinal) into rec.
+ * work: 2 q doubles. Cannot fail.
+ */
+static void
+alpha_level(const struct calib_matrix *m, const struct calls *c,
+	    enum calib_alpha_level level, double conf, double *work,
+	    struct calib_stat *rec)
+{
+	const char *why = undefined_reason(c, m->value, level);
+	const double *x;
+	double *g = work + c->q;
+	double n = (double)c->n, dosum = 0, de, dp, dpa, ap, rbar, var = 0, t;
+
+	rec->n_items = c->n;
+	rec->n_raters = m->n_raters;
+	if (why) {
+		calib_stat_note(rec, "%s", why);
+		return;
+	}
+	x = level_coords(m, c, level, work);
+	for (size_t u = 0; u < c->n; u++)
+		dosum += call_pair_d2(c, u, level, x) / (c->r[u] - 1);
+	de = expected_d2(c, level, x, g);
+	dp = dosum / c->total;
+	dpa = dp * (c->total - 1) / c->total;
+	rec->estimate = 1 - dpa / de;
+	if (c->n_single)
+		calib_stat_note(rec, "%zu call%s with a single score left out", c->n_single,
+				c->n_single == 1 ? "" : "s");
+	if (level == CALIB_ALPHA_ORDINAL || c->n < 2)
+		return;
+	ap = 1 - dp / de;
+	rbar = c->total / n;
+	for (size_t u = 0; u < c->n; u++) {
+		double d = c->r[u] / rbar - 1, a = 0, xu, yu, e;
+		for (size_t k = c->off[u]; k < c->off[u + 1]; k++)
+			a += c->cnt[k] * g[c->cat[k]];
+		xu = call_pair_d2(c, u, level, x) / ((c->r[u] - 1) * rbar) - dpa * d;
+		yu = a / rbar - de * d;
+		e = (dp - xu) / de - 2 * (1 - ap) * (de - yu) / de;
+		var += e * e;
+	}
+	rec->se = sqrt(var / (n * (n - 1)));
+	rec->df1 = n - 1;
+	t = gsl_cdf_tdist_Pinv(1 - (1 - conf) / 2, rec->df1);
+	rec->lower = rec->estimate - t * rec->se;
+	rec->upper = fmin(1, rec->estimate + t * rec->se);
+	rec->test = rec->estimate / rec->se;
+	rec->p = 2 * gsl_cdf_tdist_Q(fabs(rec->test), rec->df1);
+}
+
+enum calib_status
+calib_alpha_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
+		    struct calib_stats *out, struct calib_error *err)
+{
+	static const enum calib_alpha_level levels[] = {
+		CALIB_ALPHA_NOMINAL, CALIB_ALPHA_ORDINAL, CALIB_ALPHA_INTERVAL,
+		CALIB_ALPHA_RATIO
+	};
+	double conf = o ? o->conf : 0.95, *work;
+	struct calls c;
+
+	if (!(conf > 0 && conf < 1))
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+				       "confidence level must be between 0 and 1");
+	if (calls_build(m, &c) != CALIB_OK)
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	work = malloc((2 * c.q + 1) * sizeof *work);
+	if (!work) {
+		calls_free(&c);
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	for (size_t l = 0; l < sizeof levels / sizeof levels[0]; l++) {
+		struct calib_stat *rec;
+		if (!level_applies(m, levels[l]))
+			continue;
+		rec = calib_stats_push(out, "kripp_alpha_%s", calib_alpha_level_name(levels[l]));
+		if (!rec) {
+			free(work);
+			calls_free(&c);
+			return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+		}
+		alpha_level(m, &c, levels[l], conf, work, rec);
+	}
+	free(work);
+	calls_free(&c);
+	return CALIB_OK;
+}
+
+/* The bootstrap's per-call data, computed once. */
+struct boot {
+	const struct calls *c;
+	enum calib_alpha_level level;
+	const double *value;
+	double *dterm;   /* n: S_u / (m_u - 1) for the fixed metrics */
+	double *su, *suu; /* n: interval: sum m_uc (x_c - x0), sum m_uc (x_c - x0)^2 */
+	int32_t *only;   /* n: the call's category when it has a single one, else -1 */
+	double *nc;      /* q: marginals of the replicate */
+	double *t;       /* q: mid-ranks of the replicate (ordinal) */
+	uint32_t *idx;   /* n: the calls drawn */
+};
+
+/*
+ * Alpha of the calls idx[0..n-1]: one pass over them plus O(q) (O(v^2) for
+ * ratio); NAN when they hold a single value.
+ */
+static double
+boot_replicate(struct boot *b)
+{
+	const struct calls *c = b->c;
+	double total = 0, dosum = 0, desum = 0;
+	int32_t first = -1;
+	bool varied = false;
+
+	for (size_t j = 0; j < c->n; j++) {
+		uint32_t u = b->idx[j];
+		total += c->r[u];
+		if (b->only[u] < 0)
+			varied = true;
+		else if (first < 0)
+			first = b->only[u];
+		else if (first != b->only[u])
+			varied = true;
+	}
+	if (!varied)
+		return NAN;
+	if (b->level == CALIB_ALPHA_INTERVAL) {
+		double su = 0, suu = 0;
+		for (size_t j = 0; j < c->n; j++) {
+			uint32_t u = b->idx[j];
+			dosum += b->dterm[u];
+			su += b->su[u];
+			suu += b->suu[u];
+		}
+		desum = 2 * (total * suu - su * su);
+		return 1 - (total - 1) * dosum / desum;
+	}
+	for (size_t j = 0; j < c->n_used; j++)
+		b->nc[c->used[j]] = 0;
+	for (size_t j = 0; j < c->n; j++) {
+		uint32_t u = b->idx[j];
+		for (size_t e = c->off[u]; e < c->off[u + 1]; e++)
+			b->nc[c->cat[e]] += c->cnt[e];
+		if (b->level != CALIB_ALPHA_ORDINAL)
+			dosum += b->dterm[u];
+	}
+	switch (b->level) {
+	case CALIB_ALPHA_NOMINAL:
+		desum = total * total;
+		for (size_t j = 0; j < c->n_used; j++)
+			desum -= b->nc[c->used[j]] * b->nc[c->used[j]];
+		break;
+	case CALIB_ALPHA_RATIO:
+		for (size_t j = 0; j < c->n_used; j++) {
+			uint32_t k = c->used[j];
+			if (b->nc[k] == 0)
+				continue;
+			for (size_t l = j + 1; l < c->n_used; l++)
+				desum += b->nc[k] * b->nc[c->used[l]] *
+					 ratio_d2(b->value[k], b->value[c->used[l]]);
+		}
+		desum *= 2;
+		break;
+	default: {
+		/* Ordinal: the metric follows the replicate's own marginals. */
+		double mean = 0, ss = 0;
+		midranks(b->nc, c->used, c->n_used, b->t);
+		for (size_t j = 0; j < c->n_used; j++)
+			mean += b->nc[c->used[j]] * b->t[c->used[j]];
+		mean /= total;
+		for (size_t j = 0; j < c->n_used; j++) {
+			double d = b->t[c->used[j]] - mean;
+			ss += b->nc[c->used[j]] * d * d;
+		}
+		desum = 2 * total * ss;
+		for (size_t j = 0; j < c->n; j++) {
+			uint32_t u = b->idx[j];
+			dosum += call_pair_d2(c, u, CALIB_ALPHA_ORDINAL, b->t) / (c->r[u] - 1);
+		}
+		break;
+	}
+	}
+	return 1 - (total - 1) * dosum / desum;
+}
+
+static void
+boot_free(struct boot *b)
+{
+	free(b->dterm);
+	free(b->su);
+	free(b->suu);
+	free(b->only);
+	free(b->nc);
+	free(b->t);
+	free(b->idx);
+}
+
+/* Per-call terms of the bootstrap. CALIB_OK or CALIB_ENOMEM (b freed). */
+static enum calib_status
+boot_init(struct boot *b, const struct calls *c, const struct calib_matrix *m,
+	  enum calib_alpha_level level)
+{
+	size_t n = c->n ? c->n : 1, q = c->q ? c->q : 1;
+	double x0 = 0;
+
+	memset(b, 0, sizeof *b);
+	b->c = c;
+	b->level = level;
+	b->value = m->value;
+	b->dterm = malloc(n * sizeof *b->dterm);
+	b->su = malloc(n * sizeof *b->su);
+	b->suu = malloc(n * sizeof *b->suu);
+	b->only = malloc(n * sizeof *b->only);
+	b->nc = calloc(q, sizeof *b->nc);
+	b->t = calloc(q, sizeof *b->t);
+	b->idx = malloc(n * sizeof *b->idx);
+	if (!b->dterm || !b->su || !b->suu || !b->only || !b->nc || !b->t || !b->idx) {
+		boot_free(b);
+		return CALIB_ENOMEM;
+	}
+	if (level == CALIB_ALPHA_INTERVAL) {
+		/* Centre on the overall mean so that n sum u^2 - (sum u)^2 keeps its digits. */
+		for (size_t j = 0; j < c->n_used; j++)
+			x0 += c->nc[c->used[j]] * m->value[c->used[j]];
+		x0 /= c->total;
+	}
+	for (size_t u = 0; u < c->n; u++) {
+		size_t a = c->off[u], e_end = c->off[u + 1];
+		b->only[u] = e_end - a == 1 ? (int32_t)c->cat[a] : -1;
+		b->dterm[u] = level == CALIB_ALPHA_ORDINAL
+				      ? 0
+				      : call_pair_d2(c, u, level, m->value) / (c->r[u] - 1);
+		b->su[u] = b->suu[u] = 0;
+		if (level != CALIB_ALPHA_INTERVAL)
+			continue;
+		for (size_t e = a; e < e_end; e++) {
+			double d = m->value[c->cat[e]] - x0;
+			b->su[u] += c->cnt[e] * d;
+			b->suu[u] += c->cnt[e] * d * d;
+		}
+	}
+	return CALIB_OK;
+}
+
+/* Summaries of the defined replicates in v[0..nd-1] (sorted here). */
+static void
+boot_summarise(double *v, size_t nd, double conf, double alpha_min,
+	       struct calib_alpha_boot *res)
+{
+	size_t below = 0;
+
+	res->n_defined = nd;
+	if (nd == 0) {
+		snprintf(res->note, sizeof res->note,
+			 "undefined: every replicate drew a single value");
+		return;
+	}
+	gsl_sort(v, 1, nd);
+	res->lower = gsl_stats_quantile_from_sorted_data(v, 1, nd, (1 - conf) / 2);
+	res->upper = gsl_stats_quantile_from_sorted_data(v, 1, nd, (1 + conf) / 2);
+	res->mean = gsl_stats_mean(v, 1, nd);
+	res->sd = nd > 1 ? gsl_stats_sd_m(v, 1, nd, res->mean) : NAN;
+	for (size_t j = 0; j < nd; j++)
+		below += v[j] < alpha_min;
+	res->q = isnan(alpha_min) ? NAN : (double)below / (double)nd;
+	if (nd < res->n_boot)
+		snprintf(res->note, sizeof res->note,
+			 "%zu of %zu replicates drew a single value and were left out",
+			 res->n_boot - nd, res->n_boot);
+}
+
+enum calib_status
+calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level,
+		      size_t B, unsigned long seed, double conf, double alpha_min,
+		      struct calib_alpha_boot *res, struct calib_error *err)
+{
+	struct calib_stat rec;
+	struct calls c;
+	struct boot b;
+	gsl_rng *rng = NULL;
+	double *work = NULL, *v = NULL;
+	double *rep = res->rep;
+	size_t nd = 0;
+	const char *why;
+
+	if (B == 0)
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+				       "the bootstrap needs at least one replicate");
+	if (!(conf > 0 && conf < 1))
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+				       "confidence level must be between 0 and 1");
+	if (!level_applies(m, level))
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+				       "the %s level does not apply to this scale",
+				       calib_alpha_level_name(level));
+	memset(res, 0, sizeof *res);
+	res->rep = rep;
+	res->estimate = res->lower = res->upper = res->q = res->mean = res->sd = NAN;
+	res->n_boot = B;
+	if (rep)
+		for (size_t j = 0; j < B; j++)
+			rep[j] = NAN;
+	if (calls_build(m, &c) != CALIB_OK)
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	res->n_calls = c.n;
+	if ((why = undefined_reason(&c, m->value, level))) {
+		snprintf(res->note, sizeof res->note, "%s", why);
+		calls_free(&c);
+		return CALIB_OK;
+	}
+	work = malloc((2 * c.q + 1) * sizeof *work);
+	v = malloc(B * sizeof *v);
+	rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!work || !v || !rng || boot_init(&b, &c, m, level) != CALIB_OK) {
+		free(work);
+		free(v);
+		gsl_rng_free(rng);
+		calls_free(&c);
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	memset(&rec, 0, sizeof rec);
+	rec.estimate = NAN;
+	alpha_level(m, &c, level, conf, work, &rec);
+	res->estimate = rec.estimate;
+	gsl_rng_set(rng, seed);
+	for (size_t j = 0; j < B; j++) {
+		double a;
+		for (size_t k = 0; k < c.n; k++)
+			b.idx[k] = (uint32_t)gsl_rng_uniform_int(rng, c.n);
+		a = boot_replicate(&b);
+		if (rep)
+			rep[j] = a;
+		if (!isnan(a))
+			v[nd++] = a;
+	}
+	boot_summarise(v, nd, conf, alpha_min, res);
+	boot_free(&b);
+	gsl_rng_free(rng);
+	free(work);
+	free(v);
+	calls_free(&c);
+	return CALIB_OK;
+}

@@ -1,0 +1,408 @@
+/*
+ * test_alpha.c - Krippendorff's alpha (alpha.c): every reference data set
+ * against irrCAC, krippendorff and irr, hand-computed cases, the levels
+ * emitted per scale, undefined cases, and the bootstrap (determinism, a
+ * hand-enumerated tiny case, replicates equal to alpha recomputed on the
+ * resampled calls).
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+
+#include "tap.h"
+#include "ref.h"
+#include "calib/alpha.h"
+
+/* State of the reference row filter for the criterion being checked. */
+static bool cur_missing;  /* the criterion's matrix has a missing score */
+static bool cur_constant; /* a single distinct value */
+
+/*
+ * Rows from the sources that use every score. irr's kripp.alpha without
+ * "+unpairable unit" divides by 1 instead of m_u - 1 when nothing is
+ * missing (reference README, disagreement 2): kept only where a score is
+ * missing. On a single value irr returns 1 where alpha is 0/0
+ * (Krippendorff 2011: no variation, no reliability data), so irr is not
+ * compared there.
+ */
+static bool
+want_alpha(const char *statistic, const char *source)
+{
+	bool irr = strncmp(source, "irr-", 4) == 0;
+	if (strncmp(statistic, "kripp_alpha", 11) != 0 || ref_source_complete(source))
+		return false;
+	if (irr && cur_constant)
+		return false;
+	if (irr && !strstr(source, "+unpairable unit"))
+		return cur_missing;
+	return ref_source_all_scores(source);
+}
+
+static void
+test_reference(void)
+{
+	for (size_t s = 0; ref_sets[s]; s++) {
+		struct ref_set *r = NULL;
+		if (ref_load(ref_sets[s], &r) != 0) {
+			ok(0, "load %s", ref_sets[s]);
+			continue;
+		}
+		for (size_t c = 0; c < ref_n_criteria(r); c++) {
+			struct calib_matrix *m = ref_matrix(r, c, false);
+			struct calib_stats st;
+			struct calib_error err;
+			calib_stats_init(&st);
+			if (!m) {
+				ok(0, "matrix %s %s", ref_sets[s], ref_criterion(r, c));
+				continue;
+			}
+			cur_missing = ref_has_missing(r, c);
+			cur_constant = m->n_levels == 1;
+			if (calib_alpha_compute(m, NULL, &st, &err) != CALIB_OK)
+				ok(0, "compute %s %s", ref_sets[s], ref_criterion(r, c));
+			else
+				ref_check(r, c, &st, want_alpha, 1e-9);
+			calib_stats_free(&st);
+			calib_matrix_free(m);
+		}
+		ref_free(r);
+	}
+}
+
+static struct calib_matrix *
+matrix(const double *x, size_t n, size_t k)
+{
+	struct calib_matrix *m = NULL;
+	if (calib_matrix_from_values(x, n, k, CALIB_SCALE_INTERVAL, &m) != CALIB_OK)
+		return NULL;
+	return m;
+}
+
+static const struct calib_stat *
+find(const struct calib_stats *st, const char *name)
+{
+	return calib_stats_find(st, name);
+}
+
+/*
+ * Krippendorff (2011), section C: 4 observers x 12 units with missing
+ * values; the paper's rounded alphas 0.743 (nominal), 0.815 (ordinal),
+ * 0.849 (interval), 0.797 (ratio).
+ */
+static void
+test_krippendorff2011(void)
+{
+	const double N = NAN;
+	const double x[12 * 4] = {
+		1, 1, N, 1, 2, 2, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 1, 2, 3, 4,
+		4, 4, 4, 4, 1, 1, 2, 1, 2, 2, 2, 2, N, 5, 5, 5, N, N, 1, 1, N, 3, N, N,
+	};
+	struct calib_matrix *m = matrix(x, 12, 4);
+	struct calib_stats st;
+	calib_stats_init(&st);
+	ok(m && calib_alpha_compute(m, NULL, &st, NULL) == CALIB_OK, "paper example runs");
+	is_long((long)st.n, 4, "four levels on a numeric scale");
+	is_double(round(find(&st, "kripp_alpha_nominal")->estimate * 1000) / 1000, 0.743, 0, "nominal 0.743");
+	is_double(round(find(&st, "kripp_alpha_ordinal")->estimate * 1000) / 1000, 0.815, 0, "ordinal 0.815");
+	is_double(round(find(&st, "kripp_alpha_interval")->estimate * 1000) / 1000, 0.849, 0, "interval 0.849");
+	is_double(round(find(&st, "kripp_alpha_ratio")->estimate * 1000) / 1000, 0.797, 0, "ratio 0.797");
+	is_long((long)find(&st, "kripp_alpha_nominal")->n_items, 11, "11 pairable calls");
+	is_double(find(&st, "kripp_alpha_nominal")->df1, 10, 0, "df1 = pairable calls - 1");
+	ok(strstr(find(&st, "kripp_alpha_nominal")->note, "1 call with a single score") != NULL,
+	   "the unpairable call is named in the note");
+	ok(isnan(find(&st, "kripp_alpha_ordinal")->se), "no analytic se at the ordinal level");
+	calib_stats_free(&st);
+	calib_matrix_free(m);
+}
+
+/*
+ * Tiny case by hand: calls (1,2) and (1,1), 2 raters. Pairable values
+ * n_1 = 3, n_2 = 1, n = 4. Nominal: sum o delta2 = 2 (the pair 1-2 in both
+ * orders), sum n_c n_k delta2 = 2 * 3 * 1 = 6, alpha = 1 - 3 * 2 / 6 = 0.
+ * Gwet's se: rbar = 2, p = (3/4, 1/4), De = 2 p1 p2 = 3/8, Dp = 1/2,
+ * Dpa = 3/8, alpha' = -1/3; g = (1/4, 3/4); call 1: x = 2 / (1 * 2) = 1,
+ * y = (1/4 + 3/4) / 2 = 1/2; call 2: x = 0, y = 2 * 1/4 / 2 = 1/4; so
+ * e = -4/9 and 4/9 and se = sqrt((16/81 + 16/81) / (2 * 1)) = 4/9.
+ */
+static void
+test_tiny(void)
+{
+	const double x[] = { 1, 2, 1, 1 };
+	struct calib_matrix *m = matrix(x, 2, 2);
+	struct calib_stats st;
+	double e1, e2, se;
+	calib_stats_init(&st);
+	calib_alpha_compute(m, NULL, &st, NULL);
+	is_double(find(&st, "kripp_alpha_nominal")->estimate, 0, 1e-12, "tiny nominal 0");
+	/* e_u = (Dp - x_u)/De - 2 (1 - alpha') (De - y_u)/De */
+	e1 = (0.5 - 1.0) / 0.375 - 2 * (4.0 / 3) * (0.375 - 0.5) / 0.375;
+	e2 = (0.5 - 0.0) / 0.375 - 2 * (4.0 / 3) * (0.375 - 0.25) / 0.375;
+	se = sqrt((e1 * e1 + e2 * e2) / 2);
+	is_double(se, 4.0 / 9, 1e-12, "tiny: the hand terms give 4/9");
+	is_double(find(&st, "kripp_alpha_nominal")->se, se, 1e-12, "tiny nominal se by hand");
+	/* two values only: every level reduces to the nominal one */
+	is_double(find(&st, "kripp_alpha_interval")->estimate, 0, 1e-12, "tiny interval 0");
+	is_double(find(&st, "kripp_alpha_ordinal")->estimate, 0, 1e-12, "tiny ordinal 0");
+	is_double(find(&st, "kripp_alpha_ratio")->estimate, 0, 1e-12, "tiny ratio 0");
+	is_double(find(&st, "kripp_alpha_interval")->se, se, 1e-12, "tiny interval se");
+	calib_stats_free(&st);
+	calib_matrix_free(m);
+}
+
+static void
+test_undefined(void)
+{
+	const double same[] = { 3, 3, 3, 3, 3, NAN };
+	const double lone[] = { 1, NAN, NAN, 2, 3, NAN };
+	const double neg[] = { -1, 1, 2, 2, 0, 0 };
+	const double zero[] = { 0, 0, 0, 0, 1, 1 };
+	struct calib_matrix *m;
+	struct calib_stats st;
+	struct calib_coef_opts o;
+	struct calib_error err;
+
+	calib_stats_init(&st);
+	m = matrix(same, 3, 2);
+	calib_alpha_compute(m, NULL, &st, NULL);
+	ok(isnan(find(&st, "kripp_alpha_interval")->estimate), "single value: NAN");
+	is_string(find(&st, "kripp_alpha_nominal")->note, "undefined: a single value observed",
+		  "single value: note");
+	calib_matrix_free(m);
+
+	calib_stats_clear(&st);
+	m = matrix(lone, 3, 2);
+	calib_alpha_compute(m, NULL, &st, NULL);
+	ok(isnan(find(&st, "kripp_alpha_nominal")->estimate), "no pairable call: NAN");
+	is_string(find(&st, "kripp_alpha_ratio")->note, "undefined: no call has two scores",
+		  "no pairable call: note");
+	calib_matrix_free(m);
+
+	calib_stats_clear(&st);
+	m = matrix(neg, 3, 2);
+	calib_alpha_compute(m, NULL, &st, NULL);
+	ok(isnan(find(&st, "kripp_alpha_ratio")->estimate), "negative score: ratio NAN");
+	is_string(find(&st, "kripp_alpha_ratio")->note,
+		  "undefined: the ratio level needs scores >= 0", "negative score: note");
+	ok(!isnan(find(&st, "kripp_alpha_interval")->estimate), "negative score: interval defined");
+	calib_matrix_free(m);
+
+	/* (0, 0) agrees: ratio alpha = interval alpha = nominal alpha here (two values) */
+	calib_stats_clear(&st);
+	m = matrix(zero, 3, 2);
+	calib_alpha_compute(m, NULL, &st, NULL);
+	is_double(find(&st, "kripp_alpha_ratio")->estimate, 1, 1e-12, "zeros agree at the ratio level");
+	is_double(find(&st, "kripp_alpha_ratio")->se, 0, 1e-12, "perfect agreement: se 0");
+	is_double(find(&st, "kripp_alpha_ratio")->p, 0, 0, "perfect agreement: p 0");
+	is_double(find(&st, "kripp_alpha_ratio")->upper, 1, 0, "perfect agreement: upper 1");
+
+	calib_coef_opts_init(&o);
+	o.conf = 1.5;
+	is_long(calib_alpha_compute(m, &o, &st, &err), CALIB_EARG, "conf 1.5 refused");
+	calib_matrix_free(m);
+
+	/* empty matrix */
+	calib_stats_clear(&st);
+	m = matrix(NULL, 0, 0);
+	ok(m && calib_alpha_compute(m, NULL, &st, NULL) == CALIB_OK, "empty matrix runs");
+	ok(st.n == 4 && isnan(st.v[0].estimate), "empty matrix: NAN");
+	calib_matrix_free(m);
+	calib_stats_free(&st);
+}
+
+/* Levels per scale: labelled -> nominal + ordinal; N/A category -> nominal. */
+static void
+test_levels(void)
+{
+	const double x[] = { 1, 2, 2, 2, 3, 3, 1, 1 };
+	struct calib_matrix *m = matrix(x, 4, 2);
+	struct calib_stats st;
+	struct calib_alpha_boot res = { 0 };
+	const char *names[] = { "low", "mid", "high" };
+
+	calib_stats_init(&st);
+	m->label = calloc(m->n_levels, sizeof *m->label);
+	for (size_t k = 0; k < m->n_levels; k++) {
+		m->label[k] = malloc(8);
+		strcpy(m->label[k], names[k]);
+	}
+	calib_alpha_compute(m, NULL, &st, NULL);
+	ok(st.n == 2 && find(&st, "kripp_alpha_nominal") && find(&st, "kripp_alpha_ordinal"),
+	   "labelled scale: nominal and ordinal");
+	is_long(calib_alpha_bootstrap(m, CALIB_ALPHA_INTERVAL, 10, 1, 0.95, 0.667, &res, NULL),
+		CALIB_EARG, "labelled scale: no interval bootstrap");
+	m->na_level = true;
+	calib_stats_clear(&st);
+	calib_alpha_compute(m, NULL, &st, NULL);
+	ok(st.n == 1 && find(&st, "kripp_alpha_nominal"), "N/A category: nominal only");
+	calib_stats_free(&st);
+	calib_matrix_free(m);
+}
+
+/* Alpha of the given calls of m, rebuilt as a plain matrix (the slow way). */
+static double
+alpha_of(const struct calib_matrix *m, const size_t *calls, size_t n,
+	 enum calib_alpha_level level)
+{
+	double *x = malloc(n * m->n_raters * sizeof *x), a = NAN;
+	struct calib_matrix *b;
+	struct calib_stats st;
+	char name[64];
+
+	for (size_t j = 0; j < n * m->n_raters; j++)
+		x[j] = NAN;
+	for (size_t j = 0; j < n; j++)
+		for (size_t s = m->off[calls[j]]; s < m->off[calls[j] + 1]; s++)
+			x[j * m->n_raters + m->col[s]] = m->value[m->cat[s]];
+	b = matrix(x, n, m->n_raters);
+	calib_stats_init(&st);
+	calib_alpha_compute(b, NULL, &st, NULL);
+	snprintf(name, sizeof name, "kripp_alpha_%s", calib_alpha_level_name(level));
+	if (find(&st, name))
+		a = find(&st, name)->estimate;
+	calib_stats_free(&st);
+	calib_matrix_free(b);
+	free(x);
+	return a;
+}
+
+/*
+ * The fast replicates equal alpha recomputed from scratch on the calls the
+ * same generator draws (the draw order is the header's contract).
+ */
+static void
+test_boot_replicates(const struct calib_matrix *m, const char *what)
+{
+	enum { B = 25 };
+	size_t pair[64], np = 0, draw[64];
+	double rep[B];
+
+	for (size_t i = 0; i < m->n_items && np < 64; i++)
+		if (calib_matrix_row_n(m, i) >= 2)
+			pair[np++] = i;
+	for (int l = CALIB_ALPHA_NOMINAL; l <= CALIB_ALPHA_RATIO; l++) {
+		struct calib_alpha_boot res = { 0 };
+		gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+		int same = 1;
+		res.rep = rep;
+		calib_alpha_bootstrap(m, (enum calib_alpha_level)l, B, 77, 0.95, 0.8, &res, NULL);
+		gsl_rng_set(rng, 77);
+		for (size_t j = 0; j < B; j++) {
+			double a;
+			for (size_t k = 0; k < np; k++)
+				draw[k] = pair[gsl_rng_uniform_int(rng, np)];
+			a = alpha_of(m, draw, np, (enum calib_alpha_level)l);
+			if (!(isnan(a) && isnan(rep[j])) &&
+			    !(fabs(a - rep[j]) <= 1e-10 * fmax(1, fabs(a)))) {
+				same = 0;
+				printf("# replicate %zu: fast %.17g, slow %.17g\n", j, rep[j], a);
+			}
+		}
+		ok(same, "%s %s: %d replicates match alpha recomputed on the drawn calls",
+		   what, calib_alpha_level_name((enum calib_alpha_level)l), B);
+		gsl_rng_free(rng);
+	}
+}
+
+static void
+test_bootstrap(void)
+{
+	const double N = NAN;
+	const double k2011[12 * 4] = {
+		1, 1, N, 1, 2, 2, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 1, 2, 3, 4,
+		4, 4, 4, 4, 1, 1, 2, 1, 2, 2, 2, 2, N, 5, 5, 5, N, N, 1, 1, N, 3, N, N,
+	};
+	const double tiny[] = { 1, 2, 1, 1 };
+	const double halves[] = { 0, 0.5, 7.5, 1, 10, 9.5, 3, 3, 2.5, 0, N, 4, 6, 6.5, 6 };
+	struct calib_matrix *m = matrix(k2011, 12, 4), *t = matrix(tiny, 2, 2);
+	struct calib_matrix *h = matrix(halves, 5, 3);
+	struct calib_alpha_boot a = { 0 }, b = { 0 };
+	double rep1[200], rep2[200];
+	size_t n_low = 0, n_zero = 0, n_nan = 0;
+	enum { BT = 20000 };
+	double *rt = malloc(BT * sizeof *rt);
+
+	a.rep = rep1;
+	b.rep = rep2;
+	ok(calib_alpha_bootstrap(m, CALIB_ALPHA_NOMINAL, 200, 42, 0.95, 0.667, &a, NULL) ==
+		   CALIB_OK, "bootstrap runs");
+	calib_alpha_bootstrap(m, CALIB_ALPHA_NOMINAL, 200, 42, 0.95, 0.667, &b, NULL);
+	ok(memcmp(rep1, rep2, sizeof rep1) == 0 && a.lower == b.lower && a.q == b.q,
+	   "same seed, same replicates");
+	calib_alpha_bootstrap(m, CALIB_ALPHA_NOMINAL, 200, 43, 0.95, 0.667, &b, NULL);
+	ok(memcmp(rep1, rep2, sizeof rep1) != 0, "another seed, other replicates");
+	is_double(a.estimate, 0.743421052631579, 1e-9, "bootstrap carries the estimate");
+	ok(a.lower < a.estimate && a.estimate < a.upper, "CI [%g, %g] contains %g", a.lower,
+	   a.upper, a.estimate);
+	ok(a.q > 0 && a.q < 1, "q = P(alpha < 0.667) = %g", a.q);
+	is_long((long)a.n_calls, 11, "pairable calls resampled");
+	calib_alpha_bootstrap(m, CALIB_ALPHA_INTERVAL, 200, 0, 0.95, 0.667, &a, NULL);
+	calib_alpha_bootstrap(m, CALIB_ALPHA_INTERVAL, 200, 4357, 0.95, 0.667, &b, NULL);
+	ok(memcmp(rep1, rep2, sizeof rep1) == 0, "seed 0 is GSL's default 4357");
+	ok(a.lower < a.estimate && a.estimate < a.upper, "interval CI contains the estimate");
+
+	/*
+	 * Tiny case by enumeration: calls A = (1, 2), B = (1, 1). Draws AA
+	 * (p 1/4): alpha = 1 - 3 * 4 / 8 = -0.5; AB or BA (p 1/2): 0; BB (1/4):
+	 * a single value, undefined.
+	 */
+	b.rep = rt;
+	calib_alpha_bootstrap(t, CALIB_ALPHA_NOMINAL, BT, 7, 0.9, -0.25, &b, NULL);
+	for (size_t j = 0; j < BT; j++) {
+		if (isnan(rt[j]))
+			n_nan++;
+		else if (rt[j] == -0.5)
+			n_low++;
+		else if (rt[j] == 0)
+			n_zero++;
+	}
+	is_long((long)(n_low + n_zero + n_nan), BT, "tiny: every replicate is -0.5, 0 or undefined");
+	ok(fabs((double)n_nan / BT - 0.25) < 0.015, "tiny: undefined share %g ~ 1/4",
+	   (double)n_nan / BT);
+	is_long((long)b.n_defined, (long)(BT - n_nan), "tiny: defined replicates counted");
+	ok(fabs(b.q - 1.0 / 3) < 0.015, "tiny: q = P(alpha < -0.25) = %g ~ 1/3", b.q);
+	is_double(b.lower, -0.5, 0, "tiny: lower bound -0.5");
+	is_double(b.upper, 0, 0, "tiny: upper bound 0");
+	ok(strstr(b.note, "drew a single value") != NULL, "tiny: note says why some were left out");
+
+	/* the fast path against the slow one, every level */
+	test_boot_replicates(m, "krippendorff2011");
+	test_boot_replicates(h, "half points with 0 and a missing score");
+
+	/* undefined: no pairable call */
+	{
+		const double lone[] = { 1, N, N, 2 };
+		struct calib_matrix *l = matrix(lone, 2, 2);
+		struct calib_alpha_boot c = { 0 };
+		ok(calib_alpha_bootstrap(l, CALIB_ALPHA_NOMINAL, 10, 1, 0.95, 0.8, &c, NULL) ==
+			       CALIB_OK &&
+			   isnan(c.lower) && strcmp(c.note, "undefined: no call has two scores") == 0,
+		   "bootstrap without pairable call: NAN with note");
+		is_long(calib_alpha_bootstrap(l, CALIB_ALPHA_NOMINAL, 0, 1, 0.95, 0.8, &c, NULL),
+			CALIB_EARG, "B = 0 refused");
+		is_long(calib_alpha_bootstrap(l, CALIB_ALPHA_NOMINAL, 5, 1, 1, 0.8, &c, NULL),
+			CALIB_EARG, "conf 1 refused");
+		calib_matrix_free(l);
+	}
+	free(rt);
+	calib_matrix_free(m);
+	calib_matrix_free(t);
+	calib_matrix_free(h);
+}
+
+int
+main(void)
+{
+	gsl_set_error_handler_off();
+	test_reference();
+	test_krippendorff2011();
+	test_tiny();
+	test_undefined();
+	test_levels();
+	test_bootstrap();
+	return tap_done();
+}
