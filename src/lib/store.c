@@ -280,10 +280,17 @@ calib_format_double(double v, char *buf, size_t n)
 		snprintf(buf, n, v > 0 ? "Inf" : "-Inf");
 		return buf;
 	}
-	for (int prec = 1; prec <= 17; prec++) {
+	bool done = false;
+	if (fabs(v) >= 1e-4 && fabs(v) < 1e15) {
+		/* plain decimals where they are short: 10, 2.5, 0.001 */
+		for (int dec = 0; dec <= 20 && !done; dec++) {
+			snprintf(buf, n, "%.*f", dec, v);
+			done = strtod(buf, NULL) == v;
+		}
+	}
+	for (int prec = 1; prec <= 17 && !done; prec++) {
 		snprintf(buf, n, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
+		done = strtod(buf, NULL) == v;
 	}
 	if (strcmp(buf, "-0") == 0)
 		snprintf(buf, n, "0");

@@ -1,0 +1,69 @@
+/*
+ * table.h - a result table and its writers: an aligned table for people,
+ * CSV, TSV and JSON for programs. Every calib program prints through it,
+ * so the formats behave alike everywhere (SPEC "Shared conventions").
+ *
+ * Cells are text or numbers. Numbers are written with full precision
+ * (shortest round-trip form) in CSV/TSV/JSON and rounded to the column's
+ * digits in the table; a NAN number is "NA" (JSON null), infinities "Inf"
+ * and "-Inf" (JSON strings).
+ *
+ * Ownership: the table owns copies of every string given to it;
+ * calib_table_free(NULL) is harmless.
+ */
+#ifndef CALIB_TABLE_H
+#define CALIB_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "calib/error.h"
+
+enum calib_format {
+	CALIB_FORMAT_TABLE = 0,
+	CALIB_FORMAT_CSV,
+	CALIB_FORMAT_TSV,
+	CALIB_FORMAT_JSON
+};
+
+/* "table", "csv", "tsv", "json" -> format; false when unknown. */
+bool calib_format_parse(const char *s, enum calib_format *f);
+
+struct calib_table;
+
+/*
+ * A table with the given column names (copied). digits[c] is the number
+ * of decimals of numeric column c in the aligned table; -1 means integer
+ * counts, NULL gives every column 3. NULL when out of memory.
+ */
+struct calib_table *calib_table_alloc(const char *const *cols, size_t n_cols,
+				      const int *digits);
+void calib_table_free(struct calib_table *t);
+
+/* Start a new row (every cell empty). CALIB_OK or CALIB_ENOMEM. */
+enum calib_status calib_table_row(struct calib_table *t);
+/* Set cell col of the last row to text (printf-style). */
+enum calib_status calib_table_text(struct calib_table *t, size_t col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Set cell col of the last row to a number. */
+enum calib_status calib_table_num(struct calib_table *t, size_t col, double v);
+
+/* Lines printed after an aligned table (not in CSV/TSV/JSON). */
+enum calib_status calib_table_footer(struct calib_table *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Title line printed before an aligned table. */
+enum calib_status calib_table_title(struct calib_table *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+size_t calib_table_n_rows(const struct calib_table *t);
+
+/*
+ * Write t to fp in format f. In the aligned table, repeated values of
+ * column 0 on consecutive rows are shown once when group_first is set.
+ * Returns CALIB_OK, or CALIB_EIO when a write failed (errno kept).
+ */
+enum calib_status calib_table_write(const struct calib_table *t, FILE *fp,
+				    enum calib_format f, bool group_first);
+
+#endif

@@ -1,0 +1,384 @@
+/*
+ * table.c - result tables and their writers (table.h). CSV goes through
+ * libcsv's writer so that names with commas, quotes or newlines survive.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "calib/store.h"
+#include "calib/table.h"
+
+struct cell {
+	char *text; /* NULL: empty or a number */
+	double num;
+	bool is_num;
+};
+
+struct calib_table {
+	size_t n_cols, n_rows, cap;
+	char **col;
+	int *digits;
+	struct cell *cell; /* n_rows x n_cols */
+	char **footer, **title;
+	size_t n_footer, n_title;
+};
+
+bool
+calib_format_parse(const char *s, enum calib_format *f)
+{
+	static const char *const names[] = { "table", "csv", "tsv", "json" };
+	for (size_t i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*f = (enum calib_format)i;
+			return true;
+		}
+	return false;
+}
+
+struct calib_table *
+calib_table_alloc(const char *const *cols, size_t n_cols, const int *digits)
+{
+	struct calib_table *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->n_cols = n_cols;
+	t->col = calloc(n_cols ? n_cols : 1, sizeof *t->col);
+	t->digits = malloc((n_cols ? n_cols : 1) * sizeof *t->digits);
+	if (!t->col || !t->digits) {
+		calib_table_free(t);
+		return NULL;
+	}
+	for (size_t c = 0; c < n_cols; c++) {
+		t->digits[c] = digits ? digits[c] : 3;
+		if (!(t->col[c] = strdup(cols[c]))) {
+			calib_table_free(t);
+			return NULL;
+		}
+	}
+	return t;
+}
+
+static void
+free_lines(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+calib_table_free(struct calib_table *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n_rows * t->n_cols; i++)
+		free(t->cell[i].text);
+	free(t->cell);
+	free_lines(t->col, t->n_cols);
+	free_lines(t->footer, t->n_footer);
+	free_lines(t->title, t->n_title);
+	free(t->digits);
+	free(t);
+}
+
+size_t
+calib_table_n_rows(const struct calib_table *t)
+{
+	return t->n_rows;
+}
+
+enum calib_status
+calib_table_row(struct calib_table *t)
+{
+	if (t->n_rows == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 16;
+		struct cell *c = realloc(t->cell, cap * (t->n_cols ? t->n_cols : 1) * sizeof *c);
+		if (!c)
+			return CALIB_ENOMEM;
+		t->cell = c;
+		t->cap = cap;
+	}
+	for (size_t c = 0; c < t->n_cols; c++)
+		t->cell[t->n_rows * t->n_cols + c] = (struct cell){ NULL, NAN, false };
+	t->n_rows++;
+	return CALIB_OK;
+}
+
+static char *
+vformat(const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n;
+	char *s;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0 || !(s = malloc((size_t)n + 1)))
+		return NULL;
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+enum calib_status
+calib_table_text(struct calib_table *t, size_t col, const char *fmt, ...)
+{
+	struct cell *c = &t->cell[(t->n_rows - 1) * t->n_cols + col];
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = vformat(fmt, ap);
+	va_end(ap);
+	if (!s)
+		return CALIB_ENOMEM;
+	free(c->text);
+	c->text = s;
+	c->is_num = false;
+	return CALIB_OK;
+}
+
+enum calib_status
+calib_table_num(struct calib_table *t, size_t col, double v)
+{
+	struct cell *c = &t->cell[(t->n_rows - 1) * t->n_cols + col];
+	free(c->text);
+	c->text = NULL;
+	c->num = v;
+	c->is_num = true;
+	return CALIB_OK;
+}
+
+static enum calib_status
+add_line(char ***v, size_t *n, const char *fmt, va_list ap)
+{
+	char **w = realloc(*v, (*n + 1) * sizeof *w);
+	if (!w)
+		return CALIB_ENOMEM;
+	*v = w;
+	if (!(w[*n] = vformat(fmt, ap)))
+		return CALIB_ENOMEM;
+	(*n)++;
+	return CALIB_OK;
+}
+
+enum calib_status
+calib_table_footer(struct calib_table *t, const char *fmt, ...)
+{
+	va_list ap;
+	enum calib_status st;
+	va_start(ap, fmt);
+	st = add_line(&t->footer, &t->n_footer, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+enum calib_status
+calib_table_title(struct calib_table *t, const char *fmt, ...)
+{
+	va_list ap;
+	enum calib_status st;
+	va_start(ap, fmt);
+	st = add_line(&t->title, &t->n_title, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+/* Text of a cell for machines (full precision) or people (rounded). */
+static const char *
+cell_text(const struct calib_table *t, const struct cell *c, size_t col, bool human,
+	  char *buf, size_t n)
+{
+	if (!c->is_num)
+		return c->text ? c->text : "";
+	if (isnan(c->num))
+		return human ? "NA" : "NA";
+	if (isinf(c->num))
+		return c->num > 0 ? "Inf" : "-Inf";
+	if (!human)
+		return calib_format_double(c->num, buf, n);
+	if (t->digits[col] < 0)
+		snprintf(buf, n, "%.0f", c->num);
+	else
+		snprintf(buf, n, "%.*f", t->digits[col], c->num);
+	if (strncmp(buf, "-0.", 3) == 0 && strspn(buf + 3, "0") == strlen(buf + 3))
+		memmove(buf, buf + 1, strlen(buf));
+	return buf;
+}
+
+/* Display width of UTF-8 text: code points, not bytes. */
+static size_t
+width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+static int
+write_table(const struct calib_table *t, FILE *fp, bool group_first)
+{
+	size_t *w = calloc(t->n_cols ? t->n_cols : 1, sizeof *w);
+	char buf[64];
+	bool *numeric = calloc(t->n_cols ? t->n_cols : 1, sizeof *numeric);
+
+	if (!w || !numeric) {
+		free(w);
+		free(numeric);
+		errno = ENOMEM;
+		return -1;
+	}
+	for (size_t c = 0; c < t->n_cols; c++)
+		w[c] = width(t->col[c]);
+	for (size_t r = 0; r < t->n_rows; r++)
+		for (size_t c = 0; c < t->n_cols; c++) {
+			const struct cell *x = &t->cell[r * t->n_cols + c];
+			size_t cw = width(cell_text(t, x, c, true, buf, sizeof buf));
+			if (cw > w[c])
+				w[c] = cw;
+			numeric[c] |= x->is_num;
+		}
+	for (size_t i = 0; i < t->n_title; i++)
+		fprintf(fp, "%s\n", t->title[i]);
+	for (size_t c = 0; c < t->n_cols; c++) {
+		size_t pad = w[c] - width(t->col[c]);
+		if (numeric[c])
+			fprintf(fp, "%s%*s%s", c ? "  " : "", (int)pad, "", t->col[c]);
+		else
+			fprintf(fp, "%s%s%*s", c ? "  " : "", t->col[c],
+				c + 1 < t->n_cols ? (int)pad : 0, "");
+	}
+	fputc('\n', fp);
+	for (size_t r = 0; r < t->n_rows; r++) {
+		for (size_t c = 0; c < t->n_cols; c++) {
+			const struct cell *x = &t->cell[r * t->n_cols + c];
+			const char *s = cell_text(t, x, c, true, buf, sizeof buf);
+			size_t pad;
+			if (c == 0 && group_first && r > 0 && !x->is_num && x->text &&
+			    t->cell[(r - 1) * t->n_cols].text &&
+			    strcmp(x->text, t->cell[(r - 1) * t->n_cols].text) == 0)
+				s = "";
+			pad = w[c] - width(s);
+			if (x->is_num)
+				fprintf(fp, "%s%*s%s", c ? "  " : "", (int)pad, "", s);
+			else
+				fprintf(fp, "%s%s%*s", c ? "  " : "", s,
+					c + 1 < t->n_cols ? (int)pad : 0, "");
+		}
+		fputc('\n', fp);
+	}
+	for (size_t i = 0; i < t->n_footer; i++)
+		fprintf(fp, "%s\n", t->footer[i]);
+	free(w);
+	free(numeric);
+	return 0;
+}
+
+static void
+write_csv_field(FILE *fp, const char *s)
+{
+	/* quote only where needed, so plain fields read as they are */
+	if (strpbrk(s, ",\"\r\n") || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' ')))
+		csv_fwrite(fp, s, strlen(s));
+	else
+		fputs(s, fp);
+}
+
+static void
+write_tsv_field(FILE *fp, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '\t': fputs("\\t", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		case '\\': fputs("\\\\", fp); break;
+		default: fputc(*s, fp);
+		}
+	}
+}
+
+static void
+write_json_string(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(fp, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", fp);
+		else if (ch == '\t')
+			fputs("\\t", fp);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(fp, "\\u%04x", ch);
+		else
+			fputc(ch, fp);
+	}
+	fputc('"', fp);
+}
+
+static void
+write_json(const struct calib_table *t, FILE *fp)
+{
+	char buf[64];
+	fputs("[", fp);
+	for (size_t r = 0; r < t->n_rows; r++) {
+		fputs(r ? ",\n {" : "\n {", fp);
+		for (size_t c = 0; c < t->n_cols; c++) {
+			const struct cell *x = &t->cell[r * t->n_cols + c];
+			if (c)
+				fputs(", ", fp);
+			write_json_string(fp, t->col[c]);
+			fputs(": ", fp);
+			if (!x->is_num)
+				write_json_string(fp, x->text ? x->text : "");
+			else if (isnan(x->num))
+				fputs("null", fp);
+			else if (isinf(x->num))
+				fputs(x->num > 0 ? "\"Inf\"" : "\"-Inf\"", fp);
+			else
+				fputs(calib_format_double(x->num, buf, sizeof buf), fp);
+		}
+		fputs("}", fp);
+	}
+	fputs(t->n_rows ? "\n]\n" : "]\n", fp);
+}
+
+enum calib_status
+calib_table_write(const struct calib_table *t, FILE *fp, enum calib_format f, bool group_first)
+{
+	char buf[64];
+
+	errno = 0;
+	if (f == CALIB_FORMAT_TABLE) {
+		if (write_table(t, fp, group_first))
+			return CALIB_EIO;
+	} else if (f == CALIB_FORMAT_JSON) {
+		write_json(t, fp);
+	} else {
+		for (size_t r = 0; r <= t->n_rows; r++)
+			for (size_t c = 0; c < t->n_cols; c++) {
+				const char *s = r == 0 ? t->col[c]
+						       : cell_text(t, &t->cell[(r - 1) * t->n_cols + c],
+								   c, false, buf, sizeof buf);
+				if (c)
+					fputc(f == CALIB_FORMAT_CSV ? ',' : '\t', fp);
+				if (f == CALIB_FORMAT_CSV)
+					write_csv_field(fp, s);
+				else
+					write_tsv_field(fp, s);
+				if (c + 1 == t->n_cols)
+					fputc('\n', fp);
+			}
+	}
+	return ferror(fp) ? CALIB_EIO : CALIB_OK;
+}
