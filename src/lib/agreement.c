@@ -1,0 +1,807 @@
+/*
+ * agreement.c - chance-corrected agreement coefficients of one criterion
+ * with missing scores allowed (agreement.h).
+ *
+ * Notation (Gwet 2014, Handbook of Inter-Rater Reliability, 4th ed.,
+ * ch. 2-5): n calls with at least one score, call i has r_i scores, r_ik of
+ * them in category k; q categories; w_kl agreement weights; n2 the calls
+ * with r_i >= 2; m the raters (columns).
+ *
+ *  - Percent agreement (Gwet 2014, eq. 2.x / irrCAC pa.coeff.raw):
+ *    pa_i = sum_k r_ik (sum_l w_kl r_il - 1) / (r_i (r_i - 1)) for r_i >= 2,
+ *    pa = sum_i pa_i / n2.
+ *  - pi_k = (1/n) sum_i r_ik / r_i (every call with a score).
+ *  - Fleiss' generalised kappa: pe = sum_k pi_k^2 (Fleiss 1971, eq. 2-5;
+ *    Gwet 2014 eq. 5.x for unequal r_i).
+ *  - Gwet's AC1/AC2 (Gwet 2008, eq. 14-15; Gwet 2014 eq. 4.x):
+ *    pe = T_w / (q (q - 1)) sum_k pi_k (1 - pi_k), T_w = sum_kl w_kl.
+ *  - Brennan-Prediger (1981): pe = 1/q.
+ *  - Conger (1980): pe = sum_k (pbar_k^2 - s_k^2 / m), p_gk over rater g's
+ *    own scored calls.
+ *  All are (pa - pe) / (1 - pe).
+ *
+ * Variance (Gwet 2008, eq. 25-27; Gwet 2014 sect. 5.x, the linearisation
+ * irrCAC implements, finite-population correction f = 0):
+ *   c_i = (n/n2) (pa_i - pe [r_i >= 2]) / (1 - pe)
+ *   x_i = c_i - 2 (1 - coef) (pe_i - pe) / (1 - pe)
+ *   var = sum_i (x_i - coef)^2 / (n (n - 1))
+ * with pe_i the call's share of chance agreement: AC1/AC2
+ * T_w/(q(q-1)) sum_k r_ik (1 - pi_k) / r_i; Fleiss sum_k r_ik pi_k / r_i;
+ * Brennan-Prediger none (pe_i = pe); Conger Gwet's lambda_ig expression
+ * (irrCAC conger.kappa.raw), summed in closed form below. Percent agreement
+ * uses x_i = (n/n2) pa_i. Bounds coef -/+ t(1 - a/2, n-1) se, the upper one
+ * capped at 1, and the two-sided t-test p-value of coef/se on n-1 df.
+ *
+ * The null test of Fleiss, Nee & Landis (1979, eq. 12), the per-category
+ * kappas of Fleiss (1971, eq. 14-15) and irr's unanimous-agreement share
+ * need a constant number of raters: they use the calls scored by every
+ * rater.
+ *
+ * Departures from irrCAC, where its arithmetic has no answer:
+ *  - One category only (q = 1): irrCAC sets pe to 1e-15 for AC1 and reports
+ *    AC1 = 1; with a single category there is no possible disagreement and
+ *    chance agreement (sum_k pi_k(1-pi_k)/(q-1)) is 0/0, so AC1 says
+ *    nothing about the raters: NAN with a note, as for the kappas. Weighted
+ *    agreement and AC2 with linear, quadratic or ordinal weights need two
+ *    valued categories (the weights divide by x_max - x_min): NAN too
+ *    (irrCAC returns NaN or stops).
+ *  - Standard errors need n >= 2; the percent agreement standard error is
+ *    given for q = 1 too (irrCAC leaves it NA).
+ *
+ * Work is linear in the number of scores: two passes over the rows, with
+ * per-call category counts in a reusable array of q, weighted sums over
+ * the call's distinct categories only, and weights looked up in a matrix
+ * for small q or computed per pair for large q.
+ */
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calib/agreement.h"
+#include "calib/store.h"
+#include "calib/weights.h"
+
+/* Up to this many categories the weights are a q x q table. */
+#define WEIGHT_TABLE_MAX 256
+
+enum { WS_IDENTITY, WS_LINEAR, WS_QUADRATIC, WS_ORDINAL, WS_CUSTOM, WS_N };
+
+/* One weighting: its weighted percent agreement and AC1/AC2. */
+struct wset {
+	bool used;
+	enum calib_weighting kind;
+	const char *pa_name, *ac_name;
+	const double *w; /* q x q, or NULL: weights computed per pair */
+	double *own;     /* table owned here */
+	double tw;       /* sum_kl w_kl */
+	const char *undef; /* why the weighting is undefined, or NULL */
+	double sum_pa, pa, pe, ac;
+	double ss_pa, ss_ac;
+};
+
+/* The current call: per-category counts and its distinct categories. */
+struct call {
+	double *cnt;    /* q, all zero between calls */
+	uint32_t *dist; /* distinct categories of the call */
+	size_t d;       /* how many */
+	size_t r;       /* scores */
+};
+
+struct work {
+	const struct calib_matrix *m;
+	size_t n, q, nr;
+	struct call c;
+	struct wset ws[WS_N];
+	double *pi;      /* q: pi_k */
+	double *tot;     /* q: scores per category on complete calls */
+	double *sq;      /* q: sum of r_ik^2 on complete calls */
+	double *ngk;     /* nr x q: scores of rater g in category k */
+	double *ng;      /* nr: calls rater g scored */
+	double *cg;      /* nr: Conger's C_g = sum_k p_gk (m pbar_k - p_gk) */
+	double *pbar;    /* q: mean over raters of p_gk */
+};
+
+static void
+call_load(struct work *w, size_t i)
+{
+	const struct calib_matrix *m = w->m;
+	size_t j;
+	uint32_t k;
+
+	w->c.d = 0;
+	w->c.r = calib_matrix_row_n(m, i);
+	for (j = m->off[i]; j < m->off[i + 1]; j++) {
+		k = m->cat[j];
+		if (w->c.cnt[k] == 0.0)
+			w->c.dist[w->c.d++] = k;
+		w->c.cnt[k] += 1.0;
+	}
+}
+
+static void
+call_clear(struct work *w)
+{
+	size_t j;
+
+	for (j = 0; j < w->c.d; j++)
+		w->c.cnt[w->c.dist[j]] = 0.0;
+}
+
+static double
+weight_at(const struct work *w, const struct wset *s, size_t k, size_t l)
+{
+	if (s->w)
+		return s->w[k * w->q + l];
+	return calib_weights_one(s->kind, w->m->value, w->q, k, l);
+}
+
+/* sum_k r_ik (sum_l w_kl r_il - 1) over the call's distinct categories. */
+static double
+call_sumq(const struct work *w, const struct wset *s)
+{
+	size_t a, b;
+	uint32_t k, l;
+	double acc = 0.0, inner;
+
+	for (a = 0; a < w->c.d; a++) {
+		k = w->c.dist[a];
+		if (s->kind == CALIB_W_IDENTITY && !s->w) {
+			acc += w->c.cnt[k] * (w->c.cnt[k] - 1.0);
+			continue;
+		}
+		inner = 0.0;
+		for (b = 0; b < w->c.d; b++) {
+			l = w->c.dist[b];
+			inner += weight_at(w, s, k, l) * w->c.cnt[l];
+		}
+		acc += w->c.cnt[k] * (inner - 1.0);
+	}
+	return acc;
+}
+
+static double
+call_pa(const struct work *w, const struct wset *s)
+{
+	double r = (double)w->c.r;
+
+	if (w->c.r < 2)
+		return 0.0;
+	return call_sumq(w, s) / (r * (r - 1.0));
+}
+
+/* Number of leading categories with a value (N/A is last, value NAN). */
+static size_t
+valued(const struct calib_matrix *m)
+{
+	size_t q = m->n_levels;
+
+	while (q > 0 && isnan(m->value[q - 1]))
+		q--;
+	return q;
+}
+
+/*
+ * T_w = sum_kl w_kl of a built-in weighting in O(q): the N/A category
+ * adds its diagonal 1; among the qv valued categories linear and quadratic
+ * weights sum pairwise distances of the sorted values, ordinal weights
+ * depend on |k - l| only.
+ */
+static double
+weights_total(enum calib_weighting kind, const double *x, size_t q, size_t qv)
+{
+	double t = (double)(q - qv), s = 0.0, mean = 0.0, range, v, qd, d;
+	size_t k;
+
+	if (qv < 2)
+		return t + (double)qv;
+	qd = (double)qv;
+	range = x[qv - 1] - x[0];
+	switch (kind) {
+	case CALIB_W_IDENTITY:
+		return (double)q;
+	case CALIB_W_LINEAR:
+		/* sum_{k<l} (x_l - x_k) = sum_k x_k (2k - qv + 1) */
+		for (k = 0; k < qv; k++)
+			s += (x[k] - x[0]) * (2.0 * (double)k - qd + 1.0);
+		return t + qd * qd - 2.0 * s / range;
+	case CALIB_W_QUADRATIC:
+		/* sum_kl (x_k - x_l)^2 = 2 qv sum_k (x_k - mean)^2 */
+		for (k = 0; k < qv; k++)
+			mean += x[k];
+		mean /= qd;
+		for (k = 0; k < qv; k++) {
+			v = x[k] - mean;
+			s += v * v;
+		}
+		return t + qd * qd - 2.0 * qd * s / (range * range);
+	case CALIB_W_ORDINAL:
+		/* qv pairs at distance 0, 2 (qv - d) at distance d */
+		s = qd;
+		for (k = 1; k < qv; k++) {
+			d = (double)k + 1.0;
+			s += 2.0 * (qd - (double)k) *
+			     (1.0 - d * (d - 1.0) / (qd * (qd - 1.0)));
+		}
+		return t + s;
+	case CALIB_W_RATIO:
+		break;
+	}
+	return NAN;
+}
+
+static double
+table_total(const double *wt, size_t q)
+{
+	double s = 0.0;
+	size_t k;
+
+	for (k = 0; k < q * q; k++)
+		s += wt[k];
+	return s;
+}
+
+/*
+ * Standard error from the sum of squared deviations, then the t-based
+ * bounds and test of Gwet (2014) as irrCAC reports them.
+ */
+static void
+t_inference(struct calib_stat *s, double ss, size_t n, double conf)
+{
+	double nd = (double)n, t, tq;
+
+	if (!isfinite(s->estimate))
+		return;
+	if (n < 2) {
+		calib_stat_note_add(s, "no standard error with a single call");
+		return;
+	}
+	s->se = sqrt(ss / (nd * (nd - 1.0)));
+	s->df1 = nd - 1.0;
+	tq = gsl_cdf_tdist_Pinv(1.0 - (1.0 - conf) / 2.0, s->df1);
+	s->lower = s->estimate - tq * s->se;
+	s->upper = fmin(1.0, s->estimate + tq * s->se);
+	t = s->estimate / s->se;
+	s->test = t;
+	if (isnan(t))
+		s->p = NAN;
+	else if (isinf(t))
+		s->p = 0.0;
+	else
+		s->p = 2.0 * gsl_cdf_tdist_Q(fabs(t), s->df1);
+}
+
+static struct calib_stat *
+push(struct calib_stats *out, const char *name, size_t n, size_t nr)
+{
+	struct calib_stat *s = calib_stats_push(out, "%s", name);
+
+	if (s) {
+		s->n_items = n;
+		s->n_raters = nr;
+	}
+	return s;
+}
+
+static void
+undefined(struct calib_stat *s, const char *why)
+{
+	s->estimate = NAN;
+	calib_stat_note(s, "undefined: %s", why);
+}
+
+static void
+work_free(struct work *w)
+{
+	size_t i;
+
+	for (i = 0; i < WS_N; i++)
+		free(w->ws[i].own);
+	free(w->c.cnt);
+	free(w->c.dist);
+	free(w->pi);
+	free(w->tot);
+	free(w->sq);
+	free(w->ngk);
+	free(w->ng);
+	free(w->cg);
+	free(w->pbar);
+}
+
+/* Set up the weightings; CALIB_ENOMEM or CALIB_OK. */
+static enum calib_status
+weights_init(struct work *w, const struct calib_coef_opts *o)
+{
+	static const struct {
+		enum calib_weighting kind;
+		const char *pa, *ac;
+	} def[] = {
+		[WS_IDENTITY] = { CALIB_W_IDENTITY, "percent_agreement", "gwet_ac1" },
+		[WS_LINEAR] = { CALIB_W_LINEAR, "percent_agreement_linear", "gwet_ac2_linear" },
+		[WS_QUADRATIC] = { CALIB_W_QUADRATIC, "percent_agreement_quadratic",
+				   "gwet_ac2_quadratic" },
+		[WS_ORDINAL] = { CALIB_W_ORDINAL, "percent_agreement_ordinal", "gwet_ac2_ordinal" },
+	};
+	size_t i, q = w->q, qv = valued(w->m);
+	struct wset *s;
+
+	for (i = 0; i < WS_CUSTOM; i++) {
+		s = &w->ws[i];
+		s->used = true;
+		s->kind = def[i].kind;
+		s->pa_name = def[i].pa;
+		s->ac_name = def[i].ac;
+		if (i != WS_IDENTITY && qv < 2)
+			s->undef = "fewer than two categories with a value (the weights divide by their range)";
+		if (i != WS_IDENTITY && q <= WEIGHT_TABLE_MAX && q > 0) {
+			s->own = malloc(q * q * sizeof *s->own);
+			if (!s->own)
+				return CALIB_ENOMEM;
+			if (calib_weights_fill(s->kind, w->m->value, q, s->own) != CALIB_OK)
+				s->undef = "weights not available";
+			s->w = s->own;
+		}
+		s->tw = s->w ? table_total(s->w, q)
+			     : weights_total(s->kind, w->m->value, q, qv);
+	}
+	s = &w->ws[WS_CUSTOM];
+	if (o->custom_w) {
+		s->used = true;
+		s->kind = CALIB_W_IDENTITY;
+		s->pa_name = "percent_agreement_custom";
+		s->ac_name = "gwet_ac2_custom";
+		s->w = o->custom_w;
+		s->tw = table_total(o->custom_w, q);
+	}
+	return CALIB_OK;
+}
+
+static enum calib_status
+work_alloc(struct work *w)
+{
+	size_t q = w->q ? w->q : 1, nr = w->nr ? w->nr : 1;
+
+	if (nr > SIZE_MAX / sizeof(double) / q)
+		return CALIB_ENOMEM;
+	w->c.cnt = calloc(q, sizeof *w->c.cnt);
+	w->c.dist = malloc((nr + 1) * sizeof *w->c.dist);
+	w->pi = calloc(q, sizeof *w->pi);
+	w->tot = calloc(q, sizeof *w->tot);
+	w->sq = calloc(q, sizeof *w->sq);
+	w->pbar = calloc(q, sizeof *w->pbar);
+	w->ngk = calloc(nr * q, sizeof *w->ngk);
+	w->ng = calloc(nr, sizeof *w->ng);
+	w->cg = calloc(nr, sizeof *w->cg);
+	if (!w->c.cnt || !w->c.dist || !w->pi || !w->tot || !w->sq || !w->pbar ||
+	    !w->ngk || !w->ng || !w->cg)
+		return CALIB_ENOMEM;
+	return CALIB_OK;
+}
+
+/* Name of category k as statistics print it: label or shortest value. */
+static const char *
+level_name(const struct calib_matrix *m, size_t k, char *buf, size_t n)
+{
+	if (m->label && m->label[k])
+		return m->label[k];
+	if (isnan(m->value[k]))
+		return "N/A";
+	return calib_format_double(m->value[k], buf, n);
+}
+
+/* Results of the first pass and the coefficients derived from them. */
+struct pass1 {
+	size_t n2, nc, unan, q_used, nc_used;
+	double pbar_c;                   /* mean observed agreement, complete calls */
+	double fleiss_pe, fleiss;
+	double conger_pe, conger;
+	double bp_pe, bp;
+	double ss_fleiss, ss_conger, ss_bp;
+};
+
+static void
+first_pass(struct work *w, struct pass1 *p)
+{
+	const struct calib_matrix *m = w->m;
+	size_t i, j, a, ws;
+	double r, md = (double)w->nr, s2;
+	uint32_t k;
+
+	for (i = 0; i < w->n; i++) {
+		call_load(w, i);
+		r = (double)w->c.r;
+		if (w->c.r >= 2) {
+			p->n2++;
+			for (ws = 0; ws < WS_N; ws++)
+				if (w->ws[ws].used)
+					w->ws[ws].sum_pa += call_pa(w, &w->ws[ws]);
+		}
+		s2 = 0.0;
+		for (a = 0; a < w->c.d; a++) {
+			k = w->c.dist[a];
+			w->pi[k] += w->c.cnt[k] / r;
+			s2 += w->c.cnt[k] * w->c.cnt[k];
+		}
+		if (w->c.r == w->nr && w->nr >= 2) {
+			p->nc++;
+			if (w->c.d == 1)
+				p->unan++;
+			p->pbar_c += (s2 - md) / (md * (md - 1.0));
+			for (a = 0; a < w->c.d; a++) {
+				k = w->c.dist[a];
+				w->tot[k] += w->c.cnt[k];
+				w->sq[k] += w->c.cnt[k] * w->c.cnt[k];
+			}
+		}
+		for (j = m->off[i]; j < m->off[i + 1]; j++) {
+			w->ngk[(size_t)m->col[j] * w->q + m->cat[j]] += 1.0;
+			w->ng[m->col[j]] += 1.0;
+		}
+		call_clear(w);
+	}
+	for (k = 0; k < w->q; k++) {
+		w->pi[k] /= (double)w->n;
+		if (w->pi[k] > 0.0)
+			p->q_used++;
+		if (w->tot[k] > 0.0)
+			p->nc_used++;
+	}
+}
+
+/* Chance agreement and coefficients from the first pass. */
+static void
+chance(struct work *w, struct pass1 *p)
+{
+	size_t k, g, ws;
+	double q = (double)w->q, md = (double)w->nr, spq, sp2, pgk, s2;
+	struct wset *s;
+
+	spq = sp2 = 0.0;
+	for (k = 0; k < w->q; k++) {
+		spq += w->pi[k] * (1.0 - w->pi[k]);
+		sp2 += w->pi[k] * w->pi[k];
+	}
+	for (ws = 0; ws < WS_N; ws++) {
+		s = &w->ws[ws];
+		if (!s->used)
+			continue;
+		s->pa = s->sum_pa / (double)p->n2;
+		s->pe = w->q >= 2 ? s->tw / (q * (q - 1.0)) * spq : NAN;
+		s->ac = (s->pa - s->pe) / (1.0 - s->pe);
+	}
+	p->fleiss_pe = sp2;
+	p->fleiss = (w->ws[WS_IDENTITY].pa - sp2) / (1.0 - sp2);
+	p->bp_pe = 1.0 / q;
+	p->bp = (w->ws[WS_IDENTITY].pa - p->bp_pe) / (1.0 - p->bp_pe);
+
+	/* Conger: p_gk over rater g's calls, pbar_k, s_k^2 across raters. */
+	p->conger_pe = 0.0;
+	for (k = 0; k < w->q; k++) {
+		double sum = 0.0, sumsq = 0.0;
+
+		for (g = 0; g < w->nr; g++) {
+			pgk = w->ngk[g * w->q + k] / w->ng[g];
+			sum += pgk;
+			sumsq += pgk * pgk;
+		}
+		w->pbar[k] = sum / md;
+		s2 = (sumsq - md * w->pbar[k] * w->pbar[k]) / (md - 1.0);
+		p->conger_pe += w->pbar[k] * w->pbar[k] - s2 / md;
+	}
+	for (g = 0; g < w->nr; g++) {
+		double c = 0.0;
+
+		for (k = 0; k < w->q; k++) {
+			pgk = w->ngk[g * w->q + k] / w->ng[g];
+			if (pgk > 0.0)
+				c += pgk * (md * w->pbar[k] - pgk);
+		}
+		w->cg[g] = c;
+	}
+	p->conger = (w->ws[WS_IDENTITY].pa - p->conger_pe) / (1.0 - p->conger_pe);
+}
+
+static void
+second_pass(struct work *w, struct pass1 *p)
+{
+	const struct calib_matrix *m = w->m;
+	size_t i, j, a, ws, g;
+	double nd = (double)w->n, scale = nd / (double)p->n2, md = (double)w->nr;
+	double r, pa_i, pe_i, x, two, sum_cg = 0.0, acc, pa_id;
+	uint32_t k, c;
+	struct wset *s;
+
+	for (g = 0; g < w->nr; g++)
+		sum_cg += w->cg[g];
+	for (i = 0; i < w->n; i++) {
+		call_load(w, i);
+		r = (double)w->c.r;
+		two = w->c.r >= 2 ? 1.0 : 0.0;
+		pa_id = 0.0;
+		for (ws = 0; ws < WS_N; ws++) {
+			s = &w->ws[ws];
+			if (!s->used)
+				continue;
+			pa_i = call_pa(w, s);
+			if (ws == WS_IDENTITY)
+				pa_id = pa_i;
+			x = scale * pa_i - s->pa;
+			s->ss_pa += x * x;
+			acc = 0.0;
+			for (a = 0; a < w->c.d; a++) {
+				k = w->c.dist[a];
+				acc += w->c.cnt[k] * (1.0 - w->pi[k]);
+			}
+			pe_i = s->tw / ((double)w->q * ((double)w->q - 1.0)) * acc / r;
+			x = scale * (pa_i - s->pe * two) / (1.0 - s->pe) -
+			    2.0 * (1.0 - s->ac) * (pe_i - s->pe) / (1.0 - s->pe) - s->ac;
+			s->ss_ac += x * x;
+		}
+		/* Fleiss */
+		acc = 0.0;
+		for (a = 0; a < w->c.d; a++) {
+			k = w->c.dist[a];
+			acc += w->c.cnt[k] * w->pi[k];
+		}
+		pe_i = acc / r;
+		x = scale * (pa_id - p->fleiss_pe * two) / (1.0 - p->fleiss_pe) -
+		    2.0 * (1.0 - p->fleiss) * (pe_i - p->fleiss_pe) / (1.0 - p->fleiss_pe) -
+		    p->fleiss;
+		p->ss_fleiss += x * x;
+		/* Brennan-Prediger: no chance-agreement term */
+		x = scale * (pa_id - p->bp_pe * two) / (1.0 - p->bp_pe) - p->bp;
+		p->ss_bp += x * x;
+		/* Conger: sum_g lambda_ig in closed form */
+		acc = sum_cg;
+		for (j = m->off[i]; j < m->off[i + 1]; j++) {
+			g = m->col[j];
+			c = m->cat[j];
+			acc += nd / w->ng[g] *
+			       (md * w->pbar[c] - w->ngk[g * w->q + c] / w->ng[g] - w->cg[g]);
+		}
+		pe_i = acc / (md * (md - 1.0));
+		x = scale * (pa_id - p->conger_pe * two) / (1.0 - p->conger_pe) -
+		    2.0 * (1.0 - p->conger) * (pe_i - p->conger_pe) / (1.0 - p->conger_pe) -
+		    p->conger;
+		p->ss_conger += x * x;
+		call_clear(w);
+	}
+}
+
+static void
+note_complete(struct calib_stat *s, const struct work *w, const struct pass1 *p)
+{
+	if (p->nc < w->n)
+		calib_stat_note_add(s, "on the %zu calls scored by every rater (%zu left out)",
+				    p->nc, w->n - p->nc);
+}
+
+/* irr's agree(): percentage of complete calls with one score value. */
+static enum calib_status
+unanimous_record(const struct work *w, const struct pass1 *p, struct calib_stats *out)
+{
+	struct calib_stat *s = push(out, "percent_agreement_unanimous", p->nc, w->nr);
+
+	if (!s)
+		return CALIB_ENOMEM;
+	if (w->nr < 2)
+		undefined(s, "fewer than two raters");
+	else if (p->nc == 0)
+		undefined(s, "no call scored by every rater");
+	else
+		s->estimate = 100.0 * (double)p->unan / (double)p->nc;
+	note_complete(s, w, p);
+	return CALIB_OK;
+}
+
+/* Fleiss-Nee-Landis z test and per-category kappas, on complete calls. */
+static enum calib_status
+complete_records(const struct work *w, const struct pass1 *p, struct calib_stats *out)
+{
+	struct calib_stat *s;
+	double md = (double)w->nr, nc = (double)p->nc, denom, pk, qk, a = 0.0,
+	       b = 0.0, pe = 0.0, kappa, se0, pjk;
+	size_t k;
+	char buf[64], name[CALIB_STAT_NAME + 8];
+	const char *why = NULL;
+
+	s = push(out, "fleiss_kappa_z", p->nc, w->nr);
+	if (!s)
+		return CALIB_ENOMEM;
+	if (w->nr < 2)
+		why = "fewer than two raters";
+	else if (p->nc == 0)
+		why = "no call scored by every rater";
+	else if (p->nc_used < 2)
+		why = "every score is the same (chance agreement 1)";
+	denom = nc * md * (md - 1.0);
+	if (!why) {
+		for (k = 0; k < w->q; k++) {
+			pk = w->tot[k] / (nc * md);
+			qk = 1.0 - pk;
+			a += pk * qk;
+			b += pk * qk * (qk - pk);
+			pe += pk * pk;
+		}
+		kappa = (p->pbar_c / nc - pe) / (1.0 - pe);
+		se0 = sqrt(2.0 / (a * a * denom) * (a * a - b));
+		s->se = se0;
+		s->estimate = kappa / se0;
+		s->p = 2.0 * gsl_cdf_ugaussian_Q(fabs(s->estimate));
+		calib_stat_note(s, "z of Fleiss' kappa %.6g under no agreement (Fleiss, Nee & Landis 1979)",
+				kappa);
+	} else {
+		undefined(s, why);
+	}
+	note_complete(s, w, p);
+
+	if (w->nr < 2 || p->nc == 0)
+		return CALIB_OK;
+	se0 = sqrt(2.0 / denom);
+	for (k = 0; k < w->q; k++) {
+		if (!(w->tot[k] > 0.0))
+			continue;
+		snprintf(name, sizeof name, "fleiss_kappa_cat:%s",
+			 level_name(w->m, k, buf, sizeof buf));
+		s = push(out, name, p->nc, w->nr);
+		if (!s)
+			return CALIB_ENOMEM;
+		pk = w->tot[k] / (nc * md);
+		if (!(pk < 1.0)) {
+			undefined(s, "every score is in this category");
+		} else {
+			pjk = (w->sq[k] - nc * md * pk) / (denom * pk);
+			s->estimate = (pjk - pk) / (1.0 - pk);
+			s->test = s->estimate / se0;
+			s->p = 2.0 * gsl_cdf_ugaussian_Q(fabs(s->test));
+		}
+		note_complete(s, w, p);
+	}
+	return CALIB_OK;
+}
+
+/* Push a coefficient record: estimate, or NAN with why; then inference. */
+static struct calib_stat *
+coef_record(struct calib_stats *out, const char *name, const struct work *w,
+	    double est, double ss, const char *why, double conf)
+{
+	struct calib_stat *s = push(out, name, w->n, w->nr);
+
+	if (!s)
+		return NULL;
+	if (why) {
+		undefined(s, why);
+		return s;
+	}
+	s->estimate = est;
+	if (!isfinite(est)) {
+		undefined(s, "chance agreement is 1");
+		return s;
+	}
+	t_inference(s, ss, w->n, conf);
+	return s;
+}
+
+static enum calib_status
+all_undefined(const struct calib_matrix *m, const struct calib_coef_opts *o,
+	      struct calib_stats *out, const char *why)
+{
+	static const char *const names[] = {
+		"percent_agreement", "percent_agreement_linear", "percent_agreement_quadratic",
+		"percent_agreement_ordinal", "percent_agreement_custom",
+		"percent_agreement_unanimous", "fleiss_kappa", "fleiss_kappa_z",
+		"conger_kappa", "gwet_ac1", "gwet_ac2_linear", "gwet_ac2_quadratic",
+		"gwet_ac2_ordinal", "gwet_ac2_custom", "brennan_prediger",
+	};
+	struct calib_stat *s;
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (!o->custom_w && strstr(names[i], "_custom"))
+			continue;
+		s = push(out, names[i], m->n_items, m->n_raters);
+		if (!s)
+			return CALIB_ENOMEM;
+		undefined(s, why);
+	}
+	return CALIB_OK;
+}
+
+enum calib_status
+calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
+			struct calib_stats *out, struct calib_error *err)
+{
+	struct calib_coef_opts defaults;
+	struct work w;
+	struct pass1 p;
+	struct calib_stat *s;
+	enum calib_status st;
+	const char *why;
+	size_t ws;
+	double conf;
+
+	if (!o) {
+		calib_coef_opts_init(&defaults);
+		o = &defaults;
+	}
+	conf = o->conf;
+	if (!(conf > 0.0 && conf < 1.0))
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+				       "confidence level %g is not between 0 and 1", conf);
+	if (o->custom_w) {
+		if (o->custom_q != m->n_levels)
+			return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+					       "custom weights are %zux%zu but the criterion has %zu categories",
+					       o->custom_q, o->custom_q, m->n_levels);
+		st = calib_weights_check(o->custom_w, o->custom_q, err);
+		if (st != CALIB_OK)
+			return st;
+	}
+	if (m->n_items == 0 || m->n_scores == 0)
+		return all_undefined(m, o, out, "no score");
+
+	memset(&w, 0, sizeof w);
+	memset(&p, 0, sizeof p);
+	w.m = m;
+	w.n = m->n_items;
+	w.q = m->n_levels;
+	w.nr = m->n_raters;
+	st = work_alloc(&w);
+	if (st == CALIB_OK)
+		st = weights_init(&w, o);
+	if (st != CALIB_OK) {
+		work_free(&w);
+		return calib_error_set(err, st, NULL, 0, 0, "out of memory");
+	}
+	first_pass(&w, &p);
+	if (p.n2 == 0) {
+		work_free(&w);
+		return all_undefined(m, o, out, "no call has two scores");
+	}
+	chance(&w, &p);
+	second_pass(&w, &p);
+
+	st = CALIB_ENOMEM;
+	/* percent agreement, unweighted then weighted */
+	for (ws = 0; ws <= WS_CUSTOM; ws++) {
+		struct wset *x = &w.ws[ws];
+
+		if (!x->used)
+			continue;
+		s = coef_record(out, x->pa_name, &w, x->pa, x->ss_pa, x->undef, conf);
+		if (!s)
+			goto done;
+	}
+	if (unanimous_record(&w, &p, out) != CALIB_OK)
+		goto done;
+	why = p.q_used < 2 ? "every score is the same (chance agreement 1)" : NULL;
+	if (!coef_record(out, "fleiss_kappa", &w, p.fleiss, p.ss_fleiss, why, conf))
+		goto done;
+	if (complete_records(&w, &p, out) != CALIB_OK)
+		goto done;
+	why = w.nr < 2 ? "fewer than two raters"
+	      : p.q_used < 2 ? "every score is the same (chance agreement 1)" : NULL;
+	if (!coef_record(out, "conger_kappa", &w, p.conger, p.ss_conger, why, conf))
+		goto done;
+	for (ws = 0; ws <= WS_CUSTOM; ws++) {
+		struct wset *x = &w.ws[ws];
+
+		if (!x->used)
+			continue;
+		why = w.q < 2 ? "one category only (chance agreement undefined)" : x->undef;
+		if (!coef_record(out, x->ac_name, &w, x->ac, x->ss_ac, why, conf))
+			goto done;
+	}
+	why = w.q < 2 ? "one category only (chance agreement 1)" : NULL;
+	if (!coef_record(out, "brennan_prediger", &w, p.bp, p.ss_bp, why, conf))
+		goto done;
+	st = CALIB_OK;
+done:
+	work_free(&w);
+	if (st != CALIB_OK)
+		return calib_error_set(err, st, NULL, 0, 0, "out of memory");
+	return CALIB_OK;
+}
