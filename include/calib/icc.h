@@ -27,7 +27,7 @@
  * err (may be NULL) says why. On failure nothing is appended.
  */
 enum calib_status calib_icc_compute(const struct calib_matrix *m,
-				    const struct calib_coef_opts *o,
-				    struct calib_stats *out, struct calib_error *err);
+                                    const struct calib_coef_opts *o, struct calib_stats *out,
+                                    struct calib_error *err);
 
 #endif

@@ -26,7 +26,10 @@
  * 0 * Inf = NAN (so are the icc2 bounds and, with irr's convention, the
  * icc2/icc2k p). A criterion with one value everywhere is 0/0: NAN. The
  * sums of squares of these two cases are set to exact zeros, so rounding
- * cannot turn them into large finite F values.
+ * cannot turn them into large finite F values. The same arithmetic holds
+ * when only the residual is zero (scores = call effect + rater effect):
+ * icc3 = 1 with F = +Inf, icc2 below 1. Every record with an infinite F
+ * or an undefined value says so in its note.
  *
  * Sums of squares are two-pass: scores shifted by the first score, column
  * and grand means in long double, then squared deviations from them, so
@@ -67,7 +70,7 @@ score_is_numeric(const struct calib_matrix *m, size_t s)
  */
 static size_t
 mark_complete(const struct calib_matrix *m, bool *keep, size_t *colmap, size_t *stamp,
-	      size_t *k_out)
+              size_t *k_out)
 {
 	size_t k = 0, n = 0;
 
@@ -106,7 +109,7 @@ mark_complete(const struct calib_matrix *m, bool *keep, size_t *colmap, size_t *
  */
 static void
 two_way(const struct calib_matrix *m, const bool *keep, const size_t *colmap, size_t n,
-	size_t k, long double *cdev, struct anova *a)
+        size_t k, long double *cdev, struct anova *a)
 {
 	long double x0 = 0, total = 0, gdev, ssr = 0, ssc = 0, sse = 0, ssw = 0;
 	bool first = true, agree = true;
@@ -224,14 +227,15 @@ mcgraw_wong_v(const struct anova *a, double r)
 	double ca = k * r / (n * (1 - r));
 	double cb = 1 + k * r * (n - 1) / (n * (1 - r));
 	double num = ca * a->msc + cb * a->mse;
-	return num * num / ((ca * a->msc) * (ca * a->msc) / (k - 1) +
-			    (cb * a->mse) * (cb * a->mse) / ((n - 1) * (k - 1)));
+	return num * num /
+	       ((ca * a->msc) * (ca * a->msc) / (k - 1) +
+	        (cb * a->mse) * (cb * a->mse) / ((n - 1) * (k - 1)));
 }
 
 /* Fill a record's test and bounds from an F ratio with an exact interval. */
 static void
 exact_interval(struct calib_stat *st, double f, double d1, double d2, double k, double q,
-	       bool average)
+               bool average)
 {
 	double fl = f / f_upper_quantile(q, d1, d2);
 	double fu = f * f_upper_quantile(q, d2, d1);
@@ -312,15 +316,15 @@ fill_df(struct calib_stat *const s[6], double n, double k, enum calib_icc_conven
 		s[1]->df2 = s[4]->df2 = (n - 1) * (k - 1);
 }
 
-static const char *const icc_names[6] = { "icc1", "icc2", "icc3", "icc1k", "icc2k", "icc3k" };
+static const char *const icc_names[6] = {"icc1", "icc2", "icc3", "icc1k", "icc2k", "icc3k"};
 
 enum calib_status
 calib_icc_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
-		  struct calib_stats *out, struct calib_error *err)
+                  struct calib_stats *out, struct calib_error *err)
 {
 	struct calib_coef_opts defaults;
 	struct calib_stat *s[6];
-	struct anova a = { 0 };
+	struct anova a = {0};
 	const size_t n0 = out->n;
 	size_t *colmap = NULL, *stamp = NULL, n = 0, k = 0, dropped;
 	long double *cdev = NULL;
@@ -332,10 +336,10 @@ calib_icc_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
 	}
 	if (!(o->conf > 0 && o->conf < 1))
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-				       "confidence level %g is not between 0 and 1", o->conf);
+		                       "confidence level %g is not between 0 and 1", o->conf);
 	if (o->icc != CALIB_ICC_PSYCH && o->icc != CALIB_ICC_IRR)
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "unknown ICC convention %d",
-				       (int)o->icc);
+		                       (int)o->icc);
 	colmap = malloc((m->n_raters + 1) * sizeof *colmap);
 	stamp = malloc((m->n_raters + 1) * sizeof *stamp);
 	cdev = malloc((m->n_raters + 1) * sizeof *cdev);
@@ -355,24 +359,26 @@ calib_icc_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
 		s[r]->n_raters = k;
 		if (dropped)
 			calib_stat_note(s[r], "%zu incomplete call%s dropped", dropped,
-					dropped == 1 ? "" : "s");
+			                dropped == 1 ? "" : "s");
 	}
 	if (n >= 1 && k >= 1)
 		fill_df(s, (double)n, (double)k, o->icc);
 	if (k < 2 || n < 2) {
 		for (size_t r = 0; r < 6; r++)
 			calib_stat_note_add(s[r], "undefined: fewer than 2 %s",
-					    n < 2 ? "complete calls" : "raters");
+			                    n < 2 ? "complete calls" : "raters");
 	} else {
 		two_way(m, keep, colmap, n, k, cdev, &a);
 		fill(s, &a, o->conf, o->icc);
 		for (size_t r = 0; r < 6; r++) {
 			if (a.constant)
 				calib_stat_note_add(s[r], "undefined: every score is the same");
-			else if (a.agree)
-				calib_stat_note_add(s[r], "perfect agreement: F is infinite%s%s",
-						    isnan(s[r]->df2) ? ", v undefined" : "",
-						    isnan(s[r]->lower) ? ", bounds undefined" : "");
+			else if (isinf(s[r]->test))
+				calib_stat_note_add(
+				        s[r], "%s: F is infinite%s%s",
+				        a.agree ? "perfect agreement" : "no residual variance",
+				        isnan(s[r]->df2) ? ", v undefined" : "",
+				        isnan(s[r]->lower) ? ", bounds undefined" : "");
 		}
 	}
 	free(colmap);

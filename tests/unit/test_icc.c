@@ -21,11 +21,11 @@
 #include "tap.h"
 #include "ref.h"
 
-static const char *const names[6] = { "icc1", "icc2", "icc3", "icc1k", "icc2k", "icc3k" };
+static const char *const names[6] = {"icc1", "icc2", "icc3", "icc1k", "icc2k", "icc3k"};
 
 /* Shrout & Fleiss (1979) Table 2: 6 targets x 4 judges. */
 static const double sf_data[6 * 4] = {
-	9, 2, 5, 8, 6, 1, 3, 2, 8, 4, 6, 8, 7, 1, 2, 6, 10, 5, 6, 9, 6, 2, 4, 7,
+        9, 2, 5, 8, 6, 1, 3, 2, 8, 4, 6, 8, 7, 1, 2, 6, 10, 5, 6, 9, 6, 2, 4, 7,
 };
 
 static struct calib_matrix *
@@ -65,10 +65,9 @@ get(const struct calib_stats *l, const char *name)
 static void
 test_shrout_fleiss(void)
 {
-	static const double published[6] = { 0.17, 0.29, 0.71, 0.44, 0.62, 0.91 };
-	static const double full[6] = { 0.165741768405475, 0.289763779527559,
-					0.714840714840715, 0.442797133679269,
-					0.620050547598989, 0.909315542377069 };
+	static const double published[6] = {0.17, 0.29, 0.71, 0.44, 0.62, 0.91};
+	static const double full[6] = {0.165741768405475, 0.289763779527559, 0.714840714840715,
+	                               0.442797133679269, 0.620050547598989, 0.909315542377069};
 	struct calib_matrix *m = matrix_of(sf_data, 6, 4);
 	struct calib_stats l;
 	calib_stats_init(&l);
@@ -79,9 +78,9 @@ test_shrout_fleiss(void)
 		const struct calib_stat *s = get(&l, names[r]);
 		ok(strcmp(l.v[r].name, names[r]) == 0, "record %zu is %s", r, names[r]);
 		is_double(round(s->estimate * 100) / 100, published[r], 1e-12,
-			  "Shrout-Fleiss Table 2 %s = %.2f", names[r], published[r]);
+		          "Shrout-Fleiss Table 2 %s = %.2f", names[r], published[r]);
 		is_double(s->estimate, full[r], 1e-12, "Shrout-Fleiss %s full precision",
-			  names[r]);
+		          names[r]);
 		is_long((long)s->n_items, 6, "%s n_items", names[r]);
 		is_long((long)s->n_raters, 4, "%s n_raters", names[r]);
 		is_string(s->note, "", "%s no note", names[r]);
@@ -93,12 +92,12 @@ test_shrout_fleiss(void)
 	ok(run(m, CALIB_ICC_IRR, &l) == CALIB_OK, "irr convention");
 	is_double(get(&l, "icc2")->df2, 4.78514386221276, 1e-12, "irr: icc2 df2 = v");
 	is_double(get(&l, "icc2k")->lower, 0.0394401799213911, 1e-9,
-		  "irr: icc2k lower (McGraw-Wong)");
+	          "irr: icc2k lower (McGraw-Wong)");
 	/* With the default options (NULL) the psych convention is used. */
 	calib_stats_clear(&l);
 	ok(calib_icc_compute(m, NULL, &l, NULL) == CALIB_OK, "NULL options");
 	is_double(get(&l, "icc2k")->lower, 0.0711368153025035, 1e-9,
-		  "psych: icc2k lower (Spearman-Brown of icc2's)");
+	          "psych: icc2k lower (Spearman-Brown of icc2's)");
 	calib_matrix_free(m);
 	calib_stats_free(&l);
 }
@@ -110,9 +109,9 @@ test_shrout_fleiss(void)
 static void
 test_hand(void)
 {
-	static const double x[8] = { 1, 2, 2, 2, 3, 5, 4, 3 };
-	static const double want[6] = { 25.0 / 43, 4.0 / 7, 6.0 / 11,
-					25.0 / 34, 8.0 / 11, 12.0 / 17 };
+	static const double x[8] = {1, 2, 2, 2, 3, 5, 4, 3};
+	static const double want[6] = {25.0 / 43, 4.0 / 7,  6.0 / 11,
+	                               25.0 / 34, 8.0 / 11, 12.0 / 17};
 	struct calib_matrix *m = matrix_of(x, 4, 2);
 	struct calib_stats l;
 	const struct calib_stat *s;
@@ -130,7 +129,7 @@ test_hand(void)
 	/* With 2 raters the Spearman-Brown step of psych's icc2k is exact. */
 	s = get(&l, "icc2");
 	is_double(get(&l, "icc2k")->lower, 2 * s->lower / (1 + s->lower), 1e-14,
-		  "hand icc2k lower = Spearman-Brown of icc2 lower");
+	          "hand icc2k lower = Spearman-Brown of icc2 lower");
 	/* Bounds bracket the estimate; the k version of icc3 is 1 - 1/F. */
 	for (size_t r = 0; r < 6; r++) {
 		s = get(&l, names[r]);
@@ -142,7 +141,8 @@ test_hand(void)
 		double n = 4, k = 2, r = 4.0 / 7, msc = 0.5, mse = 5.0 / 6;
 		double a = k * r / (n * (1 - r)), b = 1 + k * r * (n - 1) / (n * (1 - r));
 		double v = (a * msc + b * mse) * (a * msc + b * mse) /
-			   ((a * msc) * (a * msc) / (k - 1) + (b * mse) * (b * mse) / ((n - 1) * (k - 1)));
+		           ((a * msc) * (a * msc) / (k - 1) +
+		            (b * mse) * (b * mse) / ((n - 1) * (k - 1)));
 		ok(run(m, CALIB_ICC_IRR, &l) == CALIB_OK, "hand irr: CALIB_OK");
 		is_double(get(&l, "icc2")->df2, v, 1e-14, "hand irr icc2 df2 = v");
 	}
@@ -159,7 +159,7 @@ test_hand(void)
 static void
 test_small_v(void)
 {
-	static const double x[6] = { 4, 4, 5, 2, 3, 3 };
+	static const double x[6] = {4, 4, 5, 2, 3, 3};
 	struct calib_matrix *m = matrix_of(x, 3, 2);
 	struct calib_stats l;
 	const struct calib_stat *s;
@@ -183,10 +183,10 @@ test_small_v(void)
 static void
 test_degenerate(void)
 {
-	static const double perfect[12] = { 1, 1, 1, 3, 3, 3, 2, 2, 2, 5, 5, 5 };
-	static const double constant[9] = { 4, 4, 4, 4, 4, 4, 4, 4, 4 };
-	static const double one_call[4] = { 1, 2, 3, 4 };
-	static const double one_rater[3] = { 1, 2, 3 };
+	static const double perfect[12] = {1, 1, 1, 3, 3, 3, 2, 2, 2, 5, 5, 5};
+	static const double constant[9] = {4, 4, 4, 4, 4, 4, 4, 4, 4};
+	static const double one_call[4] = {1, 2, 3, 4};
+	static const double one_rater[3] = {1, 2, 3};
 	struct calib_matrix *m = matrix_of(perfect, 4, 3);
 	struct calib_stats l;
 	const struct calib_stat *s;
@@ -209,10 +209,10 @@ test_degenerate(void)
 	is_double(get(&l, "icc2")->df2, NAN, 0, "perfect irr icc2 v NAN");
 	is_double(get(&l, "icc2")->p, NAN, 0, "perfect irr icc2 p NAN");
 	is_string(get(&l, "icc2")->note,
-		  "perfect agreement: F is infinite, v undefined, bounds undefined",
-		  "perfect irr icc2 note");
+	          "perfect agreement: F is infinite, v undefined, bounds undefined",
+	          "perfect irr icc2 note");
 	is_string(get(&l, "icc3k")->note, "perfect agreement: F is infinite",
-		  "perfect icc3k note");
+	          "perfect icc3k note");
 	ok(run(m, CALIB_ICC_PSYCH, &l) == CALIB_OK, "perfect psych: CALIB_OK");
 	is_double(get(&l, "icc2")->p, 0, 0, "perfect psych icc2 p = 0");
 	is_double(get(&l, "icc2k")->df2, 6, 0, "perfect psych icc2k df2");
@@ -229,6 +229,22 @@ test_degenerate(void)
 		calib_matrix_free(m);
 	}
 
+	/* Call effect + rater effect, no residual: icc3 = 1, icc2 < 1. */
+	{
+		static const double additive[6] = {1, 3, 2, 4, 6, 8};
+		m = matrix_of(additive, 3, 2);
+		ok(run(m, CALIB_ICC_PSYCH, &l) == CALIB_OK, "additive: CALIB_OK");
+		s = get(&l, "icc3");
+		is_double(s->estimate, 1, 0, "additive: icc3 = 1");
+		is_double(s->test, INFINITY, 0, "additive: F3 = Inf");
+		is_string(s->note, "no residual variance: F is infinite, bounds undefined",
+		          "additive: icc3 note");
+		/* MSR = 28/2, MSC = 6, MSE = 0: icc2 = MSR / (MSR + k MSC / n) = 7/9 */
+		is_double(get(&l, "icc2")->estimate, 7.0 / 9, 1e-14, "additive: icc2");
+		is_string(get(&l, "icc1")->note, "", "additive: icc1 no note");
+		calib_matrix_free(m);
+	}
+
 	m = matrix_of(constant, 3, 3);
 	ok(run(m, CALIB_ICC_IRR, &l) == CALIB_OK, "constant: CALIB_OK");
 	for (size_t r = 0; r < 6; r++) {
@@ -237,7 +253,7 @@ test_degenerate(void)
 		is_double(s->test, NAN, 0, "constant %s F NAN", names[r]);
 		is_double(s->p, NAN, 0, "constant %s p NAN", names[r]);
 		is_string(s->note, "undefined: every score is the same", "constant %s note",
-			  names[r]);
+		          names[r]);
 	}
 	is_double(get(&l, "icc1")->df2, 6, 0, "constant icc1 df2 still n(k-1)");
 	calib_matrix_free(m);
@@ -285,7 +301,7 @@ test_incomplete(void)
 	is_string(get(&l, "icc2")->note, "2 incomplete calls dropped", "incomplete: note");
 	is_long((long)get(&l, "icc2")->n_items, 6, "incomplete: n_items 6");
 	is_double(get(&l, "icc2")->estimate, 0.289763779527559, 1e-12,
-		  "incomplete: icc2 of the 6 complete calls");
+	          "incomplete: icc2 of the 6 complete calls");
 	/* The complete sub-matrix gives the same numbers and says the same. */
 	ok(calib_matrix_complete(m, false, &c) == CALIB_OK, "complete sub-matrix");
 	ok(run(c, CALIB_ICC_IRR, &lc) == CALIB_OK && run(m, CALIB_ICC_IRR, &l) == CALIB_OK,
@@ -293,9 +309,10 @@ test_incomplete(void)
 	for (size_t r = 0; r < 6; r++) {
 		const struct calib_stat *a = get(&l, names[r]), *b = get(&lc, names[r]);
 		ok(a->estimate == b->estimate && a->lower == b->lower && a->upper == b->upper &&
-			   a->p == b->p && a->df2 == b->df2,
+		           a->p == b->p && a->df2 == b->df2,
 		   "incomplete %s = complete sub-matrix %s", names[r], names[r]);
-		is_string(b->note, "2 incomplete calls dropped", "sub-matrix %s note", names[r]);
+		is_string(b->note, "2 incomplete calls dropped", "sub-matrix %s note",
+		          names[r]);
 	}
 	calib_matrix_free(c);
 	calib_matrix_free(m);
@@ -318,20 +335,30 @@ static void
 test_na_labels(void)
 {
 	/* 4 calls x 3 raters; rater 2 (col 2) says N/A on call 3 only, rater 3 always. */
-	static size_t off[5] = { 0, 4, 8, 12, 15 };
-	static uint32_t col[15] = { 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2 };
-	static uint32_t cat[15] = { 0, 1, 0, 3, 2, 2, 1, 3, 1, 2, 2, 3, 0, 0, 3 };
-	static double value[4] = { 1, 2, 3, NAN };
-	static char *label[4] = { "bad", "ok", "good", "N/A" };
-	static uint32_t item[4] = { 0, 1, 2, 3 }, rater[4] = { 0, 1, 2, 3 };
+	static size_t off[5] = {0, 4, 8, 12, 15};
+	static uint32_t col[15] = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2};
+	static uint32_t cat[15] = {0, 1, 0, 3, 2, 2, 1, 3, 1, 2, 2, 3, 0, 0, 3};
+	static double value[4] = {1, 2, 3, NAN};
+	static char *label[4] = {"bad", "ok", "good", "N/A"};
+	static uint32_t item[4] = {0, 1, 2, 3}, rater[4] = {0, 1, 2, 3};
 	struct calib_matrix m = {
-		.n_items = 4, .n_raters = 4, .n_levels = 4, .n_scores = 15,
-		.off = off, .col = col, .cat = cat, .value = value, .label = label,
-		.na_level = true, .item = item, .rater = rater,
-		.scale = CALIB_SCALE_ORDINAL, .n_items_all = 4,
+	        .n_items = 4,
+	        .n_raters = 4,
+	        .n_levels = 4,
+	        .n_scores = 15,
+	        .off = off,
+	        .col = col,
+	        .cat = cat,
+	        .value = value,
+	        .label = label,
+	        .na_level = true,
+	        .item = item,
+	        .rater = rater,
+	        .scale = CALIB_SCALE_ORDINAL,
+	        .n_items_all = 4,
 	};
 	/* The same data as values: calls 1-3 on raters 0-2. */
-	static const double x[9] = { 1, 2, 1, 3, 3, 2, 2, 3, 3 };
+	static const double x[9] = {1, 2, 1, 3, 3, 2, 2, 3, 3};
 	struct calib_matrix *v = matrix_of(x, 3, 3);
 	struct calib_stats l, lv;
 	calib_stats_init(&l);
@@ -343,7 +370,7 @@ test_na_labels(void)
 	is_string(get(&l, "icc1")->note, "1 incomplete call dropped", "N/A: note");
 	for (size_t r = 0; r < 6; r++)
 		is_double(get(&l, names[r])->estimate, get(&lv, names[r])->estimate, 1e-15,
-			  "labels/N/A %s = plain values", names[r]);
+		          "labels/N/A %s = plain values", names[r]);
 	calib_matrix_free(v);
 	calib_stats_free(&l);
 	calib_stats_free(&lv);
@@ -390,9 +417,9 @@ test_offset(void)
 	a = matrix_of(x, 6, 4);
 	ok(run(a, CALIB_ICC_PSYCH, &la) == CALIB_OK, "Shrout-Fleiss + 1e9: CALIB_OK");
 	is_double(get(&la, "icc2")->estimate, 0.289763779527559, 1e-9,
-		  "Shrout-Fleiss + 1e9: icc2");
+	          "Shrout-Fleiss + 1e9: icc2");
 	is_double(get(&la, "icc3k")->upper, 0.985891678169062, 1e-9,
-		  "Shrout-Fleiss + 1e9: icc3k upper");
+	          "Shrout-Fleiss + 1e9: icc3k upper");
 	calib_matrix_free(a);
 	free(x);
 	free(y);
@@ -424,7 +451,8 @@ test_errors(void)
 	o.icc = CALIB_ICC_PSYCH;
 	o.conf = 0.5;
 	ok(calib_icc_compute(m, &o, &l, &e) == CALIB_OK, "conf 0.5: CALIB_OK");
-	ok(get(&l, "icc3")->lower > 0.342464765033925 && get(&l, "icc3")->upper < 0.94585825995536,
+	ok(get(&l, "icc3")->lower > 0.342464765033925 &&
+	           get(&l, "icc3")->upper < 0.94585825995536,
 	   "conf 0.5: inside the 95%% bounds");
 	calib_matrix_free(m);
 	calib_stats_free(&l);
@@ -468,7 +496,8 @@ same_on_full(const struct ref_set *set, size_t c, const struct calib_stats *want
 	   "%s %s full matrix: CALIB_OK", set->name, ref_criterion(set, c));
 	for (size_t r = 0; r < l.n && r < want->n; r++) {
 		const struct calib_stat *a = &l.v[r], *b = &want->v[r];
-		same = same && (a->estimate == b->estimate || (isnan(a->estimate) && isnan(b->estimate)));
+		same = same && (a->estimate == b->estimate ||
+		                (isnan(a->estimate) && isnan(b->estimate)));
 		same = same && (a->lower == b->lower || (isnan(a->lower) && isnan(b->lower)));
 		same = same && (a->p == b->p || (isnan(a->p) && isnan(b->p)));
 		same = same && strcmp(a->note, b->note) == 0;
@@ -498,12 +527,12 @@ test_reference(void)
 				ok(0, "%s %s: matrix", *name, ref_criterion(set, c));
 				continue;
 			}
-			ok(run(m, CALIB_ICC_PSYCH, &l) == CALIB_OK, "%s %s psych: CALIB_OK", *name,
-			   ref_criterion(set, c));
+			ok(run(m, CALIB_ICC_PSYCH, &l) == CALIB_OK, "%s %s psych: CALIB_OK",
+			   *name, ref_criterion(set, c));
 			/* Disagreement group 6: zero variance components. */
 			note = get(&l, "icc1")->note;
 			skip_psych_ = strstr(note, "perfect agreement") ||
-				      strstr(note, "every score is the same");
+			              strstr(note, "every score is the same");
 			if (skip_psych_) {
 				printf("# %s %s: psych rows skipped (%s)\n", *name,
 				       ref_criterion(set, c), note);
