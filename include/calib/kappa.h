@@ -44,7 +44,7 @@
  * CALIB_ENOMEM when out of memory (records pushed so far stay in out).
  */
 enum calib_status calib_kappa_compute(const struct calib_matrix *m,
-				      const struct calib_coef_opts *o,
-				      struct calib_stats *out, struct calib_error *err);
+                                      const struct calib_coef_opts *o, struct calib_stats *out,
+                                      struct calib_error *err);
 
 #endif

@@ -27,8 +27,10 @@
  * unweighted Cohen's kappas over all pairs of raters on the calls every
  * rater scored, as irr's kappam.light computes it (a pair with kappa 0/0
  * makes the mean NAN, as in irr). irr's z test for it is not reproduced:
- * its variance (1 - B / n^(2 pairs)) with B a product of per-pair
- * disagreement counts) is not Light's and overflows for ordinary data.
+ * its "chance agreement" 1 - pairs * prod_pairs(D_pair / n^2), D_pair the
+ * pair's count of chance disagreements, is not Light's (1971) variance,
+ * leaves [0, 1] (giving a NaN z) beyond a few raters and overflows for
+ * large n; for two raters it is the unweighted null test of cohen_kappa.
  *
  * Cost per rater pair: O(n) for the calls plus O(q^2) weight evaluations
  * over the q categories observed on them; no q x q array is built.
@@ -129,7 +131,7 @@ pair_build(const struct calib_matrix *m, struct pair *p)
 	size_t i, s, k, n = 0, q = 0, qv = 0, nl = m->n_levels;
 	uint32_t *map;
 
-	*p = (struct pair){ 0 };
+	*p = (struct pair){0};
 	map = malloc((nl ? nl : 1) * sizeof *map);
 	p->a = malloc((m->n_items ? m->n_items : 1) * sizeof *p->a);
 	p->b = malloc((m->n_items ? m->n_items : 1) * sizeof *p->b);
@@ -198,8 +200,8 @@ static void
 kappa_weighted(const struct pair *p, const struct wsrc *w, struct kres *r)
 {
 	size_t i, j, t, q = p->q, n = p->n;
-	struct csum de = { 0, 0 }, dobs = { 0, 0 }, pe = { 0, 0 }, fm = { 0, 0 },
-		    ss = { 0, 0 }, ss0 = { 0, 0 };
+	struct csum de = {0, 0}, dobs = {0, 0}, pe = {0, 0}, fm = {0, 0}, ss = {0, 0},
+	            ss0 = {0, 0};
 	double kappa, pev, fbar, nn = (double)n, den;
 
 	r->kappa = r->se = r->se0 = NAN;
@@ -209,7 +211,7 @@ kappa_weighted(const struct pair *p, const struct wsrc *w, struct kres *r)
 		return;
 	}
 	for (i = 0; i < q; i++) {
-		struct csum a = { 0, 0 }, d = { 0, 0 };
+		struct csum a = {0, 0}, d = {0, 0};
 
 		for (j = 0; j < q; j++)
 			if (p->pc[j] > 0.0) {
@@ -225,7 +227,7 @@ kappa_weighted(const struct pair *p, const struct wsrc *w, struct kres *r)
 		}
 	}
 	for (j = 0; j < q; j++) {
-		struct csum a = { 0, 0 };
+		struct csum a = {0, 0};
 
 		for (i = 0; i < q; i++)
 			if (p->pr[i] > 0.0)
@@ -246,11 +248,11 @@ kappa_weighted(const struct pair *p, const struct wsrc *w, struct kres *r)
 	/* Non-null variance: deviations of f_t over the observed calls. */
 	for (t = 0; t < n; t++)
 		csum_add(&fm, wget(w, p->a[t], p->b[t]) -
-				      (p->wr[p->a[t]] + p->wc[p->b[t]]) * (1.0 - kappa));
+		                      (p->wr[p->a[t]] + p->wc[p->b[t]]) * (1.0 - kappa));
 	fbar = csum_get(&fm) / nn;
 	for (t = 0; t < n; t++) {
 		double f = wget(w, p->a[t], p->b[t]) -
-			   (p->wr[p->a[t]] + p->wc[p->b[t]]) * (1.0 - kappa) - fbar;
+		           (p->wr[p->a[t]] + p->wc[p->b[t]]) * (1.0 - kappa) - fbar;
 
 		csum_add(&ss, f * f);
 	}
@@ -283,8 +285,8 @@ clip1(double x)
  * with only one of the two scores. CALIB_OK or CALIB_ENOMEM.
  */
 static enum calib_status
-push_kappa(struct calib_stats *out, const char *name, const struct kres *r,
-	   size_t n, size_t dropped, double zcrit)
+push_kappa(struct calib_stats *out, const char *name, const struct kres *r, size_t n,
+           size_t dropped, double zcrit)
 {
 	struct calib_stat *s;
 	double z = NAN, p = NAN;
@@ -330,8 +332,8 @@ push_kappa(struct calib_stats *out, const char *name, const struct kres *r,
 static enum calib_status
 push_binary(struct calib_stats *out, const struct pair *p, size_t dropped)
 {
-	static const char *const names[] = { "prevalence_index", "bias_index", "pabak" };
-	double cnt[2][2] = { { 0, 0 }, { 0, 0 } }, v[3], n = (double)p->n;
+	static const char *const names[] = {"prevalence_index", "bias_index", "pabak"};
+	double cnt[2][2] = {{0, 0}, {0, 0}}, v[3], n = (double)p->n;
 	size_t t, k;
 
 	/* Cells by matrix category (0 = first, 1 = second), not compact index. */
@@ -360,7 +362,7 @@ push_binary(struct calib_stats *out, const struct pair *p, size_t dropped)
 
 static enum calib_status
 cohen_two(const struct calib_matrix *m, const struct calib_coef_opts *o,
-	  struct calib_stats *out, double zcrit)
+          struct calib_stats *out, double zcrit)
 {
 	struct pair p;
 	struct kres r;
@@ -371,27 +373,26 @@ cohen_two(const struct calib_matrix *m, const struct calib_coef_opts *o,
 		enum calib_weighting kind;
 		bool rank;
 	} fam[] = {
-		{ "cohen_kappa", CALIB_W_IDENTITY, false },
-		{ "cohen_kappa_linear", CALIB_W_LINEAR, false },
-		{ "cohen_kappa_quadratic", CALIB_W_QUADRATIC, false },
-		{ "cohen_kappa_linear_rank", CALIB_W_LINEAR, true },
-		{ "cohen_kappa_quadratic_rank", CALIB_W_QUADRATIC, true },
+	        {"cohen_kappa", CALIB_W_IDENTITY, false},
+	        {"cohen_kappa_linear", CALIB_W_LINEAR, false},
+	        {"cohen_kappa_quadratic", CALIB_W_QUADRATIC, false},
+	        {"cohen_kappa_linear_rank", CALIB_W_LINEAR, true},
+	        {"cohen_kappa_quadratic_rank", CALIB_W_QUADRATIC, true},
 	};
 
 	if ((st = pair_build(m, &p)) != CALIB_OK)
 		return st;
 	dropped = m->n_items - p.n;
 	for (size_t f = 0; f < sizeof fam / sizeof fam[0]; f++) {
-		struct wsrc w = { fam[f].kind, fam[f].rank ? p.rank : p.value, NULL, 0,
-				  p.orig, p.q };
+		struct wsrc w = {fam[f].kind, fam[f].rank ? p.rank : p.value, NULL, 0, p.orig,
+		                 p.q};
 
 		kappa_weighted(&p, &w, &r);
 		if ((st = push_kappa(out, fam[f].name, &r, p.n, dropped, zcrit)) != CALIB_OK)
 			goto done;
 	}
 	if (o->custom_w) {
-		struct wsrc w = { CALIB_W_IDENTITY, NULL, o->custom_w, o->custom_q, p.orig,
-				  p.q };
+		struct wsrc w = {CALIB_W_IDENTITY, NULL, o->custom_w, o->custom_q, p.orig, p.q};
 
 		kappa_weighted(&p, &w, &r);
 		if ((st = push_kappa(out, "cohen_kappa_custom", &r, p.n, dropped, zcrit)) !=
@@ -430,7 +431,7 @@ light(const struct calib_matrix *m, struct calib_stats *out)
 	st->n_items = n;
 	if (n < 2) {
 		calib_stat_note(st, n ? "undefined: a single call scored by every rater"
-				      : "undefined: no call scored by every rater");
+		                      : "undefined: no call scored by every rater");
 		return CALIB_OK;
 	}
 	cat = malloc(n * nr * sizeof *cat);
@@ -495,15 +496,15 @@ light(const struct calib_matrix *m, struct calib_stats *out)
 		}
 	if (undefined_pair)
 		calib_stat_note(st,
-				"undefined: Cohen's kappa of raters %zu and %zu is 0/0 "
-				"(both gave one and the same category)",
-				bad_j + 1, bad_k + 1);
+		                "undefined: Cohen's kappa of raters %zu and %zu is 0/0 "
+		                "(both gave one and the same category)",
+		                bad_j + 1, bad_k + 1);
 	else
 		st->estimate = sum / (double)pairs;
 done:
 	if (n < m->n_items)
 		calib_stat_note_add(st, "%zu calls not scored by every rater left out",
-				    m->n_items - n);
+		                    m->n_items - n);
 	free(cat);
 	free(c1);
 	free(c2);
@@ -513,20 +514,20 @@ done:
 
 enum calib_status
 calib_kappa_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
-		    struct calib_stats *out, struct calib_error *err)
+                    struct calib_stats *out, struct calib_error *err)
 {
 	enum calib_status st;
 	double zcrit;
 
 	if (!(o->conf > 0.0 && o->conf < 1.0))
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-				       "confidence level %g is not between 0 and 1", o->conf);
+		                       "confidence level %g is not between 0 and 1", o->conf);
 	if (o->custom_w) {
 		if (o->custom_q != m->n_levels)
 			return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-					       "custom weights are %zu x %zu but the criterion "
-					       "has %zu categories",
-					       o->custom_q, o->custom_q, m->n_levels);
+			                       "custom weights are %zu x %zu but the criterion "
+			                       "has %zu categories",
+			                       o->custom_q, o->custom_q, m->n_levels);
 		if ((st = calib_weights_check(o->custom_w, o->custom_q, err)) != CALIB_OK)
 			return st;
 	}

@@ -46,8 +46,7 @@ get(const struct calib_stats *l, const char *name)
 }
 
 static enum calib_status
-run(const struct calib_matrix *m, const struct calib_coef_opts *o,
-    struct calib_stats *l)
+run(const struct calib_matrix *m, const struct calib_coef_opts *o, struct calib_stats *l)
 {
 	struct calib_error e;
 
@@ -109,20 +108,19 @@ test_two_by_two(void)
 	is_long((long)s->n_items, 50, "2x2: n = 50");
 	/* With two categories every weighting is the identity. */
 	is_double(get(&l, "cohen_kappa_quadratic")->estimate, 0.4, 1e-12,
-		  "2x2: quadratic = unweighted");
+	          "2x2: quadratic = unweighted");
 	is_double(get(&l, "cohen_kappa_linear_rank_z")->se, se0, 1e-12,
-		  "2x2: linear rank null se = unweighted");
+	          "2x2: linear rank null se = unweighted");
 	is_double(get(&l, "prevalence_index")->estimate, 0.1, 1e-12,
-		  "2x2: prevalence index (20 - 15)/50");
-	is_double(get(&l, "bias_index")->estimate, -0.1, 1e-12,
-		  "2x2: bias index (5 - 10)/50");
+	          "2x2: prevalence index (20 - 15)/50");
+	is_double(get(&l, "bias_index")->estimate, -0.1, 1e-12, "2x2: bias index (5 - 10)/50");
 	is_double(get(&l, "pabak")->estimate, 0.4, 1e-12, "2x2: PABAK 2*.7 - 1");
 	is_double(get(&l, "light_kappa")->estimate, 0.4, 1e-12,
-		  "2x2: Light's kappa of two raters = Cohen's");
+	          "2x2: Light's kappa of two raters = Cohen's");
 	o.conf = 0.5;
 	run(m, &o, &l);
-	is_double(get(&l, "cohen_kappa")->upper, 0.4 + gsl_cdf_ugaussian_Pinv(0.75) * se,
-		  1e-12, "2x2: bounds follow conf");
+	is_double(get(&l, "cohen_kappa")->upper, 0.4 + gsl_cdf_ugaussian_Pinv(0.75) * se, 1e-12,
+	          "2x2: bounds follow conf");
 	calib_stats_free(&l);
 	calib_matrix_free(m);
 }
@@ -146,27 +144,27 @@ test_two_by_two(void)
 static void
 test_weights(void)
 {
-	const double x[] = { 1, 1, 2, 4, 4, 2, 1, 2 };
+	const double x[] = {1, 1, 2, 4, 4, 2, 1, 2};
 	struct calib_matrix *m = from_values(x, 4, 2);
 	struct calib_coef_opts o;
 	struct calib_stats l;
-	const double cw[] = { 1, 0.5, 0, 0.5, 1, 0.5, 0, 0.5, 1 };
-	const double bad[] = { 1, 0.5, 0, 0.5, 0.9, 0.5, 0, 0.5, 1 };
+	const double cw[] = {1, 0.5, 0, 0.5, 1, 0.5, 0, 0.5, 1};
+	const double bad[] = {1, 0.5, 0, 0.5, 0.9, 0.5, 0, 0.5, 1};
 	struct calib_error e;
 
 	calib_coef_opts_init(&o);
 	calib_stats_init(&l);
 	run(m, &o, &l);
 	is_double(get(&l, "cohen_kappa")->estimate, -1.0 / 11, 1e-12,
-		  "weights: unweighted -1/11");
+	          "weights: unweighted -1/11");
 	is_double(get(&l, "cohen_kappa_linear")->estimate, 0.0, 1e-12,
-		  "weights: linear on values 0");
+	          "weights: linear on values 0");
 	is_double(get(&l, "cohen_kappa_linear_rank")->estimate, 1.0 / 7, 1e-12,
-		  "weights: linear on ranks 1/7");
+	          "weights: linear on ranks 1/7");
 	is_double(get(&l, "cohen_kappa_quadratic")->estimate, 2.0 / 11, 1e-12,
-		  "weights: quadratic on values 2/11");
+	          "weights: quadratic on values 2/11");
 	is_double(get(&l, "cohen_kappa_quadratic_rank")->estimate, 0.4, 1e-12,
-		  "weights: quadratic on ranks 2/5");
+	          "weights: quadratic on ranks 2/5");
 	ok(calib_stats_find(&l, "cohen_kappa_custom") == NULL,
 	   "weights: no custom record without custom weights");
 	ok(calib_stats_find(&l, "pabak") == NULL, "weights: no PABAK for 3 categories");
@@ -175,11 +173,11 @@ test_weights(void)
 	o.custom_q = 3;
 	ok(run(m, &o, &l) == CALIB_OK, "custom: computes");
 	is_double(get(&l, "cohen_kappa_custom")->estimate, 1.0 / 7, 1e-12,
-		  "custom: rank-linear matrix 1/7");
-	is_double(get(&l, "cohen_kappa_custom")->se,
-		  get(&l, "cohen_kappa_linear_rank")->se, 1e-12, "custom: same se");
-	is_double(get(&l, "cohen_kappa_custom_z")->se,
-		  get(&l, "cohen_kappa_linear_rank_z")->se, 1e-12, "custom: same null se");
+	          "custom: rank-linear matrix 1/7");
+	is_double(get(&l, "cohen_kappa_custom")->se, get(&l, "cohen_kappa_linear_rank")->se,
+	          1e-12, "custom: same se");
+	is_double(get(&l, "cohen_kappa_custom_z")->se, get(&l, "cohen_kappa_linear_rank_z")->se,
+	          1e-12, "custom: same null se");
 	/* Errors: wrong order, invalid weights, bad confidence level. */
 	o.custom_q = 2;
 	calib_error_clear(&e);
@@ -204,10 +202,11 @@ test_weights(void)
 static void
 test_undefined(void)
 {
-	const double same[] = { 3, 3, 3, 3, 3, 3 };
-	const double apart[] = { 1, NAN, 2, NAN, NAN, 1, NAN, 2 };
-	const double one[] = { 1, 2, 3 };
-	const double partial[] = { 1, 1, 2, 2, 1, NAN, 2, 1 };
+	const double same[] = {3, 3, 3, 3, 3, 3};
+	const double apart[] = {1, NAN, 2, NAN, NAN, 1, NAN, 2};
+	const double one[] = {1, 2, 3};
+	const double same_pairs[] = {1, 1, 2, 2, 5, 5};
+	const double partial[] = {1, 1, 2, 2, 1, NAN, 2, 1};
 	struct calib_matrix *m;
 	struct calib_coef_opts o;
 	struct calib_stats l;
@@ -260,6 +259,15 @@ test_undefined(void)
 	is_double(get(&l, "light_kappa")->estimate, 0.4, 1e-12, "partial: Light on complete");
 	calib_matrix_free(m);
 
+	/* Perfect agreement on three categories: kappa 1, se 0. */
+	m = from_values(same_pairs, 3, 2);
+	run(m, &o, &l);
+	s = get(&l, "cohen_kappa_quadratic");
+	ok(s->estimate == 1.0 && s->se == 0.0 && s->lower == 1.0 && !s->note[0],
+	   "perfect: kappa 1, se 0, bounds 1");
+	ok(get(&l, "cohen_kappa_z")->se > 0.0, "perfect: null se positive");
+	calib_matrix_free(m);
+
 	/* A single call: irr's kappam.light stops there. */
 	m = from_values(one, 1, 3);
 	run(m, &o, &l);
@@ -274,7 +282,8 @@ test_undefined(void)
 static void
 test_light(void)
 {
-	const double x[] = { 1, 1, 2, 2, 2, 2, 3, 3, 1, 1, 1, 1, 3, 2, 3, 2, 1, 1, 3, 3, 3, 1, 2, 1 };
+	const double x[] = {1, 1, 2, 2, 2, 2, 3, 3, 1, 1, 1, 1,
+	                    3, 2, 3, 2, 1, 1, 3, 3, 3, 1, 2, 1};
 	const size_t n = 8, k = 3;
 	struct calib_matrix *m = from_values(x, n, k);
 	struct calib_coef_opts o;
@@ -299,7 +308,7 @@ test_light(void)
 		}
 	run(m, &o, &l);
 	is_double(get(&l, "light_kappa")->estimate, sum / 3, 1e-12,
-		  "Light: mean of the three pairwise kappas");
+	          "Light: mean of the three pairwise kappas");
 	calib_stats_free(&l);
 	calib_matrix_free(m);
 }
@@ -309,11 +318,11 @@ static void
 test_na_level(void)
 {
 	/* Categories 1, 2, N/A; calls (1,1) (2,2) (NA,NA) (1,2) (2,NA) (1,NA). */
-	size_t off[] = { 0, 2, 4, 6, 8, 10, 12 };
-	uint32_t col[] = { 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1 };
-	uint32_t cat[] = { 0, 0, 1, 1, 2, 2, 0, 1, 1, 2, 0, 2 };
-	double value[] = { 1, 2, NAN };
-	struct calib_matrix m = { 0 };
+	size_t off[] = {0, 2, 4, 6, 8, 10, 12};
+	uint32_t col[] = {0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1};
+	uint32_t cat[] = {0, 0, 1, 1, 2, 2, 0, 1, 1, 2, 0, 2};
+	double value[] = {1, 2, NAN};
+	struct calib_matrix m = {0};
 	struct calib_coef_opts o;
 	struct calib_stats l;
 	double k;
@@ -339,9 +348,9 @@ test_na_level(void)
 	k = get(&l, "cohen_kappa")->estimate;
 	is_double(k, 4.0 / 13, 1e-12, "N/A: unweighted 4/13");
 	is_double(get(&l, "cohen_kappa_quadratic")->estimate, k, 1e-12,
-		  "N/A: quadratic = unweighted");
+	          "N/A: quadratic = unweighted");
 	is_double(get(&l, "cohen_kappa_linear_rank")->estimate, k, 1e-12,
-		  "N/A: linear rank = unweighted");
+	          "N/A: linear rank = unweighted");
 	calib_stats_free(&l);
 }
 
