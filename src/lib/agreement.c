@@ -73,6 +73,7 @@ enum { WS_IDENTITY, WS_LINEAR, WS_QUADRATIC, WS_ORDINAL, WS_CUSTOM, WS_N };
 /* One weighting: its weighted percent agreement and AC1/AC2. */
 struct wset {
 	bool used;
+	bool symmetric; /* built-in: w_kl = w_lk, w_kk = 1 */
 	enum calib_weighting kind;
 	const char *pa_name, *ac_name;
 	const double *w; /* q x q, or NULL: weights computed per pair */
@@ -139,7 +140,12 @@ weight_at(const struct work *w, const struct wset *s, size_t k, size_t l)
 	return calib_weights_one(s->kind, w->m->value, w->q, k, l);
 }
 
-/* sum_k r_ik (sum_l w_kl r_il - 1) over the call's distinct categories. */
+/*
+ * sum_k r_ik (sum_l w_kl r_il - 1) over the call's distinct categories.
+ * Built-in weights are symmetric with a unit diagonal, so each pair of
+ * distinct categories is weighed once: sum_k r_ik (r_ik - 1) +
+ * 2 sum_{k<l} w_kl r_ik r_il.
+ */
 static double
 call_sumq(const struct work *w, const struct wset *s)
 {
@@ -149,8 +155,16 @@ call_sumq(const struct work *w, const struct wset *s)
 
 	for (a = 0; a < w->c.d; a++) {
 		k = w->c.dist[a];
-		if (s->kind == CALIB_W_IDENTITY && !s->w) {
+		if (s->symmetric) {
 			acc += w->c.cnt[k] * (w->c.cnt[k] - 1.0);
+			if (s->kind == CALIB_W_IDENTITY)
+				continue;
+			inner = 0.0;
+			for (b = a + 1; b < w->c.d; b++) {
+				l = w->c.dist[b];
+				inner += weight_at(w, s, k, l) * w->c.cnt[l];
+			}
+			acc += 2.0 * w->c.cnt[k] * inner;
 			continue;
 		}
 		inner = 0.0;
@@ -331,6 +345,7 @@ weights_init(struct work *w, const struct calib_coef_opts *o)
 	for (i = 0; i < WS_CUSTOM; i++) {
 		s = &w->ws[i];
 		s->used = true;
+		s->symmetric = true;
 		s->kind = def[i].kind;
 		s->pa_name = def[i].pa;
 		s->ac_name = def[i].ac;

@@ -356,7 +356,7 @@ static bool one_category;
 static bool
 want_all(const char *stat, const char *source)
 {
-	if (one_category && strncmp(stat, "gwet_ac1", 8) == 0)
+	if (one_category && strcmp(stat, "gwet_ac1") == 0)
 		return false;
 	return ours(stat) && ref_source_all_scores(source);
 }
