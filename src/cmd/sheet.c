@@ -30,50 +30,185 @@ static const char help[] =
 	"  -h, --help              print this help and exit\n"
 	"  -V, --version           print the version and exit\n";
 
-/* Write one field: bare when it reads back the same, else quoted by libcsv. */
-static void
-put_field(FILE *fp, const char *s)
+/*
+ * Text of one output field: bare when it reads back the same, else quoted
+ * by libcsv. Returns a malloc'ed string and its length, or NULL.
+ */
+static char *
+field_text(const char *s, size_t *len)
 {
-	size_t len = strlen(s);
+	size_t n = strlen(s);
+	char *t;
 
-	if (len > 0 && (s[0] == ' ' || s[0] == '\t' || s[len - 1] == ' ' || s[len - 1] == '\t' ||
-			strpbrk(s, ",\"\r\n") != NULL))
-		csv_fwrite(fp, s, len);
-	else
-		fwrite(s, 1, len, fp);
+	if (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t' ||
+		      strpbrk(s, ",\"\r\n") != NULL)) {
+		size_t q = csv_write(NULL, 0, s, n);
+		if (!(t = malloc(q + 1)))
+			return NULL;
+		csv_write(t, q, s, n);
+		t[q] = '\0';
+		*len = q;
+		return t;
+	}
+	if (!(t = malloc(n + 1)))
+		return NULL;
+	memcpy(t, s, n + 1);
+	*len = n;
+	return t;
 }
 
+/* The output text of a criterion's name and of each of its codes. */
+struct crit_text {
+	char *name;
+	size_t name_len;
+	char **code;     /* indexed by code: "" missing, "N/A", levels */
+	size_t *code_len;
+	size_t n_codes;
+};
+
 static void
+crit_text_free(struct crit_text *t, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; t && i < n; i++) {
+		free(t[i].name);
+		for (k = 0; t[i].code && k < t[i].n_codes; k++)
+			free(t[i].code[k]);
+		free(t[i].code);
+		free(t[i].code_len);
+	}
+	free(t);
+}
+
+static struct crit_text *
+crit_text_alloc(const struct calib_store *s)
+{
+	struct crit_text *t = calloc(s->n_criteria ? s->n_criteria : 1, sizeof *t);
+	char buf[512];
+	size_t i, k;
+
+	if (!t)
+		return NULL;
+	for (i = 0; i < s->n_criteria; i++) {
+		const struct calib_criterion *c = &s->criteria[i];
+		t[i].n_codes = c->n_levels + CALIB_CODE_LEVEL;
+		t[i].code = calloc(t[i].n_codes, sizeof *t[i].code);
+		t[i].code_len = calloc(t[i].n_codes, sizeof *t[i].code_len);
+		if (!t[i].code || !t[i].code_len || !(t[i].name = field_text(c->name, &t[i].name_len)))
+			goto fail;
+		for (k = CALIB_CODE_MISSING; k < t[i].n_codes; k++)
+			if (!(t[i].code[k] = field_text(
+				      calib_store_code_text(c, (uint16_t)k, buf, sizeof buf),
+				      &t[i].code_len[k])))
+				goto fail;
+	}
+	return t;
+fail:
+	crit_text_free(t, s->n_criteria);
+	return NULL;
+}
+
+/* Output buffered by hand: one fwrite per 64 KiB. */
+struct obuf {
+	FILE *fp;
+	size_t n;
+	char b[1 << 16];
+};
+
+static void
+ob_put(struct obuf *o, const char *s, size_t len)
+{
+	if (sizeof o->b - o->n < len) {
+		fwrite(o->b, 1, o->n, o->fp);
+		o->n = 0;
+		if (len > sizeof o->b) {
+			fwrite(s, 1, len, o->fp);
+			return;
+		}
+	}
+	memcpy(o->b + o->n, s, len);
+	o->n += len;
+}
+
+/* Append name as an output field and a comma; -1 when out of memory. */
+static int
+ob_name(struct obuf *o, const char *name)
+{
+	size_t len = strlen(name);
+	char *t;
+
+	if (len == 0 || (name[0] != ' ' && name[0] != '\t' && name[len - 1] != ' ' &&
+			 name[len - 1] != '\t' && strpbrk(name, ",\"\r\n") == NULL)) {
+		ob_put(o, name, len);
+		ob_put(o, ",", 1);
+		return 0;
+	}
+	if (!(t = field_text(name, &len)))
+		return -1;
+	ob_put(o, t, len);
+	ob_put(o, ",", 1);
+	free(t);
+	return 0;
+}
+
+/* Write the canonical long form; -1 when out of memory. */
+static int
 write_long(FILE *fp, const struct calib_store *s)
 {
-	char buf[512];
-	size_t e, c;
+	struct crit_text *t = crit_text_alloc(s);
+	struct obuf *o = malloc(sizeof *o);
+	char *prefix = NULL;
+	size_t e, c, prefix_cap = 0;
+	int rc = -1;
 
-	fputs("session,call,rater,criterion,score\n", fp);
+	if (!t || !o)
+		goto out;
+	o->fp = fp;
+	o->n = 0;
+	ob_put(o, "session,call,rater,criterion,score\n", 35);
 	for (e = 0; e < s->n_evals; e++) {
 		uint32_t item = s->eval_item[e];
-		const char *ses = calib_names_get(s->sessions, s->item_session[item]);
-		const char *call = calib_names_get(s->calls, s->item_call[item]);
-		const char *rater = calib_names_get(s->raters, s->eval_rater[e]);
+		size_t start = o->n, plen;
+		/* the prefix "session,call,rater," once per evaluation */
+		if (sizeof o->b - o->n < 4096) {
+			fwrite(o->b, 1, o->n, fp);
+			o->n = start = 0;
+		}
+		if (ob_name(o, calib_names_get(s->sessions, s->item_session[item])) ||
+		    ob_name(o, calib_names_get(s->calls, s->item_call[item])) ||
+		    ob_name(o, calib_names_get(s->raters, s->eval_rater[e])))
+			goto out;
+		plen = o->n - start;
+		if (plen > prefix_cap) {
+			char *p = realloc(prefix, plen);
+			if (!p)
+				goto out;
+			prefix = p;
+			prefix_cap = plen;
+		}
+		memcpy(prefix, o->b + start, plen);
+		o->n = start;
 		for (c = 0; c < s->n_criteria; c++) {
-			const struct calib_criterion *cr = &s->criteria[c];
-			uint16_t code = cr->code[e];
+			uint16_t code = s->criteria[c].code[e];
 			if (code == CALIB_CODE_ABSENT)
 				continue;
-			put_field(fp, ses);
-			putc(',', fp);
-			put_field(fp, call);
-			putc(',', fp);
-			put_field(fp, rater);
-			putc(',', fp);
-			put_field(fp, cr->name);
-			putc(',', fp);
-			put_field(fp, calib_store_code_text(cr, code, buf, sizeof buf));
-			putc('\n', fp);
+			ob_put(o, prefix, plen);
+			ob_put(o, t[c].name, t[c].name_len);
+			ob_put(o, ",", 1);
+			ob_put(o, t[c].code[code], t[c].code_len[code]);
+			ob_put(o, "\n", 1);
 		}
 		if (ferror(fp))
-			return;
+			break;
 	}
+	fwrite(o->b, 1, o->n, fp);
+	rc = 0;
+out:
+	free(prefix);
+	free(o);
+	crit_text_free(t, s->n_criteria);
+	return rc;
 }
 
 static void
@@ -218,8 +353,12 @@ main(int argc, char **argv)
 	if (check) {
 		write_summary(out.fp, s);
 		warn(&cli, s);
-	} else
-		write_long(out.fp, s);
+	} else if (write_long(out.fp, s) != 0) {
+		calib_cli_errorf(&cli, "out of memory");
+		calib_store_free(s);
+		calib_cli_out_abort(&out);
+		return 1;
+	}
 	calib_store_free(s);
 	status = calib_cli_out_commit(&cli, &out);
 	if (status)

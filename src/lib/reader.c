@@ -29,6 +29,7 @@
 
 #define BLOCK (1u << 20)
 #define MAX_TOKENS 64
+#define CRIT_CACHE 256
 /* libcsv's state between csv_parse calls; 0 is its ROW_NOT_BEGUN. */
 #define CSV_ROW_NOT_BEGUN 0
 
@@ -93,10 +94,12 @@ struct reader {
 	char *rater;        /* per-rater form: the rater of every row */
 	size_t rater_len;
 	struct tokens missing, na;
-	/* long form: the last criterion seen, to skip the lookup */
-	char *last_crit;
-	size_t last_crit_len, last_crit_cap;
-	uint32_t last_crit_id;
+	/* long form: criterion names seen, by hash, to skip the store's lookup */
+	struct crit_slot {
+		char *name;
+		size_t len;
+		uint32_t id;
+	} crit_cache[CRIT_CACHE];
 
 	/* rubric columns */
 	size_t r_name, r_scale, r_levels, r_min, r_max, r_weight;
@@ -292,6 +295,34 @@ parse_number(const char *s, size_t len, double *v)
 	}
 	if (i != len)
 		return 1;
+	if (len <= 15) {
+		/*
+		 * Fast path: up to 15 digits are an exact integer in a double and
+		 * one division by an exact power of ten rounds correctly.
+		 */
+		static const double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+					       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+		uint64_t m = 0;
+		size_t k = 0, frac = 0;
+		bool neg = false, dot = false;
+		if (s[k] == '+' || s[k] == '-')
+			neg = s[k++] == '-';
+		for (; k < len; k++) {
+			if (s[k] == '.')
+				dot = true;
+			else if (isdigit((unsigned char)s[k])) {
+				m = m * 10 + (uint64_t)(s[k] - '0');
+				frac += dot;
+			} else
+				break;
+		}
+		if (k == len) {
+			*v = (double)m / pow10[frac];
+			if (neg)
+				*v = -*v;
+			return 0;
+		}
+	}
 	errno = 0;
 	*v = strtod(s, &end);
 	if (end != s + len)
@@ -309,6 +340,9 @@ number_problem(const char *s, size_t len, int why)
 		return "is out of range";
 	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		return "is not a decimal number";
+	if (len > 0 && strchr("0123456789+-", s[0]) && strchr(s, ',') &&
+	    strspn(s, "0123456789+-,") == len)
+		return "is not a number (the decimal separator is a point)";
 	if (strncasecmp(s, "nan", 3) == 0 || strncasecmp(s, "inf", 3) == 0 ||
 	    strncasecmp(s, "-inf", 4) == 0 || strncasecmp(s, "+inf", 4) == 0 ||
 	    strncasecmp(s, "-nan", 4) == 0)
@@ -707,14 +741,19 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 		return true;
 	}
 	c = &r->s->criteria[crit];
-	if (c->labelled) {
+	if (c->labelled && !c->declared && parse_number(t, f->len, &v) == 0) {
+		fail(r, CALIB_EINPUT, f->line, j + 1, "criterion %s: score %s is a number among labels",
+		     shown(a, 64, c->name, strlen(c->name)), shown(a + 64, sizeof a - 64, t, f->len));
+		return false;
+	} else if (c->labelled) {
 		st = calib_store_label_code(r->s, crit, t, f->len, code, r->err);
 	} else if ((why = parse_number(t, f->len, &v)) == 0) {
 		st = calib_store_value_code(r->s, crit, v, code, r->err);
 	} else {
 		const char *problem = number_problem(t, f->len, why);
 		/* a first label makes an undeclared criterion labelled */
-		if (c->n_levels > 0 || c->declared || strcmp(problem, "is not a number") != 0 ||
+		if (c->n_levels > 0 || c->declared || strncmp(problem, "is not a number", 15) != 0 ||
+		    strchr("0123456789+-.", t[0]) != NULL ||
 		    !check_name(r, j, "label", false)) {
 			fail(r, CALIB_EINPUT, f->line, j + 1, "criterion %s: score %s %s",
 			     shown(a, 64, c->name, strlen(c->name)),
@@ -839,31 +878,33 @@ long_row(struct reader *r)
 	size_t j = r->crit_col;
 	const char *name = ftext(r, j);
 	size_t len = r->f[j].len;
-	uint32_t eval, crit;
+	uint32_t eval, crit, h;
 	uint16_t code;
+	struct crit_slot *slot;
+	size_t k;
 
 	if (!check_width(r) || !row_eval(r, &eval))
 		return;
-	if (r->last_crit && len == r->last_crit_len && memcmp(name, r->last_crit, len) == 0) {
-		crit = r->last_crit_id;
+	h = 2166136261u;
+	for (k = 0; k < len; k++)
+		h = (h ^ (unsigned char)name[k]) * 16777619u;
+	slot = &r->crit_cache[h % CRIT_CACHE];
+	if (slot->name && slot->len == len && memcmp(slot->name, name, len) == 0) {
+		crit = slot->id;
 	} else {
 		if (!check_name(r, j, "criterion", false))
 			return;
 		crit = criterion_id(r, name, len, r->f[j].line, j + 1);
 		if (crit == CALIB_NONE)
 			return;
-		if (len + 1 > r->last_crit_cap) {
-			char *p = realloc(r->last_crit, len + 1);
-			if (!p) {
-				fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
-				return;
-			}
-			r->last_crit = p;
-			r->last_crit_cap = len + 1;
+		free(slot->name);
+		if (!(slot->name = malloc(len + 1))) {
+			fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
+			return;
 		}
-		memcpy(r->last_crit, name, len);
-		r->last_crit_len = len;
-		r->last_crit_id = crit;
+		memcpy(slot->name, name, len + 1);
+		slot->len = len;
+		slot->id = crit;
 	}
 	if (!cell_code(r, r->score_col, crit, &code))
 		return;
@@ -877,7 +918,8 @@ reader_free(struct reader *r)
 	free(r->f);
 	free(r->col_crit);
 	free(r->rater);
-	free(r->last_crit);
+	for (size_t k = 0; k < CRIT_CACHE; k++)
+		free(r->crit_cache[k].name);
 }
 
 static enum calib_status
