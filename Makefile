@@ -1,5 +1,5 @@
 # calib - one non-recursive Makefile. Programs are src/cmd/<name>.c ->
-# calib-<name> (common.c is shared by them); the library is every
+# calib-<name> (src/cmd/common*.c are shared by them); the library is every
 # src/lib/*.c; unit tests are tests/unit/test_*.c; end-to-end tests are
 # tests/e2e/*.t. New files join the build without edits here.
 
@@ -24,8 +24,8 @@ ALL_CFLAGS = -std=c11 -pthread $(WARN) $(CFLAGS) -MMD -MP
 LIBS = -lcsv $(GSL_LIBS) -lm -pthread
 
 LIB_SRC := $(sort $(wildcard src/lib/*.c))
-CMD_SRC := $(sort $(filter-out src/cmd/common.c,$(wildcard src/cmd/*.c)))
-CMD_COMMON := $(wildcard src/cmd/common.c)
+CMD_SRC := $(sort $(filter-out src/cmd/common%,$(wildcard src/cmd/*.c)))
+CMD_COMMON := $(sort $(wildcard src/cmd/common*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 E2E_TESTS := $(sort $(wildcard tests/e2e/*.t))
 MANPAGES := $(sort $(wildcard man/*.1 man/*.7))

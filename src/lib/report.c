@@ -17,10 +17,12 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "calib/agreement.h"
+#include "calib/band.h"
 #include "calib/alpha.h"
 #include "calib/icc.h"
 #include "calib/kappa.h"
 #include "calib/report.h"
+#include "calib/table.h"
 
 /* Every statistic calib computes, with its family. */
 static const struct known {
@@ -139,17 +141,16 @@ wanted(const struct calib_report_opts *o, const char *list, const char *name)
 {
 	char base[CALIB_STAT_NAME];
 	const char *cut;
+	bool all = o->stat && strcmp(o->stat, "all") == 0;
 
-	if (o->stat && strcmp(o->stat, "all") == 0)
-		return (family_of(name) & o->families) || o->detail;
-	if (in_list(list, name))
+	if (all ? (family_of(name) & o->families) != 0 : in_list(list, name))
 		return true;
 	if (!o->detail)
 		return false;
 	snprintf(base, sizeof base, "%s", name);
 	if ((cut = strstr(base, "_cat:")) || ((cut = strrchr(base, '_')) && strcmp(cut, "_z") == 0))
 		base[cut - base] = '\0';
-	return in_list(list, base);
+	return all ? (family_of(base) & o->families) != 0 : in_list(list, base);
 }
 
 /* The families that produce the statistics of list. */
@@ -431,9 +432,12 @@ analyse(struct job *j, struct unit *u)
 		mask |= CALIB_FAMILY_AGREEMENT;
 	if ((u->status = run_families(m, mask, &o->coef, &all, &u->err)))
 		goto out;
+	/* records in the order the list names them, each with its companions */
+	for (size_t pass = 0; pass < 2 && all.n; pass++)
 	for (size_t k = 0; k < all.n; k++) {
 		struct calib_stat *dst;
-		if (!wanted(o, list, all.v[k].name))
+		bool listed = !(o->stat && strcmp(o->stat, "all") == 0) && in_list(list, all.v[k].name);
+		if (!wanted(o, list, all.v[k].name) || (pass == 0) != listed)
 			continue;
 		if (u->crit == CALIB_NONE && strncmp(all.v[k].name, "kripp_alpha_", 12) == 0 &&
 		    strcmp(all.v[k].name, "kripp_alpha_interval") != 0 &&
@@ -576,4 +580,199 @@ out:
 	}
 	*out = r;
 	return CALIB_OK;
+}
+
+/* ---- tables ------------------------------------------------------------ */
+
+static const char *
+scale_text(const struct calib_report_row *row, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s", calib_scale_name(row->scale), row->inferred ? "*" : "");
+	return buf;
+}
+
+static void
+assumed(const struct calib_report_row *row, char *buf, size_t n)
+{
+	char sc[32];
+	if (n < 400)
+		return;
+	snprintf(buf, n, "scale %s%s; categories %s; %zu scores, %zu unscored, %zu N/A; %zu calls dropped",
+		 scale_text(row, sc, sizeof sc), row->inferred ? " (inferred)" : "", row->levels,
+		 row->n_scores, row->n_unscored, row->n_na, row->n_dropped);
+	/* the star is for tables; the words say it here */
+	if (row->inferred) {
+		char *star = strchr(buf + 6, '*');
+		if (star)
+			memmove(star, star + 1, strlen(star));
+	}
+}
+
+static const char *const tidy_cols[] = { "criterion", "statistic", "estimate", "se",
+					  "ci_lower",  "ci_upper",  "test",     "df1",
+					  "df2",       "p",         "n_calls",  "n_raters",
+					  "band",      "note" };
+
+static enum calib_status
+tidy_record(struct calib_table *t, const char *crit, const struct calib_stat *s)
+{
+	double v[] = { s->estimate, s->se, s->lower, s->upper, s->test, s->df1, s->df2, s->p };
+	enum calib_status st;
+	if ((st = calib_table_row(t)))
+		return st;
+	calib_table_text(t, 0, "%s", crit);
+	calib_table_text(t, 1, "%s", s->name);
+	for (size_t k = 0; k < 8; k++)
+		calib_table_num(t, 2 + k, v[k]);
+	calib_table_num(t, 10, (double)s->n_items);
+	calib_table_num(t, 11, (double)s->n_raters);
+	calib_table_text(t, 12, "%s",
+			 calib_band_name(calib_band_scheme_for(s->name), s->estimate));
+	return calib_table_text(t, 13, "%s", s->note);
+}
+
+static struct calib_table *
+records_table(const struct calib_report *r, bool counts)
+{
+	static const int digits[] = { 0, 0, 4, 4, 4, 4, 3, 1, 1, 4, -1, -1, 0, 0 };
+	struct calib_table *t = calib_table_alloc(tidy_cols, 14, digits);
+
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct calib_report_row *row = &r->rows[i];
+		if (counts) {
+			char note[400];
+			if (calib_table_row(t))
+				goto nomem;
+			assumed(row, note, sizeof note);
+			calib_table_text(t, 0, "%s", row->criterion);
+			calib_table_text(t, 1, "n_calls");
+			calib_table_num(t, 2, (double)row->n_calls);
+			calib_table_num(t, 10, (double)row->n_calls);
+			calib_table_num(t, 11, (double)row->n_raters);
+			if (calib_table_text(t, 13, "%s", note))
+				goto nomem;
+		}
+		for (size_t k = row->first; k < row->first + row->count; k++)
+			if (tidy_record(t, row->criterion, &r->stats.v[k]))
+				goto nomem;
+	}
+	return t;
+nomem:
+	calib_table_free(t);
+	return NULL;
+}
+
+struct calib_table *
+calib_report_tidy(const struct calib_report *r)
+{
+	return records_table(r, true);
+}
+
+struct calib_table *
+calib_report_detail(const struct calib_report *r)
+{
+	struct calib_table *t = records_table(r, false);
+	if (t && calib_report_footer(r, t)) {
+		calib_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Footer lines saying what the report assumed. */
+enum calib_status
+calib_report_footer(const struct calib_report *r, struct calib_table *t)
+{
+	const struct calib_report_opts *o = r->opts;
+	bool inferred = false, total = false;
+	enum calib_status st = CALIB_OK;
+
+	for (size_t i = 0; i < r->n_rows; i++) {
+		inferred |= r->rows[i].inferred;
+		total |= r->rows[i].total;
+	}
+	st |= calib_table_footer(t, "%s", "");
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct calib_report_row *row = &r->rows[i];
+		char sc[32];
+		if (row->total)
+			continue;
+		st |= calib_table_footer(t, "%s: %s, categories %s", row->criterion,
+					 scale_text(row, sc, sizeof sc), row->levels);
+	}
+	if (inferred)
+		st |= calib_table_footer(t, "* scale inferred from the data; a rubric (-r) sets it");
+	if (total)
+		st |= calib_table_footer(t, "TOTAL: per call and rater, 100 x the weighted mean of "
+					    "the criteria's points (N/A left out)");
+	st |= calib_table_footer(t, "N/A: %s",
+				 o->na == CALIB_NA_CATEGORY ? "a category of its own"
+				 : o->na == CALIB_NA_DROP   ? "left out"
+							    : "a category for binary and nominal "
+							      "criteria, left out of numeric ones");
+	st |= calib_table_footer(t, "calls: %s",
+				 o->complete ? "only those scored by every rater (--complete)"
+					     : "every score used (calls need not be complete; ICC "
+					       "uses complete calls)");
+	if (o->boot)
+		st |= calib_table_footer(t, "CI: %.0f%% percentile bootstrap, %zu replicates over "
+					    "calls, seed %lu",
+					 100 * o->coef.conf, o->boot, o->seed);
+	else
+		st |= calib_table_footer(t, "CI: %.0f%% analytic (t-based for Gwet's family, normal "
+					    "for Cohen, F-based for ICC)",
+					 100 * o->coef.conf);
+	st |= calib_table_footer(t, "bands: Landis-Koch (kappa, AC1/AC2), Koo-Li (ICC), "
+				    "Krippendorff 0.667/0.800 (alpha)");
+	return st ? CALIB_ENOMEM : CALIB_OK;
+}
+
+struct calib_table *
+calib_report_summary(const struct calib_report *r)
+{
+	static const char *const cols[] = { "criterion", "scale", "calls", "raters",
+					    "unscored",  "n/a",   "statistic", "estimate",
+					    "95% CI",    "band",  "notes" };
+	static const int digits[] = { 0, 0, -1, -1, -1, -1, 0, 3, 0, 0, 0 };
+	struct calib_table *t = calib_table_alloc(cols, 11, digits);
+
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct calib_report_row *row = &r->rows[i];
+		char sc[32];
+		for (size_t k = row->first; k == row->first || k < row->first + row->count; k++) {
+			const struct calib_stat *s = k < row->first + row->count ? &r->stats.v[k] : NULL;
+			if (calib_table_row(t))
+				goto nomem;
+			calib_table_text(t, 0, "%s", row->criterion);
+			if (k == row->first) {
+				calib_table_text(t, 1, "%s", scale_text(row, sc, sizeof sc));
+				calib_table_num(t, 2, (double)row->n_calls);
+				calib_table_num(t, 3, (double)row->n_raters);
+				calib_table_num(t, 4, (double)row->n_unscored);
+				calib_table_num(t, 5, (double)row->n_na);
+			}
+			if (!s) {
+				calib_table_text(t, 10, "no scores");
+				continue;
+			}
+			calib_table_text(t, 6, "%s", s->name);
+			calib_table_num(t, 7, s->estimate);
+			if (isfinite(s->lower) && isfinite(s->upper))
+				calib_table_text(t, 8, "[%.3f, %.3f]", s->lower, s->upper);
+			calib_table_text(t, 9, "%s",
+					 calib_band_name(calib_band_scheme_for(s->name), s->estimate));
+			if (calib_table_text(t, 10, "%s", s->note))
+				goto nomem;
+		}
+	}
+	if (calib_report_footer(r, t))
+		goto nomem;
+	return t;
+nomem:
+	calib_table_free(t);
+	return NULL;
 }

@@ -1,0 +1,340 @@
+/*
+ * common_report.c - the shared main() of calib-agree, calib-kappa,
+ * calib-icc and calib-alpha (common_report.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "calib/table.h"
+#include "common_report.h"
+
+enum {
+	OPT_STAT = CALIB_OPT_FIRST_PROGRAM,
+	OPT_MIN,
+	OPT_CI,
+	OPT_BOOT,
+	OPT_CONF,
+	OPT_COMPLETE,
+	OPT_NA_POLICY,
+	OPT_ICC,
+	OPT_WEIGHTS,
+	OPT_NO_TOTAL,
+	OPT_DETAIL
+};
+
+static const struct option longopts[] = {
+	CALIB_CLI_READ_LONGOPTS,
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "stat", required_argument, NULL, OPT_STAT },
+	{ "min", required_argument, NULL, OPT_MIN },
+	{ "ci", required_argument, NULL, OPT_CI },
+	{ "boot", required_argument, NULL, OPT_BOOT },
+	{ "seed", required_argument, NULL, 's' },
+	{ "conf", required_argument, NULL, OPT_CONF },
+	{ "complete", no_argument, NULL, OPT_COMPLETE },
+	{ "na-policy", required_argument, NULL, OPT_NA_POLICY },
+	{ "icc-convention", required_argument, NULL, OPT_ICC },
+	{ "weights", required_argument, NULL, OPT_WEIGHTS },
+	{ "no-total", no_argument, NULL, OPT_NO_TOTAL },
+	{ "detail", no_argument, NULL, OPT_DETAIL },
+	{ "threads", required_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/*
+ * Read a q x q weight matrix: numbers separated by commas, semicolons,
+ * tabs or spaces, one row a line. 0, or 1 with the message printed.
+ */
+static int
+read_weights(const struct calib_cli *cli, const char *path, double **w, size_t *q)
+{
+	FILE *fp = fopen(path, "r");
+	char line[8192];
+	size_t n = 0, cap = 0, rows = 0, cols = 0;
+	double *v = NULL;
+
+	if (!fp) {
+		calib_cli_errorf(cli, "%s: %s", path, strerror(errno));
+		return 1;
+	}
+	while (fgets(line, sizeof line, fp)) {
+		size_t in_row = 0;
+		char *p = line, *end;
+		rows++;
+		for (;;) {
+			p += strspn(p, " \t,;\r\n");
+			if (!*p)
+				break;
+			errno = 0;
+			double x = strtod(p, &end);
+			if (end == p || errno || !isfinite(x) || x < 0 || x > 1) {
+				calib_cli_errorf(cli, "%s:%zu:%zu: weights must be numbers from 0 to 1",
+						 path, rows, (size_t)(p - line) + 1);
+				goto fail;
+			}
+			if (n == cap) {
+				double *g = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof *g);
+				if (!g)
+					goto fail;
+				v = g;
+			}
+			v[n++] = x;
+			in_row++;
+			p = end;
+		}
+		if (in_row == 0) {
+			rows--;
+			continue;
+		}
+		if (cols == 0)
+			cols = in_row;
+		else if (in_row != cols) {
+			calib_cli_errorf(cli, "%s:%zu: %zu weights on this row, %zu on the first",
+					 path, rows, in_row, cols);
+			goto fail;
+		}
+	}
+	fclose(fp);
+	if (rows == 0 || rows != cols) {
+		calib_cli_errorf(cli, "%s: the weights must form a square matrix", path);
+		free(v);
+		return 1;
+	}
+	*w = v;
+	*q = rows;
+	return 0;
+fail:
+	fclose(fp);
+	free(v);
+	return 1;
+}
+
+static void
+progress(void *ctx, size_t done, size_t total)
+{
+	const char *prog = ctx;
+	fprintf(stderr, "\r%s: %zu/%zu", prog, done, total);
+	if (done == total)
+		fputs("\r\033[K", stderr);
+}
+
+/* Is a record one of the coefficients that --min watches? */
+static bool
+watched(const char *name)
+{
+	return strncmp(name, "percent_agreement", 17) != 0 && strcmp(name, "prevalence_index") &&
+	       strcmp(name, "bias_index") && !strstr(name, "_cat:") && !strstr(name, "_boot") &&
+	       !(strlen(name) > 2 && strcmp(name + strlen(name) - 2, "_z") == 0);
+}
+
+int
+report_main(int argc, char **argv, const struct report_program *p)
+{
+	struct calib_cli cli;
+	struct calib_report_opts o;
+	struct calib_store *store = NULL;
+	struct calib_report *rep = NULL;
+	struct calib_table *t = NULL;
+	struct calib_cli_out out = { 0 };
+	struct calib_error err;
+	enum calib_format fmt = isatty(STDOUT_FILENO) ? CALIB_FORMAT_TABLE : CALIB_FORMAT_CSV;
+	const char *output = NULL, *weights = NULL;
+	double min = NAN, *w = NULL;
+	bool bootstrap = false;
+	size_t boot = 0, threads = 0;
+	int c, status = 0;
+
+	gsl_set_error_handler_off();
+	calib_cli_init(&cli, p->name, p->usage);
+	calib_report_opts_init(&o);
+	o.stat = p->stat;
+	o.families = p->families;
+	o.detail = p->detail;
+	o.seed = 1;
+	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:hj:o:s:V", longopts,
+				NULL)) != -1) {
+		switch (calib_cli_read_opt(&cli, c, optarg)) {
+		case 1:
+			continue;
+		case -1:
+			return 2;
+		}
+		switch (c) {
+		case 'f':
+			if (!calib_format_parse(optarg, &fmt))
+				return calib_cli_usage_error(&cli, "--format: unknown format '%s'", optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_STAT: {
+			char buf[64];
+			const char *s = optarg;
+			if (!*s)
+				return calib_cli_usage_error(&cli, "--stat: empty list");
+			while (*s) {
+				size_t n = strcspn(s, ",");
+				snprintf(buf, sizeof buf, "%.*s", (int)n, s);
+				if (!calib_report_known_stat(buf))
+					return calib_cli_usage_error(&cli, "--stat: unknown statistic '%s'",
+								     buf);
+				s += n + (s[n] == ',');
+			}
+			o.stat = optarg;
+			break;
+		}
+		case OPT_MIN:
+			if (calib_cli_double(&cli, "--min", optarg, -1, 1, &min))
+				return 2;
+			break;
+		case OPT_CI:
+			if (strcmp(optarg, "bootstrap") == 0)
+				bootstrap = true;
+			else if (strcmp(optarg, "analytic") == 0)
+				bootstrap = false;
+			else
+				return calib_cli_usage_error(&cli, "--ci: expected analytic or bootstrap, not '%s'",
+							     optarg);
+			break;
+		case OPT_BOOT:
+			if (calib_cli_size(&cli, "--boot", optarg, 10, 10000000, &boot))
+				return 2;
+			break;
+		case 's': {
+			size_t seed;
+			if (calib_cli_size(&cli, "--seed", optarg, 0, 4294967295u, &seed))
+				return 2;
+			o.seed = (unsigned long)seed;
+			break;
+		}
+		case OPT_CONF:
+			if (calib_cli_double(&cli, "--conf", optarg, 0.5, 0.999999, &o.coef.conf))
+				return 2;
+			break;
+		case OPT_COMPLETE:
+			o.complete = true;
+			break;
+		case OPT_NA_POLICY:
+			if (strcmp(optarg, "auto") == 0)
+				o.na = CALIB_NA_AUTO;
+			else if (strcmp(optarg, "category") == 0)
+				o.na = CALIB_NA_CATEGORY;
+			else if (strcmp(optarg, "drop") == 0)
+				o.na = CALIB_NA_DROP;
+			else
+				return calib_cli_usage_error(&cli, "--na-policy: expected auto, category or drop, not '%s'",
+							     optarg);
+			break;
+		case OPT_ICC:
+			if (strcmp(optarg, "psych") == 0)
+				o.coef.icc = CALIB_ICC_PSYCH;
+			else if (strcmp(optarg, "irr") == 0)
+				o.coef.icc = CALIB_ICC_IRR;
+			else
+				return calib_cli_usage_error(&cli, "--icc-convention: expected psych or irr, not '%s'",
+							     optarg);
+			break;
+		case OPT_WEIGHTS:
+			weights = optarg;
+			break;
+		case OPT_NO_TOTAL:
+			o.total = false;
+			break;
+		case OPT_DETAIL:
+			o.detail = true;
+			break;
+		case 'j':
+			if (calib_cli_size(&cli, "--threads", optarg, 1, 2, &threads))
+				return 2;
+			o.threads = (unsigned)threads;
+			break;
+		case 'h':
+			printf("%s\n%s\n%s" CALIB_CLI_READ_HELP REPORT_HELP, p->usage, p->help,
+			       "Options:\n");
+			return calib_cli_close_stdout(&cli);
+		case 'V':
+			return calib_cli_version(&cli);
+		default:
+			fputs(p->usage, stderr);
+			return 2;
+		}
+	}
+	if (boot && !bootstrap)
+		return calib_cli_usage_error(&cli, "--boot needs --ci bootstrap");
+	if (bootstrap)
+		o.boot = boot ? boot : 1000;
+	if (weights) {
+		if (read_weights(&cli, weights, &w, &o.coef.custom_q))
+			return 1;
+		o.coef.custom_w = w;
+	}
+	if (isatty(STDERR_FILENO)) {
+		o.progress = progress;
+		o.progress_ctx = (void *)p->name;
+	}
+	if (calib_cli_load(&cli, argv + optind, (size_t)(argc - optind), &store)) {
+		free(w);
+		return 1;
+	}
+	calib_error_clear(&err);
+	if (calib_report_run(store, &o, &rep, &err)) {
+		calib_cli_errorf(&cli, "%s", err.msg[0] ? err.msg : strerror(ENOMEM));
+		status = 1;
+		goto out;
+	}
+	if (p->extend && (status = p->extend(&cli, store, &o, rep)))
+		goto out;
+	t = fmt == CALIB_FORMAT_TABLE ? (p->detail ? calib_report_detail(rep) : calib_report_summary(rep))
+				      : calib_report_tidy(rep);
+	if (!t) {
+		calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+		status = 1;
+		goto out;
+	}
+	if (calib_cli_out_open(&cli, &out, output)) {
+		status = 1;
+		goto out;
+	}
+	if (calib_table_write(t, out.fp, fmt, fmt == CALIB_FORMAT_TABLE)) {
+		if (out.path)
+			calib_cli_errorf(&cli, "%s: %s", output, strerror(errno));
+		calib_cli_out_abort(&out);
+		status = 1;
+		goto out;
+	}
+	if (calib_cli_out_commit(&cli, &out)) {
+		status = 1;
+		goto out;
+	}
+	if (!isnan(min))
+		for (size_t i = 0; i < rep->n_rows; i++) {
+			const struct calib_report_row *row = &rep->rows[i];
+			for (size_t k = row->first; k < row->first + row->count; k++) {
+				const struct calib_stat *s = &rep->stats.v[k];
+				if (watched(s->name) && isfinite(s->estimate) && s->estimate < min) {
+					fprintf(stderr, "%s: %s: %s %.3f is below %g\n", p->name,
+						row->criterion, s->name, s->estimate, min);
+					status = 3;
+				}
+			}
+		}
+out:
+	calib_table_free(t);
+	calib_report_free(rep);
+	calib_store_free(store);
+	free(w);
+	{
+		int cs = calib_cli_close_stdout(&cli);
+		return status == 1 ? 1 : cs ? cs : status;
+	}
+}
