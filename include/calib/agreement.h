@@ -37,8 +37,7 @@
  * with the reason in err (may be NULL).
  */
 enum calib_status calib_agreement_compute(const struct calib_matrix *m,
-					  const struct calib_coef_opts *o,
-					  struct calib_stats *out,
-					  struct calib_error *err);
+                                          const struct calib_coef_opts *o,
+                                          struct calib_stats *out, struct calib_error *err);
 
 #endif

@@ -23,8 +23,8 @@ enum calib_weighting {
 	CALIB_W_IDENTITY = 0, /* 1 if k = l, else 0 (unweighted) */
 	CALIB_W_LINEAR,       /* 1 - |x_k - x_l| / (x_max - x_min) */
 	CALIB_W_QUADRATIC,    /* 1 - (x_k - x_l)^2 / (x_max - x_min)^2 */
-	CALIB_W_ORDINAL,      /* Gwet: 1 - M_kl / max M, M_kl = t(t-1)/2, t = |k-l|+1 on ranks */
-	CALIB_W_RATIO         /* 1 - ((x_k-x_l)/(x_k+x_l))^2 / ((x_max-x_min)/(x_max+x_min))^2 */
+	CALIB_W_ORDINAL, /* Gwet: 1 - M_kl / max M, M_kl = t(t-1)/2, t = |k-l|+1 on ranks */
+	CALIB_W_RATIO    /* 1 - ((x_k-x_l)/(x_k+x_l))^2 / ((x_max-x_min)/(x_max+x_min))^2 */
 };
 
 /*
@@ -37,16 +37,16 @@ enum calib_weighting {
  * not a known kind, or ratio weights meet a negative value (w_out is then
  * left unspecified).
  */
-enum calib_status calib_weights_fill(enum calib_weighting w, const double *value,
-				     size_t q, double *w_out);
+enum calib_status calib_weights_fill(enum calib_weighting w, const double *value, size_t q,
+                                     double *w_out);
 
 /*
  * The single weight w_kl of calib_weights_fill, computed in O(1) without a
  * matrix (for many categories). k, l < q; returns NAN when calib_weights_fill
  * would fail.
  */
-double calib_weights_one(enum calib_weighting w, const double *value, size_t q,
-			 size_t k, size_t l);
+double calib_weights_one(enum calib_weighting w, const double *value, size_t q, size_t k,
+                         size_t l);
 
 /*
  * Check a custom q x q weight matrix (row-major): every entry finite and in

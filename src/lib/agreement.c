@@ -2,55 +2,67 @@
  * agreement.c - chance-corrected agreement coefficients of one criterion
  * with missing scores allowed (agreement.h).
  *
- * Notation (Gwet 2014, Handbook of Inter-Rater Reliability, 4th ed.,
- * ch. 2-5): n calls with at least one score, call i has r_i scores, r_ik of
- * them in category k; q categories; w_kl agreement weights; n2 the calls
+ * Sources: Gwet, K. L. (2014), Handbook of Inter-Rater Reliability, 4th
+ * ed. (ch. 2-3: the coefficients for nominal and weighted ratings with
+ * missing ratings; ch. 5: their variances), Gwet (2008, BJMSP 61, 29-48:
+ * AC1 and the linearised variance), and the R package irrCAC 1.0
+ * (pa.coeff.raw, fleiss.kappa.raw, conger.kappa.raw, gwet.ac1.raw,
+ * bp.coeff.raw), whose results these formulas reproduce. The equations are
+ * written out here in the notation below.
+ *
+ * Notation: n calls with at least one score, call i has r_i scores, r_ik
+ * of them in category k; q categories; w_kl agreement weights; n2 the calls
  * with r_i >= 2; m the raters (columns).
  *
- *  - Percent agreement (Gwet 2014, eq. 2.x / irrCAC pa.coeff.raw):
- *    pa_i = sum_k r_ik (sum_l w_kl r_il - 1) / (r_i (r_i - 1)) for r_i >= 2,
- *    pa = sum_i pa_i / n2.
- *  - pi_k = (1/n) sum_i r_ik / r_i (every call with a score).
- *  - Fleiss' generalised kappa: pe = sum_k pi_k^2 (Fleiss 1971, eq. 2-5;
- *    Gwet 2014 eq. 5.x for unequal r_i).
- *  - Gwet's AC1/AC2 (Gwet 2008, eq. 14-15; Gwet 2014 eq. 4.x):
- *    pe = T_w / (q (q - 1)) sum_k pi_k (1 - pi_k), T_w = sum_kl w_kl.
- *  - Brennan-Prediger (1981): pe = 1/q.
- *  - Conger (1980): pe = sum_k (pbar_k^2 - s_k^2 / m), p_gk over rater g's
- *    own scored calls.
- *  All are (pa - pe) / (1 - pe).
+ *  (1) Percent agreement: pa_i = sum_k r_ik (sum_l w_kl r_il - 1) /
+ *      (r_i (r_i - 1)) for r_i >= 2, else 0; pa = sum_i pa_i / n2.
+ *  (2) pi_k = (1/n) sum_i r_ik / r_i over every call with a score.
+ *  (3) Fleiss' kappa generalised to unequal r_i: pe = sum_k pi_k^2
+ *      (Fleiss 1971, P-bar_e, with pi_k for p_j).
+ *  (4) AC1/AC2: pe = T_w / (q (q - 1)) sum_k pi_k (1 - pi_k),
+ *      T_w = sum_kl w_kl (Gwet 2008 for identity weights).
+ *  (5) Brennan & Prediger (1981): pe = 1/q.
+ *  (6) Conger (1980): pe = sum_k (pbar_k^2 - s_k^2 / m), p_gk rater g's
+ *      share of category k over the calls g scored, pbar_k and s_k^2 their
+ *      mean and sample variance over raters.
+ *  Each coefficient is (pa - pe) / (1 - pe).
  *
- * Variance (Gwet 2008, eq. 25-27; Gwet 2014 sect. 5.x, the linearisation
- * irrCAC implements, finite-population correction f = 0):
- *   c_i = (n/n2) (pa_i - pe [r_i >= 2]) / (1 - pe)
- *   x_i = c_i - 2 (1 - coef) (pe_i - pe) / (1 - pe)
- *   var = sum_i (x_i - coef)^2 / (n (n - 1))
- * with pe_i the call's share of chance agreement: AC1/AC2
- * T_w/(q(q-1)) sum_k r_ik (1 - pi_k) / r_i; Fleiss sum_k r_ik pi_k / r_i;
- * Brennan-Prediger none (pe_i = pe); Conger Gwet's lambda_ig expression
- * (irrCAC conger.kappa.raw), summed in closed form below. Percent agreement
- * uses x_i = (n/n2) pa_i. Bounds coef -/+ t(1 - a/2, n-1) se, the upper one
- * capped at 1, and the two-sided t-test p-value of coef/se on n-1 df.
+ * Variance by linearisation (Gwet 2008; Gwet 2014 ch. 5), finite-population
+ * correction f = 0 as irrCAC's default:
+ *  (7) c_i = (n/n2) (pa_i - pe [r_i >= 2]) / (1 - pe)
+ *      x_i = c_i - 2 (1 - coef) (pe_i - pe) / (1 - pe)
+ *      var = sum_i (x_i - coef)^2 / (n (n - 1))
+ *  with pe_i the call's share of chance agreement: AC1/AC2
+ *  T_w/(q(q-1)) sum_k r_ik (1 - pi_k) / r_i; Fleiss sum_k r_ik pi_k / r_i;
+ *  Brennan-Prediger none (pe_i = pe); Conger sum_g lambda_ig / (m (m-1))
+ *  with irrCAC's lambda_ig, summed in closed form in second_pass().
+ *  Percent agreement uses x_i = (n/n2) pa_i. Bounds coef -/+ t(1-a/2, n-1)
+ *  se, the upper one capped at 1; p the two-sided t-test of coef/se on
+ *  n - 1 df.
  *
- * The null test of Fleiss, Nee & Landis (1979, eq. 12), the per-category
- * kappas of Fleiss (1971, eq. 14-15) and irr's unanimous-agreement share
- * need a constant number of raters: they use the calls scored by every
- * rater.
+ * Complete calls only (a constant number of raters m):
+ *  (8) Fleiss, Nee & Landis (1979) variance under no agreement:
+ *      2 / (n m (m-1)) [(sum p_k q_k)^2 - sum p_k q_k (q_k - p_k)] /
+ *      (sum p_k q_k)^2, z = kappa / se0, two-sided normal p (irr kappam.fleiss).
+ *  (9) Fleiss (1971) kappa of category k against the rest:
+ *      1 - sum_i r_ik (m - r_ik) / (n m (m-1) p_k q_k), z = kappa_k /
+ *      sqrt(2 / (n m (m-1))).
+ * (10) irr's agree(): percentage of calls with one score value.
  *
  * Departures from irrCAC, where its arithmetic has no answer:
  *  - One category only (q = 1): irrCAC sets pe to 1e-15 for AC1 and reports
- *    AC1 = 1; with a single category there is no possible disagreement and
- *    chance agreement (sum_k pi_k(1-pi_k)/(q-1)) is 0/0, so AC1 says
- *    nothing about the raters: NAN with a note, as for the kappas. Weighted
- *    agreement and AC2 with linear, quadratic or ordinal weights need two
- *    valued categories (the weights divide by x_max - x_min): NAN too
- *    (irrCAC returns NaN or stops).
+ *    AC1 = 1. With a single category no disagreement is possible and the
+ *    chance agreement of (4), sum_k pi_k(1-pi_k)/(q-1), is 0/0, so AC1 says
+ *    nothing about the raters: NAN with a note, as for the kappas.
+ *    Weighted agreement and AC2 with linear, quadratic or ordinal weights
+ *    need two valued categories (the weights divide by x_max - x_min): NAN
+ *    too (irrCAC returns NaN or stops with an error).
  *  - Standard errors need n >= 2; the percent agreement standard error is
  *    given for q = 1 too (irrCAC leaves it NA).
  *
  * Work is linear in the number of scores: two passes over the rows, with
  * per-call category counts in a reusable array of q, weighted sums over
- * the call's distinct categories only, and weights looked up in a matrix
+ * the call's distinct categories only, and weights looked up in a table
  * for small q or computed per pair for large q.
  */
 #include <gsl/gsl_cdf.h>
@@ -76,9 +88,9 @@ struct wset {
 	bool symmetric; /* built-in: w_kl = w_lk, w_kk = 1 */
 	enum calib_weighting kind;
 	const char *pa_name, *ac_name;
-	const double *w; /* q x q, or NULL: weights computed per pair */
-	double *own;     /* table owned here */
-	double tw;       /* sum_kl w_kl */
+	const double *w;   /* q x q, or NULL: weights computed per pair */
+	double *own;       /* table owned here */
+	double tw;         /* sum_kl w_kl */
 	const char *undef; /* why the weighting is undefined, or NULL */
 	double sum_pa, pa, pe, ac;
 	double ss_pa, ss_ac;
@@ -97,13 +109,13 @@ struct work {
 	size_t n, q, nr;
 	struct call c;
 	struct wset ws[WS_N];
-	double *pi;      /* q: pi_k */
-	double *tot;     /* q: scores per category on complete calls */
-	double *sq;      /* q: sum of r_ik^2 on complete calls */
-	double *ngk;     /* nr x q: scores of rater g in category k */
-	double *ng;      /* nr: calls rater g scored */
-	double *cg;      /* nr: Conger's C_g = sum_k p_gk (m pbar_k - p_gk) */
-	double *pbar;    /* q: mean over raters of p_gk */
+	double *pi;   /* q: pi_k */
+	double *tot;  /* q: scores per category on complete calls */
+	double *sq;   /* q: sum of r_ik^2 on complete calls */
+	double *ngk;  /* nr x q: scores of rater g in category k */
+	double *ng;   /* nr: calls rater g scored */
+	double *cg;   /* nr: Conger's C_g = sum_k p_gk (m pbar_k - p_gk) */
+	double *pbar; /* q: mean over raters of p_gk */
 };
 
 static void
@@ -237,8 +249,7 @@ weights_total(enum calib_weighting kind, const double *x, size_t q, size_t qv)
 		s = qd;
 		for (k = 1; k < qv; k++) {
 			d = (double)k + 1.0;
-			s += 2.0 * (qd - (double)k) *
-			     (1.0 - d * (d - 1.0) / (qd * (qd - 1.0)));
+			s += 2.0 * (qd - (double)k) * (1.0 - d * (d - 1.0) / (qd * (qd - 1.0)));
 		}
 		return t + s;
 	case CALIB_W_RATIO:
@@ -333,11 +344,12 @@ weights_init(struct work *w, const struct calib_coef_opts *o)
 		enum calib_weighting kind;
 		const char *pa, *ac;
 	} def[] = {
-		[WS_IDENTITY] = { CALIB_W_IDENTITY, "percent_agreement", "gwet_ac1" },
-		[WS_LINEAR] = { CALIB_W_LINEAR, "percent_agreement_linear", "gwet_ac2_linear" },
-		[WS_QUADRATIC] = { CALIB_W_QUADRATIC, "percent_agreement_quadratic",
-				   "gwet_ac2_quadratic" },
-		[WS_ORDINAL] = { CALIB_W_ORDINAL, "percent_agreement_ordinal", "gwet_ac2_ordinal" },
+	        [WS_IDENTITY] = {CALIB_W_IDENTITY, "percent_agreement", "gwet_ac1"},
+	        [WS_LINEAR] = {CALIB_W_LINEAR, "percent_agreement_linear", "gwet_ac2_linear"},
+	        [WS_QUADRATIC] = {CALIB_W_QUADRATIC, "percent_agreement_quadratic",
+	                          "gwet_ac2_quadratic"},
+	        [WS_ORDINAL] = {CALIB_W_ORDINAL, "percent_agreement_ordinal",
+	                        "gwet_ac2_ordinal"},
 	};
 	size_t i, q = w->q, qv = valued(w->m);
 	struct wset *s;
@@ -350,7 +362,8 @@ weights_init(struct work *w, const struct calib_coef_opts *o)
 		s->pa_name = def[i].pa;
 		s->ac_name = def[i].ac;
 		if (i != WS_IDENTITY && qv < 2)
-			s->undef = "fewer than two categories with a value (the weights divide by their range)";
+			s->undef = "fewer than two categories with a value (the weights divide "
+			           "by their range)";
 		if (i != WS_IDENTITY && q <= WEIGHT_TABLE_MAX && q > 0) {
 			s->own = malloc(q * q * sizeof *s->own);
 			if (!s->own)
@@ -360,7 +373,7 @@ weights_init(struct work *w, const struct calib_coef_opts *o)
 			s->w = s->own;
 		}
 		s->tw = s->w ? table_total(s->w, q)
-			     : weights_total(s->kind, w->m->value, q, qv);
+		             : weights_total(s->kind, w->m->value, q, qv);
 	}
 	s = &w->ws[WS_CUSTOM];
 	if (o->custom_w) {
@@ -390,8 +403,8 @@ work_alloc(struct work *w)
 	w->ngk = calloc(nr * q, sizeof *w->ngk);
 	w->ng = calloc(nr, sizeof *w->ng);
 	w->cg = calloc(nr, sizeof *w->cg);
-	if (!w->c.cnt || !w->c.dist || !w->pi || !w->tot || !w->sq || !w->pbar ||
-	    !w->ngk || !w->ng || !w->cg)
+	if (!w->c.cnt || !w->c.dist || !w->pi || !w->tot || !w->sq || !w->pbar || !w->ngk ||
+	    !w->ng || !w->cg)
 		return CALIB_ENOMEM;
 	return CALIB_OK;
 }
@@ -410,7 +423,7 @@ level_name(const struct calib_matrix *m, size_t k, char *buf, size_t n)
 /* Results of the first pass and the coefficients derived from them. */
 struct pass1 {
 	size_t n2, nc, unan, q_used, nc_used;
-	double pbar_c;                   /* mean observed agreement, complete calls */
+	double pbar_c; /* mean observed agreement, complete calls */
 	double fleiss_pe, fleiss;
 	double conger_pe, conger;
 	double bp_pe, bp;
@@ -591,7 +604,7 @@ note_complete(struct calib_stat *s, const struct work *w, const struct pass1 *p)
 {
 	if (p->nc < w->n)
 		calib_stat_note_add(s, "on the %zu calls scored by every rater (%zu left out)",
-				    p->nc, w->n - p->nc);
+		                    p->nc, w->n - p->nc);
 }
 
 /* irr's agree(): percentage of complete calls with one score value. */
@@ -617,8 +630,8 @@ static enum calib_status
 complete_records(const struct work *w, const struct pass1 *p, struct calib_stats *out)
 {
 	struct calib_stat *s;
-	double md = (double)w->nr, nc = (double)p->nc, denom, pk, qk, a = 0.0,
-	       b = 0.0, pe = 0.0, kappa, se0, pjk;
+	double md = (double)w->nr, nc = (double)p->nc, denom, pk, qk, a = 0.0, b = 0.0,
+	       pe = 0.0, kappa, se0, pjk;
 	size_t k;
 	char buf[64], name[CALIB_STAT_NAME + 8];
 	const char *why = NULL;
@@ -646,8 +659,10 @@ complete_records(const struct work *w, const struct pass1 *p, struct calib_stats
 		s->se = se0;
 		s->estimate = kappa / se0;
 		s->p = 2.0 * gsl_cdf_ugaussian_Q(fabs(s->estimate));
-		calib_stat_note(s, "z of Fleiss' kappa %.6g under no agreement (Fleiss, Nee & Landis 1979)",
-				kappa);
+		calib_stat_note(s,
+		                "z of Fleiss' kappa %.6g under no agreement (Fleiss, Nee & "
+		                "Landis 1979)",
+		                kappa);
 	} else {
 		undefined(s, why);
 	}
@@ -660,7 +675,7 @@ complete_records(const struct work *w, const struct pass1 *p, struct calib_stats
 		if (!(w->tot[k] > 0.0))
 			continue;
 		snprintf(name, sizeof name, "fleiss_kappa_cat:%s",
-			 level_name(w->m, k, buf, sizeof buf));
+		         level_name(w->m, k, buf, sizeof buf));
 		s = push(out, name, p->nc, w->nr);
 		if (!s)
 			return CALIB_ENOMEM;
@@ -680,8 +695,8 @@ complete_records(const struct work *w, const struct pass1 *p, struct calib_stats
 
 /* Push a coefficient record: estimate, or NAN with why; then inference. */
 static struct calib_stat *
-coef_record(struct calib_stats *out, const char *name, const struct work *w,
-	    double est, double ss, const char *why, double conf)
+coef_record(struct calib_stats *out, const char *name, const struct work *w, double est,
+            double ss, const char *why, double conf)
 {
 	struct calib_stat *s = push(out, name, w->n, w->nr);
 
@@ -702,14 +717,24 @@ coef_record(struct calib_stats *out, const char *name, const struct work *w,
 
 static enum calib_status
 all_undefined(const struct calib_matrix *m, const struct calib_coef_opts *o,
-	      struct calib_stats *out, const char *why)
+              struct calib_stats *out, const char *why)
 {
 	static const char *const names[] = {
-		"percent_agreement", "percent_agreement_linear", "percent_agreement_quadratic",
-		"percent_agreement_ordinal", "percent_agreement_custom",
-		"percent_agreement_unanimous", "fleiss_kappa", "fleiss_kappa_z",
-		"conger_kappa", "gwet_ac1", "gwet_ac2_linear", "gwet_ac2_quadratic",
-		"gwet_ac2_ordinal", "gwet_ac2_custom", "brennan_prediger",
+	        "percent_agreement",
+	        "percent_agreement_linear",
+	        "percent_agreement_quadratic",
+	        "percent_agreement_ordinal",
+	        "percent_agreement_custom",
+	        "percent_agreement_unanimous",
+	        "fleiss_kappa",
+	        "fleiss_kappa_z",
+	        "conger_kappa",
+	        "gwet_ac1",
+	        "gwet_ac2_linear",
+	        "gwet_ac2_quadratic",
+	        "gwet_ac2_ordinal",
+	        "gwet_ac2_custom",
+	        "brennan_prediger",
 	};
 	struct calib_stat *s;
 	size_t i;
@@ -727,7 +752,7 @@ all_undefined(const struct calib_matrix *m, const struct calib_coef_opts *o,
 
 enum calib_status
 calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
-			struct calib_stats *out, struct calib_error *err)
+                        struct calib_stats *out, struct calib_error *err)
 {
 	struct calib_coef_opts defaults;
 	struct work w;
@@ -745,12 +770,13 @@ calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_op
 	conf = o->conf;
 	if (!(conf > 0.0 && conf < 1.0))
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-				       "confidence level %g is not between 0 and 1", conf);
+		                       "confidence level %g is not between 0 and 1", conf);
 	if (o->custom_w) {
 		if (o->custom_q != m->n_levels)
 			return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-					       "custom weights are %zux%zu but the criterion has %zu categories",
-					       o->custom_q, o->custom_q, m->n_levels);
+			                       "custom weights are %zux%zu but the criterion "
+			                       "has %zu categories",
+			                       o->custom_q, o->custom_q, m->n_levels);
 		st = calib_weights_check(o->custom_w, o->custom_q, err);
 		if (st != CALIB_OK)
 			return st;
@@ -797,8 +823,9 @@ calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_op
 		goto done;
 	if (complete_records(&w, &p, out) != CALIB_OK)
 		goto done;
-	why = w.nr < 2 ? "fewer than two raters"
-	      : p.q_used < 2 ? "every score is the same (chance agreement 1)" : NULL;
+	why = w.nr < 2       ? "fewer than two raters"
+	      : p.q_used < 2 ? "every score is the same (chance agreement 1)"
+	                     : NULL;
 	if (!coef_record(out, "conger_kappa", &w, p.conger, p.ss_conger, why, conf))
 		goto done;
 	for (ws = 0; ws <= WS_CUSTOM; ws++) {

@@ -2,13 +2,18 @@
  * weights.c - agreement weight matrices (weights.h).
  *
  * Definitions follow Gwet (2014), Handbook of Inter-Rater Reliability, 4th
- * ed., section 3.x (table of weights: identity, linear, quadratic, ordinal,
- * ratio), as irrCAC's weights.gen.r computes them. Two points differ from
+ * ed., ch. 3 (weights for ordinal, interval and ratio ratings), as irrCAC's
+ * weights.gen.r computes them, with x the category values (ranks for the
+ * ordinal weights) and range = x_max - x_min:
+ *   linear     1 - |x_k - x_l| / range
+ *   quadratic  1 - (x_k - x_l)^2 / range^2
+ *   ordinal    1 - M_kl / max M, M_kl = t (t - 1) / 2, t = |k - l| + 1
+ *   ratio      1 - ((x_k - x_l) / (x_k + x_l))^2 / (range / (x_max + x_min))^2
+ * The N/A category is nominal (identity weights). Two points differ from
  * irrCAC where its arithmetic has no answer: with a single valued category
  * (x_max = x_min) every weight is 1 instead of 0/0, and a ratio weight with
  * x_k = x_l = 0 is 1 (the diagonal) instead of 0/0.
  */
-
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,11 +22,9 @@
 #include "calib/weights.h"
 
 static const char *const weight_names[] = {
-	[CALIB_W_IDENTITY] = "identity",
-	[CALIB_W_LINEAR] = "linear",
-	[CALIB_W_QUADRATIC] = "quadratic",
-	[CALIB_W_ORDINAL] = "ordinal",
-	[CALIB_W_RATIO] = "ratio",
+        [CALIB_W_IDENTITY] = "identity",   [CALIB_W_LINEAR] = "linear",
+        [CALIB_W_QUADRATIC] = "quadratic", [CALIB_W_ORDINAL] = "ordinal",
+        [CALIB_W_RATIO] = "ratio",
 };
 
 #define N_WEIGHTINGS (sizeof weight_names / sizeof weight_names[0])
@@ -43,8 +46,7 @@ known_kind(enum calib_weighting w)
 
 /* Weight between two valued categories; qv = number of valued ones. */
 static double
-weight_valued(enum calib_weighting w, const double *value, size_t qv, size_t k,
-	      size_t l)
+weight_valued(enum calib_weighting w, const double *value, size_t qv, size_t k, size_t l)
 {
 	double lo, hi, d, s, r, t, tmax;
 
@@ -84,8 +86,7 @@ weight_valued(enum calib_weighting w, const double *value, size_t qv, size_t k,
 }
 
 double
-calib_weights_one(enum calib_weighting w, const double *value, size_t q, size_t k,
-		  size_t l)
+calib_weights_one(enum calib_weighting w, const double *value, size_t q, size_t k, size_t l)
 {
 	size_t qv;
 
@@ -100,8 +101,7 @@ calib_weights_one(enum calib_weighting w, const double *value, size_t q, size_t 
 }
 
 enum calib_status
-calib_weights_fill(enum calib_weighting w, const double *value, size_t q,
-		   double *w_out)
+calib_weights_fill(enum calib_weighting w, const double *value, size_t q, double *w_out)
 {
 	size_t k, l, qv;
 
@@ -113,8 +113,8 @@ calib_weights_fill(enum calib_weighting w, const double *value, size_t q,
 	for (k = 0; k < q; k++)
 		for (l = 0; l < q; l++)
 			w_out[k * q + l] = (k >= qv || l >= qv)
-				? (k == l ? 1.0 : 0.0)
-				: weight_valued(w, value, qv, k, l);
+			                           ? (k == l ? 1.0 : 0.0)
+			                           : weight_valued(w, value, qv, k, l);
 	return CALIB_OK;
 }
 
@@ -126,18 +126,19 @@ calib_weights_check(const double *w, size_t q, struct calib_error *err)
 
 	if (q == 0)
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-				       "weight matrix has no category");
+		                       "weight matrix has no category");
 	for (k = 0; k < q; k++)
 		for (l = 0; l < q; l++) {
 			x = w[k * q + l];
 			if (!isfinite(x) || x < 0.0 || x > 1.0)
 				return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-						       "weight %zu,%zu is not between 0 and 1",
-						       k + 1, l + 1);
+				                       "weight %zu,%zu is not between 0 and 1",
+				                       k + 1, l + 1);
 			if (k == l && x != 1.0)
-				return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-						       "weight %zu,%zu on the diagonal is not 1",
-						       k + 1, l + 1);
+				return calib_error_set(
+				        err, CALIB_EARG, NULL, 0, 0,
+				        "weight %zu,%zu on the diagonal is not 1", k + 1,
+				        l + 1);
 		}
 	return CALIB_OK;
 }

@@ -68,7 +68,7 @@ run(const struct calib_matrix *m, const struct calib_coef_opts *o, struct calib_
 static void
 test_hand(void)
 {
-	static const double x[8] = { 1, 1, 1, 2, 2, 2, 2, 2 };
+	static const double x[8] = {1, 1, 1, 2, 2, 2, 2, 2};
 	struct calib_matrix *m = matrix_of(x, 4, 2);
 	struct calib_stats l;
 	const struct calib_stat *s;
@@ -90,11 +90,11 @@ test_hand(void)
 	is_double(s->test, 1, 1e-14, "hand BP t = est/se");
 	is_double(s->p, 0.391002218955772, 1e-12, "hand BP two-sided t p, 3 df");
 	is_double(get(&l, "percent_agreement_unanimous")->estimate, 75, 1e-14,
-		  "hand unanimous share");
+	          "hand unanimous share");
 	/* two categories 1, 2: linear and quadratic weights are identity */
 	is_double(get(&l, "gwet_ac2_linear")->estimate, 9.0 / 17, 1e-14, "hand AC2 linear");
 	is_double(get(&l, "gwet_ac2_quadratic")->se, get(&l, "gwet_ac1")->se, 1e-14,
-		  "hand AC2 quadratic se = AC1 se on two categories");
+	          "hand AC2 quadratic se = AC1 se on two categories");
 	/* Conger with two raters equals Cohen: p_o = 3/4, rater marginals
 	   (1/2, 1/2) and (1/4, 3/4): p_e = 1/8 + 3/8 = 1/2, kappa = 1/2. */
 	is_double(get(&l, "conger_kappa")->estimate, 0.5, 1e-14, "hand Conger = Cohen");
@@ -104,7 +104,7 @@ test_hand(void)
 	is_double(s->se, 0.5, 1e-14, "hand FNL null se");
 	is_double(s->estimate, 14.0 / 15, 1e-14, "hand FNL z");
 	is_double(get(&l, "fleiss_kappa_cat:1")->estimate, 7.0 / 15, 1e-14,
-		  "hand per-category kappa = kappa with two categories");
+	          "hand per-category kappa = kappa with two categories");
 	is_long((long)get(&l, "gwet_ac1")->n_items, 4, "n_items");
 	is_long((long)get(&l, "gwet_ac1")->n_raters, 2, "n_raters");
 	is_string(get(&l, "gwet_ac1")->note, "", "no note");
@@ -118,10 +118,10 @@ test_hand(void)
 static void
 test_undefined(void)
 {
-	static const double single[6] = { 1, NAN, NAN, 2, 3, NAN };
-	static const double constant[6] = { 4, 4, 4, 4, 4, 4 };
-	static const double one_call[4] = { 1, 2, 2, 3 };
-	static const double nothing[4] = { NAN, NAN, NAN, NAN };
+	static const double single[6] = {1, NAN, NAN, 2, 3, NAN};
+	static const double constant[6] = {4, 4, 4, 4, 4, 4};
+	static const double one_call[4] = {1, 2, 2, 3};
+	static const double nothing[4] = {NAN, NAN, NAN, NAN};
 	struct calib_matrix *m;
 	struct calib_stats l;
 	const struct calib_stat *s;
@@ -148,7 +148,7 @@ test_undefined(void)
 	is_double(get(&l, "percent_agreement")->estimate, 1, 0, "constant: pa 1");
 	is_double(get(&l, "percent_agreement")->se, 0, 0, "constant: pa se 0");
 	is_double(get(&l, "percent_agreement_unanimous")->estimate, 100, 0,
-		  "constant: unanimous 100");
+	          "constant: unanimous 100");
 	s = get(&l, "gwet_ac1");
 	ok(isnan(s->estimate) && strstr(s->note, "one category"), "constant: AC1 NAN, noted");
 	ok(isnan(get(&l, "gwet_ac2_linear")->estimate), "constant: AC2 NAN");
@@ -178,7 +178,7 @@ test_undefined(void)
 static void
 test_incomplete(void)
 {
-	static const double x[9] = { 1, 1, 1, 2, 2, NAN, 1, 2, 2 };
+	static const double x[9] = {1, 1, 1, 2, 2, NAN, 1, 2, 2};
 	struct calib_matrix *m = matrix_of(x, 3, 3);
 	struct calib_stats l;
 	const struct calib_stat *s;
@@ -205,10 +205,10 @@ test_incomplete(void)
 static void
 test_na_level(void)
 {
-	size_t off[4] = { 0, 2, 4, 6 };
-	uint32_t col[6] = { 0, 1, 0, 1, 0, 1 };
-	uint32_t cat[6] = { 0, 0, 0, 2, 2, 2 };
-	double value[3] = { 1, 3, NAN };
+	size_t off[4] = {0, 2, 4, 6};
+	uint32_t col[6] = {0, 1, 0, 1, 0, 1};
+	uint32_t cat[6] = {0, 0, 0, 2, 2, 2};
+	double value[3] = {1, 3, NAN};
 	struct calib_matrix m;
 	struct calib_stats l;
 
@@ -227,16 +227,16 @@ test_na_level(void)
 	is_double(get(&l, "percent_agreement")->estimate, 2.0 / 3, 1e-14, "N/A: pa");
 	/* the N/A disagreement gets weight 0 under linear weights too */
 	is_double(get(&l, "percent_agreement_linear")->estimate, 2.0 / 3, 1e-14,
-		  "N/A: linear pa, N/A nominal");
+	          "N/A: linear pa, N/A nominal");
 	ok(calib_stats_find(&l, "fleiss_kappa_cat:N/A") != NULL, "N/A: category named N/A");
 	ok(calib_stats_find(&l, "fleiss_kappa_cat:3") == NULL,
 	   "N/A: no per-category kappa for an unused level");
 	/* AC1 with q = 3 declared: pi = (1/2, 0, 1/2), pe = 3/6 * 1/2 = 1/4 */
 	is_double(get(&l, "gwet_ac1")->estimate, (2.0 / 3 - 0.25) / 0.75, 1e-14,
-		  "N/A: AC1 counts the declared categories");
+	          "N/A: AC1 counts the declared categories");
 	/* Brennan-Prediger uses q = 3 */
 	is_double(get(&l, "brennan_prediger")->estimate, (2.0 / 3 - 1.0 / 3) / (2.0 / 3), 1e-14,
-		  "N/A: BP with q = 3");
+	          "N/A: BP with q = 3");
 	calib_stats_free(&l);
 }
 
@@ -254,15 +254,16 @@ test_many_levels(void)
 	struct calib_matrix *m;
 	struct calib_stats a, b;
 	struct calib_coef_opts o;
-	static const enum calib_weighting kinds[3] = { CALIB_W_LINEAR, CALIB_W_QUADRATIC,
-						       CALIB_W_ORDINAL };
-	static const char *const names[3] = { "linear", "quadratic", "ordinal" };
+	static const enum calib_weighting kinds[3] = {CALIB_W_LINEAR, CALIB_W_QUADRATIC,
+	                                              CALIB_W_ORDINAL};
+	static const char *const names[3] = {"linear", "quadratic", "ordinal"};
 	size_t i, j, q;
 	char pa[64], ac[64];
 
 	for (i = 0; i < N; i++)
 		for (j = 0; j < R; j++)
-			x[i * R + j] = (double)((i * 7 + j * (i % 5)) % 331) + (j == 2 ? 0.5 : 0.0);
+			x[i * R + j] =
+			        (double)((i * 7 + j * (i % 5)) % 331) + (j == 2 ? 0.5 : 0.0);
 	x[5 * R + 1] = NAN;
 	m = matrix_of(x, N, R);
 	q = m->n_levels;
@@ -280,13 +281,13 @@ test_many_levels(void)
 		snprintf(pa, sizeof pa, "percent_agreement_%s", names[i]);
 		snprintf(ac, sizeof ac, "gwet_ac2_%s", names[i]);
 		is_double(get(&a, pa)->estimate, get(&b, "percent_agreement_custom")->estimate,
-			  1e-12, "many levels: %s", pa);
+		          1e-12, "many levels: %s", pa);
 		is_double(get(&a, pa)->se, get(&b, "percent_agreement_custom")->se, 1e-12,
-			  "many levels: %s se", pa);
+		          "many levels: %s se", pa);
 		is_double(get(&a, ac)->estimate, get(&b, "gwet_ac2_custom")->estimate, 1e-12,
-			  "many levels: %s", ac);
+		          "many levels: %s", ac);
 		is_double(get(&a, ac)->se, get(&b, "gwet_ac2_custom")->se, 1e-12,
-			  "many levels: %s se", ac);
+		          "many levels: %s se", ac);
 	}
 	calib_matrix_free(m);
 	calib_stats_free(&a);
@@ -298,12 +299,12 @@ test_many_levels(void)
 static void
 test_options(void)
 {
-	static const double x[6] = { 1, 1, 2, 2, 1, 2 };
+	static const double x[6] = {1, 1, 2, 2, 1, 2};
 	struct calib_matrix *m = matrix_of(x, 3, 2);
 	struct calib_coef_opts o;
 	struct calib_stats l;
 	struct calib_error e;
-	double ident[4] = { 1, 0, 0, 1 }, bad[4] = { 1, 0.5, 0.5, 0.9 };
+	double ident[4] = {1, 0, 0, 1}, bad[4] = {1, 0.5, 0.5, 0.9};
 
 	calib_stats_init(&l);
 	calib_coef_opts_init(&o);
@@ -315,24 +316,24 @@ test_options(void)
 	o.conf = 0.9;
 	ok(run(m, &o, &l) == CALIB_OK, "conf 0.9");
 	is_double(get(&l, "gwet_ac1")->estimate - get(&l, "gwet_ac1")->lower,
-		  2.919985580353724 * get(&l, "gwet_ac1")->se, 1e-12, "conf 0.9: t(0.95, 2)");
+	          2.919985580353724 * get(&l, "gwet_ac1")->se, 1e-12, "conf 0.9: t(0.95, 2)");
 	calib_coef_opts_init(&o);
 	o.custom_w = ident;
 	o.custom_q = 3;
 	ok(calib_agreement_compute(m, &o, &l, &e) == CALIB_EARG, "custom order mismatch");
 	is_string(e.msg, "custom weights are 3x3 but the criterion has 2 categories",
-		  "custom order message");
+	          "custom order message");
 	o.custom_q = 2;
 	o.custom_w = bad;
 	ok(calib_agreement_compute(m, &o, &l, &e) == CALIB_EARG, "custom diagonal 0.9 refused");
 	o.custom_w = ident;
 	ok(run(m, &o, &l) == CALIB_OK, "custom identity");
 	is_double(get(&l, "gwet_ac2_custom")->estimate, get(&l, "gwet_ac1")->estimate, 1e-14,
-		  "custom identity = AC1");
+	          "custom identity = AC1");
 	is_double(get(&l, "gwet_ac2_custom")->se, get(&l, "gwet_ac1")->se, 1e-14,
-		  "custom identity se = AC1 se");
+	          "custom identity se = AC1 se");
 	is_double(get(&l, "percent_agreement_custom")->estimate,
-		  get(&l, "percent_agreement")->estimate, 1e-14, "custom identity pa");
+	          get(&l, "percent_agreement")->estimate, 1e-14, "custom identity pa");
 	calib_matrix_free(m);
 	calib_stats_free(&l);
 }
@@ -342,8 +343,9 @@ static bool
 ours(const char *stat)
 {
 	return strncmp(stat, "percent_agreement", 17) == 0 ||
-	       strncmp(stat, "fleiss_kappa", 12) == 0 || strncmp(stat, "conger_kappa", 12) == 0 ||
-	       strncmp(stat, "gwet_ac", 7) == 0 || strncmp(stat, "brennan_prediger", 16) == 0;
+	       strncmp(stat, "fleiss_kappa", 12) == 0 ||
+	       strncmp(stat, "conger_kappa", 12) == 0 || strncmp(stat, "gwet_ac", 7) == 0 ||
+	       strncmp(stat, "brennan_prediger", 16) == 0;
 }
 
 /*
@@ -392,17 +394,20 @@ test_reference(void)
 			if (one_category) {
 				const struct calib_stat *s = get(&l, "gwet_ac1");
 
-				ok(isnan(s->estimate) && s->note[0], "%s %s AC1 with one category: NAN, noted",
-				   ref_sets[k], ref_criterion(r, c));
+				ok(isnan(s->estimate) && s->note[0],
+				   "%s %s AC1 with one category: NAN, noted", ref_sets[k],
+				   ref_criterion(r, c));
 			}
 			calib_matrix_free(m);
 			m = ref_matrix(r, c, true);
-			if (!ok(m != NULL, "%s %s complete matrix", ref_sets[k], ref_criterion(r, c)))
+			if (!ok(m != NULL, "%s %s complete matrix", ref_sets[k],
+			        ref_criterion(r, c)))
 				continue;
 			ok(run(m, NULL, &l) == CALIB_OK, "%s %s complete calls", ref_sets[k],
 			   ref_criterion(r, c));
 			n += ref_check(r, c, &l, want_complete, 1e-9);
-			printf("# %s %s: %zu reference rows\n", ref_sets[k], ref_criterion(r, c), n);
+			printf("# %s %s: %zu reference rows\n", ref_sets[k],
+			       ref_criterion(r, c), n);
 			calib_matrix_free(m);
 		}
 		ref_free(r);

@@ -28,12 +28,12 @@ static void
 test_builtin(void)
 {
 	/* values 1, 2, 4: range 3 */
-	static const double v[3] = { 1, 2, 4 };
-	static const double ident[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
-	static const double lin[9] = { 1, 2.0 / 3, 0, 2.0 / 3, 1, 1.0 / 3, 0, 1.0 / 3, 1 };
-	static const double quad[9] = { 1, 8.0 / 9, 0, 8.0 / 9, 1, 5.0 / 9, 0, 5.0 / 9, 1 };
+	static const double v[3] = {1, 2, 4};
+	static const double ident[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+	static const double lin[9] = {1, 2.0 / 3, 0, 2.0 / 3, 1, 1.0 / 3, 0, 1.0 / 3, 1};
+	static const double quad[9] = {1, 8.0 / 9, 0, 8.0 / 9, 1, 5.0 / 9, 0, 5.0 / 9, 1};
 	/* ordinal on ranks 1..3: M = t(t-1)/2 for t = 1, 2, 3 -> 0, 1, 3; max 3 */
-	static const double ord[9] = { 1, 2.0 / 3, 0, 2.0 / 3, 1, 2.0 / 3, 0, 2.0 / 3, 1 };
+	static const double ord[9] = {1, 2.0 / 3, 0, 2.0 / 3, 1, 2.0 / 3, 0, 2.0 / 3, 1};
 	/* ratio: 1 - ((a-b)/(a+b))^2 / ((4-1)/(4+1))^2 */
 	double ratio[9], r2 = (3.0 / 5) * (3.0 / 5), w[9];
 	size_t k, l;
@@ -55,8 +55,8 @@ test_builtin(void)
 	is_table(w, ratio, 3, "ratio table");
 	for (k = 0; k < 3; k++)
 		for (l = 0; l < 3; l++)
-			if (!is_double(calib_weights_one(CALIB_W_RATIO, v, 3, k, l), ratio[k * 3 + l],
-				       1e-15, "ratio one(%zu,%zu)", k, l))
+			if (!is_double(calib_weights_one(CALIB_W_RATIO, v, 3, k, l),
+			               ratio[k * 3 + l], 1e-15, "ratio one(%zu,%zu)", k, l))
 				break;
 }
 
@@ -64,8 +64,8 @@ test_builtin(void)
 static void
 test_ordinal5(void)
 {
-	static const double v[5] = { 0, 10, 11, 12, 50 };
-	static const double m[5] = { 0, 1, 3, 6, 10 };
+	static const double v[5] = {0, 10, 11, 12, 50};
+	static const double m[5] = {0, 1, 3, 6, 10};
 	double w[25];
 	size_t k, l, bad = 0;
 
@@ -80,10 +80,10 @@ test_ordinal5(void)
 static void
 test_na_and_single(void)
 {
-	static const double v[4] = { 1, 2, 3, NAN };
-	static const double one[2] = { 7, NAN };
-	static const double zero[2] = { 0, 5 };
-	static const double neg[2] = { -1, 1 };
+	static const double v[4] = {1, 2, 3, NAN};
+	static const double one[2] = {7, NAN};
+	static const double zero[2] = {0, 5};
+	static const double neg[2] = {-1, 1};
 	double w[16];
 
 	ok(calib_weights_fill(CALIB_W_QUADRATIC, v, 4, w) == CALIB_OK, "N/A: quadratic");
@@ -96,7 +96,8 @@ test_na_and_single(void)
 	is_double(w[0 * 4 + 2], 0, 0, "N/A: ordinal ranks of valued categories only");
 	is_double(w[2 * 4 + 3], 0, 0, "N/A: ordinal N/A nominal");
 	is_double(calib_weights_one(CALIB_W_LINEAR, v, 4, 3, 3), 1, 0, "one: N/A diagonal");
-	is_double(calib_weights_one(CALIB_W_LINEAR, v, 4, 0, 1), 0.5, 1e-15, "one: linear 1 vs 2");
+	is_double(calib_weights_one(CALIB_W_LINEAR, v, 4, 0, 1), 0.5, 1e-15,
+	          "one: linear 1 vs 2");
 
 	ok(calib_weights_fill(CALIB_W_LINEAR, one, 2, w) == CALIB_OK, "single valued category");
 	is_double(w[0], 1, 0, "single value: diagonal 1, no 0/0");
@@ -107,14 +108,15 @@ test_na_and_single(void)
 	ok(calib_weights_fill(CALIB_W_RATIO, zero, 2, w) == CALIB_OK, "ratio with 0");
 	is_double(w[0], 1, 0, "ratio 0 vs 0: diagonal 1, no 0/0");
 	is_double(w[1], 0, 0, "ratio 0 vs 5: 0");
-	ok(calib_weights_fill(CALIB_W_RATIO, neg, 2, w) == CALIB_EARG, "ratio negative refused");
+	ok(calib_weights_fill(CALIB_W_RATIO, neg, 2, w) == CALIB_EARG,
+	   "ratio negative refused");
 	ok(isnan(calib_weights_one(CALIB_W_RATIO, neg, 2, 0, 1)), "ratio negative one: NAN");
 }
 
 static void
 test_errors(void)
 {
-	static const double v[2] = { 1, 2 };
+	static const double v[2] = {1, 2};
 	double w[4];
 
 	ok(calib_weights_fill(CALIB_W_LINEAR, v, 0, w) == CALIB_EARG, "q 0 refused");
@@ -129,8 +131,8 @@ test_errors(void)
 static void
 test_one_matches_fill(void)
 {
-	static const double v[6] = { -3, -1, 0, 2.5, 10, NAN };
-	static const double pos[5] = { 0, 1, 2.5, 3, 10 };
+	static const double v[6] = {-3, -1, 0, 2.5, 10, NAN};
+	static const double pos[5] = {0, 1, 2.5, 3, 10};
 	double w[36];
 	size_t kind, k, l, bad;
 
@@ -138,29 +140,31 @@ test_one_matches_fill(void)
 		const double *x = kind == CALIB_W_RATIO ? pos : v;
 		size_t q = kind == CALIB_W_RATIO ? 5 : 6;
 
-		ok(calib_weights_fill((enum calib_weighting)kind, x, q, w) == CALIB_OK, "fill %s",
-		   calib_weights_name((enum calib_weighting)kind));
+		ok(calib_weights_fill((enum calib_weighting)kind, x, q, w) == CALIB_OK,
+		   "fill %s", calib_weights_name((enum calib_weighting)kind));
 		bad = 0;
 		for (k = 0; k < q; k++)
 			for (l = 0; l < q; l++) {
-				double o = calib_weights_one((enum calib_weighting)kind, x, q, k, l);
+				double o = calib_weights_one((enum calib_weighting)kind, x, q,
+				                             k, l);
 
-				if (o != w[k * q + l] || o < 0 || o > 1 || w[k * q + l] != w[l * q + k])
+				if (o != w[k * q + l] || o < 0 || o > 1 ||
+				    w[k * q + l] != w[l * q + k])
 					bad++;
 			}
 		is_long((long)bad, 0, "%s: one = fill, in [0, 1], symmetric",
-			calib_weights_name((enum calib_weighting)kind));
+		        calib_weights_name((enum calib_weighting)kind));
 	}
 }
 
 static void
 test_check(void)
 {
-	double good[4] = { 1, 0.5, 0.25, 1 };
-	double diag[4] = { 1, 0.5, 0.5, 0.99 };
-	double big[4] = { 1, 1.5, 0, 1 };
-	double nan_[4] = { 1, NAN, 0, 1 };
-	double negative[4] = { 1, 0, -0.1, 1 };
+	double good[4] = {1, 0.5, 0.25, 1};
+	double diag[4] = {1, 0.5, 0.5, 0.99};
+	double big[4] = {1, 1.5, 0, 1};
+	double nan_[4] = {1, NAN, 0, 1};
+	double negative[4] = {1, 0, -0.1, 1};
 	struct calib_error e;
 
 	ok(calib_weights_check(good, 2, &e) == CALIB_OK, "check: asymmetric but valid");
@@ -180,8 +184,9 @@ test_names(void)
 	size_t k;
 
 	for (k = CALIB_W_IDENTITY; k <= CALIB_W_RATIO; k++) {
-		ok(calib_weights_parse(calib_weights_name((enum calib_weighting)k), &w) == CALIB_OK &&
-			   w == (enum calib_weighting)k,
+		ok(calib_weights_parse(calib_weights_name((enum calib_weighting)k), &w) ==
+		                   CALIB_OK &&
+		           w == (enum calib_weighting)k,
 		   "name round trip %s", calib_weights_name((enum calib_weighting)k));
 	}
 	ok(calib_weights_parse("Quadratic", &w) == CALIB_OK && w == CALIB_W_QUADRATIC,
