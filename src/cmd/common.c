@@ -200,7 +200,7 @@ load_one(const struct calib_cli *cli, struct calib_store *s, const char *path,
 		calib_cli_errorf(cli, "%s: %s", path, strerror(errno));
 		return 1;
 	}
-	st = reader(s, fp, path, &cli->read, &err);
+	st = reader(s, fp, is_stdin ? "<stdin>" : path, &cli->read, &err);
 	if (!is_stdin)
 		fclose(fp);
 	if (st != CALIB_OK) {
