@@ -76,6 +76,13 @@ enum calib_status calib_report_run(const struct calib_store *s,
 
 void calib_report_free(struct calib_report *r);
 
+/*
+ * Add a copy of record st at the end of row `row`'s records (later rows'
+ * records move up). CALIB_OK or CALIB_ENOMEM.
+ */
+enum calib_status calib_report_add(struct calib_report *r, size_t row,
+				   const struct calib_stat *st);
+
 struct calib_table;
 
 /*

@@ -269,7 +269,7 @@ report_main(int argc, char **argv, const struct report_program *p)
 			return 2;
 		}
 	}
-	if (boot && !bootstrap)
+	if (boot && !bootstrap && !p->extend)
 		return calib_cli_usage_error(&cli, "--boot needs --ci bootstrap");
 	if (bootstrap)
 		o.boot = boot ? boot : 1000;
@@ -292,7 +292,7 @@ report_main(int argc, char **argv, const struct report_program *p)
 		status = 1;
 		goto out;
 	}
-	if (p->extend && (status = p->extend(&cli, store, &o, rep)))
+	if (p->extend && (status = p->extend(&cli, store, &o, boot, rep)))
 		goto out;
 	t = fmt == CALIB_FORMAT_TABLE ? (p->detail ? calib_report_detail(rep) : calib_report_summary(rep))
 				      : calib_report_tidy(rep);

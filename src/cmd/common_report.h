@@ -25,11 +25,12 @@ struct report_program {
 	bool detail;          /* companion records and the detailed table */
 	/*
 	 * Called once the report is made, before it is written, to add records
-	 * (calib-alpha's bootstrap summaries); may be NULL. Returns 0 or 1
-	 * (error printed).
+	 * (calib-alpha's bootstrap summaries); may be NULL. boot is --boot's
+	 * value (0 when not given). Returns 0 or 1 (error printed). A program
+	 * with extend takes --boot without --ci bootstrap.
 	 */
 	int (*extend)(const struct calib_cli *cli, const struct calib_store *s,
-		      const struct calib_report_opts *o, struct calib_report *r);
+		      const struct calib_report_opts *o, size_t boot, struct calib_report *r);
 };
 
 /* Options every report program takes, after the reading options. */

@@ -486,6 +486,20 @@ calib_report_free(struct calib_report *r)
 }
 
 enum calib_status
+calib_report_add(struct calib_report *r, size_t row, const struct calib_stat *st)
+{
+	size_t at = r->rows[row].first + r->rows[row].count;
+	if (!calib_stats_push(&r->stats, "%s", st->name))
+		return CALIB_ENOMEM;
+	memmove(&r->stats.v[at + 1], &r->stats.v[at], (r->stats.n - 1 - at) * sizeof *r->stats.v);
+	r->stats.v[at] = *st;
+	r->rows[row].count++;
+	for (size_t i = row + 1; i < r->n_rows; i++)
+		r->rows[i].first++;
+	return CALIB_OK;
+}
+
+enum calib_status
 calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 		 struct calib_report **out, struct calib_error *err)
 {
@@ -648,6 +662,8 @@ records_table(const struct calib_report *r, bool counts)
 			assumed(row, note, sizeof note);
 			calib_table_text(t, 0, "%s", row->criterion);
 			calib_table_text(t, 1, "n_calls");
+			for (size_t c = 3; c < 10; c++)
+				calib_table_num(t, c, NAN);
 			calib_table_num(t, 2, (double)row->n_calls);
 			calib_table_num(t, 10, (double)row->n_calls);
 			calib_table_num(t, 11, (double)row->n_raters);
