@@ -79,6 +79,11 @@
 
 /* Up to this many categories the weights are a q x q table. */
 #define WEIGHT_TABLE_MAX 256
+/*
+ * Conger's kappa counts scores per rater and category in a raters x
+ * categories table; beyond this many cells (128 MiB) it is not computed.
+ */
+#define CONGER_TABLE_MAX ((size_t)1 << 25)
 
 enum { WS_IDENTITY, WS_LINEAR, WS_QUADRATIC, WS_ORDINAL, WS_CUSTOM, WS_N };
 
@@ -109,13 +114,13 @@ struct work {
 	size_t n, q, nr;
 	struct call c;
 	struct wset ws[WS_N];
-	double *pi;   /* q: pi_k */
-	double *tot;  /* q: scores per category on complete calls */
-	double *sq;   /* q: sum of r_ik^2 on complete calls */
-	double *ngk;  /* nr x q: scores of rater g in category k */
-	double *ng;   /* nr: calls rater g scored */
-	double *cg;   /* nr: Conger's C_g = sum_k p_gk (m pbar_k - p_gk) */
-	double *pbar; /* q: mean over raters of p_gk */
+	double *pi;    /* q: pi_k */
+	double *tot;   /* q: scores per category on complete calls */
+	double *sq;    /* q: sum of r_ik^2 on complete calls */
+	uint32_t *ngk; /* nr x q: scores of rater g in category k, or NULL */
+	double *ng;    /* nr: calls rater g scored */
+	double *cg;    /* nr: Conger's C_g = sum_k p_gk (m pbar_k - p_gk) */
+	double *pbar;  /* q: mean over raters of p_gk */
 };
 
 static void
@@ -315,7 +320,10 @@ static void
 undefined(struct calib_stat *s, const char *why)
 {
 	s->estimate = NAN;
-	calib_stat_note(s, "undefined: %s", why);
+	if (strncmp(why, "not computed", 12) == 0)
+		calib_stat_note(s, "%s", why);
+	else
+		calib_stat_note(s, "undefined: %s", why);
 }
 
 static void
@@ -392,20 +400,22 @@ work_alloc(struct work *w)
 {
 	size_t q = w->q ? w->q : 1, nr = w->nr ? w->nr : 1;
 
-	if (nr > SIZE_MAX / sizeof(double) / q)
-		return CALIB_ENOMEM;
 	w->c.cnt = calloc(q, sizeof *w->c.cnt);
 	w->c.dist = malloc((nr + 1) * sizeof *w->c.dist);
 	w->pi = calloc(q, sizeof *w->pi);
 	w->tot = calloc(q, sizeof *w->tot);
 	w->sq = calloc(q, sizeof *w->sq);
 	w->pbar = calloc(q, sizeof *w->pbar);
-	w->ngk = calloc(nr * q, sizeof *w->ngk);
 	w->ng = calloc(nr, sizeof *w->ng);
 	w->cg = calloc(nr, sizeof *w->cg);
-	if (!w->c.cnt || !w->c.dist || !w->pi || !w->tot || !w->sq || !w->pbar || !w->ngk ||
-	    !w->ng || !w->cg)
+	if (!w->c.cnt || !w->c.dist || !w->pi || !w->tot || !w->sq || !w->pbar || !w->ng ||
+	    !w->cg)
 		return CALIB_ENOMEM;
+	if (nr <= CONGER_TABLE_MAX / q) {
+		w->ngk = calloc(nr * q, sizeof *w->ngk);
+		if (!w->ngk)
+			return CALIB_ENOMEM;
+	}
 	return CALIB_OK;
 }
 
@@ -465,7 +475,8 @@ first_pass(struct work *w, struct pass1 *p)
 			}
 		}
 		for (j = m->off[i]; j < m->off[i + 1]; j++) {
-			w->ngk[(size_t)m->col[j] * w->q + m->cat[j]] += 1.0;
+			if (w->ngk)
+				w->ngk[(size_t)m->col[j] * w->q + m->cat[j]]++;
 			w->ng[m->col[j]] += 1.0;
 		}
 		call_clear(w);
@@ -507,11 +518,13 @@ chance(struct work *w, struct pass1 *p)
 
 	/* Conger: p_gk over rater g's calls, pbar_k, s_k^2 across raters. */
 	p->conger_pe = 0.0;
+	if (!w->ngk)
+		return;
 	for (k = 0; k < w->q; k++) {
 		double sum = 0.0, sumsq = 0.0;
 
 		for (g = 0; g < w->nr; g++) {
-			pgk = w->ngk[g * w->q + k] / w->ng[g];
+			pgk = (double)w->ngk[g * w->q + k] / w->ng[g];
 			sum += pgk;
 			sumsq += pgk * pgk;
 		}
@@ -523,7 +536,7 @@ chance(struct work *w, struct pass1 *p)
 		double c = 0.0;
 
 		for (k = 0; k < w->q; k++) {
-			pgk = w->ngk[g * w->q + k] / w->ng[g];
+			pgk = (double)w->ngk[g * w->q + k] / w->ng[g];
 			if (pgk > 0.0)
 				c += pgk * (md * w->pbar[k] - pgk);
 		}
@@ -583,12 +596,17 @@ second_pass(struct work *w, struct pass1 *p)
 		x = scale * (pa_id - p->bp_pe * two) / (1.0 - p->bp_pe) - p->bp;
 		p->ss_bp += x * x;
 		/* Conger: sum_g lambda_ig in closed form */
+		if (!w->ngk) {
+			call_clear(w);
+			continue;
+		}
 		acc = sum_cg;
 		for (j = m->off[i]; j < m->off[i + 1]; j++) {
 			g = m->col[j];
 			c = m->cat[j];
 			acc += nd / w->ng[g] *
-			       (md * w->pbar[c] - w->ngk[g * w->q + c] / w->ng[g] - w->cg[g]);
+			       (md * w->pbar[c] - (double)w->ngk[g * w->q + c] / w->ng[g] -
+			        w->cg[g]);
 		}
 		pe_i = acc / (md * (md - 1.0));
 		x = scale * (pa_id - p->conger_pe * two) / (1.0 - p->conger_pe) -
@@ -825,6 +843,7 @@ calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_op
 		goto done;
 	why = w.nr < 2       ? "fewer than two raters"
 	      : p.q_used < 2 ? "every score is the same (chance agreement 1)"
+	      : !w.ngk       ? "not computed: too many raters x categories for Conger's table"
 	                     : NULL;
 	if (!coef_record(out, "conger_kappa", &w, p.conger, p.ss_conger, why, conf))
 		goto done;

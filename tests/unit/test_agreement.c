@@ -296,6 +296,53 @@ test_many_levels(void)
 	free(x);
 }
 
+/*
+ * 1000 raters x 40000 categories: Conger's raters x categories table is
+ * over its limit, so Conger is NAN with a note; the rest is computed.
+ */
+static void
+test_conger_limit(void)
+{
+	enum { N = 20000, R = 1000, Q = 2 * N };
+	struct calib_matrix m;
+	struct calib_stats l;
+	size_t i;
+	const struct calib_stat *s;
+
+	memset(&m, 0, sizeof m);
+	m.n_items = N;
+	m.n_raters = R;
+	m.n_levels = Q;
+	m.n_scores = 2 * N;
+	m.off = malloc((N + 1) * sizeof *m.off);
+	m.col = malloc(2 * N * sizeof *m.col);
+	m.cat = malloc(2 * N * sizeof *m.cat);
+	m.value = malloc(Q * sizeof *m.value);
+	for (i = 0; i < Q; i++)
+		m.value[i] = (double)i;
+	for (i = 0; i < N; i++) {
+		m.off[i] = 2 * i;
+		m.col[2 * i] = (uint32_t)(i % R);
+		m.col[2 * i + 1] = (uint32_t)((i + 1) % R);
+		m.cat[2 * i] = (uint32_t)(2 * i);
+		m.cat[2 * i + 1] = (uint32_t)(i % 2 ? 2 * i + 1 : 2 * i);
+	}
+	m.off[N] = 2 * N;
+	calib_stats_init(&l);
+	ok(run(&m, NULL, &l) == CALIB_OK, "Conger limit: CALIB_OK");
+	s = get(&l, "conger_kappa");
+	ok(isnan(s->estimate) && strstr(s->note, "too many raters x categories"),
+	   "Conger limit: NAN, noted (%s)", s->note);
+	is_double(get(&l, "percent_agreement")->estimate, 0.5, 1e-14, "Conger limit: pa");
+	ok(isfinite(get(&l, "fleiss_kappa")->se), "Conger limit: Fleiss se computed");
+	ok(isfinite(get(&l, "gwet_ac2_linear")->se), "Conger limit: AC2 se computed");
+	calib_stats_free(&l);
+	free(m.off);
+	free(m.col);
+	free(m.cat);
+	free(m.value);
+}
+
 static void
 test_options(void)
 {
@@ -424,6 +471,7 @@ main(void)
 	test_incomplete();
 	test_na_level();
 	test_many_levels();
+	test_conger_limit();
 	test_options();
 	test_reference();
 	(void)ref_has_missing;
