@@ -725,42 +725,51 @@ static bool
 cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 {
 	const struct field *f = &r->f[j];
-	const char *t = ftext(r, j);
+	char *t = r->buf + f->off;
+	size_t len = f->len;
 	const struct calib_criterion *c;
 	enum calib_status st;
 	char a[128];
 	double v;
 	int why;
 
-	if (f->len == 0 || is_token(&r->missing, t, f->len)) {
+	/* quoted fields keep their spaces; a score does not need them */
+	if (len > 0 && (t[0] == ' ' || t[len - 1] == ' ')) {
+		while (len > 0 && t[0] == ' ')
+			t++, len--;
+		while (len > 0 && t[len - 1] == ' ')
+			len--;
+		t[len] = '\0';
+	}
+	if (len == 0 || is_token(&r->missing, t, len)) {
 		*code = CALIB_CODE_MISSING;
 		return true;
 	}
-	if (is_token(&r->na, t, f->len)) {
+	if (is_token(&r->na, t, len)) {
 		*code = CALIB_CODE_NA;
 		return true;
 	}
 	c = &r->s->criteria[crit];
-	if (c->labelled && !c->declared && parse_number(t, f->len, &v) == 0) {
+	if (c->labelled && !c->declared && parse_number(t, len, &v) == 0) {
 		fail(r, CALIB_EINPUT, f->line, j + 1, "criterion %s: score %s is a number among labels",
-		     shown(a, 64, c->name, strlen(c->name)), shown(a + 64, sizeof a - 64, t, f->len));
+		     shown(a, 64, c->name, strlen(c->name)), shown(a + 64, sizeof a - 64, t, len));
 		return false;
 	} else if (c->labelled) {
-		st = calib_store_label_code(r->s, crit, t, f->len, code, r->err);
-	} else if ((why = parse_number(t, f->len, &v)) == 0) {
+		st = calib_store_label_code(r->s, crit, t, len, code, r->err);
+	} else if ((why = parse_number(t, len, &v)) == 0) {
 		st = calib_store_value_code(r->s, crit, v, code, r->err);
 	} else {
-		const char *problem = number_problem(t, f->len, why);
+		const char *problem = number_problem(t, len, why);
 		/* a first label makes an undeclared criterion labelled */
 		if (c->n_levels > 0 || c->declared || strncmp(problem, "is not a number", 15) != 0 ||
 		    strchr("0123456789+-.", t[0]) != NULL ||
 		    !check_name(r, j, "label", false)) {
 			fail(r, CALIB_EINPUT, f->line, j + 1, "criterion %s: score %s %s",
 			     shown(a, 64, c->name, strlen(c->name)),
-			     shown(a + 64, sizeof a - 64, t, f->len), problem);
+			     shown(a + 64, sizeof a - 64, t, len), problem);
 			return false;
 		}
-		st = calib_store_label_code(r->s, crit, t, f->len, code, r->err);
+		st = calib_store_label_code(r->s, crit, t, len, code, r->err);
 	}
 	if (st != CALIB_OK) {
 		char msg[sizeof r->err->msg];
