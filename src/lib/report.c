@@ -281,9 +281,9 @@ cmp_dbl(const void *a, const void *b)
  */
 static enum calib_status
 bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report_opts *o,
-	  struct calib_stats *kept, size_t first, struct calib_error *err)
+	  const struct calib_coef_opts *coef, struct calib_stats *kept, struct calib_error *err)
 {
-	size_t n = m->n_items, nk = kept->n - first, B = o->boot;
+	size_t first = 0, n = m->n_items, nk = kept->n - first, B = o->boot;
 	size_t *rows = malloc((n ? n : 1) * sizeof *rows);
 	double *rep = malloc((B * nk > 0 ? B * nk : 1) * sizeof *rep);
 	size_t *n_ok = calloc(nk ? nk : 1, sizeof *n_ok);
@@ -304,7 +304,7 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 		if ((st = calib_matrix_resample(m, rows, n, &r)))
 			goto out;
 		calib_stats_clear(&tmp);
-		if ((st = run_families(r, mask, &o->coef, &tmp, err)))
+		if ((st = run_families(r, mask, coef, &tmp, err)))
 			goto out;
 		for (size_t k = 0; k < nk; k++) {
 			const struct calib_stat *t = calib_stats_find(&tmp, kept->v[first + k].name);
@@ -378,6 +378,54 @@ warn(struct unit *u, const struct calib_stats *all, const struct calib_matrix *m
 	}
 }
 
+/* Append to kept the record all.v[k] (a copy). */
+static enum calib_status
+keep(struct calib_stats *kept, const struct calib_stat *st)
+{
+	struct calib_stat *dst = calib_stats_push(kept, "%s", st->name);
+	if (!dst)
+		return CALIB_ENOMEM;
+	*dst = *st;
+	return CALIB_OK;
+}
+
+/*
+ * The records of all that the options select, in the order described in
+ * analyse(). For the TOTAL only the interval alpha is kept unless others
+ * were named: nominal and ordinal alpha mean little on a sum of points.
+ */
+static enum calib_status
+keep_records(const struct calib_report_opts *o, const char *list, const struct calib_stats *all,
+	     bool total, struct calib_stats *kept)
+{
+	bool every = o->stat && strcmp(o->stat, "all") == 0;
+
+	for (size_t k = 0; k < all->n; k++) {
+		const char *name = all->v[k].name;
+		if (total && strncmp(name, "kripp_alpha_", 12) == 0 &&
+		    strcmp(name, "kripp_alpha_interval") != 0 && !(o->stat && in_list(o->stat, name)))
+			continue;
+		if (every && wanted(o, list, name) && keep(kept, &all->v[k]))
+			return CALIB_ENOMEM;
+	}
+	if (every)
+		return CALIB_OK;
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		for (size_t k = 0; k < all->n; k++) {
+			const char *name = all->v[k].name;
+			size_t len = strlen(name);
+			bool exact = len == n && strncmp(name, p, n) == 0;
+			bool companion = o->detail && len > n && strncmp(name, p, n) == 0 &&
+					 (strcmp(name + n, "_z") == 0 || strncmp(name + n, "_cat:", 5) == 0);
+			if ((exact || companion) && keep(kept, &all->v[k]))
+				return CALIB_ENOMEM;
+		}
+		p += n + (p[n] == ',');
+	}
+	return CALIB_OK;
+}
+
 static void
 analyse(struct job *j, struct unit *u)
 {
@@ -388,6 +436,7 @@ analyse(struct job *j, struct unit *u)
 	struct calib_stats all;
 	const char *list;
 	unsigned mask;
+	struct calib_coef_opts coef;
 
 	calib_stats_init(&all);
 	calib_stats_init(&u->stats);
@@ -430,27 +479,22 @@ analyse(struct job *j, struct unit *u)
 	/* the kappa paradox check needs the percent agreement */
 	if (mask & CALIB_FAMILY_KAPPA && m->n_levels < 1000)
 		mask |= CALIB_FAMILY_AGREEMENT;
-	if ((u->status = run_families(m, mask, &o->coef, &all, &u->err)))
-		goto out;
-	/* records in the order the list names them, each with its companions */
-	for (size_t pass = 0; pass < 2 && all.n; pass++)
-	for (size_t k = 0; k < all.n; k++) {
-		struct calib_stat *dst;
-		bool listed = !(o->stat && strcmp(o->stat, "all") == 0) && in_list(list, all.v[k].name);
-		if (!wanted(o, list, all.v[k].name) || (pass == 0) != listed)
-			continue;
-		if (u->crit == CALIB_NONE && strncmp(all.v[k].name, "kripp_alpha_", 12) == 0 &&
-		    strcmp(all.v[k].name, "kripp_alpha_interval") != 0 &&
-		    !(o->stat && in_list(o->stat, all.v[k].name)))
-			continue;
-		if (!(dst = calib_stats_push(&u->stats, "%s", all.v[k].name))) {
-			u->status = CALIB_ENOMEM;
-			goto out;
-		}
-		*dst = all.v[k];
+	/* custom weights fit only criteria with as many categories */
+	coef = o->coef;
+	if (coef.custom_w && coef.custom_q != m->n_levels) {
+		coef.custom_w = NULL;
+		coef.custom_q = 0;
 	}
+	if ((u->status = run_families(m, mask, &coef, &all, &u->err)))
+		goto out;
+	/*
+	 * Keep the records asked for: with a list, in the list's order (each
+	 * followed by its companions); with "all", in the families' order.
+	 */
+	if ((u->status = keep_records(o, list, &all, u->crit == CALIB_NONE, &u->stats)))
+		goto out;
 	if (o->boot > 0 && m->n_items > 0 &&
-	    (u->status = bootstrap(m, mask, o, &u->stats, 0, &u->err)))
+	    (u->status = bootstrap(m, mask, o, &coef, &u->stats, &u->err)))
 		goto out;
 	warn(u, &all, m);
 out:

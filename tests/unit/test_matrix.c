@@ -1,0 +1,157 @@
+/*
+ * test_matrix.c - building criterion matrices: from plain values, from the
+ * store (N/A policies, declared levels, sessions), the complete-call
+ * sub-matrix, derived scores and bootstrap resampling.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "calib/matrix.h"
+#include "tap.h"
+
+static void
+test_from_values(void)
+{
+	/* 4 calls x 3 raters; call 3 has no score, rater 2 scored call 0 only */
+	const double x[] = { 1, 2, 5, 2, 2, NAN, NAN, NAN, NAN, 2, 1, NAN };
+	struct calib_matrix *m, *c;
+
+	is_long(calib_matrix_from_values(x, 4, 3, CALIB_SCALE_ORDINAL, &m), CALIB_OK, "from values");
+	is_long((long)m->n_items, 3, "empty call left out");
+	is_long((long)m->n_raters, 3, "raters kept");
+	is_long((long)m->n_scores, 7, "seven scores");
+	is_long((long)m->n_levels, 3, "categories 1, 2, 5");
+	is_double(m->value[2], 5, 0, "categories increase");
+	is_long((long)m->item[2], 3, "row 2 is call 3");
+	is_long((long)calib_matrix_row_n(m, 0), 3, "row 0 has three scores");
+	is_long(calib_matrix_complete(m, false, &c), CALIB_OK, "complete sub-matrix");
+	is_long((long)c->n_items, 1, "one complete call");
+	is_long((long)c->n_dropped, 2, "two dropped");
+	is_long((long)c->n_levels, 3, "its categories: 1, 2, 5");
+	calib_matrix_free(c);
+	calib_matrix_free(m);
+	calib_matrix_free(NULL);
+}
+
+static void
+test_resample(void)
+{
+	const double x[] = { 1, 2, 3, 3, 4, 4 };
+	const size_t rows[] = { 2, 2, 0 };
+	struct calib_matrix *m, *r = NULL;
+
+	calib_matrix_from_values(x, 3, 2, CALIB_SCALE_INTERVAL, &m);
+	is_long(calib_matrix_resample(m, rows, 3, &r), CALIB_OK, "resample");
+	is_long((long)r->n_items, 3, "three rows drawn");
+	is_long((long)r->n_scores, 6, "six scores");
+	is_double(r->value[r->cat[0]], 4, 0, "first drawn row is call 2");
+	is_double(r->value[r->cat[5]], 2, 0, "last drawn row is call 0");
+	is_long((long)r->n_levels, (long)m->n_levels, "categories kept");
+	{
+		struct calib_matrix *keep = r;
+		const size_t again[] = { 1, 0, 1 };
+		calib_matrix_resample(m, again, 3, &r);
+		ok(r == keep, "a second sample reuses the matrix");
+		is_double(r->value[r->cat[0]], 3, 0, "second sample's first row is call 1");
+	}
+	calib_matrix_free(r);
+	calib_matrix_free(m);
+}
+
+static struct calib_store *
+store_with_na(void)
+{
+	struct calib_store *s = calib_store_alloc();
+	const char *labels[] = { "no", "yes" };
+	const char *calls[] = { "c1", "c1", "c2", "c2", "c3", "c3" };
+	const char *raters[] = { "a", "b", "a", "b", "a", "b" };
+	const char *scores[] = { "yes", "yes", "no", "N/A", "yes", "" };
+	const char *sessions[] = { "s1", "s1", "s1", "s1", "s2", "s2" };
+	uint32_t crit, num;
+	struct calib_error err;
+
+	calib_store_criterion(s, "greeting", 8, &crit);
+	calib_store_declare(s, crit, CALIB_SCALE_BINARY, labels, NULL, 2, NAN, NAN, 1);
+	calib_store_criterion(s, "points", 6, &num);
+	for (size_t i = 0; i < 6; i++) {
+		uint32_t e;
+		bool created;
+		uint16_t code;
+		calib_store_eval(s, sessions[i], 2, calls[i], 2, raters[i], 1, 0, (uint32_t)i + 2, &e,
+				 &created);
+		if (strcmp(scores[i], "N/A") == 0)
+			code = CALIB_CODE_NA;
+		else if (!*scores[i])
+			code = CALIB_CODE_MISSING;
+		else
+			calib_store_label_code(s, crit, scores[i], strlen(scores[i]), &code, &err);
+		calib_store_put(s, e, crit, code, NULL);
+		calib_store_value_code(s, num, (double)i, &code, &err);
+		calib_store_put(s, e, num, strcmp(scores[i], "N/A") == 0 ? CALIB_CODE_NA : code, NULL);
+	}
+	calib_store_finish(s);
+	return s;
+}
+
+static void
+test_build(void)
+{
+	struct calib_store *s = store_with_na();
+	struct calib_matrix_opts o;
+	struct calib_matrix *m;
+
+	calib_matrix_opts_init(&o);
+	is_long(calib_matrix_build(s, 0, &o, &m), CALIB_OK, "build binary");
+	ok(m->na_level, "N/A is a category of a binary criterion by default");
+	is_long((long)m->n_levels, 3, "no, yes, N/A");
+	is_string(m->label[2], "N/A", "the N/A category's label");
+	ok(isnan(m->value[2]), "the N/A category has no value");
+	is_long((long)m->n_scores, 5, "unscored cell left out");
+	is_long((long)m->n_missing, 1, "one unscored cell counted");
+	is_long((long)m->n_na, 1, "one N/A counted");
+	calib_matrix_free(m);
+
+	o.na = CALIB_NA_DROP;
+	calib_matrix_build(s, 0, &o, &m);
+	ok(!m->na_level && m->n_levels == 2, "--na-policy drop leaves N/A out");
+	is_long((long)m->n_scores, 4, "four scores without N/A");
+	calib_matrix_free(m);
+
+	calib_matrix_opts_init(&o);
+	calib_matrix_build(s, 1, &o, &m);
+	ok(!m->na_level, "N/A is left out of a numeric criterion by default");
+	is_long((long)m->n_scores, 5, "five numeric scores");
+	calib_matrix_free(m);
+
+	o.session = calib_names_find(s->sessions, "s2", 2);
+	calib_matrix_build(s, 0, &o, &m);
+	is_long((long)m->n_items, 1, "session filter: one call in s2");
+	is_long((long)m->n_levels, 2, "declared levels kept though unused");
+	calib_matrix_free(m);
+
+	calib_matrix_opts_init(&o);
+	o.complete = true;
+	calib_matrix_build(s, 0, &o, &m);
+	is_long((long)m->n_items, 2, "complete: c1 and c2 (N/A is a score)");
+	is_long((long)m->n_dropped, 1, "complete: c3 dropped");
+	calib_matrix_free(m);
+	{
+		double x[6] = { 10, 20, NAN, 40, 50, 60 };
+		calib_matrix_opts_init(&o);
+		is_long(calib_matrix_from_evals(s, x, CALIB_SCALE_INTERVAL, &o, &m), CALIB_OK,
+			"derived scores per evaluation");
+		is_long((long)m->n_scores, 5, "one derived score missing");
+		is_double(m->value[m->n_levels - 1], 60, 0, "largest derived score");
+		calib_matrix_free(m);
+	}
+	calib_store_free(s);
+}
+
+int
+main(void)
+{
+	test_from_values();
+	test_resample();
+	test_build();
+	return tap_done();
+}

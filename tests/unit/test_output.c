@@ -1,0 +1,188 @@
+/*
+ * test_output.c - result tables in every format, interpretation bands and
+ * Gwet's benchmarking, and the report engine on a small hand-made store.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "calib/band.h"
+#include "calib/report.h"
+#include "calib/table.h"
+#include "tap.h"
+
+/* Write t in format f into a string (caller frees). */
+static char *
+render(const struct calib_table *t, enum calib_format f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	calib_table_write(t, fp, f, true);
+	fclose(fp);
+	return buf;
+}
+
+static void
+test_table(void)
+{
+	const char *cols[] = { "name", "value", "n" };
+	const int digits[] = { 0, 2, -1 };
+	struct calib_table *t = calib_table_alloc(cols, 3, digits);
+	char *s;
+
+	calib_table_row(t);
+	calib_table_text(t, 0, "a,\"b\"");
+	calib_table_num(t, 1, 1.0 / 3);
+	calib_table_num(t, 2, 12);
+	calib_table_row(t);
+	calib_table_text(t, 0, "tab\there");
+	calib_table_num(t, 1, NAN);
+	calib_table_num(t, 2, INFINITY);
+	calib_table_footer(t, "assumed: %s", "nothing");
+	is_long((long)calib_table_n_rows(t), 2, "two rows");
+
+	s = render(t, CALIB_FORMAT_CSV);
+	is_string(s, "name,value,n\n\"a,\"\"b\"\"\",0.3333333333333333,12\ntab\there,NA,Inf\n",
+		  "csv: quoted names, full precision, NA and Inf");
+	free(s);
+	s = render(t, CALIB_FORMAT_TSV);
+	is_string(s, "name\tvalue\tn\na,\"b\"\t0.3333333333333333\t12\ntab\\there\tNA\tInf\n",
+		  "tsv: tabs escaped");
+	free(s);
+	s = render(t, CALIB_FORMAT_JSON);
+	is_string(s,
+		  "[\n {\"name\": \"a,\\\"b\\\"\", \"value\": 0.3333333333333333, \"n\": 12},\n"
+		  " {\"name\": \"tab\\there\", \"value\": null, \"n\": \"Inf\"}\n]\n",
+		  "json: strings escaped, NaN null");
+	free(s);
+	s = render(t, CALIB_FORMAT_TABLE);
+	is_string(s,
+		  "name      value    n\n"
+		  "a,\"b\"      0.33   12\n"
+		  "tab\there     NA  Inf\n"
+		  "assumed: nothing\n",
+		  "table: aligned, rounded, footer");
+	free(s);
+	calib_table_free(t);
+	{
+		enum calib_format f;
+		ok(calib_format_parse("json", &f) && f == CALIB_FORMAT_JSON, "format parse");
+		ok(!calib_format_parse("xml", &f), "unknown format");
+	}
+}
+
+static void
+test_bands(void)
+{
+	enum calib_band_scheme lk = calib_band_scheme_for("fleiss_kappa");
+	is_long(lk, CALIB_BANDS_LANDIS_KOCH, "kappa: Landis-Koch");
+	is_long(calib_band_scheme_for("icc2k"), CALIB_BANDS_KOO_LI, "ICC: Koo-Li");
+	is_long(calib_band_scheme_for("kripp_alpha_ordinal"), CALIB_BANDS_KRIPPENDORFF, "alpha");
+	is_long(calib_band_scheme_for("percent_agreement"), CALIB_BANDS_NONE, "no band for PA");
+	is_long(calib_band_scheme_for("cohen_kappa_z"), CALIB_BANDS_NONE, "no band for a z test");
+	is_string(calib_band_name(lk, -0.1), "poor", "LK: below 0 poor");
+	is_string(calib_band_name(lk, 0), "slight", "LK: 0 slight");
+	is_string(calib_band_name(lk, 0.2), "slight", "LK: 0.20 slight (upper bound included)");
+	is_string(calib_band_name(lk, 0.4), "fair", "LK: 0.40 fair");
+	is_string(calib_band_name(lk, 0.41), "moderate", "LK: 0.41 moderate");
+	is_string(calib_band_name(lk, 0.81), "almost perfect", "LK: 0.81 almost perfect");
+	is_string(calib_band_name(CALIB_BANDS_KOO_LI, 0.75), "good", "Koo-Li: 0.75 good");
+	is_string(calib_band_name(CALIB_BANDS_KOO_LI, 0.49), "poor", "Koo-Li: 0.49 poor");
+	is_string(calib_band_name(CALIB_BANDS_KRIPPENDORFF, 0.667), "tentative", "alpha 0.667");
+	is_string(calib_band_name(CALIB_BANDS_KRIPPENDORFF, 0.8), "reliable", "alpha 0.800");
+	is_string(calib_band_name(lk, NAN), "", "NA has no band");
+	/* P(kappa > 0.6) = Q((0.6-0.7)/0.05) = 0.977 >= 0.95: substantial */
+	is_string(calib_band_benchmark(lk, 0.7, 0.05, 0.95), "substantial", "benchmark 0.7 +- 0.05");
+	/* P(kappa > 0.6) = 0.84, P(> 0.4) = 0.9998: moderate */
+	is_string(calib_band_benchmark(lk, 0.7, 0.1, 0.95), "moderate", "benchmark 0.7 +- 0.1");
+	is_string(calib_band_benchmark(lk, 0.7, NAN, 0.95), "", "benchmark without se");
+}
+
+static void
+test_report(void)
+{
+	struct calib_store *s = calib_store_alloc();
+	struct calib_report_opts o;
+	struct calib_report *r = NULL;
+	struct calib_error err;
+	uint32_t crit;
+	/* 4 calls x 2 raters, 0/1: agree on 3 of 4 (a = 2, d = 1, b = 1) */
+	const double x[4][2] = { { 1, 1 }, { 1, 1 }, { 0, 0 }, { 1, 0 } };
+
+	calib_store_criterion(s, "greeting", 8, &crit);
+	for (int i = 0; i < 4; i++)
+		for (int j = 0; j < 2; j++) {
+			char call[8], rater[8];
+			uint32_t e;
+			bool created;
+			uint16_t code;
+			snprintf(call, sizeof call, "c%d", i);
+			snprintf(rater, sizeof rater, "r%d", j);
+			calib_store_eval(s, NULL, 0, call, strlen(call), rater, 2, 0, 1, &e, &created);
+			calib_store_value_code(s, crit, x[i][j], &code, &err);
+			calib_store_put(s, e, crit, code, NULL);
+		}
+	calib_store_finish(s);
+	calib_report_opts_init(&o);
+	is_long(calib_report_run(s, &o, &r, &err), CALIB_OK, "report runs");
+	is_long((long)r->n_rows, 1, "one criterion, no TOTAL for a single criterion");
+	is_long(r->rows[0].scale, CALIB_SCALE_BINARY, "0/1 inferred binary");
+	is_string(calib_report_defaults(CALIB_SCALE_BINARY, 2),
+		  "percent_agreement,cohen_kappa,gwet_ac1,pabak", "binary defaults, two raters");
+	{
+		const struct calib_stat *pa = &r->stats.v[r->rows[0].first];
+		const struct calib_stat *k = pa + 1;
+		is_string(pa->name, "percent_agreement", "defaults in order: percent agreement first");
+		is_double(pa->estimate, 0.75, 1e-12, "percent agreement 3/4");
+		is_string(k->name, "cohen_kappa", "then Cohen's kappa");
+		/* po = 3/4, pe = (3/4)(1/2) + (1/4)(1/2) = 1/2, kappa = 1/2 */
+		is_double(k->estimate, 0.5, 1e-12, "kappa (0.75 - 0.5) / 0.5");
+		ok(strstr(k->note, "only 4 calls") != NULL, "few calls warned: %s", k->note);
+	}
+	calib_report_free(r);
+
+	o.stat = "nonsense";
+	is_long(calib_report_run(s, &o, &r, &err), CALIB_EARG, "unknown statistic refused");
+	is_string(err.msg, "unknown statistic 'nonsense'", "its message");
+	ok(r == NULL, "nothing returned on error");
+
+	o.stat = "cohen_kappa";
+	o.boot = 200;
+	o.seed = 3;
+	calib_report_run(s, &o, &r, &err);
+	{
+		const struct calib_stat *k = &r->stats.v[r->rows[0].first];
+		ok(k->lower <= k->estimate && k->estimate <= k->upper, "bootstrap CI holds the estimate");
+		ok(strstr(k->note, "200 replicates") != NULL, "bootstrap named in the note");
+		double lo = k->lower;
+		calib_report_free(r);
+		calib_report_run(s, &o, &r, &err);
+		is_double(r->stats.v[r->rows[0].first].lower, lo, 0, "same seed, same bootstrap");
+	}
+	{
+		struct calib_table *t = calib_report_tidy(r);
+		char *csv = render(t, CALIB_FORMAT_CSV);
+		const char *want = "criterion,statistic,estimate,se,ci_lower,ci_upper,test,df1,df2,p,"
+				   "n_calls,n_raters,band,note\ngreeting,n_calls,4,NA,";
+		ok(strncmp(csv, want, strlen(want)) == 0,
+		   "tidy csv starts with the header and the n_calls record");
+		free(csv);
+		calib_table_free(t);
+	}
+	calib_report_free(r);
+	calib_report_free(NULL);
+	calib_store_free(s);
+}
+
+int
+main(void)
+{
+	gsl_set_error_handler_off();
+	test_table();
+	test_bands();
+	test_report();
+	return tap_done();
+}

@@ -1,0 +1,212 @@
+/*
+ * test_store.c - the ratings store: interning, evaluations, codes, levels,
+ * declared category sets, scale inference and grouping by item.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "calib/store.h"
+#include "tap.h"
+
+static uint32_t
+eval(struct calib_store *s, const char *session, const char *call, const char *rater,
+     bool *created)
+{
+	uint32_t e = CALIB_NONE;
+	calib_store_eval(s, session, session ? strlen(session) : 0, call, strlen(call), rater,
+			 strlen(rater), 0, 1, &e, created);
+	return e;
+}
+
+static void
+test_names(void)
+{
+	struct calib_names *n = calib_names_alloc();
+	uint32_t a, b, c;
+	char many[32];
+
+	ok(n != NULL, "names: alloc");
+	calib_names_intern(n, "C001", 4, &a);
+	calib_names_intern(n, "C002", 4, &b);
+	calib_names_intern(n, "C001", 4, &c);
+	is_long(a, 0, "names: first id is 0");
+	is_long(b, 1, "names: second id is 1");
+	is_long(c, 0, "names: the same name has the same id");
+	is_long(calib_names_find(n, "C002", 4), 1, "names: find");
+	is_long(calib_names_find(n, "C003", 4), CALIB_NONE, "names: find of an unknown name");
+	calib_names_intern(n, "a\0b", 3, &c);
+	is_long(c, 2, "names: a name may hold any byte");
+	/* growth keeps every id */
+	for (int i = 0; i < 5000; i++) {
+		snprintf(many, sizeof many, "call-%d", i);
+		calib_names_intern(n, many, strlen(many), &c);
+	}
+	is_long((long)calib_names_count(n), 5003, "names: 5000 more names");
+	is_string(calib_names_get(n, 1002), "call-999", "names: get after growth");
+	is_long(calib_names_find(n, "call-4999", 9), 5002, "names: find after growth");
+	ok(calib_names_get(n, 99999) == NULL, "names: get of an unknown id is NULL");
+	calib_names_free(n);
+	calib_names_free(NULL);
+}
+
+static void
+test_evals_and_codes(void)
+{
+	struct calib_store *s = calib_store_alloc();
+	struct calib_error err;
+	uint32_t crit, crit2, e1, e2, e3;
+	uint16_t code, prev;
+	bool created;
+	char buf[64];
+
+	calib_store_criterion(s, "Empathy", 7, &crit);
+	calib_store_criterion(s, "empathy", 7, &crit2);
+	is_long(crit2, crit, "criterion names match case-insensitively");
+	is_string(s->criteria[crit].name, "Empathy", "the first spelling is kept");
+	is_long(calib_store_find_criterion(s, "EMPATHY", 7), crit, "find_criterion ignores case");
+
+	e1 = eval(s, NULL, "C1", "ann", &created);
+	ok(created, "a new evaluation is created");
+	e2 = eval(s, NULL, "C1", "ann", &created);
+	ok(!created && e2 == e1, "the same (call, rater) is the same evaluation");
+	e3 = eval(s, "2026-01-05", "C1", "ann", &created);
+	ok(created && e3 != e1, "another session makes another evaluation");
+	is_long((long)s->n_items, 2, "items are (session, call) pairs");
+
+	calib_store_value_code(s, crit, 4, &code, &err);
+	calib_store_put(s, e1, crit, code, &prev);
+	is_long(prev, CALIB_CODE_ABSENT, "put: nothing was there");
+	calib_store_put(s, e1, crit, code, &prev);
+	is_long(prev, code, "put: a duplicate is reported through previous");
+	calib_store_value_code(s, crit, 2, &code, &err);
+	calib_store_put(s, e3, crit, code, NULL);
+	calib_store_value_code(s, crit, -0.0, &code, &err);
+	calib_store_put(s, e2 == e1 ? eval(s, NULL, "C2", "bob", &created) : e2, crit, code, NULL);
+	calib_store_finish(s);
+	is_long((long)s->criteria[crit].n_levels, 3, "three distinct scores");
+	is_double(s->criteria[crit].value[0], 0, 0, "levels sorted after finish: 0");
+	is_double(s->criteria[crit].value[2], 4, 0, "levels sorted after finish: 4");
+	is_double(calib_store_code_value(&s->criteria[crit], s->criteria[crit].code[e1]), 4, 0,
+		  "codes are remapped with the levels");
+	is_string(calib_store_code_text(&s->criteria[crit], s->criteria[crit].code[e3], buf,
+					sizeof buf),
+		  "2", "code text of a number");
+	is_string(calib_store_code_text(&s->criteria[crit], CALIB_CODE_NA, buf, sizeof buf), "N/A",
+		  "code text of N/A");
+	is_string(calib_store_code_text(&s->criteria[crit], CALIB_CODE_MISSING, buf, sizeof buf), "",
+		  "code text of an unscored cell");
+	/* reading on after finish: the lookup is rebuilt over the sorted levels */
+	calib_store_value_code(s, crit, 4, &code, &err);
+	is_double(calib_store_code_value(&s->criteria[crit], code), 4, 0,
+		  "value lookup after finish finds the sorted level");
+	is_long(s->criteria[crit].scale, CALIB_SCALE_ORDINAL, "0, 2, 4: inferred ordinal");
+	ok(s->criteria[crit].scale_inferred, "the scale is marked inferred");
+	is_long((long)s->item_off[1] - (long)s->item_off[0], 1, "grouping: item 0 has 1 evaluation");
+	calib_store_free(s);
+	calib_store_free(NULL);
+}
+
+static void
+test_declared(void)
+{
+	struct calib_store *s = calib_store_alloc();
+	struct calib_error err;
+	const char *labels[] = { "no", "yes" };
+	const double pts[] = { 3, 1, 2 };
+	uint32_t yn, lik, pts_c, free_c;
+	uint16_t code;
+
+	calib_error_clear(&err);
+	calib_store_criterion(s, "greeting", 8, &yn);
+	calib_store_declare(s, yn, CALIB_SCALE_BINARY, labels, NULL, 2, NAN, NAN, 2);
+	is_long(calib_store_label_code(s, yn, "YES", 3, &code, &err), CALIB_OK,
+		"labels match case-insensitively");
+	is_long(code, CALIB_CODE_LEVEL + 1, "yes is the second level");
+	is_long(calib_store_label_code(s, yn, "maybe", 5, &code, &err), CALIB_EINPUT,
+		"an unknown label is an error");
+	is_string(err.msg, "'maybe' is not a level of 'greeting'", "message of an unknown label");
+	is_long(calib_store_value_code(s, yn, 1, &code, &err), CALIB_EINPUT,
+		"a number in a labelled criterion is an error");
+
+	calib_store_criterion(s, "empathy", 7, &lik);
+	calib_store_declare(s, lik, CALIB_SCALE_ORDINAL, NULL, NULL, 0, 1, 5, 1);
+	is_long((long)s->criteria[lik].n_levels, 5, "ordinal 1..5 declares five levels");
+	is_long(calib_store_value_code(s, lik, 6, &code, &err), CALIB_EINPUT, "6 is outside 1..5");
+	is_string(err.msg, "score 6 outside the range of 'empathy' (1 to 5)", "range message");
+	is_long(calib_store_value_code(s, lik, 2.5, &code, &err), CALIB_EINPUT,
+		"2.5 is not a level of an integer ordinal scale");
+
+	calib_store_criterion(s, "points", 6, &pts_c);
+	calib_store_declare(s, pts_c, CALIB_SCALE_NOMINAL, NULL, pts, 3, NAN, NAN, 1);
+	is_double(s->criteria[pts_c].value[0], 1, 0, "declared numeric levels are sorted");
+	is_long(calib_store_value_code(s, pts_c, 4, &code, &err), CALIB_EINPUT,
+		"a value outside declared numeric levels is an error");
+
+	calib_store_criterion(s, "tone", 4, &free_c);
+	calib_store_label_code(s, free_c, "polite", 6, &code, &err);
+	calib_store_label_code(s, free_c, "curt", 4, &code, &err);
+	is_long(calib_store_value_code(s, free_c, 3, &code, &err), CALIB_EINPUT,
+		"undeclared labelled criterion refuses numbers");
+	calib_store_finish(s);
+	ok(s->criteria[free_c].labelled, "undeclared text scores make a labelled criterion");
+	is_string(s->criteria[free_c].label[0], "curt", "its labels are sorted by text");
+	is_long(s->criteria[free_c].scale, CALIB_SCALE_BINARY, "two labels: binary");
+	is_long(s->criteria[yn].scale, CALIB_SCALE_BINARY, "declared scale kept");
+	ok(!s->criteria[yn].scale_inferred, "declared scale is not inferred");
+	calib_store_free(s);
+}
+
+static void
+test_format_double(void)
+{
+	char b[64];
+	is_string(calib_format_double(10, b, sizeof b), "10", "format: 10");
+	is_string(calib_format_double(2.5, b, sizeof b), "2.5", "format: 2.5");
+	is_string(calib_format_double(0.1, b, sizeof b), "0.1", "format: 0.1");
+	is_string(calib_format_double(1.0 / 3, b, sizeof b), "0.3333333333333333",
+		  "format: a third round-trips");
+	is_string(calib_format_double(-0.0, b, sizeof b), "0", "format: -0 is 0");
+	is_string(calib_format_double(1e300, b, sizeof b), "1e+300", "format: huge");
+	is_string(calib_format_double(NAN, b, sizeof b), "NA", "format: NaN is NA");
+	is_string(calib_format_double(-INFINITY, b, sizeof b), "-Inf", "format: -Inf");
+	is_string(calib_scale_name(CALIB_SCALE_RATIO), "ratio", "scale name");
+	is_long(calib_scale_parse("Ordinal"), CALIB_SCALE_ORDINAL, "scale parse ignores case");
+	is_long(calib_scale_parse("likert"), CALIB_SCALE_UNKNOWN, "unknown scale");
+}
+
+static void
+test_inference(void)
+{
+	struct calib_store *s = calib_store_alloc();
+	struct calib_error err;
+	const double a[] = { 0, 1 }, b[] = { 1, 2, 3, 4, 5 }, c[] = { 0, 2.5, 7.5, 10 },
+		     d[] = { 0, 20, 50, 100 };
+	const double *sets[] = { a, b, c, d };
+	const size_t n[] = { 2, 5, 4, 4 };
+	const enum calib_scale want[] = { CALIB_SCALE_BINARY, CALIB_SCALE_ORDINAL,
+					  CALIB_SCALE_INTERVAL, CALIB_SCALE_INTERVAL };
+	for (size_t k = 0; k < 4; k++) {
+		uint32_t c_id;
+		uint16_t code;
+		char name[8];
+		snprintf(name, sizeof name, "c%zu", k);
+		calib_store_criterion(s, name, strlen(name), &c_id);
+		for (size_t i = 0; i < n[k]; i++)
+			calib_store_value_code(s, c_id, sets[k][i], &code, &err);
+	}
+	calib_store_finish(s);
+	for (size_t k = 0; k < 4; k++)
+		is_long(s->criteria[k].scale, want[k], "inferred scale of value set %zu", k);
+	calib_store_free(s);
+}
+
+int
+main(void)
+{
+	test_names();
+	test_evals_and_codes();
+	test_declared();
+	test_format_double();
+	test_inference();
+	return tap_done();
+}
