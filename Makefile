@@ -36,6 +36,8 @@ PROGS := $(CMD_SRC:src/cmd/%.c=$(BUILD)/bin/calib-%)
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBCALIB := $(BUILD)/libcalib.a
 
+GEN := $(BUILD)/calib-gen
+
 .PHONY: all check unit e2e asan valgrind install uninstall clean demo format lint bench fuzz manlint
 all: $(PROGS)
 
@@ -55,6 +57,11 @@ $(BUILD)/bin/calib-%: $(BUILD)/src/cmd/%.o $(COMMON_OBJ) $(LIBCALIB)
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIBCALIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The seeded generator of the sample data and of the benchmark sheets.
+$(GEN): data/generate.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 $(WARN) $(GSL_CFLAGS) -o $@ $< $(GSL_LIBS) -lm
 
 # Every test prints TAP; prove runs them and prints the totals.
 check: all $(UNITS) manlint
@@ -95,10 +102,10 @@ uninstall:
 	for m in $(notdir $(filter %.7,$(MANPAGES))); do rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
 
 demo: all
-	@sh examples/demo.sh $(BUILD)/bin
+	@sh examples/demo.sh $(BUILD)/bin demo-out
 
-bench: all
-	@sh bench/run.sh $(BUILD)/bin
+bench: all $(GEN)
+	@sh bench/run.sh $(BUILD)/bin $(GEN)
 
 format:
 	clang-format -i $(LIB_SRC) $(CMD_SRC) $(CMD_COMMON) include/calib/*.h $(UNIT_SRC)

@@ -1,0 +1,37 @@
+#!/bin/sh
+# demo.sh BIN OUT - what calib does, on the bundled sample calibration
+# session: 5 managers scoring the same 12 calls on an 8-criterion rubric,
+# and 12 weekly sessions of history. Plots go to the folder OUT.
+set -eu
+bin=${1:-build/bin}
+out=${2:-demo-out}
+PATH="$bin:$PATH"
+mkdir -p "$out"
+say() { printf '\n== %s\n$ %s\n' "$1" "$2"; }
+
+say "Is the sheet well formed?" "calib-sheet --check -r data/rubric.csv data/session.csv"
+calib-sheet --check -r data/rubric.csv data/session.csv
+
+say "How far do the managers agree?" "calib-agree -f table -r data/rubric.csv data/session.csv"
+calib-agree -f table -r data/rubric.csv data/session.csv
+
+if [ -x "$bin/calib-raters" ]; then
+	say "Who scores differently?" "calib-raters -f table -r data/rubric.csv data/session.csv"
+	calib-raters -f table -r data/rubric.csv data/session.csv
+fi
+if [ -x "$bin/calib-disputes" ]; then
+	say "What should the meeting discuss first?" "calib-disputes -f table -n 10 -r data/rubric.csv data/session.csv"
+	calib-disputes -f table -n 10 -r data/rubric.csv data/session.csv
+fi
+if [ -x "$bin/calib-plot" ]; then
+	for kind in agreement spread heatmap; do
+		say "Plot: $kind" "calib-plot $kind -r data/rubric.csv -o $out/$kind.png data/session.csv"
+		calib-plot "$kind" -r data/rubric.csv -o "$out/$kind.png" data/session.csv
+	done
+fi
+if [ -x "$bin/calib-drift" ]; then
+	say "Is agreement getting better or worse?" \
+		"calib-drift -f table -r data/rubric.csv -o $out/drift.png data/history.csv"
+	calib-drift -f table -r data/rubric.csv --chart "$out/drift.png" data/history.csv || true
+fi
+printf '\nPlots written to %s/\n' "$out"
