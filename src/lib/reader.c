@@ -84,6 +84,11 @@ struct reader {
 
 	row_handler row;
 	size_t n_rows; /* rows handed to handlers, header included */
+	FILE *fp;      /* the input, for finding the first of two duplicates */
+
+	/* finding a duplicate's first row (see first_line) */
+	uint32_t find_eval, find_crit;
+	unsigned long find_before, found;
 
 	/* header */
 	size_t n_cols;
@@ -114,6 +119,10 @@ fail(struct reader *r, enum calib_status st, unsigned long line, unsigned long c
 
 	if (r->status != CALIB_OK)
 		return r->status;
+	if (!r->err) {
+		r->status = st;
+		return st;
+	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
@@ -480,6 +489,7 @@ parse_stream(struct reader *r, FILE *fp)
 
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL))
 		return fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
+	r->fp = fp;
 	block = malloc(BLOCK);
 	if (!block) {
 		csv_free(&p);
@@ -780,6 +790,101 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 	return true;
 }
 
+/* Do the names of the current row's evaluation equal those of eval? */
+static bool
+row_is_eval(const struct reader *r, uint32_t eval)
+{
+	const struct calib_store *s = r->s;
+	uint32_t item = s->eval_item[eval];
+	const char *ses = r->o->session ? r->o->session : "";
+	size_t ses_len = strlen(ses);
+	const char *want;
+
+	if (r->session_col != SIZE_MAX) {
+		ses = ftext(r, r->session_col);
+		ses_len = r->f[r->session_col].len;
+	}
+	want = calib_names_get(s->sessions, s->item_session[item]);
+	if (strlen(want) != ses_len || memcmp(want, ses, ses_len) != 0)
+		return false;
+	want = calib_names_get(s->calls, s->item_call[item]);
+	if (strcmp(want, ftext(r, r->call_col)) != 0)
+		return false;
+	want = calib_names_get(s->raters, s->eval_rater[eval]);
+	return strcmp(want, r->rater_col != SIZE_MAX ? ftext(r, r->rater_col) : r->rater) == 0;
+}
+
+static void
+find_row(struct reader *r)
+{
+	const char *name = r->s->criteria[r->find_crit].name;
+	size_t j;
+
+	if (r->n_rows == 0 || r->nf != r->n_cols)
+		return; /* the header, or a row the first pass already accepted */
+	if (r->f[0].line >= r->find_before) {
+		r->status = CALIB_ELIMIT; /* not found: stop */
+		return;
+	}
+	if (!row_is_eval(r, r->find_eval))
+		return;
+	j = r->crit_col;
+	if (r->layout == CALIB_LAYOUT_LONG) {
+		if (r->f[j].len != strlen(name) || strncasecmp(ftext(r, j), name, r->f[j].len) != 0)
+			return;
+	} else {
+		for (j = 0; j < r->nf && r->col_crit[j] != r->find_crit; j++)
+			;
+	}
+	r->found = r->f[j].line;
+	r->status = CALIB_ELIMIT; /* found: stop */
+}
+
+/*
+ * The line of the first rating of (eval, crit) in this input before line
+ * `before`, found by reading the input again from its start (on the error
+ * path only, so that no line is kept per rating); 0 when the input cannot
+ * be read again or the rating came from another input.
+ */
+static unsigned long
+first_line(struct reader *r, uint32_t eval, uint32_t crit, unsigned long before)
+{
+	struct reader f;
+
+	if (!r->fp || fseek(r->fp, 0, SEEK_SET) != 0)
+		return 0;
+	f = *r;
+	f.err = NULL;
+	f.status = CALIB_OK;
+	f.buf = NULL;
+	f.buf_len = f.buf_cap = 0;
+	f.f = NULL;
+	f.nf = f.f_cap = 0;
+	f.skip_row = false;
+	f.n_rows = 0;
+	f.row = find_row;
+	f.find_eval = eval;
+	f.find_crit = crit;
+	f.find_before = before;
+	f.found = 0;
+	parse_stream(&f, r->fp);
+	free(f.buf);
+	free(f.f);
+	return f.found;
+}
+
+/*
+ * Could the evaluation's first row lack this criterion? Only when it came
+ * from another input whose columns may differ; a sheet row rates every
+ * criterion of its input, so within one sheet the evaluation's line is the
+ * first rating's.
+ */
+static bool
+eval_merged(const struct reader *r, uint32_t eval)
+{
+	return r->s->eval_file[eval] != r->file;
+}
+
 /* Record code; settle a duplicate by the policy. */
 static bool
 put(struct reader *r, uint32_t eval, uint32_t crit, uint16_t code, size_t j)
@@ -808,11 +913,20 @@ put(struct reader *r, uint32_t eval, uint32_t crit, uint16_t code, size_t j)
 		if (*ses)
 			snprintf(in_ses, sizeof in_ses, " in session %s",
 				 shown(d, sizeof d, ses, strlen(ses)));
+		const char *file = s->files[s->eval_file[eval]], *first = "first at";
+		unsigned long line = first_line(r, eval, crit, r->f[0].line);
+		if (line)
+			file = r->name;
+		else if (r->layout == CALIB_LAYOUT_LONG || eval_merged(r, eval)) {
+			/* the first rating's own line is not known: name its evaluation's */
+			line = s->eval_line[eval];
+			first = "its evaluation begins at";
+		} else
+			line = s->eval_line[eval];
 		fail(r, CALIB_EINPUT, r->f[j].line, j + 1,
-		     "duplicate rating of %s for call %s by rater %s%s (first at %s:%lu)",
+		     "duplicate rating of %s for call %s by rater %s%s (%s %s:%lu)",
 		     shown(a, sizeof a, cn, strlen(cn)), shown(b, sizeof b, call, strlen(call)),
-		     shown(c, sizeof c, rat, strlen(rat)), in_ses,
-		     s->files[s->eval_file[eval]], (unsigned long)s->eval_line[eval]);
+		     shown(c, sizeof c, rat, strlen(rat)), in_ses, first, file, line);
 	}
 	return false;
 }

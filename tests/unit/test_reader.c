@@ -292,7 +292,7 @@ test_tokens_and_duplicates(void)
 	st = read_text(s, "call,rater,X\nc1,a,1\n", 20, "c.csv", &o, &err);
 	is_long(st, CALIB_EINPUT, "merge: case-insensitive criterion duplicate");
 	is_string(err.msg,
-		  "duplicate rating of \"x\" for call \"c1\" by rater \"a\" (first at a.csv:2)",
+		  "duplicate rating of \"x\" for call \"c1\" by rater \"a\" (its evaluation begins at a.csv:2)",
 		  "merge: duplicate names the first file and line");
 	is_string(err.file, "c.csv", "merge: error in the second file");
 	calib_store_free(s);
@@ -395,6 +395,8 @@ test_errors(void)
 	ERR("session,call,rater,criterion,score\ns,c1,a,x,1\ns,c1,a,x,2\n", CALIB_EINPUT, 3, 5,
 	    "duplicate rating of \"x\" for call \"c1\" by rater \"a\" in session \"s\" "
 	    "(first at in.csv:2)");
+	ERR("call,rater,criterion,score\nc1,a,x,1\nc1,a,y,1\nc1,b,y,1\nc1,a,Y,2\n", CALIB_EINPUT, 5,
+	    4, "duplicate rating of \"y\" for call \"c1\" by rater \"a\" (first at in.csv:3)");
 	ERR("call,rater,x\n\"c1\nc1\",a,1\n\n\"c2\",b,\"x\ny\"\n", CALIB_EINPUT, 5, 3,
 	    "criterion \"x\": score \"x\\x0ay\" is not a number");
 
