@@ -67,8 +67,8 @@ calib_cli_version(const struct calib_cli *cli)
 }
 
 int
-calib_cli_double(const struct calib_cli *cli, const char *opt, const char *arg,
-		 double lo, double hi, double *v)
+calib_cli_double(const struct calib_cli *cli, const char *opt, const char *arg, double lo,
+                 double hi, double *v)
 {
 	char *end;
 
@@ -80,7 +80,8 @@ calib_cli_double(const struct calib_cli *cli, const char *opt, const char *arg,
 		return -1;
 	}
 	if (*v < lo || *v > hi) {
-		calib_cli_usage_error(cli, "option %s: %s is outside %g to %g", opt, arg, lo, hi);
+		calib_cli_usage_error(cli, "option %s: %s is outside %g to %g", opt, arg, lo,
+		                      hi);
 		return -1;
 	}
 	return 0;
@@ -88,7 +89,7 @@ calib_cli_double(const struct calib_cli *cli, const char *opt, const char *arg,
 
 int
 calib_cli_size(const struct calib_cli *cli, const char *opt, const char *arg, size_t lo,
-	       size_t hi, size_t *v)
+               size_t hi, size_t *v)
 {
 	char *end;
 	unsigned long long x;
@@ -100,7 +101,8 @@ calib_cli_size(const struct calib_cli *cli, const char *opt, const char *arg, si
 		return -1;
 	}
 	if (errno == ERANGE || x > SIZE_MAX || (size_t)x < lo || (size_t)x > hi) {
-		calib_cli_usage_error(cli, "option %s: %s is outside %zu to %zu", opt, arg, lo, hi);
+		calib_cli_usage_error(cli, "option %s: %s is outside %zu to %zu", opt, arg, lo,
+		                      hi);
 		return -1;
 	}
 	*v = (size_t)x;
@@ -119,8 +121,8 @@ calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg)
 		else if (strlen(arg) == 1 && arg[0] != '"' && arg[0] != '\n' && arg[0] != '\r')
 			o->delimiter = arg[0];
 		else {
-			calib_cli_usage_error(cli, "option --delimiter: '%s' is not one character",
-					      arg);
+			calib_cli_usage_error(
+			        cli, "option --delimiter: '%s' is not one character", arg);
 			return -1;
 		}
 		return 1;
@@ -136,7 +138,7 @@ calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg)
 			o->layout = CALIB_LAYOUT_RATER;
 		else {
 			calib_cli_usage_error(
-				cli, "option --layout: '%s' is not sheet, long or rater", arg);
+			        cli, "option --layout: '%s' is not sheet, long or rater", arg);
 			return -1;
 		}
 		return 1;
@@ -176,7 +178,8 @@ calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg)
 			o->duplicates = CALIB_DUP_LAST;
 		else {
 			calib_cli_usage_error(
-				cli, "option --duplicates: '%s' is not error, first or last", arg);
+			        cli, "option --duplicates: '%s' is not error, first or last",
+			        arg);
 			return -1;
 		}
 		return 1;
@@ -188,8 +191,8 @@ calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg)
 /* Read one named input ("-" = stdin) with reader (calib_read or calib_read_rubric). */
 static int
 load_one(const struct calib_cli *cli, struct calib_store *s, const char *path,
-	 enum calib_status (*reader)(struct calib_store *, FILE *, const char *,
-				     const struct calib_read_opts *, struct calib_error *))
+         enum calib_status (*reader)(struct calib_store *, FILE *, const char *,
+                                     const struct calib_read_opts *, struct calib_error *))
 {
 	struct calib_error err;
 	bool is_stdin = strcmp(path, "-") == 0;
@@ -212,7 +215,7 @@ load_one(const struct calib_cli *cli, struct calib_store *s, const char *path,
 
 int
 calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
-	       struct calib_store **out)
+               struct calib_store **out)
 {
 	struct calib_store *s = calib_store_alloc();
 	static char *const dash[] = {"-"};

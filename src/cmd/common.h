@@ -62,6 +62,7 @@ enum {
 /* Short options of the common reading options, for getopt's optstring. */
 #define CALIB_CLI_READ_SHORTOPTS "d:r:"
 
+/* clang-format off */
 /* The common reading options' entries of a getopt_long table. */
 #define CALIB_CLI_READ_LONGOPTS                                                   \
 	{"delimiter", required_argument, NULL, 'd'},                              \
@@ -91,6 +92,7 @@ enum {
 	"      --rater NAME        rater of a per-rater sheet read from standard input\n"         \
 	"      --session LABEL     session of every rating without a session column\n"            \
 	"      --duplicates P      error, first or last (default error)\n"
+/* clang-format on */
 
 struct calib_cli {
 	const char *prog;  /* "calib-sheet": the prefix of every message */
@@ -118,18 +120,18 @@ int calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg);
  * *out NULL. An input without any rating at all is an error.
  */
 int calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
-		   struct calib_store **out);
+                   struct calib_store **out);
 
 /* Print "prog: file:line:col: msg" for e. Cannot fail. */
 void calib_cli_error(const struct calib_cli *cli, const struct calib_error *e);
 
 /* Print "prog: msg" (printf-style) to stderr. Cannot fail. */
 void calib_cli_errorf(const struct calib_cli *cli, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 /* Print "prog: msg" and the usage to stderr; returns 2 (the exit status). */
 int calib_cli_usage_error(const struct calib_cli *cli, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 /* Print "PROG (calib) VERSION" to stdout; returns the exit status of that. */
 int calib_cli_version(const struct calib_cli *cli);
@@ -140,10 +142,10 @@ int calib_cli_version(const struct calib_cli *cli);
  * naming opt ("--min") and the usage are printed and -1 is returned (exit
  * 2); 0 on success.
  */
-int calib_cli_double(const struct calib_cli *cli, const char *opt, const char *arg,
-		     double lo, double hi, double *v);
-int calib_cli_size(const struct calib_cli *cli, const char *opt, const char *arg,
-		   size_t lo, size_t hi, size_t *v);
+int calib_cli_double(const struct calib_cli *cli, const char *opt, const char *arg, double lo,
+                     double hi, double *v);
+int calib_cli_size(const struct calib_cli *cli, const char *opt, const char *arg, size_t lo,
+                   size_t hi, size_t *v);
 
 /*
  * An output written all or nothing: for a file, a temporary file in the
@@ -158,7 +160,7 @@ struct calib_cli_out {
 
 /* Open out for path; 0, or 1 with the message printed. */
 int calib_cli_out_open(const struct calib_cli *cli, struct calib_cli_out *out,
-		       const char *path);
+                       const char *path);
 /* Flush, close and rename into place; 0, or 1 with the message printed (nothing left). */
 int calib_cli_out_commit(const struct calib_cli *cli, struct calib_cli_out *out);
 /* Give up: close and remove the temporary file. Harmless on stdout. */

@@ -19,16 +19,16 @@
 #define MAX_WARNINGS 10 /* per kind; then a count of the rest */
 
 static const char usage[] =
-	"usage: calib-sheet [-d C] [-r RUBRIC] [-o FILE] [--check] [OPTION...] [FILE...]\n";
+        "usage: calib-sheet [-d C] [-r RUBRIC] [-o FILE] [--check] [OPTION...] [FILE...]\n";
 
 static const char help[] =
-	"Read, validate and merge score sheets (wide, long or one per rater) and\n"
-	"write the canonical long form session,call,rater,criterion,score.\n"
-	"\n"
-	"  -o, --output FILE       write to FILE (all or nothing), not standard output\n"
-	"  -c, --check             validate only: print a summary and warnings\n" CALIB_CLI_READ_HELP
-	"  -h, --help              print this help and exit\n"
-	"  -V, --version           print the version and exit\n";
+        "Read, validate and merge score sheets (wide, long or one per rater) and\n"
+        "write the canonical long form session,call,rater,criterion,score.\n"
+        "\n"
+        "  -o, --output FILE       write to FILE (all or nothing), not standard output\n"
+        "  -c, --check             validate only: print a summary and "
+        "warnings\n" CALIB_CLI_READ_HELP "  -h, --help              print this help and exit\n"
+        "  -V, --version           print the version and exit\n";
 
 /*
  * Text of one output field: bare when it reads back the same, else quoted
@@ -41,7 +41,7 @@ field_text(const char *s, size_t *len)
 	char *t;
 
 	if (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t' ||
-		      strpbrk(s, ",\"\r\n") != NULL)) {
+	              strpbrk(s, ",\"\r\n") != NULL)) {
 		size_t q = csv_write(NULL, 0, s, n);
 		if (!(t = malloc(q + 1)))
 			return NULL;
@@ -61,7 +61,7 @@ field_text(const char *s, size_t *len)
 struct crit_text {
 	char *name;
 	size_t name_len;
-	char **code;     /* indexed by code: "" missing, "N/A", levels */
+	char **code; /* indexed by code: "" missing, "N/A", levels */
 	size_t *code_len;
 	size_t n_codes;
 };
@@ -95,12 +95,13 @@ crit_text_alloc(const struct calib_store *s)
 		t[i].n_codes = c->n_levels + CALIB_CODE_LEVEL;
 		t[i].code = calloc(t[i].n_codes, sizeof *t[i].code);
 		t[i].code_len = calloc(t[i].n_codes, sizeof *t[i].code_len);
-		if (!t[i].code || !t[i].code_len || !(t[i].name = field_text(c->name, &t[i].name_len)))
+		if (!t[i].code || !t[i].code_len ||
+		    !(t[i].name = field_text(c->name, &t[i].name_len)))
 			goto fail;
 		for (k = CALIB_CODE_MISSING; k < t[i].n_codes; k++)
 			if (!(t[i].code[k] = field_text(
-				      calib_store_code_text(c, (uint16_t)k, buf, sizeof buf),
-				      &t[i].code_len[k])))
+			              calib_store_code_text(c, (uint16_t)k, buf, sizeof buf),
+			              &t[i].code_len[k])))
 				goto fail;
 	}
 	return t;
@@ -139,7 +140,7 @@ ob_name(struct obuf *o, const char *name)
 	char *t;
 
 	if (len == 0 || (name[0] != ' ' && name[0] != '\t' && name[len - 1] != ' ' &&
-			 name[len - 1] != '\t' && strpbrk(name, ",\"\r\n") == NULL)) {
+	                 name[len - 1] != '\t' && strpbrk(name, ",\"\r\n") == NULL)) {
 		ob_put(o, name, len);
 		ob_put(o, ",", 1);
 		return 0;
@@ -224,7 +225,8 @@ print_levels(FILE *fp, const struct calib_criterion *c)
 	for (k = 0; k < c->n_levels && k < 20; k++) {
 		if (k)
 			putc('|', fp);
-		fputs(calib_store_code_text(c, (uint16_t)(k + CALIB_CODE_LEVEL), buf, sizeof buf),
+		fputs(calib_store_code_text(c, (uint16_t)(k + CALIB_CODE_LEVEL), buf,
+		                            sizeof buf),
 		      fp);
 	}
 	if (k < c->n_levels)
@@ -256,11 +258,11 @@ write_summary(FILE *fp, const struct calib_store *s)
 	fprintf(fp, "n/a cells: %zu\n", na);
 	for (c = 0; c < s->n_criteria; c++) {
 		const struct calib_criterion *cr = &s->criteria[c];
-		fprintf(fp, "criterion %s: %s (%s), levels ", cr->name, calib_scale_name(cr->scale),
-			cr->declared ? "rubric" : "inferred");
+		fprintf(fp, "criterion %s: %s (%s), levels ", cr->name,
+		        calib_scale_name(cr->scale), cr->declared ? "rubric" : "inferred");
 		print_levels(fp, cr);
-		fprintf(fp, ", scored %zu, unscored %zu, n/a %zu\n", cr->n_scored, cr->n_missing,
-			cr->n_na);
+		fprintf(fp, ", scored %zu, unscored %zu, n/a %zu\n", cr->n_scored,
+		        cr->n_missing, cr->n_na);
 	}
 }
 
@@ -282,31 +284,32 @@ warn(const struct calib_cli *cli, const struct calib_store *s)
 		shown++;
 		e = s->item_evals[s->item_off[i]];
 		ses = calib_names_get(s->sessions, s->item_session[i]);
-		fprintf(stderr, "%s: %s:%lu: warning: call %s%s%s is scored by one rater only\n",
-			cli->prog, s->files[s->eval_file[e]], (unsigned long)s->eval_line[e],
-			calib_names_get(s->calls, s->item_call[i]), *ses ? " in session " : "", ses);
+		fprintf(stderr,
+		        "%s: %s:%lu: warning: call %s%s%s is scored by one rater only\n",
+		        cli->prog, s->files[s->eval_file[e]], (unsigned long)s->eval_line[e],
+		        calib_names_get(s->calls, s->item_call[i]), *ses ? " in session " : "",
+		        ses);
 	}
 	if (more)
 		fprintf(stderr, "%s: warning: %zu more calls are scored by one rater only\n",
-			cli->prog, more);
+		        cli->prog, more);
 	for (c = 0; c < s->n_criteria; c++) {
 		const struct calib_criterion *cr = &s->criteria[c];
 		if (cr->n_scored == 0 && cr->n_missing + cr->n_na > 0)
 			fprintf(stderr, "%s: warning: criterion %s has no scores\n", cli->prog,
-				cr->name);
+			        cr->name);
 	}
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CALIB_CLI_READ_LONGOPTS,
-		{"check", no_argument, NULL, 'c'},
-		{"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
+	                                         {"check", no_argument, NULL, 'c'},
+	                                         {"output", required_argument, NULL, 'o'},
+	                                         {"help", no_argument, NULL, 'h'},
+	                                         {"version", no_argument, NULL, 'V'},
+	                                         {NULL, 0, NULL, 0}};
 	struct calib_cli cli;
 	struct calib_cli_out out;
 	struct calib_store *s;
@@ -316,8 +319,8 @@ main(int argc, char **argv)
 
 	gsl_set_error_handler_off();
 	calib_cli_init(&cli, "calib-sheet", usage);
-	while ((c = getopt_long(argc, argv, "Vcho:" CALIB_CLI_READ_SHORTOPTS, longopts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, "Vcho:" CALIB_CLI_READ_SHORTOPTS, longopts,
+	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
 			continue;

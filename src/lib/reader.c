@@ -27,7 +27,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define BLOCK (1u << 20)
+#define BLOCK      (1u << 20)
 #define MAX_TOKENS 64
 #define CRIT_CACHE 256
 /* libcsv's state between csv_parse calls; 0 is its ROW_NOT_BEGUN. */
@@ -58,8 +58,6 @@ struct tokens {
 	const char *s[MAX_TOKENS];
 	size_t len[MAX_TOKENS];
 };
-
-enum column_role { COL_CRITERION = 0, COL_CALL, COL_RATER, COL_SESSION, COL_CRIT_NAME, COL_SCORE, COL_OTHER };
 
 struct reader;
 typedef void (*row_handler)(struct reader *r);
@@ -246,8 +244,8 @@ split_tokens(struct reader *r, struct tokens *t, const char *list, const char *w
 		if (len > 0) {
 			if (t->n == MAX_TOKENS)
 				return calib_error_set(r->err, CALIB_EARG, NULL, 0, 0,
-						       "too many %s tokens (at most %d)", what,
-						       MAX_TOKENS);
+				                       "too many %s tokens (at most %d)", what,
+				                       MAX_TOKENS);
 			t->s[t->n] = p;
 			t->len[t->n++] = len;
 		}
@@ -309,8 +307,8 @@ parse_number(const char *s, size_t len, double *v)
 		 * Fast path: up to 15 digits are an exact integer in a double and
 		 * one division by an exact power of ten rounds correctly.
 		 */
-		static const double pow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-					       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+		static const double pow10[] = {1,   1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+		                               1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 		uint64_t m = 0;
 		size_t k = 0, frac = 0;
 		bool neg = false, dot = false;
@@ -602,7 +600,7 @@ static void long_row(struct reader *r);
 /* The criterion id of name[0..len) for a column or long row; CALIB_NONE on error. */
 static uint32_t
 criterion_id(struct reader *r, const char *name, size_t len, unsigned long line,
-	     unsigned long col)
+             unsigned long col)
 {
 	uint32_t id = calib_store_find_criterion(r->s, name, len);
 	char a[128];
@@ -761,8 +759,10 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 	}
 	c = &r->s->criteria[crit];
 	if (c->labelled && !c->declared && parse_number(t, len, &v) == 0) {
-		fail(r, CALIB_EINPUT, f->line, j + 1, "criterion %s: score %s is a number among labels",
-		     shown(a, 64, c->name, strlen(c->name)), shown(a + 64, sizeof a - 64, t, len));
+		fail(r, CALIB_EINPUT, f->line, j + 1,
+		     "criterion %s: score %s is a number among labels",
+		     shown(a, 64, c->name, strlen(c->name)),
+		     shown(a + 64, sizeof a - 64, t, len));
 		return false;
 	} else if (c->labelled) {
 		st = calib_store_label_code(r->s, crit, t, len, code, r->err);
@@ -771,7 +771,8 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 	} else {
 		const char *problem = number_problem(t, len, why);
 		/* a first label makes an undeclared criterion labelled */
-		if (c->n_levels > 0 || c->declared || strncmp(problem, "is not a number", 15) != 0 ||
+		if (c->n_levels > 0 || c->declared ||
+		    strncmp(problem, "is not a number", 15) != 0 ||
 		    strchr("0123456789+-.", t[0]) != NULL ||
 		    !check_name(r, j, "label", false)) {
 			fail(r, CALIB_EINPUT, f->line, j + 1, "criterion %s: score %s %s",
@@ -830,7 +831,8 @@ find_row(struct reader *r)
 		return;
 	j = r->crit_col;
 	if (r->layout == CALIB_LAYOUT_LONG) {
-		if (r->f[j].len != strlen(name) || strncasecmp(ftext(r, j), name, r->f[j].len) != 0)
+		if (r->f[j].len != strlen(name) ||
+		    strncasecmp(ftext(r, j), name, r->f[j].len) != 0)
 			return;
 	} else {
 		for (j = 0; j < r->nf && r->col_crit[j] != r->find_crit; j++)
@@ -912,7 +914,7 @@ put(struct reader *r, uint32_t eval, uint32_t crit, uint16_t code, size_t j)
 		char in_ses[160] = "";
 		if (*ses)
 			snprintf(in_ses, sizeof in_ses, " in session %s",
-				 shown(d, sizeof d, ses, strlen(ses)));
+			         shown(d, sizeof d, ses, strlen(ses)));
 		const char *file = s->files[s->eval_file[eval]], *first = "first at";
 		unsigned long line = first_line(r, eval, crit, r->f[0].line);
 		if (line)
@@ -957,9 +959,9 @@ row_eval(struct reader *r, uint32_t *eval)
 		ses = ftext(r, r->session_col);
 		ses_len = r->f[r->session_col].len;
 	}
-	st = calib_store_eval(r->s, ses, ses_len, ftext(r, r->call_col),
-			      r->f[r->call_col].len, rat, rat_len, r->file,
-			      line > UINT32_MAX ? UINT32_MAX : (uint32_t)line, eval, &created);
+	st = calib_store_eval(r->s, ses, ses_len, ftext(r, r->call_col), r->f[r->call_col].len,
+	                      rat, rat_len, r->file,
+	                      line > UINT32_MAX ? UINT32_MAX : (uint32_t)line, eval, &created);
 	if (st == CALIB_ENOMEM)
 		fail(r, st, 0, 0, "out of memory");
 	else if (st != CALIB_OK)
@@ -1047,7 +1049,7 @@ reader_free(struct reader *r)
 
 static enum calib_status
 reader_init(struct reader *r, struct calib_store *s, const char *name,
-	    const struct calib_read_opts *o, struct calib_error *err)
+            const struct calib_read_opts *o, struct calib_error *err)
 {
 	memset(r, 0, sizeof *r);
 	r->s = s;
@@ -1061,8 +1063,8 @@ reader_init(struct reader *r, struct calib_store *s, const char *name,
 }
 
 enum calib_status
-calib_read(struct calib_store *s, FILE *fp, const char *name,
-	   const struct calib_read_opts *o, struct calib_error *err)
+calib_read(struct calib_store *s, FILE *fp, const char *name, const struct calib_read_opts *o,
+           struct calib_error *err)
 {
 	struct reader r;
 	enum calib_status st;
@@ -1139,8 +1141,7 @@ rubric_row(struct reader *r)
 	    !rubric_number(r, r->r_weight, &w, 1.0))
 		return;
 	if (mn > mx) {
-		fail(r, CALIB_EINPUT, r->f[r->r_max].line, r->r_max + 1,
-		     "max is below min");
+		fail(r, CALIB_EINPUT, r->f[r->r_max].line, r->r_max + 1, "max is below min");
 		return;
 	}
 	if (w < 0) {
@@ -1181,25 +1182,28 @@ rubric_row(struct reader *r)
 				numeric = false;
 			for (m = 0; m < k; m++)
 				if (strcmp(labels[m], p) == 0) {
-					fail(r, CALIB_EINPUT, line, col, "level %s listed twice",
+					fail(r, CALIB_EINPUT, line, col,
+					     "level %s listed twice",
 					     shown(a, sizeof a, p, strlen(p)));
 					goto out;
 				}
 			p = e ? e + 1 : p + strlen(p);
 		}
 		if (!numeric && (scale == CALIB_SCALE_INTERVAL || scale == CALIB_SCALE_RATIO)) {
-			fail(r, CALIB_EINPUT, line, col, "labelled levels need a binary, nominal or ordinal scale");
+			fail(r, CALIB_EINPUT, line, col,
+			     "labelled levels need a binary, nominal or ordinal scale");
 			goto out;
 		}
 		if (scale == CALIB_SCALE_BINARY && n != 2) {
-			fail(r, CALIB_EINPUT, line, col, "a binary scale has two levels, not %zu", n);
+			fail(r, CALIB_EINPUT, line, col,
+			     "a binary scale has two levels, not %zu", n);
 			goto out;
 		}
 	}
 	if (calib_store_criterion(r->s, name, name_len, &id) != CALIB_OK)
 		goto nomem;
 	st = calib_store_declare(r->s, id, scale, numeric ? NULL : (const char *const *)labels,
-				 numeric ? values : NULL, n, mn, mx, w);
+	                         numeric ? values : NULL, n, mn, mx, w);
 	if (st != CALIB_OK) {
 		char msg[sizeof r->err->msg];
 		snprintf(msg, sizeof msg, "%s", r->err->msg);
@@ -1239,7 +1243,7 @@ rubric_header(struct reader *r)
 
 enum calib_status
 calib_read_rubric(struct calib_store *s, FILE *fp, const char *name,
-		  const struct calib_read_opts *o, struct calib_error *err)
+                  const struct calib_read_opts *o, struct calib_error *err)
 {
 	struct reader r;
 	enum calib_status st;

@@ -15,7 +15,7 @@
 /* Read text as input `name` into s. */
 static enum calib_status
 read_text(struct calib_store *s, const char *text, size_t len, const char *name,
-	  const struct calib_read_opts *o, struct calib_error *err)
+          const struct calib_read_opts *o, struct calib_error *err)
 {
 	FILE *fp = fmemopen((void *)text, len, "r");
 	enum calib_status st;
@@ -86,8 +86,8 @@ eval_rater(const struct calib_store *s, size_t e)
 /* Expect an error with exactly this status, line, column and message. */
 static void
 expect_error(const char *text, size_t len, const struct calib_read_opts *opts,
-	     const char *rubric, enum calib_status want, unsigned long line,
-	     unsigned long col, const char *msg, const char *what)
+             const char *rubric, enum calib_status want, unsigned long line, unsigned long col,
+             const char *msg, const char *what)
 {
 	struct calib_store *s = calib_store_alloc();
 	struct calib_read_opts o;
@@ -109,7 +109,7 @@ expect_error(const char *text, size_t len, const struct calib_read_opts *opts,
 	calib_store_free(s);
 }
 
-#define ERR(text, want, line, col, msg) \
+#define ERR(text, want, line, col, msg)                                                        \
 	expect_error(text, sizeof text - 1, NULL, NULL, want, line, col, msg, #want " " msg)
 
 static void
@@ -121,7 +121,7 @@ test_forms(void)
 	char b[64];
 
 	s = load("call,rater,empathy,greeting\nc1,ann,3,1\nc1,bob,4,0\nc2,ann,,N/A\n",
-		 "wide.csv", &err, &st);
+	         "wide.csv", &err, &st);
 	is_long(st, CALIB_OK, "wide sheet reads");
 	is_long((long)s->n_evals, 3, "wide: three evaluations");
 	is_long((long)s->n_criteria, 2, "wide: two criteria");
@@ -129,21 +129,22 @@ test_forms(void)
 	is_string(eval_call(s, 1), "c1", "wide: call of evaluation 2");
 	is_string(eval_rater(s, 1), "bob", "wide: rater of evaluation 2");
 	is_string(rating(s, 1, "empathy", b, sizeof b), "4", "wide: bob's empathy");
-	is_string(rating(s, 2, "empathy", b, sizeof b), "(missing)", "wide: empty cell is missing");
+	is_string(rating(s, 2, "empathy", b, sizeof b), "(missing)",
+	          "wide: empty cell is missing");
 	is_string(rating(s, 2, "greeting", b, sizeof b), "N/A", "wide: N/A cell");
 	is_long((long)s->eval_line[2], 4, "wide: line of evaluation 3");
 	calib_store_free(s);
 
 	s = load("session,call,rater,criterion,score\n"
-		 "s1,c1,ann,empathy,3\ns1,c1,ann,greeting,1\ns2,c1,ann,empathy,2\n",
-		 "long.csv", &err, &st);
+	         "s1,c1,ann,empathy,3\ns1,c1,ann,greeting,1\ns2,c1,ann,empathy,2\n",
+	         "long.csv", &err, &st);
 	is_long(st, CALIB_OK, "long sheet reads");
 	is_long((long)s->n_evals, 2, "long: sessions make two evaluations");
 	is_long((long)s->n_items, 2, "long: (session, call) items");
 	is_string(rating(s, 0, "greeting", b, sizeof b), "1", "long: greeting");
 	is_string(rating(s, 1, "greeting", b, sizeof b), "-", "long: absent rating");
 	is_string(calib_names_get(s->sessions, s->item_session[s->eval_item[1]]), "s2",
-		  "long: session name");
+	          "long: session name");
 	calib_store_free(s);
 
 	s = load("call,empathy\nc1,3\nc2,4\n", "dir/ann.sheet.csv", &err, &st);
@@ -162,12 +163,13 @@ test_forms(void)
 		is_long(st, CALIB_OK, "per-rater on stdin with a rater name");
 		is_string(eval_rater(s, 0), "zoe", "per-rater: --rater");
 		is_string(calib_names_get(s->sessions, s->item_session[0]), "2026-01",
-			  "session label for the input");
+		          "session label for the input");
 		o.layout = CALIB_LAYOUT_SHEET;
 		o.rater = NULL;
 		st = read_text(s, t, strlen(t), "x.csv", &o, &err);
 		is_long(st, CALIB_EINPUT, "forced sheet layout needs a rater column");
-		is_string(err.msg, "no \"rater\" column in the header", "forced layout message");
+		is_string(err.msg, "no \"rater\" column in the header",
+		          "forced layout message");
 	}
 	calib_store_free(s);
 }
@@ -181,7 +183,7 @@ test_format(void)
 	char b[64];
 
 	s = load("call\trater\tempathy\tgreeting\nc1\tann\t\t1\nc1\tbob\t4\t\n", "t.tsv", &err,
-		 &st);
+	         &st);
 	is_long(st, CALIB_OK, "tab-delimited");
 	is_string(rating(s, 0, "empathy", b, sizeof b), "(missing)", "tab: empty field kept");
 	is_string(rating(s, 0, "greeting", b, sizeof b), "1", "tab: field after an empty one");
@@ -193,8 +195,8 @@ test_format(void)
 	is_string(s->criteria[0].name, "a,b", "semicolon: criterion name with a comma");
 	calib_store_free(s);
 
-	s = load("\xef\xbb\xbf\"call\",rater,empathy\r\nc1,ann,3\r\nc1,bob,4\r\n", "bom.csv", &err,
-		 &st);
+	s = load("\xef\xbb\xbf\"call\",rater,empathy\r\nc1,ann,3\r\nc1,bob,4\r\n", "bom.csv",
+	         &err, &st);
 	is_long(st, CALIB_OK, "BOM before a quoted header and CRLF");
 	is_long((long)s->n_evals, 2, "BOM/CRLF: two evaluations");
 	is_string(eval_call(s, 0), "c1", "BOM/CRLF: call without CR");
@@ -202,8 +204,8 @@ test_format(void)
 	calib_store_free(s);
 
 	s = load("call,rater,empathy\n\"c1, \"\"x\"\"\",\"  ann \",3\n\"multi\nline\",ann,2\n"
-		 "\n\nc2 , bob ,1\n",
-		 "q.csv", &err, &st);
+	         "\n\nc2 , bob ,1\n",
+	         "q.csv", &err, &st);
 	is_long(st, CALIB_OK, "quoted fields");
 	is_string(eval_call(s, 0), "c1, \"x\"", "quoted: comma and doubled quotes");
 	is_string(eval_rater(s, 0), "  ann ", "quoted: spaces kept");
@@ -223,8 +225,9 @@ test_format(void)
 	is_long((long)s->n_evals, 1, "empty row skipped");
 	calib_store_free(s);
 
-	s = load("call,rater,x\nc1,a,2.50\nc1,b,-0.1\nc2,a,1e2\nc2,b,+7\nc3,a,0.30000000000000004\n",
-		 "n.csv", &err, &st);
+	s = load("call,rater,x\nc1,a,2.50\nc1,b,-0.1\nc2,a,1e2\nc2,b,+7\nc3,a,0."
+	         "30000000000000004\n",
+	         "n.csv", &err, &st);
 	is_long(st, CALIB_OK, "numbers");
 	is_string(rating(s, 0, "x", b, sizeof b), "2.5", "number 2.50");
 	is_string(rating(s, 1, "x", b, sizeof b), "-0.1", "number -0.1");
@@ -292,8 +295,9 @@ test_tokens_and_duplicates(void)
 	st = read_text(s, "call,rater,X\nc1,a,1\n", 20, "c.csv", &o, &err);
 	is_long(st, CALIB_EINPUT, "merge: case-insensitive criterion duplicate");
 	is_string(err.msg,
-		  "duplicate rating of \"x\" for call \"c1\" by rater \"a\" (its evaluation begins at a.csv:2)",
-		  "merge: duplicate names the first file and line");
+	          "duplicate rating of \"x\" for call \"c1\" by rater \"a\" (its evaluation "
+	          "begins at a.csv:2)",
+	          "merge: duplicate names the first file and line");
 	is_string(err.file, "c.csv", "merge: error in the second file");
 	calib_store_free(s);
 }
@@ -306,15 +310,16 @@ test_rubric(void)
 	struct calib_error err;
 	enum calib_status st;
 	const struct calib_criterion *c;
-	const char *t = "call,rater,resolution,empathy,greeting\nc1,a,Yes,5,1\nc1,b,partly,1,0\n";
+	const char *t =
+	        "call,rater,resolution,empathy,greeting\nc1,a,Yes,5,1\nc1,b,partly,1,0\n";
 	char b[64];
 
 	st = read_rubric_text(s,
-			      "criterion,scale,levels,min,max,weight,description\n"
-			      "resolution,ordinal,no | partly|yes,,,2,did it\n"
-			      "empathy,interval,,1,5,,\n"
-			      "greeting,binary,0|1,,,0.5,\n",
-			      &err);
+	                      "criterion,scale,levels,min,max,weight,description\n"
+	                      "resolution,ordinal,no | partly|yes,,,2,did it\n"
+	                      "empathy,interval,,1,5,,\n"
+	                      "greeting,binary,0|1,,,0.5,\n",
+	                      &err);
 	is_long(st, CALIB_OK, "rubric reads (extra column ignored)");
 	is_long((long)s->n_criteria, 3, "rubric: three criteria");
 	c = &s->criteria[0];
@@ -342,23 +347,27 @@ test_errors(void)
 {
 	struct calib_read_opts o;
 	const char rubric[] = "criterion,scale,levels,min,max,weight\n"
-			      "empathy,ordinal,,1,5,1\nres,nominal,no|yes,,,1\n";
+	                      "empathy,ordinal,,1,5,1\nres,nominal,no|yes,,,1\n";
 
 	ERR("", CALIB_EINPUT, 1, 0, "empty input: no header line");
-	ERR("call,rater,x\nc1,a,1\nc1,b\n", CALIB_EINPUT, 3, 3, "row has 2 fields, the header 3");
+	ERR("call,rater,x\nc1,a,1\nc1,b\n", CALIB_EINPUT, 3, 3,
+	    "row has 2 fields, the header 3");
 	ERR("call,rater,x\nc1,a,1,2\n", CALIB_EINPUT, 2, 4, "row has 4 fields, the header 3");
 	ERR("call,rater,x\nc1,a,1\n\"c2,b,2\nc3,a,1\n", CALIB_EINPUT, 3, 1,
 	    "unterminated quoted field");
-	ERR("call,rater,x\nc1,a\"b,1\n", CALIB_EINPUT, 2, 2, "misplaced quote character in field");
+	ERR("call,rater,x\nc1,a\"b,1\n", CALIB_EINPUT, 2, 2,
+	    "misplaced quote character in field");
 	ERR("call,rater,x\nc1,\"a\"b,1\n", CALIB_EINPUT, 2, 2,
 	    "misplaced quote character in field");
 	ERR("call,rater,x\nc1,a\0b,1\n", CALIB_EINPUT, 2, 2, "NUL byte in field");
-	ERR("call,rater,x\nc1,a\xc3(,1\n", CALIB_EINPUT, 2, 2, "invalid UTF-8 in rater (byte 2)");
+	ERR("call,rater,x\nc1,a\xc3(,1\n", CALIB_EINPUT, 2, 2,
+	    "invalid UTF-8 in rater (byte 2)");
 	ERR("call,rater,x\nc1,\xed\xa0\x80,1\n", CALIB_EINPUT, 2, 2,
 	    "invalid UTF-8 in rater (byte 1)");
 	ERR("call,rater,x\xc0\xaf\nc1,a,1\n", CALIB_EINPUT, 1, 3,
 	    "invalid UTF-8 in column name (byte 2)");
-	ERR("call,rater,x,X\nc1,a,1,2\n", CALIB_EINPUT, 1, 4, "duplicate column \"X\" (also column 3)");
+	ERR("call,rater,x,X\nc1,a,1,2\n", CALIB_EINPUT, 1, 4,
+	    "duplicate column \"X\" (also column 3)");
 	ERR("id,rater,x\nc1,a,1\n", CALIB_EINPUT, 1, 0, "no \"call\" column in the header");
 	ERR("call,rater\nc1,a\n", CALIB_EINPUT, 1, 0, "no criterion columns in the header");
 	ERR("call,rater,,x\nc1,a,1,2\n", CALIB_EINPUT, 1, 3, "empty column name");
@@ -387,7 +396,8 @@ test_errors(void)
 	ERR("call,rater,x\nc1,a,0x10\n", CALIB_EINPUT, 2, 3,
 	    "criterion \"x\": score \"0x10\" is not a decimal number");
 	ERR("call;rater;x\nc1;a;2,5\n", CALIB_EINPUT, 2, 3,
-	    "criterion \"x\": score \"2,5\" is not a number (the decimal separator is a point)");
+	    "criterion \"x\": score \"2,5\" is not a number (the decimal separator is a "
+	    "point)");
 	ERR("call,rater,x\nc1,a,yes\nc1,b,1\n", CALIB_EINPUT, 3, 3,
 	    "criterion \"x\": score \"1\" is a number among labels");
 	ERR("call,rater,x\nc1,a,1\nc1,a,2\n", CALIB_EINPUT, 3, 3,
@@ -395,34 +405,36 @@ test_errors(void)
 	ERR("session,call,rater,criterion,score\ns,c1,a,x,1\ns,c1,a,x,2\n", CALIB_EINPUT, 3, 5,
 	    "duplicate rating of \"x\" for call \"c1\" by rater \"a\" in session \"s\" "
 	    "(first at in.csv:2)");
-	ERR("call,rater,criterion,score\nc1,a,x,1\nc1,a,y,1\nc1,b,y,1\nc1,a,Y,2\n", CALIB_EINPUT, 5,
-	    4, "duplicate rating of \"y\" for call \"c1\" by rater \"a\" (first at in.csv:3)");
+	ERR("call,rater,criterion,score\nc1,a,x,1\nc1,a,y,1\nc1,b,y,1\nc1,a,Y,2\n",
+	    CALIB_EINPUT, 5, 4,
+	    "duplicate rating of \"y\" for call \"c1\" by rater \"a\" (first at in.csv:3)");
 	ERR("call,rater,x\n\"c1\nc1\",a,1\n\n\"c2\",b,\"x\ny\"\n", CALIB_EINPUT, 5, 3,
 	    "criterion \"x\": score \"x\\x0ay\" is not a number");
 
 	calib_read_opts_init(&o);
 	o.max_field = 5;
 	expect_error("call,rater,x\nc1,abcdef,1\n", 25, &o, NULL, CALIB_ELIMIT, 2, 2,
-		     "field longer than 5 bytes", "max_field");
+	             "field longer than 5 bytes", "max_field");
 	expect_error("call,rater,x\nc1,\"ab\ncdefgh\",1\n", 30, &o, NULL, CALIB_ELIMIT, 2, 2,
-		     "field longer than 5 bytes", "max_field across lines");
+	             "field longer than 5 bytes", "max_field across lines");
 	o.max_field = 0;
 	o.max_columns = 3;
 	expect_error("call,rater,x,y\nc1,a,1,2\n", 24, &o, NULL, CALIB_ELIMIT, 1, 4,
-		     "more than 3 columns", "max_columns");
+	             "more than 3 columns", "max_columns");
 	calib_read_opts_init(&o);
 	expect_error("call,x\nc1,1\n", 12, &o, NULL, CALIB_OK, 0, 0, "", "per-rater file");
 	expect_error("call,x\nc1,1\n", 12, NULL, NULL, CALIB_OK, 0, 0, "", "per-rater default");
 
 	expect_error("call,rater,empathy\nc1,a,6\n", 26, NULL, rubric, CALIB_EINPUT, 2, 3,
-		     "score 6 outside the range of 'empathy' (1 to 5)", "rubric range");
+	             "score 6 outside the range of 'empathy' (1 to 5)", "rubric range");
 	expect_error("call,rater,res\nc1,a,maybe\n", 26, NULL, rubric, CALIB_EINPUT, 2, 3,
-		     "'maybe' is not a level of 'res'", "rubric label");
+	             "'maybe' is not a level of 'res'", "rubric label");
 	expect_error("call,rater,criterion,score\nc1,a,tone,1\n", 39, NULL, rubric,
-		     CALIB_EINPUT, 2, 3, "criterion \"tone\" is not in the rubric",
-		     "long: criterion not in the rubric");
+	             CALIB_EINPUT, 2, 3, "criterion \"tone\" is not in the rubric",
+	             "long: criterion not in the rubric");
 	expect_error("call,rater,tone\nc1,a,1\n", 23, NULL, rubric, CALIB_EINPUT, 1, 3,
-		     "criterion \"tone\" is not in the rubric", "sheet: column not in the rubric");
+	             "criterion \"tone\" is not in the rubric",
+	             "sheet: column not in the rubric");
 }
 
 static void
@@ -432,21 +444,23 @@ test_rubric_errors(void)
 		const char *text, *msg;
 		unsigned long line, col;
 	} cases[] = {
-		{"criterion,scale\nx,likert\n",
-		 "unknown scale \"likert\" (binary, nominal, ordinal, interval or ratio)", 2, 2},
-		{"criterion,scale,levels\nx,binary,a|b|c\n", "a binary scale has two levels, not 3", 2,
-		 3},
-		{"criterion,scale,levels\nx,interval,low|high\n",
-		 "labelled levels need a binary, nominal or ordinal scale", 2, 3},
-		{"criterion,scale,levels\nx,nominal,a||b\n", "empty level in \"a||b\"", 2, 3},
-		{"criterion,scale,levels\nx,nominal,a|b|a\n", "level \"a\" listed twice", 2, 3},
-		{"criterion,scale,min,max\nx,ordinal,5,1\n", "max is below min", 2, 4},
-		{"criterion,scale,min\nx,ordinal,low\n", "\"low\" is not a number", 2, 3},
-		{"criterion,scale,weight\nx,ordinal,-1\n", "negative weight", 2, 3},
-		{"criterion,scale\nx,ordinal\nX,nominal\n", "criterion \"X\" described twice", 3, 1},
-		{"criterion,levels\nx,1|2\n", "no \"scale\" column in the rubric header", 1, 0},
-		{"criterion,scale\n,ordinal\n", "empty criterion", 2, 1},
-		{"", "empty rubric: no header line", 1, 0},
+	        {"criterion,scale\nx,likert\n",
+	         "unknown scale \"likert\" (binary, nominal, ordinal, interval or ratio)", 2,
+	         2},
+	        {"criterion,scale,levels\nx,binary,a|b|c\n",
+	         "a binary scale has two levels, not 3", 2, 3},
+	        {"criterion,scale,levels\nx,interval,low|high\n",
+	         "labelled levels need a binary, nominal or ordinal scale", 2, 3},
+	        {"criterion,scale,levels\nx,nominal,a||b\n", "empty level in \"a||b\"", 2, 3},
+	        {"criterion,scale,levels\nx,nominal,a|b|a\n", "level \"a\" listed twice", 2, 3},
+	        {"criterion,scale,min,max\nx,ordinal,5,1\n", "max is below min", 2, 4},
+	        {"criterion,scale,min\nx,ordinal,low\n", "\"low\" is not a number", 2, 3},
+	        {"criterion,scale,weight\nx,ordinal,-1\n", "negative weight", 2, 3},
+	        {"criterion,scale\nx,ordinal\nX,nominal\n", "criterion \"X\" described twice",
+	         3, 1},
+	        {"criterion,levels\nx,1|2\n", "no \"scale\" column in the rubric header", 1, 0},
+	        {"criterion,scale\n,ordinal\n", "empty criterion", 2, 1},
+	        {"", "empty rubric: no header line", 1, 0},
 	};
 	size_t i;
 
@@ -476,7 +490,8 @@ test_blocks(void)
 
 	len += (size_t)sprintf(text, "call,rater,\"x\"\n");
 	for (i = 0; i < n; i++)
-		len += (size_t)sprintf(text + len, "\"c%zu\",r%zu,%zu\r\n", i / 2, i % 2, i % 7);
+		len += (size_t)sprintf(text + len, "\"c%zu\",r%zu,%zu\r\n", i / 2, i % 2,
+		                       i % 7);
 	calib_read_opts_init(&o);
 	st = read_text(s, text, len, "big.csv", &o, &err);
 	is_long(st, CALIB_OK, "big input across blocks");
