@@ -38,6 +38,9 @@ LIBCALIB := $(BUILD)/libcalib.a
 
 GEN := $(BUILD)/calib-gen
 
+# Keep objects between builds (they are made through chained rules).
+.SECONDARY:
+
 .PHONY: all check unit e2e asan valgrind install uninstall clean demo format lint bench fuzz manlint
 all: $(PROGS)
 
@@ -66,7 +69,7 @@ $(GEN): data/generate.c
 # Every test prints TAP; prove runs them and prints the totals.
 check: all $(UNITS) manlint
 	CALIB_BIN=$(abspath $(BUILD)/bin) CALIB_VALGRIND='$(CALIB_VALGRIND)' \
-	prove --exec '' $(UNITS) $(E2E_TESTS)
+	prove --exec 'sh tests/exec.sh' $(UNITS) $(E2E_TESTS)
 
 unit: $(UNITS)
 	prove --exec '' $(UNITS)
