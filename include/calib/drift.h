@@ -1,0 +1,170 @@
+/*
+ * drift.h - agreement over sessions: the series of one coefficient per
+ * (session, criterion), the change from one session to the next with a
+ * bootstrap interval for the difference, the slope over the last sessions,
+ * comparisons of two sessions or two groups of sessions, and the alerts a
+ * cron job watches (latest session below a floor, or dropped below the
+ * mean of the sessions before it).
+ *
+ * Ownership: a struct calib_drift owns its arrays; free it with
+ * calib_drift_free() (NULL harmless). Session and criterion names point
+ * into the store, which must outlive the drift. Options are the caller's
+ * and only read.
+ */
+#ifndef CALIB_DRIFT_H
+#define CALIB_DRIFT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "calib/coef.h"
+#include "calib/error.h"
+#include "calib/matrix.h"
+#include "calib/stat.h"
+#include "calib/store.h"
+
+struct calib_drift_opts {
+	const char *stat;     /* one statistic for every criterion, or NULL: per scale */
+	bool complete;        /* only calls scored by every rater of the session */
+	enum calib_na_policy na;
+	struct calib_coef_opts coef;
+	size_t boot;          /* replicates of the difference bootstrap; 0: no CI */
+	unsigned long seed;   /* its gsl_rng_mt19937 seed (0: GSL's default, 4357) */
+	size_t window;        /* K: sessions in the slope and in the --max-drop mean */
+};
+
+/* Defaults: per-scale statistic, all scores, N/A per scale, 1000 replicates, seed 1, K 4. */
+void calib_drift_opts_init(struct calib_drift_opts *o);
+
+/*
+ * The statistic drawn for a scale when none is chosen, the same whatever
+ * the number of raters so that sessions compare: fleiss_kappa (binary,
+ * nominal), kripp_alpha_ordinal (ordinal), icc2 (interval, ratio).
+ */
+const char *calib_drift_default_stat(enum calib_scale scale);
+
+/*
+ * Is text a strict ISO date YYYY-MM-DD (four-digit year, a real month and
+ * day of that month, leap years counted)? *days, when not NULL, receives
+ * the days since 0000-03-01 (only differences matter). Cannot fail.
+ */
+bool calib_drift_parse_date(const char *text, long *days);
+
+/* One (criterion, session) point of the series. */
+struct calib_drift_point {
+	bool present;         /* the criterion has a score in this session */
+	double estimate, lower, upper; /* NAN when undefined (note says why) */
+	size_t n_calls, n_raters;
+	/* change from the previous session where the criterion is present */
+	size_t prev;          /* its index in the order, or SIZE_MAX: none */
+	double change, change_lower, change_upper; /* NAN when not defined */
+	int flag;             /* +1 / -1: the change's CI excludes 0; else 0 */
+	char note[CALIB_STAT_NOTE];
+};
+
+/* Per criterion: the trend over its last K sessions. */
+struct calib_drift_trend {
+	const char *criterion;
+	const char *stat;     /* the statistic of the series */
+	size_t n_points;      /* defined estimates among the last K sessions */
+	double slope, slope_se; /* least squares, per session; NAN with fewer than 2 (3 for se) */
+	size_t latest;        /* index of the criterion's latest present session, or SIZE_MAX */
+};
+
+struct calib_drift {
+	size_t n_sessions;
+	uint32_t *order;      /* store session ids, oldest first */
+	const char **session; /* their names, in that order */
+	bool dated;           /* every session is an ISO date (ordered by date) */
+	size_t n_criteria;
+	struct calib_drift_trend *trend;  /* n_criteria */
+	struct calib_drift_point *point;  /* n_criteria x n_sessions, criterion-major */
+	unsigned long seed;
+	size_t boot, window;
+};
+
+/* The point of criterion c in session i (in order). Cannot fail. */
+static inline struct calib_drift_point *
+calib_drift_at(const struct calib_drift *d, size_t c, size_t i)
+{
+	return &d->point[c * d->n_sessions + i];
+}
+
+/*
+ * Order the sessions of a finished store: by date when every session name
+ * is an ISO date, else in order of first appearance. *order receives a
+ * malloc'ed array of store session ids (n = number of sessions), *dated
+ * whether dates decided. CALIB_OK or CALIB_ENOMEM.
+ */
+enum calib_status calib_drift_order(const struct calib_store *s, uint32_t **order,
+				    bool *dated);
+
+/*
+ * The series: every criterion in every session, its changes with their
+ * bootstrap intervals (calib_drift_diff between consecutive present
+ * sessions) and the trends. CALIB_OK; CALIB_ENOMEM; CALIB_EARG (unknown
+ * statistic, bad options; message in err). On error *out is NULL.
+ */
+enum calib_status calib_drift_run(const struct calib_store *s,
+				  const struct calib_drift_opts *o, struct calib_drift **out,
+				  struct calib_error *err);
+
+void calib_drift_free(struct calib_drift *d);
+
+/* The difference between two groups of sessions for one criterion. */
+struct calib_drift_diff {
+	const char *stat;
+	double a, b;              /* the coefficient on each group's pooled calls */
+	double diff;              /* b - a, NAN when either is undefined */
+	double lower, upper;      /* percentile bootstrap bounds of b - a */
+	double se;                /* standard deviation of the replicates */
+	size_t n_calls_a, n_calls_b, n_raters_a, n_raters_b;
+	size_t n_shared;          /* calls scored in both groups, resampled as pairs */
+	size_t n_boot, n_defined; /* replicates drawn; those where both were defined */
+	char note[CALIB_STAT_NOTE];
+};
+
+/*
+ * Compare criterion crit between group a (store session ids a[0..na)) and
+ * group b: the coefficient `stat` (NULL: the scale's default) on the calls
+ * of each group, and b - a with a percentile bootstrap interval at
+ * o->coef.conf over o->boot replicates. Calls are resampled, never single
+ * ratings: a call (by name) scored in both groups is one unit whose rows
+ * in a and in b are drawn together; other calls are drawn within their own
+ * session. Draws come from one gsl_rng_mt19937 seeded with o->seed; per
+ * replicate the strata are drawn in order (shared calls, then each session
+ * of a, then each session of b, in the order given), each drawing as many
+ * units as it holds with gsl_rng_uniform_int(rng, n). Replicates where a
+ * coefficient is undefined are left out and counted. Undefined values are
+ * NAN with a note, not errors. CALIB_OK, CALIB_ENOMEM, or CALIB_EARG for
+ * an unknown statistic (message in err, which may be NULL).
+ */
+enum calib_status calib_drift_diff(const struct calib_store *s, uint32_t crit,
+				   const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+				   const struct calib_drift_opts *o,
+				   struct calib_drift_diff *res, struct calib_error *err);
+
+/* What an alert found. */
+struct calib_drift_alert {
+	size_t criterion;     /* index into the store's criteria */
+	bool drop;            /* false: below --min; true: the --max-drop case */
+	double estimate;      /* latest session's coefficient */
+	double mean;          /* mean of the K sessions before (drop only) */
+	size_t n_mean;        /* how many of them were defined (drop only) */
+};
+
+/*
+ * Alerts at session i of d (in order; the cron job asks about the latest,
+ * i = d->n_sessions - 1; the chart marks every session): every criterion
+ * whose coefficient there is below min (NAN: not checked), and every
+ * criterion whose coefficient is below the mean of its defined
+ * coefficients in the d->window sessions before i by more than max_drop
+ * (NAN: not checked). A criterion without a defined value in session i
+ * raises none. Writes at most cap alerts into out (criterion order, the
+ * --min case first) and returns how many there are. Cannot fail.
+ */
+size_t calib_drift_alerts(const struct calib_drift *d, size_t i, double min, double max_drop,
+			  struct calib_drift_alert *out, size_t cap);
+
+#endif

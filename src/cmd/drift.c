@@ -1,0 +1,938 @@
+/*
+ * drift.c - calib-drift: agreement per session over time. Reads sheets
+ * with a session column (or one file per session), prints the series of
+ * one coefficient per (session, criterion) with the change from the
+ * previous session and its bootstrap CI, or the trend per criterion, or a
+ * comparison of two (groups of) sessions; draws the drift chart with
+ * gnuplot; exits 3 on --min / --max-drop alerts, for cron. Files it writes
+ * are written all or nothing, under an flock(2) on a lock file beside them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "calib/drift.h"
+#include "calib/plot.h"
+#include "calib/report.h"
+#include "calib/table.h"
+#include "common.h"
+
+static const char usage[] =
+	"usage: calib-drift [-d C] [-r RUBRIC] [-f FORMAT] [-o FILE] [--session-from name|column]\n"
+	"                   [--stat NAME] [--trend | --compare A:B] [--min X] [--max-drop D]\n"
+	"                   [--chart FILE] [--terminal T] [--script] [OPTION...] [FILE...]\n";
+
+static const char help[] =
+	"Agreement per session over time: one coefficient per session and criterion\n"
+	"(the criterion's scale decides, or --stat) with its CI, the change from the\n"
+	"previous session with a bootstrap CI, the slope over the last K sessions,\n"
+	"comparisons of two sessions or groups of sessions, a drift chart, and alerts\n"
+	"for cron jobs (exit 3, one line per alert on standard error).\n"
+	"\n"
+	"Options:\n" CALIB_CLI_READ_HELP
+	"      --session-from S    column: the session column (default; file names when\n"
+	"                          no input has one); name: each file is a session,\n"
+	"                          named by its base name without extension\n"
+	"  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"
+	"                          csv otherwise)\n"
+	"  -o, --output FILE       write the table to FILE (all or nothing)\n"
+	"      --stat NAME         the coefficient for every criterion (default per scale:\n"
+	"                          fleiss_kappa, kripp_alpha_ordinal, icc2)\n"
+	"      --trend             one row per criterion: latest change, slope over K\n"
+	"      --compare A:B       compare two sessions or groups; a group is a label,\n"
+	"                          FIRST..LAST (in session order), or a comma list\n"
+	"  -k, --window K          sessions in the slope and the --max-drop mean (default 4)\n"
+	"      --min X             alert when the latest session is below X\n"
+	"      --max-drop D        alert when the latest session is below the mean of\n"
+	"                          the K sessions before by more than D\n"
+	"      --boot N            bootstrap replicates for changes (default 1000; 0: none)\n"
+	"  -s, --seed S            bootstrap seed (default 1)\n"
+	"      --conf LEVEL        confidence level of the intervals (default 0.95)\n"
+	"      --complete          use only calls scored by every rater of the session\n"
+	"      --na-policy P       auto (default), category or drop: what N/A scores are\n"
+	"      --icc-convention C  psych (default) or irr\n"
+	"      --chart FILE        draw the drift chart to FILE (- : standard output)\n"
+	"      --terminal T        png, svg, pdf or dumb (default: from FILE's extension;\n"
+	"                          dumb on standard output)\n"
+	"      --size WxH          chart size (pixels; characters for dumb)\n"
+	"      --threshold X       the threshold line of the chart (default: --min)\n"
+	"      --script            print the gnuplot script instead of drawing\n"
+	"  -h, --help              print this help and exit\n"
+	"  -V, --version           print the version and exit\n";
+
+enum {
+	OPT_SESSION_FROM = CALIB_OPT_FIRST_PROGRAM,
+	OPT_STAT,
+	OPT_TREND,
+	OPT_COMPARE,
+	OPT_MIN,
+	OPT_MAX_DROP,
+	OPT_BOOT,
+	OPT_CONF,
+	OPT_COMPLETE,
+	OPT_NA_POLICY,
+	OPT_ICC,
+	OPT_CHART,
+	OPT_TERMINAL,
+	OPT_SIZE,
+	OPT_THRESHOLD,
+	OPT_SCRIPT
+};
+
+static const struct option longopts[] = {
+	CALIB_CLI_READ_LONGOPTS,
+	{ "session-from", required_argument, NULL, OPT_SESSION_FROM },
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "stat", required_argument, NULL, OPT_STAT },
+	{ "trend", no_argument, NULL, OPT_TREND },
+	{ "compare", required_argument, NULL, OPT_COMPARE },
+	{ "window", required_argument, NULL, 'k' },
+	{ "min", required_argument, NULL, OPT_MIN },
+	{ "max-drop", required_argument, NULL, OPT_MAX_DROP },
+	{ "boot", required_argument, NULL, OPT_BOOT },
+	{ "seed", required_argument, NULL, 's' },
+	{ "conf", required_argument, NULL, OPT_CONF },
+	{ "complete", no_argument, NULL, OPT_COMPLETE },
+	{ "na-policy", required_argument, NULL, OPT_NA_POLICY },
+	{ "icc-convention", required_argument, NULL, OPT_ICC },
+	{ "chart", required_argument, NULL, OPT_CHART },
+	{ "terminal", required_argument, NULL, OPT_TERMINAL },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "script", no_argument, NULL, OPT_SCRIPT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+enum session_from { FROM_AUTO, FROM_COLUMN, FROM_NAME };
+
+/* Everything main() decided from the command line. */
+struct args {
+	enum session_from from;
+	enum calib_format fmt;
+	const char *output, *compare, *chart;
+	bool trend, script, have_term, have_size;
+	enum calib_plot_terminal term;
+	unsigned w, h;
+	double min, max_drop, threshold;
+};
+
+/* The base name of path without its extension, in a new string. */
+static char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *b = slash ? slash + 1 : path;
+	const char *dot = strrchr(b, '.');
+	size_t n = dot && dot != b ? (size_t)(dot - b) : strlen(b);
+	char *s = malloc(n + 1);
+
+	if (s) {
+		memcpy(s, b, n);
+		s[n] = '\0';
+	}
+	return s;
+}
+
+/*
+ * Read every file as one session named after it (--session-from name).
+ * A file with a session column of its own is an error: the two would
+ * disagree. 0, or 1 with the message printed.
+ */
+static int
+load_by_name(struct calib_cli *cli, char *const *files, size_t n, struct calib_store **out)
+{
+	static char *const dash[] = { "-" };
+	struct calib_store *s = calib_store_alloc();
+	struct calib_error err;
+	const char *given = cli->read.session;
+	int status = 1;
+
+	*out = NULL;
+	if (!s) {
+		calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+		return 1;
+	}
+	if (n == 0) {
+		files = dash;
+		n = 1;
+	}
+	if (cli->rubric) {
+		FILE *fp = fopen(cli->rubric, "rb");
+		if (!fp) {
+			calib_cli_errorf(cli, "%s: %s", cli->rubric, strerror(errno));
+			goto out;
+		}
+		enum calib_status st = calib_read_rubric(s, fp, cli->rubric, &cli->read, &err);
+		fclose(fp);
+		if (st) {
+			calib_cli_error(cli, &err);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool in = strcmp(files[i], "-") == 0;
+		char *label = in ? (given ? strdup(given) : NULL) : base_name(files[i]);
+		FILE *fp;
+		enum calib_status st;
+		size_t first = s->n_evals;
+
+		if (in && !given) {
+			calib_cli_errorf(cli, "standard input needs --session LABEL with "
+					      "--session-from name");
+			goto out;
+		}
+		if (!label) {
+			calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+			goto out;
+		}
+		if (!(fp = in ? stdin : fopen(files[i], "rb"))) {
+			calib_cli_errorf(cli, "%s: %s", files[i], strerror(errno));
+			free(label);
+			goto out;
+		}
+		cli->read.session = label;
+		st = calib_read(s, fp, in ? "<stdin>" : files[i], &cli->read, &err);
+		cli->read.session = given;
+		if (!in)
+			fclose(fp);
+		if (st) {
+			calib_cli_error(cli, &err);
+			free(label);
+			goto out;
+		}
+		for (size_t e = first; e < s->n_evals; e++) {
+			const char *ses = calib_names_get(s->sessions,
+							  s->item_session[s->eval_item[e]]);
+			if (strcmp(ses, label) != 0) {
+				calib_cli_errorf(cli, "%s: has a session column; use "
+						      "--session-from column",
+						 files[i]);
+				free(label);
+				goto out;
+			}
+		}
+		free(label);
+	}
+	if (calib_store_finish(s)) {
+		calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+		goto out;
+	}
+	if (s->n_evals == 0) {
+		calib_cli_errorf(cli, "no ratings in the inputs");
+		goto out;
+	}
+	*out = s;
+	s = NULL;
+	status = 0;
+out:
+	calib_store_free(s);
+	return status;
+}
+
+/* Load the inputs with sessions as --session-from says. 0, or 1 (printed). */
+static int
+load(struct calib_cli *cli, enum session_from from, char *const *files, size_t n,
+     struct calib_store **out)
+{
+	if (from == FROM_NAME)
+		return load_by_name(cli, files, n, out);
+	if (calib_cli_load(cli, files, n, out))
+		return 1;
+	if (from == FROM_AUTO && !cli->read.session && calib_names_count((*out)->sessions) == 1 &&
+	    calib_names_get((*out)->sessions, 0)[0] == '\0') {
+		/* no session column anywhere: every file is a session */
+		calib_store_free(*out);
+		return load_by_name(cli, files, n, out);
+	}
+	return 0;
+}
+
+static const char *
+flag_text(int flag)
+{
+	return flag > 0 ? "up" : flag < 0 ? "down" : "";
+}
+
+/* The series: one row per (session, criterion), sessions in order. */
+static struct calib_table *
+series_table(const struct calib_drift *d)
+{
+	static const char *const cols[] = { "session", "criterion", "statistic", "estimate",
+					    "ci_lower", "ci_upper", "n_calls", "n_raters",
+					    "change", "change_lower", "change_upper", "flag",
+					    "note" };
+	static const int digits[] = { 0, 0, 0, 3, 3, 3, -1, -1, 3, 3, 3, 0, 0 };
+	struct calib_table *t = calib_table_alloc(cols, 13, digits);
+
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < d->n_sessions; i++)
+		for (size_t c = 0; c < d->n_criteria; c++) {
+			const struct calib_drift_point *p = calib_drift_at(d, c, i);
+			if (!p->present)
+				continue;
+			if (calib_table_row(t) || calib_table_text(t, 0, "%s", d->session[i]) ||
+			    calib_table_text(t, 1, "%s", d->trend[c].criterion) ||
+			    calib_table_text(t, 2, "%s", d->trend[c].stat) ||
+			    calib_table_num(t, 3, p->estimate) || calib_table_num(t, 4, p->lower) ||
+			    calib_table_num(t, 5, p->upper) ||
+			    calib_table_num(t, 6, (double)p->n_calls) ||
+			    calib_table_num(t, 7, (double)p->n_raters) ||
+			    calib_table_num(t, 8, p->change) ||
+			    calib_table_num(t, 9, p->change_lower) ||
+			    calib_table_num(t, 10, p->change_upper) ||
+			    calib_table_text(t, 11, "%s", flag_text(p->flag)) ||
+			    calib_table_text(t, 12, "%s", p->note))
+				goto fail;
+		}
+	return t;
+fail:
+	calib_table_free(t);
+	return NULL;
+}
+
+/* One row per criterion: its latest session, the change there, the slope. */
+static struct calib_table *
+trend_table(const struct calib_drift *d)
+{
+	static const char *const cols[] = { "criterion", "statistic", "latest", "estimate",
+					    "change", "change_lower", "change_upper", "flag",
+					    "slope", "slope_se", "n_slope", "note" };
+	static const int digits[] = { 0, 0, 0, 3, 3, 3, 3, 0, 4, 4, -1, 0 };
+	struct calib_table *t = calib_table_alloc(cols, 12, digits);
+
+	if (!t)
+		return NULL;
+	for (size_t c = 0; c < d->n_criteria; c++) {
+		const struct calib_drift_trend *r = &d->trend[c];
+		const struct calib_drift_point *p =
+			r->latest == SIZE_MAX ? NULL : calib_drift_at(d, c, r->latest);
+		if (calib_table_row(t) || calib_table_text(t, 0, "%s", r->criterion) ||
+		    calib_table_text(t, 1, "%s", r->stat) ||
+		    calib_table_text(t, 2, "%s", p ? d->session[r->latest] : "") ||
+		    calib_table_num(t, 3, p ? p->estimate : NAN) ||
+		    calib_table_num(t, 4, p ? p->change : NAN) ||
+		    calib_table_num(t, 5, p ? p->change_lower : NAN) ||
+		    calib_table_num(t, 6, p ? p->change_upper : NAN) ||
+		    calib_table_text(t, 7, "%s", p ? flag_text(p->flag) : "") ||
+		    calib_table_num(t, 8, r->slope) || calib_table_num(t, 9, r->slope_se) ||
+		    calib_table_num(t, 10, (double)r->n_points) ||
+		    calib_table_text(t, 11, "%s", p ? p->note : "never scored"))
+			goto fail;
+	}
+	return t;
+fail:
+	calib_table_free(t);
+	return NULL;
+}
+
+/* What every table of the series says it assumed (aligned table only). */
+static int
+footer(struct calib_table *t, const struct calib_drift *d, const struct calib_drift_opts *o)
+{
+	if (calib_table_footer(t, "sessions: %zu, ordered %s", d->n_sessions,
+			       d->dated ? "by date" : "as given (not all ISO dates)"))
+		return 1;
+	if (o->boot)
+		return calib_table_footer(t,
+					  "change: difference from the previous session, "
+					  "percentile bootstrap CI over calls, %zu replicates, "
+					  "seed %lu; slope per session over the last %zu",
+					  o->boot, o->seed, o->window) != CALIB_OK;
+	return calib_table_footer(t, "change: no bootstrap (--boot 0); slope per session over "
+				     "the last %zu",
+				  o->window) != CALIB_OK;
+}
+
+/* Index (in order) of session label, or SIZE_MAX. */
+static size_t
+find_session(const struct calib_drift *d, const char *label, size_t len)
+{
+	for (size_t i = 0; i < d->n_sessions; i++)
+		if (strlen(d->session[i]) == len && memcmp(d->session[i], label, len) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+/*
+ * Parse one side of --compare into store session ids: labels and
+ * FIRST..LAST ranges separated by commas. 0, or 2 with the message printed.
+ */
+static int
+parse_group(const struct calib_cli *cli, const struct calib_drift *d, const char *s,
+	    size_t len, uint32_t *ids, size_t *n)
+{
+	const char *end = s + len;
+
+	*n = 0;
+	while (s < end) {
+		const char *comma = memchr(s, ',', (size_t)(end - s));
+		const char *stop = comma ? comma : end;
+		const char *dots = NULL;
+		size_t a, b;
+		for (const char *q = s; q + 1 < stop; q++)
+			if (q[0] == '.' && q[1] == '.') {
+				dots = q;
+				break;
+			}
+		a = find_session(d, s, (size_t)((dots ? dots : stop) - s));
+		b = dots ? find_session(d, dots + 2, (size_t)(stop - dots - 2)) : a;
+		if (a == SIZE_MAX || b == SIZE_MAX) {
+			const char *bad = a == SIZE_MAX ? s : dots + 2;
+			size_t blen = a == SIZE_MAX ? (size_t)((dots ? dots : stop) - s)
+						    : (size_t)(stop - dots - 2);
+			calib_cli_errorf(cli, "--compare: no session '%.*s'", (int)blen, bad);
+			return 2;
+		}
+		if (a > b) {
+			calib_cli_errorf(cli, "--compare: '%.*s' runs backwards in session order",
+					 (int)(stop - s), s);
+			return 2;
+		}
+		for (size_t i = a; i <= b; i++)
+			ids[(*n)++] = d->order[i];
+		s = comma ? comma + 1 : end;
+	}
+	if (*n == 0) {
+		calib_cli_errorf(cli, "--compare: empty group");
+		return 2;
+	}
+	return 0;
+}
+
+/* The comparison of two groups, one row per criterion. */
+static int
+compare(const struct calib_cli *cli, const struct calib_store *s, const struct calib_drift *d,
+	const struct calib_drift_opts *o, const char *spec, struct calib_table **out)
+{
+	static const char *const cols[] = { "criterion", "statistic", "group_a", "group_b",
+					    "estimate_a", "estimate_b", "difference", "ci_lower",
+					    "ci_upper", "n_calls_a", "n_calls_b", "n_shared",
+					    "flag", "note" };
+	static const int digits[] = { 0, 0, 0, 0, 3, 3, 3, 3, 3, -1, -1, -1, 0, 0 };
+	const char *colon = strchr(spec, ':');
+	uint32_t *a, *b;
+	size_t na, nb, cap = 0;
+	struct calib_table *t = NULL;
+	struct calib_error err;
+	int status = 1;
+
+	*out = NULL;
+	if (!colon || strchr(colon + 1, ':')) {
+		calib_cli_errorf(cli, "--compare: expected GROUP:GROUP, not '%s'", spec);
+		return 2;
+	}
+	/* a group lists at most every session once per comma */
+	for (const char *q = spec; *q; q++)
+		cap += *q == ',';
+	cap = (cap + 2) * (d->n_sessions + 1);
+	a = malloc(cap * sizeof *a);
+	b = malloc(cap * sizeof *b);
+	if (!a || !b) {
+		calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+		goto out;
+	}
+	if ((status = parse_group(cli, d, spec, (size_t)(colon - spec), a, &na)) ||
+	    (status = parse_group(cli, d, colon + 1, strlen(colon + 1), b, &nb)))
+		goto out;
+	status = 1;
+	if (!(t = calib_table_alloc(cols, 14, digits)))
+		goto nomem;
+	for (size_t c = 0; c < s->n_criteria; c++) {
+		struct calib_drift_diff r;
+		calib_error_clear(&err);
+		if (calib_drift_diff(s, (uint32_t)c, a, na, b, nb, o, &r, &err)) {
+			calib_cli_errorf(cli, "%s", err.msg);
+			goto out;
+		}
+		if (calib_table_row(t) || calib_table_text(t, 0, "%s", s->criteria[c].name) ||
+		    calib_table_text(t, 1, "%s", r.stat) ||
+		    calib_table_text(t, 2, "%.*s", (int)(colon - spec), spec) ||
+		    calib_table_text(t, 3, "%s", colon + 1) || calib_table_num(t, 4, r.a) ||
+		    calib_table_num(t, 5, r.b) || calib_table_num(t, 6, r.diff) ||
+		    calib_table_num(t, 7, r.lower) || calib_table_num(t, 8, r.upper) ||
+		    calib_table_num(t, 9, (double)r.n_calls_a) ||
+		    calib_table_num(t, 10, (double)r.n_calls_b) ||
+		    calib_table_num(t, 11, (double)r.n_shared) ||
+		    calib_table_text(t, 12, "%s",
+				     flag_text(r.lower > 0 ? 1 : r.upper < 0 ? -1 : 0)) ||
+		    calib_table_text(t, 13, "%s", r.note))
+			goto nomem;
+	}
+	if (o->boot && calib_table_footer(t,
+					  "difference: b - a, percentile bootstrap CI over "
+					  "calls, %zu replicates, seed %lu",
+					  o->boot, o->seed))
+		goto nomem;
+	*out = t;
+	t = NULL;
+	status = 0;
+	goto out;
+nomem:
+	calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+out:
+	calib_table_free(t);
+	free(a);
+	free(b);
+	return status;
+}
+
+/* Does an alert fire for criterion c at session i? */
+static bool
+fires(const struct calib_drift *d, size_t c, size_t i, double min, double max_drop,
+      struct calib_drift_alert *buf)
+{
+	size_t n = calib_drift_alerts(d, i, min, max_drop, buf, 2 * d->n_criteria);
+	for (size_t k = 0; k < n && k < 2 * d->n_criteria; k++)
+		if (buf[k].criterion == c)
+			return true;
+	return false;
+}
+
+/*
+ * The drift chart: per criterion the coefficient over sessions with its CI
+ * band (one panel, or small multiples beyond four criteria), the threshold
+ * line, and rings where an alert fires. Input text reaches the script only
+ * through calib_plot_string/label/cmd/array. NULL when out of memory.
+ */
+static struct calib_plot *
+chart(const struct calib_drift *d, const struct args *g)
+{
+	size_t nc = d->n_criteria, ns = d->n_sessions;
+	bool multi = nc > 4;
+	size_t cols = 1, rows = 1;
+	struct calib_drift_alert *buf = malloc((2 * nc + 1) * sizeof *buf);
+	double lo = 0, thr = isnan(g->threshold) ? g->min : g->threshold;
+	unsigned w = g->w, h = g->h;
+	struct calib_plot *p = NULL;
+	bool marked = false;
+
+	if (!buf)
+		return NULL;
+	if (multi) {
+		while (cols * cols < nc)
+			cols++;
+		rows = (nc + cols - 1) / cols;
+		if (!g->have_size && g->term == CALIB_PLOT_DUMB) {
+			w = (unsigned)(60 * cols);
+			h = (unsigned)(18 * rows);
+		}
+	}
+	for (size_t c = 0; c < nc; c++)
+		for (size_t i = 0; i < ns; i++) {
+			const struct calib_drift_point *q = calib_drift_at(d, c, i);
+			if (q->present && isfinite(q->lower) && q->lower < lo)
+				lo = q->lower;
+			if (q->present && isfinite(q->estimate) && q->estimate < lo)
+				lo = q->estimate;
+		}
+	if (isfinite(thr) && thr < lo)
+		lo = thr;
+	lo = floor(lo * 10 - 0.5) / 10;
+	if (!(p = calib_plot_alloc(g->term, w, h)) || calib_plot_style(p))
+		goto fail;
+	for (size_t c = 0; c < nc; c++) {
+		if (calib_plot_code(p, "$d%zu << EOD\n", c))
+			goto fail;
+		for (size_t i = 0; i < ns; i++) {
+			const struct calib_drift_point *q = calib_drift_at(d, c, i);
+			bool ok = q->present && !isnan(q->estimate);
+			double v[5] = { (double)(i + 1), ok ? q->estimate : NAN,
+					ok ? q->lower : NAN, ok ? q->upper : NAN, NAN };
+			if (ok && (!isnan(g->min) || !isnan(g->max_drop)) &&
+			    fires(d, c, i, g->min, g->max_drop, buf)) {
+				v[4] = q->estimate;
+				marked = true;
+			}
+			if (!isfinite(v[2]) || !isfinite(v[3]))
+				v[2] = v[3] = v[1];
+			if (calib_plot_data_row(p, v, 5))
+				goto fail;
+		}
+		if (calib_plot_data_end(p))
+			goto fail;
+	}
+	if (calib_plot_code(p, "set xrange [0.5:%zu.5]\nset yrange [%g:1.05]\n"
+			       "set ylabel 'coefficient'\nset key outside right top\n"
+			       "set xtics (",
+			    ns, lo))
+		goto fail;
+	for (size_t i = 0; i < ns; i++)
+		if ((i && calib_plot_code(p, ", ")) || calib_plot_label(p, d->session[i], 12, 2) ||
+		    calib_plot_code(p, " %zu", i + 1))
+			goto fail;
+	if (calib_plot_code(p, ")\n%s", ns > 6 ? "set xtics rotate by 45 right\n" : ""))
+		goto fail;
+	if (multi) {
+		if (calib_plot_code(p, "set key off\nset multiplot layout %zu,%zu\n", rows, cols))
+			goto fail;
+	}
+	for (size_t c = 0; c < nc; c++) {
+		const char *col = calib_plot_colour(c);
+		if (multi || c == 0) {
+			if (multi && calib_plot_cmd(p, "set title ", d->trend[c].criterion, "\n"))
+				goto fail;
+			if (calib_plot_code(p, "plot "))
+				goto fail;
+		}
+		if (calib_plot_code(p,
+				    "$d%zu using 1:3:4 with filledcurves fill transparent solid "
+				    "0.15 noborder lc rgb '%s' notitle, \\\n"
+				    "  $d%zu using 1:2 with linespoints lw 2 pt 7 lc rgb '%s' title ",
+				    c, col, c, col) ||
+		    calib_plot_string(p, d->trend[c].criterion) ||
+		    calib_plot_code(p,
+				    ", \\\n  $d%zu using 1:5 with points pt 6 ps 2.5 lw 2 lc rgb "
+				    "'#D55E00' %s",
+				    c, marked && c == 0 && !multi ? "title 'alert'" : "notitle"))
+			goto fail;
+		if (multi || c + 1 == nc) {
+			if (isfinite(thr) &&
+			    calib_plot_code(p, ", \\\n  %.17g with lines dt 2 lw 1.5 lc rgb '#000000' "
+					       "title 'threshold %g'",
+					    thr, thr))
+				goto fail;
+			if (calib_plot_code(p, "\n"))
+				goto fail;
+		} else if (calib_plot_code(p, ", \\\n  "))
+			goto fail;
+	}
+	if (multi && calib_plot_code(p, "unset multiplot\n"))
+		goto fail;
+	free(buf);
+	return p;
+fail:
+	free(buf);
+	calib_plot_free(p);
+	return NULL;
+}
+
+/*
+ * Take an exclusive flock(2) on ".calib-drift.lock" in the folder of path,
+ * waiting for another run to finish writing there. Returns the descriptor
+ * (kept open until exit), or -1 with the message printed.
+ */
+static int
+lock_beside(const struct calib_cli *cli, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+	char *name = malloc(dir + sizeof ".calib-drift.lock");
+	int fd;
+
+	if (!name) {
+		calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	memcpy(name, path, dir);
+	memcpy(name + dir, ".calib-drift.lock", sizeof ".calib-drift.lock");
+	fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0 || flock(fd, LOCK_EX) != 0) {
+		calib_cli_errorf(cli, "%s: %s", name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	free(name);
+	return fd;
+}
+
+static int
+parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, int argc,
+	   char **argv)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:hk:o:s:V", longopts,
+				NULL)) != -1) {
+		switch (calib_cli_read_opt(cli, c, optarg)) {
+		case 1:
+			continue;
+		case -1:
+			return 2;
+		}
+		switch (c) {
+		case OPT_SESSION_FROM:
+			if (strcmp(optarg, "name") == 0)
+				g->from = FROM_NAME;
+			else if (strcmp(optarg, "column") == 0)
+				g->from = FROM_COLUMN;
+			else
+				return calib_cli_usage_error(
+					cli, "option --session-from: '%s' is not name or column",
+					optarg);
+			break;
+		case 'f':
+			if (!calib_format_parse(optarg, &g->fmt))
+				return calib_cli_usage_error(cli, "option --format: unknown format '%s'",
+							     optarg);
+			break;
+		case 'o':
+			g->output = optarg;
+			break;
+		case OPT_STAT:
+			if (strcmp(optarg, "all") == 0 || !calib_report_known_stat(optarg))
+				return calib_cli_usage_error(cli, "option --stat: unknown statistic '%s'",
+							     optarg);
+			o->stat = optarg;
+			break;
+		case OPT_TREND:
+			g->trend = true;
+			break;
+		case OPT_COMPARE:
+			g->compare = optarg;
+			break;
+		case 'k':
+			if (calib_cli_size(cli, "--window", optarg, 2, 1000, &o->window))
+				return 2;
+			break;
+		case OPT_MIN:
+			if (calib_cli_double(cli, "--min", optarg, -1, 1, &g->min))
+				return 2;
+			break;
+		case OPT_MAX_DROP:
+			if (calib_cli_double(cli, "--max-drop", optarg, 0, 2, &g->max_drop))
+				return 2;
+			break;
+		case OPT_BOOT:
+			if (calib_cli_size(cli, "--boot", optarg, 0, 10000000, &o->boot))
+				return 2;
+			if (o->boot > 0 && o->boot < 10)
+				return calib_cli_usage_error(cli, "option --boot: %s is outside 10 "
+								  "to 10000000 (or 0)",
+							     optarg);
+			break;
+		case 's': {
+			size_t seed;
+			if (calib_cli_size(cli, "--seed", optarg, 0, 4294967295u, &seed))
+				return 2;
+			o->seed = (unsigned long)seed;
+			break;
+		}
+		case OPT_CONF:
+			if (calib_cli_double(cli, "--conf", optarg, 0.5, 0.999999, &o->coef.conf))
+				return 2;
+			break;
+		case OPT_COMPLETE:
+			o->complete = true;
+			break;
+		case OPT_NA_POLICY:
+			if (strcmp(optarg, "auto") == 0)
+				o->na = CALIB_NA_AUTO;
+			else if (strcmp(optarg, "category") == 0)
+				o->na = CALIB_NA_CATEGORY;
+			else if (strcmp(optarg, "drop") == 0)
+				o->na = CALIB_NA_DROP;
+			else
+				return calib_cli_usage_error(
+					cli, "option --na-policy: expected auto, category or drop, not '%s'",
+					optarg);
+			break;
+		case OPT_ICC:
+			if (strcmp(optarg, "psych") == 0)
+				o->coef.icc = CALIB_ICC_PSYCH;
+			else if (strcmp(optarg, "irr") == 0)
+				o->coef.icc = CALIB_ICC_IRR;
+			else
+				return calib_cli_usage_error(
+					cli, "option --icc-convention: expected psych or irr, not '%s'",
+					optarg);
+			break;
+		case OPT_CHART:
+			g->chart = optarg;
+			break;
+		case OPT_TERMINAL:
+			if (!calib_plot_terminal_parse(optarg, &g->term))
+				return calib_cli_usage_error(
+					cli, "option --terminal: '%s' is not png, svg, pdf or dumb", optarg);
+			g->have_term = true;
+			break;
+		case OPT_SIZE:
+			if (!calib_plot_size_parse(optarg, &g->w, &g->h))
+				return calib_cli_usage_error(cli, "option --size: '%s' is not WxH",
+							     optarg);
+			g->have_size = true;
+			break;
+		case OPT_THRESHOLD:
+			if (calib_cli_double(cli, "--threshold", optarg, -1, 1, &g->threshold))
+				return 2;
+			break;
+		case OPT_SCRIPT:
+			g->script = true;
+			break;
+		case 'h':
+			printf("%s\n%s", usage, help);
+			return calib_cli_close_stdout(cli) ? 1 : -1;
+		case 'V':
+			return calib_cli_version(cli) ? 1 : -1;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (g->trend && g->compare)
+		return calib_cli_usage_error(cli, "--trend and --compare exclude each other");
+	if (g->compare && (!isnan(g->min) || !isnan(g->max_drop) || g->chart || g->script))
+		return calib_cli_usage_error(cli, "--compare takes no alerts and draws no chart");
+	if (!g->have_term) {
+		if (g->chart && strcmp(g->chart, "-") != 0 &&
+		    !calib_plot_terminal_from_path(g->chart, &g->term))
+			return calib_cli_usage_error(cli, "--chart %s: say --terminal png, svg, pdf "
+							  "or dumb",
+						     g->chart);
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct calib_cli cli;
+	struct calib_drift_opts o;
+	struct args g = { .from = FROM_AUTO,
+			  .fmt = isatty(STDOUT_FILENO) ? CALIB_FORMAT_TABLE : CALIB_FORMAT_CSV,
+			  .term = CALIB_PLOT_DUMB,
+			  .min = NAN,
+			  .max_drop = NAN,
+			  .threshold = NAN };
+	struct calib_store *store = NULL;
+	struct calib_drift *d = NULL;
+	struct calib_table *t = NULL;
+	struct calib_plot *p = NULL;
+	struct calib_cli_out out = { 0 };
+	struct calib_drift_alert *al = NULL;
+	struct calib_error err;
+	bool table_to_stdout;
+	int status = 0, lock = -1, r;
+
+	gsl_set_error_handler_off();
+	calib_cli_init(&cli, "calib-drift", usage);
+	calib_drift_opts_init(&o);
+	if ((r = parse_args(&cli, &o, &g, argc, argv)))
+		return r < 0 ? 0 : r;
+	/* standard output holds one thing: the chart or script when they go there */
+	table_to_stdout = !g.script && !(g.chart && strcmp(g.chart, "-") == 0);
+	if (load(&cli, g.from, argv + optind, (size_t)(argc - optind), &store))
+		return 1;
+	calib_error_clear(&err);
+	if (g.compare) {
+		/* the order of the sessions only: no series, no bootstrap of changes */
+		if (!(d = calloc(1, sizeof *d)) || calib_drift_order(store, &d->order, &d->dated) ||
+		    !(d->session = malloc((calib_names_count(store->sessions) + 1) *
+					  sizeof *d->session))) {
+			calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+			status = 1;
+			goto out;
+		}
+		d->n_sessions = calib_names_count(store->sessions);
+		for (size_t i = 0; i < d->n_sessions; i++)
+			d->session[i] = calib_names_get(store->sessions, d->order[i]);
+		if ((status = compare(&cli, store, d, &o, g.compare, &t)))
+			goto out;
+	} else {
+		if (calib_drift_run(store, &o, &d, &err)) {
+			calib_cli_errorf(&cli, "%s", err.msg[0] ? err.msg : strerror(ENOMEM));
+			status = 1;
+			goto out;
+		}
+		t = g.trend ? trend_table(d) : series_table(d);
+		if (!t || footer(t, d, &o)) {
+			calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+			status = 1;
+			goto out;
+		}
+		if ((g.chart || g.script) && !(p = chart(d, &g))) {
+			calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+			status = 1;
+			goto out;
+		}
+	}
+	/* files: one run at a time writes beside them */
+	if ((g.output && strcmp(g.output, "-") != 0) ||
+	    (g.chart && strcmp(g.chart, "-") != 0 && !g.script)) {
+		lock = lock_beside(&cli, g.output && strcmp(g.output, "-") != 0 ? g.output : g.chart);
+		if (lock < 0) {
+			status = 1;
+			goto out;
+		}
+	}
+	if (p && g.script) {
+		if (calib_plot_write_script(p, stdout,
+					    g.chart && strcmp(g.chart, "-") != 0 ? g.chart : NULL,
+					    &err)) {
+			calib_cli_error(&cli, &err);
+			status = 1;
+			goto out;
+		}
+	} else if (p) {
+		if (calib_plot_run(p, g.chart, &err)) {
+			calib_cli_error(&cli, &err);
+			status = 1;
+			goto out;
+		}
+	}
+	if (g.output || table_to_stdout) {
+		if (calib_cli_out_open(&cli, &out, g.output)) {
+			status = 1;
+			goto out;
+		}
+		if (calib_table_write(t, out.fp, g.fmt, g.fmt == CALIB_FORMAT_TABLE && !g.compare)) {
+			if (out.path)
+				calib_cli_errorf(&cli, "%s: %s", g.output, strerror(errno));
+			calib_cli_out_abort(&out);
+			status = 1;
+			goto out;
+		}
+		if (calib_cli_out_commit(&cli, &out)) {
+			status = 1;
+			goto out;
+		}
+	}
+	if (!g.compare && d->n_sessions && (!isnan(g.min) || !isnan(g.max_drop))) {
+		size_t last = d->n_sessions - 1;
+		size_t n = calib_drift_alerts(d, last, g.min, g.max_drop, NULL, 0);
+		if (n && !(al = malloc(n * sizeof *al))) {
+			calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+			status = 1;
+			goto out;
+		}
+		calib_drift_alerts(d, last, g.min, g.max_drop, al, n);
+		for (size_t k = 0; k < n; k++) {
+			const struct calib_drift_trend *tr = &d->trend[al[k].criterion];
+			if (al[k].drop)
+				fprintf(stderr,
+					"calib-drift: %s: %s %.3f on %s is %.3f below the mean "
+					"%.3f of the %zu sessions before\n",
+					tr->criterion, tr->stat, al[k].estimate, d->session[last],
+					al[k].mean - al[k].estimate, al[k].mean, al[k].n_mean);
+			else
+				fprintf(stderr, "calib-drift: %s: %s %.3f on %s is below %g\n",
+					tr->criterion, tr->stat, al[k].estimate, d->session[last],
+					g.min);
+		}
+		if (n)
+			status = 3;
+	}
+out:
+	if (lock >= 0)
+		close(lock);
+	free(al);
+	calib_plot_free(p);
+	calib_table_free(t);
+	calib_drift_free(d);
+	calib_store_free(store);
+	{
+		int cs = calib_cli_close_stdout(&cli);
+		return status == 1 ? 1 : cs ? cs : status;
+	}
+}

@@ -1,0 +1,702 @@
+/*
+ * drift.c - agreement over sessions (drift.h). Each (session, criterion)
+ * gets one coefficient computed by its family module on the matrix of that
+ * session alone; the change between two sessions (or two groups of
+ * sessions) gets a percentile bootstrap interval (Efron & Tibshirani 1993,
+ * "An Introduction to the Bootstrap", ch. 13) from resampling calls within
+ * sessions, with calls scored in both groups drawn as pairs so that the
+ * difference is not blurred by which calls were drawn; the trend is the
+ * least-squares slope over the last K sessions.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_fit.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "calib/agreement.h"
+#include "calib/alpha.h"
+#include "calib/drift.h"
+#include "calib/icc.h"
+#include "calib/kappa.h"
+#include "calib/report.h"
+
+void
+calib_drift_opts_init(struct calib_drift_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->stat = NULL;
+	o->na = CALIB_NA_AUTO;
+	calib_coef_opts_init(&o->coef);
+	o->boot = 1000;
+	o->seed = 1;
+	o->window = 4;
+}
+
+const char *
+calib_drift_default_stat(enum calib_scale scale)
+{
+	switch (scale) {
+	case CALIB_SCALE_ORDINAL:
+		return "kripp_alpha_ordinal";
+	case CALIB_SCALE_INTERVAL:
+	case CALIB_SCALE_RATIO:
+		return "icc2";
+	case CALIB_SCALE_BINARY:
+	case CALIB_SCALE_NOMINAL:
+	case CALIB_SCALE_UNKNOWN:
+	default:
+		return "fleiss_kappa";
+	}
+}
+
+/* The family module that computes a statistic (names as in report.c). */
+static unsigned
+family_of(const char *stat)
+{
+	if (strncmp(stat, "icc", 3) == 0)
+		return CALIB_FAMILY_ICC;
+	if (strncmp(stat, "kripp_alpha", 11) == 0)
+		return CALIB_FAMILY_ALPHA;
+	if (strncmp(stat, "cohen_kappa", 11) == 0 || strcmp(stat, "light_kappa") == 0 ||
+	    strcmp(stat, "pabak") == 0 || strcmp(stat, "prevalence_index") == 0 ||
+	    strcmp(stat, "bias_index") == 0)
+		return CALIB_FAMILY_KAPPA;
+	return CALIB_FAMILY_AGREEMENT;
+}
+
+static bool
+known(const char *stat)
+{
+	return stat && strcmp(stat, "all") != 0 && calib_report_known_stat(stat);
+}
+
+bool
+calib_drift_parse_date(const char *t, long *days)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	long y, m, d, leap;
+
+	for (size_t i = 0; i < 10; i++) {
+		if (i == 4 || i == 7) {
+			if (t[i] != '-')
+				return false;
+		} else if (t[i] < '0' || t[i] > '9')
+			return false;
+	}
+	if (t[10] != '\0')
+		return false;
+	y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+	m = (t[5] - '0') * 10 + (t[6] - '0');
+	d = (t[8] - '0') * 10 + (t[9] - '0');
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 ? leap : 0))
+		return false;
+	if (days) {
+		/* days from civil date, counting years from March */
+		long yy = m <= 2 ? y - 1 : y, mm = m <= 2 ? m + 9 : m - 3;
+		*days = 365 * yy + yy / 4 - yy / 100 + yy / 400 + (153 * mm + 2) / 5 + d - 1;
+	}
+	return true;
+}
+
+struct dated {
+	long days;
+	uint32_t id;
+};
+
+static int
+cmp_dated(const void *a, const void *b)
+{
+	const struct dated *x = a, *y = b;
+	if (x->days != y->days)
+		return (x->days > y->days) - (x->days < y->days);
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+enum calib_status
+calib_drift_order(const struct calib_store *s, uint32_t **order, bool *dated)
+{
+	size_t n = calib_names_count(s->sessions);
+	uint32_t *o = malloc((n ? n : 1) * sizeof *o);
+	struct dated *d = malloc((n ? n : 1) * sizeof *d);
+	bool all = n > 0;
+
+	*order = NULL;
+	*dated = false;
+	if (!o || !d) {
+		free(o);
+		free(d);
+		return CALIB_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		d[i].id = (uint32_t)i;
+		if (!calib_drift_parse_date(calib_names_get(s->sessions, (uint32_t)i), &d[i].days))
+			all = false;
+	}
+	if (all)
+		qsort(d, n, sizeof *d, cmp_dated);
+	for (size_t i = 0; i < n; i++)
+		o[i] = all ? d[i].id : (uint32_t)i;
+	free(d);
+	*order = o;
+	*dated = all;
+	return CALIB_OK;
+}
+
+/* The value of stat on m, with its bounds and note; NAN when undefined. */
+static enum calib_status
+coefficient(const struct calib_matrix *m, const char *stat, const struct calib_coef_opts *co,
+	    struct calib_stats *tmp, struct calib_stat *res, struct calib_error *err)
+{
+	const struct calib_stat *r;
+	enum calib_status st = CALIB_OK;
+	unsigned fam = family_of(stat);
+
+	memset(res, 0, sizeof *res);
+	res->estimate = res->lower = res->upper = res->se = NAN;
+	calib_stats_clear(tmp);
+	if (m->n_items == 0) {
+		calib_stat_note(res, "no scores");
+		return CALIB_OK;
+	}
+	if (fam == CALIB_FAMILY_AGREEMENT)
+		st = calib_agreement_compute(m, co, tmp, err);
+	else if (fam == CALIB_FAMILY_KAPPA)
+		st = calib_kappa_compute(m, co, tmp, err);
+	else if (fam == CALIB_FAMILY_ALPHA)
+		st = calib_alpha_compute(m, co, tmp, err);
+	else
+		st = calib_icc_compute(m, co, tmp, err);
+	if (st)
+		return st;
+	if (!(r = calib_stats_find(tmp, stat))) {
+		calib_stat_note(res, "%s does not apply (%zu raters)", stat, m->n_raters);
+		return CALIB_OK;
+	}
+	*res = *r;
+	if (!isfinite(res->estimate))
+		res->estimate = NAN;
+	if (!isnan(res->estimate) && !res->note[0] && m->n_raters < 2)
+		calib_stat_note(res, "one rater");
+	return CALIB_OK;
+}
+
+/* Items of the store whose session is one of ids[0..n). */
+static bool *
+session_mask(const struct calib_store *s, const uint32_t *ids, size_t n)
+{
+	size_t ns = calib_names_count(s->sessions);
+	bool *in = calloc(ns ? ns : 1, sizeof *in);
+	bool *mask = calloc(s->n_items ? s->n_items : 1, sizeof *mask);
+
+	if (!in || !mask) {
+		free(in);
+		free(mask);
+		return NULL;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (ids[k] < ns)
+			in[ids[k]] = true;
+	for (size_t i = 0; i < s->n_items; i++)
+		mask[i] = in[s->item_session[i]];
+	free(in);
+	return mask;
+}
+
+static enum calib_status
+group_matrix(const struct calib_store *s, uint32_t crit, const uint32_t *ids, size_t n,
+	     const struct calib_drift_opts *o, struct calib_matrix **out)
+{
+	struct calib_matrix_opts mo;
+	bool *mask = session_mask(s, ids, n);
+	enum calib_status st;
+
+	*out = NULL;
+	if (!mask)
+		return CALIB_ENOMEM;
+	calib_matrix_opts_init(&mo);
+	mo.complete = o->complete;
+	mo.na = o->na;
+	mo.item_mask = mask;
+	st = calib_matrix_build(s, crit, &mo, out);
+	free(mask);
+	return st;
+}
+
+/* A unit of the bootstrap: rows of a and rows of b drawn together. */
+struct unit {
+	size_t a_off, a_n, b_off, b_n;
+};
+
+/* Growing array of row indices. */
+struct rows {
+	size_t *v, n, cap;
+};
+
+static bool
+rows_push(struct rows *r, size_t x)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 64;
+		size_t *g = realloc(r->v, cap * sizeof *g);
+		if (!g)
+			return false;
+		r->v = g;
+		r->cap = cap;
+	}
+	r->v[r->n++] = x;
+	return true;
+}
+
+struct plan {
+	struct unit *unit;
+	size_t n_units;
+	size_t *stratum; /* n_strata + 1 boundaries into unit[] */
+	size_t n_strata;
+	struct rows flat_a, flat_b;
+};
+
+static void
+plan_free(struct plan *p)
+{
+	free(p->unit);
+	free(p->stratum);
+	free(p->flat_a.v);
+	free(p->flat_b.v);
+}
+
+/*
+ * Strata and units of the difference bootstrap: the calls in both matrices
+ * first (one unit per call name with all its rows in a and in b), then
+ * each session of a, then each of b, one unit per remaining row.
+ */
+static enum calib_status
+make_plan(const struct calib_store *s, const struct calib_matrix *A, const uint32_t *ga,
+	  size_t na, const struct calib_matrix *B, const uint32_t *gb, size_t nb,
+	  struct plan *p, size_t *n_shared)
+{
+	size_t nc = calib_names_count(s->calls);
+	unsigned char *where = calloc(nc ? nc : 1, 1); /* bit 1: in a, bit 2: in b */
+	size_t *first = NULL;
+	size_t cap_units = A->n_items + B->n_items + 1;
+	enum calib_status st = CALIB_ENOMEM;
+
+	memset(p, 0, sizeof *p);
+	*n_shared = 0;
+	p->unit = malloc(cap_units * sizeof *p->unit);
+	p->stratum = malloc((na + nb + 2) * sizeof *p->stratum);
+	first = malloc((nc ? nc : 1) * sizeof *first);
+	/* every row of a and b lands once in the flat arrays */
+	p->flat_a.cap = A->n_items + 1;
+	p->flat_b.cap = B->n_items + 1;
+	p->flat_a.v = malloc(p->flat_a.cap * sizeof *p->flat_a.v);
+	p->flat_b.v = malloc(p->flat_b.cap * sizeof *p->flat_b.v);
+	if (!where || !p->unit || !p->stratum || !first || !p->flat_a.v || !p->flat_b.v)
+		goto out;
+	for (size_t i = 0; i < A->n_items; i++)
+		where[s->item_call[A->item[i]]] |= 1;
+	for (size_t i = 0; i < B->n_items; i++)
+		where[s->item_call[B->item[i]]] |= 2;
+	/* shared calls, in order of first appearance in a */
+	p->stratum[p->n_strata++] = 0;
+	for (size_t c = 0; c < nc; c++)
+		first[c] = SIZE_MAX;
+	for (size_t i = 0; i < A->n_items; i++) {
+		uint32_t c = s->item_call[A->item[i]];
+		if (where[c] != 3)
+			continue;
+		if (first[c] == SIZE_MAX) {
+			first[c] = p->n_units;
+			p->unit[p->n_units++] = (struct unit){ 0, 0, 0, 0 };
+		}
+	}
+	*n_shared = p->n_units;
+	if (p->n_units) {
+		/* rows grouped by unit: two passes over each matrix */
+		size_t *cnt_a = calloc(p->n_units, sizeof *cnt_a);
+		size_t *cnt_b = calloc(p->n_units, sizeof *cnt_b);
+		if (!cnt_a || !cnt_b) {
+			free(cnt_a);
+			free(cnt_b);
+			goto out;
+		}
+		for (size_t i = 0; i < A->n_items; i++) {
+			uint32_t c = s->item_call[A->item[i]];
+			if (where[c] == 3)
+				p->unit[first[c]].a_n++;
+		}
+		for (size_t i = 0; i < B->n_items; i++) {
+			uint32_t c = s->item_call[B->item[i]];
+			if (where[c] == 3)
+				p->unit[first[c]].b_n++;
+		}
+		for (size_t u = 0; u < p->n_units; u++) {
+			p->unit[u].a_off = p->flat_a.n;
+			p->unit[u].b_off = p->flat_b.n;
+			p->flat_a.n += p->unit[u].a_n;
+			p->flat_b.n += p->unit[u].b_n;
+		}
+		for (size_t i = 0; i < A->n_items; i++) {
+			uint32_t c = s->item_call[A->item[i]];
+			if (where[c] == 3) {
+				struct unit *u = &p->unit[first[c]];
+				p->flat_a.v[u->a_off + cnt_a[first[c]]++] = i;
+			}
+		}
+		for (size_t i = 0; i < B->n_items; i++) {
+			uint32_t c = s->item_call[B->item[i]];
+			if (where[c] == 3) {
+				struct unit *u = &p->unit[first[c]];
+				p->flat_b.v[u->b_off + cnt_b[first[c]]++] = i;
+			}
+		}
+		free(cnt_a);
+		free(cnt_b);
+	}
+	/* the other calls, within their session */
+	for (size_t g = 0; g < 2; g++) {
+		const struct calib_matrix *M = g ? B : A;
+		const uint32_t *ids = g ? gb : ga;
+		size_t n = g ? nb : na;
+		struct rows *flat = g ? &p->flat_b : &p->flat_a;
+		for (size_t k = 0; k < n; k++) {
+			p->stratum[p->n_strata++] = p->n_units;
+			for (size_t i = 0; i < M->n_items; i++) {
+				uint32_t it = M->item[i];
+				if (s->item_session[it] != ids[k] || where[s->item_call[it]] == 3)
+					continue;
+				/* a session named twice in a group is drawn once */
+				bool dup = false;
+				for (size_t j = 0; j < k; j++)
+					dup = dup || ids[j] == ids[k];
+				if (dup)
+					break;
+				struct unit u = { 0, 0, 0, 0 };
+				if (g) {
+					u.b_off = flat->n;
+					u.b_n = 1;
+				} else {
+					u.a_off = flat->n;
+					u.a_n = 1;
+				}
+				if (!rows_push(flat, i))
+					goto out;
+				p->unit[p->n_units++] = u;
+			}
+		}
+	}
+	p->stratum[p->n_strata] = p->n_units;
+	st = CALIB_OK;
+out:
+	free(where);
+	free(first);
+	if (st)
+		plan_free(p);
+	return st;
+}
+
+static int
+cmp_dbl(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+enum calib_status
+calib_drift_diff(const struct calib_store *s, uint32_t crit, const uint32_t *a, size_t na,
+		 const uint32_t *b, size_t nb, const struct calib_drift_opts *o,
+		 struct calib_drift_diff *res, struct calib_error *err)
+{
+	struct calib_matrix *A = NULL, *B = NULL, *RA = NULL, *RB = NULL;
+	struct calib_stats tmp;
+	struct calib_stat ra, rb;
+	struct plan p;
+	struct rows sa = { 0 }, sb = { 0 };
+	double *rep = NULL;
+	gsl_rng *rng = NULL;
+	const char *stat;
+	enum calib_status st;
+	bool planned = false;
+
+	memset(res, 0, sizeof *res);
+	res->a = res->b = res->diff = res->lower = res->upper = res->se = NAN;
+	if (crit >= s->n_criteria)
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "no criterion %u", crit);
+	stat = o->stat ? o->stat : calib_drift_default_stat(s->criteria[crit].scale);
+	if (!known(stat))
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "unknown statistic '%s'", stat);
+	res->stat = stat;
+	calib_stats_init(&tmp);
+	if ((st = group_matrix(s, crit, a, na, o, &A)) || (st = group_matrix(s, crit, b, nb, o, &B)))
+		goto out;
+	if ((st = coefficient(A, stat, &o->coef, &tmp, &ra, err)) ||
+	    (st = coefficient(B, stat, &o->coef, &tmp, &rb, err)))
+		goto out;
+	res->a = ra.estimate;
+	res->b = rb.estimate;
+	res->n_calls_a = A->n_items;
+	res->n_calls_b = B->n_items;
+	res->n_raters_a = A->n_raters;
+	res->n_raters_b = B->n_raters;
+	if (isnan(res->a) || isnan(res->b)) {
+		char why[CALIB_STAT_NOTE];
+		memcpy(why, isnan(res->a) ? ra.note : rb.note, sizeof why);
+		calib_stat_note(&ra, "%s undefined in the %s group%s%.100s", stat,
+				isnan(res->a) ? "first" : "second", why[0] ? ": " : "", why);
+		memcpy(res->note, ra.note, sizeof res->note);
+		goto out;
+	}
+	res->diff = res->b - res->a;
+	if ((st = make_plan(s, A, a, na, B, b, nb, &p, &res->n_shared)))
+		goto out;
+	planned = true;
+	if (o->boot == 0)
+		goto out;
+	rep = malloc(o->boot * sizeof *rep);
+	rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!rep || !rng) {
+		st = CALIB_ENOMEM;
+		goto out;
+	}
+	gsl_rng_set(rng, o->seed);
+	for (size_t r = 0; r < o->boot; r++) {
+		sa.n = sb.n = 0;
+		for (size_t k = 0; k < p.n_strata; k++) {
+			size_t lo = p.stratum[k], n = p.stratum[k + 1] - lo;
+			for (size_t j = 0; j < n; j++) {
+				const struct unit *u = &p.unit[lo + gsl_rng_uniform_int(rng, (unsigned long)n)];
+				for (size_t t = 0; t < u->a_n; t++)
+					if (!rows_push(&sa, p.flat_a.v[u->a_off + t]))
+						goto nomem;
+				for (size_t t = 0; t < u->b_n; t++)
+					if (!rows_push(&sb, p.flat_b.v[u->b_off + t]))
+						goto nomem;
+			}
+		}
+		if ((st = calib_matrix_resample(A, sa.v, sa.n, &RA)) ||
+		    (st = calib_matrix_resample(B, sb.v, sb.n, &RB)))
+			goto out;
+		if ((st = coefficient(RA, stat, &o->coef, &tmp, &ra, err)) ||
+		    (st = coefficient(RB, stat, &o->coef, &tmp, &rb, err)))
+			goto out;
+		res->n_boot++;
+		if (!isnan(ra.estimate) && !isnan(rb.estimate))
+			rep[res->n_defined++] = rb.estimate - ra.estimate;
+	}
+	if (res->n_defined >= 2) {
+		double lvl = (1 - o->coef.conf) / 2;
+		qsort(rep, res->n_defined, sizeof *rep, cmp_dbl);
+		res->lower = gsl_stats_quantile_from_sorted_data(rep, 1, res->n_defined, lvl);
+		res->upper = gsl_stats_quantile_from_sorted_data(rep, 1, res->n_defined, 1 - lvl);
+		res->se = gsl_stats_sd(rep, 1, res->n_defined);
+	}
+	if (res->n_defined < res->n_boot)
+		snprintf(res->note, sizeof res->note, "%zu of %zu replicates undefined",
+			 res->n_boot - res->n_defined, res->n_boot);
+	goto out;
+nomem:
+	st = CALIB_ENOMEM;
+out:
+	if (planned)
+		plan_free(&p);
+	gsl_rng_free(rng);
+	free(rep);
+	free(sa.v);
+	free(sb.v);
+	calib_matrix_free(A);
+	calib_matrix_free(B);
+	calib_matrix_free(RA);
+	calib_matrix_free(RB);
+	calib_stats_free(&tmp);
+	if (st == CALIB_ENOMEM)
+		calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	return st;
+}
+
+void
+calib_drift_free(struct calib_drift *d)
+{
+	if (!d)
+		return;
+	free(d->order);
+	free(d->session);
+	free(d->trend);
+	free(d->point);
+	free(d);
+}
+
+/* Least-squares slope of the defined points among the last K sessions. */
+static void
+trend(struct calib_drift *d, size_t c)
+{
+	struct calib_drift_trend *t = &d->trend[c];
+	size_t k = d->window < d->n_sessions ? d->window : d->n_sessions;
+	double x[64], y[64];
+	size_t n = 0;
+
+	t->slope = t->slope_se = NAN;
+	t->latest = SIZE_MAX;
+	for (size_t i = d->n_sessions; i-- > 0;)
+		if (calib_drift_at(d, c, i)->present) {
+			t->latest = i;
+			break;
+		}
+	if (k > 64)
+		k = 64;
+	for (size_t i = d->n_sessions - k; i < d->n_sessions; i++) {
+		const struct calib_drift_point *p = calib_drift_at(d, c, i);
+		if (p->present && !isnan(p->estimate)) {
+			x[n] = (double)i;
+			y[n++] = p->estimate;
+		}
+	}
+	t->n_points = n;
+	if (n >= 2) {
+		double c0, c1, cov00, cov01, cov11, sumsq;
+		if (gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq) ==
+		    0) {
+			t->slope = c1;
+			if (n >= 3 && isfinite(cov11))
+				t->slope_se = sqrt(cov11);
+		}
+	}
+}
+
+enum calib_status
+calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
+		struct calib_drift **out, struct calib_error *err)
+{
+	struct calib_drift *d;
+	struct calib_stats tmp;
+	struct calib_matrix *m = NULL;
+	struct calib_matrix_opts mo;
+	enum calib_status st = CALIB_OK;
+
+	*out = NULL;
+	if (o->stat && !known(o->stat))
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "unknown statistic '%s'",
+				       o->stat);
+	if (o->window < 2)
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+				       "the window needs at least 2 sessions");
+	if (!(d = calloc(1, sizeof *d)))
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	calib_stats_init(&tmp);
+	d->seed = o->seed;
+	d->boot = o->boot;
+	d->window = o->window;
+	if ((st = calib_drift_order(s, &d->order, &d->dated)))
+		goto fail;
+	d->n_sessions = calib_names_count(s->sessions);
+	d->n_criteria = s->n_criteria;
+	d->session = malloc((d->n_sessions ? d->n_sessions : 1) * sizeof *d->session);
+	d->trend = calloc(d->n_criteria ? d->n_criteria : 1, sizeof *d->trend);
+	d->point = calloc(d->n_criteria * d->n_sessions + 1, sizeof *d->point);
+	if (!d->session || !d->trend || !d->point) {
+		st = CALIB_ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < d->n_sessions; i++)
+		d->session[i] = calib_names_get(s->sessions, d->order[i]);
+	calib_matrix_opts_init(&mo);
+	mo.complete = o->complete;
+	mo.na = o->na;
+	for (size_t c = 0; c < d->n_criteria; c++) {
+		const char *stat = o->stat ? o->stat : calib_drift_default_stat(s->criteria[c].scale);
+		size_t prev = SIZE_MAX;
+		d->trend[c].criterion = s->criteria[c].name;
+		d->trend[c].stat = stat;
+		for (size_t i = 0; i < d->n_sessions; i++) {
+			struct calib_drift_point *p = calib_drift_at(d, c, i);
+			struct calib_stat r;
+			mo.session = d->order[i];
+			p->estimate = p->lower = p->upper = NAN;
+			p->change = p->change_lower = p->change_upper = NAN;
+			p->prev = SIZE_MAX;
+			if ((st = calib_matrix_build(s, (uint32_t)c, &mo, &m)))
+				goto fail;
+			p->present = m->n_scores > 0;
+			p->n_calls = m->n_items;
+			p->n_raters = m->n_raters;
+			if (p->present) {
+				if ((st = coefficient(m, stat, &o->coef, &tmp, &r, err)))
+					goto fail;
+				p->estimate = r.estimate;
+				p->lower = r.lower;
+				p->upper = r.upper;
+				snprintf(p->note, sizeof p->note, "%s", r.note);
+			} else
+				snprintf(p->note, sizeof p->note, "not scored in this session");
+			calib_matrix_free(m);
+			m = NULL;
+			if (!p->present)
+				continue;
+			p->prev = prev;
+			if (prev != SIZE_MAX && !isnan(p->estimate) &&
+			    !isnan(calib_drift_at(d, c, prev)->estimate)) {
+				struct calib_drift_diff df;
+				if ((st = calib_drift_diff(s, (uint32_t)c, &d->order[prev], 1,
+							   &d->order[i], 1, o, &df, err)))
+					goto fail;
+				p->change = df.diff;
+				p->change_lower = df.lower;
+				p->change_upper = df.upper;
+				p->flag = df.lower > 0 ? 1 : df.upper < 0 ? -1 : 0;
+			}
+			prev = i;
+		}
+		trend(d, c);
+	}
+	calib_stats_free(&tmp);
+	*out = d;
+	return CALIB_OK;
+fail:
+	calib_matrix_free(m);
+	calib_stats_free(&tmp);
+	calib_drift_free(d);
+	if (st == CALIB_ENOMEM)
+		calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	return st;
+}
+
+size_t
+calib_drift_alerts(const struct calib_drift *d, size_t last, double min, double max_drop,
+		   struct calib_drift_alert *out, size_t cap)
+{
+	size_t n = 0;
+
+	if (last >= d->n_sessions)
+		return 0;
+	for (size_t c = 0; c < d->n_criteria; c++) {
+		const struct calib_drift_point *p = calib_drift_at(d, c, last);
+		if (!p->present || isnan(p->estimate))
+			continue;
+		if (!isnan(min) && p->estimate < min) {
+			if (n < cap)
+				out[n] = (struct calib_drift_alert){ c, false, p->estimate, NAN, 0 };
+			n++;
+		}
+		if (!isnan(max_drop)) {
+			double sum = 0;
+			size_t k = 0, from = last > d->window ? last - d->window : 0;
+			for (size_t i = from; i < last; i++) {
+				const struct calib_drift_point *q = calib_drift_at(d, c, i);
+				if (q->present && !isnan(q->estimate)) {
+					sum += q->estimate;
+					k++;
+				}
+			}
+			if (k > 0 && sum / (double)k - p->estimate > max_drop) {
+				if (n < cap)
+					out[n] = (struct calib_drift_alert){ c, true, p->estimate,
+									     sum / (double)k, k };
+				n++;
+			}
+		}
+	}
+	return n;
+}
