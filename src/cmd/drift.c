@@ -515,7 +515,9 @@ chart(const struct calib_drift *d, const struct args *g)
 	double lo = 0, thr = isnan(g->threshold) ? g->min : g->threshold;
 	unsigned w = g->w, h = g->h;
 	struct calib_plot *p = NULL;
-	bool marked = false;
+	bool marked = false, short_dates = false;
+	size_t step = 1;
+	char year[5] = "";
 
 	if (!buf)
 		return NULL;
@@ -526,7 +528,22 @@ chart(const struct calib_drift *d, const struct args *g)
 		if (!g->have_size && g->term == CALIB_PLOT_DUMB) {
 			w = (unsigned)(60 * cols);
 			h = (unsigned)(18 * rows);
+		} else if (!g->have_size) {
+			w = CALIB_PLOT_DEFAULT_W;
+			h = (unsigned)(300 * rows + 40);
 		}
+	}
+	if (g->term == CALIB_PLOT_DUMB) {
+		/* one tic label per 12 characters of a panel */
+		unsigned dw = w ? w : 100;
+		size_t room = (dw / cols > 24 ? dw / cols - 12 : 12) / 12;
+		step = room && ns > room ? (ns + room - 1) / room : 1;
+	}
+	if (d->dated && ns > 0) {
+		short_dates = true;
+		memcpy(year, d->session[0], 4);
+		for (size_t i = 1; i < ns; i++)
+			short_dates = short_dates && memcmp(d->session[i], year, 4) == 0;
 	}
 	for (size_t c = 0; c < nc; c++)
 		for (size_t i = 0; i < ns; i++) {
@@ -562,21 +579,31 @@ chart(const struct calib_drift *d, const struct args *g)
 		if (calib_plot_data_end(p))
 			goto fail;
 	}
-	if (calib_plot_code(p, "set xrange [0.5:%zu.5]\nset yrange [%g:1.05]\n"
-			       "set ylabel 'coefficient'\nset key outside right top\n"
-			       "set xtics (",
-			    ns, lo))
+	if (calib_plot_code(p, "set xrange [0.5:%zu.5]\nset yrange [%g:1.05]\n%s", ns, lo,
+			    multi ? "set ytics 0.2\nset key off\n"
+				  : "set ylabel 'coefficient'\nset key outside right top\n"))
 		goto fail;
-	for (size_t i = 0; i < ns; i++)
-		if ((i && calib_plot_code(p, ", ")) || calib_plot_label(p, d->session[i], 12, 2) ||
+	/* dates of one year: the year once below the axis, MM-DD on the tics */
+	if (short_dates && (calib_plot_code(p, "set xlabel ") ||
+			    calib_plot_label(p, year, 0, 1) || calib_plot_code(p, "\n")))
+		goto fail;
+	if (calib_plot_code(p, "set xtics ("))
+		goto fail;
+	for (size_t i = 0, first = 1; i < ns; i++) {
+		if (i % step != 0 && i + 1 != ns)
+			continue;
+		if ((!first && calib_plot_code(p, ", ")) ||
+		    calib_plot_label(p, d->session[i] + (short_dates ? 5 : 0), 12, 2) ||
 		    calib_plot_code(p, " %zu", i + 1))
 			goto fail;
-	if (calib_plot_code(p, ")\n%s", ns > 6 ? "set xtics rotate by 45 right\n" : ""))
-		goto fail;
-	if (multi) {
-		if (calib_plot_code(p, "set key off\nset multiplot layout %zu,%zu\n", rows, cols))
-			goto fail;
+		first = 0;
 	}
+	if (calib_plot_code(p, ")\n%s",
+			    ns > 6 && g->term != CALIB_PLOT_DUMB ? "set xtics rotate by 45 right\n"
+								 : ""))
+		goto fail;
+	if (multi && calib_plot_code(p, "set multiplot layout %zu,%zu\n", rows, cols))
+		goto fail;
 	for (size_t c = 0; c < nc; c++) {
 		const char *col = calib_plot_colour(c);
 		if (multi || c == 0) {
