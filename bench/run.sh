@@ -1,0 +1,80 @@
+#!/bin/sh
+# run.sh BIN GEN - the benchmark behind `make bench`.
+#
+# Generates (seeded, once, under bench/data/, which git ignores) wide sheets
+# of 10,000, 100,000 and 1,000,000 calls x 5 raters x 10 criteria (the
+# largest is 50 million ratings), runs each program on each, and prints wall
+# time, throughput, peak memory and bytes per rating (from /usr/bin/time or
+# the shell's time when that is missing), with the ratio to a bare libcsv
+# parse of the same file. Then the bootstrap figures on 100,000 calls.
+set -eu
+bin=$1
+gen=$2
+here=$(cd "$(dirname "$0")" && pwd)
+data=$here/data
+out=$here/out
+mkdir -p "$data" "$out"
+PATH="$bin:$PATH"
+
+bare=$out/bare_parse
+if [ ! -x "$bare" ] || [ "$here/bare_parse.c" -nt "$bare" ]; then
+	${CC:-cc} -O2 -o "$bare" "$here/bare_parse.c" -lcsv
+fi
+if [ ! -x /usr/bin/time ]; then
+	echo "bench: /usr/bin/time is missing (Debian package: time)" >&2
+	exit 1
+fi
+
+sizes=${CALIB_BENCH_SIZES:-"10000 100000 1000000"}
+for n in $sizes; do
+	f=$data/sheet-$n.csv
+	[ -s "$f" ] || "$gen" --bench "$n" 5 10 1 >"$f"
+done
+
+# measure LABEL FILE COMMAND...: one line of the table
+measure() {
+	label=$1
+	file=$2
+	shift 2
+	/usr/bin/time -f '%e %M' -o "$out/time" "$@" >/dev/null 2>"$out/err" || {
+		echo "bench: $label failed:" >&2
+		cat "$out/err" >&2
+		exit 1
+	}
+	set -- $(cat "$out/time")
+	secs=$1
+	kb=$2
+	bytes=$(wc -c <"$file")
+	ratings=$(($(wc -l <"$file") - 1))
+	ratings=$((ratings * 10))
+	awk -v l="$label" -v s="$secs" -v kb="$kb" -v b="$bytes" -v r="$ratings" -v base="$base" \
+		'BEGIN { if (s < 0.005) s = 0.005;
+		printf "%-34s %10d %8.2f %9.1f %12.3g %9.0f %8.2f %7.2f\n",
+			l, r, s, b / s / 1e6, r / s, kb / 1024, kb * 1024 / r, s / base }'
+}
+
+printf '%-34s %10s %8s %9s %12s %9s %8s %7s\n' program ratings seconds MB/s ratings/s "peak MB" "B/rating" "x bare"
+for n in $sizes; do
+	f=$data/sheet-$n.csv
+	/usr/bin/time -f '%e' -o "$out/time" "$bare" "$f" >/dev/null
+	base=$(cat "$out/time")
+	[ "$(awk -v b="$base" 'BEGIN { print (b < 0.005) }')" = 1 ] && base=0.005
+	echo "-- $n calls x 5 raters x 10 criteria ($(($(wc -c <"$f") / 1000000)) MB)"
+	measure "bare libcsv parse" "$f" "$bare" "$f"
+	measure "calib-sheet --check" "$f" calib-sheet --check "$f"
+	measure "calib-agree" "$f" calib-agree -f csv "$f"
+	measure "calib-agree --stat kripp_alpha_interval" "$f" calib-agree -f csv --stat kripp_alpha_interval "$f"
+	measure "calib-icc" "$f" calib-icc -f csv "$f"
+	[ -x "$bin/calib-raters" ] && measure "calib-raters" "$f" calib-raters -f csv "$f"
+	[ -x "$bin/calib-disputes" ] && measure "calib-disputes" "$f" calib-disputes -f csv "$f"
+done
+
+f=$data/sheet-100000.csv
+if [ -s "$f" ]; then
+	echo "-- bootstrap, 1000 replicates over 100000 calls"
+	base=$(/usr/bin/time -f '%e' "$bare" "$f" 2>&1 >/dev/null)
+	measure "calib-alpha --boot 1000 (c3 only)" "$f" sh -c \
+		"calib-sheet $f | awk -F, 'NR == 1 || \$4 == \"c3\"' | calib-alpha -f csv --boot 1000"
+	measure "calib-agree --ci bootstrap (alpha)" "$f" calib-agree -f csv --stat kripp_alpha_interval \
+		--ci bootstrap --boot 1000 --no-total "$f"
+fi
