@@ -1,0 +1,142 @@
+/*
+ * raters.h - each rater against the consensus of the others or against an
+ * expert: signed bias with a t interval, mean absolute deviation, share
+ * within a tolerance, the points-based alignment score of QA tools,
+ * agreement (and Cohen's kappa against an expert) on nominal criteria,
+ * a test of a systematic rater effect per criterion (Friedman; two-way
+ * ANOVA), a ranking from most lenient to most severe, and on request the
+ * pairwise agreement matrix.
+ *
+ * Ownership: a struct calib_raters owns its arrays; calib_raters_free(NULL)
+ * is harmless. Rater and criterion ids refer to the store, which must
+ * outlive the tables made from the result.
+ */
+#ifndef CALIB_RATERS_H
+#define CALIB_RATERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "calib/error.h"
+#include "calib/store.h"
+
+enum calib_consensus {
+	CALIB_CONSENSUS_MEAN = 0, /* leave-one-out mean of the other raters */
+	CALIB_CONSENSUS_MEDIAN    /* leave-one-out median of the other raters */
+};
+
+struct calib_raters_opts {
+	enum calib_consensus consensus;
+	uint32_t expert;    /* store rater id of the benchmark grader, or CALIB_NONE */
+	double tolerance;   /* within-tolerance bound: points, or percent of the range */
+	bool tol_percent;   /* tolerance is a percentage of each criterion's range */
+	double conf;        /* confidence level of the bias interval (default 0.95) */
+	bool pairs;         /* compute the pairwise agreement matrix */
+	uint32_t session;   /* CALIB_NONE: every session; else only this one */
+};
+
+/* Defaults: leave-one-out mean, no expert, tolerance 10%, 0.95, no pairs. Cannot fail. */
+void calib_raters_opts_init(struct calib_raters_opts *o);
+
+/* One rater on one criterion (crit = CALIB_NONE: the TOTAL score). */
+struct calib_raters_cell {
+	uint32_t rater, crit;
+	size_t n;            /* numeric comparisons with a reference */
+	size_t n_na;         /* the rater's N/A scores, left out of deviations */
+	size_t n_noref;      /* scores without a reference (no other rater, expert skipped or N/A) */
+	double bias, se, lower, upper; /* mean of rater minus reference, t interval */
+	double mad;          /* mean absolute deviation */
+	double within;       /* share of |deviation| <= tolerance */
+	double alignment;    /* mean of 1 - |deviation| / range */
+	size_t n_nominal, n_agree; /* nominal criteria: compared cells, equal to the reference */
+	double agreement;    /* n_agree / n_nominal (NAN for numeric scales) */
+	double kappa;        /* Cohen's kappa against the expert (nominal, expert mode) */
+};
+
+/* Test of a systematic rater effect on one criterion (or TOTAL), complete calls only. */
+struct calib_raters_test {
+	uint32_t crit;
+	size_t n_calls, n_raters;
+	double friedman, friedman_df, friedman_p; /* chi-square with ties corrected */
+	double f, df1, df2, f_p;                  /* two-way ANOVA without replication */
+	char note[120];
+};
+
+/* One pair of raters on one criterion (with opts.pairs). */
+struct calib_raters_pair {
+	uint32_t crit, a, b; /* store ids, a < b */
+	size_t n;            /* calls both scored */
+	double agreement;    /* share of those calls with the same score */
+	const char *coef;    /* name of the coefficient fitting the scale */
+	double estimate;
+	char note[160];
+};
+
+/* One rater overall, in rank order (most lenient first). */
+struct calib_raters_summary {
+	uint32_t rater;
+	size_t n;            /* calls compared on the TOTAL */
+	double bias, lower, upper, mad; /* on the TOTAL (0-100 points) */
+	double within;       /* pooled over every criterion's numeric comparisons */
+	double alignment;    /* criteria's alignment averaged with the rubric's weights */
+	double agreement;    /* pooled over nominal criteria */
+	const char *direction; /* "lenient", "severe" (interval excludes 0) or "in line" */
+	bool out_of_line;    /* lowest alignment (ties: larger |bias|) */
+};
+
+struct calib_raters {
+	size_t n_raters;     /* raters compared (the expert is the reference, not one) */
+	size_t n_cols;       /* criteria + 1: the last column is the TOTAL */
+	bool show_total;     /* more than one criterion */
+	struct calib_raters_cell *cell;  /* n_raters x n_cols, by rank then criterion */
+	struct calib_raters_summary *sum; /* n_raters, by rank */
+	struct calib_raters_test *test;   /* n_cols */
+	struct calib_raters_pair *pair;
+	size_t n_pairs;
+	size_t n_na;         /* N/A scores left out of numeric deviations */
+	size_t n_noref;      /* scores without a reference */
+	struct calib_raters_opts opts;
+};
+
+/*
+ * Compare every rater of the finished store s with the reference chosen in
+ * o. Linear in the number of ratings (the pairwise matrix, when asked for,
+ * is O(raters^2 x calls) per criterion). On success *out is the result;
+ * CALIB_ENOMEM (or CALIB_EARG for an expert id or option out of range, with
+ * a message in err, which may be NULL) leaves *out NULL.
+ */
+enum calib_status calib_raters_run(const struct calib_store *s,
+				   const struct calib_raters_opts *o,
+				   struct calib_raters **out, struct calib_error *err);
+
+void calib_raters_free(struct calib_raters *r);
+
+struct calib_table;
+
+/*
+ * Tables of a result (NULL when out of memory): the ranking (one row per
+ * rater, with a footer naming what was assumed), the rater x criterion
+ * deviations, the rater-effect tests and the pairwise matrix.
+ */
+struct calib_table *calib_raters_ranking(const struct calib_raters *r,
+					 const struct calib_store *s);
+struct calib_table *calib_raters_criteria(const struct calib_raters *r,
+					  const struct calib_store *s);
+struct calib_table *calib_raters_tests(const struct calib_raters *r,
+				       const struct calib_store *s);
+struct calib_table *calib_raters_pairs(const struct calib_raters *r,
+				       const struct calib_store *s);
+
+/*
+ * Points of a score of criterion c on its own scale, as calib-raters and
+ * calib-disputes measure distances: a numeric level is its value; a
+ * labelled level k (1..q) is k - 1 points, so no/yes are 0/1. NAN for
+ * missing and N/A. Cannot fail.
+ */
+double calib_raters_points(const struct calib_criterion *c, uint16_t code);
+
+/* The range of c in those points: max - min (declared, else observed); q - 1 when labelled. */
+double calib_raters_range(const struct calib_criterion *c);
+
+#endif

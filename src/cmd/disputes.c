@@ -1,0 +1,158 @@
+/*
+ * disputes.c - calib-disputes: the meeting's agenda. The (call, criterion)
+ * cells ranked by how much the raters disagree, with every rater's score
+ * and the consensus, or the calls ranked by how contested they are.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "calib/disputes.h"
+#include "calib/table.h"
+#include "common.h"
+
+static const char usage[] =
+	"usage: calib-disputes [-d C] [-r RUBRIC] [-f FORMAT] [-o FILE] [-n N] [--per-criterion]\n"
+	"                      [--calls] [--consensus mean|median] [OPTION...] [FILE...]\n";
+
+static const char help[] =
+	"What the calibration meeting should discuss first: the (call, criterion)\n"
+	"cells ranked by disagreement (spread of the scores over the criterion's range,\n"
+	"or the share of answers other than the most given one for yes/no and nominal\n"
+	"criteria; a split on N/A counts), with every rater's score and the consensus;\n"
+	"or, with --calls, the calls ranked by how contested they are overall.\n";
+
+enum {
+	OPT_PER_CRITERION = CALIB_OPT_FIRST_PROGRAM,
+	OPT_CALLS,
+	OPT_CONSENSUS
+};
+
+static const struct option longopts[] = {
+	CALIB_CLI_READ_LONGOPTS,
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "top", required_argument, NULL, 'n' },
+	{ "per-criterion", no_argument, NULL, OPT_PER_CRITERION },
+	{ "calls", no_argument, NULL, OPT_CALLS },
+	{ "consensus", required_argument, NULL, OPT_CONSENSUS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char options_help[] =
+	"  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"
+	"                          csv otherwise)\n"
+	"  -o, --output FILE       write to FILE (all or nothing), not standard output\n"
+	"  -n, --top N             cells (or calls) to list, 0 for all (default 10)\n"
+	"      --per-criterion     the top N cells of each criterion\n"
+	"      --calls             rank the calls instead of the cells\n"
+	"      --consensus C       mean (default) or median of the numeric scores\n"
+	"  -h, --help              print this help and exit\n"
+	"  -V, --version           print the version and exit\n";
+
+int
+main(int argc, char **argv)
+{
+	struct calib_cli cli;
+	struct calib_disputes_opts o;
+	struct calib_store *store = NULL;
+	struct calib_disputes *d = NULL;
+	struct calib_table *t = NULL;
+	struct calib_cli_out out = { 0 };
+	struct calib_error err;
+	enum calib_format fmt = isatty(STDOUT_FILENO) ? CALIB_FORMAT_TABLE : CALIB_FORMAT_CSV;
+	const char *output = NULL;
+	bool calls = false;
+	int c, status = 0;
+
+	gsl_set_error_handler_off();
+	calib_cli_init(&cli, "calib-disputes", usage);
+	calib_disputes_opts_init(&o);
+	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:hn:o:V", longopts, NULL)) != -1) {
+		switch (calib_cli_read_opt(&cli, c, optarg)) {
+		case 1:
+			continue;
+		case -1:
+			return 2;
+		}
+		switch (c) {
+		case 'f':
+			if (!calib_format_parse(optarg, &fmt))
+				return calib_cli_usage_error(&cli, "--format: unknown format '%s'", optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'n':
+			if (calib_cli_size(&cli, "--top", optarg, 0, SIZE_MAX / 2, &o.top))
+				return 2;
+			break;
+		case OPT_PER_CRITERION:
+			o.per_criterion = true;
+			break;
+		case OPT_CALLS:
+			calls = true;
+			break;
+		case OPT_CONSENSUS:
+			if (strcmp(optarg, "mean") == 0)
+				o.consensus = CALIB_CONSENSUS_MEAN;
+			else if (strcmp(optarg, "median") == 0)
+				o.consensus = CALIB_CONSENSUS_MEDIAN;
+			else
+				return calib_cli_usage_error(&cli, "--consensus: expected mean or median, not '%s'",
+							     optarg);
+			break;
+		case 'h':
+			printf("%s\n%sOptions:\n" CALIB_CLI_READ_HELP "%s", usage, help, options_help);
+			return calib_cli_close_stdout(&cli);
+		case 'V':
+			return calib_cli_version(&cli);
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (calls && o.per_criterion)
+		return calib_cli_usage_error(&cli, "--calls and --per-criterion exclude each other");
+	if (calib_cli_load(&cli, argv + optind, (size_t)(argc - optind), &store))
+		return 1;
+	calib_error_clear(&err);
+	if (calib_disputes_run(store, &o, &d, &err)) {
+		calib_cli_errorf(&cli, "%s", err.msg[0] ? err.msg : strerror(ENOMEM));
+		status = 1;
+		goto done;
+	}
+	t = calls ? calib_disputes_calls(d, store) : calib_disputes_cells(d, store);
+	if (!t) {
+		calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+		status = 1;
+		goto done;
+	}
+	if (calib_cli_out_open(&cli, &out, output)) {
+		status = 1;
+		goto done;
+	}
+	if (calib_table_write(t, out.fp, fmt, false)) {
+		if (out.path)
+			calib_cli_errorf(&cli, "%s: %s", output, strerror(errno));
+		calib_cli_out_abort(&out);
+		status = 1;
+		goto done;
+	}
+	if (calib_cli_out_commit(&cli, &out))
+		status = 1;
+done:
+	calib_table_free(t);
+	calib_disputes_free(d);
+	calib_store_free(store);
+	{
+		int cs = calib_cli_close_stdout(&cli);
+		return status ? status : cs;
+	}
+}

@@ -1,0 +1,217 @@
+/*
+ * raters.c - calib-raters: who is out of line. Each rater against the
+ * consensus of the others or an expert: bias with a CI, deviations, the
+ * alignment score, agreement on nominal criteria, a test of a systematic
+ * rater effect and the ranking from most lenient to most severe.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "calib/raters.h"
+#include "calib/table.h"
+#include "common.h"
+
+static const char usage[] =
+	"usage: calib-raters [-d C] [-r RUBRIC] [-f FORMAT] [-o FILE] [--consensus mean|median]\n"
+	"                    [--expert NAME] [--tolerance X[%]] [--view V] [--pairs] [OPTION...] [FILE...]\n";
+
+static const char help[] =
+	"Each rater against the consensus of the others (leave-one-out mean or median)\n"
+	"or against an expert: signed bias (lenient or severe) with a confidence\n"
+	"interval, mean absolute deviation, share of scores within a tolerance, the\n"
+	"points-based alignment score weighted by the rubric, agreement on yes/no and\n"
+	"nominal criteria (and Cohen's kappa against an expert), a test of whether\n"
+	"raters differ systematically, and the ranking from most lenient to most severe.\n";
+
+enum {
+	OPT_CONSENSUS = CALIB_OPT_FIRST_PROGRAM,
+	OPT_EXPERT,
+	OPT_TOLERANCE,
+	OPT_VIEW,
+	OPT_PAIRS,
+	OPT_CONF
+};
+
+static const struct option longopts[] = {
+	CALIB_CLI_READ_LONGOPTS,
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "consensus", required_argument, NULL, OPT_CONSENSUS },
+	{ "expert", required_argument, NULL, OPT_EXPERT },
+	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
+	{ "view", required_argument, NULL, OPT_VIEW },
+	{ "pairs", no_argument, NULL, OPT_PAIRS },
+	{ "conf", required_argument, NULL, OPT_CONF },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char options_help[] =
+	"  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"
+	"                          csv otherwise)\n"
+	"  -o, --output FILE       write to FILE (all or nothing), not standard output\n"
+	"      --consensus C       mean (default) or median of the other raters\n"
+	"      --expert NAME       compare with this rater's scores instead (benchmark)\n"
+	"      --tolerance X[%]    within-tolerance bound: X points, or X% of each\n"
+	"                          criterion's range (default 10%)\n"
+	"      --view V            ranking (default), criteria (rater x criterion),\n"
+	"                          tests (rater effect per criterion) or pairs\n"
+	"      --pairs             pairwise agreement matrix (same as --view pairs)\n"
+	"      --conf LEVEL        confidence level of the bias interval (default 0.95)\n"
+	"  -h, --help              print this help and exit\n"
+	"  -V, --version           print the version and exit\n";
+
+enum view { VIEW_RANKING, VIEW_CRITERIA, VIEW_TESTS, VIEW_PAIRS };
+
+int
+main(int argc, char **argv)
+{
+	struct calib_cli cli;
+	struct calib_raters_opts o;
+	struct calib_store *store = NULL;
+	struct calib_raters *res = NULL;
+	struct calib_table *t = NULL;
+	struct calib_cli_out out = { 0 };
+	struct calib_error err;
+	enum calib_format fmt = isatty(STDOUT_FILENO) ? CALIB_FORMAT_TABLE : CALIB_FORMAT_CSV;
+	enum view view = VIEW_RANKING;
+	const char *output = NULL, *expert = NULL;
+	int c, status = 0;
+
+	gsl_set_error_handler_off();
+	calib_cli_init(&cli, "calib-raters", usage);
+	calib_raters_opts_init(&o);
+	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:ho:V", longopts, NULL)) != -1) {
+		switch (calib_cli_read_opt(&cli, c, optarg)) {
+		case 1:
+			continue;
+		case -1:
+			return 2;
+		}
+		switch (c) {
+		case 'f':
+			if (!calib_format_parse(optarg, &fmt))
+				return calib_cli_usage_error(&cli, "--format: unknown format '%s'", optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_CONSENSUS:
+			if (strcmp(optarg, "mean") == 0)
+				o.consensus = CALIB_CONSENSUS_MEAN;
+			else if (strcmp(optarg, "median") == 0)
+				o.consensus = CALIB_CONSENSUS_MEDIAN;
+			else
+				return calib_cli_usage_error(&cli, "--consensus: expected mean or median, not '%s'",
+							     optarg);
+			break;
+		case OPT_EXPERT:
+			if (!*optarg)
+				return calib_cli_usage_error(&cli, "--expert: empty name");
+			expert = optarg;
+			break;
+		case OPT_TOLERANCE: {
+			char buf[64];
+			size_t n = strlen(optarg);
+			o.tol_percent = n > 0 && optarg[n - 1] == '%';
+			snprintf(buf, sizeof buf, "%.*s", (int)(n - o.tol_percent), optarg);
+			if (calib_cli_double(&cli, "--tolerance", buf, 0, o.tol_percent ? 100 : 1e300,
+					     &o.tolerance))
+				return 2;
+			break;
+		}
+		case OPT_VIEW:
+			if (strcmp(optarg, "ranking") == 0)
+				view = VIEW_RANKING;
+			else if (strcmp(optarg, "criteria") == 0)
+				view = VIEW_CRITERIA;
+			else if (strcmp(optarg, "tests") == 0)
+				view = VIEW_TESTS;
+			else if (strcmp(optarg, "pairs") == 0)
+				view = VIEW_PAIRS;
+			else
+				return calib_cli_usage_error(&cli, "--view: expected ranking, criteria, tests or pairs, not '%s'",
+							     optarg);
+			break;
+		case OPT_PAIRS:
+			view = VIEW_PAIRS;
+			break;
+		case OPT_CONF:
+			if (calib_cli_double(&cli, "--conf", optarg, 0.5, 0.999999, &o.conf))
+				return 2;
+			break;
+		case 'h':
+			printf("%s\n%sOptions:\n" CALIB_CLI_READ_HELP "%s", usage, help, options_help);
+			return calib_cli_close_stdout(&cli);
+		case 'V':
+			return calib_cli_version(&cli);
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	o.pairs = view == VIEW_PAIRS;
+	if (calib_cli_load(&cli, argv + optind, (size_t)(argc - optind), &store))
+		return 1;
+	if (expert) {
+		o.expert = calib_names_find(store->raters, expert, strlen(expert));
+		if (o.expert == CALIB_NONE) {
+			calib_cli_errorf(&cli, "--expert: no rater named '%s' in the input", expert);
+			status = 1;
+			goto done;
+		}
+	}
+	calib_error_clear(&err);
+	if (calib_raters_run(store, &o, &res, &err)) {
+		calib_cli_errorf(&cli, "%s", err.msg[0] ? err.msg : strerror(ENOMEM));
+		status = 1;
+		goto done;
+	}
+	switch (view) {
+	case VIEW_RANKING:
+		t = calib_raters_ranking(res, store);
+		break;
+	case VIEW_CRITERIA:
+		t = calib_raters_criteria(res, store);
+		break;
+	case VIEW_TESTS:
+		t = calib_raters_tests(res, store);
+		break;
+	case VIEW_PAIRS:
+		t = calib_raters_pairs(res, store);
+		break;
+	}
+	if (!t) {
+		calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+		status = 1;
+		goto done;
+	}
+	if (calib_cli_out_open(&cli, &out, output)) {
+		status = 1;
+		goto done;
+	}
+	if (calib_table_write(t, out.fp, fmt, fmt == CALIB_FORMAT_TABLE && view != VIEW_RANKING)) {
+		if (out.path)
+			calib_cli_errorf(&cli, "%s: %s", output, strerror(errno));
+		calib_cli_out_abort(&out);
+		status = 1;
+		goto done;
+	}
+	if (calib_cli_out_commit(&cli, &out))
+		status = 1;
+done:
+	calib_table_free(t);
+	calib_raters_free(res);
+	calib_store_free(store);
+	{
+		int cs = calib_cli_close_stdout(&cli);
+		return status ? status : cs;
+	}
+}

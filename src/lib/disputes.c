@@ -1,0 +1,459 @@
+/*
+ * disputes.c - the cells and calls of a session ranked by disagreement
+ * (disputes.h). One pass over each criterion's matrix; the top N cells and
+ * calls are kept in a bounded binary heap (Williams 1964), so the cost is
+ * O(ratings + cells log N) and memory O(N + calls), never a sort of every
+ * cell unless all of them are asked for.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calib/disputes.h"
+#include "calib/matrix.h"
+#include "calib/table.h"
+
+void
+calib_disputes_opts_init(struct calib_disputes_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->top = 10;
+	o->consensus = CALIB_CONSENSUS_MEAN;
+	o->session = CALIB_NONE;
+}
+
+/* Does cell a come before cell b in the agenda? */
+static bool
+cell_before(const struct calib_dispute *a, const struct calib_dispute *b)
+{
+	if (a->disagreement != b->disagreement)
+		return a->disagreement > b->disagreement;
+	if (a->n_distinct != b->n_distinct)
+		return a->n_distinct > b->n_distinct;
+	if (a->item != b->item)
+		return a->item < b->item;
+	return a->crit < b->crit;
+}
+
+static bool
+call_before(const struct calib_dispute_call *a, const struct calib_dispute_call *b)
+{
+	if (a->disagreement != b->disagreement)
+		return a->disagreement > b->disagreement;
+	if (a->max != b->max)
+		return a->max > b->max;
+	return a->item < b->item;
+}
+
+/*
+ * A bounded heap of cells whose root is the one ranked last, so a new cell
+ * replaces it when it ranks before it. cap 0: unbounded (keeps everything).
+ */
+struct heap {
+	struct calib_dispute *v;
+	size_t n, cap, room;
+};
+
+static void
+heap_sift_down(struct heap *h, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < h->n && cell_before(&h->v[m], &h->v[l]))
+			m = l;
+		if (r < h->n && cell_before(&h->v[m], &h->v[r]))
+			m = r;
+		if (m == i)
+			return;
+		struct calib_dispute t = h->v[i];
+		h->v[i] = h->v[m];
+		h->v[m] = t;
+		i = m;
+	}
+}
+
+static int
+heap_push(struct heap *h, const struct calib_dispute *c)
+{
+	if (h->cap && h->n == h->cap) {
+		if (cell_before(c, &h->v[0])) {
+			h->v[0] = *c;
+			heap_sift_down(h, 0);
+		}
+		return 0;
+	}
+	if (h->n == h->room) {
+		size_t room = h->room ? 2 * h->room : 64;
+		void *p = realloc(h->v, room * sizeof *h->v);
+		if (!p)
+			return -1;
+		h->v = p;
+		h->room = room;
+	}
+	size_t i = h->n++;
+	h->v[i] = *c;
+	while (i > 0) {
+		size_t up = (i - 1) / 2;
+		if (!cell_before(&h->v[up], &h->v[i]))
+			break;
+		struct calib_dispute t = h->v[i];
+		h->v[i] = h->v[up];
+		h->v[up] = t;
+		i = up;
+	}
+	return 0;
+}
+
+static int
+cmp_cell(const void *a, const void *b)
+{
+	return cell_before(a, b) ? -1 : cell_before(b, a) ? 1 : 0;
+}
+
+static int
+cmp_call(const void *a, const void *b)
+{
+	return call_before(a, b) ? -1 : call_before(b, a) ? 1 : 0;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Text of category k of m. */
+static void
+cat_text(const struct calib_matrix *m, uint32_t k, char *buf, size_t n)
+{
+	if (m->na_level && k + 1 == m->n_levels)
+		snprintf(buf, n, "N/A");
+	else if (m->label && m->label[k])
+		snprintf(buf, n, "%s", m->label[k]);
+	else
+		calib_format_double(m->value[k], buf, n);
+}
+
+/* Disagreement of row i of m; false when it has fewer than two answers. */
+static bool
+measure(const struct calib_matrix *m, size_t i, const struct calib_criterion *cr, double range,
+	enum calib_consensus cons, size_t *cnt, uint32_t *touched, double *vals,
+	struct calib_dispute *d)
+{
+	size_t nt = 0, nv = 0, best = 0;
+	double lo = INFINITY, hi = -INFINITY, sum = 0;
+	bool nominal = cr->scale == CALIB_SCALE_BINARY || cr->scale == CALIB_SCALE_NOMINAL;
+	d->n_answers = m->off[i + 1] - m->off[i];
+	d->n_na = 0;
+	if (d->n_answers < 2)
+		return false;
+	for (size_t p = m->off[i]; p < m->off[i + 1]; p++) {
+		uint32_t k = m->cat[p];
+		if (!cnt[k]++)
+			touched[nt++] = k;
+		if (m->na_level && k + 1 == m->n_levels) {
+			d->n_na++;
+			continue;
+		}
+		double v = m->value[k];
+		vals[nv++] = v;
+		sum += v;
+		lo = fmin(lo, v);
+		hi = fmax(hi, v);
+	}
+	d->n_distinct = nt;
+	d->mode[0] = 0;
+	for (size_t t = 0; t < nt; t++)
+		if (cnt[touched[t]] > best)
+			best = cnt[touched[t]];
+	/* ties listed in category order: categories are increasing */
+	for (uint32_t k = 0; k < m->n_levels && nt > 0; k++)
+		if (cnt[k] == best) {
+			char buf[64];
+			size_t len = strlen(d->mode);
+			cat_text(m, k, buf, sizeof buf);
+			snprintf(d->mode + len, sizeof d->mode - len, "%s%s", len ? "|" : "", buf);
+		}
+	for (size_t t = 0; t < nt; t++)
+		cnt[touched[t]] = 0;
+	if (nominal) {
+		d->disagreement = 1 - (double)best / (double)d->n_answers;
+		d->spread = d->consensus = NAN;
+		return true;
+	}
+	d->spread = nv ? hi - lo : NAN;
+	if (nv == 0)
+		d->consensus = NAN;
+	else if (cons == CALIB_CONSENSUS_MEAN)
+		d->consensus = sum / (double)nv;
+	else {
+		qsort(vals, nv, sizeof *vals, cmp_double);
+		d->consensus = nv % 2 ? vals[nv / 2] : (vals[nv / 2 - 1] + vals[nv / 2]) / 2;
+	}
+	/* population SD over its largest possible value on the range, range / 2 */
+	if (nv && range > 0) {
+		double mean = sum / (double)nv, ss = 0;
+		for (size_t k = 0; k < nv; k++)
+			ss += (vals[k] - mean) * (vals[k] - mean);
+		d->disagreement = fmin(1, sqrt(ss / (double)nv) / (range / 2));
+	} else
+		d->disagreement = 0;
+	if (d->n_na && nv) {
+		size_t small = d->n_na < nv ? d->n_na : nv;
+		d->disagreement = fmax(d->disagreement, (double)small / (double)d->n_answers);
+	}
+	return true;
+}
+
+enum calib_status
+calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts *o,
+		   struct calib_disputes **out, struct calib_error *err)
+{
+	struct calib_disputes *d = calloc(1, sizeof *d);
+	struct calib_dispute_call *calls = calloc(s->n_items ? s->n_items : 1, sizeof *calls);
+	struct heap h = { 0 };
+	struct calib_matrix_opts mo;
+	size_t *cnt = NULL, cnt_cap = 0;
+	uint32_t *touched = NULL;
+	double *vals = NULL;
+	size_t vals_cap = 0;
+	enum calib_status st = CALIB_OK;
+
+	(void)err;
+	*out = NULL;
+	if (!d || !calls) {
+		free(d);
+		free(calls);
+		return CALIB_ENOMEM;
+	}
+	d->opts = *o;
+	h.cap = o->top;
+	calib_matrix_opts_init(&mo);
+	mo.na = CALIB_NA_CATEGORY;
+	mo.session = o->session;
+	for (size_t i = 0; i < s->n_items; i++) {
+		calls[i].item = (uint32_t)i;
+		calls[i].worst = CALIB_NONE;
+	}
+	for (uint32_t j = 0; j < s->n_criteria && !st; j++) {
+		const struct calib_criterion *cr = &s->criteria[j];
+		struct calib_matrix *m = NULL;
+		double range = calib_raters_range(cr);
+		if ((st = calib_matrix_build(s, j, &mo, &m)))
+			break;
+		if (m->n_levels > cnt_cap) {
+			free(cnt);
+			free(touched);
+			cnt_cap = m->n_levels;
+			cnt = calloc(cnt_cap, sizeof *cnt);
+			touched = malloc(cnt_cap * sizeof *touched);
+			if (!cnt || !touched) {
+				cnt_cap = 0;
+				st = CALIB_ENOMEM;
+			}
+		}
+		if (!st && m->n_raters > vals_cap) {
+			free(vals);
+			vals_cap = m->n_raters;
+			if (!(vals = malloc(vals_cap * sizeof *vals)))
+				st = CALIB_ENOMEM;
+		}
+		for (size_t i = 0; i < m->n_items && !st; i++) {
+			struct calib_dispute c;
+			struct calib_dispute_call *cl;
+			memset(&c, 0, sizeof c);
+			if (!measure(m, i, cr, range, o->consensus, cnt, touched, vals, &c))
+				continue;
+			c.item = m->item[i];
+			c.crit = j;
+			d->n_ranked++;
+			cl = &calls[c.item];
+			cl->disagreement += c.disagreement;
+			cl->n_cells++;
+			cl->n_disputed += c.disagreement > 0;
+			if (cl->worst == CALIB_NONE || c.disagreement > cl->max) {
+				cl->max = c.disagreement;
+				cl->worst = j;
+			}
+			if (heap_push(&h, &c))
+				st = CALIB_ENOMEM;
+		}
+		calib_matrix_free(m);
+		if (!st && o->per_criterion && h.n) {
+			void *p = realloc(d->cell, (d->n_cells + h.n) * sizeof *d->cell);
+			if (!p) {
+				st = CALIB_ENOMEM;
+				break;
+			}
+			d->cell = p;
+			qsort(h.v, h.n, sizeof *h.v, cmp_cell);
+			memcpy(d->cell + d->n_cells, h.v, h.n * sizeof *h.v);
+			d->n_cells += h.n;
+			h.n = 0;
+		}
+	}
+	if (!st && !o->per_criterion) {
+		qsort(h.v, h.n, sizeof *h.v, cmp_cell);
+		d->cell = h.v;
+		d->n_cells = h.n;
+		h.v = NULL;
+	}
+	if (!st) {
+		/* the calls: means, then the same bounded selection */
+		size_t n = 0;
+		for (size_t i = 0; i < s->n_items; i++)
+			if (calls[i].n_cells) {
+				calls[i].disagreement /= (double)calls[i].n_cells;
+				calls[n++] = calls[i];
+			}
+		qsort(calls, n, sizeof *calls, cmp_call);
+		d->n_calls = o->top && o->top < n ? o->top : n;
+		d->call = calls;
+		calls = NULL;
+	}
+	free(calls);
+	free(h.v);
+	free(cnt);
+	free(touched);
+	free(vals);
+	if (st) {
+		calib_disputes_free(d);
+		return st;
+	}
+	*out = d;
+	return CALIB_OK;
+}
+
+void
+calib_disputes_free(struct calib_disputes *d)
+{
+	if (!d)
+		return;
+	free(d->cell);
+	free(d->call);
+	free(d);
+}
+
+static bool
+has_sessions(const struct calib_store *s)
+{
+	size_t n = calib_names_count(s->sessions);
+	return n > 1 || (n == 1 && calib_names_get(s->sessions, 0)[0]);
+}
+
+struct calib_table *
+calib_disputes_cells(const struct calib_disputes *d, const struct calib_store *s)
+{
+	static const char *const fixed[] = { "rank", "session", "call", "criterion", "scale",
+					     "disagreement", "spread", "n_distinct", "n_answers",
+					     "n_na", "consensus", "mode" };
+	static const int fixed_dig[] = { -1, 0, 0, 0, 0, 3, 2, -1, -1, -1, 2, 0 };
+	bool ses = has_sessions(s);
+	size_t nr = calib_names_count(s->raters), nf = 12 - !ses, ncol = nf + nr;
+	const char **cols = malloc(ncol * sizeof *cols);
+	int *dig = malloc(ncol * sizeof *dig);
+	struct calib_table *t = NULL;
+	enum calib_status st = CALIB_OK;
+	if (!cols || !dig)
+		goto out;
+	for (size_t c = 0, k = 0; c < 12; c++)
+		if (c != 1 || ses) {
+			cols[k] = fixed[c];
+			dig[k++] = fixed_dig[c];
+		}
+	for (size_t r = 0; r < nr; r++) {
+		cols[nf + r] = calib_names_get(s->raters, (uint32_t)r);
+		dig[nf + r] = 0;
+	}
+	if (!(t = calib_table_alloc(cols, ncol, dig)))
+		goto out;
+	st |= calib_table_title(t, "Cells to discuss first (%s)",
+				d->opts.per_criterion ? "per criterion" : "most disputed first");
+	for (size_t i = 0, rank = 0; i < d->n_cells; i++) {
+		const struct calib_dispute *c = &d->cell[i];
+		const struct calib_criterion *cr = &s->criteria[c->crit];
+		size_t k = 0;
+		rank = i && d->opts.per_criterion && d->cell[i - 1].crit != c->crit ? 1 : rank + 1;
+		st |= calib_table_row(t);
+		st |= calib_table_num(t, k++, (double)rank);
+		if (ses)
+			st |= calib_table_text(t, k++, "%s",
+					       calib_names_get(s->sessions, s->item_session[c->item]));
+		st |= calib_table_text(t, k++, "%s", calib_names_get(s->calls, s->item_call[c->item]));
+		st |= calib_table_text(t, k++, "%s", cr->name);
+		st |= calib_table_text(t, k++, "%s", calib_scale_name(cr->scale));
+		st |= calib_table_num(t, k++, c->disagreement);
+		st |= calib_table_num(t, k++, c->spread);
+		st |= calib_table_num(t, k++, (double)c->n_distinct);
+		st |= calib_table_num(t, k++, (double)c->n_answers);
+		st |= calib_table_num(t, k++, (double)c->n_na);
+		st |= calib_table_num(t, k++, c->consensus);
+		st |= calib_table_text(t, k++, "%s", c->mode);
+		for (size_t e = s->item_off[c->item]; e < s->item_off[c->item + 1]; e++) {
+			uint32_t ev = s->item_evals[e];
+			char buf[128];
+			uint16_t code = cr->code[ev];
+			if (code == CALIB_CODE_ABSENT)
+				continue;
+			calib_store_code_text(cr, code, buf, sizeof buf);
+			st |= calib_table_text(t, nf + s->eval_rater[ev], "%s", buf);
+		}
+	}
+	st |= calib_table_footer(t, "%zu of %zu cells with two answers or more shown", d->n_cells,
+				 d->n_ranked);
+	st |= calib_table_footer(t, "disagreement: yes/no and nominal 1 - share of the most given answer (N/A an answer); numeric: SD of the scores / (range / 2), or the smaller side of an N/A split if larger");
+	st |= calib_table_footer(t, "consensus: %s of the numeric scores (labelled levels numbered 1..q), N/A left out; mode: the most given answer(s)",
+				 d->opts.consensus == CALIB_CONSENSUS_MEAN ? "mean" : "median");
+	if (st) {
+		calib_table_free(t);
+		t = NULL;
+	}
+out:
+	free(cols);
+	free(dig);
+	return t;
+}
+
+struct calib_table *
+calib_disputes_calls(const struct calib_disputes *d, const struct calib_store *s)
+{
+	static const char *const fixed[] = { "rank", "session", "call", "disagreement", "max",
+					     "worst_criterion", "n_disputed", "n_cells" };
+	static const int fixed_dig[] = { -1, 0, 0, 3, 3, 0, -1, -1 };
+	bool ses = has_sessions(s);
+	const char *cols[8];
+	int dig[8];
+	size_t nc = 0;
+	struct calib_table *t;
+	enum calib_status st = CALIB_OK;
+	for (size_t c = 0; c < 8; c++)
+		if (c != 1 || ses) {
+			cols[nc] = fixed[c];
+			dig[nc++] = fixed_dig[c];
+		}
+	if (!(t = calib_table_alloc(cols, nc, dig)))
+		return NULL;
+	st |= calib_table_title(t, "Calls by how contested they are (mean disagreement of their cells)");
+	for (size_t i = 0; i < d->n_calls; i++) {
+		const struct calib_dispute_call *c = &d->call[i];
+		size_t k = 0;
+		st |= calib_table_row(t);
+		st |= calib_table_num(t, k++, (double)(i + 1));
+		if (ses)
+			st |= calib_table_text(t, k++, "%s",
+					       calib_names_get(s->sessions, s->item_session[c->item]));
+		st |= calib_table_text(t, k++, "%s", calib_names_get(s->calls, s->item_call[c->item]));
+		st |= calib_table_num(t, k++, c->disagreement);
+		st |= calib_table_num(t, k++, c->max);
+		st |= calib_table_text(t, k++, "%s", s->criteria[c->worst].name);
+		st |= calib_table_num(t, k++, (double)c->n_disputed);
+		st |= calib_table_num(t, k++, (double)c->n_cells);
+	}
+	st |= calib_table_footer(t, "disagreement: mean over the call's cells with two answers or more (0..1); max: its most disputed cell");
+	if (st) {
+		calib_table_free(t);
+		return NULL;
+	}
+	return t;
+}

@@ -1,0 +1,921 @@
+/*
+ * raters.c - each rater against a reference (raters.h).
+ *
+ * Reference: the leave-one-out mean or median of the other raters' points
+ * on the same call, or the expert's score. Deviations d = rater - reference
+ * on numeric scales (binary criteria count as 0/1 points); N/A scores are
+ * left out of deviations and counted. Bias is the mean of d with the
+ * Student t interval mean +- t(1 - a/2, n - 1) sd / sqrt(n). The alignment
+ * score is the QA tools' points-based one: 1 - |d| / range per score,
+ * averaged per criterion, then over criteria with the rubric's weights.
+ * On binary and nominal criteria the rater agrees when its category (N/A
+ * a category of its own) equals the expert's, or the unique mode of the
+ * others'; Cohen's kappa against the expert is Cohen (1960), eq. 1:
+ * (p_o - p_e) / (1 - p_e).
+ * Rater effect: the Friedman (1937) test with the tie correction of
+ * Hollander & Wolfe (1999, eq. 7.8, as R's friedman.test), and the rater
+ * F of a two-way ANOVA without replication (Shrout & Fleiss 1979, Table 1:
+ * JMS / EMS) on the calls scored by every rater.
+ * The TOTAL is, as in calib-agree, 100 x the weighted mean of an
+ * evaluation's criteria on a 0..1 scale, N/A criteria left out.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "calib/coef.h"
+#include "calib/kappa.h"
+#include "calib/matrix.h"
+#include "calib/raters.h"
+#include "calib/stat.h"
+#include "calib/table.h"
+
+#define KAPPA_MAX_Q 64 /* larger category sets get no kappa table */
+
+static size_t
+atleast1(size_t n)
+{
+	return n ? n : 1;
+}
+
+void
+calib_raters_opts_init(struct calib_raters_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->consensus = CALIB_CONSENSUS_MEAN;
+	o->expert = CALIB_NONE;
+	o->tolerance = 10;
+	o->tol_percent = true;
+	o->conf = 0.95;
+	o->session = CALIB_NONE;
+}
+
+double
+calib_raters_points(const struct calib_criterion *c, uint16_t code)
+{
+	double v = calib_store_code_value(c, code);
+	return c->labelled ? v - 1 : v;
+}
+
+double
+calib_raters_range(const struct calib_criterion *c)
+{
+	if (c->labelled)
+		return c->n_levels ? (double)(c->n_levels - 1) : 0;
+	if (!isnan(c->min) && !isnan(c->max))
+		return c->max - c->min;
+	if (c->n_levels == 0)
+		return 0;
+	return (isnan(c->max) ? c->value[c->n_levels - 1] : c->max) -
+	       (isnan(c->min) ? c->value[0] : c->min);
+}
+
+/* Running sums of one cell (Welford's mean and M2 for the bias). */
+struct acc {
+	double mean, m2, sum_abs, sum_align;
+	size_t n, n_within;
+};
+
+static void
+acc_add(struct acc *a, double d, double tol, double range)
+{
+	double delta = d - a->mean;
+	a->n++;
+	a->mean += delta / (double)a->n;
+	a->m2 += delta * (d - a->mean);
+	a->sum_abs += fabs(d);
+	a->n_within += fabs(d) <= tol + 1e-9 * fmax(1, tol);
+	a->sum_align += range > 0 ? fmax(0, 1 - fabs(d) / range) : (d == 0);
+}
+
+/* A score of a row: its rater column, category and points. */
+struct score {
+	double v;
+	uint32_t col, cat;
+	size_t pos; /* position in the row sorted by points */
+};
+
+static int
+cmp_score(const void *a, const void *b)
+{
+	const struct score *x = a, *y = b;
+	return (x->v > y->v) - (x->v < y->v);
+}
+
+/* Median of the sorted s[0..n) without element skip. */
+static double
+median_without(const struct score *s, size_t n, size_t skip)
+{
+	size_t m = n - 1;
+	size_t a = m / 2, b = m / 2;
+	if (m == 0)
+		return NAN;
+	if (m % 2 == 0)
+		a = m / 2 - 1;
+	a += a >= skip;
+	b += b >= skip;
+	return (s[a].v + s[b].v) / 2;
+}
+
+/* Workspace reused over criteria. */
+struct work {
+	struct score *row;   /* one row's numeric scores */
+	size_t cap;
+	size_t *cnt;         /* per category count in the row */
+	uint32_t *touched;   /* categories seen in the row */
+	size_t cnt_cap;
+	size_t *ktab;        /* n_raters x q x q kappa tables */
+	double *colsum, *ranksum, *rowbuf;
+	size_t col_cap;
+};
+
+static int
+grow(void **p, size_t *cap, size_t n, size_t size)
+{
+	void *q;
+	if (n <= *cap)
+		return 0;
+	if (!(q = realloc(*p, n * size)))
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+/* What one column (criterion or TOTAL) of the analysis needs. */
+struct column {
+	const struct calib_matrix *m;
+	const double *pts;  /* per category; NAN for N/A */
+	double range, tol;
+	bool numeric;       /* deviations are meaningful (not nominal with > 2 levels) */
+	bool nominal;       /* binary or nominal: agreement on categories */
+	size_t j;           /* column index in the result */
+};
+
+/* The rater-effect tests on the complete rows of one column. */
+static enum calib_status
+rater_effect(struct work *w, const struct column *c, struct calib_raters_test *t)
+{
+	const struct calib_matrix *m = c->m;
+	size_t k = m->n_raters, n = 0;
+	double T = 0, sumsq = 0, rowss = 0, ties = 0;
+	t->friedman = t->friedman_df = t->friedman_p = NAN;
+	t->f = t->df1 = t->df2 = t->f_p = NAN;
+	t->n_raters = k;
+	if (!c->numeric) {
+		snprintf(t->note, sizeof t->note, "nominal scale: no rater effect test");
+		return CALIB_OK;
+	}
+	if (k < 2) {
+		snprintf(t->note, sizeof t->note, "fewer than two raters");
+		return CALIB_OK;
+	}
+	if (grow((void **)&w->colsum, &w->col_cap, k, sizeof(double)) ||
+	    !(w->ranksum = realloc(w->ranksum, k * sizeof(double))) ||
+	    !(w->rowbuf = realloc(w->rowbuf, k * sizeof(double))))
+		return CALIB_ENOMEM;
+	memset(w->colsum, 0, k * sizeof(double));
+	memset(w->ranksum, 0, k * sizeof(double));
+	if (grow((void **)&w->row, &w->cap, k, sizeof(struct score)))
+		return CALIB_ENOMEM;
+	for (size_t i = 0; i < m->n_items; i++) {
+		size_t len = 0;
+		double rs = 0;
+		for (size_t p = m->off[i]; p < m->off[i + 1]; p++) {
+			double v = c->pts[m->cat[p]];
+			if (isnan(v))
+				break;
+			w->row[len].v = v;
+			w->row[len].col = m->col[p];
+			len++;
+		}
+		if (len != k)
+			continue;
+		n++;
+		qsort(w->row, k, sizeof *w->row, cmp_score);
+		for (size_t a = 0; a < k;) {
+			size_t b = a;
+			while (b + 1 < k && w->row[b + 1].v == w->row[a].v)
+				b++;
+			double rank = (double)(a + b) / 2 + 1, tn = (double)(b - a + 1);
+			ties += tn * tn * tn - tn;
+			for (size_t q = a; q <= b; q++)
+				w->ranksum[w->row[q].col] += rank;
+			a = b + 1;
+		}
+		for (size_t q = 0; q < k; q++) {
+			double v = w->row[q].v;
+			w->colsum[w->row[q].col] += v;
+			rs += v;
+			sumsq += v * v;
+		}
+		T += rs;
+		rowss += rs * rs;
+	}
+	t->n_calls = n;
+	if (n < 2) {
+		snprintf(t->note, sizeof t->note, "fewer than two calls scored by every rater");
+		return CALIB_OK;
+	}
+	{
+		double dn = (double)n, dk = (double)k, s = 0, colss = 0;
+		double den = dn * dk * (dk + 1) - ties / (dk - 1);
+		for (size_t j = 0; j < k; j++) {
+			double dev = w->ranksum[j] - dn * (dk + 1) / 2;
+			s += dev * dev;
+			colss += w->colsum[j] * w->colsum[j];
+		}
+		double corr = T * T / (dn * dk);
+		double ss_tot = sumsq - corr, ss_r = colss / dn - corr, ss_c = rowss / dk - corr;
+		double ss_e = ss_tot - ss_r - ss_c;
+		if (ss_e < 1e-12 * fmax(ss_tot, 1))
+			ss_e = 0;
+		if (ss_r < 0)
+			ss_r = 0;
+		t->friedman_df = t->df1 = dk - 1;
+		t->df2 = (dn - 1) * (dk - 1);
+		if (den > 1e-12 * dn * dk * (dk + 1)) {
+			t->friedman = 12 * s / den;
+			t->friedman_p = gsl_cdf_chisq_Q(t->friedman, t->friedman_df);
+		}
+		if (ss_e > 0) {
+			t->f = (ss_r / t->df1) / (ss_e / t->df2);
+			t->f_p = gsl_cdf_fdist_Q(t->f, t->df1, t->df2);
+		} else if (ss_r > 0) {
+			t->f = INFINITY;
+			t->f_p = 0;
+		}
+		if (ss_tot <= 0)
+			snprintf(t->note, sizeof t->note, "every score equal: no rater effect to test");
+		else if (ss_e == 0 && ss_r > 0)
+			snprintf(t->note, sizeof t->note, "no residual variance: F infinite");
+	}
+	return CALIB_OK;
+}
+
+/* Cohen's kappa of a q x q table (rows rater, columns expert). */
+static double
+kappa_table(const size_t *tab, size_t q, char *note, size_t note_n)
+{
+	double n = 0, po = 0, pe = 0;
+	for (size_t a = 0; a < q * q; a++)
+		n += (double)tab[a];
+	if (n == 0)
+		return NAN;
+	for (size_t a = 0; a < q; a++) {
+		double ra = 0, ca = 0;
+		for (size_t b = 0; b < q; b++) {
+			ra += (double)tab[a * q + b];
+			ca += (double)tab[b * q + a];
+		}
+		po += (double)tab[a * q + a];
+		pe += ra * ca;
+	}
+	po /= n;
+	pe /= n * n;
+	if (pe >= 1 - 1e-12) {
+		if (note && !note[0])
+			snprintf(note, note_n, "kappa undefined: one category only");
+		return NAN;
+	}
+	return (po - pe) / (1 - pe);
+}
+
+/* Analyse one column for every rater: cells[r * n_cols + j]. */
+static enum calib_status
+analyse(struct calib_raters *res, struct work *w, const struct column *c,
+	const uint32_t *ridx, uint32_t expert, enum calib_consensus cons, char *note)
+{
+	const struct calib_matrix *m = c->m;
+	size_t q = m->n_levels, nr = res->n_raters, nc = res->n_cols;
+	struct acc *acc = calloc(nr ? nr : 1, sizeof *acc);
+	bool want_kappa = expert != CALIB_NONE && c->nominal && q <= KAPPA_MAX_Q;
+	uint32_t ecol = CALIB_NONE;
+	if (!acc)
+		return CALIB_ENOMEM;
+	if (want_kappa) {
+		free(w->ktab);
+		if (!(w->ktab = calloc(atleast1(nr * q * q), sizeof *w->ktab))) {
+			free(acc);
+			return CALIB_ENOMEM;
+		}
+	}
+	if (grow((void **)&w->cnt, &w->cnt_cap, q ? q : 1, sizeof *w->cnt) ||
+	    !(w->touched = realloc(w->touched, (q ? q : 1) * sizeof *w->touched))) {
+		free(acc);
+		return CALIB_ENOMEM;
+	}
+	memset(w->cnt, 0, (q ? q : 1) * sizeof *w->cnt);
+	for (uint32_t col = 0; col < m->n_raters; col++)
+		if (m->rater[col] == expert)
+			ecol = col;
+	for (size_t i = 0; i < m->n_items; i++) {
+		size_t len = m->off[i + 1] - m->off[i], nn = 0, nt = 0;
+		double sum = 0, ev = NAN;
+		uint32_t ecat = CALIB_NONE;
+		if (grow((void **)&w->row, &w->cap, len ? len : 1, sizeof *w->row)) {
+			free(acc);
+			return CALIB_ENOMEM;
+		}
+		for (size_t p = m->off[i]; p < m->off[i + 1]; p++) {
+			uint32_t cat = m->cat[p];
+			double v = c->pts[cat];
+			if (m->col[p] == ecol) {
+				ev = v;
+				ecat = cat;
+			}
+			if (!w->cnt[cat]++)
+				w->touched[nt++] = cat;
+			if (isnan(v))
+				continue;
+			w->row[nn].v = v;
+			w->row[nn].col = m->col[p];
+			w->row[nn].cat = cat;
+			nn++;
+			sum += v;
+		}
+		if (cons == CALIB_CONSENSUS_MEDIAN && expert == CALIB_NONE) {
+			qsort(w->row, nn, sizeof *w->row, cmp_score);
+			for (size_t a = 0; a < nn; a++)
+				w->row[a].pos = a;
+		}
+		for (size_t p = m->off[i]; p < m->off[i + 1]; p++) {
+			uint32_t r = ridx[m->rater[m->col[p]]], cat = m->cat[p];
+			double v = c->pts[cat], ref;
+			if (r == CALIB_NONE)
+				continue;
+			struct calib_raters_cell *cell = &res->cell[(size_t)r * nc + c->j];
+			if (c->nominal) {
+				bool have = false;
+				uint32_t refcat = CALIB_NONE;
+				if (expert != CALIB_NONE) {
+					have = ecat != CALIB_NONE;
+					refcat = ecat;
+				} else {
+					/* unique mode of the others' categories */
+					size_t best = 0, nbest = 0;
+					for (size_t t = 0; t < nt; t++) {
+						uint32_t u = w->touched[t];
+						size_t k = w->cnt[u] - (u == cat);
+						if (k > best) {
+							best = k;
+							nbest = 1;
+							refcat = u;
+						} else if (k == best && k > 0)
+							nbest++;
+					}
+					have = best > 0 && nbest == 1;
+				}
+				if (have) {
+					cell->n_nominal++;
+					cell->n_agree += refcat == cat;
+					if (want_kappa)
+						w->ktab[((size_t)r * q + cat) * q + refcat]++;
+				}
+			}
+			if (isnan(v)) {
+				cell->n_na++;
+				res->n_na++;
+				continue;
+			}
+			if (!c->numeric)
+				continue;
+			if (expert != CALIB_NONE)
+				ref = ev;
+			else if (nn < 2)
+				ref = NAN;
+			else if (cons == CALIB_CONSENSUS_MEAN)
+				ref = (sum - v) / (double)(nn - 1);
+			else {
+				size_t pos = 0;
+				while (w->row[pos].col != m->col[p])
+					pos++;
+				ref = median_without(w->row, nn, pos);
+			}
+			if (isnan(ref)) {
+				cell->n_noref++;
+				res->n_noref++;
+			} else
+				acc_add(&acc[r], v - ref, c->tol, c->range);
+		}
+		for (size_t t = 0; t < nt; t++)
+			w->cnt[w->touched[t]] = 0;
+	}
+	for (size_t r = 0; r < nr; r++) {
+		struct calib_raters_cell *cell = &res->cell[r * nc + c->j];
+		const struct acc *a = &acc[r];
+		cell->n = a->n;
+		cell->bias = cell->se = cell->lower = cell->upper = NAN;
+		cell->mad = cell->within = cell->alignment = NAN;
+		if (a->n > 0) {
+			double dn = (double)a->n;
+			cell->bias = a->mean;
+			cell->mad = a->sum_abs / dn;
+			cell->within = (double)a->n_within / dn;
+			cell->alignment = a->sum_align / dn;
+		}
+		if (a->n > 1) {
+			double tq = gsl_cdf_tdist_Pinv(1 - (1 - res->opts.conf) / 2, (double)(a->n - 1));
+			cell->se = sqrt(a->m2 / (double)(a->n - 1)) / sqrt((double)a->n);
+			cell->lower = cell->bias - tq * cell->se;
+			cell->upper = cell->bias + tq * cell->se;
+		}
+		if (c->nominal && !c->numeric && cell->n_nominal)
+			cell->alignment = (double)cell->n_agree / (double)cell->n_nominal;
+		cell->agreement = c->nominal && cell->n_nominal
+					  ? (double)cell->n_agree / (double)cell->n_nominal
+					  : NAN;
+		cell->kappa = want_kappa ? kappa_table(w->ktab + r * q * q, q, note, 120) : NAN;
+	}
+	free(acc);
+	return CALIB_OK;
+}
+
+/* Pairwise matrix of one criterion: O(raters^2 x calls). */
+static enum calib_status
+pairs_of(struct calib_raters *res, const struct column *c, enum calib_scale scale,
+	 uint32_t crit)
+{
+	const struct calib_matrix *m = c->m;
+	size_t n = m->n_items, k = m->n_raters;
+	int32_t *grid;
+	double *buf;
+	const char *name = !c->numeric || c->nominal ? "cohen_kappa"
+			   : scale == CALIB_SCALE_ORDINAL ? "cohen_kappa_quadratic_rank"
+							  : "cohen_kappa_quadratic";
+	struct calib_coef_opts co;
+	struct calib_stats st;
+	enum calib_status status = CALIB_OK;
+	if (k < 2)
+		return CALIB_OK;
+	grid = malloc(atleast1(n * k) * sizeof *grid);
+	buf = malloc(atleast1(2 * n) * sizeof *buf);
+	{
+		void *np = realloc(res->pair, (res->n_pairs + k * (k - 1) / 2) * sizeof *res->pair);
+		if (np)
+			res->pair = np;
+		if (!grid || !buf || !np) {
+			free(grid);
+			free(buf);
+			return CALIB_ENOMEM;
+		}
+	}
+	for (size_t a = 0; a < n * k; a++)
+		grid[a] = -1;
+	for (size_t i = 0; i < n; i++)
+		for (size_t p = m->off[i]; p < m->off[i + 1]; p++)
+			if (c->nominal || !isnan(c->pts[m->cat[p]]))
+				grid[i * k + m->col[p]] = (int32_t)m->cat[p];
+	calib_coef_opts_init(&co);
+	calib_stats_init(&st);
+	for (size_t a = 0; a < k && !status; a++)
+		for (size_t b = a + 1; b < k && !status; b++) {
+			struct calib_raters_pair *pr = &res->pair[res->n_pairs++];
+			struct calib_matrix *pm = NULL;
+			size_t len = 0, same = 0;
+			uint32_t ra = m->rater[a], rb = m->rater[b];
+			memset(pr, 0, sizeof *pr);
+			pr->crit = crit;
+			pr->a = ra < rb ? ra : rb;
+			pr->b = ra < rb ? rb : ra;
+			pr->coef = name;
+			pr->estimate = pr->agreement = NAN;
+			for (size_t i = 0; i < n; i++) {
+				int32_t x = grid[i * k + a], y = grid[i * k + b];
+				if (x < 0 || y < 0)
+					continue;
+				same += x == y;
+				/* categories as numbers: nominal by index, numeric by points */
+				buf[2 * len] = c->nominal ? (double)x : c->pts[x];
+				buf[2 * len + 1] = c->nominal ? (double)y : c->pts[y];
+				len++;
+			}
+			pr->n = len;
+			if (len == 0) {
+				snprintf(pr->note, sizeof pr->note, "no call scored by both");
+				continue;
+			}
+			pr->agreement = (double)same / (double)len;
+			calib_stats_clear(&st);
+			if ((status = calib_matrix_from_values(buf, len, 2, scale, &pm)))
+				break;
+			status = calib_kappa_compute(pm, &co, &st, NULL);
+			calib_matrix_free(pm);
+			if (status)
+				break;
+			const struct calib_stat *r = calib_stats_find(&st, name);
+			if (r) {
+				pr->estimate = r->estimate;
+				snprintf(pr->note, sizeof pr->note, "%s", r->note);
+			}
+		}
+	calib_stats_free(&st);
+	free(grid);
+	free(buf);
+	return status;
+}
+
+/* TOTAL of each evaluation: 100 x weighted mean of 0..1 points, N/A left out. */
+static double *
+totals(const struct calib_store *s)
+{
+	double *x = malloc((s->n_evals ? s->n_evals : 1) * sizeof *x);
+	if (!x)
+		return NULL;
+	for (size_t e = 0; e < s->n_evals; e++) {
+		double sum = 0, wsum = 0;
+		bool missing = false;
+		for (size_t k = 0; k < s->n_criteria; k++) {
+			const struct calib_criterion *c = &s->criteria[k];
+			uint16_t code = c->code[e];
+			double range = calib_raters_range(c), lo;
+			if (c->n_scored == 0 || code == CALIB_CODE_NA)
+				continue;
+			if (code < CALIB_CODE_LEVEL) {
+				missing = true;
+				break;
+			}
+			lo = c->labelled ? 0 : isnan(c->min) ? c->value[0] : c->min;
+			sum += c->weight * (range > 0 ? (calib_raters_points(c, code) - lo) / range : 1);
+			wsum += c->weight;
+		}
+		x[e] = missing || wsum == 0 ? NAN : 100.0 * sum / wsum;
+	}
+	return x;
+}
+
+/* Most lenient first: TOTAL bias decreasing, NA last, then rater id. */
+static int
+cmp_rank(const void *a, const void *b)
+{
+	const struct calib_raters_summary *x = a, *y = b;
+	if (isnan(x->bias) != isnan(y->bias))
+		return isnan(x->bias) ? 1 : -1;
+	if (!isnan(x->bias) && x->bias != y->bias)
+		return x->bias > y->bias ? -1 : 1;
+	return (x->rater > y->rater) - (x->rater < y->rater);
+}
+
+static void
+summarise(struct calib_raters *res, const struct calib_store *s)
+{
+	size_t nc = res->n_cols, tot = nc - 1;
+	for (size_t r = 0; r < res->n_raters; r++) {
+		struct calib_raters_summary *u = &res->sum[r];
+		const struct calib_raters_cell *t = &res->cell[r * nc + tot];
+		double wa = 0, ws = 0;
+		size_t nw = 0, nn = 0, nag = 0, nnom = 0;
+		u->rater = t->rater;
+		u->n = t->n;
+		u->bias = t->bias;
+		u->lower = t->lower;
+		u->upper = t->upper;
+		u->mad = t->mad;
+		for (size_t j = 0; j < tot; j++) {
+			const struct calib_raters_cell *c = &res->cell[r * nc + j];
+			if (!isnan(c->alignment)) {
+				wa += s->criteria[j].weight * c->alignment;
+				ws += s->criteria[j].weight;
+			}
+			if (c->n) {
+				nw += (size_t)llround(c->within * (double)c->n);
+				nn += c->n;
+			}
+			nag += c->n_agree;
+			nnom += c->n_nominal;
+		}
+		u->alignment = ws > 0 ? wa / ws : NAN;
+		u->within = nn ? (double)nw / (double)nn : NAN;
+		u->agreement = nnom ? (double)nag / (double)nnom : NAN;
+		u->direction = u->lower > 0 ? "lenient" : u->upper < 0 ? "severe" : isnan(u->bias) ? "NA" : "in line";
+	}
+	qsort(res->sum, res->n_raters, sizeof *res->sum, cmp_rank);
+	{
+		size_t worst = CALIB_NONE;
+		for (size_t r = 0; r < res->n_raters; r++) {
+			const struct calib_raters_summary *u = &res->sum[r];
+			if (isnan(u->alignment))
+				continue;
+			if (worst == CALIB_NONE || u->alignment < res->sum[worst].alignment ||
+			    (u->alignment == res->sum[worst].alignment &&
+			     fabs(u->bias) > fabs(res->sum[worst].bias)))
+				worst = r;
+		}
+		if (worst != CALIB_NONE && res->n_raters > 1)
+			res->sum[worst].out_of_line = true;
+	}
+}
+
+enum calib_status
+calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
+		 struct calib_raters **out, struct calib_error *err)
+{
+	struct calib_raters *res;
+	struct work w;
+	struct calib_matrix_opts mo;
+	size_t nstore = calib_names_count(s->raters), nc = s->n_criteria + 1;
+	uint32_t *ridx = NULL;
+	double *tot = NULL, *pts = NULL;
+	enum calib_status st = CALIB_OK;
+	char note[120];
+
+	*out = NULL;
+	if (o->expert != CALIB_NONE && o->expert >= nstore)
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "no such expert rater");
+	if (!(o->conf > 0 && o->conf < 1) || !(o->tolerance >= 0))
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "bad confidence level or tolerance");
+	if (!(res = calloc(1, sizeof *res)))
+		return CALIB_ENOMEM;
+	memset(&w, 0, sizeof w);
+	res->opts = *o;
+	res->n_cols = nc;
+	res->show_total = s->n_criteria > 1;
+	res->n_raters = nstore - (o->expert != CALIB_NONE);
+	ridx = malloc((nstore ? nstore : 1) * sizeof *ridx);
+	res->cell = calloc(atleast1(res->n_raters * nc), sizeof *res->cell);
+	res->sum = calloc(res->n_raters ? res->n_raters : 1, sizeof *res->sum);
+	res->test = calloc(nc, sizeof *res->test);
+	tot = totals(s);
+	if (!ridx || !res->cell || !res->sum || !res->test || !tot) {
+		st = CALIB_ENOMEM;
+		goto fail;
+	}
+	for (uint32_t r = 0, k = 0; r < nstore; r++) {
+		ridx[r] = r == o->expert ? CALIB_NONE : k++;
+		if (ridx[r] != CALIB_NONE)
+			for (size_t j = 0; j < nc; j++) {
+				res->cell[(size_t)ridx[r] * nc + j].rater = r;
+				res->cell[(size_t)ridx[r] * nc + j].crit =
+					j + 1 < nc ? (uint32_t)j : CALIB_NONE;
+			}
+	}
+	calib_matrix_opts_init(&mo);
+	mo.na = CALIB_NA_CATEGORY;
+	mo.session = o->session;
+	for (size_t j = 0; j < nc && !st; j++) {
+		struct calib_matrix *m = NULL;
+		struct column c;
+		const struct calib_criterion *cr = j + 1 < nc ? &s->criteria[j] : NULL;
+		if (cr)
+			st = calib_matrix_build(s, (uint32_t)j, &mo, &m);
+		else
+			st = calib_matrix_from_evals(s, tot, CALIB_SCALE_INTERVAL, &mo, &m);
+		if (st)
+			break;
+		free(pts);
+		if (!(pts = malloc((m->n_levels ? m->n_levels : 1) * sizeof *pts))) {
+			calib_matrix_free(m);
+			st = CALIB_ENOMEM;
+			break;
+		}
+		for (size_t q = 0; q < m->n_levels; q++)
+			pts[q] = m->na_level && q + 1 == m->n_levels ? NAN
+				 : cr && cr->labelled	      ? m->value[q] - 1
+							      : m->value[q];
+		c.m = m;
+		c.pts = pts;
+		c.j = j;
+		c.range = cr ? calib_raters_range(cr) : 100;
+		c.tol = o->tol_percent ? o->tolerance / 100 * c.range : o->tolerance;
+		c.nominal = cr && (cr->scale == CALIB_SCALE_BINARY || cr->scale == CALIB_SCALE_NOMINAL);
+		c.numeric = !cr || cr->scale != CALIB_SCALE_NOMINAL || cr->n_levels <= 2;
+		note[0] = 0;
+		res->test[j].crit = cr ? (uint32_t)j : CALIB_NONE;
+		if (!(st = analyse(res, &w, &c, ridx, o->expert, o->consensus, note)))
+			st = rater_effect(&w, &c, &res->test[j]);
+		if (!st && o->pairs && cr)
+			st = pairs_of(res, &c, cr->scale, (uint32_t)j);
+		calib_matrix_free(m);
+	}
+	if (st)
+		goto fail;
+	summarise(res, s);
+	/* cells by rank: reorder the rater blocks */
+	{
+		struct calib_raters_cell *cell = malloc(res->n_raters * nc * sizeof *cell + 1);
+		if (!cell) {
+			st = CALIB_ENOMEM;
+			goto fail;
+		}
+		for (size_t r = 0; r < res->n_raters; r++)
+			memcpy(cell + r * nc, res->cell + (size_t)ridx[res->sum[r].rater] * nc,
+			       nc * sizeof *cell);
+		free(res->cell);
+		res->cell = cell;
+	}
+	goto done;
+fail:
+	calib_raters_free(res);
+	res = NULL;
+done:
+	free(ridx);
+	free(tot);
+	free(pts);
+	free(w.row);
+	free(w.cnt);
+	free(w.touched);
+	free(w.ktab);
+	free(w.colsum);
+	free(w.ranksum);
+	free(w.rowbuf);
+	*out = res;
+	return st;
+}
+
+void
+calib_raters_free(struct calib_raters *r)
+{
+	if (!r)
+		return;
+	free(r->cell);
+	free(r->sum);
+	free(r->test);
+	free(r->pair);
+	free(r);
+}
+
+static const char *
+crit_name(const struct calib_store *s, uint32_t crit)
+{
+	return crit == CALIB_NONE ? "TOTAL" : s->criteria[crit].name;
+}
+
+/* Footer lines every table of a result carries. */
+static enum calib_status
+footer(const struct calib_raters *r, const struct calib_store *s, struct calib_table *t)
+{
+	enum calib_status st = CALIB_OK;
+	const struct calib_raters_opts *o = &r->opts;
+	if (o->expert != CALIB_NONE)
+		st |= calib_table_footer(t, "reference: the expert %s", calib_names_get(s->raters, o->expert));
+	else
+		st |= calib_table_footer(t, "reference: leave-one-out %s of the other raters",
+					 o->consensus == CALIB_CONSENSUS_MEAN ? "mean" : "median");
+	st |= calib_table_footer(t, "bias: rater minus reference in points (labels: level 1..q = 0..q-1 points, no/yes = 0/1), %g%% t interval; TOTAL in 0-100 points",
+				 100 * o->conf);
+	if (o->tol_percent)
+		st |= calib_table_footer(t, "within: |deviation| <= %g%% of each criterion's range", o->tolerance);
+	else
+		st |= calib_table_footer(t, "within: |deviation| <= %g points (TOTAL: %g of 100)", o->tolerance, o->tolerance);
+	st |= calib_table_footer(t, "alignment: 1 - |deviation| / range per score, criteria weighted by the rubric");
+	st |= calib_table_footer(t, "N/A scores left out of deviations: %zu; scores without a reference: %zu",
+				 r->n_na, r->n_noref);
+	return st;
+}
+
+struct calib_table *
+calib_raters_ranking(const struct calib_raters *r, const struct calib_store *s)
+{
+	static const char *const cols[] = { "rank", "rater", "n_calls", "bias", "ci_lower",
+					    "ci_upper", "direction", "mad", "within", "alignment",
+					    "agreement", "note" };
+	static const int dig[] = { -1, 0, -1, 2, 2, 2, 0, 2, 3, 3, 3, 0 };
+	struct calib_table *t = calib_table_alloc(cols, 12, dig);
+	enum calib_status st = CALIB_OK;
+	const struct calib_raters_test *tt = &r->test[r->n_cols - 1];
+	if (!t)
+		return NULL;
+	st |= calib_table_title(t, "Raters from most lenient to most severe (bias on the TOTAL score)");
+	for (size_t i = 0; i < r->n_raters; i++) {
+		const struct calib_raters_summary *u = &r->sum[i];
+		st |= calib_table_row(t);
+		st |= calib_table_num(t, 0, (double)(i + 1));
+		st |= calib_table_text(t, 1, "%s", calib_names_get(s->raters, u->rater));
+		st |= calib_table_num(t, 2, (double)u->n);
+		st |= calib_table_num(t, 3, u->bias);
+		st |= calib_table_num(t, 4, u->lower);
+		st |= calib_table_num(t, 5, u->upper);
+		st |= calib_table_text(t, 6, "%s", u->direction);
+		st |= calib_table_num(t, 7, u->mad);
+		st |= calib_table_num(t, 8, u->within);
+		st |= calib_table_num(t, 9, u->alignment);
+		st |= calib_table_num(t, 10, u->agreement);
+		if (u->out_of_line)
+			st |= calib_table_text(t, 11, "most out of line");
+	}
+	if (!isnan(tt->friedman_p) || !isnan(tt->f_p))
+		st |= calib_table_footer(t, "rater effect on the TOTAL (%zu calls scored by all): Friedman chi2 = %.3f, df %g, p = %.4g; ANOVA F = %.3f, df %g, %g, p = %.4g",
+					 tt->n_calls, tt->friedman, tt->friedman_df, tt->friedman_p,
+					 tt->f, tt->df1, tt->df2, tt->f_p);
+	else
+		st |= calib_table_footer(t, "rater effect on the TOTAL: NA (%s)", tt->note);
+	st |= footer(r, s, t);
+	st |= calib_table_footer(t, "agreement: share of binary/nominal scores equal to the %s (N/A a category)",
+				 r->opts.expert != CALIB_NONE ? "expert's" : "unique mode of the others'");
+	if (st) {
+		calib_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+struct calib_table *
+calib_raters_criteria(const struct calib_raters *r, const struct calib_store *s)
+{
+	static const char *const cols[] = { "rater", "criterion", "n", "bias", "se", "ci_lower", "ci_upper",
+					    "mad", "within", "alignment", "agreement", "kappa", "n_na",
+					    "n_noref" };
+	static const int dig[] = { 0, 0, -1, 2, 3, 2, 2, 2, 3, 3, 3, 3, -1, -1 };
+	struct calib_table *t = calib_table_alloc(cols, 14, dig);
+	enum calib_status st = CALIB_OK;
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < r->n_raters; i++)
+		for (size_t j = 0; j < r->n_cols; j++) {
+			const struct calib_raters_cell *c = &r->cell[i * r->n_cols + j];
+			if (j + 1 == r->n_cols && !r->show_total)
+				continue;
+			st |= calib_table_row(t);
+			st |= calib_table_text(t, 0, "%s", calib_names_get(s->raters, c->rater));
+			st |= calib_table_text(t, 1, "%s", crit_name(s, c->crit));
+			st |= calib_table_num(t, 2, (double)c->n);
+			st |= calib_table_num(t, 3, c->bias);
+			st |= calib_table_num(t, 4, c->se);
+			st |= calib_table_num(t, 5, c->lower);
+			st |= calib_table_num(t, 6, c->upper);
+			st |= calib_table_num(t, 7, c->mad);
+			st |= calib_table_num(t, 8, c->within);
+			st |= calib_table_num(t, 9, c->alignment);
+			st |= calib_table_num(t, 10, c->agreement);
+			st |= calib_table_num(t, 11, c->kappa);
+			st |= calib_table_num(t, 12, (double)c->n_na);
+			st |= calib_table_num(t, 13, (double)c->n_noref);
+		}
+	st |= footer(r, s, t);
+	if (st) {
+		calib_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+struct calib_table *
+calib_raters_tests(const struct calib_raters *r, const struct calib_store *s)
+{
+	static const char *const cols[] = { "criterion", "n_calls", "n_raters", "friedman", "df",
+					    "friedman_p", "anova_f", "df1", "df2", "anova_p", "note" };
+	static const int dig[] = { 0, -1, -1, 3, -1, 4, 3, -1, -1, 4, 0 };
+	struct calib_table *t = calib_table_alloc(cols, 11, dig);
+	enum calib_status st = CALIB_OK;
+	if (!t)
+		return NULL;
+	st |= calib_table_title(t, "Do raters differ systematically? (calls scored by every rater)");
+	for (size_t j = 0; j < r->n_cols; j++) {
+		const struct calib_raters_test *x = &r->test[j];
+		if (j + 1 == r->n_cols && !r->show_total)
+			continue;
+		st |= calib_table_row(t);
+		st |= calib_table_text(t, 0, "%s", crit_name(s, x->crit));
+		st |= calib_table_num(t, 1, (double)x->n_calls);
+		st |= calib_table_num(t, 2, (double)x->n_raters);
+		st |= calib_table_num(t, 3, x->friedman);
+		st |= calib_table_num(t, 4, x->friedman_df);
+		st |= calib_table_num(t, 5, x->friedman_p);
+		st |= calib_table_num(t, 6, x->f);
+		st |= calib_table_num(t, 7, x->df1);
+		st |= calib_table_num(t, 8, x->df2);
+		st |= calib_table_num(t, 9, x->f_p);
+		if (x->note[0])
+			st |= calib_table_text(t, 10, "%s", x->note);
+	}
+	st |= calib_table_footer(t, "Friedman: chi-square with tie correction; ANOVA: rater F of a two-way layout without replication");
+	st |= calib_table_footer(t, "N/A scores left out; labelled levels as 0..q-1 points");
+	if (st) {
+		calib_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+struct calib_table *
+calib_raters_pairs(const struct calib_raters *r, const struct calib_store *s)
+{
+	static const char *const cols[] = { "criterion", "rater_a", "rater_b", "n_calls",
+					    "agreement", "coefficient", "estimate", "note" };
+	static const int dig[] = { 0, 0, 0, -1, 3, 0, 3, 0 };
+	struct calib_table *t = calib_table_alloc(cols, 8, dig);
+	enum calib_status st = CALIB_OK;
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < r->n_pairs; i++) {
+		const struct calib_raters_pair *p = &r->pair[i];
+		st |= calib_table_row(t);
+		st |= calib_table_text(t, 0, "%s", crit_name(s, p->crit));
+		st |= calib_table_text(t, 1, "%s", calib_names_get(s->raters, p->a));
+		st |= calib_table_text(t, 2, "%s", calib_names_get(s->raters, p->b));
+		st |= calib_table_num(t, 3, (double)p->n);
+		st |= calib_table_num(t, 4, p->agreement);
+		st |= calib_table_text(t, 5, "%s", p->coef);
+		st |= calib_table_num(t, 6, p->estimate);
+		if (p->note[0])
+			st |= calib_table_text(t, 7, "%s", p->note);
+	}
+	st |= calib_table_footer(t, "coefficient by scale: binary/nominal cohen_kappa (N/A a category), ordinal quadratic weights on ranks, interval/ratio quadratic weights on points (N/A left out)");
+	if (st) {
+		calib_table_free(t);
+		return NULL;
+	}
+	return t;
+}
