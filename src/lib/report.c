@@ -279,24 +279,76 @@ cmp_dbl(const void *a, const void *b)
  * are resampled with replacement, the families re-run, and each record's
  * bounds replaced by the percentiles of its replicates.
  */
+/* The alpha level of a record named kripp_alpha_<level>, or -1. */
+static int
+alpha_level(const char *name)
+{
+	static const char *const levels[] = { "nominal", "ordinal", "interval", "ratio" };
+	if (strncmp(name, "kripp_alpha_", 12) != 0)
+		return -1;
+	for (int l = 0; l < 4; l++)
+		if (strcmp(name + 12, levels[l]) == 0)
+			return l;
+	return -1;
+}
+
+static void
+set_interval(struct calib_stat *s, double lower, double upper, double se,
+	     const struct calib_report_opts *o)
+{
+	s->lower = lower;
+	s->upper = upper;
+	s->se = se;
+	calib_stat_note_add(s, "bootstrap CI: %zu replicates over calls, seed %lu", o->boot,
+			    o->seed);
+}
+
+/*
+ * Percentile bootstrap over calls for every record kept: Krippendorff's
+ * alpha through its own bootstrap, which resamples per-call sufficient
+ * statistics; every other statistic by resampling the matrix's rows and
+ * re-running its family (cost O(scores) per replicate).
+ */
 static enum calib_status
 bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report_opts *o,
 	  const struct calib_coef_opts *coef, struct calib_stats *kept, struct calib_error *err)
 {
-	size_t first = 0, n = m->n_items, nk = kept->n - first, B = o->boot;
+	size_t n = m->n_items, nk = kept->n, B = o->boot, n_generic = 0;
 	size_t *rows = malloc((n ? n : 1) * sizeof *rows);
 	double *rep = malloc((B * nk > 0 ? B * nk : 1) * sizeof *rep);
 	size_t *n_ok = calloc(nk ? nk : 1, sizeof *n_ok);
+	bool *done = calloc(nk ? nk : 1, sizeof *done);
 	struct calib_matrix *r = NULL;
 	struct calib_stats tmp;
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	enum calib_status st = CALIB_OK;
+	double a = (1 - o->coef.conf) / 2;
 
 	calib_stats_init(&tmp);
-	if (!rows || !rep || !n_ok || !rng) {
+	if (!rows || !rep || !n_ok || !done || !rng) {
 		st = CALIB_ENOMEM;
 		goto out;
 	}
+	for (size_t k = 0; k < nk; k++) {
+		struct calib_stat *s = &kept->v[k];
+		int level = alpha_level(s->name);
+		struct calib_alpha_boot res;
+		if (level < 0 || !isfinite(s->estimate)) {
+			n_generic += level < 0;
+			done[k] = level >= 0;
+			continue;
+		}
+		memset(&res, 0, sizeof res);
+		if ((st = calib_alpha_bootstrap(m, (enum calib_alpha_level)level, B, o->seed,
+						o->coef.conf, 0.667, &res, err)))
+			goto out;
+		if (res.n_defined >= 2)
+			set_interval(s, res.lower, res.upper, res.sd, o);
+		done[k] = true;
+	}
+	if (n_generic == 0)
+		goto out;
+	mask &= ~CALIB_FAMILY_ALPHA;
 	gsl_rng_set(rng, o->seed);
 	for (size_t b = 0; b < B; b++) {
 		for (size_t i = 0; i < n; i++)
@@ -307,7 +359,10 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 		if ((st = run_families(r, mask, coef, &tmp, err)))
 			goto out;
 		for (size_t k = 0; k < nk; k++) {
-			const struct calib_stat *t = calib_stats_find(&tmp, kept->v[first + k].name);
+			const struct calib_stat *t;
+			if (done[k])
+				continue;
+			t = calib_stats_find(&tmp, kept->v[k].name);
 			if (t && isfinite(t->estimate))
 				rep[k * B + n_ok[k]++] = t->estimate;
 		}
@@ -315,16 +370,14 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 			o->progress(o->progress_ctx, b + 1, B);
 	}
 	for (size_t k = 0; k < nk; k++) {
-		struct calib_stat *s = &kept->v[first + k];
-		double *v = rep + k * B, a = (1 - o->coef.conf) / 2;
-		if (!isfinite(s->estimate) || n_ok[k] < 2)
+		struct calib_stat *s = &kept->v[k];
+		double *v = rep + k * B;
+		if (done[k] || !isfinite(s->estimate) || n_ok[k] < 2)
 			continue;
 		qsort(v, n_ok[k], sizeof *v, cmp_dbl);
-		s->lower = gsl_stats_quantile_from_sorted_data(v, 1, n_ok[k], a);
-		s->upper = gsl_stats_quantile_from_sorted_data(v, 1, n_ok[k], 1 - a);
-		s->se = gsl_stats_sd(v, 1, n_ok[k]);
-		calib_stat_note_add(s, "bootstrap CI: %zu replicates over calls, seed %lu", B,
-				    o->seed);
+		set_interval(s, gsl_stats_quantile_from_sorted_data(v, 1, n_ok[k], a),
+			     gsl_stats_quantile_from_sorted_data(v, 1, n_ok[k], 1 - a),
+			     gsl_stats_sd(v, 1, n_ok[k]), o);
 	}
 out:
 	calib_matrix_free(r);
@@ -333,6 +386,7 @@ out:
 	free(rows);
 	free(rep);
 	free(n_ok);
+	free(done);
 	return st;
 }
 
