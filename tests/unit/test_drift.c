@@ -1,0 +1,373 @@
+/*
+ * test_drift.c - unit tests of agreement over sessions: strict ISO dates,
+ * session ordering (dates, labels as given), the series with a one-rater
+ * session, a criterion missing from some sessions and an undefined
+ * coefficient, both alerts and the quiet case, and the bootstrap of a
+ * difference checked against the draws redone by hand (fixed seed), with
+ * and without calls shared by the two sessions.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "calib/drift.h"
+#include "calib/reader.h"
+#include "calib/store.h"
+#include "tap.h"
+
+static struct calib_store *
+load(const char *text)
+{
+	struct calib_store *s = calib_store_alloc();
+	struct calib_read_opts o;
+	struct calib_error err;
+	FILE *fp = fmemopen((void *)text, strlen(text), "r");
+
+	calib_read_opts_init(&o);
+	if (!s || !fp || calib_read(s, fp, "t.csv", &o, &err) || calib_store_finish(s)) {
+		printf("# load failed: %s\n", err.msg);
+		exit(1);
+	}
+	fclose(fp);
+	return s;
+}
+
+static uint32_t
+session_id(const struct calib_store *s, const char *name)
+{
+	return calib_names_find(s->sessions, name, strlen(name));
+}
+
+static void
+test_dates(void)
+{
+	long a, b;
+
+	ok(calib_drift_parse_date("2026-09-07", &a), "ISO date parses");
+	ok(calib_drift_parse_date("2026-09-14", &b) && b - a == 7, "a week is 7 days");
+	ok(calib_drift_parse_date("2026-03-01", &b) && calib_drift_parse_date("2026-02-28", &a) &&
+		   b - a == 1,
+	   "no 29 February in 2026");
+	ok(calib_drift_parse_date("2024-02-29", NULL), "29 February of a leap year");
+	ok(!calib_drift_parse_date("2026-02-29", NULL), "no 29 February in 2026");
+	ok(!calib_drift_parse_date("1900-02-29", NULL), "1900 is not a leap year");
+	ok(calib_drift_parse_date("2000-02-29", NULL), "2000 is a leap year");
+	ok(!calib_drift_parse_date("2026-13-01", NULL), "month 13 refused");
+	ok(!calib_drift_parse_date("2026-04-31", NULL), "31 April refused");
+	ok(!calib_drift_parse_date("2026-9-07", NULL), "one-digit month refused");
+	ok(!calib_drift_parse_date("2026-09-07 ", NULL), "trailing space refused");
+	ok(!calib_drift_parse_date("2026/09/07", NULL), "slashes refused");
+	ok(!calib_drift_parse_date("week 1", NULL), "a label is not a date");
+	ok(!calib_drift_parse_date("", NULL), "empty refused");
+}
+
+static void
+test_order(void)
+{
+	struct calib_store *s = load("session,call,rater,q\n"
+				     "2026-10-12,c1,a,yes\n"
+				     "2026-09-07,c2,a,yes\n"
+				     "2025-12-31,c3,a,no\n"
+				     "2026-09-14,c4,a,yes\n");
+	uint32_t *o;
+	bool dated;
+
+	ok(calib_drift_order(s, &o, &dated) == CALIB_OK && dated, "ISO sessions ordered by date");
+	is_string(calib_names_get(s->sessions, o[0]), "2025-12-31", "oldest first");
+	is_string(calib_names_get(s->sessions, o[1]), "2026-09-07", "second");
+	is_string(calib_names_get(s->sessions, o[2]), "2026-09-14", "third");
+	is_string(calib_names_get(s->sessions, o[3]), "2026-10-12", "latest last");
+	free(o);
+	calib_store_free(s);
+
+	s = load("session,call,rater,q\n"
+		 "week 2,c1,a,yes\n"
+		 "2026-09-07,c2,a,yes\n"
+		 "week 1,c3,a,no\n");
+	ok(calib_drift_order(s, &o, &dated) == CALIB_OK && !dated,
+	   "a label that is no date: order as given");
+	is_string(calib_names_get(s->sessions, o[0]), "week 2", "first as given");
+	is_string(calib_names_get(s->sessions, o[2]), "week 1", "last as given");
+	free(o);
+	calib_store_free(s);
+}
+
+/*
+ * Three sessions (s2 given first, dated): q is binary, scored by three
+ * raters, except s3 where only ann scores; p (a number) is not scored in s2;
+ * z is "yes" from everybody in s1 (kappa undefined).
+ */
+static const char history[] = "session,call,rater,q,p,z\n"
+			      "2026-01-12,c1,ann,yes,,yes\n"
+			      "2026-01-12,c1,bob,yes,,no\n"
+			      "2026-01-12,c1,cy,no,,no\n"
+			      "2026-01-12,c2,ann,no,,no\n"
+			      "2026-01-12,c2,bob,no,,no\n"
+			      "2026-01-12,c2,cy,no,,no\n"
+			      "2026-01-12,c3,ann,yes,,yes\n"
+			      "2026-01-12,c3,bob,yes,,yes\n"
+			      "2026-01-12,c3,cy,yes,,yes\n"
+			      "2026-01-05,c1,ann,yes,1,yes\n"
+			      "2026-01-05,c1,bob,yes,2,yes\n"
+			      "2026-01-05,c1,cy,yes,1,yes\n"
+			      "2026-01-05,c2,ann,no,3,yes\n"
+			      "2026-01-05,c2,bob,no,3,yes\n"
+			      "2026-01-05,c2,cy,no,4,yes\n"
+			      "2026-01-05,c3,ann,yes,5,yes\n"
+			      "2026-01-05,c3,bob,yes,5,yes\n"
+			      "2026-01-05,c3,cy,yes,5,yes\n"
+			      "2026-01-19,c1,ann,yes,2,no\n"
+			      "2026-01-19,c2,ann,no,4,yes\n";
+
+static void
+test_series(void)
+{
+	struct calib_store *s = load(history);
+	struct calib_drift_opts o;
+	struct calib_drift *d;
+	struct calib_error err;
+	uint32_t q = calib_store_find_criterion(s, "q", 1);
+	uint32_t p = calib_store_find_criterion(s, "p", 1);
+	uint32_t z = calib_store_find_criterion(s, "z", 1);
+	const struct calib_drift_point *pt;
+	struct calib_drift_alert al[8];
+
+	calib_drift_opts_init(&o);
+	o.boot = 50;
+	ok(calib_drift_run(s, &o, &d, &err) == CALIB_OK, "series computed");
+	ok(d->dated && d->n_sessions == 3, "three dated sessions");
+	is_string(d->session[0], "2026-01-05", "ordered by date");
+	is_string(d->trend[q].stat, "fleiss_kappa", "binary: fleiss_kappa");
+	is_string(d->trend[p].stat, "kripp_alpha_ordinal", "small integers: ordinal alpha");
+
+	pt = calib_drift_at(d, q, 0);
+	is_double(pt->estimate, 1, 1e-12, "q perfect in the first session");
+	pt = calib_drift_at(d, q, 1);
+	/* Fleiss: P_o = (1/3 + 1 + 1)/3 = 7/9; p_yes = 5/9; P_e = 41/81 */
+	is_double(pt->estimate, (7.0 / 9 - 41.0 / 81) / (1 - 41.0 / 81), 1e-12,
+		  "q in the second session (Fleiss by hand)");
+	is_double(pt->change, pt->estimate - 1, 1e-12, "change from the previous session");
+	ok(pt->prev == 0, "previous session is the first");
+	ok(pt->change_lower <= pt->change && pt->change <= pt->change_upper,
+	   "change inside its CI");
+	is_long((long)pt->n_calls, 3, "n calls");
+	is_long((long)pt->n_raters, 3, "n raters");
+
+	pt = calib_drift_at(d, q, 2);
+	ok(pt->present, "one-rater session present");
+	is_long((long)pt->n_raters, 1, "one rater");
+	ok(isnan(pt->estimate) && pt->note[0], "one rater: NA with a note (%s)", pt->note);
+	ok(isnan(pt->change) && pt->flag == 0, "no change to an undefined value");
+
+	ok(!calib_drift_at(d, p, 1)->present, "p not scored in the second session");
+	ok(calib_drift_at(d, p, 1)->note[0] != '\0', "and says so");
+	ok(calib_drift_at(d, p, 2)->prev == 0, "p's change goes back to the first session");
+
+	pt = calib_drift_at(d, z, 0);
+	ok(pt->present && isnan(pt->estimate), "every rating the same: NA (%s)", pt->note);
+	ok(isnan(calib_drift_at(d, z, 1)->change), "no change from an undefined value");
+
+	ok(d->trend[q].latest == 2, "latest session of q");
+	ok(d->trend[q].n_points == 2, "two defined points in the window");
+	is_double(d->trend[q].slope, calib_drift_at(d, q, 1)->estimate - 1, 1e-12,
+		  "slope of two points");
+	ok(isnan(d->trend[q].slope_se), "no slope SE from two points");
+
+	is_long((long)calib_drift_alerts(d, 2, 0.5, NAN, al, 8), 0,
+		"latest session undefined: no alert");
+	/* q and z are 0.55 in session 2 (z undefined before it), q was 1 */
+	is_long((long)calib_drift_alerts(d, 1, 0.6, NAN, al, 8), 2, "--min fires in session 2");
+	ok(al[0].criterion == q && !al[0].drop && al[1].criterion == z, "on q and z");
+	is_long((long)calib_drift_alerts(d, 1, NAN, 0.4, al, 8), 1,
+		"--max-drop fires on q only (nothing defined before z)");
+	ok(al[0].criterion == q && al[0].drop && al[0].n_mean == 1 && al[0].mean == 1, "mean of the one session before");
+	is_long((long)calib_drift_alerts(d, 1, NAN, 0.5, al, 8), 0, "a smaller drop is quiet");
+	is_long((long)calib_drift_alerts(d, 1, 0.5, 0.5, al, 8), 0, "quiet with both set");
+	is_long((long)calib_drift_alerts(d, 1, 0.6, 0.4, al, 8), 3, "both fire");
+	ok(!al[0].drop && al[1].drop && al[0].criterion == q && al[1].criterion == q,
+	   "criterion order, --min first, then --max-drop");
+	is_long((long)calib_drift_alerts(d, 1, 0.6, 0.4, al, 1), 3, "count beyond cap");
+	is_long((long)calib_drift_alerts(d, 7, 0.5, 0.5, al, 8), 0, "no such session: none");
+	calib_drift_free(d);
+
+	o.stat = "no_such_stat";
+	ok(calib_drift_run(s, &o, &d, &err) == CALIB_EARG && d == NULL, "unknown statistic");
+	o.stat = NULL;
+	o.window = 1;
+	ok(calib_drift_run(s, &o, &d, &err) == CALIB_EARG, "window below 2 refused");
+	calib_drift_free(NULL);
+	calib_store_free(s);
+}
+
+static int
+cmp(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/* Share of agreeing calls among the drawn ones (percent agreement of 2 raters). */
+static double
+share(const int *agree, const size_t *idx, size_t n)
+{
+	double k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += agree[idx[i]];
+	return k / (double)n;
+}
+
+/*
+ * Session A: calls a1..a4, the raters agree on 3 (0.75); session B: b1..b5,
+ * they agree on 2 (0.4). The bootstrap is redone here from its documented
+ * draws: one mt19937 seeded 7, per replicate 4 draws in A then 5 in B.
+ */
+static void
+test_diff_by_hand(void)
+{
+	struct calib_store *s = load("session,call,rater,q\n"
+				     "A,a1,x,yes\nA,a1,y,yes\n"
+				     "A,a2,x,no\nA,a2,y,no\n"
+				     "A,a3,x,yes\nA,a3,y,no\n"
+				     "A,a4,x,no\nA,a4,y,no\n"
+				     "B,b1,x,yes\nB,b1,y,no\n"
+				     "B,b2,x,no\nB,b2,y,no\n"
+				     "B,b3,x,yes\nB,b3,y,no\n"
+				     "B,b4,x,no\nB,b4,y,yes\n"
+				     "B,b5,x,yes\nB,b5,y,yes\n");
+	static const int agree_a[] = { 1, 1, 0, 1 }, agree_b[] = { 0, 1, 0, 0, 1 };
+	struct calib_drift_opts o;
+	struct calib_drift_diff r;
+	struct calib_error err;
+	uint32_t a = session_id(s, "A"), b = session_id(s, "B");
+	const size_t B = 200;
+	double rep[200];
+	size_t ia[4], ib[5];
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+
+	calib_drift_opts_init(&o);
+	o.stat = "percent_agreement";
+	o.boot = B;
+	o.seed = 7;
+	ok(calib_drift_diff(s, 0, &a, 1, &b, 1, &o, &r, &err) == CALIB_OK, "difference computed");
+	is_double(r.a, 0.75, 1e-12, "A: 3 of 4 calls agree");
+	is_double(r.b, 0.4, 1e-12, "B: 2 of 5 calls agree");
+	is_double(r.diff, -0.35, 1e-12, "difference B - A");
+	ok(r.n_shared == 0 && r.n_calls_a == 4 && r.n_calls_b == 5, "no shared calls");
+	is_long((long)r.n_defined, (long)B, "every replicate defined");
+
+	gsl_rng_set(rng, 7);
+	for (size_t k = 0; k < B; k++) {
+		for (size_t i = 0; i < 4; i++)
+			ia[i] = gsl_rng_uniform_int(rng, 4);
+		for (size_t i = 0; i < 5; i++)
+			ib[i] = gsl_rng_uniform_int(rng, 5);
+		rep[k] = share(agree_b, ib, 5) - share(agree_a, ia, 4);
+	}
+	qsort(rep, B, sizeof *rep, cmp);
+	is_double(r.lower, gsl_stats_quantile_from_sorted_data(rep, 1, B, 0.025), 1e-12,
+		  "lower bound = 2.5%% of the hand-drawn replicates");
+	is_double(r.upper, gsl_stats_quantile_from_sorted_data(rep, 1, B, 0.975), 1e-12,
+		  "upper bound = 97.5%% of the hand-drawn replicates");
+	is_double(r.se, gsl_stats_sd(rep, 1, B), 1e-12, "se = sd of the replicates");
+	ok(r.lower < r.diff && r.diff < r.upper, "estimate inside its interval");
+
+	/* same seed, same result */
+	{
+		struct calib_drift_diff r2;
+		calib_drift_diff(s, 0, &a, 1, &b, 1, &o, &r2, &err);
+		ok(r2.lower == r.lower && r2.upper == r.upper, "same seed, same interval");
+		o.seed = 8;
+		calib_drift_diff(s, 0, &a, 1, &b, 1, &o, &r2, &err);
+		ok(r2.lower != r.lower || r2.upper != r.upper || r2.se != r.se,
+		   "another seed, other draws");
+	}
+	/* B against itself: every replicate draws the same calls for both sides */
+	o.seed = 7;
+	ok(calib_drift_diff(s, 0, &b, 1, &b, 1, &o, &r, &err) == CALIB_OK && r.diff == 0 &&
+		   r.lower == 0 && r.upper == 0 && r.n_shared == 5,
+	   "a session against itself: shared calls, difference 0 exactly");
+	o.boot = 0;
+	ok(calib_drift_diff(s, 0, &a, 1, &b, 1, &o, &r, &err) == CALIB_OK && isnan(r.lower) &&
+		   r.diff == -0.35,
+	   "no bootstrap: estimate only");
+	o.stat = "nonsense";
+	ok(calib_drift_diff(s, 0, &a, 1, &b, 1, &o, &r, &err) == CALIB_EARG, "unknown statistic");
+	gsl_rng_free(rng);
+	calib_store_free(s);
+}
+
+/*
+ * Calls shared between the sessions are drawn as pairs: A holds c1..c4, B
+ * holds c3..c7. Per replicate: 2 draws among the shared c3, c4 (used on
+ * both sides), then 2 among A's own c1, c2, then 3 among B's own c5..c7.
+ */
+static void
+test_diff_shared(void)
+{
+	struct calib_store *s = load("session,call,rater,q\n"
+				     "A,c1,x,yes\nA,c1,y,yes\n"
+				     "A,c2,x,no\nA,c2,y,yes\n"
+				     "A,c3,x,yes\nA,c3,y,yes\n"
+				     "A,c4,x,no\nA,c4,y,no\n"
+				     "B,c3,x,yes\nB,c3,y,no\n"
+				     "B,c4,x,no\nB,c4,y,no\n"
+				     "B,c5,x,yes\nB,c5,y,no\n"
+				     "B,c6,x,no\nB,c6,y,no\n"
+				     "B,c7,x,no\nB,c7,y,yes\n");
+	/* agreement of the shared calls c3, c4 in A and in B, then the others */
+	static const int sh_a[] = { 1, 1 }, sh_b[] = { 0, 1 };
+	static const int own_a[] = { 1, 0 }, own_b[] = { 0, 1, 0 };
+	struct calib_drift_opts o;
+	struct calib_drift_diff r;
+	struct calib_error err;
+	uint32_t a = session_id(s, "A"), b = session_id(s, "B");
+	const size_t B = 100;
+	double rep[100];
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+
+	calib_drift_opts_init(&o);
+	o.stat = "percent_agreement";
+	o.boot = B;
+	o.seed = 11;
+	ok(calib_drift_diff(s, 0, &a, 1, &b, 1, &o, &r, &err) == CALIB_OK, "shared: computed");
+	ok(r.n_shared == 2, "two calls in both sessions");
+	is_double(r.diff, 2.0 / 5 - 3.0 / 4, 1e-12, "shared: difference");
+	gsl_rng_set(rng, 11);
+	for (size_t k = 0; k < B; k++) {
+		double ka = 0, kb = 0;
+		for (size_t i = 0; i < 2; i++) {
+			size_t u = gsl_rng_uniform_int(rng, 2);
+			ka += sh_a[u];
+			kb += sh_b[u];
+		}
+		for (size_t i = 0; i < 2; i++)
+			ka += own_a[gsl_rng_uniform_int(rng, 2)];
+		for (size_t i = 0; i < 3; i++)
+			kb += own_b[gsl_rng_uniform_int(rng, 3)];
+		rep[k] = kb / 5 - ka / 4;
+	}
+	qsort(rep, B, sizeof *rep, cmp);
+	is_double(r.lower, gsl_stats_quantile_from_sorted_data(rep, 1, B, 0.025), 1e-12,
+		  "shared: lower bound from the paired draws");
+	is_double(r.upper, gsl_stats_quantile_from_sorted_data(rep, 1, B, 0.975), 1e-12,
+		  "shared: upper bound from the paired draws");
+	gsl_rng_free(rng);
+	calib_store_free(s);
+}
+
+int
+main(void)
+{
+	gsl_set_error_handler_off();
+	test_dates();
+	test_order();
+	test_series();
+	test_diff_by_hand();
+	test_diff_shared();
+	return tap_done();
+}
