@@ -178,7 +178,7 @@ measure(const struct calib_matrix *m, size_t i, const struct calib_criterion *cr
 	for (size_t t = 0; t < nt; t++)
 		cnt[touched[t]] = 0;
 	if (nominal) {
-		d->disagreement = 1 - (double)best / (double)d->n_answers;
+		d->disagreement = (double)(d->n_answers - best) / (double)d->n_answers;
 		d->spread = d->consensus = NAN;
 		return true;
 	}

@@ -1,0 +1,414 @@
+/*
+ * test_raters.c - calib_raters_run on small sheets computed by hand
+ * (tests/sheets/raters-*.csv). Each block states the hand computation.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "calib/raters.h"
+#include "calib/reader.h"
+#include "calib/table.h"
+#include "tap.h"
+
+/* Student t quantile 0.975, 2 df: 0.95 sqrt(2 / (4 x 0.975 x 0.025)) in closed form */
+#define T975_2 (0.95 * sqrt(2 / 0.0975))
+#define T975_3 3.182446305284263 /* 0.975, 3 df */
+
+static struct calib_store *
+load(const char *sheet, const char *rubric)
+{
+	struct calib_store *s = calib_store_alloc();
+	struct calib_read_opts ro;
+	struct calib_error err;
+	FILE *fp;
+	calib_read_opts_init(&ro);
+	if (rubric) {
+		fp = fopen(rubric, "r");
+		if (!fp || calib_read_rubric(s, fp, rubric, &ro, &err))
+			goto fail;
+		fclose(fp);
+	}
+	fp = fopen(sheet, "r");
+	if (!fp || calib_read(s, fp, sheet, &ro, &err))
+		goto fail;
+	fclose(fp);
+	if (calib_store_finish(s))
+		goto fail;
+	return s;
+fail:
+	fprintf(stderr, "# cannot load %s\n", sheet);
+	exit(1);
+}
+
+static uint32_t
+rid(const struct calib_store *s, const char *name)
+{
+	return calib_names_find(s->raters, name, strlen(name));
+}
+
+/* Cell of rater name on column j (criterion index, or n_cols - 1 = TOTAL). */
+static const struct calib_raters_cell *
+cell(const struct calib_raters *r, const struct calib_store *s, const char *name, size_t j)
+{
+	for (size_t i = 0; i < r->n_raters; i++)
+		if (r->cell[i * r->n_cols].rater == rid(s, name))
+			return &r->cell[i * r->n_cols + j];
+	return NULL;
+}
+
+static const struct calib_raters_summary *
+summary(const struct calib_raters *r, const struct calib_store *s, const char *name)
+{
+	for (size_t i = 0; i < r->n_raters; i++)
+		if (r->sum[i].rater == rid(s, name))
+			return &r->sum[i];
+	return NULL;
+}
+
+static struct calib_raters *
+run(const struct calib_store *s, const struct calib_raters_opts *o)
+{
+	struct calib_raters *r = NULL;
+	struct calib_error err;
+	if (calib_raters_run(s, o, &r, &err) || !r) {
+		fprintf(stderr, "# calib_raters_run failed\n");
+		exit(1);
+	}
+	return r;
+}
+
+/*
+ * raters-small.csv, leave-one-out mean, tolerance 10% of the range.
+ * pts (0-10): c1 a6 b8 c4; c2 a5 b8 c3; c3 a9 b9 c N/A; c4 a2 b - c2.
+ *   a: 6-(8+4)/2=0, 5-(8+3)/2=-0.5, 9-9=0, 2-2=0: bias -0.125,
+ *      sd 0.25, se 0.125, CI -0.125 +- t(3) 0.125; mad 0.125; within 4/4;
+ *      alignment (1 + 0.95 + 1 + 1)/4 = 0.9875.
+ *   b: 8-5=3, 8-4=4, 9-9=0 (c4 missing): bias 7/3, se sqrt(13)/3;
+ *      mad 7/3; within 1/3; alignment (0.7 + 0.6 + 1)/3.
+ *   c: 4-7=-3, 3-6.5=-3.5, N/A left out, 2-2=0: bias -13/6; mad 13/6;
+ *      within 1/3; alignment (0.7 + 0.65 + 1)/3; n_na 1.
+ * ok (no/yes = 0/1 points): a: +0.5, -0.5, 0, 0 -> bias 0, mad 0.25,
+ *   within (<= 0.1) 2/4, alignment 0.75; b: +0.5, +1, 0, 0 -> bias 0.375,
+ *   alignment 0.625; c: -1, -0.5, N/A, 0 -> bias -0.5, alignment 0.5.
+ *   Agreement with the unique mode of the others (N/A a category):
+ *   a 1/1 (c4; ties elsewhere), b 1/2 (c2 no, c4 yes), c 1/3.
+ * flat: every score 3: deviations 0, CI [0, 0]; rater effect undefined.
+ * TOTAL = 100 x (3 pts/10 + ok + (flat-1)/4) / 5, N/A criteria left out:
+ *   c1 66 78 34; c2 40 78 28; c3 84 84 50; c4 22 - 22.
+ *   a: 66-56, 40-53, 84-67, 22-22 = 10, -13, 17, 0 -> 3.5;
+ *   b: 28, 44, 17 -> 89/3; c: -38, -31, -34, 0 -> -25.75.
+ * Ranking b, a, c. Weighted alignment: a (3 x 0.9875 + 0.75 + 1)/5 =
+ *   0.9425; b (2.3 + 0.625 + 1)/5 = 0.785; c (2.35 + 0.5 + 1)/5 = 0.77:
+ *   c is most out of line. Pooled within: a 10/12, b 7/11, c 6/10.
+ * Rater effect on pts, calls scored by all (c1, c2): ranks a2 b3 c1 both
+ *   times, R = (4, 6, 2), Friedman 12 x 8 / 24 = 4, p = exp(-2).
+ *   ANOVA: SS_rater = 213 - 34^2/6 = 61/3, SS_res = 1/3, F = 61 on 2, 2
+ *   df, p = 1/(1 + 61).
+ */
+static void
+test_small(void)
+{
+	struct calib_store *s = load("tests/sheets/raters-small.csv", "tests/sheets/raters-rubric.csv");
+	struct calib_raters_opts o;
+	struct calib_raters *r;
+	const struct calib_raters_cell *c;
+	const struct calib_raters_summary *u;
+	calib_raters_opts_init(&o);
+	r = run(s, &o);
+	is_long((long)r->n_raters, 3, "small: three raters");
+	is_long((long)r->n_cols, 4, "small: three criteria and TOTAL");
+
+	c = cell(r, s, "a", 0);
+	is_long((long)c->n, 4, "pts a: n");
+	is_double(c->bias, -0.125, 1e-12, "pts a: bias");
+	is_double(c->se, 0.125, 1e-12, "pts a: se");
+	is_double(c->lower, -0.125 - T975_3 * 0.125, 1e-12, "pts a: ci lower");
+	is_double(c->upper, -0.125 + T975_3 * 0.125, 1e-12, "pts a: ci upper");
+	is_double(c->mad, 0.125, 1e-12, "pts a: mad");
+	is_double(c->within, 1, 1e-12, "pts a: within");
+	is_double(c->alignment, 0.9875, 1e-12, "pts a: alignment");
+	ok(isnan(c->agreement), "pts a: no nominal agreement on a numeric scale");
+	c = cell(r, s, "b", 0);
+	is_long((long)c->n, 3, "pts b: n (missing c4 left out)");
+	is_double(c->bias, 7.0 / 3, 1e-12, "pts b: bias");
+	is_double(c->se, sqrt(13.0) / 3, 1e-12, "pts b: se");
+	is_double(c->upper, 7.0 / 3 + T975_2 * sqrt(13.0) / 3, 1e-12, "pts b: ci upper");
+	is_double(c->mad, 7.0 / 3, 1e-12, "pts b: mad");
+	is_double(c->within, 1.0 / 3, 1e-12, "pts b: within");
+	is_double(c->alignment, 2.3 / 3, 1e-12, "pts b: alignment");
+	c = cell(r, s, "c", 0);
+	is_long((long)c->n, 3, "pts c: n");
+	is_long((long)c->n_na, 1, "pts c: N/A counted, left out");
+	is_double(c->bias, -13.0 / 6, 1e-12, "pts c: bias");
+	is_double(c->alignment, 2.35 / 3, 1e-12, "pts c: alignment");
+
+	c = cell(r, s, "a", 1);
+	is_double(c->bias, 0, 1e-12, "ok a: bias");
+	is_double(c->mad, 0.25, 1e-12, "ok a: mad");
+	is_double(c->within, 0.5, 1e-12, "ok a: within");
+	is_double(c->alignment, 0.75, 1e-12, "ok a: alignment");
+	is_long((long)c->n_nominal, 1, "ok a: one cell with a unique mode of the others");
+	is_double(c->agreement, 1, 1e-12, "ok a: agreement");
+	ok(isnan(c->kappa), "ok a: no kappa without an expert");
+	c = cell(r, s, "b", 1);
+	is_double(c->bias, 0.375, 1e-12, "ok b: bias");
+	is_double(c->alignment, 0.625, 1e-12, "ok b: alignment");
+	is_double(c->agreement, 0.5, 1e-12, "ok b: agreement");
+	c = cell(r, s, "c", 1);
+	is_long((long)c->n, 3, "ok c: n");
+	is_double(c->bias, -0.5, 1e-12, "ok c: bias");
+	is_double(c->alignment, 0.5, 1e-12, "ok c: alignment");
+	is_double(c->agreement, 1.0 / 3, 1e-12, "ok c: agreement (N/A a category)");
+
+	c = cell(r, s, "b", 2);
+	is_long((long)c->n, 4, "flat b: n");
+	is_double(c->bias, 0, 1e-12, "flat b: bias 0");
+	is_double(c->lower, 0, 1e-12, "flat b: ci lower 0");
+	is_double(c->upper, 0, 1e-12, "flat b: ci upper 0");
+	is_double(c->alignment, 1, 1e-12, "flat b: alignment 1");
+	ok(isnan(r->test[2].friedman) && isnan(r->test[2].f), "flat: rater effect NA");
+	is_string(r->test[2].note, "every score equal: no rater effect to test", "flat: reason");
+
+	is_double(cell(r, s, "a", 3)->bias, 3.5, 1e-12, "TOTAL a: bias");
+	is_double(cell(r, s, "b", 3)->bias, 89.0 / 3, 1e-12, "TOTAL b: bias");
+	is_double(cell(r, s, "c", 3)->bias, -25.75, 1e-12, "TOTAL c: bias");
+	is_string(calib_names_get(s->raters, r->sum[0].rater), "b", "rank 1: b (most lenient)");
+	is_string(calib_names_get(s->raters, r->sum[1].rater), "a", "rank 2: a");
+	is_string(calib_names_get(s->raters, r->sum[2].rater), "c", "rank 3: c (most severe)");
+	is_string(calib_names_get(s->raters, r->cell[0].rater), "b", "cells follow the ranking");
+	u = summary(r, s, "a");
+	is_double(u->alignment, 0.9425, 1e-12, "a: weighted alignment");
+	is_double(u->within, 10.0 / 12, 1e-12, "a: pooled within");
+	is_double(u->agreement, 1, 1e-12, "a: pooled agreement");
+	is_string(u->direction, "in line", "a: in line");
+	ok(!u->out_of_line, "a: not out of line");
+	u = summary(r, s, "b");
+	is_double(u->alignment, 0.785, 1e-12, "b: weighted alignment");
+	is_double(u->within, 7.0 / 11, 1e-12, "b: pooled within");
+	u = summary(r, s, "c");
+	is_double(u->alignment, 0.77, 1e-12, "c: weighted alignment");
+	is_double(u->within, 0.6, 1e-12, "c: pooled within");
+	is_double(u->agreement, 1.0 / 3, 1e-12, "c: pooled agreement");
+	ok(u->out_of_line, "c: most out of line");
+
+	is_long((long)r->test[0].n_calls, 2, "pts test: two complete calls");
+	is_double(r->test[0].friedman, 4, 1e-12, "pts: Friedman chi-square");
+	is_double(r->test[0].friedman_p, exp(-2), 1e-9, "pts: Friedman p");
+	is_double(r->test[0].f, 61, 1e-9, "pts: ANOVA F");
+	is_double(r->test[0].df2, 2, 1e-12, "pts: ANOVA df2");
+	is_double(r->test[0].f_p, 1.0 / 62, 1e-9, "pts: ANOVA p");
+	calib_raters_free(r);
+
+	/* tolerance in points: |d| <= 1 on pts: a all four, b 1/3; ok: |d| <= 0.5 < 1 always */
+	o.tolerance = 1;
+	o.tol_percent = false;
+	r = run(s, &o);
+	is_double(cell(r, s, "a", 0)->within, 1, 1e-12, "tolerance 1 point: a");
+	is_double(cell(r, s, "b", 0)->within, 1.0 / 3, 1e-12, "tolerance 1 point: b");
+	is_double(cell(r, s, "a", 1)->within, 1, 1e-12, "tolerance 1 point: ok a, every |d| within");
+	calib_raters_free(r);
+	calib_store_free(s);
+}
+
+/*
+ * Expert a on raters-small.csv. pts: b 8-6, 8-5, 9-9 = 2, 3, 0 -> 5/3;
+ * c 4-6, 3-5, N/A, 2-2 -> -4/3. ok against the expert (N/A a category):
+ * b (y,y) (y,n) (y,y) (n,n): p_o 3/4, p_e (3x2 + 1x2)/16 = 1/2, kappa 1/2;
+ * c (n,y) (n,n) (N/A,y) (n,n): p_o 1/2, p_e 3x2/16, kappa 0.2.
+ * Expert b (skipped pts on c4): a and c have no reference there.
+ */
+static void
+test_expert(void)
+{
+	struct calib_store *s = load("tests/sheets/raters-small.csv", "tests/sheets/raters-rubric.csv");
+	struct calib_raters_opts o;
+	struct calib_raters *r;
+	const struct calib_raters_cell *c;
+	calib_raters_opts_init(&o);
+	o.expert = rid(s, "a");
+	r = run(s, &o);
+	is_long((long)r->n_raters, 2, "expert: the expert is not ranked");
+	ok(cell(r, s, "a", 0) == NULL, "expert: no row for the expert");
+	is_double(cell(r, s, "b", 0)->bias, 5.0 / 3, 1e-12, "expert a: pts b bias");
+	is_double(cell(r, s, "c", 0)->bias, -4.0 / 3, 1e-12, "expert a: pts c bias");
+	c = cell(r, s, "b", 1);
+	is_double(c->agreement, 0.75, 1e-12, "expert a: ok b agreement");
+	is_double(c->kappa, 0.5, 1e-12, "expert a: ok b kappa");
+	c = cell(r, s, "c", 1);
+	is_double(c->agreement, 0.5, 1e-12, "expert a: ok c agreement");
+	is_double(c->kappa, 0.2, 1e-12, "expert a: ok c kappa");
+	ok(isnan(cell(r, s, "b", 0)->kappa), "expert a: no kappa on a numeric scale");
+	calib_raters_free(r);
+
+	o.expert = rid(s, "b");
+	r = run(s, &o);
+	c = cell(r, s, "a", 0);
+	is_long((long)c->n, 3, "expert b skipped c4: a compared on 3 calls");
+	is_long((long)c->n_noref, 1, "expert b skipped c4: a has one score without reference");
+	is_double(c->bias, -5.0 / 3, 1e-12, "expert b: a bias (-2, -3, 0)");
+	c = cell(r, s, "c", 0);
+	is_long((long)c->n, 2, "expert b: c n");
+	is_long((long)c->n_noref, 1, "expert b: c no reference on c4");
+	is_long((long)c->n_na, 1, "expert b: c N/A on c3");
+	is_double(c->bias, -4.5, 1e-12, "expert b: c bias (-4, -5)");
+	calib_raters_free(r);
+
+	o.expert = 99;
+	ok(calib_raters_run(s, &o, &r, NULL) == CALIB_EARG && r == NULL, "expert id out of range: EARG");
+	calib_raters_free(r);
+	calib_store_free(s);
+}
+
+/*
+ * raters-median.csv: one call a1 b2 c3 d10 (scale inferred).
+ * Leave-one-out median: a 1-median(2,3,10)=-2, b 2-3=-1, c 3-2=1,
+ * d 10-median(1,2,3)=8. Leave-one-out mean: a 1-5=-4, b 2-14/3,
+ * c 3-13/3, d 10-2=8. One call: no CI.
+ */
+static void
+test_median(void)
+{
+	struct calib_store *s = load("tests/sheets/raters-median.csv", NULL);
+	struct calib_raters_opts o;
+	struct calib_raters *r;
+	calib_raters_opts_init(&o);
+	o.consensus = CALIB_CONSENSUS_MEDIAN;
+	r = run(s, &o);
+	is_double(cell(r, s, "a", 0)->bias, -2, 1e-12, "median: a");
+	is_double(cell(r, s, "b", 0)->bias, -1, 1e-12, "median: b");
+	is_double(cell(r, s, "c", 0)->bias, 1, 1e-12, "median: c");
+	is_double(cell(r, s, "d", 0)->bias, 8, 1e-12, "median: d");
+	ok(isnan(cell(r, s, "d", 0)->lower), "median: one call, no interval");
+	ok(!r->show_total, "one criterion: no TOTAL shown");
+	calib_raters_free(r);
+	o.consensus = CALIB_CONSENSUS_MEAN;
+	r = run(s, &o);
+	is_double(cell(r, s, "a", 0)->bias, -4, 1e-12, "mean: a");
+	is_double(cell(r, s, "b", 0)->bias, 2 - 14.0 / 3, 1e-12, "mean: b");
+	is_double(cell(r, s, "c", 0)->bias, 3 - 13.0 / 3, 1e-12, "mean: c");
+	is_double(cell(r, s, "d", 0)->bias, 8, 1e-12, "mean: d");
+	is_string(calib_names_get(s->raters, r->sum[0].rater), "d", "mean: d most lenient");
+	calib_raters_free(r);
+	calib_store_free(s);
+}
+
+/* One rater only: no reference anywhere, every figure NA, tests NA. */
+static void
+test_one(void)
+{
+	struct calib_store *s = load("tests/sheets/raters-one.csv", NULL);
+	struct calib_raters_opts o;
+	struct calib_raters *r;
+	const struct calib_raters_cell *c;
+	calib_raters_opts_init(&o);
+	r = run(s, &o);
+	c = cell(r, s, "a", 0);
+	is_long((long)c->n, 0, "one rater: nothing compared");
+	is_long((long)c->n_noref, 2, "one rater: two scores without reference");
+	ok(isnan(c->bias) && isnan(c->mad) && isnan(c->alignment), "one rater: NA figures");
+	ok(isnan(cell(r, s, "a", 1)->agreement), "one rater: no agreement");
+	is_string(r->test[0].note, "fewer than two raters", "one rater: test reason");
+	ok(!r->sum[0].out_of_line, "one rater: nobody named out of line");
+	is_string(r->sum[0].direction, "NA", "one rater: direction NA");
+	calib_raters_free(r);
+	calib_store_free(s);
+}
+
+/*
+ * raters-ties.csv: b and a give the same scores (5, 3): every bias 0, so
+ * the ranking keeps the order of first appearance (b, then a); Friedman's
+ * denominator 2 x 2 x 3 - (6 + 6)/1 = 0: NA; ANOVA: SS 0: NA.
+ */
+static void
+test_ties(void)
+{
+	struct calib_store *s = load("tests/sheets/raters-ties.csv", NULL);
+	struct calib_raters_opts o;
+	struct calib_raters *r;
+	calib_raters_opts_init(&o);
+	r = run(s, &o);
+	is_string(calib_names_get(s->raters, r->sum[0].rater), "b", "ties: b first (first seen)");
+	is_string(calib_names_get(s->raters, r->sum[1].rater), "a", "ties: a second");
+	is_double(r->sum[0].bias, 0, 1e-12, "ties: bias 0");
+	ok(isnan(r->test[0].friedman), "ties: Friedman NA when every call is one tie");
+	ok(isnan(r->test[1].f), "ties: ANOVA NA on the TOTAL too");
+	calib_raters_free(r);
+	calib_store_free(s);
+}
+
+/*
+ * Pairs on raters-small.csv, ok: (a,b) kappa 1/2 as against the expert;
+ * (b,c): (y,n) (y,n) (y,N/A) (n,n): p_o 1/4, p_e 3/16, kappa 1/13.
+ * pts (a,b): both scored on c1, c2, c3; equal only on c3: agreement 1/3.
+ */
+static void
+test_pairs(void)
+{
+	struct calib_store *s = load("tests/sheets/raters-small.csv", "tests/sheets/raters-rubric.csv");
+	struct calib_raters_opts o;
+	struct calib_raters *r;
+	struct calib_table *t;
+	size_t found = 0;
+	calib_raters_opts_init(&o);
+	o.pairs = true;
+	r = run(s, &o);
+	is_long((long)r->n_pairs, 9, "pairs: 3 pairs x 3 criteria");
+	for (size_t i = 0; i < r->n_pairs; i++) {
+		const struct calib_raters_pair *p = &r->pair[i];
+		const char *a = calib_names_get(s->raters, p->a), *b = calib_names_get(s->raters, p->b);
+		if (p->crit == 1 && !strcmp(a, "a") && !strcmp(b, "b")) {
+			is_double(p->estimate, 0.5, 1e-12, "pairs ok (a,b): kappa");
+			is_string(p->coef, "cohen_kappa", "pairs ok: cohen_kappa");
+			found++;
+		}
+		if (p->crit == 1 && !strcmp(a, "b") && !strcmp(b, "c")) {
+			is_double(p->estimate, 1.0 / 13, 1e-12, "pairs ok (b,c): kappa");
+			is_double(p->agreement, 0.25, 1e-12, "pairs ok (b,c): agreement");
+			found++;
+		}
+		if (p->crit == 0 && !strcmp(a, "a") && !strcmp(b, "b")) {
+			is_long((long)p->n, 3, "pairs pts (a,b): n");
+			is_double(p->agreement, 1.0 / 3, 1e-12, "pairs pts (a,b): agreement");
+			is_string(p->coef, "cohen_kappa_quadratic", "pairs pts: quadratic weights");
+			found++;
+		}
+	}
+	is_long((long)found, 3, "pairs: the three checked pairs found");
+	t = calib_raters_pairs(r, s);
+	ok(t && calib_table_n_rows(t) == 9, "pairs table: 9 rows");
+	calib_table_free(t);
+	t = calib_raters_criteria(r, s);
+	ok(t && calib_table_n_rows(t) == 12, "criteria table: 3 raters x (3 criteria + TOTAL)");
+	calib_table_free(t);
+	t = calib_raters_ranking(r, s);
+	ok(t && calib_table_n_rows(t) == 3, "ranking table: 3 rows");
+	calib_table_free(t);
+	t = calib_raters_tests(r, s);
+	ok(t && calib_table_n_rows(t) == 4, "tests table: 4 rows");
+	calib_table_free(t);
+	calib_raters_free(r);
+
+	o.pairs = false;
+	o.conf = 1.5;
+	ok(calib_raters_run(s, &o, &r, NULL) == CALIB_EARG, "conf out of range: EARG");
+	calib_store_free(s);
+}
+
+int
+main(void)
+{
+	gsl_set_error_handler_off();
+	test_small();
+	test_expert();
+	test_median();
+	test_one();
+	test_ties();
+	test_pairs();
+	calib_raters_free(NULL);
+	ok(1, "calib_raters_free(NULL) is harmless");
+	return tap_done();
+}
