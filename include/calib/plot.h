@@ -135,8 +135,9 @@ enum calib_status calib_plot_data_end(struct calib_plot *p);
 
 /*
  * Okabe & Ito's (2008) colour-blind-safe palette as "#RRGGBB", without
- * black: orange, sky blue, bluish green, yellow, blue, vermillion, reddish
- * purple, grey; i wraps around. Cannot fail.
+ * black, yellow (too pale on white for lines) late: orange, sky blue,
+ * bluish green, blue, vermillion, reddish purple, yellow, grey; i wraps
+ * around. Cannot fail.
  */
 const char *calib_plot_colour(size_t i);
 #define CALIB_PLOT_N_COLOURS 8u

@@ -512,8 +512,8 @@ calib_plot_data_end(struct calib_plot *p)
 }
 
 static const char *const okabe_ito[CALIB_PLOT_N_COLOURS] = {
-	"#E69F00", "#56B4E9", "#009E73", "#F0E442",
-	"#0072B2", "#D55E00", "#CC79A7", "#999999",
+	"#E69F00", "#56B4E9", "#009E73", "#0072B2",
+	"#D55E00", "#CC79A7", "#F0E442", "#999999",
 };
 
 const char *
@@ -628,15 +628,14 @@ first_error(FILE *fp, char *out, size_t n)
 			s++;
 		if (!*s || strcmp(s, "^") == 0)
 			continue;
-		if ((e = strstr(s, "line ")) && strchr(e, ':') && (e == s || strncmp(s, "\"", 1) == 0 ||
-								   strstr(s, "line ") == s)) {
-			snprintf(out, n, "%s", s);
+		if ((e = strstr(s, "line ")) && strchr(e, ':') && (e == s || strncmp(s, "\"", 1) == 0)) {
+			snprintf(out, n, "%.300s", s);
 			return;
 		}
 		if (!strstr(s, "gnuplot>") && !prev[0])
-			snprintf(prev, sizeof prev, "%s", s);
+			snprintf(prev, sizeof prev, "%.300s", s);
 	}
-	snprintf(out, n, "%s", prev);
+	snprintf(out, n, "%.300s", prev);
 }
 
 enum calib_status

@@ -1,0 +1,1394 @@
+/*
+ * plot.c - calib-plot: per-criterion disagreement plots drawn by gnuplot.
+ *
+ *   agreement     the chosen coefficient per criterion with its CI, sorted
+ *                 worst to best, over the interpretation bands
+ *   spread        every rater's score per call and criterion
+ *   heatmap       rater x criterion mean deviation from the other raters
+ *   bland-altman  difference against mean, per rater, for a points criterion
+ *                 (Bland & Altman 1986, Lancet i:307-310: bias and limits of
+ *                 agreement bias +- z(0.975) SD)
+ *
+ * Every name from the input reaches the script only through the quoting
+ * functions of calib/plot.h; data go in numeric datablocks.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "calib/band.h"
+#include "calib/plot.h"
+#include "calib/report.h"
+#include "common.h"
+
+static const char usage[] =
+	"usage: calib-plot agreement|spread|heatmap|bland-altman [-d C] [-r RUBRIC] [-o FILE]\n"
+	"                  [-t TERMINAL] [--size WxH] [--script] [--title TEXT] [--stat NAME]\n"
+	"                  [--min X] [--criterion NAME] [--expert NAME] [OPTION...] [FILE...]\n";
+
+static const char help[] =
+	"Plots of where raters disagree, drawn by gnuplot:\n"
+	"  agreement     per criterion the chance-corrected coefficient with its\n"
+	"                confidence interval, worst first, over the interpretation\n"
+	"                bands; reads score sheets or calib-agree's CSV output\n"
+	"  spread        each call's scores from every rater, per criterion\n"
+	"  heatmap       rater x criterion: mean deviation from the other raters\n"
+	"                (positive: more lenient, negative: more severe)\n"
+	"  bland-altman  per rater, difference from the consensus (or --expert)\n"
+	"                against the mean, with bias and limits of agreement\n"
+	"Without -o the plot is text on standard output (gnuplot's dumb terminal).\n";
+
+static const char options_help[] =
+	"  -o, --output FILE       write the plot to FILE (all or nothing); the\n"
+	"                          extension .png .svg .pdf or .txt picks the terminal\n"
+	"  -t, --terminal T        png, svg, pdf or dumb (default: from -o, else dumb)\n"
+	"      --size WxH          pixels (default 1280x720), characters for dumb\n"
+	"                          (default 100x30)\n"
+	"      --script            print the gnuplot script instead of running gnuplot\n"
+	"      --title TEXT        name of the session in titles (default: the file name)\n"
+	"      --stat NAME         agreement: the statistic to plot (default: each\n"
+	"                          criterion's first chance-corrected coefficient)\n"
+	"      --min X             agreement: draw a threshold line at X\n"
+	"      --criterion NAME    spread, bland-altman: only this criterion\n"
+	"      --expert NAME       bland-altman: compare with this rater, not the\n"
+	"                          consensus of the others\n"
+	"  -h, --help              print this help and exit\n"
+	"  -V, --version           print the version and exit\n"
+	"Environment: CALIB_GNUPLOT names the gnuplot program (default gnuplot).\n";
+
+enum {
+	OPT_SIZE = CALIB_OPT_FIRST_PROGRAM,
+	OPT_SCRIPT,
+	OPT_TITLE,
+	OPT_STAT,
+	OPT_MIN,
+	OPT_CRITERION,
+	OPT_EXPERT
+};
+
+static const struct option longopts[] = {
+	CALIB_CLI_READ_LONGOPTS,
+	{"output", required_argument, NULL, 'o'},
+	{"terminal", required_argument, NULL, 't'},
+	{"size", required_argument, NULL, OPT_SIZE},
+	{"script", no_argument, NULL, OPT_SCRIPT},
+	{"title", required_argument, NULL, OPT_TITLE},
+	{"stat", required_argument, NULL, OPT_STAT},
+	{"min", required_argument, NULL, OPT_MIN},
+	{"criterion", required_argument, NULL, OPT_CRITERION},
+	{"expert", required_argument, NULL, OPT_EXPERT},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0}
+};
+
+enum kind { KIND_AGREEMENT, KIND_SPREAD, KIND_HEATMAP, KIND_BLAND_ALTMAN };
+
+struct opts {
+	enum kind kind;
+	const char *title;     /* the session's name */
+	const char *stat;      /* --stat */
+	double min;            /* --min, NAN when not given */
+	const char *criterion; /* --criterion */
+	const char *expert;    /* --expert */
+	bool dumb;
+};
+
+/* One point of the agreement plot. */
+struct entry {
+	char *criterion, *stat, *note;
+	double est, lo, hi;
+	size_t n_calls;
+};
+
+struct entries {
+	struct entry *v;
+	size_t n, cap;
+};
+
+static void
+entries_free(struct entries *e)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		free(e->v[i].criterion);
+		free(e->v[i].stat);
+		free(e->v[i].note);
+	}
+	free(e->v);
+}
+
+static struct entry *
+entries_push(struct entries *e)
+{
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? 2 * e->cap : 16;
+		struct entry *v = realloc(e->v, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		e->v = v;
+		e->cap = cap;
+	}
+	memset(&e->v[e->n], 0, sizeof e->v[0]);
+	return &e->v[e->n++];
+}
+
+/* The first name of the comma list that names[0..n) holds; percent agreement only when asked. */
+static size_t
+choose(const char *list, const char *const *names, size_t n, bool explicit)
+{
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		if (explicit || !(len == 17 && strncmp(p, "percent_agreement", 17) == 0))
+			for (size_t k = 0; k < n; k++)
+				if (strlen(names[k]) == len && strncmp(names[k], p, len) == 0)
+					return k;
+		p += len + (p[len] == ',');
+	}
+	return n;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+/* Entries from a report: per row the chosen record. 0, or 1 when out of memory. */
+static int
+entries_from_report(const struct calib_report *r, const struct opts *o, struct entries *out)
+{
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct calib_report_row *row = &r->rows[i];
+		const char *names[64];
+		size_t n = row->count < 64 ? row->count : 64, k;
+		struct entry *e;
+		const struct calib_stat *s;
+
+		for (k = 0; k < n; k++)
+			names[k] = r->stats.v[row->first + k].name;
+		k = choose(o->stat ? o->stat : calib_report_defaults(row->scale, row->n_raters), names,
+			   n, o->stat != NULL);
+		if (k == n)
+			continue;
+		s = &r->stats.v[row->first + k];
+		if (!(e = entries_push(out)))
+			return 1;
+		e->criterion = xstrdup(row->criterion);
+		e->stat = xstrdup(s->name);
+		e->note = xstrdup(s->note);
+		e->est = s->estimate;
+		e->lo = s->lower;
+		e->hi = s->upper;
+		e->n_calls = row->n_calls;
+		if (!e->criterion || !e->stat || !e->note)
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- calib-agree's CSV output ---- */
+
+#define AGREE_HEADER "criterion,statistic,estimate,"
+
+struct csv_rec {
+	char *f[16]; /* criterion statistic estimate ci_lower ci_upper n_calls n_raters note */
+	size_t col, row;
+	int map[64]; /* header column -> field, -1 none */
+	size_t n_map;
+	bool fail;
+	struct entries all; /* every record, stat in .stat, scale text in .note of n_calls */
+	size_t *n_raters;
+};
+
+enum { F_CRIT, F_STAT, F_EST, F_LO, F_HI, F_NCALLS, F_NRATERS, F_NOTE, F_N };
+
+static const char *const field_names[F_N] = {"criterion", "statistic", "estimate", "ci_lower",
+					     "ci_upper",  "n_calls",   "n_raters", "note"};
+
+static double
+num(const char *s)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s || strcmp(s, "NA") == 0)
+		return NAN;
+	v = strtod(s, &end);
+	return *end ? NAN : v;
+}
+
+static void
+csv_field(void *s, size_t len, void *ctx)
+{
+	struct csv_rec *c = ctx;
+
+	if (c->row == 0) {
+		if (c->n_map < 64) {
+			c->map[c->n_map] = -1;
+			for (int k = 0; k < F_N; k++)
+				if (strlen(field_names[k]) == len && memcmp(field_names[k], s, len) == 0)
+					c->map[c->n_map] = k;
+			c->n_map++;
+		}
+	} else if (c->col < c->n_map && c->map[c->col] >= 0) {
+		int k = c->map[c->col];
+		free(c->f[k]);
+		if (!(c->f[k] = strndup(s ? s : "", s ? len : 0)))
+			c->fail = true;
+	}
+	c->col++;
+}
+
+static void
+csv_row(int term, void *ctx)
+{
+	struct csv_rec *c = ctx;
+	struct entry *e;
+
+	(void)term;
+	if (c->row++ > 0 && c->f[F_CRIT] && c->f[F_STAT] && !c->fail) {
+		if (!(e = entries_push(&c->all))) {
+			c->fail = true;
+		} else {
+			e->criterion = xstrdup(c->f[F_CRIT]);
+			e->stat = xstrdup(c->f[F_STAT]);
+			e->note = xstrdup(c->f[F_NOTE]);
+			e->est = num(c->f[F_EST]);
+			e->lo = num(c->f[F_LO]);
+			e->hi = num(c->f[F_HI]);
+			e->n_calls = (size_t)fmax(0, fmin(1e9, num(c->f[F_NCALLS])));
+			/* n_raters kept in hi of the n_calls record below */
+			if (strcmp(e->stat, "n_calls") == 0)
+				e->lo = num(c->f[F_NRATERS]);
+			if (!e->criterion || !e->stat || !e->note)
+				c->fail = true;
+		}
+	}
+	for (int k = 0; k < F_N; k++) {
+		free(c->f[k]);
+		c->f[k] = NULL;
+	}
+	c->col = 0;
+}
+
+/* The scale named in an n_calls note ("scale ordinal; ..."). */
+static enum calib_scale
+note_scale(const char *note)
+{
+	char buf[32];
+	size_t n;
+
+	if (strncmp(note, "scale ", 6) != 0)
+		return CALIB_SCALE_UNKNOWN;
+	n = strcspn(note + 6, ";");
+	snprintf(buf, sizeof buf, "%.*s", (int)(n < 31 ? n : 31), note + 6);
+	return calib_scale_parse(buf);
+}
+
+/* Entries from calib-agree's CSV in buf[0..len). 0, or 1 with the message printed. */
+static int
+entries_from_csv(const struct calib_cli *cli, const char *name, const char *buf, size_t len,
+		 const struct opts *o, struct entries *out)
+{
+	struct csv_parser p;
+	struct csv_rec c;
+	int st = 1;
+
+	memset(&c, 0, sizeof c);
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+		calib_cli_errorf(cli, "out of memory");
+		return 1;
+	}
+	if (csv_parse(&p, buf, len, csv_field, csv_row, &c) != len ||
+	    csv_fini(&p, csv_field, csv_row, &c) != 0) {
+		calib_cli_errorf(cli, "%s: %s", name, csv_strerror(csv_error(&p)));
+		goto out;
+	}
+	if (c.fail) {
+		calib_cli_errorf(cli, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < c.all.n;) {
+		/* the records of one criterion: i .. j */
+		size_t j = i, k;
+		enum calib_scale scale = CALIB_SCALE_UNKNOWN;
+		double raters = NAN;
+		const char *names[64];
+		size_t n = 0;
+		struct entry *e;
+		while (j < c.all.n && strcmp(c.all.v[j].criterion, c.all.v[i].criterion) == 0)
+			j++;
+		for (k = i; k < j; k++) {
+			if (strcmp(c.all.v[k].stat, "n_calls") == 0) {
+				scale = strcmp(c.all.v[k].criterion, "TOTAL") == 0
+						? CALIB_SCALE_INTERVAL
+						: note_scale(c.all.v[k].note);
+				raters = c.all.v[k].lo;
+			}
+			if (n < 64)
+				names[n++] = c.all.v[k].stat;
+		}
+		k = choose(o->stat ? o->stat
+				   : calib_report_defaults(scale, isfinite(raters) ? (size_t)raters : 3),
+			   names, n, o->stat != NULL);
+		if (k < n) {
+			if (!(e = entries_push(out))) {
+				calib_cli_errorf(cli, "out of memory");
+				goto out;
+			}
+			*e = c.all.v[i + k];
+			memset(&c.all.v[i + k], 0, sizeof c.all.v[0]);
+		}
+		i = j;
+	}
+	if (out->n == 0) {
+		calib_cli_errorf(cli, "%s: no %s records", name, o->stat ? o->stat : "coefficient");
+		goto out;
+	}
+	st = 0;
+out:
+	for (int k = 0; k < F_N; k++)
+		free(c.f[k]);
+	entries_free(&c.all);
+	csv_free(&p);
+	return st;
+}
+
+/* ---- reading ---- */
+
+/* All of fp in a new buffer; NULL on a read error or out of memory. */
+static char *
+slurp(FILE *fp, size_t *len)
+{
+	size_t cap = 65536, n = 0, r;
+	char *b = malloc(cap), *nb;
+
+	if (!b)
+		return NULL;
+	while ((r = fread(b + n, 1, cap - n, fp)) > 0) {
+		n += r;
+		if (n == cap) {
+			if (!(nb = realloc(b, cap *= 2))) {
+				free(b);
+				return NULL;
+			}
+			b = nb;
+		}
+	}
+	if (ferror(fp)) {
+		free(b);
+		return NULL;
+	}
+	*len = n;
+	return b;
+}
+
+/* Does the text start with calib-agree's CSV header (after a BOM)? */
+static bool
+is_agree_csv(const char *b, size_t n)
+{
+	if (n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0)
+		b += 3, n -= 3;
+	return n >= sizeof AGREE_HEADER - 1 && memcmp(b, AGREE_HEADER, sizeof AGREE_HEADER - 1) == 0;
+}
+
+/* Read a sheet held in memory (standard input) into a finished store, as calib_cli_load. */
+static int
+load_buffer(const struct calib_cli *cli, const char *buf, size_t len, struct calib_store **out)
+{
+	struct calib_store *s = calib_store_alloc();
+	struct calib_error err;
+	FILE *fp;
+
+	*out = NULL;
+	if (!s) {
+		calib_cli_errorf(cli, "out of memory");
+		return 1;
+	}
+	calib_error_clear(&err);
+	if (cli->rubric) {
+		FILE *r = fopen(cli->rubric, "r");
+		if (!r) {
+			calib_cli_errorf(cli, "%s: %s", cli->rubric, strerror(errno));
+			goto fail;
+		}
+		if (calib_read_rubric(s, r, cli->rubric, &cli->read, &err)) {
+			fclose(r);
+			calib_cli_error(cli, &err);
+			goto fail;
+		}
+		fclose(r);
+	}
+	if (!(fp = fmemopen((void *)buf, len ? len : 1, "r"))) {
+		calib_cli_errorf(cli, "%s", strerror(errno));
+		goto fail;
+	}
+	if (len == 0)
+		fgetc(fp);
+	if (calib_read(s, fp, "-", &cli->read, &err)) {
+		fclose(fp);
+		calib_cli_error(cli, &err);
+		goto fail;
+	}
+	fclose(fp);
+	if (calib_store_finish(s)) {
+		calib_cli_errorf(cli, "out of memory");
+		goto fail;
+	}
+	if (s->n_evals == 0) {
+		calib_cli_errorf(cli, "-: no ratings");
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	calib_store_free(s);
+	return 1;
+}
+
+/* ---- script helpers ---- */
+
+/* `set Xtics (label v, ...)` from untrusted labels. */
+static enum calib_status
+tics(struct calib_plot *p, const char *axis, const char *const *labels, const double *at,
+     size_t n, size_t width, size_t lines)
+{
+	if (calib_plot_code(p, "set %stics (", axis))
+		return CALIB_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if ((i && calib_plot_code(p, ", ")) || calib_plot_label(p, labels[i], width, lines) ||
+		    calib_plot_code(p, " %.17g", at[i]))
+			return CALIB_ENOMEM;
+	return calib_plot_code(p, ")\n");
+}
+
+/* `set title '<session>: <what>'` (session and what untrusted). */
+static enum calib_status
+title(struct calib_plot *p, const char *cmd, const char *session, const char *what,
+      const char *suffix)
+{
+	size_t n = strlen(session) + strlen(what) + 3;
+	char *t = malloc(n);
+	enum calib_status st;
+
+	if (!t)
+		return CALIB_ENOMEM;
+	snprintf(t, n, "%s%s%s", session, *session ? ": " : "", what);
+	st = calib_plot_cmd(p, cmd, t, suffix);
+	free(t);
+	return st;
+}
+
+/* Pale fills of the bands, worst to best (a sequential, colour-blind-safe ramp). */
+static const char *const band_fill[] = {"#F6D5C4", "#FBE7D0", "#FDF3D3", "#E5F0DA", "#D3EADF",
+					"#BFE0D5"};
+
+/* The band boundaries of a scheme, found from calib_band_name so they stay in step. */
+static size_t
+band_edges(enum calib_band_scheme s, double *edge, const char **name, size_t max)
+{
+	const char *prev = calib_band_name(s, -1.0);
+	size_t n = 0;
+
+	if (!*prev)
+		return 0;
+	name[n] = prev;
+	edge[n++] = -1.0;
+	for (int i = -1000; i <= 1000 && n < max; i++) {
+		double x = i / 1000.0;
+		const char *b = calib_band_name(s, x);
+		if (strcmp(b, prev) != 0) {
+			name[n] = b;
+			edge[n++] = x;
+			prev = b;
+		}
+	}
+	return n;
+}
+
+/* ---- agreement ---- */
+
+static int
+cmp_est(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	/* NA first (worst), then increasing estimate; ties by name for a stable order */
+	if (isnan(x->est) != isnan(y->est))
+		return isnan(x->est) ? -1 : 1;
+	if (!isnan(x->est) && x->est != y->est)
+		return x->est < y->est ? -1 : 1;
+	return strcmp(x->criterion, y->criterion);
+}
+
+static enum calib_status
+plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
+{
+	size_t n = en->n;
+	double xmin = 0, xmax = 1.0;
+	bool same = true;
+	char what[200];
+	enum calib_status st;
+
+	qsort(en->v, n, sizeof en->v[0], cmp_est);
+	for (size_t i = 0; i < n; i++) {
+		const struct entry *e = &en->v[i];
+		if (strcmp(e->stat, en->v[0].stat) != 0)
+			same = false;
+		if (isfinite(e->lo) && e->lo < xmin)
+			xmin = e->lo;
+		if (isfinite(e->est) && e->est < xmin)
+			xmin = e->est;
+	}
+	if (isfinite(o->min) && o->min < xmin)
+		xmin = o->min;
+	xmin = fmax(-1.0, floor(xmin * 10 - 0.5) / 10);
+	if (same && n)
+		snprintf(what, sizeof what, "%s by criterion", en->v[0].stat);
+	else
+		snprintf(what, sizeof what, "agreement by criterion (the coefficient that fits each scale)");
+	if (title(p, "set title ", o->title, what, "\n"))
+		return CALIB_ENOMEM;
+	if (calib_plot_code(p, "set xlabel %s\nset xrange [%g:%g]\nset yrange [0.4:%zu.6]\n"
+			       "set xtics %s\nunset ytics\nset ytics scale 0\nset grid x\n"
+			       "set grid noy\nset rmargin at screen %s\nset lmargin at screen %s\n",
+			       o->dumb ? "'coefficient (95% CI); worst at the top'"
+				       : "'coefficient with 95% confidence interval; shading: interpretation "
+					 "bands; worst criterion at the top'",
+			       xmin, xmax + (o->dumb ? 0.0 : 0.02), n, xmin < -0.5 || o->dumb ? "0.2" : "0.1",
+			       o->dumb ? "0.7" : "0.74", o->dumb ? "0.22" : "0.2") ||
+	    (o->dumb && calib_plot_code(p, "unset grid\n")))
+		return CALIB_ENOMEM;
+	/* labels of the criteria on the y axis: worst at the top */
+	{
+		const char **labels = malloc((n ? n : 1) * sizeof *labels);
+		double *at = malloc((n ? n : 1) * sizeof *at);
+		st = CALIB_ENOMEM;
+		if (labels && at) {
+			for (size_t i = 0; i < n; i++) {
+				labels[i] = en->v[i].criterion;
+				at[i] = (double)(n - i);
+			}
+			st = tics(p, "y", labels, at, n, o->dumb ? 20 : 22, 2);
+		}
+		free(labels);
+		free(at);
+		if (st)
+			return st;
+	}
+	/* the bands behind each row, and the text on the right */
+	for (size_t i = 0; i < n; i++) {
+		const struct entry *e = &en->v[i];
+		enum calib_band_scheme sch = calib_band_scheme_for(e->stat);
+		double y = (double)(n - i), edge[8];
+		const char *bname[8];
+		size_t nb = band_edges(sch, edge, bname, 8);
+		char text[400];
+		if (!o->dumb)
+			for (size_t b = 0; b < nb; b++) {
+				double lo = fmax(edge[b], xmin), hi = b + 1 < nb ? edge[b + 1] : xmax;
+				size_t shade = nb <= 1 ? 0 : b * 5 / (nb - 1);
+				if (hi <= lo)
+					continue;
+				if (calib_plot_code(p, "set object rect from %g,%g to %g,%g behind fc rgb '%s' "
+						       "fs solid 1.0 noborder\n",
+						    lo, y - 0.45, fmin(hi, xmax + 0.02), y + 0.45, band_fill[shade]))
+					return CALIB_ENOMEM;
+			}
+		char *line1;
+		if (isfinite(e->est))
+			snprintf(text, sizeof text, "%.2f %s", e->est, calib_band_name(sch, e->est));
+		else
+			snprintf(text, sizeof text, "NA: %s", *e->note ? e->note : "undefined");
+		if (!(line1 = calib_plot_shorten(text, 0, 1)))
+			return CALIB_ENOMEM;
+		if (strlen(line1) > 40)
+			memcpy(line1 + 37, "...", 4);
+		snprintf(text, sizeof text, "%s, %zu calls", e->stat, e->n_calls);
+		st = calib_plot_code(p, "set label %zu at graph 1.02, first %g left ", i + 1, y);
+		if (!st)
+			st = calib_plot_string(p, line1);
+		free(line1);
+		if (st || calib_plot_code(p, ".\"\\n\".") || calib_plot_string(p, text) ||
+		    calib_plot_code(p, "\n"))
+			return CALIB_ENOMEM;
+	}
+	if (isfinite(o->min) &&
+	    (calib_plot_code(p, "set arrow from %g, graph 0 to %g, graph 1 nohead front lc rgb '#D55E00' "
+				"lw 2 dt 2\n",
+			     o->min, o->min) ||
+	     calib_plot_code(p, "set label %zu at %g, graph 1 offset 0.5,-1 left front tc rgb '#D55E00' "
+				"'minimum %g'\n",
+			     n + 1, o->min, o->min)))
+		return CALIB_ENOMEM;
+	if (calib_plot_data_begin(p, "agreement"))
+		return CALIB_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct entry *e = &en->v[i];
+		double row[4] = {e->est, (double)(n - i), isfinite(e->lo) ? e->lo : e->est,
+				 isfinite(e->hi) ? e->hi : e->est};
+		if (calib_plot_data_row(p, row, 4))
+			return CALIB_ENOMEM;
+	}
+	if (calib_plot_data_end(p))
+		return CALIB_ENOMEM;
+	return calib_plot_code(p, "plot $agreement using 1:2:3:4 with xerrorbars lt 5 lw 2 pt 7 ps 1.6\n");
+}
+
+/* ---- values from the store ---- */
+
+/* Score of evaluation e on criterion c as a number, NAN when none or N/A. */
+static double
+score(const struct calib_criterion *c, uint32_t e)
+{
+	return calib_store_code_value(c, c->code[e]);
+}
+
+/* The range of criterion c's values: declared, else its levels. */
+static void
+value_range(const struct calib_criterion *c, double *lo, double *hi)
+{
+	*lo = INFINITY;
+	*hi = -INFINITY;
+	for (size_t k = 0; k < c->n_levels; k++)
+		if (isfinite(c->value[k])) {
+			*lo = fmin(*lo, c->value[k]);
+			*hi = fmax(*hi, c->value[k]);
+		}
+	if (isfinite(c->min))
+		*lo = c->min;
+	if (isfinite(c->max))
+		*hi = c->max;
+	if (!isfinite(*lo) || !isfinite(*hi)) {
+		*lo = 0;
+		*hi = 1;
+	}
+}
+
+/* Label of item i: the call, prefixed by its session when there are several. */
+static char *
+item_label(const struct calib_store *s, size_t i)
+{
+	const char *call = calib_names_get(s->calls, s->item_call[i]);
+	const char *sess;
+	char *l;
+	size_t n;
+
+	if (calib_names_count(s->sessions) <= 1)
+		return strdup(call);
+	sess = calib_names_get(s->sessions, s->item_session[i]);
+	n = strlen(sess) + strlen(call) + 2;
+	if ((l = malloc(n)))
+		snprintf(l, n, "%s %s", sess, call);
+	return l;
+}
+
+/* Legend of the raters at the top of a multiplot page: coloured names. */
+static enum calib_status
+rater_legend(struct calib_plot *p, const struct calib_store *s, const char *what, double y)
+{
+	size_t R = calib_names_count(s->raters);
+	double step = fmin(0.12, 0.8 / (double)(R ? R : 1));
+
+	if (calib_plot_code(p, "set label 9000 %s at screen 0.02, screen %g left\n", what, y))
+		return CALIB_ENOMEM;
+	for (size_t r = 0; r < R; r++)
+		if (calib_plot_code(p, "set label %zu at screen %g, screen %g left tc lt %zu ", 9001 + r,
+				    0.16 + step * (double)r, y, r + 1) ||
+		    calib_plot_label(p, calib_names_get(s->raters, (uint32_t)r), 14, 1) ||
+		    calib_plot_code(p, " point pt 7 lt %zu offset 1,0\n", r + 1))
+			return CALIB_ENOMEM;
+	return CALIB_OK;
+}
+
+static enum calib_status
+unset_legend(struct calib_plot *p, const struct calib_store *s)
+{
+	size_t R = calib_names_count(s->raters);
+	if (calib_plot_code(p, "unset label 9000\n"))
+		return CALIB_ENOMEM;
+	for (size_t r = 0; r < R; r++)
+		if (calib_plot_code(p, "unset label %zu\n", 9001 + r))
+			return CALIB_ENOMEM;
+	return CALIB_OK;
+}
+
+/* Rows and columns of a page of n panels. */
+static void
+layout(size_t n, size_t *rows, size_t *cols)
+{
+	*cols = n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : 4;
+	if (n > 6 && n <= 8)
+		*cols = 4;
+	*rows = (n + *cols - 1) / *cols;
+	if (*rows == 0)
+		*rows = 1;
+}
+
+/* Start a page of n panels (or nothing for dumb, where plots follow each other). */
+static enum calib_status
+page_begin(struct calib_plot *p, const struct opts *o, size_t n, const char *what, double bottom,
+	   double top)
+{
+	size_t rows, cols;
+
+	if (o->dumb)
+		return CALIB_OK;
+	layout(n, &rows, &cols);
+	if (calib_plot_code(p, "set title font ',13'\nset xlabel font ',12'\nset xtics font ',11'\nset ytics font ',11'\n"
+			       "set multiplot layout %zu,%zu margins 0.07,0.98,%g,%g spacing 0.07,%g "
+			       "title ",
+			    rows, cols, bottom, top, rows > 2 ? 0.14 : 0.17) ||
+	    title(p, "", o->title, what, " font ',16'\n"))
+		return CALIB_ENOMEM;
+	return CALIB_OK;
+}
+
+/* ---- spread ---- */
+
+static enum calib_status
+plot_spread(struct calib_plot *p, const struct calib_store *s, const struct opts *o,
+	    const uint32_t *crit, size_t nc)
+{
+	size_t R = calib_names_count(s->raters), I = s->n_items;
+	double dodge = fmin(0.5 / (double)(R ? R : 1), 0.12);
+	bool rotate = true;
+	char **calls = calloc(I ? I : 1, sizeof *calls);
+	double *at = malloc((I ? I : 1) * sizeof *at);
+	enum calib_status st = CALIB_ENOMEM;
+
+	if (!calls || !at)
+		goto out;
+	for (size_t i = 0; i < I; i++) {
+		if (!(calls[i] = item_label(s, i)))
+			goto out;
+		at[i] = (double)(i + 1);
+	}
+	/* small multiples: the calls' common prefix goes once into the x label */
+	if (nc > 1 && I > 1) {
+		size_t pre = strlen(calls[0]), longest = 0;
+		for (size_t i = 1; i < I; i++) {
+			size_t k = 0;
+			while (k < pre && calls[i][k] == calls[0][k])
+				k++;
+			pre = k;
+		}
+		while (pre > 0 && ((unsigned char)calls[0][pre] & 0xc0) == 0x80)
+			pre--;
+		for (size_t i = 0; i < I; i++)
+			if (strlen(calls[i]) - pre < 1)
+				pre = 0;
+		if (pre) {
+			char *x = malloc(pre + 32);
+			if (!x)
+				goto out;
+			snprintf(x, pre + 32, "calls %.*s...", (int)pre, calls[0]);
+			st = calib_plot_cmd(p, "set xlabel ", x, "\n");
+			free(x);
+			if (st)
+				goto out;
+			st = CALIB_ENOMEM;
+			for (size_t i = 0; i < I; i++)
+				memmove(calls[i], calls[i] + pre, strlen(calls[i] + pre) + 1);
+		}
+		for (size_t i = 0; i < I; i++)
+			if (strlen(calls[i]) > longest)
+				longest = strlen(calls[i]);
+		rotate = longest > 3;
+	}
+	if (page_begin(p, o, nc, "scores of every rater per call (grey bar: range)", 0.17, 0.88))
+		goto out;
+	if (!o->dumb && rater_legend(p, s, "'raters:'", 0.03))
+		goto out;
+	for (size_t k = 0; k < nc; k++) {
+		const struct calib_criterion *c = &s->criteria[crit[k]];
+		double lo, hi;
+		value_range(c, &lo, &hi);
+		if (calib_plot_data_begin(p, "scores"))
+			goto out;
+		for (size_t i = 0; i < I; i++)
+			for (size_t j = s->item_off[i]; j < s->item_off[i + 1]; j++) {
+				uint32_t e = s->item_evals[j];
+				double row[3];
+				row[0] = (double)(i + 1) + ((double)s->eval_rater[e] - (double)(R - 1) / 2) * dodge;
+				row[1] = score(c, e);
+				row[2] = (double)s->eval_rater[e] + 1;
+				if (isfinite(row[1]) && calib_plot_data_row(p, row, 3))
+					goto out;
+			}
+		if (calib_plot_data_end(p) || calib_plot_data_begin(p, "range"))
+			goto out;
+		for (size_t i = 0; i < I; i++) {
+			double mn = INFINITY, mx = -INFINITY, row[3];
+			for (size_t j = s->item_off[i]; j < s->item_off[i + 1]; j++) {
+				double v = score(c, s->item_evals[j]);
+				if (isfinite(v)) {
+					mn = fmin(mn, v);
+					mx = fmax(mx, v);
+				}
+			}
+			row[0] = (double)(i + 1);
+			row[1] = mn;
+			row[2] = mx - mn;
+			if (isfinite(mn) && mx > mn && calib_plot_data_row(p, row, 3))
+				goto out;
+		}
+		if (calib_plot_data_end(p))
+			goto out;
+		if (o->dumb ? title(p, "set title ", o->title, c->name, "\n")
+			    : calib_plot_cmd(p, "set title ", c->name, "\n"))
+			goto out;
+		if (calib_plot_code(p, "set xrange [0.4:%zu.6]\nset yrange [%g:%g]\nset xtics %s\n", I,
+				    lo - 0.08 * (hi - lo) - 0.1, hi + 0.08 * (hi - lo) + 0.1,
+				    rotate ? "rotate by 90 right" : "norotate"))
+			goto out;
+		if (I <= (o->dumb ? 40u : 30u / (nc > 1 ? 2u : 1u) + 10u)) {
+			if (tics(p, "x", (const char *const *)calls, at, I, 12, 1))
+				goto out;
+		} else if (calib_plot_code(p, "set xtics autofreq\n"))
+			goto out;
+		if (c->labelled) {
+			const char *lab[64];
+			double v[64];
+			size_t nl = 0;
+			for (size_t l = 0; l < c->n_levels && nl < 64; l++)
+				if (isfinite(c->value[l])) {
+					lab[nl] = c->label[l];
+					v[nl++] = c->value[l];
+				}
+			if (tics(p, "y", lab, v, nl, 10, 1))
+				goto out;
+		} else {
+			bool whole = true;
+			for (size_t l = 0; l < c->n_levels; l++)
+				if (isfinite(c->value[l]) && c->value[l] != floor(c->value[l]))
+					whole = false;
+			if (whole && hi - lo <= 20 ? calib_plot_code(p, "set ytics %d\n", hi - lo > 6 ? 2 : 1)
+						   : calib_plot_code(p, "set ytics autofreq\n"))
+				goto out;
+		}
+		if (calib_plot_code(p, "set ylabel %s\n", c->labelled || nc > 1 ? "''" : "'score'"))
+			goto out;
+		if (o->dumb) {
+			if (calib_plot_code(p, "set key top outside horizontal\nplot $range using 1:2:(0):3 "
+					       "with vectors nohead lc rgb '#CCCCCC' notitle, \\\n"))
+				goto out;
+			for (size_t r = 0; r < R; r++)
+				if (calib_plot_code(p, "  $scores using ($3 == %zu ? $1 : NaN):2 with points lt %zu "
+						       "pt %zu title ",
+						    r + 1, r + 1, r % 6 + 1) ||
+				    calib_plot_label(p, calib_names_get(s->raters, (uint32_t)r), 14, 1) ||
+				    calib_plot_code(p, "%s", r + 1 < R ? ", \\\n" : "\n"))
+					goto out;
+		} else if (calib_plot_code(p, "unset key\nplot $range using 1:2:(0):3 with vectors nohead lw 8 "
+					      "lc rgb '#DDDDDD', $scores using 1:2:3 with points pt 7 ps %s "
+					      "lc variable\n",
+					      nc > 4 ? "0.9" : "1.3"))
+			goto out;
+		if (!o->dumb && k == 0 && unset_legend(p, s))
+			goto out;
+		if (calib_plot_code(p, "undefine $scores $range\n"))
+			goto out;
+	}
+	st = o->dumb ? CALIB_OK : calib_plot_code(p, "unset multiplot\n");
+out:
+	if (calls)
+		for (size_t i = 0; i < I; i++)
+			free(calls[i]);
+	free(calls);
+	free(at);
+	return st;
+}
+
+/*
+ * Mean over calls of (x_r - mean of the other raters' scores on the call):
+ * dev[r] and the number of calls n[r]; NAN when rater r has none.
+ */
+static void
+deviations(const struct calib_store *s, const struct calib_criterion *c, double *dev, size_t *n)
+{
+	size_t R = calib_names_count(s->raters);
+
+	for (size_t r = 0; r < R; r++)
+		dev[r] = 0, n[r] = 0;
+	for (size_t i = 0; i < s->n_items; i++) {
+		double sum = 0;
+		size_t m = 0;
+		for (size_t j = s->item_off[i]; j < s->item_off[i + 1]; j++) {
+			double v = score(c, s->item_evals[j]);
+			if (isfinite(v))
+				sum += v, m++;
+		}
+		if (m < 2)
+			continue;
+		for (size_t j = s->item_off[i]; j < s->item_off[i + 1]; j++) {
+			uint32_t e = s->item_evals[j];
+			double v = score(c, e);
+			if (isfinite(v)) {
+				dev[s->eval_rater[e]] += v - (sum - v) / (double)(m - 1);
+				n[s->eval_rater[e]]++;
+			}
+		}
+	}
+	for (size_t r = 0; r < R; r++)
+		dev[r] = n[r] ? dev[r] / (double)n[r] : NAN;
+}
+
+/* ---- heatmap ---- */
+
+static enum calib_status
+plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opts *o)
+{
+	size_t R = calib_names_count(s->raters), C = s->n_criteria;
+	double *dev = malloc((R ? R : 1) * sizeof *dev), m = 0.05;
+	size_t *cnt = malloc((R ? R : 1) * sizeof *cnt);
+	const char **lab = malloc((R + C + 1) * sizeof *lab);
+	double *at = malloc((R + C + 1) * sizeof *at);
+	enum calib_status st = CALIB_ENOMEM;
+
+	if (!dev || !cnt || !lab || !at)
+		goto out;
+	if (calib_plot_data_begin(p, "heat"))
+		goto out;
+	for (size_t k = 0; k < C; k++) {
+		const struct calib_criterion *c = &s->criteria[k];
+		double lo, hi;
+		value_range(c, &lo, &hi);
+		deviations(s, c, dev, cnt);
+		for (size_t r = 0; r < R; r++) {
+			double row[4] = {(double)(k + 1), (double)(r + 1),
+					 hi > lo ? dev[r] / (hi - lo) : NAN, dev[r]};
+			if (isfinite(row[2]))
+				m = fmax(m, fabs(row[2]));
+			if (calib_plot_data_row(p, row, 4))
+				goto out;
+		}
+	}
+	if (calib_plot_data_end(p))
+		goto out;
+	m = ceil(m * 20) / 20;
+	if (title(p, "set title ", o->title,
+		  o->dumb ? "mean deviation from the other raters (+ lenient, - severe)"
+			  : "mean deviation of each rater from the others on the same calls",
+		  "\n"))
+		goto out;
+	for (size_t k = 0; k < C; k++) {
+		lab[k] = s->criteria[k].name;
+		at[k] = (double)(k + 1);
+	}
+	if (calib_plot_code(p, "set xrange [0.5:%zu.5]\nset yrange [%zu.5:0.5]\nset xtics rotate by 30 "
+			       "right scale 0\nset ytics scale 0\nunset grid\nset border 0\n",
+			    C, R) ||
+	    tics(p, "x", lab, at, C, o->dumb ? 10 : 18, o->dumb ? 1 : 2))
+		goto out;
+	for (size_t r = 0; r < R; r++) {
+		lab[r] = calib_names_get(s->raters, (uint32_t)r);
+		at[r] = (double)(r + 1);
+	}
+	if (tics(p, "y", lab, at, R, 16, 1))
+		goto out;
+	if (o->dumb) {
+		st = calib_plot_code(p, "set xlabel 'in score points; + above the others (lenient), - below "
+					"(severe)'\nplot $heat using 1:2:(sprintf('%%+.2f', $4)) with labels\n");
+		goto out;
+	}
+	if (calib_plot_diverging_palette(p) ||
+	    calib_plot_code(p, "set cbrange [%g:%g]\nset cbtics format '%%+.2f'\n"
+			       "set cblabel 'share of the scale: + lenient, - severe'\n"
+			       "set xlabel 'cells: mean difference in score points from the mean of the "
+			       "other raters on the same call'\n"
+			       "set lmargin 12\nset bmargin 9\n"
+			       "plot $heat using 1:2:3 with image, $heat using 1:2:(sprintf('%%+.2f', $4)) "
+			       "with labels font ',13'\n",
+			    -m, m))
+		goto out;
+	st = CALIB_OK;
+out:
+	free(dev);
+	free(cnt);
+	free(lab);
+	free(at);
+	return st;
+}
+
+/* ---- Bland-Altman ---- */
+
+static enum calib_status
+plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struct opts *o,
+		  uint32_t ci, uint32_t expert)
+{
+	const struct calib_criterion *c = &s->criteria[ci];
+	size_t R = calib_names_count(s->raters), np = 0;
+	double z = gsl_cdf_ugaussian_Pinv(0.975), lo, hi, ymax = 0.5;
+	double *bias = calloc(R ? R : 1, sizeof *bias), *sd = calloc(R ? R : 1, sizeof *sd);
+	size_t *cnt = calloc(R ? R : 1, sizeof *cnt);
+	enum calib_status st = CALIB_ENOMEM;
+	const char *ref = expert == CALIB_NONE ? "consensus" : calib_names_get(s->raters, expert);
+	char *what = NULL;
+	size_t wn;
+
+	if (!bias || !sd || !cnt)
+		goto out;
+	value_range(c, &lo, &hi);
+	/* one datablock: x = mean, y = difference, rater */
+	if (calib_plot_data_begin(p, "ba"))
+		goto out;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < s->n_items; i++) {
+			double sum = 0, refv = NAN;
+			size_t m = 0;
+			for (size_t j = s->item_off[i]; j < s->item_off[i + 1]; j++) {
+				uint32_t e = s->item_evals[j];
+				double v = score(c, e);
+				if (isfinite(v))
+					sum += v, m++;
+				if (s->eval_rater[e] == expert)
+					refv = v;
+			}
+			for (size_t j = s->item_off[i]; j < s->item_off[i + 1]; j++) {
+				uint32_t e = s->item_evals[j], r = s->eval_rater[e];
+				double v = score(c, e), rv, d, row[3];
+				/* deterministic jitter, so equal scores stay visible */
+				double jit = (fmod((double)i * 0.618034 + r * 0.414214, 1.0) - 0.5) * 0.25 *
+					     (hi - lo) / fmax(1.0, (double)c->n_levels);
+				if (!isfinite(v) || r == expert)
+					continue;
+				rv = expert == CALIB_NONE ? (m >= 2 ? (sum - v) / (double)(m - 1) : NAN) : refv;
+				if (!isfinite(rv))
+					continue;
+				d = v - rv;
+				if (pass == 0) {
+					bias[r] += d;
+					sd[r] += d * d;
+					cnt[r]++;
+					continue;
+				}
+				row[0] = (v + rv) / 2 + jit;
+				row[1] = d;
+				row[2] = (double)r + 1;
+				ymax = fmax(ymax, fabs(d));
+				if (calib_plot_data_row(p, row, 3))
+					goto out;
+			}
+		}
+	if (calib_plot_data_end(p))
+		goto out;
+	for (size_t r = 0; r < R; r++)
+		if (cnt[r]) {
+			double mean = bias[r] / (double)cnt[r];
+			sd[r] = cnt[r] > 1 ? sqrt(fmax(0, (sd[r] - (double)cnt[r] * mean * mean) /
+							     (double)(cnt[r] - 1)))
+					   : NAN;
+			bias[r] = mean;
+			if (isfinite(sd[r]))
+				ymax = fmax(ymax, fabs(mean) + z * sd[r]);
+			np++;
+		} else
+			bias[r] = sd[r] = NAN;
+	if (np == 0) {
+		st = CALIB_EARG;
+		goto out;
+	}
+	ymax = ceil(ymax * 1.15 * 2) / 2;
+	wn = strlen(c->name) + strlen(ref) + 80;
+	if (!(what = malloc(wn)))
+		goto out;
+	snprintf(what, wn, "%s: each rater against the %s%s (Bland-Altman)", c->name,
+		 expert == CALIB_NONE ? "" : "rater ", ref);
+	if (expert == CALIB_NONE)
+		snprintf(what, wn, "%s: each rater against the mean of the others (Bland-Altman)", c->name);
+	if (page_begin(p, o, np, what, 0.1, 0.84))
+		goto out;
+	if (calib_plot_code(p, "set xrange [%g:%g]\nset yrange [%g:%g]\nunset key\n"
+			       "set xlabel %s\nset ylabel 'difference'\n",
+			    lo - 0.05 * (hi - lo) - 0.3, hi + 0.05 * (hi - lo) + 0.3, -ymax, ymax,
+			    expert == CALIB_NONE ? "'mean of rater and others'" : "'mean of rater and expert'"))
+		goto out;
+	for (size_t r = 0; r < R; r++) {
+		char text[160];
+		if (!cnt[r])
+			continue;
+		if (o->dumb ? title(p, "set label 1 at screen 0.01, screen 0.98 left ", o->title, what, "\n")
+			    : CALIB_OK)
+			goto out;
+		snprintf(text, sizeof text, "bias %+.2f, limits %+.2f to %+.2f (%zu calls)", bias[r],
+			 bias[r] - z * sd[r], bias[r] + z * sd[r], cnt[r]);
+		if (calib_plot_cmd(p, "set title ", calib_names_get(s->raters, (uint32_t)r), ".\"\\n\".") ||
+		    calib_plot_string(p, text) || calib_plot_code(p, "\n"))
+			goto out;
+		if (calib_plot_code(p, "plot 0 with lines lc rgb '#999999' lw 1, %.17g with lines lt %zu lw 2, "
+				       "%.17g with lines lt %zu lw 1 dt 2, %.17g with lines lt %zu lw 1 dt 2, "
+				       "$ba using ($3 == %zu ? $1 : NaN):2 with points lt %zu pt 7\n",
+				    bias[r], r + 1, isfinite(sd[r]) ? bias[r] - z * sd[r] : bias[r], r + 1,
+				    isfinite(sd[r]) ? bias[r] + z * sd[r] : bias[r], r + 1, r + 1, r + 1))
+			goto out;
+	}
+	st = o->dumb ? CALIB_OK : calib_plot_code(p, "unset multiplot\n");
+out:
+	free(what);
+	free(bias);
+	free(sd);
+	free(cnt);
+	return st;
+}
+
+/* ---- main ---- */
+
+/* The session's name for titles: --title, else the first file's base name. */
+static const char *
+session_name(const char *given, char *const *files, size_t n)
+{
+	const char *slash;
+
+	if (given)
+		return given;
+	if (n == 0 || strcmp(files[0], "-") == 0)
+		return "";
+	slash = strrchr(files[0], '/');
+	return slash ? slash + 1 : files[0];
+}
+
+int
+main(int argc, char **argv)
+{
+	struct calib_cli cli;
+	struct opts o = {.min = NAN};
+	struct calib_store *store = NULL;
+	struct calib_report *rep = NULL;
+	struct calib_plot *p = NULL;
+	struct entries en = {0};
+	struct calib_error err;
+	enum calib_plot_terminal term = CALIB_PLOT_DUMB;
+	bool term_given = false, script = false;
+	const char *output = NULL, *kind;
+	unsigned w = 0, h = 0;
+	char *buf = NULL;
+	size_t len = 0, nfiles;
+	char **files;
+	int c, status = 1;
+	enum calib_status st;
+
+	gsl_set_error_handler_off();
+	calib_cli_init(&cli, "calib-plot", usage);
+	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "ho:t:V", longopts, NULL)) != -1) {
+		switch (calib_cli_read_opt(&cli, c, optarg)) {
+		case 1:
+			continue;
+		case -1:
+			return 2;
+		}
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case 't':
+			if (!calib_plot_terminal_parse(optarg, &term))
+				return calib_cli_usage_error(&cli, "--terminal: expected png, svg, pdf or dumb, not '%s'",
+							     optarg);
+			term_given = true;
+			break;
+		case OPT_SIZE:
+			if (!calib_plot_size_parse(optarg, &w, &h))
+				return calib_cli_usage_error(&cli, "--size: expected WxH with numbers from 10 to 20000, not '%s'",
+							     optarg);
+			break;
+		case OPT_SCRIPT:
+			script = true;
+			break;
+		case OPT_TITLE:
+			o.title = optarg;
+			break;
+		case OPT_STAT:
+			if (!calib_report_known_stat(optarg) || strcmp(optarg, "all") == 0 || strchr(optarg, ','))
+				return calib_cli_usage_error(&cli, "--stat: unknown statistic '%s'", optarg);
+			o.stat = optarg;
+			break;
+		case OPT_MIN:
+			if (calib_cli_double(&cli, "--min", optarg, -1, 1, &o.min))
+				return 2;
+			break;
+		case OPT_CRITERION:
+			o.criterion = optarg;
+			break;
+		case OPT_EXPERT:
+			o.expert = optarg;
+			break;
+		case 'h':
+			printf("%s\n%s\nOptions:\n%s" CALIB_CLI_READ_HELP, usage, help, options_help);
+			return calib_cli_close_stdout(&cli);
+		case 'V':
+			return calib_cli_version(&cli);
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc)
+		return calib_cli_usage_error(&cli, "missing the kind of plot");
+	kind = argv[optind++];
+	if (strcmp(kind, "agreement") == 0)
+		o.kind = KIND_AGREEMENT;
+	else if (strcmp(kind, "spread") == 0)
+		o.kind = KIND_SPREAD;
+	else if (strcmp(kind, "heatmap") == 0)
+		o.kind = KIND_HEATMAP;
+	else if (strcmp(kind, "bland-altman") == 0)
+		o.kind = KIND_BLAND_ALTMAN;
+	else
+		return calib_cli_usage_error(&cli, "unknown kind of plot '%s'", kind);
+	if (output && strcmp(output, "-") == 0)
+		output = NULL;
+	if (!term_given && output && !calib_plot_terminal_from_path(output, &term))
+		return calib_cli_usage_error(&cli, "-o: cannot tell the terminal from '%s': use --terminal",
+					     output);
+	o.dumb = term == CALIB_PLOT_DUMB;
+	files = argv + optind;
+	nfiles = (size_t)(argc - optind);
+	o.title = session_name(o.title, files, nfiles);
+
+	/* read: calib-agree's CSV (agreement only) or score sheets */
+	if (o.kind == KIND_AGREEMENT && nfiles <= 1) {
+		const char *name = nfiles ? files[0] : "-";
+		FILE *fp = strcmp(name, "-") == 0 ? stdin : fopen(name, "r");
+		if (!fp) {
+			calib_cli_errorf(&cli, "%s: %s", name, strerror(errno));
+			goto out;
+		}
+		buf = slurp(fp, &len);
+		if (fp != stdin)
+			fclose(fp);
+		if (!buf) {
+			calib_cli_errorf(&cli, "%s: %s", name, strerror(errno ? errno : ENOMEM));
+			goto out;
+		}
+		if (is_agree_csv(buf, len)) {
+			if (entries_from_csv(&cli, name, buf, len, &o, &en))
+				goto out;
+		} else if (strcmp(name, "-") == 0 ? load_buffer(&cli, buf, len, &store)
+						    : calib_cli_load(&cli, files, nfiles, &store))
+			goto out;
+	} else if (calib_cli_load(&cli, files, nfiles, &store))
+		goto out;
+
+	if (store && o.kind == KIND_AGREEMENT) {
+		struct calib_report_opts ro;
+		calib_report_opts_init(&ro);
+		ro.stat = o.stat;
+		ro.seed = 1;
+		calib_error_clear(&err);
+		if (calib_report_run(store, &ro, &rep, &err)) {
+			calib_cli_errorf(&cli, "%s", err.msg[0] ? err.msg : strerror(ENOMEM));
+			goto out;
+		}
+		if (entries_from_report(rep, &o, &en)) {
+			calib_cli_errorf(&cli, "out of memory");
+			goto out;
+		}
+		if (en.n == 0) {
+			calib_cli_errorf(&cli, "no criterion has %s", o.stat ? o.stat : "a coefficient");
+			goto out;
+		}
+	}
+
+	if (!(p = calib_plot_alloc(term, w, h)) || calib_plot_style(p)) {
+		calib_cli_errorf(&cli, "out of memory");
+		goto out;
+	}
+	switch (o.kind) {
+	case KIND_AGREEMENT:
+		st = plot_agreement(p, &en, &o);
+		break;
+	case KIND_HEATMAP:
+		st = plot_heatmap(p, store, &o);
+		break;
+	case KIND_SPREAD: {
+		uint32_t one, *all = NULL;
+		size_t nc = 0;
+		if (o.criterion) {
+			if ((one = calib_store_find_criterion(store, o.criterion, strlen(o.criterion))) == CALIB_NONE) {
+				calib_cli_errorf(&cli, "--criterion: no criterion '%s' in the input", o.criterion);
+				goto out;
+			}
+			st = plot_spread(p, store, &o, &one, 1);
+			break;
+		}
+		if (!(all = malloc((store->n_criteria ? store->n_criteria : 1) * sizeof *all))) {
+			st = CALIB_ENOMEM;
+			break;
+		}
+		for (size_t k = 0; k < store->n_criteria; k++)
+			all[nc++] = (uint32_t)k;
+		st = plot_spread(p, store, &o, all, nc);
+		free(all);
+		break;
+	}
+	case KIND_BLAND_ALTMAN:
+	default: {
+		uint32_t ci = CALIB_NONE, ex = CALIB_NONE;
+		if (o.criterion) {
+			ci = calib_store_find_criterion(store, o.criterion, strlen(o.criterion));
+			if (ci == CALIB_NONE) {
+				calib_cli_errorf(&cli, "--criterion: no criterion '%s' in the input", o.criterion);
+				goto out;
+			}
+		} else {
+			/* the first criterion scored in points, else the first ordinal one */
+			for (size_t k = 0; k < store->n_criteria && ci == CALIB_NONE; k++)
+				if (store->criteria[k].scale == CALIB_SCALE_INTERVAL ||
+				    store->criteria[k].scale == CALIB_SCALE_RATIO)
+					ci = (uint32_t)k;
+			for (size_t k = 0; k < store->n_criteria && ci == CALIB_NONE; k++)
+				if (store->criteria[k].scale == CALIB_SCALE_ORDINAL)
+					ci = (uint32_t)k;
+			if (ci == CALIB_NONE) {
+				calib_cli_errorf(&cli, "bland-altman: no criterion is scored in points; name one "
+						       "with --criterion");
+				goto out;
+			}
+		}
+		if (o.expert) {
+			ex = calib_names_find(store->raters, o.expert, strlen(o.expert));
+			if (ex == CALIB_NONE) {
+				calib_cli_errorf(&cli, "--expert: no rater '%s' in the input", o.expert);
+				goto out;
+			}
+		}
+		st = plot_bland_altman(p, store, &o, ci, ex);
+		if (st == CALIB_EARG) {
+			calib_cli_errorf(&cli, "bland-altman: no call has two scores to compare");
+			goto out;
+		}
+		break;
+	}
+	}
+	if (st) {
+		calib_cli_errorf(&cli, "out of memory");
+		goto out;
+	}
+	calib_error_clear(&err);
+	if (script) {
+		if (calib_plot_write_script(p, stdout, output, &err)) {
+			if (errno == EPIPE)
+				status = 0;
+			else
+				calib_cli_error(&cli, &err);
+			goto out;
+		}
+	} else if (calib_plot_run(p, output, &err)) {
+		calib_cli_error(&cli, &err);
+		goto out;
+	}
+	status = 0;
+out:
+	free(buf);
+	entries_free(&en);
+	calib_plot_free(p);
+	calib_report_free(rep);
+	calib_store_free(store);
+	return status ? status : calib_cli_close_stdout(&cli);
+}
