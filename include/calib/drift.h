@@ -56,7 +56,7 @@ struct calib_drift_point {
 	bool present;         /* the criterion has a score in this session */
 	double estimate, lower, upper; /* NAN when undefined (note says why) */
 	size_t n_calls, n_raters;
-	/* change from the previous session where the criterion is present */
+	/* change from the previous session where the coefficient is defined */
 	size_t prev;          /* its index in the order, or SIZE_MAX: none */
 	double change, change_lower, change_upper; /* NAN when not defined */
 	int flag;             /* +1 / -1: the change's CI excludes 0; else 0 */
@@ -102,8 +102,9 @@ enum calib_status calib_drift_order(const struct calib_store *s, uint32_t **orde
 
 /*
  * The series: every criterion in every session, its changes with their
- * bootstrap intervals (calib_drift_diff between consecutive present
- * sessions) and the trends. CALIB_OK; CALIB_ENOMEM; CALIB_EARG (unknown
+ * bootstrap intervals (calib_drift_diff between each session and the
+ * previous one where the coefficient is defined; none where it is
+ * undefined or the criterion absent) and the trends. CALIB_OK; CALIB_ENOMEM; CALIB_EARG (unknown
  * statistic, bad options; message in err). On error *out is NULL.
  */
 enum calib_status calib_drift_run(const struct calib_store *s,

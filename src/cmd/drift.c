@@ -279,8 +279,6 @@ series_table(const struct calib_drift *d)
 	for (size_t i = 0; i < d->n_sessions; i++)
 		for (size_t c = 0; c < d->n_criteria; c++) {
 			const struct calib_drift_point *p = calib_drift_at(d, c, i);
-			if (!p->present)
-				continue;
 			if (calib_table_row(t) || calib_table_text(t, 0, "%s", d->session[i]) ||
 			    calib_table_text(t, 1, "%s", d->trend[c].criterion) ||
 			    calib_table_text(t, 2, "%s", d->trend[c].stat) ||

@@ -633,11 +633,10 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 				snprintf(p->note, sizeof p->note, "not scored in this session");
 			calib_matrix_free(m);
 			m = NULL;
-			if (!p->present)
+			if (isnan(p->estimate))
 				continue;
 			p->prev = prev;
-			if (prev != SIZE_MAX && !isnan(p->estimate) &&
-			    !isnan(calib_drift_at(d, c, prev)->estimate)) {
+			if (prev != SIZE_MAX) {
 				struct calib_drift_diff df;
 				if ((st = calib_drift_diff(s, (uint32_t)c, &d->order[prev], 1,
 							   &d->order[i], 1, o, &df, err)))

@@ -98,9 +98,10 @@ test_order(void)
 }
 
 /*
- * Three sessions (s2 given first, dated): q is binary, scored by three
- * raters, except s3 where only ann scores; p (a number) is not scored in s2;
- * z is "yes" from everybody in s1 (kappa undefined).
+ * Four sessions (the second given first, dated): q is binary, scored by
+ * three raters, by ann alone in the third, by two in the fourth; p (a
+ * number) is not scored in the second; z is "yes" from everybody in the
+ * first (kappa undefined).
  */
 static const char history[] = "session,call,rater,q,p,z\n"
 			      "2026-01-12,c1,ann,yes,,yes\n"
@@ -122,7 +123,11 @@ static const char history[] = "session,call,rater,q,p,z\n"
 			      "2026-01-05,c3,bob,yes,5,yes\n"
 			      "2026-01-05,c3,cy,yes,5,yes\n"
 			      "2026-01-19,c1,ann,yes,2,no\n"
-			      "2026-01-19,c2,ann,no,4,yes\n";
+			      "2026-01-19,c2,ann,no,4,yes\n"
+			      "2026-01-26,c1,ann,yes,1,yes\n"
+			      "2026-01-26,c1,bob,yes,1,yes\n"
+			      "2026-01-26,c2,ann,no,4,no\n"
+			      "2026-01-26,c2,bob,no,4,yes\n";
 
 static void
 test_series(void)
@@ -140,7 +145,7 @@ test_series(void)
 	calib_drift_opts_init(&o);
 	o.boot = 50;
 	ok(calib_drift_run(s, &o, &d, &err) == CALIB_OK, "series computed");
-	ok(d->dated && d->n_sessions == 3, "three dated sessions");
+	ok(d->dated && d->n_sessions == 4, "four dated sessions");
 	is_string(d->session[0], "2026-01-05", "ordered by date");
 	is_string(d->trend[q].stat, "fleiss_kappa", "binary: fleiss_kappa");
 	is_string(d->trend[p].stat, "kripp_alpha_ordinal", "small integers: ordinal alpha");
@@ -166,20 +171,38 @@ test_series(void)
 
 	ok(!calib_drift_at(d, p, 1)->present, "p not scored in the second session");
 	ok(calib_drift_at(d, p, 1)->note[0] != '\0', "and says so");
-	ok(calib_drift_at(d, p, 2)->prev == 0, "p's change goes back to the first session");
+	ok(calib_drift_at(d, p, 2)->prev == SIZE_MAX && isnan(calib_drift_at(d, p, 2)->change),
+	   "p undefined in the one-rater session: no change");
 
 	pt = calib_drift_at(d, z, 0);
 	ok(pt->present && isnan(pt->estimate), "every rating the same: NA (%s)", pt->note);
 	ok(isnan(calib_drift_at(d, z, 1)->change), "no change from an undefined value");
 
-	ok(d->trend[q].latest == 2, "latest session of q");
-	ok(d->trend[q].n_points == 2, "two defined points in the window");
-	is_double(d->trend[q].slope, calib_drift_at(d, q, 1)->estimate - 1, 1e-12,
-		  "slope of two points");
-	ok(isnan(d->trend[q].slope_se), "no slope SE from two points");
+	pt = calib_drift_at(d, q, 3);
+	is_double(pt->estimate, 1, 1e-12, "q perfect in the fourth session");
+	ok(pt->prev == 1, "change back past the undefined third session");
+	is_double(pt->change, 1 - calib_drift_at(d, q, 1)->estimate, 1e-12, "change 1 - 0.55");
+
+	ok(d->trend[q].latest == 3, "latest session of q");
+	ok(d->trend[q].n_points == 3, "three defined points in the window");
+	/* least squares through (0, 1), (1, 0.55), (3, 1): x mean 4/3 */
+	is_double(d->trend[q].slope, (-4.0 / 3 * 1 - 1.0 / 3 * 0.55 + 5.0 / 3 * 1) / (14.0 / 3),
+		  1e-12, "slope by hand");
+	ok(isfinite(d->trend[q].slope_se), "slope SE from three points");
+	o.window = 2;
+	{
+		struct calib_drift *d2;
+		ok(calib_drift_run(s, &o, &d2, &err) == CALIB_OK && d2->trend[q].n_points == 1 &&
+			   isnan(d2->trend[q].slope),
+		   "window 2: one defined point, no slope");
+		calib_drift_free(d2);
+	}
+	o.window = 4;
 
 	is_long((long)calib_drift_alerts(d, 2, 0.5, NAN, al, 8), 0,
-		"latest session undefined: no alert");
+		"session undefined: no alert");
+	is_long((long)calib_drift_alerts(d, 3, 0.9, NAN, al, 8), 1,
+		"latest: only z (below 0.9) fires");
 	/* q and z are 0.55 in session 2 (z undefined before it), q was 1 */
 	is_long((long)calib_drift_alerts(d, 1, 0.6, NAN, al, 8), 2, "--min fires in session 2");
 	ok(al[0].criterion == q && !al[0].drop && al[1].criterion == z, "on q and z");
