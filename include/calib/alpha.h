@@ -63,10 +63,11 @@ struct calib_alpha_boot {
 
 /*
  * Bootstrap of alpha at `level` over calls: each of B replicates draws
- * n_calls pairable calls with replacement (call index =
- * gsl_rng_uniform_int(rng, n_calls), n_calls draws per replicate, from one
- * gsl_rng_mt19937 seeded with `seed`; 0 means GSL's default 4357) and
- * computes alpha on them. Replicates where alpha is undefined (a single
+ * n_calls pairable calls with replacement and computes alpha on them. The
+ * draws come from one gsl_rng_mt19937 seeded with `seed` (0 means GSL's
+ * default 4357), n_calls per replicate, in order: call index = the high 32
+ * bits of x * n_calls, x = gsl_rng_get(rng), x drawn again while its low 32
+ * bits are below 2^32 mod n_calls (Lemire's unbiased multiply-shift). Replicates where alpha is undefined (a single
  * value drawn) are left out of the summaries and counted. Bounds are the
  * (1 - conf)/2 and (1 + conf)/2 quantiles of the defined replicates;
  * q = P(alpha < alpha_min) is Krippendorff's probability of failing the
@@ -74,8 +75,8 @@ struct calib_alpha_boot {
  * other field written. Krippendorff's own algorithm resamples pairs of
  * values within the coincidence matrix; this one resamples whole calls, the
  * units of a calibration session. Returns CALIB_OK, CALIB_ENOMEM, or
- * CALIB_EARG (B = 0, conf not in (0, 1), a level that does not apply to m:
- * see calib_alpha_compute()).
+ * CALIB_EARG (B = 0, conf not in (0, 1), a level that does not apply to m
+ * (see calib_alpha_compute()), 2^32 calls or more).
  */
 enum calib_status calib_alpha_bootstrap(const struct calib_matrix *m,
 					enum calib_alpha_level level, size_t B,

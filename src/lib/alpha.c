@@ -421,54 +421,74 @@ struct boot {
 	int32_t *only;   /* n: the call's category when it has a single one, else -1 */
 	double *nc;      /* q: marginals of the replicate */
 	double *t;       /* q: mid-ranks of the replicate (ordinal) */
-	uint32_t *idx;   /* n: the calls drawn */
+	uint32_t *mult;  /* n: how often each call was drawn */
 };
 
 /*
- * Alpha of the calls idx[0..n-1]: one pass over them plus O(q) (O(v^2) for
- * ratio); NAN when they hold a single value.
+ * A uniform integer in [0, n) from one 32-bit output of the generator
+ * (mt19937 gives 0 .. 2^32 - 1): the top half of x * n, redrawing x in the
+ * rare case that would bias the result (Lemire 2019, "Fast random integer
+ * generation in an interval"). One multiplication instead of
+ * gsl_rng_uniform_int's division: the draws dominate a replicate's cost.
+ */
+static uint32_t
+draw_index(gsl_rng *rng, uint32_t n)
+{
+	uint64_t x = (uint64_t)gsl_rng_get(rng) * n;
+	uint32_t low = (uint32_t)x;
+
+	if (low < n) {
+		uint32_t floor = (uint32_t)(-n) % n;
+		while (low < floor) {
+			x = (uint64_t)gsl_rng_get(rng) * n;
+			low = (uint32_t)x;
+		}
+	}
+	return (uint32_t)(x >> 32);
+}
+
+/*
+ * Alpha of the calls drawn b->mult[u] times each: one pass over the calls
+ * plus O(q) (O(v^2) for ratio); NAN when they hold a single value.
  */
 static double
 boot_replicate(struct boot *b)
 {
 	const struct calls *c = b->c;
-	double total = 0, dosum = 0, desum = 0;
+	double total = 0, dosum = 0, desum = 0, su = 0, suu = 0;
 	int32_t first = -1;
-	bool varied = false;
+	bool varied = false, interval = b->level == CALIB_ALPHA_INTERVAL;
 
-	for (size_t j = 0; j < c->n; j++) {
-		uint32_t u = b->idx[j];
-		total += c->r[u];
+	if (!interval)
+		for (size_t j = 0; j < c->n_used; j++)
+			b->nc[c->used[j]] = 0;
+	for (size_t u = 0; u < c->n; u++) {
+		double w;
+		if (b->mult[u] == 0)
+			continue;
+		w = (double)b->mult[u];
+		total += w * c->r[u];
+		dosum += w * b->dterm[u];
 		if (b->only[u] < 0)
 			varied = true;
 		else if (first < 0)
 			first = b->only[u];
 		else if (first != b->only[u])
 			varied = true;
+		if (interval) {
+			su += w * b->su[u];
+			suu += w * b->suu[u];
+			continue;
+		}
+		for (size_t e = c->off[u]; e < c->off[u + 1]; e++)
+			b->nc[c->cat[e]] += w * c->cnt[e];
 	}
 	if (!varied)
 		return NAN;
-	if (b->level == CALIB_ALPHA_INTERVAL) {
-		double su = 0, suu = 0;
-		for (size_t j = 0; j < c->n; j++) {
-			uint32_t u = b->idx[j];
-			dosum += b->dterm[u];
-			su += b->su[u];
-			suu += b->suu[u];
-		}
-		desum = 2 * (total * suu - su * su);
-		return 1 - (total - 1) * dosum / desum;
-	}
-	for (size_t j = 0; j < c->n_used; j++)
-		b->nc[c->used[j]] = 0;
-	for (size_t j = 0; j < c->n; j++) {
-		uint32_t u = b->idx[j];
-		for (size_t e = c->off[u]; e < c->off[u + 1]; e++)
-			b->nc[c->cat[e]] += c->cnt[e];
-		if (b->level != CALIB_ALPHA_ORDINAL)
-			dosum += b->dterm[u];
-	}
 	switch (b->level) {
+	case CALIB_ALPHA_INTERVAL:
+		desum = 2 * (total * suu - su * su);
+		break;
 	case CALIB_ALPHA_NOMINAL:
 		desum = total * total;
 		for (size_t j = 0; j < c->n_used; j++)
@@ -485,8 +505,8 @@ boot_replicate(struct boot *b)
 		}
 		desum *= 2;
 		break;
-	default: {
-		/* Ordinal: the metric follows the replicate's own marginals. */
+	case CALIB_ALPHA_ORDINAL: {
+		/* The metric follows the replicate's own marginals: a second pass. */
 		double mean = 0, ss = 0;
 		midranks(b->nc, c->used, c->n_used, b->t);
 		for (size_t j = 0; j < c->n_used; j++)
@@ -497,10 +517,11 @@ boot_replicate(struct boot *b)
 			ss += b->nc[c->used[j]] * d * d;
 		}
 		desum = 2 * total * ss;
-		for (size_t j = 0; j < c->n; j++) {
-			uint32_t u = b->idx[j];
-			dosum += call_pair_d2(c, u, CALIB_ALPHA_ORDINAL, b->t) / (c->r[u] - 1);
-		}
+		for (size_t u = 0; u < c->n; u++)
+			if (b->mult[u] && b->only[u] < 0)
+				dosum += (double)b->mult[u] *
+					 call_pair_d2(c, u, CALIB_ALPHA_ORDINAL, b->t) /
+					 (c->r[u] - 1);
 		break;
 	}
 	}
@@ -516,7 +537,7 @@ boot_free(struct boot *b)
 	free(b->only);
 	free(b->nc);
 	free(b->t);
-	free(b->idx);
+	free(b->mult);
 }
 
 /* Per-call terms of the bootstrap. CALIB_OK or CALIB_ENOMEM (b freed). */
@@ -537,8 +558,8 @@ boot_init(struct boot *b, const struct calls *c, const struct calib_matrix *m,
 	b->only = malloc(n * sizeof *b->only);
 	b->nc = calloc(q, sizeof *b->nc);
 	b->t = calloc(q, sizeof *b->t);
-	b->idx = malloc(n * sizeof *b->idx);
-	if (!b->dterm || !b->su || !b->suu || !b->only || !b->nc || !b->t || !b->idx) {
+	b->mult = malloc(n * sizeof *b->mult);
+	if (!b->dterm || !b->su || !b->suu || !b->only || !b->nc || !b->t || !b->mult) {
 		boot_free(b);
 		return CALIB_ENOMEM;
 	}
@@ -627,6 +648,11 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 	if (calls_build(m, &c) != CALIB_OK)
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	res->n_calls = c.n;
+	if (c.n > UINT32_MAX) {
+		calls_free(&c);
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+				       "too many calls for the bootstrap");
+	}
 	if ((why = undefined_reason(&c, m->value, level))) {
 		snprintf(res->note, sizeof res->note, "%s", why);
 		calls_free(&c);
@@ -649,8 +675,9 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 	gsl_rng_set(rng, seed);
 	for (size_t j = 0; j < B; j++) {
 		double a;
+		memset(b.mult, 0, c.n * sizeof *b.mult);
 		for (size_t k = 0; k < c.n; k++)
-			b.idx[k] = (uint32_t)gsl_rng_uniform_int(rng, c.n);
+			b.mult[draw_index(rng, (uint32_t)c.n)]++;
 		a = boot_replicate(&b);
 		if (rep)
 			rep[j] = a;
