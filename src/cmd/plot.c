@@ -185,7 +185,7 @@ entries_from_report(const struct calib_report *r, const struct opts *o, struct e
 		e->est = s->estimate;
 		e->lo = s->lower;
 		e->hi = s->upper;
-		e->n_calls = row->n_calls;
+		e->n_calls = s->n_items ? s->n_items : row->n_calls;
 		if (!e->criterion || !e->stat || !e->note)
 			return 1;
 	}
@@ -504,8 +504,10 @@ band_edges(enum calib_band_scheme s, double *edge, const char **name, size_t max
 		double x = i / 1000.0;
 		const char *b = calib_band_name(s, x);
 		if (strcmp(b, prev) != 0) {
+			/* a band that includes its upper bound changes one step later */
+			double r = round(x * 100) / 100;
 			name[n] = b;
-			edge[n++] = x;
+			edge[n++] = fabs(x - r) < 0.0015 ? r : x;
 			prev = b;
 		}
 	}
@@ -770,7 +772,7 @@ plot_spread(struct calib_plot *p, const struct calib_store *s, const struct opts
 		at[i] = (double)(i + 1);
 	}
 	/* small multiples: the calls' common prefix goes once into the x label */
-	if (nc > 1 && I > 1) {
+	if ((nc > 1 || o->dumb) && I > 1) {
 		size_t pre = strlen(calls[0]), longest = 0;
 		for (size_t i = 1; i < I; i++) {
 			size_t k = 0;
@@ -1116,8 +1118,12 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 		if (o->dumb ? title(p, "set label 1 at screen 0.01, screen 0.98 left ", o->title, what, "\n")
 			    : CALIB_OK)
 			goto out;
-		snprintf(text, sizeof text, "bias %+.2f, limits %+.2f to %+.2f (%zu calls)", bias[r],
-			 bias[r] - z * sd[r], bias[r] + z * sd[r], cnt[r]);
+		if (isfinite(sd[r]))
+			snprintf(text, sizeof text, "bias %+.2f, limits %+.2f to %+.2f (%zu calls)", bias[r],
+				 bias[r] - z * sd[r], bias[r] + z * sd[r], cnt[r]);
+		else
+			snprintf(text, sizeof text, "bias %+.2f (%zu call%s: no limits)", bias[r], cnt[r],
+				 cnt[r] == 1 ? "" : "s");
 		if (calib_plot_cmd(p, "set title ", calib_names_get(s->raters, (uint32_t)r), ".\"\\n\".") ||
 		    calib_plot_string(p, text) || calib_plot_code(p, "\n"))
 			goto out;
