@@ -294,7 +294,8 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 		}
 	}
 	if (!st && !o->per_criterion) {
-		qsort(h.v, h.n, sizeof *h.v, cmp_cell);
+		if (h.n)
+			qsort(h.v, h.n, sizeof *h.v, cmp_cell);
 		d->cell = h.v;
 		d->n_cells = h.n;
 		h.v = NULL;
@@ -307,7 +308,8 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 				calls[i].disagreement /= (double)calls[i].n_cells;
 				calls[n++] = calls[i];
 			}
-		qsort(calls, n, sizeof *calls, cmp_call);
+		if (n)
+			qsort(calls, n, sizeof *calls, cmp_call);
 		d->n_calls = o->top && o->top < n ? o->top : n;
 		d->call = calls;
 		calls = NULL;
