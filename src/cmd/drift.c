@@ -499,9 +499,10 @@ fires(const struct calib_drift *d, size_t c, size_t i, double min, double max_dr
 
 /*
  * The drift chart: per criterion the coefficient over sessions with its CI
- * band (one panel, or small multiples beyond four criteria), the threshold
- * line, and rings where an alert fires. Input text reaches the script only
- * through calib_plot_string/label/cmd/array. NULL when out of memory.
+ * band clipped to [-1, 1] (one panel, or small multiples beyond four
+ * criteria), the threshold line, and rings where an alert fires. Input
+ * text reaches the script only through calib_plot_string/label/cmd/array.
+ * NULL when out of memory.
  */
 static struct calib_plot *
 chart(const struct calib_drift *d, const struct args *g)
@@ -547,14 +548,20 @@ chart(const struct calib_drift *d, const struct args *g)
 		for (size_t i = 0; i < ns; i++) {
 			const struct calib_drift_point *q = calib_drift_at(d, c, i);
 			if (q->present && isfinite(q->lower) && q->lower < lo)
-				lo = q->lower;
+				lo = fmax(q->lower, -1);
 			if (q->present && isfinite(q->estimate) && q->estimate < lo)
 				lo = q->estimate;
 		}
 	if (isfinite(thr) && thr < lo)
 		lo = thr;
 	lo = floor(lo * 10 - 0.5) / 10;
-	if (!(p = calib_plot_alloc(g->term, w, h)) || calib_plot_style(p))
+	/*
+	 * The shared style reads NaN as "missing", which joins the line across
+	 * it; as "undefined" it breaks the line: a session without a value is
+	 * a gap, not a straight line to the next one.
+	 */
+	if (!(p = calib_plot_alloc(g->term, w, h)) || calib_plot_style(p) ||
+	    calib_plot_code(p, "unset datafile missing\n"))
 		goto fail;
 	for (size_t c = 0; c < nc; c++) {
 		if (calib_plot_code(p, "$d%zu << EOD\n", c))
@@ -571,6 +578,11 @@ chart(const struct calib_drift *d, const struct args *g)
 			}
 			if (!isfinite(v[2]) || !isfinite(v[3]))
 				v[2] = v[3] = v[1];
+			/* small sessions give bounds past the coefficients' range */
+			if (ok) {
+				v[2] = fmax(v[2], -1);
+				v[3] = fmin(v[3], 1);
+			}
 			if (calib_plot_data_row(p, v, 5))
 				goto fail;
 		}
@@ -610,11 +622,14 @@ chart(const struct calib_drift *d, const struct args *g)
 			if (calib_plot_code(p, "plot "))
 				goto fail;
 		}
-		if (calib_plot_code(p,
-				    "$d%zu using 1:3:4 with filledcurves fill transparent solid "
-				    "0.15 noborder lc rgb '%s' notitle, \\\n"
-				    "  $d%zu using 1:2 with linespoints lw 2 pt 7 lc rgb '%s' title ",
-				    c, col, c, col) ||
+		/* a text terminal fills bands with characters that hide the lines */
+		if ((g->term != CALIB_PLOT_DUMB &&
+		     calib_plot_code(p,
+				     "$d%zu using 1:3:4 with filledcurves fill transparent solid "
+				     "0.15 noborder lc rgb '%s' notitle, \\\n  ",
+				     c, col)) ||
+		    calib_plot_code(p, "$d%zu using 1:2 with linespoints lw 2 pt 7 lc rgb '%s' title ",
+				    c, col) ||
 		    calib_plot_string(p, d->trend[c].criterion) ||
 		    calib_plot_code(p,
 				    ", \\\n  $d%zu using 1:5 with points pt 6 ps 2.5 lw 2 lc rgb "
@@ -937,9 +952,10 @@ main(int argc, char **argv)
 			if (al[k].drop)
 				fprintf(stderr,
 					"calib-drift: %s: %s %.3f on %s is %.3f below the mean "
-					"%.3f of the %zu sessions before\n",
+					"%.3f of the %zu session%s before\n",
 					tr->criterion, tr->stat, al[k].estimate, d->session[last],
-					al[k].mean - al[k].estimate, al[k].mean, al[k].n_mean);
+					al[k].mean - al[k].estimate, al[k].mean, al[k].n_mean,
+					al[k].n_mean == 1 ? "" : "s");
 			else
 				fprintf(stderr, "calib-drift: %s: %s %.3f on %s is below %g\n",
 					tr->criterion, tr->stat, al[k].estimate, d->session[last],
