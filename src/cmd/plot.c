@@ -759,7 +759,7 @@ plot_spread(struct calib_plot *p, const struct calib_store *s, const struct opts
 {
 	size_t R = calib_names_count(s->raters), I = s->n_items;
 	double dodge = fmin(0.5 / (double)(R ? R : 1), 0.12);
-	bool rotate = true;
+	bool rotate = true, use_labels;
 	char **calls = calloc(I ? I : 1, sizeof *calls);
 	double *at = malloc((I ? I : 1) * sizeof *at);
 	enum calib_status st = CALIB_ENOMEM;
@@ -772,7 +772,12 @@ plot_spread(struct calib_plot *p, const struct calib_store *s, const struct opts
 		at[i] = (double)(i + 1);
 	}
 	/* small multiples: the calls' common prefix goes once into the x label */
-	if ((nc > 1 || o->dumb) && I > 1) {
+	use_labels = I <= (o->dumb ? 40u : nc > 1 ? 25u : 40u);
+	if (!use_labels) {
+		rotate = false;
+		if (calib_plot_code(p, "set xlabel 'calls in input order'\n"))
+			goto out;
+	} else if ((nc > 1 || o->dumb) && I > 1) {
 		size_t pre = strlen(calls[0]), longest = 0;
 		for (size_t i = 1; i < I; i++) {
 			size_t k = 0;
@@ -849,7 +854,7 @@ plot_spread(struct calib_plot *p, const struct calib_store *s, const struct opts
 				    lo - 0.08 * (hi - lo) - 0.1, hi + 0.08 * (hi - lo) + 0.1,
 				    rotate ? "rotate by 90 right" : "norotate"))
 			goto out;
-		if (I <= (o->dumb ? 40u : 30u / (nc > 1 ? 2u : 1u) + 10u)) {
+		if (use_labels) {
 			if (tics(p, "x", (const char *const *)calls, at, I, 12, 1))
 				goto out;
 		} else if (calib_plot_code(p, "set xtics autofreq\n"))
