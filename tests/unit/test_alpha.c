@@ -74,6 +74,8 @@ test_reference(void)
 	}
 }
 
+static void test_boot_replicates(const struct calib_matrix *m, const char *what);
+
 static struct calib_matrix *
 matrix(const double *x, size_t n, size_t k)
 {
@@ -243,6 +245,209 @@ test_levels(void)
 	calib_matrix_free(m);
 }
 
+/*
+ * irrCAC's krippen.alpha.raw (Gwet 2014) written out literally with dense
+ * weights: identity (nominal), quadratic (interval) or ratio weights on the
+ * values. An independent check of alpha.c's disagreement form and of its
+ * quadrature for many values. Sets *alpha and *se.
+ */
+static void
+irrcac_alpha(const struct calib_matrix *m, enum calib_alpha_level level, double *alpha,
+	     double *se)
+{
+	size_t q = m->n_levels, n = 0;
+	double *w = malloc(q * q * sizeof *w), *pi = calloc(q, sizeof *pi);
+	double *piw = calloc(q, sizeof *piw);
+	double lo = m->value[0], hi = m->value[q - 1], rsum = 0, rmean, epsi;
+	double paprime = 0, pa, pe = 0, ap, var = 0;
+
+	for (size_t k = 0; k < q; k++)
+		for (size_t l = 0; l < q; l++) {
+			double a = m->value[k], b = m->value[l], d;
+			if (level == CALIB_ALPHA_NOMINAL)
+				d = k != l;
+			else if (level == CALIB_ALPHA_INTERVAL)
+				d = (a - b) * (a - b) / ((hi - lo) * (hi - lo));
+			else
+				d = (a + b == 0 ? 0 : ((a - b) / (a + b)) * ((a - b) / (a + b))) /
+				    (((hi - lo) / (hi + lo)) * ((hi - lo) / (hi + lo)));
+			w[k * q + l] = 1 - d;
+		}
+	for (size_t i = 0; i < m->n_items; i++)
+		if (calib_matrix_row_n(m, i) >= 2) {
+			n++;
+			rsum += (double)calib_matrix_row_n(m, i);
+		}
+	rmean = rsum / (double)n;
+	epsi = 1 / rsum;
+	/* pass 1: sum.q, pi */
+	for (size_t i = 0; i < m->n_items; i++) {
+		double ri = (double)calib_matrix_row_n(m, i), sq = 0;
+		if (ri < 2)
+			continue;
+		for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
+			double ww = 0;
+			for (size_t t = m->off[i]; t < m->off[i + 1]; t++)
+				ww += w[m->cat[s] * q + m->cat[t]];
+			sq += ww - 1;
+		}
+		paprime += sq / (rmean * (ri - 1)) / (double)n;
+		for (size_t s = m->off[i]; s < m->off[i + 1]; s++)
+			pi[m->cat[s]] += 1 / (rmean * (double)n);
+	}
+	pa = (1 - epsi) * paprime + epsi;
+	for (size_t k = 0; k < q; k++)
+		for (size_t l = 0; l < q; l++) {
+			pe += w[k * q + l] * pi[k] * pi[l];
+			piw[k] += (w[k * q + l] + w[l * q + k]) / 2 * pi[l];
+		}
+	*alpha = (pa - pe) / (1 - pe);
+	ap = (paprime - pe) / (1 - pe);
+	for (size_t i = 0; i < m->n_items; i++) {
+		double ri = (double)calib_matrix_row_n(m, i), sq = 0, pei = 0, pai, ki, kx;
+		if (ri < 2)
+			continue;
+		for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
+			double ww = 0;
+			for (size_t t = m->off[i]; t < m->off[i + 1]; t++)
+				ww += w[m->cat[s] * q + m->cat[t]];
+			sq += ww - 1;
+			pei += piw[m->cat[s]];
+		}
+		pai = sq / (rmean * (ri - 1)) - pa * (ri - rmean) / rmean;
+		ki = (pai - pe) / (1 - pe);
+		pei = pei / rmean - pe * (ri - rmean) / rmean;
+		kx = ki - 2 * (1 - ap) * (pei - pe) / (1 - pe);
+		var += (kx - ap) * (kx - ap);
+	}
+	*se = sqrt(var / ((double)n * (double)(n - 1)));
+	free(w);
+	free(pi);
+	free(piw);
+}
+
+/* Krippendorff's alpha straight from the coincidence definition, O(q^2). */
+static double
+naive_alpha(const struct calib_matrix *m, enum calib_alpha_level level)
+{
+	size_t q = m->n_levels;
+	double *nc = calloc(q, sizeof *nc), *t = calloc(q, sizeof *t), ntot = 0, dosum = 0;
+	double desum = 0, below = 0;
+
+	for (size_t i = 0; i < m->n_items; i++) {
+		double ri = (double)calib_matrix_row_n(m, i);
+		if (ri < 2)
+			continue;
+		for (size_t s = m->off[i]; s < m->off[i + 1]; s++)
+			nc[m->cat[s]]++, ntot++;
+	}
+	for (size_t k = 0; k < q; k++) {
+		t[k] = below + nc[k] / 2;
+		below += nc[k];
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < (pass ? q : m->n_items); i++) {
+			double ri = pass ? 0 : (double)calib_matrix_row_n(m, i);
+			if (!pass && ri < 2)
+				continue;
+			for (size_t a = pass ? i : m->off[i]; a < (pass ? i + 1 : m->off[i + 1]); a++)
+				for (size_t b = pass ? 0 : m->off[i]; b < (pass ? q : m->off[i + 1]); b++) {
+					size_t k = pass ? a : m->cat[a], l = pass ? b : m->cat[b];
+					double x = m->value[k], y = m->value[l], d;
+					if (level == CALIB_ALPHA_NOMINAL)
+						d = k != l;
+					else if (level == CALIB_ALPHA_ORDINAL)
+						d = (t[k] - t[l]) * (t[k] - t[l]);
+					else if (level == CALIB_ALPHA_INTERVAL)
+						d = (x - y) * (x - y);
+					else
+						d = x + y == 0 ? 0 : ((x - y) / (x + y)) * ((x - y) / (x + y));
+					if (pass)
+						desum += nc[k] * nc[l] * d;
+					else if (a != b)
+						dosum += d / (ri - 1);
+				}
+		}
+	free(nc);
+	free(t);
+	return 1 - (ntot - 1) * dosum / desum;
+}
+
+/*
+ * Many distinct values (ratio by quadrature beyond 1024 values, bootstrap
+ * beyond 512): against the literal formulas.
+ */
+static void
+test_many_values(void)
+{
+	size_t n = 700, k = 3;
+	double *x = malloc(n * k * sizeof *x);
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	struct calib_matrix *m;
+	struct calib_stats st;
+
+	gsl_rng_set(rng, 5);
+	for (size_t i = 0; i < n; i++) {
+		double base = gsl_rng_uniform(rng) * 40;
+		for (size_t j = 0; j < k; j++) {
+			double v = round((base + gsl_rng_uniform(rng) * 8) * 100) / 100;
+			x[i * k + j] = gsl_rng_uniform(rng) < 0.03 ? 0 : v;
+		}
+		if (i % 50 == 0)
+			x[i * k + 2] = NAN;
+	}
+	m = matrix(x, n, k);
+	calib_stats_init(&st);
+	calib_alpha_compute(m, NULL, &st, NULL);
+	ok(m->n_levels > 1024, "%zu distinct values", m->n_levels);
+	for (int l = CALIB_ALPHA_NOMINAL; l <= CALIB_ALPHA_RATIO; l++) {
+		char name[64];
+		const struct calib_stat *r;
+		double a, se;
+		snprintf(name, sizeof name, "kripp_alpha_%s",
+			 calib_alpha_level_name((enum calib_alpha_level)l));
+		r = find(&st, name);
+		is_double(r->estimate, naive_alpha(m, (enum calib_alpha_level)l), 1e-10,
+			  "many values: %s alpha = the coincidence definition", name);
+		if (l == CALIB_ALPHA_ORDINAL)
+			continue;
+		irrcac_alpha(m, (enum calib_alpha_level)l, &a, &se);
+		is_double(r->estimate, a, 1e-9, "many values: %s alpha = irrCAC's formula", name);
+		is_double(r->se, se, 1e-9, "many values: %s se = irrCAC's formula", name);
+	}
+	calib_stats_free(&st);
+	test_boot_replicates(m, "many values");
+	calib_matrix_free(m);
+	gsl_rng_free(rng);
+	free(x);
+}
+
+/* The literal irrCAC formula on every reference matrix with missing scores. */
+static void
+test_irrcac_literal(void)
+{
+	const char *sets[] = { "krippendorff2011", "gwet_cac_raw5obser", "medium_500x7x3",
+			       "calib_12x5x8" };
+	for (size_t s = 0; s < sizeof sets / sizeof sets[0]; s++) {
+		struct ref_set *r = NULL;
+		if (ref_load(sets[s], &r) != 0)
+			continue;
+		for (size_t c = 0; c < ref_n_criteria(r); c++) {
+			struct calib_matrix *m = ref_matrix(r, c, false);
+			struct calib_stats st;
+			double a, se;
+			calib_stats_init(&st);
+			calib_alpha_compute(m, NULL, &st, NULL);
+			irrcac_alpha(m, CALIB_ALPHA_INTERVAL, &a, &se);
+			is_double(find(&st, "kripp_alpha_interval")->se, se, 1e-9,
+				  "%s %s: interval se = irrCAC's formula", sets[s], ref_criterion(r, c));
+			calib_stats_free(&st);
+			calib_matrix_free(m);
+		}
+		ref_free(r);
+	}
+}
+
 /* Alpha of the given calls of m, rebuilt as a plain matrix (the slow way). */
 static double
 alpha_of(const struct calib_matrix *m, const size_t *calls, size_t n,
@@ -288,10 +493,11 @@ static void
 test_boot_replicates(const struct calib_matrix *m, const char *what)
 {
 	enum { B = 25 };
-	size_t pair[64], np = 0, draw[64];
+	size_t *pair = malloc(m->n_items * sizeof *pair), np = 0;
+	size_t *draw = malloc(m->n_items * sizeof *draw);
 	double rep[B];
 
-	for (size_t i = 0; i < m->n_items && np < 64; i++)
+	for (size_t i = 0; i < m->n_items; i++)
 		if (calib_matrix_row_n(m, i) >= 2)
 			pair[np++] = i;
 	for (int l = CALIB_ALPHA_NOMINAL; l <= CALIB_ALPHA_RATIO; l++) {
@@ -316,6 +522,8 @@ test_boot_replicates(const struct calib_matrix *m, const char *what)
 		   what, calib_alpha_level_name((enum calib_alpha_level)l), B);
 		gsl_rng_free(rng);
 	}
+	free(pair);
+	free(draw);
 }
 
 static void
@@ -414,5 +622,7 @@ main(void)
 	test_undefined();
 	test_levels();
 	test_bootstrap();
+	test_many_values();
+	test_irrcac_literal();
 	return tap_done();
 }
