@@ -84,7 +84,7 @@ void calib_plot_size(const struct calib_plot *p, unsigned *w, unsigned *h);
  * functions below. CALIB_OK or CALIB_ENOMEM.
  */
 enum calib_status calib_plot_code(struct calib_plot *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 /*
  * Append untrusted text s as one single-quoted gnuplot string literal:
@@ -101,7 +101,7 @@ enum calib_status calib_plot_string(struct calib_plot *p, const char *s);
  * substitution). width 0: no wrapping.
  */
 enum calib_status calib_plot_label(struct calib_plot *p, const char *s, size_t width,
-				   size_t lines);
+                                   size_t lines);
 
 /*
  * Append trusted prefix, the untrusted s as a string literal (as
@@ -109,7 +109,7 @@ enum calib_status calib_plot_label(struct calib_plot *p, const char *s, size_t w
  * name, "\n"). prefix and suffix may be NULL. CALIB_OK or CALIB_ENOMEM.
  */
 enum calib_status calib_plot_cmd(struct calib_plot *p, const char *prefix, const char *s,
-				 const char *suffix);
+                                 const char *suffix);
 
 /*
  * Define a gnuplot string array `name[1..n]` holding the untrusted strings
@@ -118,8 +118,8 @@ enum calib_status calib_plot_cmd(struct calib_plot *p, const char *prefix, const
  * ([A-Za-z_][A-Za-z0-9_]*, else CALIB_EARG); n 0 defines nothing.
  * CALIB_OK, CALIB_EARG or CALIB_ENOMEM.
  */
-enum calib_status calib_plot_array(struct calib_plot *p, const char *name,
-				   const char *const *v, size_t n, size_t width, size_t lines);
+enum calib_status calib_plot_array(struct calib_plot *p, const char *name, const char *const *v,
+                                   size_t n, size_t width, size_t lines);
 
 /*
  * Numeric datablocks. calib_plot_data_begin starts `$name << EOD` (name
@@ -180,7 +180,7 @@ char *calib_plot_quote(const char *s);
  * CALIB_OK, or CALIB_EIO with errno's message in err.
  */
 enum calib_status calib_plot_write_script(const struct calib_plot *p, FILE *fp,
-					  const char *output_path, struct calib_error *err);
+                                          const char *output_path, struct calib_error *err);
 
 /*
  * Run gnuplot on the script. gnuplot is $CALIB_GNUPLOT when set and not
@@ -199,6 +199,6 @@ enum calib_status calib_plot_write_script(const struct calib_plot *p, FILE *fp,
  * (and restored after). Not thread-safe (changes SIGPIPE's disposition).
  */
 enum calib_status calib_plot_run(const struct calib_plot *p, const char *output_path,
-				 struct calib_error *err);
+                                 struct calib_error *err);
 
 #endif

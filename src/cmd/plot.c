@@ -28,39 +28,40 @@
 #include "common.h"
 
 static const char usage[] =
-	"usage: calib-plot agreement|spread|heatmap|bland-altman [-d C] [-r RUBRIC] [-o FILE]\n"
-	"                  [-t TERMINAL] [--size WxH] [--script] [--title TEXT] [--stat NAME]\n"
-	"                  [--min X] [--criterion NAME] [--expert NAME] [OPTION...] [FILE...]\n";
+        "usage: calib-plot agreement|spread|heatmap|bland-altman [-d C] [-r RUBRIC] [-o FILE]\n"
+        "                  [-t TERMINAL] [--size WxH] [--script] [--title TEXT] [--stat NAME]\n"
+        "                  [--min X] [--criterion NAME] [--expert NAME] [OPTION...] "
+        "[FILE...]\n";
 
 static const char help[] =
-	"Plots of where raters disagree, drawn by gnuplot:\n"
-	"  agreement     per criterion the chance-corrected coefficient with its\n"
-	"                confidence interval, worst first, over the interpretation\n"
-	"                bands; reads score sheets or calib-agree's CSV output\n"
-	"  spread        each call's scores from every rater, per criterion\n"
-	"  heatmap       rater x criterion: mean deviation from the other raters\n"
-	"                (positive: more lenient, negative: more severe)\n"
-	"  bland-altman  per rater, difference from the consensus (or --expert)\n"
-	"                against the mean, with bias and limits of agreement\n"
-	"Without -o the plot is text on standard output (gnuplot's dumb terminal).\n";
+        "Plots of where raters disagree, drawn by gnuplot:\n"
+        "  agreement     per criterion the chance-corrected coefficient with its\n"
+        "                confidence interval, worst first, over the interpretation\n"
+        "                bands; reads score sheets or calib-agree's CSV output\n"
+        "  spread        each call's scores from every rater, per criterion\n"
+        "  heatmap       rater x criterion: mean deviation from the other raters\n"
+        "                (positive: more lenient, negative: more severe)\n"
+        "  bland-altman  per rater, difference from the consensus (or --expert)\n"
+        "                against the mean, with bias and limits of agreement\n"
+        "Without -o the plot is text on standard output (gnuplot's dumb terminal).\n";
 
 static const char options_help[] =
-	"  -o, --output FILE       write the plot to FILE (all or nothing); the\n"
-	"                          extension .png .svg .pdf or .txt picks the terminal\n"
-	"  -t, --terminal T        png, svg, pdf or dumb (default: from -o, else dumb)\n"
-	"      --size WxH          pixels (default 1280x720), characters for dumb\n"
-	"                          (default 100x30)\n"
-	"      --script            print the gnuplot script instead of running gnuplot\n"
-	"      --title TEXT        name of the session in titles (default: the file name)\n"
-	"      --stat NAME         agreement: the statistic to plot (default: each\n"
-	"                          criterion's first chance-corrected coefficient)\n"
-	"      --min X             agreement: draw a threshold line at X\n"
-	"      --criterion NAME    spread, bland-altman: only this criterion\n"
-	"      --expert NAME       bland-altman: compare with this rater, not the\n"
-	"                          consensus of the others\n"
-	"  -h, --help              print this help and exit\n"
-	"  -V, --version           print the version and exit\n"
-	"Environment: CALIB_GNUPLOT names the gnuplot program (default gnuplot).\n";
+        "  -o, --output FILE       write the plot to FILE (all or nothing); the\n"
+        "                          extension .png .svg .pdf or .txt picks the terminal\n"
+        "  -t, --terminal T        png, svg, pdf or dumb (default: from -o, else dumb)\n"
+        "      --size WxH          pixels (default 1280x720), characters for dumb\n"
+        "                          (default 100x30)\n"
+        "      --script            print the gnuplot script instead of running gnuplot\n"
+        "      --title TEXT        name of the session in titles (default: the file name)\n"
+        "      --stat NAME         agreement: the statistic to plot (default: each\n"
+        "                          criterion's first chance-corrected coefficient)\n"
+        "      --min X             agreement: draw a threshold line at X\n"
+        "      --criterion NAME    spread, bland-altman: only this criterion\n"
+        "      --expert NAME       bland-altman: compare with this rater, not the\n"
+        "                          consensus of the others\n"
+        "  -h, --help              print this help and exit\n"
+        "  -V, --version           print the version and exit\n"
+        "Environment: CALIB_GNUPLOT names the gnuplot program (default gnuplot).\n";
 
 enum {
 	OPT_SIZE = CALIB_OPT_FIRST_PROGRAM,
@@ -72,21 +73,19 @@ enum {
 	OPT_EXPERT
 };
 
-static const struct option longopts[] = {
-	CALIB_CLI_READ_LONGOPTS,
-	{"output", required_argument, NULL, 'o'},
-	{"terminal", required_argument, NULL, 't'},
-	{"size", required_argument, NULL, OPT_SIZE},
-	{"script", no_argument, NULL, OPT_SCRIPT},
-	{"title", required_argument, NULL, OPT_TITLE},
-	{"stat", required_argument, NULL, OPT_STAT},
-	{"min", required_argument, NULL, OPT_MIN},
-	{"criterion", required_argument, NULL, OPT_CRITERION},
-	{"expert", required_argument, NULL, OPT_EXPERT},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0}
-};
+static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"terminal", required_argument, NULL, 't'},
+                                         {"size", required_argument, NULL, OPT_SIZE},
+                                         {"script", no_argument, NULL, OPT_SCRIPT},
+                                         {"title", required_argument, NULL, OPT_TITLE},
+                                         {"stat", required_argument, NULL, OPT_STAT},
+                                         {"min", required_argument, NULL, OPT_MIN},
+                                         {"criterion", required_argument, NULL, OPT_CRITERION},
+                                         {"expert", required_argument, NULL, OPT_EXPERT},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"version", no_argument, NULL, 'V'},
+                                         {NULL, 0, NULL, 0}};
 
 enum kind { KIND_AGREEMENT, KIND_SPREAD, KIND_HEATMAP, KIND_BLAND_ALTMAN };
 
@@ -138,7 +137,8 @@ entries_push(struct entries *e)
 	return &e->v[e->n++];
 }
 
-/* The first name of the comma list that names[0..n) holds; percent agreement only when asked. */
+/* The first name of the comma list that names[0..n) holds; percent agreement only when asked.
+ */
 static size_t
 choose(const char *list, const char *const *names, size_t n, bool explicit)
 {
@@ -165,15 +165,15 @@ entries_from_report(const struct calib_report *r, const struct opts *o, struct e
 {
 	for (size_t i = 0; i < r->n_rows; i++) {
 		const struct calib_report_row *row = &r->rows[i];
-		const char *names[64];
+		const char *names[64] = {0};
 		size_t n = row->count < 64 ? row->count : 64, k;
 		struct entry *e;
 		const struct calib_stat *s;
 
 		for (k = 0; k < n; k++)
 			names[k] = r->stats.v[row->first + k].name;
-		k = choose(o->stat ? o->stat : calib_report_defaults(row->scale, row->n_raters), names,
-			   n, o->stat != NULL);
+		k = choose(o->stat ? o->stat : calib_report_defaults(row->scale, row->n_raters),
+		           names, n, o->stat != NULL);
 		if (k == n)
 			continue;
 		s = &r->stats.v[row->first + k];
@@ -209,7 +209,7 @@ struct csv_rec {
 enum { F_CRIT, F_STAT, F_EST, F_LO, F_HI, F_NCALLS, F_NRATERS, F_NOTE, F_N };
 
 static const char *const field_names[F_N] = {"criterion", "statistic", "estimate", "ci_lower",
-					     "ci_upper",  "n_calls",   "n_raters", "note"};
+                                             "ci_upper",  "n_calls",   "n_raters", "note"};
 
 static double
 num(const char *s)
@@ -232,7 +232,8 @@ csv_field(void *s, size_t len, void *ctx)
 		if (c->n_map < 64) {
 			c->map[c->n_map] = -1;
 			for (int k = 0; k < F_N; k++)
-				if (strlen(field_names[k]) == len && memcmp(field_names[k], s, len) == 0)
+				if (strlen(field_names[k]) == len &&
+				    memcmp(field_names[k], s, len) == 0)
 					c->map[c->n_map] = k;
 			c->n_map++;
 		}
@@ -294,7 +295,7 @@ note_scale(const char *note)
 /* Entries from calib-agree's CSV in buf[0..len). 0, or 1 with the message printed. */
 static int
 entries_from_csv(const struct calib_cli *cli, const char *name, const char *buf, size_t len,
-		 const struct opts *o, struct entries *out)
+                 const struct opts *o, struct entries *out)
 {
 	struct csv_parser p;
 	struct csv_rec c;
@@ -319,7 +320,7 @@ entries_from_csv(const struct calib_cli *cli, const char *name, const char *buf,
 		size_t j = i, k;
 		enum calib_scale scale = CALIB_SCALE_UNKNOWN;
 		double raters = NAN;
-		const char *names[64];
+		const char *names[64] = {0};
 		size_t n = 0;
 		struct entry *e;
 		while (j < c.all.n && strcmp(c.all.v[j].criterion, c.all.v[i].criterion) == 0)
@@ -327,16 +328,17 @@ entries_from_csv(const struct calib_cli *cli, const char *name, const char *buf,
 		for (k = i; k < j; k++) {
 			if (strcmp(c.all.v[k].stat, "n_calls") == 0) {
 				scale = strcmp(c.all.v[k].criterion, "TOTAL") == 0
-						? CALIB_SCALE_INTERVAL
-						: note_scale(c.all.v[k].note);
+				                ? CALIB_SCALE_INTERVAL
+				                : note_scale(c.all.v[k].note);
 				raters = c.all.v[k].lo;
 			}
 			if (n < 64)
 				names[n++] = c.all.v[k].stat;
 		}
 		k = choose(o->stat ? o->stat
-				   : calib_report_defaults(scale, isfinite(raters) ? (size_t)raters : 3),
-			   names, n, o->stat != NULL);
+		                   : calib_report_defaults(
+		                             scale, isfinite(raters) ? (size_t)raters : 3),
+		           names, n, o->stat != NULL);
 		if (k < n) {
 			if (!(e = entries_push(out))) {
 				calib_cli_errorf(cli, "out of memory");
@@ -348,7 +350,8 @@ entries_from_csv(const struct calib_cli *cli, const char *name, const char *buf,
 		i = j;
 	}
 	if (out->n == 0) {
-		calib_cli_errorf(cli, "%s: no %s records", name, o->stat ? o->stat : "coefficient");
+		calib_cli_errorf(cli, "%s: no %s records", name,
+		                 o->stat ? o->stat : "coefficient");
 		goto out;
 	}
 	st = 0;
@@ -395,7 +398,8 @@ is_agree_csv(const char *b, size_t n)
 {
 	if (n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0)
 		b += 3, n -= 3;
-	return n >= sizeof AGREE_HEADER - 1 && memcmp(b, AGREE_HEADER, sizeof AGREE_HEADER - 1) == 0;
+	return n >= sizeof AGREE_HEADER - 1 &&
+	       memcmp(b, AGREE_HEADER, sizeof AGREE_HEADER - 1) == 0;
 }
 
 /* Read a sheet held in memory (standard input) into a finished store, as calib_cli_load. */
@@ -462,7 +466,8 @@ tics(struct calib_plot *p, const char *axis, const char *const *labels, const do
 	if (calib_plot_code(p, "set %stics (", axis))
 		return CALIB_ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		if ((i && calib_plot_code(p, ", ")) || calib_plot_label(p, labels[i], width, lines) ||
+		if ((i && calib_plot_code(p, ", ")) ||
+		    calib_plot_label(p, labels[i], width, lines) ||
 		    calib_plot_code(p, " %.17g", at[i]))
 			return CALIB_ENOMEM;
 	return calib_plot_code(p, ")\n");
@@ -486,8 +491,8 @@ title(struct calib_plot *p, const char *cmd, const char *session, const char *wh
 }
 
 /* Pale fills of the bands, worst to best (a sequential, colour-blind-safe ramp). */
-static const char *const band_fill[] = {"#F6D5C4", "#FBE7D0", "#FDF3D3", "#E5F0DA", "#D3EADF",
-					"#BFE0D5"};
+static const char *const band_fill[] = {"#F6D5C4", "#FBE7D0", "#FDF3D3",
+                                        "#E5F0DA", "#D3EADF", "#BFE0D5"};
 
 /* The band boundaries of a scheme, found from calib_band_name so they stay in step. */
 static size_t
@@ -553,17 +558,22 @@ plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 	if (same && n)
 		snprintf(what, sizeof what, "%s by criterion", en->v[0].stat);
 	else
-		snprintf(what, sizeof what, "agreement by criterion (the coefficient that fits each scale)");
+		snprintf(what, sizeof what,
+		         "agreement by criterion (the coefficient that fits each scale)");
 	if (title(p, "set title ", o->title, what, "\n"))
 		return CALIB_ENOMEM;
-	if (calib_plot_code(p, "set xlabel %s\nset xrange [%g:%g]\nset yrange [0.4:%zu.6]\n"
-			       "set xtics %s\nunset ytics\nset ytics scale 0\nset grid x\n"
-			       "set grid noy\nset rmargin at screen %s\nset lmargin at screen %s\n",
-			       o->dumb ? "'coefficient (95% CI); worst at the top'"
-				       : "'coefficient with 95% confidence interval; shading: interpretation "
-					 "bands; worst criterion at the top'",
-			       xmin, xmax + (o->dumb ? 0.0 : 0.02), n, xmin < -0.5 || o->dumb ? "0.2" : "0.1",
-			       o->dumb ? "0.7" : "0.74", o->dumb ? "0.22" : "0.2") ||
+	if (calib_plot_code(
+	            p,
+	            "set xlabel %s\nset xrange [%g:%g]\nset yrange [0.4:%zu.6]\n"
+	            "set xtics %s\nunset ytics\nset ytics scale 0\nset grid x\n"
+	            "set grid noy\nset rmargin at screen %s\nset lmargin at screen %s\n",
+	            o->dumb ? "'coefficient (95% CI); worst at the top'"
+	                    : "'coefficient with 95% confidence interval; shading: "
+	                      "interpretation "
+	                      "bands; worst criterion at the top'",
+	            xmin, xmax + (o->dumb ? 0.0 : 0.02), n,
+	            xmin < -0.5 || o->dumb ? "0.2" : "0.1", o->dumb ? "0.7" : "0.74",
+	            o->dumb ? "0.22" : "0.2") ||
 	    (o->dumb && calib_plot_code(p, "unset grid\n")))
 		return CALIB_ENOMEM;
 	/* labels of the criteria on the y axis: worst at the top */
@@ -593,18 +603,23 @@ plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 		char text[400];
 		if (!o->dumb)
 			for (size_t b = 0; b < nb; b++) {
-				double lo = fmax(edge[b], xmin), hi = b + 1 < nb ? edge[b + 1] : xmax;
+				double lo = fmax(edge[b], xmin),
+				       hi = b + 1 < nb ? edge[b + 1] : xmax;
 				size_t shade = nb <= 1 ? 0 : b * 5 / (nb - 1);
 				if (hi <= lo)
 					continue;
-				if (calib_plot_code(p, "set object rect from %g,%g to %g,%g behind fc rgb '%s' "
-						       "fs solid 1.0 noborder\n",
-						    lo, y - 0.45, fmin(hi, xmax + 0.02), y + 0.45, band_fill[shade]))
+				if (calib_plot_code(p,
+				                    "set object rect from %g,%g to %g,%g "
+				                    "behind fc rgb '%s' "
+				                    "fs solid 1.0 noborder\n",
+				                    lo, y - 0.45, fmin(hi, xmax + 0.02),
+				                    y + 0.45, band_fill[shade]))
 					return CALIB_ENOMEM;
 			}
 		char *line1;
 		if (isfinite(e->est))
-			snprintf(text, sizeof text, "%.2f %s", e->est, calib_band_name(sch, e->est));
+			snprintf(text, sizeof text, "%.2f %s", e->est,
+			         calib_band_name(sch, e->est));
 		else
 			snprintf(text, sizeof text, "NA: %s", *e->note ? e->note : "undefined");
 		if (!(line1 = calib_plot_shorten(text, 0, 1)))
@@ -612,7 +627,8 @@ plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 		if (strlen(line1) > 40)
 			memcpy(line1 + 37, "...", 4);
 		snprintf(text, sizeof text, "%s, %zu calls", e->stat, e->n_calls);
-		st = calib_plot_code(p, "set label %zu at graph 1.02, first %g left ", i + 1, y);
+		st = calib_plot_code(p, "set label %zu at graph 1.02, first %g left ", i + 1,
+		                     y);
 		if (!st)
 			st = calib_plot_string(p, line1);
 		free(line1);
@@ -621,25 +637,30 @@ plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 			return CALIB_ENOMEM;
 	}
 	if (isfinite(o->min) &&
-	    (calib_plot_code(p, "set arrow from %g, graph 0 to %g, graph 1 nohead front lc rgb '#D55E00' "
-				"lw 2 dt 2\n",
-			     o->min, o->min) ||
-	     calib_plot_code(p, "set label %zu at %g, graph 1 offset 0.5,-1 left front tc rgb '#D55E00' "
-				"'minimum %g'\n",
-			     n + 1, o->min, o->min)))
+	    (calib_plot_code(
+	             p,
+	             "set arrow from %g, graph 0 to %g, graph 1 nohead front lc rgb '#D55E00' "
+	             "lw 2 dt 2\n",
+	             o->min, o->min) ||
+	     calib_plot_code(
+	             p,
+	             "set label %zu at %g, graph 1 offset 0.5,-1 left front tc rgb '#D55E00' "
+	             "'minimum %g'\n",
+	             n + 1, o->min, o->min)))
 		return CALIB_ENOMEM;
 	if (calib_plot_data_begin(p, "agreement"))
 		return CALIB_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		const struct entry *e = &en->v[i];
 		double row[4] = {e->est, (double)(n - i), isfinite(e->lo) ? e->lo : e->est,
-				 isfinite(e->hi) ? e->hi : e->est};
+		                 isfinite(e->hi) ? e->hi : e->est};
 		if (calib_plot_data_row(p, row, 4))
 			return CALIB_ENOMEM;
 	}
 	if (calib_plot_data_end(p))
 		return CALIB_ENOMEM;
-	return calib_plot_code(p, "plot $agreement using 1:2:3:4 with xerrorbars lt 5 lw 2 pt 7 ps 1.6\n");
+	return calib_plot_code(
+	        p, "plot $agreement using 1:2:3:4 with xerrorbars lt 5 lw 2 pt 7 ps 1.6\n");
 }
 
 /* ---- values from the store ---- */
@@ -700,8 +721,8 @@ rater_legend(struct calib_plot *p, const struct calib_store *s, const char *what
 	if (calib_plot_code(p, "set label 9000 %s at screen 0.02, screen %g left\n", what, y))
 		return CALIB_ENOMEM;
 	for (size_t r = 0; r < R; r++)
-		if (calib_plot_code(p, "set label %zu at screen %g, screen %g left tc lt %zu ", 9001 + r,
-				    0.16 + step * (double)r, y, r + 1) ||
+		if (calib_plot_code(p, "set label %zu at screen %g, screen %g left tc lt %zu ",
+		                    9001 + r, 0.16 + step * (double)r, y, r + 1) ||
 		    calib_plot_label(p, calib_names_get(s->raters, (uint32_t)r), 14, 1) ||
 		    calib_plot_code(p, " point pt 7 lt %zu offset 1,0\n", r + 1))
 			return CALIB_ENOMEM;
@@ -734,18 +755,21 @@ layout(size_t n, size_t *rows, size_t *cols)
 
 /* Start a page of n panels (or nothing for dumb, where plots follow each other). */
 static enum calib_status
-page_begin(struct calib_plot *p, const struct opts *o, size_t n, const char *what, double bottom,
-	   double top)
+page_begin(struct calib_plot *p, const struct opts *o, size_t n, const char *what,
+           double bottom, double top)
 {
 	size_t rows, cols;
 
 	if (o->dumb)
 		return CALIB_OK;
 	layout(n, &rows, &cols);
-	if (calib_plot_code(p, "set title font ',13'\nset xlabel font ',12'\nset xtics font ',11'\nset ytics font ',11'\n"
-			       "set multiplot layout %zu,%zu margins 0.07,0.98,%g,%g spacing 0.07,%g "
-			       "title ",
-			    rows, cols, bottom, top, rows > 2 ? 0.14 : 0.17) ||
+	if (calib_plot_code(
+	            p,
+	            "set title font ',13'\nset xlabel font ',12'\nset xtics font ',11'\nset "
+	            "ytics font ',11'\n"
+	            "set multiplot layout %zu,%zu margins 0.07,0.98,%g,%g spacing 0.07,%g "
+	            "title ",
+	            rows, cols, bottom, top, rows > 2 ? 0.14 : 0.17) ||
 	    title(p, "", o->title, what, " font ',16'\n"))
 		return CALIB_ENOMEM;
 	return CALIB_OK;
@@ -755,7 +779,7 @@ page_begin(struct calib_plot *p, const struct opts *o, size_t n, const char *wha
 
 static enum calib_status
 plot_spread(struct calib_plot *p, const struct calib_store *s, const struct opts *o,
-	    const uint32_t *crit, size_t nc)
+            const uint32_t *crit, size_t nc)
 {
 	size_t R = calib_names_count(s->raters), I = s->n_items;
 	double dodge = fmin(0.5 / (double)(R ? R : 1), 0.12);
@@ -808,7 +832,8 @@ plot_spread(struct calib_plot *p, const struct calib_store *s, const struct opts
 				longest = strlen(calls[i]);
 		rotate = longest > 3;
 	}
-	if (page_begin(p, o, nc, "scores of every rater per call (grey bar: range)", 0.17, 0.88))
+	if (page_begin(p, o, nc, "scores of every rater per call (grey bar: range)", 0.17,
+	               0.88))
 		goto out;
 	if (!o->dumb && rater_legend(p, s, "'raters:'", 0.03))
 		goto out;
@@ -822,7 +847,9 @@ plot_spread(struct calib_plot *p, const struct calib_store *s, const struct opts
 			for (size_t j = s->item_off[i]; j < s->item_off[i + 1]; j++) {
 				uint32_t e = s->item_evals[j];
 				double row[3];
-				row[0] = (double)(i + 1) + ((double)s->eval_rater[e] - (double)(R - 1) / 2) * dodge;
+				row[0] = (double)(i + 1) +
+				         ((double)s->eval_rater[e] - (double)(R - 1) / 2) *
+				                 dodge;
 				row[1] = score(c, e);
 				row[2] = (double)s->eval_rater[e] + 1;
 				if (isfinite(row[1]) && calib_plot_data_row(p, row, 3))
@@ -848,11 +875,12 @@ plot_spread(struct calib_plot *p, const struct calib_store *s, const struct opts
 		if (calib_plot_data_end(p))
 			goto out;
 		if (o->dumb ? title(p, "set title ", o->title, c->name, "\n")
-			    : calib_plot_cmd(p, "set title ", c->name, "\n"))
+		            : calib_plot_cmd(p, "set title ", c->name, "\n"))
 			goto out;
-		if (calib_plot_code(p, "set xrange [0.4:%zu.6]\nset yrange [%g:%g]\nset xtics %s\n", I,
-				    lo - 0.08 * (hi - lo) - 0.1, hi + 0.08 * (hi - lo) + 0.1,
-				    rotate ? "rotate by 90 right" : "norotate"))
+		if (calib_plot_code(
+		            p, "set xrange [0.4:%zu.6]\nset yrange [%g:%g]\nset xtics %s\n", I,
+		            lo - 0.08 * (hi - lo) - 0.1, hi + 0.08 * (hi - lo) + 0.1,
+		            rotate ? "rotate by 90 right" : "norotate"))
 			goto out;
 		if (use_labels) {
 			if (tics(p, "x", (const char *const *)calls, at, I, 12, 1))
@@ -875,27 +903,37 @@ plot_spread(struct calib_plot *p, const struct calib_store *s, const struct opts
 			for (size_t l = 0; l < c->n_levels; l++)
 				if (isfinite(c->value[l]) && c->value[l] != floor(c->value[l]))
 					whole = false;
-			if (whole && hi - lo <= 20 ? calib_plot_code(p, "set ytics %d\n", hi - lo > 6 ? 2 : 1)
-						   : calib_plot_code(p, "set ytics autofreq\n"))
+			if (whole && hi - lo <= 20
+			            ? calib_plot_code(p, "set ytics %d\n", hi - lo > 6 ? 2 : 1)
+			            : calib_plot_code(p, "set ytics autofreq\n"))
 				goto out;
 		}
-		if (calib_plot_code(p, "set ylabel %s\n", c->labelled || nc > 1 ? "''" : "'score'"))
+		if (calib_plot_code(p, "set ylabel %s\n",
+		                    c->labelled || nc > 1 ? "''" : "'score'"))
 			goto out;
 		if (o->dumb) {
-			if (calib_plot_code(p, "set key top outside horizontal\nplot $range using 1:2:(0):3 "
-					       "with vectors nohead lc rgb '#CCCCCC' notitle, \\\n"))
+			if (calib_plot_code(
+			            p, "set key top outside horizontal\nplot $range using "
+			               "1:2:(0):3 "
+			               "with vectors nohead lc rgb '#CCCCCC' notitle, \\\n"))
 				goto out;
 			for (size_t r = 0; r < R; r++)
-				if (calib_plot_code(p, "  $scores using ($3 == %zu ? $1 : NaN):2 with points lt %zu "
-						       "pt %zu title ",
-						    r + 1, r + 1, r % 6 + 1) ||
-				    calib_plot_label(p, calib_names_get(s->raters, (uint32_t)r), 14, 1) ||
+				if (calib_plot_code(p,
+				                    "  $scores using ($3 == %zu ? $1 : NaN):2 "
+				                    "with points lt %zu "
+				                    "pt %zu title ",
+				                    r + 1, r + 1, r % 6 + 1) ||
+				    calib_plot_label(p, calib_names_get(s->raters, (uint32_t)r),
+				                     14, 1) ||
 				    calib_plot_code(p, "%s", r + 1 < R ? ", \\\n" : "\n"))
 					goto out;
-		} else if (calib_plot_code(p, "unset key\nplot $range using 1:2:(0):3 with vectors nohead lw 8 "
-					      "lc rgb '#DDDDDD', $scores using 1:2:3 with points pt 7 ps %s "
-					      "lc variable\n",
-					      nc > 4 ? "0.9" : "1.3"))
+		} else if (calib_plot_code(p,
+		                           "unset key\nplot $range using 1:2:(0):3 with "
+		                           "vectors nohead lw 8 "
+		                           "lc rgb '#DDDDDD', $scores using 1:2:3 with points "
+		                           "pt 7 ps %s "
+		                           "lc variable\n",
+		                           nc > 4 ? "0.9" : "1.3"))
 			goto out;
 		if (!o->dumb && k == 0 && unset_legend(p, s))
 			goto out;
@@ -969,7 +1007,7 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 		deviations(s, c, dev, cnt);
 		for (size_t r = 0; r < R; r++) {
 			double row[4] = {(double)(k + 1), (double)(r + 1),
-					 hi > lo ? dev[r] / (hi - lo) : NAN, dev[r]};
+			                 hi > lo ? dev[r] / (hi - lo) : NAN, dev[r]};
 			if (isfinite(row[2]))
 				m = fmax(m, fabs(row[2]));
 			if (calib_plot_data_row(p, row, 4))
@@ -980,17 +1018,19 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 		goto out;
 	m = ceil(m * 20) / 20;
 	if (title(p, "set title ", o->title,
-		  o->dumb ? "mean deviation from the other raters (+ lenient, - severe)"
-			  : "mean deviation of each rater from the others on the same calls",
-		  "\n"))
+	          o->dumb ? "mean deviation from the other raters (+ lenient, - severe)"
+	                  : "mean deviation of each rater from the others on the same calls",
+	          "\n"))
 		goto out;
 	for (size_t k = 0; k < C; k++) {
 		lab[k] = s->criteria[k].name;
 		at[k] = (double)(k + 1);
 	}
-	if (calib_plot_code(p, "set xrange [0.5:%zu.5]\nset yrange [%zu.5:0.5]\nset xtics rotate by 30 "
-			       "right scale 0\nset ytics scale 0\nunset grid\nset border 0\n",
-			    C, R) ||
+	if (calib_plot_code(
+	            p,
+	            "set xrange [0.5:%zu.5]\nset yrange [%zu.5:0.5]\nset xtics rotate by 30 "
+	            "right scale 0\nset ytics scale 0\nunset grid\nset border 0\n",
+	            C, R) ||
 	    tics(p, "x", lab, at, C, o->dumb ? 10 : 18, o->dumb ? 1 : 2))
 		goto out;
 	for (size_t r = 0; r < R; r++) {
@@ -1000,19 +1040,24 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 	if (tics(p, "y", lab, at, R, 16, 1))
 		goto out;
 	if (o->dumb) {
-		st = calib_plot_code(p, "set xlabel 'in score points; + above the others (lenient), - below "
-					"(severe)'\nplot $heat using 1:2:(sprintf('%%+.2f', $4)) with labels\n");
+		st = calib_plot_code(
+		        p, "set xlabel 'in score points; + above the others (lenient), - below "
+		           "(severe)'\nplot $heat using 1:2:(sprintf('%%+.2f', $4)) with "
+		           "labels\n");
 		goto out;
 	}
 	if (calib_plot_diverging_palette(p) ||
-	    calib_plot_code(p, "set cbrange [%g:%g]\nset cbtics format '%%+.2f'\n"
-			       "set cblabel 'share of the scale: + lenient, - severe'\n"
-			       "set xlabel 'cells: mean difference in score points from the mean of the "
-			       "other raters on the same call'\n"
-			       "set lmargin 12\nset bmargin 9\n"
-			       "plot $heat using 1:2:3 with image, $heat using 1:2:(sprintf('%%+.2f', $4)) "
-			       "with labels font ',13'\n",
-			    -m, m))
+	    calib_plot_code(
+	            p,
+	            "set cbrange [%g:%g]\nset cbtics format '%%+.2f'\n"
+	            "set cblabel 'share of the scale: + lenient, - severe'\n"
+	            "set xlabel 'cells: mean difference in score points from the mean of the "
+	            "other raters on the same call'\n"
+	            "set lmargin 12\nset bmargin 9\n"
+	            "plot $heat using 1:2:3 with image, $heat using 1:2:(sprintf('%%+.2f', "
+	            "$4)) "
+	            "with labels font ',13'\n",
+	            -m, m))
 		goto out;
 	st = CALIB_OK;
 out:
@@ -1027,7 +1072,7 @@ out:
 
 static enum calib_status
 plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struct opts *o,
-		  uint32_t ci, uint32_t expert)
+                  uint32_t ci, uint32_t expert)
 {
 	const struct calib_criterion *c = &s->criteria[ci];
 	size_t R = calib_names_count(s->raters), np = 0;
@@ -1035,7 +1080,8 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 	double *bias = calloc(R ? R : 1, sizeof *bias), *sd = calloc(R ? R : 1, sizeof *sd);
 	size_t *cnt = calloc(R ? R : 1, sizeof *cnt);
 	enum calib_status st = CALIB_ENOMEM;
-	const char *ref = expert == CALIB_NONE ? "consensus" : calib_names_get(s->raters, expert);
+	const char *ref =
+	        expert == CALIB_NONE ? "consensus" : calib_names_get(s->raters, expert);
 	char *what = NULL;
 	size_t wn;
 
@@ -1061,11 +1107,14 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 				uint32_t e = s->item_evals[j], r = s->eval_rater[e];
 				double v = score(c, e), rv, d, row[3];
 				/* deterministic jitter, so equal scores stay visible */
-				double jit = (fmod((double)i * 0.618034 + r * 0.414214, 1.0) - 0.5) * 0.25 *
-					     (hi - lo) / fmax(1.0, (double)c->n_levels);
+				double jit =
+				        (fmod((double)i * 0.618034 + r * 0.414214, 1.0) - 0.5) *
+				        0.25 * (hi - lo) / fmax(1.0, (double)c->n_levels);
 				if (!isfinite(v) || r == expert)
 					continue;
-				rv = expert == CALIB_NONE ? (m >= 2 ? (sum - v) / (double)(m - 1) : NAN) : refv;
+				rv = expert == CALIB_NONE
+				             ? (m >= 2 ? (sum - v) / (double)(m - 1) : NAN)
+				             : refv;
 				if (!isfinite(rv))
 					continue;
 				d = v - rv;
@@ -1088,9 +1137,10 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 	for (size_t r = 0; r < R; r++)
 		if (cnt[r]) {
 			double mean = bias[r] / (double)cnt[r];
-			sd[r] = cnt[r] > 1 ? sqrt(fmax(0, (sd[r] - (double)cnt[r] * mean * mean) /
-							     (double)(cnt[r] - 1)))
-					   : NAN;
+			sd[r] = cnt[r] > 1
+			                ? sqrt(fmax(0, (sd[r] - (double)cnt[r] * mean * mean) /
+			                                       (double)(cnt[r] - 1)))
+			                : NAN;
 			bias[r] = mean;
 			if (isfinite(sd[r]))
 				ymax = fmax(ymax, fabs(mean) + z * sd[r]);
@@ -1106,37 +1156,50 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 	if (!(what = malloc(wn)))
 		goto out;
 	snprintf(what, wn, "%s: each rater against the %s%s (Bland-Altman)", c->name,
-		 expert == CALIB_NONE ? "" : "rater ", ref);
+	         expert == CALIB_NONE ? "" : "rater ", ref);
 	if (expert == CALIB_NONE)
-		snprintf(what, wn, "%s: each rater against the mean of the others (Bland-Altman)", c->name);
+		snprintf(what, wn,
+		         "%s: each rater against the mean of the others (Bland-Altman)",
+		         c->name);
 	if (page_begin(p, o, np, what, 0.1, 0.84))
 		goto out;
-	if (calib_plot_code(p, "set xrange [%g:%g]\nset yrange [%g:%g]\nunset key\n"
-			       "set xlabel %s\nset ylabel 'difference'\n",
-			    lo - 0.05 * (hi - lo) - 0.3, hi + 0.05 * (hi - lo) + 0.3, -ymax, ymax,
-			    expert == CALIB_NONE ? "'mean of rater and others'" : "'mean of rater and expert'"))
+	if (calib_plot_code(p,
+	                    "set xrange [%g:%g]\nset yrange [%g:%g]\nunset key\n"
+	                    "set xlabel %s\nset ylabel 'difference'\n",
+	                    lo - 0.05 * (hi - lo) - 0.3, hi + 0.05 * (hi - lo) + 0.3, -ymax,
+	                    ymax,
+	                    expert == CALIB_NONE ? "'mean of rater and others'"
+	                                         : "'mean of rater and expert'"))
 		goto out;
 	for (size_t r = 0; r < R; r++) {
 		char text[160];
 		if (!cnt[r])
 			continue;
-		if (o->dumb ? title(p, "set label 1 at screen 0.01, screen 0.98 left ", o->title, what, "\n")
-			    : CALIB_OK)
+		if (o->dumb ? title(p, "set label 1 at screen 0.01, screen 0.98 left ",
+		                    o->title, what, "\n")
+		            : CALIB_OK)
 			goto out;
 		if (isfinite(sd[r]))
-			snprintf(text, sizeof text, "bias %+.2f, limits %+.2f to %+.2f (%zu calls)", bias[r],
-				 bias[r] - z * sd[r], bias[r] + z * sd[r], cnt[r]);
+			snprintf(text, sizeof text,
+			         "bias %+.2f, limits %+.2f to %+.2f (%zu calls)", bias[r],
+			         bias[r] - z * sd[r], bias[r] + z * sd[r], cnt[r]);
 		else
-			snprintf(text, sizeof text, "bias %+.2f (%zu call%s: no limits)", bias[r], cnt[r],
-				 cnt[r] == 1 ? "" : "s");
-		if (calib_plot_cmd(p, "set title ", calib_names_get(s->raters, (uint32_t)r), ".\"\\n\".") ||
+			snprintf(text, sizeof text, "bias %+.2f (%zu call%s: no limits)",
+			         bias[r], cnt[r], cnt[r] == 1 ? "" : "s");
+		if (calib_plot_cmd(p, "set title ", calib_names_get(s->raters, (uint32_t)r),
+		                   ".\"\\n\".") ||
 		    calib_plot_string(p, text) || calib_plot_code(p, "\n"))
 			goto out;
-		if (calib_plot_code(p, "plot 0 with lines lc rgb '#999999' lw 1, %.17g with lines lt %zu lw 2, "
-				       "%.17g with lines lt %zu lw 1 dt 2, %.17g with lines lt %zu lw 1 dt 2, "
-				       "$ba using ($3 == %zu ? $1 : NaN):2 with points lt %zu pt 7\n",
-				    bias[r], r + 1, isfinite(sd[r]) ? bias[r] - z * sd[r] : bias[r], r + 1,
-				    isfinite(sd[r]) ? bias[r] + z * sd[r] : bias[r], r + 1, r + 1, r + 1))
+		if (calib_plot_code(
+		            p,
+		            "plot 0 with lines lc rgb '#999999' lw 1, %.17g with lines lt %zu "
+		            "lw 2, "
+		            "%.17g with lines lt %zu lw 1 dt 2, %.17g with lines lt %zu lw 1 "
+		            "dt 2, "
+		            "$ba using ($3 == %zu ? $1 : NaN):2 with points lt %zu pt 7\n",
+		            bias[r], r + 1, isfinite(sd[r]) ? bias[r] - z * sd[r] : bias[r],
+		            r + 1, isfinite(sd[r]) ? bias[r] + z * sd[r] : bias[r], r + 1,
+		            r + 1, r + 1))
 			goto out;
 	}
 	st = o->dumb ? CALIB_OK : calib_plot_code(p, "unset multiplot\n");
@@ -1186,7 +1249,8 @@ main(int argc, char **argv)
 
 	gsl_set_error_handler_off();
 	calib_cli_init(&cli, "calib-plot", usage);
-	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "ho:t:V", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "ho:t:V", longopts,
+	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
 			continue;
@@ -1199,14 +1263,19 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			if (!calib_plot_terminal_parse(optarg, &term))
-				return calib_cli_usage_error(&cli, "--terminal: expected png, svg, pdf or dumb, not '%s'",
-							     optarg);
+				return calib_cli_usage_error(
+				        &cli,
+				        "--terminal: expected png, svg, pdf or dumb, not '%s'",
+				        optarg);
 			term_given = true;
 			break;
 		case OPT_SIZE:
 			if (!calib_plot_size_parse(optarg, &w, &h))
-				return calib_cli_usage_error(&cli, "--size: expected WxH with numbers from 10 to 20000, not '%s'",
-							     optarg);
+				return calib_cli_usage_error(
+				        &cli,
+				        "--size: expected WxH with numbers from 10 to 20000, "
+				        "not '%s'",
+				        optarg);
 			break;
 		case OPT_SCRIPT:
 			script = true;
@@ -1215,8 +1284,10 @@ main(int argc, char **argv)
 			o.title = optarg;
 			break;
 		case OPT_STAT:
-			if (!calib_report_known_stat(optarg) || strcmp(optarg, "all") == 0 || strchr(optarg, ','))
-				return calib_cli_usage_error(&cli, "--stat: unknown statistic '%s'", optarg);
+			if (!calib_report_known_stat(optarg) || strcmp(optarg, "all") == 0 ||
+			    strchr(optarg, ','))
+				return calib_cli_usage_error(
+				        &cli, "--stat: unknown statistic '%s'", optarg);
 			o.stat = optarg;
 			break;
 		case OPT_MIN:
@@ -1230,7 +1301,8 @@ main(int argc, char **argv)
 			o.expert = optarg;
 			break;
 		case 'h':
-			printf("%s\n%s\nOptions:\n%s" CALIB_CLI_READ_HELP, usage, help, options_help);
+			printf("%s\n%s\nOptions:\n%s" CALIB_CLI_READ_HELP, usage, help,
+			       options_help);
 			return calib_cli_close_stdout(&cli);
 		case 'V':
 			return calib_cli_version(&cli);
@@ -1255,8 +1327,8 @@ main(int argc, char **argv)
 	if (output && strcmp(output, "-") == 0)
 		output = NULL;
 	if (!term_given && output && !calib_plot_terminal_from_path(output, &term))
-		return calib_cli_usage_error(&cli, "-o: cannot tell the terminal from '%s': use --terminal",
-					     output);
+		return calib_cli_usage_error(
+		        &cli, "-o: cannot tell the terminal from '%s': use --terminal", output);
 	o.dumb = term == CALIB_PLOT_DUMB;
 	files = argv + optind;
 	nfiles = (size_t)(argc - optind);
@@ -1274,14 +1346,15 @@ main(int argc, char **argv)
 		if (fp != stdin)
 			fclose(fp);
 		if (!buf) {
-			calib_cli_errorf(&cli, "%s: %s", name, strerror(errno ? errno : ENOMEM));
+			calib_cli_errorf(&cli, "%s: %s", name,
+			                 strerror(errno ? errno : ENOMEM));
 			goto out;
 		}
 		if (is_agree_csv(buf, len)) {
 			if (entries_from_csv(&cli, name, buf, len, &o, &en))
 				goto out;
 		} else if (strcmp(name, "-") == 0 ? load_buffer(&cli, buf, len, &store)
-						    : calib_cli_load(&cli, files, nfiles, &store))
+		                                  : calib_cli_load(&cli, files, nfiles, &store))
 			goto out;
 	} else if (calib_cli_load(&cli, files, nfiles, &store))
 		goto out;
@@ -1301,7 +1374,8 @@ main(int argc, char **argv)
 			goto out;
 		}
 		if (en.n == 0) {
-			calib_cli_errorf(&cli, "no criterion has %s", o.stat ? o.stat : "a coefficient");
+			calib_cli_errorf(&cli, "no criterion has %s",
+			                 o.stat ? o.stat : "a coefficient");
 			goto out;
 		}
 	}
@@ -1321,14 +1395,18 @@ main(int argc, char **argv)
 		uint32_t one, *all = NULL;
 		size_t nc = 0;
 		if (o.criterion) {
-			if ((one = calib_store_find_criterion(store, o.criterion, strlen(o.criterion))) == CALIB_NONE) {
-				calib_cli_errorf(&cli, "--criterion: no criterion '%s' in the input", o.criterion);
+			if ((one = calib_store_find_criterion(
+			             store, o.criterion, strlen(o.criterion))) == CALIB_NONE) {
+				calib_cli_errorf(&cli,
+				                 "--criterion: no criterion '%s' in the input",
+				                 o.criterion);
 				goto out;
 			}
 			st = plot_spread(p, store, &o, &one, 1);
 			break;
 		}
-		if (!(all = malloc((store->n_criteria ? store->n_criteria : 1) * sizeof *all))) {
+		if (!(all = malloc((store->n_criteria ? store->n_criteria : 1) *
+		                   sizeof *all))) {
 			st = CALIB_ENOMEM;
 			break;
 		}
@@ -1342,9 +1420,12 @@ main(int argc, char **argv)
 	default: {
 		uint32_t ci = CALIB_NONE, ex = CALIB_NONE;
 		if (o.criterion) {
-			ci = calib_store_find_criterion(store, o.criterion, strlen(o.criterion));
+			ci = calib_store_find_criterion(store, o.criterion,
+			                                strlen(o.criterion));
 			if (ci == CALIB_NONE) {
-				calib_cli_errorf(&cli, "--criterion: no criterion '%s' in the input", o.criterion);
+				calib_cli_errorf(&cli,
+				                 "--criterion: no criterion '%s' in the input",
+				                 o.criterion);
 				goto out;
 			}
 		} else {
@@ -1357,21 +1438,24 @@ main(int argc, char **argv)
 				if (store->criteria[k].scale == CALIB_SCALE_ORDINAL)
 					ci = (uint32_t)k;
 			if (ci == CALIB_NONE) {
-				calib_cli_errorf(&cli, "bland-altman: no criterion is scored in points; name one "
-						       "with --criterion");
+				calib_cli_errorf(&cli, "bland-altman: no criterion is scored "
+				                       "in points; name one "
+				                       "with --criterion");
 				goto out;
 			}
 		}
 		if (o.expert) {
 			ex = calib_names_find(store->raters, o.expert, strlen(o.expert));
 			if (ex == CALIB_NONE) {
-				calib_cli_errorf(&cli, "--expert: no rater '%s' in the input", o.expert);
+				calib_cli_errorf(&cli, "--expert: no rater '%s' in the input",
+				                 o.expert);
 				goto out;
 			}
 		}
 		st = plot_bland_altman(p, store, &o, ci, ex);
 		if (st == CALIB_EARG) {
-			calib_cli_errorf(&cli, "bland-altman: no call has two scores to compare");
+			calib_cli_errorf(&cli,
+			                 "bland-altman: no call has two scores to compare");
 			goto out;
 		}
 		break;

@@ -412,8 +412,8 @@ calib_plot_shorten(const char *s, size_t width, size_t lines)
 				/* the last line: what fits of the rest, then "..." */
 				size_t take = width > 3 ? width - 3 : 0;
 				size_t e = cp_count(clean + i, end - i) + 3 <= width
-						   ? end
-						   : i + cp_bytes(clean + i, n - i, take);
+				                   ? end
+				                   : i + cp_bytes(clean + i, n - i, take);
 				while (e > i && clean[e - 1] == ' ')
 					e--;
 				copy_words(out, &o, clean, i, e);
@@ -458,8 +458,8 @@ calib_plot_label(struct calib_plot *p, const char *s, size_t width, size_t lines
 static bool
 is_ident(const char *name)
 {
-	if (!name || !((*name >= 'A' && *name <= 'Z') || (*name >= 'a' && *name <= 'z') ||
-		       *name == '_'))
+	if (!name ||
+	    !((*name >= 'A' && *name <= 'Z') || (*name >= 'a' && *name <= 'z') || *name == '_'))
 		return false;
 	for (; *name; name++)
 		if (!((*name >= 'A' && *name <= 'Z') || (*name >= 'a' && *name <= 'z') ||
@@ -470,7 +470,7 @@ is_ident(const char *name)
 
 enum calib_status
 calib_plot_array(struct calib_plot *p, const char *name, const char *const *v, size_t n,
-		 size_t width, size_t lines)
+                 size_t width, size_t lines)
 {
 	if (!is_ident(name))
 		return CALIB_EARG;
@@ -497,8 +497,9 @@ enum calib_status
 calib_plot_data_row(struct calib_plot *p, const double *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		enum calib_status st = isfinite(v[i]) ? calib_plot_code(p, "%s%.17g", i ? " " : "", v[i])
-						       : calib_plot_code(p, "%sNaN", i ? " " : "");
+		enum calib_status st =
+		        isfinite(v[i]) ? calib_plot_code(p, "%s%.17g", i ? " " : "", v[i])
+		                       : calib_plot_code(p, "%sNaN", i ? " " : "");
 		if (st)
 			return st;
 	}
@@ -512,8 +513,7 @@ calib_plot_data_end(struct calib_plot *p)
 }
 
 static const char *const okabe_ito[CALIB_PLOT_N_COLOURS] = {
-	"#E69F00", "#56B4E9", "#009E73", "#0072B2",
-	"#D55E00", "#CC79A7", "#F0E442", "#999999",
+        "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#999999",
 };
 
 const char *
@@ -525,23 +525,24 @@ calib_plot_colour(size_t i)
 enum calib_status
 calib_plot_diverging_palette(struct calib_plot *p)
 {
-	return calib_plot_code(p, "set palette defined (-1 '#0072B2', -0.5 '#8CBEDD', 0 '#FFFFFF', "
-				  "0.5 '#EFA77F', 1 '#D55E00')\n");
+	return calib_plot_code(
+	        p, "set palette defined (-1 '#0072B2', -0.5 '#8CBEDD', 0 '#FFFFFF', "
+	           "0.5 '#EFA77F', 1 '#D55E00')\n");
 }
 
 enum calib_status
 calib_plot_style(struct calib_plot *p)
 {
 	if (calib_plot_code(p, "set encoding utf8\nset termoption noenhanced\n"
-			       "set datafile missing NaN\nset key noautotitle\n"))
+	                       "set datafile missing NaN\nset key noautotitle\n"))
 		return CALIB_ENOMEM;
 	if (p->term != CALIB_PLOT_DUMB &&
 	    calib_plot_code(p, "set border 3 lc rgb '#555555'\nset tics nomirror\n"
-			       "set grid lc rgb '#DDDDDD' lw 1\n"))
+	                       "set grid lc rgb '#DDDDDD' lw 1\n"))
 		return CALIB_ENOMEM;
 	for (size_t i = 0; i < CALIB_PLOT_N_COLOURS; i++)
 		if (calib_plot_code(p, "set linetype %zu lc rgb '%s' lw 2 pt 7 ps 1.3\n", i + 1,
-				    calib_plot_colour(i)))
+		                    calib_plot_colour(i)))
 			return CALIB_ENOMEM;
 	return calib_plot_code(p, "set linetype cycle %u\n", CALIB_PLOT_N_COLOURS);
 }
@@ -553,15 +554,18 @@ terminal_line(const struct calib_plot *p, char *buf, size_t n)
 	switch (p->term) {
 	case CALIB_PLOT_PNG:
 		snprintf(buf, n, "set terminal pngcairo size %u,%u noenhanced font 'Sans,%u'\n",
-			 p->w, p->h, p->h >= 600 ? 14u : 10u);
+		         p->w, p->h, p->h >= 600 ? 14u : 10u);
 		break;
 	case CALIB_PLOT_SVG:
-		snprintf(buf, n, "set terminal svg size %u,%u noenhanced font 'Sans,%u' background '#FFFFFF'\n",
-			 p->w, p->h, p->h >= 600 ? 14u : 10u);
+		snprintf(buf, n,
+		         "set terminal svg size %u,%u noenhanced font 'Sans,%u' background "
+		         "'#FFFFFF'\n",
+		         p->w, p->h, p->h >= 600 ? 14u : 10u);
 		break;
 	case CALIB_PLOT_PDF:
-		snprintf(buf, n, "set terminal pdfcairo size %.3fin,%.3fin noenhanced font 'Sans,10'\n",
-			 p->w / 128.0, p->h / 128.0);
+		snprintf(buf, n,
+		         "set terminal pdfcairo size %.3fin,%.3fin noenhanced font 'Sans,10'\n",
+		         p->w / 128.0, p->h / 128.0);
 		break;
 	case CALIB_PLOT_DUMB:
 	default:
@@ -572,13 +576,14 @@ terminal_line(const struct calib_plot *p, char *buf, size_t n)
 
 enum calib_status
 calib_plot_write_script(const struct calib_plot *p, FILE *fp, const char *output_path,
-			struct calib_error *err)
+                        struct calib_error *err)
 {
 	char term[256];
 	char *q = NULL;
 
 	terminal_line(p, term, sizeof term);
-	if (output_path && strcmp(output_path, "-") != 0 && !(q = calib_plot_quote(output_path)))
+	if (output_path && strcmp(output_path, "-") != 0 &&
+	    !(q = calib_plot_quote(output_path)))
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	fputs(term, fp);
 	if (q)
@@ -589,7 +594,7 @@ calib_plot_write_script(const struct calib_plot *p, FILE *fp, const char *output
 	free(q);
 	if (fflush(fp) != 0 || ferror(fp))
 		return calib_error_set(err, CALIB_EIO, NULL, 0, 0, "writing the script: %s",
-				       strerror(errno));
+		                       strerror(errno));
 	return CALIB_OK;
 }
 
@@ -628,7 +633,8 @@ first_error(FILE *fp, char *out, size_t n)
 			s++;
 		if (!*s || strcmp(s, "^") == 0)
 			continue;
-		if ((e = strstr(s, "line ")) && strchr(e, ':') && (e == s || strncmp(s, "\"", 1) == 0)) {
+		if ((e = strstr(s, "line ")) && strchr(e, ':') &&
+		    (e == s || strncmp(s, "\"", 1) == 0)) {
 			snprintf(out, n, "%.300s", s);
 			return;
 		}
@@ -666,7 +672,8 @@ calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib
 		memcpy(tmp, output_path, dir);
 		memcpy(tmp + dir, ".calib-plot-XXXXXX", sizeof ".calib-plot-XXXXXX");
 		if ((fd = mkstemp(tmp)) < 0) {
-			st = calib_error_set(err, CALIB_EIO, output_path, 0, 0, "%s", strerror(errno));
+			st = calib_error_set(err, CALIB_EIO, output_path, 0, 0, "%s",
+			                     strerror(errno));
 			free(tmp);
 			return st;
 		}
@@ -687,7 +694,8 @@ calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib
 	fclose(script);
 	script = NULL;
 	if (!(errf = tmpfile())) {
-		st = calib_error_set(err, CALIB_EIO, NULL, 0, 0, "temporary file: %s", strerror(errno));
+		st = calib_error_set(err, CALIB_EIO, NULL, 0, 0, "temporary file: %s",
+		                     strerror(errno));
 		goto out;
 	}
 	if (pipe(pipefd) != 0) {
@@ -714,8 +722,9 @@ calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib
 	close(pipefd[0]);
 	pipefd[0] = -1;
 	if (rc != 0) {
-		st = calib_error_set(err, CALIB_EIO, NULL, 0, 0,
-				     "gnuplot not found: install the Debian package gnuplot-nox");
+		st = calib_error_set(
+		        err, CALIB_EIO, NULL, 0, 0,
+		        "gnuplot not found: install the Debian package gnuplot-nox");
 		goto out;
 	}
 	memset(&ign, 0, sizeof ign);
@@ -728,30 +737,33 @@ calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib
 	sigaction(SIGPIPE, &old, NULL);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
-			st = calib_error_set(err, CALIB_EIO, NULL, 0, 0, "waiting for gnuplot: %s",
-					     strerror(errno));
+			st = calib_error_set(err, CALIB_EIO, NULL, 0, 0,
+			                     "waiting for gnuplot: %s", strerror(errno));
 			goto out;
 		}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 		/* a shell-less exec failure that the spawn could not report */
-		st = calib_error_set(err, CALIB_EIO, NULL, 0, 0,
-				     "gnuplot not found: install the Debian package gnuplot-nox");
+		st = calib_error_set(
+		        err, CALIB_EIO, NULL, 0, 0,
+		        "gnuplot not found: install the Debian package gnuplot-nox");
 		goto out;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		first_error(errf, msg, sizeof msg);
 		if (!msg[0]) {
 			if (WIFSIGNALED(status))
-				snprintf(msg, sizeof msg, "killed by signal %d", WTERMSIG(status));
+				snprintf(msg, sizeof msg, "killed by signal %d",
+				         WTERMSIG(status));
 			else
-				snprintf(msg, sizeof msg, "exit status %d", WEXITSTATUS(status));
+				snprintf(msg, sizeof msg, "exit status %d",
+				         WEXITSTATUS(status));
 		}
 		st = calib_error_set(err, CALIB_EIO, NULL, 0, 0, "gnuplot: %s", msg);
 		goto out;
 	}
 	if (werr && werr != EPIPE) {
 		st = calib_error_set(err, CALIB_EIO, NULL, 0, 0, "writing to gnuplot: %s",
-				     strerror(werr));
+		                     strerror(werr));
 		goto out;
 	}
 	if (to_file) {
@@ -759,11 +771,12 @@ calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib
 		if (stat(tmp, &sb) != 0 || sb.st_size == 0) {
 			first_error(errf, msg, sizeof msg);
 			st = calib_error_set(err, CALIB_EIO, NULL, 0, 0, "gnuplot: %s",
-					     msg[0] ? msg : "no output written");
+			                     msg[0] ? msg : "no output written");
 			goto out;
 		}
 		if (rename(tmp, output_path) != 0) {
-			st = calib_error_set(err, CALIB_EIO, output_path, 0, 0, "%s", strerror(errno));
+			st = calib_error_set(err, CALIB_EIO, output_path, 0, 0, "%s",
+			                     strerror(errno));
 			goto out;
 		}
 		free(tmp);

@@ -34,23 +34,24 @@ test_quote(void)
 	static const struct {
 		const char *in, *want;
 	} cases[] = {
-		{"plain", "'plain'"},
-		{"", "''"},
-		{"it's", "'it''s'"},
-		{"''", "''''''"},
-		{"say \"hi\"", "'say \"hi\"'"},
-		{"`touch PWNED`", "'`touch PWNED`'"},
-		{"system(\"touch PWNED\")", "'system(\"touch PWNED\")'"},
-		{"@macro", "'@macro'"},
-		{"back\\slash\\", "'back\\slash\\'"},
-		{"two\nlines", "'two lines'"},
-		{"cr\r\ttab", "'cr  tab'"},
-		{"a;b", "'a;b'"},
-		{"x\x7fy\x01", "'x y '"},
-		{"\n!touch PWNED", "' !touch PWNED'"},
-		{"caf\xc3\xa9", "'caf\xc3\xa9'"},
-		{"bad\xff\xc3", "'bad?" "?'"},
-		{"'; system('touch PWNED'); '", "'''; system(''touch PWNED''); '''"},
+	        {"plain", "'plain'"},
+	        {"", "''"},
+	        {"it's", "'it''s'"},
+	        {"''", "''''''"},
+	        {"say \"hi\"", "'say \"hi\"'"},
+	        {"`touch PWNED`", "'`touch PWNED`'"},
+	        {"system(\"touch PWNED\")", "'system(\"touch PWNED\")'"},
+	        {"@macro", "'@macro'"},
+	        {"back\\slash\\", "'back\\slash\\'"},
+	        {"two\nlines", "'two lines'"},
+	        {"cr\r\ttab", "'cr  tab'"},
+	        {"a;b", "'a;b'"},
+	        {"x\x7fy\x01", "'x y '"},
+	        {"\n!touch PWNED", "' !touch PWNED'"},
+	        {"caf\xc3\xa9", "'caf\xc3\xa9'"},
+	        {"bad\xff\xc3", "'bad?"
+	                        "?'"},
+	        {"'; system('touch PWNED'); '", "'''; system(''touch PWNED''); '''"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *q = calib_plot_quote(cases[i].in);
@@ -72,18 +73,18 @@ test_shorten(void)
 		size_t width, lines;
 		const char *want;
 	} cases[] = {
-		{"summarised_concern", 0, 1, "summarised_concern"},
-		{"summarised_concern", 20, 2, "summarised concern"},
-		{"summarised_concern", 12, 2, "summarised\nconcern"},
-		{"a_very_long_criterion_name_indeed", 10, 2, "a very\nlong..."},
-		{"abcdefghijklmnop", 8, 2, "abcdefgh\nijklmnop"},
-		{"abcdefghijklmnopqrstuvwxyz", 8, 2, "abcdefgh\nijklm..."},
-		{"two\nlines", 0, 1, "two lines"},
-		{"  spaced  out  ", 20, 1, "spaced out"},
-		{"caf\xc3\xa9_caf\xc3\xa9", 4, 2, "caf\xc3\xa9\ncaf\xc3\xa9"},
-		{"", 10, 2, ""},
-		{"one two three four", 9, 1, "one tw..."},
-		{"one two three four", 9, 3, "one two\nthree\nfour"},
+	        {"summarised_concern", 0, 1, "summarised_concern"},
+	        {"summarised_concern", 20, 2, "summarised concern"},
+	        {"summarised_concern", 12, 2, "summarised\nconcern"},
+	        {"a_very_long_criterion_name_indeed", 10, 2, "a very\nlong..."},
+	        {"abcdefghijklmnop", 8, 2, "abcdefgh\nijklmnop"},
+	        {"abcdefghijklmnopqrstuvwxyz", 8, 2, "abcdefgh\nijklm..."},
+	        {"two\nlines", 0, 1, "two lines"},
+	        {"  spaced  out  ", 20, 1, "spaced out"},
+	        {"caf\xc3\xa9_caf\xc3\xa9", 4, 2, "caf\xc3\xa9\ncaf\xc3\xa9"},
+	        {"", 10, 2, ""},
+	        {"one two three four", 9, 1, "one tw..."},
+	        {"one two three four", 9, 3, "one two\nthree\nfour"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *s = calib_plot_shorten(cases[i].in, cases[i].width, cases[i].lines);
@@ -107,7 +108,8 @@ test_script(void)
 	is_double(w, 1280, 0, "default png width");
 	is_double(h, 720, 0, "default png height");
 	ok(calib_plot_terminal(p) == CALIB_PLOT_PNG, "terminal kept");
-	is_long(calib_plot_array(p, "bad name", names, 3, 0, 1), CALIB_EARG, "array name checked");
+	is_long(calib_plot_array(p, "bad name", names, 3, 0, 1), CALIB_EARG,
+	        "array name checked");
 	is_long(calib_plot_array(p, "$x", names, 3, 0, 1), CALIB_EARG, "array name no $");
 	is_long(calib_plot_data_begin(p, "a'b"), CALIB_EARG, "datablock name checked");
 	is_long(calib_plot_array(p, "names", names, 3, 9, 2), CALIB_OK, "array");
@@ -118,19 +120,19 @@ test_script(void)
 	is_long(calib_plot_data_end(p), CALIB_OK, "data end");
 	s = script_of(p, "out dir/it's.png");
 	is_string(s,
-		  "set terminal pngcairo size 1280,720 noenhanced font 'Sans,14'\n"
-		  "set output 'out dir/it''s.png'\n"
-		  "array names[3]\n"
-		  "names[1] = 'ok'\n"
-		  "names[2] = 'it''s `x`'.\"\\n\".'!rm'\n"
-		  "names[3] = 'long name'.\"\\n\".'here'\n"
-		  "set title 'Session''s \"x\"'\n"
-		  "$d << EOD\n"
-		  "1 0.5 NaN\n"
-		  "\n"
-		  "EOD\n"
-		  "unset output\n",
-		  "script text");
+	          "set terminal pngcairo size 1280,720 noenhanced font 'Sans,14'\n"
+	          "set output 'out dir/it''s.png'\n"
+	          "array names[3]\n"
+	          "names[1] = 'ok'\n"
+	          "names[2] = 'it''s `x`'.\"\\n\".'!rm'\n"
+	          "names[3] = 'long name'.\"\\n\".'here'\n"
+	          "set title 'Session''s \"x\"'\n"
+	          "$d << EOD\n"
+	          "1 0.5 NaN\n"
+	          "\n"
+	          "EOD\n"
+	          "unset output\n",
+	          "script text");
 	free(s);
 	calib_plot_free(p);
 	calib_plot_free(NULL);
@@ -145,7 +147,7 @@ test_script(void)
 	p = calib_plot_alloc(CALIB_PLOT_PDF, 1280, 720);
 	s = script_of(p, "-");
 	is_string(s, "set terminal pdfcairo size 10.000in,5.625in noenhanced font 'Sans,10'\n",
-		  "pdf size in inches");
+	          "pdf size in inches");
 	free(s);
 	calib_plot_free(p);
 }
@@ -206,7 +208,7 @@ test_run(void)
 	calib_error_clear(&e);
 	is_long(calib_plot_run(p, path, &e), CALIB_EIO, "missing gnuplot");
 	is_string(e.msg, "gnuplot not found: install the Debian package gnuplot-nox",
-		  "missing gnuplot message");
+	          "missing gnuplot message");
 	ok(stat(path, &sb) != 0, "nothing written without gnuplot");
 	unsetenv("CALIB_GNUPLOT");
 
