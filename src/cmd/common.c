@@ -60,6 +60,23 @@ calib_cli_usage_error(const struct calib_cli *cli, const char *fmt, ...)
 }
 
 int
+calib_cli_bad_option(const struct calib_cli *cli, int c, char *const *argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+
+	if (c == ':')
+		return calib_cli_usage_error(cli, "option %s needs a value", arg);
+	if (strncmp(arg, "--", 2) == 0) {
+		/* getopt_long sets optopt to a known long option given a value */
+		if (optopt)
+			return calib_cli_usage_error(cli, "option %.*s takes no value",
+						     (int)strcspn(arg, "="), arg);
+		return calib_cli_usage_error(cli, "unknown option %s", arg);
+	}
+	return calib_cli_usage_error(cli, "unknown option -%c", optopt);
+}
+
+int
 calib_cli_version(const struct calib_cli *cli)
 {
 	printf("%s (calib) %s\n", cli->prog, CALIB_VERSION);

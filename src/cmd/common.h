@@ -14,13 +14,17 @@
  *	};
  *	struct calib_cli cli;
  *	calib_cli_init(&cli, "calib-x", usage);
- *	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "chV",
+ *	opterr = 0;
+ *	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "chV",
  *				longopts, NULL)) != -1) {
  *		switch (calib_cli_read_opt(&cli, c, optarg)) {
  *		case 1: continue;           (a common option, handled)
  *		case -1: return 2;          (bad value, usage printed)
  *		}
- *		switch (c) { ... program's own options ... }
+ *		switch (c) {
+ *		... program's own options ...
+ *		default: return calib_cli_bad_option(&cli, c, argv);
+ *		}
  *	}
  *	if (calib_cli_load(&cli, argv + optind, argc - optind, &store))
  *		return 1;                   (message printed)
@@ -132,6 +136,14 @@ void calib_cli_errorf(const struct calib_cli *cli, const char *fmt, ...)
 /* Print "prog: msg" and the usage to stderr; returns 2 (the exit status). */
 int calib_cli_usage_error(const struct calib_cli *cli, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
+
+/*
+ * Report getopt_long's '?' (unknown option) or ':' (missing value) as a
+ * usage error naming the option; returns 2. Programs set opterr = 0 and
+ * start their optstring with ':' so that getopt prints nothing itself (it
+ * would name argv[0], not the program).
+ */
+int calib_cli_bad_option(const struct calib_cli *cli, int c, char *const *argv);
 
 /* Print "PROG (calib) VERSION" to stdout; returns the exit status of that. */
 int calib_cli_version(const struct calib_cli *cli);

@@ -319,7 +319,8 @@ main(int argc, char **argv)
 
 	gsl_set_error_handler_off();
 	calib_cli_init(&cli, "calib-sheet", usage);
-	while ((c = getopt_long(argc, argv, "Vcho:" CALIB_CLI_READ_SHORTOPTS, longopts,
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":Vcho:" CALIB_CLI_READ_SHORTOPTS, longopts,
 	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
@@ -343,8 +344,7 @@ main(int argc, char **argv)
 		case 'V':
 			return calib_cli_version(&cli);
 		default:
-			fputs(usage, stderr);
-			return 2;
+			return calib_cli_bad_option(&cli, c, argv);
 		}
 	}
 	if (calib_cli_load(&cli, argv + optind, (size_t)(argc - optind), &s))
