@@ -122,7 +122,7 @@ main(int argc, char **argv)
 			size_t n = strlen(optarg);
 			o.tol_percent = n > 0 && optarg[n - 1] == '%';
 			snprintf(buf, sizeof buf, "%.*s", (int)(n - o.tol_percent), optarg);
-			if (calib_cli_double(&cli, "--tolerance", buf, 0, o.tol_percent ? 100 : 1e300,
+			if (calib_cli_double(&cli, "--tolerance", buf, 0, o.tol_percent ? 100 : 100000,
 					     &o.tolerance))
 				return 2;
 			break;

@@ -74,7 +74,7 @@ calib_raters_range(const struct calib_criterion *c)
 
 /* Running sums of one cell (Welford's mean and M2 for the bias). */
 struct acc {
-	double mean, m2, sum_abs, sum_align;
+	double mean, m2, sum, sum_abs, sum_align; /* bias = sum / n: exact on small integers */
 	size_t n, n_within;
 };
 
@@ -85,6 +85,7 @@ acc_add(struct acc *a, double d, double tol, double range)
 	a->n++;
 	a->mean += delta / (double)a->n;
 	a->m2 += delta * (d - a->mean);
+	a->sum += d;
 	a->sum_abs += fabs(d);
 	a->n_within += fabs(d) <= tol + 1e-9 * fmax(1, tol);
 	a->sum_align += range > 0 ? fmax(0, 1 - fabs(d) / range) : (d == 0);
@@ -249,6 +250,8 @@ rater_effect(struct work *w, const struct column *c, struct calib_raters_test *t
 		}
 		if (ss_tot <= 0)
 			snprintf(t->note, sizeof t->note, "every score equal: no rater effect to test");
+		else if (ss_r == 0 && ss_e == 0)
+			snprintf(t->note, sizeof t->note, "raters alike on every call: no rater effect to test");
 		else if (ss_e == 0 && ss_r > 0)
 			snprintf(t->note, sizeof t->note, "no residual variance: F infinite");
 	}
@@ -411,7 +414,7 @@ analyse(struct calib_raters *res, struct work *w, const struct column *c,
 		cell->mad = cell->within = cell->alignment = NAN;
 		if (a->n > 0) {
 			double dn = (double)a->n;
-			cell->bias = a->mean;
+			cell->bias = a->sum / dn;
 			cell->mad = a->sum_abs / dn;
 			cell->within = (double)a->n_within / dn;
 			cell->alignment = a->sum_align / dn;
@@ -603,8 +606,15 @@ summarise(struct calib_raters *res, const struct calib_store *s)
 			     fabs(u->bias) > fabs(res->sum[worst].bias)))
 				worst = r;
 		}
-		if (worst != CALIB_NONE && res->n_raters > 1)
-			res->sum[worst].out_of_line = true;
+		/* name nobody when nobody is better than the worst (all alike) */
+		for (size_t r = 0; worst != CALIB_NONE && r < res->n_raters; r++) {
+			const struct calib_raters_summary *u = &res->sum[r], *x = &res->sum[worst];
+			if (u->alignment > x->alignment ||
+			    (u->alignment == x->alignment && fabs(u->bias) < fabs(x->bias))) {
+				res->sum[worst].out_of_line = true;
+				break;
+			}
+		}
 	}
 }
 

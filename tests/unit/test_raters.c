@@ -336,6 +336,8 @@ test_ties(void)
 	is_double(r->sum[0].bias, 0, 1e-12, "ties: bias 0");
 	ok(isnan(r->test[0].friedman), "ties: Friedman NA when every call is one tie");
 	ok(isnan(r->test[1].f), "ties: ANOVA NA on the TOTAL too");
+	is_string(r->test[0].note, "raters alike on every call: no rater effect to test", "ties: reason");
+	ok(!r->sum[0].out_of_line && !r->sum[1].out_of_line, "ties: nobody named out of line");
 	calib_raters_free(r);
 	calib_store_free(s);
 }
