@@ -29,41 +29,41 @@
 #include "calib/store.h"
 
 struct calib_disputes_opts {
-	size_t top;                    /* cells (and calls) kept; 0: all */
-	bool per_criterion;            /* top cells of each criterion, not overall */
+	size_t top;                     /* cells (and calls) kept; 0: all */
+	bool per_criterion;             /* top cells of each criterion, not overall */
 	enum calib_consensus consensus; /* mean (default) or median of numeric scores */
-	uint32_t session;              /* CALIB_NONE: every session; else only this one */
+	uint32_t session;               /* CALIB_NONE: every session; else only this one */
 };
 
 /* Defaults: top 10 overall, mean, every session. Cannot fail. */
 void calib_disputes_opts_init(struct calib_disputes_opts *o);
 
 struct calib_dispute {
-	uint32_t item, crit;    /* store ids */
-	double disagreement;    /* 0..1, see above */
-	double spread;          /* max - min of numeric scores in the criterion's units (NAN: nominal) */
-	double consensus;       /* mean or median of numeric scores (NAN: nominal) */
-	char mode[64];          /* the most given answer(s) as text, ties joined by '|' */
-	size_t n_answers;       /* scores given, N/A included */
+	uint32_t item, crit; /* store ids */
+	double disagreement; /* 0..1, see above */
+	double spread; /* max - min of numeric scores in the criterion's units (NAN: nominal) */
+	double consensus; /* mean or median of numeric scores (NAN: nominal) */
+	char mode[64];    /* the most given answer(s) as text, ties joined by '|' */
+	size_t n_answers; /* scores given, N/A included */
 	size_t n_na;
-	size_t n_distinct;      /* distinct answers, N/A included */
+	size_t n_distinct; /* distinct answers, N/A included */
 };
 
 struct calib_dispute_call {
 	uint32_t item;
-	double disagreement;    /* mean over the call's ranked cells */
-	double max;             /* its largest cell disagreement */
-	size_t n_cells;         /* ranked cells */
-	size_t n_disputed;      /* cells with any disagreement */
-	uint32_t worst;         /* criterion of the largest cell */
+	double disagreement; /* mean over the call's ranked cells */
+	double max;          /* its largest cell disagreement */
+	size_t n_cells;      /* ranked cells */
+	size_t n_disputed;   /* cells with any disagreement */
+	uint32_t worst;      /* criterion of the largest cell */
 };
 
 struct calib_disputes {
-	struct calib_dispute *cell;      /* ranked (per criterion: by criterion, then rank) */
+	struct calib_dispute *cell; /* ranked (per criterion: by criterion, then rank) */
 	size_t n_cells;
 	struct calib_dispute_call *call; /* ranked */
 	size_t n_calls;
-	size_t n_ranked;                 /* cells with two answers or more, before the top cut */
+	size_t n_ranked; /* cells with two answers or more, before the top cut */
 	struct calib_disputes_opts opts;
 };
 
@@ -73,8 +73,8 @@ struct calib_disputes {
  * CALIB_ENOMEM with *out NULL.
  */
 enum calib_status calib_disputes_run(const struct calib_store *s,
-				     const struct calib_disputes_opts *o,
-				     struct calib_disputes **out, struct calib_error *err);
+                                     const struct calib_disputes_opts *o,
+                                     struct calib_disputes **out, struct calib_error *err);
 
 void calib_disputes_free(struct calib_disputes *d);
 
@@ -82,9 +82,9 @@ struct calib_table;
 
 /* The agenda: one row per ranked cell with every rater's score (a column per rater). */
 struct calib_table *calib_disputes_cells(const struct calib_disputes *d,
-					 const struct calib_store *s);
+                                         const struct calib_store *s);
 /* One row per ranked call. */
 struct calib_table *calib_disputes_calls(const struct calib_disputes *d,
-					 const struct calib_store *s);
+                                         const struct calib_store *s);
 
 #endif

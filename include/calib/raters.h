@@ -28,12 +28,12 @@ enum calib_consensus {
 
 struct calib_raters_opts {
 	enum calib_consensus consensus;
-	uint32_t expert;    /* store rater id of the benchmark grader, or CALIB_NONE */
-	double tolerance;   /* within-tolerance bound: points, or percent of the range */
-	bool tol_percent;   /* tolerance is a percentage of each criterion's range */
-	double conf;        /* confidence level of the bias interval (default 0.95) */
-	bool pairs;         /* compute the pairwise agreement matrix */
-	uint32_t session;   /* CALIB_NONE: every session; else only this one */
+	uint32_t expert;  /* store rater id of the benchmark grader, or CALIB_NONE */
+	double tolerance; /* within-tolerance bound: points, or percent of the range */
+	bool tol_percent; /* tolerance is a percentage of each criterion's range */
+	double conf;      /* confidence level of the bias interval (default 0.95) */
+	bool pairs;       /* compute the pairwise agreement matrix */
+	uint32_t session; /* CALIB_NONE: every session; else only this one */
 };
 
 /* Defaults: leave-one-out mean, no expert, tolerance 10%, 0.95, no pairs. Cannot fail. */
@@ -42,16 +42,17 @@ void calib_raters_opts_init(struct calib_raters_opts *o);
 /* One rater on one criterion (crit = CALIB_NONE: the TOTAL score). */
 struct calib_raters_cell {
 	uint32_t rater, crit;
-	size_t n;            /* numeric comparisons with a reference */
-	size_t n_na;         /* the rater's N/A scores, left out of deviations */
-	size_t n_noref;      /* scores without a reference (no other rater, expert skipped or N/A) */
+	size_t n;       /* numeric comparisons with a reference */
+	size_t n_na;    /* the rater's N/A scores, left out of deviations */
+	size_t n_noref; /* scores without a reference (no other rater, expert skipped or N/A) */
 	double bias, se, lower, upper; /* mean of rater minus reference, t interval */
-	double mad;          /* mean absolute deviation */
-	double within;       /* share of |deviation| <= tolerance */
-	double alignment;    /* mean of 1 - |deviation| / range */
-	size_t n_nominal, n_agree; /* nominal criteria: compared cells, equal to the reference */
-	double agreement;    /* n_agree / n_nominal (NAN for numeric scales) */
-	double kappa;        /* Cohen's kappa against the expert (nominal, expert mode) */
+	double mad;                    /* mean absolute deviation */
+	double within;                 /* share of |deviation| <= tolerance */
+	double alignment;              /* mean of 1 - |deviation| / range */
+	size_t n_nominal,
+	        n_agree;  /* nominal criteria: compared cells, equal to the reference */
+	double agreement; /* n_agree / n_nominal (NAN for numeric scales) */
+	double kappa;     /* Cohen's kappa against the expert (nominal, expert mode) */
 };
 
 /* Test of a systematic rater effect on one criterion (or TOTAL), complete calls only. */
@@ -76,26 +77,26 @@ struct calib_raters_pair {
 /* One rater overall, in rank order (most lenient first). */
 struct calib_raters_summary {
 	uint32_t rater;
-	size_t n;            /* calls compared on the TOTAL */
+	size_t n;                       /* calls compared on the TOTAL */
 	double bias, lower, upper, mad; /* on the TOTAL (0-100 points) */
-	double within;       /* pooled over every criterion's numeric comparisons */
-	double alignment;    /* criteria's alignment averaged with the rubric's weights */
-	double agreement;    /* pooled over nominal criteria */
+	double within;                  /* pooled over every criterion's numeric comparisons */
+	double alignment;      /* criteria's alignment averaged with the rubric's weights */
+	double agreement;      /* pooled over nominal criteria */
 	const char *direction; /* "lenient", "severe" (interval excludes 0) or "in line" */
-	bool out_of_line;    /* lowest alignment (ties: larger |bias|) */
+	bool out_of_line;      /* lowest alignment (ties: larger |bias|) */
 };
 
 struct calib_raters {
-	size_t n_raters;     /* raters compared (the expert is the reference, not one) */
-	size_t n_cols;       /* criteria + 1: the last column is the TOTAL */
-	bool show_total;     /* more than one criterion */
-	struct calib_raters_cell *cell;  /* n_raters x n_cols, by rank then criterion */
+	size_t n_raters; /* raters compared (the expert is the reference, not one) */
+	size_t n_cols;   /* criteria + 1: the last column is the TOTAL */
+	bool show_total; /* more than one criterion */
+	struct calib_raters_cell *cell;   /* n_raters x n_cols, by rank then criterion */
 	struct calib_raters_summary *sum; /* n_raters, by rank */
 	struct calib_raters_test *test;   /* n_cols */
 	struct calib_raters_pair *pair;
 	size_t n_pairs;
-	size_t n_na;         /* N/A scores left out of numeric deviations */
-	size_t n_noref;      /* scores without a reference */
+	size_t n_na;    /* N/A scores left out of numeric deviations */
+	size_t n_noref; /* scores without a reference */
 	struct calib_raters_opts opts;
 };
 
@@ -107,8 +108,8 @@ struct calib_raters {
  * a message in err, which may be NULL) leaves *out NULL.
  */
 enum calib_status calib_raters_run(const struct calib_store *s,
-				   const struct calib_raters_opts *o,
-				   struct calib_raters **out, struct calib_error *err);
+                                   const struct calib_raters_opts *o, struct calib_raters **out,
+                                   struct calib_error *err);
 
 void calib_raters_free(struct calib_raters *r);
 
@@ -120,13 +121,13 @@ struct calib_table;
  * deviations, the rater-effect tests and the pairwise matrix.
  */
 struct calib_table *calib_raters_ranking(const struct calib_raters *r,
-					 const struct calib_store *s);
+                                         const struct calib_store *s);
 struct calib_table *calib_raters_criteria(const struct calib_raters *r,
-					  const struct calib_store *s);
+                                          const struct calib_store *s);
 struct calib_table *calib_raters_tests(const struct calib_raters *r,
-				       const struct calib_store *s);
+                                       const struct calib_store *s);
 struct calib_table *calib_raters_pairs(const struct calib_raters *r,
-				       const struct calib_store *s);
+                                       const struct calib_store *s);
 
 /*
  * Points of a score of criterion c on its own scale, as calib-raters and

@@ -16,45 +16,41 @@
 #include "common.h"
 
 static const char usage[] =
-	"usage: calib-disputes [-d C] [-r RUBRIC] [-f FORMAT] [-o FILE] [-n N] [--per-criterion]\n"
-	"                      [--calls] [--consensus mean|median] [OPTION...] [FILE...]\n";
+        "usage: calib-disputes [-d C] [-r RUBRIC] [-f FORMAT] [-o FILE] [-n N] "
+        "[--per-criterion]\n"
+        "                      [--calls] [--consensus mean|median] [OPTION...] [FILE...]\n";
 
 static const char help[] =
-	"What the calibration meeting should discuss first: the (call, criterion)\n"
-	"cells ranked by disagreement (spread of the scores over the criterion's range,\n"
-	"or the share of answers other than the most given one for yes/no and nominal\n"
-	"criteria; a split on N/A counts), with every rater's score and the consensus;\n"
-	"or, with --calls, the calls ranked by how contested they are overall.\n";
+        "What the calibration meeting should discuss first: the (call, criterion)\n"
+        "cells ranked by disagreement (spread of the scores over the criterion's range,\n"
+        "or the share of answers other than the most given one for yes/no and nominal\n"
+        "criteria; a split on N/A counts), with every rater's score and the consensus;\n"
+        "or, with --calls, the calls ranked by how contested they are overall.\n";
 
-enum {
-	OPT_PER_CRITERION = CALIB_OPT_FIRST_PROGRAM,
-	OPT_CALLS,
-	OPT_CONSENSUS
-};
+enum { OPT_PER_CRITERION = CALIB_OPT_FIRST_PROGRAM, OPT_CALLS, OPT_CONSENSUS };
 
 static const struct option longopts[] = {
-	CALIB_CLI_READ_LONGOPTS,
-	{ "format", required_argument, NULL, 'f' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "top", required_argument, NULL, 'n' },
-	{ "per-criterion", no_argument, NULL, OPT_PER_CRITERION },
-	{ "calls", no_argument, NULL, OPT_CALLS },
-	{ "consensus", required_argument, NULL, OPT_CONSENSUS },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
-};
+        CALIB_CLI_READ_LONGOPTS,
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"top", required_argument, NULL, 'n'},
+        {"per-criterion", no_argument, NULL, OPT_PER_CRITERION},
+        {"calls", no_argument, NULL, OPT_CALLS},
+        {"consensus", required_argument, NULL, OPT_CONSENSUS},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
 
 static const char options_help[] =
-	"  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"
-	"                          csv otherwise)\n"
-	"  -o, --output FILE       write to FILE (all or nothing), not standard output\n"
-	"  -n, --top N             cells (or calls) to list, 0 for all (default 10)\n"
-	"      --per-criterion     the top N cells of each criterion\n"
-	"      --calls             rank the calls instead of the cells\n"
-	"      --consensus C       mean (default) or median of the numeric scores\n"
-	"  -h, --help              print this help and exit\n"
-	"  -V, --version           print the version and exit\n";
+        "  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"
+        "                          csv otherwise)\n"
+        "  -o, --output FILE       write to FILE (all or nothing), not standard output\n"
+        "  -n, --top N             cells (or calls) to list, 0 for all (default 10)\n"
+        "      --per-criterion     the top N cells of each criterion\n"
+        "      --calls             rank the calls instead of the cells\n"
+        "      --consensus C       mean (default) or median of the numeric scores\n"
+        "  -h, --help              print this help and exit\n"
+        "  -V, --version           print the version and exit\n";
 
 int
 main(int argc, char **argv)
@@ -64,7 +60,7 @@ main(int argc, char **argv)
 	struct calib_store *store = NULL;
 	struct calib_disputes *d = NULL;
 	struct calib_table *t = NULL;
-	struct calib_cli_out out = { 0 };
+	struct calib_cli_out out = {0};
 	struct calib_error err;
 	enum calib_format fmt = isatty(STDOUT_FILENO) ? CALIB_FORMAT_TABLE : CALIB_FORMAT_CSV;
 	const char *output = NULL;
@@ -74,7 +70,8 @@ main(int argc, char **argv)
 	gsl_set_error_handler_off();
 	calib_cli_init(&cli, "calib-disputes", usage);
 	calib_disputes_opts_init(&o);
-	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:hn:o:V", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:hn:o:V", longopts,
+	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
 			continue;
@@ -84,7 +81,8 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			if (!calib_format_parse(optarg, &fmt))
-				return calib_cli_usage_error(&cli, "--format: unknown format '%s'", optarg);
+				return calib_cli_usage_error(
+				        &cli, "--format: unknown format '%s'", optarg);
 			break;
 		case 'o':
 			output = optarg;
@@ -105,11 +103,13 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "median") == 0)
 				o.consensus = CALIB_CONSENSUS_MEDIAN;
 			else
-				return calib_cli_usage_error(&cli, "--consensus: expected mean or median, not '%s'",
-							     optarg);
+				return calib_cli_usage_error(
+				        &cli, "--consensus: expected mean or median, not '%s'",
+				        optarg);
 			break;
 		case 'h':
-			printf("%s\n%sOptions:\n" CALIB_CLI_READ_HELP "%s", usage, help, options_help);
+			printf("%s\n%sOptions:\n" CALIB_CLI_READ_HELP "%s", usage, help,
+			       options_help);
 			return calib_cli_close_stdout(&cli);
 		case 'V':
 			return calib_cli_version(&cli);
@@ -119,7 +119,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (calls && o.per_criterion)
-		return calib_cli_usage_error(&cli, "--calls and --per-criterion exclude each other");
+		return calib_cli_usage_error(&cli,
+		                             "--calls and --per-criterion exclude each other");
 	if (calib_cli_load(&cli, argv + optind, (size_t)(argc - optind), &store))
 		return 1;
 	calib_error_clear(&err);

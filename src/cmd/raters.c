@@ -17,17 +17,18 @@
 #include "calib/table.h"
 #include "common.h"
 
-static const char usage[] =
-	"usage: calib-raters [-d C] [-r RUBRIC] [-f FORMAT] [-o FILE] [--consensus mean|median]\n"
-	"                    [--expert NAME] [--tolerance X[%]] [--view V] [--pairs] [OPTION...] [FILE...]\n";
+static const char usage[] = "usage: calib-raters [-d C] [-r RUBRIC] [-f FORMAT] [-o FILE] "
+                            "[--consensus mean|median]\n"
+                            "                    [--expert NAME] [--tolerance X[%]] [--view V] "
+                            "[--pairs] [OPTION...] [FILE...]\n";
 
 static const char help[] =
-	"Each rater against the consensus of the others (leave-one-out mean or median)\n"
-	"or against an expert: signed bias (lenient or severe) with a confidence\n"
-	"interval, mean absolute deviation, share of scores within a tolerance, the\n"
-	"points-based alignment score weighted by the rubric, agreement on yes/no and\n"
-	"nominal criteria (and Cohen's kappa against an expert), a test of whether\n"
-	"raters differ systematically, and the ranking from most lenient to most severe.\n";
+        "Each rater against the consensus of the others (leave-one-out mean or median)\n"
+        "or against an expert: signed bias (lenient or severe) with a confidence\n"
+        "interval, mean absolute deviation, share of scores within a tolerance, the\n"
+        "points-based alignment score weighted by the rubric, agreement on yes/no and\n"
+        "nominal criteria (and Cohen's kappa against an expert), a test of whether\n"
+        "raters differ systematically, and the ranking from most lenient to most severe.\n";
 
 enum {
 	OPT_CONSENSUS = CALIB_OPT_FIRST_PROGRAM,
@@ -38,35 +39,33 @@ enum {
 	OPT_CONF
 };
 
-static const struct option longopts[] = {
-	CALIB_CLI_READ_LONGOPTS,
-	{ "format", required_argument, NULL, 'f' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "consensus", required_argument, NULL, OPT_CONSENSUS },
-	{ "expert", required_argument, NULL, OPT_EXPERT },
-	{ "tolerance", required_argument, NULL, OPT_TOLERANCE },
-	{ "view", required_argument, NULL, OPT_VIEW },
-	{ "pairs", no_argument, NULL, OPT_PAIRS },
-	{ "conf", required_argument, NULL, OPT_CONF },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
-};
+static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"consensus", required_argument, NULL, OPT_CONSENSUS},
+                                         {"expert", required_argument, NULL, OPT_EXPERT},
+                                         {"tolerance", required_argument, NULL, OPT_TOLERANCE},
+                                         {"view", required_argument, NULL, OPT_VIEW},
+                                         {"pairs", no_argument, NULL, OPT_PAIRS},
+                                         {"conf", required_argument, NULL, OPT_CONF},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"version", no_argument, NULL, 'V'},
+                                         {NULL, 0, NULL, 0}};
 
 static const char options_help[] =
-	"  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"
-	"                          csv otherwise)\n"
-	"  -o, --output FILE       write to FILE (all or nothing), not standard output\n"
-	"      --consensus C       mean (default) or median of the other raters\n"
-	"      --expert NAME       compare with this rater's scores instead (benchmark)\n"
-	"      --tolerance X[%]    within-tolerance bound: X points, or X% of each\n"
-	"                          criterion's range (default 10%)\n"
-	"      --view V            ranking (default), criteria (rater x criterion),\n"
-	"                          tests (rater effect per criterion) or pairs\n"
-	"      --pairs             pairwise agreement matrix (same as --view pairs)\n"
-	"      --conf LEVEL        confidence level of the bias interval (default 0.95)\n"
-	"  -h, --help              print this help and exit\n"
-	"  -V, --version           print the version and exit\n";
+        "  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"
+        "                          csv otherwise)\n"
+        "  -o, --output FILE       write to FILE (all or nothing), not standard output\n"
+        "      --consensus C       mean (default) or median of the other raters\n"
+        "      --expert NAME       compare with this rater's scores instead (benchmark)\n"
+        "      --tolerance X[%]    within-tolerance bound: X points, or X% of each\n"
+        "                          criterion's range (default 10%)\n"
+        "      --view V            ranking (default), criteria (rater x criterion),\n"
+        "                          tests (rater effect per criterion) or pairs\n"
+        "      --pairs             pairwise agreement matrix (same as --view pairs)\n"
+        "      --conf LEVEL        confidence level of the bias interval (default 0.95)\n"
+        "  -h, --help              print this help and exit\n"
+        "  -V, --version           print the version and exit\n";
 
 enum view { VIEW_RANKING, VIEW_CRITERIA, VIEW_TESTS, VIEW_PAIRS };
 
@@ -78,7 +77,7 @@ main(int argc, char **argv)
 	struct calib_store *store = NULL;
 	struct calib_raters *res = NULL;
 	struct calib_table *t = NULL;
-	struct calib_cli_out out = { 0 };
+	struct calib_cli_out out = {0};
 	struct calib_error err;
 	enum calib_format fmt = isatty(STDOUT_FILENO) ? CALIB_FORMAT_TABLE : CALIB_FORMAT_CSV;
 	enum view view = VIEW_RANKING;
@@ -88,7 +87,8 @@ main(int argc, char **argv)
 	gsl_set_error_handler_off();
 	calib_cli_init(&cli, "calib-raters", usage);
 	calib_raters_opts_init(&o);
-	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:ho:V", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:ho:V", longopts,
+	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
 			continue;
@@ -98,7 +98,8 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			if (!calib_format_parse(optarg, &fmt))
-				return calib_cli_usage_error(&cli, "--format: unknown format '%s'", optarg);
+				return calib_cli_usage_error(
+				        &cli, "--format: unknown format '%s'", optarg);
 			break;
 		case 'o':
 			output = optarg;
@@ -109,8 +110,9 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "median") == 0)
 				o.consensus = CALIB_CONSENSUS_MEDIAN;
 			else
-				return calib_cli_usage_error(&cli, "--consensus: expected mean or median, not '%s'",
-							     optarg);
+				return calib_cli_usage_error(
+				        &cli, "--consensus: expected mean or median, not '%s'",
+				        optarg);
 			break;
 		case OPT_EXPERT:
 			if (!*optarg)
@@ -122,8 +124,8 @@ main(int argc, char **argv)
 			size_t n = strlen(optarg);
 			o.tol_percent = n > 0 && optarg[n - 1] == '%';
 			snprintf(buf, sizeof buf, "%.*s", (int)(n - o.tol_percent), optarg);
-			if (calib_cli_double(&cli, "--tolerance", buf, 0, o.tol_percent ? 100 : 100000,
-					     &o.tolerance))
+			if (calib_cli_double(&cli, "--tolerance", buf, 0,
+			                     o.tol_percent ? 100 : 100000, &o.tolerance))
 				return 2;
 			break;
 		}
@@ -137,8 +139,11 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "pairs") == 0)
 				view = VIEW_PAIRS;
 			else
-				return calib_cli_usage_error(&cli, "--view: expected ranking, criteria, tests or pairs, not '%s'",
-							     optarg);
+				return calib_cli_usage_error(
+				        &cli,
+				        "--view: expected ranking, criteria, tests or pairs, "
+				        "not '%s'",
+				        optarg);
 			break;
 		case OPT_PAIRS:
 			view = VIEW_PAIRS;
@@ -148,7 +153,8 @@ main(int argc, char **argv)
 				return 2;
 			break;
 		case 'h':
-			printf("%s\n%sOptions:\n" CALIB_CLI_READ_HELP "%s", usage, help, options_help);
+			printf("%s\n%sOptions:\n" CALIB_CLI_READ_HELP "%s", usage, help,
+			       options_help);
 			return calib_cli_close_stdout(&cli);
 		case 'V':
 			return calib_cli_version(&cli);
@@ -163,7 +169,8 @@ main(int argc, char **argv)
 	if (expert) {
 		o.expert = calib_names_find(store->raters, expert, strlen(expert));
 		if (o.expert == CALIB_NONE) {
-			calib_cli_errorf(&cli, "--expert: no rater named '%s' in the input", expert);
+			calib_cli_errorf(&cli, "--expert: no rater named '%s' in the input",
+			                 expert);
 			status = 1;
 			goto done;
 		}
@@ -197,7 +204,8 @@ main(int argc, char **argv)
 		status = 1;
 		goto done;
 	}
-	if (calib_table_write(t, out.fp, fmt, fmt == CALIB_FORMAT_TABLE && view != VIEW_RANKING)) {
+	if (calib_table_write(t, out.fp, fmt,
+	                      fmt == CALIB_FORMAT_TABLE && view != VIEW_RANKING)) {
 		if (out.path)
 			calib_cli_errorf(&cli, "%s: %s", output, strerror(errno));
 		calib_cli_out_abort(&out);

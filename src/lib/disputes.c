@@ -138,8 +138,8 @@ cat_text(const struct calib_matrix *m, uint32_t k, char *buf, size_t n)
 /* Disagreement of row i of m; false when it has fewer than two answers. */
 static bool
 measure(const struct calib_matrix *m, size_t i, const struct calib_criterion *cr, double range,
-	enum calib_consensus cons, size_t *cnt, uint32_t *touched, double *vals,
-	struct calib_dispute *d)
+        enum calib_consensus cons, size_t *cnt, uint32_t *touched, double *vals,
+        struct calib_dispute *d)
 {
 	size_t nt = 0, nv = 0, best = 0;
 	double lo = INFINITY, hi = -INFINITY, sum = 0;
@@ -173,7 +173,8 @@ measure(const struct calib_matrix *m, size_t i, const struct calib_criterion *cr
 			char buf[64];
 			size_t len = strlen(d->mode);
 			cat_text(m, k, buf, sizeof buf);
-			snprintf(d->mode + len, sizeof d->mode - len, "%s%s", len ? "|" : "", buf);
+			snprintf(d->mode + len, sizeof d->mode - len, "%s%s", len ? "|" : "",
+			         buf);
 		}
 	for (size_t t = 0; t < nt; t++)
 		cnt[touched[t]] = 0;
@@ -208,11 +209,11 @@ measure(const struct calib_matrix *m, size_t i, const struct calib_criterion *cr
 
 enum calib_status
 calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts *o,
-		   struct calib_disputes **out, struct calib_error *err)
+                   struct calib_disputes **out, struct calib_error *err)
 {
 	struct calib_disputes *d = calloc(1, sizeof *d);
 	struct calib_dispute_call *calls = calloc(s->n_items ? s->n_items : 1, sizeof *calls);
-	struct heap h = { 0 };
+	struct heap h = {0};
 	struct calib_matrix_opts mo;
 	size_t *cnt = NULL, cnt_cap = 0;
 	uint32_t *touched = NULL;
@@ -347,10 +348,10 @@ has_sessions(const struct calib_store *s)
 struct calib_table *
 calib_disputes_cells(const struct calib_disputes *d, const struct calib_store *s)
 {
-	static const char *const fixed[] = { "rank", "session", "call", "criterion", "scale",
-					     "disagreement", "spread", "n_distinct", "n_answers",
-					     "n_na", "consensus", "mode" };
-	static const int fixed_dig[] = { -1, 0, 0, 0, 0, 3, 2, -1, -1, -1, 2, 0 };
+	static const char *const fixed[] = {
+	        "rank",   "session",    "call",      "criterion", "scale",     "disagreement",
+	        "spread", "n_distinct", "n_answers", "n_na",      "consensus", "mode"};
+	static const int fixed_dig[] = {-1, 0, 0, 0, 0, 3, 2, -1, -1, -1, 2, 0};
 	bool ses = has_sessions(s);
 	size_t nr = calib_names_count(s->raters), nf = 12 - !ses, ncol = nf + nr;
 	const char **cols = malloc(ncol * sizeof *cols);
@@ -371,18 +372,22 @@ calib_disputes_cells(const struct calib_disputes *d, const struct calib_store *s
 	if (!(t = calib_table_alloc(cols, ncol, dig)))
 		goto out;
 	st |= calib_table_title(t, "Cells to discuss first (%s)",
-				d->opts.per_criterion ? "per criterion" : "most disputed first");
+	                        d->opts.per_criterion ? "per criterion"
+	                                              : "most disputed first");
 	for (size_t i = 0, rank = 0; i < d->n_cells; i++) {
 		const struct calib_dispute *c = &d->cell[i];
 		const struct calib_criterion *cr = &s->criteria[c->crit];
 		size_t k = 0;
-		rank = i && d->opts.per_criterion && d->cell[i - 1].crit != c->crit ? 1 : rank + 1;
+		rank = i && d->opts.per_criterion && d->cell[i - 1].crit != c->crit ? 1
+		                                                                    : rank + 1;
 		st |= calib_table_row(t);
 		st |= calib_table_num(t, k++, (double)rank);
 		if (ses)
-			st |= calib_table_text(t, k++, "%s",
-					       calib_names_get(s->sessions, s->item_session[c->item]));
-		st |= calib_table_text(t, k++, "%s", calib_names_get(s->calls, s->item_call[c->item]));
+			st |= calib_table_text(
+			        t, k++, "%s",
+			        calib_names_get(s->sessions, s->item_session[c->item]));
+		st |= calib_table_text(t, k++, "%s",
+		                       calib_names_get(s->calls, s->item_call[c->item]));
 		st |= calib_table_text(t, k++, "%s", cr->name);
 		st |= calib_table_text(t, k++, "%s", calib_scale_name(cr->scale));
 		st |= calib_table_num(t, k++, c->disagreement);
@@ -402,11 +407,16 @@ calib_disputes_cells(const struct calib_disputes *d, const struct calib_store *s
 			st |= calib_table_text(t, nf + s->eval_rater[ev], "%s", buf);
 		}
 	}
-	st |= calib_table_footer(t, "%zu of %zu cells with two answers or more shown", d->n_cells,
-				 d->n_ranked);
-	st |= calib_table_footer(t, "disagreement: yes/no and nominal 1 - share of the most given answer (N/A an answer); numeric: SD of the scores / (range / 2), or the smaller side of an N/A split if larger");
-	st |= calib_table_footer(t, "consensus: %s of the numeric scores (labelled levels numbered 1..q), N/A left out; mode: the most given answer(s)",
-				 d->opts.consensus == CALIB_CONSENSUS_MEAN ? "mean" : "median");
+	st |= calib_table_footer(t, "%zu of %zu cells with two answers or more shown",
+	                         d->n_cells, d->n_ranked);
+	st |= calib_table_footer(t,
+	                         "disagreement: yes/no and nominal 1 - share of the most given "
+	                         "answer (N/A an answer); numeric: SD of the scores / (range / "
+	                         "2), or the smaller side of an N/A split if larger");
+	st |= calib_table_footer(t,
+	                         "consensus: %s of the numeric scores (labelled levels "
+	                         "numbered 1..q), N/A left out; mode: the most given answer(s)",
+	                         d->opts.consensus == CALIB_CONSENSUS_MEAN ? "mean" : "median");
 	if (st) {
 		calib_table_free(t);
 		t = NULL;
@@ -420,9 +430,10 @@ out:
 struct calib_table *
 calib_disputes_calls(const struct calib_disputes *d, const struct calib_store *s)
 {
-	static const char *const fixed[] = { "rank", "session", "call", "disagreement", "max",
-					     "worst_criterion", "n_disputed", "n_cells" };
-	static const int fixed_dig[] = { -1, 0, 0, 3, 3, 0, -1, -1 };
+	static const char *const fixed[] = {"rank",         "session", "call",
+	                                    "disagreement", "max",     "worst_criterion",
+	                                    "n_disputed",   "n_cells"};
+	static const int fixed_dig[] = {-1, 0, 0, 3, 3, 0, -1, -1};
 	bool ses = has_sessions(s);
 	const char *cols[8];
 	int dig[8];
@@ -436,23 +447,27 @@ calib_disputes_calls(const struct calib_disputes *d, const struct calib_store *s
 		}
 	if (!(t = calib_table_alloc(cols, nc, dig)))
 		return NULL;
-	st |= calib_table_title(t, "Calls by how contested they are (mean disagreement of their cells)");
+	st |= calib_table_title(
+	        t, "Calls by how contested they are (mean disagreement of their cells)");
 	for (size_t i = 0; i < d->n_calls; i++) {
 		const struct calib_dispute_call *c = &d->call[i];
 		size_t k = 0;
 		st |= calib_table_row(t);
 		st |= calib_table_num(t, k++, (double)(i + 1));
 		if (ses)
-			st |= calib_table_text(t, k++, "%s",
-					       calib_names_get(s->sessions, s->item_session[c->item]));
-		st |= calib_table_text(t, k++, "%s", calib_names_get(s->calls, s->item_call[c->item]));
+			st |= calib_table_text(
+			        t, k++, "%s",
+			        calib_names_get(s->sessions, s->item_session[c->item]));
+		st |= calib_table_text(t, k++, "%s",
+		                       calib_names_get(s->calls, s->item_call[c->item]));
 		st |= calib_table_num(t, k++, c->disagreement);
 		st |= calib_table_num(t, k++, c->max);
 		st |= calib_table_text(t, k++, "%s", s->criteria[c->worst].name);
 		st |= calib_table_num(t, k++, (double)c->n_disputed);
 		st |= calib_table_num(t, k++, (double)c->n_cells);
 	}
-	st |= calib_table_footer(t, "disagreement: mean over the call's cells with two answers or more (0..1); max: its most disputed cell");
+	st |= calib_table_footer(t, "disagreement: mean over the call's cells with two answers "
+	                            "or more (0..1); max: its most disputed cell");
 	if (st) {
 		calib_table_free(t);
 		return NULL;

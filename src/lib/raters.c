@@ -122,12 +122,12 @@ median_without(const struct score *s, size_t n, size_t skip)
 
 /* Workspace reused over criteria. */
 struct work {
-	struct score *row;   /* one row's numeric scores */
+	struct score *row; /* one row's numeric scores */
 	size_t cap;
-	size_t *cnt;         /* per category count in the row */
-	uint32_t *touched;   /* categories seen in the row */
+	size_t *cnt;       /* per category count in the row */
+	uint32_t *touched; /* categories seen in the row */
 	size_t cnt_cap;
-	size_t *ktab;        /* n_raters x q x q kappa tables */
+	size_t *ktab; /* n_raters x q x q kappa tables */
 	double *colsum, *ranksum, *rowbuf;
 	size_t col_cap;
 };
@@ -148,11 +148,11 @@ grow(void **p, size_t *cap, size_t n, size_t size)
 /* What one column (criterion or TOTAL) of the analysis needs. */
 struct column {
 	const struct calib_matrix *m;
-	const double *pts;  /* per category; NAN for N/A */
+	const double *pts; /* per category; NAN for N/A */
 	double range, tol;
-	bool numeric;       /* deviations are meaningful (not nominal with > 2 levels) */
-	bool nominal;       /* binary or nominal: agreement on categories */
-	size_t j;           /* column index in the result */
+	bool numeric; /* deviations are meaningful (not nominal with > 2 levels) */
+	bool nominal; /* binary or nominal: agreement on categories */
+	size_t j;     /* column index in the result */
 };
 
 /* The rater-effect tests on the complete rows of one column. */
@@ -229,7 +229,8 @@ rater_effect(struct work *w, const struct column *c, struct calib_raters_test *t
 			colss += w->colsum[j] * w->colsum[j];
 		}
 		double corr = T * T / (dn * dk);
-		double ss_tot = sumsq - corr, ss_r = colss / dn - corr, ss_c = rowss / dk - corr;
+		double ss_tot = sumsq - corr, ss_r = colss / dn - corr,
+		       ss_c = rowss / dk - corr;
 		double ss_e = ss_tot - ss_r - ss_c;
 		if (ss_e < 1e-12 * fmax(ss_tot, 1))
 			ss_e = 0;
@@ -249,9 +250,11 @@ rater_effect(struct work *w, const struct column *c, struct calib_raters_test *t
 			t->f_p = 0;
 		}
 		if (ss_tot <= 0)
-			snprintf(t->note, sizeof t->note, "every score equal: no rater effect to test");
+			snprintf(t->note, sizeof t->note,
+			         "every score equal: no rater effect to test");
 		else if (ss_r == 0 && ss_e == 0)
-			snprintf(t->note, sizeof t->note, "raters alike on every call: no rater effect to test");
+			snprintf(t->note, sizeof t->note,
+			         "raters alike on every call: no rater effect to test");
 		else if (ss_e == 0 && ss_r > 0)
 			snprintf(t->note, sizeof t->note, "no residual variance: F infinite");
 	}
@@ -288,8 +291,8 @@ kappa_table(const size_t *tab, size_t q, char *note, size_t note_n)
 
 /* Analyse one column for every rater: cells[r * n_cols + j]. */
 static enum calib_status
-analyse(struct calib_raters *res, struct work *w, const struct column *c,
-	const uint32_t *ridx, uint32_t expert, enum calib_consensus cons, char *note)
+analyse(struct calib_raters *res, struct work *w, const struct column *c, const uint32_t *ridx,
+        uint32_t expert, enum calib_consensus cons, char *note)
 {
 	const struct calib_matrix *m = c->m;
 	size_t q = m->n_levels, nr = res->n_raters, nc = res->n_cols;
@@ -420,7 +423,8 @@ analyse(struct calib_raters *res, struct work *w, const struct column *c,
 			cell->alignment = a->sum_align / dn;
 		}
 		if (a->n > 1) {
-			double tq = gsl_cdf_tdist_Pinv(1 - (1 - res->opts.conf) / 2, (double)(a->n - 1));
+			double tq = gsl_cdf_tdist_Pinv(1 - (1 - res->opts.conf) / 2,
+			                               (double)(a->n - 1));
 			cell->se = sqrt(a->m2 / (double)(a->n - 1)) / sqrt((double)a->n);
 			cell->lower = cell->bias - tq * cell->se;
 			cell->upper = cell->bias + tq * cell->se;
@@ -428,8 +432,8 @@ analyse(struct calib_raters *res, struct work *w, const struct column *c,
 		if (c->nominal && !c->numeric && cell->n_nominal)
 			cell->alignment = (double)cell->n_agree / (double)cell->n_nominal;
 		cell->agreement = c->nominal && cell->n_nominal
-					  ? (double)cell->n_agree / (double)cell->n_nominal
-					  : NAN;
+		                          ? (double)cell->n_agree / (double)cell->n_nominal
+		                          : NAN;
 		cell->kappa = want_kappa ? kappa_table(w->ktab + r * q * q, q, note, 120) : NAN;
 	}
 	free(acc);
@@ -439,15 +443,15 @@ analyse(struct calib_raters *res, struct work *w, const struct column *c,
 /* Pairwise matrix of one criterion: O(raters^2 x calls). */
 static enum calib_status
 pairs_of(struct calib_raters *res, const struct column *c, enum calib_scale scale,
-	 uint32_t crit)
+         uint32_t crit)
 {
 	const struct calib_matrix *m = c->m;
 	size_t n = m->n_items, k = m->n_raters;
 	int32_t *grid;
 	double *buf;
-	const char *name = !c->numeric || c->nominal ? "cohen_kappa"
-			   : scale == CALIB_SCALE_ORDINAL ? "cohen_kappa_quadratic_rank"
-							  : "cohen_kappa_quadratic";
+	const char *name = !c->numeric || c->nominal      ? "cohen_kappa"
+	                   : scale == CALIB_SCALE_ORDINAL ? "cohen_kappa_quadratic_rank"
+	                                                  : "cohen_kappa_quadratic";
 	struct calib_coef_opts co;
 	struct calib_stats st;
 	enum calib_status status = CALIB_OK;
@@ -456,7 +460,8 @@ pairs_of(struct calib_raters *res, const struct column *c, enum calib_scale scal
 	grid = malloc(atleast1(n * k) * sizeof *grid);
 	buf = malloc(atleast1(2 * n) * sizeof *buf);
 	{
-		void *np = realloc(res->pair, (res->n_pairs + k * (k - 1) / 2) * sizeof *res->pair);
+		void *np = realloc(res->pair,
+		                   (res->n_pairs + k * (k - 1) / 2) * sizeof *res->pair);
 		if (np)
 			res->pair = np;
 		if (!grid || !buf || !np) {
@@ -541,7 +546,8 @@ totals(const struct calib_store *s)
 				break;
 			}
 			lo = c->labelled ? 0 : isnan(c->min) ? c->value[0] : c->min;
-			sum += c->weight * (range > 0 ? (calib_raters_points(c, code) - lo) / range : 1);
+			sum += c->weight *
+			       (range > 0 ? (calib_raters_points(c, code) - lo) / range : 1);
 			wsum += c->weight;
 		}
 		x[e] = missing || wsum == 0 ? NAN : 100.0 * sum / wsum;
@@ -592,7 +598,10 @@ summarise(struct calib_raters *res, const struct calib_store *s)
 		u->alignment = ws > 0 ? wa / ws : NAN;
 		u->within = nn ? (double)nw / (double)nn : NAN;
 		u->agreement = nnom ? (double)nag / (double)nnom : NAN;
-		u->direction = u->lower > 0 ? "lenient" : u->upper < 0 ? "severe" : isnan(u->bias) ? "NA" : "in line";
+		u->direction = u->lower > 0     ? "lenient"
+		               : u->upper < 0   ? "severe"
+		               : isnan(u->bias) ? "NA"
+		                                : "in line";
 	}
 	qsort(res->sum, res->n_raters, sizeof *res->sum, cmp_rank);
 	{
@@ -608,7 +617,8 @@ summarise(struct calib_raters *res, const struct calib_store *s)
 		}
 		/* name nobody when nobody is better than the worst (all alike) */
 		for (size_t r = 0; worst != CALIB_NONE && r < res->n_raters; r++) {
-			const struct calib_raters_summary *u = &res->sum[r], *x = &res->sum[worst];
+			const struct calib_raters_summary *u = &res->sum[r],
+			                                  *x = &res->sum[worst];
 			if (u->alignment > x->alignment ||
 			    (u->alignment == x->alignment && fabs(u->bias) < fabs(x->bias))) {
 				res->sum[worst].out_of_line = true;
@@ -620,7 +630,7 @@ summarise(struct calib_raters *res, const struct calib_store *s)
 
 enum calib_status
 calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
-		 struct calib_raters **out, struct calib_error *err)
+                 struct calib_raters **out, struct calib_error *err)
 {
 	struct calib_raters *res;
 	struct work w;
@@ -635,7 +645,8 @@ calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
 	if (o->expert != CALIB_NONE && o->expert >= nstore)
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "no such expert rater");
 	if (!(o->conf > 0 && o->conf < 1) || !(o->tolerance >= 0))
-		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "bad confidence level or tolerance");
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+		                       "bad confidence level or tolerance");
 	if (!(res = calloc(1, sizeof *res)))
 		return CALIB_ENOMEM;
 	memset(&w, 0, sizeof w);
@@ -658,7 +669,7 @@ calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
 			for (size_t j = 0; j < nc; j++) {
 				res->cell[(size_t)ridx[r] * nc + j].rater = r;
 				res->cell[(size_t)ridx[r] * nc + j].crit =
-					j + 1 < nc ? (uint32_t)j : CALIB_NONE;
+				        j + 1 < nc ? (uint32_t)j : CALIB_NONE;
 			}
 	}
 	calib_matrix_opts_init(&mo);
@@ -682,14 +693,15 @@ calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
 		}
 		for (size_t q = 0; q < m->n_levels; q++)
 			pts[q] = m->na_level && q + 1 == m->n_levels ? NAN
-				 : cr && cr->labelled	      ? m->value[q] - 1
-							      : m->value[q];
+			         : cr && cr->labelled                ? m->value[q] - 1
+			                                             : m->value[q];
 		c.m = m;
 		c.pts = pts;
 		c.j = j;
 		c.range = cr ? calib_raters_range(cr) : 100;
 		c.tol = o->tol_percent ? o->tolerance / 100 * c.range : o->tolerance;
-		c.nominal = cr && (cr->scale == CALIB_SCALE_BINARY || cr->scale == CALIB_SCALE_NOMINAL);
+		c.nominal = cr && (cr->scale == CALIB_SCALE_BINARY ||
+		                   cr->scale == CALIB_SCALE_NOMINAL);
 		c.numeric = !cr || cr->scale != CALIB_SCALE_NOMINAL || cr->n_levels <= 2;
 		note[0] = 0;
 		res->test[j].crit = cr ? (uint32_t)j : CALIB_NONE;
@@ -759,35 +771,47 @@ footer(const struct calib_raters *r, const struct calib_store *s, struct calib_t
 	enum calib_status st = CALIB_OK;
 	const struct calib_raters_opts *o = &r->opts;
 	if (o->expert != CALIB_NONE)
-		st |= calib_table_footer(t, "reference: the expert %s", calib_names_get(s->raters, o->expert));
+		st |= calib_table_footer(t, "reference: the expert %s",
+		                         calib_names_get(s->raters, o->expert));
 	else
 		st |= calib_table_footer(t, "reference: leave-one-out %s of the other raters",
-					 o->consensus == CALIB_CONSENSUS_MEAN ? "mean" : "median");
-	st |= calib_table_footer(t, "bias: rater minus reference in points (labels: level 1..q = 0..q-1 points, no/yes = 0/1), %g%% t interval; TOTAL in 0-100 points",
-				 100 * o->conf);
+		                         o->consensus == CALIB_CONSENSUS_MEAN ? "mean"
+		                                                              : "median");
+	st |= calib_table_footer(
+	        t,
+	        "bias: rater minus reference in points (labels: level 1..q = 0..q-1 points, "
+	        "no/yes = 0/1), %g%% t interval; TOTAL in 0-100 points",
+	        100 * o->conf);
 	if (o->tol_percent)
-		st |= calib_table_footer(t, "within: |deviation| <= %g%% of each criterion's range", o->tolerance);
+		st |= calib_table_footer(
+		        t, "within: |deviation| <= %g%% of each criterion's range",
+		        o->tolerance);
 	else
-		st |= calib_table_footer(t, "within: |deviation| <= %g points (TOTAL: %g of 100)", o->tolerance, o->tolerance);
-	st |= calib_table_footer(t, "alignment: 1 - |deviation| / range per score, criteria weighted by the rubric");
-	st |= calib_table_footer(t, "N/A scores left out of deviations: %zu; scores without a reference: %zu",
-				 r->n_na, r->n_noref);
+		st |= calib_table_footer(t,
+		                         "within: |deviation| <= %g points (TOTAL: %g of 100)",
+		                         o->tolerance, o->tolerance);
+	st |= calib_table_footer(t, "alignment: 1 - |deviation| / range per score, criteria "
+	                            "weighted by the rubric");
+	st |= calib_table_footer(
+	        t, "N/A scores left out of deviations: %zu; scores without a reference: %zu",
+	        r->n_na, r->n_noref);
 	return st;
 }
 
 struct calib_table *
 calib_raters_ranking(const struct calib_raters *r, const struct calib_store *s)
 {
-	static const char *const cols[] = { "rank", "rater", "n_calls", "bias", "ci_lower",
-					    "ci_upper", "direction", "mad", "within", "alignment",
-					    "agreement", "note" };
-	static const int dig[] = { -1, 0, -1, 2, 2, 2, 0, 2, 3, 3, 3, 0 };
+	static const char *const cols[] = {"rank",     "rater",     "n_calls",   "bias",
+	                                   "ci_lower", "ci_upper",  "direction", "mad",
+	                                   "within",   "alignment", "agreement", "note"};
+	static const int dig[] = {-1, 0, -1, 2, 2, 2, 0, 2, 3, 3, 3, 0};
 	struct calib_table *t = calib_table_alloc(cols, 12, dig);
 	enum calib_status st = CALIB_OK;
 	const struct calib_raters_test *tt = &r->test[r->n_cols - 1];
 	if (!t)
 		return NULL;
-	st |= calib_table_title(t, "Raters from most lenient to most severe (bias on the TOTAL score)");
+	st |= calib_table_title(
+	        t, "Raters from most lenient to most severe (bias on the TOTAL score)");
 	for (size_t i = 0; i < r->n_raters; i++) {
 		const struct calib_raters_summary *u = &r->sum[i];
 		st |= calib_table_row(t);
@@ -806,14 +830,18 @@ calib_raters_ranking(const struct calib_raters *r, const struct calib_store *s)
 			st |= calib_table_text(t, 11, "most out of line");
 	}
 	if (!isnan(tt->friedman_p) || !isnan(tt->f_p))
-		st |= calib_table_footer(t, "rater effect on the TOTAL (%zu calls scored by all): Friedman chi2 = %.3f, df %g, p = %.4g; ANOVA F = %.3f, df %g, %g, p = %.4g",
-					 tt->n_calls, tt->friedman, tt->friedman_df, tt->friedman_p,
-					 tt->f, tt->df1, tt->df2, tt->f_p);
+		st |= calib_table_footer(
+		        t,
+		        "rater effect on the TOTAL (%zu calls scored by all): Friedman chi2 = "
+		        "%.3f, df %g, p = %.4g; ANOVA F = %.3f, df %g, %g, p = %.4g",
+		        tt->n_calls, tt->friedman, tt->friedman_df, tt->friedman_p, tt->f,
+		        tt->df1, tt->df2, tt->f_p);
 	else
 		st |= calib_table_footer(t, "rater effect on the TOTAL: NA (%s)", tt->note);
 	st |= footer(r, s, t);
-	st |= calib_table_footer(t, "agreement: share of binary/nominal scores equal to the %s (N/A a category)",
-				 r->opts.expert != CALIB_NONE ? "expert's" : "unique mode of the others'");
+	st |= calib_table_footer(
+	        t, "agreement: share of binary/nominal scores equal to the %s (N/A a category)",
+	        r->opts.expert != CALIB_NONE ? "expert's" : "unique mode of the others'");
 	if (st) {
 		calib_table_free(t);
 		return NULL;
@@ -824,10 +852,10 @@ calib_raters_ranking(const struct calib_raters *r, const struct calib_store *s)
 struct calib_table *
 calib_raters_criteria(const struct calib_raters *r, const struct calib_store *s)
 {
-	static const char *const cols[] = { "rater", "criterion", "n", "bias", "se", "ci_lower", "ci_upper",
-					    "mad", "within", "alignment", "agreement", "kappa", "n_na",
-					    "n_noref" };
-	static const int dig[] = { 0, 0, -1, 2, 3, 2, 2, 2, 3, 3, 3, 3, -1, -1 };
+	static const char *const cols[] = {
+	        "rater", "criterion", "n",         "bias",      "se",    "ci_lower", "ci_upper",
+	        "mad",   "within",    "alignment", "agreement", "kappa", "n_na",     "n_noref"};
+	static const int dig[] = {0, 0, -1, 2, 3, 2, 2, 2, 3, 3, 3, 3, -1, -1};
 	struct calib_table *t = calib_table_alloc(cols, 14, dig);
 	enum calib_status st = CALIB_OK;
 	if (!t)
@@ -838,7 +866,8 @@ calib_raters_criteria(const struct calib_raters *r, const struct calib_store *s)
 			if (j + 1 == r->n_cols && !r->show_total)
 				continue;
 			st |= calib_table_row(t);
-			st |= calib_table_text(t, 0, "%s", calib_names_get(s->raters, c->rater));
+			st |= calib_table_text(t, 0, "%s",
+			                       calib_names_get(s->raters, c->rater));
 			st |= calib_table_text(t, 1, "%s", crit_name(s, c->crit));
 			st |= calib_table_num(t, 2, (double)c->n);
 			st |= calib_table_num(t, 3, c->bias);
@@ -864,14 +893,16 @@ calib_raters_criteria(const struct calib_raters *r, const struct calib_store *s)
 struct calib_table *
 calib_raters_tests(const struct calib_raters *r, const struct calib_store *s)
 {
-	static const char *const cols[] = { "criterion", "n_calls", "n_raters", "friedman", "df",
-					    "friedman_p", "anova_f", "df1", "df2", "anova_p", "note" };
-	static const int dig[] = { 0, -1, -1, 3, -1, 4, 3, -1, -1, 4, 0 };
+	static const char *const cols[] = {"criterion", "n_calls",    "n_raters", "friedman",
+	                                   "df",        "friedman_p", "anova_f",  "df1",
+	                                   "df2",       "anova_p",    "note"};
+	static const int dig[] = {0, -1, -1, 3, -1, 4, 3, -1, -1, 4, 0};
 	struct calib_table *t = calib_table_alloc(cols, 11, dig);
 	enum calib_status st = CALIB_OK;
 	if (!t)
 		return NULL;
-	st |= calib_table_title(t, "Do raters differ systematically? (calls scored by every rater)");
+	st |= calib_table_title(
+	        t, "Do raters differ systematically? (calls scored by every rater)");
 	for (size_t j = 0; j < r->n_cols; j++) {
 		const struct calib_raters_test *x = &r->test[j];
 		if (j + 1 == r->n_cols && !r->show_total)
@@ -890,7 +921,8 @@ calib_raters_tests(const struct calib_raters *r, const struct calib_store *s)
 		if (x->note[0])
 			st |= calib_table_text(t, 10, "%s", x->note);
 	}
-	st |= calib_table_footer(t, "Friedman: chi-square with tie correction; ANOVA: rater F of a two-way layout without replication");
+	st |= calib_table_footer(t, "Friedman: chi-square with tie correction; ANOVA: rater F "
+	                            "of a two-way layout without replication");
 	st |= calib_table_footer(t, "N/A scores left out; labelled levels as 0..q-1 points");
 	if (st) {
 		calib_table_free(t);
@@ -902,9 +934,9 @@ calib_raters_tests(const struct calib_raters *r, const struct calib_store *s)
 struct calib_table *
 calib_raters_pairs(const struct calib_raters *r, const struct calib_store *s)
 {
-	static const char *const cols[] = { "criterion", "rater_a", "rater_b", "n_calls",
-					    "agreement", "coefficient", "estimate", "note" };
-	static const int dig[] = { 0, 0, 0, -1, 3, 0, 3, 0 };
+	static const char *const cols[] = {"criterion", "rater_a",     "rater_b",  "n_calls",
+	                                   "agreement", "coefficient", "estimate", "note"};
+	static const int dig[] = {0, 0, 0, -1, 3, 0, 3, 0};
 	struct calib_table *t = calib_table_alloc(cols, 8, dig);
 	enum calib_status st = CALIB_OK;
 	if (!t)
@@ -922,7 +954,10 @@ calib_raters_pairs(const struct calib_raters *r, const struct calib_store *s)
 		if (p->note[0])
 			st |= calib_table_text(t, 7, "%s", p->note);
 	}
-	st |= calib_table_footer(t, "coefficient by scale: binary/nominal cohen_kappa (N/A a category), ordinal quadratic weights on ranks, interval/ratio quadratic weights on points (N/A left out)");
+	st |= calib_table_footer(t,
+	                         "coefficient by scale: binary/nominal cohen_kappa (N/A a "
+	                         "category), ordinal quadratic weights on ranks, "
+	                         "interval/ratio quadratic weights on points (N/A left out)");
 	if (st) {
 		calib_table_free(t);
 		return NULL;

@@ -111,7 +111,8 @@ main(void)
 	is_long((long)d->cell[0].n_distinct, 3, "1st: three distinct answers");
 	expect(s, &d->cell[1], "c1", "ok", 1.0 / 3, "2nd (tie, first call)");
 	is_string(d->cell[1].mode, "yes", "2nd: mode yes");
-	ok(isnan(d->cell[1].consensus) && isnan(d->cell[1].spread), "2nd: nominal, no mean or spread");
+	ok(isnan(d->cell[1].consensus) && isnan(d->cell[1].spread),
+	   "2nd: nominal, no mean or spread");
 	expect(s, &d->cell[2], "c2", "ok", 1.0 / 3, "3rd (tie)");
 	expect(s, &d->cell[3], "c3", "pts", 1.0 / 3, "4th: N/A split on a numeric criterion");
 	is_long((long)d->cell[3].n_na, 1, "4th: one N/A");
@@ -132,19 +133,22 @@ main(void)
 	}
 	for (size_t i = 0; i < d->n_cells; i++)
 		if (!strcmp(call_of(s, d->cell[i].item), "c4") && d->cell[i].crit == 0) {
-			is_long((long)d->cell[i].n_answers, 2, "c4 pts: the missing score is no answer");
+			is_long((long)d->cell[i].n_answers, 2,
+			        "c4 pts: the missing score is no answer");
 			is_double(d->cell[i].disagreement, 0, 1e-12, "c4 pts: 2 and 2 agree");
 		}
 	is_long((long)d->n_calls, 4, "four calls");
 	is_string(call_of(s, d->call[0].item), "c2", "most contested call c2");
-	is_double(d->call[0].disagreement, (sqrt(38.0 / 9) / 5 + 1.0 / 3) / 3, 1e-12, "c2: mean");
+	is_double(d->call[0].disagreement, (sqrt(38.0 / 9) / 5 + 1.0 / 3) / 3, 1e-12,
+	          "c2: mean");
 	is_double(d->call[0].max, sqrt(38.0 / 9) / 5, 1e-12, "c2: max");
 	is_string(crit_of(s, d->call[0].worst), "pts", "c2: worst criterion");
 	is_long((long)d->call[0].n_disputed, 2, "c2: two disputed cells");
 	is_string(call_of(s, d->call[1].item), "c3", "2nd call c3");
 	is_double(d->call[1].disagreement, 2.0 / 9, 1e-12, "c3: mean");
 	is_string(call_of(s, d->call[2].item), "c1", "3rd call c1");
-	is_double(d->call[2].disagreement, (sqrt(8.0 / 3) / 5 + 1.0 / 3) / 3, 1e-12, "c1: mean");
+	is_double(d->call[2].disagreement, (sqrt(8.0 / 3) / 5 + 1.0 / 3) / 3, 1e-12,
+	          "c1: mean");
 	is_string(call_of(s, d->call[3].item), "c4", "4th call c4");
 	t = calib_disputes_cells(d, s);
 	ok(t && calib_table_n_rows(t) == 12, "cells table");

@@ -112,7 +112,8 @@ run(const struct calib_store *s, const struct calib_raters_opts *o)
 static void
 test_small(void)
 {
-	struct calib_store *s = load("tests/sheets/raters-small.csv", "tests/sheets/raters-rubric.csv");
+	struct calib_store *s =
+	        load("tests/sheets/raters-small.csv", "tests/sheets/raters-rubric.csv");
 	struct calib_raters_opts o;
 	struct calib_raters *r;
 	const struct calib_raters_cell *c;
@@ -171,7 +172,8 @@ test_small(void)
 	is_double(c->upper, 0, 1e-12, "flat b: ci upper 0");
 	is_double(c->alignment, 1, 1e-12, "flat b: alignment 1");
 	ok(isnan(r->test[2].friedman) && isnan(r->test[2].f), "flat: rater effect NA");
-	is_string(r->test[2].note, "every score equal: no rater effect to test", "flat: reason");
+	is_string(r->test[2].note, "every score equal: no rater effect to test",
+	          "flat: reason");
 
 	is_double(cell(r, s, "a", 3)->bias, 3.5, 1e-12, "TOTAL a: bias");
 	is_double(cell(r, s, "b", 3)->bias, 89.0 / 3, 1e-12, "TOTAL b: bias");
@@ -179,7 +181,8 @@ test_small(void)
 	is_string(calib_names_get(s->raters, r->sum[0].rater), "b", "rank 1: b (most lenient)");
 	is_string(calib_names_get(s->raters, r->sum[1].rater), "a", "rank 2: a");
 	is_string(calib_names_get(s->raters, r->sum[2].rater), "c", "rank 3: c (most severe)");
-	is_string(calib_names_get(s->raters, r->cell[0].rater), "b", "cells follow the ranking");
+	is_string(calib_names_get(s->raters, r->cell[0].rater), "b",
+	          "cells follow the ranking");
 	u = summary(r, s, "a");
 	is_double(u->alignment, 0.9425, 1e-12, "a: weighted alignment");
 	is_double(u->within, 10.0 / 12, 1e-12, "a: pooled within");
@@ -209,7 +212,8 @@ test_small(void)
 	r = run(s, &o);
 	is_double(cell(r, s, "a", 0)->within, 1, 1e-12, "tolerance 1 point: a");
 	is_double(cell(r, s, "b", 0)->within, 1.0 / 3, 1e-12, "tolerance 1 point: b");
-	is_double(cell(r, s, "a", 1)->within, 1, 1e-12, "tolerance 1 point: ok a, every |d| within");
+	is_double(cell(r, s, "a", 1)->within, 1, 1e-12,
+	          "tolerance 1 point: ok a, every |d| within");
 	calib_raters_free(r);
 	calib_store_free(s);
 }
@@ -224,7 +228,8 @@ test_small(void)
 static void
 test_expert(void)
 {
-	struct calib_store *s = load("tests/sheets/raters-small.csv", "tests/sheets/raters-rubric.csv");
+	struct calib_store *s =
+	        load("tests/sheets/raters-small.csv", "tests/sheets/raters-rubric.csv");
 	struct calib_raters_opts o;
 	struct calib_raters *r;
 	const struct calib_raters_cell *c;
@@ -258,7 +263,8 @@ test_expert(void)
 	calib_raters_free(r);
 
 	o.expert = 99;
-	ok(calib_raters_run(s, &o, &r, NULL) == CALIB_EARG && r == NULL, "expert id out of range: EARG");
+	ok(calib_raters_run(s, &o, &r, NULL) == CALIB_EARG && r == NULL,
+	   "expert id out of range: EARG");
 	calib_raters_free(r);
 	calib_store_free(s);
 }
@@ -331,12 +337,14 @@ test_ties(void)
 	struct calib_raters *r;
 	calib_raters_opts_init(&o);
 	r = run(s, &o);
-	is_string(calib_names_get(s->raters, r->sum[0].rater), "b", "ties: b first (first seen)");
+	is_string(calib_names_get(s->raters, r->sum[0].rater), "b",
+	          "ties: b first (first seen)");
 	is_string(calib_names_get(s->raters, r->sum[1].rater), "a", "ties: a second");
 	is_double(r->sum[0].bias, 0, 1e-12, "ties: bias 0");
 	ok(isnan(r->test[0].friedman), "ties: Friedman NA when every call is one tie");
 	ok(isnan(r->test[1].f), "ties: ANOVA NA on the TOTAL too");
-	is_string(r->test[0].note, "raters alike on every call: no rater effect to test", "ties: reason");
+	is_string(r->test[0].note, "raters alike on every call: no rater effect to test",
+	          "ties: reason");
 	ok(!r->sum[0].out_of_line && !r->sum[1].out_of_line, "ties: nobody named out of line");
 	calib_raters_free(r);
 	calib_store_free(s);
@@ -350,7 +358,8 @@ test_ties(void)
 static void
 test_pairs(void)
 {
-	struct calib_store *s = load("tests/sheets/raters-small.csv", "tests/sheets/raters-rubric.csv");
+	struct calib_store *s =
+	        load("tests/sheets/raters-small.csv", "tests/sheets/raters-rubric.csv");
 	struct calib_raters_opts o;
 	struct calib_raters *r;
 	struct calib_table *t;
@@ -361,7 +370,8 @@ test_pairs(void)
 	is_long((long)r->n_pairs, 9, "pairs: 3 pairs x 3 criteria");
 	for (size_t i = 0; i < r->n_pairs; i++) {
 		const struct calib_raters_pair *p = &r->pair[i];
-		const char *a = calib_names_get(s->raters, p->a), *b = calib_names_get(s->raters, p->b);
+		const char *a = calib_names_get(s->raters, p->a),
+		           *b = calib_names_get(s->raters, p->b);
 		if (p->crit == 1 && !strcmp(a, "a") && !strcmp(b, "b")) {
 			is_double(p->estimate, 0.5, 1e-12, "pairs ok (a,b): kappa");
 			is_string(p->coef, "cohen_kappa", "pairs ok: cohen_kappa");
@@ -375,7 +385,8 @@ test_pairs(void)
 		if (p->crit == 0 && !strcmp(a, "a") && !strcmp(b, "b")) {
 			is_long((long)p->n, 3, "pairs pts (a,b): n");
 			is_double(p->agreement, 1.0 / 3, 1e-12, "pairs pts (a,b): agreement");
-			is_string(p->coef, "cohen_kappa_quadratic", "pairs pts: quadratic weights");
+			is_string(p->coef, "cohen_kappa_quadratic",
+			          "pairs pts: quadratic weights");
 			found++;
 		}
 	}
