@@ -74,7 +74,8 @@ test_reference(void)
 	}
 }
 
-static void test_boot_replicates(const struct calib_matrix *m, const char *what);
+static void test_boot_replicates(const struct calib_matrix *m, const char *what, size_t nb,
+				 int lo, int hi);
 
 static struct calib_matrix *
 matrix(const double *x, size_t n, size_t k)
@@ -416,7 +417,18 @@ test_many_values(void)
 		is_double(r->se, se, 1e-9, "many values: %s se = irrCAC's formula", name);
 	}
 	calib_stats_free(&st);
-	test_boot_replicates(m, "many values");
+	test_boot_replicates(m, "many values", 25, CALIB_ALPHA_NOMINAL, CALIB_ALPHA_RATIO);
+	calib_matrix_free(m);
+	free(x);
+
+	/* so many values that the ratio bootstrap keeps no table of exponentials */
+	n = 16000;
+	x = malloc(n * k * sizeof *x);
+	for (size_t i = 0; i < n * k; i++)
+		x[i] = 1 + round(gsl_rng_uniform(rng) * 999000) / 1000;
+	m = matrix(x, n, k);
+	ok(m->n_levels > 40000, "%zu distinct values", m->n_levels);
+	test_boot_replicates(m, "very many values", 2, CALIB_ALPHA_RATIO, CALIB_ALPHA_RATIO);
 	calib_matrix_free(m);
 	gsl_rng_free(rng);
 	free(x);
@@ -490,24 +502,24 @@ draw_call(gsl_rng *rng, size_t n)
  * same generator draws (the draw order is the header's contract).
  */
 static void
-test_boot_replicates(const struct calib_matrix *m, const char *what)
+test_boot_replicates(const struct calib_matrix *m, const char *what, size_t nb, int lo,
+		     int hi)
 {
-	enum { B = 25 };
 	size_t *pair = malloc(m->n_items * sizeof *pair), np = 0;
 	size_t *draw = malloc(m->n_items * sizeof *draw);
-	double rep[B];
+	double *rep = malloc(nb * sizeof *rep);
 
 	for (size_t i = 0; i < m->n_items; i++)
 		if (calib_matrix_row_n(m, i) >= 2)
 			pair[np++] = i;
-	for (int l = CALIB_ALPHA_NOMINAL; l <= CALIB_ALPHA_RATIO; l++) {
+	for (int l = lo; l <= hi; l++) {
 		struct calib_alpha_boot res = { 0 };
 		gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 		int same = 1;
 		res.rep = rep;
-		calib_alpha_bootstrap(m, (enum calib_alpha_level)l, B, 77, 0.95, 0.8, &res, NULL);
+		calib_alpha_bootstrap(m, (enum calib_alpha_level)l, nb, 77, 0.95, 0.8, &res, NULL);
 		gsl_rng_set(rng, 77);
-		for (size_t j = 0; j < B; j++) {
+		for (size_t j = 0; j < nb; j++) {
 			double a;
 			for (size_t k = 0; k < np; k++)
 				draw[k] = pair[draw_call(rng, np)];
@@ -518,12 +530,13 @@ test_boot_replicates(const struct calib_matrix *m, const char *what)
 				printf("# replicate %zu: fast %.17g, slow %.17g\n", j, rep[j], a);
 			}
 		}
-		ok(same, "%s %s: %d replicates match alpha recomputed on the drawn calls",
-		   what, calib_alpha_level_name((enum calib_alpha_level)l), B);
+		ok(same, "%s %s: %zu replicates match alpha recomputed on the drawn calls",
+		   what, calib_alpha_level_name((enum calib_alpha_level)l), nb);
 		gsl_rng_free(rng);
 	}
 	free(pair);
 	free(draw);
+	free(rep);
 }
 
 static void
@@ -588,8 +601,9 @@ test_bootstrap(void)
 	ok(strstr(b.note, "drew a single value") != NULL, "tiny: note says why some were left out");
 
 	/* the fast path against the slow one, every level */
-	test_boot_replicates(m, "krippendorff2011");
-	test_boot_replicates(h, "half points with 0 and a missing score");
+	test_boot_replicates(m, "krippendorff2011", 25, CALIB_ALPHA_NOMINAL, CALIB_ALPHA_RATIO);
+	test_boot_replicates(h, "half points with 0 and a missing score", 25,
+			     CALIB_ALPHA_NOMINAL, CALIB_ALPHA_RATIO);
 
 	/* undefined: no pairable call */
 	{
