@@ -43,21 +43,21 @@ const char *calib_alpha_level_name(enum calib_alpha_level level);
  * (0, 1) (err, which may be NULL, says so).
  */
 enum calib_status calib_alpha_compute(const struct calib_matrix *m,
-				      const struct calib_coef_opts *o,
-				      struct calib_stats *out, struct calib_error *err);
+                                      const struct calib_coef_opts *o, struct calib_stats *out,
+                                      struct calib_error *err);
 
 /* What calib_alpha_bootstrap() found. */
 struct calib_alpha_boot {
-	double estimate;     /* alpha on the data (NAN when undefined) */
-	double lower, upper; /* percentile bounds at level conf, NAN if none */
-	double q;            /* share of replicates with alpha < alpha_min */
-	double mean, sd;     /* mean and standard deviation of the replicates */
-	size_t n_boot;       /* replicates drawn (B) */
-	size_t n_defined;    /* replicates where alpha was defined */
-	size_t n_calls;      /* pairable calls, the units resampled */
-	double *rep;         /* NULL, or the caller's array of B doubles that
-				receives each replicate's alpha in draw order
-				(NAN when undefined) */
+	double estimate;            /* alpha on the data (NAN when undefined) */
+	double lower, upper;        /* percentile bounds at level conf, NAN if none */
+	double q;                   /* share of replicates with alpha < alpha_min */
+	double mean, sd;            /* mean and standard deviation of the replicates */
+	size_t n_boot;              /* replicates drawn (B) */
+	size_t n_defined;           /* replicates where alpha was defined */
+	size_t n_calls;             /* pairable calls, the units resampled */
+	double *rep;                /* NULL, or the caller's array of B doubles that
+	                               receives each replicate's alpha in draw order
+	                               (NAN when undefined) */
 	char note[CALIB_STAT_NOTE]; /* why something is NAN, or empty */
 };
 
@@ -67,20 +67,22 @@ struct calib_alpha_boot {
  * draws come from one gsl_rng_mt19937 seeded with `seed` (0 means GSL's
  * default 4357), n_calls per replicate, in order: call index = the high 32
  * bits of x * n_calls, x = gsl_rng_get(rng), x drawn again while its low 32
- * bits are below 2^32 mod n_calls (Lemire's unbiased multiply-shift). Replicates where alpha is undefined (a single
- * value drawn) are left out of the summaries and counted. Bounds are the
- * (1 - conf)/2 and (1 + conf)/2 quantiles of the defined replicates;
- * q = P(alpha < alpha_min) is Krippendorff's probability of failing the
- * smallest acceptable alpha. res->rep is read (NULL or B doubles) and every
- * other field written. Krippendorff's own algorithm resamples pairs of
- * values within the coincidence matrix; this one resamples whole calls, the
- * units of a calibration session. Returns CALIB_OK, CALIB_ENOMEM, or
- * CALIB_EARG (B = 0, conf not in (0, 1), a level that does not apply to m
- * (see calib_alpha_compute()), 2^32 calls or more).
+ * bits are below 2^32 mod n_calls (Lemire's unbiased multiply-shift).
+ * Replicates where alpha is undefined (a single value drawn) are left out
+ * of the summaries and counted. Bounds are the (1 - conf)/2 and
+ * (1 + conf)/2 quantiles of the defined replicates (linear interpolation,
+ * gsl_stats_quantile_from_sorted_data); q = P(alpha < alpha_min) is
+ * Krippendorff's probability of failing the smallest acceptable alpha.
+ * res->rep is read (NULL or B doubles) and every other field written.
+ * Krippendorff's own algorithm resamples pairs of values within the
+ * coincidence matrix; this one resamples whole calls, the units of a
+ * calibration session. Returns CALIB_OK, CALIB_ENOMEM, or CALIB_EARG
+ * (B = 0, conf not in (0, 1), a level that does not apply to m (see
+ * calib_alpha_compute()), 2^32 calls or more).
  */
 enum calib_status calib_alpha_bootstrap(const struct calib_matrix *m,
-					enum calib_alpha_level level, size_t B,
-					unsigned long seed, double conf, double alpha_min,
-					struct calib_alpha_boot *res, struct calib_error *err);
+                                        enum calib_alpha_level level, size_t B,
+                                        unsigned long seed, double conf, double alpha_min,
+                                        struct calib_alpha_boot *res, struct calib_error *err);
 
 #endif

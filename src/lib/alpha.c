@@ -68,17 +68,17 @@
 
 /* The pairable calls of a matrix, each as its distinct categories with counts. */
 struct calls {
-	size_t n;       /* pairable calls */
-	size_t q;       /* categories of the matrix */
+	size_t n;        /* pairable calls */
+	size_t q;        /* categories of the matrix */
 	size_t n_single; /* calls with one score (unpairable) */
-	size_t *off;    /* n + 1: entries of call u are off[u] .. off[u+1]-1 */
-	uint32_t *cat;  /* category of each entry */
-	double *cnt;    /* its count m_uc */
-	double *r;      /* n: scores of each call, m_u */
-	double *nc;     /* q: pairable scores per category, n_c */
-	double total;   /* n = sum of m_u */
-	size_t n_used;  /* categories with n_c > 0 */
-	uint32_t *used; /* n_used: those categories, increasing */
+	size_t *off;     /* n + 1: entries of call u are off[u] .. off[u+1]-1 */
+	uint32_t *cat;   /* category of each entry */
+	double *cnt;     /* its count m_uc */
+	double *r;       /* n: scores of each call, m_u */
+	double *nc;      /* q: pairable scores per category, n_c */
+	double total;    /* n = sum of m_u */
+	size_t n_used;   /* categories with n_c > 0 */
+	uint32_t *used;  /* n_used: those categories, increasing */
 };
 
 static void
@@ -166,10 +166,14 @@ const char *
 calib_alpha_level_name(enum calib_alpha_level level)
 {
 	switch (level) {
-	case CALIB_ALPHA_NOMINAL: return "nominal";
-	case CALIB_ALPHA_ORDINAL: return "ordinal";
-	case CALIB_ALPHA_INTERVAL: return "interval";
-	case CALIB_ALPHA_RATIO: return "ratio";
+	case CALIB_ALPHA_NOMINAL:
+		return "nominal";
+	case CALIB_ALPHA_ORDINAL:
+		return "ordinal";
+	case CALIB_ALPHA_INTERVAL:
+		return "interval";
+	case CALIB_ALPHA_RATIO:
+		return "ratio";
 	}
 	return "?";
 }
@@ -179,10 +183,13 @@ static bool
 level_applies(const struct calib_matrix *m, enum calib_alpha_level level)
 {
 	switch (level) {
-	case CALIB_ALPHA_NOMINAL: return true;
-	case CALIB_ALPHA_ORDINAL: return !m->na_level;
+	case CALIB_ALPHA_NOMINAL:
+		return true;
+	case CALIB_ALPHA_ORDINAL:
+		return !m->na_level;
 	case CALIB_ALPHA_INTERVAL:
-	case CALIB_ALPHA_RATIO: return !m->na_level && !m->label;
+	case CALIB_ALPHA_RATIO:
+		return !m->na_level && !m->label;
 	}
 	return false;
 }
@@ -214,7 +221,7 @@ ratio_d2(double a, double b)
  * The pair (0, 0) has coefficient 0 and never enters.
  */
 #define RATIO_EXACT_MAX 1024 /* distinct values up to which pairs are summed */
-#define QUAD_STEP 0.2
+#define QUAD_STEP       0.2
 
 struct quad {
 	size_t n_nodes;
@@ -255,8 +262,8 @@ quad_init(struct quad *qd, const double *vu, size_t nv, bool table)
  * table. Cannot fail.
  */
 static double
-quad_ratio(const struct quad *qd, const double *vu, const double *nu, size_t nv,
-	   double total, double *g, double *scratch)
+quad_ratio(const struct quad *qd, const double *vu, const double *nu, size_t nv, double total,
+           double *g, double *scratch)
 {
 	double de = 0;
 
@@ -311,8 +318,7 @@ midranks(const double *nc, const uint32_t *used, size_t n_used, double *t)
  * interval coordinates (values or mid-ranks) for the interval-type levels.
  */
 static double
-call_pair_d2(const struct calls *c, size_t u, enum calib_alpha_level level,
-	     const double *x)
+call_pair_d2(const struct calls *c, size_t u, enum calib_alpha_level level, const double *x)
 {
 	size_t a = c->off[u], b = c->off[u + 1];
 	double r = c->r[u], s = 0, mean = 0;
@@ -350,8 +356,8 @@ call_pair_d2(const struct calls *c, size_t u, enum calib_alpha_level level,
  * scratch: 4 n_used doubles (the ratio quadrature). Cannot fail.
  */
 static double
-expected_d2(const struct calls *c, enum calib_alpha_level level, const double *x,
-	    double *g, double *scratch)
+expected_d2(const struct calls *c, enum calib_alpha_level level, const double *x, double *g,
+            double *scratch)
 {
 	double de = 0, mean = 0, var = 0;
 
@@ -407,8 +413,7 @@ expected_d2(const struct calls *c, enum calib_alpha_level level, const double *x
 
 /* Why alpha at this level is undefined on c, or NULL. */
 static const char *
-undefined_reason(const struct calls *c, const double *value,
-		 enum calib_alpha_level level)
+undefined_reason(const struct calls *c, const double *value, enum calib_alpha_level level)
 {
 	if (c->n == 0)
 		return "undefined: no call has two scores";
@@ -423,8 +428,8 @@ undefined_reason(const struct calls *c, const double *value,
 
 /* Coordinates of the categories for the level: values, mid-ranks or none. */
 static const double *
-level_coords(const struct calib_matrix *m, const struct calls *c,
-	     enum calib_alpha_level level, double *work)
+level_coords(const struct calib_matrix *m, const struct calls *c, enum calib_alpha_level level,
+             double *work)
 {
 	if (level == CALIB_ALPHA_ORDINAL) {
 		midranks(c->nc, c->used, c->n_used, work);
@@ -438,9 +443,8 @@ level_coords(const struct calib_matrix *m, const struct calls *c,
  * work: 6 q doubles. Cannot fail.
  */
 static void
-alpha_level(const struct calib_matrix *m, const struct calls *c,
-	    enum calib_alpha_level level, double conf, double *work,
-	    struct calib_stat *rec)
+alpha_level(const struct calib_matrix *m, const struct calls *c, enum calib_alpha_level level,
+            double conf, double *work, struct calib_stat *rec)
 {
 	const char *why = undefined_reason(c, m->value, level);
 	const double *x;
@@ -462,7 +466,7 @@ alpha_level(const struct calib_matrix *m, const struct calls *c,
 	rec->estimate = 1 - dpa / de;
 	if (c->n_single)
 		calib_stat_note(rec, "%zu call%s with a single score left out", c->n_single,
-				c->n_single == 1 ? "" : "s");
+		                c->n_single == 1 ? "" : "s");
 	if (level == CALIB_ALPHA_ORDINAL || c->n < 2)
 		return;
 	ap = 1 - dp / de;
@@ -487,18 +491,17 @@ alpha_level(const struct calib_matrix *m, const struct calls *c,
 
 enum calib_status
 calib_alpha_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
-		    struct calib_stats *out, struct calib_error *err)
+                    struct calib_stats *out, struct calib_error *err)
 {
 	static const enum calib_alpha_level levels[] = {
-		CALIB_ALPHA_NOMINAL, CALIB_ALPHA_ORDINAL, CALIB_ALPHA_INTERVAL,
-		CALIB_ALPHA_RATIO
-	};
+	        CALIB_ALPHA_NOMINAL, CALIB_ALPHA_ORDINAL, CALIB_ALPHA_INTERVAL,
+	        CALIB_ALPHA_RATIO};
 	double conf = o ? o->conf : 0.95, *work;
 	struct calls c;
 
 	if (!(conf > 0 && conf < 1))
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-				       "confidence level must be between 0 and 1");
+		                       "confidence level must be between 0 and 1");
 	if (calls_build(m, &c) != CALIB_OK)
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	work = malloc((6 * c.q + 1) * sizeof *work);
@@ -510,7 +513,8 @@ calib_alpha_compute(const struct calib_matrix *m, const struct calib_coef_opts *
 		struct calib_stat *rec;
 		if (!level_applies(m, levels[l]))
 			continue;
-		rec = calib_stats_push(out, "kripp_alpha_%s", calib_alpha_level_name(levels[l]));
+		rec = calib_stats_push(out, "kripp_alpha_%s",
+		                       calib_alpha_level_name(levels[l]));
 		if (!rec) {
 			free(work);
 			calls_free(&c);
@@ -528,13 +532,13 @@ struct boot {
 	const struct calls *c;
 	enum calib_alpha_level level;
 	const double *value;
-	double *dterm;   /* n: S_u / (m_u - 1) for the fixed metrics */
+	double *dterm;    /* n: S_u / (m_u - 1) for the fixed metrics */
 	double *su, *suu; /* n: interval: sum m_uc (x_c - x0), sum m_uc (x_c - x0)^2 */
-	int32_t *only;   /* n: the call's category when it has a single one, else -1 */
-	double *nc;      /* q: marginals of the replicate */
-	double *t;       /* q: mid-ranks of the replicate (ordinal) */
-	uint32_t *mult;  /* n: how often each call was drawn */
-	bool quad;       /* ratio by quadrature (many values) */
+	int32_t *only;    /* n: the call's category when it has a single one, else -1 */
+	double *nc;       /* q: marginals of the replicate */
+	double *t;        /* q: mid-ranks of the replicate (ordinal) */
+	uint32_t *mult;   /* n: how often each call was drawn */
+	bool quad;        /* ratio by quadrature (many values) */
 	struct quad qd;
 	double *vu, *nu; /* n_used: values and replicate counts of the used categories */
 	double *scratch; /* n_used */
@@ -620,7 +624,7 @@ boot_replicate(struct boot *b)
 			for (size_t j = 0; j < c->n_used; j++)
 				b->nu[j] = b->nc[c->used[j]];
 			desum = quad_ratio(&b->qd, b->vu, b->nu, c->n_used, total, NULL,
-					   b->scratch);
+			                   b->scratch);
 			break;
 		}
 		for (size_t j = 0; j < c->n_used; j++) {
@@ -629,7 +633,7 @@ boot_replicate(struct boot *b)
 				continue;
 			for (size_t l = j + 1; l < c->n_used; l++)
 				desum += b->nc[k] * b->nc[c->used[l]] *
-					 ratio_d2(b->value[k], b->value[c->used[l]]);
+				         ratio_d2(b->value[k], b->value[c->used[l]]);
 		}
 		desum *= 2;
 		break;
@@ -648,8 +652,8 @@ boot_replicate(struct boot *b)
 		for (size_t u = 0; u < c->n; u++)
 			if (b->mult[u] && b->only[u] < 0)
 				dosum += (double)b->mult[u] *
-					 call_pair_d2(c, u, CALIB_ALPHA_ORDINAL, b->t) /
-					 (c->r[u] - 1);
+				         call_pair_d2(c, u, CALIB_ALPHA_ORDINAL, b->t) /
+				         (c->r[u] - 1);
 		break;
 	}
 	}
@@ -675,7 +679,7 @@ boot_free(struct boot *b)
 /* Per-call terms of the bootstrap. CALIB_OK or CALIB_ENOMEM (b freed). */
 static enum calib_status
 boot_init(struct boot *b, const struct calls *c, const struct calib_matrix *m,
-	  enum calib_alpha_level level)
+          enum calib_alpha_level level)
 {
 	size_t n = c->n ? c->n : 1, q = c->q ? c->q : 1;
 	double x0 = 0;
@@ -724,8 +728,8 @@ boot_init(struct boot *b, const struct calls *c, const struct calib_matrix *m,
 		size_t a = c->off[u], e_end = c->off[u + 1];
 		b->only[u] = e_end - a == 1 ? (int32_t)c->cat[a] : -1;
 		b->dterm[u] = level == CALIB_ALPHA_ORDINAL
-				      ? 0
-				      : call_pair_d2(c, u, level, m->value) / (c->r[u] - 1);
+		                      ? 0
+		                      : call_pair_d2(c, u, level, m->value) / (c->r[u] - 1);
 		b->su[u] = b->suu[u] = 0;
 		if (level != CALIB_ALPHA_INTERVAL)
 			continue;
@@ -741,14 +745,14 @@ boot_init(struct boot *b, const struct calls *c, const struct calib_matrix *m,
 /* Summaries of the defined replicates in v[0..nd-1] (sorted here). */
 static void
 boot_summarise(double *v, size_t nd, double conf, double alpha_min,
-	       struct calib_alpha_boot *res)
+               struct calib_alpha_boot *res)
 {
 	size_t below = 0;
 
 	res->n_defined = nd;
 	if (nd == 0) {
 		snprintf(res->note, sizeof res->note,
-			 "undefined: every replicate drew a single value");
+		         "undefined: every replicate drew a single value");
 		return;
 	}
 	gsl_sort(v, 1, nd);
@@ -761,14 +765,14 @@ boot_summarise(double *v, size_t nd, double conf, double alpha_min,
 	res->q = isnan(alpha_min) ? NAN : (double)below / (double)nd;
 	if (nd < res->n_boot)
 		snprintf(res->note, sizeof res->note,
-			 "%zu of %zu replicates drew a single value and were left out",
-			 res->n_boot - nd, res->n_boot);
+		         "%zu of %zu replicates drew a single value and were left out",
+		         res->n_boot - nd, res->n_boot);
 }
 
 enum calib_status
-calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level,
-		      size_t B, unsigned long seed, double conf, double alpha_min,
-		      struct calib_alpha_boot *res, struct calib_error *err)
+calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level, size_t B,
+                      unsigned long seed, double conf, double alpha_min,
+                      struct calib_alpha_boot *res, struct calib_error *err)
 {
 	struct calib_stat rec;
 	struct calls c;
@@ -781,14 +785,14 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 
 	if (B == 0)
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-				       "the bootstrap needs at least one replicate");
+		                       "the bootstrap needs at least one replicate");
 	if (!(conf > 0 && conf < 1))
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-				       "confidence level must be between 0 and 1");
+		                       "confidence level must be between 0 and 1");
 	if (!level_applies(m, level))
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-				       "the %s level does not apply to this scale",
-				       calib_alpha_level_name(level));
+		                       "the %s level does not apply to this scale",
+		                       calib_alpha_level_name(level));
 	memset(res, 0, sizeof *res);
 	res->rep = rep;
 	res->estimate = res->lower = res->upper = res->q = res->mean = res->sd = NAN;
@@ -802,7 +806,7 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 	if (c.n > UINT32_MAX) {
 		calls_free(&c);
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-				       "too many calls for the bootstrap");
+		                       "too many calls for the bootstrap");
 	}
 	if ((why = undefined_reason(&c, m->value, level))) {
 		snprintf(res->note, sizeof res->note, "%s", why);

@@ -75,7 +75,7 @@ test_reference(void)
 }
 
 static void test_boot_replicates(const struct calib_matrix *m, const char *what, size_t nb,
-				 int lo, int hi);
+                                 int lo, int hi);
 
 static struct calib_matrix *
 matrix(const double *x, size_t n, size_t k)
@@ -102,18 +102,22 @@ test_krippendorff2011(void)
 {
 	const double N = NAN;
 	const double x[12 * 4] = {
-		1, 1, N, 1, 2, 2, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 1, 2, 3, 4,
-		4, 4, 4, 4, 1, 1, 2, 1, 2, 2, 2, 2, N, 5, 5, 5, N, N, 1, 1, N, 3, N, N,
+	        1, 1, N, 1, 2, 2, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 1, 2, 3, 4,
+	        4, 4, 4, 4, 1, 1, 2, 1, 2, 2, 2, 2, N, 5, 5, 5, N, N, 1, 1, N, 3, N, N,
 	};
 	struct calib_matrix *m = matrix(x, 12, 4);
 	struct calib_stats st;
 	calib_stats_init(&st);
 	ok(m && calib_alpha_compute(m, NULL, &st, NULL) == CALIB_OK, "paper example runs");
 	is_long((long)st.n, 4, "four levels on a numeric scale");
-	is_double(round(find(&st, "kripp_alpha_nominal")->estimate * 1000) / 1000, 0.743, 0, "nominal 0.743");
-	is_double(round(find(&st, "kripp_alpha_ordinal")->estimate * 1000) / 1000, 0.815, 0, "ordinal 0.815");
-	is_double(round(find(&st, "kripp_alpha_interval")->estimate * 1000) / 1000, 0.849, 0, "interval 0.849");
-	is_double(round(find(&st, "kripp_alpha_ratio")->estimate * 1000) / 1000, 0.797, 0, "ratio 0.797");
+	is_double(round(find(&st, "kripp_alpha_nominal")->estimate * 1000) / 1000, 0.743, 0,
+	          "nominal 0.743");
+	is_double(round(find(&st, "kripp_alpha_ordinal")->estimate * 1000) / 1000, 0.815, 0,
+	          "ordinal 0.815");
+	is_double(round(find(&st, "kripp_alpha_interval")->estimate * 1000) / 1000, 0.849, 0,
+	          "interval 0.849");
+	is_double(round(find(&st, "kripp_alpha_ratio")->estimate * 1000) / 1000, 0.797, 0,
+	          "ratio 0.797");
 	is_long((long)find(&st, "kripp_alpha_nominal")->n_items, 11, "11 pairable calls");
 	is_double(find(&st, "kripp_alpha_nominal")->df1, 10, 0, "df1 = pairable calls - 1");
 	ok(strstr(find(&st, "kripp_alpha_nominal")->note, "1 call with a single score") != NULL,
@@ -135,7 +139,7 @@ test_krippendorff2011(void)
 static void
 test_tiny(void)
 {
-	const double x[] = { 1, 2, 1, 1 };
+	const double x[] = {1, 2, 1, 1};
 	struct calib_matrix *m = matrix(x, 2, 2);
 	struct calib_stats st;
 	double e1, e2, se;
@@ -160,10 +164,10 @@ test_tiny(void)
 static void
 test_undefined(void)
 {
-	const double same[] = { 3, 3, 3, 3, 3, NAN };
-	const double lone[] = { 1, NAN, NAN, 2, 3, NAN };
-	const double neg[] = { -1, 1, 2, 2, 0, 0 };
-	const double zero[] = { 0, 0, 0, 0, 1, 1 };
+	const double same[] = {3, 3, 3, 3, 3, NAN};
+	const double lone[] = {1, NAN, NAN, 2, 3, NAN};
+	const double neg[] = {-1, 1, 2, 2, 0, 0};
+	const double zero[] = {0, 0, 0, 0, 1, 1};
 	struct calib_matrix *m;
 	struct calib_stats st;
 	struct calib_coef_opts o;
@@ -174,7 +178,7 @@ test_undefined(void)
 	calib_alpha_compute(m, NULL, &st, NULL);
 	ok(isnan(find(&st, "kripp_alpha_interval")->estimate), "single value: NAN");
 	is_string(find(&st, "kripp_alpha_nominal")->note, "undefined: a single value observed",
-		  "single value: note");
+	          "single value: note");
 	calib_matrix_free(m);
 
 	calib_stats_clear(&st);
@@ -182,7 +186,7 @@ test_undefined(void)
 	calib_alpha_compute(m, NULL, &st, NULL);
 	ok(isnan(find(&st, "kripp_alpha_nominal")->estimate), "no pairable call: NAN");
 	is_string(find(&st, "kripp_alpha_ratio")->note, "undefined: no call has two scores",
-		  "no pairable call: note");
+	          "no pairable call: note");
 	calib_matrix_free(m);
 
 	calib_stats_clear(&st);
@@ -190,15 +194,17 @@ test_undefined(void)
 	calib_alpha_compute(m, NULL, &st, NULL);
 	ok(isnan(find(&st, "kripp_alpha_ratio")->estimate), "negative score: ratio NAN");
 	is_string(find(&st, "kripp_alpha_ratio")->note,
-		  "undefined: the ratio level needs scores >= 0", "negative score: note");
-	ok(!isnan(find(&st, "kripp_alpha_interval")->estimate), "negative score: interval defined");
+	          "undefined: the ratio level needs scores >= 0", "negative score: note");
+	ok(!isnan(find(&st, "kripp_alpha_interval")->estimate),
+	   "negative score: interval defined");
 	calib_matrix_free(m);
 
 	/* (0, 0) agrees: ratio alpha = interval alpha = nominal alpha here (two values) */
 	calib_stats_clear(&st);
 	m = matrix(zero, 3, 2);
 	calib_alpha_compute(m, NULL, &st, NULL);
-	is_double(find(&st, "kripp_alpha_ratio")->estimate, 1, 1e-12, "zeros agree at the ratio level");
+	is_double(find(&st, "kripp_alpha_ratio")->estimate, 1, 1e-12,
+	          "zeros agree at the ratio level");
 	is_double(find(&st, "kripp_alpha_ratio")->se, 0, 1e-12, "perfect agreement: se 0");
 	is_double(find(&st, "kripp_alpha_ratio")->p, 0, 0, "perfect agreement: p 0");
 	is_double(find(&st, "kripp_alpha_ratio")->upper, 1, 0, "perfect agreement: upper 1");
@@ -221,11 +227,11 @@ test_undefined(void)
 static void
 test_levels(void)
 {
-	const double x[] = { 1, 2, 2, 2, 3, 3, 1, 1 };
+	const double x[] = {1, 2, 2, 2, 3, 3, 1, 1};
 	struct calib_matrix *m = matrix(x, 4, 2);
 	struct calib_stats st;
-	struct calib_alpha_boot res = { 0 };
-	const char *names[] = { "low", "mid", "high" };
+	struct calib_alpha_boot res = {0};
+	const char *names[] = {"low", "mid", "high"};
 
 	calib_stats_init(&st);
 	m->label = calloc(m->n_levels, sizeof *m->label);
@@ -237,7 +243,7 @@ test_levels(void)
 	ok(st.n == 2 && find(&st, "kripp_alpha_nominal") && find(&st, "kripp_alpha_ordinal"),
 	   "labelled scale: nominal and ordinal");
 	is_long(calib_alpha_bootstrap(m, CALIB_ALPHA_INTERVAL, 10, 1, 0.95, 0.667, &res, NULL),
-		CALIB_EARG, "labelled scale: no interval bootstrap");
+	        CALIB_EARG, "labelled scale: no interval bootstrap");
 	m->na_level = true;
 	calib_stats_clear(&st);
 	calib_alpha_compute(m, NULL, &st, NULL);
@@ -254,7 +260,7 @@ test_levels(void)
  */
 static void
 irrcac_alpha(const struct calib_matrix *m, enum calib_alpha_level level, double *alpha,
-	     double *se)
+             double *se)
 {
 	size_t q = m->n_levels, n = 0;
 	double *w = malloc(q * q * sizeof *w), *pi = calloc(q, sizeof *pi);
@@ -270,7 +276,8 @@ irrcac_alpha(const struct calib_matrix *m, enum calib_alpha_level level, double 
 			else if (level == CALIB_ALPHA_INTERVAL)
 				d = (a - b) * (a - b) / ((hi - lo) * (hi - lo));
 			else
-				d = (a + b == 0 ? 0 : ((a - b) / (a + b)) * ((a - b) / (a + b))) /
+				d = (a + b == 0 ? 0
+				                : ((a - b) / (a + b)) * ((a - b) / (a + b))) /
 				    (((hi - lo) / (hi + lo)) * ((hi - lo) / (hi + lo)));
 			w[k * q + l] = 1 - d;
 		}
@@ -351,9 +358,12 @@ naive_alpha(const struct calib_matrix *m, enum calib_alpha_level level)
 			double ri = pass ? 0 : (double)calib_matrix_row_n(m, i);
 			if (!pass && ri < 2)
 				continue;
-			for (size_t a = pass ? i : m->off[i]; a < (pass ? i + 1 : m->off[i + 1]); a++)
-				for (size_t b = pass ? 0 : m->off[i]; b < (pass ? q : m->off[i + 1]); b++) {
-					size_t k = pass ? a : m->cat[a], l = pass ? b : m->cat[b];
+			for (size_t a = pass ? i : m->off[i];
+			     a < (pass ? i + 1 : m->off[i + 1]); a++)
+				for (size_t b = pass ? 0 : m->off[i];
+				     b < (pass ? q : m->off[i + 1]); b++) {
+					size_t k = pass ? a : m->cat[a],
+					       l = pass ? b : m->cat[b];
 					double x = m->value[k], y = m->value[l], d;
 					if (level == CALIB_ALPHA_NOMINAL)
 						d = k != l;
@@ -362,7 +372,9 @@ naive_alpha(const struct calib_matrix *m, enum calib_alpha_level level)
 					else if (level == CALIB_ALPHA_INTERVAL)
 						d = (x - y) * (x - y);
 					else
-						d = x + y == 0 ? 0 : ((x - y) / (x + y)) * ((x - y) / (x + y));
+						d = x + y == 0 ? 0
+						               : ((x - y) / (x + y)) *
+						                         ((x - y) / (x + y));
 					if (pass)
 						desum += nc[k] * nc[l] * d;
 					else if (a != b)
@@ -406,14 +418,15 @@ test_many_values(void)
 		const struct calib_stat *r;
 		double a, se;
 		snprintf(name, sizeof name, "kripp_alpha_%s",
-			 calib_alpha_level_name((enum calib_alpha_level)l));
+		         calib_alpha_level_name((enum calib_alpha_level)l));
 		r = find(&st, name);
 		is_double(r->estimate, naive_alpha(m, (enum calib_alpha_level)l), 1e-10,
-			  "many values: %s alpha = the coincidence definition", name);
+		          "many values: %s alpha = the coincidence definition", name);
 		if (l == CALIB_ALPHA_ORDINAL)
 			continue;
 		irrcac_alpha(m, (enum calib_alpha_level)l, &a, &se);
-		is_double(r->estimate, a, 1e-9, "many values: %s alpha = irrCAC's formula", name);
+		is_double(r->estimate, a, 1e-9, "many values: %s alpha = irrCAC's formula",
+		          name);
 		is_double(r->se, se, 1e-9, "many values: %s se = irrCAC's formula", name);
 	}
 	calib_stats_free(&st);
@@ -438,8 +451,8 @@ test_many_values(void)
 static void
 test_irrcac_literal(void)
 {
-	const char *sets[] = { "krippendorff2011", "gwet_cac_raw5obser", "medium_500x7x3",
-			       "calib_12x5x8" };
+	const char *sets[] = {"krippendorff2011", "gwet_cac_raw5obser", "medium_500x7x3",
+	                      "calib_12x5x8"};
 	for (size_t s = 0; s < sizeof sets / sizeof sets[0]; s++) {
 		struct ref_set *r = NULL;
 		if (ref_load(sets[s], &r) != 0)
@@ -452,7 +465,8 @@ test_irrcac_literal(void)
 			calib_alpha_compute(m, NULL, &st, NULL);
 			irrcac_alpha(m, CALIB_ALPHA_INTERVAL, &a, &se);
 			is_double(find(&st, "kripp_alpha_interval")->se, se, 1e-9,
-				  "%s %s: interval se = irrCAC's formula", sets[s], ref_criterion(r, c));
+			          "%s %s: interval se = irrCAC's formula", sets[s],
+			          ref_criterion(r, c));
 			calib_stats_free(&st);
 			calib_matrix_free(m);
 		}
@@ -463,7 +477,7 @@ test_irrcac_literal(void)
 /* Alpha of the given calls of m, rebuilt as a plain matrix (the slow way). */
 static double
 alpha_of(const struct calib_matrix *m, const size_t *calls, size_t n,
-	 enum calib_alpha_level level)
+         enum calib_alpha_level level)
 {
 	double *x = malloc(n * m->n_raters * sizeof *x), a = NAN;
 	struct calib_matrix *b;
@@ -502,8 +516,7 @@ draw_call(gsl_rng *rng, size_t n)
  * same generator draws (the draw order is the header's contract).
  */
 static void
-test_boot_replicates(const struct calib_matrix *m, const char *what, size_t nb, int lo,
-		     int hi)
+test_boot_replicates(const struct calib_matrix *m, const char *what, size_t nb, int lo, int hi)
 {
 	size_t *pair = malloc(m->n_items * sizeof *pair), np = 0;
 	size_t *draw = malloc(m->n_items * sizeof *draw);
@@ -513,11 +526,12 @@ test_boot_replicates(const struct calib_matrix *m, const char *what, size_t nb, 
 		if (calib_matrix_row_n(m, i) >= 2)
 			pair[np++] = i;
 	for (int l = lo; l <= hi; l++) {
-		struct calib_alpha_boot res = { 0 };
+		struct calib_alpha_boot res = {0};
 		gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 		int same = 1;
 		res.rep = rep;
-		calib_alpha_bootstrap(m, (enum calib_alpha_level)l, nb, 77, 0.95, 0.8, &res, NULL);
+		calib_alpha_bootstrap(m, (enum calib_alpha_level)l, nb, 77, 0.95, 0.8, &res,
+		                      NULL);
 		gsl_rng_set(rng, 77);
 		for (size_t j = 0; j < nb; j++) {
 			double a;
@@ -527,7 +541,8 @@ test_boot_replicates(const struct calib_matrix *m, const char *what, size_t nb, 
 			if (!(isnan(a) && isnan(rep[j])) &&
 			    !(fabs(a - rep[j]) <= 1e-10 * fmax(1, fabs(a)))) {
 				same = 0;
-				printf("# replicate %zu: fast %.17g, slow %.17g\n", j, rep[j], a);
+				printf("# replicate %zu: fast %.17g, slow %.17g\n", j, rep[j],
+				       a);
 			}
 		}
 		ok(same, "%s %s: %zu replicates match alpha recomputed on the drawn calls",
@@ -544,14 +559,14 @@ test_bootstrap(void)
 {
 	const double N = NAN;
 	const double k2011[12 * 4] = {
-		1, 1, N, 1, 2, 2, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 1, 2, 3, 4,
-		4, 4, 4, 4, 1, 1, 2, 1, 2, 2, 2, 2, N, 5, 5, 5, N, N, 1, 1, N, 3, N, N,
+	        1, 1, N, 1, 2, 2, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 1, 2, 3, 4,
+	        4, 4, 4, 4, 1, 1, 2, 1, 2, 2, 2, 2, N, 5, 5, 5, N, N, 1, 1, N, 3, N, N,
 	};
-	const double tiny[] = { 1, 2, 1, 1 };
-	const double halves[] = { 0, 0.5, 7.5, 1, 10, 9.5, 3, 3, 2.5, 0, N, 4, 6, 6.5, 6 };
+	const double tiny[] = {1, 2, 1, 1};
+	const double halves[] = {0, 0.5, 7.5, 1, 10, 9.5, 3, 3, 2.5, 0, N, 4, 6, 6.5, 6};
 	struct calib_matrix *m = matrix(k2011, 12, 4), *t = matrix(tiny, 2, 2);
 	struct calib_matrix *h = matrix(halves, 5, 3);
-	struct calib_alpha_boot a = { 0 }, b = { 0 };
+	struct calib_alpha_boot a = {0}, b = {0};
 	double rep1[200], rep2[200];
 	size_t n_low = 0, n_zero = 0, n_nan = 0;
 	enum { BT = 20000 };
@@ -560,7 +575,8 @@ test_bootstrap(void)
 	a.rep = rep1;
 	b.rep = rep2;
 	ok(calib_alpha_bootstrap(m, CALIB_ALPHA_NOMINAL, 200, 42, 0.95, 0.667, &a, NULL) ==
-		   CALIB_OK, "bootstrap runs");
+	           CALIB_OK,
+	   "bootstrap runs");
 	calib_alpha_bootstrap(m, CALIB_ALPHA_NOMINAL, 200, 42, 0.95, 0.667, &b, NULL);
 	ok(memcmp(rep1, rep2, sizeof rep1) == 0 && a.lower == b.lower && a.q == b.q,
 	   "same seed, same replicates");
@@ -591,33 +607,37 @@ test_bootstrap(void)
 		else if (rt[j] == 0)
 			n_zero++;
 	}
-	is_long((long)(n_low + n_zero + n_nan), BT, "tiny: every replicate is -0.5, 0 or undefined");
+	is_long((long)(n_low + n_zero + n_nan), BT,
+	        "tiny: every replicate is -0.5, 0 or undefined");
 	ok(fabs((double)n_nan / BT - 0.25) < 0.015, "tiny: undefined share %g ~ 1/4",
 	   (double)n_nan / BT);
 	is_long((long)b.n_defined, (long)(BT - n_nan), "tiny: defined replicates counted");
 	ok(fabs(b.q - 1.0 / 3) < 0.015, "tiny: q = P(alpha < -0.25) = %g ~ 1/3", b.q);
 	is_double(b.lower, -0.5, 0, "tiny: lower bound -0.5");
 	is_double(b.upper, 0, 0, "tiny: upper bound 0");
-	ok(strstr(b.note, "drew a single value") != NULL, "tiny: note says why some were left out");
+	ok(strstr(b.note, "drew a single value") != NULL,
+	   "tiny: note says why some were left out");
 
 	/* the fast path against the slow one, every level */
 	test_boot_replicates(m, "krippendorff2011", 25, CALIB_ALPHA_NOMINAL, CALIB_ALPHA_RATIO);
 	test_boot_replicates(h, "half points with 0 and a missing score", 25,
-			     CALIB_ALPHA_NOMINAL, CALIB_ALPHA_RATIO);
+	                     CALIB_ALPHA_NOMINAL, CALIB_ALPHA_RATIO);
 
 	/* undefined: no pairable call */
 	{
-		const double lone[] = { 1, N, N, 2 };
+		const double lone[] = {1, N, N, 2};
 		struct calib_matrix *l = matrix(lone, 2, 2);
-		struct calib_alpha_boot c = { 0 };
+		struct calib_alpha_boot c = {0};
 		ok(calib_alpha_bootstrap(l, CALIB_ALPHA_NOMINAL, 10, 1, 0.95, 0.8, &c, NULL) ==
-			       CALIB_OK &&
-			   isnan(c.lower) && strcmp(c.note, "undefined: no call has two scores") == 0,
+		                   CALIB_OK &&
+		           isnan(c.lower) &&
+		           strcmp(c.note, "undefined: no call has two scores") == 0,
 		   "bootstrap without pairable call: NAN with note");
-		is_long(calib_alpha_bootstrap(l, CALIB_ALPHA_NOMINAL, 0, 1, 0.95, 0.8, &c, NULL),
-			CALIB_EARG, "B = 0 refused");
+		is_long(calib_alpha_bootstrap(l, CALIB_ALPHA_NOMINAL, 0, 1, 0.95, 0.8, &c,
+		                              NULL),
+		        CALIB_EARG, "B = 0 refused");
 		is_long(calib_alpha_bootstrap(l, CALIB_ALPHA_NOMINAL, 5, 1, 1, 0.8, &c, NULL),
-			CALIB_EARG, "conf 1 refused");
+		        CALIB_EARG, "conf 1 refused");
 		calib_matrix_free(l);
 	}
 	free(rt);
