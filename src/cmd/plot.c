@@ -660,7 +660,7 @@ plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 	if (calib_plot_data_end(p))
 		return CALIB_ENOMEM;
 	return calib_plot_code(
-	        p, "plot $agreement using 1:2:3:4 with xerrorbars lt 5 lw 2 pt 7 ps 1.6\n");
+	        p, "plot $agreement using 1:2:3:4 with xerrorbars lt 4 lw 2 pt 7 ps 1.6\n");
 }
 
 /* ---- values from the store ---- */
