@@ -25,7 +25,7 @@
  *    uses an exponentially convergent quadrature, O(150 v) (see quad_ratio).
  *
  * Standard error: Gwet (2014, Handbook of Inter-Rater Reliability, 4th ed.,
- * ch. 5 and p. 88) as irrCAC's krippen.alpha.raw computes it, with irrCAC's
+ * p. 88) as irrCAC's krippen.alpha.raw computes it, with irrCAC's
  * weights identity (nominal), quadratic (interval) and ratio. Those weights
  * are w_ck = 1 - delta2_ck / D with a constant D, and every term of Gwet's
  * linearisation has the form (X - p_e)/(1 - p_e) in which D cancels; below
@@ -212,9 +212,10 @@ ratio_d2(double a, double b)
  * and with s = exp(t) the integrand exp(2t - (a + b) exp(t)) is analytic in
  * the strip |Im t| < pi/2, so the trapezoidal rule in t converges
  * geometrically (Trefethen & Weideman 2014, "The exponentially convergent
- * trapezoidal rule", SIAM Review 56, sec. 5): step 0.2 leaves a relative
- * error near 1e-17, and the range is cut where the tails fall below 1e-16
- * for every pair sum between the smallest and the largest. At node s,
+ * trapezoidal rule", SIAM Review 56): step 0.2 puts the discretisation
+ * error far below rounding, and the range is cut where the tails fall below
+ * 1e-16 for every pair sum between the smallest and the largest (the unit
+ * tests find 1e-14 against the direct sums). At node s,
  *   sum_kl n_k n_l e^{-s v_k} e^{-s v_l} (v_k - v_l)^2 = 2 A0 S2,
  * A0 = sum_l n_l e^{-s v_l}, S2 = sum_l n_l e^{-s v_l} (v_l - mu)^2 around
  * the weighted mean mu: all terms positive, O(v) per node, about 150 nodes.
