@@ -2,7 +2,8 @@
  * alpha.c - calib-alpha: Krippendorff's alpha of every criterion at every
  * level of measurement that fits it, with Gwet's standard error and a
  * bootstrap over calls: its percentile interval, mean and spread, and the
- * probability that alpha falls below Krippendorff's minimums (0.667, 0.800).
+ * probability that alpha falls below Krippendorff's minimum for tentative
+ * conclusions, 0.667.
  */
 #include <math.h>
 #include <stdlib.h>

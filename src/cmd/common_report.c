@@ -99,8 +99,8 @@ read_weights(const struct calib_cli *cli, const char *path, double **w, size_t *
 		if (cols == 0)
 			cols = in_row;
 		else if (in_row != cols) {
-			calib_cli_errorf(cli, "%s:%zu: %zu weights on this row, %zu on the first",
-					 path, rows, in_row, cols);
+			calib_cli_errorf(cli, "%s:%zu: %zu weight%s on this row, %zu on the first",
+					 path, rows, in_row, in_row == 1 ? "" : "s", cols);
 			goto fail;
 		}
 	}
@@ -160,6 +160,7 @@ report_main(int argc, char **argv, const struct report_program *p)
 	o.stat = p->stat;
 	o.families = p->families;
 	o.detail = p->detail;
+	o.total = !p->no_total;
 	o.seed = 1;
 	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:hj:o:s:V", longopts,
 				NULL)) != -1) {

@@ -23,6 +23,7 @@ struct report_program {
 	const char *stat;     /* default --stat: NULL (scale defaults) or "all" */
 	unsigned families;    /* with "all": CALIB_FAMILY_* */
 	bool detail;          /* companion records and the detailed table */
+	bool no_total;        /* the family does not apply to the TOTAL score */
 	/*
 	 * Called once the report is made, before it is written, to add records
 	 * (calib-alpha's bootstrap summaries); may be NULL. boot is --boot's

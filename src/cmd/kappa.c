@@ -19,6 +19,7 @@ static const struct report_program kappa = {
 	.stat = "all",
 	.families = CALIB_FAMILY_KAPPA | CALIB_FAMILY_AGREEMENT,
 	.detail = true,
+	.no_total = true,
 	.extend = NULL,
 };
 

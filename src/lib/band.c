@@ -63,6 +63,8 @@ starts(const char *s, const char *prefix)
 enum calib_band_scheme
 calib_band_scheme_for(const char *st)
 {
+	if (strstr(st, "_boot"))
+		return CALIB_BANDS_NONE; /* a summary of replicates, not a coefficient */
 	if (starts(st, "icc"))
 		return CALIB_BANDS_KOO_LI;
 	if (starts(st, "kripp_alpha"))

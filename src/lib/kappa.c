@@ -315,7 +315,8 @@ push_kappa(struct calib_stats *out, const char *name, const struct kres *r, size
 	if (r->why)
 		calib_stat_note(s, "%s", r->why);
 	if (dropped)
-		calib_stat_note_add(s, "%zu calls scored by one rater left out", dropped);
+		calib_stat_note_add(s, "%zu call%s scored by one rater left out", dropped,
+				    dropped == 1 ? "" : "s");
 	if (!(s = calib_stats_push(out, "%s_z", name)))
 		return CALIB_ENOMEM;
 	s->estimate = z;
@@ -355,7 +356,8 @@ push_binary(struct calib_stats *out, const struct pair *p, size_t dropped)
 		}
 		s->estimate = v[k];
 		if (dropped)
-			calib_stat_note(s, "%zu calls scored by one rater left out", dropped);
+			calib_stat_note(s, "%zu call%s scored by one rater left out", dropped,
+					dropped == 1 ? "" : "s");
 	}
 	return CALIB_OK;
 }
@@ -503,8 +505,8 @@ light(const struct calib_matrix *m, struct calib_stats *out)
 		st->estimate = sum / (double)pairs;
 done:
 	if (n < m->n_items)
-		calib_stat_note_add(st, "%zu calls not scored by every rater left out",
-		                    m->n_items - n);
+		calib_stat_note_add(st, "%zu call%s not scored by every rater left out",
+		                    m->n_items - n, m->n_items - n == 1 ? "" : "s");
 	free(cat);
 	free(c1);
 	free(c2);

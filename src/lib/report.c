@@ -47,6 +47,8 @@ static const struct known {
 	{ "cohen_kappa_linear_rank", CALIB_FAMILY_KAPPA },
 	{ "cohen_kappa_quadratic_rank", CALIB_FAMILY_KAPPA },
 	{ "cohen_kappa_custom", CALIB_FAMILY_KAPPA },
+	{ "percent_agreement_custom", CALIB_FAMILY_AGREEMENT },
+	{ "gwet_ac2_custom", CALIB_FAMILY_AGREEMENT },
 	{ "light_kappa", CALIB_FAMILY_KAPPA },
 	{ "pabak", CALIB_FAMILY_KAPPA },
 	{ "prevalence_index", CALIB_FAMILY_KAPPA },
@@ -520,6 +522,12 @@ analyse(struct job *j, struct unit *u)
 	u->row.n_unscored = m->n_missing;
 	u->row.n_na = m->n_na;
 	u->row.n_dropped = m->n_dropped;
+	if (u->crit == CALIB_NONE)
+		/* an evaluation without a total had an unscored criterion */
+		for (size_t e = 0; e < s->n_evals; e++)
+			u->row.n_unscored += isnan(j->total[e]) &&
+					     (o->session == CALIB_NONE ||
+					      s->item_session[s->eval_item[e]] == o->session);
 	for (size_t i = 0; i < m->n_items; i++) {
 		size_t r = calib_matrix_row_n(m, i);
 		u->row.n_complete += r == m->n_raters;
@@ -541,6 +549,21 @@ analyse(struct job *j, struct unit *u)
 	}
 	if ((u->status = run_families(m, mask, &coef, &all, &u->err)))
 		goto out;
+	if (o->coef.custom_w && !coef.custom_w) {
+		/* say why the custom statistics asked for are missing */
+		const char *custom[] = { "cohen_kappa_custom", "percent_agreement_custom",
+					 "gwet_ac2_custom" };
+		for (size_t c = 0; c < 3; c++) {
+			struct calib_stat *st;
+			if (!in_list(list, custom[c]) || !(st = calib_stats_push(&all, "%s", custom[c])))
+				continue;
+			st->n_items = m->n_items;
+			st->n_raters = m->n_raters;
+			calib_stat_note(st, "not computed: the custom weights are %zu x %zu, this "
+					    "criterion has %zu categories",
+					o->coef.custom_q, o->coef.custom_q, m->n_levels);
+		}
+	}
 	/*
 	 * Keep the records asked for: with a list, in the list's order (each
 	 * followed by its companions); with "all", in the families' order.
@@ -738,8 +761,12 @@ tidy_record(struct calib_table *t, const char *crit, const struct calib_stat *s)
 		calib_table_num(t, 2 + k, v[k]);
 	calib_table_num(t, 10, (double)s->n_items);
 	calib_table_num(t, 11, (double)s->n_raters);
-	calib_table_text(t, 12, "%s",
-			 calib_band_name(calib_band_scheme_for(s->name), s->estimate));
+	enum calib_band_scheme scheme = calib_band_scheme_for(s->name);
+	const char *sure = calib_band_benchmark(scheme, s->estimate, s->se, 0.95);
+	calib_table_text(t, 12, "%s", calib_band_name(scheme, s->estimate));
+	if (*sure)
+		return calib_table_text(t, 13, "%s%s95%% sure: %s", s->note, s->note[0] ? "; " : "",
+					sure);
 	return calib_table_text(t, 13, "%s", s->note);
 }
 
@@ -839,21 +866,33 @@ calib_report_footer(const struct calib_report *r, struct calib_table *t)
 					    "for Cohen, F-based for ICC)",
 					 100 * o->coef.conf);
 	st |= calib_table_footer(t, "bands: Landis-Koch (kappa, AC1/AC2), Koo-Li (ICC), "
-				    "Krippendorff 0.667/0.800 (alpha)");
+				    "Krippendorff 0.667/0.800 (alpha); 95%% sure: the highest band the "
+				    "coefficient reaches with 95%% probability (Gwet 2014)");
 	return st ? CALIB_ENOMEM : CALIB_OK;
+}
+
+/* v to three decimals, without the sign of a value that rounds to zero. */
+static const char *
+rounded(double v, char *buf, size_t n)
+{
+	snprintf(buf, n, "%.3f", fabs(v) < 0.0005 ? 0.0 : v);
+	return buf;
 }
 
 struct calib_table *
 calib_report_summary(const struct calib_report *r)
 {
-	static const char *const cols[] = { "criterion", "scale", "calls", "raters",
-					    "unscored",  "n/a",   "statistic", "estimate",
-					    "95% CI",    "band",  "notes" };
-	static const int digits[] = { 0, 0, -1, -1, -1, -1, 0, 3, 0, 0, 0 };
-	struct calib_table *t = calib_table_alloc(cols, 11, digits);
+	char ci[32];
+	const char *cols[] = { "criterion", "scale",     "calls",    "raters",
+			       "unscored",  "n/a",       "statistic", "estimate",
+			       ci,          "band",      "95% sure", "notes" };
+	static const int digits[] = { 0, 0, -1, -1, -1, -1, 0, 3, 0, 0, 0, 0 };
+	struct calib_table *t;
 
-	if (!t)
+	snprintf(ci, sizeof ci, "%g%% CI", 100 * r->opts->coef.conf);
+	if (!(t = calib_table_alloc(cols, 12, digits)))
 		return NULL;
+
 	for (size_t i = 0; i < r->n_rows; i++) {
 		const struct calib_report_row *row = &r->rows[i];
 		char sc[32];
@@ -870,16 +909,24 @@ calib_report_summary(const struct calib_report *r)
 				calib_table_num(t, 5, (double)row->n_na);
 			}
 			if (!s) {
-				calib_table_text(t, 10, "no scores");
+				calib_table_text(t, 11, "%s",
+						 row->n_scores ? "none of the statistics asked for applies"
+							       : "no scores");
 				continue;
 			}
 			calib_table_text(t, 6, "%s", s->name);
 			calib_table_num(t, 7, s->estimate);
-			if (isfinite(s->lower) && isfinite(s->upper))
-				calib_table_text(t, 8, "[%.3f, %.3f]", s->lower, s->upper);
+			if (isfinite(s->lower) && isfinite(s->upper)) {
+				char lo[32], hi[32];
+				calib_table_text(t, 8, "[%s, %s]", rounded(s->lower, lo, sizeof lo),
+						 rounded(s->upper, hi, sizeof hi));
+			}
 			calib_table_text(t, 9, "%s",
 					 calib_band_name(calib_band_scheme_for(s->name), s->estimate));
-			if (calib_table_text(t, 10, "%s", s->note))
+			calib_table_text(t, 10, "%s",
+					 calib_band_benchmark(calib_band_scheme_for(s->name), s->estimate,
+							      s->se, 0.95));
+			if (calib_table_text(t, 11, "%s", s->note))
 				goto nomem;
 		}
 	}
