@@ -155,6 +155,7 @@ report_main(int argc, char **argv, const struct report_program *p)
 	int c, status = 0;
 
 	gsl_set_error_handler_off();
+	opterr = 0;
 	calib_cli_init(&cli, p->name, p->usage);
 	calib_report_opts_init(&o);
 	o.stat = p->stat;
@@ -266,8 +267,7 @@ report_main(int argc, char **argv, const struct report_program *p)
 		case 'V':
 			return calib_cli_version(&cli);
 		default:
-			fputs(p->usage, stderr);
-			return 2;
+			return calib_cli_bad_option(&cli, c, argv);
 		}
 	}
 	if (boot && !bootstrap && !p->extend)
