@@ -24,7 +24,7 @@ if [ -x "$bin/calib-disputes" ]; then
 	calib-disputes -f table -n 10 -r data/rubric.csv data/session.csv
 fi
 if [ -x "$bin/calib-plot" ]; then
-	for kind in agreement spread heatmap; do
+	for kind in agreement spread heatmap bland-altman; do
 		say "Plot: $kind" "calib-plot $kind -r data/rubric.csv -o $out/$kind.png data/session.csv"
 		calib-plot "$kind" -r data/rubric.csv -o "$out/$kind.png" data/session.csv
 	done
