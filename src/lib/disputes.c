@@ -104,6 +104,38 @@ heap_push(struct heap *h, const struct calib_dispute *c)
 	return 0;
 }
 
+/* Sift call i down the heap v[0..n) whose root is the call ranked last. */
+static void
+calls_sift_down(struct calib_dispute_call *v, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && call_before(&v[m], &v[l]))
+			m = l;
+		if (r < n && call_before(&v[m], &v[r]))
+			m = r;
+		if (m == i)
+			return;
+		struct calib_dispute_call t = v[i];
+		v[i] = v[m];
+		v[m] = t;
+		i = m;
+	}
+}
+
+/* Move the top k of v[0..n) to v[0..k) in O(n log k); their order is left to the caller. */
+static void
+calls_select(struct calib_dispute_call *v, size_t n, size_t k)
+{
+	for (size_t i = k / 2; i-- > 0;)
+		calls_sift_down(v, k, i);
+	for (size_t i = k; i < n; i++)
+		if (call_before(&v[i], &v[0])) {
+			v[0] = v[i];
+			calls_sift_down(v, k, 0);
+		}
+}
+
 static int
 cmp_cell(const void *a, const void *b)
 {
@@ -309,9 +341,11 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 				calls[i].disagreement /= (double)calls[i].n_cells;
 				calls[n++] = calls[i];
 			}
-		if (n)
-			qsort(calls, n, sizeof *calls, cmp_call);
 		d->n_calls = o->top && o->top < n ? o->top : n;
+		if (d->n_calls < n)
+			calls_select(calls, n, d->n_calls);
+		if (d->n_calls)
+			qsort(calls, d->n_calls, sizeof *calls, cmp_call);
 		d->call = calls;
 		calls = NULL;
 	}
