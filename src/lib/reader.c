@@ -30,6 +30,7 @@
 #define BLOCK      (1u << 20)
 #define MAX_TOKENS 64
 #define CRIT_CACHE 256
+#define CODE_CACHE 4096
 /* libcsv's state between csv_parse calls; 0 is its ROW_NOT_BEGUN. */
 #define CSV_ROW_NOT_BEGUN 0
 
@@ -103,6 +104,18 @@ struct reader {
 		size_t len;
 		uint32_t id;
 	} crit_cache[CRIT_CACHE];
+	/* short score texts already converted, per criterion (codes are stable while reading)
+	 */
+	struct code_slot {
+		uint64_t text;
+		uint32_t crit;
+		uint16_t code;
+		uint8_t len; /* 0: empty slot */
+	} * code_cache;
+	/* the evaluation of the previous row: long sheets repeat it row after row */
+	char *last_key;
+	size_t last_key_len, last_key_cap;
+	uint32_t last_eval;
 
 	/* rubric columns */
 	size_t r_name, r_scale, r_levels, r_min, r_max, r_weight;
@@ -735,6 +748,7 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 	const struct field *f = &r->f[j];
 	char *t = r->buf + f->off;
 	size_t len = f->len;
+	struct code_slot *slot = NULL;
 	const struct calib_criterion *c;
 	enum calib_status st;
 	char a[128];
@@ -756,6 +770,20 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 	if (is_token(&r->na, t, len)) {
 		*code = CALIB_CODE_NA;
 		return true;
+	}
+	if (len <= 8) {
+		uint64_t key = 0;
+		memcpy(&key, t, len);
+		slot = &r->code_cache[(key * 0x9e3779b97f4a7c15u +
+		                       crit * 0xff51afd7ed558ccdu) >>
+		                      (64 - 12)];
+		if (slot->len == len && slot->text == key && slot->crit == crit) {
+			*code = slot->code;
+			return true;
+		}
+		slot->len = 0;
+		slot->text = key;
+		slot->crit = crit;
 	}
 	c = &r->s->criteria[crit];
 	if (c->labelled && !c->declared && parse_number(t, len, &v) == 0) {
@@ -787,6 +815,10 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 		snprintf(msg, sizeof msg, "%s", r->err->msg);
 		fail(r, st, f->line, j + 1, "%s", st == CALIB_ENOMEM ? "out of memory" : msg);
 		return false;
+	}
+	if (slot) {
+		slot->code = *code;
+		slot->len = (uint8_t)len;
 	}
 	return true;
 }
@@ -944,29 +976,52 @@ row_eval(struct reader *r, uint32_t *eval)
 	unsigned long line = r->f[0].line;
 	enum calib_status st;
 	bool created;
+	size_t call_len = r->f[r->call_col].len, klen;
 
-	if (!check_name(r, r->call_col, "call", false))
-		return false;
 	if (r->rater_col != SIZE_MAX) {
-		if (!check_name(r, r->rater_col, "rater", false))
-			return false;
 		rat = ftext(r, r->rater_col);
 		rat_len = r->f[r->rater_col].len;
 	}
 	if (r->session_col != SIZE_MAX) {
-		if (!check_name(r, r->session_col, "session", true))
-			return false;
 		ses = ftext(r, r->session_col);
 		ses_len = r->f[r->session_col].len;
 	}
+	/* the same names as the previous row: the same evaluation */
+	klen = ses_len + call_len + rat_len + 2;
+	if (r->last_key && klen == r->last_key_len && memcmp(r->last_key, ses, ses_len) == 0 &&
+	    r->last_key[ses_len] == '\0' &&
+	    memcmp(r->last_key + ses_len + 1, ftext(r, r->call_col), call_len) == 0 &&
+	    r->last_key[ses_len + 1 + call_len] == '\0' &&
+	    memcmp(r->last_key + ses_len + call_len + 2, rat, rat_len) == 0) {
+		*eval = r->last_eval;
+		return true;
+	}
+	if (!check_name(r, r->call_col, "call", false) ||
+	    (r->rater_col != SIZE_MAX && !check_name(r, r->rater_col, "rater", false)) ||
+	    (r->session_col != SIZE_MAX && !check_name(r, r->session_col, "session", true)))
+		return false;
 	st = calib_store_eval(r->s, ses, ses_len, ftext(r, r->call_col), r->f[r->call_col].len,
 	                      rat, rat_len, r->file,
 	                      line > UINT32_MAX ? UINT32_MAX : (uint32_t)line, eval, &created);
 	if (st == CALIB_ENOMEM)
-		fail(r, st, 0, 0, "out of memory");
+		return fail(r, st, 0, 0, "out of memory"), false;
 	else if (st != CALIB_OK)
-		fail(r, st, line, r->call_col + 1, "too many evaluations");
-	return st == CALIB_OK;
+		return fail(r, st, line, r->call_col + 1, "too many evaluations"), false;
+	if (klen > r->last_key_cap) {
+		char *k = realloc(r->last_key, klen);
+		if (!k)
+			return fail(r, CALIB_ENOMEM, 0, 0, "out of memory"), false;
+		r->last_key = k;
+		r->last_key_cap = klen;
+	}
+	memcpy(r->last_key, ses, ses_len);
+	r->last_key[ses_len] = '\0';
+	memcpy(r->last_key + ses_len + 1, ftext(r, r->call_col), call_len);
+	r->last_key[ses_len + 1 + call_len] = '\0';
+	memcpy(r->last_key + ses_len + call_len + 2, rat, rat_len);
+	r->last_key_len = klen;
+	r->last_eval = *eval;
+	return true;
 }
 
 static bool
@@ -1043,6 +1098,8 @@ reader_free(struct reader *r)
 	free(r->f);
 	free(r->col_crit);
 	free(r->rater);
+	free(r->code_cache);
+	free(r->last_key);
 	for (size_t k = 0; k < CRIT_CACHE; k++)
 		free(r->crit_cache[k].name);
 }
@@ -1079,6 +1136,11 @@ calib_read(struct calib_store *s, FILE *fp, const char *name, const struct calib
 			r.rubric = true;
 	if (calib_store_add_file(s, name, &r.file) != CALIB_OK)
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	r.code_cache = calloc(CODE_CACHE, sizeof *r.code_cache);
+	if (!r.code_cache) {
+		reader_free(&r);
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	}
 	r.row = header_row;
 	st = parse_stream(&r, fp);
 	if (st == CALIB_OK && r.n_rows == 0)
