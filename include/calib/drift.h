@@ -25,13 +25,13 @@
 #include "calib/store.h"
 
 struct calib_drift_opts {
-	const char *stat;     /* one statistic for every criterion, or NULL: per scale */
-	bool complete;        /* only calls scored by every rater of the session */
+	const char *stat; /* one statistic for every criterion, or NULL: per scale */
+	bool complete;    /* only calls scored by every rater of the session */
 	enum calib_na_policy na;
 	struct calib_coef_opts coef;
-	size_t boot;          /* replicates of the difference bootstrap; 0: no CI */
-	unsigned long seed;   /* its gsl_rng_mt19937 seed (0: GSL's default, 4357) */
-	size_t window;        /* K: sessions in the slope and in the --max-drop mean */
+	size_t boot;        /* replicates of the difference bootstrap; 0: no CI */
+	unsigned long seed; /* its gsl_rng_mt19937 seed (0: GSL's default, 4357) */
+	size_t window;      /* K: sessions in the slope and in the --max-drop mean */
 };
 
 /* Defaults: per-scale statistic, all scores, N/A per scale, 1000 replicates, seed 1, K 4. */
@@ -53,23 +53,24 @@ bool calib_drift_parse_date(const char *text, long *days);
 
 /* One (criterion, session) point of the series. */
 struct calib_drift_point {
-	bool present;         /* the criterion has a score in this session */
+	bool present;                  /* the criterion has a score in this session */
 	double estimate, lower, upper; /* NAN when undefined (note says why) */
 	size_t n_calls, n_raters;
 	/* change from the previous session where the coefficient is defined */
-	size_t prev;          /* its index in the order, or SIZE_MAX: none */
+	size_t prev; /* its index in the order, or SIZE_MAX: none */
 	double change, change_lower, change_upper; /* NAN when not defined */
-	int flag;             /* +1 / -1: the change's CI excludes 0; else 0 */
+	int flag; /* +1 / -1: the change's CI excludes 0; else 0 */
 	char note[CALIB_STAT_NOTE];
 };
 
 /* Per criterion: the trend over its last K sessions. */
 struct calib_drift_trend {
 	const char *criterion;
-	const char *stat;     /* the statistic of the series */
-	size_t n_points;      /* defined estimates among the last K sessions */
-	double slope, slope_se; /* least squares, per session; NAN with fewer than 2 (3 for se) */
-	size_t latest;        /* index of the criterion's latest present session, or SIZE_MAX */
+	const char *stat; /* the statistic of the series */
+	size_t n_points;  /* defined estimates among the last K sessions */
+	/* least squares, per session; NAN with fewer than 2 points (3 for se) */
+	double slope, slope_se;
+	size_t latest;    /* index of the criterion's latest present session, or SIZE_MAX */
 };
 
 struct calib_drift {
@@ -78,8 +79,8 @@ struct calib_drift {
 	const char **session; /* their names, in that order */
 	bool dated;           /* every session is an ISO date (ordered by date) */
 	size_t n_criteria;
-	struct calib_drift_trend *trend;  /* n_criteria */
-	struct calib_drift_point *point;  /* n_criteria x n_sessions, criterion-major */
+	struct calib_drift_trend *trend; /* n_criteria */
+	struct calib_drift_point *point; /* n_criteria x n_sessions, criterion-major */
 	unsigned long seed;
 	size_t boot, window;
 };
@@ -97,29 +98,27 @@ calib_drift_at(const struct calib_drift *d, size_t c, size_t i)
  * malloc'ed array of store session ids (n = number of sessions), *dated
  * whether dates decided. CALIB_OK or CALIB_ENOMEM.
  */
-enum calib_status calib_drift_order(const struct calib_store *s, uint32_t **order,
-				    bool *dated);
+enum calib_status calib_drift_order(const struct calib_store *s, uint32_t **order, bool *dated);
 
 /*
  * The series: every criterion in every session, its changes with their
  * bootstrap intervals (calib_drift_diff between each session and the
  * previous one where the coefficient is defined; none where it is
- * undefined or the criterion absent) and the trends. CALIB_OK; CALIB_ENOMEM; CALIB_EARG (unknown
- * statistic, bad options; message in err). On error *out is NULL.
+ * undefined or the criterion absent) and the trends. CALIB_OK; CALIB_ENOMEM; CALIB_EARG
+ * (unknown statistic, bad options; message in err). On error *out is NULL.
  */
-enum calib_status calib_drift_run(const struct calib_store *s,
-				  const struct calib_drift_opts *o, struct calib_drift **out,
-				  struct calib_error *err);
+enum calib_status calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
+                                  struct calib_drift **out, struct calib_error *err);
 
 void calib_drift_free(struct calib_drift *d);
 
 /* The difference between two groups of sessions for one criterion. */
 struct calib_drift_diff {
 	const char *stat;
-	double a, b;              /* the coefficient on each group's pooled calls */
-	double diff;              /* b - a, NAN when either is undefined */
-	double lower, upper;      /* percentile bootstrap bounds of b - a */
-	double se;                /* standard deviation of the replicates */
+	double a, b;         /* the coefficient on each group's pooled calls */
+	double diff;         /* b - a, NAN when either is undefined */
+	double lower, upper; /* percentile bootstrap bounds of b - a */
+	double se;           /* standard deviation of the replicates */
 	size_t n_calls_a, n_calls_b, n_raters_a, n_raters_b;
 	size_t n_shared;          /* calls scored in both groups, resampled as pairs */
 	size_t n_boot, n_defined; /* replicates drawn; those where both were defined */
@@ -142,17 +141,17 @@ struct calib_drift_diff {
  * an unknown statistic (message in err, which may be NULL).
  */
 enum calib_status calib_drift_diff(const struct calib_store *s, uint32_t crit,
-				   const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
-				   const struct calib_drift_opts *o,
-				   struct calib_drift_diff *res, struct calib_error *err);
+                                   const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                                   const struct calib_drift_opts *o,
+                                   struct calib_drift_diff *res, struct calib_error *err);
 
 /* What an alert found. */
 struct calib_drift_alert {
-	size_t criterion;     /* index into the store's criteria */
-	bool drop;            /* false: below --min; true: the --max-drop case */
-	double estimate;      /* latest session's coefficient */
-	double mean;          /* mean of the K sessions before (drop only) */
-	size_t n_mean;        /* how many of them were defined (drop only) */
+	size_t criterion; /* index into the store's criteria */
+	bool drop;        /* false: below --min; true: the --max-drop case */
+	double estimate;  /* latest session's coefficient */
+	double mean;      /* mean of the K sessions before (drop only) */
+	size_t n_mean;    /* how many of them were defined (drop only) */
 };
 
 /*
@@ -166,6 +165,6 @@ struct calib_drift_alert {
  * --min case first) and returns how many there are. Cannot fail.
  */
 size_t calib_drift_alerts(const struct calib_drift *d, size_t i, double min, double max_drop,
-			  struct calib_drift_alert *out, size_t cap);
+                          struct calib_drift_alert *out, size_t cap);
 
 #endif

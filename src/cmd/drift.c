@@ -26,47 +26,48 @@
 #include "common.h"
 
 static const char usage[] =
-	"usage: calib-drift [-d C] [-r RUBRIC] [-f FORMAT] [-o FILE] [--session-from name|column]\n"
-	"                   [--stat NAME] [--trend | --compare A:B] [--min X] [--max-drop D]\n"
-	"                   [--chart FILE] [--terminal T] [--script] [OPTION...] [FILE...]\n";
+        "usage: calib-drift [-d C] [-r RUBRIC] [-f FORMAT] [-o FILE] [--session-from "
+        "name|column]\n"
+        "                   [--stat NAME] [--trend | --compare A:B] [--min X] [--max-drop D]\n"
+        "                   [--chart FILE] [--terminal T] [--script] [OPTION...] [FILE...]\n";
 
 static const char help[] =
-	"Agreement per session over time: one coefficient per session and criterion\n"
-	"(the criterion's scale decides, or --stat) with its CI, the change from the\n"
-	"previous session with a bootstrap CI, the slope over the last K sessions,\n"
-	"comparisons of two sessions or groups of sessions, a drift chart, and alerts\n"
-	"for cron jobs (exit 3, one line per alert on standard error).\n"
-	"\n"
-	"Options:\n" CALIB_CLI_READ_HELP
-	"      --session-from S    column: the session column (default; file names when\n"
-	"                          no input has one); name: each file is a session,\n"
-	"                          named by its base name without extension\n"
-	"  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"
-	"                          csv otherwise)\n"
-	"  -o, --output FILE       write the table to FILE (all or nothing)\n"
-	"      --stat NAME         the coefficient for every criterion (default per scale:\n"
-	"                          fleiss_kappa, kripp_alpha_ordinal, icc2)\n"
-	"      --trend             one row per criterion: latest change, slope over K\n"
-	"      --compare A:B       compare two sessions or groups; a group is a label,\n"
-	"                          FIRST..LAST (in session order), or a comma list\n"
-	"  -k, --window K          sessions in the slope and the --max-drop mean (default 4)\n"
-	"      --min X             alert when the latest session is below X\n"
-	"      --max-drop D        alert when the latest session is below the mean of\n"
-	"                          the K sessions before by more than D\n"
-	"      --boot N            bootstrap replicates for changes (default 1000; 0: none)\n"
-	"  -s, --seed S            bootstrap seed (default 1)\n"
-	"      --conf LEVEL        confidence level of the intervals (default 0.95)\n"
-	"      --complete          use only calls scored by every rater of the session\n"
-	"      --na-policy P       auto (default), category or drop: what N/A scores are\n"
-	"      --icc-convention C  psych (default) or irr\n"
-	"      --chart FILE        draw the drift chart to FILE (- : standard output)\n"
-	"      --terminal T        png, svg, pdf or dumb (default: from FILE's extension;\n"
-	"                          dumb on standard output)\n"
-	"      --size WxH          chart size (pixels; characters for dumb)\n"
-	"      --threshold X       the threshold line of the chart (default: --min)\n"
-	"      --script            print the gnuplot script instead of drawing\n"
-	"  -h, --help              print this help and exit\n"
-	"  -V, --version           print the version and exit\n";
+        "Agreement per session over time: one coefficient per session and criterion\n"
+        "(the criterion's scale decides, or --stat) with its CI, the change from the\n"
+        "previous session with a bootstrap CI, the slope over the last K sessions,\n"
+        "comparisons of two sessions or groups of sessions, a drift chart, and alerts\n"
+        "for cron jobs (exit 3, one line per alert on standard error).\n"
+        "\n"
+        "Options:\n" CALIB_CLI_READ_HELP
+        "      --session-from S    column: the session column (default; file names when\n"
+        "                          no input has one); name: each file is a session,\n"
+        "                          named by its base name without extension\n"
+        "  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"
+        "                          csv otherwise)\n"
+        "  -o, --output FILE       write the table to FILE (all or nothing)\n"
+        "      --stat NAME         the coefficient for every criterion (default per scale:\n"
+        "                          fleiss_kappa, kripp_alpha_ordinal, icc2)\n"
+        "      --trend             one row per criterion: latest change, slope over K\n"
+        "      --compare A:B       compare two sessions or groups; a group is a label,\n"
+        "                          FIRST..LAST (in session order), or a comma list\n"
+        "  -k, --window K          sessions in the slope and the --max-drop mean (default 4)\n"
+        "      --min X             alert when the latest session is below X\n"
+        "      --max-drop D        alert when the latest session is below the mean of\n"
+        "                          the K sessions before by more than D\n"
+        "      --boot N            bootstrap replicates for changes (default 1000; 0: none)\n"
+        "  -s, --seed S            bootstrap seed (default 1)\n"
+        "      --conf LEVEL        confidence level of the intervals (default 0.95)\n"
+        "      --complete          use only calls scored by every rater of the session\n"
+        "      --na-policy P       auto (default), category or drop: what N/A scores are\n"
+        "      --icc-convention C  psych (default) or irr\n"
+        "      --chart FILE        draw the drift chart to FILE (- : standard output)\n"
+        "      --terminal T        png, svg, pdf or dumb (default: from FILE's extension;\n"
+        "                          dumb on standard output)\n"
+        "      --size WxH          chart size (pixels; characters for dumb)\n"
+        "      --threshold X       the threshold line of the chart (default: --min)\n"
+        "      --script            print the gnuplot script instead of drawing\n"
+        "  -h, --help              print this help and exit\n"
+        "  -V, --version           print the version and exit\n";
 
 enum {
 	OPT_SESSION_FROM = CALIB_OPT_FIRST_PROGRAM,
@@ -88,31 +89,30 @@ enum {
 };
 
 static const struct option longopts[] = {
-	CALIB_CLI_READ_LONGOPTS,
-	{ "session-from", required_argument, NULL, OPT_SESSION_FROM },
-	{ "format", required_argument, NULL, 'f' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "stat", required_argument, NULL, OPT_STAT },
-	{ "trend", no_argument, NULL, OPT_TREND },
-	{ "compare", required_argument, NULL, OPT_COMPARE },
-	{ "window", required_argument, NULL, 'k' },
-	{ "min", required_argument, NULL, OPT_MIN },
-	{ "max-drop", required_argument, NULL, OPT_MAX_DROP },
-	{ "boot", required_argument, NULL, OPT_BOOT },
-	{ "seed", required_argument, NULL, 's' },
-	{ "conf", required_argument, NULL, OPT_CONF },
-	{ "complete", no_argument, NULL, OPT_COMPLETE },
-	{ "na-policy", required_argument, NULL, OPT_NA_POLICY },
-	{ "icc-convention", required_argument, NULL, OPT_ICC },
-	{ "chart", required_argument, NULL, OPT_CHART },
-	{ "terminal", required_argument, NULL, OPT_TERMINAL },
-	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
-	{ "script", no_argument, NULL, OPT_SCRIPT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
-};
+        CALIB_CLI_READ_LONGOPTS,
+        {"session-from", required_argument, NULL, OPT_SESSION_FROM},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"stat", required_argument, NULL, OPT_STAT},
+        {"trend", no_argument, NULL, OPT_TREND},
+        {"compare", required_argument, NULL, OPT_COMPARE},
+        {"window", required_argument, NULL, 'k'},
+        {"min", required_argument, NULL, OPT_MIN},
+        {"max-drop", required_argument, NULL, OPT_MAX_DROP},
+        {"boot", required_argument, NULL, OPT_BOOT},
+        {"seed", required_argument, NULL, 's'},
+        {"conf", required_argument, NULL, OPT_CONF},
+        {"complete", no_argument, NULL, OPT_COMPLETE},
+        {"na-policy", required_argument, NULL, OPT_NA_POLICY},
+        {"icc-convention", required_argument, NULL, OPT_ICC},
+        {"chart", required_argument, NULL, OPT_CHART},
+        {"terminal", required_argument, NULL, OPT_TERMINAL},
+        {"size", required_argument, NULL, OPT_SIZE},
+        {"threshold", required_argument, NULL, OPT_THRESHOLD},
+        {"script", no_argument, NULL, OPT_SCRIPT},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
 
 enum session_from { FROM_AUTO, FROM_COLUMN, FROM_NAME };
 
@@ -151,7 +151,7 @@ base_name(const char *path)
 static int
 load_by_name(struct calib_cli *cli, char *const *files, size_t n, struct calib_store **out)
 {
-	static char *const dash[] = { "-" };
+	static char *const dash[] = {"-"};
 	struct calib_store *s = calib_store_alloc();
 	struct calib_error err;
 	const char *given = cli->read.session;
@@ -188,7 +188,7 @@ load_by_name(struct calib_cli *cli, char *const *files, size_t n, struct calib_s
 
 		if (in && !given) {
 			calib_cli_errorf(cli, "standard input needs --session LABEL with "
-					      "--session-from name");
+			                      "--session-from name");
 			goto out;
 		}
 		if (!label) {
@@ -211,12 +211,13 @@ load_by_name(struct calib_cli *cli, char *const *files, size_t n, struct calib_s
 			goto out;
 		}
 		for (size_t e = first; e < s->n_evals; e++) {
-			const char *ses = calib_names_get(s->sessions,
-							  s->item_session[s->eval_item[e]]);
+			const char *ses =
+			        calib_names_get(s->sessions, s->item_session[s->eval_item[e]]);
 			if (strcmp(ses, label) != 0) {
-				calib_cli_errorf(cli, "%s: has a session column; use "
-						      "--session-from column",
-						 files[i]);
+				calib_cli_errorf(cli,
+				                 "%s: has a session column; use "
+				                 "--session-from column",
+				                 files[i]);
 				free(label);
 				goto out;
 			}
@@ -248,7 +249,8 @@ load(struct calib_cli *cli, enum session_from from, char *const *files, size_t n
 		return load_by_name(cli, files, n, out);
 	if (calib_cli_load(cli, files, n, out))
 		return 1;
-	if (from == FROM_AUTO && !cli->read.session && calib_names_count((*out)->sessions) == 1 &&
+	if (from == FROM_AUTO && !cli->read.session &&
+	    calib_names_count((*out)->sessions) == 1 &&
 	    calib_names_get((*out)->sessions, 0)[0] == '\0') {
 		/* no session column anywhere: every file is a session */
 		calib_store_free(*out);
@@ -267,11 +269,11 @@ flag_text(int flag)
 static struct calib_table *
 series_table(const struct calib_drift *d)
 {
-	static const char *const cols[] = { "session", "criterion", "statistic", "estimate",
-					    "ci_lower", "ci_upper", "n_calls", "n_raters",
-					    "change", "change_lower", "change_upper", "flag",
-					    "note" };
-	static const int digits[] = { 0, 0, 0, 3, 3, 3, -1, -1, 3, 3, 3, 0, 0 };
+	static const char *const cols[] = {
+	        "session",      "criterion", "statistic", "estimate", "ci_lower",
+	        "ci_upper",     "n_calls",   "n_raters",  "change",   "change_lower",
+	        "change_upper", "flag",      "note"};
+	static const int digits[] = {0, 0, 0, 3, 3, 3, -1, -1, 3, 3, 3, 0, 0};
 	struct calib_table *t = calib_table_alloc(cols, 13, digits);
 
 	if (!t)
@@ -282,7 +284,8 @@ series_table(const struct calib_drift *d)
 			if (calib_table_row(t) || calib_table_text(t, 0, "%s", d->session[i]) ||
 			    calib_table_text(t, 1, "%s", d->trend[c].criterion) ||
 			    calib_table_text(t, 2, "%s", d->trend[c].stat) ||
-			    calib_table_num(t, 3, p->estimate) || calib_table_num(t, 4, p->lower) ||
+			    calib_table_num(t, 3, p->estimate) ||
+			    calib_table_num(t, 4, p->lower) ||
 			    calib_table_num(t, 5, p->upper) ||
 			    calib_table_num(t, 6, (double)p->n_calls) ||
 			    calib_table_num(t, 7, (double)p->n_raters) ||
@@ -303,10 +306,10 @@ fail:
 static struct calib_table *
 trend_table(const struct calib_drift *d)
 {
-	static const char *const cols[] = { "criterion", "statistic", "latest", "estimate",
-					    "change", "change_lower", "change_upper", "flag",
-					    "slope", "slope_se", "n_slope", "note" };
-	static const int digits[] = { 0, 0, 0, 3, 3, 3, 3, 0, 4, 4, -1, 0 };
+	static const char *const cols[] = {
+	        "criterion",    "statistic", "latest", "estimate", "change",  "change_lower",
+	        "change_upper", "flag",      "slope",  "slope_se", "n_slope", "note"};
+	static const int digits[] = {0, 0, 0, 3, 3, 3, 3, 0, 4, 4, -1, 0};
 	struct calib_table *t = calib_table_alloc(cols, 12, digits);
 
 	if (!t)
@@ -314,7 +317,7 @@ trend_table(const struct calib_drift *d)
 	for (size_t c = 0; c < d->n_criteria; c++) {
 		const struct calib_drift_trend *r = &d->trend[c];
 		const struct calib_drift_point *p =
-			r->latest == SIZE_MAX ? NULL : calib_drift_at(d, c, r->latest);
+		        r->latest == SIZE_MAX ? NULL : calib_drift_at(d, c, r->latest);
 		if (calib_table_row(t) || calib_table_text(t, 0, "%s", r->criterion) ||
 		    calib_table_text(t, 1, "%s", r->stat) ||
 		    calib_table_text(t, 2, "%s", p ? d->session[r->latest] : "") ||
@@ -339,17 +342,18 @@ static int
 footer(struct calib_table *t, const struct calib_drift *d, const struct calib_drift_opts *o)
 {
 	if (calib_table_footer(t, "sessions: %zu, ordered %s", d->n_sessions,
-			       d->dated ? "by date" : "as given (not all ISO dates)"))
+	                       d->dated ? "by date" : "as given (not all ISO dates)"))
 		return 1;
 	if (o->boot)
 		return calib_table_footer(t,
-					  "change: difference from the previous session, "
-					  "percentile bootstrap CI over calls, %zu replicates, "
-					  "seed %lu; slope per session over the last %zu",
-					  o->boot, o->seed, o->window) != CALIB_OK;
-	return calib_table_footer(t, "change: no bootstrap (--boot 0); slope per session over "
-				     "the last %zu",
-				  o->window) != CALIB_OK;
+		                          "change: difference from the previous session, "
+		                          "percentile bootstrap CI over calls, %zu replicates, "
+		                          "seed %lu; slope per session over the last %zu",
+		                          o->boot, o->seed, o->window) != CALIB_OK;
+	return calib_table_footer(t,
+	                          "change: no bootstrap (--boot 0); slope per session over "
+	                          "the last %zu",
+	                          o->window) != CALIB_OK;
 }
 
 /* Index (in order) of session label, or SIZE_MAX. */
@@ -367,8 +371,8 @@ find_session(const struct calib_drift *d, const char *label, size_t len)
  * FIRST..LAST ranges separated by commas. 0, or 2 with the message printed.
  */
 static int
-parse_group(const struct calib_cli *cli, const struct calib_drift *d, const char *s,
-	    size_t len, uint32_t *ids, size_t *n)
+parse_group(const struct calib_cli *cli, const struct calib_drift *d, const char *s, size_t len,
+            uint32_t *ids, size_t *n)
 {
 	const char *end = s + len;
 
@@ -388,13 +392,14 @@ parse_group(const struct calib_cli *cli, const struct calib_drift *d, const char
 		if (a == SIZE_MAX || b == SIZE_MAX) {
 			const char *bad = a == SIZE_MAX ? s : dots + 2;
 			size_t blen = a == SIZE_MAX ? (size_t)((dots ? dots : stop) - s)
-						    : (size_t)(stop - dots - 2);
+			                            : (size_t)(stop - dots - 2);
 			calib_cli_errorf(cli, "--compare: no session '%.*s'", (int)blen, bad);
 			return 2;
 		}
 		if (a > b) {
-			calib_cli_errorf(cli, "--compare: '%.*s' runs backwards in session order",
-					 (int)(stop - s), s);
+			calib_cli_errorf(cli,
+			                 "--compare: '%.*s' runs backwards in session order",
+			                 (int)(stop - s), s);
 			return 2;
 		}
 		for (size_t i = a; i <= b; i++)
@@ -411,13 +416,13 @@ parse_group(const struct calib_cli *cli, const struct calib_drift *d, const char
 /* The comparison of two groups, one row per criterion. */
 static int
 compare(const struct calib_cli *cli, const struct calib_store *s, const struct calib_drift *d,
-	const struct calib_drift_opts *o, const char *spec, struct calib_table **out)
+        const struct calib_drift_opts *o, const char *spec, struct calib_table **out)
 {
-	static const char *const cols[] = { "criterion", "statistic", "group_a", "group_b",
-					    "estimate_a", "estimate_b", "difference", "ci_lower",
-					    "ci_upper", "n_calls_a", "n_calls_b", "n_shared",
-					    "flag", "note" };
-	static const int digits[] = { 0, 0, 0, 0, 3, 3, 3, 3, 3, -1, -1, -1, 0, 0 };
+	static const char *const cols[] = {"criterion",  "statistic",  "group_a",    "group_b",
+	                                   "estimate_a", "estimate_b", "difference", "ci_lower",
+	                                   "ci_upper",   "n_calls_a",  "n_calls_b",  "n_shared",
+	                                   "flag",       "note"};
+	static const int digits[] = {0, 0, 0, 0, 3, 3, 3, 3, 3, -1, -1, -1, 0, 0};
 	const char *colon = strchr(spec, ':');
 	uint32_t *a, *b;
 	size_t na, nb, cap = 0;
@@ -463,14 +468,16 @@ compare(const struct calib_cli *cli, const struct calib_store *s, const struct c
 		    calib_table_num(t, 10, (double)r.n_calls_b) ||
 		    calib_table_num(t, 11, (double)r.n_shared) ||
 		    calib_table_text(t, 12, "%s",
-				     flag_text(r.lower > 0 ? 1 : r.upper < 0 ? -1 : 0)) ||
+		                     flag_text(r.lower > 0   ? 1
+		                               : r.upper < 0 ? -1
+		                                             : 0)) ||
 		    calib_table_text(t, 13, "%s", r.note))
 			goto nomem;
 	}
 	if (o->boot && calib_table_footer(t,
-					  "difference: b - a, percentile bootstrap CI over "
-					  "calls, %zu replicates, seed %lu",
-					  o->boot, o->seed))
+	                                  "difference: b - a, percentile bootstrap CI over "
+	                                  "calls, %zu replicates, seed %lu",
+	                                  o->boot, o->seed))
 		goto nomem;
 	*out = t;
 	t = NULL;
@@ -569,8 +576,8 @@ chart(const struct calib_drift *d, const struct args *g)
 		for (size_t i = 0; i < ns; i++) {
 			const struct calib_drift_point *q = calib_drift_at(d, c, i);
 			bool ok = q->present && !isnan(q->estimate);
-			double v[5] = { (double)(i + 1), ok ? q->estimate : NAN,
-					ok ? q->lower : NAN, ok ? q->upper : NAN, NAN };
+			double v[5] = {(double)(i + 1), ok ? q->estimate : NAN,
+			               ok ? q->lower : NAN, ok ? q->upper : NAN, NAN};
 			if (ok && (!isnan(g->min) || !isnan(g->max_drop)) &&
 			    fires(d, c, i, g->min, g->max_drop, buf)) {
 				v[4] = q->estimate;
@@ -590,12 +597,12 @@ chart(const struct calib_drift *d, const struct args *g)
 			goto fail;
 	}
 	if (calib_plot_code(p, "set xrange [0.5:%zu.5]\nset yrange [%g:1.05]\n%s", ns, lo,
-			    multi ? "set ytics 0.2\nset key off\n"
-				  : "set ylabel 'coefficient'\nset key outside right top\n"))
+	                    multi ? "set ytics 0.2\nset key off\n"
+	                          : "set ylabel 'coefficient'\nset key outside right top\n"))
 		goto fail;
 	/* dates of one year: the year once below the axis, MM-DD on the tics */
 	if (short_dates && (calib_plot_code(p, "set xlabel ") ||
-			    calib_plot_label(p, year, 0, 1) || calib_plot_code(p, "\n")))
+	                    calib_plot_label(p, year, 0, 1) || calib_plot_code(p, "\n")))
 		goto fail;
 	if (calib_plot_code(p, "set xtics ("))
 		goto fail;
@@ -609,38 +616,45 @@ chart(const struct calib_drift *d, const struct args *g)
 		first = 0;
 	}
 	if (calib_plot_code(p, ")\n%s",
-			    ns > 6 && g->term != CALIB_PLOT_DUMB ? "set xtics rotate by 45 right\n"
-								 : ""))
+	                    ns > 6 && g->term != CALIB_PLOT_DUMB
+	                            ? "set xtics rotate by 45 right\n"
+	                            : ""))
 		goto fail;
 	if (multi && calib_plot_code(p, "set multiplot layout %zu,%zu\n", rows, cols))
 		goto fail;
 	for (size_t c = 0; c < nc; c++) {
 		const char *col = calib_plot_colour(c);
 		if (multi || c == 0) {
-			if (multi && calib_plot_cmd(p, "set title ", d->trend[c].criterion, "\n"))
+			if (multi &&
+			    calib_plot_cmd(p, "set title ", d->trend[c].criterion, "\n"))
 				goto fail;
 			if (calib_plot_code(p, "plot "))
 				goto fail;
 		}
 		/* a text terminal fills bands with characters that hide the lines */
 		if ((g->term != CALIB_PLOT_DUMB &&
-		     calib_plot_code(p,
-				     "$d%zu using 1:3:4 with filledcurves fill transparent solid "
-				     "0.15 noborder lc rgb '%s' notitle, \\\n  ",
-				     c, col)) ||
-		    calib_plot_code(p, "$d%zu using 1:2 with linespoints lw 2 pt 7 lc rgb '%s' title ",
-				    c, col) ||
+		     calib_plot_code(
+		             p,
+		             "$d%zu using 1:3:4 with filledcurves fill transparent solid "
+		             "0.15 noborder lc rgb '%s' notitle, \\\n  ",
+		             c, col)) ||
+		    calib_plot_code(
+		            p, "$d%zu using 1:2 with linespoints lw 2 pt 7 lc rgb '%s' title ",
+		            c, col) ||
 		    calib_plot_string(p, d->trend[c].criterion) ||
-		    calib_plot_code(p,
-				    ", \\\n  $d%zu using 1:5 with points pt 6 ps 2.5 lw 2 lc rgb "
-				    "'#D55E00' %s",
-				    c, marked && c == 0 && !multi ? "title 'alert'" : "notitle"))
+		    calib_plot_code(
+		            p,
+		            ", \\\n  $d%zu using 1:5 with points pt 6 ps 2.5 lw 2 lc rgb "
+		            "'#D55E00' %s",
+		            c, marked && c == 0 && !multi ? "title 'alert'" : "notitle"))
 			goto fail;
 		if (multi || c + 1 == nc) {
 			if (isfinite(thr) &&
-			    calib_plot_code(p, ", \\\n  %.17g with lines dt 2 lw 1.5 lc rgb '#000000' "
-					       "title 'threshold %g'",
-					    thr, thr))
+			    calib_plot_code(
+			            p,
+			            ", \\\n  %.17g with lines dt 2 lw 1.5 lc rgb '#000000' "
+			            "title 'threshold %g'",
+			            thr, thr))
 				goto fail;
 			if (calib_plot_code(p, "\n"))
 				goto fail;
@@ -689,12 +703,12 @@ lock_beside(const struct calib_cli *cli, const char *path)
 
 static int
 parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, int argc,
-	   char **argv)
+           char **argv)
 {
 	int c;
 
 	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:hk:o:s:V", longopts,
-				NULL)) != -1) {
+	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(cli, c, optarg)) {
 		case 1:
 			continue;
@@ -709,21 +723,22 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 				g->from = FROM_COLUMN;
 			else
 				return calib_cli_usage_error(
-					cli, "option --session-from: '%s' is not name or column",
-					optarg);
+				        cli,
+				        "option --session-from: '%s' is not name or column",
+				        optarg);
 			break;
 		case 'f':
 			if (!calib_format_parse(optarg, &g->fmt))
-				return calib_cli_usage_error(cli, "option --format: unknown format '%s'",
-							     optarg);
+				return calib_cli_usage_error(
+				        cli, "option --format: unknown format '%s'", optarg);
 			break;
 		case 'o':
 			g->output = optarg;
 			break;
 		case OPT_STAT:
 			if (strcmp(optarg, "all") == 0 || !calib_report_known_stat(optarg))
-				return calib_cli_usage_error(cli, "option --stat: unknown statistic '%s'",
-							     optarg);
+				return calib_cli_usage_error(
+				        cli, "option --stat: unknown statistic '%s'", optarg);
 			o->stat = optarg;
 			break;
 		case OPT_TREND:
@@ -748,9 +763,10 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 			if (calib_cli_size(cli, "--boot", optarg, 0, 10000000, &o->boot))
 				return 2;
 			if (o->boot > 0 && o->boot < 10)
-				return calib_cli_usage_error(cli, "option --boot: %s is outside 10 "
-								  "to 10000000 (or 0)",
-							     optarg);
+				return calib_cli_usage_error(cli,
+				                             "option --boot: %s is outside 10 "
+				                             "to 10000000 (or 0)",
+				                             optarg);
 			break;
 		case 's': {
 			size_t seed;
@@ -760,7 +776,8 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 			break;
 		}
 		case OPT_CONF:
-			if (calib_cli_double(cli, "--conf", optarg, 0.5, 0.999999, &o->coef.conf))
+			if (calib_cli_double(cli, "--conf", optarg, 0.5, 0.999999,
+			                     &o->coef.conf))
 				return 2;
 			break;
 		case OPT_COMPLETE:
@@ -774,9 +791,10 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 			else if (strcmp(optarg, "drop") == 0)
 				o->na = CALIB_NA_DROP;
 			else
-				return calib_cli_usage_error(
-					cli, "option --na-policy: expected auto, category or drop, not '%s'",
-					optarg);
+				return calib_cli_usage_error(cli,
+				                             "option --na-policy: expected "
+				                             "auto, category or drop, not '%s'",
+				                             optarg);
 			break;
 		case OPT_ICC:
 			if (strcmp(optarg, "psych") == 0)
@@ -784,9 +802,10 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 			else if (strcmp(optarg, "irr") == 0)
 				o->coef.icc = CALIB_ICC_IRR;
 			else
-				return calib_cli_usage_error(
-					cli, "option --icc-convention: expected psych or irr, not '%s'",
-					optarg);
+				return calib_cli_usage_error(cli,
+				                             "option --icc-convention: "
+				                             "expected psych or irr, not '%s'",
+				                             optarg);
 			break;
 		case OPT_CHART:
 			g->chart = optarg;
@@ -794,13 +813,15 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 		case OPT_TERMINAL:
 			if (!calib_plot_terminal_parse(optarg, &g->term))
 				return calib_cli_usage_error(
-					cli, "option --terminal: '%s' is not png, svg, pdf or dumb", optarg);
+				        cli,
+				        "option --terminal: '%s' is not png, svg, pdf or dumb",
+				        optarg);
 			g->have_term = true;
 			break;
 		case OPT_SIZE:
 			if (!calib_plot_size_parse(optarg, &g->w, &g->h))
-				return calib_cli_usage_error(cli, "option --size: '%s' is not WxH",
-							     optarg);
+				return calib_cli_usage_error(
+				        cli, "option --size: '%s' is not WxH", optarg);
 			g->have_size = true;
 			break;
 		case OPT_THRESHOLD:
@@ -823,13 +844,15 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 	if (g->trend && g->compare)
 		return calib_cli_usage_error(cli, "--trend and --compare exclude each other");
 	if (g->compare && (!isnan(g->min) || !isnan(g->max_drop) || g->chart || g->script))
-		return calib_cli_usage_error(cli, "--compare takes no alerts and draws no chart");
+		return calib_cli_usage_error(cli,
+		                             "--compare takes no alerts and draws no chart");
 	if (!g->have_term) {
 		if (g->chart && strcmp(g->chart, "-") != 0 &&
 		    !calib_plot_terminal_from_path(g->chart, &g->term))
-			return calib_cli_usage_error(cli, "--chart %s: say --terminal png, svg, pdf "
-							  "or dumb",
-						     g->chart);
+			return calib_cli_usage_error(cli,
+			                             "--chart %s: say --terminal png, svg, pdf "
+			                             "or dumb",
+			                             g->chart);
 	}
 	return 0;
 }
@@ -839,17 +862,17 @@ main(int argc, char **argv)
 {
 	struct calib_cli cli;
 	struct calib_drift_opts o;
-	struct args g = { .from = FROM_AUTO,
-			  .fmt = isatty(STDOUT_FILENO) ? CALIB_FORMAT_TABLE : CALIB_FORMAT_CSV,
-			  .term = CALIB_PLOT_DUMB,
-			  .min = NAN,
-			  .max_drop = NAN,
-			  .threshold = NAN };
+	struct args g = {.from = FROM_AUTO,
+	                 .fmt = isatty(STDOUT_FILENO) ? CALIB_FORMAT_TABLE : CALIB_FORMAT_CSV,
+	                 .term = CALIB_PLOT_DUMB,
+	                 .min = NAN,
+	                 .max_drop = NAN,
+	                 .threshold = NAN};
 	struct calib_store *store = NULL;
 	struct calib_drift *d = NULL;
 	struct calib_table *t = NULL;
 	struct calib_plot *p = NULL;
-	struct calib_cli_out out = { 0 };
+	struct calib_cli_out out = {0};
 	struct calib_drift_alert *al = NULL;
 	struct calib_error err;
 	bool table_to_stdout;
@@ -867,9 +890,10 @@ main(int argc, char **argv)
 	calib_error_clear(&err);
 	if (g.compare) {
 		/* the order of the sessions only: no series, no bootstrap of changes */
-		if (!(d = calloc(1, sizeof *d)) || calib_drift_order(store, &d->order, &d->dated) ||
+		if (!(d = calloc(1, sizeof *d)) ||
+		    calib_drift_order(store, &d->order, &d->dated) ||
 		    !(d->session = malloc((calib_names_count(store->sessions) + 1) *
-					  sizeof *d->session))) {
+		                          sizeof *d->session))) {
 			calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
 			status = 1;
 			goto out;
@@ -900,16 +924,17 @@ main(int argc, char **argv)
 	/* files: one run at a time writes beside them */
 	if ((g.output && strcmp(g.output, "-") != 0) ||
 	    (g.chart && strcmp(g.chart, "-") != 0 && !g.script)) {
-		lock = lock_beside(&cli, g.output && strcmp(g.output, "-") != 0 ? g.output : g.chart);
+		lock = lock_beside(&cli,
+		                   g.output && strcmp(g.output, "-") != 0 ? g.output : g.chart);
 		if (lock < 0) {
 			status = 1;
 			goto out;
 		}
 	}
 	if (p && g.script) {
-		if (calib_plot_write_script(p, stdout,
-					    g.chart && strcmp(g.chart, "-") != 0 ? g.chart : NULL,
-					    &err)) {
+		if (calib_plot_write_script(
+		            p, stdout, g.chart && strcmp(g.chart, "-") != 0 ? g.chart : NULL,
+		            &err)) {
 			calib_cli_error(&cli, &err);
 			status = 1;
 			goto out;
@@ -926,7 +951,8 @@ main(int argc, char **argv)
 			status = 1;
 			goto out;
 		}
-		if (calib_table_write(t, out.fp, g.fmt, g.fmt == CALIB_FORMAT_TABLE && !g.compare)) {
+		if (calib_table_write(t, out.fp, g.fmt,
+		                      g.fmt == CALIB_FORMAT_TABLE && !g.compare)) {
 			if (out.path)
 				calib_cli_errorf(&cli, "%s: %s", g.output, strerror(errno));
 			calib_cli_out_abort(&out);
@@ -951,15 +977,15 @@ main(int argc, char **argv)
 			const struct calib_drift_trend *tr = &d->trend[al[k].criterion];
 			if (al[k].drop)
 				fprintf(stderr,
-					"calib-drift: %s: %s %.3f on %s is %.3f below the mean "
-					"%.3f of the %zu session%s before\n",
-					tr->criterion, tr->stat, al[k].estimate, d->session[last],
-					al[k].mean - al[k].estimate, al[k].mean, al[k].n_mean,
-					al[k].n_mean == 1 ? "" : "s");
+				        "calib-drift: %s: %s %.3f on %s is %.3f below the mean "
+				        "%.3f of the %zu session%s before\n",
+				        tr->criterion, tr->stat, al[k].estimate,
+				        d->session[last], al[k].mean - al[k].estimate,
+				        al[k].mean, al[k].n_mean, al[k].n_mean == 1 ? "" : "s");
 			else
 				fprintf(stderr, "calib-drift: %s: %s %.3f on %s is below %g\n",
-					tr->criterion, tr->stat, al[k].estimate, d->session[last],
-					g.min);
+				        tr->criterion, tr->stat, al[k].estimate,
+				        d->session[last], g.min);
 		}
 		if (n)
 			status = 3;

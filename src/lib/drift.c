@@ -77,7 +77,7 @@ known(const char *stat)
 bool
 calib_drift_parse_date(const char *t, long *days)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	long y, m, d, leap;
 
 	for (size_t i = 0; i < 10; i++) {
@@ -134,7 +134,8 @@ calib_drift_order(const struct calib_store *s, uint32_t **order, bool *dated)
 	}
 	for (size_t i = 0; i < n; i++) {
 		d[i].id = (uint32_t)i;
-		if (!calib_drift_parse_date(calib_names_get(s->sessions, (uint32_t)i), &d[i].days))
+		if (!calib_drift_parse_date(calib_names_get(s->sessions, (uint32_t)i),
+		                            &d[i].days))
 			all = false;
 	}
 	if (all)
@@ -150,7 +151,7 @@ calib_drift_order(const struct calib_store *s, uint32_t **order, bool *dated)
 /* The value of stat on m, with its bounds and note; NAN when undefined. */
 static enum calib_status
 coefficient(const struct calib_matrix *m, const char *stat, const struct calib_coef_opts *co,
-	    struct calib_stats *tmp, struct calib_stat *res, struct calib_error *err)
+            struct calib_stats *tmp, struct calib_stat *res, struct calib_error *err)
 {
 	const struct calib_stat *r;
 	enum calib_status st = CALIB_OK;
@@ -209,7 +210,7 @@ session_mask(const struct calib_store *s, const uint32_t *ids, size_t n)
 
 static enum calib_status
 group_matrix(const struct calib_store *s, uint32_t crit, const uint32_t *ids, size_t n,
-	     const struct calib_drift_opts *o, struct calib_matrix **out)
+             const struct calib_drift_opts *o, struct calib_matrix **out)
 {
 	struct calib_matrix_opts mo;
 	bool *mask = session_mask(s, ids, n);
@@ -276,8 +277,8 @@ plan_free(struct plan *p)
  */
 static enum calib_status
 make_plan(const struct calib_store *s, const struct calib_matrix *A, const uint32_t *ga,
-	  size_t na, const struct calib_matrix *B, const uint32_t *gb, size_t nb,
-	  struct plan *p, size_t *n_shared)
+          size_t na, const struct calib_matrix *B, const uint32_t *gb, size_t nb,
+          struct plan *p, size_t *n_shared)
 {
 	size_t nc = calib_names_count(s->calls);
 	unsigned char *where = calloc(nc ? nc : 1, 1); /* bit 1: in a, bit 2: in b */
@@ -311,7 +312,7 @@ make_plan(const struct calib_store *s, const struct calib_matrix *A, const uint3
 			continue;
 		if (first[c] == SIZE_MAX) {
 			first[c] = p->n_units;
-			p->unit[p->n_units++] = (struct unit){ 0, 0, 0, 0 };
+			p->unit[p->n_units++] = (struct unit){0, 0, 0, 0};
 		}
 	}
 	*n_shared = p->n_units;
@@ -367,7 +368,8 @@ make_plan(const struct calib_store *s, const struct calib_matrix *A, const uint3
 			p->stratum[p->n_strata++] = p->n_units;
 			for (size_t i = 0; i < M->n_items; i++) {
 				uint32_t it = M->item[i];
-				if (s->item_session[it] != ids[k] || where[s->item_call[it]] == 3)
+				if (s->item_session[it] != ids[k] ||
+				    where[s->item_call[it]] == 3)
 					continue;
 				/* a session named twice in a group is drawn once */
 				bool dup = false;
@@ -375,7 +377,7 @@ make_plan(const struct calib_store *s, const struct calib_matrix *A, const uint3
 					dup = dup || ids[j] == ids[k];
 				if (dup)
 					break;
-				struct unit u = { 0, 0, 0, 0 };
+				struct unit u = {0, 0, 0, 0};
 				if (g) {
 					u.b_off = flat->n;
 					u.b_n = 1;
@@ -408,14 +410,14 @@ cmp_dbl(const void *x, const void *y)
 
 enum calib_status
 calib_drift_diff(const struct calib_store *s, uint32_t crit, const uint32_t *a, size_t na,
-		 const uint32_t *b, size_t nb, const struct calib_drift_opts *o,
-		 struct calib_drift_diff *res, struct calib_error *err)
+                 const uint32_t *b, size_t nb, const struct calib_drift_opts *o,
+                 struct calib_drift_diff *res, struct calib_error *err)
 {
 	struct calib_matrix *A = NULL, *B = NULL, *RA = NULL, *RB = NULL;
 	struct calib_stats tmp;
 	struct calib_stat ra, rb;
 	struct plan p;
-	struct rows sa = { 0 }, sb = { 0 };
+	struct rows sa = {0}, sb = {0};
 	double *rep = NULL;
 	gsl_rng *rng = NULL;
 	const char *stat;
@@ -428,10 +430,12 @@ calib_drift_diff(const struct calib_store *s, uint32_t crit, const uint32_t *a, 
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "no criterion %u", crit);
 	stat = o->stat ? o->stat : calib_drift_default_stat(s->criteria[crit].scale);
 	if (!known(stat))
-		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "unknown statistic '%s'", stat);
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "unknown statistic '%s'",
+		                       stat);
 	res->stat = stat;
 	calib_stats_init(&tmp);
-	if ((st = group_matrix(s, crit, a, na, o, &A)) || (st = group_matrix(s, crit, b, nb, o, &B)))
+	if ((st = group_matrix(s, crit, a, na, o, &A)) ||
+	    (st = group_matrix(s, crit, b, nb, o, &B)))
 		goto out;
 	if ((st = coefficient(A, stat, &o->coef, &tmp, &ra, err)) ||
 	    (st = coefficient(B, stat, &o->coef, &tmp, &rb, err)))
@@ -446,7 +450,7 @@ calib_drift_diff(const struct calib_store *s, uint32_t crit, const uint32_t *a, 
 		char why[CALIB_STAT_NOTE];
 		memcpy(why, isnan(res->a) ? ra.note : rb.note, sizeof why);
 		calib_stat_note(&ra, "%s undefined in the %s group%s%.100s", stat,
-				isnan(res->a) ? "first" : "second", why[0] ? ": " : "", why);
+		                isnan(res->a) ? "first" : "second", why[0] ? ": " : "", why);
 		memcpy(res->note, ra.note, sizeof res->note);
 		goto out;
 	}
@@ -468,7 +472,9 @@ calib_drift_diff(const struct calib_store *s, uint32_t crit, const uint32_t *a, 
 		for (size_t k = 0; k < p.n_strata; k++) {
 			size_t lo = p.stratum[k], n = p.stratum[k + 1] - lo;
 			for (size_t j = 0; j < n; j++) {
-				const struct unit *u = &p.unit[lo + gsl_rng_uniform_int(rng, (unsigned long)n)];
+				const struct unit *u =
+				        &p.unit[lo +
+				                gsl_rng_uniform_int(rng, (unsigned long)n)];
 				for (size_t t = 0; t < u->a_n; t++)
 					if (!rows_push(&sa, p.flat_a.v[u->a_off + t]))
 						goto nomem;
@@ -491,12 +497,13 @@ calib_drift_diff(const struct calib_store *s, uint32_t crit, const uint32_t *a, 
 		double lvl = (1 - o->coef.conf) / 2;
 		qsort(rep, res->n_defined, sizeof *rep, cmp_dbl);
 		res->lower = gsl_stats_quantile_from_sorted_data(rep, 1, res->n_defined, lvl);
-		res->upper = gsl_stats_quantile_from_sorted_data(rep, 1, res->n_defined, 1 - lvl);
+		res->upper =
+		        gsl_stats_quantile_from_sorted_data(rep, 1, res->n_defined, 1 - lvl);
 		res->se = gsl_stats_sd(rep, 1, res->n_defined);
 	}
 	if (res->n_defined < res->n_boot)
 		snprintf(res->note, sizeof res->note, "%zu of %zu replicates undefined",
-			 res->n_boot - res->n_defined, res->n_boot);
+		         res->n_boot - res->n_defined, res->n_boot);
 	goto out;
 nomem:
 	st = CALIB_ENOMEM;
@@ -568,7 +575,7 @@ trend(struct calib_drift *d, size_t c)
 
 enum calib_status
 calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
-		struct calib_drift **out, struct calib_error *err)
+                struct calib_drift **out, struct calib_error *err)
 {
 	struct calib_drift *d;
 	struct calib_stats tmp;
@@ -579,10 +586,10 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 	*out = NULL;
 	if (o->stat && !known(o->stat))
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "unknown statistic '%s'",
-				       o->stat);
+		                       o->stat);
 	if (o->window < 2)
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-				       "the window needs at least 2 sessions");
+		                       "the window needs at least 2 sessions");
 	if (!(d = calloc(1, sizeof *d)))
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	calib_stats_init(&tmp);
@@ -606,7 +613,8 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 	mo.complete = o->complete;
 	mo.na = o->na;
 	for (size_t c = 0; c < d->n_criteria; c++) {
-		const char *stat = o->stat ? o->stat : calib_drift_default_stat(s->criteria[c].scale);
+		const char *stat =
+		        o->stat ? o->stat : calib_drift_default_stat(s->criteria[c].scale);
 		size_t prev = SIZE_MAX;
 		d->trend[c].criterion = s->criteria[c].name;
 		d->trend[c].stat = stat;
@@ -639,7 +647,7 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 			if (prev != SIZE_MAX) {
 				struct calib_drift_diff df;
 				if ((st = calib_drift_diff(s, (uint32_t)c, &d->order[prev], 1,
-							   &d->order[i], 1, o, &df, err)))
+				                           &d->order[i], 1, o, &df, err)))
 					goto fail;
 				p->change = df.diff;
 				p->change_lower = df.lower;
@@ -664,7 +672,7 @@ fail:
 
 size_t
 calib_drift_alerts(const struct calib_drift *d, size_t last, double min, double max_drop,
-		   struct calib_drift_alert *out, size_t cap)
+                   struct calib_drift_alert *out, size_t cap)
 {
 	size_t n = 0;
 
@@ -676,7 +684,8 @@ calib_drift_alerts(const struct calib_drift *d, size_t last, double min, double 
 			continue;
 		if (!isnan(min) && p->estimate < min) {
 			if (n < cap)
-				out[n] = (struct calib_drift_alert){ c, false, p->estimate, NAN, 0 };
+				out[n] = (struct calib_drift_alert){c, false, p->estimate, NAN,
+				                                    0};
 			n++;
 		}
 		if (!isnan(max_drop)) {
@@ -691,8 +700,8 @@ calib_drift_alerts(const struct calib_drift *d, size_t last, double min, double 
 			}
 			if (k > 0 && sum / (double)k - p->estimate > max_drop) {
 				if (n < cap)
-					out[n] = (struct calib_drift_alert){ c, true, p->estimate,
-									     sum / (double)k, k };
+					out[n] = (struct calib_drift_alert){
+					        c, true, p->estimate, sum / (double)k, k};
 				n++;
 			}
 		}

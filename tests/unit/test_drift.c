@@ -50,8 +50,8 @@ test_dates(void)
 
 	ok(calib_drift_parse_date("2026-09-07", &a), "ISO date parses");
 	ok(calib_drift_parse_date("2026-09-14", &b) && b - a == 7, "a week is 7 days");
-	ok(calib_drift_parse_date("2026-03-01", &b) && calib_drift_parse_date("2026-02-28", &a) &&
-		   b - a == 1,
+	ok(calib_drift_parse_date("2026-03-01", &b) &&
+	           calib_drift_parse_date("2026-02-28", &a) && b - a == 1,
 	   "no 29 February in 2026");
 	ok(calib_drift_parse_date("2024-02-29", NULL), "29 February of a leap year");
 	ok(!calib_drift_parse_date("2026-02-29", NULL), "no 29 February in 2026");
@@ -70,14 +70,15 @@ static void
 test_order(void)
 {
 	struct calib_store *s = load("session,call,rater,q\n"
-				     "2026-10-12,c1,a,yes\n"
-				     "2026-09-07,c2,a,yes\n"
-				     "2025-12-31,c3,a,no\n"
-				     "2026-09-14,c4,a,yes\n");
+	                             "2026-10-12,c1,a,yes\n"
+	                             "2026-09-07,c2,a,yes\n"
+	                             "2025-12-31,c3,a,no\n"
+	                             "2026-09-14,c4,a,yes\n");
 	uint32_t *o;
 	bool dated;
 
-	ok(calib_drift_order(s, &o, &dated) == CALIB_OK && dated, "ISO sessions ordered by date");
+	ok(calib_drift_order(s, &o, &dated) == CALIB_OK && dated,
+	   "ISO sessions ordered by date");
 	is_string(calib_names_get(s->sessions, o[0]), "2025-12-31", "oldest first");
 	is_string(calib_names_get(s->sessions, o[1]), "2026-09-07", "second");
 	is_string(calib_names_get(s->sessions, o[2]), "2026-09-14", "third");
@@ -86,9 +87,9 @@ test_order(void)
 	calib_store_free(s);
 
 	s = load("session,call,rater,q\n"
-		 "week 2,c1,a,yes\n"
-		 "2026-09-07,c2,a,yes\n"
-		 "week 1,c3,a,no\n");
+	         "week 2,c1,a,yes\n"
+	         "2026-09-07,c2,a,yes\n"
+	         "week 1,c3,a,no\n");
 	ok(calib_drift_order(s, &o, &dated) == CALIB_OK && !dated,
 	   "a label that is no date: order as given");
 	is_string(calib_names_get(s->sessions, o[0]), "week 2", "first as given");
@@ -104,30 +105,30 @@ test_order(void)
  * first (kappa undefined).
  */
 static const char history[] = "session,call,rater,q,p,z\n"
-			      "2026-01-12,c1,ann,yes,,yes\n"
-			      "2026-01-12,c1,bob,yes,,no\n"
-			      "2026-01-12,c1,cy,no,,no\n"
-			      "2026-01-12,c2,ann,no,,no\n"
-			      "2026-01-12,c2,bob,no,,no\n"
-			      "2026-01-12,c2,cy,no,,no\n"
-			      "2026-01-12,c3,ann,yes,,yes\n"
-			      "2026-01-12,c3,bob,yes,,yes\n"
-			      "2026-01-12,c3,cy,yes,,yes\n"
-			      "2026-01-05,c1,ann,yes,1,yes\n"
-			      "2026-01-05,c1,bob,yes,2,yes\n"
-			      "2026-01-05,c1,cy,yes,1,yes\n"
-			      "2026-01-05,c2,ann,no,3,yes\n"
-			      "2026-01-05,c2,bob,no,3,yes\n"
-			      "2026-01-05,c2,cy,no,4,yes\n"
-			      "2026-01-05,c3,ann,yes,5,yes\n"
-			      "2026-01-05,c3,bob,yes,5,yes\n"
-			      "2026-01-05,c3,cy,yes,5,yes\n"
-			      "2026-01-19,c1,ann,yes,2,no\n"
-			      "2026-01-19,c2,ann,no,4,yes\n"
-			      "2026-01-26,c1,ann,yes,1,yes\n"
-			      "2026-01-26,c1,bob,yes,1,yes\n"
-			      "2026-01-26,c2,ann,no,4,no\n"
-			      "2026-01-26,c2,bob,no,4,yes\n";
+                              "2026-01-12,c1,ann,yes,,yes\n"
+                              "2026-01-12,c1,bob,yes,,no\n"
+                              "2026-01-12,c1,cy,no,,no\n"
+                              "2026-01-12,c2,ann,no,,no\n"
+                              "2026-01-12,c2,bob,no,,no\n"
+                              "2026-01-12,c2,cy,no,,no\n"
+                              "2026-01-12,c3,ann,yes,,yes\n"
+                              "2026-01-12,c3,bob,yes,,yes\n"
+                              "2026-01-12,c3,cy,yes,,yes\n"
+                              "2026-01-05,c1,ann,yes,1,yes\n"
+                              "2026-01-05,c1,bob,yes,2,yes\n"
+                              "2026-01-05,c1,cy,yes,1,yes\n"
+                              "2026-01-05,c2,ann,no,3,yes\n"
+                              "2026-01-05,c2,bob,no,3,yes\n"
+                              "2026-01-05,c2,cy,no,4,yes\n"
+                              "2026-01-05,c3,ann,yes,5,yes\n"
+                              "2026-01-05,c3,bob,yes,5,yes\n"
+                              "2026-01-05,c3,cy,yes,5,yes\n"
+                              "2026-01-19,c1,ann,yes,2,no\n"
+                              "2026-01-19,c2,ann,no,4,yes\n"
+                              "2026-01-26,c1,ann,yes,1,yes\n"
+                              "2026-01-26,c1,bob,yes,1,yes\n"
+                              "2026-01-26,c2,ann,no,4,no\n"
+                              "2026-01-26,c2,bob,no,4,yes\n";
 
 static void
 test_series(void)
@@ -155,7 +156,7 @@ test_series(void)
 	pt = calib_drift_at(d, q, 1);
 	/* Fleiss: P_o = (1/3 + 1 + 1)/3 = 7/9; p_yes = 5/9; P_e = 41/81 */
 	is_double(pt->estimate, (7.0 / 9 - 41.0 / 81) / (1 - 41.0 / 81), 1e-12,
-		  "q in the second session (Fleiss by hand)");
+	          "q in the second session (Fleiss by hand)");
 	is_double(pt->change, pt->estimate - 1, 1e-12, "change from the previous session");
 	ok(pt->prev == 0, "previous session is the first");
 	ok(pt->change_lower <= pt->change && pt->change <= pt->change_upper,
@@ -187,28 +188,29 @@ test_series(void)
 	ok(d->trend[q].n_points == 3, "three defined points in the window");
 	/* least squares through (0, 1), (1, 0.55), (3, 1): x mean 4/3 */
 	is_double(d->trend[q].slope, (-4.0 / 3 * 1 - 1.0 / 3 * 0.55 + 5.0 / 3 * 1) / (14.0 / 3),
-		  1e-12, "slope by hand");
+	          1e-12, "slope by hand");
 	ok(isfinite(d->trend[q].slope_se), "slope SE from three points");
 	o.window = 2;
 	{
 		struct calib_drift *d2;
-		ok(calib_drift_run(s, &o, &d2, &err) == CALIB_OK && d2->trend[q].n_points == 1 &&
-			   isnan(d2->trend[q].slope),
+		ok(calib_drift_run(s, &o, &d2, &err) == CALIB_OK &&
+		           d2->trend[q].n_points == 1 && isnan(d2->trend[q].slope),
 		   "window 2: one defined point, no slope");
 		calib_drift_free(d2);
 	}
 	o.window = 4;
 
 	is_long((long)calib_drift_alerts(d, 2, 0.5, NAN, al, 8), 0,
-		"session undefined: no alert");
+	        "session undefined: no alert");
 	is_long((long)calib_drift_alerts(d, 3, 0.9, NAN, al, 8), 1,
-		"latest: only z (below 0.9) fires");
+	        "latest: only z (below 0.9) fires");
 	/* q and z are 0.55 in session 2 (z undefined before it), q was 1 */
 	is_long((long)calib_drift_alerts(d, 1, 0.6, NAN, al, 8), 2, "--min fires in session 2");
 	ok(al[0].criterion == q && !al[0].drop && al[1].criterion == z, "on q and z");
 	is_long((long)calib_drift_alerts(d, 1, NAN, 0.4, al, 8), 1,
-		"--max-drop fires on q only (nothing defined before z)");
-	ok(al[0].criterion == q && al[0].drop && al[0].n_mean == 1 && al[0].mean == 1, "mean of the one session before");
+	        "--max-drop fires on q only (nothing defined before z)");
+	ok(al[0].criterion == q && al[0].drop && al[0].n_mean == 1 && al[0].mean == 1,
+	   "mean of the one session before");
 	is_long((long)calib_drift_alerts(d, 1, NAN, 0.5, al, 8), 0, "a smaller drop is quiet");
 	is_long((long)calib_drift_alerts(d, 1, 0.5, 0.5, al, 8), 0, "quiet with both set");
 	is_long((long)calib_drift_alerts(d, 1, 0.6, 0.4, al, 8), 3, "both fire");
@@ -253,16 +255,16 @@ static void
 test_diff_by_hand(void)
 {
 	struct calib_store *s = load("session,call,rater,q\n"
-				     "A,a1,x,yes\nA,a1,y,yes\n"
-				     "A,a2,x,no\nA,a2,y,no\n"
-				     "A,a3,x,yes\nA,a3,y,no\n"
-				     "A,a4,x,no\nA,a4,y,no\n"
-				     "B,b1,x,yes\nB,b1,y,no\n"
-				     "B,b2,x,no\nB,b2,y,no\n"
-				     "B,b3,x,yes\nB,b3,y,no\n"
-				     "B,b4,x,no\nB,b4,y,yes\n"
-				     "B,b5,x,yes\nB,b5,y,yes\n");
-	static const int agree_a[] = { 1, 1, 0, 1 }, agree_b[] = { 0, 1, 0, 0, 1 };
+	                             "A,a1,x,yes\nA,a1,y,yes\n"
+	                             "A,a2,x,no\nA,a2,y,no\n"
+	                             "A,a3,x,yes\nA,a3,y,no\n"
+	                             "A,a4,x,no\nA,a4,y,no\n"
+	                             "B,b1,x,yes\nB,b1,y,no\n"
+	                             "B,b2,x,no\nB,b2,y,no\n"
+	                             "B,b3,x,yes\nB,b3,y,no\n"
+	                             "B,b4,x,no\nB,b4,y,yes\n"
+	                             "B,b5,x,yes\nB,b5,y,yes\n");
+	static const int agree_a[] = {1, 1, 0, 1}, agree_b[] = {0, 1, 0, 0, 1};
 	struct calib_drift_opts o;
 	struct calib_drift_diff r;
 	struct calib_error err;
@@ -276,7 +278,8 @@ test_diff_by_hand(void)
 	o.stat = "percent_agreement";
 	o.boot = B;
 	o.seed = 7;
-	ok(calib_drift_diff(s, 0, &a, 1, &b, 1, &o, &r, &err) == CALIB_OK, "difference computed");
+	ok(calib_drift_diff(s, 0, &a, 1, &b, 1, &o, &r, &err) == CALIB_OK,
+	   "difference computed");
 	is_double(r.a, 0.75, 1e-12, "A: 3 of 4 calls agree");
 	is_double(r.b, 0.4, 1e-12, "B: 2 of 5 calls agree");
 	is_double(r.diff, -0.35, 1e-12, "difference B - A");
@@ -293,9 +296,9 @@ test_diff_by_hand(void)
 	}
 	qsort(rep, B, sizeof *rep, cmp);
 	is_double(r.lower, gsl_stats_quantile_from_sorted_data(rep, 1, B, 0.025), 1e-12,
-		  "lower bound = 2.5%% of the hand-drawn replicates");
+	          "lower bound = 2.5%% of the hand-drawn replicates");
 	is_double(r.upper, gsl_stats_quantile_from_sorted_data(rep, 1, B, 0.975), 1e-12,
-		  "upper bound = 97.5%% of the hand-drawn replicates");
+	          "upper bound = 97.5%% of the hand-drawn replicates");
 	is_double(r.se, gsl_stats_sd(rep, 1, B), 1e-12, "se = sd of the replicates");
 	ok(r.lower < r.diff && r.diff < r.upper, "estimate inside its interval");
 
@@ -312,14 +315,15 @@ test_diff_by_hand(void)
 	/* B against itself: every replicate draws the same calls for both sides */
 	o.seed = 7;
 	ok(calib_drift_diff(s, 0, &b, 1, &b, 1, &o, &r, &err) == CALIB_OK && r.diff == 0 &&
-		   r.lower == 0 && r.upper == 0 && r.n_shared == 5,
+	           r.lower == 0 && r.upper == 0 && r.n_shared == 5,
 	   "a session against itself: shared calls, difference 0 exactly");
 	o.boot = 0;
 	ok(calib_drift_diff(s, 0, &a, 1, &b, 1, &o, &r, &err) == CALIB_OK && isnan(r.lower) &&
-		   r.diff == -0.35,
+	           r.diff == -0.35,
 	   "no bootstrap: estimate only");
 	o.stat = "nonsense";
-	ok(calib_drift_diff(s, 0, &a, 1, &b, 1, &o, &r, &err) == CALIB_EARG, "unknown statistic");
+	ok(calib_drift_diff(s, 0, &a, 1, &b, 1, &o, &r, &err) == CALIB_EARG,
+	   "unknown statistic");
 	gsl_rng_free(rng);
 	calib_store_free(s);
 }
@@ -333,18 +337,18 @@ static void
 test_diff_shared(void)
 {
 	struct calib_store *s = load("session,call,rater,q\n"
-				     "A,c1,x,yes\nA,c1,y,yes\n"
-				     "A,c2,x,no\nA,c2,y,yes\n"
-				     "A,c3,x,yes\nA,c3,y,yes\n"
-				     "A,c4,x,no\nA,c4,y,no\n"
-				     "B,c3,x,yes\nB,c3,y,no\n"
-				     "B,c4,x,no\nB,c4,y,no\n"
-				     "B,c5,x,yes\nB,c5,y,no\n"
-				     "B,c6,x,no\nB,c6,y,no\n"
-				     "B,c7,x,no\nB,c7,y,yes\n");
+	                             "A,c1,x,yes\nA,c1,y,yes\n"
+	                             "A,c2,x,no\nA,c2,y,yes\n"
+	                             "A,c3,x,yes\nA,c3,y,yes\n"
+	                             "A,c4,x,no\nA,c4,y,no\n"
+	                             "B,c3,x,yes\nB,c3,y,no\n"
+	                             "B,c4,x,no\nB,c4,y,no\n"
+	                             "B,c5,x,yes\nB,c5,y,no\n"
+	                             "B,c6,x,no\nB,c6,y,no\n"
+	                             "B,c7,x,no\nB,c7,y,yes\n");
 	/* agreement of the shared calls c3, c4 in A and in B, then the others */
-	static const int sh_a[] = { 1, 1 }, sh_b[] = { 0, 1 };
-	static const int own_a[] = { 1, 0 }, own_b[] = { 0, 1, 0 };
+	static const int sh_a[] = {1, 1}, sh_b[] = {0, 1};
+	static const int own_a[] = {1, 0}, own_b[] = {0, 1, 0};
 	struct calib_drift_opts o;
 	struct calib_drift_diff r;
 	struct calib_error err;
@@ -376,9 +380,9 @@ test_diff_shared(void)
 	}
 	qsort(rep, B, sizeof *rep, cmp);
 	is_double(r.lower, gsl_stats_quantile_from_sorted_data(rep, 1, B, 0.025), 1e-12,
-		  "shared: lower bound from the paired draws");
+	          "shared: lower bound from the paired draws");
 	is_double(r.upper, gsl_stats_quantile_from_sorted_data(rep, 1, B, 0.975), 1e-12,
-		  "shared: upper bound from the paired draws");
+	          "shared: upper bound from the paired draws");
 	gsl_rng_free(rng);
 	calib_store_free(s);
 }
