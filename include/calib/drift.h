@@ -70,7 +70,7 @@ struct calib_drift_trend {
 	size_t n_points;  /* defined estimates among the last K sessions */
 	/* least squares, per session; NAN with fewer than 2 points (3 for se) */
 	double slope, slope_se;
-	size_t latest;    /* index of the criterion's latest present session, or SIZE_MAX */
+	size_t latest; /* index of the criterion's latest present session, or SIZE_MAX */
 };
 
 struct calib_drift {
