@@ -83,6 +83,16 @@ void calib_report_free(struct calib_report *r);
 enum calib_status calib_report_add(struct calib_report *r, size_t row,
 				   const struct calib_stat *st);
 
+/*
+ * The TOTAL score of every evaluation of a finished store: 100 x the
+ * weighted mean of its criteria's points on a 0..1 scale (labelled levels
+ * k of q as (k-1)/(q-1), numbers over the declared or observed range), N/A
+ * criteria left out; NAN when a criterion is unscored or none applies.
+ * Returns a malloc'd array of s->n_evals doubles (caller frees), or NULL
+ * when out of memory.
+ */
+double *calib_report_totals(const struct calib_store *s);
+
 struct calib_table;
 
 /*

@@ -29,6 +29,7 @@
 #include "calib/kappa.h"
 #include "calib/matrix.h"
 #include "calib/raters.h"
+#include "calib/report.h"
 #include "calib/stat.h"
 #include "calib/table.h"
 
@@ -525,36 +526,6 @@ pairs_of(struct calib_raters *res, const struct column *c, enum calib_scale scal
 	return status;
 }
 
-/* TOTAL of each evaluation: 100 x weighted mean of 0..1 points, N/A left out. */
-static double *
-totals(const struct calib_store *s)
-{
-	double *x = malloc((s->n_evals ? s->n_evals : 1) * sizeof *x);
-	if (!x)
-		return NULL;
-	for (size_t e = 0; e < s->n_evals; e++) {
-		double sum = 0, wsum = 0;
-		bool missing = false;
-		for (size_t k = 0; k < s->n_criteria; k++) {
-			const struct calib_criterion *c = &s->criteria[k];
-			uint16_t code = c->code[e];
-			double range = calib_raters_range(c), lo;
-			if (c->n_scored == 0 || code == CALIB_CODE_NA)
-				continue;
-			if (code < CALIB_CODE_LEVEL) {
-				missing = true;
-				break;
-			}
-			lo = c->labelled ? 0 : isnan(c->min) ? c->value[0] : c->min;
-			sum += c->weight *
-			       (range > 0 ? (calib_raters_points(c, code) - lo) / range : 1);
-			wsum += c->weight;
-		}
-		x[e] = missing || wsum == 0 ? NAN : 100.0 * sum / wsum;
-	}
-	return x;
-}
-
 /* Most lenient first: TOTAL bias decreasing, NA last, then rater id. */
 static int
 cmp_rank(const void *a, const void *b)
@@ -658,7 +629,7 @@ calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
 	res->cell = calloc(atleast1(res->n_raters * nc), sizeof *res->cell);
 	res->sum = calloc(res->n_raters ? res->n_raters : 1, sizeof *res->sum);
 	res->test = calloc(nc, sizeof *res->test);
-	tot = totals(s);
+	tot = calib_report_totals(s);
 	if (!ridx || !res->cell || !res->sum || !res->test || !tot) {
 		st = CALIB_ENOMEM;
 		goto fail;

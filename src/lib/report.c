@@ -207,8 +207,8 @@ unit_points(const struct calib_criterion *c, uint16_t code)
  * points on a 0..1 scale, N/A criteria left out (as QA scorecards do); NAN
  * when a criterion is unscored or nothing applies.
  */
-static double *
-totals(const struct calib_store *s)
+double *
+calib_report_totals(const struct calib_store *s)
 {
 	double *x = malloc((s->n_evals ? s->n_evals : 1) * sizeof *x);
 	if (!x)
@@ -656,7 +656,7 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 		j.units[i].crit = (uint32_t)i;
 	if (j.n_units > s->n_criteria) {
 		j.units[s->n_criteria].crit = CALIB_NONE;
-		if (!(j.total = totals(s))) {
+		if (!(j.total = calib_report_totals(s))) {
 			free(j.units);
 			return CALIB_ENOMEM;
 		}
