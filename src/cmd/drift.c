@@ -701,6 +701,15 @@ lock_beside(const struct calib_cli *cli, const char *path)
 	return fd;
 }
 
+/* Progress on a terminal's standard error: criteria done of all. */
+static void
+progress(void *ctx, size_t done, size_t total)
+{
+	fprintf(stderr, "\r%s: %zu/%zu criteria", (const char *)ctx, done, total);
+	if (done == total)
+		fputs("\r\033[K", stderr);
+}
+
 static int
 parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, int argc,
            char **argv)
@@ -883,6 +892,10 @@ main(int argc, char **argv)
 	calib_drift_opts_init(&o);
 	if ((r = parse_args(&cli, &o, &g, argc, argv)))
 		return r < 0 ? 0 : r;
+	if (isatty(STDERR_FILENO)) {
+		o.progress = progress;
+		o.progress_ctx = (void *)cli.prog;
+	}
 	/* standard output holds one thing: the chart or script when they go there */
 	table_to_stdout = !g.script && !(g.chart && strcmp(g.chart, "-") == 0);
 	if (load(&cli, g.from, argv + optind, (size_t)(argc - optind), &store))

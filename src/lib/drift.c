@@ -365,19 +365,17 @@ make_plan(const struct calib_store *s, const struct calib_matrix *A, const uint3
 		size_t n = g ? nb : na;
 		struct rows *flat = g ? &p->flat_b : &p->flat_a;
 		for (size_t k = 0; k < n; k++) {
+			/* a session named twice in a group is drawn once */
+			bool dup = false;
+			for (size_t j = 0; j < k; j++)
+				dup = dup || ids[j] == ids[k];
 			p->stratum[p->n_strata++] = p->n_units;
-			for (size_t i = 0; i < M->n_items; i++) {
+			for (size_t i = 0; i < M->n_items && !dup; i++) {
 				uint32_t it = M->item[i];
+				struct unit u = {0, 0, 0, 0};
 				if (s->item_session[it] != ids[k] ||
 				    where[s->item_call[it]] == 3)
 					continue;
-				/* a session named twice in a group is drawn once */
-				bool dup = false;
-				for (size_t j = 0; j < k; j++)
-					dup = dup || ids[j] == ids[k];
-				if (dup)
-					break;
-				struct unit u = {0, 0, 0, 0};
 				if (g) {
 					u.b_off = flat->n;
 					u.b_n = 1;
@@ -657,6 +655,8 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 			prev = i;
 		}
 		trend(d, c);
+		if (o->progress)
+			o->progress(o->progress_ctx, c + 1, d->n_criteria);
 	}
 	calib_stats_free(&tmp);
 	*out = d;
