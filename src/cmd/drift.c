@@ -249,12 +249,16 @@ load(struct calib_cli *cli, enum session_from from, char *const *files, size_t n
 		return load_by_name(cli, files, n, out);
 	if (calib_cli_load(cli, files, n, out))
 		return 1;
-	if (from == FROM_AUTO && !cli->read.session &&
-	    calib_names_count((*out)->sessions) == 1 &&
+	if (!cli->read.session && calib_names_count((*out)->sessions) == 1 &&
 	    calib_names_get((*out)->sessions, 0)[0] == '\0') {
-		/* no session column anywhere: every file is a session */
 		calib_store_free(*out);
-		return load_by_name(cli, files, n, out);
+		*out = NULL;
+		/* no session column anywhere: every file is a session */
+		if (from == FROM_AUTO)
+			return load_by_name(cli, files, n, out);
+		calib_cli_errorf(cli, "no session column in the input (--session-col NAME, "
+		                      "or --session-from name)");
+		return 1;
 	}
 	return 0;
 }
