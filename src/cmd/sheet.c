@@ -295,7 +295,10 @@ warn(const struct calib_cli *cli, const struct calib_store *s)
 		        cli->prog, more);
 	for (c = 0; c < s->n_criteria; c++) {
 		const struct calib_criterion *cr = &s->criteria[c];
-		if (cr->n_scored == 0 && cr->n_missing + cr->n_na > 0)
+		if (cr->n_scored + cr->n_missing + cr->n_na == 0)
+			fprintf(stderr, "%s: warning: criterion %s of the rubric is not in the sheets\n",
+			        cli->prog, cr->name);
+		else if (cr->n_scored == 0)
 			fprintf(stderr, "%s: warning: criterion %s has no scores\n", cli->prog,
 			        cr->name);
 	}
