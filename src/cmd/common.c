@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define PROGRESS_BYTES (64LL << 20) /* inputs this big say that they are being read */
+
 void
 calib_cli_init(struct calib_cli *cli, const char *prog, const char *usage)
 {
@@ -70,7 +72,7 @@ calib_cli_bad_option(const struct calib_cli *cli, int c, char *const *argv)
 		/* getopt_long sets optopt to a known long option given a value */
 		if (optopt)
 			return calib_cli_usage_error(cli, "option %.*s takes no value",
-						     (int)strcspn(arg, "="), arg);
+			                             (int)strcspn(arg, "="), arg);
 		return calib_cli_usage_error(cli, "unknown option %s", arg);
 	}
 	return calib_cli_usage_error(cli, "unknown option -%c", optopt);
@@ -215,12 +217,23 @@ load_one(const struct calib_cli *cli, struct calib_store *s, const char *path,
 	bool is_stdin = strcmp(path, "-") == 0;
 	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
 	enum calib_status st;
+	struct stat sb;
+	int shown = 0;
 
 	if (!fp) {
 		calib_cli_errorf(cli, "%s: %s", path, strerror(errno));
 		return 1;
 	}
+	/* progress for big inputs, only where someone watches */
+	if (!is_stdin && isatty(STDERR_FILENO) && fstat(fileno(fp), &sb) == 0 &&
+	    S_ISREG(sb.st_mode) && sb.st_size >= PROGRESS_BYTES) {
+		shown = fprintf(stderr, "%s: reading %s (%lld MB)...", cli->prog, path,
+		                (long long)(sb.st_size >> 20));
+		fflush(stderr);
+	}
 	st = reader(s, fp, is_stdin ? "<stdin>" : path, &cli->read, &err);
+	if (shown > 0)
+		fprintf(stderr, "\r%*s\r", shown, "");
 	if (!is_stdin)
 		fclose(fp);
 	if (st != CALIB_OK) {
