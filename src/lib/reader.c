@@ -3,12 +3,12 @@
  * into a ratings store, with libcsv doing the CSV parsing.
  *
  * The input is read in 1 MiB blocks and handed to csv_parse one line at a
- * time (split on '\n' with memchr), which costs little and lets us know the
- * line of every field: libcsv itself reports no positions and skips blank
- * lines. Fields of a row are copied into one growing buffer (no allocation
- * per field); a complete row goes to the handler of the current state
- * (header, sheet row, long row, rubric row). Header columns are resolved to
- * indices once, so a data row is converted field by field without lookups.
+ * time (split on '\n' with memchr, or on '\r' in a file without '\n'),
+ * which costs little and lets us know the line of every field: libcsv
+ * itself reports no positions and skips blank lines. Fields of a row are copied into one
+ * growing buffer (no allocation per field); a complete row goes to the handler of the current
+ * state (header, sheet row, long row, rubric row). Header columns are resolved to indices once,
+ * so a data row is converted field by field without lookups.
  *
  * Errors found inside libcsv's callbacks are recorded in the reader and
  * stop the parse at the end of the current line; after an error csv_fini is
@@ -495,7 +495,7 @@ parse_stream(struct reader *r, FILE *fp)
 	struct csv_parser p;
 	char *block;
 	bool first = true;
-	char delim = r->o->delimiter;
+	char delim = r->o->delimiter, eol = '\n';
 	int rc;
 
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL))
@@ -516,6 +516,9 @@ parse_stream(struct reader *r, FILE *fp)
 			first = false;
 			if (n >= 3 && memcmp(block, "\xef\xbb\xbf", 3) == 0)
 				pos = 3;
+			/* old Mac files end lines with CR alone */
+			if (!memchr(block, '\n', n) && memchr(block, '\r', n))
+				eol = '\r';
 			if (!delim)
 				delim = detect_delimiter(block + pos, n - pos);
 			csv_set_delim(&p, (unsigned char)delim);
@@ -523,7 +526,7 @@ parse_stream(struct reader *r, FILE *fp)
 				csv_set_space_func(&p, is_blank);
 		}
 		while (pos < n) {
-			const char *nl = memchr(block + pos, '\n', n - pos);
+			const char *nl = memchr(block + pos, eol, n - pos);
 			size_t seg = nl ? (size_t)(nl - (block + pos)) + 1 : n - pos;
 			if (p.pstate == CSV_ROW_NOT_BEGUN)
 				r->field_line = r->line;

@@ -215,6 +215,12 @@ test_format(void)
 	is_long((long)s->eval_line[2], 7, "blank lines counted");
 	calib_store_free(s);
 
+	s = load("call,rater,empathy\rc1,ann,3\r\rc1,bob,4\r", "cr.csv", &err, &st);
+	is_long(st, CALIB_OK, "CR line ends");
+	is_long((long)s->n_evals, 2, "CR line ends: two evaluations");
+	is_long((long)s->eval_line[1], 4, "CR line ends: line numbers");
+	calib_store_free(s);
+
 	s = load("call,rater,empathy\nc1,ann,3", "nofinal.csv", &err, &st);
 	is_long(st, CALIB_OK, "no final newline");
 	is_long((long)s->n_evals, 1, "no final newline: the last row is read");
