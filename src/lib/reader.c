@@ -5,10 +5,11 @@
  * The input is read in 1 MiB blocks and handed to csv_parse one line at a
  * time (split on '\n' with memchr, or on '\r' in a file without '\n'),
  * which costs little and lets us know the line of every field: libcsv
- * itself reports no positions and skips blank lines. Fields of a row are copied into one
- * growing buffer (no allocation per field); a complete row goes to the handler of the current
- * state (header, sheet row, long row, rubric row). Header columns are resolved to indices once,
- * so a data row is converted field by field without lookups.
+ * itself reports no positions and skips blank lines. Fields of a row are
+ * copied into one growing buffer (no allocation per field); a complete row
+ * goes to the handler of the current state (header, sheet row, long row,
+ * rubric row). Header columns are resolved to indices once, so a data row
+ * is converted field by field without lookups.
  *
  * Errors found inside libcsv's callbacks are recorded in the reader and
  * stop the parse at the end of the current line; after an error csv_fini is
