@@ -30,8 +30,9 @@ if [ -x "$bin/calib-plot" ]; then
 	done
 fi
 if [ -x "$bin/calib-drift" ]; then
-	say "Is agreement getting better or worse?" \
-		"calib-drift -f table -r data/rubric.csv -o $out/drift.png data/history.csv"
-	calib-drift -f table -r data/rubric.csv --chart "$out/drift.png" data/history.csv || true
+	say "Is agreement getting better or worse? (exit 3: alerts)" \
+		"calib-drift -f table -r data/rubric.csv --min 0.4 --max-drop 0.2 --chart $out/drift.png data/history.csv"
+	calib-drift -f table -r data/rubric.csv --min 0.4 --max-drop 0.2 --chart "$out/drift.png" \
+		data/history.csv || [ $? -eq 3 ]
 fi
 printf '\nPlots written to %s/\n' "$out"
