@@ -873,6 +873,8 @@ find_row(struct reader *r)
 	} else {
 		for (j = 0; j < r->nf && r->col_crit[j] != r->find_crit; j++)
 			;
+		if (j == r->nf)
+			return;
 	}
 	r->found = r->f[j].line;
 	r->status = CALIB_ELIMIT; /* found: stop */
