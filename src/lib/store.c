@@ -814,12 +814,12 @@ calib_store_value_code(struct calib_store *s, uint32_t crit, double value,
 
 	if (c->labelled)
 		return calib_error_set(err, CALIB_EINPUT, NULL, 0, 0,
-				       "number %s in labelled criterion '%s'",
+				       "number %s in labelled criterion \"%s\"",
 				       calib_format_double(value, buf, sizeof buf), c->name);
 	if ((!isnan(c->min) && value < c->min) || (!isnan(c->max) && value > c->max)) {
 		char lo[64], hi[64];
 		return calib_error_set(err, CALIB_EINPUT, NULL, 0, 0,
-				       "score %s outside the range of '%s' (%s to %s)",
+				       "score %s outside the range of \"%s\" (%s to %s)",
 				       calib_format_double(value, buf, sizeof buf), c->name,
 				       isnan(c->min) ? "-inf" : calib_format_double(c->min, lo, sizeof lo),
 				       isnan(c->max) ? "inf" : calib_format_double(c->max, hi, sizeof hi));
@@ -835,11 +835,11 @@ calib_store_value_code(struct calib_store *s, uint32_t crit, double value,
 	}
 	if (c->levels_fixed)
 		return calib_error_set(err, CALIB_EINPUT, NULL, 0, 0,
-				       "score %s is not a level of '%s'",
+				       "score %s is not a level of \"%s\"",
 				       calib_format_double(value, buf, sizeof buf), c->name);
 	if ((st = level_add(c, value, NULL, 0, &k)) != CALIB_OK)
 		return st == CALIB_ELIMIT ? calib_error_set(err, CALIB_ELIMIT, NULL, 0, 0,
-							    "criterion '%s' has more than %u distinct scores",
+							    "criterion \"%s\" has more than %u distinct scores",
 							    c->name, CALIB_MAX_LEVELS)
 					  : st;
 	if (k > 0 && c->value[k - 1] > value)
@@ -858,9 +858,12 @@ calib_store_label_code(struct calib_store *s, uint32_t crit, const char *label,
 	uint32_t id, k;
 	enum calib_status st;
 
-	if (!c->labelled && (c->n_levels > 0 || c->declared))
+	/* labels fit a criterion without numbers whose scale, if declared, is categorical */
+	if (!c->labelled &&
+	    (c->n_levels > 0 || (c->declared && c->scale != CALIB_SCALE_BINARY &&
+				 c->scale != CALIB_SCALE_NOMINAL && c->scale != CALIB_SCALE_UNKNOWN)))
 		return calib_error_set(err, CALIB_EINPUT, NULL, 0, 0,
-				       "'%.*s' is not a number (criterion '%s' is numeric)",
+				       "\"%.*s\" is not a number (criterion \"%s\" is numeric)",
 				       (int)(len > 60 ? 60 : len), label, c->name);
 	if (!(l = levels_of(c)) || !(lower = lower_copy(label, len)))
 		return CALIB_ENOMEM;
@@ -872,11 +875,11 @@ calib_store_label_code(struct calib_store *s, uint32_t crit, const char *label,
 	}
 	if (c->levels_fixed)
 		return calib_error_set(err, CALIB_EINPUT, NULL, 0, 0,
-				       "'%.*s' is not a level of '%s'",
+				       "\"%.*s\" is not a level of \"%s\"",
 				       (int)(len > 60 ? 60 : len), label, c->name);
 	if ((st = level_add(c, (double)(c->n_levels + 1), label, len, &k)) != CALIB_OK)
 		return st == CALIB_ELIMIT ? calib_error_set(err, CALIB_ELIMIT, NULL, 0, 0,
-							    "criterion '%s' has more than %u distinct labels",
+							    "criterion \"%s\" has more than %u distinct labels",
 							    c->name, CALIB_MAX_LEVELS)
 					  : st;
 	c->labelled = true;

@@ -432,9 +432,9 @@ test_errors(void)
 	expect_error("call,x\nc1,1\n", 12, NULL, NULL, CALIB_OK, 0, 0, "", "per-rater default");
 
 	expect_error("call,rater,empathy\nc1,a,6\n", 26, NULL, rubric, CALIB_EINPUT, 2, 3,
-	             "score 6 outside the range of 'empathy' (1 to 5)", "rubric range");
+	             "score 6 outside the range of \"empathy\" (1 to 5)", "rubric range");
 	expect_error("call,rater,res\nc1,a,maybe\n", 26, NULL, rubric, CALIB_EINPUT, 2, 3,
-	             "'maybe' is not a level of 'res'", "rubric label");
+	             "\"maybe\" is not a level of \"res\"", "rubric label");
 	expect_error("call,rater,criterion,score\nc1,a,tone,1\n", 39, NULL, rubric,
 	             CALIB_EINPUT, 2, 3, "criterion \"tone\" is not in the rubric",
 	             "long: criterion not in the rubric");

@@ -124,7 +124,7 @@ test_declared(void)
 	is_long(code, CALIB_CODE_LEVEL + 1, "yes is the second level");
 	is_long(calib_store_label_code(s, yn, "maybe", 5, &code, &err), CALIB_EINPUT,
 		"an unknown label is an error");
-	is_string(err.msg, "'maybe' is not a level of 'greeting'", "message of an unknown label");
+	is_string(err.msg, "\"maybe\" is not a level of \"greeting\"", "message of an unknown label");
 	is_long(calib_store_value_code(s, yn, 1, &code, &err), CALIB_EINPUT,
 		"a number in a labelled criterion is an error");
 
@@ -132,7 +132,7 @@ test_declared(void)
 	calib_store_declare(s, lik, CALIB_SCALE_ORDINAL, NULL, NULL, 0, 1, 5, 1);
 	is_long((long)s->criteria[lik].n_levels, 5, "ordinal 1..5 declares five levels");
 	is_long(calib_store_value_code(s, lik, 6, &code, &err), CALIB_EINPUT, "6 is outside 1..5");
-	is_string(err.msg, "score 6 outside the range of 'empathy' (1 to 5)", "range message");
+	is_string(err.msg, "score 6 outside the range of \"empathy\" (1 to 5)", "range message");
 	is_long(calib_store_value_code(s, lik, 2.5, &code, &err), CALIB_EINPUT,
 		"2.5 is not a level of an integer ordinal scale");
 
@@ -142,6 +142,15 @@ test_declared(void)
 	is_long(calib_store_value_code(s, pts_c, 4, &code, &err), CALIB_EINPUT,
 		"a value outside declared numeric levels is an error");
 
+	{
+		uint32_t nom;
+		calib_store_criterion(s, "outcome", 7, &nom);
+		calib_store_declare(s, nom, CALIB_SCALE_NOMINAL, NULL, NULL, 0, NAN, NAN, 1);
+		is_long(calib_store_label_code(s, nom, "pass", 4, &code, &err), CALIB_OK,
+			"a declared nominal criterion without levels takes labels");
+		is_long(calib_store_label_code(s, lik, "good", 4, &code, &err), CALIB_EINPUT,
+			"a declared ordinal criterion refuses labels without levels");
+	}
 	calib_store_criterion(s, "tone", 4, &free_c);
 	calib_store_label_code(s, free_c, "polite", 6, &code, &err);
 	calib_store_label_code(s, free_c, "curt", 4, &code, &err);
