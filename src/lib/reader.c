@@ -699,10 +699,12 @@ header_row(struct reader *r)
 			     "a per-rater sheet has no \"%s\" column", rater);
 			return;
 		}
-		if (o->rater) {
+		/* --rater names standard input only; a file is named by its name */
+		bool is_stdin = strcmp(r->name, "-") == 0 || strcmp(r->name, "<stdin>") == 0;
+		if (o->rater && is_stdin) {
 			b = o->rater;
 			len = strlen(b);
-		} else if (strcmp(r->name, "-") == 0 || strcmp(r->name, "<stdin>") == 0) {
+		} else if (is_stdin) {
 			fail(r, CALIB_EINPUT, r->f[0].line, 0,
 			     "no \"%s\" column: give the rater of standard input with --rater",
 			     rater);
@@ -711,7 +713,7 @@ header_row(struct reader *r)
 			b = base_name(r->name, &len);
 		if (len == 0 || !utf8_valid((const unsigned char *)b, len, &j)) {
 			fail(r, CALIB_EINPUT, r->f[0].line, 0, "unusable rater name from %s",
-			     o->rater ? "--rater" : "the file name");
+			     is_stdin ? "--rater" : "the file name");
 			return;
 		}
 		r->rater = malloc(len + 1);
