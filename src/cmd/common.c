@@ -387,3 +387,68 @@ calib_cli_close_stdout(const struct calib_cli *cli)
 	calib_cli_errorf(cli, "write error: %s", strerror(e));
 	return 1;
 }
+
+enum calib_format
+calib_cli_default_format(void)
+{
+	return isatty(STDOUT_FILENO) ? CALIB_FORMAT_TABLE : CALIB_FORMAT_CSV;
+}
+
+int
+calib_cli_format(const struct calib_cli *cli, const char *arg, enum calib_format *f)
+{
+	if (calib_format_parse(arg, f))
+		return 0;
+	calib_cli_usage_error(cli, "option --format: '%s' is not table, csv, tsv or json", arg);
+	return -1;
+}
+
+int
+calib_cli_na_policy(const struct calib_cli *cli, const char *arg, enum calib_na_policy *p)
+{
+	if (strcmp(arg, "auto") == 0)
+		*p = CALIB_NA_AUTO;
+	else if (strcmp(arg, "category") == 0)
+		*p = CALIB_NA_CATEGORY;
+	else if (strcmp(arg, "drop") == 0)
+		*p = CALIB_NA_DROP;
+	else {
+		calib_cli_usage_error(cli, "option --na-policy: '%s' is not auto, category or drop",
+				      arg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+calib_cli_icc_convention(const struct calib_cli *cli, const char *arg,
+			 enum calib_icc_convention *c)
+{
+	if (strcmp(arg, "psych") == 0)
+		*c = CALIB_ICC_PSYCH;
+	else if (strcmp(arg, "irr") == 0)
+		*c = CALIB_ICC_IRR;
+	else {
+		calib_cli_usage_error(cli, "option --icc-convention: '%s' is not psych or irr", arg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+calib_cli_write_table(const struct calib_cli *cli, const char *path,
+		      const struct calib_table *t, enum calib_format f, bool group_first)
+{
+	struct calib_cli_out out;
+
+	memset(&out, 0, sizeof out);
+	if (calib_cli_out_open(cli, &out, path))
+		return 1;
+	if (calib_table_write(t, out.fp, f, group_first)) {
+		if (out.path)
+			calib_cli_errorf(cli, "%s: %s", path, strerror(errno));
+		calib_cli_out_abort(&out);
+		return 1;
+	}
+	return calib_cli_out_commit(cli, &out);
+}

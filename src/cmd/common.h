@@ -43,9 +43,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "calib/coef.h"
 #include "calib/error.h"
+#include "calib/matrix.h"
 #include "calib/reader.h"
 #include "calib/store.h"
+#include "calib/table.h"
 
 /* Long-only common options get codes above any character. */
 enum {
@@ -184,5 +187,37 @@ void calib_cli_out_abort(struct calib_cli_out *out);
  * with 0. Call it as `return status ? status : calib_cli_close_stdout(cli)`.
  */
 int calib_cli_close_stdout(const struct calib_cli *cli);
+
+/* The output options every program that prints a table shares. */
+#define CALIB_CLI_OUTPUT_LONGOPTS                                 \
+	{"format", required_argument, NULL, 'f'},                 \
+	{"output", required_argument, NULL, 'o'}
+
+/* Help text of the output options. */
+#define CALIB_CLI_OUTPUT_HELP                                                                 \
+	"  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"   \
+	"                          csv otherwise)\n"                                            \
+	"  -o, --output FILE       write to FILE (all or nothing), not standard output\n"
+
+/* Table when standard output is a terminal, CSV otherwise (SPEC). Cannot fail. */
+enum calib_format calib_cli_default_format(void);
+
+/*
+ * Option values shared by several programs: -f/--format, --na-policy
+ * (auto, category, drop), --icc-convention (psych, irr). 0, or -1 with a
+ * usage error printed (exit 2).
+ */
+int calib_cli_format(const struct calib_cli *cli, const char *arg, enum calib_format *f);
+int calib_cli_na_policy(const struct calib_cli *cli, const char *arg, enum calib_na_policy *p);
+int calib_cli_icc_convention(const struct calib_cli *cli, const char *arg,
+			     enum calib_icc_convention *c);
+
+/*
+ * Write t in format f to path (NULL or "-": standard output), all or
+ * nothing. group_first as in calib_table_write. 0, or 1 with the message
+ * printed and no file left behind.
+ */
+int calib_cli_write_table(const struct calib_cli *cli, const char *path,
+			  const struct calib_table *t, enum calib_format f, bool group_first);
 
 #endif

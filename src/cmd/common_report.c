@@ -31,8 +31,7 @@ enum {
 
 static const struct option longopts[] = {
 	CALIB_CLI_READ_LONGOPTS,
-	{ "format", required_argument, NULL, 'f' },
-	{ "output", required_argument, NULL, 'o' },
+	CALIB_CLI_OUTPUT_LONGOPTS,
 	{ "stat", required_argument, NULL, OPT_STAT },
 	{ "min", required_argument, NULL, OPT_MIN },
 	{ "ci", required_argument, NULL, OPT_CI },
@@ -145,9 +144,8 @@ report_main(int argc, char **argv, const struct report_program *p)
 	struct calib_store *store = NULL;
 	struct calib_report *rep = NULL;
 	struct calib_table *t = NULL;
-	struct calib_cli_out out = { 0 };
 	struct calib_error err;
-	enum calib_format fmt = isatty(STDOUT_FILENO) ? CALIB_FORMAT_TABLE : CALIB_FORMAT_CSV;
+	enum calib_format fmt = calib_cli_default_format();
 	const char *output = NULL, *weights = NULL;
 	double min = NAN, *w = NULL;
 	bool bootstrap = false;
@@ -173,8 +171,8 @@ report_main(int argc, char **argv, const struct report_program *p)
 		}
 		switch (c) {
 		case 'f':
-			if (!calib_format_parse(optarg, &fmt))
-				return calib_cli_usage_error(&cli, "--format: unknown format '%s'", optarg);
+			if (calib_cli_format(&cli, optarg, &fmt))
+				return 2;
 			break;
 		case 'o':
 			output = optarg;
@@ -183,12 +181,12 @@ report_main(int argc, char **argv, const struct report_program *p)
 			char buf[64];
 			const char *s = optarg;
 			if (!*s)
-				return calib_cli_usage_error(&cli, "--stat: empty list");
+				return calib_cli_usage_error(&cli, "option --stat: empty list");
 			while (*s) {
 				size_t n = strcspn(s, ",");
 				snprintf(buf, sizeof buf, "%.*s", (int)n, s);
 				if (!calib_report_known_stat(buf))
-					return calib_cli_usage_error(&cli, "--stat: unknown statistic '%s'",
+					return calib_cli_usage_error(&cli, "option --stat: unknown statistic '%s'",
 								     buf);
 				s += n + (s[n] == ',');
 			}
@@ -205,7 +203,7 @@ report_main(int argc, char **argv, const struct report_program *p)
 			else if (strcmp(optarg, "analytic") == 0)
 				bootstrap = false;
 			else
-				return calib_cli_usage_error(&cli, "--ci: expected analytic or bootstrap, not '%s'",
+				return calib_cli_usage_error(&cli, "option --ci: '%s' is not analytic or bootstrap",
 							     optarg);
 			break;
 		case OPT_BOOT:
@@ -227,24 +225,12 @@ report_main(int argc, char **argv, const struct report_program *p)
 			o.complete = true;
 			break;
 		case OPT_NA_POLICY:
-			if (strcmp(optarg, "auto") == 0)
-				o.na = CALIB_NA_AUTO;
-			else if (strcmp(optarg, "category") == 0)
-				o.na = CALIB_NA_CATEGORY;
-			else if (strcmp(optarg, "drop") == 0)
-				o.na = CALIB_NA_DROP;
-			else
-				return calib_cli_usage_error(&cli, "--na-policy: expected auto, category or drop, not '%s'",
-							     optarg);
+			if (calib_cli_na_policy(&cli, optarg, &o.na))
+				return 2;
 			break;
 		case OPT_ICC:
-			if (strcmp(optarg, "psych") == 0)
-				o.coef.icc = CALIB_ICC_PSYCH;
-			else if (strcmp(optarg, "irr") == 0)
-				o.coef.icc = CALIB_ICC_IRR;
-			else
-				return calib_cli_usage_error(&cli, "--icc-convention: expected psych or irr, not '%s'",
-							     optarg);
+			if (calib_cli_icc_convention(&cli, optarg, &o.coef.icc))
+				return 2;
 			break;
 		case OPT_WEIGHTS:
 			weights = optarg;
@@ -271,7 +257,7 @@ report_main(int argc, char **argv, const struct report_program *p)
 		}
 	}
 	if (boot && !bootstrap && !p->extend)
-		return calib_cli_usage_error(&cli, "--boot needs --ci bootstrap");
+		return calib_cli_usage_error(&cli, "option --boot needs --ci bootstrap");
 	if (bootstrap)
 		o.boot = boot ? boot : 1000;
 	if (weights) {
@@ -302,18 +288,7 @@ report_main(int argc, char **argv, const struct report_program *p)
 		status = 1;
 		goto out;
 	}
-	if (calib_cli_out_open(&cli, &out, output)) {
-		status = 1;
-		goto out;
-	}
-	if (calib_table_write(t, out.fp, fmt, fmt == CALIB_FORMAT_TABLE)) {
-		if (out.path)
-			calib_cli_errorf(&cli, "%s: %s", output, strerror(errno));
-		calib_cli_out_abort(&out);
-		status = 1;
-		goto out;
-	}
-	if (calib_cli_out_commit(&cli, &out)) {
+	if (calib_cli_write_table(&cli, output, t, fmt, fmt == CALIB_FORMAT_TABLE)) {
 		status = 1;
 		goto out;
 	}

@@ -36,9 +36,7 @@ struct report_program {
 
 /* Options every report program takes, after the reading options. */
 #define REPORT_HELP                                                                             \
-	"  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"      \
-	"                          csv otherwise)\n"                                              \
-	"  -o, --output FILE       write to FILE (all or nothing), not standard output\n"        \
+	CALIB_CLI_OUTPUT_HELP                                                                   \
 	"      --stat LIST         statistics to compute, comma-separated, or all\n"             \
 	"      --min X             exit 3 when a coefficient of a criterion is below X\n"        \
 	"      --ci METHOD         analytic (default) or bootstrap\n"                            \

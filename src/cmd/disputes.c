@@ -31,8 +31,7 @@ enum { OPT_PER_CRITERION = CALIB_OPT_FIRST_PROGRAM, OPT_CALLS, OPT_CONSENSUS };
 
 static const struct option longopts[] = {
         CALIB_CLI_READ_LONGOPTS,
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
+        CALIB_CLI_OUTPUT_LONGOPTS,
         {"top", required_argument, NULL, 'n'},
         {"per-criterion", no_argument, NULL, OPT_PER_CRITERION},
         {"calls", no_argument, NULL, OPT_CALLS},
@@ -42,9 +41,7 @@ static const struct option longopts[] = {
         {NULL, 0, NULL, 0}};
 
 static const char options_help[] =
-        "  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"
-        "                          csv otherwise)\n"
-        "  -o, --output FILE       write to FILE (all or nothing), not standard output\n"
+        CALIB_CLI_OUTPUT_HELP
         "  -n, --top N             cells (or calls) to list, 0 for all (default 10)\n"
         "      --per-criterion     the top N cells of each criterion\n"
         "      --calls             rank the calls instead of the cells\n"
@@ -60,9 +57,8 @@ main(int argc, char **argv)
 	struct calib_store *store = NULL;
 	struct calib_disputes *d = NULL;
 	struct calib_table *t = NULL;
-	struct calib_cli_out out = {0};
 	struct calib_error err;
-	enum calib_format fmt = isatty(STDOUT_FILENO) ? CALIB_FORMAT_TABLE : CALIB_FORMAT_CSV;
+	enum calib_format fmt = calib_cli_default_format();
 	const char *output = NULL;
 	bool calls = false;
 	int c, status = 0;
@@ -80,9 +76,8 @@ main(int argc, char **argv)
 		}
 		switch (c) {
 		case 'f':
-			if (!calib_format_parse(optarg, &fmt))
-				return calib_cli_usage_error(
-				        &cli, "--format: unknown format '%s'", optarg);
+			if (calib_cli_format(&cli, optarg, &fmt))
+				return 2;
 			break;
 		case 'o':
 			output = optarg;
@@ -104,7 +99,7 @@ main(int argc, char **argv)
 				o.consensus = CALIB_CONSENSUS_MEDIAN;
 			else
 				return calib_cli_usage_error(
-				        &cli, "--consensus: expected mean or median, not '%s'",
+				        &cli, "option --consensus: '%s' is not mean or median",
 				        optarg);
 			break;
 		case 'h':
@@ -135,18 +130,7 @@ main(int argc, char **argv)
 		status = 1;
 		goto done;
 	}
-	if (calib_cli_out_open(&cli, &out, output)) {
-		status = 1;
-		goto done;
-	}
-	if (calib_table_write(t, out.fp, fmt, false)) {
-		if (out.path)
-			calib_cli_errorf(&cli, "%s: %s", output, strerror(errno));
-		calib_cli_out_abort(&out);
-		status = 1;
-		goto done;
-	}
-	if (calib_cli_out_commit(&cli, &out))
+	if (calib_cli_write_table(&cli, output, t, fmt, false))
 		status = 1;
 done:
 	calib_table_free(t);

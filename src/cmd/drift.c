@@ -741,9 +741,8 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 				        optarg);
 			break;
 		case 'f':
-			if (!calib_format_parse(optarg, &g->fmt))
-				return calib_cli_usage_error(
-				        cli, "option --format: unknown format '%s'", optarg);
+			if (calib_cli_format(cli, optarg, &g->fmt))
+				return 2;
 			break;
 		case 'o':
 			g->output = optarg;
@@ -797,28 +796,12 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 			o->complete = true;
 			break;
 		case OPT_NA_POLICY:
-			if (strcmp(optarg, "auto") == 0)
-				o->na = CALIB_NA_AUTO;
-			else if (strcmp(optarg, "category") == 0)
-				o->na = CALIB_NA_CATEGORY;
-			else if (strcmp(optarg, "drop") == 0)
-				o->na = CALIB_NA_DROP;
-			else
-				return calib_cli_usage_error(cli,
-				                             "option --na-policy: expected "
-				                             "auto, category or drop, not '%s'",
-				                             optarg);
+			if (calib_cli_na_policy(cli, optarg, &o->na))
+				return 2;
 			break;
 		case OPT_ICC:
-			if (strcmp(optarg, "psych") == 0)
-				o->coef.icc = CALIB_ICC_PSYCH;
-			else if (strcmp(optarg, "irr") == 0)
-				o->coef.icc = CALIB_ICC_IRR;
-			else
-				return calib_cli_usage_error(cli,
-				                             "option --icc-convention: "
-				                             "expected psych or irr, not '%s'",
-				                             optarg);
+			if (calib_cli_icc_convention(cli, optarg, &o->coef.icc))
+				return 2;
 			break;
 		case OPT_CHART:
 			g->chart = optarg;
@@ -855,7 +838,7 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 		}
 	}
 	if (g->trend && g->compare)
-		return calib_cli_usage_error(cli, "--trend and --compare exclude each other");
+		return calib_cli_usage_error(cli, "options --trend and --compare exclude each other");
 	if (g->compare && (!isnan(g->min) || !isnan(g->max_drop) || g->chart || g->script))
 		return calib_cli_usage_error(cli,
 		                             "--compare takes no alerts and draws no chart");
@@ -876,7 +859,7 @@ main(int argc, char **argv)
 	struct calib_cli cli;
 	struct calib_drift_opts o;
 	struct args g = {.from = FROM_AUTO,
-	                 .fmt = isatty(STDOUT_FILENO) ? CALIB_FORMAT_TABLE : CALIB_FORMAT_CSV,
+	                 .fmt = calib_cli_default_format(),
 	                 .term = CALIB_PLOT_DUMB,
 	                 .min = NAN,
 	                 .max_drop = NAN,
@@ -885,7 +868,6 @@ main(int argc, char **argv)
 	struct calib_drift *d = NULL;
 	struct calib_table *t = NULL;
 	struct calib_plot *p = NULL;
-	struct calib_cli_out out = {0};
 	struct calib_drift_alert *al = NULL;
 	struct calib_error err;
 	bool table_to_stdout;
@@ -964,19 +946,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (g.output || table_to_stdout) {
-		if (calib_cli_out_open(&cli, &out, g.output)) {
-			status = 1;
-			goto out;
-		}
-		if (calib_table_write(t, out.fp, g.fmt,
-		                      g.fmt == CALIB_FORMAT_TABLE && !g.compare)) {
-			if (out.path)
-				calib_cli_errorf(&cli, "%s: %s", g.output, strerror(errno));
-			calib_cli_out_abort(&out);
-			status = 1;
-			goto out;
-		}
-		if (calib_cli_out_commit(&cli, &out)) {
+		if (calib_cli_write_table(&cli, g.output, t, g.fmt,
+		                          g.fmt == CALIB_FORMAT_TABLE && !g.compare)) {
 			status = 1;
 			goto out;
 		}

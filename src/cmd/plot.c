@@ -1265,7 +1265,7 @@ main(int argc, char **argv)
 			if (!calib_plot_terminal_parse(optarg, &term))
 				return calib_cli_usage_error(
 				        &cli,
-				        "--terminal: expected png, svg, pdf or dumb, not '%s'",
+				        "option --terminal: '%s' is not png, svg, pdf or dumb",
 				        optarg);
 			term_given = true;
 			break;
@@ -1273,8 +1273,8 @@ main(int argc, char **argv)
 			if (!calib_plot_size_parse(optarg, &w, &h))
 				return calib_cli_usage_error(
 				        &cli,
-				        "--size: expected WxH with numbers from 10 to 20000, "
-				        "not '%s'",
+				        "option --size: '%s' is not WxH with numbers from 10 to "
+				        "20000",
 				        optarg);
 			break;
 		case OPT_SCRIPT:
@@ -1287,7 +1287,7 @@ main(int argc, char **argv)
 			if (!calib_report_known_stat(optarg) || strcmp(optarg, "all") == 0 ||
 			    strchr(optarg, ','))
 				return calib_cli_usage_error(
-				        &cli, "--stat: unknown statistic '%s'", optarg);
+				        &cli, "option --stat: unknown statistic '%s'", optarg);
 			o.stat = optarg;
 			break;
 		case OPT_MIN:
@@ -1328,7 +1328,7 @@ main(int argc, char **argv)
 		output = NULL;
 	if (!term_given && output && !calib_plot_terminal_from_path(output, &term))
 		return calib_cli_usage_error(
-		        &cli, "-o: cannot tell the terminal from '%s': use --terminal", output);
+		        &cli, "option -o: cannot tell the terminal from '%s': use --terminal", output);
 	o.dumb = term == CALIB_PLOT_DUMB;
 	files = argv + optind;
 	nfiles = (size_t)(argc - optind);

@@ -40,8 +40,7 @@ enum {
 };
 
 static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
-                                         {"format", required_argument, NULL, 'f'},
-                                         {"output", required_argument, NULL, 'o'},
+                                         CALIB_CLI_OUTPUT_LONGOPTS,
                                          {"consensus", required_argument, NULL, OPT_CONSENSUS},
                                          {"expert", required_argument, NULL, OPT_EXPERT},
                                          {"tolerance", required_argument, NULL, OPT_TOLERANCE},
@@ -53,9 +52,7 @@ static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
                                          {NULL, 0, NULL, 0}};
 
 static const char options_help[] =
-        "  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"
-        "                          csv otherwise)\n"
-        "  -o, --output FILE       write to FILE (all or nothing), not standard output\n"
+        CALIB_CLI_OUTPUT_HELP
         "      --consensus C       mean (default) or median of the other raters\n"
         "      --expert NAME       compare with this rater's scores instead (benchmark)\n"
         "      --tolerance X[%]    within-tolerance bound: X points, or X% of each\n"
@@ -77,9 +74,8 @@ main(int argc, char **argv)
 	struct calib_store *store = NULL;
 	struct calib_raters *res = NULL;
 	struct calib_table *t = NULL;
-	struct calib_cli_out out = {0};
 	struct calib_error err;
-	enum calib_format fmt = isatty(STDOUT_FILENO) ? CALIB_FORMAT_TABLE : CALIB_FORMAT_CSV;
+	enum calib_format fmt = calib_cli_default_format();
 	enum view view = VIEW_RANKING;
 	const char *output = NULL, *expert = NULL;
 	int c, status = 0;
@@ -97,9 +93,8 @@ main(int argc, char **argv)
 		}
 		switch (c) {
 		case 'f':
-			if (!calib_format_parse(optarg, &fmt))
-				return calib_cli_usage_error(
-				        &cli, "--format: unknown format '%s'", optarg);
+			if (calib_cli_format(&cli, optarg, &fmt))
+				return 2;
 			break;
 		case 'o':
 			output = optarg;
@@ -111,12 +106,12 @@ main(int argc, char **argv)
 				o.consensus = CALIB_CONSENSUS_MEDIAN;
 			else
 				return calib_cli_usage_error(
-				        &cli, "--consensus: expected mean or median, not '%s'",
+				        &cli, "option --consensus: '%s' is not mean or median",
 				        optarg);
 			break;
 		case OPT_EXPERT:
 			if (!*optarg)
-				return calib_cli_usage_error(&cli, "--expert: empty name");
+				return calib_cli_usage_error(&cli, "option --expert: empty name");
 			expert = optarg;
 			break;
 		case OPT_TOLERANCE: {
@@ -141,7 +136,7 @@ main(int argc, char **argv)
 			else
 				return calib_cli_usage_error(
 				        &cli,
-				        "--view: expected ranking, criteria, tests or pairs, "
+				        "option --view: expected ranking, criteria, tests or pairs, "
 				        "not '%s'",
 				        optarg);
 			break;
@@ -200,19 +195,7 @@ main(int argc, char **argv)
 		status = 1;
 		goto done;
 	}
-	if (calib_cli_out_open(&cli, &out, output)) {
-		status = 1;
-		goto done;
-	}
-	if (calib_table_write(t, out.fp, fmt,
-	                      fmt == CALIB_FORMAT_TABLE && view != VIEW_RANKING)) {
-		if (out.path)
-			calib_cli_errorf(&cli, "%s: %s", output, strerror(errno));
-		calib_cli_out_abort(&out);
-		status = 1;
-		goto done;
-	}
-	if (calib_cli_out_commit(&cli, &out))
+	if (calib_cli_write_table(&cli, output, t, fmt, fmt == CALIB_FORMAT_TABLE && view != VIEW_RANKING))
 		status = 1;
 done:
 	calib_table_free(t);
