@@ -7,6 +7,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/calib
 CC ?= cc
 BUILD ?= build
 CFLAGS ?= -O2 -g
@@ -98,11 +99,15 @@ install: all
 	for p in $(PROGS); do install -m 755 $$p $(DESTDIR)$(BINDIR)/; done
 	for m in $(filter %.1,$(MANPAGES)); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
 	for m in $(filter %.7,$(MANPAGES)); do install -m 644 $$m $(DESTDIR)$(MANDIR)/man7/; done
+	mkdir -p $(DESTDIR)$(DATADIR)
+	install -m 755 examples/weekly-drift.sh examples/calibration-meeting.sh $(DESTDIR)$(DATADIR)/
 
 uninstall:
 	for p in $(notdir $(PROGS)); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
 	for m in $(notdir $(filter %.1,$(MANPAGES))); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
 	for m in $(notdir $(filter %.7,$(MANPAGES))); do rm -f $(DESTDIR)$(MANDIR)/man7/$$m; done
+	rm -f $(DESTDIR)$(DATADIR)/weekly-drift.sh $(DESTDIR)$(DATADIR)/calibration-meeting.sh
+	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
 
 demo: all
 	@sh examples/demo.sh $(BUILD)/bin demo-out
