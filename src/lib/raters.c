@@ -111,11 +111,10 @@ static double
 median_without(const struct score *s, size_t n, size_t skip)
 {
 	size_t m = n - 1;
-	size_t a = m / 2, b = m / 2;
+	size_t b = m / 2;
+	size_t a = m % 2 == 0 && m > 0 ? b - 1 : b; /* the two middle ones, or one twice */
 	if (m == 0)
 		return NAN;
-	if (m % 2 == 0)
-		a = m / 2 - 1;
 	a += a >= skip;
 	b += b >= skip;
 	return (s[a].v + s[b].v) / 2;
