@@ -25,7 +25,9 @@
  *   fleiss_kappa_cat:<v> (one per category used on the complete calls),
  *   conger_kappa, gwet_ac1, gwet_ac2_linear, gwet_ac2_quadratic,
  *   gwet_ac2_ordinal, [gwet_ac2_custom], brennan_prediger
- * (the custom ones when o->custom_w is set). Every score of m is used, as
+ * (the custom ones when o->custom_w is set); when o->want is set, the
+ * weighted percent agreements, AC2s and Conger's kappa it does not name are
+ * left out (not computed). Every score of m is used, as
  * irrCAC does; percent_agreement_unanimous, fleiss_kappa_z and the
  * per-category kappas are defined on the calls scored by every rater of m
  * and say in their note when calls were left out. Undefined values are NAN
@@ -39,5 +41,40 @@
 enum calib_status calib_agreement_compute(const struct calib_matrix *m,
                                           const struct calib_coef_opts *o,
                                           struct calib_stats *out, struct calib_error *err);
+
+/*
+ * Per-call sufficient statistics of the family for a bootstrap over calls:
+ * each call's agreement under every weighting used and its category shares,
+ * so that a replicate costs O(scores of the drawn calls) with no matrix
+ * built. A replicate's estimates equal, to the last bit, those of
+ * calib_agreement_compute() on calib_matrix_resample(m, rows, n) with the
+ * same options, for percent_agreement[_linear|_quadratic|_ordinal|_custom],
+ * fleiss_kappa, gwet_ac1, gwet_ac2_* and brennan_prediger.
+ *
+ * calib_agreement_calls_build: CALIB_OK, CALIB_ENOMEM or CALIB_EARG (as
+ * calib_agreement_compute); *out is NULL on error. The matrix must outlive
+ * the calls; free with calib_agreement_calls_free() (NULL harmless).
+ */
+struct calib_agreement_calls;
+
+enum calib_status calib_agreement_calls_build(const struct calib_matrix *m,
+                                              const struct calib_coef_opts *o,
+                                              struct calib_agreement_calls **out,
+                                              struct calib_error *err);
+void calib_agreement_calls_free(struct calib_agreement_calls *c);
+
+/*
+ * Estimates on the calls rows[0..n) (indices into the matrix, repeats
+ * allowed); rows NULL: every call once (n is then the matrix's calls).
+ */
+void calib_agreement_calls_resample(struct calib_agreement_calls *c, const size_t *rows,
+                                    size_t n);
+
+/*
+ * The last resample's estimate of statistic name into *est (NAN when
+ * undefined); false when the calls do not replicate that statistic.
+ */
+bool calib_agreement_calls_estimate(const struct calib_agreement_calls *c, const char *name,
+                                    double *est);
 
 #endif

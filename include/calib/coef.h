@@ -31,9 +31,12 @@ struct calib_coef_opts {
 	enum calib_icc_convention icc;
 	const double *custom_w;      /* custom agreement weights, q x q row-major, or NULL */
 	size_t custom_q;             /* their order; must equal the matrix's n_levels */
+	const char *want;            /* comma list of the statistics needed, or NULL: all;
+	                                a family may then leave out the records of costly
+	                                statistics not in it (companions follow their base) */
 };
 
-/* Defaults: conf 0.95, psych ICC convention, no custom weights. */
+/* Defaults: conf 0.95, psych ICC convention, no custom weights, every statistic. */
 void calib_coef_opts_init(struct calib_coef_opts *o);
 
 #endif

@@ -112,6 +112,7 @@ struct call {
 struct work {
 	const struct calib_matrix *m;
 	size_t n, q, nr;
+	bool conger; /* Conger's kappa asked for */
 	struct call c;
 	struct wset ws[WS_N];
 	double *pi;    /* q: pi_k */
@@ -344,7 +345,28 @@ work_free(struct work *w)
 	free(w->pbar);
 }
 
-/* Set up the weightings; CALIB_ENOMEM or CALIB_OK. */
+/* Is statistic name among those o asks for (every one when o->want is NULL)? */
+static bool
+wants(const struct calib_coef_opts *o, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!o->want)
+		return true;
+	for (const char *p = o->want; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n == len && strncmp(p, name, n) == 0)
+			return true;
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
+
+/*
+ * Set up the weightings (the weighted ones only when asked for: each costs
+ * a pass over the pairs of categories of every call); CALIB_ENOMEM or
+ * CALIB_OK.
+ */
 static enum calib_status
 weights_init(struct work *w, const struct calib_coef_opts *o)
 {
@@ -364,7 +386,9 @@ weights_init(struct work *w, const struct calib_coef_opts *o)
 
 	for (i = 0; i < WS_CUSTOM; i++) {
 		s = &w->ws[i];
-		s->used = true;
+		s->used = i == WS_IDENTITY || wants(o, def[i].pa) || wants(o, def[i].ac);
+		if (!s->used)
+			continue;
 		s->symmetric = true;
 		s->kind = def[i].kind;
 		s->pa_name = def[i].pa;
@@ -384,7 +408,8 @@ weights_init(struct work *w, const struct calib_coef_opts *o)
 		             : weights_total(s->kind, w->m->value, q, qv);
 	}
 	s = &w->ws[WS_CUSTOM];
-	if (o->custom_w) {
+	if (o->custom_w &&
+	    (wants(o, "percent_agreement_custom") || wants(o, "gwet_ac2_custom"))) {
 		s->used = true;
 		s->kind = CALIB_W_IDENTITY;
 		s->pa_name = "percent_agreement_custom";
@@ -411,7 +436,7 @@ work_alloc(struct work *w)
 	if (!w->c.cnt || !w->c.dist || !w->pi || !w->tot || !w->sq || !w->pbar || !w->ng ||
 	    !w->cg)
 		return CALIB_ENOMEM;
-	if (nr <= CONGER_TABLE_MAX / q) {
+	if (w->conger && nr <= CONGER_TABLE_MAX / q) {
 		w->ngk = calloc(nr * q, sizeof *w->ngk);
 		if (!w->ngk)
 			return CALIB_ENOMEM;
@@ -768,6 +793,24 @@ all_undefined(const struct calib_matrix *m, const struct calib_coef_opts *o,
 	return CALIB_OK;
 }
 
+/* Refuse a confidence level outside (0, 1) and custom weights that do not fit m. */
+static enum calib_status
+check_opts(const struct calib_matrix *m, const struct calib_coef_opts *o,
+           struct calib_error *err)
+{
+	if (!(o->conf > 0.0 && o->conf < 1.0))
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+		                       "confidence level %g is not between 0 and 1", o->conf);
+	if (!o->custom_w)
+		return CALIB_OK;
+	if (o->custom_q != m->n_levels)
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+		                       "custom weights are %zux%zu but the criterion "
+		                       "has %zu categories",
+		                       o->custom_q, o->custom_q, m->n_levels);
+	return calib_weights_check(o->custom_w, o->custom_q, err);
+}
+
 enum calib_status
 calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
                         struct calib_stats *out, struct calib_error *err)
@@ -786,19 +829,8 @@ calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_op
 		o = &defaults;
 	}
 	conf = o->conf;
-	if (!(conf > 0.0 && conf < 1.0))
-		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-		                       "confidence level %g is not between 0 and 1", conf);
-	if (o->custom_w) {
-		if (o->custom_q != m->n_levels)
-			return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-			                       "custom weights are %zux%zu but the criterion "
-			                       "has %zu categories",
-			                       o->custom_q, o->custom_q, m->n_levels);
-		st = calib_weights_check(o->custom_w, o->custom_q, err);
-		if (st != CALIB_OK)
-			return st;
-	}
+	if ((st = check_opts(m, o, err)) != CALIB_OK)
+		return st;
 	if (m->n_items == 0 || m->n_scores == 0)
 		return all_undefined(m, o, out, "no score");
 
@@ -808,6 +840,7 @@ calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_op
 	w.n = m->n_items;
 	w.q = m->n_levels;
 	w.nr = m->n_raters;
+	w.conger = wants(o, "conger_kappa");
 	st = work_alloc(&w);
 	if (st == CALIB_OK)
 		st = weights_init(&w, o);
@@ -845,7 +878,7 @@ calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_op
 	      : p.q_used < 2 ? "every score is the same (chance agreement 1)"
 	      : !w.ngk       ? "not computed: too many raters x categories for Conger's table"
 	                     : NULL;
-	if (!coef_record(out, "conger_kappa", &w, p.conger, p.ss_conger, why, conf))
+	if (w.conger && !coef_record(out, "conger_kappa", &w, p.conger, p.ss_conger, why, conf))
 		goto done;
 	for (ws = 0; ws <= WS_CUSTOM; ws++) {
 		struct wset *x = &w.ws[ws];
@@ -865,4 +898,177 @@ done:
 	if (st != CALIB_OK)
 		return calib_error_set(err, st, NULL, 0, 0, "out of memory");
 	return CALIB_OK;
+}
+
+/*
+ * The bootstrap's sufficient statistics. Per call: whether it has two
+ * scores, its agreement under each weighting used (call_pa) and the share
+ * cnt_k / r of each of its categories, the very terms first_pass() adds up;
+ * a replicate adds them in the order of the drawn calls, as first_pass()
+ * does on the resampled matrix, then chance() derives the coefficients.
+ */
+#define PREFETCH_AHEAD 16
+
+struct calib_agreement_calls {
+	struct work w;  /* weightings, q; pi and sum_pa of the last resample */
+	size_t n;       /* calls of the matrix */
+	bool no_score;  /* the matrix has no score at all */
+	uint8_t *two;   /* n: the call has two scores or more */
+	double *pa;     /* n x WS_N: call_pa of each weighting used */
+	size_t *off;    /* n + 1: the call's shares are share[off[i] .. off[i+1]) */
+	uint32_t *cat;  /* category of each share */
+	double *share;  /* cnt_k / r */
+	struct pass1 p; /* q_used, fleiss, bp, n2 of the last resample */
+};
+
+void
+calib_agreement_calls_free(struct calib_agreement_calls *c)
+{
+	if (!c)
+		return;
+	work_free(&c->w);
+	free(c->two);
+	free(c->pa);
+	free(c->off);
+	free(c->cat);
+	free(c->share);
+	free(c);
+}
+
+enum calib_status
+calib_agreement_calls_build(const struct calib_matrix *m, const struct calib_coef_opts *o,
+                            struct calib_agreement_calls **out, struct calib_error *err)
+{
+	struct calib_coef_opts defaults;
+	struct calib_agreement_calls *c;
+	enum calib_status st;
+	size_t i, a, ws, t = 0;
+
+	*out = NULL;
+	if (!o) {
+		calib_coef_opts_init(&defaults);
+		o = &defaults;
+	}
+	if ((st = check_opts(m, o, err)) != CALIB_OK)
+		return st;
+	if (!(c = calloc(1, sizeof *c)))
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	c->w.m = m;
+	c->w.n = c->n = m->n_items;
+	c->w.q = m->n_levels;
+	c->w.nr = m->n_raters;
+	c->no_score = m->n_scores == 0;
+	c->two = malloc(c->n + 1);
+	c->pa = malloc((c->n * WS_N + 1) * sizeof *c->pa);
+	c->off = malloc((c->n + 1) * sizeof *c->off);
+	c->cat = malloc((m->n_scores + 1) * sizeof *c->cat);
+	c->share = malloc((m->n_scores + 1) * sizeof *c->share);
+	st = c->two && c->pa && c->off && c->cat && c->share ? work_alloc(&c->w) : CALIB_ENOMEM;
+	if (st == CALIB_OK)
+		st = weights_init(&c->w, o);
+	if (st != CALIB_OK) {
+		calib_agreement_calls_free(c);
+		return calib_error_set(err, st, NULL, 0, 0, "out of memory");
+	}
+	for (i = 0; i < c->n; i++) {
+		struct work *w = &c->w;
+		call_load(w, i);
+		c->two[i] = w->c.r >= 2;
+		for (ws = 0; ws < WS_N; ws++)
+			c->pa[i * WS_N + ws] =
+			        w->ws[ws].used && w->c.r >= 2 ? call_pa(w, &w->ws[ws]) : 0.0;
+		c->off[i] = t;
+		for (a = 0; a < w->c.d; a++, t++) {
+			c->cat[t] = w->c.dist[a];
+			c->share[t] = w->c.cnt[w->c.dist[a]] / (double)w->c.r;
+		}
+		call_clear(w);
+	}
+	c->off[c->n] = t;
+	calib_agreement_calls_resample(c, NULL, c->n);
+	*out = c;
+	return CALIB_OK;
+}
+
+void
+calib_agreement_calls_resample(struct calib_agreement_calls *c, const size_t *rows, size_t n)
+{
+	struct work *w = &c->w;
+	size_t t, i, j, ws;
+
+	memset(&c->p, 0, sizeof c->p);
+	for (ws = 0; ws < WS_N; ws++)
+		w->ws[ws].sum_pa = 0.0;
+	memset(w->pi, 0, (w->q ? w->q : 1) * sizeof *w->pi);
+	w->n = n;
+	for (t = 0; t < n; t++) {
+		i = rows ? rows[t] : t;
+#ifdef __GNUC__
+		/* the calls are drawn at random: fetch a later call's terms ahead */
+		if (rows && t + PREFETCH_AHEAD < n) {
+			size_t ahead = rows[t + PREFETCH_AHEAD];
+			__builtin_prefetch(&c->pa[ahead * WS_N]);
+			__builtin_prefetch(&c->off[ahead]);
+			__builtin_prefetch(&c->two[ahead]);
+			__builtin_prefetch(&c->share[c->off[rows[t + PREFETCH_AHEAD / 2]]]);
+			__builtin_prefetch(&c->cat[c->off[rows[t + PREFETCH_AHEAD / 2]]]);
+		}
+#endif
+		if (c->two[i]) {
+			c->p.n2++;
+			for (ws = 0; ws < WS_N; ws++)
+				if (w->ws[ws].used)
+					w->ws[ws].sum_pa += c->pa[i * WS_N + ws];
+		}
+		for (j = c->off[i]; j < c->off[i + 1]; j++)
+			w->pi[c->cat[j]] += c->share[j];
+	}
+	for (j = 0; j < w->q; j++) {
+		w->pi[j] /= (double)n;
+		if (w->pi[j] > 0.0)
+			c->p.q_used++;
+	}
+	if (c->p.n2 > 0)
+		chance(w, &c->p);
+}
+
+bool
+calib_agreement_calls_estimate(const struct calib_agreement_calls *c, const char *name,
+                               double *est)
+{
+	const struct work *w = &c->w;
+	const char *why = NULL;
+	size_t ws;
+
+	*est = NAN;
+	for (ws = 0; ws < WS_N; ws++) {
+		const struct wset *x = &w->ws[ws];
+		if (!x->used)
+			continue;
+		if (strcmp(name, x->pa_name) == 0) {
+			*est = x->pa;
+			why = x->undef;
+			break;
+		}
+		if (strcmp(name, x->ac_name) == 0) {
+			*est = x->ac;
+			why = w->q < 2 ? "one category" : x->undef;
+			break;
+		}
+	}
+	if (ws == WS_N) {
+		if (strcmp(name, "fleiss_kappa") == 0) {
+			*est = c->p.fleiss;
+			why = c->p.q_used < 2 ? "one category used" : NULL;
+		} else if (strcmp(name, "brennan_prediger") == 0) {
+			*est = c->p.bp;
+			why = w->q < 2 ? "one category" : NULL;
+		} else {
+			return false;
+		}
+	}
+	/* undefined as calib_agreement_compute() leaves it */
+	if (why || c->no_score || w->n == 0 || c->p.n2 == 0 || !isfinite(*est))
+		*est = NAN;
+	return true;
 }

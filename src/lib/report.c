@@ -308,18 +308,23 @@ set_interval(struct calib_stat *s, double lower, double upper, double se,
 /*
  * Percentile bootstrap over calls for every record kept: Krippendorff's
  * alpha through its own bootstrap, which resamples per-call sufficient
- * statistics; every other statistic by resampling the matrix's rows and
- * re-running its family (cost O(scores) per replicate).
+ * statistics; percent agreement, Fleiss' kappa, AC1/AC2 and
+ * Brennan-Prediger from the agreement family's per-call sufficient
+ * statistics (the same calls drawn, the same values as re-running the
+ * family); any other statistic by resampling the matrix's rows and
+ * re-running its family (cost O(scores) and a matrix per replicate).
  */
 static enum calib_status
 bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report_opts *o,
 	  const struct calib_coef_opts *coef, struct calib_stats *kept, struct calib_error *err)
 {
-	size_t n = m->n_items, nk = kept->n, B = o->boot, n_generic = 0;
+	size_t n = m->n_items, nk = kept->n, B = o->boot, n_generic = 0, n_slow = 0;
 	size_t *rows = malloc((n ? n : 1) * sizeof *rows);
 	double *rep = malloc((B * nk > 0 ? B * nk : 1) * sizeof *rep);
 	size_t *n_ok = calloc(nk ? nk : 1, sizeof *n_ok);
 	bool *done = calloc(nk ? nk : 1, sizeof *done);
+	bool *fast = calloc(nk ? nk : 1, sizeof *fast);
+	struct calib_agreement_calls *calls = NULL;
 	struct calib_matrix *r = NULL;
 	struct calib_stats tmp;
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -327,7 +332,7 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 	double a = (1 - o->coef.conf) / 2;
 
 	calib_stats_init(&tmp);
-	if (!rows || !rep || !n_ok || !done || !rng) {
+	if (!rows || !rep || !n_ok || !done || !fast || !rng) {
 		st = CALIB_ENOMEM;
 		goto out;
 	}
@@ -350,23 +355,37 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 	}
 	if (n_generic == 0)
 		goto out;
+	if ((mask & CALIB_FAMILY_AGREEMENT) &&
+	    (st = calib_agreement_calls_build(m, coef, &calls, err)))
+		goto out;
+	for (size_t k = 0; k < nk; k++) {
+		double est;
+		fast[k] = !done[k] && calls &&
+			  calib_agreement_calls_estimate(calls, kept->v[k].name, &est);
+		n_slow += !done[k] && !fast[k];
+	}
 	mask &= ~CALIB_FAMILY_ALPHA;
 	gsl_rng_set(rng, o->seed);
 	for (size_t b = 0; b < B; b++) {
 		for (size_t i = 0; i < n; i++)
 			rows[i] = (size_t)gsl_rng_uniform_int(rng, n);
-		if ((st = calib_matrix_resample(m, rows, n, &r)))
-			goto out;
+		if (calls)
+			calib_agreement_calls_resample(calls, rows, n);
 		calib_stats_clear(&tmp);
-		if ((st = run_families(r, mask, coef, &tmp, err)))
+		if (n_slow > 0 && ((st = calib_matrix_resample(m, rows, n, &r)) ||
+				   (st = run_families(r, mask, coef, &tmp, err))))
 			goto out;
 		for (size_t k = 0; k < nk; k++) {
 			const struct calib_stat *t;
+			double est = NAN;
 			if (done[k])
 				continue;
-			t = calib_stats_find(&tmp, kept->v[k].name);
-			if (t && isfinite(t->estimate))
-				rep[k * B + n_ok[k]++] = t->estimate;
+			if (fast[k])
+				calib_agreement_calls_estimate(calls, kept->v[k].name, &est);
+			else if ((t = calib_stats_find(&tmp, kept->v[k].name)))
+				est = t->estimate;
+			if (isfinite(est))
+				rep[k * B + n_ok[k]++] = est;
 		}
 		if (o->progress)
 			o->progress(o->progress_ctx, b + 1, B);
@@ -382,6 +401,7 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 			     gsl_stats_sd(v, 1, n_ok[k]), o);
 	}
 out:
+	calib_agreement_calls_free(calls);
 	calib_matrix_free(r);
 	calib_stats_free(&tmp);
 	gsl_rng_free(rng);
@@ -389,6 +409,7 @@ out:
 	free(rep);
 	free(n_ok);
 	free(done);
+	free(fast);
 	return st;
 }
 
@@ -543,6 +564,8 @@ analyse(struct job *j, struct unit *u)
 		mask |= CALIB_FAMILY_AGREEMENT;
 	/* custom weights fit only criteria with as many categories */
 	coef = o->coef;
+	/* compute only what is kept (all of the families with "all") */
+	coef.want = o->stat && strcmp(o->stat, "all") == 0 ? NULL : list;
 	if (coef.custom_w && coef.custom_q != m->n_levels) {
 		coef.custom_w = NULL;
 		coef.custom_q = 0;

@@ -18,6 +18,7 @@ calib_coef_opts_init(struct calib_coef_opts *o)
 	o->icc = CALIB_ICC_PSYCH;
 	o->custom_w = NULL;
 	o->custom_q = 0;
+	o->want = NULL;
 }
 
 void

@@ -4,7 +4,9 @@
  * one call), the N/A category, many categories (weights computed per
  * pair), custom weights, option errors, and every reference data set
  * (irrCAC rows on every score, irr and statsmodels rows on the complete
- * calls).
+ * calls), the statistics left out when not asked for, and the per-call
+ * sufficient statistics of the bootstrap against re-running the family on
+ * resampled matrices (equal to the last bit).
  */
 #include <math.h>
 #include <stdbool.h>
@@ -462,6 +464,92 @@ test_reference(void)
 	calib_stats_free(&l);
 }
 
+/* With o->want the weighted statistics and Conger's kappa not named are left out. */
+static void
+test_want(void)
+{
+	static const double x[] = { 1, 1, 2, 1, 2, 2, 3, 3, 3, 2, 3, 1, 1, 1, NAN, 3, 2, 2 };
+	struct calib_matrix *m = matrix_of(x, 6, 3);
+	struct calib_coef_opts o;
+	struct calib_stats all, some;
+
+	calib_stats_init(&all);
+	calib_stats_init(&some);
+	calib_coef_opts_init(&o);
+	ok(m && run(m, &o, &all) == CALIB_OK, "want: every statistic");
+	o.want = "percent_agreement,gwet_ac2_ordinal";
+	ok(m && run(m, &o, &some) == CALIB_OK, "want: two statistics");
+	ok(calib_stats_find(&some, "conger_kappa") == NULL, "want: no Conger's kappa");
+	ok(calib_stats_find(&some, "gwet_ac2_linear") == NULL, "want: no linear AC2");
+	ok(calib_stats_find(&some, "percent_agreement_linear") == NULL,
+	   "want: no linear percent agreement");
+	for (size_t k = 0; k < some.n; k++) {
+		const struct calib_stat *a = get(&all, some.v[k].name), *b = &some.v[k];
+		ok((a->estimate == b->estimate || (isnan(a->estimate) && isnan(b->estimate))) &&
+		           (a->se == b->se || (isnan(a->se) && isnan(b->se))),
+		   "want: %s as with every statistic", b->name);
+	}
+	calib_stats_free(&all);
+	calib_stats_free(&some);
+	calib_matrix_free(m);
+}
+
+/* Replicates from per-call sufficient statistics equal the family on resampled rows. */
+static void
+test_calls(void)
+{
+	static const double x[] = { 1, 1, 2,   1, 2, 2, 3, 3, 3,   2, 3, 1,   1, 1, NAN,
+	                            3, 2, 2,   NAN, NAN, 1, 2, 2, 2, 1, 3, NAN, 3, 3, 1 };
+	static const char *const names[] = {
+		"percent_agreement", "percent_agreement_linear", "percent_agreement_quadratic",
+		"percent_agreement_ordinal", "fleiss_kappa", "gwet_ac1", "gwet_ac2_linear",
+		"gwet_ac2_quadratic", "gwet_ac2_ordinal", "brennan_prediger",
+	};
+	struct calib_matrix *m = matrix_of(x, 10, 3), *r = NULL;
+	struct calib_agreement_calls *c = NULL;
+	struct calib_coef_opts o;
+	struct calib_stats l;
+	struct calib_error e;
+	size_t rows[10], bad = 0;
+	unsigned long seed = 12345;
+	double est;
+
+	calib_stats_init(&l);
+	calib_coef_opts_init(&o);
+	ok(m && calib_agreement_calls_build(m, &o, &c, &e) == CALIB_OK, "calls: built");
+	if (!c) {
+		calib_matrix_free(m);
+		return;
+	}
+	ok(!calib_agreement_calls_estimate(c, "conger_kappa", &est), "calls: no Conger's kappa");
+	for (size_t b = 0; b < 200; b++) {
+		/* a few draws hold one call only, or calls with one score */
+		size_t span = b % 7 == 0 ? 1 : 10;
+		for (size_t i = 0; i < 10; i++) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			rows[i] = b % 5 == 0 ? 5 + (size_t)(seed >> 33) % 2 : (size_t)(seed >> 33) % span;
+		}
+		calib_agreement_calls_resample(c, rows, 10);
+		if (calib_matrix_resample(m, rows, 10, &r) != CALIB_OK || run(r, &o, &l) != CALIB_OK) {
+			bad++;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+			double want = calib_stats_find(&l, names[k])->estimate;
+			if (!calib_agreement_calls_estimate(c, names[k], &est) ||
+			    !(est == want || (isnan(est) && isnan(want)))) {
+				if (bad++ < 5)
+					printf("# replicate %zu: %s %.17g, family %.17g\n", b, names[k], est, want);
+			}
+		}
+	}
+	is_long((long)bad, 0, "calls: 200 replicates equal the family on resampled matrices");
+	calib_agreement_calls_free(c);
+	calib_matrix_free(r);
+	calib_matrix_free(m);
+	calib_stats_free(&l);
+}
+
 int
 main(void)
 {
@@ -474,6 +562,8 @@ main(void)
 	test_conger_limit();
 	test_options();
 	test_reference();
+	test_want();
+	test_calls();
 	(void)ref_has_missing;
 	return tap_done();
 }
