@@ -42,7 +42,7 @@ GEN := $(BUILD)/calib-gen
 # Keep objects between builds (they are made through chained rules).
 .SECONDARY:
 
-.PHONY: all check unit e2e asan valgrind install uninstall clean demo format lint bench fuzz manlint
+.PHONY: all check unit e2e asan valgrind install uninstall clean demo format lint bench fuzz fuzz-bins manlint
 all: $(PROGS)
 
 $(BUILD)/%.o: %.c
@@ -87,6 +87,23 @@ asan:
 valgrind:
 	$(MAKE) BUILD=build-vg CFLAGS='-O1 -g' \
 	CALIB_VALGRIND='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' check
+
+# libFuzzer targets fuzz/fuzz_*.c (clang, libclang-rt-14-dev), the library
+# built with ASan+UBSan; each runs FUZZ_SECONDS from a seed corpus made of
+# tests/ and data/ (fuzz/run.sh). Findings land in build-fuzz/findings/.
+FUZZ_SECONDS ?= 60
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_BINS = $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS='-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link' \
+		LDFLAGS='$(FUZZ_SAN) -fsanitize=fuzzer' fuzz-bins
+	sh fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+fuzz-bins: $(FUZZ_BINS)
+
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz_input.h $(LIBCALIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBCALIB) $(LIBS)
 
 manlint:
 	@for m in $(MANPAGES); do \

@@ -50,10 +50,13 @@ struct calib_read_opts {
 	enum calib_dup_policy duplicates;
 	size_t max_field;          /* bytes; 0: default CALIB_MAX_FIELD */
 	size_t max_columns;        /* 0: default CALIB_MAX_COLUMNS */
+	size_t max_line;           /* bytes of one row (a quoted field may span lines);
+	                              0: default CALIB_MAX_LINE */
 };
 
 #define CALIB_MAX_FIELD (1u << 20)   /* 1 MiB */
 #define CALIB_MAX_COLUMNS 100000u
+#define CALIB_MAX_LINE (1u << 24)    /* 16 MiB */
 
 /* Defaults as documented above. Cannot fail. */
 void calib_read_opts_init(struct calib_read_opts *o);

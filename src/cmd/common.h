@@ -63,6 +63,9 @@ enum {
 	CALIB_OPT_RATER,
 	CALIB_OPT_SESSION,
 	CALIB_OPT_DUPLICATES,
+	CALIB_OPT_MAX_FIELD,
+	CALIB_OPT_MAX_COLUMNS,
+	CALIB_OPT_MAX_LINE,
 	CALIB_OPT_FIRST_PROGRAM /* programs number their long-only options from here */
 };
 
@@ -84,7 +87,10 @@ enum {
 	{"score-col", required_argument, NULL, CALIB_OPT_SCORE_COL},              \
 	{"rater", required_argument, NULL, CALIB_OPT_RATER},                      \
 	{"session", required_argument, NULL, CALIB_OPT_SESSION},                  \
-	{"duplicates", required_argument, NULL, CALIB_OPT_DUPLICATES}
+	{"duplicates", required_argument, NULL, CALIB_OPT_DUPLICATES},            \
+	{"max-field", required_argument, NULL, CALIB_OPT_MAX_FIELD},              \
+	{"max-columns", required_argument, NULL, CALIB_OPT_MAX_COLUMNS},          \
+	{"max-line", required_argument, NULL, CALIB_OPT_MAX_LINE}
 
 /* Help text of the common reading options, for --help and the man pages. */
 #define CALIB_CLI_READ_HELP                                                                    \
@@ -98,7 +104,9 @@ enum {
 	"      --criterion-col NAME  criterion, --score-col score\n"                              \
 	"      --rater NAME        rater of a per-rater sheet read from standard input\n"         \
 	"      --session LABEL     session of every rating without a session column\n"            \
-	"      --duplicates P      error, first or last (default error)\n"
+	"      --duplicates P      error, first or last (default error)\n"                        \
+	"      --max-field BYTES   longest field (default 1048576); likewise\n"                  \
+	"      --max-columns N       most columns (100000), --max-line BYTES (16777216)\n"
 /* clang-format on */
 
 struct calib_cli {

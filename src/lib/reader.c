@@ -45,6 +45,7 @@ calib_read_opts_init(struct calib_read_opts *o)
 	o->duplicates = CALIB_DUP_ERROR;
 	o->max_field = CALIB_MAX_FIELD;
 	o->max_columns = CALIB_MAX_COLUMNS;
+	o->max_line = CALIB_MAX_LINE;
 }
 
 /* One field of the current row: text at buf + off, NUL-terminated. */
@@ -70,7 +71,7 @@ struct reader {
 	struct calib_error *err;
 	const char *name;
 	uint32_t file;
-	size_t max_field, max_columns;
+	size_t max_field, max_columns, max_line;
 	enum calib_status status; /* first error; ends the parse */
 
 	unsigned long line;       /* line of the text being parsed */
@@ -489,6 +490,15 @@ is_blank(unsigned char c)
 	return c == ' ';
 }
 
+/* Bytes of the line end (LF, CRLF or CR) closing the segment s[0..n). */
+static size_t
+line_end(const char *s, size_t n, bool ends_line)
+{
+	if (!ends_line)
+		return 0;
+	return n >= 2 && s[n - 1] == '\n' && s[n - 2] == '\r' ? 2 : 1;
+}
+
 /* Feed the text of fp to libcsv, one line per csv_parse call. */
 static enum calib_status
 parse_stream(struct reader *r, FILE *fp)
@@ -497,6 +507,7 @@ parse_stream(struct reader *r, FILE *fp)
 	char *block;
 	bool first = true;
 	char delim = r->o->delimiter, eol = '\n';
+	size_t row_bytes = 0; /* text of the row being parsed so far */
 	int rc;
 
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL))
@@ -529,8 +540,16 @@ parse_stream(struct reader *r, FILE *fp)
 		while (pos < n) {
 			const char *nl = memchr(block + pos, eol, n - pos);
 			size_t seg = nl ? (size_t)(nl - (block + pos)) + 1 : n - pos;
-			if (p.pstate == CSV_ROW_NOT_BEGUN)
+			if (p.pstate == CSV_ROW_NOT_BEGUN) {
 				r->field_line = r->line;
+				row_bytes = 0;
+			}
+			row_bytes += seg;
+			if (row_bytes - line_end(block + pos, seg, nl != NULL) > r->max_line) {
+				fail(r, CALIB_ELIMIT, r->field_line, 0, "line longer than %zu bytes",
+				     r->max_line);
+				goto out;
+			}
 			if (csv_parse(&p, block + pos, seg, on_field, on_row, r) != seg &&
 			    r->status == CALIB_OK) {
 				if (csv_error(&p) == CSV_EPARSE)
@@ -1123,6 +1142,7 @@ reader_init(struct reader *r, struct calib_store *s, const char *name,
 	r->name = name;
 	r->max_field = o->max_field ? o->max_field : CALIB_MAX_FIELD;
 	r->max_columns = o->max_columns ? o->max_columns : CALIB_MAX_COLUMNS;
+	r->max_line = o->max_line ? o->max_line : CALIB_MAX_LINE;
 	calib_error_clear(err);
 	return CALIB_OK;
 }
