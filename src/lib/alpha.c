@@ -427,16 +427,30 @@ undefined_reason(const struct calls *c, const double *value, enum calib_alpha_le
 	return NULL;
 }
 
-/* Coordinates of the categories for the level: values, mid-ranks or none. */
+/*
+ * Coordinates of the categories for the level: values, mid-ranks or none.
+ * Alpha at the interval and ratio levels does not change when every value
+ * is multiplied by one positive number, so values near the limits of
+ * double (1e300, 1e-300), whose squares would overflow or vanish, are
+ * brought to a largest magnitude of 1 first. work: q doubles.
+ */
 static const double *
 level_coords(const struct calib_matrix *m, const struct calls *c, enum calib_alpha_level level,
              double *work)
 {
+	double big = 0;
+
 	if (level == CALIB_ALPHA_ORDINAL) {
 		midranks(c->nc, c->used, c->n_used, work);
 		return work;
 	}
-	return m->value;
+	for (size_t j = 0; j < c->n_used; j++)
+		big = fmax(big, fabs(m->value[c->used[j]]));
+	if (level == CALIB_ALPHA_NOMINAL || !(big > 1e100 || (big > 0 && big < 1e-100)))
+		return m->value;
+	for (size_t k = 0; k < c->q; k++)
+		work[k] = m->value[k] / big;
+	return work;
 }
 
 /*

@@ -111,7 +111,7 @@ static void
 two_way(const struct calib_matrix *m, const bool *keep, const size_t *colmap, size_t n,
         size_t k, long double *cdev, struct anova *a)
 {
-	long double x0 = 0, total = 0, gdev, ssr = 0, ssc = 0, sse = 0, ssw = 0;
+	long double x0 = 0, total = 0, gdev, ssr = 0, ssc = 0, sse = 0, ssw = 0, mx;
 	bool first = true, agree = true;
 	double lo = 0, hi = 0;
 
@@ -184,10 +184,26 @@ two_way(const struct calib_matrix *m, const bool *keep, const size_t *colmap, si
 		ssr = 0;
 	a->n = (double)n;
 	a->k = (double)k;
-	a->msr = (double)(ssr / (long double)(n - 1));
-	a->msc = (double)(ssc / (long double)(k - 1));
-	a->mse = (double)(sse / ((long double)(n - 1) * (long double)(k - 1)));
-	a->msw = (double)(ssw / ((long double)n * (long double)(k - 1)));
+	ssr /= (long double)(n - 1);
+	ssc /= (long double)(k - 1);
+	sse /= (long double)(n - 1) * (long double)(k - 1);
+	ssw /= (long double)n * (long double)(k - 1);
+	/*
+	 * Every ICC, F, bound and v is a ratio of mean squares: scores near the
+	 * limits of double (1e300, 1e-300) would overflow or vanish as doubles,
+	 * so far-out mean squares are brought to a largest one of 1 first.
+	 */
+	mx = fmaxl(fmaxl(ssr, ssc), fmaxl(sse, ssw));
+	if (mx > 1e100L || (mx > 0 && mx < 1e-100L)) {
+		ssr /= mx;
+		ssc /= mx;
+		sse /= mx;
+		ssw /= mx;
+	}
+	a->msr = (double)ssr;
+	a->msc = (double)ssc;
+	a->mse = (double)sse;
+	a->msw = (double)ssw;
 }
 
 /*
@@ -252,6 +268,18 @@ exact_interval(struct calib_stat *st, double f, double d1, double d2, double k, 
 	}
 }
 
+/*
+ * Spearman-Brown step-up of a single-rater bound r to k raters (psych).
+ * It grows with r only above -1/(k-1), its pole; past the pole it turns
+ * positive, and the record's note then says so (the reference keeps
+ * psych's value).
+ */
+static double
+spearman_brown(double r, double k)
+{
+	return k * r / (1 + (k - 1) * r);
+}
+
 /* The six records from the mean squares. s[] are the pushed records. */
 static void
 fill(struct calib_stat *const s[6], const struct anova *a, double conf,
@@ -299,8 +327,21 @@ fill(struct calib_stat *const s[6], const struct anova *a, double conf,
 	} else {
 		s[1]->df2 = s[4]->df2 = d2e;
 		s[1]->p = s[4]->p = f_upper_p(f3, d1, d2e);
-		s[4]->lower = k * l2 / (1 + (k - 1) * l2);
-		s[4]->upper = k * u2 / (1 + (k - 1) * u2);
+		s[4]->lower = spearman_brown(l2, k);
+		s[4]->upper = spearman_brown(u2, k);
+		if (1 + (k - 1) * l2 <= 0)
+			calib_stat_note_add(s[4], "lower bound meaningless: the ICC(2) bound %.3g "
+						  "is past -1/(k-1), the Spearman-Brown pole", l2);
+	}
+	/*
+	 * ICC(2,k)'s denominator MSR + (MSC - MSE)/n is not positive when the
+	 * raters' mean squares fall well below the error's: the ratio is then
+	 * no correlation (it can exceed 1), so it is left undefined.
+	 */
+	if (!(msr + (msc - mse) / n > 0) && !(msr == 0 && msc == 0 && mse == 0)) {
+		s[4]->estimate = s[4]->lower = s[4]->upper = NAN;
+		calib_stat_note(s[4], "undefined: MSR + (MSC - MSE)/n is not positive "
+				      "(the raters vary less than the error)");
 	}
 }
 
