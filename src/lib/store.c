@@ -115,6 +115,7 @@ struct calib_names {
 	size_t used, room;
 	char **chunks;  /* every chunk, for freeing */
 	size_t n_chunks, chunks_cap;
+	uint32_t last;  /* id + 1 of the name found last (rows repeat their call), or 0 */
 };
 
 struct name_key {
@@ -198,9 +199,14 @@ calib_names_intern(struct calib_names *n, const char *s, size_t len, uint32_t *i
 	struct name_key key = { s, len };
 	size_t i;
 
+	if (n->last && n->len[n->last - 1] == len && memcmp(n->str[n->last - 1], s, len) == 0) {
+		*id = n->last - 1;
+		return CALIB_OK;
+	}
 	i = idset_probe(&n->set, hash_bytes(s, len), names_eq, n, &key);
 	if (n->set.slot[i] != CALIB_NONE) {
 		*id = n->set.slot[i];
+		n->last = *id + 1;
 		return CALIB_OK;
 	}
 	if (n->n >= CALIB_NONE - 1 || len > UINT32_MAX)
@@ -226,6 +232,7 @@ calib_names_intern(struct calib_names *n, const char *s, size_t len, uint32_t *i
 	n->set.slot[i] = (uint32_t)n->n;
 	n->set.n++;
 	*id = (uint32_t)n->n++;
+	n->last = *id + 1;
 	return CALIB_OK;
 }
 
@@ -474,9 +481,21 @@ level_add(struct calib_criterion *c, double value, const char *label, size_t len
 
 /* ---- the store ---------------------------------------------------------- */
 
+/*
+ * An item's evaluations are found through a chain from the item (the first
+ * CHAIN_MAX of them: its raters, a handful in practice), which costs no
+ * hash of its own and stays in cache while a sheet's rows of one call
+ * arrive; an item with more raters keeps the rest in the evals set.
+ */
+#define CHAIN_MAX 32
+
 struct tables {
 	struct idset items, evals;
 	struct calib_names *crit_keys; /* lower-cased criterion name -> id */
+	uint32_t *item_first;          /* items_cap_: newest evaluation of the chain, or CALIB_NONE */
+	uint8_t *item_chain;           /* items_cap_: evaluations in the chain */
+	uint32_t *eval_next;           /* evals_cap_: next (older) evaluation of the chain */
+	uint32_t last_sid, last_cid, last_item; /* the item found last (last_item CALIB_NONE: none) */
 };
 
 struct calib_store *
@@ -487,6 +506,7 @@ calib_store_alloc(void)
 
 	if (!s || !t)
 		goto fail;
+	t->last_item = CALIB_NONE;
 	s->item_hash_ = t;
 	s->sessions = calib_names_alloc();
 	s->calls = calib_names_alloc();
@@ -513,6 +533,9 @@ calib_store_free(struct calib_store *s)
 	if (t) {
 		free(t->items.slot);
 		free(t->evals.slot);
+		free(t->item_first);
+		free(t->item_chain);
+		free(t->eval_next);
 		calib_names_free(t->crit_keys);
 		free(t);
 	}
@@ -725,6 +748,7 @@ evals_reserve(struct calib_store *s)
 	GROW(s->eval_rater);
 	GROW(s->eval_line);
 	GROW(s->eval_file);
+	GROW(((struct tables *)s->item_hash_)->eval_next);
 	for (size_t i = 0; i < s->n_criteria; i++) {
 		struct calib_criterion *c = &s->criteria[i];
 		GROW(c->code);
@@ -752,23 +776,36 @@ calib_store_eval(struct calib_store *s, const char *session, size_t session_len,
 		return st;
 	k.a = sid;
 	k.b = cid;
-	i = idset_probe(&t->items, mix64(((uint64_t)sid << 32) | cid), item_eq, s, &k);
-	item = t->items.slot[i];
+	if (t->last_item != CALIB_NONE && t->last_sid == sid && t->last_cid == cid) {
+		item = t->last_item;
+	} else {
+		i = idset_probe(&t->items, mix64(((uint64_t)sid << 32) | cid), item_eq, s, &k);
+		item = t->items.slot[i];
+	}
 	if (item == CALIB_NONE) {
 		if (s->n_items == s->items_cap_) {
 			size_t cap = s->items_cap_ ? 2 * s->items_cap_ : 1024;
-			uint32_t *a = realloc(s->item_session, cap * sizeof *a), *b;
+			uint32_t *a = realloc(s->item_session, cap * sizeof *a), *b, *f;
+			uint8_t *c;
 			if (!a)
 				return CALIB_ENOMEM;
 			s->item_session = a;
 			if (!(b = realloc(s->item_call, cap * sizeof *b)))
 				return CALIB_ENOMEM;
 			s->item_call = b;
+			if (!(f = realloc(t->item_first, cap * sizeof *f)))
+				return CALIB_ENOMEM;
+			t->item_first = f;
+			if (!(c = realloc(t->item_chain, cap * sizeof *c)))
+				return CALIB_ENOMEM;
+			t->item_chain = c;
 			s->items_cap_ = cap;
 		}
 		item = (uint32_t)s->n_items;
 		s->item_session[item] = sid;
 		s->item_call[item] = cid;
+		t->item_first[item] = CALIB_NONE;
+		t->item_chain[item] = 0;
 		if (!idset_grow(&t->items, item_hash, s))
 			return CALIB_ENOMEM;
 		i = idset_probe(&t->items, mix64(((uint64_t)sid << 32) | cid), item_eq, s, &k);
@@ -776,13 +813,24 @@ calib_store_eval(struct calib_store *s, const char *session, size_t session_len,
 		t->items.n++;
 		s->n_items++;
 	}
+	t->last_sid = sid;
+	t->last_cid = cid;
+	t->last_item = item;
+	for (uint32_t e = t->item_first[item]; e != CALIB_NONE; e = t->eval_next[e])
+		if (s->eval_rater[e] == rid) {
+			*eval = e;
+			*created = false;
+			return CALIB_OK;
+		}
 	k.a = item;
 	k.b = rid;
-	i = idset_probe(&t->evals, mix64(((uint64_t)item << 32) | rid), eval_eq, s, &k);
-	if (t->evals.slot[i] != CALIB_NONE) {
-		*eval = t->evals.slot[i];
-		*created = false;
-		return CALIB_OK;
+	if (t->item_chain[item] == CHAIN_MAX) {
+		i = idset_probe(&t->evals, mix64(((uint64_t)item << 32) | rid), eval_eq, s, &k);
+		if (t->evals.slot[i] != CALIB_NONE) {
+			*eval = t->evals.slot[i];
+			*created = false;
+			return CALIB_OK;
+		}
 	}
 	if ((st = evals_reserve(s)))
 		return st;
@@ -790,11 +838,17 @@ calib_store_eval(struct calib_store *s, const char *session, size_t session_len,
 	s->eval_rater[s->n_evals] = rid;
 	s->eval_line[s->n_evals] = line;
 	s->eval_file[s->n_evals] = file;
-	if (!idset_grow(&t->evals, eval_hash, s))
-		return CALIB_ENOMEM;
-	i = idset_probe(&t->evals, mix64(((uint64_t)item << 32) | rid), eval_eq, s, &k);
-	t->evals.slot[i] = (uint32_t)s->n_evals;
-	t->evals.n++;
+	if (t->item_chain[item] < CHAIN_MAX) {
+		t->eval_next[s->n_evals] = t->item_first[item];
+		t->item_first[item] = (uint32_t)s->n_evals;
+		t->item_chain[item]++;
+	} else {
+		if (!idset_grow(&t->evals, eval_hash, s))
+			return CALIB_ENOMEM;
+		i = idset_probe(&t->evals, mix64(((uint64_t)item << 32) | rid), eval_eq, s, &k);
+		t->evals.slot[i] = (uint32_t)s->n_evals;
+		t->evals.n++;
+	}
 	*eval = (uint32_t)s->n_evals++;
 	*created = true;
 	s->finished = false;

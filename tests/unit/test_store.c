@@ -1,8 +1,10 @@
 /*
  * test_store.c - the ratings store: interning, evaluations, codes, levels,
- * declared category sets, scale inference and grouping by item.
+ * declared category sets, scale inference, grouping by item, and calls with
+ * more raters than an item's chain holds.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "calib/store.h"
@@ -209,6 +211,30 @@ test_inference(void)
 	calib_store_free(s);
 }
 
+/* 3 calls x 100 raters in any order: every evaluation once, found again. */
+static void
+test_many_raters(void)
+{
+	struct calib_store *s = calib_store_alloc();
+	size_t bad = 0;
+	bool created;
+	char call[16], rater[16];
+
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned r = 0; r < 100; r++)
+			for (unsigned c = 0; c < 3; c++) {
+				unsigned rr = pass ? 99 - r : r;
+				uint32_t e;
+				snprintf(call, sizeof call, "C%u", c);
+				snprintf(rater, sizeof rater, "R%u", rr);
+				e = eval(s, NULL, call, rater, &created);
+				bad += e != rr * 3 + c || created != (pass == 0);
+			}
+	is_long((long)bad, 0, "many raters: each evaluation created once and found again");
+	is_long((long)s->n_evals, 300, "many raters: 300 evaluations");
+	calib_store_free(s);
+}
+
 int
 main(void)
 {
@@ -217,5 +243,6 @@ main(void)
 	test_declared();
 	test_format_double();
 	test_inference();
+	test_many_raters();
 	return tap_done();
 }
