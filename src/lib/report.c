@@ -444,6 +444,9 @@ warn(struct unit *u, const struct calib_stats *all, const struct calib_matrix *m
 					    "category holds %.0f%% of scores; see gwet_ac1",
 					    100 * pa->estimate, s->estimate,
 					    100.0 * (double)top / (double)m->n_scores);
+		if (strcmp(s->name, "kripp_alpha_ordinal") == 0 && isfinite(s->estimate) &&
+		    isnan(s->lower))
+			calib_stat_note_add(s, "no analytic CI at the ordinal level (a bootstrap gives one)");
 		if (u->row.n_calls < 10 && u->row.n_calls > 0 && isfinite(s->estimate)) {
 			if (isfinite(s->upper - s->lower))
 				calib_stat_note_add(s, "only %zu calls: unstable estimate, CI width %.2f",
