@@ -334,14 +334,24 @@ fill(struct calib_stat *const s[6], const struct anova *a, double conf,
 						  "is past -1/(k-1), the Spearman-Brown pole", l2);
 	}
 	/*
+	 * ICC(1,k) and ICC(3,k) divide by MSR: when every call has the same
+	 * mean (MSR 0, or lost to rounding) they are undefined, not -infinity.
+	 */
+	if (!(msr > 1e-12 * (msw + mse)) && !(msr == 0 && msw == 0 && mse == 0))
+		for (size_t r = 3; r <= 5; r += 2) {
+			s[r]->estimate = s[r]->lower = s[r]->upper = NAN;
+			calib_stat_note_add(s[r], "undefined: MSR is 0 (equal call means)");
+		}
+	/*
 	 * ICC(2,k)'s denominator MSR + (MSC - MSE)/n is not positive when the
 	 * raters' mean squares fall well below the error's: the ratio is then
-	 * no correlation (it can exceed 1), so it is left undefined.
+	 * no correlation (it can exceed 1), so it is left undefined; so is a
+	 * denominator lost to rounding (under 1e-12 of its terms).
 	 */
-	if (!(msr + (msc - mse) / n > 0) && !(msr == 0 && msc == 0 && mse == 0)) {
+	if (!(msr + (msc - mse) / n > 1e-12 * (msr + (msc + mse) / n)) &&
+	    !(msr == 0 && msc == 0 && mse == 0)) {
 		s[4]->estimate = s[4]->lower = s[4]->upper = NAN;
-		calib_stat_note(s[4], "undefined: MSR + (MSC - MSE)/n is not positive "
-				      "(the raters vary less than the error)");
+		calib_stat_note_add(s[4], "undefined: MSR + (MSC - MSE)/n is not positive");
 	}
 }
 
