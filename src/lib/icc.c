@@ -40,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -334,6 +335,17 @@ fill(struct calib_stat *const s[6], const struct anova *a, double conf,
 						  "is past -1/(k-1), the Spearman-Brown pole", l2);
 	}
 	/*
+	 * ICC(2,1)'s denominator MSR + (k-1) MSE + k (MSC - MSE)/n is zero when
+	 * n = k = 2 and MSR = MSC = 0: undefined, not -infinity (so is one lost
+	 * to rounding).
+	 */
+	if (!(msr + (k - 1) * mse + (k / n) * (msc - mse) >
+	      1e-12 * (msr + (k - 1) * mse + (k / n) * (msc + mse))) &&
+	    !(msr == 0 && msc == 0 && mse == 0)) {
+		s[1]->estimate = s[1]->lower = s[1]->upper = NAN;
+		calib_stat_note_add(s[1], "undefined: MSR + (k-1) MSE + k (MSC - MSE)/n is 0");
+	}
+	/*
 	 * ICC(1,k) and ICC(3,k) divide by MSR: when every call has the same
 	 * mean (MSR 0, or lost to rounding) they are undefined, not -infinity.
 	 */
@@ -353,6 +365,13 @@ fill(struct calib_stat *const s[6], const struct anova *a, double conf,
 		s[4]->estimate = s[4]->lower = s[4]->upper = NAN;
 		calib_stat_note_add(s[4], "undefined: MSR + (MSC - MSE)/n is not positive");
 	}
+	/* Any other ratio without a value (0/0, as ICC(3) when MSR = MSE = 0). */
+	for (size_t r = 0; r < 6; r++)
+		if (!isfinite(s[r]->estimate) && !strstr(s[r]->note, "undefined") &&
+		    !(msr == 0 && msc == 0 && mse == 0 && msw == 0)) {
+			s[r]->estimate = s[r]->lower = s[r]->upper = NAN;
+			calib_stat_note_add(s[r], "undefined: a zero denominator");
+		}
 }
 
 /* Degrees of freedom that do not need the data (n >= 1, k >= 1). */
