@@ -6,6 +6,7 @@
  * distinct values when they come from plain doubles).
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -388,6 +389,70 @@ cmp_double_ptr(const void *a, const void *b)
 	return cmp_double(a, b);
 }
 
+/* Hash of a value for a set of doubles; 0 and -0 hash alike. */
+static size_t
+value_hash(double x)
+{
+	uint64_t h;
+
+	if (x == 0)
+		x = 0.0;
+	memcpy(&h, &x, sizeof h);
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return (size_t)h;
+}
+
+/*
+ * Sort the distinct values of v[0..n) into v[0..q) and return q, or
+ * SIZE_MAX when out of memory. A hash set over the values keeps the first
+ * of equal ones (0 and -0 are equal), as the stable sort of them all did,
+ * so that only the distinct values are sorted: a sum of points takes few.
+ */
+static size_t
+distinct_sorted(double *v, size_t n)
+{
+	size_t cap = 1024, q = 0, mask;
+	uint32_t *slot = malloc(cap * sizeof *slot);
+
+	if (!slot)
+		return SIZE_MAX;
+	memset(slot, 0xff, cap * sizeof *slot);
+	for (size_t k = 0; k < n; k++) {
+		double x = v[k];
+		size_t i;
+		mask = cap - 1;
+		for (i = value_hash(x) & mask; slot[i] != UINT32_MAX && v[slot[i]] != x;
+		     i = (i + 1) & mask)
+			;
+		if (slot[i] != UINT32_MAX)
+			continue;
+		v[q] = v[k];
+		slot[i] = (uint32_t)q++;
+		if (2 * q > cap) {
+			/* double the set and insert the distinct values again */
+			uint32_t *bigger = malloc(2 * cap * sizeof *bigger);
+			if (!bigger) {
+				free(slot);
+				return SIZE_MAX;
+			}
+			free(slot);
+			slot = bigger;
+			cap *= 2;
+			memset(slot, 0xff, cap * sizeof *slot);
+			for (size_t d = 0; d < q; d++) {
+				for (i = value_hash(v[d]) & (cap - 1); slot[i] != UINT32_MAX; i = (i + 1) & (cap - 1))
+					;
+				slot[i] = (uint32_t)d;
+			}
+		}
+	}
+	free(slot);
+	qsort(v, q, sizeof *v, cmp_double_ptr);
+	return q;
+}
+
 enum calib_status
 calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib_scale scale,
 			const struct calib_matrix_opts *o, struct calib_matrix **out)
@@ -430,10 +495,8 @@ calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib
 			if (!isnan(x[s->item_evals[e]]))
 				vals[k++] = x[s->item_evals[e]];
 	}
-	qsort(vals, n_scores, sizeof *vals, cmp_double_ptr);
-	for (size_t k = 0; k < n_scores; k++)
-		if (q == 0 || vals[k] != vals[q - 1])
-			vals[q++] = vals[k];
+	if ((q = distinct_sorted(vals, n_scores)) == SIZE_MAX)
+		goto nomem;
 	for (size_t j = 0; j < n_raters_all; j++)
 		if (colmap[j] == 0)
 			colmap[j] = (uint32_t)n_cols++;
