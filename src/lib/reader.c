@@ -82,6 +82,7 @@ struct reader {
 	struct field *f;
 	size_t nf, f_cap;
 	bool skip_row; /* a field limit was hit: the row is dropped */
+	bool nul_seen; /* a NUL byte was read: fields are searched for one */
 
 	row_handler row;
 	size_t n_rows; /* rows handed to handlers, header included */
@@ -392,7 +393,7 @@ on_field(void *data, size_t len, void *ctx)
 		     r->max_field);
 		goto next;
 	}
-	if (data && memchr(data, '\0', len)) {
+	if (r->nul_seen && data && memchr(data, '\0', len)) {
 		fail(r, CALIB_EINPUT, r->field_line, r->nf + 1, "NUL byte in field");
 		goto next;
 	}
@@ -524,6 +525,8 @@ parse_stream(struct reader *r, FILE *fp)
 		size_t n = fread(block, 1, BLOCK, fp), pos = 0;
 		if (n == 0)
 			break;
+		/* a field holds only bytes read so far: no NUL read, none to find */
+		r->nul_seen = r->nul_seen || memchr(block, '\0', n) != NULL;
 		if (first) {
 			first = false;
 			if (n >= 3 && memcmp(block, "\xef\xbb\xbf", 3) == 0)
@@ -772,7 +775,7 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 {
 	const struct field *f = &r->f[j];
 	char *t = r->buf + f->off;
-	size_t len = f->len;
+	size_t len = f->len, raw_len = len;
 	struct code_slot *slot = NULL;
 	const struct calib_criterion *c;
 	enum calib_status st;
@@ -780,6 +783,20 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 	double v;
 	int why;
 
+	/* a short text seen before in this criterion: its code at once */
+	if (len > 0 && len <= 8) {
+		uint64_t key = 0;
+		memcpy(&key, t, len);
+		slot = &r->code_cache[(key * 0x9e3779b97f4a7c15u + crit * 0xff51afd7ed558ccdu) >>
+		                      (64 - 12)];
+		if (slot->len == len && slot->text == key && slot->crit == crit) {
+			*code = slot->code;
+			return true;
+		}
+		slot->len = 0;
+		slot->text = key;
+		slot->crit = crit;
+	}
 	/* quoted fields keep their spaces; a score does not need them */
 	if (len > 0 && (t[0] == ' ' || t[len - 1] == ' ')) {
 		while (len > 0 && t[0] == ' ')
@@ -790,25 +807,11 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 	}
 	if (len == 0 || is_token(&r->missing, t, len)) {
 		*code = CALIB_CODE_MISSING;
-		return true;
+		goto cache;
 	}
 	if (is_token(&r->na, t, len)) {
 		*code = CALIB_CODE_NA;
-		return true;
-	}
-	if (len <= 8) {
-		uint64_t key = 0;
-		memcpy(&key, t, len);
-		slot = &r->code_cache[(key * 0x9e3779b97f4a7c15u +
-		                       crit * 0xff51afd7ed558ccdu) >>
-		                      (64 - 12)];
-		if (slot->len == len && slot->text == key && slot->crit == crit) {
-			*code = slot->code;
-			return true;
-		}
-		slot->len = 0;
-		slot->text = key;
-		slot->crit = crit;
+		goto cache;
 	}
 	c = &r->s->criteria[crit];
 	if (c->labelled && !c->declared && parse_number(t, len, &v) == 0) {
@@ -841,9 +844,10 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 		fail(r, st, f->line, j + 1, "%s", st == CALIB_ENOMEM ? "out of memory" : msg);
 		return false;
 	}
+cache:
 	if (slot) {
 		slot->code = *code;
-		slot->len = (uint8_t)len;
+		slot->len = (uint8_t)raw_len;
 	}
 	return true;
 }
