@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
@@ -241,6 +242,30 @@ out:
 }
 
 /* Load the inputs with sessions as --session-from says. 0, or 1 (printed). */
+/*
+ * Can the named inputs (and rubric) be read a second time, as sessions by
+ * file name? A FIFO or another non-regular file cannot (a FIFO would wait
+ * for a writer for ever): say so and return false.
+ */
+static bool
+all_rereadable(const struct calib_cli *cli, char *const *files, size_t n)
+{
+	struct stat st;
+
+	for (size_t i = 0; i <= n; i++) {
+		const char *f = i < n ? files[i] : cli->rubric;
+		if (i == n && !f)
+			break;
+		if (strcmp(f, "-") != 0 && stat(f, &st) == 0 && !S_ISREG(st.st_mode)) {
+			calib_cli_errorf(cli, "%s: not a regular file, cannot be read again for "
+			                      "a session per file: give a session column or "
+			                      "--session LABEL", f);
+			return false;
+		}
+	}
+	return true;
+}
+
 static int
 load(struct calib_cli *cli, enum session_from from, char *const *files, size_t n,
      struct calib_store **out)
@@ -254,8 +279,11 @@ load(struct calib_cli *cli, enum session_from from, char *const *files, size_t n
 		calib_store_free(*out);
 		*out = NULL;
 		/* no session column anywhere: every file is a session */
-		if (from == FROM_AUTO)
+		if (from == FROM_AUTO) {
+			if (!all_rereadable(cli, files, n))
+				return 1;
 			return load_by_name(cli, files, n, out);
+		}
 		calib_cli_errorf(cli, "no session column in the input (--session-col NAME, "
 		                      "or --session-from name)");
 		return 1;

@@ -402,9 +402,14 @@ is_agree_csv(const char *b, size_t n)
 	       memcmp(b, AGREE_HEADER, sizeof AGREE_HEADER - 1) == 0;
 }
 
-/* Read a sheet held in memory (standard input) into a finished store, as calib_cli_load. */
+/*
+ * Read a sheet held in memory (the one input, already read: standard input
+ * or a file, which may be a FIFO and cannot be read again) into a finished
+ * store, as calib_cli_load. name is the input's name ("-": standard input).
+ */
 static int
-load_buffer(const struct calib_cli *cli, const char *buf, size_t len, struct calib_store **out)
+load_buffer(const struct calib_cli *cli, const char *name, const char *buf, size_t len,
+            struct calib_store **out)
 {
 	struct calib_store *s = calib_store_alloc();
 	struct calib_error err;
@@ -435,7 +440,7 @@ load_buffer(const struct calib_cli *cli, const char *buf, size_t len, struct cal
 	}
 	if (len == 0)
 		fgetc(fp);
-	if (calib_read(s, fp, "-", &cli->read, &err)) {
+	if (calib_read(s, fp, name, &cli->read, &err)) {
 		fclose(fp);
 		calib_cli_error(cli, &err);
 		goto fail;
@@ -446,7 +451,7 @@ load_buffer(const struct calib_cli *cli, const char *buf, size_t len, struct cal
 		goto fail;
 	}
 	if (s->n_evals == 0) {
-		calib_cli_errorf(cli, "-: no ratings");
+		calib_cli_errorf(cli, "%s: no ratings", name);
 		goto fail;
 	}
 	*out = s;
@@ -1353,8 +1358,7 @@ main(int argc, char **argv)
 		if (is_agree_csv(buf, len)) {
 			if (entries_from_csv(&cli, name, buf, len, &o, &en))
 				goto out;
-		} else if (strcmp(name, "-") == 0 ? load_buffer(&cli, buf, len, &store)
-		                                  : calib_cli_load(&cli, files, nfiles, &store))
+		} else if (load_buffer(&cli, name, buf, len, &store))
 			goto out;
 	} else if (calib_cli_load(&cli, files, nfiles, &store))
 		goto out;
