@@ -54,10 +54,12 @@
  * stays under 32 MB).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
@@ -784,6 +786,34 @@ boot_summarise(double *v, size_t nd, double conf, double alpha_min,
 		         res->n_boot - nd, res->n_boot);
 }
 
+/*
+ * Replicates run in batches: the draws of a batch are made in order from
+ * the one stream (so the replicates are those of a single thread), then two
+ * threads, each with its own scratch (struct boot), compute alternate ones.
+ */
+#define BOOT_BATCH_DRAWS ((size_t)1 << 22) /* call counts kept at once: 16 MiB */
+
+struct boot_job {
+	struct boot *b;
+	uint32_t *mult; /* the batch: replicate i's call counts at mult[i * n] */
+	size_t n, first, count, step;
+	double *out; /* replicate i's alpha */
+};
+
+static void *
+boot_run(void *arg)
+{
+	struct boot_job *j = arg;
+	uint32_t *own = j->b->mult;
+
+	for (size_t i = j->first; i < j->count; i += j->step) {
+		j->b->mult = j->mult + i * j->n;
+		j->out[i] = boot_replicate(j->b);
+	}
+	j->b->mult = own;
+	return NULL;
+}
+
 enum calib_status
 calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level, size_t B,
                       unsigned long seed, double conf, double alpha_min,
@@ -791,11 +821,13 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 {
 	struct calib_stat rec;
 	struct calls c;
-	struct boot b;
+	struct boot b, b2;
 	gsl_rng *rng = NULL;
-	double *work = NULL, *v = NULL;
+	double *work = NULL, *v = NULL, *out = NULL;
 	double *rep = res->rep;
-	size_t nd = 0;
+	uint32_t *mult = NULL;
+	size_t nd = 0, batch;
+	bool two;
 	const char *why;
 
 	if (B == 0)
@@ -828,34 +860,65 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 		calls_free(&c);
 		return CALIB_OK;
 	}
+	batch = BOOT_BATCH_DRAWS / (c.n ? c.n : 1);
+	batch = batch < 2 ? 2 : batch > B ? B : batch;
+	two = B > 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
 	work = malloc((6 * c.q + 1) * sizeof *work);
 	v = malloc(B * sizeof *v);
+	out = malloc(batch * sizeof *out);
+	mult = malloc(batch * (c.n ? c.n : 1) * sizeof *mult);
 	rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!work || !v || !rng || boot_init(&b, &c, m, level) != CALIB_OK) {
+	if (!work || !v || !out || !mult || !rng || boot_init(&b, &c, m, level) != CALIB_OK) {
 		free(work);
 		free(v);
+		free(out);
+		free(mult);
 		gsl_rng_free(rng);
 		calls_free(&c);
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	}
+	if (two && boot_init(&b2, &c, m, level) != CALIB_OK)
+		two = false; /* one thread does */
 	memset(&rec, 0, sizeof rec);
 	rec.estimate = NAN;
 	alpha_level(m, &c, level, conf, work, &rec);
 	res->estimate = rec.estimate;
 	gsl_rng_set(rng, seed);
-	for (size_t j = 0; j < B; j++) {
-		double a;
-		memset(b.mult, 0, c.n * sizeof *b.mult);
-		for (size_t k = 0; k < c.n; k++)
-			b.mult[draw_index(rng, (uint32_t)c.n)]++;
-		a = boot_replicate(&b);
-		if (rep)
-			rep[j] = a;
-		if (!isnan(a))
-			v[nd++] = a;
+	for (size_t j0 = 0; j0 < B; j0 += batch) {
+		size_t count = B - j0 < batch ? B - j0 : batch;
+		struct boot_job job[2] = {
+		        {&b, mult, c.n, 0, count, 1, out},
+		        {&b2, mult, c.n, 1, count, 2, out},
+		};
+		pthread_t tid;
+		bool started;
+
+		for (size_t i = 0; i < count; i++) {
+			uint32_t *mi = mult + i * c.n;
+			memset(mi, 0, c.n * sizeof *mi);
+			for (size_t k = 0; k < c.n; k++)
+				mi[draw_index(rng, (uint32_t)c.n)]++;
+		}
+		started =
+		        two && count > 1 && pthread_create(&tid, NULL, boot_run, &job[1]) == 0;
+		if (started)
+			job[0].step = 2;
+		boot_run(&job[0]);
+		if (started)
+			pthread_join(tid, NULL);
+		for (size_t i = 0; i < count; i++) {
+			if (rep)
+				rep[j0 + i] = out[i];
+			if (!isnan(out[i]))
+				v[nd++] = out[i];
+		}
 	}
 	boot_summarise(v, nd, conf, alpha_min, res);
 	boot_free(&b);
+	if (two)
+		boot_free(&b2);
+	free(out);
+	free(mult);
 	gsl_rng_free(rng);
 	free(work);
 	free(v);
