@@ -278,7 +278,9 @@ exact_interval(struct calib_stat *st, double f, double d1, double d2, double k, 
 static double
 spearman_brown(double r, double k)
 {
-	return k * r / (1 + (k - 1) * r);
+	double den = 1 + (k - 1) * r;
+
+	return den == 0 ? NAN : k * r / den; /* at the pole: no value, not -infinity */
 }
 
 /* The six records from the mean squares. s[] are the pushed records. */
