@@ -8,9 +8,10 @@
  *   - no infinite estimate, bound or standard error;
  *   - an undefined (NAN) estimate carries a note saying why (printed NA);
  *   - estimates in their coefficient's range: proportions and p-values in
- *     [0, 1] (the unanimous share in [0, 100]), chance-corrected coefficients and ICCs at most 1, Cohen's
- *     kappas, AC1/AC2, Brennan-Prediger, PABAK at least -1, bounds ordered
- *     (unless the note says psych's ICC(2,k) bound is past its pole).
+ *     [0, 1] (the unanimous share in [0, 100]), chance-corrected
+ *     coefficients and ICCs at most 1, unweighted Cohen's kappa, AC1,
+ *     Brennan-Prediger and PABAK at least -1, bounds ordered (unless the
+ *     note says psych's ICC(2,k) bound is past its pole).
  * A broken rule aborts (a finding).
  */
 #include <math.h>
@@ -85,9 +86,9 @@ check(const struct calib_stat *st)
 		bad(st, "index outside [-1, 1]");
 	if (!index && !starts(st->name, "n_") && e > 1 + EPS)
 		bad(st, "coefficient above 1");
-	if ((starts(st->name, "cohen_kappa") || starts(st->name, "gwet_ac") ||
-	     starts(st->name, "brennan_prediger") || starts(st->name, "pabak") ||
-	     starts(st->name, "light_kappa")) &&
+	/* weighted AC2 and kappas can fall below -1 (chance agreement over 1/2) */
+	if ((strcmp(st->name, "cohen_kappa") == 0 || strcmp(st->name, "gwet_ac1") == 0 ||
+	     strcmp(st->name, "brennan_prediger") == 0 || strcmp(st->name, "pabak") == 0) &&
 	    e < -1 - EPS)
 		bad(st, "coefficient below -1");
 }
