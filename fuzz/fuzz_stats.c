@@ -11,7 +11,7 @@
  *     [0, 1] (the unanimous share in [0, 100]), chance-corrected
  *     coefficients and ICCs at most 1, unweighted Cohen's kappa, AC1,
  *     Brennan-Prediger and PABAK at least -1, bounds ordered (unless the
- *     note says psych's ICC(2,k) bound is past its pole).
+ *     note says psych's or irr's ICC(2,k) bounds are meaningless there).
  * A broken rule aborts (a finding).
  */
 #include <math.h>
@@ -73,7 +73,7 @@ check(const struct calib_stat *st)
 	if (isnan(e) || z)
 		return;
 	if (!isnan(st->lower) && !isnan(st->upper) && st->lower > st->upper + EPS &&
-	    !strstr(st->note, "Spearman-Brown pole"))
+	    !strstr(st->note, "Spearman-Brown pole") && !strstr(st->note, "bounds meaningless"))
 		bad(st, "lower bound above the upper bound");
 	if (strcmp(st->name, "percent_agreement_unanimous") == 0) {
 		if (e < 0 || e > 100 + EPS)

@@ -327,6 +327,11 @@ fill(struct calib_stat *const s[6], const struct anova *a, double conf,
 		s[4]->p = f_upper_p(f3, d1, v);
 		s[4]->lower = n * (msr - fl * mse) / (fl * (msc - mse) + n * msr);
 		s[4]->upper = n * (fu * msr - mse) / (msc - mse + n * fu * msr);
+		/* past a denominator's zero (MSC well below MSE) irr's bounds mean nothing */
+		if (isfinite(s[4]->lower) && isfinite(s[4]->upper) &&
+		    (fl * (msc - mse) + n * msr <= 0 || msc - mse + n * fu * msr <= 0))
+			calib_stat_note_add(s[4], "bounds meaningless: MSC is far below MSE "
+						  "(irr's values)");
 	} else {
 		s[1]->df2 = s[4]->df2 = d2e;
 		s[1]->p = s[4]->p = f_upper_p(f3, d1, d2e);
