@@ -9,4 +9,8 @@ est() {
 }
 est "$1" >"${CALIB_TMP:?}/same.a" || exit 1
 est "$2" >"$CALIB_TMP/same.b" || exit 1
+# Under valgrind (a memory check) the estimates are not compared: valgrind
+# computes long double at double precision, which the scaling of far-out
+# scores needs; the plain and sanitizer runs compare them.
+[ -n "${CALIB_VALGRIND:-}" ] && exit 0
 diff "$CALIB_TMP/same.a" "$CALIB_TMP/same.b" && echo "same estimates"
