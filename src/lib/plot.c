@@ -644,6 +644,55 @@ first_error(FILE *fp, char *out, size_t n)
 	snprintf(out, n, "%.300s", prev);
 }
 
+/* Does s[0..n) contain the text w? */
+static bool
+contains(const unsigned char *s, size_t n, const char *w)
+{
+	size_t len = strlen(w);
+	for (size_t i = 0; i + len <= n; i++)
+		if (memcmp(s + i, w, len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Does the file gnuplot wrote end as a complete file of its kind? gnuplot
+ * exits 0 even when its writes failed (a full disk), so the end is read:
+ * PNG's IEND chunk, SVG's closing tag, PDF's %%EOF marker.
+ */
+static bool
+output_complete(const char *path, enum calib_plot_terminal t)
+{
+	static const unsigned char iend[] = { 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+	unsigned char tail[64];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+	long size;
+
+	if (!fp)
+		return false;
+	if (fseek(fp, 0, SEEK_END) != 0 || (size = ftell(fp)) < 0) {
+		fclose(fp);
+		return false;
+	}
+	if (fseek(fp, size > (long)sizeof tail ? size - (long)sizeof tail : 0, SEEK_SET) != 0) {
+		fclose(fp);
+		return false;
+	}
+	n = fread(tail, 1, sizeof tail, fp);
+	fclose(fp);
+	switch (t) {
+	case CALIB_PLOT_PNG:
+		return n >= sizeof iend && memcmp(tail + n - sizeof iend, iend, sizeof iend) == 0;
+	case CALIB_PLOT_SVG:
+		return contains(tail, n, "</svg>");
+	case CALIB_PLOT_PDF:
+		return contains(tail, n, "%%EOF");
+	default:
+		return true;
+	}
+}
+
 enum calib_status
 calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib_error *err)
 {
@@ -772,6 +821,11 @@ calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib
 			first_error(errf, msg, sizeof msg);
 			st = calib_error_set(err, CALIB_EIO, NULL, 0, 0, "gnuplot: %s",
 			                     msg[0] ? msg : "no output written");
+			goto out;
+		}
+		if (!output_complete(tmp, p->term)) {
+			st = calib_error_set(err, CALIB_EIO, output_path, 0, 0,
+			                     "gnuplot wrote an incomplete file (is the disk full?)");
 			goto out;
 		}
 		if (rename(tmp, output_path) != 0) {
