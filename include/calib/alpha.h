@@ -32,8 +32,9 @@ const char *calib_alpha_level_name(enum calib_alpha_level level);
 /*
  * Append the records kripp_alpha_<level> for the levels that apply to m:
  * all four on a numeric scale; nominal and ordinal on a labelled scale;
- * nominal only when the matrix has an N/A category. Calls with fewer than
- * two scores are unpairable and left out. Each record: estimate; se, lower,
+ * nominal only when the matrix has an N/A category; when o->want is set,
+ * the levels it does not name are left out (not computed). Calls with
+ * fewer than two scores are unpairable and left out. Each record: estimate; se, lower,
  * upper (t-based at o->conf, upper capped at 1), test = estimate / se,
  * df1 = n - 1, p (two-sided t) from Gwet's (2014) variance, n = pairable
  * calls (the ordinal level has no such variance: those fields are NAN).

@@ -39,4 +39,10 @@ struct calib_coef_opts {
 /* Defaults: conf 0.95, psych ICC convention, no custom weights, every statistic. */
 void calib_coef_opts_init(struct calib_coef_opts *o);
 
+/*
+ * Is statistic name among those o->want lists (always when o->want is
+ * NULL)? A family asks before computing a costly record. Cannot fail.
+ */
+bool calib_coef_wants(const struct calib_coef_opts *o, const char *name);
+
 #endif

@@ -345,23 +345,6 @@ work_free(struct work *w)
 	free(w->pbar);
 }
 
-/* Is statistic name among those o asks for (every one when o->want is NULL)? */
-static bool
-wants(const struct calib_coef_opts *o, const char *name)
-{
-	size_t len = strlen(name);
-
-	if (!o->want)
-		return true;
-	for (const char *p = o->want; *p;) {
-		size_t n = strcspn(p, ",");
-		if (n == len && strncmp(p, name, n) == 0)
-			return true;
-		p += n + (p[n] == ',');
-	}
-	return false;
-}
-
 /*
  * Set up the weightings (the weighted ones only when asked for: each costs
  * a pass over the pairs of categories of every call); CALIB_ENOMEM or
@@ -386,7 +369,8 @@ weights_init(struct work *w, const struct calib_coef_opts *o)
 
 	for (i = 0; i < WS_CUSTOM; i++) {
 		s = &w->ws[i];
-		s->used = i == WS_IDENTITY || wants(o, def[i].pa) || wants(o, def[i].ac);
+		s->used = i == WS_IDENTITY || calib_coef_wants(o, def[i].pa) ||
+		          calib_coef_wants(o, def[i].ac);
 		if (!s->used)
 			continue;
 		s->symmetric = true;
@@ -409,7 +393,8 @@ weights_init(struct work *w, const struct calib_coef_opts *o)
 	}
 	s = &w->ws[WS_CUSTOM];
 	if (o->custom_w &&
-	    (wants(o, "percent_agreement_custom") || wants(o, "gwet_ac2_custom"))) {
+	    (calib_coef_wants(o, "percent_agreement_custom") ||
+	     calib_coef_wants(o, "gwet_ac2_custom"))) {
 		s->used = true;
 		s->kind = CALIB_W_IDENTITY;
 		s->pa_name = "percent_agreement_custom";
@@ -840,7 +825,7 @@ calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_op
 	w.n = m->n_items;
 	w.q = m->n_levels;
 	w.nr = m->n_raters;
-	w.conger = wants(o, "conger_kappa");
+	w.conger = calib_coef_wants(o, "conger_kappa");
 	st = work_alloc(&w);
 	if (st == CALIB_OK)
 		st = weights_init(&w, o);

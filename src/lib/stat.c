@@ -21,6 +21,22 @@ calib_coef_opts_init(struct calib_coef_opts *o)
 	o->want = NULL;
 }
 
+bool
+calib_coef_wants(const struct calib_coef_opts *o, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!o->want)
+		return true;
+	for (const char *p = o->want; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n == len && strncmp(p, name, n) == 0)
+			return true;
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
+
 void
 calib_stats_init(struct calib_stats *l)
 {

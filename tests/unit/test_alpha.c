@@ -252,6 +252,34 @@ test_levels(void)
 	calib_matrix_free(m);
 }
 
+/* With o->want only the levels named are computed, with the same values. */
+static void
+test_want(void)
+{
+	const double x[] = {1, 2, 2, 2, 3, 3, 1, 1, 4, 3, 2, NAN};
+	struct calib_matrix *m = matrix(x, 6, 2);
+	struct calib_stats all, some;
+	struct calib_coef_opts o;
+	const struct calib_stat *a, *b;
+
+	calib_stats_init(&all);
+	calib_stats_init(&some);
+	calib_coef_opts_init(&o);
+	calib_alpha_compute(m, &o, &all, NULL);
+	o.want = "percent_agreement,kripp_alpha_ordinal,kripp_alpha_ratio";
+	calib_alpha_compute(m, &o, &some, NULL);
+	ok(all.n == 4 && some.n == 2, "want: two levels of four");
+	a = find(&all, "kripp_alpha_ratio");
+	b = find(&some, "kripp_alpha_ratio");
+	ok(a && b && a->estimate == b->estimate && a->se == b->se, "want: ratio as with every level");
+	a = find(&all, "kripp_alpha_ordinal");
+	b = find(&some, "kripp_alpha_ordinal");
+	ok(a && b && a->estimate == b->estimate, "want: ordinal as with every level");
+	calib_stats_free(&all);
+	calib_stats_free(&some);
+	calib_matrix_free(m);
+}
+
 /*
  * irrCAC's krippen.alpha.raw (Gwet 2014) written out literally with dense
  * weights: identity (nominal), quadratic (interval) or ratio weights on the
@@ -655,6 +683,7 @@ main(void)
 	test_tiny();
 	test_undefined();
 	test_levels();
+	test_want();
 	test_bootstrap();
 	test_many_values();
 	test_irrcac_literal();
