@@ -205,32 +205,65 @@ unit_points(const struct calib_criterion *c, uint16_t code)
 /*
  * The TOTAL of each evaluation: 100 x the weighted mean of its criteria's
  * points on a 0..1 scale, N/A criteria left out (as QA scorecards do); NAN
- * when a criterion is unscored or nothing applies.
+ * when a criterion is unscored or nothing applies. Each criterion's points
+ * per level are looked up in a table made once, so the loop over the
+ * evaluations only reads their codes.
  */
 double *
 calib_report_totals(const struct calib_store *s)
 {
+	struct scored {
+		const uint16_t *code;
+		double weight;
+		double *points; /* per level */
+		size_t n_levels;
+	} *sc = malloc((s->n_criteria ? s->n_criteria : 1) * sizeof *sc);
 	double *x = malloc((s->n_evals ? s->n_evals : 1) * sizeof *x);
-	if (!x)
-		return NULL;
+	size_t n_sc = 0;
+
+	if (!sc || !x)
+		goto nomem;
+	for (size_t k = 0; k < s->n_criteria; k++) {
+		const struct calib_criterion *c = &s->criteria[k];
+		struct scored *t = &sc[n_sc];
+		if (c->n_scored == 0)
+			continue;
+		t->code = c->code;
+		t->weight = c->weight;
+		t->n_levels = c->n_levels;
+		if (!(t->points = malloc((c->n_levels ? c->n_levels : 1) * sizeof *t->points)))
+			goto nomem;
+		n_sc++;
+		for (size_t l = 0; l < c->n_levels; l++)
+			t->points[l] = unit_points(c, (uint16_t)(CALIB_CODE_LEVEL + l));
+	}
 	for (size_t e = 0; e < s->n_evals; e++) {
 		double sum = 0, wsum = 0;
 		bool missing = false;
-		for (size_t k = 0; k < s->n_criteria && !missing; k++) {
-			const struct calib_criterion *c = &s->criteria[k];
-			uint16_t code = c->code[e];
-			if (c->n_scored == 0 || code == CALIB_CODE_NA)
+		for (size_t k = 0; k < n_sc; k++) {
+			uint16_t code = sc[k].code[e];
+			size_t level = (size_t)code - CALIB_CODE_LEVEL;
+			if (code == CALIB_CODE_NA)
 				continue;
 			if (code < CALIB_CODE_LEVEL) {
 				missing = true;
 				break;
 			}
-			sum += c->weight * unit_points(c, code);
-			wsum += c->weight;
+			sum += sc[k].weight * (level < sc[k].n_levels ? sc[k].points[level] : NAN);
+			wsum += sc[k].weight;
 		}
 		x[e] = missing || wsum == 0 ? NAN : 100.0 * sum / wsum;
 	}
+	for (size_t k = 0; k < n_sc; k++)
+		free(sc[k].points);
+	free(sc);
 	return x;
+nomem:
+	for (size_t k = 0; sc && k < n_sc; k++)
+		free(sc[k].points);
+	free(sc);
+	free(x);
+	return NULL;
 }
 
 /* One unit of work: a criterion (or the TOTAL) and what came of it. */
@@ -245,7 +278,6 @@ struct unit {
 struct job {
 	const struct calib_store *s;
 	const struct calib_report_opts *o;
-	const double *total;
 	struct unit *units;
 	size_t n_units;
 	atomic_size_t next, done;
@@ -517,6 +549,7 @@ analyse(struct job *j, struct unit *u)
 	const char *list;
 	unsigned mask;
 	struct calib_coef_opts coef;
+	double *total = NULL;
 
 	calib_stats_init(&all);
 	calib_stats_init(&u->stats);
@@ -526,11 +559,13 @@ analyse(struct job *j, struct unit *u)
 	mo.na = o->na;
 	mo.session = o->session;
 	if (u->crit == CALIB_NONE)
-		u->status = calib_matrix_from_evals(s, j->total, CALIB_SCALE_INTERVAL, &mo, &m);
+		u->status = !(total = calib_report_totals(s))
+				    ? CALIB_ENOMEM
+				    : calib_matrix_from_evals(s, total, CALIB_SCALE_INTERVAL, &mo, &m);
 	else
 		u->status = calib_matrix_build(s, u->crit, &mo, &m);
 	if (u->status)
-		return;
+		goto out;
 	u->row.criterion = u->crit == CALIB_NONE ? "TOTAL" : s->criteria[u->crit].name;
 	u->row.total = u->crit == CALIB_NONE;
 	u->row.scale = m->scale;
@@ -549,7 +584,7 @@ analyse(struct job *j, struct unit *u)
 	if (u->crit == CALIB_NONE)
 		/* an evaluation without a total had an unscored criterion */
 		for (size_t e = 0; e < s->n_evals; e++)
-			u->row.n_unscored += isnan(j->total[e]) &&
+			u->row.n_unscored += isnan(total[e]) &&
 					     (o->session == CALIB_NONE ||
 					      s->item_session[s->eval_item[e]] == o->session);
 	for (size_t i = 0; i < m->n_items; i++) {
@@ -603,6 +638,7 @@ analyse(struct job *j, struct unit *u)
 out:
 	calib_stats_free(&all);
 	calib_matrix_free(m);
+	free(total);
 }
 
 static void *
@@ -611,7 +647,8 @@ worker(void *arg)
 	struct job *j = arg;
 	size_t i;
 	while ((i = atomic_fetch_add(&j->next, 1)) < j->n_units) {
-		analyse(j, &j->units[i]);
+		/* the last unit first: the TOTAL, when there is one, takes longest */
+		analyse(j, &j->units[i == 0 ? j->n_units - 1 : i - 1]);
 		if (j->o->progress && j->o->boot == 0) {
 			size_t d = atomic_fetch_add(&j->done, 1) + 1;
 			pthread_mutex_lock(&j->lock);
@@ -680,13 +717,8 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 		return CALIB_ENOMEM;
 	for (size_t i = 0; i < s->n_criteria; i++)
 		j.units[i].crit = (uint32_t)i;
-	if (j.n_units > s->n_criteria) {
+	if (j.n_units > s->n_criteria)
 		j.units[s->n_criteria].crit = CALIB_NONE;
-		if (!(j.total = calib_report_totals(s))) {
-			free(j.units);
-			return CALIB_ENOMEM;
-		}
-	}
 	atomic_init(&j.next, 0);
 	atomic_init(&j.done, 0);
 	pthread_mutex_init(&j.lock, NULL);
@@ -734,7 +766,6 @@ out:
 	for (size_t i = 0; i < j.n_units; i++)
 		calib_stats_free(&j.units[i].stats);
 	free(j.units);
-	free((void *)j.total);
 	if (st) {
 		calib_report_free(r);
 		return st;
