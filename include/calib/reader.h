@@ -48,10 +48,10 @@ struct calib_read_opts {
 	const char *rater;         /* rater name for a per-rater file on stdin */
 	const char *session;       /* session label for every row of this input, or NULL */
 	enum calib_dup_policy duplicates;
-	size_t max_field;          /* bytes; 0: default CALIB_MAX_FIELD */
+	size_t max_field;          /* bytes, at most 1 GiB; 0: default CALIB_MAX_FIELD */
 	size_t max_columns;        /* 0: default CALIB_MAX_COLUMNS */
 	size_t max_line;           /* bytes of one row (a quoted field may span lines);
-	                              0: default CALIB_MAX_LINE */
+	                              at most 1 GiB; 0: default CALIB_MAX_LINE */
 };
 
 #define CALIB_MAX_FIELD (1u << 20)   /* 1 MiB */

@@ -142,6 +142,17 @@ enum calib_status calib_store_eval(struct calib_store *s, const char *session,
 				   uint32_t line, uint32_t *eval, bool *created);
 
 /*
+ * The two steps of calib_store_eval, for a reader that keeps ids: the item
+ * (session, call) by name ids, created when new; then the evaluation of
+ * rater `rater` (an id of s->raters) of that item. Same results.
+ */
+enum calib_status calib_store_item(struct calib_store *s, uint32_t session, uint32_t call,
+				   uint32_t *item);
+enum calib_status calib_store_eval_of(struct calib_store *s, uint32_t item, uint32_t rater,
+				      uint32_t file, uint32_t line, uint32_t *eval,
+				      bool *created);
+
+/*
  * Code of a numeric score for criterion crit: its level, added when the set
  * is not fixed. A number in a labelled criterion is CALIB_EINPUT. CALIB_EINPUT (message without location) when the value is
  * not a declared level or outside min/max; CALIB_ELIMIT past CALIB_MAX_LEVELS.

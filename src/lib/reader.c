@@ -5,13 +5,15 @@
  * The input is read in 1 MiB blocks and handed to csv_parse one line at a
  * time (split on '\n' with memchr, or on '\r' in a file without '\n'),
  * which costs little and lets us know the line of every field: libcsv
- * itself reports no positions and skips blank lines. Fields of a row are
- * copied into one growing buffer (no allocation per field); a complete row
- * goes to the handler of the current state (header, sheet row, long row,
- * rubric row). Header columns are resolved to indices once, so a data row
- * is converted field by field without lookups.
+ * itself reports no positions and skips blank lines. Fields are copied
+ * into batches of complete rows (no allocation per field); each row of a
+ * batch goes to the handler of the current state (header, sheet row, long
+ * row, rubric row). Header columns are resolved to indices once, so a data
+ * row is converted field by field without lookups. On an input larger than
+ * one block, parsing runs on a second thread while rows are converted (see
+ * "CSV plumbing").
  *
- * Errors found inside libcsv's callbacks are recorded in the reader and
+ * Errors found inside libcsv's callbacks are recorded by the lexer and
  * stop the parse at the end of the current line; after an error csv_fini is
  * not called with our callbacks (it would deliver the half-read row).
  */
@@ -22,6 +24,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,6 +35,7 @@
 #define BLOCK      (1u << 20)
 #define MAX_TOKENS 64
 #define CRIT_CACHE 256
+#define RATER_CACHE 64
 #define CODE_CACHE 4096
 /* libcsv's state between csv_parse calls; 0 is its ROW_NOT_BEGUN. */
 #define CSV_ROW_NOT_BEGUN 0
@@ -48,12 +53,18 @@ calib_read_opts_init(struct calib_read_opts *o)
 	o->max_line = CALIB_MAX_LINE;
 }
 
-/* One field of the current row: text at buf + off, NUL-terminated. */
+/*
+ * One field of the current row: text at buf + off, NUL-terminated. Sixteen
+ * bytes, as there is one per rating in flight: a batch's text stays below
+ * 4 GiB because a line is at most LINE_CEILING bytes.
+ */
 struct field {
-	size_t off, len;
+	uint32_t off, len;
 	unsigned long line; /* where the field starts */
-	bool null;          /* an empty unquoted field */
 };
+
+/* The largest --max-line and --max-field honoured (a larger one is this). */
+#define LINE_CEILING (1ul << 30)
 
 /* A list of tokens (missing or N/A), split once per input. */
 struct tokens {
@@ -74,15 +85,11 @@ struct reader {
 	size_t max_field, max_columns, max_line;
 	enum calib_status status; /* first error; ends the parse */
 
-	unsigned long line;       /* line of the text being parsed */
-	unsigned long field_line; /* line where the field being parsed began */
-
-	char *buf; /* fields of the current row */
-	size_t buf_len, buf_cap;
+	/* the current row: fields f[0..nf) with text in buf (the lexer's batch) */
+	char *buf;
 	struct field *f;
-	size_t nf, f_cap;
-	bool skip_row; /* a field limit was hit: the row is dropped */
-	bool nul_seen; /* a NUL byte was read: fields are searched for one */
+	size_t nf;
+	struct lexer *lexer; /* while reading */
 
 	row_handler row;
 	size_t n_rows; /* rows handed to handlers, header included */
@@ -115,10 +122,16 @@ struct reader {
 		uint16_t code;
 		uint8_t len; /* 0: empty slot */
 	} * code_cache;
-	/* the evaluation of the previous row: long sheets repeat it row after row */
+	/* the item of the previous row and its session and call, NUL-separated */
 	char *last_key;
 	size_t last_key_len, last_key_cap;
-	uint32_t last_eval;
+	uint32_t last_item;
+	/* rater names seen, by hash */
+	struct rater_slot {
+		const char *name; /* the store's copy */
+		size_t len;
+		uint32_t id;
+	} rater_cache[RATER_CACHE];
 
 	/* rubric columns */
 	size_t r_name, r_scale, r_levels, r_min, r_max, r_weight;
@@ -375,89 +388,229 @@ number_problem(const char *s, size_t len, int why)
 
 /* ---- CSV plumbing ---- */
 
+/*
+ * The lexer runs libcsv over the input, numbers lines and enforces the
+ * limits; it knows nothing of the store. It gathers complete rows into
+ * batches and hands each batch to the reader, which converts its rows. On
+ * an input larger than one block the lexer runs on a thread of its own, so
+ * that one batch is parsed while the one before is converted; a ring of
+ * N_BATCHES batches bounds the memory. The lexer's first error is the
+ * reader's only when the reader found none in the rows before it.
+ */
+#define BATCH_TEXT (64u << 10) /* field bytes of a batch before it is handed on */
+#define BATCH_ROWS 4096u
+#define N_BATCHES  4
+
+/* Complete rows: fields[row_end[i - 1] .. row_end[i]) are row i. */
+struct batch {
+	char *text;
+	size_t text_len, text_cap;
+	struct field *f;
+	size_t nf, f_cap;
+	size_t *row_end;
+	size_t n_rows, rows_cap;
+};
+
+struct lexer {
+	struct reader *r; /* its options (read only); converts the batches */
+	FILE *fp;
+	struct csv_parser p;
+	char *block;
+	size_t block_n; /* bytes of the first block, read before the lexer starts */
+	bool threaded;
+	bool halted; /* the reader wants no more rows: touch no batch again */
+
+	unsigned long line;       /* line of the text being parsed */
+	unsigned long field_line; /* line where the field being parsed began */
+	size_t nf;                /* fields of the row being parsed */
+	size_t row_first;         /* its first field in the batch being filled */
+	bool nul_seen;            /* a NUL byte was read: fields are searched for one */
+
+	/* the first error */
+	enum calib_status status;
+	unsigned long err_line, err_col;
+	char msg[sizeof ((struct calib_error *)0)->msg];
+
+	/* the ring: the lexer fills ring[tail]; ring[head] .. are the reader's */
+	struct batch ring[N_BATCHES];
+	size_t head, tail, count;
+	bool done;
+	atomic_bool stop; /* set by the reader: it failed, or it must read the input again */
+	pthread_mutex_t mu;
+	pthread_cond_t ready, room;
+	pthread_t thread;
+};
+
+static void __attribute__((format(printf, 5, 6)))
+lex_fail(struct lexer *lx, enum calib_status st, unsigned long line, unsigned long col,
+         const char *fmt, ...)
+{
+	va_list ap;
+
+	if (lx->status != CALIB_OK)
+		return;
+	lx->status = st;
+	lx->err_line = line;
+	lx->err_col = col;
+	va_start(ap, fmt);
+	vsnprintf(lx->msg, sizeof lx->msg, fmt, ap);
+	va_end(ap);
+}
+
+/* a with room for `more` elements of `size` bytes after n (capacity *cap), or NULL. */
+static void *
+grow(void *a, size_t *cap, size_t n, size_t more, size_t size, size_t first)
+{
+	size_t c = *cap ? *cap : first;
+	void *q;
+
+	if (*cap - n >= more)
+		return a;
+	while (c - n < more)
+		c *= 2;
+	if (!(q = realloc(a, c * size)))
+		return NULL;
+	*cap = c;
+	return q;
+}
+
 static void
 on_field(void *data, size_t len, void *ctx)
 {
-	struct reader *r = ctx;
+	struct lexer *lx = ctx;
+	const struct reader *r = lx->r;
+	struct batch *b = &lx->ring[lx->tail];
 	struct field *f;
+	char *text;
 
-	if (r->status != CALIB_OK || r->skip_row)
+	if (lx->status != CALIB_OK || lx->halted)
 		goto next;
-	if (r->nf >= r->max_columns) {
-		fail(r, CALIB_ELIMIT, r->field_line, r->nf + 1, "more than %zu columns",
-		     r->max_columns);
+	if (lx->nf >= r->max_columns) {
+		lex_fail(lx, CALIB_ELIMIT, lx->field_line, lx->nf + 1, "more than %zu columns",
+		         r->max_columns);
 		goto next;
 	}
 	if (len > r->max_field) {
-		fail(r, CALIB_ELIMIT, r->field_line, r->nf + 1, "field longer than %zu bytes",
-		     r->max_field);
+		lex_fail(lx, CALIB_ELIMIT, lx->field_line, lx->nf + 1,
+		         "field longer than %zu bytes", r->max_field);
 		goto next;
 	}
-	if (r->nul_seen && data && memchr(data, '\0', len)) {
-		fail(r, CALIB_EINPUT, r->field_line, r->nf + 1, "NUL byte in field");
+	if (lx->nul_seen && data && memchr(data, '\0', len)) {
+		lex_fail(lx, CALIB_EINPUT, lx->field_line, lx->nf + 1, "NUL byte in field");
 		goto next;
 	}
-	if (r->nf == r->f_cap) {
-		size_t cap = r->f_cap ? 2 * r->f_cap : 64;
-		struct field *nfp = realloc(r->f, cap * sizeof *nfp);
-		if (!nfp) {
-			fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
-			goto next;
-		}
-		r->f = nfp;
-		r->f_cap = cap;
+	if (!(f = grow(b->f, &b->f_cap, b->nf, 1, sizeof *b->f, 256)) ||
+	    !(b->f = f, text = grow(b->text, &b->text_cap, b->text_len, len + 1, 1, 4096))) {
+		lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
+		goto next;
 	}
-	if (r->buf_cap - r->buf_len < len + 1) {
-		size_t cap = r->buf_cap ? r->buf_cap : 4096;
-		char *nb;
-		while (cap - r->buf_len < len + 1)
-			cap *= 2;
-		nb = realloc(r->buf, cap);
-		if (!nb) {
-			fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
-			goto next;
-		}
-		r->buf = nb;
-		r->buf_cap = cap;
-	}
-	f = &r->f[r->nf++];
-	f->off = r->buf_len;
-	f->len = len;
-	f->line = r->field_line;
-	f->null = data == NULL;
+	b->text = text;
+	f = &b->f[b->nf++];
+	f->off = (uint32_t)b->text_len;
+	f->len = (uint32_t)len;
+	f->line = lx->field_line;
 	if (len)
-		memcpy(r->buf + r->buf_len, data, len);
-	r->buf[r->buf_len + len] = '\0';
-	r->buf_len += len + 1;
+		memcpy(b->text + b->text_len, data, len);
+	b->text[b->text_len + len] = '\0';
+	b->text_len += len + 1;
+	lx->nf++;
 next:
 	/* the next field starts after this delimiter, on this line */
-	r->field_line = r->line;
+	lx->field_line = lx->line;
 }
 
-static bool
-row_is_empty(const struct reader *r)
+static void
+batch_clear(struct batch *b)
 {
-	size_t j;
+	b->text_len = b->nf = b->n_rows = 0;
+}
 
-	for (j = 0; j < r->nf; j++)
-		if (r->f[j].len > 0)
-			return false;
-	return true;
+static void
+batch_free(struct batch *b)
+{
+	free(b->text);
+	free(b->f);
+	free(b->row_end);
+}
+
+/* Convert the rows of b, until the first error. */
+static void
+convert(struct reader *r, struct batch *b)
+{
+	size_t i, first = 0;
+
+	r->buf = b->text;
+	for (i = 0; i < b->n_rows && r->status == CALIB_OK; i++) {
+		r->f = b->f + first;
+		r->nf = b->row_end[i] - first;
+		r->row(r);
+		r->n_rows++;
+		first = b->row_end[i];
+	}
+}
+
+/* Give the batch being filled to the reader and start the next. */
+static void
+hand_on(struct lexer *lx)
+{
+	bool stop;
+
+	if (!lx->threaded) {
+		convert(lx->r, &lx->ring[0]);
+		batch_clear(&lx->ring[0]);
+		lx->row_first = 0;
+		lx->halted = lx->r->status != CALIB_OK;
+		return;
+	}
+	pthread_mutex_lock(&lx->mu);
+	lx->count++;
+	pthread_cond_signal(&lx->ready);
+	while (lx->count == N_BATCHES && !atomic_load(&lx->stop))
+		pthread_cond_wait(&lx->room, &lx->mu);
+	stop = atomic_load(&lx->stop);
+	pthread_mutex_unlock(&lx->mu);
+	if (stop) {
+		lx->halted = true;
+		return;
+	}
+	/* count < N_BATCHES: the slot after tail is nobody's */
+	lx->tail = (lx->tail + 1) % N_BATCHES;
+	batch_clear(&lx->ring[lx->tail]);
+	lx->row_first = 0;
 }
 
 static void
 on_row(int term, void *ctx)
 {
-	struct reader *r = ctx;
+	struct lexer *lx = ctx;
+	struct batch *b = &lx->ring[lx->tail];
+	bool blank = true;
+	size_t j;
 
 	(void)term;
-	if (r->status == CALIB_OK && !r->skip_row && r->nf > 0 && !row_is_empty(r)) {
-		r->row(r);
-		r->n_rows++;
+	if (lx->halted)
+		return;
+	for (j = lx->row_first; j < b->nf && blank; j++)
+		blank = b->f[j].len == 0;
+	if (lx->status == CALIB_OK && !blank) {
+		size_t *end = grow(b->row_end, &b->rows_cap, b->n_rows, 1, sizeof *end, 64);
+		if (!end)
+			lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
+		else {
+			b->row_end = end;
+			b->row_end[b->n_rows++] = b->nf;
+		}
 	}
-	r->nf = 0;
-	r->buf_len = 0;
-	r->skip_row = false;
+	if (b->n_rows == 0 || b->row_end[b->n_rows - 1] != b->nf) {
+		/* a blank line or a row cut by an error: dropped */
+		if (lx->row_first < b->nf)
+			b->text_len = b->f[lx->row_first].off;
+		b->nf = lx->row_first;
+	}
+	lx->nf = 0;
+	lx->row_first = b->nf;
+	if (lx->status == CALIB_OK && (b->n_rows >= BATCH_ROWS || b->text_len >= BATCH_TEXT))
+		hand_on(lx);
 }
 
 /* Pick the delimiter of the header line: the most frequent of , \t ; outside quotes. */
@@ -500,91 +653,181 @@ line_end(const char *s, size_t n, bool ends_line)
 	return n >= 2 && s[n - 1] == '\n' && s[n - 2] == '\r' ? 2 : 1;
 }
 
-/* Feed the text of fp to libcsv, one line per csv_parse call. */
-static enum calib_status
-parse_stream(struct reader *r, FILE *fp)
+/*
+ * The lexer's loop: feed the input to libcsv one line per csv_parse call,
+ * which costs little and gives the line of every field (libcsv reports no
+ * positions and skips blank lines).
+ */
+static void *
+lex_run(void *arg)
 {
-	struct csv_parser p;
-	char *block;
-	bool first = true;
+	struct lexer *lx = arg;
+	const struct reader *r = lx->r;
+	struct csv_parser *p = &lx->p;
 	char delim = r->o->delimiter, eol = '\n';
+	size_t n = lx->block_n, pos = 0;
 	size_t row_bytes = 0; /* text of the row being parsed so far */
-	int rc;
 
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL))
-		return fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
-	r->fp = fp;
-	block = malloc(BLOCK);
-	if (!block) {
-		csv_free(&p);
-		return fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
-	}
-	r->line = 1;
-	r->field_line = 1;
-	for (;;) {
-		size_t n = fread(block, 1, BLOCK, fp), pos = 0;
-		if (n == 0)
-			break;
+	if (n >= 3 && memcmp(lx->block, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
+	/* old Mac files end lines with CR alone */
+	if (!memchr(lx->block, '\n', n) && memchr(lx->block, '\r', n))
+		eol = '\r';
+	if (!delim)
+		delim = detect_delimiter(lx->block + pos, n - pos);
+	csv_set_delim(p, (unsigned char)delim);
+	if (delim == '\t')
+		csv_set_space_func(p, is_blank);
+	while (n > 0) {
 		/* a field holds only bytes read so far: no NUL read, none to find */
-		r->nul_seen = r->nul_seen || memchr(block, '\0', n) != NULL;
-		if (first) {
-			first = false;
-			if (n >= 3 && memcmp(block, "\xef\xbb\xbf", 3) == 0)
-				pos = 3;
-			/* old Mac files end lines with CR alone */
-			if (!memchr(block, '\n', n) && memchr(block, '\r', n))
-				eol = '\r';
-			if (!delim)
-				delim = detect_delimiter(block + pos, n - pos);
-			csv_set_delim(&p, (unsigned char)delim);
-			if (delim == '\t')
-				csv_set_space_func(&p, is_blank);
-		}
+		lx->nul_seen = lx->nul_seen || memchr(lx->block, '\0', n) != NULL;
 		while (pos < n) {
-			const char *nl = memchr(block + pos, eol, n - pos);
-			size_t seg = nl ? (size_t)(nl - (block + pos)) + 1 : n - pos;
-			if (p.pstate == CSV_ROW_NOT_BEGUN) {
-				r->field_line = r->line;
+			const char *s = lx->block + pos, *nl = memchr(s, eol, n - pos);
+			size_t seg = nl ? (size_t)(nl - s) + 1 : n - pos;
+			if (p->pstate == CSV_ROW_NOT_BEGUN) {
+				lx->field_line = lx->line;
 				row_bytes = 0;
 			}
 			row_bytes += seg;
-			if (row_bytes - line_end(block + pos, seg, nl != NULL) > r->max_line) {
-				fail(r, CALIB_ELIMIT, r->field_line, 0, "line longer than %zu bytes",
-				     r->max_line);
+			if (row_bytes - line_end(s, seg, nl != NULL) > r->max_line) {
+				lex_fail(lx, CALIB_ELIMIT, lx->field_line, 0,
+				         "line longer than %zu bytes", r->max_line);
 				goto out;
 			}
-			if (csv_parse(&p, block + pos, seg, on_field, on_row, r) != seg &&
-			    r->status == CALIB_OK) {
-				if (csv_error(&p) == CSV_EPARSE)
-					fail(r, CALIB_EINPUT, r->line, r->nf + 1,
-					     "misplaced quote character in field");
+			if (csv_parse(p, s, seg, on_field, on_row, lx) != seg) {
+				if (csv_error(p) == CSV_EPARSE)
+					lex_fail(lx, CALIB_EINPUT, lx->line, lx->nf + 1,
+					         "misplaced quote character in field");
 				else
-					fail(r, CALIB_ENOMEM, r->line, 0, "out of memory");
+					lex_fail(lx, CALIB_ENOMEM, lx->line, 0, "out of memory");
 			}
-			if (r->status == CALIB_OK && p.entry_pos > r->max_field)
-				fail(r, CALIB_ELIMIT, r->field_line, r->nf + 1,
-				     "field longer than %zu bytes", r->max_field);
-			if (r->status != CALIB_OK)
+			if (p->entry_pos > r->max_field)
+				lex_fail(lx, CALIB_ELIMIT, lx->field_line, lx->nf + 1,
+				         "field longer than %zu bytes", r->max_field);
+			if (lx->status != CALIB_OK || lx->halted ||
+			    atomic_load_explicit(&lx->stop, memory_order_relaxed))
 				goto out;
 			pos += seg;
 			if (nl)
-				r->line++;
+				lx->line++;
+		}
+		n = fread(lx->block, 1, BLOCK, lx->fp);
+		pos = 0;
+	}
+	if (ferror(lx->fp)) {
+		lex_fail(lx, CALIB_EIO, 0, 0, "read error: %s", strerror(errno));
+		goto out;
+	}
+	if (p->pstate != CSV_ROW_NOT_BEGUN && p->quoted && p->pstate != 3) {
+		lex_fail(lx, CALIB_EINPUT, lx->field_line, lx->nf + 1, "unterminated quoted field");
+		goto out;
+	}
+	if (csv_fini(p, on_field, on_row, lx) != 0)
+		lex_fail(lx, CALIB_EINPUT, lx->field_line, lx->nf + 1, "unterminated quoted field");
+out:
+	if (!lx->halted && !atomic_load(&lx->stop) && lx->ring[lx->tail].n_rows > 0)
+		hand_on(lx);
+	if (lx->threaded) {
+		pthread_mutex_lock(&lx->mu);
+		lx->done = true;
+		pthread_cond_signal(&lx->ready);
+		pthread_mutex_unlock(&lx->mu);
+	}
+	return NULL;
+}
+
+/* Convert the batches the lexer's thread hands on, until it is done or a row fails. */
+static void
+take_batches(struct lexer *lx)
+{
+	struct reader *r = lx->r;
+
+	for (;;) {
+		struct batch *b;
+		pthread_mutex_lock(&lx->mu);
+		while (lx->count == 0 && !lx->done)
+			pthread_cond_wait(&lx->ready, &lx->mu);
+		if (lx->count == 0) {
+			pthread_mutex_unlock(&lx->mu);
+			return;
+		}
+		b = &lx->ring[lx->head];
+		pthread_mutex_unlock(&lx->mu);
+		convert(r, b);
+		pthread_mutex_lock(&lx->mu);
+		lx->head = (lx->head + 1) % N_BATCHES;
+		lx->count--;
+		pthread_cond_signal(&lx->room);
+		pthread_mutex_unlock(&lx->mu);
+		if (r->status != CALIB_OK)
+			return;
+	}
+}
+
+/* Stop the lexer's thread and wait for it: the input is the reader's again. */
+static void
+lex_halt(struct lexer *lx)
+{
+	if (!lx->threaded)
+		return;
+	pthread_mutex_lock(&lx->mu);
+	atomic_store(&lx->stop, true);
+	pthread_cond_signal(&lx->room);
+	pthread_mutex_unlock(&lx->mu);
+	pthread_join(lx->thread, NULL);
+	lx->threaded = false;
+}
+
+/*
+ * Read fp through the lexer into the reader's row handlers; on its own
+ * thread when `may_thread` and the input is larger than one block.
+ */
+static enum calib_status
+parse_stream(struct reader *r, FILE *fp, bool may_thread)
+{
+	struct lexer lx;
+	size_t i;
+
+	memset(&lx, 0, sizeof lx);
+	lx.r = r;
+	lx.fp = fp;
+	lx.line = lx.field_line = 1;
+	atomic_init(&lx.stop, false);
+	r->fp = fp;
+	if (csv_init(&lx.p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL))
+		return fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
+	if (!(lx.block = malloc(BLOCK))) {
+		csv_free(&lx.p);
+		return fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
+	}
+	lx.block_n = fread(lx.block, 1, BLOCK, fp);
+	if (may_thread && lx.block_n == BLOCK) {
+		pthread_mutex_init(&lx.mu, NULL);
+		pthread_cond_init(&lx.ready, NULL);
+		pthread_cond_init(&lx.room, NULL);
+		lx.threaded = pthread_create(&lx.thread, NULL, lex_run, &lx) == 0;
+		if (!lx.threaded) {
+			pthread_mutex_destroy(&lx.mu);
+			pthread_cond_destroy(&lx.ready);
+			pthread_cond_destroy(&lx.room);
 		}
 	}
-	if (ferror(fp)) {
-		fail(r, CALIB_EIO, 0, 0, "read error: %s", strerror(errno));
-		goto out;
-	}
-	if (p.pstate != CSV_ROW_NOT_BEGUN && p.quoted && p.pstate != 3) {
-		fail(r, CALIB_EINPUT, r->field_line, r->nf + 1, "unterminated quoted field");
-		goto out;
-	}
-	rc = csv_fini(&p, on_field, on_row, r);
-	if (rc != 0 && r->status == CALIB_OK)
-		fail(r, CALIB_EINPUT, r->field_line, r->nf + 1, "unterminated quoted field");
-out:
-	csv_free(&p);
-	free(block);
+	r->lexer = &lx;
+	if (lx.threaded) {
+		take_batches(&lx);
+		lex_halt(&lx);
+		pthread_mutex_destroy(&lx.mu);
+		pthread_cond_destroy(&lx.ready);
+		pthread_cond_destroy(&lx.room);
+	} else
+		lex_run(&lx);
+	r->lexer = NULL;
+	if (r->status == CALIB_OK && lx.status != CALIB_OK)
+		fail(r, lx.status, lx.err_line, lx.err_col, "%s", lx.msg);
+	csv_free(&lx.p);
+	free(lx.block);
+	for (i = 0; i < N_BATCHES; i++)
+		batch_free(&lx.ring[i]);
 	return r->status;
 }
 
@@ -786,7 +1029,9 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 	/* a short text seen before in this criterion: its code at once */
 	if (len > 0 && len <= 8) {
 		uint64_t key = 0;
-		memcpy(&key, t, len);
+		/* built in a register: a memcpy to the stack stalls the load after it */
+		for (size_t i = 0; i < len; i++)
+			key |= (uint64_t)(unsigned char)t[i] << (8 * i);
 		slot = &r->code_cache[(key * 0x9e3779b97f4a7c15u + crit * 0xff51afd7ed558ccdu) >>
 		                      (64 - 12)];
 		if (slot->len == len && slot->text == key && slot->crit == crit) {
@@ -916,25 +1161,20 @@ first_line(struct reader *r, uint32_t eval, uint32_t crit, unsigned long before)
 {
 	struct reader f;
 
+	if (r->lexer)
+		lex_halt(r->lexer); /* the input is read again from here */
 	if (!r->fp || fseek(r->fp, 0, SEEK_SET) != 0)
 		return 0;
 	f = *r;
 	f.err = NULL;
 	f.status = CALIB_OK;
-	f.buf = NULL;
-	f.buf_len = f.buf_cap = 0;
-	f.f = NULL;
-	f.nf = f.f_cap = 0;
-	f.skip_row = false;
 	f.n_rows = 0;
 	f.row = find_row;
 	f.find_eval = eval;
 	f.find_crit = crit;
 	f.find_before = before;
 	f.found = 0;
-	parse_stream(&f, r->fp);
-	free(f.buf);
-	free(f.f);
+	parse_stream(&f, r->fp, false);
 	return f.found;
 }
 
@@ -996,62 +1236,91 @@ put(struct reader *r, uint32_t eval, uint32_t crit, uint16_t code, size_t j)
 	return false;
 }
 
-/* The evaluation of the current row. */
+/* The id of rater name s[0..len), field j (SIZE_MAX: not from the row). */
+static bool
+rater_id(struct reader *r, const char *name, size_t len, size_t j, uint32_t *id)
+{
+	struct rater_slot *slot;
+	uint32_t h = 2166136261u;
+	size_t k;
+
+	for (k = 0; k < len; k++)
+		h = (h ^ (unsigned char)name[k]) * 16777619u;
+	slot = &r->rater_cache[h % RATER_CACHE];
+	if (slot->name && slot->len == len && memcmp(slot->name, name, len) == 0) {
+		*id = slot->id;
+		return true;
+	}
+	if (j != SIZE_MAX && !check_name(r, j, "rater", false))
+		return false;
+	if (calib_names_intern(r->s->raters, name, len, id) != CALIB_OK)
+		return fail(r, CALIB_ENOMEM, 0, 0, "out of memory"), false;
+	slot->name = calib_names_get(r->s->raters, *id);
+	slot->len = len;
+	slot->id = *id;
+	return true;
+}
+
+/*
+ * The evaluation of the current row. Rows of one call follow one another:
+ * the item of the previous row is kept with its names, and rater names go
+ * through a small cache, so most rows need no lookup by name.
+ */
 static bool
 row_eval(struct reader *r, uint32_t *eval)
 {
 	const char *ses = r->o->session ? r->o->session : "";
 	size_t ses_len = strlen(ses);
-	const char *rat = r->rater;
-	size_t rat_len = r->rater_len;
+	const char *rat = r->rater, *call = ftext(r, r->call_col);
+	size_t rat_len = r->rater_len, call_len = r->f[r->call_col].len, klen;
+	size_t rat_col = r->rater_col;
 	unsigned long line = r->f[0].line;
 	enum calib_status st;
-	bool created;
-	size_t call_len = r->f[r->call_col].len, klen;
+	uint32_t sid, cid, rid;
+	bool created, same;
 
-	if (r->rater_col != SIZE_MAX) {
-		rat = ftext(r, r->rater_col);
-		rat_len = r->f[r->rater_col].len;
+	if (rat_col != SIZE_MAX) {
+		rat = ftext(r, rat_col);
+		rat_len = r->f[rat_col].len;
 	}
 	if (r->session_col != SIZE_MAX) {
 		ses = ftext(r, r->session_col);
 		ses_len = r->f[r->session_col].len;
 	}
-	/* the same names as the previous row: the same evaluation */
-	klen = ses_len + call_len + rat_len + 2;
-	if (r->last_key && klen == r->last_key_len && memcmp(r->last_key, ses, ses_len) == 0 &&
-	    r->last_key[ses_len] == '\0' &&
-	    memcmp(r->last_key + ses_len + 1, ftext(r, r->call_col), call_len) == 0 &&
-	    r->last_key[ses_len + 1 + call_len] == '\0' &&
-	    memcmp(r->last_key + ses_len + call_len + 2, rat, rat_len) == 0) {
-		*eval = r->last_eval;
-		return true;
-	}
-	if (!check_name(r, r->call_col, "call", false) ||
-	    (r->rater_col != SIZE_MAX && !check_name(r, r->rater_col, "rater", false)) ||
-	    (r->session_col != SIZE_MAX && !check_name(r, r->session_col, "session", true)))
+	/* the same session and call as the previous row: the same item */
+	klen = ses_len + call_len + 1;
+	same = r->last_key && klen == r->last_key_len && memcmp(r->last_key, ses, ses_len) == 0 &&
+	       r->last_key[ses_len] == '\0' &&
+	       memcmp(r->last_key + ses_len + 1, call, call_len) == 0;
+	if (!same && !check_name(r, r->call_col, "call", false))
 		return false;
-	st = calib_store_eval(r->s, ses, ses_len, ftext(r, r->call_col), r->f[r->call_col].len,
-	                      rat, rat_len, r->file,
-	                      line > UINT32_MAX ? UINT32_MAX : (uint32_t)line, eval, &created);
+	if (!rater_id(r, rat, rat_len, rat_col, &rid))
+		return false;
+	if (!same) {
+		if (r->session_col != SIZE_MAX && !check_name(r, r->session_col, "session", true))
+			return false;
+		if (calib_names_intern(r->s->sessions, ses, ses_len, &sid) != CALIB_OK ||
+		    calib_names_intern(r->s->calls, call, call_len, &cid) != CALIB_OK ||
+		    calib_store_item(r->s, sid, cid, &r->last_item) != CALIB_OK)
+			return fail(r, CALIB_ENOMEM, 0, 0, "out of memory"), false;
+		if (klen > r->last_key_cap) {
+			char *k = realloc(r->last_key, klen);
+			if (!k)
+				return fail(r, CALIB_ENOMEM, 0, 0, "out of memory"), false;
+			r->last_key = k;
+			r->last_key_cap = klen;
+		}
+		memcpy(r->last_key, ses, ses_len);
+		r->last_key[ses_len] = '\0';
+		memcpy(r->last_key + ses_len + 1, call, call_len);
+		r->last_key_len = klen;
+	}
+	st = calib_store_eval_of(r->s, r->last_item, rid, r->file,
+				 line > UINT32_MAX ? UINT32_MAX : (uint32_t)line, eval, &created);
 	if (st == CALIB_ENOMEM)
 		return fail(r, st, 0, 0, "out of memory"), false;
 	else if (st != CALIB_OK)
 		return fail(r, st, line, r->call_col + 1, "too many evaluations"), false;
-	if (klen > r->last_key_cap) {
-		char *k = realloc(r->last_key, klen);
-		if (!k)
-			return fail(r, CALIB_ENOMEM, 0, 0, "out of memory"), false;
-		r->last_key = k;
-		r->last_key_cap = klen;
-	}
-	memcpy(r->last_key, ses, ses_len);
-	r->last_key[ses_len] = '\0';
-	memcpy(r->last_key + ses_len + 1, ftext(r, r->call_col), call_len);
-	r->last_key[ses_len + 1 + call_len] = '\0';
-	memcpy(r->last_key + ses_len + call_len + 2, rat, rat_len);
-	r->last_key_len = klen;
-	r->last_eval = *eval;
 	return true;
 }
 
@@ -1125,8 +1394,6 @@ long_row(struct reader *r)
 static void
 reader_free(struct reader *r)
 {
-	free(r->buf);
-	free(r->f);
 	free(r->col_crit);
 	free(r->rater);
 	free(r->code_cache);
@@ -1145,8 +1412,12 @@ reader_init(struct reader *r, struct calib_store *s, const char *name,
 	r->err = err;
 	r->name = name;
 	r->max_field = o->max_field ? o->max_field : CALIB_MAX_FIELD;
+	if (r->max_field > LINE_CEILING)
+		r->max_field = LINE_CEILING;
 	r->max_columns = o->max_columns ? o->max_columns : CALIB_MAX_COLUMNS;
 	r->max_line = o->max_line ? o->max_line : CALIB_MAX_LINE;
+	if (r->max_line > LINE_CEILING)
+		r->max_line = LINE_CEILING;
 	calib_error_clear(err);
 	return CALIB_OK;
 }
@@ -1174,7 +1445,7 @@ calib_read(struct calib_store *s, FILE *fp, const char *name, const struct calib
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	r.row = header_row;
-	st = parse_stream(&r, fp);
+	st = parse_stream(&r, fp, true);
 	if (st == CALIB_OK && r.n_rows == 0)
 		st = fail(&r, CALIB_EINPUT, 1, 0, "empty input: no header line");
 	reader_free(&r);
@@ -1344,7 +1615,7 @@ calib_read_rubric(struct calib_store *s, FILE *fp, const char *name,
 
 	reader_init(&r, s, name, o, err);
 	r.row = rubric_header;
-	st = parse_stream(&r, fp);
+	st = parse_stream(&r, fp, false);
 	if (st == CALIB_OK && r.n_rows == 0)
 		st = fail(&r, CALIB_EINPUT, 1, 0, "empty rubric: no header line");
 	reader_free(&r);

@@ -764,16 +764,25 @@ calib_store_eval(struct calib_store *s, const char *session, size_t session_len,
 		 const char *call, size_t call_len, const char *rater, size_t rater_len,
 		 uint32_t file, uint32_t line, uint32_t *eval, bool *created)
 {
-	struct tables *t = s->item_hash_;
-	struct eval_key k;
 	uint32_t sid, cid, rid, item;
-	size_t i;
 	enum calib_status st;
 
 	if ((st = calib_names_intern(s->sessions, session ? session : "", session ? session_len : 0, &sid)) ||
 	    (st = calib_names_intern(s->calls, call, call_len, &cid)) ||
-	    (st = calib_names_intern(s->raters, rater, rater_len, &rid)))
+	    (st = calib_names_intern(s->raters, rater, rater_len, &rid)) ||
+	    (st = calib_store_item(s, sid, cid, &item)))
 		return st;
+	return calib_store_eval_of(s, item, rid, file, line, eval, created);
+}
+
+enum calib_status
+calib_store_item(struct calib_store *s, uint32_t session, uint32_t call, uint32_t *item_out)
+{
+	struct tables *t = s->item_hash_;
+	struct eval_key k;
+	uint32_t sid = session, cid = call, item;
+	size_t i;
+
 	k.a = sid;
 	k.b = cid;
 	if (t->last_item != CALIB_NONE && t->last_sid == sid && t->last_cid == cid) {
@@ -816,6 +825,19 @@ calib_store_eval(struct calib_store *s, const char *session, size_t session_len,
 	t->last_sid = sid;
 	t->last_cid = cid;
 	t->last_item = item;
+	*item_out = item;
+	return CALIB_OK;
+}
+
+enum calib_status
+calib_store_eval_of(struct calib_store *s, uint32_t item, uint32_t rid, uint32_t file,
+		    uint32_t line, uint32_t *eval, bool *created)
+{
+	struct tables *t = s->item_hash_;
+	struct eval_key k;
+	size_t i;
+	enum calib_status st;
+
 	for (uint32_t e = t->item_first[item]; e != CALIB_NONE; e = t->eval_next[e])
 		if (s->eval_rater[e] == rid) {
 			*eval = e;
