@@ -60,10 +60,12 @@
  *  - Standard errors need n >= 2; the percent agreement standard error is
  *    given for q = 1 too (irrCAC leaves it NA).
  *
- * Work is linear in the number of scores: two passes over the rows, with
- * per-call category counts in a reusable array of q, weighted sums over
- * the call's distinct categories only, and weights looked up in a table
- * for small q or computed per pair for large q.
+ * Work is linear in the number of scores: one pass over the rows counts
+ * each call's categories in a reusable array of q, keeps the call's
+ * distinct categories with their counts in compact arrays and its agreement
+ * under each weighting; the second pass (the variances) reads only those.
+ * Weighted sums run over the call's distinct categories only, with weights
+ * looked up in a table for small q or computed per pair for large q.
  */
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -109,12 +111,26 @@ struct call {
 	size_t r;       /* scores */
 };
 
+/*
+ * Every call as the first pass saw it, for the second: its distinct
+ * categories in order of first appearance with their counts, and its
+ * agreement under each weighting used.
+ */
+struct seen {
+	size_t *off;   /* n + 1: call i's categories are cat[off[i] .. off[i+1]) */
+	uint32_t *cat; /* category */
+	uint32_t *cnt; /* r_ik */
+	double *pa;    /* n x n_ws: call_pa of the weightings used, in their order */
+	size_t n_ws;   /* weightings used */
+};
+
 struct work {
 	const struct calib_matrix *m;
 	size_t n, q, nr;
 	bool conger; /* Conger's kappa asked for */
 	struct call c;
 	struct wset ws[WS_N];
+	struct seen seen; /* filled by first_pass() when its arrays are allocated */
 	double *pi;    /* q: pi_k */
 	double *tot;   /* q: scores per category on complete calls */
 	double *sq;    /* q: sum of r_ik^2 on complete calls */
@@ -343,6 +359,10 @@ work_free(struct work *w)
 	free(w->ng);
 	free(w->cg);
 	free(w->pbar);
+	free(w->seen.off);
+	free(w->seen.cat);
+	free(w->seen.cnt);
+	free(w->seen.pa);
 }
 
 /*
@@ -429,6 +449,22 @@ work_alloc(struct work *w)
 	return CALIB_OK;
 }
 
+/* Room for first_pass() to keep the calls for second_pass(). */
+static enum calib_status
+seen_alloc(struct work *w)
+{
+	struct seen *v = &w->seen;
+	size_t ns = w->m->n_scores ? w->m->n_scores : 1;
+
+	for (size_t i = 0; i < WS_N; i++)
+		v->n_ws += w->ws[i].used;
+	v->off = malloc((w->n + 1) * sizeof *v->off);
+	v->cat = malloc(ns * sizeof *v->cat);
+	v->cnt = malloc(ns * sizeof *v->cnt);
+	v->pa = malloc((w->n * v->n_ws + 1) * sizeof *v->pa);
+	return v->off && v->cat && v->cnt && v->pa ? CALIB_OK : CALIB_ENOMEM;
+}
+
 /* Name of category k as statistics print it: label or shortest value. */
 static const char *
 level_name(const struct calib_matrix *m, size_t k, char *buf, size_t n)
@@ -454,24 +490,31 @@ static void
 first_pass(struct work *w, struct pass1 *p)
 {
 	const struct calib_matrix *m = w->m;
-	size_t i, j, a, ws;
-	double r, md = (double)w->nr, s2;
+	struct seen *v = &w->seen;
+	size_t i, j, a, ws, t = 0;
+	double r, md = (double)w->nr, s2, *pa = v->pa;
 	uint32_t k;
 
 	for (i = 0; i < w->n; i++) {
 		call_load(w, i);
 		r = (double)w->c.r;
-		if (w->c.r >= 2) {
-			p->n2++;
-			for (ws = 0; ws < WS_N; ws++)
-				if (w->ws[ws].used)
-					w->ws[ws].sum_pa += call_pa(w, &w->ws[ws]);
+		p->n2 += w->c.r >= 2;
+		for (ws = 0; ws < WS_N; ws++) {
+			if (!w->ws[ws].used)
+				continue;
+			*pa = call_pa(w, &w->ws[ws]);
+			if (w->c.r >= 2)
+				w->ws[ws].sum_pa += *pa;
+			pa++;
 		}
 		s2 = 0.0;
-		for (a = 0; a < w->c.d; a++) {
+		v->off[i] = t;
+		for (a = 0; a < w->c.d; a++, t++) {
 			k = w->c.dist[a];
 			w->pi[k] += w->c.cnt[k] / r;
 			s2 += w->c.cnt[k] * w->c.cnt[k];
+			v->cat[t] = k;
+			v->cnt[t] = (uint32_t)w->c.cnt[k];
 		}
 		if (w->c.r == w->nr && w->nr >= 2) {
 			p->nc++;
@@ -484,13 +527,14 @@ first_pass(struct work *w, struct pass1 *p)
 				w->sq[k] += w->c.cnt[k] * w->c.cnt[k];
 			}
 		}
-		for (j = m->off[i]; j < m->off[i + 1]; j++) {
-			if (w->ngk)
-				w->ngk[(size_t)m->col[j] * w->q + m->cat[j]]++;
+		/* Conger's per-rater counts, read only when it is computed */
+		for (j = m->off[i]; w->ngk && j < m->off[i + 1]; j++) {
+			w->ngk[(size_t)m->col[j] * w->q + m->cat[j]]++;
 			w->ng[m->col[j]] += 1.0;
 		}
 		call_clear(w);
 	}
+	v->off[w->n] = t;
 	for (k = 0; k < w->q; k++) {
 		w->pi[k] /= (double)w->n;
 		if (w->pi[k] > 0.0)
@@ -559,44 +603,42 @@ static void
 second_pass(struct work *w, struct pass1 *p)
 {
 	const struct calib_matrix *m = w->m;
+	const struct seen *v = &w->seen;
+	const double *pa = v->pa;
 	size_t i, j, a, ws, g;
 	double nd = (double)w->n, scale = nd / (double)p->n2, md = (double)w->nr;
-	double r, pa_i, pe_i, x, two, sum_cg = 0.0, acc, pa_id;
+	double r, pa_i, pe_i, x, two, sum_cg = 0.0, acc, acc_ac, pa_id = 0.0, cnt;
 	uint32_t k, c;
 	struct wset *s;
 
 	for (g = 0; g < w->nr; g++)
 		sum_cg += w->cg[g];
 	for (i = 0; i < w->n; i++) {
-		call_load(w, i);
-		r = (double)w->c.r;
-		two = w->c.r >= 2 ? 1.0 : 0.0;
-		pa_id = 0.0;
+		r = (double)calib_matrix_row_n(m, i);
+		two = r >= 2.0 ? 1.0 : 0.0;
+		/* sum_k r_ik (1 - pi_k) for AC1/AC2, sum_k r_ik pi_k for Fleiss */
+		acc_ac = acc = 0.0;
+		for (a = v->off[i]; a < v->off[i + 1]; a++) {
+			k = v->cat[a];
+			cnt = (double)v->cnt[a];
+			acc_ac += cnt * (1.0 - w->pi[k]);
+			acc += cnt * w->pi[k];
+		}
 		for (ws = 0; ws < WS_N; ws++) {
 			s = &w->ws[ws];
 			if (!s->used)
 				continue;
-			pa_i = call_pa(w, s);
+			pa_i = *pa++;
 			if (ws == WS_IDENTITY)
 				pa_id = pa_i;
 			x = scale * pa_i - s->pa;
 			s->ss_pa += x * x;
-			acc = 0.0;
-			for (a = 0; a < w->c.d; a++) {
-				k = w->c.dist[a];
-				acc += w->c.cnt[k] * (1.0 - w->pi[k]);
-			}
-			pe_i = s->tw / ((double)w->q * ((double)w->q - 1.0)) * acc / r;
+			pe_i = s->tw / ((double)w->q * ((double)w->q - 1.0)) * acc_ac / r;
 			x = scale * (pa_i - s->pe * two) / (1.0 - s->pe) -
 			    2.0 * (1.0 - s->ac) * (pe_i - s->pe) / (1.0 - s->pe) - s->ac;
 			s->ss_ac += x * x;
 		}
 		/* Fleiss */
-		acc = 0.0;
-		for (a = 0; a < w->c.d; a++) {
-			k = w->c.dist[a];
-			acc += w->c.cnt[k] * w->pi[k];
-		}
 		pe_i = acc / r;
 		x = scale * (pa_id - p->fleiss_pe * two) / (1.0 - p->fleiss_pe) -
 		    2.0 * (1.0 - p->fleiss) * (pe_i - p->fleiss_pe) / (1.0 - p->fleiss_pe) -
@@ -606,10 +648,8 @@ second_pass(struct work *w, struct pass1 *p)
 		x = scale * (pa_id - p->bp_pe * two) / (1.0 - p->bp_pe) - p->bp;
 		p->ss_bp += x * x;
 		/* Conger: sum_g lambda_ig in closed form */
-		if (!w->ngk) {
-			call_clear(w);
+		if (!w->ngk)
 			continue;
-		}
 		acc = sum_cg;
 		for (j = m->off[i]; j < m->off[i + 1]; j++) {
 			g = m->col[j];
@@ -623,7 +663,6 @@ second_pass(struct work *w, struct pass1 *p)
 		    2.0 * (1.0 - p->conger) * (pe_i - p->conger_pe) / (1.0 - p->conger_pe) -
 		    p->conger;
 		p->ss_conger += x * x;
-		call_clear(w);
 	}
 }
 
@@ -829,6 +868,8 @@ calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_op
 	st = work_alloc(&w);
 	if (st == CALIB_OK)
 		st = weights_init(&w, o);
+	if (st == CALIB_OK)
+		st = seen_alloc(&w);
 	if (st != CALIB_OK) {
 		work_free(&w);
 		return calib_error_set(err, st, NULL, 0, 0, "out of memory");
