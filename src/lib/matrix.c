@@ -246,22 +246,55 @@ na_is_category(const struct calib_criterion *c, enum calib_na_policy p)
 	return c->scale == CALIB_SCALE_BINARY || c->scale == CALIB_SCALE_NOMINAL;
 }
 
+/*
+ * Renumber a[0..n) through map (the numbers used, increasing, to 0, 1, ...),
+ * unless that changes nothing: the numbers used are 0 .. used - 1.
+ */
+static void
+renumber(uint32_t *a, size_t n, const uint32_t *map, size_t used)
+{
+	if (used == 0 || map[used - 1] == used - 1)
+		return;
+	for (size_t t = 0; t < n; t++)
+		a[t] = map[a[t]];
+}
+
+/* Give back the room of the arrays of m beyond n_items rows and n_scores scores. */
+static void
+matrix_shrink(struct calib_matrix *m, size_t n_items, size_t n_scores)
+{
+	size_t *off = realloc(m->off, (n_items + 1) * sizeof *off);
+	uint32_t *item = realloc(m->item, (n_items ? n_items : 1) * sizeof *item);
+	uint32_t *col = realloc(m->col, (n_scores ? n_scores : 1) * sizeof *col);
+	uint32_t *cat = realloc(m->cat, (n_scores ? n_scores : 1) * sizeof *cat);
+
+	/* a failed shrink keeps the larger block, which is as good */
+	m->off = off ? off : m->off;
+	m->item = item ? item : m->item;
+	m->col = col ? col : m->col;
+	m->cat = cat ? cat : m->cat;
+}
+
 enum calib_status
 calib_matrix_build(const struct calib_store *s, uint32_t crit,
 		   const struct calib_matrix_opts *o, struct calib_matrix **out)
 {
 	const struct calib_criterion *c = &s->criteria[crit];
+	const uint16_t *code = c->code;
+	const uint32_t *evals = s->item_evals, *rater_of = s->eval_rater;
 	size_t n_raters_all = calib_names_count(s->raters);
 	bool na_cat = na_is_category(c, o->na);
-	size_t n_rows = 0, n_cols = 0, n_scores = 0, q = 0, n_na = 0, n_missing = 0;
-	uint32_t *colmap = NULL, *catmap = NULL;
+	size_t n_rows = 0, n_cols = 0, sc = 0, q = 0, n_na = 0, n_missing = 0;
+	uint32_t *colmap = NULL, *catmap = NULL, *col, *cat;
 	size_t nl = c->n_levels + 1; /* + N/A */
 	struct calib_matrix *m = NULL, *full = NULL;
 
 	*out = NULL;
 	colmap = malloc((n_raters_all ? n_raters_all : 1) * sizeof *colmap);
 	catmap = malloc(nl * sizeof *catmap);
-	if (!colmap || !catmap)
+	/* room for every item and evaluation; given back once the scores are known */
+	m = matrix_alloc(s->n_items, n_raters_all, s->n_evals, nl, c->labelled || na_cat);
+	if (!colmap || !catmap || !m)
 		goto nomem;
 	for (size_t j = 0; j < n_raters_all; j++)
 		colmap[j] = CALIB_NONE;
@@ -271,35 +304,46 @@ calib_matrix_build(const struct calib_store *s, uint32_t crit,
 		for (size_t k = 0; k < c->n_levels; k++)
 			catmap[k] = 0;
 
-	/* Pass 1: which items, raters and categories take part. */
+	/*
+	 * One pass over the items: the rows with store rater ids and level
+	 * numbers (N/A as level n_levels), marking the raters and categories
+	 * that take part; both are renumbered afterwards.
+	 */
+	col = m->col;
+	cat = m->cat;
 	for (size_t it = 0; it < s->n_items; it++) {
-		size_t in_row = 0;
+		size_t start = sc, end = s->item_off[it + 1];
 		if (o->session != CALIB_NONE && s->item_session[it] != o->session)
 			continue;
 		if (o->item_mask && !o->item_mask[it])
 			continue;
-		for (size_t e = s->item_off[it]; e < s->item_off[it + 1]; e++) {
-			uint32_t ev = s->item_evals[e];
-			uint16_t code = c->code[ev];
-			if (code == CALIB_CODE_MISSING) {
+		for (size_t e = s->item_off[it]; e < end; e++) {
+			uint32_t ev = evals[e];
+			uint16_t cd = code[ev];
+			uint32_t level;
+			if (cd >= CALIB_CODE_LEVEL) {
+				level = cd - CALIB_CODE_LEVEL;
+			} else if (cd == CALIB_CODE_MISSING) {
 				n_missing++;
 				continue;
-			}
-			if (code == CALIB_CODE_NA) {
+			} else if (cd == CALIB_CODE_NA) {
 				n_na++;
 				if (!na_cat)
 					continue;
-				catmap[c->n_levels] = 0;
-			} else if (code >= CALIB_CODE_LEVEL) {
-				catmap[code - CALIB_CODE_LEVEL] = 0;
+				level = (uint32_t)c->n_levels;
 			} else {
 				continue;
 			}
-			colmap[s->eval_rater[ev]] = 0;
-			in_row++;
+			catmap[level] = 0;
+			colmap[rater_of[ev]] = 0;
+			col[sc] = rater_of[ev];
+			cat[sc] = level;
+			sc++;
 		}
-		n_scores += in_row;
-		n_rows += in_row > 0;
+		if (sc > start) {
+			m->item[n_rows] = (uint32_t)it;
+			m->off[++n_rows] = sc;
+		}
 	}
 	for (size_t j = 0; j < n_raters_all; j++)
 		if (colmap[j] == 0)
@@ -307,10 +351,15 @@ calib_matrix_build(const struct calib_store *s, uint32_t crit,
 	for (size_t k = 0; k < nl; k++)
 		if (catmap[k] == 0)
 			catmap[k] = (uint32_t)q++;
+	renumber(col, sc, colmap, n_cols);
+	renumber(cat, sc, catmap, q);
+	matrix_shrink(m, n_rows, sc);
 
-	m = matrix_alloc(n_rows, n_cols, n_scores, q, c->labelled || catmap[c->n_levels] != CALIB_NONE);
-	if (!m)
-		goto nomem;
+	if (!(catmap[c->n_levels] != CALIB_NONE || c->labelled)) {
+		free(m->label);
+		m->label = NULL;
+	}
+	m->n_levels = q; /* the labels are freed by this count */
 	for (size_t k = 0; k < nl; k++) {
 		uint32_t to = catmap[k];
 		if (to == CALIB_NONE)
@@ -330,37 +379,9 @@ calib_matrix_build(const struct calib_store *s, uint32_t crit,
 	for (size_t j = 0; j < n_raters_all; j++)
 		if (colmap[j] != CALIB_NONE)
 			m->rater[colmap[j]] = (uint32_t)j;
-
-	/* Pass 2: fill the rows. */
-	for (size_t it = 0, r = 0, sc = 0; it < s->n_items; it++) {
-		size_t start = sc;
-		if (o->session != CALIB_NONE && s->item_session[it] != o->session)
-			continue;
-		if (o->item_mask && !o->item_mask[it])
-			continue;
-		for (size_t e = s->item_off[it]; e < s->item_off[it + 1]; e++) {
-			uint32_t ev = s->item_evals[e];
-			uint16_t code = c->code[ev];
-			size_t level;
-			if (code == CALIB_CODE_NA && na_cat)
-				level = c->n_levels;
-			else if (code >= CALIB_CODE_LEVEL)
-				level = code - CALIB_CODE_LEVEL;
-			else
-				continue;
-			m->col[sc] = colmap[s->eval_rater[ev]];
-			m->cat[sc] = catmap[level];
-			sc++;
-		}
-		if (sc > start) {
-			m->item[r] = (uint32_t)it;
-			m->off[++r] = sc;
-		}
-	}
 	m->n_items = m->n_items_all = n_rows;
 	m->n_raters = n_cols;
-	m->n_levels = q;
-	m->n_scores = n_scores;
+	m->n_scores = sc;
 	m->scale = c->scale;
 	m->n_na = n_na;
 	m->n_missing = n_missing;
