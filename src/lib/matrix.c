@@ -426,6 +426,36 @@ value_hash(double x)
 }
 
 /*
+ * The slot of x in an open-addressing set of indices into v (mask + 1
+ * slots, UINT32_MAX = empty): where x is, or the empty slot where it goes.
+ */
+static size_t
+probe(const uint32_t *slot, size_t mask, const double *v, double x)
+{
+	size_t i = value_hash(x) & mask;
+
+	while (slot[i] != UINT32_MAX && v[slot[i]] != x)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* A set of room for at least 2 n indices, all slots empty; NULL when out of memory. */
+static uint32_t *
+set_alloc(size_t n, size_t *mask)
+{
+	size_t cap = 1024;
+	uint32_t *slot;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	if (!(slot = malloc(cap * sizeof *slot)))
+		return NULL;
+	memset(slot, 0xff, cap * sizeof *slot);
+	*mask = cap - 1;
+	return slot;
+}
+
+/*
  * Sort the distinct values of v[0..n) into v[0..q) and return q, or
  * SIZE_MAX when out of memory. A hash set over the values keeps the first
  * of equal ones (0 and -0 are equal), as the stable sort of them all did,
@@ -434,39 +464,24 @@ value_hash(double x)
 static size_t
 distinct_sorted(double *v, size_t n)
 {
-	size_t cap = 1024, q = 0, mask;
-	uint32_t *slot = malloc(cap * sizeof *slot);
+	size_t q = 0, mask;
+	uint32_t *slot = set_alloc(0, &mask);
 
 	if (!slot)
 		return SIZE_MAX;
-	memset(slot, 0xff, cap * sizeof *slot);
 	for (size_t k = 0; k < n; k++) {
-		double x = v[k];
-		size_t i;
-		mask = cap - 1;
-		for (i = value_hash(x) & mask; slot[i] != UINT32_MAX && v[slot[i]] != x;
-		     i = (i + 1) & mask)
-			;
+		size_t i = probe(slot, mask, v, v[k]);
 		if (slot[i] != UINT32_MAX)
 			continue;
 		v[q] = v[k];
 		slot[i] = (uint32_t)q++;
-		if (2 * q > cap) {
+		if (2 * q > mask + 1) {
 			/* double the set and insert the distinct values again */
-			uint32_t *bigger = malloc(2 * cap * sizeof *bigger);
-			if (!bigger) {
-				free(slot);
-				return SIZE_MAX;
-			}
 			free(slot);
-			slot = bigger;
-			cap *= 2;
-			memset(slot, 0xff, cap * sizeof *slot);
-			for (size_t d = 0; d < q; d++) {
-				for (i = value_hash(v[d]) & (cap - 1); slot[i] != UINT32_MAX; i = (i + 1) & (cap - 1))
-					;
-				slot[i] = (uint32_t)d;
-			}
+			if (!(slot = set_alloc(q, &mask)))
+				return SIZE_MAX;
+			for (size_t d = 0; d < q; d++)
+				slot[probe(slot, mask, v, v[d])] = (uint32_t)d;
 		}
 	}
 	free(slot);
@@ -479,8 +494,8 @@ calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib
 			const struct calib_matrix_opts *o, struct calib_matrix **out)
 {
 	size_t n_raters_all = calib_names_count(s->raters);
-	size_t n_rows = 0, n_cols = 0, n_scores = 0, q = 0;
-	uint32_t *colmap = NULL;
+	size_t n_rows = 0, n_cols = 0, n_scores = 0, q = 0, mask;
+	uint32_t *colmap = NULL, *rank = NULL;
 	double *vals = NULL;
 	struct calib_matrix *m = NULL;
 
@@ -518,6 +533,11 @@ calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib
 	}
 	if ((q = distinct_sorted(vals, n_scores)) == SIZE_MAX)
 		goto nomem;
+	/* the category of a score: its value's index among the sorted ones */
+	if (!(rank = set_alloc(q, &mask)))
+		goto nomem;
+	for (size_t d = 0; d < q; d++)
+		rank[probe(rank, mask, vals, vals[d])] = (uint32_t)d;
 	for (size_t j = 0; j < n_raters_all; j++)
 		if (colmap[j] == 0)
 			colmap[j] = (uint32_t)n_cols++;
@@ -537,7 +557,7 @@ calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib
 			if (isnan(x[ev]))
 				continue;
 			m->col[sc] = colmap[s->eval_rater[ev]];
-			m->cat[sc] = find_value(vals, q, x[ev]);
+			m->cat[sc] = rank[probe(rank, mask, vals, x[ev])];
 			sc++;
 		}
 		if (sc > start) {
@@ -551,6 +571,7 @@ calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib
 	m->n_scores = n_scores;
 	m->scale = scale;
 	free(vals);
+	free(rank);
 	free(colmap);
 	if (o->complete) {
 		struct calib_matrix *full = m;
@@ -563,6 +584,7 @@ calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib
 	return CALIB_OK;
 nomem:
 	free(vals);
+	free(rank);
 	free(colmap);
 	calib_matrix_free(m);
 	return CALIB_ENOMEM;
