@@ -8,6 +8,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -445,11 +446,10 @@ out:
 	return st;
 }
 
-/* Warnings that matter in QA rubrics, added to the notes of the unit's records. */
-static void
-warn(struct unit *u, const struct calib_stats *all, const struct calib_matrix *m)
+/* Scores in the most used category of m (0 when not counted). */
+static size_t
+top_count(const struct calib_matrix *m)
 {
-	const struct calib_stat *pa = calib_stats_find(all, "percent_agreement");
 	size_t top = 0;
 	size_t *count = NULL;
 
@@ -461,6 +461,16 @@ warn(struct unit *u, const struct calib_stats *all, const struct calib_matrix *m
 				top = count[k];
 		free(count);
 	}
+	return top;
+}
+
+/* Warnings that matter in QA rubrics, added to the notes of the unit's records. */
+static void
+warn(struct unit *u, const struct calib_stats *all, const struct calib_matrix *m)
+{
+	const struct calib_stat *pa = calib_stats_find(all, "percent_agreement");
+	size_t top = SIZE_MAX; /* counted when a kappa paradox is to be told */
+
 	for (size_t k = 0; k < u->stats.n; k++) {
 		struct calib_stat *s = &u->stats.v[k];
 		bool kappa = strcmp(s->name, "cohen_kappa") == 0 ||
@@ -470,12 +480,15 @@ warn(struct unit *u, const struct calib_stats *all, const struct calib_matrix *m
 		    strcmp(s->name, "percent_agreement") == 0)
 			continue;
 		if (kappa && pa && pa->estimate >= 0.8 && isfinite(s->estimate) &&
-		    s->estimate < 0.6 && m->n_scores)
+		    s->estimate < 0.6 && m->n_scores) {
+			if (top == SIZE_MAX)
+				top = top_count(m);
 			calib_stat_note_add(s,
 					    "kappa paradox: %.0f%% agreement but kappa %.2f, one "
 					    "category holds %.0f%% of scores; see gwet_ac1",
 					    100 * pa->estimate, s->estimate,
 					    100.0 * (double)top / (double)m->n_scores);
+		}
 		if (strcmp(s->name, "kripp_alpha_ordinal") == 0 && isfinite(s->estimate) &&
 		    isnan(s->lower))
 			calib_stat_note_add(s, "no analytic CI at the ordinal level (a bootstrap gives one)");
