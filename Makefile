@@ -42,7 +42,7 @@ GEN := $(BUILD)/calib-gen
 # Keep objects between builds (they are made through chained rules).
 .SECONDARY:
 
-.PHONY: all check unit e2e asan valgrind install uninstall clean demo format lint bench fuzz fuzz-bins manlint
+.PHONY: all check unit e2e asan tsan valgrind install uninstall clean demo format lint bench fuzz fuzz-bins manlint
 all: $(PROGS)
 
 $(BUILD)/%.o: %.c
@@ -82,6 +82,12 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poi
 asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	$(MAKE) BUILD=build-asan CFLAGS='-O1 -g $(SAN)' LDFLAGS='$(SAN)' check
+
+# The same suite under ThreadSanitizer: the reader's parsing thread, the
+# workers over criteria and the bootstrap threads share nothing unguarded.
+tsan:
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+	$(MAKE) BUILD=build-tsan CFLAGS='-O1 -g -fsanitize=thread' LDFLAGS='-fsanitize=thread' check
 
 # The same suite with every program and unit test under memcheck: no error,
 # no definite leak (glibc's cached thread stacks are "possibly lost" and not
@@ -143,6 +149,6 @@ lint:
 		-Iinclude --error-exitcode=1 src
 
 clean:
-	rm -rf build build-asan build-vg build-fuzz
+	rm -rf build build-asan build-tsan build-vg build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(COMMON_OBJ:.o=.d) $(CMD_SRC:%.c=$(BUILD)/%.d) $(UNIT_SRC:%.c=$(BUILD)/%.d)

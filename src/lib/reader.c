@@ -805,8 +805,10 @@ parse_stream(struct reader *r, FILE *fp, bool may_thread)
 		pthread_mutex_init(&lx.mu, NULL);
 		pthread_cond_init(&lx.ready, NULL);
 		pthread_cond_init(&lx.room, NULL);
-		lx.threaded = pthread_create(&lx.thread, NULL, lex_run, &lx) == 0;
-		if (!lx.threaded) {
+		/* set before the thread starts: the thread reads it */
+		lx.threaded = true;
+		if (pthread_create(&lx.thread, NULL, lex_run, &lx) != 0) {
+			lx.threaded = false;
 			pthread_mutex_destroy(&lx.mu);
 			pthread_cond_destroy(&lx.ready);
 			pthread_cond_destroy(&lx.room);
