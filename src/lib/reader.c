@@ -401,9 +401,13 @@ number_problem(const char *s, size_t len, int why)
 #define BATCH_ROWS 4096u
 #define N_BATCHES  4
 
-/* Complete rows: fields[row_end[i - 1] .. row_end[i]) are row i. */
+/*
+ * Complete rows: fields[row_end[i - 1] .. row_end[i]) are row i. A cache
+ * line of its own, so that filling one batch does not disturb the thread
+ * reading another.
+ */
 struct batch {
-	char *text;
+	_Alignas(64) char *text;
 	size_t text_len, text_cap;
 	struct field *f;
 	size_t nf, f_cap;
@@ -412,7 +416,9 @@ struct batch {
 };
 
 struct lexer {
-	struct reader *r; /* its options (read only); converts the batches */
+	struct reader *r; /* converts the batches */
+	/* the reader's limits, copied: the reader's fields change row after row */
+	size_t max_field, max_columns, max_line;
 	FILE *fp;
 	struct csv_parser p;
 	char *block;
@@ -433,7 +439,8 @@ struct lexer {
 
 	/* the ring: the lexer fills ring[tail]; ring[head] .. are the reader's */
 	struct batch ring[N_BATCHES];
-	size_t head, tail, count;
+	size_t tail;
+	_Alignas(64) size_t head, count; /* apart from what the lexer writes */
 	bool done;
 	atomic_bool stop; /* set by the reader: it failed, or it must read the input again */
 	pthread_mutex_t mu;
@@ -478,21 +485,20 @@ static void
 on_field(void *data, size_t len, void *ctx)
 {
 	struct lexer *lx = ctx;
-	const struct reader *r = lx->r;
 	struct batch *b = &lx->ring[lx->tail];
 	struct field *f;
 	char *text;
 
 	if (lx->status != CALIB_OK || lx->halted)
 		goto next;
-	if (lx->nf >= r->max_columns) {
+	if (lx->nf >= lx->max_columns) {
 		lex_fail(lx, CALIB_ELIMIT, lx->field_line, lx->nf + 1, "more than %zu columns",
-		         r->max_columns);
+		         lx->max_columns);
 		goto next;
 	}
-	if (len > r->max_field) {
+	if (len > lx->max_field) {
 		lex_fail(lx, CALIB_ELIMIT, lx->field_line, lx->nf + 1,
-		         "field longer than %zu bytes", r->max_field);
+		         "field longer than %zu bytes", lx->max_field);
 		goto next;
 	}
 	if (lx->nul_seen && data && memchr(data, '\0', len)) {
@@ -535,17 +541,19 @@ batch_free(struct batch *b)
 
 /* Convert the rows of b, until the first error. */
 static void
-convert(struct reader *r, struct batch *b)
+convert(struct reader *r, const struct batch *b)
 {
+	const size_t *end = b->row_end, n = b->n_rows;
+	struct field *f = b->f;
 	size_t i, first = 0;
 
 	r->buf = b->text;
-	for (i = 0; i < b->n_rows && r->status == CALIB_OK; i++) {
-		r->f = b->f + first;
-		r->nf = b->row_end[i] - first;
+	for (i = 0; i < n && r->status == CALIB_OK; i++) {
+		r->f = f + first;
+		r->nf = end[i] - first;
 		r->row(r);
 		r->n_rows++;
-		first = b->row_end[i];
+		first = end[i];
 	}
 }
 
@@ -689,9 +697,9 @@ lex_run(void *arg)
 				row_bytes = 0;
 			}
 			row_bytes += seg;
-			if (row_bytes - line_end(s, seg, nl != NULL) > r->max_line) {
+			if (row_bytes - line_end(s, seg, nl != NULL) > lx->max_line) {
 				lex_fail(lx, CALIB_ELIMIT, lx->field_line, 0,
-				         "line longer than %zu bytes", r->max_line);
+				         "line longer than %zu bytes", lx->max_line);
 				goto out;
 			}
 			if (csv_parse(p, s, seg, on_field, on_row, lx) != seg) {
@@ -701,9 +709,9 @@ lex_run(void *arg)
 				else
 					lex_fail(lx, CALIB_ENOMEM, lx->line, 0, "out of memory");
 			}
-			if (p->entry_pos > r->max_field)
+			if (p->entry_pos > lx->max_field)
 				lex_fail(lx, CALIB_ELIMIT, lx->field_line, lx->nf + 1,
-				         "field longer than %zu bytes", r->max_field);
+				         "field longer than %zu bytes", lx->max_field);
 			if (lx->status != CALIB_OK || lx->halted ||
 			    atomic_load_explicit(&lx->stop, memory_order_relaxed))
 				goto out;
@@ -790,6 +798,9 @@ parse_stream(struct reader *r, FILE *fp, bool may_thread)
 
 	memset(&lx, 0, sizeof lx);
 	lx.r = r;
+	lx.max_field = r->max_field;
+	lx.max_columns = r->max_columns;
+	lx.max_line = r->max_line;
 	lx.fp = fp;
 	lx.line = lx.field_line = 1;
 	atomic_init(&lx.stop, false);
