@@ -140,21 +140,28 @@ struct work {
 	double *pbar;  /* q: mean over raters of p_gk */
 };
 
+/*
+ * Count call i's categories into w->c. A category is written to the list
+ * of distinct ones at every score and kept only the first time (no branch
+ * on whether it is new, which random data would mispredict half the time).
+ */
 static void
 call_load(struct work *w, size_t i)
 {
 	const struct calib_matrix *m = w->m;
-	size_t j;
-	uint32_t k;
+	const uint32_t *cat = m->cat;
+	double *cnt = w->c.cnt;
+	uint32_t *dist = w->c.dist;
+	size_t d = 0, end = m->off[i + 1];
 
-	w->c.d = 0;
-	w->c.r = calib_matrix_row_n(m, i);
-	for (j = m->off[i]; j < m->off[i + 1]; j++) {
-		k = m->cat[j];
-		if (w->c.cnt[k] == 0.0)
-			w->c.dist[w->c.d++] = k;
-		w->c.cnt[k] += 1.0;
+	for (size_t j = m->off[i]; j < end; j++) {
+		uint32_t k = cat[j];
+		dist[d] = k;
+		d += cnt[k] == 0.0;
+		cnt[k] += 1.0;
 	}
+	w->c.d = d;
+	w->c.r = calib_matrix_row_n(m, i);
 }
 
 static void

@@ -75,7 +75,7 @@ struct calls {
 	size_t n_single; /* calls with one score (unpairable) */
 	size_t *off;     /* n + 1: entries of call u are off[u] .. off[u+1]-1 */
 	uint32_t *cat;   /* category of each entry */
-	double *cnt;     /* its count m_uc */
+	uint32_t *cnt;   /* its count m_uc */
 	double *r;       /* n: scores of each call, m_u */
 	double *nc;      /* q: pairable scores per category, n_c */
 	double total;    /* n = sum of m_u */
@@ -140,14 +140,15 @@ calls_build(const struct calib_matrix *m, struct calls *c)
 		if (ri < 2)
 			continue;
 		for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
+			/* listed at every score, kept the first time: no branch */
 			uint32_t k = m->cat[s];
-			if (tally[k]++ == 0)
-				touched[nt++] = k;
+			touched[nt] = k;
+			nt += tally[k]++ == 0;
 		}
 		for (size_t t = 0; t < nt; t++) {
 			uint32_t k = touched[t];
 			c->cat[ne] = k;
-			c->cnt[ne] = (double)tally[k];
+			c->cnt[ne] = tally[k];
 			c->nc[k] += (double)tally[k];
 			tally[k] = 0;
 			ne++;
@@ -331,22 +332,22 @@ call_pair_d2(const struct calls *c, size_t u, enum calib_alpha_level level, cons
 	switch (level) {
 	case CALIB_ALPHA_NOMINAL:
 		for (size_t e = a; e < b; e++)
-			s += c->cnt[e] * c->cnt[e];
+			s += (double)c->cnt[e] * (double)c->cnt[e];
 		return r * r - s;
 	case CALIB_ALPHA_ORDINAL:
 	case CALIB_ALPHA_INTERVAL:
 		for (size_t e = a; e < b; e++)
-			mean += c->cnt[e] * x[c->cat[e]];
+			mean += (double)c->cnt[e] * x[c->cat[e]];
 		mean /= r;
 		for (size_t e = a; e < b; e++) {
 			double d = x[c->cat[e]] - mean;
-			s += c->cnt[e] * d * d;
+			s += (double)c->cnt[e] * d * d;
 		}
 		return 2 * r * s;
 	case CALIB_ALPHA_RATIO:
 		for (size_t e = a; e < b; e++)
 			for (size_t f = e + 1; f < b; f++)
-				s += c->cnt[e] * c->cnt[f] *
+				s += (double)c->cnt[e] * (double)c->cnt[f] *
 				     ratio_d2(x[c->cat[e]], x[c->cat[f]]);
 		return 2 * s;
 	}
@@ -491,7 +492,7 @@ alpha_level(const struct calib_matrix *m, const struct calls *c, enum calib_alph
 	for (size_t u = 0; u < c->n; u++) {
 		double d = c->r[u] / rbar - 1, a = 0, xu, yu, e;
 		for (size_t k = c->off[u]; k < c->off[u + 1]; k++)
-			a += c->cnt[k] * g[c->cat[k]];
+			a += (double)c->cnt[k] * g[c->cat[k]];
 		xu = call_pair_d2(c, u, level, x) / ((c->r[u] - 1) * rbar) - dpa * d;
 		yu = a / rbar - de * d;
 		e = (dp - xu) / de - 2 * (1 - ap) * (de - yu) / de;
@@ -624,7 +625,7 @@ boot_replicate(struct boot *b)
 			continue;
 		}
 		for (size_t e = c->off[u]; e < c->off[u + 1]; e++)
-			b->nc[c->cat[e]] += w * c->cnt[e];
+			b->nc[c->cat[e]] += w * (double)c->cnt[e];
 	}
 	if (!varied)
 		return NAN;
@@ -753,8 +754,8 @@ boot_init(struct boot *b, const struct calls *c, const struct calib_matrix *m,
 			continue;
 		for (size_t e = a; e < e_end; e++) {
 			double d = m->value[c->cat[e]] - x0;
-			b->su[u] += c->cnt[e] * d;
-			b->suu[u] += c->cnt[e] * d * d;
+			b->su[u] += (double)c->cnt[e] * d;
+			b->suu[u] += (double)c->cnt[e] * d * d;
 		}
 	}
 	return CALIB_OK;
