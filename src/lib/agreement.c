@@ -615,11 +615,14 @@ second_pass(struct work *w, struct pass1 *p)
 	size_t i, j, a, ws, g;
 	double nd = (double)w->n, scale = nd / (double)p->n2, md = (double)w->nr;
 	double r, pa_i, pe_i, x, two, sum_cg = 0.0, acc, acc_ac, pa_id = 0.0, cnt;
+	double tq[WS_N]; /* T_w / (q (q - 1)) of each weighting */
 	uint32_t k, c;
 	struct wset *s;
 
 	for (g = 0; g < w->nr; g++)
 		sum_cg += w->cg[g];
+	for (ws = 0; ws < WS_N; ws++)
+		tq[ws] = w->ws[ws].tw / ((double)w->q * ((double)w->q - 1.0));
 	for (i = 0; i < w->n; i++) {
 		r = (double)calib_matrix_row_n(m, i);
 		two = r >= 2.0 ? 1.0 : 0.0;
@@ -640,7 +643,7 @@ second_pass(struct work *w, struct pass1 *p)
 				pa_id = pa_i;
 			x = scale * pa_i - s->pa;
 			s->ss_pa += x * x;
-			pe_i = s->tw / ((double)w->q * ((double)w->q - 1.0)) * acc_ac / r;
+			pe_i = tq[ws] * acc_ac / r;
 			x = scale * (pa_i - s->pe * two) / (1.0 - s->pe) -
 			    2.0 * (1.0 - s->ac) * (pe_i - s->pe) / (1.0 - s->pe) - s->ac;
 			s->ss_ac += x * x;
