@@ -36,6 +36,7 @@
 #define MAX_TOKENS 64
 #define CRIT_CACHE 256
 #define RATER_CACHE 64
+#define BYTE_CRITS  64
 #define CODE_CACHE 4096
 /* libcsv's state between csv_parse calls; 0 is its ROW_NOT_BEGUN. */
 #define CSV_ROW_NOT_BEGUN 0
@@ -122,6 +123,8 @@ struct reader {
 		uint16_t code;
 		uint8_t len; /* 0: empty slot */
 	} * code_cache;
+	/* codes of one-byte scores: [crit * 256 + byte], 0 (CALIB_CODE_ABSENT) when unknown */
+	uint16_t *byte_code;
 	/* the item of the previous row and its session and call, NUL-separated */
 	char *last_key;
 	size_t last_key_len, last_key_cap;
@@ -398,7 +401,7 @@ number_problem(const char *s, size_t len, int why)
  * reader's only when the reader found none in the rows before it.
  */
 #define BATCH_TEXT (64u << 10) /* field bytes of a batch before it is handed on */
-#define BATCH_ROWS 4096u
+#define BATCH_ROWS 2048u
 #define N_BATCHES  4
 
 /*
@@ -1033,14 +1036,23 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 	char *t = r->buf + f->off;
 	size_t len = f->len, raw_len = len;
 	struct code_slot *slot = NULL;
+	uint16_t *byte = NULL;
 	const struct calib_criterion *c;
 	enum calib_status st;
 	char a[128];
 	double v;
 	int why;
 
+	/* a one-byte score (the most common) of one of the first criteria: a table */
+	if (len == 1 && crit < BYTE_CRITS) {
+		byte = &r->byte_code[crit * 256 + (unsigned char)t[0]];
+		if (*byte) {
+			*code = *byte;
+			return true;
+		}
+	}
 	/* a short text seen before in this criterion: its code at once */
-	if (len > 0 && len <= 8) {
+	else if (len > 0 && len <= 8) {
 		uint64_t key = 0;
 		/* built in a register: a memcpy to the stack stalls the load after it */
 		for (size_t i = 0; i < len; i++)
@@ -1103,6 +1115,8 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 		return false;
 	}
 cache:
+	if (byte)
+		*byte = *code;
 	if (slot) {
 		slot->code = *code;
 		slot->len = (uint8_t)raw_len;
@@ -1203,22 +1217,17 @@ eval_merged(const struct reader *r, uint32_t eval)
 	return r->s->eval_file[eval] != r->file;
 }
 
-/* Record code; settle a duplicate by the policy. */
+/* A second rating `prev` of (eval, crit), now replaced: settle it by the policy. */
 static bool
-put(struct reader *r, uint32_t eval, uint32_t crit, uint16_t code, size_t j)
+duplicate(struct reader *r, uint32_t eval, uint32_t crit, uint16_t prev, size_t j)
 {
-	uint16_t prev, ignored;
 	const struct calib_store *s = r->s;
 	char a[128], b[128], c[128], d[128];
 
-	if (calib_store_put(r->s, eval, crit, code, &prev) != CALIB_OK) {
-		fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
-		return false;
-	}
-	if (prev == CALIB_CODE_ABSENT || r->o->duplicates == CALIB_DUP_LAST)
+	if (r->o->duplicates == CALIB_DUP_LAST)
 		return true;
 	if (r->o->duplicates == CALIB_DUP_FIRST) {
-		calib_store_put(r->s, eval, crit, prev, &ignored);
+		r->s->criteria[crit].code[eval] = prev;
 		return true;
 	}
 	{
@@ -1247,6 +1256,19 @@ put(struct reader *r, uint32_t eval, uint32_t crit, uint16_t code, size_t j)
 		     shown(c, sizeof c, rat, strlen(rat)), in_ses, first, file, line);
 	}
 	return false;
+}
+
+/*
+ * Record code (as calib_store_put does: one element of the criterion's
+ * code array, written here without a call per rating).
+ */
+static bool
+put(struct reader *r, uint32_t eval, uint32_t crit, uint16_t code, size_t j)
+{
+	uint16_t *slot = &r->s->criteria[crit].code[eval], prev = *slot;
+
+	*slot = code;
+	return prev == CALIB_CODE_ABSENT || duplicate(r, eval, crit, prev, j);
 }
 
 /* The id of rater name s[0..len), field j (SIZE_MAX: not from the row). */
@@ -1410,6 +1432,7 @@ reader_free(struct reader *r)
 	free(r->col_crit);
 	free(r->rater);
 	free(r->code_cache);
+	free(r->byte_code);
 	free(r->last_key);
 	for (size_t k = 0; k < CRIT_CACHE; k++)
 		free(r->crit_cache[k].name);
@@ -1453,11 +1476,13 @@ calib_read(struct calib_store *s, FILE *fp, const char *name, const struct calib
 	if (calib_store_add_file(s, name, &r.file) != CALIB_OK)
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	r.code_cache = calloc(CODE_CACHE, sizeof *r.code_cache);
-	if (!r.code_cache) {
+	r.byte_code = calloc(BYTE_CRITS * 256, sizeof *r.byte_code);
+	if (!r.code_cache || !r.byte_code) {
 		reader_free(&r);
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	r.row = header_row;
+	s->finished = false; /* put() writes codes directly */
 	st = parse_stream(&r, fp, true);
 	if (st == CALIB_OK && r.n_rows == 0)
 		st = fail(&r, CALIB_EINPUT, 1, 0, "empty input: no header line");

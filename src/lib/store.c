@@ -43,16 +43,20 @@ hash_bytes(const char *s, size_t len)
 
 /*
  * A set of ids, each standing for a key kept elsewhere. `eq` compares the
- * key being looked up with id's key.
+ * key being looked up with id's key. A slot keeps the low 32 bits of the
+ * key's hash beside the id: a probe compares them before calling `eq`
+ * (which reads the key, often a cache miss away), and growing rehashes
+ * from them without reading any key.
  */
 struct idset {
-	uint32_t *slot; /* CALIB_NONE = empty */
-	size_t cap;     /* power of two */
+	uint64_t *slot; /* hash << 32 | id; IDSET_EMPTY = empty */
+	size_t cap;     /* power of two, at most 2^32 */
 	size_t n;
 };
 
+#define IDSET_EMPTY UINT64_MAX
+
 typedef bool (*idset_eq)(const void *ctx, uint32_t id, const void *key);
-typedef uint64_t (*idset_hash)(const void *ctx, uint32_t id);
 
 static bool
 idset_init(struct idset *t, size_t cap)
@@ -66,39 +70,54 @@ idset_init(struct idset *t, size_t cap)
 	return true;
 }
 
-/* Slot of key (holding its id, or empty where it would go). */
+/* The id in slot i, or CALIB_NONE. */
+static uint32_t
+idset_get(const struct idset *t, size_t i)
+{
+	return (uint32_t)t->slot[i];
+}
+
+/* Slot of key of hash h (holding its id, or empty). */
 static size_t
 idset_probe(const struct idset *t, uint64_t h, idset_eq eq, const void *ctx,
 	    const void *key)
 {
 	size_t mask = t->cap - 1, i = (size_t)h & mask;
-	while (t->slot[i] != CALIB_NONE && !eq(ctx, t->slot[i], key))
+	uint64_t tag = (uint64_t)(uint32_t)h << 32;
+	while (t->slot[i] != IDSET_EMPTY &&
+	       ((t->slot[i] & 0xffffffff00000000ull) != tag ||
+		!eq(ctx, (uint32_t)t->slot[i], key)))
 		i = (i + 1) & mask;
 	return i;
 }
 
-/* Double the table when it is half full. */
-static bool
-idset_grow(struct idset *t, idset_hash hash, const void *ctx)
+/* Put v (hash << 32 | id) in the first empty slot of its chain. */
+static void
+idset_place(struct idset *t, uint64_t v)
 {
-	struct idset bigger;
-	if (2 * (t->n + 1) <= t->cap)
-		return true;
-	if (!idset_init(&bigger, 2 * t->cap))
-		return false;
-	for (size_t i = 0; i < t->cap; i++) {
-		uint32_t id = t->slot[i];
-		size_t j;
-		if (id == CALIB_NONE)
-			continue;
-		j = (size_t)hash(ctx, id) & (bigger.cap - 1);
-		while (bigger.slot[j] != CALIB_NONE)
-			j = (j + 1) & (bigger.cap - 1);
-		bigger.slot[j] = id;
+	size_t mask = t->cap - 1, i = (size_t)(v >> 32) & mask;
+	while (t->slot[i] != IDSET_EMPTY)
+		i = (i + 1) & mask;
+	t->slot[i] = v;
+}
+
+/* Add id, of hash h, not in the set yet; the table doubles when half full. */
+static bool
+idset_insert(struct idset *t, uint64_t h, uint32_t id)
+{
+	if (2 * (t->n + 1) > t->cap) {
+		struct idset bigger;
+		if (t->cap >= ((size_t)1 << 32) || !idset_init(&bigger, 2 * t->cap))
+			return false;
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slot[i] != IDSET_EMPTY)
+				idset_place(&bigger, t->slot[i]);
+		bigger.n = t->n;
+		free(t->slot);
+		*t = bigger;
 	}
-	bigger.n = t->n;
-	free(t->slot);
-	*t = bigger;
+	idset_place(t, (uint64_t)(uint32_t)h << 32 | id);
+	t->n++;
 	return true;
 }
 
@@ -129,13 +148,6 @@ names_eq(const void *ctx, uint32_t id, const void *key)
 	const struct calib_names *n = ctx;
 	const struct name_key *k = key;
 	return n->len[id] == k->len && memcmp(n->str[id], k->s, k->len) == 0;
-}
-
-static uint64_t
-names_hash(const void *ctx, uint32_t id)
-{
-	const struct calib_names *n = ctx;
-	return hash_bytes(n->str[id], n->len[id]);
 }
 
 struct calib_names *
@@ -197,15 +209,17 @@ enum calib_status
 calib_names_intern(struct calib_names *n, const char *s, size_t len, uint32_t *id)
 {
 	struct name_key key = { s, len };
+	uint64_t h;
 	size_t i;
 
 	if (n->last && n->len[n->last - 1] == len && memcmp(n->str[n->last - 1], s, len) == 0) {
 		*id = n->last - 1;
 		return CALIB_OK;
 	}
-	i = idset_probe(&n->set, hash_bytes(s, len), names_eq, n, &key);
-	if (n->set.slot[i] != CALIB_NONE) {
-		*id = n->set.slot[i];
+	h = hash_bytes(s, len);
+	i = idset_probe(&n->set, h, names_eq, n, &key);
+	if (idset_get(&n->set, i) != CALIB_NONE) {
+		*id = idset_get(&n->set, i);
 		n->last = *id + 1;
 		return CALIB_OK;
 	}
@@ -226,11 +240,8 @@ calib_names_intern(struct calib_names *n, const char *s, size_t len, uint32_t *i
 	if (!(n->str[n->n] = names_copy(n, s, len)))
 		return CALIB_ENOMEM;
 	n->len[n->n] = (uint32_t)len;
-	if (!idset_grow(&n->set, names_hash, n))
+	if (!idset_insert(&n->set, h, (uint32_t)n->n))
 		return CALIB_ENOMEM;
-	i = idset_probe(&n->set, hash_bytes(s, len), names_eq, n, &key);
-	n->set.slot[i] = (uint32_t)n->n;
-	n->set.n++;
 	*id = (uint32_t)n->n++;
 	n->last = *id + 1;
 	return CALIB_OK;
@@ -240,7 +251,7 @@ uint32_t
 calib_names_find(const struct calib_names *n, const char *s, size_t len)
 {
 	struct name_key key = { s, len };
-	return n->set.slot[idset_probe(&n->set, hash_bytes(s, len), names_eq, n, &key)];
+	return idset_get(&n->set, idset_probe(&n->set, hash_bytes(s, len), names_eq, n, &key));
 }
 
 const char *
@@ -345,13 +356,6 @@ level_eq(const void *ctx, uint32_t id, const void *key)
 	return c->value[id] == *(const double *)key;
 }
 
-static uint64_t
-level_hash(const void *ctx, uint32_t id)
-{
-	const struct calib_criterion *c = ctx;
-	return hash_double(c->value[id]);
-}
-
 static void levels_free(struct calib_criterion *c);
 
 /*
@@ -389,12 +393,8 @@ levels_of(struct calib_criterion *c)
 				goto nomem;
 			}
 			free(lower);
-		} else {
-			size_t i = idset_probe(&l->set, hash_double(c->value[k]), level_eq, c,
-					       &c->value[k]);
-			l->set.slot[i] = (uint32_t)k;
-			l->set.n++;
-		}
+		} else if (!idset_insert(&l->set, hash_double(c->value[k]), (uint32_t)k))
+			goto nomem;
 	}
 	return l;
 nomem:
@@ -466,14 +466,8 @@ level_add(struct calib_criterion *c, double value, const char *label, size_t len
 			return CALIB_EARG; /* the same label twice */
 		}
 		c->label[k] = copy;
-	} else {
-		size_t i;
-		if (!idset_grow(&l->set, level_hash, c))
-			return CALIB_ENOMEM;
-		i = idset_probe(&l->set, hash_double(value), level_eq, c, &value);
-		l->set.slot[i] = (uint32_t)k;
-		l->set.n++;
-	}
+	} else if (!idset_insert(&l->set, hash_double(value), (uint32_t)k))
+		return CALIB_ENOMEM;
 	c->n_levels = k + 1;
 	*index = (uint32_t)k;
 	return CALIB_OK;
@@ -705,26 +699,12 @@ item_eq(const void *ctx, uint32_t id, const void *key)
 	return s->item_session[id] == k->a && s->item_call[id] == k->b;
 }
 
-static uint64_t
-item_hash(const void *ctx, uint32_t id)
-{
-	const struct calib_store *s = ctx;
-	return mix64(((uint64_t)s->item_session[id] << 32) | s->item_call[id]);
-}
-
 static bool
 eval_eq(const void *ctx, uint32_t id, const void *key)
 {
 	const struct calib_store *s = ctx;
 	const struct eval_key *k = key;
 	return s->eval_item[id] == k->a && s->eval_rater[id] == k->b;
-}
-
-static uint64_t
-eval_hash(const void *ctx, uint32_t id)
-{
-	const struct calib_store *s = ctx;
-	return mix64(((uint64_t)s->eval_item[id] << 32) | s->eval_rater[id]);
 }
 
 /* Make room for one more evaluation in every per-evaluation array. */
@@ -789,7 +769,7 @@ calib_store_item(struct calib_store *s, uint32_t session, uint32_t call, uint32_
 		item = t->last_item;
 	} else {
 		i = idset_probe(&t->items, mix64(((uint64_t)sid << 32) | cid), item_eq, s, &k);
-		item = t->items.slot[i];
+		item = idset_get(&t->items, i);
 	}
 	if (item == CALIB_NONE) {
 		if (s->n_items == s->items_cap_) {
@@ -815,11 +795,8 @@ calib_store_item(struct calib_store *s, uint32_t session, uint32_t call, uint32_
 		s->item_call[item] = cid;
 		t->item_first[item] = CALIB_NONE;
 		t->item_chain[item] = 0;
-		if (!idset_grow(&t->items, item_hash, s))
+		if (!idset_insert(&t->items, mix64(((uint64_t)sid << 32) | cid), item))
 			return CALIB_ENOMEM;
-		i = idset_probe(&t->items, mix64(((uint64_t)sid << 32) | cid), item_eq, s, &k);
-		t->items.slot[i] = item;
-		t->items.n++;
 		s->n_items++;
 	}
 	t->last_sid = sid;
@@ -848,8 +825,8 @@ calib_store_eval_of(struct calib_store *s, uint32_t item, uint32_t rid, uint32_t
 	k.b = rid;
 	if (t->item_chain[item] == CHAIN_MAX) {
 		i = idset_probe(&t->evals, mix64(((uint64_t)item << 32) | rid), eval_eq, s, &k);
-		if (t->evals.slot[i] != CALIB_NONE) {
-			*eval = t->evals.slot[i];
+		if (idset_get(&t->evals, i) != CALIB_NONE) {
+			*eval = idset_get(&t->evals, i);
 			*created = false;
 			return CALIB_OK;
 		}
@@ -864,12 +841,9 @@ calib_store_eval_of(struct calib_store *s, uint32_t item, uint32_t rid, uint32_t
 		t->eval_next[s->n_evals] = t->item_first[item];
 		t->item_first[item] = (uint32_t)s->n_evals;
 		t->item_chain[item]++;
-	} else {
-		if (!idset_grow(&t->evals, eval_hash, s))
-			return CALIB_ENOMEM;
-		i = idset_probe(&t->evals, mix64(((uint64_t)item << 32) | rid), eval_eq, s, &k);
-		t->evals.slot[i] = (uint32_t)s->n_evals;
-		t->evals.n++;
+	} else if (!idset_insert(&t->evals, mix64(((uint64_t)item << 32) | rid),
+				 (uint32_t)s->n_evals)) {
+		return CALIB_ENOMEM;
 	}
 	*eval = (uint32_t)s->n_evals++;
 	*created = true;
@@ -905,8 +879,8 @@ calib_store_value_code(struct calib_store *s, uint32_t crit, double value,
 	if (value == 0)
 		value = 0;
 	i = idset_probe(&l->set, hash_double(value), level_eq, c, &value);
-	if (l->set.slot[i] != CALIB_NONE) {
-		*code = (uint16_t)(l->set.slot[i] + CALIB_CODE_LEVEL);
+	if (idset_get(&l->set, i) != CALIB_NONE) {
+		*code = (uint16_t)(idset_get(&l->set, i) + CALIB_CODE_LEVEL);
 		return CALIB_OK;
 	}
 	if (c->levels_fixed)
