@@ -55,13 +55,19 @@ calib_read_opts_init(struct calib_read_opts *o)
 }
 
 /*
- * One field of the current row: text at buf + off, NUL-terminated. Sixteen
- * bytes, as there is one per rating in flight: a batch's text stays below
- * 4 GiB because a line is at most LINE_CEILING bytes.
+ * One field of the current row: text at buf + off, NUL-terminated. Eight
+ * bytes, as there is one per rating in flight (a batch's text stays below
+ * 4 GiB because a line is at most LINE_CEILING bytes); the line where a
+ * field starts is its row's (see fline).
  */
 struct field {
 	uint32_t off, len;
-	unsigned long line; /* where the field starts */
+};
+
+/* A field that starts on a later line than its row (after a quoted newline). */
+struct later {
+	size_t field; /* index in the batch */
+	unsigned long line;
 };
 
 /* The largest --max-line and --max-field honoured (a larger one is this). */
@@ -90,6 +96,9 @@ struct reader {
 	char *buf;
 	struct field *f;
 	size_t nf;
+	unsigned long row_line;    /* where the row starts */
+	const struct later *later; /* its fields starting on later lines */
+	size_t n_later, first;     /* first: index of f[0] in the batch */
 	struct lexer *lexer; /* while reading */
 
 	row_handler row;
@@ -242,6 +251,16 @@ ftext(const struct reader *r, size_t j)
 	return r->buf + r->f[j].off;
 }
 
+/* The line where field j of the current row starts. */
+static unsigned long
+fline(const struct reader *r, size_t j)
+{
+	for (size_t k = 0; k < r->n_later; k++)
+		if (r->later[k].field == r->first + j)
+			return r->later[k].line;
+	return r->row_line;
+}
+
 /* Check a name field (call, rater, session, criterion): UTF-8, not empty. */
 static bool
 check_name(struct reader *r, size_t j, const char *what, bool may_be_empty)
@@ -250,11 +269,11 @@ check_name(struct reader *r, size_t j, const char *what, bool may_be_empty)
 	size_t bad;
 
 	if (f->len == 0 && !may_be_empty) {
-		fail(r, CALIB_EINPUT, f->line, j + 1, "empty %s", what);
+		fail(r, CALIB_EINPUT, fline(r, j), j + 1, "empty %s", what);
 		return false;
 	}
 	if (!utf8_valid((const unsigned char *)ftext(r, j), f->len, &bad)) {
-		fail(r, CALIB_EINPUT, f->line, j + 1, "invalid UTF-8 in %s (byte %zu)", what,
+		fail(r, CALIB_EINPUT, fline(r, j), j + 1, "invalid UTF-8 in %s (byte %zu)", what,
 		     bad + 1);
 		return false;
 	}
@@ -414,8 +433,11 @@ struct batch {
 	size_t text_len, text_cap;
 	struct field *f;
 	size_t nf, f_cap;
-	size_t *row_end;
-	size_t n_rows, rows_cap;
+	size_t *row_end;          /* index in f past each row's last field */
+	unsigned long *row_line;  /* line where each row starts */
+	size_t n_rows, rows_cap, line_cap;
+	struct later *later;      /* in field order */
+	size_t n_later, later_cap;
 };
 
 struct lexer {
@@ -433,6 +455,7 @@ struct lexer {
 	unsigned long field_line; /* line where the field being parsed began */
 	size_t nf;                /* fields of the row being parsed */
 	size_t row_first;         /* its first field in the batch being filled */
+	unsigned long row_line;   /* the line where it starts */
 	bool nul_seen;            /* a NUL byte was read: fields are searched for one */
 
 	/* the first error */
@@ -514,10 +537,21 @@ on_field(void *data, size_t len, void *ctx)
 		goto next;
 	}
 	b->text = text;
+	if (lx->nf == 0)
+		lx->row_line = lx->field_line;
+	else if (lx->field_line != lx->row_line) {
+		struct later *l = grow(b->later, &b->later_cap, b->n_later, 1, sizeof *l, 16);
+		if (!l) {
+			lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
+			goto next;
+		}
+		b->later = l;
+		b->later[b->n_later].field = b->nf;
+		b->later[b->n_later++].line = lx->field_line;
+	}
 	f = &b->f[b->nf++];
 	f->off = (uint32_t)b->text_len;
 	f->len = (uint32_t)len;
-	f->line = lx->field_line;
 	if (len)
 		memcpy(b->text + b->text_len, data, len);
 	b->text[b->text_len + len] = '\0';
@@ -531,7 +565,7 @@ next:
 static void
 batch_clear(struct batch *b)
 {
-	b->text_len = b->nf = b->n_rows = 0;
+	b->text_len = b->nf = b->n_rows = b->n_later = 0;
 }
 
 static void
@@ -540,6 +574,8 @@ batch_free(struct batch *b)
 	free(b->text);
 	free(b->f);
 	free(b->row_end);
+	free(b->row_line);
+	free(b->later);
 }
 
 /* Convert the rows of b, until the first error. */
@@ -548,12 +584,17 @@ convert(struct reader *r, const struct batch *b)
 {
 	const size_t *end = b->row_end, n = b->n_rows;
 	struct field *f = b->f;
-	size_t i, first = 0;
+	size_t i, first = 0, l = 0;
 
 	r->buf = b->text;
 	for (i = 0; i < n && r->status == CALIB_OK; i++) {
 		r->f = f + first;
 		r->nf = end[i] - first;
+		r->first = first;
+		r->row_line = b->row_line[i];
+		r->later = b->later + l;
+		for (r->n_later = 0; l < b->n_later && b->later[l].field < end[i]; l++)
+			r->n_later++;
 		r->row(r);
 		r->n_rows++;
 		first = end[i];
@@ -605,10 +646,15 @@ on_row(int term, void *ctx)
 		blank = b->f[j].len == 0;
 	if (lx->status == CALIB_OK && !blank) {
 		size_t *end = grow(b->row_end, &b->rows_cap, b->n_rows, 1, sizeof *end, 64);
-		if (!end)
+		unsigned long *line = end ? (b->row_end = end,
+		                             grow(b->row_line, &b->line_cap, b->n_rows, 1,
+		                                  sizeof *line, 64))
+		                          : NULL;
+		if (!line)
 			lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
 		else {
-			b->row_end = end;
+			b->row_line = line;
+			b->row_line[b->n_rows] = lx->row_line;
 			b->row_end[b->n_rows++] = b->nf;
 		}
 	}
@@ -617,6 +663,8 @@ on_row(int term, void *ctx)
 		if (lx->row_first < b->nf)
 			b->text_len = b->f[lx->row_first].off;
 		b->nf = lx->row_first;
+		while (b->n_later > 0 && b->later[b->n_later - 1].field >= b->nf)
+			b->n_later--;
 	}
 	lx->nf = 0;
 	lx->row_first = b->nf;
@@ -872,7 +920,7 @@ check_header_names(struct reader *r)
 		for (i = 0; i < j; i++)
 			if (r->f[i].len == r->f[j].len &&
 			    strncasecmp(ftext(r, i), ftext(r, j), r->f[j].len) == 0) {
-				fail(r, CALIB_EINPUT, r->f[j].line, j + 1,
+				fail(r, CALIB_EINPUT, fline(r, j), j + 1,
 				     "duplicate column %s (also column %zu)",
 				     shown(a, sizeof a, ftext(r, j), r->f[j].len), i + 1);
 				return false;
@@ -946,16 +994,16 @@ header_row(struct reader *r)
 			r->layout = CALIB_LAYOUT_RATER;
 	}
 	if (r->call_col == SIZE_MAX) {
-		fail(r, CALIB_EINPUT, r->f[0].line, 0, "no \"%s\" column in the header", call);
+		fail(r, CALIB_EINPUT, fline(r, 0), 0, "no \"%s\" column in the header", call);
 		return;
 	}
 	if (r->layout != CALIB_LAYOUT_RATER && r->rater_col == SIZE_MAX) {
-		fail(r, CALIB_EINPUT, r->f[0].line, 0, "no \"%s\" column in the header", rater);
+		fail(r, CALIB_EINPUT, fline(r, 0), 0, "no \"%s\" column in the header", rater);
 		return;
 	}
 	if (r->layout == CALIB_LAYOUT_LONG) {
 		if (r->crit_col == SIZE_MAX || r->score_col == SIZE_MAX) {
-			fail(r, CALIB_EINPUT, r->f[0].line, 0,
+			fail(r, CALIB_EINPUT, fline(r, 0), 0,
 			     "no \"%s\" column in the header of a long sheet",
 			     r->crit_col == SIZE_MAX ? crit : score);
 			return;
@@ -964,7 +1012,7 @@ header_row(struct reader *r)
 			if (j != r->call_col && j != r->rater_col && j != r->session_col &&
 			    j != r->crit_col && j != r->score_col) {
 				char a[128];
-				fail(r, CALIB_EINPUT, r->f[j].line, j + 1,
+				fail(r, CALIB_EINPUT, fline(r, j), j + 1,
 				     "unexpected column %s in a long sheet",
 				     shown(a, sizeof a, ftext(r, j), r->f[j].len));
 				return;
@@ -976,7 +1024,7 @@ header_row(struct reader *r)
 		const char *b;
 		size_t len;
 		if (r->rater_col != SIZE_MAX) {
-			fail(r, CALIB_EINPUT, r->f[r->rater_col].line, r->rater_col + 1,
+			fail(r, CALIB_EINPUT, fline(r, r->rater_col), r->rater_col + 1,
 			     "a per-rater sheet has no \"%s\" column", rater);
 			return;
 		}
@@ -986,14 +1034,14 @@ header_row(struct reader *r)
 			b = o->rater;
 			len = strlen(b);
 		} else if (is_stdin) {
-			fail(r, CALIB_EINPUT, r->f[0].line, 0,
+			fail(r, CALIB_EINPUT, fline(r, 0), 0,
 			     "no \"%s\" column: give the rater of standard input with --rater",
 			     rater);
 			return;
 		} else
 			b = base_name(r->name, &len);
 		if (len == 0 || !utf8_valid((const unsigned char *)b, len, &j)) {
-			fail(r, CALIB_EINPUT, r->f[0].line, 0, "unusable rater name from %s",
+			fail(r, CALIB_EINPUT, fline(r, 0), 0, "unusable rater name from %s",
 			     is_stdin ? "--rater" : "the file name");
 			return;
 		}
@@ -1015,12 +1063,12 @@ header_row(struct reader *r)
 		r->col_crit[j] = CALIB_NONE;
 		if (j == r->call_col || j == r->rater_col || j == r->session_col)
 			continue;
-		r->col_crit[j] = criterion_id(r, ftext(r, j), r->f[j].len, r->f[j].line, j + 1);
+		r->col_crit[j] = criterion_id(r, ftext(r, j), r->f[j].len, fline(r, j), j + 1);
 		if (r->col_crit[j] == CALIB_NONE)
 			return;
 	}
 	if (r->nf == (size_t)1 + (r->rater_col != SIZE_MAX) + (r->session_col != SIZE_MAX)) {
-		fail(r, CALIB_EINPUT, r->f[0].line, 0, "no criterion columns in the header");
+		fail(r, CALIB_EINPUT, fline(r, 0), 0, "no criterion columns in the header");
 		return;
 	}
 	r->row = sheet_row;
@@ -1085,7 +1133,7 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 	}
 	c = &r->s->criteria[crit];
 	if (c->labelled && !c->declared && parse_number(t, len, &v) == 0) {
-		fail(r, CALIB_EINPUT, f->line, j + 1,
+		fail(r, CALIB_EINPUT, fline(r, j), j + 1,
 		     "criterion %s: score %s is a number among labels",
 		     shown(a, 64, c->name, strlen(c->name)),
 		     shown(a + 64, sizeof a - 64, t, len));
@@ -1101,7 +1149,7 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 		    strncmp(problem, "is not a number", 15) != 0 ||
 		    strchr("0123456789+-.", t[0]) != NULL ||
 		    !check_name(r, j, "label", false)) {
-			fail(r, CALIB_EINPUT, f->line, j + 1, "criterion %s: score %s %s",
+			fail(r, CALIB_EINPUT, fline(r, j), j + 1, "criterion %s: score %s %s",
 			     shown(a, 64, c->name, strlen(c->name)),
 			     shown(a + 64, sizeof a - 64, t, len), problem);
 			return false;
@@ -1111,7 +1159,7 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 	if (st != CALIB_OK) {
 		char msg[sizeof r->err->msg];
 		snprintf(msg, sizeof msg, "%s", r->err->msg);
-		fail(r, st, f->line, j + 1, "%s", st == CALIB_ENOMEM ? "out of memory" : msg);
+		fail(r, st, fline(r, j), j + 1, "%s", st == CALIB_ENOMEM ? "out of memory" : msg);
 		return false;
 	}
 cache:
@@ -1156,7 +1204,7 @@ find_row(struct reader *r)
 
 	if (r->n_rows == 0 || r->nf != r->n_cols)
 		return; /* the header, or a row the first pass already accepted */
-	if (r->f[0].line >= r->find_before) {
+	if (fline(r, 0) >= r->find_before) {
 		r->status = CALIB_ELIMIT; /* not found: stop */
 		return;
 	}
@@ -1173,7 +1221,7 @@ find_row(struct reader *r)
 		if (j == r->nf)
 			return;
 	}
-	r->found = r->f[j].line;
+	r->found = fline(r, j);
 	r->status = CALIB_ELIMIT; /* found: stop */
 }
 
@@ -1241,7 +1289,7 @@ duplicate(struct reader *r, uint32_t eval, uint32_t crit, uint16_t prev, size_t 
 			snprintf(in_ses, sizeof in_ses, " in session %s",
 			         shown(d, sizeof d, ses, strlen(ses)));
 		const char *file = s->files[s->eval_file[eval]], *first = "first at";
-		unsigned long line = first_line(r, eval, crit, r->f[0].line);
+		unsigned long line = first_line(r, eval, crit, fline(r, 0));
 		if (line)
 			file = r->name;
 		else if (r->layout == CALIB_LAYOUT_LONG || eval_merged(r, eval)) {
@@ -1250,7 +1298,7 @@ duplicate(struct reader *r, uint32_t eval, uint32_t crit, uint16_t prev, size_t 
 			first = "its evaluation begins at";
 		} else
 			line = s->eval_line[eval];
-		fail(r, CALIB_EINPUT, r->f[j].line, j + 1,
+		fail(r, CALIB_EINPUT, fline(r, j), j + 1,
 		     "duplicate rating of %s for call %s by rater %s%s (%s %s:%lu)",
 		     shown(a, sizeof a, cn, strlen(cn)), shown(b, sizeof b, call, strlen(call)),
 		     shown(c, sizeof c, rat, strlen(rat)), in_ses, first, file, line);
@@ -1309,7 +1357,7 @@ row_eval(struct reader *r, uint32_t *eval)
 	const char *rat = r->rater, *call = ftext(r, r->call_col);
 	size_t rat_len = r->rater_len, call_len = r->f[r->call_col].len, klen;
 	size_t rat_col = r->rater_col;
-	unsigned long line = r->f[0].line;
+	unsigned long line = fline(r, 0);
 	enum calib_status st;
 	uint32_t sid, cid, rid;
 	bool created, same;
@@ -1364,7 +1412,7 @@ check_width(struct reader *r)
 {
 	if (r->nf == r->n_cols)
 		return true;
-	fail(r, CALIB_EINPUT, r->f[0].line, (r->nf < r->n_cols ? r->nf : r->n_cols) + 1,
+	fail(r, CALIB_EINPUT, fline(r, 0), (r->nf < r->n_cols ? r->nf : r->n_cols) + 1,
 	     "row has %zu fields, the header %zu", r->nf, r->n_cols);
 	return false;
 }
@@ -1409,7 +1457,7 @@ long_row(struct reader *r)
 	} else {
 		if (!check_name(r, j, "criterion", false))
 			return;
-		crit = criterion_id(r, name, len, r->f[j].line, j + 1);
+		crit = criterion_id(r, name, len, fline(r, j), j + 1);
 		if (crit == CALIB_NONE)
 			return;
 		free(slot->name);
@@ -1505,7 +1553,7 @@ rubric_number(struct reader *r, size_t col, double *v, double dflt)
 	f = &r->f[col];
 	why = parse_number(ftext(r, col), f->len, v);
 	if (why) {
-		fail(r, CALIB_EINPUT, f->line, col + 1, "%s %s",
+		fail(r, CALIB_EINPUT, fline(r, col), col + 1, "%s %s",
 		     shown(a, sizeof a, ftext(r, col), f->len),
 		     number_problem(ftext(r, col), f->len, why));
 		return false;
@@ -1529,13 +1577,13 @@ rubric_row(struct reader *r)
 		return;
 	id = calib_store_find_criterion(r->s, name, name_len);
 	if (id != CALIB_NONE && r->s->criteria[id].declared) {
-		fail(r, CALIB_EINPUT, r->f[r->r_name].line, r->r_name + 1,
+		fail(r, CALIB_EINPUT, fline(r, r->r_name), r->r_name + 1,
 		     "criterion %s described twice", shown(a, sizeof a, name, name_len));
 		return;
 	}
 	scale = calib_scale_parse(ftext(r, r->r_scale));
 	if (scale == CALIB_SCALE_UNKNOWN) {
-		fail(r, CALIB_EINPUT, r->f[r->r_scale].line, r->r_scale + 1,
+		fail(r, CALIB_EINPUT, fline(r, r->r_scale), r->r_scale + 1,
 		     "unknown scale %s (binary, nominal, ordinal, interval or ratio)",
 		     shown(a, sizeof a, ftext(r, r->r_scale), r->f[r->r_scale].len));
 		return;
@@ -1544,17 +1592,17 @@ rubric_row(struct reader *r)
 	    !rubric_number(r, r->r_weight, &w, 1.0))
 		return;
 	if (mn > mx) {
-		fail(r, CALIB_EINPUT, r->f[r->r_max].line, r->r_max + 1, "max is below min");
+		fail(r, CALIB_EINPUT, fline(r, r->r_max), r->r_max + 1, "max is below min");
 		return;
 	}
 	if (w < 0) {
-		fail(r, CALIB_EINPUT, r->f[r->r_weight].line, r->r_weight + 1,
+		fail(r, CALIB_EINPUT, fline(r, r->r_weight), r->r_weight + 1,
 		     "negative weight");
 		return;
 	}
 	if (r->r_levels != SIZE_MAX && r->f[r->r_levels].len > 0) {
 		const struct field *f = &r->f[r->r_levels];
-		unsigned long line = f->line, col = r->r_levels + 1;
+		unsigned long line = fline(r, r->r_levels), col = r->r_levels + 1;
 		char *p;
 		lv = malloc(f->len + 1);
 		if (!lv)
@@ -1612,7 +1660,7 @@ rubric_row(struct reader *r)
 		snprintf(msg, sizeof msg, "%s", r->err->msg);
 		if (st == CALIB_ENOMEM)
 			goto nomem;
-		fail(r, st, r->f[r->r_name].line, r->r_name + 1, "criterion %s: %s",
+		fail(r, st, fline(r, r->r_name), r->r_name + 1, "criterion %s: %s",
 		     shown(a, sizeof a, name, name_len), msg);
 	}
 	goto out;
@@ -1637,7 +1685,7 @@ rubric_header(struct reader *r)
 	r->r_max = find_col(r, "max");
 	r->r_weight = find_col(r, "weight");
 	if (r->r_name == SIZE_MAX || r->r_scale == SIZE_MAX) {
-		fail(r, CALIB_EINPUT, r->f[0].line, 0, "no \"%s\" column in the rubric header",
+		fail(r, CALIB_EINPUT, fline(r, 0), 0, "no \"%s\" column in the rubric header",
 		     r->r_name == SIZE_MAX ? "criterion" : "scale");
 		return;
 	}
