@@ -493,82 +493,70 @@ enum calib_status
 calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib_scale scale,
 			const struct calib_matrix_opts *o, struct calib_matrix **out)
 {
+	const uint32_t *evals = s->item_evals, *rater_of = s->eval_rater;
 	size_t n_raters_all = calib_names_count(s->raters);
-	size_t n_rows = 0, n_cols = 0, n_scores = 0, q = 0, mask;
+	size_t n_rows = 0, n_cols = 0, sc = 0, q = 0, mask;
 	uint32_t *colmap = NULL, *rank = NULL;
-	double *vals = NULL;
+	double *vals = NULL, *levels;
 	struct calib_matrix *m = NULL;
 
 	*out = NULL;
 	colmap = malloc((n_raters_all ? n_raters_all : 1) * sizeof *colmap);
-	if (!colmap)
-		return CALIB_ENOMEM;
+	vals = malloc((s->n_evals ? s->n_evals : 1) * sizeof *vals);
+	/* room for every item and evaluation; given back once the scores are known */
+	m = matrix_alloc(s->n_items, n_raters_all, s->n_evals, 0, false);
+	if (!colmap || !vals || !m)
+		goto nomem;
 	for (size_t j = 0; j < n_raters_all; j++)
 		colmap[j] = CALIB_NONE;
+
+	/* One pass over the items: the rows, with store rater ids and values. */
 	for (size_t it = 0; it < s->n_items; it++) {
-		size_t in_row = 0;
+		size_t start = sc, end = s->item_off[it + 1];
 		if ((o->session != CALIB_NONE && s->item_session[it] != o->session) ||
 		    (o->item_mask && !o->item_mask[it]))
 			continue;
-		for (size_t e = s->item_off[it]; e < s->item_off[it + 1]; e++) {
-			uint32_t ev = s->item_evals[e];
+		for (size_t e = s->item_off[it]; e < end; e++) {
+			uint32_t ev = evals[e];
 			if (isnan(x[ev]))
 				continue;
-			colmap[s->eval_rater[ev]] = 0;
-			in_row++;
+			colmap[rater_of[ev]] = 0;
+			m->col[sc] = rater_of[ev];
+			vals[sc++] = x[ev];
 		}
-		n_scores += in_row;
-		n_rows += in_row > 0;
+		if (sc > start) {
+			m->item[n_rows] = (uint32_t)it;
+			m->off[++n_rows] = sc;
+		}
 	}
-	vals = malloc((n_scores ? n_scores : 1) * sizeof *vals);
-	if (!vals)
-		goto nomem;
-	for (size_t it = 0, k = 0; it < s->n_items; it++) {
-		if ((o->session != CALIB_NONE && s->item_session[it] != o->session) ||
-		    (o->item_mask && !o->item_mask[it]))
-			continue;
-		for (size_t e = s->item_off[it]; e < s->item_off[it + 1]; e++)
-			if (!isnan(x[s->item_evals[e]]))
-				vals[k++] = x[s->item_evals[e]];
-	}
-	if ((q = distinct_sorted(vals, n_scores)) == SIZE_MAX)
-		goto nomem;
-	/* the category of a score: its value's index among the sorted ones */
-	if (!(rank = set_alloc(q, &mask)))
-		goto nomem;
-	for (size_t d = 0; d < q; d++)
-		rank[probe(rank, mask, vals, vals[d])] = (uint32_t)d;
 	for (size_t j = 0; j < n_raters_all; j++)
 		if (colmap[j] == 0)
 			colmap[j] = (uint32_t)n_cols++;
-	if (!(m = matrix_alloc(n_rows, n_cols, n_scores, q, false)))
-		goto nomem;
-	memcpy(m->value, vals, q * sizeof *vals);
+	renumber(m->col, sc, colmap, n_cols);
+	matrix_shrink(m, n_rows, sc);
 	for (size_t j = 0; j < n_raters_all; j++)
 		if (colmap[j] != CALIB_NONE)
 			m->rater[colmap[j]] = (uint32_t)j;
-	for (size_t it = 0, r = 0, sc = 0; it < s->n_items; it++) {
-		size_t start = sc;
-		if ((o->session != CALIB_NONE && s->item_session[it] != o->session) ||
-		    (o->item_mask && !o->item_mask[it]))
-			continue;
-		for (size_t e = s->item_off[it]; e < s->item_off[it + 1]; e++) {
-			uint32_t ev = s->item_evals[e];
-			if (isnan(x[ev]))
-				continue;
-			m->col[sc] = colmap[s->eval_rater[ev]];
-			m->cat[sc] = rank[probe(rank, mask, vals, x[ev])];
-			sc++;
-		}
-		if (sc > start) {
-			m->item[r] = (uint32_t)it;
-			m->off[++r] = sc;
-		}
-	}
+
+	/* The categories: the distinct values, sorted; a score's is its value's index. */
+	if (!(levels = malloc((sc ? sc : 1) * sizeof *levels)))
+		goto nomem;
+	free(m->value);
+	m->value = levels;
+	memcpy(levels, vals, sc * sizeof *levels);
+	if ((q = distinct_sorted(levels, sc)) == SIZE_MAX || !(rank = set_alloc(q, &mask)))
+		goto nomem;
+	if ((levels = realloc(m->value, (q ? q : 1) * sizeof *levels)))
+		m->value = levels;
+	for (size_t d = 0; d < q; d++)
+		rank[probe(rank, mask, m->value, m->value[d])] = (uint32_t)d;
+	for (size_t t = 0; t < sc; t++)
+		m->cat[t] = rank[probe(rank, mask, m->value, vals[t])];
+
 	m->n_items = m->n_items_all = n_rows;
 	m->n_raters = n_cols;
 	m->n_levels = q;
-	m->n_scores = n_scores;
+	m->n_scores = sc;
 	m->scale = scale;
 	free(vals);
 	free(rank);
