@@ -552,8 +552,11 @@ on_field(void *data, size_t len, void *ctx)
 	f = &b->f[b->nf++];
 	f->off = (uint32_t)b->text_len;
 	f->len = (uint32_t)len;
-	if (len)
+	if (len > 8)
 		memcpy(b->text + b->text_len, data, len);
+	else /* most fields are a score of a byte or two: no call for them */
+		for (size_t i = 0; i < len; i++)
+			b->text[b->text_len + i] = ((const char *)data)[i];
 	b->text[b->text_len + len] = '\0';
 	b->text_len += len + 1;
 	lx->nf++;
