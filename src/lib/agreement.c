@@ -105,7 +105,7 @@ struct wset {
 
 /* The current call: per-category counts and its distinct categories. */
 struct call {
-	double *cnt;    /* q, all zero between calls */
+	uint32_t *cnt;  /* q, all zero between calls */
 	uint32_t *dist; /* distinct categories of the call */
 	size_t d;       /* how many */
 	size_t r;       /* scores */
@@ -150,18 +150,25 @@ call_load(struct work *w, size_t i)
 {
 	const struct calib_matrix *m = w->m;
 	const uint32_t *cat = m->cat;
-	double *cnt = w->c.cnt;
+	uint32_t *cnt = w->c.cnt;
 	uint32_t *dist = w->c.dist;
 	size_t d = 0, end = m->off[i + 1];
 
 	for (size_t j = m->off[i]; j < end; j++) {
 		uint32_t k = cat[j];
 		dist[d] = k;
-		d += cnt[k] == 0.0;
-		cnt[k] += 1.0;
+		d += cnt[k] == 0;
+		cnt[k]++;
 	}
 	w->c.d = d;
 	w->c.r = calib_matrix_row_n(m, i);
+}
+
+/* r_ik of the current call as a double (counts are exact in one). */
+static inline double
+count(const struct work *w, uint32_t k)
+{
+	return (double)w->c.cnt[k];
 }
 
 static void
@@ -170,7 +177,7 @@ call_clear(struct work *w)
 	size_t j;
 
 	for (j = 0; j < w->c.d; j++)
-		w->c.cnt[w->c.dist[j]] = 0.0;
+		w->c.cnt[w->c.dist[j]] = 0;
 }
 
 static double
@@ -197,23 +204,23 @@ call_sumq(const struct work *w, const struct wset *s)
 	for (a = 0; a < w->c.d; a++) {
 		k = w->c.dist[a];
 		if (s->symmetric) {
-			acc += w->c.cnt[k] * (w->c.cnt[k] - 1.0);
+			acc += count(w, k) * (count(w, k) - 1.0);
 			if (s->kind == CALIB_W_IDENTITY)
 				continue;
 			inner = 0.0;
 			for (b = a + 1; b < w->c.d; b++) {
 				l = w->c.dist[b];
-				inner += weight_at(w, s, k, l) * w->c.cnt[l];
+				inner += weight_at(w, s, k, l) * count(w, l);
 			}
-			acc += 2.0 * w->c.cnt[k] * inner;
+			acc += 2.0 * count(w, k) * inner;
 			continue;
 		}
 		inner = 0.0;
 		for (b = 0; b < w->c.d; b++) {
 			l = w->c.dist[b];
-			inner += weight_at(w, s, k, l) * w->c.cnt[l];
+			inner += weight_at(w, s, k, l) * count(w, l);
 		}
-		acc += w->c.cnt[k] * (inner - 1.0);
+		acc += count(w, k) * (inner - 1.0);
 	}
 	return acc;
 }
@@ -518,10 +525,10 @@ first_pass(struct work *w, struct pass1 *p)
 		v->off[i] = t;
 		for (a = 0; a < w->c.d; a++, t++) {
 			k = w->c.dist[a];
-			w->pi[k] += w->c.cnt[k] / r;
-			s2 += w->c.cnt[k] * w->c.cnt[k];
+			w->pi[k] += count(w, k) / r;
+			s2 += count(w, k) * count(w, k);
 			v->cat[t] = k;
-			v->cnt[t] = (uint32_t)w->c.cnt[k];
+			v->cnt[t] = w->c.cnt[k];
 		}
 		if (w->c.r == w->nr && w->nr >= 2) {
 			p->nc++;
@@ -530,8 +537,8 @@ first_pass(struct work *w, struct pass1 *p)
 			p->pbar_c += (s2 - md) / (md * (md - 1.0));
 			for (a = 0; a < w->c.d; a++) {
 				k = w->c.dist[a];
-				w->tot[k] += w->c.cnt[k];
-				w->sq[k] += w->c.cnt[k] * w->c.cnt[k];
+				w->tot[k] += count(w, k);
+				w->sq[k] += count(w, k) * count(w, k);
 			}
 		}
 		/* Conger's per-rater counts, read only when it is computed */
@@ -1016,7 +1023,7 @@ calib_agreement_calls_build(const struct calib_matrix *m, const struct calib_coe
 		c->off[i] = t;
 		for (a = 0; a < w->c.d; a++, t++) {
 			c->cat[t] = w->c.dist[a];
-			c->share[t] = w->c.cnt[w->c.dist[a]] / (double)w->c.r;
+			c->share[t] = count(w, w->c.dist[a]) / (double)w->c.r;
 		}
 		call_clear(w);
 	}
