@@ -131,13 +131,13 @@ struct work {
 	struct call c;
 	struct wset ws[WS_N];
 	struct seen seen; /* filled by first_pass() when its arrays are allocated */
-	double *pi;    /* q: pi_k */
-	double *tot;   /* q: scores per category on complete calls */
-	double *sq;    /* q: sum of r_ik^2 on complete calls */
-	uint32_t *ngk; /* nr x q: scores of rater g in category k, or NULL */
-	double *ng;    /* nr: calls rater g scored */
-	double *cg;    /* nr: Conger's C_g = sum_k p_gk (m pbar_k - p_gk) */
-	double *pbar;  /* q: mean over raters of p_gk */
+	double *pi;       /* q: pi_k */
+	double *tot;      /* q: scores per category on complete calls */
+	double *sq;       /* q: sum of r_ik^2 on complete calls */
+	uint32_t *ngk;    /* nr x q: scores of rater g in category k, or NULL */
+	double *ng;       /* nr: calls rater g scored */
+	double *cg;       /* nr: Conger's C_g = sum_k p_gk (m pbar_k - p_gk) */
+	double *pbar;     /* q: mean over raters of p_gk */
 };
 
 /*
@@ -426,9 +426,8 @@ weights_init(struct work *w, const struct calib_coef_opts *o)
 		             : weights_total(s->kind, w->m->value, q, qv);
 	}
 	s = &w->ws[WS_CUSTOM];
-	if (o->custom_w &&
-	    (calib_coef_wants(o, "percent_agreement_custom") ||
-	     calib_coef_wants(o, "gwet_ac2_custom"))) {
+	if (o->custom_w && (calib_coef_wants(o, "percent_agreement_custom") ||
+	                    calib_coef_wants(o, "gwet_ac2_custom"))) {
 		s->used = true;
 		s->kind = CALIB_W_IDENTITY;
 		s->pa_name = "percent_agreement_custom";

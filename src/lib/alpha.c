@@ -530,7 +530,8 @@ calib_alpha_compute(const struct calib_matrix *m, const struct calib_coef_opts *
 	for (size_t l = 0; l < sizeof levels / sizeof levels[0]; l++) {
 		struct calib_stat *rec;
 		char name[CALIB_STAT_NAME];
-		snprintf(name, sizeof name, "kripp_alpha_%s", calib_alpha_level_name(levels[l]));
+		snprintf(name, sizeof name, "kripp_alpha_%s",
+		         calib_alpha_level_name(levels[l]));
 		if (!level_applies(m, levels[l]) || (o && !calib_coef_wants(o, name)))
 			continue;
 		rec = calib_stats_push(out, "%s", name);
