@@ -72,6 +72,13 @@ heap_sift_down(struct heap *h, size_t i)
 	}
 }
 
+/* Would heap_push keep c? */
+static bool
+heap_wants(const struct heap *h, const struct calib_dispute *c)
+{
+	return !h->cap || h->n < h->cap || cell_before(c, &h->v[0]);
+}
+
 static int
 heap_push(struct heap *h, const struct calib_dispute *c)
 {
@@ -148,11 +155,17 @@ cmp_call(const void *a, const void *b)
 	return call_before(a, b) ? -1 : call_before(b, a) ? 1 : 0;
 }
 
-static int
-cmp_double(const void *a, const void *b)
+/* Sort the few scores of a cell in place (insertion sort: a cell has one per rater). */
+static void
+sort_small(double *v, size_t n)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	for (size_t i = 1; i < n; i++) {
+		double x = v[i];
+		size_t j = i;
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 /* Text of category k of m. */
@@ -167,11 +180,35 @@ cat_text(const struct calib_matrix *m, uint32_t k, char *buf, size_t n)
 		calib_format_double(m->value[k], buf, n);
 }
 
-/* Disagreement of row i of m; false when it has fewer than two answers. */
+/*
+ * The most given answer(s) of a measured cell as text, ties joined by '|'
+ * in category order (categories are increasing): cnt holds the cell's
+ * counts per category, best the largest of them.
+ */
+static void
+mode_text(const struct calib_matrix *m, const size_t *cnt, size_t best, struct calib_dispute *d)
+{
+	d->mode[0] = 0;
+	for (uint32_t k = 0; k < m->n_levels; k++)
+		if (cnt[k] == best) {
+			char buf[64];
+			size_t len = strlen(d->mode);
+			cat_text(m, k, buf, sizeof buf);
+			snprintf(d->mode + len, sizeof d->mode - len, "%s%s", len ? "|" : "",
+			         buf);
+		}
+}
+
+/*
+ * Disagreement of row i of m; false when it has fewer than two answers.
+ * The row's counts per category are left in cnt (the categories seen in
+ * touched[0..d->n_distinct)) and the largest in *best, for mode_text; the
+ * caller sets them back to zero.
+ */
 static bool
 measure(const struct calib_matrix *m, size_t i, const struct calib_criterion *cr, double range,
         enum calib_consensus cons, size_t *cnt, uint32_t *touched, double *vals,
-        struct calib_dispute *d)
+        size_t *best_out, struct calib_dispute *d)
 {
 	size_t nt = 0, nv = 0, best = 0;
 	double lo = INFINITY, hi = -INFINITY, sum = 0;
@@ -195,21 +232,10 @@ measure(const struct calib_matrix *m, size_t i, const struct calib_criterion *cr
 		hi = fmax(hi, v);
 	}
 	d->n_distinct = nt;
-	d->mode[0] = 0;
 	for (size_t t = 0; t < nt; t++)
 		if (cnt[touched[t]] > best)
 			best = cnt[touched[t]];
-	/* ties listed in category order: categories are increasing */
-	for (uint32_t k = 0; k < m->n_levels && nt > 0; k++)
-		if (cnt[k] == best) {
-			char buf[64];
-			size_t len = strlen(d->mode);
-			cat_text(m, k, buf, sizeof buf);
-			snprintf(d->mode + len, sizeof d->mode - len, "%s%s", len ? "|" : "",
-			         buf);
-		}
-	for (size_t t = 0; t < nt; t++)
-		cnt[touched[t]] = 0;
+	*best_out = best;
 	if (nominal) {
 		d->disagreement = (double)(d->n_answers - best) / (double)d->n_answers;
 		d->spread = d->consensus = NAN;
@@ -221,7 +247,7 @@ measure(const struct calib_matrix *m, size_t i, const struct calib_criterion *cr
 	else if (cons == CALIB_CONSENSUS_MEAN)
 		d->consensus = sum / (double)nv;
 	else {
-		qsort(vals, nv, sizeof *vals, cmp_double);
+		sort_small(vals, nv);
 		d->consensus = nv % 2 ? vals[nv / 2] : (vals[nv / 2 - 1] + vals[nv / 2]) / 2;
 	}
 	/* population SD over its largest possible value on the range, range / 2 */
@@ -295,11 +321,18 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 		for (size_t i = 0; i < m->n_items && !st; i++) {
 			struct calib_dispute c;
 			struct calib_dispute_call *cl;
+			size_t best = 0;
 			memset(&c, 0, sizeof c);
-			if (!measure(m, i, cr, range, o->consensus, cnt, touched, vals, &c))
+			if (!measure(m, i, cr, range, o->consensus, cnt, touched, vals, &best,
+			             &c))
 				continue;
 			c.item = m->item[i];
 			c.crit = j;
+			/* the mode's text only for a cell the agenda keeps */
+			if (heap_wants(&h, &c))
+				mode_text(m, cnt, best, &c);
+			for (size_t t = 0; t < c.n_distinct; t++)
+				cnt[touched[t]] = 0;
 			d->n_ranked++;
 			cl = &calls[c.item];
 			cl->disagreement += c.disagreement;
