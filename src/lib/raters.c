@@ -79,8 +79,14 @@ struct acc {
 	size_t n, n_within;
 };
 
+/*
+ * Add deviation d. bound is the tolerance with its rounding slack,
+ * tol + 1e-9 * fmax(1, tol), worked out once per column. The maxima are
+ * written as comparisons (fmax is a library call here); neither argument
+ * is ever NaN, so the result is fmax's.
+ */
 static void
-acc_add(struct acc *a, double d, double tol, double range)
+acc_add(struct acc *a, double d, double bound, double range)
 {
 	double delta = d - a->mean;
 	a->n++;
@@ -88,22 +94,35 @@ acc_add(struct acc *a, double d, double tol, double range)
 	a->m2 += delta * (d - a->mean);
 	a->sum += d;
 	a->sum_abs += fabs(d);
-	a->n_within += fabs(d) <= tol + 1e-9 * fmax(1, tol);
-	a->sum_align += range > 0 ? fmax(0, 1 - fabs(d) / range) : (d == 0);
+	a->n_within += fabs(d) <= bound;
+	if (range > 0) {
+		double x = 1 - fabs(d) / range;
+		a->sum_align += x > 0 ? x : 0;
+	} else
+		a->sum_align += d == 0;
 }
 
 /* A score of a row: its rater column, category and points. */
 struct score {
 	double v;
 	uint32_t col, cat;
-	size_t pos; /* position in the row sorted by points */
 };
 
-static int
-cmp_score(const void *a, const void *b)
+/*
+ * Sort a row's scores by points, equal points kept in column order. A row
+ * holds one score per rater, a handful: insertion sort, no call per
+ * comparison.
+ */
+static void
+sort_row(struct score *s, size_t n)
 {
-	const struct score *x = a, *y = b;
-	return (x->v > y->v) - (x->v < y->v);
+	for (size_t i = 1; i < n; i++) {
+		struct score x = s[i];
+		size_t j = i;
+		for (; j > 0 && s[j - 1].v > x.v; j--)
+			s[j] = s[j - 1];
+		s[j] = x;
+	}
 }
 
 /* Median of the sorted s[0..n) without element skip. */
@@ -128,6 +147,8 @@ struct work {
 	uint32_t *touched; /* categories seen in the row */
 	size_t cnt_cap;
 	size_t *ktab; /* n_raters x q x q kappa tables */
+	uint32_t *colr; /* per matrix column: the rater's index in the result (or CALIB_NONE) */
+	size_t colr_cap;
 	double *colsum, *ranksum, *rowbuf;
 	size_t col_cap;
 };
@@ -150,6 +171,7 @@ struct column {
 	const struct calib_matrix *m;
 	const double *pts; /* per category; NAN for N/A */
 	double range, tol;
+	double bound; /* tol + 1e-9 * fmax(1, tol): within the tolerance up to rounding */
 	bool numeric; /* deviations are meaningful (not nominal with > 2 levels) */
 	bool nominal; /* binary or nominal: agreement on categories */
 	size_t j;     /* column index in the result */
@@ -195,7 +217,7 @@ rater_effect(struct work *w, const struct column *c, struct calib_raters_test *t
 		if (len != k)
 			continue;
 		n++;
-		qsort(w->row, k, sizeof *w->row, cmp_score);
+		sort_row(w->row, k);
 		for (size_t a = 0; a < k;) {
 			size_t b = a;
 			while (b + 1 < k && w->row[b + 1].v == w->row[a].v)
@@ -298,6 +320,7 @@ analyse(struct calib_raters *res, struct work *w, const struct column *c, const 
 	size_t q = m->n_levels, nr = res->n_raters, nc = res->n_cols;
 	struct acc *acc = calloc(nr ? nr : 1, sizeof *acc);
 	bool want_kappa = expert != CALIB_NONE && c->nominal && q <= KAPPA_MAX_Q;
+	bool want_mode = c->nominal && expert == CALIB_NONE; /* categories counted per row */
 	uint32_t ecol = CALIB_NONE;
 	if (!acc)
 		return CALIB_ENOMEM;
@@ -314,9 +337,15 @@ analyse(struct calib_raters *res, struct work *w, const struct column *c, const 
 		return CALIB_ENOMEM;
 	}
 	memset(w->cnt, 0, (q ? q : 1) * sizeof *w->cnt);
-	for (uint32_t col = 0; col < m->n_raters; col++)
+	if (grow((void **)&w->colr, &w->colr_cap, atleast1(m->n_raters), sizeof *w->colr)) {
+		free(acc);
+		return CALIB_ENOMEM;
+	}
+	for (uint32_t col = 0; col < m->n_raters; col++) {
+		w->colr[col] = ridx[m->rater[col]];
 		if (m->rater[col] == expert)
 			ecol = col;
+	}
 	for (size_t i = 0; i < m->n_items; i++) {
 		size_t len = m->off[i + 1] - m->off[i], nn = 0, nt = 0;
 		double sum = 0, ev = NAN;
@@ -332,7 +361,7 @@ analyse(struct calib_raters *res, struct work *w, const struct column *c, const 
 				ev = v;
 				ecat = cat;
 			}
-			if (!w->cnt[cat]++)
+			if (want_mode && !w->cnt[cat]++)
 				w->touched[nt++] = cat;
 			if (isnan(v))
 				continue;
@@ -342,13 +371,10 @@ analyse(struct calib_raters *res, struct work *w, const struct column *c, const 
 			nn++;
 			sum += v;
 		}
-		if (cons == CALIB_CONSENSUS_MEDIAN && expert == CALIB_NONE) {
-			qsort(w->row, nn, sizeof *w->row, cmp_score);
-			for (size_t a = 0; a < nn; a++)
-				w->row[a].pos = a;
-		}
+		if (cons == CALIB_CONSENSUS_MEDIAN && expert == CALIB_NONE)
+			sort_row(w->row, nn);
 		for (size_t p = m->off[i]; p < m->off[i + 1]; p++) {
-			uint32_t r = ridx[m->rater[m->col[p]]], cat = m->cat[p];
+			uint32_t r = w->colr[m->col[p]], cat = m->cat[p];
 			double v = c->pts[cat], ref;
 			if (r == CALIB_NONE)
 				continue;
@@ -404,7 +430,7 @@ analyse(struct calib_raters *res, struct work *w, const struct column *c, const 
 				cell->n_noref++;
 				res->n_noref++;
 			} else
-				acc_add(&acc[r], v - ref, c->tol, c->range);
+				acc_add(&acc[r], v - ref, c->bound, c->range);
 		}
 		for (size_t t = 0; t < nt; t++)
 			w->cnt[w->touched[t]] = 0;
@@ -670,6 +696,7 @@ calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
 		c.j = j;
 		c.range = cr ? calib_raters_range(cr) : 100;
 		c.tol = o->tol_percent ? o->tolerance / 100 * c.range : o->tolerance;
+		c.bound = c.tol + 1e-9 * fmax(1, c.tol);
 		c.nominal = cr && (cr->scale == CALIB_SCALE_BINARY ||
 		                   cr->scale == CALIB_SCALE_NOMINAL);
 		c.numeric = !cr || cr->scale != CALIB_SCALE_NOMINAL || cr->n_levels <= 2;
@@ -709,6 +736,7 @@ done:
 	free(w.cnt);
 	free(w.touched);
 	free(w.ktab);
+	free(w.colr);
 	free(w.colsum);
 	free(w.ranksum);
 	free(w.rowbuf);
