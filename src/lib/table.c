@@ -135,7 +135,11 @@ calib_table_text(struct calib_table *t, size_t col, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	s = vformat(fmt, ap);
+	/* a plain string, the usual call, is copied without printf measuring it first */
+	if (strcmp(fmt, "%s") == 0)
+		s = strdup(va_arg(ap, const char *));
+	else
+		s = vformat(fmt, ap);
 	va_end(ap);
 	if (!s)
 		return CALIB_ENOMEM;
@@ -191,10 +195,45 @@ calib_table_title(struct calib_table *t, const char *fmt, ...)
 	return st;
 }
 
-/* Text of a cell for machines (full precision) or people (rounded). */
+/*
+ * Full-precision texts of the numbers written so far, by bit pattern. The
+ * shortest round-trip form costs calib_format_double up to 38 printf and
+ * strtod calls for a number such as 0.4472135954999579, and long tables
+ * repeat few distinct numbers (counts, levels, shares among a few raters),
+ * so each is formatted once. Direct-mapped: a collision only formats again.
+ */
+#define MEMO_BITS 12
+struct memo {
+	uint64_t bits;
+	bool used;
+	char text[40];
+};
+
+static const char *
+memo_format(struct memo *memo, double v, char *buf, size_t n)
+{
+	uint64_t bits;
+	struct memo *m;
+
+	if (!memo)
+		return calib_format_double(v, buf, n);
+	memcpy(&bits, &v, sizeof bits);
+	m = &memo[(bits * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - MEMO_BITS)];
+	if (m->used && m->bits == bits)
+		return m->text;
+	calib_format_double(v, buf, n);
+	if (strlen(buf) < sizeof m->text) {
+		memcpy(m->text, buf, strlen(buf) + 1);
+		m->bits = bits;
+		m->used = true;
+	}
+	return buf;
+}
+
+/* Text of a cell for machines (full precision, through memo) or people (rounded). */
 static const char *
 cell_text(const struct calib_table *t, const struct cell *c, size_t col, bool human,
-	  char *buf, size_t n)
+	  struct memo *memo, char *buf, size_t n)
 {
 	if (!c->is_num)
 		return c->text ? c->text : "";
@@ -203,7 +242,7 @@ cell_text(const struct calib_table *t, const struct cell *c, size_t col, bool hu
 	if (isinf(c->num))
 		return c->num > 0 ? "Inf" : "-Inf";
 	if (!human)
-		return calib_format_double(c->num, buf, n);
+		return memo_format(memo, c->num, buf, n);
 	if (t->digits[col] < 0)
 		snprintf(buf, n, "%.0f", c->num);
 	else
@@ -241,7 +280,7 @@ write_table(const struct calib_table *t, FILE *fp, bool group_first)
 	for (size_t r = 0; r < t->n_rows; r++)
 		for (size_t c = 0; c < t->n_cols; c++) {
 			const struct cell *x = &t->cell[r * t->n_cols + c];
-			size_t cw = width(cell_text(t, x, c, true, buf, sizeof buf));
+			size_t cw = width(cell_text(t, x, c, true, NULL, buf, sizeof buf));
 			if (cw > w[c])
 				w[c] = cw;
 			numeric[c] |= x->is_num;
@@ -260,7 +299,7 @@ write_table(const struct calib_table *t, FILE *fp, bool group_first)
 	for (size_t r = 0; r < t->n_rows; r++) {
 		for (size_t c = 0; c < t->n_cols; c++) {
 			const struct cell *x = &t->cell[r * t->n_cols + c];
-			const char *s = cell_text(t, x, c, true, buf, sizeof buf);
+			const char *s = cell_text(t, x, c, true, NULL, buf, sizeof buf);
 			size_t pad;
 			if (c == 0 && group_first && r > 0 && !x->is_num && x->text &&
 			    t->cell[(r - 1) * t->n_cols].text &&
@@ -327,7 +366,7 @@ write_json_string(FILE *fp, const char *s)
 }
 
 static void
-write_json(const struct calib_table *t, FILE *fp)
+write_json(const struct calib_table *t, FILE *fp, struct memo *memo)
 {
 	char buf[64];
 	fputs("[", fp);
@@ -346,7 +385,7 @@ write_json(const struct calib_table *t, FILE *fp)
 			else if (isinf(x->num))
 				fputs(x->num > 0 ? "\"Inf\"" : "\"-Inf\"", fp);
 			else
-				fputs(calib_format_double(x->num, buf, sizeof buf), fp);
+				fputs(memo_format(memo, x->num, buf, sizeof buf), fp);
 		}
 		fputs("}", fp);
 	}
@@ -357,19 +396,23 @@ enum calib_status
 calib_table_write(const struct calib_table *t, FILE *fp, enum calib_format f, bool group_first)
 {
 	char buf[64];
+	/* without room for the memo every number is formatted, as it would be */
+	struct memo *memo = f == CALIB_FORMAT_TABLE || t->n_rows < 2
+				    ? NULL
+				    : calloc((size_t)1 << MEMO_BITS, sizeof *memo);
 
 	errno = 0;
 	if (f == CALIB_FORMAT_TABLE) {
 		if (write_table(t, fp, group_first))
 			return CALIB_EIO;
 	} else if (f == CALIB_FORMAT_JSON) {
-		write_json(t, fp);
+		write_json(t, fp, memo);
 	} else {
 		for (size_t r = 0; r <= t->n_rows; r++)
 			for (size_t c = 0; c < t->n_cols; c++) {
 				const char *s = r == 0 ? t->col[c]
 						       : cell_text(t, &t->cell[(r - 1) * t->n_cols + c],
-								   c, false, buf, sizeof buf);
+								   c, false, memo, buf, sizeof buf);
 				if (c)
 					fputc(f == CALIB_FORMAT_CSV ? ',' : '\t', fp);
 				if (f == CALIB_FORMAT_CSV)
@@ -380,5 +423,6 @@ calib_table_write(const struct calib_table *t, FILE *fp, enum calib_format f, bo
 					fputc('\n', fp);
 			}
 	}
+	free(memo);
 	return ferror(fp) ? CALIB_EIO : CALIB_OK;
 }
