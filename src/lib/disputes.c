@@ -143,10 +143,18 @@ calls_select(struct calib_dispute_call *v, size_t n, size_t k)
 		}
 }
 
+/* cell_before as a three-way comparison, each key read once */
 static int
-cmp_cell(const void *a, const void *b)
+cmp_cell(const void *pa, const void *pb)
 {
-	return cell_before(a, b) ? -1 : cell_before(b, a) ? 1 : 0;
+	const struct calib_dispute *a = pa, *b = pb;
+	if (a->disagreement != b->disagreement)
+		return a->disagreement > b->disagreement ? -1 : 1;
+	if (a->n_distinct != b->n_distinct)
+		return a->n_distinct > b->n_distinct ? -1 : 1;
+	if (a->item != b->item)
+		return a->item < b->item ? -1 : 1;
+	return (a->crit > b->crit) - (a->crit < b->crit);
 }
 
 static int
@@ -181,22 +189,81 @@ cat_text(const struct calib_matrix *m, uint32_t k, char *buf, size_t n)
 }
 
 /*
+ * Texts of one criterion's categories or codes, each made on first use and
+ * kept: a long agenda names the same few levels on every row, and the text
+ * of a numeric level is a shortest round-trip search (calib_format_double).
+ */
+struct texts {
+	char **s;
+	size_t n;
+};
+
+static void
+texts_clear(struct texts *x)
+{
+	for (size_t k = 0; k < x->n; k++)
+		free(x->s[k]);
+	free(x->s);
+	x->s = NULL;
+	x->n = 0;
+}
+
+/* Make room for n texts, none made yet; -1 when out of memory. */
+static int
+texts_reset(struct texts *x, size_t n)
+{
+	texts_clear(x);
+	if (!(x->s = calloc(n ? n : 1, sizeof *x->s)))
+		return -1;
+	x->n = n;
+	return 0;
+}
+
+/* Text of a score's code (below x->n) of criterion cr; NULL when out of memory. */
+static const char *
+code_name(struct texts *x, const struct calib_criterion *cr, uint16_t code)
+{
+	if (!x->s[code]) {
+		char buf[128];
+		x->s[code] = strdup(calib_store_code_text(cr, code, buf, sizeof buf));
+	}
+	return x->s[code];
+}
+
+/* Text of category k of m (k < x->n); NULL when out of memory. */
+static const char *
+cat_name(struct texts *x, const struct calib_matrix *m, uint32_t k)
+{
+	if (!x->s[k]) {
+		char buf[64];
+		cat_text(m, k, buf, sizeof buf);
+		x->s[k] = strdup(buf);
+	}
+	return x->s[k];
+}
+
+/*
  * The most given answer(s) of a measured cell as text, ties joined by '|'
  * in category order (categories are increasing): cnt holds the cell's
- * counts per category, best the largest of them.
+ * counts per category, best the largest of them, names the categories'
+ * texts. -1 when out of memory.
  */
-static void
-mode_text(const struct calib_matrix *m, const size_t *cnt, size_t best, struct calib_dispute *d)
+static int
+mode_text(const struct calib_matrix *m, const size_t *cnt, size_t best, struct texts *names,
+          struct calib_dispute *d)
 {
+	size_t len = 0;
 	d->mode[0] = 0;
 	for (uint32_t k = 0; k < m->n_levels; k++)
 		if (cnt[k] == best) {
-			char buf[64];
-			size_t len = strlen(d->mode);
-			cat_text(m, k, buf, sizeof buf);
+			const char *name = cat_name(names, m, k);
+			if (!name)
+				return -1;
 			snprintf(d->mode + len, sizeof d->mode - len, "%s%s", len ? "|" : "",
-			         buf);
+			         name);
+			len = strlen(d->mode);
 		}
+	return 0;
 }
 
 /*
@@ -228,8 +295,11 @@ measure(const struct calib_matrix *m, size_t i, const struct calib_criterion *cr
 		double v = m->value[k];
 		vals[nv++] = v;
 		sum += v;
-		lo = fmin(lo, v);
-		hi = fmax(hi, v);
+		/* comparisons, not fmin/fmax calls: a level's value is never NaN */
+		if (v < lo)
+			lo = v;
+		if (v > hi)
+			hi = v;
 	}
 	d->n_distinct = nt;
 	for (size_t t = 0; t < nt; t++)
@@ -272,6 +342,7 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 	struct calib_disputes *d = calloc(1, sizeof *d);
 	struct calib_dispute_call *calls = calloc(s->n_items ? s->n_items : 1, sizeof *calls);
 	struct heap h = {0};
+	struct texts names = {0};
 	struct calib_matrix_opts mo;
 	size_t *cnt = NULL, cnt_cap = 0;
 	uint32_t *touched = NULL;
@@ -301,6 +372,8 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 		double range = calib_raters_range(cr);
 		if ((st = calib_matrix_build(s, j, &mo, &m)))
 			break;
+		if (texts_reset(&names, m->n_levels))
+			st = CALIB_ENOMEM;
 		if (m->n_levels > cnt_cap) {
 			free(cnt);
 			free(touched);
@@ -329,8 +402,8 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 			c.item = m->item[i];
 			c.crit = j;
 			/* the mode's text only for a cell the agenda keeps */
-			if (heap_wants(&h, &c))
-				mode_text(m, cnt, best, &c);
+			if (heap_wants(&h, &c) && mode_text(m, cnt, best, &names, &c))
+				st = CALIB_ENOMEM;
 			for (size_t t = 0; t < c.n_distinct; t++)
 				cnt[touched[t]] = 0;
 			d->n_ranked++;
@@ -342,7 +415,7 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 				cl->max = c.disagreement;
 				cl->worst = j;
 			}
-			if (heap_push(&h, &c))
+			if (!st && heap_push(&h, &c))
 				st = CALIB_ENOMEM;
 		}
 		calib_matrix_free(m);
@@ -384,6 +457,7 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 	}
 	free(calls);
 	free(h.v);
+	texts_clear(&names);
 	free(cnt);
 	free(touched);
 	free(vals);
@@ -423,9 +497,11 @@ calib_disputes_cells(const struct calib_disputes *d, const struct calib_store *s
 	size_t nr = calib_names_count(s->raters), nf = 12 - !ses, ncol = nf + nr;
 	const char **cols = malloc(ncol * sizeof *cols);
 	int *dig = malloc(ncol * sizeof *dig);
+	/* per criterion, made when its first cell is shown */
+	struct texts *codes = calloc(s->n_criteria ? s->n_criteria : 1, sizeof *codes);
 	struct calib_table *t = NULL;
 	enum calib_status st = CALIB_OK;
-	if (!cols || !dig)
+	if (!cols || !dig || !codes)
 		goto out;
 	for (size_t c = 0, k = 0; c < 12; c++)
 		if (c != 1 || ses) {
@@ -444,7 +520,12 @@ calib_disputes_cells(const struct calib_disputes *d, const struct calib_store *s
 	for (size_t i = 0, rank = 0; i < d->n_cells; i++) {
 		const struct calib_dispute *c = &d->cell[i];
 		const struct calib_criterion *cr = &s->criteria[c->crit];
+		struct texts *names = &codes[c->crit];
 		size_t k = 0;
+		if (!names->s && texts_reset(names, cr->n_levels + CALIB_CODE_LEVEL)) {
+			st = CALIB_ENOMEM;
+			break;
+		}
 		rank = i && d->opts.per_criterion && d->cell[i - 1].crit != c->crit ? 1
 		                                                                    : rank + 1;
 		st |= calib_table_row(t);
@@ -466,12 +547,15 @@ calib_disputes_cells(const struct calib_disputes *d, const struct calib_store *s
 		st |= calib_table_text(t, k++, "%s", c->mode);
 		for (size_t e = s->item_off[c->item]; e < s->item_off[c->item + 1]; e++) {
 			uint32_t ev = s->item_evals[e];
-			char buf[128];
 			uint16_t code = cr->code[ev];
+			const char *name;
 			if (code == CALIB_CODE_ABSENT)
 				continue;
-			calib_store_code_text(cr, code, buf, sizeof buf);
-			st |= calib_table_text(t, nf + s->eval_rater[ev], "%s", buf);
+			/* a code past the levels has no text of its own (as calib_store_code_text) */
+			if (!(name = code < names->n ? code_name(names, cr, code) : ""))
+				st = CALIB_ENOMEM;
+			else
+				st |= calib_table_text(t, nf + s->eval_rater[ev], "%s", name);
 		}
 	}
 	st |= calib_table_footer(t, "%zu of %zu cells with two answers or more shown",
@@ -489,6 +573,9 @@ calib_disputes_cells(const struct calib_disputes *d, const struct calib_store *s
 		t = NULL;
 	}
 out:
+	for (size_t j = 0; codes && j < s->n_criteria; j++)
+		texts_clear(&codes[j]);
+	free(codes);
 	free(cols);
 	free(dig);
 	return t;
