@@ -325,12 +325,15 @@ measure(const struct calib_matrix *m, size_t i, const struct calib_criterion *cr
 		double mean = sum / (double)nv, ss = 0;
 		for (size_t k = 0; k < nv; k++)
 			ss += (vals[k] - mean) * (vals[k] - mean);
-		d->disagreement = fmin(1, sqrt(ss / (double)nv) / (range / 2));
+		double x = sqrt(ss / (double)nv) / (range / 2);
+		d->disagreement = x < 1 ? x : 1; /* fmin(1, x) without the call: x is a number */
 	} else
 		d->disagreement = 0;
 	if (d->n_na && nv) {
 		size_t small = d->n_na < nv ? d->n_na : nv;
-		d->disagreement = fmax(d->disagreement, (double)small / (double)d->n_answers);
+		double split = (double)small / (double)d->n_answers;
+		if (split > d->disagreement)
+			d->disagreement = split;
 	}
 	return true;
 }
@@ -395,7 +398,8 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 			struct calib_dispute c;
 			struct calib_dispute_call *cl;
 			size_t best = 0;
-			memset(&c, 0, sizeof c);
+			/* measure sets every field but the mode, written only when kept */
+			c.mode[0] = 0;
 			if (!measure(m, i, cr, range, o->consensus, cnt, touched, vals, &best,
 			             &c))
 				continue;
