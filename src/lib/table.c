@@ -136,9 +136,10 @@ calib_table_text(struct calib_table *t, size_t col, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	/* a plain string, the usual call, is copied without printf measuring it first */
-	if (strcmp(fmt, "%s") == 0)
-		s = strdup(va_arg(ap, const char *));
-	else
+	if (strcmp(fmt, "%s") == 0) {
+		const char *arg = va_arg(ap, const char *);
+		s = strdup(arg ? arg : "(null)"); /* what glibc's printf makes of NULL */
+	} else
 		s = vformat(fmt, ap);
 	va_end(ap);
 	if (!s)
