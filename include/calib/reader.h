@@ -48,15 +48,17 @@ struct calib_read_opts {
 	const char *rater;         /* rater name for a per-rater file on stdin */
 	const char *session;       /* session label for every row of this input, or NULL */
 	enum calib_dup_policy duplicates;
-	size_t max_field;          /* bytes, at most 1 GiB; 0: default CALIB_MAX_FIELD */
+	size_t max_field;          /* bytes, at most CALIB_MAX_CEILING (a larger value
+	                              counts as it); 0: default CALIB_MAX_FIELD */
 	size_t max_columns;        /* 0: default CALIB_MAX_COLUMNS */
 	size_t max_line;           /* bytes of one row (a quoted field may span lines);
-	                              at most 1 GiB; 0: default CALIB_MAX_LINE */
+	                              at most CALIB_MAX_CEILING; 0: default CALIB_MAX_LINE */
 };
 
 #define CALIB_MAX_FIELD (1u << 20)   /* 1 MiB */
 #define CALIB_MAX_COLUMNS 100000u
 #define CALIB_MAX_LINE (1u << 24)    /* 16 MiB */
+#define CALIB_MAX_CEILING (1ul << 30) /* the largest max_field and max_line: 1 GiB */
 
 /* Defaults as documented above. Cannot fail. */
 void calib_read_opts_init(struct calib_read_opts *o);

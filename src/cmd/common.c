@@ -203,12 +203,12 @@ calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg)
 		}
 		return 1;
 	case CALIB_OPT_MAX_FIELD:
-		return calib_cli_size(cli, "--max-field", arg, 1, SIZE_MAX, &o->max_field) ? -1 : 1;
+		return calib_cli_size(cli, "--max-field", arg, 1, CALIB_MAX_CEILING, &o->max_field) ? -1 : 1;
 	case CALIB_OPT_MAX_COLUMNS:
 		return calib_cli_size(cli, "--max-columns", arg, 1, SIZE_MAX, &o->max_columns) ? -1
 		                                                                               : 1;
 	case CALIB_OPT_MAX_LINE:
-		return calib_cli_size(cli, "--max-line", arg, 1, SIZE_MAX, &o->max_line) ? -1 : 1;
+		return calib_cli_size(cli, "--max-line", arg, 1, CALIB_MAX_CEILING, &o->max_line) ? -1 : 1;
 	default:
 		return 0;
 	}

@@ -57,7 +57,7 @@ calib_read_opts_init(struct calib_read_opts *o)
 /*
  * One field of the current row: text at buf + off, NUL-terminated. Eight
  * bytes, as there is one per rating in flight (a batch's text stays below
- * 4 GiB because a line is at most LINE_CEILING bytes); the line where a
+ * 4 GiB because a line is at most CALIB_MAX_CEILING bytes); the line where a
  * field starts is its row's (see fline).
  */
 struct field {
@@ -70,8 +70,6 @@ struct later {
 	unsigned long line;
 };
 
-/* The largest --max-line and --max-field honoured (a larger one is this). */
-#define LINE_CEILING (1ul << 30)
 
 /* A list of tokens (missing or N/A), split once per input. */
 struct tokens {
@@ -1499,12 +1497,12 @@ reader_init(struct reader *r, struct calib_store *s, const char *name,
 	r->err = err;
 	r->name = name;
 	r->max_field = o->max_field ? o->max_field : CALIB_MAX_FIELD;
-	if (r->max_field > LINE_CEILING)
-		r->max_field = LINE_CEILING;
+	if (r->max_field > CALIB_MAX_CEILING)
+		r->max_field = CALIB_MAX_CEILING;
 	r->max_columns = o->max_columns ? o->max_columns : CALIB_MAX_COLUMNS;
 	r->max_line = o->max_line ? o->max_line : CALIB_MAX_LINE;
-	if (r->max_line > LINE_CEILING)
-		r->max_line = LINE_CEILING;
+	if (r->max_line > CALIB_MAX_CEILING)
+		r->max_line = CALIB_MAX_CEILING;
 	calib_error_clear(err);
 	return CALIB_OK;
 }
