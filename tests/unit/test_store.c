@@ -1,7 +1,7 @@
 /*
  * test_store.c - the ratings store: interning, evaluations, codes, levels,
- * declared category sets, scale inference, grouping by item, and calls with
- * more raters than an item's chain holds.
+ * declared category sets, scale inference, grouping by item, calls with
+ * more raters than an item's chain holds, and evaluations made by ids.
  */
 #include <math.h>
 #include <stdio.h>
@@ -235,6 +235,44 @@ test_many_raters(void)
 	calib_store_free(s);
 }
 
+/*
+ * The two steps by ids (calib_store_item, calib_store_eval_of) give what
+ * calib_store_eval gives, and the sets hold up as they grow past 100,000
+ * names.
+ */
+static void
+test_by_ids(void)
+{
+	struct calib_store *s = calib_store_alloc();
+	size_t bad = 0;
+	bool created;
+	char call[16];
+	uint32_t sid, cid, rid, item, e, e2;
+
+	calib_names_intern(s->sessions, "", 0, &sid);
+	calib_names_intern(s->raters, "ann", 3, &rid);
+	for (unsigned c = 0; c < 100000; c++) {
+		snprintf(call, sizeof call, "C%u", c);
+		calib_names_intern(s->calls, call, strlen(call), &cid);
+		calib_store_item(s, sid, cid, &item);
+		calib_store_eval_of(s, item, rid, 0, c + 2, &e, &created);
+		bad += item != c || e != c || !created;
+	}
+	is_long((long)bad, 0, "by ids: 100000 items and evaluations created in order");
+	for (unsigned c = 0; c < 100000; c += 997) {
+		snprintf(call, sizeof call, "C%u", c);
+		e2 = eval(s, NULL, call, "ann", &created);
+		bad += e2 != c || created;
+		bad += calib_names_find(s->calls, call, strlen(call)) != c;
+	}
+	is_long((long)bad, 0, "by ids: calib_store_eval finds the same evaluations by name");
+	e2 = eval(s, NULL, "C5", "bob", &created);
+	ok(created && e2 == 100000 && s->eval_item[e2] == 5,
+	   "by ids: another rater of an item is a new evaluation of that item");
+	is_long((long)s->eval_line[7], 9, "by ids: the line given is kept");
+	calib_store_free(s);
+}
+
 int
 main(void)
 {
@@ -244,5 +282,6 @@ main(void)
 	test_format_double();
 	test_inference();
 	test_many_raters();
+	test_by_ids();
 	return tap_done();
 }
