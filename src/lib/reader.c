@@ -70,7 +70,6 @@ struct later {
 	unsigned long line;
 };
 
-
 /* A list of tokens (missing or N/A), split once per input. */
 struct tokens {
 	size_t n;
@@ -87,7 +86,6 @@ struct reader {
 	struct calib_error *err;
 	const char *name;
 	uint32_t file;
-	size_t max_field, max_columns, max_line;
 	enum calib_status status; /* first error; ends the parse */
 
 	/* the current row: fields f[0..nf) with text in buf (the lexer's batch) */
@@ -421,8 +419,14 @@ number_problem(const char *s, size_t len, int why)
 #define BATCH_ROWS 2048u
 #define N_BATCHES  4
 
+/* A complete row of a batch. */
+struct row {
+	size_t end;         /* index in the batch's fields past its last field */
+	unsigned long line; /* where it starts */
+};
+
 /*
- * Complete rows: fields[row_end[i - 1] .. row_end[i]) are row i. A cache
+ * Complete rows: fields f[row[i - 1].end .. row[i].end) are row i. A cache
  * line of its own, so that filling one batch does not disturb the thread
  * reading another.
  */
@@ -431,16 +435,15 @@ struct batch {
 	size_t text_len, text_cap;
 	struct field *f;
 	size_t nf, f_cap;
-	size_t *row_end;          /* index in f past each row's last field */
-	unsigned long *row_line;  /* line where each row starts */
-	size_t n_rows, rows_cap, line_cap;
-	struct later *later;      /* in field order */
+	struct row *row;
+	size_t n_rows, rows_cap;
+	struct later *later; /* in field order */
 	size_t n_later, later_cap;
 };
 
 struct lexer {
 	struct reader *r; /* converts the batches */
-	/* the reader's limits, copied: the reader's fields change row after row */
+	/* limits, here rather than in the reader, whose fields change row after row */
 	size_t max_field, max_columns, max_line;
 	FILE *fp;
 	struct csv_parser p;
@@ -529,8 +532,12 @@ on_field(void *data, size_t len, void *ctx)
 		lex_fail(lx, CALIB_EINPUT, lx->field_line, lx->nf + 1, "NUL byte in field");
 		goto next;
 	}
-	if (!(f = grow(b->f, &b->f_cap, b->nf, 1, sizeof *b->f, 256)) ||
-	    !(b->f = f, text = grow(b->text, &b->text_cap, b->text_len, len + 1, 1, 4096))) {
+	if (!(f = grow(b->f, &b->f_cap, b->nf, 1, sizeof *f, 256))) {
+		lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
+		goto next;
+	}
+	b->f = f;
+	if (!(text = grow(b->text, &b->text_cap, b->text_len, len + 1, 1, 4096))) {
 		lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
 		goto next;
 	}
@@ -574,8 +581,7 @@ batch_free(struct batch *b)
 {
 	free(b->text);
 	free(b->f);
-	free(b->row_end);
-	free(b->row_line);
+	free(b->row);
 	free(b->later);
 }
 
@@ -583,22 +589,21 @@ batch_free(struct batch *b)
 static void
 convert(struct reader *r, const struct batch *b)
 {
-	const size_t *end = b->row_end, n = b->n_rows;
-	struct field *f = b->f;
-	size_t i, first = 0, l = 0;
+	const struct row *row = b->row;
+	size_t i, n = b->n_rows, first = 0, l = 0;
 
 	r->buf = b->text;
 	for (i = 0; i < n && r->status == CALIB_OK; i++) {
-		r->f = f + first;
-		r->nf = end[i] - first;
+		r->f = b->f + first;
+		r->nf = row[i].end - first;
 		r->first = first;
-		r->row_line = b->row_line[i];
+		r->row_line = row[i].line;
 		r->later = b->later + l;
-		for (r->n_later = 0; l < b->n_later && b->later[l].field < end[i]; l++)
+		for (r->n_later = 0; l < b->n_later && b->later[l].field < row[i].end; l++)
 			r->n_later++;
 		r->row(r);
 		r->n_rows++;
-		first = end[i];
+		first = row[i].end;
 	}
 }
 
@@ -646,20 +651,16 @@ on_row(int term, void *ctx)
 	for (j = lx->row_first; j < b->nf && blank; j++)
 		blank = b->f[j].len == 0;
 	if (lx->status == CALIB_OK && !blank) {
-		size_t *end = grow(b->row_end, &b->rows_cap, b->n_rows, 1, sizeof *end, 64);
-		unsigned long *line = end ? (b->row_end = end,
-		                             grow(b->row_line, &b->line_cap, b->n_rows, 1,
-		                                  sizeof *line, 64))
-		                          : NULL;
-		if (!line)
+		struct row *row = grow(b->row, &b->rows_cap, b->n_rows, 1, sizeof *row, 64);
+		if (!row)
 			lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
 		else {
-			b->row_line = line;
-			b->row_line[b->n_rows] = lx->row_line;
-			b->row_end[b->n_rows++] = b->nf;
+			b->row = row;
+			b->row[b->n_rows].end = b->nf;
+			b->row[b->n_rows++].line = lx->row_line;
 		}
 	}
-	if (b->n_rows == 0 || b->row_end[b->n_rows - 1] != b->nf) {
+	if (b->n_rows == 0 || b->row[b->n_rows - 1].end != b->nf) {
 		/* a blank line or a row cut by an error: dropped */
 		if (lx->row_first < b->nf)
 			b->text_len = b->f[lx->row_first].off;
@@ -838,6 +839,14 @@ lex_halt(struct lexer *lx)
 	lx->threaded = false;
 }
 
+/* A byte limit given (0: the default), at most CALIB_MAX_CEILING. */
+static size_t
+limit(size_t given, size_t dflt)
+{
+	size_t v = given ? given : dflt;
+	return v < CALIB_MAX_CEILING ? v : CALIB_MAX_CEILING;
+}
+
 /*
  * Read fp through the lexer into the reader's row handlers; on its own
  * thread when `may_thread` and the input is larger than one block.
@@ -850,9 +859,9 @@ parse_stream(struct reader *r, FILE *fp, bool may_thread)
 
 	memset(&lx, 0, sizeof lx);
 	lx.r = r;
-	lx.max_field = r->max_field;
-	lx.max_columns = r->max_columns;
-	lx.max_line = r->max_line;
+	lx.max_field = limit(r->o->max_field, CALIB_MAX_FIELD);
+	lx.max_columns = r->o->max_columns ? r->o->max_columns : CALIB_MAX_COLUMNS;
+	lx.max_line = limit(r->o->max_line, CALIB_MAX_LINE);
 	lx.fp = fp;
 	lx.line = lx.field_line = 1;
 	atomic_init(&lx.stop, false);
@@ -1496,13 +1505,6 @@ reader_init(struct reader *r, struct calib_store *s, const char *name,
 	r->o = o;
 	r->err = err;
 	r->name = name;
-	r->max_field = o->max_field ? o->max_field : CALIB_MAX_FIELD;
-	if (r->max_field > CALIB_MAX_CEILING)
-		r->max_field = CALIB_MAX_CEILING;
-	r->max_columns = o->max_columns ? o->max_columns : CALIB_MAX_COLUMNS;
-	r->max_line = o->max_line ? o->max_line : CALIB_MAX_LINE;
-	if (r->max_line > CALIB_MAX_CEILING)
-		r->max_line = CALIB_MAX_CEILING;
 	calib_error_clear(err);
 	return CALIB_OK;
 }

@@ -756,21 +756,17 @@ calib_store_eval(struct calib_store *s, const char *session, size_t session_len,
 }
 
 enum calib_status
-calib_store_item(struct calib_store *s, uint32_t session, uint32_t call, uint32_t *item_out)
+calib_store_item(struct calib_store *s, uint32_t sid, uint32_t cid, uint32_t *item_out)
 {
 	struct tables *t = s->item_hash_;
-	struct eval_key k;
-	uint32_t sid = session, cid = call, item;
-	size_t i;
+	struct eval_key k = { sid, cid };
+	uint64_t h = mix64(((uint64_t)sid << 32) | cid);
+	uint32_t item;
 
-	k.a = sid;
-	k.b = cid;
-	if (t->last_item != CALIB_NONE && t->last_sid == sid && t->last_cid == cid) {
+	if (t->last_item != CALIB_NONE && t->last_sid == sid && t->last_cid == cid)
 		item = t->last_item;
-	} else {
-		i = idset_probe(&t->items, mix64(((uint64_t)sid << 32) | cid), item_eq, s, &k);
-		item = idset_get(&t->items, i);
-	}
+	else
+		item = idset_get(&t->items, idset_probe(&t->items, h, item_eq, s, &k));
 	if (item == CALIB_NONE) {
 		if (s->n_items == s->items_cap_) {
 			size_t cap = s->items_cap_ ? 2 * s->items_cap_ : 1024;
@@ -795,7 +791,7 @@ calib_store_item(struct calib_store *s, uint32_t session, uint32_t call, uint32_
 		s->item_call[item] = cid;
 		t->item_first[item] = CALIB_NONE;
 		t->item_chain[item] = 0;
-		if (!idset_insert(&t->items, mix64(((uint64_t)sid << 32) | cid), item))
+		if (!idset_insert(&t->items, h, item))
 			return CALIB_ENOMEM;
 		s->n_items++;
 	}
@@ -811,7 +807,8 @@ calib_store_eval_of(struct calib_store *s, uint32_t item, uint32_t rid, uint32_t
 		    uint32_t line, uint32_t *eval, bool *created)
 {
 	struct tables *t = s->item_hash_;
-	struct eval_key k;
+	struct eval_key k = { item, rid };
+	uint64_t h = mix64(((uint64_t)item << 32) | rid);
 	size_t i;
 	enum calib_status st;
 
@@ -821,10 +818,8 @@ calib_store_eval_of(struct calib_store *s, uint32_t item, uint32_t rid, uint32_t
 			*created = false;
 			return CALIB_OK;
 		}
-	k.a = item;
-	k.b = rid;
 	if (t->item_chain[item] == CHAIN_MAX) {
-		i = idset_probe(&t->evals, mix64(((uint64_t)item << 32) | rid), eval_eq, s, &k);
+		i = idset_probe(&t->evals, h, eval_eq, s, &k);
 		if (idset_get(&t->evals, i) != CALIB_NONE) {
 			*eval = idset_get(&t->evals, i);
 			*created = false;
@@ -841,8 +836,7 @@ calib_store_eval_of(struct calib_store *s, uint32_t item, uint32_t rid, uint32_t
 		t->eval_next[s->n_evals] = t->item_first[item];
 		t->item_first[item] = (uint32_t)s->n_evals;
 		t->item_chain[item]++;
-	} else if (!idset_insert(&t->evals, mix64(((uint64_t)item << 32) | rid),
-				 (uint32_t)s->n_evals)) {
+	} else if (!idset_insert(&t->evals, h, (uint32_t)s->n_evals)) {
 		return CALIB_ENOMEM;
 	}
 	*eval = (uint32_t)s->n_evals++;
