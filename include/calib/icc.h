@@ -30,4 +30,12 @@ enum calib_status calib_icc_compute(const struct calib_matrix *m,
                                     const struct calib_coef_opts *o, struct calib_stats *out,
                                     struct calib_error *err);
 
+/*
+ * The upper quantile of the F distribution: the f with P(F > f) = q on
+ * (d1, d2) degrees of freedom, which may be fractional and below 1: the
+ * root of GSL's upper tail, found by Brent's method. +Inf for q = 0, 0 for q = 1; NAN when q is
+ * outside [0, 1] or a degree of freedom is not a positive finite number.
+ */
+double calib_f_upper_quantile(double q, double d1, double d2);
+
 #endif

@@ -35,6 +35,7 @@
  * and grand means in long double, then squared deviations from them, so
  * a large common offset costs no digits.
  */
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -43,6 +44,8 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
 
 #include "calib/icc.h"
 
@@ -207,22 +210,121 @@ two_way(const struct calib_matrix *m, const bool *keep, const size_t *colmap, si
 	a->msw = (double)ssw;
 }
 
+/* The root of P(F(d1, d2) > e^x) = q in x, for GSL's root solver. */
+struct f_root {
+	double q, d1, d2;
+};
+
+static double
+f_root_fn(double x, void *params)
+{
+	const struct f_root *r = params;
+
+	return gsl_cdf_fdist_Q(exp(x), r->d1, r->d2) - r->q;
+}
+
 /*
- * Upper quantile of F(d1, d2): the f with P(F > f) = q. Through the beta
- * quantile, because gsl_cdf_fdist_Qinv refuses degrees of freedom below 1
- * (v can be): F = (d2/d1) (1 - y)/y with y ~ Beta(d2/2, d1/2). NAN when a
- * degree of freedom is not a positive number.
+ * Paulson's (1942) normal approximation of the quantile, from the cube
+ * roots of the two chi-squares: a start for the search below. 1 when the
+ * approximation has no root (small degrees of freedom).
  */
 static double
-f_upper_quantile(double q, double d1, double d2)
+paulson_quantile(double q, double d1, double d2)
 {
-	double y;
-	if (!(d1 > 0) || !(d2 > 0) || isinf(d1) || isinf(d2))
+	const double a = 2 / (9 * d1), b = 2 / (9 * d2), z = gsl_cdf_ugaussian_Qinv(q);
+	const double den = (1 - b) * (1 - b) - z * z * b;
+	const double disc = (1 - a) * (1 - a) * b + (1 - b) * (1 - b) * a - a * b * z * z;
+	double u;
+
+	if (!(den > 0) || !(disc >= 0))
+		return 1;
+	u = ((1 - a) * (1 - b) + z * sqrt(disc)) / den;
+	return u > 0 ? u * u * u : 1;
+}
+
+/*
+ * The quantile found by Brent's method on GSL's upper tail, in log f,
+ * which stays accurate for the degrees of freedom of a year of calls. The
+ * bracket grows in doubling steps from Paulson's approximation until the
+ * tail crosses q (the tail itself is undefined
+ * exactly at f = 1 for equal large degrees of freedom, which the start
+ * avoids); the root is kept to 1e-14 in log f (1e-15 relative for the
+ * log of a huge quantile, whose doubles are coarser). A quantile past the
+ * largest double is +Inf (below the smallest, 0). NAN when the tail is
+ * undefined on the way.
+ */
+static double
+f_upper_quantile_solve(double q, double d1, double d2)
+{
+	struct f_root r = {q, d1, d2};
+	gsl_function fn = {f_root_fn, &r};
+	gsl_root_fsolver *s;
+	/* inside the doubles: exp() of the ends is finite and normal */
+	const double xmax = log(DBL_MAX / 2), xmin = log(DBL_MIN * 2);
+	double x0 = log(paulson_quantile(q, d1, d2)), lo, hi, at, g, x = NAN;
+	int status = GSL_CONTINUE;
+
+	if (!(q > 0 && q < 1))
 		return NAN;
-	if (d1 >= 1 && d2 >= 1)
-		return gsl_cdf_fdist_Qinv(q, d1, d2);
-	y = gsl_cdf_beta_Pinv(q, d2 / 2, d1 / 2);
-	return d2 / d1 * (1 - y) / y;
+	/* a quantile beyond the doubles (tiny degrees of freedom) is +Inf or 0 */
+	if (f_root_fn(xmax, &r) > 0)
+		return INFINITY;
+	if (f_root_fn(xmin, &r) < 0)
+		return 0;
+	/* the upper tail falls as f grows: step away from the start until it brackets q */
+	x0 = fmin(fmax(x0, xmin), xmax);
+	lo = hi = at = x0;
+	g = f_root_fn(x0, &r);
+	for (double step = 1e-3; !(g == 0); step *= 2) {
+		if (g > 0) {
+			lo = hi;
+			hi = at = fmin(x0 + step, xmax);
+			g = f_root_fn(hi, &r);
+			if (!(g > 0))
+				break;
+		} else if (g < 0) {
+			hi = lo;
+			lo = at = fmax(x0 - step, xmin);
+			g = f_root_fn(lo, &r);
+			if (!(g < 0))
+				break;
+		} else
+			return NAN;
+	}
+	if (g == 0)
+		return exp(at);
+	if (!(f_root_fn(lo, &r) > 0 && f_root_fn(hi, &r) < 0))
+		return NAN;
+	if (!(s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent)))
+		return NAN;
+	if (gsl_root_fsolver_set(s, &fn, lo, hi) == GSL_SUCCESS)
+		for (int i = 0; i < 200 && status == GSL_CONTINUE; i++) {
+			if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
+				break;
+			x = gsl_root_fsolver_root(s);
+			status = gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
+			                                gsl_root_fsolver_x_upper(s), 1e-14, 1e-15);
+		}
+	gsl_root_fsolver_free(s);
+	return status == GSL_SUCCESS ? exp(x) : NAN;
+}
+
+/*
+ * Upper quantile of F(d1, d2): the f with P(F > f) = q, as a root of GSL's
+ * upper tail (above). Not through gsl_cdf_fdist_Qinv: it refuses degrees
+ * of freedom below 1 (v can be), and with large ones it returns no value,
+ * a wrong value, or never returns (d1 = d2 in the millions, which icc3 of
+ * two raters brings). +Inf for q = 0, 0 for q = 1, NAN when a degree of
+ * freedom is not a positive number.
+ */
+double
+calib_f_upper_quantile(double q, double d1, double d2)
+{
+	if (!(d1 > 0) || !(d2 > 0) || isinf(d1) || isinf(d2) || !(q >= 0 && q <= 1))
+		return NAN;
+	if (q == 0 || q == 1)
+		return q == 0 ? INFINITY : 0;
+	return f_upper_quantile_solve(q, d1, d2);
 }
 
 /* P(F(d1, d2) > f); 0 for f = +Inf, NAN when undefined. */
@@ -254,8 +356,8 @@ static void
 exact_interval(struct calib_stat *st, double f, double d1, double d2, double k, double q,
                bool average)
 {
-	double fl = f / f_upper_quantile(q, d1, d2);
-	double fu = f * f_upper_quantile(q, d2, d1);
+	double fl = f / calib_f_upper_quantile(q, d1, d2);
+	double fu = f * calib_f_upper_quantile(q, d2, d1);
 	st->test = f;
 	st->df1 = d1;
 	st->df2 = d2;
@@ -308,8 +410,8 @@ fill(struct calib_stat *const s[6], const struct anova *a, double conf,
 
 	/* ICC(2,1): Shrout & Fleiss eq. 10-12 = McGraw & Wong Table 7, A,1. */
 	v = mcgraw_wong_v(a, s[1]->estimate);
-	fl = f_upper_quantile(q, d1, v);
-	fu = f_upper_quantile(q, v, d1);
+	fl = calib_f_upper_quantile(q, d1, v);
+	fu = calib_f_upper_quantile(q, v, d1);
 	l2 = n * (msr - fl * mse) / (fl * (k * msc + (k * n - k - n) * mse) + n * msr);
 	u2 = n * (fu * msr - mse) / (k * msc + (k * n - k - n) * mse + n * fu * msr);
 	s[1]->lower = l2;
@@ -321,8 +423,8 @@ fill(struct calib_stat *const s[6], const struct anova *a, double conf,
 		s[1]->p = f_upper_p(f3, d1, v);
 		/* ICC(A,k): v from the average-measure estimate (irr). */
 		v = mcgraw_wong_v(a, s[4]->estimate);
-		fl = f_upper_quantile(q, d1, v);
-		fu = f_upper_quantile(q, v, d1);
+		fl = calib_f_upper_quantile(q, d1, v);
+		fu = calib_f_upper_quantile(q, v, d1);
 		s[4]->df2 = v;
 		s[4]->p = f_upper_p(f3, d1, v);
 		s[4]->lower = n * (msr - fl * mse) / (fl * (msc - mse) + n * msr);
