@@ -66,9 +66,14 @@ struct calib_alpha_boot {
  * Bootstrap of alpha at `level` over calls: each of B replicates draws
  * n_calls pairable calls with replacement and computes alpha on them. The
  * draws come from one gsl_rng_mt19937 seeded with `seed` (0 means GSL's
- * default 4357), n_calls per replicate, in order: call index = the high 32
- * bits of x * n_calls, x = gsl_rng_get(rng), x drawn again while its low 32
- * bits are below 2^32 mod n_calls (Lemire's unbiased multiply-shift).
+ * default 4357), replicate after replicate. Calls with the same count per
+ * category are one pattern, numbered in order of first appearance. When
+ * the patterns are at most a quarter of the calls, a replicate is one
+ * gsl_ran_multinomial(rng, patterns, n_calls, calls per pattern) draw of
+ * how often each pattern is drawn. Otherwise it draws n_calls call indices
+ * in order: the high 32 bits of x * n_calls, x = gsl_rng_get(rng), x drawn
+ * again while its low 32 bits are below 2^32 mod n_calls (Lemire's
+ * unbiased multiply-shift). Both are the same resampling of the calls.
  * Replicates where alpha is undefined (a single value drawn) are left out
  * of the summaries and counted. Bounds are the (1 - conf)/2 and
  * (1 + conf)/2 quantiles of the defined replicates (linear interpolation,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "tap.h"
@@ -75,7 +76,7 @@ test_reference(void)
 }
 
 static void test_boot_replicates(const struct calib_matrix *m, const char *what, size_t nb,
-                                 int lo, int hi);
+                                 int lo, int hi, int multinomial);
 
 static struct calib_matrix *
 matrix(const double *x, size_t n, size_t k)
@@ -458,7 +459,7 @@ test_many_values(void)
 		is_double(r->se, se, 1e-9, "many values: %s se = irrCAC's formula", name);
 	}
 	calib_stats_free(&st);
-	test_boot_replicates(m, "many values", 25, CALIB_ALPHA_NOMINAL, CALIB_ALPHA_RATIO);
+	test_boot_replicates(m, "many values", 25, CALIB_ALPHA_NOMINAL, CALIB_ALPHA_RATIO, 0);
 	calib_matrix_free(m);
 	free(x);
 
@@ -469,7 +470,7 @@ test_many_values(void)
 		x[i] = 1 + round(gsl_rng_uniform(rng) * 999000) / 1000;
 	m = matrix(x, n, k);
 	ok(m->n_levels > 40000, "%zu distinct values", m->n_levels);
-	test_boot_replicates(m, "very many values", 2, CALIB_ALPHA_RATIO, CALIB_ALPHA_RATIO);
+	test_boot_replicates(m, "very many values", 2, CALIB_ALPHA_RATIO, CALIB_ALPHA_RATIO, 0);
 	calib_matrix_free(m);
 	gsl_rng_free(rng);
 	free(x);
@@ -539,20 +540,51 @@ draw_call(gsl_rng *rng, size_t n)
 	return (size_t)(x >> 32);
 }
 
+/* Do pairable calls i and j of m hold the same count per category? */
+static int
+same_counts(const struct calib_matrix *m, size_t i, size_t j)
+{
+	size_t ci[64] = {0}, cj[64] = {0};
+
+	if (m->n_levels > 64) /* not compared: every call its own pattern */
+		return i == j;
+	for (size_t s = m->off[i]; s < m->off[i + 1]; s++)
+		ci[m->cat[s]]++;
+	for (size_t s = m->off[j]; s < m->off[j + 1]; s++)
+		cj[m->cat[s]]++;
+	return memcmp(ci, cj, sizeof ci) == 0;
+}
+
 /*
  * The fast replicates equal alpha recomputed from scratch on the calls the
- * same generator draws (the draw order is the header's contract).
+ * same generator draws (the draw order is the header's contract): call
+ * indices, or a multinomial count per pattern of equal counts when the
+ * patterns are at most a quarter of the calls. `multinomial` says which
+ * the data should take.
  */
 static void
-test_boot_replicates(const struct calib_matrix *m, const char *what, size_t nb, int lo, int hi)
+test_boot_replicates(const struct calib_matrix *m, const char *what, size_t nb, int lo, int hi,
+                     int multinomial)
 {
-	size_t *pair = malloc(m->n_items * sizeof *pair), np = 0;
+	size_t *pair = malloc(m->n_items * sizeof *pair), np = 0, npat = 0;
 	size_t *draw = malloc(m->n_items * sizeof *draw);
+	size_t *first = malloc(m->n_items * sizeof *first); /* a pattern's first call */
+	double *share = calloc(m->n_items, sizeof *share);
+	unsigned *times = malloc(m->n_items * sizeof *times);
 	double *rep = malloc(nb * sizeof *rep);
 
 	for (size_t i = 0; i < m->n_items; i++)
-		if (calib_matrix_row_n(m, i) >= 2)
+		if (calib_matrix_row_n(m, i) >= 2) {
+			size_t p = 0;
+			while (p < npat && !same_counts(m, first[p], i))
+				p++;
+			if (p == npat)
+				first[npat++] = i;
+			share[p]++;
 			pair[np++] = i;
+		}
+	is_long(npat <= np / 4, multinomial, "%s: %zu patterns in %zu calls: %s draws", what,
+	        npat, np, multinomial ? "multinomial" : "call");
 	for (int l = lo; l <= hi; l++) {
 		struct calib_alpha_boot res = {0};
 		gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -563,8 +595,15 @@ test_boot_replicates(const struct calib_matrix *m, const char *what, size_t nb, 
 		gsl_rng_set(rng, 77);
 		for (size_t j = 0; j < nb; j++) {
 			double a;
-			for (size_t k = 0; k < np; k++)
-				draw[k] = pair[draw_call(rng, np)];
+			if (npat <= np / 4) {
+				size_t k = 0;
+				gsl_ran_multinomial(rng, npat, (unsigned)np, share, times);
+				for (size_t p = 0; p < npat; p++)
+					for (unsigned t = 0; t < times[p]; t++)
+						draw[k++] = first[p];
+			} else
+				for (size_t k = 0; k < np; k++)
+					draw[k] = pair[draw_call(rng, np)];
 			a = alpha_of(m, draw, np, (enum calib_alpha_level)l);
 			if (!(isnan(a) && isnan(rep[j])) &&
 			    !(fabs(a - rep[j]) <= 1e-10 * fmax(1, fabs(a)))) {
@@ -579,6 +618,9 @@ test_boot_replicates(const struct calib_matrix *m, const char *what, size_t nb, 
 	}
 	free(pair);
 	free(draw);
+	free(first);
+	free(share);
+	free(times);
 	free(rep);
 }
 
@@ -647,9 +689,23 @@ test_bootstrap(void)
 	   "tiny: note says why some were left out");
 
 	/* the fast path against the slow one, every level */
-	test_boot_replicates(m, "krippendorff2011", 25, CALIB_ALPHA_NOMINAL, CALIB_ALPHA_RATIO);
+	test_boot_replicates(m, "krippendorff2011", 25, CALIB_ALPHA_NOMINAL, CALIB_ALPHA_RATIO,
+	                     0);
 	test_boot_replicates(h, "half points with 0 and a missing score", 25,
-	                     CALIB_ALPHA_NOMINAL, CALIB_ALPHA_RATIO);
+	                     CALIB_ALPHA_NOMINAL, CALIB_ALPHA_RATIO, 0);
+	{
+		/* 300 calls of at most 15 patterns, one score missing now and then */
+		double x[300 * 3];
+		struct calib_matrix *r;
+		for (size_t i = 0; i < 300; i++)
+			for (size_t j = 0; j < 3; j++)
+				x[i * 3 + j] = i % 7 == 3 && j == 1 ? N
+				               : (double)(1 + ((i % 5) + j * (i % 3)) % 3);
+		r = matrix(x, 300, 3);
+		test_boot_replicates(r, "repeated calls", 25, CALIB_ALPHA_NOMINAL,
+		                     CALIB_ALPHA_RATIO, 1);
+		calib_matrix_free(r);
+	}
 
 	/* undefined: no pairable call */
 	{
