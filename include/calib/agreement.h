@@ -66,9 +66,11 @@ void calib_agreement_calls_free(struct calib_agreement_calls *c);
 /*
  * Estimates on the calls rows[0..n) (indices into the matrix, repeats
  * allowed); rows NULL: every call once (n is then the matrix's calls).
+ * times NULL: each listed call once; else rows[t] counts times[t] times
+ * (a bootstrap's draw of patterns: calib_matrix_patterns).
  */
 void calib_agreement_calls_resample(struct calib_agreement_calls *c, const size_t *rows,
-                                    size_t n);
+                                    const unsigned *times, size_t n);
 
 /*
  * The last resample's estimate of statistic name into *est (NAN when

@@ -103,6 +103,18 @@ enum calib_status calib_matrix_from_evals(const struct calib_store *s, const dou
 enum calib_status calib_matrix_resample(const struct calib_matrix *m, const size_t *rows,
 					size_t n, struct calib_matrix **out);
 
+/*
+ * Number the rows of m by their count per category (the same categories as
+ * often, whoever gave them), in order of first appearance: pat[i] for each
+ * of the n_items rows, first[p] the first row of pattern p (room for
+ * n_items), *n_pat the number of patterns. Every statistic that sees calls
+ * only through their counts per category takes the same value on two rows
+ * of one pattern, so a bootstrap can draw patterns. CALIB_OK or
+ * CALIB_ENOMEM.
+ */
+enum calib_status calib_matrix_patterns(const struct calib_matrix *m, uint32_t *pat,
+					size_t *first, size_t *n_pat);
+
 void calib_matrix_free(struct calib_matrix *m);
 
 /* Number of scores in row i. Cannot fail. */

@@ -1027,23 +1027,29 @@ calib_agreement_calls_build(const struct calib_matrix *m, const struct calib_coe
 		call_clear(w);
 	}
 	c->off[c->n] = t;
-	calib_agreement_calls_resample(c, NULL, c->n);
+	calib_agreement_calls_resample(c, NULL, NULL, c->n);
 	*out = c;
 	return CALIB_OK;
 }
 
 void
-calib_agreement_calls_resample(struct calib_agreement_calls *c, const size_t *rows, size_t n)
+calib_agreement_calls_resample(struct calib_agreement_calls *c, const size_t *rows,
+                               const unsigned *times, size_t n)
 {
 	struct work *w = &c->w;
-	size_t t, i, j, ws;
+	size_t t, i, j, ws, total = 0;
 
 	memset(&c->p, 0, sizeof c->p);
 	for (ws = 0; ws < WS_N; ws++)
 		w->ws[ws].sum_pa = 0.0;
 	memset(w->pi, 0, (w->q ? w->q : 1) * sizeof *w->pi);
-	w->n = n;
 	for (t = 0; t < n; t++) {
+		/* a drawn call counts as often as it was drawn */
+		unsigned k = times ? times[t] : 1;
+		double wt = (double)k;
+		if (k == 0)
+			continue;
+		total += k;
 		i = rows ? rows[t] : t;
 #ifdef __GNUC__
 		/* the calls are drawn at random: fetch a later call's terms ahead */
@@ -1057,16 +1063,17 @@ calib_agreement_calls_resample(struct calib_agreement_calls *c, const size_t *ro
 		}
 #endif
 		if (c->two[i]) {
-			c->p.n2++;
+			c->p.n2 += k;
 			for (ws = 0; ws < WS_N; ws++)
 				if (w->ws[ws].used)
-					w->ws[ws].sum_pa += c->pa[i * WS_N + ws];
+					w->ws[ws].sum_pa += wt * c->pa[i * WS_N + ws];
 		}
 		for (j = c->off[i]; j < c->off[i + 1]; j++)
-			w->pi[c->cat[j]] += c->share[j];
+			w->pi[c->cat[j]] += wt * c->share[j];
 	}
+	w->n = total;
 	for (j = 0; j < w->q; j++) {
-		w->pi[j] /= (double)n;
+		w->pi[j] /= (double)total;
 		if (w->pi[j] > 0.0)
 			c->p.q_used++;
 	}

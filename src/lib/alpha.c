@@ -172,26 +172,23 @@ calls_build(const struct calib_matrix *m, struct calls *c)
 }
 
 /*
- * The distinct calls of c: calls with the same counts per category (in
- * any order) are one pattern, since every term of alpha and of its
- * bootstrap is a function of those counts. pc gets the patterns, their
- * entries by increasing category, and c's marginals; pat[u] is call u's
- * pattern. A bootstrap replicate then costs O(patterns) instead of O(calls):
- * a few thousand patterns at most for 5 raters on an 11-point scale, however
- * many calls. CALIB_OK or CALIB_ENOMEM (pc freed).
+ * The distinct calls of c (built from m): calls with the same count per
+ * category are one pattern (calib_matrix_patterns), since every term of
+ * alpha and of its bootstrap is a function of those counts. pc gets one
+ * call per pattern, in order of first appearance, and c's marginals;
+ * pat[u] is call u's pattern. A bootstrap replicate then costs O(patterns)
+ * instead of O(calls): a few thousand patterns at most for 5 raters on an
+ * 11-point scale, however many calls. CALIB_OK or CALIB_ENOMEM (pc freed).
  */
 static enum calib_status
-calls_patterns(const struct calls *c, struct calls *pc, uint32_t *pat)
+calls_patterns(const struct calib_matrix *m, const struct calls *c, struct calls *pc,
+               uint32_t *pat)
 {
-	size_t cap = 16, ne = 0, maxe = 0;
-	uint32_t *slot = NULL, *key = NULL;
+	size_t items = m->n_items ? m->n_items : 1, n_mpat = 0, ne = 0, u = 0;
+	uint32_t *mpat = malloc(items * sizeof *mpat), *renum = malloc(items * sizeof *renum);
+	size_t *first = malloc(items * sizeof *first);
 
 	memset(pc, 0, sizeof *pc);
-	while (cap < 2 * c->n)
-		cap *= 2;
-	for (size_t u = 0; u < c->n; u++)
-		if (c->off[u + 1] - c->off[u] > maxe)
-			maxe = c->off[u + 1] - c->off[u];
 	pc->q = c->q;
 	pc->n_single = c->n_single;
 	pc->total = c->total;
@@ -202,64 +199,39 @@ calls_patterns(const struct calls *c, struct calls *pc, uint32_t *pat)
 	pc->r = malloc((c->n ? c->n : 1) * sizeof *pc->r);
 	pc->nc = malloc((c->q ? c->q : 1) * sizeof *pc->nc);
 	pc->used = malloc((c->q ? c->q : 1) * sizeof *pc->used);
-	slot = calloc(cap, sizeof *slot); /* pattern + 1; 0 is empty */
-	key = malloc((2 * maxe + 1) * sizeof *key);
-	if (!pc->off || !pc->cat || !pc->cnt || !pc->r || !pc->nc || !pc->used || !slot ||
-	    !key) {
-		free(slot);
-		free(key);
+	if (!mpat || !renum || !first || !pc->off || !pc->cat || !pc->cnt || !pc->r ||
+	    !pc->nc || !pc->used || calib_matrix_patterns(m, mpat, first, &n_mpat) != CALIB_OK) {
+		free(mpat);
+		free(renum);
+		free(first);
 		calls_free(pc);
 		return CALIB_ENOMEM;
 	}
 	memcpy(pc->nc, c->nc, c->q * sizeof *pc->nc);
 	memcpy(pc->used, c->used, c->n_used * sizeof *pc->used);
+	for (size_t p = 0; p < n_mpat; p++)
+		renum[p] = UINT32_MAX;
 	pc->off[0] = 0;
-	for (size_t u = 0; u < c->n; u++) {
-		size_t a = c->off[u], ke = c->off[u + 1] - a, h;
-		uint64_t hash = 1469598103934665603u;
-
-		/* the key: (category, count) pairs by category; a call has a few */
-		for (size_t e = 0; e < ke; e++) {
-			size_t i = e;
-			for (; i > 0 && key[2 * (i - 1)] > c->cat[a + e]; i--) {
-				key[2 * i] = key[2 * (i - 1)];
-				key[2 * i + 1] = key[2 * (i - 1) + 1];
+	/* the pairable rows of m are c's calls, in order */
+	for (size_t i = 0; i < m->n_items; i++) {
+		uint32_t *to;
+		if (calib_matrix_row_n(m, i) < 2)
+			continue;
+		to = &renum[mpat[i]];
+		if (*to == UINT32_MAX) { /* the pattern's first call stands for it */
+			for (size_t e = c->off[u]; e < c->off[u + 1]; e++, ne++) {
+				pc->cat[ne] = c->cat[e];
+				pc->cnt[ne] = c->cnt[e];
 			}
-			key[2 * i] = c->cat[a + e];
-			key[2 * i + 1] = c->cnt[a + e];
+			pc->r[pc->n] = c->r[u];
+			*to = (uint32_t)pc->n;
+			pc->off[++pc->n] = ne;
 		}
-		for (size_t e = 0; e < 2 * ke; e++)
-			hash = (hash ^ key[e]) * 1099511628211u;
-		for (h = (size_t)(hash ^ hash >> 29) & (cap - 1);; h = (h + 1) & (cap - 1)) {
-			uint32_t p = slot[h];
-			size_t pa;
-			if (p == 0) { /* a new pattern */
-				slot[h] = (uint32_t)pc->n + 1;
-				pat[u] = (uint32_t)pc->n;
-				for (size_t e = 0; e < ke; e++) {
-					pc->cat[ne + e] = key[2 * e];
-					pc->cnt[ne + e] = key[2 * e + 1];
-				}
-				ne += ke;
-				pc->r[pc->n] = c->r[u];
-				pc->off[++pc->n] = ne;
-				break;
-			}
-			pa = pc->off[p - 1];
-			if (pc->off[p] - pa == ke) {
-				size_t e = 0;
-				while (e < ke && pc->cat[pa + e] == key[2 * e] &&
-				       pc->cnt[pa + e] == key[2 * e + 1])
-					e++;
-				if (e == ke) {
-					pat[u] = p - 1;
-					break;
-				}
-			}
-		}
+		pat[u++] = *to;
 	}
-	free(slot);
-	free(key);
+	free(mpat);
+	free(renum);
+	free(first);
 	return CALIB_OK;
 }
 
@@ -965,7 +937,7 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 	}
 	/* a pattern is drawn in proportion to its calls */
 	if (!(pat = malloc((c.n ? c.n : 1) * sizeof *pat)) ||
-	    calls_patterns(&c, &pc, pat) != CALIB_OK ||
+	    calls_patterns(m, &c, &pc, pat) != CALIB_OK ||
 	    !(share = calloc(pc.n ? pc.n : 1, sizeof *share))) {
 		free(pat);
 		calls_free(&pc);

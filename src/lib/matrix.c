@@ -22,6 +22,81 @@ calib_matrix_opts_init(struct calib_matrix_opts *o)
 	o->item_mask = NULL;
 }
 
+/* Increasing order of categories, for calib_matrix_patterns' keys. */
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+enum calib_status
+calib_matrix_patterns(const struct calib_matrix *m, uint32_t *pat, size_t *first, size_t *n_pat)
+{
+	size_t cap = 16, maxr = 0, np = 0, nk = 0;
+	uint32_t *slot, *key, *keys; /* keys: each pattern's sorted categories */
+	size_t *koff;                /* np + 1: pattern p's key at keys[koff[p]..] */
+
+	*n_pat = 0;
+	while (cap < 2 * m->n_items)
+		cap *= 2;
+	for (size_t i = 0; i < m->n_items; i++)
+		if (calib_matrix_row_n(m, i) > maxr)
+			maxr = calib_matrix_row_n(m, i);
+	slot = calloc(cap, sizeof *slot); /* pattern + 1; 0 is empty */
+	key = malloc((maxr ? maxr : 1) * sizeof *key);
+	keys = malloc((m->n_scores ? m->n_scores : 1) * sizeof *keys);
+	koff = malloc((m->n_items + 1) * sizeof *koff);
+	if (!slot || !key || !keys || !koff) {
+		free(slot);
+		free(key);
+		free(keys);
+		free(koff);
+		return CALIB_ENOMEM;
+	}
+	koff[0] = 0;
+	for (size_t i = 0; i < m->n_items; i++) {
+		size_t r = calib_matrix_row_n(m, i);
+		uint64_t hash = 1469598103934665603u; /* FNV-1a over the sorted categories */
+
+		memcpy(key, m->cat + m->off[i], r * sizeof *key);
+		if (r > 16)
+			qsort(key, r, sizeof *key, cmp_u32);
+		else /* a call's few scores: insertion sort */
+			for (size_t a = 1; a < r; a++)
+				for (size_t b = a; b > 0 && key[b - 1] > key[b]; b--) {
+					uint32_t t = key[b];
+					key[b] = key[b - 1];
+					key[b - 1] = t;
+				}
+		for (size_t a = 0; a < r; a++)
+			hash = (hash ^ key[a]) * 1099511628211u;
+		for (size_t h = (size_t)(hash ^ hash >> 29) & (cap - 1);; h = (h + 1) & (cap - 1)) {
+			uint32_t p = slot[h];
+			if (p == 0) { /* a new pattern */
+				slot[h] = (uint32_t)np + 1;
+				memcpy(keys + nk, key, r * sizeof *key);
+				koff[np + 1] = nk += r;
+				first[np] = i;
+				pat[i] = (uint32_t)np++;
+				break;
+			}
+			if (koff[p] - koff[p - 1] == r &&
+			    memcmp(keys + koff[p - 1], key, r * sizeof *key) == 0) {
+				pat[i] = p - 1;
+				break;
+			}
+		}
+	}
+	*n_pat = np;
+	free(slot);
+	free(key);
+	free(keys);
+	free(koff);
+	return CALIB_OK;
+}
+
 void
 calib_matrix_free(struct calib_matrix *m)
 {

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_statistics_double.h>
 
@@ -344,15 +345,20 @@ set_interval(struct calib_stat *s, double lower, double upper, double se,
  * statistics; percent agreement, Fleiss' kappa, AC1/AC2 and
  * Brennan-Prediger from the agreement family's per-call sufficient
  * statistics (the same calls drawn, the same values as re-running the
- * family); any other statistic by resampling the matrix's rows and
+ * family), drawing patterns of calls by a multinomial when only those are
+ * left and the patterns are at most a quarter of the calls; any other
+ * statistic by resampling the matrix's rows and
  * re-running its family (cost O(scores) and a matrix per replicate).
  */
 static enum calib_status
 bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report_opts *o,
 	  const struct calib_coef_opts *coef, struct calib_stats *kept, struct calib_error *err)
 {
-	size_t n = m->n_items, nk = kept->n, B = o->boot, n_generic = 0, n_slow = 0;
+	size_t n = m->n_items, nk = kept->n, B = o->boot, n_generic = 0, n_slow = 0, n_pat = 0;
 	size_t *rows = malloc((n ? n : 1) * sizeof *rows);
+	uint32_t *pat = NULL;
+	unsigned *times = NULL;
+	double *share = NULL;
 	double *rep = malloc((B * nk > 0 ? B * nk : 1) * sizeof *rep);
 	size_t *n_ok = calloc(nk ? nk : 1, sizeof *n_ok);
 	bool *done = calloc(nk ? nk : 1, sizeof *done);
@@ -398,12 +404,35 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 		n_slow += !done[k] && !fast[k];
 	}
 	mask &= ~CALIB_FAMILY_ALPHA;
+	/*
+	 * Only per-call statistics left, and calls of few patterns (a coarse
+	 * scale): a replicate draws how often each pattern is drawn, one GSL
+	 * multinomial over the patterns, the same resampling as drawing calls.
+	 */
+	if (n_slow == 0 && calls && n >= 4) {
+		if (!(pat = malloc(n * sizeof *pat)) || !(share = calloc(n, sizeof *share)) ||
+		    !(times = malloc(n * sizeof *times))) {
+			st = CALIB_ENOMEM;
+			goto out;
+		}
+		if ((st = calib_matrix_patterns(m, pat, rows, &n_pat)))
+			goto out;
+		for (size_t i = 0; i < n; i++)
+			share[pat[i]]++;
+		if (n_pat > n / 4)
+			n_pat = 0; /* as many patterns as calls, nearly: draw calls */
+	}
 	gsl_rng_set(rng, o->seed);
 	for (size_t b = 0; b < B; b++) {
-		for (size_t i = 0; i < n; i++)
-			rows[i] = (size_t)gsl_rng_uniform_int(rng, n);
-		if (calls)
-			calib_agreement_calls_resample(calls, rows, n);
+		if (n_pat > 0) {
+			gsl_ran_multinomial(rng, n_pat, (unsigned)n, share, times);
+			calib_agreement_calls_resample(calls, rows, times, n_pat);
+		} else {
+			for (size_t i = 0; i < n; i++)
+				rows[i] = (size_t)gsl_rng_uniform_int(rng, n);
+			if (calls)
+				calib_agreement_calls_resample(calls, rows, NULL, n);
+		}
 		calib_stats_clear(&tmp);
 		if (n_slow > 0 && ((st = calib_matrix_resample(m, rows, n, &r)) ||
 				   (st = run_families(r, mask, coef, &tmp, err))))
@@ -438,6 +467,9 @@ out:
 	calib_matrix_free(r);
 	calib_stats_free(&tmp);
 	gsl_rng_free(rng);
+	free(pat);
+	free(times);
+	free(share);
 	free(rows);
 	free(rep);
 	free(n_ok);

@@ -498,8 +498,9 @@ test_want(void)
 static void
 test_calls(void)
 {
+	/* calls 1 and 10, 2 and 8 hold the same counts: 8 patterns */
 	static const double x[] = { 1, 1, 2,   1, 2, 2, 3, 3, 3,   2, 3, 1,   1, 1, NAN,
-	                            3, 2, 2,   NAN, NAN, 1, 2, 2, 2, 1, 3, NAN, 3, 3, 1 };
+	                            3, 2, 2,   NAN, NAN, 1, 2, 1, 2, 1, 3, NAN, 2, 1, 1 };
 	static const char *const names[] = {
 		"percent_agreement", "percent_agreement_linear", "percent_agreement_quadratic",
 		"percent_agreement_ordinal", "fleiss_kappa", "gwet_ac1", "gwet_ac2_linear",
@@ -510,7 +511,9 @@ test_calls(void)
 	struct calib_coef_opts o;
 	struct calib_stats l;
 	struct calib_error e;
-	size_t rows[10], bad = 0;
+	size_t rows[10], first[10], n_pat = 0, bad = 0, bad_pat = 0;
+	uint32_t pat[10];
+	unsigned times[10];
 	unsigned long seed = 12345;
 	double est;
 
@@ -522,6 +525,10 @@ test_calls(void)
 		return;
 	}
 	ok(!calib_agreement_calls_estimate(c, "conger_kappa", &est), "calls: no Conger's kappa");
+	is_long(calib_matrix_patterns(m, pat, first, &n_pat), CALIB_OK, "calls: patterns");
+	is_long((long)n_pat, 8, "calls: 8 patterns of equal counts in 10 calls");
+	ok(pat[0] == pat[9] && pat[1] == pat[7] && first[pat[9]] == 0 && first[pat[7]] == 1,
+	   "calls: a pattern's calls share its number, the first call stands for it");
 	for (size_t b = 0; b < 200; b++) {
 		/* a few draws hold one call only, or calls with one score */
 		size_t span = b % 7 == 0 ? 1 : 10;
@@ -529,7 +536,7 @@ test_calls(void)
 			seed = seed * 6364136223846793005u + 1442695040888963407u;
 			rows[i] = b % 5 == 0 ? 5 + (size_t)(seed >> 33) % 2 : (size_t)(seed >> 33) % span;
 		}
-		calib_agreement_calls_resample(c, rows, 10);
+		calib_agreement_calls_resample(c, rows, NULL, 10);
 		if (calib_matrix_resample(m, rows, 10, &r) != CALIB_OK || run(r, &o, &l) != CALIB_OK) {
 			bad++;
 			continue;
@@ -542,8 +549,25 @@ test_calls(void)
 					printf("# replicate %zu: %s %.17g, family %.17g\n", b, names[k], est, want);
 			}
 		}
+		/* the same draw as a count per pattern, each pattern's first call standing for it */
+		for (size_t p = 0; p < n_pat; p++)
+			times[p] = 0;
+		for (size_t i = 0; i < 10; i++)
+			times[pat[rows[i]]]++;
+		calib_agreement_calls_resample(c, first, times, n_pat);
+		for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+			double want = calib_stats_find(&l, names[k])->estimate;
+			if (!calib_agreement_calls_estimate(c, names[k], &est) ||
+			    !(fabs(est - want) <= 1e-12 * fmax(1, fabs(want)) ||
+			      (isnan(est) && isnan(want)))) {
+				if (bad_pat++ < 5)
+					printf("# replicate %zu by patterns: %s %.17g, family %.17g\n", b,
+					       names[k], est, want);
+			}
+		}
 	}
 	is_long((long)bad, 0, "calls: 200 replicates equal the family on resampled matrices");
+	is_long((long)bad_pat, 0, "calls: drawn as counts per pattern, the same to 1e-12");
 	calib_agreement_calls_free(c);
 	calib_matrix_free(r);
 	calib_matrix_free(m);
