@@ -31,6 +31,24 @@ enum calib_status calib_icc_compute(const struct calib_matrix *m,
                                     struct calib_error *err);
 
 /*
+ * The ICC estimates of a bootstrap without building each resampled matrix
+ * (as calib_agreement_calls): calib_icc_calls_build once for m (which must
+ * outlive it), then calib_icc_calls_resample on the calls rows[0..n)
+ * (indices into m, repeats allowed), and calib_icc_calls_estimate for
+ * icc1 .. icc3k: the estimates calib_icc_compute gives on
+ * calib_matrix_resample(m, rows, n) (to rounding), NAN when undefined;
+ * false for any other name. build: CALIB_OK or CALIB_ENOMEM (*out NULL).
+ */
+struct calib_icc_calls;
+
+enum calib_status calib_icc_calls_build(const struct calib_matrix *m,
+                                        const struct calib_coef_opts *o,
+                                        struct calib_icc_calls **out, struct calib_error *err);
+void calib_icc_calls_resample(struct calib_icc_calls *c, const size_t *rows, size_t n);
+bool calib_icc_calls_estimate(const struct calib_icc_calls *c, const char *name, double *est);
+void calib_icc_calls_free(struct calib_icc_calls *c);
+
+/*
  * The upper quantile of the F distribution: the f with P(F > f) = q on
  * (d1, d2) degrees of freedom, which may be fractional and below 1: the
  * root of GSL's upper tail, found by Brent's method. +Inf for q = 0, 0 for q = 1; NAN when q is

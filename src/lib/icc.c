@@ -108,12 +108,13 @@ mark_complete(const struct calib_matrix *m, bool *keep, size_t *colmap, size_t *
 }
 
 /*
- * Two-way analysis of variance of the kept rows (n >= 2, k >= 2). cdev is
+ * Two-way analysis of variance of the kept rows (n >= 2, k >= 2), row i
+ * counted times[i] times (times NULL: once; n counts the repeats). cdev is
  * a workspace of k long doubles.
  */
 static void
-two_way(const struct calib_matrix *m, const bool *keep, const size_t *colmap, size_t n,
-        size_t k, long double *cdev, struct anova *a)
+two_way(const struct calib_matrix *m, const bool *keep, const unsigned *times,
+        const size_t *colmap, size_t n, size_t k, long double *cdev, struct anova *a)
 {
 	long double x0 = 0, total = 0, gdev, ssr = 0, ssc = 0, sse = 0, ssw = 0, mx;
 	bool first = true, agree = true;
@@ -125,7 +126,8 @@ two_way(const struct calib_matrix *m, const bool *keep, const size_t *colmap, si
 	for (size_t i = 0; i < m->n_items; i++) {
 		double rlo = 0, rhi = 0;
 		bool rfirst = true;
-		if (!keep[i])
+		long double wt = times ? times[i] : 1;
+		if (!keep[i] || wt == 0)
 			continue;
 		for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
 			double x;
@@ -146,7 +148,7 @@ two_way(const struct calib_matrix *m, const bool *keep, const size_t *colmap, si
 			rhi = fmax(rhi, x);
 			lo = fmin(lo, x);
 			hi = fmax(hi, x);
-			y = (long double)x - x0;
+			y = ((long double)x - x0) * wt;
 			cdev[colmap[m->col[s]]] += y;
 			total += y;
 		}
@@ -161,22 +163,22 @@ two_way(const struct calib_matrix *m, const bool *keep, const size_t *colmap, si
 	ssc *= (long double)n;
 	/* Pass 2: squared deviations from the row, column and grand means. */
 	for (size_t i = 0; i < m->n_items; i++) {
-		long double rsum = 0, rdev;
-		if (!keep[i])
+		long double rsum = 0, rdev, wt = times ? times[i] : 1;
+		if (!keep[i] || wt == 0)
 			continue;
 		for (size_t s = m->off[i]; s < m->off[i + 1]; s++)
 			if (score_is_numeric(m, s))
 				rsum += (long double)m->value[m->cat[s]] - x0;
 		rdev = rsum / (long double)k;
-		ssr += (rdev - gdev) * (rdev - gdev);
+		ssr += wt * (rdev - gdev) * (rdev - gdev);
 		for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
 			long double w, e;
 			if (!score_is_numeric(m, s))
 				continue;
 			w = (long double)m->value[m->cat[s]] - x0 - rdev;
 			e = w - cdev[colmap[m->col[s]]];
-			ssw += w * w;
-			sse += e * e;
+			ssw += wt * w * w;
+			sse += wt * e * e;
 		}
 	}
 	ssr *= (long double)k;
@@ -547,7 +549,7 @@ calib_icc_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
 			calib_stat_note_add(s[r], "undefined: fewer than 2 %s",
 			                    n < 2 ? "complete calls" : "raters");
 	} else {
-		two_way(m, keep, colmap, n, k, cdev, &a);
+		two_way(m, keep, NULL, colmap, n, k, cdev, &a);
 		fill(s, &a, o->conf, o->icc);
 		for (size_t r = 0; r < 6; r++) {
 			if (a.constant)
@@ -572,4 +574,123 @@ nomem:
 	free(cdev);
 	free(keep);
 	return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+/*
+ * The bootstrap's ICCs. The complete calls and their columns are found
+ * once: a resample that draws any complete call has the same columns, so
+ * its complete calls are the drawn complete calls, each counted as often
+ * as it was drawn, and no matrix needs to be built.
+ */
+struct calib_icc_calls {
+	const struct calib_matrix *m;
+	struct calib_coef_opts o;
+	bool *keep;        /* n_items: a complete call */
+	size_t *colmap, k; /* columns in use, as calib_icc_compute */
+	unsigned *times;   /* n_items: draws of each call in the last resample */
+	long double *cdev; /* k */
+	double est[6];     /* the last resample's estimates, icc_names' order */
+	struct calib_matrix *r; /* a resample without complete calls (see below) */
+	struct calib_stats tmp;
+};
+
+void
+calib_icc_calls_free(struct calib_icc_calls *c)
+{
+	if (!c)
+		return;
+	free(c->keep);
+	free(c->colmap);
+	free(c->times);
+	free(c->cdev);
+	calib_matrix_free(c->r);
+	calib_stats_free(&c->tmp);
+	free(c);
+}
+
+enum calib_status
+calib_icc_calls_build(const struct calib_matrix *m, const struct calib_coef_opts *o,
+                      struct calib_icc_calls **out, struct calib_error *err)
+{
+	struct calib_icc_calls *c = calloc(1, sizeof *c);
+	size_t *stamp = malloc((m->n_raters + 1) * sizeof *stamp);
+
+	*out = NULL;
+	if (c) {
+		c->keep = malloc((m->n_items + 1) * sizeof *c->keep);
+		c->colmap = malloc((m->n_raters + 1) * sizeof *c->colmap);
+		c->times = calloc(m->n_items + 1, sizeof *c->times);
+		c->cdev = malloc((m->n_raters + 1) * sizeof *c->cdev);
+	}
+	if (!c || !stamp || !c->keep || !c->colmap || !c->times || !c->cdev) {
+		free(stamp);
+		calib_icc_calls_free(c);
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	c->m = m;
+	calib_stats_init(&c->tmp);
+	if (o)
+		c->o = *o;
+	else
+		calib_coef_opts_init(&c->o);
+	mark_complete(m, c->keep, c->colmap, stamp, &c->k);
+	free(stamp);
+	for (size_t r = 0; r < 6; r++)
+		c->est[r] = NAN;
+	*out = c;
+	return CALIB_OK;
+}
+
+/*
+ * The calls are drawn and counted; with a complete call among them, one
+ * weighted analysis of variance of the complete calls.
+ */
+void
+calib_icc_calls_resample(struct calib_icc_calls *c, const size_t *rows, size_t n)
+{
+	const struct calib_matrix *m = c->m;
+	struct calib_stat rec[6], *s[6];
+	struct anova a = {0};
+	size_t nk = 0;
+
+	memset(c->times, 0, m->n_items * sizeof *c->times);
+	for (size_t t = 0; t < n; t++)
+		c->times[rows[t]]++;
+	for (size_t i = 0; i < m->n_items; i++)
+		nk += c->keep[i] ? c->times[i] : 0;
+	for (size_t r = 0; r < 6; r++)
+		c->est[r] = NAN;
+	if (nk == 0 && n > 0) {
+		/*
+		 * No complete call drawn: the resample may lack a column, and then
+		 * calls that were incomplete are complete. Rare; done the long way.
+		 */
+		calib_stats_clear(&c->tmp);
+		if (calib_matrix_resample(m, rows, n, &c->r) == CALIB_OK &&
+		    calib_icc_compute(c->r, &c->o, &c->tmp, NULL) == CALIB_OK)
+			for (size_t r = 0; r < 6; r++)
+				c->est[r] = c->tmp.v[c->tmp.n - 6 + r].estimate;
+		return;
+	}
+	if (c->k < 2 || nk < 2)
+		return;
+	memset(rec, 0, sizeof rec);
+	for (size_t r = 0; r < 6; r++)
+		s[r] = &rec[r];
+	two_way(m, c->keep, c->times, c->colmap, nk, c->k, c->cdev, &a);
+	fill(s, &a, c->o.conf, c->o.icc);
+	for (size_t r = 0; r < 6; r++)
+		c->est[r] = rec[r].estimate;
+}
+
+bool
+calib_icc_calls_estimate(const struct calib_icc_calls *c, const char *name, double *est)
+{
+	for (size_t r = 0; r < 6; r++)
+		if (strcmp(name, icc_names[r]) == 0) {
+			*est = c->est[r];
+			return true;
+		}
+	*est = NAN;
+	return false;
 }

@@ -346,7 +346,8 @@ set_interval(struct calib_stat *s, double lower, double upper, double se,
  * Brennan-Prediger from the agreement family's per-call sufficient
  * statistics (the same calls drawn, the same values as re-running the
  * family), drawing patterns of calls by a multinomial when only those are
- * left and the patterns are at most a quarter of the calls; any other
+ * left and the patterns are at most a quarter of the calls; the ICCs from
+ * the complete calls counted as drawn (calib_icc_calls); any other
  * statistic by resampling the matrix's rows and
  * re-running its family (cost O(scores) and a matrix per replicate).
  */
@@ -355,6 +356,7 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 	  const struct calib_coef_opts *coef, struct calib_stats *kept, struct calib_error *err)
 {
 	size_t n = m->n_items, nk = kept->n, B = o->boot, n_generic = 0, n_slow = 0, n_pat = 0;
+	size_t n_icc = 0;
 	size_t *rows = malloc((n ? n : 1) * sizeof *rows);
 	uint32_t *pat = NULL;
 	unsigned *times = NULL;
@@ -363,7 +365,9 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 	size_t *n_ok = calloc(nk ? nk : 1, sizeof *n_ok);
 	bool *done = calloc(nk ? nk : 1, sizeof *done);
 	bool *fast = calloc(nk ? nk : 1, sizeof *fast);
+	bool *fast_icc = calloc(nk ? nk : 1, sizeof *fast_icc);
 	struct calib_agreement_calls *calls = NULL;
+	struct calib_icc_calls *icc = NULL;
 	struct calib_matrix *r = NULL;
 	struct calib_stats tmp;
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -371,7 +375,7 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 	double a = (1 - o->coef.conf) / 2;
 
 	calib_stats_init(&tmp);
-	if (!rows || !rep || !n_ok || !done || !fast || !rng) {
+	if (!rows || !rep || !n_ok || !done || !fast || !fast_icc || !rng) {
 		st = CALIB_ENOMEM;
 		goto out;
 	}
@@ -397,19 +401,24 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 	if ((mask & CALIB_FAMILY_AGREEMENT) &&
 	    (st = calib_agreement_calls_build(m, coef, &calls, err)))
 		goto out;
+	if ((mask & CALIB_FAMILY_ICC) && (st = calib_icc_calls_build(m, coef, &icc, err)))
+		goto out;
 	for (size_t k = 0; k < nk; k++) {
 		double est;
 		fast[k] = !done[k] && calls &&
 			  calib_agreement_calls_estimate(calls, kept->v[k].name, &est);
-		n_slow += !done[k] && !fast[k];
+		fast_icc[k] = !done[k] && icc &&
+			      calib_icc_calls_estimate(icc, kept->v[k].name, &est);
+		n_icc += fast_icc[k];
+		n_slow += !done[k] && !fast[k] && !fast_icc[k];
 	}
-	mask &= ~CALIB_FAMILY_ALPHA;
+	mask &= ~(CALIB_FAMILY_ALPHA | CALIB_FAMILY_ICC);
 	/*
 	 * Only per-call statistics left, and calls of few patterns (a coarse
 	 * scale): a replicate draws how often each pattern is drawn, one GSL
 	 * multinomial over the patterns, the same resampling as drawing calls.
 	 */
-	if (n_slow == 0 && calls && n >= 4) {
+	if (n_slow == 0 && n_icc == 0 && calls && n >= 4) {
 		if (!(pat = malloc(n * sizeof *pat)) || !(share = calloc(n, sizeof *share)) ||
 		    !(times = malloc(n * sizeof *times))) {
 			st = CALIB_ENOMEM;
@@ -432,6 +441,8 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 				rows[i] = (size_t)gsl_rng_uniform_int(rng, n);
 			if (calls)
 				calib_agreement_calls_resample(calls, rows, NULL, n);
+			if (n_icc > 0)
+				calib_icc_calls_resample(icc, rows, n);
 		}
 		calib_stats_clear(&tmp);
 		if (n_slow > 0 && ((st = calib_matrix_resample(m, rows, n, &r)) ||
@@ -444,6 +455,8 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 				continue;
 			if (fast[k])
 				calib_agreement_calls_estimate(calls, kept->v[k].name, &est);
+			else if (fast_icc[k])
+				calib_icc_calls_estimate(icc, kept->v[k].name, &est);
 			else if ((t = calib_stats_find(&tmp, kept->v[k].name)))
 				est = t->estimate;
 			if (isfinite(est))
@@ -464,6 +477,8 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 	}
 out:
 	calib_agreement_calls_free(calls);
+	calib_icc_calls_free(icc);
+	free(fast_icc);
 	calib_matrix_free(r);
 	calib_stats_free(&tmp);
 	gsl_rng_free(rng);

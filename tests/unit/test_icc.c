@@ -243,6 +243,67 @@ test_many_calls(void)
 	free(x);
 }
 
+/*
+ * The bootstrap's ICCs from counted calls equal calib_icc_compute on the
+ * resampled matrix: Shrout & Fleiss with three incomplete calls, two of
+ * them without the fourth rater, so that a draw of those two alone has
+ * fewer columns, and the last call is complete there.
+ */
+static void
+test_calls(void)
+{
+	double x[9 * 4];
+	struct calib_matrix *m, *r = NULL;
+	struct calib_icc_calls *c = NULL;
+	struct calib_stats l;
+	size_t rows[9], bad = 0, fewer = 0;
+	uint64_t seed = 99;
+
+	memcpy(x, sf_data, sizeof sf_data);
+	x[24] = 3, x[25] = NAN, x[26] = 4, x[27] = 5;
+	x[28] = 1, x[29] = NAN, x[30] = 2, x[31] = NAN;
+	x[32] = 4, x[33] = 2, x[34] = 5, x[35] = NAN;
+	m = matrix_of(x, 9, 4);
+	calib_stats_init(&l);
+	ok(calib_icc_calls_build(m, NULL, &c, NULL) == CALIB_OK, "calls: built");
+	for (size_t b = 0; b < 300 && c; b++) {
+		/* every fifth draw only from the calls without the fourth rater */
+		for (size_t i = 0; i < 9; i++) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			rows[i] = b % 5 == 0 ? 7 + (size_t)(seed >> 33) % 2 : (size_t)(seed >> 33) % 9;
+		}
+		calib_icc_calls_resample(c, rows, 9);
+		calib_stats_clear(&l);
+		if (calib_matrix_resample(m, rows, 9, &r) != CALIB_OK ||
+		    calib_icc_compute(r, NULL, &l, NULL) != CALIB_OK) {
+			bad++;
+			continue;
+		}
+		fewer += get(&l, "icc1")->n_raters < 4 && isfinite(get(&l, "icc1")->estimate);
+		for (size_t k = 0; k < 6; k++) {
+			double want = get(&l, names[k])->estimate, est;
+			if (!calib_icc_calls_estimate(c, names[k], &est) ||
+			    !(fabs(est - want) <= 1e-12 * fmax(1, fabs(want)) ||
+			      (isnan(est) && isnan(want)))) {
+				if (bad++ < 5)
+					printf("# replicate %zu: %s %.17g, family %.17g\n", b, names[k],
+					       est, want);
+			}
+		}
+	}
+	is_long((long)bad, 0, "calls: 300 resamples give calib_icc_compute's estimates");
+	ok(fewer > 0, "calls: resamples with fewer raters and an ICC of their own");
+	{
+		double est;
+		ok(c && !calib_icc_calls_estimate(c, "fleiss_kappa", &est) && isnan(est),
+		   "calls: no estimate of another statistic");
+	}
+	calib_icc_calls_free(c);
+	calib_matrix_free(r);
+	calib_matrix_free(m);
+	calib_stats_free(&l);
+}
+
 static void
 test_degenerate(void)
 {
@@ -626,6 +687,7 @@ main(void)
 	test_small_v();
 	test_f_quantile();
 	test_many_calls();
+	test_calls();
 	test_degenerate();
 	test_incomplete();
 	test_na_labels();
