@@ -107,13 +107,24 @@ enum calib_status calib_matrix_resample(const struct calib_matrix *m, const size
  * Number the rows of m by their count per category (the same categories as
  * often, whoever gave them), in order of first appearance: pat[i] for each
  * of the n_items rows, first[p] the first row of pattern p (room for
- * n_items), *n_pat the number of patterns. Every statistic that sees calls
- * only through their counts per category takes the same value on two rows
- * of one pattern, so a bootstrap can draw patterns. CALIB_OK or
- * CALIB_ENOMEM.
+ * n_items; NULL when not wanted), *n_pat the number of patterns. Every
+ * statistic that sees calls only through their counts per category takes
+ * the same value on two rows of one pattern, so a bootstrap can draw
+ * patterns. CALIB_OK or CALIB_ENOMEM.
  */
 enum calib_status calib_matrix_patterns(const struct calib_matrix *m, uint32_t *pat,
 					size_t *first, size_t *n_pat);
+
+/*
+ * Does a bootstrap draw n_pat patterns of n calls by one multinomial (a
+ * binomial per pattern) rather than n calls one by one? When the patterns
+ * are at most a quarter of the calls, where it is the cheaper of the two.
+ */
+static inline bool
+calib_patterns_drawn(size_t n_pat, size_t n)
+{
+	return n_pat <= n / 4;
+}
 
 void calib_matrix_free(struct calib_matrix *m);
 

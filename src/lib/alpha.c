@@ -53,8 +53,8 @@
  * of the calls, a replicate is one GSL multinomial draw over them (a
  * binomial per pattern); otherwise (scores on a fine scale, each call its
  * own pattern) it draws n calls, which is cheaper there. Then one
- * sequential pass over the patterns, plus O(q) for the marginals (interval: O(1), from per-call sums
- * of centred values and squares; ratio: O(v^2) up to 512 values, else the
+ * sequential pass over the patterns, plus O(q) for the marginals
+ * (interval: O(1), from per-call sums of centred values and squares; ratio: O(v^2) up to 512 values, else the
  * quadrature, O(150 v), with a table of its exponentials while that table
  * stays under 32 MB).
  */
@@ -186,7 +186,6 @@ calls_patterns(const struct calib_matrix *m, const struct calls *c, struct calls
 {
 	size_t items = m->n_items ? m->n_items : 1, n_mpat = 0, ne = 0, u = 0;
 	uint32_t *mpat = malloc(items * sizeof *mpat), *renum = malloc(items * sizeof *renum);
-	size_t *first = malloc(items * sizeof *first);
 
 	memset(pc, 0, sizeof *pc);
 	pc->q = c->q;
@@ -199,11 +198,10 @@ calls_patterns(const struct calib_matrix *m, const struct calls *c, struct calls
 	pc->r = malloc((c->n ? c->n : 1) * sizeof *pc->r);
 	pc->nc = malloc((c->q ? c->q : 1) * sizeof *pc->nc);
 	pc->used = malloc((c->q ? c->q : 1) * sizeof *pc->used);
-	if (!mpat || !renum || !first || !pc->off || !pc->cat || !pc->cnt || !pc->r ||
-	    !pc->nc || !pc->used || calib_matrix_patterns(m, mpat, first, &n_mpat) != CALIB_OK) {
+	if (!mpat || !renum || !pc->off || !pc->cat || !pc->cnt || !pc->r || !pc->nc ||
+	    !pc->used || calib_matrix_patterns(m, mpat, NULL, &n_mpat) != CALIB_OK) {
 		free(mpat);
 		free(renum);
-		free(first);
 		calls_free(pc);
 		return CALIB_ENOMEM;
 	}
@@ -231,7 +229,6 @@ calls_patterns(const struct calib_matrix *m, const struct calls *c, struct calls
 	}
 	free(mpat);
 	free(renum);
-	free(first);
 	return CALIB_OK;
 }
 
@@ -946,7 +943,7 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 	}
 	for (size_t u = 0; u < c.n; u++)
 		share[pat[u]]++;
-	multinomial = pc.n <= c.n / 4;
+	multinomial = calib_patterns_drawn(pc.n, c.n);
 	batch = BOOT_BATCH_DRAWS / (pc.n ? pc.n : 1);
 	batch = batch < 2 ? 2 : batch > B ? B : batch;
 	two = B > 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1;

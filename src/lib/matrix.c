@@ -78,7 +78,8 @@ calib_matrix_patterns(const struct calib_matrix *m, uint32_t *pat, size_t *first
 				slot[h] = (uint32_t)np + 1;
 				memcpy(keys + nk, key, r * sizeof *key);
 				koff[np + 1] = nk += r;
-				first[np] = i;
+				if (first)
+					first[np] = i;
 				pat[i] = (uint32_t)np++;
 				break;
 			}

@@ -428,8 +428,8 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 			goto out;
 		for (size_t i = 0; i < n; i++)
 			share[pat[i]]++;
-		if (n_pat > n / 4)
-			n_pat = 0; /* as many patterns as calls, nearly: draw calls */
+		if (!calib_patterns_drawn(n_pat, n))
+			n_pat = 0; /* nearly as many patterns as calls: draw calls */
 	}
 	gsl_rng_set(rng, o->seed);
 	for (size_t b = 0; b < B; b++) {
