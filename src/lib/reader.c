@@ -55,10 +55,9 @@ calib_read_opts_init(struct calib_read_opts *o)
 }
 
 /*
- * One field of the current row: text at buf + off, NUL-terminated. Eight
- * bytes, as there is one per rating in flight (a batch's text stays below
- * 4 GiB because a line is at most CALIB_MAX_CEILING bytes); the line where a
- * field starts is its row's (see fline).
+ * One field of the current row: text at buf + off, NUL-terminated (a batch's
+ * text stays below 4 GiB because a line is at most CALIB_MAX_CEILING bytes);
+ * the line where a field starts is its row's (see fline).
  */
 struct field {
 	uint32_t off, len;
@@ -91,7 +90,7 @@ struct reader {
 	/* the current row: fields f[0..nf) with text in buf (the lexer's batch) */
 	char *buf;
 	struct field *f;
-	size_t nf;
+	size_t nf, f_cap;
 	unsigned long row_line;    /* where the row starts */
 	const struct later *later; /* its fields starting on later lines */
 	size_t n_later, first;     /* first: index of f[0] in the batch */
@@ -421,20 +420,21 @@ number_problem(const char *s, size_t len, int why)
 
 /* A complete row of a batch. */
 struct row {
-	size_t end;         /* index in the batch's fields past its last field */
+	size_t nf;          /* its fields */
 	unsigned long line; /* where it starts */
 };
 
 /*
- * Complete rows: fields f[row[i - 1].end .. row[i].end) are row i. A cache
- * line of its own, so that filling one batch does not disturb the thread
- * reading another.
+ * Complete rows: the text is their fields one after the other, each
+ * NUL-terminated (no field holds a NUL: such a field is an error), so a
+ * field in flight costs its bytes and one. nf counts the
+ * fields of the batch, which `later` numbers. A cache line of its own, so
+ * that filling one batch does not disturb the thread reading another.
  */
 struct batch {
 	_Alignas(64) char *text;
 	size_t text_len, text_cap;
-	struct field *f;
-	size_t nf, f_cap;
+	size_t nf;
 	struct row *row;
 	size_t n_rows, rows_cap;
 	struct later *later; /* in field order */
@@ -456,6 +456,8 @@ struct lexer {
 	unsigned long field_line; /* line where the field being parsed began */
 	size_t nf;                /* fields of the row being parsed */
 	size_t row_first;         /* its first field in the batch being filled */
+	size_t row_text;          /* and the offset of its text there */
+	bool row_blank;           /* all its fields so far are empty */
 	unsigned long row_line;   /* the line where it starts */
 	bool nul_seen;            /* a NUL byte was read: fields are searched for one */
 
@@ -513,7 +515,6 @@ on_field(void *data, size_t len, void *ctx)
 {
 	struct lexer *lx = ctx;
 	struct batch *b = &lx->ring[lx->tail];
-	struct field *f;
 	char *text;
 
 	if (lx->status != CALIB_OK || lx->halted)
@@ -532,11 +533,6 @@ on_field(void *data, size_t len, void *ctx)
 		lex_fail(lx, CALIB_EINPUT, lx->field_line, lx->nf + 1, "NUL byte in field");
 		goto next;
 	}
-	if (!(f = grow(b->f, &b->f_cap, b->nf, 1, sizeof *f, 256))) {
-		lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
-		goto next;
-	}
-	b->f = f;
 	if (!(text = grow(b->text, &b->text_cap, b->text_len, len + 1, 1, 4096))) {
 		lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
 		goto next;
@@ -554,9 +550,8 @@ on_field(void *data, size_t len, void *ctx)
 		b->later[b->n_later].field = b->nf;
 		b->later[b->n_later++].line = lx->field_line;
 	}
-	f = &b->f[b->nf++];
-	f->off = (uint32_t)b->text_len;
-	f->len = (uint32_t)len;
+	b->nf++;
+	lx->row_blank = lx->row_blank && len == 0;
 	if (len > 8)
 		memcpy(b->text + b->text_len, data, len);
 	else /* most fields are a score of a byte or two: no call for them */
@@ -580,7 +575,6 @@ static void
 batch_free(struct batch *b)
 {
 	free(b->text);
-	free(b->f);
 	free(b->row);
 	free(b->later);
 }
@@ -590,20 +584,36 @@ static void
 convert(struct reader *r, const struct batch *b)
 {
 	const struct row *row = b->row;
-	size_t i, n = b->n_rows, first = 0, l = 0;
+	size_t i, j, n = b->n_rows, first = 0, l = 0;
+	uint32_t off = 0;
 
 	r->buf = b->text;
 	for (i = 0; i < n && r->status == CALIB_OK; i++) {
-		r->f = b->f + first;
-		r->nf = row[i].end - first;
+		if (row[i].nf > r->f_cap) {
+			struct field *f = grow(r->f, &r->f_cap, 0, row[i].nf, sizeof *f, 16);
+			if (!f) {
+				fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
+				return;
+			}
+			r->f = f;
+		}
+		for (j = 0; j < row[i].nf; j++) {
+			uint32_t end = off;
+			while (b->text[end])
+				end++;
+			r->f[j].off = off;
+			r->f[j].len = end - off;
+			off = end + 1;
+		}
+		r->nf = row[i].nf;
 		r->first = first;
 		r->row_line = row[i].line;
 		r->later = b->later + l;
-		for (r->n_later = 0; l < b->n_later && b->later[l].field < row[i].end; l++)
+		for (r->n_later = 0; l < b->n_later && b->later[l].field < first + row[i].nf; l++)
 			r->n_later++;
 		r->row(r);
 		r->n_rows++;
-		first = row[i].end;
+		first += row[i].nf;
 	}
 }
 
@@ -616,7 +626,7 @@ hand_on(struct lexer *lx)
 	if (!lx->threaded) {
 		convert(lx->r, &lx->ring[0]);
 		batch_clear(&lx->ring[0]);
-		lx->row_first = 0;
+		lx->row_first = lx->row_text = 0;
 		lx->halted = lx->r->status != CALIB_OK;
 		return;
 	}
@@ -634,7 +644,7 @@ hand_on(struct lexer *lx)
 	/* count < N_BATCHES: the slot after tail is nobody's */
 	lx->tail = (lx->tail + 1) % N_BATCHES;
 	batch_clear(&lx->ring[lx->tail]);
-	lx->row_first = 0;
+	lx->row_first = lx->row_text = 0;
 }
 
 static void
@@ -642,34 +652,33 @@ on_row(int term, void *ctx)
 {
 	struct lexer *lx = ctx;
 	struct batch *b = &lx->ring[lx->tail];
-	bool blank = true;
-	size_t j;
+	bool kept = false;
 
 	(void)term;
 	if (lx->halted)
 		return;
-	for (j = lx->row_first; j < b->nf && blank; j++)
-		blank = b->f[j].len == 0;
-	if (lx->status == CALIB_OK && !blank) {
+	if (lx->status == CALIB_OK && !lx->row_blank) {
 		struct row *row = grow(b->row, &b->rows_cap, b->n_rows, 1, sizeof *row, 64);
 		if (!row)
 			lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
 		else {
 			b->row = row;
-			b->row[b->n_rows].end = b->nf;
+			b->row[b->n_rows].nf = b->nf - lx->row_first;
 			b->row[b->n_rows++].line = lx->row_line;
+			kept = true;
 		}
 	}
-	if (b->n_rows == 0 || b->row[b->n_rows - 1].end != b->nf) {
+	if (!kept) {
 		/* a blank line or a row cut by an error: dropped */
-		if (lx->row_first < b->nf)
-			b->text_len = b->f[lx->row_first].off;
+		b->text_len = lx->row_text;
 		b->nf = lx->row_first;
 		while (b->n_later > 0 && b->later[b->n_later - 1].field >= b->nf)
 			b->n_later--;
 	}
 	lx->nf = 0;
+	lx->row_blank = true;
 	lx->row_first = b->nf;
+	lx->row_text = b->text_len;
 	if (lx->status == CALIB_OK && (b->n_rows >= BATCH_ROWS || b->text_len >= BATCH_TEXT))
 		hand_on(lx);
 }
@@ -864,6 +873,7 @@ parse_stream(struct reader *r, FILE *fp, bool may_thread)
 	lx.max_line = limit(r->o->max_line, CALIB_MAX_LINE);
 	lx.fp = fp;
 	lx.line = lx.field_line = 1;
+	lx.row_blank = true;
 	atomic_init(&lx.stop, false);
 	r->fp = fp;
 	if (csv_init(&lx.p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL))
@@ -1487,6 +1497,7 @@ long_row(struct reader *r)
 static void
 reader_free(struct reader *r)
 {
+	free(r->f);
 	free(r->col_crit);
 	free(r->rater);
 	free(r->code_cache);
