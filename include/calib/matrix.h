@@ -116,6 +116,19 @@ enum calib_status calib_matrix_patterns(const struct calib_matrix *m, uint32_t *
 					size_t *first, size_t *n_pat);
 
 /*
+ * The rows of m as patterns, for a statistic that sees calls only through
+ * their counts per category and so can weigh each pattern once: when the
+ * patterns m's shape allows (the multisets of at most n_raters of its
+ * n_levels categories) are at most a quarter of its calls, *first receives
+ * the first row of each pattern and *count how many rows share it (arrays
+ * of *n_pat, the caller frees them). Otherwise a pass over the calls costs
+ * about what numbering them does: *first and *count are NULL, *n_pat 0.
+ * CALIB_OK or CALIB_ENOMEM.
+ */
+enum calib_status calib_matrix_pattern_counts(const struct calib_matrix *m, size_t **first,
+					      uint32_t **count, size_t *n_pat);
+
+/*
  * Does a bootstrap draw n_pat patterns of n calls by one multinomial (a
  * binomial per pattern) rather than n calls one by one? When the patterns
  * are at most a quarter of the calls, where it is the cheaper of the two.

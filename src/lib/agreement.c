@@ -65,7 +65,11 @@
  * distinct categories with their counts in compact arrays and its agreement
  * under each weighting; the second pass (the variances) reads only those.
  * Weighted sums run over the call's distinct categories only, with weights
- * looked up in a table for small q or computed per pair for large q.
+ * looked up in a table for small q or computed per pair for large q. Every
+ * coefficient but Conger's sees a call only through its counts per
+ * category, so where the scale and raters allow few such patterns
+ * (calib_matrix_pattern_counts) the passes visit one call per pattern and
+ * weigh its terms by the calls it stands for.
  */
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -131,6 +135,13 @@ struct work {
 	struct call c;
 	struct wset ws[WS_N];
 	struct seen seen; /* filled by first_pass() when its arrays are allocated */
+	/*
+	 * The calls the two passes visit: unit u is call unit[u] standing for
+	 * mult[u] calls of its pattern, or (both NULL) call u for itself.
+	 */
+	size_t n_units;
+	size_t *unit;
+	uint32_t *mult;
 	double *pi;       /* q: pi_k */
 	double *tot;      /* q: scores per category on complete calls */
 	double *sq;       /* q: sum of r_ik^2 on complete calls */
@@ -377,6 +388,8 @@ work_free(struct work *w)
 	free(w->seen.cat);
 	free(w->seen.cnt);
 	free(w->seen.pa);
+	free(w->unit);
+	free(w->mult);
 }
 
 /*
@@ -467,14 +480,16 @@ static enum calib_status
 seen_alloc(struct work *w)
 {
 	struct seen *v = &w->seen;
-	size_t ns = w->m->n_scores ? w->m->n_scores : 1;
+	size_t ns = w->unit ? 1 : w->m->n_scores + 1;
 
+	for (size_t u = 0; w->unit && u < w->n_units; u++)
+		ns += calib_matrix_row_n(w->m, w->unit[u]);
 	for (size_t i = 0; i < WS_N; i++)
 		v->n_ws += w->ws[i].used;
-	v->off = malloc((w->n + 1) * sizeof *v->off);
+	v->off = malloc((w->n_units + 1) * sizeof *v->off);
 	v->cat = malloc(ns * sizeof *v->cat);
 	v->cnt = malloc(ns * sizeof *v->cnt);
-	v->pa = malloc((w->n * v->n_ws + 1) * sizeof *v->pa);
+	v->pa = malloc((w->n_units * v->n_ws + 1) * sizeof *v->pa);
 	return v->off && v->cat && v->cnt && v->pa ? CALIB_OK : CALIB_ENOMEM;
 }
 
@@ -504,40 +519,43 @@ first_pass(struct work *w, struct pass1 *p)
 {
 	const struct calib_matrix *m = w->m;
 	struct seen *v = &w->seen;
-	size_t i, j, a, ws, t = 0;
-	double r, md = (double)w->nr, s2, *pa = v->pa;
+	size_t u, i, j, a, ws, t = 0, mult;
+	double r, md = (double)w->nr, s2, *pa = v->pa, times;
 	uint32_t k;
 
-	for (i = 0; i < w->n; i++) {
+	for (u = 0; u < w->n_units; u++) {
+		i = w->unit ? w->unit[u] : u;
+		mult = w->mult ? w->mult[u] : 1;
+		times = (double)mult;
 		call_load(w, i);
 		r = (double)w->c.r;
-		p->n2 += w->c.r >= 2;
+		p->n2 += w->c.r >= 2 ? mult : 0;
 		for (ws = 0; ws < WS_N; ws++) {
 			if (!w->ws[ws].used)
 				continue;
 			*pa = call_pa(w, &w->ws[ws]);
 			if (w->c.r >= 2)
-				w->ws[ws].sum_pa += *pa;
+				w->ws[ws].sum_pa += times * *pa;
 			pa++;
 		}
 		s2 = 0.0;
-		v->off[i] = t;
+		v->off[u] = t;
 		for (a = 0; a < w->c.d; a++, t++) {
 			k = w->c.dist[a];
-			w->pi[k] += count(w, k) / r;
+			w->pi[k] += times * (count(w, k) / r);
 			s2 += count(w, k) * count(w, k);
 			v->cat[t] = k;
 			v->cnt[t] = w->c.cnt[k];
 		}
 		if (w->c.r == w->nr && w->nr >= 2) {
-			p->nc++;
+			p->nc += mult;
 			if (w->c.d == 1)
-				p->unan++;
-			p->pbar_c += (s2 - md) / (md * (md - 1.0));
+				p->unan += mult;
+			p->pbar_c += times * ((s2 - md) / (md * (md - 1.0)));
 			for (a = 0; a < w->c.d; a++) {
 				k = w->c.dist[a];
-				w->tot[k] += count(w, k);
-				w->sq[k] += count(w, k) * count(w, k);
+				w->tot[k] += times * count(w, k);
+				w->sq[k] += times * (count(w, k) * count(w, k));
 			}
 		}
 		/* Conger's per-rater counts, read only when it is computed */
@@ -547,7 +565,7 @@ first_pass(struct work *w, struct pass1 *p)
 		}
 		call_clear(w);
 	}
-	v->off[w->n] = t;
+	v->off[w->n_units] = t;
 	for (k = 0; k < w->q; k++) {
 		w->pi[k] /= (double)w->n;
 		if (w->pi[k] > 0.0)
@@ -618,9 +636,9 @@ second_pass(struct work *w, struct pass1 *p)
 	const struct calib_matrix *m = w->m;
 	const struct seen *v = &w->seen;
 	const double *pa = v->pa;
-	size_t i, j, a, ws, g;
+	size_t u, i, j, a, ws, g;
 	double nd = (double)w->n, scale = nd / (double)p->n2, md = (double)w->nr;
-	double r, pa_i, pe_i, x, two, sum_cg = 0.0, acc, acc_ac, pa_id = 0.0, cnt;
+	double r, pa_i, pe_i, x, two, sum_cg = 0.0, acc, acc_ac, pa_id = 0.0, cnt, times;
 	double tq[WS_N]; /* T_w / (q (q - 1)) of each weighting */
 	uint32_t k, c;
 	struct wset *s;
@@ -629,12 +647,14 @@ second_pass(struct work *w, struct pass1 *p)
 		sum_cg += w->cg[g];
 	for (ws = 0; ws < WS_N; ws++)
 		tq[ws] = w->ws[ws].tw / ((double)w->q * ((double)w->q - 1.0));
-	for (i = 0; i < w->n; i++) {
+	for (u = 0; u < w->n_units; u++) {
+		i = w->unit ? w->unit[u] : u;
+		times = w->mult ? (double)w->mult[u] : 1.0;
 		r = (double)calib_matrix_row_n(m, i);
 		two = r >= 2.0 ? 1.0 : 0.0;
 		/* sum_k r_ik (1 - pi_k) for AC1/AC2, sum_k r_ik pi_k for Fleiss */
 		acc_ac = acc = 0.0;
-		for (a = v->off[i]; a < v->off[i + 1]; a++) {
+		for (a = v->off[u]; a < v->off[u + 1]; a++) {
 			k = v->cat[a];
 			cnt = (double)v->cnt[a];
 			acc_ac += cnt * (1.0 - w->pi[k]);
@@ -648,22 +668,22 @@ second_pass(struct work *w, struct pass1 *p)
 			if (ws == WS_IDENTITY)
 				pa_id = pa_i;
 			x = scale * pa_i - s->pa;
-			s->ss_pa += x * x;
+			s->ss_pa += times * x * x;
 			pe_i = tq[ws] * acc_ac / r;
 			x = scale * (pa_i - s->pe * two) / (1.0 - s->pe) -
 			    2.0 * (1.0 - s->ac) * (pe_i - s->pe) / (1.0 - s->pe) - s->ac;
-			s->ss_ac += x * x;
+			s->ss_ac += times * x * x;
 		}
 		/* Fleiss */
 		pe_i = acc / r;
 		x = scale * (pa_id - p->fleiss_pe * two) / (1.0 - p->fleiss_pe) -
 		    2.0 * (1.0 - p->fleiss) * (pe_i - p->fleiss_pe) / (1.0 - p->fleiss_pe) -
 		    p->fleiss;
-		p->ss_fleiss += x * x;
+		p->ss_fleiss += times * x * x;
 		/* Brennan-Prediger: no chance-agreement term */
 		x = scale * (pa_id - p->bp_pe * two) / (1.0 - p->bp_pe) - p->bp;
-		p->ss_bp += x * x;
-		/* Conger: sum_g lambda_ig in closed form */
+		p->ss_bp += times * x * x;
+		/* Conger: sum_g lambda_ig in closed form (calls one by one) */
 		if (!w->ngk)
 			continue;
 		acc = sum_cg;
@@ -881,7 +901,13 @@ calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_op
 	w.q = m->n_levels;
 	w.nr = m->n_raters;
 	w.conger = calib_coef_wants(o, "conger_kappa");
+	w.n_units = w.n;
 	st = work_alloc(&w);
+	/* Conger's kappa needs to know who gave which score: every call */
+	if (st == CALIB_OK && !w.conger)
+		st = calib_matrix_pattern_counts(m, &w.unit, &w.mult, &w.n_units);
+	if (st == CALIB_OK && w.unit == NULL)
+		w.n_units = w.n;
 	if (st == CALIB_OK)
 		st = weights_init(&w, o);
 	if (st == CALIB_OK)

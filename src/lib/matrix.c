@@ -98,6 +98,43 @@ calib_matrix_patterns(const struct calib_matrix *m, uint32_t *pat, size_t *first
 	return CALIB_OK;
 }
 
+enum calib_status
+calib_matrix_pattern_counts(const struct calib_matrix *m, size_t **first, uint32_t **count,
+			    size_t *n_pat)
+{
+	double possible = 1.0, limit = (double)(m->n_items / 4);
+	uint32_t *pat;
+	size_t *f;
+	uint32_t *c;
+	size_t np;
+
+	*first = NULL;
+	*count = NULL;
+	*n_pat = 0;
+	/* C(q + r, r) multisets of at most r of q categories, while within the limit */
+	for (size_t j = 1; j <= m->n_raters && possible <= limit; j++)
+		possible = possible * (double)(m->n_levels + j) / (double)j;
+	if (m->n_items == 0 || possible > limit)
+		return CALIB_OK;
+	pat = malloc(m->n_items * sizeof *pat);
+	f = malloc(m->n_items * sizeof *f);
+	if (!pat || !f || calib_matrix_patterns(m, pat, f, &np) != CALIB_OK ||
+	    !(c = calloc(np, sizeof *c))) {
+		free(pat);
+		free(f);
+		return CALIB_ENOMEM;
+	}
+	for (size_t i = 0; i < m->n_items; i++)
+		c[pat[i]]++;
+	free(pat);
+	*first = realloc(f, np * sizeof *f);
+	if (!*first)
+		*first = f;
+	*count = c;
+	*n_pat = np;
+	return CALIB_OK;
+}
+
 void
 calib_matrix_free(struct calib_matrix *m)
 {

@@ -6,7 +6,8 @@
  * (irrCAC rows on every score, irr and statsmodels rows on the complete
  * calls), the statistics left out when not asked for, and the per-call
  * sufficient statistics of the bootstrap against re-running the family on
- * resampled matrices (equal to the last bit).
+ * resampled matrices (equal to the last bit), and calls counted once per
+ * pattern against call by call.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -574,6 +575,104 @@ test_calls(void)
 	calib_stats_free(&l);
 }
 
+/* Relative difference of two results, 0 when both are NAN or equal. */
+static double
+rel_diff(double a, double b)
+{
+	if ((isnan(a) && isnan(b)) || a == b)
+		return 0.0;
+	return fabs(a - b) / fmax(1e-300, fmax(fabs(a), fabs(b)));
+}
+
+/*
+ * Calls counted once per pattern: on 3,000 calls of 5 raters with 3
+ * categories and missing scores (at most 56 patterns), every record equals
+ * the one computed call by call (which Conger's kappa, asked for, forces).
+ */
+static void
+test_patterns(void)
+{
+	enum { N = 3000, K = 5 };
+	static double x[N * K];
+	static const char *const kept[] = {
+		"percent_agreement", "percent_agreement_linear", "percent_agreement_quadratic",
+		"percent_agreement_ordinal", "percent_agreement_unanimous", "fleiss_kappa",
+		"fleiss_kappa_z", "fleiss_kappa_cat:1", "fleiss_kappa_cat:2", "fleiss_kappa_cat:3",
+		"gwet_ac1", "gwet_ac2_linear", "gwet_ac2_quadratic", "gwet_ac2_ordinal",
+		"brennan_prediger",
+	};
+	char list[512] = "";
+	unsigned long seed = 777;
+	struct calib_matrix *m, *fine;
+	struct calib_coef_opts o;
+	struct calib_stats by_pattern, by_call;
+	size_t *first = NULL, n_pat = 0, n_cmp = 0;
+	uint32_t *count = NULL;
+	double worst = 0.0;
+
+	for (size_t i = 0; i < N * K; i++) {
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		unsigned v = (unsigned)(seed >> 33) % 20;
+		/* mostly agreeing raters: call i leans to category i % 3 + 1 */
+		x[i] = v < 2 ? NAN : v < 14 ? (double)(i / K % 3 + 1) : (double)(v % 3 + 1);
+	}
+	m = matrix_of(x, N, K);
+	ok(m && calib_matrix_pattern_counts(m, &first, &count, &n_pat) == CALIB_OK && first &&
+	           count && n_pat > 1 && n_pat <= 56,
+	   "patterns: 3000 calls of 5 raters and 3 categories are counted by pattern");
+	if (!m)
+		return;
+	size_t total = 0;
+	for (size_t p = 0; p < n_pat; p++)
+		total += count[p];
+	is_long((long)total, N, "patterns: the counts add up to the calls");
+	free(first);
+	free(count);
+	/* 3000 calls of 5 raters can hold 3000 distinct patterns among 40 categories */
+	for (size_t i = 0; i < N * K; i++)
+		x[i] = (double)((i * 7919u) % 40);
+	fine = matrix_of(x, N, K);
+	ok(fine && calib_matrix_pattern_counts(fine, &first, &count, &n_pat) == CALIB_OK &&
+	           !first && !count && n_pat == 0,
+	   "patterns: none on a scale allowing more patterns than a quarter of the calls");
+	calib_matrix_free(fine);
+
+	for (size_t k = 0; k < sizeof kept / sizeof kept[0]; k++) {
+		strcat(list, k ? "," : "");
+		strcat(list, kept[k]);
+	}
+	calib_coef_opts_init(&o);
+	calib_stats_init(&by_pattern);
+	calib_stats_init(&by_call);
+	o.want = list;
+	is_long(run(m, &o, &by_pattern), CALIB_OK, "patterns: computed by pattern");
+	o.want = NULL;
+	is_long(run(m, &o, &by_call), CALIB_OK, "patterns: computed call by call");
+	ok(calib_stats_find(&by_call, "conger_kappa") && !calib_stats_find(&by_pattern, "conger_kappa"),
+	   "patterns: Conger's kappa only where asked for");
+	for (size_t k = 0; k < sizeof kept / sizeof kept[0]; k++) {
+		const struct calib_stat *a = calib_stats_find(&by_pattern, kept[k]);
+		const struct calib_stat *b = calib_stats_find(&by_call, kept[k]);
+		if (!a || !b) {
+			ok(0, "patterns: record %s in both", kept[k]);
+			continue;
+		}
+		double d[] = { rel_diff(a->estimate, b->estimate), rel_diff(a->se, b->se),
+			       rel_diff(a->lower, b->lower), rel_diff(a->upper, b->upper),
+			       rel_diff(a->test, b->test), rel_diff(a->p, b->p) };
+		for (size_t j = 0; j < sizeof d / sizeof d[0]; j++)
+			worst = fmax(worst, d[j]);
+		n_cmp += isfinite(a->estimate) && a->n_items == b->n_items;
+	}
+	is_long((long)n_cmp, (long)(sizeof kept / sizeof kept[0]),
+		"patterns: every record defined, on as many calls");
+	printf("# largest relative difference %.3g\n", worst);
+	ok(worst <= 1e-12, "patterns: estimates, errors, bounds, tests and p equal to 1e-12");
+	calib_stats_free(&by_pattern);
+	calib_stats_free(&by_call);
+	calib_matrix_free(m);
+}
+
 int
 main(void)
 {
@@ -588,6 +687,7 @@ main(void)
 	test_reference();
 	test_want();
 	test_calls();
+	test_patterns();
 	(void)ref_has_missing;
 	return tap_done();
 }
