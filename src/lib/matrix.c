@@ -22,80 +22,139 @@ calib_matrix_opts_init(struct calib_matrix_opts *o)
 	o->item_mask = NULL;
 }
 
-/* Increasing order of categories, for calib_matrix_patterns' keys. */
-static int
-cmp_u32(const void *a, const void *b)
+/* Slot of hash h in a table of cap slots (a power of two). */
+static size_t
+pattern_slot(uint64_t h, size_t cap)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
+	return (size_t)(h ^ h >> 29) & (cap - 1);
 }
 
+/* A well-mixed 64-bit number for category k (splitmix64's finaliser). */
+static uint64_t
+category_hash(uint64_t k)
+{
+	k = (k + 0x9e3779b97f4a7c15u) * 0xbf58476d1ce4e5b9u;
+	k = (k ^ k >> 27) * 0x94d049bb133111ebu;
+	return k ^ k >> 31;
+}
+
+/*
+ * A call is counted per category in a q-sized tally; its hash is the sum of
+ * its scores' category hashes, which needs no sorting. A pattern keeps its
+ * distinct categories with their counts: a call matches it when it has as
+ * many scores and the same count in each of them. The table of patterns
+ * grows with them (kept at most half full), so with the few patterns of a
+ * coarse scale it stays in cache however many calls there are.
+ */
 enum calib_status
 calib_matrix_patterns(const struct calib_matrix *m, uint32_t *pat, size_t *first, size_t *n_pat)
 {
-	size_t cap = 16, maxr = 0, np = 0, nk = 0;
-	uint32_t *slot, *key, *keys; /* keys: each pattern's sorted categories */
-	size_t *koff;                /* np + 1: pattern p's key at keys[koff[p]..] */
+	size_t cap = 1024, maxr = 0, np = 0, nk = 0, pcap = 0, q = m->n_levels ? m->n_levels : 1;
+	uint32_t *slot, *tally, *touched;
+	uint32_t *kcat = NULL, *kcnt = NULL; /* the patterns' categories and counts */
+	size_t *koff = NULL;                 /* np + 1: pattern p's at kcat[koff[p]..] */
+	uint64_t *phash = NULL, *hk;         /* each pattern's hash; each category's */
+	size_t *plen = NULL;                 /* each pattern's scores */
+	enum calib_status st = CALIB_ENOMEM;
 
 	*n_pat = 0;
-	while (cap < 2 * m->n_items)
-		cap *= 2;
 	for (size_t i = 0; i < m->n_items; i++)
 		if (calib_matrix_row_n(m, i) > maxr)
 			maxr = calib_matrix_row_n(m, i);
 	slot = calloc(cap, sizeof *slot); /* pattern + 1; 0 is empty */
-	key = malloc((maxr ? maxr : 1) * sizeof *key);
-	keys = malloc((m->n_scores ? m->n_scores : 1) * sizeof *keys);
-	koff = malloc((m->n_items + 1) * sizeof *koff);
-	if (!slot || !key || !keys || !koff) {
-		free(slot);
-		free(key);
-		free(keys);
-		free(koff);
-		return CALIB_ENOMEM;
-	}
-	koff[0] = 0;
+	tally = calloc(q, sizeof *tally);
+	touched = malloc((maxr ? maxr : 1) * sizeof *touched);
+	hk = malloc(q * sizeof *hk);
+	kcat = malloc((m->n_scores ? m->n_scores : 1) * sizeof *kcat);
+	kcnt = malloc((m->n_scores ? m->n_scores : 1) * sizeof *kcnt);
+	if (!slot || !tally || !touched || !hk || !kcat || !kcnt)
+		goto out;
+	for (size_t k = 0; k < q; k++)
+		hk[k] = category_hash(k);
 	for (size_t i = 0; i < m->n_items; i++) {
-		size_t r = calib_matrix_row_n(m, i);
-		uint64_t hash = 1469598103934665603u; /* FNV-1a over the sorted categories */
+		size_t r = calib_matrix_row_n(m, i), d = 0, h;
+		uint64_t hash = category_hash(UINT64_MAX - r);
+		uint32_t found = 0;
 
-		memcpy(key, m->cat + m->off[i], r * sizeof *key);
-		if (r > 16)
-			qsort(key, r, sizeof *key, cmp_u32);
-		else /* a call's few scores: insertion sort */
-			for (size_t a = 1; a < r; a++)
-				for (size_t b = a; b > 0 && key[b - 1] > key[b]; b--) {
-					uint32_t t = key[b];
-					key[b] = key[b - 1];
-					key[b - 1] = t;
-				}
-		for (size_t a = 0; a < r; a++)
-			hash = (hash ^ key[a]) * 1099511628211u;
-		for (size_t h = (size_t)(hash ^ hash >> 29) & (cap - 1);; h = (h + 1) & (cap - 1)) {
-			uint32_t p = slot[h];
-			if (p == 0) { /* a new pattern */
-				slot[h] = (uint32_t)np + 1;
-				memcpy(keys + nk, key, r * sizeof *key);
-				koff[np + 1] = nk += r;
-				if (first)
-					first[np] = i;
-				pat[i] = (uint32_t)np++;
-				break;
-			}
-			if (koff[p] - koff[p - 1] == r &&
-			    memcmp(keys + koff[p - 1], key, r * sizeof *key) == 0) {
-				pat[i] = p - 1;
+		for (size_t j = m->off[i]; j < m->off[i + 1]; j++) {
+			/* listed at every score, kept the first time: no branch */
+			uint32_t k = m->cat[j];
+			touched[d] = k;
+			d += tally[k]++ == 0;
+			hash += hk[k];
+		}
+		for (h = pattern_slot(hash, cap); slot[h] != 0; h = (h + 1) & (cap - 1)) {
+			uint32_t p = slot[h] - 1;
+			bool same = phash[p] == hash && plen[p] == r && koff[p + 1] - koff[p] == d;
+			for (size_t e = koff[p]; same && e < koff[p + 1]; e++)
+				same = tally[kcat[e]] == kcnt[e];
+			if (same) {
+				found = p + 1;
 				break;
 			}
 		}
+		if (!found) { /* a new pattern */
+			if (np == pcap) {
+				size_t c = pcap ? 2 * pcap : 256;
+				uint64_t *ph = realloc(phash, c * sizeof *ph);
+				size_t *pl = ph ? realloc(plen, c * sizeof *pl) : NULL;
+				size_t *ko = pl ? realloc(koff, (c + 1) * sizeof *ko) : NULL;
+				if (ph)
+					phash = ph;
+				if (pl)
+					plen = pl;
+				if (!ko)
+					goto out;
+				koff = ko;
+				if (pcap == 0)
+					koff[0] = 0;
+				pcap = c;
+			}
+			if (2 * (np + 1) > cap) {
+				uint32_t *bigger = calloc(2 * cap, sizeof *bigger);
+				if (!bigger)
+					goto out;
+				free(slot);
+				slot = bigger;
+				cap *= 2;
+				for (size_t p = 0; p < np; p++) {
+					size_t g = pattern_slot(phash[p], cap);
+					while (slot[g] != 0)
+						g = (g + 1) & (cap - 1);
+					slot[g] = (uint32_t)p + 1;
+				}
+				for (h = pattern_slot(hash, cap); slot[h] != 0; h = (h + 1) & (cap - 1))
+					;
+			}
+			slot[h] = (uint32_t)np + 1;
+			phash[np] = hash;
+			plen[np] = r;
+			for (size_t a = 0; a < d; a++, nk++) {
+				kcat[nk] = touched[a];
+				kcnt[nk] = tally[touched[a]];
+			}
+			koff[np + 1] = nk;
+			if (first)
+				first[np] = i;
+			found = (uint32_t)++np;
+		}
+		pat[i] = found - 1;
+		for (size_t a = 0; a < d; a++)
+			tally[touched[a]] = 0;
 	}
 	*n_pat = np;
+	st = CALIB_OK;
+out:
 	free(slot);
-	free(key);
-	free(keys);
+	free(tally);
+	free(touched);
+	free(hk);
+	free(kcat);
+	free(kcnt);
 	free(koff);
-	return CALIB_OK;
+	free(phash);
+	free(plen);
+	return st;
 }
 
 enum calib_status

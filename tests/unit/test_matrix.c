@@ -1,9 +1,11 @@
 /*
  * test_matrix.c - building criterion matrices: from plain values, from the
  * store (N/A policies, declared levels, sessions), the complete-call
- * sub-matrix, derived scores and bootstrap resampling.
+ * sub-matrix, derived scores, bootstrap resampling and the patterns of
+ * equal counts per category.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "calib/matrix.h"
@@ -147,11 +149,83 @@ test_build(void)
 	calib_store_free(s);
 }
 
+/* Rows i and j of m hold the same count in each of q categories. */
+static bool
+same_counts(const struct calib_matrix *m, size_t i, size_t j, unsigned *ci, unsigned *cj,
+	    size_t q)
+{
+	bool same = true;
+
+	memset(ci, 0, q * sizeof *ci);
+	memset(cj, 0, q * sizeof *cj);
+	for (size_t s = m->off[i]; s < m->off[i + 1]; s++)
+		ci[m->cat[s]]++;
+	for (size_t s = m->off[j]; s < m->off[j + 1]; s++)
+		cj[m->cat[s]]++;
+	for (size_t k = 0; k < q && same; k++)
+		same = ci[k] == cj[k];
+	return same;
+}
+
+/*
+ * Patterns against a brute-force comparison of the rows' counts: 2,000
+ * calls of 4 raters with missing scores on 6 or on 30 categories (a few
+ * dozen patterns; then well over a thousand, which grows the table),
+ * numbered in order of first appearance, each first row standing for its
+ * pattern; and the counts per pattern only where the scale allows few.
+ */
+static void
+test_patterns(void)
+{
+	enum { N = 2000, K = 4 };
+	static double x[N * K];
+	static uint32_t pat[N];
+	static size_t first[N];
+	static unsigned ci[64], cj[64];
+	unsigned long seed = 99;
+
+	for (size_t q = 6; q <= 30; q += 24) {
+		struct calib_matrix *m = NULL;
+		size_t n_pat = 0, bad = 0, *f = NULL;
+		uint32_t *count = NULL;
+
+		for (size_t i = 0; i < N * K; i++) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			x[i] = (seed >> 33) % 10 == 0 ? NAN : (double)((seed >> 40) % q);
+		}
+		if (calib_matrix_from_values(x, N, K, CALIB_SCALE_ORDINAL, &m) != CALIB_OK) {
+			ok(0, "patterns: matrix");
+			continue;
+		}
+		is_long(calib_matrix_patterns(m, pat, first, &n_pat), CALIB_OK, "patterns: numbered");
+		printf("# %zu categories: %zu patterns in %zu calls\n", m->n_levels, n_pat, m->n_items);
+		ok(q == 6 ? n_pat > 20 && n_pat < 210 : n_pat > 1000, "patterns: as many as expected");
+		for (size_t i = 0, next = 0; i < m->n_items; i++) {
+			/* the first row with the same counts gives the pattern its number */
+			size_t j = 0;
+			while (!same_counts(m, i, j, ci, cj, m->n_levels))
+				j++;
+			bad += first[pat[i]] != j || pat[j] != pat[i];
+			if (j == i)
+				bad += pat[i] != next++;
+		}
+		is_long((long)bad, 0, "patterns: equal counts, equal numbers, in order of appearance");
+		is_long(calib_matrix_pattern_counts(m, &f, &count, &n_pat), CALIB_OK, "patterns: counted");
+		ok(q == 6 ? f && count : !f && !count && n_pat == 0,
+		   q == 6 ? "patterns: counted on 6 categories (at most 210 patterns)"
+			  : "patterns: not counted on 30 categories (up to 46,376)");
+		free(f);
+		free(count);
+		calib_matrix_free(m);
+	}
+}
+
 int
 main(void)
 {
 	test_from_values();
 	test_resample();
 	test_build();
+	test_patterns();
 	return tap_done();
 }
