@@ -54,6 +54,10 @@ struct calib_matrix {
 	size_t n_dropped;     /* items dropped by `complete` */
 	size_t n_na;          /* N/A scores (kept as a category or left out) */
 	size_t n_missing;     /* recorded but unscored cells */
+	/* the rows as patterns (calib_matrix_count_patterns), or NULL and 0 */
+	size_t n_pat;
+	size_t *pat_first;    /* n_pat: first row of each pattern */
+	uint32_t *pat_count;  /* n_pat: rows that share it */
 	size_t cap_items_, cap_scores_; /* private: room of a resampled matrix */
 };
 
@@ -116,17 +120,17 @@ enum calib_status calib_matrix_patterns(const struct calib_matrix *m, uint32_t *
 					size_t *first, size_t *n_pat);
 
 /*
- * The rows of m as patterns, for a statistic that sees calls only through
- * their counts per category and so can weigh each pattern once: when the
- * patterns m's shape allows (the multisets of at most n_raters of its
- * n_levels categories) are at most a quarter of its calls, *first receives
- * the first row of each pattern and *count how many rows share it (arrays
- * of *n_pat, the caller frees them). Otherwise a pass over the calls costs
- * about what numbering them does: *first and *count are NULL, *n_pat 0.
- * CALIB_OK or CALIB_ENOMEM.
+ * Give m its patterns, for the statistics that see calls only through
+ * their counts per category (percent agreement, Fleiss' kappa, AC1/AC2,
+ * Brennan-Prediger, Krippendorff's alpha) and so can weigh each pattern
+ * once: when the patterns m's shape allows (the multisets of at most
+ * n_raters of its n_levels categories) are at most a quarter of its rows,
+ * m->pat_first and m->pat_count are set (m owns them). Otherwise a pass over
+ * the rows costs about what numbering them does, and they stay NULL. A
+ * matrix without them gives the same statistics, row by row. CALIB_OK or
+ * CALIB_ENOMEM.
  */
-enum calib_status calib_matrix_pattern_counts(const struct calib_matrix *m, size_t **first,
-					      uint32_t **count, size_t *n_pat);
+enum calib_status calib_matrix_count_patterns(struct calib_matrix *m);
 
 /*
  * Does a bootstrap draw n_pat patterns of n calls by one multinomial (a

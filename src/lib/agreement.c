@@ -67,9 +67,9 @@
  * Weighted sums run over the call's distinct categories only, with weights
  * looked up in a table for small q or computed per pair for large q. Every
  * coefficient but Conger's sees a call only through its counts per
- * category, so where the scale and raters allow few such patterns
- * (calib_matrix_pattern_counts) the passes visit one call per pattern and
- * weigh its terms by the calls it stands for.
+ * category, so on a matrix that has its patterns (calib_matrix_count_patterns)
+ * the passes visit one call per pattern and weigh its terms by the calls it
+ * stands for.
  */
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -140,8 +140,8 @@ struct work {
 	 * mult[u] calls of its pattern, or (both NULL) call u for itself.
 	 */
 	size_t n_units;
-	size_t *unit;
-	uint32_t *mult;
+	const size_t *unit;
+	const uint32_t *mult;
 	double *pi;       /* q: pi_k */
 	double *tot;      /* q: scores per category on complete calls */
 	double *sq;       /* q: sum of r_ik^2 on complete calls */
@@ -388,8 +388,6 @@ work_free(struct work *w)
 	free(w->seen.cat);
 	free(w->seen.cnt);
 	free(w->seen.pa);
-	free(w->unit);
-	free(w->mult);
 }
 
 /*
@@ -902,12 +900,13 @@ calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_op
 	w.nr = m->n_raters;
 	w.conger = calib_coef_wants(o, "conger_kappa");
 	w.n_units = w.n;
-	st = work_alloc(&w);
 	/* Conger's kappa needs to know who gave which score: every call */
-	if (st == CALIB_OK && !w.conger)
-		st = calib_matrix_pattern_counts(m, &w.unit, &w.mult, &w.n_units);
-	if (st == CALIB_OK && w.unit == NULL)
-		w.n_units = w.n;
+	if (m->pat_first && !w.conger) {
+		w.unit = m->pat_first;
+		w.mult = m->pat_count;
+		w.n_units = m->n_pat;
+	}
+	st = work_alloc(&w);
 	if (st == CALIB_OK)
 		st = weights_init(&w, o);
 	if (st == CALIB_OK)

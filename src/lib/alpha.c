@@ -43,6 +43,10 @@
  * cover it, and irrCAC has no ordinal alpha; its standard error is left NAN
  * (the bootstrap gives an interval).
  *
+ * On a matrix that has its patterns (calib_matrix_count_patterns) the
+ * estimate and its standard error visit one call per pattern and weigh its
+ * terms by the calls it stands for.
+ *
  * Bootstrap: calls are resampled, not pairs of values as in Krippendorff's
  * own algorithm (Hayes & Krippendorff 2007), because calls are the sampled
  * units of a calibration session. Calls with the same category counts are
@@ -74,15 +78,21 @@
 
 #include "calib/alpha.h"
 
-/* The pairable calls of a matrix, each as its distinct categories with counts. */
+/*
+ * The pairable calls of a matrix, each as its distinct categories with
+ * counts; or, built from the matrix's patterns, one call per pattern of
+ * pairable calls with the number of calls it stands for.
+ */
 struct calls {
 	size_t n;        /* pairable calls */
+	size_t n_units;  /* calls listed: n, or one per pattern */
+	double *w;       /* n_units: calls each listed call stands for, or NULL: one */
 	size_t q;        /* categories of the matrix */
 	size_t n_single; /* calls with one score (unpairable) */
-	size_t *off;     /* n + 1: entries of call u are off[u] .. off[u+1]-1 */
+	size_t *off;     /* n_units + 1: entries of call u are off[u] .. off[u+1]-1 */
 	uint32_t *cat;   /* category of each entry */
 	uint32_t *cnt;   /* its count m_uc */
-	double *r;       /* n: scores of each call, m_u */
+	double *r;       /* n_units: scores of each call, m_u */
 	double *nc;      /* q: pairable scores per category, n_c */
 	double total;    /* n = sum of m_u */
 	size_t n_used;   /* categories with n_c > 0 */
@@ -93,6 +103,7 @@ static void
 calls_free(struct calls *c)
 {
 	free(c->off);
+	free(c->w);
 	free(c->cat);
 	free(c->cnt);
 	free(c->r);
@@ -103,23 +114,33 @@ calls_free(struct calls *c)
 
 /*
  * Count each pairable call's categories with a q-sized tally and the list of
- * categories it touched: O(n_scores + q). CALIB_OK or CALIB_ENOMEM (c freed).
+ * categories it touched: O(n_scores + q). With by_pattern and a matrix that
+ * has its patterns, the first call of each pattern only, weighed. CALIB_OK
+ * or CALIB_ENOMEM (c freed).
  */
 static enum calib_status
-calls_build(const struct calib_matrix *m, struct calls *c)
+calls_build(const struct calib_matrix *m, bool by_pattern, struct calls *c)
 {
 	uint32_t *tally = NULL, *touched = NULL;
-	size_t maxr = 0, n = 0, ne = 0;
+	size_t maxr = 0, n = 0, ne = 0, rows = m->n_items;
+	const size_t *row_of = NULL;
+	const uint32_t *times = NULL;
 
 	memset(c, 0, sizeof *c);
 	c->q = m->n_levels;
-	for (size_t i = 0; i < m->n_items; i++) {
-		size_t ri = calib_matrix_row_n(m, i);
+	if (by_pattern && m->pat_first) {
+		rows = m->n_pat;
+		row_of = m->pat_first;
+		times = m->pat_count;
+	}
+	for (size_t t = 0; t < rows; t++) {
+		size_t ri = calib_matrix_row_n(m, row_of ? row_of[t] : t), k = times ? times[t] : 1;
 		if (ri >= 2) {
+			c->n += k;
 			n++;
 			ne += ri;
 		} else if (ri == 1) {
-			c->n_single++;
+			c->n_single += k;
 		}
 		if (ri > maxr)
 			maxr = ri;
@@ -130,10 +151,12 @@ calls_build(const struct calib_matrix *m, struct calls *c)
 	c->r = malloc((n ? n : 1) * sizeof *c->r);
 	c->nc = calloc(c->q ? c->q : 1, sizeof *c->nc);
 	c->used = malloc((c->q ? c->q : 1) * sizeof *c->used);
+	if (times)
+		c->w = malloc((n ? n : 1) * sizeof *c->w);
 	tally = calloc(c->q ? c->q : 1, sizeof *tally);
 	touched = malloc((maxr ? maxr : 1) * sizeof *touched);
 	if (!c->off || !c->cat || !c->cnt || !c->r || !c->nc || !c->used || !tally ||
-	    !touched) {
+	    !touched || (times && !c->w)) {
 		free(tally);
 		free(touched);
 		calls_free(c);
@@ -141,8 +164,9 @@ calls_build(const struct calib_matrix *m, struct calls *c)
 	}
 	ne = 0;
 	c->off[0] = 0;
-	for (size_t i = 0; i < m->n_items; i++) {
-		size_t ri = calib_matrix_row_n(m, i), nt = 0;
+	for (size_t t = 0; t < rows; t++) {
+		size_t i = row_of ? row_of[t] : t, ri = calib_matrix_row_n(m, i), nt = 0;
+		double wt = times ? (double)times[t] : 1.0;
 		if (ri < 2)
 			continue;
 		for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
@@ -151,17 +175,19 @@ calls_build(const struct calib_matrix *m, struct calls *c)
 			touched[nt] = k;
 			nt += tally[k]++ == 0;
 		}
-		for (size_t t = 0; t < nt; t++) {
-			uint32_t k = touched[t];
+		for (size_t a = 0; a < nt; a++) {
+			uint32_t k = touched[a];
 			c->cat[ne] = k;
 			c->cnt[ne] = tally[k];
-			c->nc[k] += (double)tally[k];
+			c->nc[k] += wt * (double)tally[k];
 			tally[k] = 0;
 			ne++;
 		}
-		c->r[c->n] = (double)ri;
-		c->total += (double)ri;
-		c->off[++c->n] = ne;
+		if (c->w)
+			c->w[c->n_units] = wt;
+		c->r[c->n_units] = (double)ri;
+		c->total += wt * (double)ri;
+		c->off[++c->n_units] = ne;
 	}
 	for (size_t k = 0; k < c->q; k++)
 		if (c->nc[k] > 0)
@@ -227,6 +253,7 @@ calls_patterns(const struct calib_matrix *m, const struct calls *c, struct calls
 		}
 		pat[u++] = *to;
 	}
+	pc->n_units = pc->n;
 	free(mpat);
 	free(renum);
 	return CALIB_OK;
@@ -543,8 +570,8 @@ alpha_level(const struct calib_matrix *m, const struct calls *c, enum calib_alph
 		return;
 	}
 	x = level_coords(m, c, level, work);
-	for (size_t u = 0; u < c->n; u++)
-		dosum += call_pair_d2(c, u, level, x) / (c->r[u] - 1);
+	for (size_t u = 0; u < c->n_units; u++)
+		dosum += (c->w ? c->w[u] : 1.0) * (call_pair_d2(c, u, level, x) / (c->r[u] - 1));
 	de = expected_d2(c, level, x, g, g + c->q);
 	dp = dosum / c->total;
 	dpa = dp * (c->total - 1) / c->total;
@@ -556,14 +583,14 @@ alpha_level(const struct calib_matrix *m, const struct calls *c, enum calib_alph
 		return;
 	ap = 1 - dp / de;
 	rbar = c->total / n;
-	for (size_t u = 0; u < c->n; u++) {
+	for (size_t u = 0; u < c->n_units; u++) {
 		double d = c->r[u] / rbar - 1, a = 0, xu, yu, e;
 		for (size_t k = c->off[u]; k < c->off[u + 1]; k++)
 			a += (double)c->cnt[k] * g[c->cat[k]];
 		xu = call_pair_d2(c, u, level, x) / ((c->r[u] - 1) * rbar) - dpa * d;
 		yu = a / rbar - de * d;
 		e = (dp - xu) / de - 2 * (1 - ap) * (de - yu) / de;
-		var += e * e;
+		var += (c->w ? c->w[u] : 1.0) * e * e;
 	}
 	rec->se = sqrt(var / (n * (n - 1)));
 	rec->df1 = n - 1;
@@ -587,7 +614,7 @@ calib_alpha_compute(const struct calib_matrix *m, const struct calib_coef_opts *
 	if (!(conf > 0 && conf < 1))
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
 		                       "confidence level must be between 0 and 1");
-	if (calls_build(m, &c) != CALIB_OK)
+	if (calls_build(m, true, &c) != CALIB_OK)
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	work = malloc((6 * c.q + 1) * sizeof *work);
 	if (!work) {
@@ -919,7 +946,7 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 	if (rep)
 		for (size_t j = 0; j < B; j++)
 			rep[j] = NAN;
-	if (calls_build(m, &c) != CALIB_OK)
+	if (calls_build(m, false, &c) != CALIB_OK)
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	res->n_calls = c.n;
 	if (c.n > UINT32_MAX) {

@@ -158,8 +158,7 @@ out:
 }
 
 enum calib_status
-calib_matrix_pattern_counts(const struct calib_matrix *m, size_t **first, uint32_t **count,
-			    size_t *n_pat)
+calib_matrix_count_patterns(struct calib_matrix *m)
 {
 	double possible = 1.0, limit = (double)(m->n_items / 4);
 	uint32_t *pat;
@@ -167,9 +166,11 @@ calib_matrix_pattern_counts(const struct calib_matrix *m, size_t **first, uint32
 	uint32_t *c;
 	size_t np;
 
-	*first = NULL;
-	*count = NULL;
-	*n_pat = 0;
+	free(m->pat_first);
+	free(m->pat_count);
+	m->pat_first = NULL;
+	m->pat_count = NULL;
+	m->n_pat = 0;
 	/* C(q + r, r) multisets of at most r of q categories, while within the limit */
 	for (size_t j = 1; j <= m->n_raters && possible <= limit; j++)
 		possible = possible * (double)(m->n_levels + j) / (double)j;
@@ -186,11 +187,11 @@ calib_matrix_pattern_counts(const struct calib_matrix *m, size_t **first, uint32
 	for (size_t i = 0; i < m->n_items; i++)
 		c[pat[i]]++;
 	free(pat);
-	*first = realloc(f, np * sizeof *f);
-	if (!*first)
-		*first = f;
-	*count = c;
-	*n_pat = np;
+	m->pat_first = realloc(f, np * sizeof *f);
+	if (!m->pat_first)
+		m->pat_first = f;
+	m->pat_count = c;
+	m->n_pat = np;
 	return CALIB_OK;
 }
 
@@ -209,6 +210,8 @@ calib_matrix_free(struct calib_matrix *m)
 	free(m->value);
 	free(m->item);
 	free(m->rater);
+	free(m->pat_first);
+	free(m->pat_count);
 	free(m);
 }
 
@@ -786,6 +789,11 @@ calib_matrix_resample(const struct calib_matrix *m, const size_t *rows, size_t n
 		r->item[i] = m->item[rows[i]];
 		r->off[i + 1] = sc;
 	}
+	free(r->pat_first);
+	free(r->pat_count);
+	r->pat_first = NULL;
+	r->pat_count = NULL;
+	r->n_pat = 0;
 	r->n_items = r->n_items_all = n;
 	r->n_raters = m->n_raters;
 	r->n_levels = m->n_levels;

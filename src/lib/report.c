@@ -660,6 +660,10 @@ analyse(struct job *j, struct unit *u)
 	/* the kappa paradox check needs the percent agreement */
 	if (mask & CALIB_FAMILY_KAPPA && m->n_levels < 1000)
 		mask |= CALIB_FAMILY_AGREEMENT;
+	/* the families that see calls only through their counts weigh each pattern once */
+	if (mask & (CALIB_FAMILY_AGREEMENT | CALIB_FAMILY_ALPHA) &&
+	    (u->status = calib_matrix_count_patterns(m)))
+		goto out;
 	/* custom weights fit only criteria with as many categories */
 	coef = o->coef;
 	/* compute only what is kept (all of the families with "all") */

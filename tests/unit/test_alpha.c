@@ -3,7 +3,7 @@
  * against irrCAC, krippendorff and irr, hand-computed cases, the levels
  * emitted per scale, undefined cases, and the bootstrap (determinism, a
  * hand-enumerated tiny case, replicates equal to alpha recomputed on the
- * resampled calls).
+ * resampled calls), and calls weighed once per pattern against call by call.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -730,6 +730,64 @@ test_bootstrap(void)
 	calib_matrix_free(h);
 }
 
+/*
+ * Calls weighed once per pattern: 4,000 calls of 4 raters on 0, 1, 2, 4
+ * and 8 points with missing and single scores (at most 126 patterns). Every
+ * level equals alpha computed call by call on the same matrix before it
+ * has its patterns: estimates, standard errors, bounds, calls and notes.
+ */
+static void
+test_patterns(void)
+{
+	enum { N = 4000, K = 4 };
+	static double x[N * K];
+	static const double point[] = { 0, 1, 2, 4, 8 };
+	struct calib_matrix *m;
+	struct calib_stats by_call, by_pattern;
+	unsigned long seed = 4242;
+	size_t same = 0;
+	double worst = 0;
+
+	for (size_t i = 0; i < N * K; i++) {
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		unsigned v = (unsigned)(seed >> 33) % 16;
+		/* call i leans to one point; a few calls keep a single score */
+		x[i] = v < 3 || (i / K % 97 == 0 && i % K) ? NAN
+		       : v < 10 ? point[i / K % 5] : point[v % 5];
+	}
+	m = matrix(x, N, K);
+	calib_stats_init(&by_call);
+	calib_stats_init(&by_pattern);
+	ok(m && calib_alpha_compute(m, NULL, &by_call, NULL) == CALIB_OK, "patterns: call by call");
+	ok(m && calib_matrix_count_patterns(m) == CALIB_OK && m->pat_first && m->n_pat <= 126,
+	   "patterns: 4000 calls of 4 raters on 5 points are counted by pattern");
+	ok(m && calib_alpha_compute(m, NULL, &by_pattern, NULL) == CALIB_OK, "patterns: by pattern");
+	is_long((long)by_pattern.n, 4, "patterns: four levels");
+	for (size_t k = 0; k < by_call.n && k < by_pattern.n; k++) {
+		const struct calib_stat *a = &by_call.v[k], *b = &by_pattern.v[k];
+		const double pa[] = { a->estimate, a->se, a->lower, a->upper, a->test, a->p };
+		const double pb[] = { b->estimate, b->se, b->lower, b->upper, b->test, b->p };
+		for (size_t j = 0; j < sizeof pa / sizeof pa[0]; j++) {
+			double d = fabs(pa[j] - pb[j]) / fmax(fabs(pa[j]), fabs(pb[j]));
+			if (isnan(pa[j]) && isnan(pb[j]))
+				continue;
+			/* p in a far tail moves t^2 times as much as t does */
+			worst = fmax(worst, j == 5 ? d / 1000 : pa[j] == pb[j] ? 0 : d);
+		}
+		same += strcmp(a->name, b->name) == 0 && a->n_items == b->n_items &&
+			strcmp(a->note, b->note) == 0 && isfinite(b->estimate) &&
+			(strcmp(b->name, "kripp_alpha_ordinal") == 0 || isfinite(b->se));
+	}
+	is_long((long)same, 4, "patterns: the same levels, calls and notes, all defined");
+	ok(strstr(by_pattern.v[0].note, "with a single score left out") != NULL,
+	   "patterns: calls with a single score counted");
+	printf("# largest relative difference %.3g\n", worst);
+	ok(worst <= 1e-12, "patterns: estimates, errors, bounds and tests equal to 1e-12, p to 1e-9");
+	calib_stats_free(&by_call);
+	calib_stats_free(&by_pattern);
+	calib_matrix_free(m);
+}
+
 int
 main(void)
 {
@@ -743,5 +801,6 @@ main(void)
 	test_bootstrap();
 	test_many_values();
 	test_irrcac_literal();
+	test_patterns();
 	return tap_done();
 }
