@@ -552,13 +552,15 @@ on_field(void *data, size_t len, void *ctx)
 	}
 	b->nf++;
 	lx->row_blank = lx->row_blank && len == 0;
+	/* through a local pointer: a byte stored through b->text may alias b itself */
+	text += b->text_len;
+	b->text_len += len + 1;
 	if (len > 8)
-		memcpy(b->text + b->text_len, data, len);
+		memcpy(text, data, len);
 	else /* most fields are a score of a byte or two: no call for them */
 		for (size_t i = 0; i < len; i++)
-			b->text[b->text_len + i] = ((const char *)data)[i];
-	b->text[b->text_len + len] = '\0';
-	b->text_len += len + 1;
+			text[i] = ((const char *)data)[i];
+	text[len] = '\0';
 	lx->nf++;
 next:
 	/* the next field starts after this delimiter, on this line */
