@@ -107,79 +107,113 @@ mark_complete(const struct calib_matrix *m, bool *keep, size_t *colmap, size_t *
 	return n;
 }
 
+/* Rows whose column sums add up in double before joining the long double totals. */
+#define ANOVA_BLOCK 1024
+
 /*
  * Two-way analysis of variance of the kept rows (n >= 2, k >= 2), row i
  * counted times[i] times (times NULL: once; n counts the repeats). cdev is
- * a workspace of k long doubles.
+ * a workspace of k long doubles, work one of n_levels + 2 k doubles.
+ *
+ * The first pass sums shifted scores into per-column sums in double over
+ * blocks of ANOVA_BLOCK rows, which join long double totals (sums of small
+ * integers are exact either way); the second pass, whose squared
+ * deviations decide whether a call or residual effect is exactly zero,
+ * stays in long double. The values are first scaled by a power of two
+ * (exactly) to a largest magnitude below 1, so that no double sum
+ * overflows; the mean squares enter the results only as ratios.
  */
 static void
 two_way(const struct calib_matrix *m, const bool *keep, const unsigned *times,
-        const size_t *colmap, size_t n, size_t k, long double *cdev, struct anova *a)
+        const size_t *colmap, size_t n, size_t k, long double *cdev, double *work,
+        struct anova *a)
 {
-	long double x0 = 0, total = 0, gdev, ssr = 0, ssc = 0, sse = 0, ssw = 0, mx;
+	double *xv = work, *cd = xv + m->n_levels, *blk = cd + k;
+	double x0 = 0, lo = 0, hi = 0, big = 0;
+	long double total = 0, gdev, ssr = 0, ssc = 0, sse = 0, ssw = 0, mx;
 	bool first = true, agree = true;
-	double lo = 0, hi = 0;
+	size_t in_block = 0;
+	int e = 0;
 
+	for (size_t c = 0; c < m->n_levels; c++)
+		if (!(m->na_level && c + 1 == m->n_levels) && isfinite(m->value[c]))
+			big = fmax(big, fabs(m->value[c]));
+	if (big > 0)
+		frexp(big, &e);
+	for (size_t c = 0; c < m->n_levels; c++)
+		xv[c] = ldexp(m->value[c], -e);
 	for (size_t j = 0; j < k; j++)
-		cdev[j] = 0;
+		cdev[j] = blk[j] = 0;
 	/* Pass 1: column and grand sums of the scores shifted by the first one. */
 	for (size_t i = 0; i < m->n_items; i++) {
-		double rlo = 0, rhi = 0;
+		double rlo = 0, rhi = 0, wt = times ? times[i] : 1;
 		bool rfirst = true;
-		long double wt = times ? times[i] : 1;
 		if (!keep[i] || wt == 0)
 			continue;
 		for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
 			double x;
-			long double y;
 			if (!score_is_numeric(m, s))
 				continue;
-			x = m->value[m->cat[s]];
+			x = xv[m->cat[s]];
 			if (first) {
-				x0 = x;
-				lo = hi = x;
+				x0 = lo = hi = x;
 				first = false;
 			}
 			if (rfirst) {
 				rlo = rhi = x;
 				rfirst = false;
 			}
-			rlo = fmin(rlo, x);
-			rhi = fmax(rhi, x);
-			lo = fmin(lo, x);
-			hi = fmax(hi, x);
-			y = ((long double)x - x0) * wt;
-			cdev[colmap[m->col[s]]] += y;
-			total += y;
+			rlo = x < rlo ? x : rlo;
+			rhi = x > rhi ? x : rhi;
+			blk[colmap[m->col[s]]] += (x - x0) * wt;
 		}
+		if (rfirst)
+			continue;
+		in_block++;
+		lo = rlo < lo ? rlo : lo;
+		hi = rhi > hi ? rhi : hi;
 		if (rlo != rhi)
 			agree = false;
+		if (in_block == ANOVA_BLOCK) {
+			for (size_t j = 0; j < k; j++) {
+				cdev[j] += blk[j];
+				blk[j] = 0;
+			}
+			in_block = 0;
+		}
+	}
+	for (size_t j = 0; j < k; j++) {
+		cdev[j] += blk[j];
+		total += cdev[j];
 	}
 	gdev = total / ((long double)n * (long double)k);
 	for (size_t j = 0; j < k; j++) {
 		cdev[j] = cdev[j] / (long double)n - gdev;
 		ssc += cdev[j] * cdev[j];
+		cd[j] = (double)cdev[j];
 	}
 	ssc *= (long double)n;
 	/* Pass 2: squared deviations from the row, column and grand means. */
 	for (size_t i = 0; i < m->n_items; i++) {
-		long double rsum = 0, rdev, wt = times ? times[i] : 1;
+		long double rsum = 0, rdev, sw = 0, se = 0, wt = times ? times[i] : 1;
 		if (!keep[i] || wt == 0)
 			continue;
 		for (size_t s = m->off[i]; s < m->off[i + 1]; s++)
 			if (score_is_numeric(m, s))
-				rsum += (long double)m->value[m->cat[s]] - x0;
+				rsum += (long double)xv[m->cat[s]] - x0;
 		rdev = rsum / (long double)k;
 		ssr += wt * (rdev - gdev) * (rdev - gdev);
 		for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
-			long double w, e;
+			long double w, r;
 			if (!score_is_numeric(m, s))
 				continue;
-			w = (long double)m->value[m->cat[s]] - x0 - rdev;
-			e = w - cdev[colmap[m->col[s]]];
-			ssw += wt * w * w;
-			sse += wt * e * e;
+			w = (long double)xv[m->cat[s]] - x0 - rdev;
+			r = w - cdev[colmap[m->col[s]]];
+			sw += w * w;
+			se += r * r;
 		}
+		ssw += wt * sw;
+		sse += wt * se;
 	}
 	ssr *= (long double)k;
 	a->agree = agree;
@@ -509,6 +543,7 @@ calib_icc_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
 	const size_t n0 = out->n;
 	size_t *colmap = NULL, *stamp = NULL, n = 0, k = 0, dropped;
 	long double *cdev = NULL;
+	double *work = NULL;
 	bool *keep = NULL;
 
 	if (!o) {
@@ -524,8 +559,9 @@ calib_icc_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
 	colmap = malloc((m->n_raters + 1) * sizeof *colmap);
 	stamp = malloc((m->n_raters + 1) * sizeof *stamp);
 	cdev = malloc((m->n_raters + 1) * sizeof *cdev);
+	work = malloc((m->n_levels + 2 * m->n_raters + 1) * sizeof *work);
 	keep = malloc((m->n_items + 1) * sizeof *keep);
-	if (!colmap || !stamp || !cdev || !keep)
+	if (!colmap || !stamp || !cdev || !work || !keep)
 		goto nomem;
 	n = mark_complete(m, keep, colmap, stamp, &k);
 	for (size_t r = 0; r < 6; r++)
@@ -549,7 +585,7 @@ calib_icc_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
 			calib_stat_note_add(s[r], "undefined: fewer than 2 %s",
 			                    n < 2 ? "complete calls" : "raters");
 	} else {
-		two_way(m, keep, NULL, colmap, n, k, cdev, &a);
+		two_way(m, keep, NULL, colmap, n, k, cdev, work, &a);
 		fill(s, &a, o->conf, o->icc);
 		for (size_t r = 0; r < 6; r++) {
 			if (a.constant)
@@ -565,6 +601,7 @@ calib_icc_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
 	free(colmap);
 	free(stamp);
 	free(cdev);
+	free(work);
 	free(keep);
 	return CALIB_OK;
 nomem:
@@ -572,6 +609,7 @@ nomem:
 	free(colmap);
 	free(stamp);
 	free(cdev);
+	free(work);
 	free(keep);
 	return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 }
@@ -589,6 +627,7 @@ struct calib_icc_calls {
 	size_t *colmap, k; /* columns in use, as calib_icc_compute */
 	unsigned *times;   /* n_items: draws of each call in the last resample */
 	long double *cdev; /* k */
+	double *work;      /* n_levels + 2 k */
 	double est[6];     /* the last resample's estimates, icc_names' order */
 	struct calib_matrix *r; /* a resample without complete calls (see below) */
 	struct calib_stats tmp;
@@ -603,6 +642,7 @@ calib_icc_calls_free(struct calib_icc_calls *c)
 	free(c->colmap);
 	free(c->times);
 	free(c->cdev);
+	free(c->work);
 	calib_matrix_free(c->r);
 	calib_stats_free(&c->tmp);
 	free(c);
@@ -621,8 +661,9 @@ calib_icc_calls_build(const struct calib_matrix *m, const struct calib_coef_opts
 		c->colmap = malloc((m->n_raters + 1) * sizeof *c->colmap);
 		c->times = calloc(m->n_items + 1, sizeof *c->times);
 		c->cdev = malloc((m->n_raters + 1) * sizeof *c->cdev);
+		c->work = malloc((m->n_levels + 2 * m->n_raters + 1) * sizeof *c->work);
 	}
-	if (!c || !stamp || !c->keep || !c->colmap || !c->times || !c->cdev) {
+	if (!c || !stamp || !c->keep || !c->colmap || !c->times || !c->cdev || !c->work) {
 		free(stamp);
 		calib_icc_calls_free(c);
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
@@ -677,7 +718,7 @@ calib_icc_calls_resample(struct calib_icc_calls *c, const size_t *rows, size_t n
 	memset(rec, 0, sizeof rec);
 	for (size_t r = 0; r < 6; r++)
 		s[r] = &rec[r];
-	two_way(m, c->keep, c->times, c->colmap, nk, c->k, c->cdev, &a);
+	two_way(m, c->keep, c->times, c->colmap, nk, c->k, c->cdev, c->work, &a);
 	fill(s, &a, c->o.conf, c->o.icc);
 	for (size_t r = 0; r < 6; r++)
 		c->est[r] = rec[r].estimate;

@@ -500,7 +500,10 @@ test_na_labels(void)
 	calib_stats_free(&lv);
 }
 
-/* Same ICC with a large offset on every score: two-pass sums keep digits. */
+/*
+ * Same ICC with a large offset on every score (two-pass sums keep digits)
+ * and with scores near the limits of double.
+ */
 static void
 test_offset(void)
 {
@@ -545,6 +548,37 @@ test_offset(void)
 	is_double(get(&la, "icc3k")->upper, 0.985891678169062, 1e-9,
 	          "Shrout-Fleiss + 1e9: icc3k upper");
 	calib_matrix_free(a);
+	/*
+	 * Scores near the limits of double: ICCs, F and bounds do not change
+	 * when every score is multiplied by one number, so Shrout-Fleiss times
+	 * 1e300 or 1e-300 gives the published values (no sum of squares may
+	 * overflow or vanish), and so does times 1e300 with a negative offset.
+	 */
+	{
+		const double scale[] = { 1e300, 1e-300, -1e300 };
+		ok(run((a = matrix_of(sf_data, 6, 4)), CALIB_ICC_PSYCH, &lb) == CALIB_OK,
+		   "Shrout-Fleiss: CALIB_OK");
+		calib_matrix_free(a);
+		for (size_t c = 0; c < 3; c++) {
+			for (size_t i = 0; i < 24; i++)
+				x[i] = c == 2 ? (sf_data[i] - 11) * 1.5e307 : sf_data[i] * scale[c];
+			a = matrix_of(x, 6, 4);
+			ok(a && run(a, CALIB_ICC_PSYCH, &la) == CALIB_OK, "Shrout-Fleiss x %g: CALIB_OK",
+			   c == 2 ? 1.5e307 : scale[c]);
+			for (size_t r = 0; r < 6; r++) {
+				const struct calib_stat *p = get(&lb, names[r]), *q = get(&la, names[r]);
+				is_double(q->estimate, p->estimate, 1e-12, "Shrout-Fleiss scaled (%zu): %s", c,
+					  names[r]);
+				is_double(q->test, p->test, 1e-12, "Shrout-Fleiss scaled (%zu): %s F", c,
+					  names[r]);
+				is_double(q->lower, p->lower, 1e-12, "Shrout-Fleiss scaled (%zu): %s lower", c,
+					  names[r]);
+				is_double(q->upper, p->upper, 1e-12, "Shrout-Fleiss scaled (%zu): %s upper", c,
+					  names[r]);
+			}
+			calib_matrix_free(a);
+		}
+	}
 	free(x);
 	free(y);
 	calib_stats_free(&la);
