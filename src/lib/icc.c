@@ -32,8 +32,8 @@
  * or an undefined value says so in its note.
  *
  * Sums of squares are two-pass: scores shifted by the first score, column
- * and grand means in long double, then squared deviations from them, so
- * a large common offset costs no digits.
+ * and grand means (totals in long double), then squared deviations from
+ * them in long double, so a large common offset costs no digits.
  */
 #include <float.h>
 #include <math.h>
