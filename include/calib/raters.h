@@ -34,6 +34,7 @@ struct calib_raters_opts {
 	double conf;      /* confidence level of the bias interval (default 0.95) */
 	bool pairs;       /* compute the pairwise agreement matrix */
 	uint32_t session; /* CALIB_NONE: every session; else only this one */
+	unsigned threads; /* worker threads over criteria; 0: as many as cores (max 2) */
 };
 
 /* Defaults: leave-one-out mean, no expert, tolerance 10%, 0.95, no pairs. Cannot fail. */

@@ -47,6 +47,7 @@ static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
                                          {"view", required_argument, NULL, OPT_VIEW},
                                          {"pairs", no_argument, NULL, OPT_PAIRS},
                                          {"conf", required_argument, NULL, OPT_CONF},
+                                         {"threads", required_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {"version", no_argument, NULL, 'V'},
                                          {NULL, 0, NULL, 0}};
@@ -61,6 +62,7 @@ static const char options_help[] =
         "                          tests (rater effect per criterion) or pairs\n"
         "      --pairs             pairwise agreement matrix (same as --view pairs)\n"
         "      --conf LEVEL        confidence level of the bias interval (default 0.95)\n"
+        "  -j, --threads N         worker threads over criteria (default: up to 2)\n"
         "  -h, --help              print this help and exit\n"
         "  -V, --version           print the version and exit\n";
 
@@ -78,12 +80,13 @@ main(int argc, char **argv)
 	enum calib_format fmt = calib_cli_default_format();
 	enum view view = VIEW_RANKING;
 	const char *output = NULL, *expert = NULL;
+	size_t threads = 0;
 	int c, status = 0;
 
 	gsl_set_error_handler_off();
 	calib_cli_init(&cli, "calib-raters", usage);
 	calib_raters_opts_init(&o);
-	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:ho:V", longopts,
+	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:hj:o:V", longopts,
 	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
@@ -146,6 +149,11 @@ main(int argc, char **argv)
 		case OPT_CONF:
 			if (calib_cli_double(&cli, "--conf", optarg, 0.5, 0.999999, &o.conf))
 				return 2;
+			break;
+		case 'j':
+			if (calib_cli_size(&cli, "--threads", optarg, 1, 2, &threads))
+				return 2;
+			o.threads = (unsigned)threads;
 			break;
 		case 'h':
 			printf("%s\n%sOptions:\n" CALIB_CLI_READ_HELP "%s", usage, help,

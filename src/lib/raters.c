@@ -20,8 +20,11 @@
  * evaluation's criteria on a 0..1 scale, N/A criteria left out.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -175,6 +178,7 @@ struct column {
 	bool numeric; /* deviations are meaningful (not nominal with > 2 levels) */
 	bool nominal; /* binary or nominal: agreement on categories */
 	size_t j;     /* column index in the result */
+	size_t n_na, n_noref; /* counted by analyse() */
 };
 
 /* The rater-effect tests on the complete rows of one column. */
@@ -313,7 +317,7 @@ kappa_table(const size_t *tab, size_t q, char *note, size_t note_n)
 
 /* Analyse one column for every rater: cells[r * n_cols + j]. */
 static enum calib_status
-analyse(struct calib_raters *res, struct work *w, const struct column *c, const uint32_t *ridx,
+analyse(struct calib_raters *res, struct work *w, struct column *c, const uint32_t *ridx,
         uint32_t expert, enum calib_consensus cons, char *note)
 {
 	const struct calib_matrix *m = c->m;
@@ -409,7 +413,7 @@ analyse(struct calib_raters *res, struct work *w, const struct column *c, const 
 			}
 			if (isnan(v)) {
 				cell->n_na++;
-				res->n_na++;
+				c->n_na++;
 				continue;
 			}
 			if (!c->numeric)
@@ -428,7 +432,7 @@ analyse(struct calib_raters *res, struct work *w, const struct column *c, const 
 			}
 			if (isnan(ref)) {
 				cell->n_noref++;
-				res->n_noref++;
+				c->n_noref++;
 			} else
 				acc_add(&acc[r], v - ref, c->bound, c->range);
 		}
@@ -468,8 +472,8 @@ analyse(struct calib_raters *res, struct work *w, const struct column *c, const 
 
 /* Pairwise matrix of one criterion: O(raters^2 x calls). */
 static enum calib_status
-pairs_of(struct calib_raters *res, const struct column *c, enum calib_scale scale,
-         uint32_t crit)
+pairs_of(struct calib_raters_pair **pair, size_t *n_pairs, const struct column *c,
+         enum calib_scale scale, uint32_t crit)
 {
 	const struct calib_matrix *m = c->m;
 	size_t n = m->n_items, k = m->n_raters;
@@ -486,10 +490,9 @@ pairs_of(struct calib_raters *res, const struct column *c, enum calib_scale scal
 	grid = malloc(atleast1(n * k) * sizeof *grid);
 	buf = malloc(atleast1(2 * n) * sizeof *buf);
 	{
-		void *np = realloc(res->pair,
-		                   (res->n_pairs + k * (k - 1) / 2) * sizeof *res->pair);
+		void *np = realloc(*pair, (*n_pairs + k * (k - 1) / 2) * sizeof **pair);
 		if (np)
-			res->pair = np;
+			*pair = np;
 		if (!grid || !buf || !np) {
 			free(grid);
 			free(buf);
@@ -506,7 +509,7 @@ pairs_of(struct calib_raters *res, const struct column *c, enum calib_scale scal
 	calib_stats_init(&st);
 	for (size_t a = 0; a < k && !status; a++)
 		for (size_t b = a + 1; b < k && !status; b++) {
-			struct calib_raters_pair *pr = &res->pair[res->n_pairs++];
+			struct calib_raters_pair *pr = &(*pair)[(*n_pairs)++];
 			struct calib_matrix *pm = NULL;
 			size_t len = 0, same = 0;
 			uint32_t ra = m->rater[a], rb = m->rater[b];
@@ -624,18 +627,126 @@ summarise(struct calib_raters *res, const struct calib_store *s)
 	}
 }
 
+/* What one column gives besides its cells and test. */
+struct column_out {
+	enum calib_status st;
+	size_t n_na, n_noref;
+	struct calib_raters_pair *pair; /* its pairs, in order */
+	size_t n_pairs;
+};
+
+/* The columns, analysed over worker threads; each writes its own cells. */
+struct column_job {
+	const struct calib_store *s;
+	const struct calib_raters_opts *o;
+	struct calib_raters *res;
+	const uint32_t *ridx;
+	const double *tot; /* each evaluation's TOTAL */
+	struct column_out *out;
+	atomic_size_t next;
+	atomic_bool failed;
+};
+
+static void
+work_free(struct work *w)
+{
+	free(w->row);
+	free(w->cnt);
+	free(w->touched);
+	free(w->ktab);
+	free(w->colr);
+	free(w->colsum);
+	free(w->ranksum);
+	free(w->rowbuf);
+}
+
+/* Column j: the criterion's (or the TOTAL's) cells, test and pairs. */
+static enum calib_status
+column_run(struct column_job *jb, struct work *w, double **pts, size_t j)
+{
+	const struct calib_store *s = jb->s;
+	const struct calib_raters_opts *o = jb->o;
+	struct calib_raters *res = jb->res;
+	struct column_out *out = &jb->out[j];
+	const struct calib_criterion *cr = j < s->n_criteria ? &s->criteria[j] : NULL;
+	struct calib_matrix_opts mo;
+	struct calib_matrix *m = NULL;
+	struct column c;
+	enum calib_status st;
+	char note[120];
+	double *p;
+
+	calib_matrix_opts_init(&mo);
+	mo.na = CALIB_NA_CATEGORY;
+	mo.session = o->session;
+	if (cr)
+		st = calib_matrix_build(s, (uint32_t)j, &mo, &m);
+	else
+		st = calib_matrix_from_evals(s, jb->tot, CALIB_SCALE_INTERVAL, &mo, &m);
+	if (st)
+		return st;
+	if (!(p = realloc(*pts, (m->n_levels ? m->n_levels : 1) * sizeof *p))) {
+		calib_matrix_free(m);
+		return CALIB_ENOMEM;
+	}
+	*pts = p;
+	for (size_t q = 0; q < m->n_levels; q++)
+		p[q] = m->na_level && q + 1 == m->n_levels ? NAN
+		       : cr && cr->labelled                ? m->value[q] - 1
+		                                           : m->value[q];
+	memset(&c, 0, sizeof c);
+	c.m = m;
+	c.pts = p;
+	c.j = j;
+	c.range = cr ? calib_raters_range(cr) : 100;
+	c.tol = o->tol_percent ? o->tolerance / 100 * c.range : o->tolerance;
+	c.bound = c.tol + 1e-9 * fmax(1, c.tol);
+	c.nominal = cr && (cr->scale == CALIB_SCALE_BINARY || cr->scale == CALIB_SCALE_NOMINAL);
+	c.numeric = !cr || cr->scale != CALIB_SCALE_NOMINAL || cr->n_levels <= 2;
+	note[0] = 0;
+	res->test[j].crit = cr ? (uint32_t)j : CALIB_NONE;
+	if (!(st = analyse(res, w, &c, jb->ridx, o->expert, o->consensus, note)))
+		st = rater_effect(w, &c, &res->test[j]);
+	if (!st && o->pairs && cr)
+		st = pairs_of(&out->pair, &out->n_pairs, &c, cr->scale, (uint32_t)j);
+	out->n_na = c.n_na;
+	out->n_noref = c.n_noref;
+	calib_matrix_free(m);
+	return st;
+}
+
+static void *
+column_worker(void *arg)
+{
+	struct column_job *jb = arg;
+	size_t nc = jb->res->n_cols, i;
+	struct work w;
+	double *pts = NULL;
+
+	memset(&w, 0, sizeof w);
+	while (!atomic_load(&jb->failed) && (i = atomic_fetch_add(&jb->next, 1)) < nc) {
+		/* the TOTAL (the last column) first: it takes longest */
+		size_t j = i == 0 ? nc - 1 : i - 1;
+		if ((jb->out[j].st = column_run(jb, &w, &pts, j)))
+			atomic_store(&jb->failed, true);
+	}
+	work_free(&w);
+	free(pts);
+	return NULL;
+}
+
 enum calib_status
 calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
                  struct calib_raters **out, struct calib_error *err)
 {
 	struct calib_raters *res;
-	struct work w;
-	struct calib_matrix_opts mo;
-	size_t nstore = calib_names_count(s->raters), nc = s->n_criteria + 1;
+	struct column_job jb;
+	size_t nstore = calib_names_count(s->raters), nc = s->n_criteria + 1, n_threads;
+	size_t started = 0;
 	uint32_t *ridx = NULL;
-	double *tot = NULL, *pts = NULL;
+	double *tot = NULL;
+	pthread_t tid;
 	enum calib_status st = CALIB_OK;
-	char note[120];
 
 	*out = NULL;
 	if (o->expert != CALIB_NONE && o->expert >= nstore)
@@ -645,7 +756,7 @@ calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
 		                       "bad confidence level or tolerance");
 	if (!(res = calloc(1, sizeof *res)))
 		return CALIB_ENOMEM;
-	memset(&w, 0, sizeof w);
+	memset(&jb, 0, sizeof jb);
 	res->opts = *o;
 	res->n_cols = nc;
 	res->show_total = s->n_criteria > 1;
@@ -654,8 +765,9 @@ calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
 	res->cell = calloc(atleast1(res->n_raters * nc), sizeof *res->cell);
 	res->sum = calloc(res->n_raters ? res->n_raters : 1, sizeof *res->sum);
 	res->test = calloc(nc, sizeof *res->test);
+	jb.out = calloc(nc, sizeof *jb.out);
 	tot = calib_report_totals(s);
-	if (!ridx || !res->cell || !res->sum || !res->test || !tot) {
+	if (!ridx || !res->cell || !res->sum || !res->test || !jb.out || !tot) {
 		st = CALIB_ENOMEM;
 		goto fail;
 	}
@@ -668,45 +780,36 @@ calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
 				        j + 1 < nc ? (uint32_t)j : CALIB_NONE;
 			}
 	}
-	calib_matrix_opts_init(&mo);
-	mo.na = CALIB_NA_CATEGORY;
-	mo.session = o->session;
+	/* the criteria and the TOTAL over two threads: each writes only its column */
+	jb.s = s;
+	jb.o = o;
+	jb.res = res;
+	jb.ridx = ridx;
+	jb.tot = tot;
+	atomic_init(&jb.next, 0);
+	atomic_init(&jb.failed, false);
+	n_threads = o->threads ? o->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
+	if (n_threads > 1 && nc > 1 && pthread_create(&tid, NULL, column_worker, &jb) == 0)
+		started = 1;
+	column_worker(&jb);
+	if (started)
+		pthread_join(tid, NULL);
 	for (size_t j = 0; j < nc && !st; j++) {
-		struct calib_matrix *m = NULL;
-		struct column c;
-		const struct calib_criterion *cr = j + 1 < nc ? &s->criteria[j] : NULL;
-		if (cr)
-			st = calib_matrix_build(s, (uint32_t)j, &mo, &m);
-		else
-			st = calib_matrix_from_evals(s, tot, CALIB_SCALE_INTERVAL, &mo, &m);
-		if (st)
+		struct column_out *c = &jb.out[j];
+		void *np;
+		if ((st = c->st))
 			break;
-		free(pts);
-		if (!(pts = malloc((m->n_levels ? m->n_levels : 1) * sizeof *pts))) {
-			calib_matrix_free(m);
+		res->n_na += c->n_na;
+		res->n_noref += c->n_noref;
+		if (!c->n_pairs)
+			continue;
+		if (!(np = realloc(res->pair, (res->n_pairs + c->n_pairs) * sizeof *res->pair))) {
 			st = CALIB_ENOMEM;
 			break;
 		}
-		for (size_t q = 0; q < m->n_levels; q++)
-			pts[q] = m->na_level && q + 1 == m->n_levels ? NAN
-			         : cr && cr->labelled                ? m->value[q] - 1
-			                                             : m->value[q];
-		c.m = m;
-		c.pts = pts;
-		c.j = j;
-		c.range = cr ? calib_raters_range(cr) : 100;
-		c.tol = o->tol_percent ? o->tolerance / 100 * c.range : o->tolerance;
-		c.bound = c.tol + 1e-9 * fmax(1, c.tol);
-		c.nominal = cr && (cr->scale == CALIB_SCALE_BINARY ||
-		                   cr->scale == CALIB_SCALE_NOMINAL);
-		c.numeric = !cr || cr->scale != CALIB_SCALE_NOMINAL || cr->n_levels <= 2;
-		note[0] = 0;
-		res->test[j].crit = cr ? (uint32_t)j : CALIB_NONE;
-		if (!(st = analyse(res, &w, &c, ridx, o->expert, o->consensus, note)))
-			st = rater_effect(&w, &c, &res->test[j]);
-		if (!st && o->pairs && cr)
-			st = pairs_of(res, &c, cr->scale, (uint32_t)j);
-		calib_matrix_free(m);
+		res->pair = np;
+		memcpy(res->pair + res->n_pairs, c->pair, c->n_pairs * sizeof *res->pair);
+		res->n_pairs += c->n_pairs;
 	}
 	if (st)
 		goto fail;
@@ -729,17 +832,11 @@ fail:
 	calib_raters_free(res);
 	res = NULL;
 done:
+	for (size_t j = 0; jb.out && j < nc; j++)
+		free(jb.out[j].pair);
+	free(jb.out);
 	free(ridx);
 	free(tot);
-	free(pts);
-	free(w.row);
-	free(w.cnt);
-	free(w.touched);
-	free(w.ktab);
-	free(w.colr);
-	free(w.colsum);
-	free(w.ranksum);
-	free(w.rowbuf);
 	*out = res;
 	return st;
 }
