@@ -58,9 +58,9 @@
  * binomial per pattern); otherwise (scores on a fine scale, each call its
  * own pattern) it draws n calls, which is cheaper there. Then one
  * sequential pass over the patterns, plus O(q) for the marginals
- * (interval: O(1), from per-call sums of centred values and squares; ratio: O(v^2) up to 512 values, else the
- * quadrature, O(150 v), with a table of its exponentials while that table
- * stays under 32 MB).
+ * (interval: O(1), from per-call sums of centred values and squares;
+ * ratio: O(v^2) up to 512 values, else the quadrature, O(150 v), with a
+ * table of its exponentials while that table stays under 32 MB).
  */
 #include <math.h>
 #include <pthread.h>

@@ -113,7 +113,7 @@ mark_complete(const struct calib_matrix *m, bool *keep, size_t *colmap, size_t *
 /*
  * Two-way analysis of variance of the kept rows (n >= 2, k >= 2), row i
  * counted times[i] times (times NULL: once; n counts the repeats). cdev is
- * a workspace of k long doubles, work one of n_levels + 2 k doubles.
+ * a workspace of k long doubles, work one of n_levels + k doubles.
  *
  * The first pass sums shifted scores into per-column sums in double over
  * blocks of ANOVA_BLOCK rows, which join long double totals (sums of small
@@ -128,7 +128,7 @@ two_way(const struct calib_matrix *m, const bool *keep, const unsigned *times,
         const size_t *colmap, size_t n, size_t k, long double *cdev, double *work,
         struct anova *a)
 {
-	double *xv = work, *cd = xv + m->n_levels, *blk = cd + k;
+	double *xv = work, *blk = xv + m->n_levels;
 	double x0 = 0, lo = 0, hi = 0, big = 0;
 	long double total = 0, gdev, ssr = 0, ssc = 0, sse = 0, ssw = 0, mx;
 	bool first = true, agree = true;
@@ -190,7 +190,6 @@ two_way(const struct calib_matrix *m, const bool *keep, const unsigned *times,
 	for (size_t j = 0; j < k; j++) {
 		cdev[j] = cdev[j] / (long double)n - gdev;
 		ssc += cdev[j] * cdev[j];
-		cd[j] = (double)cdev[j];
 	}
 	ssc *= (long double)n;
 	/* Pass 2: squared deviations from the row, column and grand means. */
@@ -559,7 +558,7 @@ calib_icc_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
 	colmap = malloc((m->n_raters + 1) * sizeof *colmap);
 	stamp = malloc((m->n_raters + 1) * sizeof *stamp);
 	cdev = malloc((m->n_raters + 1) * sizeof *cdev);
-	work = malloc((m->n_levels + 2 * m->n_raters + 1) * sizeof *work);
+	work = malloc((m->n_levels + m->n_raters + 1) * sizeof *work);
 	keep = malloc((m->n_items + 1) * sizeof *keep);
 	if (!colmap || !stamp || !cdev || !work || !keep)
 		goto nomem;
@@ -627,7 +626,7 @@ struct calib_icc_calls {
 	size_t *colmap, k; /* columns in use, as calib_icc_compute */
 	unsigned *times;   /* n_items: draws of each call in the last resample */
 	long double *cdev; /* k */
-	double *work;      /* n_levels + 2 k */
+	double *work;      /* n_levels + k */
 	double est[6];     /* the last resample's estimates, icc_names' order */
 	struct calib_matrix *r; /* a resample without complete calls (see below) */
 	struct calib_stats tmp;
@@ -661,7 +660,7 @@ calib_icc_calls_build(const struct calib_matrix *m, const struct calib_coef_opts
 		c->colmap = malloc((m->n_raters + 1) * sizeof *c->colmap);
 		c->times = calloc(m->n_items + 1, sizeof *c->times);
 		c->cdev = malloc((m->n_raters + 1) * sizeof *c->cdev);
-		c->work = malloc((m->n_levels + 2 * m->n_raters + 1) * sizeof *c->work);
+		c->work = malloc((m->n_levels + m->n_raters + 1) * sizeof *c->work);
 	}
 	if (!c || !stamp || !c->keep || !c->colmap || !c->times || !c->cdev || !c->work) {
 		free(stamp);

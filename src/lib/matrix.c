@@ -54,7 +54,6 @@ calib_matrix_patterns(const struct calib_matrix *m, uint32_t *pat, size_t *first
 	uint32_t *kcat = NULL, *kcnt = NULL; /* the patterns' categories and counts */
 	size_t *koff = NULL;                 /* np + 1: pattern p's at kcat[koff[p]..] */
 	uint64_t *phash = NULL, *hk;         /* each pattern's hash; each category's */
-	size_t *plen = NULL;                 /* each pattern's scores */
 	enum calib_status st = CALIB_ENOMEM;
 
 	*n_pat = 0;
@@ -85,7 +84,8 @@ calib_matrix_patterns(const struct calib_matrix *m, uint32_t *pat, size_t *first
 		}
 		for (h = pattern_slot(hash, cap); slot[h] != 0; h = (h + 1) & (cap - 1)) {
 			uint32_t p = slot[h] - 1;
-			bool same = phash[p] == hash && plen[p] == r && koff[p + 1] - koff[p] == d;
+			/* d categories of the call, each as often: the same scores */
+			bool same = phash[p] == hash && koff[p + 1] - koff[p] == d;
 			for (size_t e = koff[p]; same && e < koff[p + 1]; e++)
 				same = tally[kcat[e]] == kcnt[e];
 			if (same) {
@@ -97,12 +97,9 @@ calib_matrix_patterns(const struct calib_matrix *m, uint32_t *pat, size_t *first
 			if (np == pcap) {
 				size_t c = pcap ? 2 * pcap : 256;
 				uint64_t *ph = realloc(phash, c * sizeof *ph);
-				size_t *pl = ph ? realloc(plen, c * sizeof *pl) : NULL;
-				size_t *ko = pl ? realloc(koff, (c + 1) * sizeof *ko) : NULL;
+				size_t *ko = ph ? realloc(koff, (c + 1) * sizeof *ko) : NULL;
 				if (ph)
 					phash = ph;
-				if (pl)
-					plen = pl;
 				if (!ko)
 					goto out;
 				koff = ko;
@@ -128,7 +125,6 @@ calib_matrix_patterns(const struct calib_matrix *m, uint32_t *pat, size_t *first
 			}
 			slot[h] = (uint32_t)np + 1;
 			phash[np] = hash;
-			plen[np] = r;
 			for (size_t a = 0; a < d; a++, nk++) {
 				kcat[nk] = touched[a];
 				kcnt[nk] = tally[touched[a]];
@@ -153,7 +149,6 @@ out:
 	free(kcnt);
 	free(koff);
 	free(phash);
-	free(plen);
 	return st;
 }
 

@@ -427,9 +427,9 @@ struct row {
 /*
  * Complete rows: the text is their fields one after the other, each
  * NUL-terminated (no field holds a NUL: such a field is an error), so a
- * field in flight costs its bytes and one. nf counts the
- * fields of the batch, which `later` numbers. A cache line of its own, so
- * that filling one batch does not disturb the thread reading another.
+ * field in flight costs its bytes and one. nf counts the fields of the
+ * batch, which `later` numbers. A cache line of its own, so that filling
+ * one batch does not disturb the thread reading another.
  */
 struct batch {
 	_Alignas(64) char *text;
