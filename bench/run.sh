@@ -6,7 +6,10 @@
 # largest is 50 million ratings), runs each program on each, and prints wall
 # time, throughput, peak memory and bytes per rating (from /usr/bin/time or
 # the shell's time when that is missing), with the ratio to a bare libcsv
-# parse of the same file. Then the bootstrap figures on 100,000 calls.
+# parse of the same file. A second baseline, floor, is the least work that
+# gives one coefficient per criterion on both cores (see floor.c): how close
+# to the bare parse any program doing calib-agree's work could come. Then
+# the bootstrap figures on 100,000 calls.
 set -eu
 bin=$1
 gen=$2
@@ -19,6 +22,10 @@ PATH="$bin:$PATH"
 bare=$out/bare_parse
 if [ ! -x "$bare" ] || [ "$here/bare_parse.c" -nt "$bare" ]; then
 	${CC:-cc} -O2 -o "$bare" "$here/bare_parse.c" -lcsv
+fi
+floor=$out/floor
+if [ ! -x "$floor" ] || [ "$here/floor.c" -nt "$floor" ]; then
+	${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -pthread -o "$floor" "$here/floor.c" -lcsv
 fi
 if [ ! -x /usr/bin/time ]; then
 	echo "bench: /usr/bin/time is missing (Debian package: time)" >&2
@@ -49,11 +56,11 @@ measure() {
 	ratings=$((ratings * 10))
 	awk -v l="$label" -v s="$secs" -v kb="$kb" -v b="$bytes" -v r="$ratings" -v base="$base" \
 		'BEGIN { if (s < 0.005) s = 0.005;
-		printf "%-34s %10d %8.2f %9.1f %12.3g %9.0f %8.2f %7.2f\n",
+		printf "%-40s %10d %8.2f %9.1f %12.3g %9.0f %8.2f %7.2f\n",
 			l, r, s, b / s / 1e6, r / s, kb / 1024, kb * 1024 / r, s / base }'
 }
 
-printf '%-34s %10s %8s %9s %12s %9s %8s %7s\n' program ratings seconds MB/s ratings/s "peak MB" "B/rating" "x bare"
+printf '%-40s %10s %8s %9s %12s %9s %8s %7s\n' program ratings seconds MB/s ratings/s "peak MB" "B/rating" "x bare"
 for n in $sizes; do
 	f=$data/sheet-$n.csv
 	/usr/bin/time -f '%e' -o "$out/time" "$bare" "$f" >/dev/null
@@ -61,6 +68,7 @@ for n in $sizes; do
 	[ "$(awk -v b="$base" 'BEGIN { print (b < 0.005) }')" = 1 ] && base=0.005
 	echo "-- $n calls x 5 raters x 10 criteria ($(($(wc -c <"$f") / 1000000)) MB)"
 	measure "bare libcsv parse" "$f" "$bare" "$f"
+	measure "floor (Fleiss only, 2 threads)" "$f" "$floor" "$f"
 	measure "calib-sheet --check" "$f" calib-sheet --check "$f"
 	measure "calib-agree" "$f" calib-agree -f csv "$f"
 	measure "calib-agree --stat kripp_alpha_interval" "$f" calib-agree -f csv --stat kripp_alpha_interval "$f"
