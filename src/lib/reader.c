@@ -510,6 +510,49 @@ grow(void *a, size_t *cap, size_t n, size_t more, size_t size, size_t first)
 	return q;
 }
 
+/*
+ * What on_field does for a field past a limit, with a NUL, on a later line
+ * than its row or without room in the batch: false when the field is not
+ * to be kept (an error is recorded).
+ */
+static bool __attribute__((noinline))
+field_rare(struct lexer *lx, struct batch *b, const char *data, size_t len)
+{
+	if (lx->nf >= lx->max_columns) {
+		lex_fail(lx, CALIB_ELIMIT, lx->field_line, lx->nf + 1, "more than %zu columns",
+		         lx->max_columns);
+		return false;
+	}
+	if (len > lx->max_field) {
+		lex_fail(lx, CALIB_ELIMIT, lx->field_line, lx->nf + 1,
+		         "field longer than %zu bytes", lx->max_field);
+		return false;
+	}
+	if (lx->nul_seen && data && memchr(data, '\0', len)) {
+		lex_fail(lx, CALIB_EINPUT, lx->field_line, lx->nf + 1, "NUL byte in field");
+		return false;
+	}
+	if (b->text_cap - b->text_len <= len) {
+		char *text = grow(b->text, &b->text_cap, b->text_len, len + 1, 1, 4096);
+		if (!text) {
+			lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
+			return false;
+		}
+		b->text = text;
+	}
+	if (lx->nf > 0 && lx->field_line != lx->row_line) {
+		struct later *l = grow(b->later, &b->later_cap, b->n_later, 1, sizeof *l, 16);
+		if (!l) {
+			lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
+			return false;
+		}
+		b->later = l;
+		b->later[b->n_later].field = b->nf;
+		b->later[b->n_later++].line = lx->field_line;
+	}
+	return true;
+}
+
 static void
 on_field(void *data, size_t len, void *ctx)
 {
@@ -519,41 +562,17 @@ on_field(void *data, size_t len, void *ctx)
 
 	if (lx->status != CALIB_OK || lx->halted)
 		goto next;
-	if (lx->nf >= lx->max_columns) {
-		lex_fail(lx, CALIB_ELIMIT, lx->field_line, lx->nf + 1, "more than %zu columns",
-		         lx->max_columns);
-		goto next;
-	}
-	if (len > lx->max_field) {
-		lex_fail(lx, CALIB_ELIMIT, lx->field_line, lx->nf + 1,
-		         "field longer than %zu bytes", lx->max_field);
-		goto next;
-	}
-	if (lx->nul_seen && data && memchr(data, '\0', len)) {
-		lex_fail(lx, CALIB_EINPUT, lx->field_line, lx->nf + 1, "NUL byte in field");
-		goto next;
-	}
-	if (!(text = grow(b->text, &b->text_cap, b->text_len, len + 1, 1, 4096))) {
-		lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
-		goto next;
-	}
-	b->text = text;
 	if (lx->nf == 0)
 		lx->row_line = lx->field_line;
-	else if (lx->field_line != lx->row_line) {
-		struct later *l = grow(b->later, &b->later_cap, b->n_later, 1, sizeof *l, 16);
-		if (!l) {
-			lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
-			goto next;
-		}
-		b->later = l;
-		b->later[b->n_later].field = b->nf;
-		b->later[b->n_later++].line = lx->field_line;
-	}
+	/* one test for the rare cases: each is a comparison that is usually false */
+	if (((lx->nf >= lx->max_columns) | (len > lx->max_field) | lx->nul_seen |
+	     (b->text_cap - b->text_len <= len) | (lx->field_line != lx->row_line)) &&
+	    !field_rare(lx, b, data, len))
+		goto next;
 	b->nf++;
 	lx->row_blank = lx->row_blank && len == 0;
 	/* through a local pointer: a byte stored through b->text may alias b itself */
-	text += b->text_len;
+	text = b->text + b->text_len;
 	b->text_len += len + 1;
 	if (len > 8)
 		memcpy(text, data, len);

@@ -416,6 +416,9 @@ test_errors(void)
 	    "duplicate rating of \"y\" for call \"c1\" by rater \"a\" (first at in.csv:3)");
 	ERR("call,rater,x\n\"c1\nc1\",a,1\n\n\"c2\",b,\"x\ny\"\n", CALIB_EINPUT, 5, 3,
 	    "criterion \"x\": score \"x\\x0ay\" is not a number");
+	/* a field that starts on a later line than its row: its own line */
+	ERR("call,rater,x\nc0,a,1\n\"c1\nc1\",a,q\n", CALIB_EINPUT, 4, 3,
+	    "criterion \"x\": score \"q\" is not a number");
 
 	calib_read_opts_init(&o);
 	o.max_field = 5;
