@@ -22,11 +22,12 @@ calib_matrix_opts_init(struct calib_matrix_opts *o)
 	o->item_mask = NULL;
 }
 
-/* Slot of hash h in a table of cap slots (a power of two). */
+/* Slot of key h in a table of cap slots (a power of two); mixed, for exact keys. */
 static size_t
 pattern_slot(uint64_t h, size_t cap)
 {
-	return (size_t)(h ^ h >> 29) & (cap - 1);
+	h *= 0x9e3779b97f4a7c15u;
+	return (size_t)(h ^ h >> 32) & (cap - 1);
 }
 
 /* A well-mixed 64-bit number for category k (splitmix64's finaliser). */
@@ -39,54 +40,76 @@ category_hash(uint64_t k)
 }
 
 /*
- * A call is counted per category in a q-sized tally; its hash is the sum of
- * its scores' category hashes, which needs no sorting. A pattern keeps its
- * distinct categories with their counts: a call matches it when it has as
- * many scores and the same count in each of them. The table of patterns
- * grows with them (kept at most half full), so with the few patterns of a
- * coarse scale it stays in cache however many calls there are.
+ * A call's key is the sum over its scores of a number per category, which
+ * needs no sorting. When (r + 1)^q fits in 64 bits (r the most scores of a
+ * call), category k's number is (r + 1)^k: the key is the call's counts
+ * written in base r + 1, so equal keys are equal patterns. Otherwise it is
+ * a hash: the call is also counted per category in a q-sized tally, and a
+ * pattern keeps its distinct categories with their counts; a call matches
+ * it when it has as many scores and the same count in each of them. The
+ * table of patterns grows with them (kept at most half full), so with the
+ * few patterns of a coarse scale it stays in cache however many calls there
+ * are.
  */
 enum calib_status
 calib_matrix_patterns(const struct calib_matrix *m, uint32_t *pat, size_t *first, size_t *n_pat)
 {
 	size_t cap = 1024, maxr = 0, np = 0, nk = 0, pcap = 0, q = m->n_levels ? m->n_levels : 1;
-	uint32_t *slot, *tally, *touched;
 	uint32_t *kcat = NULL, *kcnt = NULL; /* the patterns' categories and counts */
 	size_t *koff = NULL;                 /* np + 1: pattern p's at kcat[koff[p]..] */
-	uint64_t *phash = NULL, *hk;         /* each pattern's hash; each category's */
+	uint64_t *phash = NULL, *hk;         /* each pattern's key; each category's number */
+	uint32_t *slot = NULL, *tally = NULL, *touched = NULL;
+	uint64_t top = 1;
+	bool exact = true; /* keys are counts in base maxr + 1 */
 	enum calib_status st = CALIB_ENOMEM;
 
 	*n_pat = 0;
 	for (size_t i = 0; i < m->n_items; i++)
 		if (calib_matrix_row_n(m, i) > maxr)
 			maxr = calib_matrix_row_n(m, i);
-	slot = calloc(cap, sizeof *slot); /* pattern + 1; 0 is empty */
-	tally = calloc(q, sizeof *tally);
-	touched = malloc((maxr ? maxr : 1) * sizeof *touched);
 	hk = malloc(q * sizeof *hk);
-	kcat = malloc((m->n_scores ? m->n_scores : 1) * sizeof *kcat);
-	kcnt = malloc((m->n_scores ? m->n_scores : 1) * sizeof *kcnt);
-	if (!slot || !tally || !touched || !hk || !kcat || !kcnt)
+	if (!hk)
 		goto out;
-	for (size_t k = 0; k < q; k++)
-		hk[k] = category_hash(k);
+	/* (r + 1)^k, while the largest key, (r + 1)^q - 1, fits */
+	for (size_t k = 0; exact && k < q; k++) {
+		hk[k] = top;
+		exact = top <= UINT64_MAX / (maxr + 1);
+		top *= maxr + 1;
+	}
+	slot = calloc(cap, sizeof *slot); /* pattern + 1; 0 is empty */
+	if (!exact) {
+		tally = calloc(q, sizeof *tally);
+		touched = malloc((maxr ? maxr : 1) * sizeof *touched);
+		kcat = malloc((m->n_scores ? m->n_scores : 1) * sizeof *kcat);
+		kcnt = malloc((m->n_scores ? m->n_scores : 1) * sizeof *kcnt);
+		if (!tally || !touched || !kcat || !kcnt)
+			goto out;
+		for (size_t k = 0; k < q; k++)
+			hk[k] = category_hash(k);
+	}
+	if (!slot)
+		goto out;
 	for (size_t i = 0; i < m->n_items; i++) {
 		size_t r = calib_matrix_row_n(m, i), d = 0, h;
-		uint64_t hash = category_hash(UINT64_MAX - r);
+		uint64_t hash = exact ? 0 : category_hash(UINT64_MAX - r);
 		uint32_t found = 0;
 
-		for (size_t j = m->off[i]; j < m->off[i + 1]; j++) {
-			/* listed at every score, kept the first time: no branch */
-			uint32_t k = m->cat[j];
-			touched[d] = k;
-			d += tally[k]++ == 0;
-			hash += hk[k];
-		}
+		if (exact)
+			for (size_t j = m->off[i]; j < m->off[i + 1]; j++)
+				hash += hk[m->cat[j]];
+		else
+			for (size_t j = m->off[i]; j < m->off[i + 1]; j++) {
+				/* listed at every score, kept the first time: no branch */
+				uint32_t k = m->cat[j];
+				touched[d] = k;
+				d += tally[k]++ == 0;
+				hash += hk[k];
+			}
 		for (h = pattern_slot(hash, cap); slot[h] != 0; h = (h + 1) & (cap - 1)) {
 			uint32_t p = slot[h] - 1;
 			/* d categories of the call, each as often: the same scores */
-			bool same = phash[p] == hash && koff[p + 1] - koff[p] == d;
-			for (size_t e = koff[p]; same && e < koff[p + 1]; e++)
+			bool same = phash[p] == hash && (exact || koff[p + 1] - koff[p] == d);
+			for (size_t e = koff[p]; same && !exact && e < koff[p + 1]; e++)
 				same = tally[kcat[e]] == kcnt[e];
 			if (same) {
 				found = p + 1;
