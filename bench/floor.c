@@ -239,8 +239,8 @@ fleiss(void *arg)
 			}
 		}
 		for (size_t k = 0; k < N_CAT; k++)
-			pe += (pi[k] / n) * (pi[k] / n);
-		pa /= n2;
+			pe += (pi[k] / (double)n) * (pi[k] / (double)n);
+		pa /= (double)n2;
 		g->kappa[c] = (pa - pe) / (1.0 - pe);
 	}
 	return NULL;
