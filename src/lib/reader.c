@@ -457,7 +457,6 @@ struct lexer {
 	size_t nf;                /* fields of the row being parsed */
 	size_t row_first;         /* its first field in the batch being filled */
 	size_t row_text;          /* and the offset of its text there */
-	bool row_blank;           /* all its fields so far are empty */
 	unsigned long row_line;   /* the line where it starts */
 	bool nul_seen;            /* a NUL byte was read: fields are searched for one */
 
@@ -570,7 +569,6 @@ on_field(void *data, size_t len, void *ctx)
 	    !field_rare(lx, b, data, len))
 		goto next;
 	b->nf++;
-	lx->row_blank = lx->row_blank && len == 0;
 	/* through a local pointer: a byte stored through b->text may alias b itself */
 	text = b->text + b->text_len;
 	b->text_len += len + 1;
@@ -673,12 +671,15 @@ on_row(int term, void *ctx)
 {
 	struct lexer *lx = ctx;
 	struct batch *b = &lx->ring[lx->tail];
-	bool kept = false;
+	bool kept = false, blank = true;
 
 	(void)term;
 	if (lx->halted)
 		return;
-	if (lx->status == CALIB_OK && !lx->row_blank) {
+	/* a row of empty fields only (a blank line) is nothing but NULs */
+	for (size_t t = lx->row_text; t < b->text_len && blank; t++)
+		blank = b->text[t] == '\0';
+	if (lx->status == CALIB_OK && !blank) {
 		struct row *row = grow(b->row, &b->rows_cap, b->n_rows, 1, sizeof *row, 64);
 		if (!row)
 			lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
@@ -697,7 +698,6 @@ on_row(int term, void *ctx)
 			b->n_later--;
 	}
 	lx->nf = 0;
-	lx->row_blank = true;
 	lx->row_first = b->nf;
 	lx->row_text = b->text_len;
 	if (lx->status == CALIB_OK && (b->n_rows >= BATCH_ROWS || b->text_len >= BATCH_TEXT))
@@ -894,7 +894,6 @@ parse_stream(struct reader *r, FILE *fp, bool may_thread)
 	lx.max_line = limit(r->o->max_line, CALIB_MAX_LINE);
 	lx.fp = fp;
 	lx.line = lx.field_line = 1;
-	lx.row_blank = true;
 	atomic_init(&lx.stop, false);
 	r->fp = fp;
 	if (csv_init(&lx.p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL))
