@@ -175,6 +175,17 @@ out:
 	return st;
 }
 
+/* m without its patterns (they no longer describe its rows). */
+static void
+patterns_drop(struct calib_matrix *m)
+{
+	free(m->pat_first);
+	free(m->pat_count);
+	m->pat_first = NULL;
+	m->pat_count = NULL;
+	m->n_pat = 0;
+}
+
 enum calib_status
 calib_matrix_count_patterns(struct calib_matrix *m)
 {
@@ -184,11 +195,7 @@ calib_matrix_count_patterns(struct calib_matrix *m)
 	uint32_t *c;
 	size_t np;
 
-	free(m->pat_first);
-	free(m->pat_count);
-	m->pat_first = NULL;
-	m->pat_count = NULL;
-	m->n_pat = 0;
+	patterns_drop(m);
 	/* C(q + r, r) multisets of at most r of q categories, while within the limit */
 	for (size_t j = 1; j <= m->n_raters && possible <= limit; j++)
 		possible = possible * (double)(m->n_levels + j) / (double)j;
@@ -807,11 +814,7 @@ calib_matrix_resample(const struct calib_matrix *m, const size_t *rows, size_t n
 		r->item[i] = m->item[rows[i]];
 		r->off[i + 1] = sc;
 	}
-	free(r->pat_first);
-	free(r->pat_count);
-	r->pat_first = NULL;
-	r->pat_count = NULL;
-	r->n_pat = 0;
+	patterns_drop(r);
 	r->n_items = r->n_items_all = n;
 	r->n_raters = m->n_raters;
 	r->n_levels = m->n_levels;
