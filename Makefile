@@ -1,6 +1,7 @@
 # calib - one non-recursive Makefile. Programs are src/cmd/<name>.c ->
 # calib-<name> (src/cmd/common*.c are shared by them); the library is every
-# src/lib/*.c; unit tests are tests/unit/test_*.c; end-to-end tests are
+# src/lib/*.c and src/lib/*/*.c (the layers of LAYOUT: input, stats,
+# analysis, output); unit tests are tests/unit/test_*.c; end-to-end tests are
 # tests/e2e/*.t. New files join the build without edits here.
 
 PREFIX ?= /usr/local
@@ -24,7 +25,7 @@ ALL_CPPFLAGS = -Iinclude -D_POSIX_C_SOURCE=200809L -DCALIB_VERSION='"$(VERSION)"
 ALL_CFLAGS = -std=c11 -pthread $(WARN) $(CFLAGS) -MMD -MP
 LIBS = -lcsv $(GSL_LIBS) -lm -pthread
 
-LIB_SRC := $(sort $(wildcard src/lib/*.c))
+LIB_SRC := $(sort $(wildcard src/lib/*.c src/lib/*/*.c))
 CMD_SRC := $(sort $(filter-out src/cmd/common%,$(wildcard src/cmd/*.c)))
 CMD_COMMON := $(sort $(wildcard src/cmd/common*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
