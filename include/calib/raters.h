@@ -3,9 +3,12 @@
  * expert: signed bias with a t interval, mean absolute deviation, share
  * within a tolerance, the points-based alignment score of QA tools,
  * agreement (and Cohen's kappa against an expert) on nominal criteria,
- * a test of a systematic rater effect per criterion (Friedman; two-way
- * ANOVA), a ranking from most lenient to most severe, and on request the
- * pairwise agreement matrix.
+ * a test of a systematic rater effect per criterion on every score
+ * (Skillings-Mack; the intra-block F of a two-way layout with missing
+ * cells) or on the calls scored by all (Friedman; two-way ANOVA), a
+ * ranking from most lenient to most severe with Holm-adjusted directions,
+ * the limits of agreement of Bland and Altman with their intervals, and on
+ * request the pairwise agreement matrix.
  *
  * Ownership: a struct calib_raters owns its arrays; calib_raters_free(NULL)
  * is harmless. Rater and criterion ids refer to the store, which must
@@ -23,7 +26,7 @@
 
 enum calib_consensus {
 	CALIB_CONSENSUS_MEAN = 0, /* leave-one-out mean of the other raters */
-	CALIB_CONSENSUS_MEDIAN    /* leave-one-out median of the other raters */
+	CALIB_CONSENSUS_MEDIAN    /* leave-one-out median of the other raters (default) */
 };
 
 struct calib_raters_opts {
@@ -33,11 +36,16 @@ struct calib_raters_opts {
 	bool tol_percent; /* tolerance is a percentage of each criterion's range */
 	double conf;      /* confidence level of the bias interval (default 0.95) */
 	bool pairs;       /* compute the pairwise agreement matrix */
+	bool complete;    /* rater-effect tests on the calls scored by every rater only */
 	uint32_t session; /* CALIB_NONE: every session; else only this one */
 	unsigned threads; /* worker threads over criteria; 0: as many as cores (max 2) */
 };
 
-/* Defaults: leave-one-out mean, no expert, tolerance 10%, 0.95, no pairs. Cannot fail. */
+/*
+ * Defaults: leave-one-out median (robust to one outlying rater among four
+ * or more), no expert, tolerance 10%, 0.95, no pairs, tests on every
+ * score. Cannot fail.
+ */
 void calib_raters_opts_init(struct calib_raters_opts *o);
 
 /* One rater on one criterion (crit = CALIB_NONE: the TOTAL score). */
@@ -56,12 +64,21 @@ struct calib_raters_cell {
 	double kappa;     /* Cohen's kappa against the expert (nominal, expert mode) */
 };
 
-/* Test of a systematic rater effect on one criterion (or TOTAL), complete calls only. */
+/*
+ * Test of a systematic rater effect on one criterion (or TOTAL). By
+ * default on every score of the calls with two numeric scores or more:
+ * the Skillings-Mack chi-square (ties: the exact within-call permutation
+ * covariance) and the rater F of the additive two-way model, raters
+ * adjusted for calls (the intra-block analysis). With opts.complete, on the
+ * calls scored by every rater: Friedman with the tie correction and the
+ * two-way ANOVA without replication, as before.
+ */
 struct calib_raters_test {
 	uint32_t crit;
-	size_t n_calls, n_raters;
-	double friedman, friedman_df, friedman_p; /* chi-square with ties corrected */
-	double f, df1, df2, f_p;                  /* two-way ANOVA without replication */
+	size_t n_calls, n_raters, n_scores; /* calls, raters and scores the tests rest on */
+	bool complete;                      /* Friedman / ANOVA on complete calls */
+	double rank, rank_df, rank_p;       /* Skillings-Mack (or Friedman) chi-square */
+	double f, df1, df2, f_p;            /* rater F */
 	char note[120];
 };
 
@@ -80,11 +97,12 @@ struct calib_raters_summary {
 	uint32_t rater;
 	size_t n;                       /* calls compared on the TOTAL */
 	double bias, lower, upper, mad; /* on the TOTAL (0-100 points) */
+	double p, p_holm; /* t test of bias 0; Holm-adjusted over the raters with a p */
 	double within;                  /* pooled over every criterion's numeric comparisons */
 	double alignment;      /* criteria's alignment averaged with the rubric's weights */
 	double agreement;      /* pooled over nominal criteria */
-	const char *direction; /* "lenient", "severe" (interval excludes 0) or "in line" */
-	bool out_of_line;      /* lowest alignment (ties: larger |bias|) */
+	const char *direction; /* "lenient", "severe" (p_holm < 1 - conf) or "in line" */
+	bool out_of_line;      /* largest |bias| on the TOTAL (ties: lower alignment) */
 };
 
 struct calib_raters {
@@ -113,6 +131,53 @@ enum calib_status calib_raters_run(const struct calib_store *s,
                                    struct calib_error *err);
 
 void calib_raters_free(struct calib_raters *r);
+
+/* One numeric score with its reference, in the criterion's own values. */
+struct calib_raters_score {
+	uint32_t item, rater; /* store ids */
+	double value, ref;    /* calib_store_code_value of the score; the reference */
+};
+
+/*
+ * Every numeric score of criterion crit (N/A and missing left out) that has
+ * a reference as o chooses it (consensus, expert, session), in item order
+ * then evaluation order; the expert's own scores are not listed. On
+ * success *out (free() it; NULL when *n is 0) holds *n scores. CALIB_EARG
+ * for a criterion or expert out of range (message in err, which may be
+ * NULL), CALIB_ENOMEM; *out is then NULL.
+ */
+enum calib_status calib_raters_scores(const struct calib_store *s, uint32_t crit,
+                                      const struct calib_raters_opts *o,
+                                      struct calib_raters_score **out, size_t *n,
+                                      struct calib_error *err);
+
+/* Limits of agreement of one rater (Bland & Altman 1986, 1999). */
+struct calib_raters_limits {
+	double bias, sd;           /* mean and SD (n - 1) of the differences */
+	double lower, upper;       /* bias -+ z sd, z = z(1 - (1 - conf) / 2) */
+	double lower_lo, lower_hi; /* interval of the lower limit */
+	double upper_lo, upper_hi; /* interval of the upper limit */
+	double bias_lo, bias_hi;   /* t interval of the bias */
+};
+
+/*
+ * Limits of agreement from the mean, SD and number n of the differences:
+ * the limits bias -+ z sd and, for each, bias -+ z sd -+ t(1 - a/2, n - 1)
+ * SE with SE = sd sqrt(1/n + z^2 / (2 (n - 1))) (Bland & Altman 1999,
+ * Statistical Methods in Medical Research 8:135-160; about sqrt(3 sd^2 / n)
+ * at z = 2, as in their 1986 paper). conf sets both z and t.
+ * Fields that need n > 1 are NAN when n < 2. Cannot fail.
+ */
+void calib_raters_limits(double bias, double sd, size_t n, double conf,
+                         struct calib_raters_limits *l);
+
+/*
+ * Holm's (1979) step-down adjustment of the m p values p[0..m) into
+ * adj[0..m), which must not overlap p; NAN values are left out of m and
+ * stay NAN; equal p values are taken in index order. Cannot fail; O(m^2)
+ * time, no memory.
+ */
+void calib_raters_holm(const double *p, double *adj, size_t m);
 
 struct calib_table;
 

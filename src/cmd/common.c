@@ -411,6 +411,20 @@ calib_cli_format(const struct calib_cli *cli, const char *arg, enum calib_format
 }
 
 int
+calib_cli_consensus(const struct calib_cli *cli, const char *arg, enum calib_consensus *c)
+{
+	if (strcmp(arg, "mean") == 0)
+		*c = CALIB_CONSENSUS_MEAN;
+	else if (strcmp(arg, "median") == 0)
+		*c = CALIB_CONSENSUS_MEDIAN;
+	else {
+		calib_cli_usage_error(cli, "option --consensus: '%s' is not mean or median", arg);
+		return -1;
+	}
+	return 0;
+}
+
+int
 calib_cli_na_policy(const struct calib_cli *cli, const char *arg, enum calib_na_policy *p)
 {
 	if (strcmp(arg, "auto") == 0)

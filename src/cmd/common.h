@@ -46,6 +46,7 @@
 #include "calib/coef.h"
 #include "calib/error.h"
 #include "calib/matrix.h"
+#include "calib/raters.h"
 #include "calib/reader.h"
 #include "calib/store.h"
 #include "calib/table.h"
@@ -216,6 +217,8 @@ enum calib_format calib_cli_default_format(void);
  * usage error printed (exit 2).
  */
 int calib_cli_format(const struct calib_cli *cli, const char *arg, enum calib_format *f);
+/* --consensus (mean, median) of calib-raters, calib-disputes and calib-plot. */
+int calib_cli_consensus(const struct calib_cli *cli, const char *arg, enum calib_consensus *c);
 int calib_cli_na_policy(const struct calib_cli *cli, const char *arg, enum calib_na_policy *p);
 int calib_cli_icc_convention(const struct calib_cli *cli, const char *arg,
 			     enum calib_icc_convention *c);

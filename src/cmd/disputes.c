@@ -93,14 +93,8 @@ main(int argc, char **argv)
 			calls = true;
 			break;
 		case OPT_CONSENSUS:
-			if (strcmp(optarg, "mean") == 0)
-				o.consensus = CALIB_CONSENSUS_MEAN;
-			else if (strcmp(optarg, "median") == 0)
-				o.consensus = CALIB_CONSENSUS_MEDIAN;
-			else
-				return calib_cli_usage_error(
-				        &cli, "option --consensus: '%s' is not mean or median",
-				        optarg);
+			if (calib_cli_consensus(&cli, optarg, &o.consensus))
+				return 2;
 			break;
 		case 'h':
 			printf("%s\n%sOptions:\n" CALIB_CLI_READ_HELP "%s", usage, help,

@@ -4,10 +4,12 @@
  *   agreement     the chosen coefficient per criterion with its CI, sorted
  *                 worst to best, over the interpretation bands
  *   spread        every rater's score per call and criterion
- *   heatmap       rater x criterion mean deviation from the other raters
+ *   heatmap       rater x criterion mean deviation from the reference of
+ *                 calib-raters (median or mean of the others, or an expert)
  *   bland-altman  difference against mean, per rater, for a points criterion
  *                 (Bland & Altman 1986, Lancet i:307-310: bias and limits of
- *                 agreement bias +- z(0.975) SD)
+ *                 agreement bias +- z(0.975) SD; the limits' intervals of
+ *                 Bland & Altman 1999, through calib_raters_limits)
  *
  * Every name from the input reaches the script only through the quoting
  * functions of calib/plot.h; data go in numeric datablocks.
@@ -24,14 +26,15 @@
 
 #include "calib/band.h"
 #include "calib/plot.h"
+#include "calib/raters.h"
 #include "calib/report.h"
 #include "common.h"
 
 static const char usage[] =
         "usage: calib-plot agreement|spread|heatmap|bland-altman [-d C] [-r RUBRIC] [-o FILE]\n"
         "                  [-t TERMINAL] [--size WxH] [--script] [--title TEXT] [--stat NAME]\n"
-        "                  [--min X] [--criterion NAME] [--expert NAME] [OPTION...] "
-        "[FILE...]\n";
+        "                  [--min X] [--criterion NAME] [--consensus C] [--expert NAME] "
+        "[OPTION...] [FILE...]\n";
 
 static const char help[] =
         "Plots of where raters disagree, drawn by gnuplot:\n"
@@ -39,10 +42,12 @@ static const char help[] =
         "                confidence interval, worst first, over the interpretation\n"
         "                bands; reads score sheets or calib-agree's CSV output\n"
         "  spread        each call's scores from every rater, per criterion\n"
-        "  heatmap       rater x criterion: mean deviation from the other raters\n"
+        "  heatmap       rater x criterion: mean deviation from the consensus of the\n"
+        "                others (or --expert), as calib-raters measures it\n"
         "                (positive: more lenient, negative: more severe)\n"
         "  bland-altman  per rater, difference from the consensus (or --expert)\n"
-        "                against the mean, with bias and limits of agreement\n"
+        "                against the mean, with bias and limits of agreement and\n"
+        "                their confidence intervals\n"
         "Without -o the plot is text on standard output (gnuplot's dumb terminal).\n";
 
 static const char options_help[] =
@@ -57,8 +62,10 @@ static const char options_help[] =
         "                          criterion's first chance-corrected coefficient)\n"
         "      --min X             agreement: draw a threshold line at X\n"
         "      --criterion NAME    spread, bland-altman: only this criterion\n"
-        "      --expert NAME       bland-altman: compare with this rater, not the\n"
-        "                          consensus of the others\n"
+        "      --consensus C       heatmap, bland-altman: median (default) or mean of\n"
+        "                          the other raters, as in calib-raters\n"
+        "      --expert NAME       heatmap, bland-altman: compare with this rater, not\n"
+        "                          the consensus of the others\n"
         "  -h, --help              print this help and exit\n"
         "  -V, --version           print the version and exit\n"
         "Environment: CALIB_GNUPLOT names the gnuplot program (default gnuplot).\n";
@@ -70,7 +77,8 @@ enum {
 	OPT_STAT,
 	OPT_MIN,
 	OPT_CRITERION,
-	OPT_EXPERT
+	OPT_EXPERT,
+	OPT_CONSENSUS
 };
 
 static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
@@ -83,6 +91,7 @@ static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
                                          {"min", required_argument, NULL, OPT_MIN},
                                          {"criterion", required_argument, NULL, OPT_CRITERION},
                                          {"expert", required_argument, NULL, OPT_EXPERT},
+                                         {"consensus", required_argument, NULL, OPT_CONSENSUS},
                                          {"help", no_argument, NULL, 'h'},
                                          {"version", no_argument, NULL, 'V'},
                                          {NULL, 0, NULL, 0}};
@@ -96,6 +105,9 @@ struct opts {
 	double min;            /* --min, NAN when not given */
 	const char *criterion; /* --criterion */
 	const char *expert;    /* --expert */
+	bool consensus_given;  /* --consensus */
+	enum calib_consensus consensus; /* heatmap, bland-altman: as calib-raters */
+	uint32_t expert_id;    /* the --expert rater's store id, or CALIB_NONE */
 	bool dumb;
 };
 
@@ -955,38 +967,52 @@ out:
 	return st;
 }
 
-/*
- * Mean over calls of (x_r - mean of the other raters' scores on the call):
- * dev[r] and the number of calls n[r]; NAN when rater r has none.
- */
+/* The reference of heatmap and bland-altman as calib-raters' options. */
 static void
-deviations(const struct calib_store *s, const struct calib_criterion *c, double *dev, size_t *n)
+raters_opts(const struct opts *o, struct calib_raters_opts *ro)
 {
-	size_t R = calib_names_count(s->raters);
+	calib_raters_opts_init(ro);
+	ro->consensus = o->consensus;
+	ro->expert = o->expert_id;
+}
 
+/* What the deviations are measured from, for titles: static text. */
+static const char *
+reference_text(const struct opts *o)
+{
+	if (o->expert_id != CALIB_NONE)
+		return "the expert";
+	return o->consensus == CALIB_CONSENSUS_MEAN ? "the mean of the others"
+	                                            : "the median of the others";
+}
+
+/*
+ * Mean over calls of (x_r - reference) on criterion k, the reference as
+ * calib-raters takes it (calib_raters_scores): dev[r] and the number of
+ * calls n[r]; NAN when rater r has none (the expert never has).
+ */
+static enum calib_status
+deviations(const struct calib_store *s, uint32_t k, const struct opts *o, double *dev,
+           size_t *n)
+{
+	size_t R = calib_names_count(s->raters), ns = 0;
+	struct calib_raters_opts ro;
+	struct calib_raters_score *sc = NULL;
+	enum calib_status st;
+
+	raters_opts(o, &ro);
+	if ((st = calib_raters_scores(s, k, &ro, &sc, &ns, NULL)))
+		return st;
 	for (size_t r = 0; r < R; r++)
 		dev[r] = 0, n[r] = 0;
-	for (size_t i = 0; i < s->n_items; i++) {
-		double sum = 0;
-		size_t m = 0;
-		for (size_t j = s->item_off[i]; j < s->item_off[i + 1]; j++) {
-			double v = score(c, s->item_evals[j]);
-			if (isfinite(v))
-				sum += v, m++;
-		}
-		if (m < 2)
-			continue;
-		for (size_t j = s->item_off[i]; j < s->item_off[i + 1]; j++) {
-			uint32_t e = s->item_evals[j];
-			double v = score(c, e);
-			if (isfinite(v)) {
-				dev[s->eval_rater[e]] += v - (sum - v) / (double)(m - 1);
-				n[s->eval_rater[e]]++;
-			}
-		}
+	for (size_t i = 0; i < ns; i++) {
+		dev[sc[i].rater] += sc[i].value - sc[i].ref;
+		n[sc[i].rater]++;
 	}
 	for (size_t r = 0; r < R; r++)
 		dev[r] = n[r] ? dev[r] / (double)n[r] : NAN;
+	free(sc);
+	return CALIB_OK;
 }
 
 /* ---- heatmap ---- */
@@ -1009,7 +1035,9 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 		const struct calib_criterion *c = &s->criteria[k];
 		double lo, hi;
 		value_range(c, &lo, &hi);
-		deviations(s, c, dev, cnt);
+		if ((st = deviations(s, (uint32_t)k, o, dev, cnt)))
+			goto out;
+		st = CALIB_ENOMEM;
 		for (size_t r = 0; r < R; r++) {
 			double row[4] = {(double)(k + 1), (double)(r + 1),
 			                 hi > lo ? dev[r] / (hi - lo) : NAN, dev[r]};
@@ -1022,11 +1050,33 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 	if (calib_plot_data_end(p))
 		goto out;
 	m = ceil(m * 20) / 20;
-	if (title(p, "set title ", o->title,
-	          o->dumb ? "mean deviation from the other raters (+ lenient, - severe)"
-	                  : "mean deviation of each rater from the others on the same calls",
-	          "\n"))
-		goto out;
+	{
+		const char *ex = o->expert_id != CALIB_NONE
+		                         ? calib_names_get(s->raters, o->expert_id)
+		                         : "";
+		size_t wn = strlen(ex) + 120;
+		char *what = malloc(wn);
+		if (!what)
+			goto out;
+		if (*ex && o->dumb)
+			snprintf(what, wn, "mean deviation from the expert %s (+ lenient, - severe)",
+			         ex);
+		else if (*ex)
+			snprintf(what, wn,
+			         "mean deviation of each rater from the expert %s on the same calls",
+			         ex);
+		else if (o->dumb)
+			snprintf(what, wn, "mean deviation from %s (+ lenient, - severe)",
+			         reference_text(o));
+		else
+			snprintf(what, wn, "mean deviation of each rater from %s on the same calls",
+			         reference_text(o));
+		st = title(p, "set title ", o->title, what, "\n");
+		free(what);
+		if (st)
+			goto out;
+		st = CALIB_ENOMEM;
+	}
 	for (size_t k = 0; k < C; k++) {
 		lab[k] = s->criteria[k].name;
 		at[k] = (double)(k + 1);
@@ -1046,7 +1096,7 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 		goto out;
 	if (o->dumb) {
 		st = calib_plot_code(
-		        p, "set xlabel 'in score points; + above the others (lenient), - below "
+		        p, "set xlabel 'in score points; + above the reference (lenient), - below "
 		           "(severe)'\nplot $heat using 1:2:(sprintf('%%+.2f', $4)) with "
 		           "labels\n");
 		goto out;
@@ -1056,13 +1106,13 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 	            p,
 	            "set cbrange [%g:%g]\nset cbtics format '%%+.2f'\n"
 	            "set cblabel 'share of the scale: + lenient, - severe'\n"
-	            "set xlabel 'cells: mean difference in score points from the mean of the "
-	            "other raters on the same call'\n"
+	            "set xlabel 'cells: mean difference in score points from %s on the "
+	            "same call'\n"
 	            "set lmargin 12\nset bmargin 9\n"
 	            "plot $heat using 1:2:3 with image, $heat using 1:2:(sprintf('%%+.2f', "
 	            "$4)) "
 	            "with labels font ',13'\n",
-	            -m, m))
+	            -m, m, reference_text(o)))
 		goto out;
 	st = CALIB_OK;
 out:
@@ -1077,66 +1127,53 @@ out:
 
 static enum calib_status
 plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struct opts *o,
-                  uint32_t ci, uint32_t expert)
+                  uint32_t ci)
 {
 	const struct calib_criterion *c = &s->criteria[ci];
-	size_t R = calib_names_count(s->raters), np = 0;
-	double z = gsl_cdf_ugaussian_Pinv(0.975), lo, hi, ymax = 0.5;
+	size_t R = calib_names_count(s->raters), np = 0, ns = 0;
+	double lo, hi, ymax = 0.5;
 	double *bias = calloc(R ? R : 1, sizeof *bias), *sd = calloc(R ? R : 1, sizeof *sd);
 	size_t *cnt = calloc(R ? R : 1, sizeof *cnt);
+	struct calib_raters_limits *lim = calloc(R ? R : 1, sizeof *lim);
+	struct calib_raters_opts ro;
+	struct calib_raters_score *sc = NULL;
 	enum calib_status st = CALIB_ENOMEM;
-	const char *ref =
-	        expert == CALIB_NONE ? "consensus" : calib_names_get(s->raters, expert);
+	uint32_t expert = o->expert_id;
+	const char *ref = expert == CALIB_NONE ? reference_text(o)
+	                                       : calib_names_get(s->raters, expert);
 	char *what = NULL;
 	size_t wn;
 
-	if (!bias || !sd || !cnt)
+	if (!bias || !sd || !cnt || !lim)
 		goto out;
 	value_range(c, &lo, &hi);
+	raters_opts(o, &ro);
+	if ((st = calib_raters_scores(s, ci, &ro, &sc, &ns, NULL)))
+		goto out;
+	st = CALIB_ENOMEM;
 	/* one datablock: x = mean, y = difference, rater */
 	if (calib_plot_data_begin(p, "ba"))
 		goto out;
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < s->n_items; i++) {
-			double sum = 0, refv = NAN;
-			size_t m = 0;
-			for (size_t j = s->item_off[i]; j < s->item_off[i + 1]; j++) {
-				uint32_t e = s->item_evals[j];
-				double v = score(c, e);
-				if (isfinite(v))
-					sum += v, m++;
-				if (s->eval_rater[e] == expert)
-					refv = v;
-			}
-			for (size_t j = s->item_off[i]; j < s->item_off[i + 1]; j++) {
-				uint32_t e = s->item_evals[j], r = s->eval_rater[e];
-				double v = score(c, e), rv, d, row[3];
-				/* deterministic jitter, so equal scores stay visible */
-				double jit =
-				        (fmod((double)i * 0.618034 + r * 0.414214, 1.0) - 0.5) *
-				        0.25 * (hi - lo) / fmax(1.0, (double)c->n_levels);
-				if (!isfinite(v) || r == expert)
-					continue;
-				rv = expert == CALIB_NONE
-				             ? (m >= 2 ? (sum - v) / (double)(m - 1) : NAN)
-				             : refv;
-				if (!isfinite(rv))
-					continue;
-				d = v - rv;
-				if (pass == 0) {
-					bias[r] += d;
-					sd[r] += d * d;
-					cnt[r]++;
-					continue;
-				}
-				row[0] = (v + rv) / 2 + jit;
-				row[1] = d;
-				row[2] = (double)r + 1;
-				ymax = fmax(ymax, fabs(d));
-				if (calib_plot_data_row(p, row, 3))
-					goto out;
-			}
-		}
+	for (size_t k = 0; k < ns; k++) {
+		double d = sc[k].value - sc[k].ref;
+		bias[sc[k].rater] += d;
+		sd[sc[k].rater] += d * d;
+		cnt[sc[k].rater]++;
+	}
+	for (size_t k = 0; k < ns; k++) {
+		size_t i = sc[k].item;
+		uint32_t r = sc[k].rater;
+		double v = sc[k].value, rv = sc[k].ref, d = v - rv, row[3];
+		/* deterministic jitter, so equal scores stay visible */
+		double jit = (fmod((double)i * 0.618034 + r * 0.414214, 1.0) - 0.5) * 0.25 *
+		             (hi - lo) / fmax(1.0, (double)c->n_levels);
+		row[0] = (v + rv) / 2 + jit;
+		row[1] = d;
+		row[2] = (double)r + 1;
+		ymax = fmax(ymax, fabs(d));
+		if (calib_plot_data_row(p, row, 3))
+			goto out;
+	}
 	if (calib_plot_data_end(p))
 		goto out;
 	for (size_t r = 0; r < R; r++)
@@ -1147,8 +1184,9 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 			                                       (double)(cnt[r] - 1)))
 			                : NAN;
 			bias[r] = mean;
+			calib_raters_limits(mean, sd[r], cnt[r], 0.95, &lim[r]);
 			if (isfinite(sd[r]))
-				ymax = fmax(ymax, fabs(mean) + z * sd[r]);
+				ymax = fmax(ymax, fmax(fabs(lim[r].lower_lo), fabs(lim[r].upper_hi)));
 			np++;
 		} else
 			bias[r] = sd[r] = NAN;
@@ -1160,12 +1198,8 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 	wn = strlen(c->name) + strlen(ref) + 80;
 	if (!(what = malloc(wn)))
 		goto out;
-	snprintf(what, wn, "%s: each rater against the %s%s (Bland-Altman)", c->name,
-	         expert == CALIB_NONE ? "" : "rater ", ref);
-	if (expert == CALIB_NONE)
-		snprintf(what, wn,
-		         "%s: each rater against the mean of the others (Bland-Altman)",
-		         c->name);
+	snprintf(what, wn, "%s: each rater against %s%s (Bland-Altman)", c->name,
+	         expert == CALIB_NONE ? "" : "the expert ", ref);
 	if (page_begin(p, o, np, what, 0.1, 0.84))
 		goto out;
 	if (calib_plot_code(p,
@@ -1173,7 +1207,7 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 	                    "set xlabel %s\nset ylabel 'difference'\n",
 	                    lo - 0.05 * (hi - lo) - 0.3, hi + 0.05 * (hi - lo) + 0.3, -ymax,
 	                    ymax,
-	                    expert == CALIB_NONE ? "'mean of rater and others'"
+	                    expert == CALIB_NONE ? "'mean of rater and consensus'"
 	                                         : "'mean of rater and expert'"))
 		goto out;
 	for (size_t r = 0; r < R; r++) {
@@ -1186,8 +1220,10 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 			goto out;
 		if (isfinite(sd[r]))
 			snprintf(text, sizeof text,
-			         "bias %+.2f, limits %+.2f to %+.2f (%zu calls)", bias[r],
-			         bias[r] - z * sd[r], bias[r] + z * sd[r], cnt[r]);
+			         "bias %+.2f, limits %+.2f [%+.2f, %+.2f] to %+.2f [%+.2f, %+.2f] "
+			         "(%zu calls)",
+			         bias[r], lim[r].lower, lim[r].lower_lo, lim[r].lower_hi,
+			         lim[r].upper, lim[r].upper_lo, lim[r].upper_hi, cnt[r]);
 		else
 			snprintf(text, sizeof text, "bias %+.2f (%zu call%s: no limits)",
 			         bias[r], cnt[r], cnt[r] == 1 ? "" : "s");
@@ -1202,9 +1238,8 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 		            "%.17g with lines lt %zu lw 1 dt 2, %.17g with lines lt %zu lw 1 "
 		            "dt 2, "
 		            "$ba using ($3 == %zu ? $1 : NaN):2 with points lt %zu pt 7\n",
-		            bias[r], r + 1, isfinite(sd[r]) ? bias[r] - z * sd[r] : bias[r],
-		            r + 1, isfinite(sd[r]) ? bias[r] + z * sd[r] : bias[r], r + 1,
-		            r + 1, r + 1))
+		            bias[r], r + 1, isfinite(sd[r]) ? lim[r].lower : bias[r], r + 1,
+		            isfinite(sd[r]) ? lim[r].upper : bias[r], r + 1, r + 1, r + 1))
 			goto out;
 	}
 	st = o->dumb ? CALIB_OK : calib_plot_code(p, "unset multiplot\n");
@@ -1213,6 +1248,8 @@ out:
 	free(bias);
 	free(sd);
 	free(cnt);
+	free(lim);
+	free(sc);
 	return st;
 }
 
@@ -1236,7 +1273,7 @@ int
 main(int argc, char **argv)
 {
 	struct calib_cli cli;
-	struct opts o = {.min = NAN};
+	struct opts o = {.min = NAN, .consensus = CALIB_CONSENSUS_MEDIAN, .expert_id = CALIB_NONE};
 	struct calib_store *store = NULL;
 	struct calib_report *rep = NULL;
 	struct calib_plot *p = NULL;
@@ -1303,7 +1340,14 @@ main(int argc, char **argv)
 			o.criterion = optarg;
 			break;
 		case OPT_EXPERT:
+			if (!*optarg)
+				return calib_cli_usage_error(&cli, "option --expert: empty name");
 			o.expert = optarg;
+			break;
+		case OPT_CONSENSUS:
+			if (calib_cli_consensus(&cli, optarg, &o.consensus))
+				return 2;
+			o.consensus_given = true;
 			break;
 		case 'h':
 			printf("%s\n%s\nOptions:\n%s" CALIB_CLI_READ_HELP, usage, help,
@@ -1329,6 +1373,10 @@ main(int argc, char **argv)
 		o.kind = KIND_BLAND_ALTMAN;
 	else
 		return calib_cli_usage_error(&cli, "unknown kind of plot '%s'", kind);
+	if ((o.expert || o.consensus_given) &&
+	    (o.kind == KIND_AGREEMENT || o.kind == KIND_SPREAD))
+		return calib_cli_usage_error(&cli, "option --%s: only for heatmap and bland-altman",
+		                             o.expert ? "expert" : "consensus");
 	if (output && strcmp(output, "-") == 0)
 		output = NULL;
 	if (!term_given && output && !calib_plot_terminal_from_path(output, &term))
@@ -1384,6 +1432,13 @@ main(int argc, char **argv)
 		}
 	}
 
+	if (o.expert) {
+		o.expert_id = calib_names_find(store->raters, o.expert, strlen(o.expert));
+		if (o.expert_id == CALIB_NONE) {
+			calib_cli_errorf(&cli, "--expert: no rater '%s' in the input", o.expert);
+			goto out;
+		}
+	}
 	if (!(p = calib_plot_alloc(term, w, h)) || calib_plot_style(p)) {
 		calib_cli_errorf(&cli, "out of memory");
 		goto out;
@@ -1422,7 +1477,7 @@ main(int argc, char **argv)
 	}
 	case KIND_BLAND_ALTMAN:
 	default: {
-		uint32_t ci = CALIB_NONE, ex = CALIB_NONE;
+		uint32_t ci = CALIB_NONE;
 		if (o.criterion) {
 			ci = calib_store_find_criterion(store, o.criterion,
 			                                strlen(o.criterion));
@@ -1448,15 +1503,7 @@ main(int argc, char **argv)
 				goto out;
 			}
 		}
-		if (o.expert) {
-			ex = calib_names_find(store->raters, o.expert, strlen(o.expert));
-			if (ex == CALIB_NONE) {
-				calib_cli_errorf(&cli, "--expert: no rater '%s' in the input",
-				                 o.expert);
-				goto out;
-			}
-		}
-		st = plot_bland_altman(p, store, &o, ci, ex);
+		st = plot_bland_altman(p, store, &o, ci);
 		if (st == CALIB_EARG) {
 			calib_cli_errorf(&cli,
 			                 "bland-altman: no call has two scores to compare");

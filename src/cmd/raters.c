@@ -18,12 +18,12 @@
 #include "common.h"
 
 static const char usage[] = "usage: calib-raters [-d C] [-r RUBRIC] [-f FORMAT] [-o FILE] "
-                            "[--consensus mean|median]\n"
-                            "                    [--expert NAME] [--tolerance X[%]] [--view V] "
-                            "[--pairs] [OPTION...] [FILE...]\n";
+                            "[--consensus C] [--expert NAME]\n"
+                            "                    [--tolerance X[%]] [--view V] [--pairs] "
+                            "[--complete-calls] [OPTION...] [FILE...]\n";
 
 static const char help[] =
-        "Each rater against the consensus of the others (leave-one-out mean or median)\n"
+        "Each rater against the consensus of the others (leave-one-out median or mean)\n"
         "or against an expert: signed bias (lenient or severe) with a confidence\n"
         "interval, mean absolute deviation, share of scores within a tolerance, the\n"
         "points-based alignment score weighted by the rubric, agreement on yes/no and\n"
@@ -36,7 +36,8 @@ enum {
 	OPT_TOLERANCE,
 	OPT_VIEW,
 	OPT_PAIRS,
-	OPT_CONF
+	OPT_CONF,
+	OPT_COMPLETE
 };
 
 static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
@@ -47,6 +48,7 @@ static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
                                          {"view", required_argument, NULL, OPT_VIEW},
                                          {"pairs", no_argument, NULL, OPT_PAIRS},
                                          {"conf", required_argument, NULL, OPT_CONF},
+                                         {"complete-calls", no_argument, NULL, OPT_COMPLETE},
                                          {"threads", required_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {"version", no_argument, NULL, 'V'},
@@ -54,7 +56,7 @@ static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
 
 static const char options_help[] =
         CALIB_CLI_OUTPUT_HELP
-        "      --consensus C       mean (default) or median of the other raters\n"
+        "      --consensus C       median (default) or mean of the other raters\n"
         "      --expert NAME       compare with this rater's scores instead (benchmark)\n"
         "      --tolerance X[%]    within-tolerance bound: X points, or X% of each\n"
         "                          criterion's range (default 10%)\n"
@@ -62,6 +64,8 @@ static const char options_help[] =
         "                          tests (rater effect per criterion) or pairs\n"
         "      --pairs             pairwise agreement matrix (same as --view pairs)\n"
         "      --conf LEVEL        confidence level of the bias interval (default 0.95)\n"
+        "      --complete-calls    rater-effect tests on the calls scored by every rater\n"
+        "                          (Friedman, two-way ANOVA) instead of every score\n"
         "  -j, --threads N         worker threads over criteria (default: up to 2)\n"
         "  -h, --help              print this help and exit\n"
         "  -V, --version           print the version and exit\n";
@@ -103,14 +107,8 @@ main(int argc, char **argv)
 			output = optarg;
 			break;
 		case OPT_CONSENSUS:
-			if (strcmp(optarg, "mean") == 0)
-				o.consensus = CALIB_CONSENSUS_MEAN;
-			else if (strcmp(optarg, "median") == 0)
-				o.consensus = CALIB_CONSENSUS_MEDIAN;
-			else
-				return calib_cli_usage_error(
-				        &cli, "option --consensus: '%s' is not mean or median",
-				        optarg);
+			if (calib_cli_consensus(&cli, optarg, &o.consensus))
+				return 2;
 			break;
 		case OPT_EXPERT:
 			if (!*optarg)
@@ -145,6 +143,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_PAIRS:
 			view = VIEW_PAIRS;
+			break;
+		case OPT_COMPLETE:
+			o.complete = true;
 			break;
 		case OPT_CONF:
 			if (calib_cli_double(&cli, "--conf", optarg, 0.5, 0.999999, &o.conf))

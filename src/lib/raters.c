@@ -12,10 +12,29 @@
  * a category of its own) equals the expert's, or the unique mode of the
  * others'; Cohen's kappa against the expert is Cohen (1960), eq. 1:
  * (p_o - p_e) / (1 - p_e).
- * Rater effect: the Friedman (1937) test with the tie correction of
- * Hollander & Wolfe (1999, eq. 7.8, as R's friedman.test), and the rater
- * F of a two-way ANOVA without replication (Shrout & Fleiss 1979, Table 1:
- * JMS / EMS) on the calls scored by every rater.
+ * The default reference is the leave-one-out median: with four raters or
+ * more one outlying rater moves it by at most one order statistic, where
+ * it moves the mean of the others by 1/(k - 1) of its offset and makes
+ * every other rater look lenient (or severe) by that much.
+ * Rater effect on every score (calls with two numeric scores or more): the
+ * Skillings & Mack (1981) chi-square A' V^- A, A the rater sums of the
+ * within-call ranks centred and weighted by sqrt(12 / (k_i + 1)), V their
+ * covariance under permutation within calls (exact with ties; Skillings
+ * & Mack's when there are none, and Durbin's 1951 statistic in a balanced
+ * incomplete block design), df = rank V; and the rater F of the additive
+ * two-way model with calls as blocks, raters adjusted for calls: the
+ * intra-block analysis, C b = Q with C = diag(n_r) - sum_i N_i N_i' / k_i
+ * and Q the rater totals of the within-call deviations, SS_rater = b'Q on
+ * rank C df, residual SS the within-call SS minus it, on N - calls - rank C
+ * df (Searle 1971, ch. 7). The generalised inverses come from the
+ * eigenvalues, so raters that share no call still give a test on what
+ * connects them.
+ * On request (complete), on the calls scored by every rater: the Friedman
+ * (1937) test with the tie correction of Hollander & Wolfe (1999, eq. 7.8,
+ * as R's friedman.test), and the rater F of a two-way ANOVA without
+ * replication (Shrout & Fleiss 1979, Table 1: JMS / EMS).
+ * Direction of a rater: the t test of a zero bias on the TOTAL, its p
+ * adjusted over the raters by Holm (1979).
  * The TOTAL is, as in calib-agree, 100 x the weighted mean of an
  * evaluation's criteria on a 0..1 scale, N/A criteria left out.
  */
@@ -27,6 +46,8 @@
 #include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_matrix.h>
 
 #include "calib/coef.h"
 #include "calib/kappa.h"
@@ -48,7 +69,7 @@ void
 calib_raters_opts_init(struct calib_raters_opts *o)
 {
 	memset(o, 0, sizeof *o);
-	o->consensus = CALIB_CONSENSUS_MEAN;
+	o->consensus = CALIB_CONSENSUS_MEDIAN;
 	o->expert = CALIB_NONE;
 	o->tolerance = 10;
 	o->tol_percent = true;
@@ -142,6 +163,28 @@ median_without(const struct score *s, size_t n, size_t skip)
 	return (s[a].v + s[b].v) / 2;
 }
 
+/*
+ * Reference of the score v in column col of a row whose nn numeric scores
+ * are row[0..nn) (sorted by sort_row for the median) with sum sum: the
+ * expert's value ev when there is an expert, else the leave-one-out mean
+ * or median of the others; NAN when there is none.
+ */
+static double
+reference(const struct score *row, size_t nn, double sum, double v, uint32_t col,
+          bool expert, double ev, enum calib_consensus cons)
+{
+	size_t pos = 0;
+	if (expert)
+		return ev;
+	if (nn < 2)
+		return NAN;
+	if (cons == CALIB_CONSENSUS_MEAN)
+		return (sum - v) / (double)(nn - 1);
+	while (row[pos].col != col)
+		pos++;
+	return median_without(row, nn, pos);
+}
+
 /* Workspace reused over criteria. */
 struct work {
 	struct score *row; /* one row's numeric scores */
@@ -183,22 +226,11 @@ struct column {
 
 /* The rater-effect tests on the complete rows of one column. */
 static enum calib_status
-rater_effect(struct work *w, const struct column *c, struct calib_raters_test *t)
+rater_effect_complete(struct work *w, const struct column *c, struct calib_raters_test *t)
 {
 	const struct calib_matrix *m = c->m;
 	size_t k = m->n_raters, n = 0;
 	double T = 0, sumsq = 0, rowss = 0, ties = 0;
-	t->friedman = t->friedman_df = t->friedman_p = NAN;
-	t->f = t->df1 = t->df2 = t->f_p = NAN;
-	t->n_raters = k;
-	if (!c->numeric) {
-		snprintf(t->note, sizeof t->note, "nominal scale: no rater effect test");
-		return CALIB_OK;
-	}
-	if (k < 2) {
-		snprintf(t->note, sizeof t->note, "fewer than two raters");
-		return CALIB_OK;
-	}
 	if (grow((void **)&w->colsum, &w->col_cap, k, sizeof(double)) ||
 	    !(w->ranksum = realloc(w->ranksum, k * sizeof(double))) ||
 	    !(w->rowbuf = realloc(w->rowbuf, k * sizeof(double))))
@@ -242,6 +274,7 @@ rater_effect(struct work *w, const struct column *c, struct calib_raters_test *t
 		rowss += rs * rs;
 	}
 	t->n_calls = n;
+	t->n_scores = n * k;
 	if (n < 2) {
 		snprintf(t->note, sizeof t->note, "fewer than two calls scored by every rater");
 		return CALIB_OK;
@@ -262,11 +295,11 @@ rater_effect(struct work *w, const struct column *c, struct calib_raters_test *t
 			ss_e = 0;
 		if (ss_r < 0)
 			ss_r = 0;
-		t->friedman_df = t->df1 = dk - 1;
+		t->rank_df = t->df1 = dk - 1;
 		t->df2 = (dn - 1) * (dk - 1);
 		if (den > 1e-12 * dn * dk * (dk + 1)) {
-			t->friedman = 12 * s / den;
-			t->friedman_p = gsl_cdf_chisq_Q(t->friedman, t->friedman_df);
+			t->rank = 12 * s / den;
+			t->rank_p = gsl_cdf_chisq_Q(t->rank, t->rank_df);
 		}
 		if (ss_e > 0) {
 			t->f = (ss_r / t->df1) / (ss_e / t->df2);
@@ -285,6 +318,226 @@ rater_effect(struct work *w, const struct column *c, struct calib_raters_test *t
 			snprintf(t->note, sizeof t->note, "no residual variance: F infinite");
 	}
 	return CALIB_OK;
+}
+
+/* Root of x in the union-find forest par (path halving). */
+static size_t
+uf_root(size_t *par, size_t x)
+{
+	while (par[x] != x) {
+		par[x] = par[par[x]];
+		x = par[x];
+	}
+	return x;
+}
+
+/*
+ * x' M^- x for the symmetric k x k matrix M (destroyed) through its
+ * eigenvalues: the sum of (u'x)^2 / lambda over the eigenvalues above
+ * 1e-9 of the largest, whose number is put in *rank. CALIB_ENOMEM or
+ * CALIB_OK.
+ */
+static enum calib_status
+ginv_form(double *M, const double *x, size_t k, double *form, size_t *rank)
+{
+	gsl_matrix_view mv = gsl_matrix_view_array(M, k, k);
+	gsl_vector *eval = gsl_vector_alloc(k);
+	gsl_matrix *evec = gsl_matrix_alloc(k, k);
+	gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(k);
+	double top = 0, sum = 0;
+	size_t r = 0;
+	if (!eval || !evec || !ws || gsl_eigen_symmv(&mv.matrix, eval, evec, ws)) {
+		gsl_vector_free(eval);
+		gsl_matrix_free(evec);
+		gsl_eigen_symmv_free(ws);
+		return CALIB_ENOMEM;
+	}
+	for (size_t a = 0; a < k; a++)
+		if (gsl_vector_get(eval, a) > top)
+			top = gsl_vector_get(eval, a);
+	for (size_t a = 0; a < k && top > 0; a++) {
+		double l = gsl_vector_get(eval, a), ux = 0;
+		if (l <= 1e-9 * top)
+			continue;
+		for (size_t b = 0; b < k; b++)
+			ux += gsl_matrix_get(evec, b, a) * x[b];
+		sum += ux * ux / l;
+		r++;
+	}
+	gsl_vector_free(eval);
+	gsl_matrix_free(evec);
+	gsl_eigen_symmv_free(ws);
+	*form = sum;
+	*rank = r;
+	return CALIB_OK;
+}
+
+/*
+ * The rater-effect tests on every score of one column: Skillings-Mack and
+ * the intra-block F (see the head of this file). O(sum of k_i^2) to
+ * gather, O(k^3) to solve.
+ */
+static enum calib_status
+rater_effect_all(struct work *w, const struct column *c, struct calib_raters_test *t)
+{
+	const struct calib_matrix *m = c->m;
+	size_t k = m->n_raters, kk = 0, blocks = 0, N = 0, rank_v = 0, rank_c = 0;
+	size_t *par = malloc(atleast1(k) * sizeof *par), *idx = malloc(atleast1(k) * sizeof *idx);
+	size_t *cnt = calloc(atleast1(k), sizeof *cnt);
+	double *C = calloc(atleast1(k * k), sizeof *C), *V = calloc(atleast1(k * k), sizeof *V);
+	double *A = calloc(atleast1(k), sizeof *A), *Q = calloc(atleast1(k), sizeof *Q);
+	double ssw = 0, ss_r = 0, sm = 0;
+	enum calib_status st = CALIB_ENOMEM;
+	if (!par || !idx || !cnt || !C || !V || !A || !Q ||
+	    grow((void **)&w->row, &w->cap, atleast1(k), sizeof(struct score)))
+		goto out;
+	for (size_t a = 0; a < k; a++)
+		par[a] = a;
+	for (size_t i = 0; i < m->n_items; i++) {
+		size_t len = 0;
+		double sum = 0, mean, S = 0;
+		for (size_t p = m->off[i]; p < m->off[i + 1]; p++) {
+			double v = c->pts[m->cat[p]];
+			if (isnan(v))
+				continue;
+			w->row[len].v = v;
+			w->row[len].col = m->col[p];
+			sum += v;
+			len++;
+		}
+		if (len < 2)
+			continue;
+		blocks++;
+		N += len;
+		mean = sum / (double)len;
+		for (size_t q = 0; q < len; q++) {
+			size_t a = w->row[q].col;
+			double d = w->row[q].v - mean;
+			Q[a] += d;
+			ssw += d * d;
+			cnt[a]++;
+			C[a * k + a] += 1 - 1 / (double)len;
+			for (size_t r = q + 1; r < len; r++) {
+				size_t b = w->row[r].col;
+				C[a * k + b] -= 1 / (double)len;
+				C[b * k + a] -= 1 / (double)len;
+			}
+			par[uf_root(par, a)] = uf_root(par, w->row[0].col);
+		}
+		/* within-call mid-ranks, centred; their permutation covariance */
+		sort_row(w->row, len);
+		for (size_t a = 0; a < len;) {
+			size_t b = a;
+			while (b + 1 < len && w->row[b + 1].v == w->row[a].v)
+				b++;
+			double dev = (double)(a + b) / 2 + 1 - (double)(len + 1) / 2;
+			for (size_t q = a; q <= b; q++)
+				w->row[q].v = dev;
+			S += (double)(b - a + 1) * dev * dev;
+			a = b + 1;
+		}
+		if (S > 0) {
+			double w2 = 12 / (double)(len + 1), var = w2 * S / (double)len,
+			       cov = var / (double)(len - 1);
+			for (size_t q = 0; q < len; q++) {
+				size_t a = w->row[q].col;
+				A[a] += sqrt(w2) * w->row[q].v;
+				V[a * k + a] += var;
+				for (size_t r = q + 1; r < len; r++) {
+					size_t b = w->row[r].col;
+					V[a * k + b] -= cov;
+					V[b * k + a] -= cov;
+				}
+			}
+		}
+	}
+	/* the raters that took part, packed */
+	for (size_t a = 0; a < k; a++)
+		if (cnt[a])
+			idx[kk++] = a;
+	t->n_calls = blocks;
+	t->n_scores = N;
+	t->n_raters = kk;
+	st = CALIB_OK;
+	if (blocks < 2 || kk < 2) {
+		snprintf(t->note, sizeof t->note, "fewer than two calls with two scores or more");
+		goto out;
+	}
+	for (size_t a = 0; a < kk; a++) {
+		A[a] = A[idx[a]];
+		Q[a] = Q[idx[a]];
+		for (size_t b = 0; b < kk; b++) {
+			C[a * kk + b] = C[idx[a] * k + idx[b]];
+			V[a * kk + b] = V[idx[a] * k + idx[b]];
+		}
+	}
+	if ((st = ginv_form(V, A, kk, &sm, &rank_v)) || (st = ginv_form(C, Q, kk, &ss_r, &rank_c)))
+		goto out;
+	if (rank_v > 0) {
+		t->rank = sm;
+		t->rank_df = (double)rank_v;
+		t->rank_p = gsl_cdf_chisq_Q(sm, t->rank_df);
+	}
+	{
+		double df2 = (double)N - (double)blocks - (double)rank_c;
+		double ss_e = ssw - ss_r;
+		size_t roots = 0;
+		for (size_t a = 0; a < kk; a++)
+			roots += uf_root(par, idx[a]) == idx[a];
+		if (ss_e < 1e-12 * fmax(ssw, 1))
+			ss_e = 0;
+		if (ss_r < 1e-12 * fmax(ssw, 1))
+			ss_r = 0;
+		t->df1 = (double)rank_c;
+		t->df2 = df2;
+		if (ssw <= 0)
+			snprintf(t->note, sizeof t->note,
+			         "raters alike on every call: no rater effect to test");
+		else if (rank_c == 0 || df2 < 1)
+			snprintf(t->note, sizeof t->note, "no residual degrees of freedom for F");
+		else if (ss_e > 0) {
+			t->f = (ss_r / t->df1) / (ss_e / df2);
+			t->f_p = gsl_cdf_fdist_Q(t->f, t->df1, df2);
+		} else if (ss_r > 0) {
+			t->f = INFINITY;
+			t->f_p = 0;
+			snprintf(t->note, sizeof t->note, "no residual variance: F infinite");
+		}
+		if (!t->note[0] && roots > 1)
+			snprintf(t->note, sizeof t->note,
+			         "raters in %zu groups sharing no call: within groups only",
+			         roots);
+	}
+out:
+	free(par);
+	free(idx);
+	free(cnt);
+	free(C);
+	free(V);
+	free(A);
+	free(Q);
+	return st;
+}
+
+/* The rater-effect tests of one column, on every score or on complete calls. */
+static enum calib_status
+rater_effect(struct work *w, const struct column *c, bool complete,
+             struct calib_raters_test *t)
+{
+	t->rank = t->rank_df = t->rank_p = NAN;
+	t->f = t->df1 = t->df2 = t->f_p = NAN;
+	t->n_raters = c->m->n_raters;
+	t->complete = complete;
+	t->note[0] = 0;
+	if (!c->numeric) {
+		snprintf(t->note, sizeof t->note, "nominal scale: no rater effect test");
+		return CALIB_OK;
+	}
+	if (c->m->n_raters < 2) {
+		snprintf(t->note, sizeof t->note, "fewer than two raters");
+		return CALIB_OK;
+	}
+	return complete ? rater_effect_complete(w, c, t) : rater_effect_all(w, c, t);
 }
 
 /* Cohen's kappa of a q x q table (rows rater, columns expert). */
@@ -418,18 +671,8 @@ analyse(struct calib_raters *res, struct work *w, struct column *c, const uint32
 			}
 			if (!c->numeric)
 				continue;
-			if (expert != CALIB_NONE)
-				ref = ev;
-			else if (nn < 2)
-				ref = NAN;
-			else if (cons == CALIB_CONSENSUS_MEAN)
-				ref = (sum - v) / (double)(nn - 1);
-			else {
-				size_t pos = 0;
-				while (w->row[pos].col != m->col[p])
-					pos++;
-				ref = median_without(w->row, nn, pos);
-			}
+			ref = reference(w->row, nn, sum, v, m->col[p], expert != CALIB_NONE, ev,
+			                cons);
 			if (isnan(ref)) {
 				cell->n_noref++;
 				c->n_noref++;
@@ -597,29 +840,52 @@ summarise(struct calib_raters *res, const struct calib_store *s)
 		u->alignment = ws > 0 ? wa / ws : NAN;
 		u->within = nn ? (double)nw / (double)nn : NAN;
 		u->agreement = nnom ? (double)nag / (double)nnom : NAN;
-		u->direction = u->lower > 0     ? "lenient"
-		               : u->upper < 0   ? "severe"
-		               : isnan(u->bias) ? "NA"
-		                                : "in line";
+		/* two-sided t test of a zero bias; a constant deviation is exact */
+		if (t->n < 2)
+			u->p = NAN;
+		else if (t->se > 0)
+			u->p = 2 * gsl_cdf_tdist_Q(fabs(t->bias / t->se), (double)(t->n - 1));
+		else
+			u->p = t->bias != 0 ? 0 : 1;
 	}
 	qsort(res->sum, res->n_raters, sizeof *res->sum, cmp_rank);
 	{
+		double *p = malloc(atleast1(res->n_raters) * sizeof *p);
+		double *adj = malloc(atleast1(res->n_raters) * sizeof *adj);
+		for (size_t r = 0; p && adj && r < res->n_raters; r++)
+			p[r] = res->sum[r].p;
+		if (p && adj)
+			calib_raters_holm(p, adj, res->n_raters);
+		for (size_t r = 0; r < res->n_raters; r++) {
+			struct calib_raters_summary *u = &res->sum[r];
+			/* without memory for the adjustment, Bonferroni's bound (never smaller) */
+			u->p_holm = p && adj ? adj[r] : fmin(1, u->p * (double)res->n_raters);
+			u->direction = isnan(u->bias) || isnan(u->p_holm) ? "NA"
+			               : u->p_holm >= 1 - res->opts.conf  ? "in line"
+			               : u->bias > 0                      ? "lenient"
+			                                                  : "severe";
+		}
+		free(p);
+		free(adj);
+	}
+	{
+		/* the end of the ranking farthest from the reference */
 		size_t worst = CALIB_NONE;
 		for (size_t r = 0; r < res->n_raters; r++) {
 			const struct calib_raters_summary *u = &res->sum[r];
-			if (isnan(u->alignment))
+			if (isnan(u->bias))
 				continue;
-			if (worst == CALIB_NONE || u->alignment < res->sum[worst].alignment ||
-			    (u->alignment == res->sum[worst].alignment &&
-			     fabs(u->bias) > fabs(res->sum[worst].bias)))
+			if (worst == CALIB_NONE || fabs(u->bias) > fabs(res->sum[worst].bias) ||
+			    (fabs(u->bias) == fabs(res->sum[worst].bias) &&
+			     u->alignment < res->sum[worst].alignment))
 				worst = r;
 		}
-		/* name nobody when nobody is better than the worst (all alike) */
+		/* name nobody when nobody is closer than the worst (all alike) */
 		for (size_t r = 0; worst != CALIB_NONE && r < res->n_raters; r++) {
 			const struct calib_raters_summary *u = &res->sum[r],
 			                                  *x = &res->sum[worst];
-			if (u->alignment > x->alignment ||
-			    (u->alignment == x->alignment && fabs(u->bias) < fabs(x->bias))) {
+			if (fabs(u->bias) < fabs(x->bias) ||
+			    (fabs(u->bias) == fabs(x->bias) && u->alignment > x->alignment)) {
 				res->sum[worst].out_of_line = true;
 				break;
 			}
@@ -706,7 +972,7 @@ column_run(struct column_job *jb, struct work *w, double **pts, size_t j)
 	note[0] = 0;
 	res->test[j].crit = cr ? (uint32_t)j : CALIB_NONE;
 	if (!(st = analyse(res, w, &c, jb->ridx, o->expert, o->consensus, note)))
-		st = rater_effect(w, &c, &res->test[j]);
+		st = rater_effect(w, &c, o->complete, &res->test[j]);
 	if (!st && o->pairs && cr)
 		st = pairs_of(&out->pair, &out->n_pairs, &c, cr->scale, (uint32_t)j);
 	out->n_na = c.n_na;
@@ -853,6 +1119,157 @@ calib_raters_free(struct calib_raters *r)
 	free(r);
 }
 
+enum calib_status
+calib_raters_scores(const struct calib_store *s, uint32_t crit, const struct calib_raters_opts *o,
+                    struct calib_raters_score **out, size_t *n, struct calib_error *err)
+{
+	const struct calib_criterion *cr;
+	struct calib_matrix_opts mo;
+	struct calib_matrix *m = NULL;
+	struct calib_raters_score *v = NULL;
+	struct score *row = NULL;
+	double *val = NULL;
+	size_t nv = 0, cap = 0;
+	enum calib_status st = CALIB_ENOMEM;
+
+	*out = NULL;
+	*n = 0;
+	if (crit >= s->n_criteria)
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "no such criterion");
+	if (o->expert != CALIB_NONE && o->expert >= calib_names_count(s->raters))
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "no such expert rater");
+	cr = &s->criteria[crit];
+	/* nominal criteria of more than two levels have no deviations */
+	if (cr->scale == CALIB_SCALE_NOMINAL && cr->n_levels > 2)
+		return CALIB_OK;
+	calib_matrix_opts_init(&mo);
+	mo.na = CALIB_NA_CATEGORY;
+	mo.session = o->session;
+	if ((st = calib_matrix_build(s, crit, &mo, &m)))
+		return st;
+	st = CALIB_ENOMEM;
+	if (!(val = malloc(atleast1(m->n_levels) * sizeof *val)) ||
+	    !(row = malloc(atleast1(m->n_raters) * sizeof *row)))
+		goto out;
+	for (size_t q = 0; q < m->n_levels; q++)
+		val[q] = m->na_level && q + 1 == m->n_levels ? NAN : m->value[q];
+	for (size_t i = 0; i < m->n_items; i++) {
+		size_t nn = 0;
+		double sum = 0, ev = NAN;
+		for (size_t p = m->off[i]; p < m->off[i + 1]; p++) {
+			double x = val[m->cat[p]];
+			if (m->rater[m->col[p]] == o->expert)
+				ev = x;
+			if (isnan(x))
+				continue;
+			row[nn].v = x;
+			row[nn].col = m->col[p];
+			nn++;
+			sum += x;
+		}
+		if (o->consensus == CALIB_CONSENSUS_MEDIAN && o->expert == CALIB_NONE)
+			sort_row(row, nn);
+		for (size_t p = m->off[i]; p < m->off[i + 1]; p++) {
+			uint32_t r = m->rater[m->col[p]];
+			double x = val[m->cat[p]], ref;
+			if (isnan(x) || r == o->expert)
+				continue;
+			ref = reference(row, nn, sum, x, m->col[p], o->expert != CALIB_NONE, ev,
+			                o->consensus);
+			if (isnan(ref))
+				continue;
+			if (nv == cap && grow((void **)&v, &cap, cap ? 2 * cap : 64, sizeof *v))
+				goto out;
+			v[nv].item = m->item[i];
+			v[nv].rater = r;
+			v[nv].value = x;
+			v[nv].ref = ref;
+			nv++;
+		}
+	}
+	st = CALIB_OK;
+out:
+	calib_matrix_free(m);
+	free(val);
+	free(row);
+	if (st) {
+		free(v);
+		return st;
+	}
+	if (nv == 0) {
+		free(v);
+		v = NULL;
+	}
+	*out = v;
+	*n = nv;
+	return CALIB_OK;
+}
+
+void
+calib_raters_limits(double bias, double sd, size_t n, double conf, struct calib_raters_limits *l)
+{
+	double z = gsl_cdf_ugaussian_Pinv(1 - (1 - conf) / 2);
+	l->bias = bias;
+	l->sd = n > 1 ? sd : NAN;
+	l->lower = l->upper = l->lower_lo = l->lower_hi = l->upper_lo = l->upper_hi = NAN;
+	l->bias_lo = l->bias_hi = NAN;
+	if (n < 2 || isnan(sd))
+		return;
+	{
+		double dn = (double)n, t = gsl_cdf_tdist_Pinv(1 - (1 - conf) / 2, dn - 1);
+		double se_bias = sd / sqrt(dn);
+		double se_lim = sd * sqrt(1 / dn + z * z / (2 * (dn - 1)));
+		l->lower = bias - z * sd;
+		l->upper = bias + z * sd;
+		l->bias_lo = bias - t * se_bias;
+		l->bias_hi = bias + t * se_bias;
+		l->lower_lo = l->lower - t * se_lim;
+		l->lower_hi = l->lower + t * se_lim;
+		l->upper_lo = l->upper - t * se_lim;
+		l->upper_hi = l->upper + t * se_lim;
+	}
+}
+
+void
+calib_raters_holm(const double *p, double *adj, size_t m)
+{
+	size_t mm = 0;
+	for (size_t i = 0; i < m; i++)
+		mm += !isnan(p[i]);
+	/* adj = (mm - rank) x p, rank 0 for the smallest p (index order on ties) */
+	for (size_t i = 0; i < m; i++) {
+		size_t rank = 0;
+		if (isnan(p[i])) {
+			adj[i] = NAN;
+			continue;
+		}
+		for (size_t h = 0; h < m; h++)
+			rank += !isnan(p[h]) && (p[h] < p[i] || (p[h] == p[i] && h < i));
+		adj[i] = (double)(mm - rank) * p[i];
+	}
+	/*
+	 * Step down: each adjusted value is the largest of those ranked up to
+	 * it. Taken from the largest p down, the ones not yet done are exactly
+	 * those ranked before; a done one is stored as -1 - value.
+	 */
+	for (size_t done = 0; done < mm; done++) {
+		size_t last = m;
+		double top = 0;
+		for (size_t i = 0; i < m; i++) {
+			if (isnan(p[i]) || adj[i] < 0)
+				continue;
+			if (last == m || p[i] > p[last] || (p[i] == p[last] && i > last))
+				last = i;
+			if (adj[i] > top)
+				top = adj[i];
+		}
+		adj[last] = -1 - (top < 1 ? top : 1);
+	}
+	for (size_t i = 0; i < m; i++)
+		if (!isnan(adj[i]))
+			adj[i] = -1 - adj[i];
+}
+
 static const char *
 crit_name(const struct calib_store *s, uint32_t crit)
 {
@@ -896,11 +1313,13 @@ footer(const struct calib_raters *r, const struct calib_store *s, struct calib_t
 struct calib_table *
 calib_raters_ranking(const struct calib_raters *r, const struct calib_store *s)
 {
-	static const char *const cols[] = {"rank",     "rater",     "n_calls",   "bias",
-	                                   "ci_lower", "ci_upper",  "direction", "mad",
-	                                   "within",   "alignment", "agreement", "note"};
-	static const int dig[] = {-1, 0, -1, 2, 2, 2, 0, 2, 3, 3, 3, 0};
-	struct calib_table *t = calib_table_alloc(cols, 12, dig);
+	static const char *const cols[] = {"rank",     "rater",     "n_calls", "bias",
+	                                   "ci_lower", "ci_upper",  "p_holm",  "direction",
+	                                   "mad",      "within",    "alignment", "agreement",
+	                                   "note"};
+	static const int dig[] = {-1, 0, -1, 2, 2, 2, 4, 0, 2, 3, 3, 3, 0};
+	struct calib_table *t = calib_table_alloc(cols, 13, dig);
+	size_t n_p = 0;
 	enum calib_status st = CALIB_OK;
 	const struct calib_raters_test *tt = &r->test[r->n_cols - 1];
 	if (!t)
@@ -916,23 +1335,39 @@ calib_raters_ranking(const struct calib_raters *r, const struct calib_store *s)
 		st |= calib_table_num(t, 3, u->bias);
 		st |= calib_table_num(t, 4, u->lower);
 		st |= calib_table_num(t, 5, u->upper);
-		st |= calib_table_text(t, 6, "%s", u->direction);
-		st |= calib_table_num(t, 7, u->mad);
-		st |= calib_table_num(t, 8, u->within);
-		st |= calib_table_num(t, 9, u->alignment);
-		st |= calib_table_num(t, 10, u->agreement);
+		st |= calib_table_num(t, 6, u->p_holm);
+		st |= calib_table_text(t, 7, "%s", u->direction);
+		st |= calib_table_num(t, 8, u->mad);
+		st |= calib_table_num(t, 9, u->within);
+		st |= calib_table_num(t, 10, u->alignment);
+		st |= calib_table_num(t, 11, u->agreement);
 		if (u->out_of_line)
-			st |= calib_table_text(t, 11, "most out of line");
+			st |= calib_table_text(t, 12, "most out of line");
+		n_p += !isnan(u->p);
 	}
-	if (!isnan(tt->friedman_p) || !isnan(tt->f_p))
+	if (tt->complete && (!isnan(tt->rank_p) || !isnan(tt->f_p)))
 		st |= calib_table_footer(
 		        t,
 		        "rater effect on the TOTAL (%zu calls scored by all): Friedman chi2 = "
 		        "%.3f, df %g, p = %.4g; ANOVA F = %.3f, df %g, %g, p = %.4g",
-		        tt->n_calls, tt->friedman, tt->friedman_df, tt->friedman_p, tt->f,
+		        tt->n_calls, tt->rank, tt->rank_df, tt->rank_p, tt->f, tt->df1, tt->df2,
+		        tt->f_p);
+	else if (!isnan(tt->rank_p) || !isnan(tt->f_p))
+		st |= calib_table_footer(
+		        t,
+		        "rater effect on the TOTAL (%zu scores on %zu calls): Skillings-Mack "
+		        "chi2 = %.3f, df %g, p = %.4g; F (raters adjusted for calls) = %.3f, "
+		        "df %g, %g, p = %.4g",
+		        tt->n_scores, tt->n_calls, tt->rank, tt->rank_df, tt->rank_p, tt->f,
 		        tt->df1, tt->df2, tt->f_p);
 	else
 		st |= calib_table_footer(t, "rater effect on the TOTAL: NA (%s)", tt->note);
+	st |= calib_table_footer(t,
+	                         "direction: lenient or severe when the t test of the bias, "
+	                         "Holm-adjusted over %zu raters (p_holm), has p < %g; the "
+	                         "interval is not adjusted",
+	                         n_p, 1 - r->opts.conf);
+	st |= calib_table_footer(t, "most out of line: the largest |bias| on the TOTAL");
 	st |= footer(r, s, t);
 	st |= calib_table_footer(
 	        t, "agreement: share of binary/nominal scores equal to the %s (N/A a category)",
@@ -988,16 +1423,21 @@ calib_raters_criteria(const struct calib_raters *r, const struct calib_store *s)
 struct calib_table *
 calib_raters_tests(const struct calib_raters *r, const struct calib_store *s)
 {
-	static const char *const cols[] = {"criterion", "n_calls",    "n_raters", "friedman",
-	                                   "df",        "friedman_p", "anova_f",  "df1",
-	                                   "df2",       "anova_p",    "note"};
-	static const int dig[] = {0, -1, -1, 3, -1, 4, 3, -1, -1, 4, 0};
-	struct calib_table *t = calib_table_alloc(cols, 11, dig);
+	static const char *const all[] = {"criterion", "n_calls", "n_scores", "n_raters",
+	                                  "skillings_mack", "df", "skillings_mack_p", "f",
+	                                  "df1", "df2", "f_p", "note"};
+	static const char *const complete[] = {"criterion", "n_calls", "n_scores", "n_raters",
+	                                       "friedman",  "df",      "friedman_p", "anova_f",
+	                                       "df1",       "df2",     "anova_p",    "note"};
+	static const int dig[] = {0, -1, -1, -1, 3, -1, 4, 3, -1, -1, 4, 0};
+	struct calib_table *t =
+	        calib_table_alloc(r->opts.complete ? complete : all, 12, dig);
 	enum calib_status st = CALIB_OK;
 	if (!t)
 		return NULL;
-	st |= calib_table_title(
-	        t, "Do raters differ systematically? (calls scored by every rater)");
+	st |= calib_table_title(t, "Do raters differ systematically? (%s)",
+	                        r->opts.complete ? "calls scored by every rater"
+	                                         : "every score of the calls with two or more");
 	for (size_t j = 0; j < r->n_cols; j++) {
 		const struct calib_raters_test *x = &r->test[j];
 		if (j + 1 == r->n_cols && !r->show_total)
@@ -1005,19 +1445,27 @@ calib_raters_tests(const struct calib_raters *r, const struct calib_store *s)
 		st |= calib_table_row(t);
 		st |= calib_table_text(t, 0, "%s", crit_name(s, x->crit));
 		st |= calib_table_num(t, 1, (double)x->n_calls);
-		st |= calib_table_num(t, 2, (double)x->n_raters);
-		st |= calib_table_num(t, 3, x->friedman);
-		st |= calib_table_num(t, 4, x->friedman_df);
-		st |= calib_table_num(t, 5, x->friedman_p);
-		st |= calib_table_num(t, 6, x->f);
-		st |= calib_table_num(t, 7, x->df1);
-		st |= calib_table_num(t, 8, x->df2);
-		st |= calib_table_num(t, 9, x->f_p);
+		st |= calib_table_num(t, 2, (double)x->n_scores);
+		st |= calib_table_num(t, 3, (double)x->n_raters);
+		st |= calib_table_num(t, 4, x->rank);
+		st |= calib_table_num(t, 5, x->rank_df);
+		st |= calib_table_num(t, 6, x->rank_p);
+		st |= calib_table_num(t, 7, x->f);
+		st |= calib_table_num(t, 8, x->df1);
+		st |= calib_table_num(t, 9, x->df2);
+		st |= calib_table_num(t, 10, x->f_p);
 		if (x->note[0])
-			st |= calib_table_text(t, 10, "%s", x->note);
+			st |= calib_table_text(t, 11, "%s", x->note);
 	}
-	st |= calib_table_footer(t, "Friedman: chi-square with tie correction; ANOVA: rater F "
-	                            "of a two-way layout without replication");
+	if (r->opts.complete)
+		st |= calib_table_footer(t, "Friedman: chi-square with tie correction; ANOVA: "
+		                            "rater F of a two-way layout without replication");
+	else
+		st |= calib_table_footer(t,
+		                         "Skillings-Mack: within-call ranks, exact covariance "
+		                         "with ties; F: raters adjusted for calls in the additive "
+		                         "two-way model (intra-block); --complete-calls for "
+		                         "Friedman and ANOVA on complete calls");
 	st |= calib_table_footer(t, "N/A scores left out; labelled levels as 0..q-1 points");
 	if (st) {
 		calib_table_free(t);

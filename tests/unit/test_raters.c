@@ -103,7 +103,8 @@ run(const struct calib_store *s, const struct calib_raters_opts *o)
  *   b: 28, 44, 17 -> 89/3; c: -38, -31, -34, 0 -> -25.75.
  * Ranking b, a, c. Weighted alignment: a (3 x 0.9875 + 0.75 + 1)/5 =
  *   0.9425; b (2.3 + 0.625 + 1)/5 = 0.785; c (2.35 + 0.5 + 1)/5 = 0.77:
- *   c is most out of line. Pooled within: a 10/12, b 7/11, c 6/10.
+ *   b, with the largest |bias| on the TOTAL (89/3 against c's 25.75), is
+ *   most out of line. Pooled within: a 10/12, b 7/11, c 6/10.
  * Rater effect on pts, calls scored by all (c1, c2): ranks a2 b3 c1 both
  *   times, R = (4, 6, 2), Friedman 12 x 8 / 24 = 4, p = exp(-2).
  *   ANOVA: SS_rater = 213 - 34^2/6 = 61/3, SS_res = 1/3, F = 61 on 2, 2
@@ -119,6 +120,8 @@ test_small(void)
 	const struct calib_raters_cell *c;
 	const struct calib_raters_summary *u;
 	calib_raters_opts_init(&o);
+	o.consensus = CALIB_CONSENSUS_MEAN;
+	o.complete = true;
 	r = run(s, &o);
 	is_long((long)r->n_raters, 3, "small: three raters");
 	is_long((long)r->n_cols, 4, "small: three criteria and TOTAL");
@@ -171,7 +174,7 @@ test_small(void)
 	is_double(c->lower, 0, 1e-12, "flat b: ci lower 0");
 	is_double(c->upper, 0, 1e-12, "flat b: ci upper 0");
 	is_double(c->alignment, 1, 1e-12, "flat b: alignment 1");
-	ok(isnan(r->test[2].friedman) && isnan(r->test[2].f), "flat: rater effect NA");
+	ok(isnan(r->test[2].rank) && isnan(r->test[2].f), "flat: rater effect NA");
 	is_string(r->test[2].note, "every score equal: no rater effect to test",
 	          "flat: reason");
 
@@ -196,11 +199,12 @@ test_small(void)
 	is_double(u->alignment, 0.77, 1e-12, "c: weighted alignment");
 	is_double(u->within, 0.6, 1e-12, "c: pooled within");
 	is_double(u->agreement, 1.0 / 3, 1e-12, "c: pooled agreement");
-	ok(u->out_of_line, "c: most out of line");
+	ok(!u->out_of_line, "c: not out of line (lowest alignment, smaller |bias|)");
+	ok(summary(r, s, "b")->out_of_line, "b: most out of line (largest |bias|)");
 
 	is_long((long)r->test[0].n_calls, 2, "pts test: two complete calls");
-	is_double(r->test[0].friedman, 4, 1e-12, "pts: Friedman chi-square");
-	is_double(r->test[0].friedman_p, exp(-2), 1e-9, "pts: Friedman p");
+	is_double(r->test[0].rank, 4, 1e-12, "pts: Friedman chi-square");
+	is_double(r->test[0].rank_p, exp(-2), 1e-9, "pts: Friedman p");
 	is_double(r->test[0].f, 61, 1e-9, "pts: ANOVA F");
 	is_double(r->test[0].df2, 2, 1e-12, "pts: ANOVA df2");
 	is_double(r->test[0].f_p, 1.0 / 62, 1e-9, "pts: ANOVA p");
@@ -336,12 +340,13 @@ test_ties(void)
 	struct calib_raters_opts o;
 	struct calib_raters *r;
 	calib_raters_opts_init(&o);
+	o.complete = true;
 	r = run(s, &o);
 	is_string(calib_names_get(s->raters, r->sum[0].rater), "b",
 	          "ties: b first (first seen)");
 	is_string(calib_names_get(s->raters, r->sum[1].rater), "a", "ties: a second");
 	is_double(r->sum[0].bias, 0, 1e-12, "ties: bias 0");
-	ok(isnan(r->test[0].friedman), "ties: Friedman NA when every call is one tie");
+	ok(isnan(r->test[0].rank), "ties: Friedman NA when every call is one tie");
 	ok(isnan(r->test[1].f), "ties: ANOVA NA on the TOTAL too");
 	is_string(r->test[0].note, "raters alike on every call: no rater effect to test",
 	          "ties: reason");
@@ -411,6 +416,216 @@ test_pairs(void)
 	calib_store_free(s);
 }
 
+/* Test of the one column of a one-criterion sheet, on every score. */
+static const struct calib_raters_test *
+effect(const char *sheet, bool complete, struct calib_raters **keep, struct calib_store **ks)
+{
+	struct calib_store *s = load(sheet, NULL);
+	struct calib_raters_opts o;
+	calib_raters_opts_init(&o);
+	o.complete = complete;
+	*keep = run(s, &o);
+	*ks = s;
+	return &(*keep)->test[0];
+}
+
+/*
+ * raters-durbin.csv: a balanced incomplete block design, three raters,
+ * three calls of two: (a 2, b 1), (b 2, c 1), (a 2, c 1), no ties.
+ * Durbin (1951): t = 3, k = 2, b = 3, r = 2, rank sums R = (4, 3, 2),
+ * D = 12 (t - 1) / (r t (k - 1)(k + 1)) sum (R - r (k + 1) / 2)^2
+ *   = 24 / 18 x (1 + 0 + 1) = 8/3, which Skillings-Mack must equal;
+ * p = exp(-4/3) on 2 df. Intra-block F by hand: call means 1.5, within-
+ * call deviations Q = (1, 0, -1), C = 1.5 I - 0.5 J, b = Q / 1.5,
+ * SS_rater = 4/3, within SS 1.5, residual 1/6 on 6 - 3 - 2 = 1 df,
+ * F = (2/3) / (1/6) = 4 on 2, 1 df, p = (1 + 2 x 4)^(-1/2) = 1/3.
+ *
+ * raters-skmack.csv: (a 3, b 1), (b 2, c 2), (a 4, c 1): a tie. Weighted
+ * centred ranks (weight sqrt(12/3) = 2): A = (2, -1, -1); the tied call
+ * adds nothing; each other call adds var 1, cov -1: V = [[2,-1,-1],
+ * [-1,1,0],[-1,0,1]]; V x = A with x = (2/3, -1/3, -1/3): SM = A'x = 2,
+ * df 2, p = exp(-1). F: call means 2, 2, 2.5; Q = (2.5, -1, -1.5);
+ * b = Q / 1.5; SS_rater = b'Q = 19/3; within SS 6.5; residual 1/6 on 1
+ * df; F = (19/6) / (1/6) = 19, p = (1 + 38)^(-1/2).
+ */
+static void
+test_incomplete(void)
+{
+	struct calib_raters *r;
+	struct calib_store *s;
+	const struct calib_raters_test *t;
+
+	t = effect("tests/sheets/raters-durbin.csv", false, &r, &s);
+	is_long((long)t->n_calls, 3, "durbin: three calls");
+	is_long((long)t->n_scores, 6, "durbin: six scores");
+	is_double(t->rank, 8.0 / 3, 1e-12, "durbin: Skillings-Mack = Durbin's D");
+	is_double(t->rank_df, 2, 1e-12, "durbin: df 2");
+	is_double(t->rank_p, exp(-4.0 / 3), 1e-9, "durbin: p");
+	is_double(t->f, 4, 1e-9, "durbin: intra-block F");
+	is_double(t->df1, 2, 1e-12, "durbin: df1");
+	is_double(t->df2, 1, 1e-12, "durbin: df2");
+	is_double(t->f_p, 1.0 / 3, 1e-9, "durbin: F p");
+	calib_raters_free(r);
+	calib_store_free(s);
+	t = effect("tests/sheets/raters-durbin.csv", true, &r, &s);
+	ok(isnan(t->rank) && t->n_calls == 0, "durbin: no complete call for Friedman");
+	calib_raters_free(r);
+	calib_store_free(s);
+
+	t = effect("tests/sheets/raters-skmack.csv", false, &r, &s);
+	is_double(t->rank, 2, 1e-12, "skillings-mack with a tie: chi-square");
+	is_double(t->rank_p, exp(-1), 1e-9, "skillings-mack with a tie: p");
+	is_double(t->f, 19, 1e-9, "skillings-mack sheet: F");
+	is_double(t->f_p, 1 / sqrt(39), 1e-9, "skillings-mack sheet: F p");
+	calib_raters_free(r);
+	calib_store_free(s);
+}
+
+/*
+ * On complete calls the tests on every score are the classical ones.
+ * raters-rounding.csv: the rounding-first-base times of Hollander & Wolfe
+ * (1973, p. 140; R's friedman.test example): Friedman chi-squared =
+ * 11.143, df = 2, p-value = 0.003805 (with ties corrected).
+ * raters-sf.csv: Shrout & Fleiss (1979) Table 2, six targets, four judges:
+ * JMS 32.49 and EMS 1.02 in their Table 1 layout, F = JMS / EMS on 3, 15
+ * df (32.486 / 1.0194 = 31.866 unrounded).
+ */
+static void
+test_complete_equal(void)
+{
+	struct calib_raters *r;
+	struct calib_store *s;
+	const struct calib_raters_test *t;
+	for (int complete = 0; complete < 2; complete++) {
+		t = effect("tests/sheets/raters-rounding.csv", complete, &r, &s);
+		is_double(t->rank, 11.143, 5e-5, "rounding times (%s): chi-square 11.143",
+		          complete ? "Friedman" : "Skillings-Mack");
+		is_double(t->rank_p, 0.003805, 2e-4, "rounding times: p 0.003805");
+		is_long((long)t->n_calls, 22, "rounding times: 22 calls");
+		calib_raters_free(r);
+		calib_store_free(s);
+		t = effect("tests/sheets/raters-sf.csv", complete, &r, &s);
+		is_double(t->f, 32.49 / 1.02, 2e-3, "Shrout-Fleiss (%s): F = JMS / EMS",
+		          complete ? "ANOVA" : "intra-block");
+		is_double(t->f, 31.866485013624068, 1e-9, "Shrout-Fleiss: F unrounded");
+		is_double(t->df2, 15, 1e-12, "Shrout-Fleiss: df2 15");
+		calib_raters_free(r);
+		calib_store_free(s);
+	}
+}
+
+/*
+ * Holm (1979): R's p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") is
+ * 0.03 0.06 0.06 0.02: sorted 0.005 x 4, 0.01 x 3, 0.03 x 2, 0.04 x 1,
+ * each the running maximum. A NAN is left out of m.
+ */
+static void
+test_holm(void)
+{
+	const double p[] = {0.01, 0.04, 0.03, 0.005};
+	const double q[] = {0.5, NAN, 0.5, 0.2};
+	double adj[4];
+	calib_raters_holm(p, adj, 4);
+	is_double(adj[0], 0.03, 1e-12, "holm: 0.01 -> 0.03");
+	is_double(adj[1], 0.06, 1e-12, "holm: 0.04 -> 0.06 (running maximum)");
+	is_double(adj[2], 0.06, 1e-12, "holm: 0.03 -> 0.06");
+	is_double(adj[3], 0.02, 1e-12, "holm: 0.005 -> 0.02");
+	/* m = 3: 0.2 x 3 = 0.6; the two 0.5 in index order: x 2 = 1, x 1 -> 1 */
+	calib_raters_holm(q, adj, 4);
+	is_double(adj[3], 0.6, 1e-12, "holm with NAN: m = 3");
+	ok(isnan(adj[1]), "holm: NAN stays NAN");
+	is_double(adj[0], 1, 1e-12, "holm: capped at 1");
+	is_double(adj[2], 1, 1e-12, "holm: ties in index order");
+}
+
+/*
+ * Limits of agreement: Bland & Altman (1986), PEFR by two meters: mean
+ * difference -2.1, SD 38.8, n 17. Limits -2.1 -+ 1.959964 x 38.8 =
+ * -78.1466 and 73.9466; SE of a limit 38.8 sqrt(1/17 + 1.959964^2 / 32)
+ * = 16.40965 (their sqrt(3 x 38.8^2 / 17) = 16.30 rounds z to 2);
+ * t(0.975, 16) = 2.119905: lower limit -78.1466 -+ 34.7869.
+ */
+static void
+test_limits(void)
+{
+	struct calib_raters_limits l;
+	calib_raters_limits(-2.1, 38.8, 17, 0.95, &l);
+	is_double(l.lower, -78.14662, 1e-6, "BA limits: lower");
+	is_double(l.upper, 73.94662, 1e-6, "BA limits: upper");
+	is_double(l.lower_lo, -78.14662 - 34.78688, 1e-5, "BA: lower limit's CI low");
+	is_double(l.lower_hi, -78.14662 + 34.78688, 1e-5, "BA: lower limit's CI high");
+	is_double(l.upper_hi - l.upper, 2.119905 * 16.40965, 1e-5, "BA: half width t SE");
+	is_double((l.upper_hi - l.upper) / 2.119905, sqrt(3 * 38.8 * 38.8 / 17), 0.01,
+	          "BA: SE near sqrt(3 s^2 / n) of the 1986 paper");
+	is_double(l.bias_hi, -2.1 + 2.119905 * 38.8 / sqrt(17), 1e-5, "BA: bias CI");
+	calib_raters_limits(1, NAN, 1, 0.95, &l);
+	ok(isnan(l.lower) && isnan(l.upper_hi), "BA: one difference, no limits");
+}
+
+/*
+ * raters-outlier.csv (calib-raters(1), EXAMPLES): ana, ben and cara agree
+ * within a point, dan scores three points lower. Against the mean of the
+ * others dan pulls every reference down by about a point, and all three
+ * look lenient with intervals above 0; against the median (the default)
+ * none does, and dan alone is severe.
+ */
+static void
+test_outlier(void)
+{
+	struct calib_store *s = load("tests/sheets/raters-outlier.csv", NULL);
+	struct calib_raters_opts o;
+	struct calib_raters *r;
+	const char *const three[] = {"ana", "ben", "cara"};
+	calib_raters_opts_init(&o);
+	is_long((long)o.consensus, CALIB_CONSENSUS_MEDIAN, "default consensus: median");
+	r = run(s, &o);
+	for (size_t i = 0; i < 3; i++)
+		is_string(summary(r, s, three[i])->direction, "in line", "median: %s in line",
+		          three[i]);
+	is_string(summary(r, s, "dan")->direction, "severe", "median: dan severe");
+	ok(summary(r, s, "dan")->out_of_line, "median: dan most out of line");
+	calib_raters_free(r);
+	o.consensus = CALIB_CONSENSUS_MEAN;
+	r = run(s, &o);
+	for (size_t i = 0; i < 3; i++) {
+		const struct calib_raters_summary *u = summary(r, s, three[i]);
+		is_string(u->direction, "lenient", "mean: %s lenient", three[i]);
+		ok(u->lower > 0, "mean: %s interval above 0", three[i]);
+	}
+	calib_raters_free(r);
+	calib_store_free(s);
+}
+
+/*
+ * calib_raters_scores on raters-median.csv (one call a1 b2 c3 d10): the
+ * reference of each score as calib_raters_run takes it.
+ */
+static void
+test_scores(void)
+{
+	struct calib_store *s = load("tests/sheets/raters-median.csv", NULL);
+	struct calib_raters_opts o;
+	struct calib_raters_score *v = NULL;
+	size_t n = 0;
+	calib_raters_opts_init(&o);
+	ok(calib_raters_scores(s, 0, &o, &v, &n, NULL) == CALIB_OK && n == 4, "scores: four");
+	if (n == 4) {
+		is_double(v[0].ref, 3, 1e-12, "scores: a's median of 2, 3, 10");
+		is_double(v[3].ref, 2, 1e-12, "scores: d's median of 1, 2, 3");
+		is_double(v[3].value, 10, 1e-12, "scores: d's value");
+	}
+	free(v);
+	o.expert = rid(s, "b");
+	ok(calib_raters_scores(s, 0, &o, &v, &n, NULL) == CALIB_OK && n == 3,
+	   "scores: the expert's own score left out");
+	if (n == 3)
+		is_double(v[2].ref, 2, 1e-12, "scores: reference the expert's 2");
+	free(v);
+	ok(calib_raters_scores(s, 7, &o, &v, &n, NULL) == CALIB_EARG && !v,
+	   "scores: criterion out of range");
+	calib_store_free(s);
+}
+
 int
 main(void)
 {
@@ -421,6 +636,12 @@ main(void)
 	test_one();
 	test_ties();
 	test_pairs();
+	test_incomplete();
+	test_complete_equal();
+	test_holm();
+	test_limits();
+	test_outlier();
+	test_scores();
 	calib_raters_free(NULL);
 	ok(1, "calib_raters_free(NULL) is harmless");
 	return tap_done();
