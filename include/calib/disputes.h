@@ -3,15 +3,25 @@
  * calls ranked by how contested they are overall: the agenda of a
  * calibration meeting.
  *
- * Disagreement of a cell, on a 0..1 scale so criteria compare:
- *   binary and nominal: 1 - (count of the most given answer) / (answers),
- *     N/A an answer of its own;
+ * Disagreement of a cell: the share of the largest disagreement possible
+ * for its number of answers n on its scale, 0..1, so that a 3-2 yes/no
+ * split and a 3-2 split between the ends of a numeric range are both 1:
  *   ordinal, interval, ratio: the SD of the scores (population) over its
- *     largest possible value, half the criterion's range (labelled levels
- *     as 0..q-1 points), or, when the raters split on applicability, the
- *     share of the smaller side (N/A against scored) if that is larger.
- * Cells with fewer than two answers are not ranked. A call's disagreement
- * is the mean over its ranked cells.
+ *     largest value for n scores, half at each end of the criterion's
+ *     range: range / 2, times sqrt(1 - 1/n^2) for odd n (labelled levels
+ *     as 0..q-1 points);
+ *   binary and nominal: sqrt of the Gini-Simpson index 1 - sum p^2 of the
+ *     scored answers over its largest value for their number among the
+ *     criterion's levels: for a yes/no split of m against n - m,
+ *     sqrt(m (n - m) / (floor(n/2) ceil(n/2))), the SD of its 0/1 points
+ *     over its maximum, as above;
+ *   on every scale, when the raters split on applicability, the split of
+ *     N/A against scored measured as a yes/no split, if that is larger.
+ * Rounded to 12 decimals, so exact ties rank by the tie-break (more
+ * distinct answers, then input order) and not by rounding noise. Cells
+ * with fewer than two answers are not measured; cells without
+ * disagreement are not ranked. A call's disagreement is the mean over its
+ * measured cells; calls without disagreement are not ranked.
  *
  * Ownership: a struct calib_disputes owns its arrays; calib_disputes_free
  * (NULL) is harmless. Ids refer to the store, which must outlive the
@@ -63,7 +73,8 @@ struct calib_disputes {
 	size_t n_cells;
 	struct calib_dispute_call *call; /* ranked */
 	size_t n_calls;
-	size_t n_ranked; /* cells with two answers or more, before the top cut */
+	size_t n_ranked;   /* cells with two answers or more, before the top cut */
+	size_t n_disputed; /* of those, cells with any disagreement (the ones ranked) */
 	struct calib_disputes_opts opts;
 };
 

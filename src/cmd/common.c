@@ -418,7 +418,8 @@ calib_cli_consensus(const struct calib_cli *cli, const char *arg, enum calib_con
 	else if (strcmp(arg, "median") == 0)
 		*c = CALIB_CONSENSUS_MEDIAN;
 	else {
-		calib_cli_usage_error(cli, "option --consensus: '%s' is not mean or median", arg);
+		calib_cli_usage_error(cli, "option --consensus: '%s' is not mean or median",
+		                      arg);
 		return -1;
 	}
 	return 0;

@@ -22,10 +22,12 @@ static const char usage[] =
 
 static const char help[] =
         "What the calibration meeting should discuss first: the (call, criterion)\n"
-        "cells ranked by disagreement (spread of the scores over the criterion's range,\n"
-        "or the share of answers other than the most given one for yes/no and nominal\n"
-        "criteria; a split on N/A counts), with every rater's score and the consensus;\n"
-        "or, with --calls, the calls ranked by how contested they are overall.\n";
+        "cells ranked by disagreement, with every rater's score and the consensus; or,\n"
+        "with --calls, the calls ranked by how contested they are overall.\n"
+        "Disagreement is the share of the largest possible for the cell's answers on\n"
+        "its scale (0..1): a 3-2 yes/no split and a 3-2 split between the ends of a\n"
+        "numeric range are both 1; a split on N/A counts. Cells where all agree are\n"
+        "not listed.\n";
 
 enum { OPT_PER_CRITERION = CALIB_OPT_FIRST_PROGRAM, OPT_CALLS, OPT_CONSENSUS };
 

@@ -107,7 +107,7 @@ struct opts {
 	const char *expert;    /* --expert */
 	bool consensus_given;  /* --consensus */
 	enum calib_consensus consensus; /* heatmap, bland-altman: as calib-raters */
-	uint32_t expert_id;    /* the --expert rater's store id, or CALIB_NONE */
+	uint32_t expert_id;             /* the --expert rater's store id, or CALIB_NONE */
 	bool dumb;
 };
 
@@ -1059,17 +1059,19 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 		if (!what)
 			goto out;
 		if (*ex && o->dumb)
-			snprintf(what, wn, "mean deviation from the expert %s (+ lenient, - severe)",
-			         ex);
+			snprintf(what, wn,
+			         "mean deviation from the expert %s (+ lenient, - severe)", ex);
 		else if (*ex)
 			snprintf(what, wn,
-			         "mean deviation of each rater from the expert %s on the same calls",
+			         "mean deviation of each rater from the expert %s on the same "
+			         "calls",
 			         ex);
 		else if (o->dumb)
 			snprintf(what, wn, "mean deviation from %s (+ lenient, - severe)",
 			         reference_text(o));
 		else
-			snprintf(what, wn, "mean deviation of each rater from %s on the same calls",
+			snprintf(what, wn,
+			         "mean deviation of each rater from %s on the same calls",
 			         reference_text(o));
 		st = title(p, "set title ", o->title, what, "\n");
 		free(what);
@@ -1096,9 +1098,10 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 		goto out;
 	if (o->dumb) {
 		st = calib_plot_code(
-		        p, "set xlabel 'in score points; + above the reference (lenient), - below "
-		           "(severe)'\nplot $heat using 1:2:(sprintf('%%+.2f', $4)) with "
-		           "labels\n");
+		        p,
+		        "set xlabel 'in score points; + above the reference (lenient), - below "
+		        "(severe)'\nplot $heat using 1:2:(sprintf('%%+.2f', $4)) with "
+		        "labels\n");
 		goto out;
 	}
 	if (calib_plot_diverging_palette(p) ||
@@ -1139,8 +1142,8 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 	struct calib_raters_score *sc = NULL;
 	enum calib_status st = CALIB_ENOMEM;
 	uint32_t expert = o->expert_id;
-	const char *ref = expert == CALIB_NONE ? reference_text(o)
-	                                       : calib_names_get(s->raters, expert);
+	const char *ref =
+	        expert == CALIB_NONE ? reference_text(o) : calib_names_get(s->raters, expert);
 	char *what = NULL;
 	size_t wn;
 
@@ -1186,7 +1189,8 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 			bias[r] = mean;
 			calib_raters_limits(mean, sd[r], cnt[r], 0.95, &lim[r]);
 			if (isfinite(sd[r]))
-				ymax = fmax(ymax, fmax(fabs(lim[r].lower_lo), fabs(lim[r].upper_hi)));
+				ymax = fmax(ymax,
+				            fmax(fabs(lim[r].lower_lo), fabs(lim[r].upper_hi)));
 			np++;
 		} else
 			bias[r] = sd[r] = NAN;
@@ -1220,7 +1224,8 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 			goto out;
 		if (isfinite(sd[r]))
 			snprintf(text, sizeof text,
-			         "bias %+.2f, limits %+.2f [%+.2f, %+.2f] to %+.2f [%+.2f, %+.2f] "
+			         "bias %+.2f, limits %+.2f [%+.2f, %+.2f] to %+.2f [%+.2f, "
+			         "%+.2f] "
 			         "(%zu calls)",
 			         bias[r], lim[r].lower, lim[r].lower_lo, lim[r].lower_hi,
 			         lim[r].upper, lim[r].upper_lo, lim[r].upper_hi, cnt[r]);
@@ -1273,7 +1278,8 @@ int
 main(int argc, char **argv)
 {
 	struct calib_cli cli;
-	struct opts o = {.min = NAN, .consensus = CALIB_CONSENSUS_MEDIAN, .expert_id = CALIB_NONE};
+	struct opts o = {
+	        .min = NAN, .consensus = CALIB_CONSENSUS_MEDIAN, .expert_id = CALIB_NONE};
 	struct calib_store *store = NULL;
 	struct calib_report *rep = NULL;
 	struct calib_plot *p = NULL;
@@ -1341,7 +1347,8 @@ main(int argc, char **argv)
 			break;
 		case OPT_EXPERT:
 			if (!*optarg)
-				return calib_cli_usage_error(&cli, "option --expert: empty name");
+				return calib_cli_usage_error(&cli,
+				                             "option --expert: empty name");
 			o.expert = optarg;
 			break;
 		case OPT_CONSENSUS:
@@ -1375,7 +1382,8 @@ main(int argc, char **argv)
 		return calib_cli_usage_error(&cli, "unknown kind of plot '%s'", kind);
 	if ((o.expert || o.consensus_given) &&
 	    (o.kind == KIND_AGREEMENT || o.kind == KIND_SPREAD))
-		return calib_cli_usage_error(&cli, "option --%s: only for heatmap and bland-altman",
+		return calib_cli_usage_error(&cli,
+		                             "option --%s: only for heatmap and bland-altman",
 		                             o.expert ? "expert" : "consensus");
 	if (output && strcmp(output, "-") == 0)
 		output = NULL;
@@ -1435,7 +1443,8 @@ main(int argc, char **argv)
 	if (o.expert) {
 		o.expert_id = calib_names_find(store->raters, o.expert, strlen(o.expert));
 		if (o.expert_id == CALIB_NONE) {
-			calib_cli_errorf(&cli, "--expert: no rater '%s' in the input", o.expert);
+			calib_cli_errorf(&cli, "--expert: no rater '%s' in the input",
+			                 o.expert);
 			goto out;
 		}
 	}

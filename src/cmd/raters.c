@@ -54,8 +54,7 @@ static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
                                          {"version", no_argument, NULL, 'V'},
                                          {NULL, 0, NULL, 0}};
 
-static const char options_help[] =
-        CALIB_CLI_OUTPUT_HELP
+static const char options_help[] = CALIB_CLI_OUTPUT_HELP
         "      --consensus C       median (default) or mean of the other raters\n"
         "      --expert NAME       compare with this rater's scores instead (benchmark)\n"
         "      --tolerance X[%]    within-tolerance bound: X points, or X% of each\n"

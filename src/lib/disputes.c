@@ -4,6 +4,13 @@
  * calls are kept in a bounded binary heap (Williams 1964), so the cost is
  * O(ratings + cells log N) and memory O(N + calls), never a sort of every
  * cell unless all of them are asked for.
+ *
+ * Disagreement is the share of the largest disagreement possible for the
+ * cell's number of answers and its scale (disputes.h), so a 3-2 yes/no
+ * split and a 3-2 split between the ends of a 0-10 scale are both 1. It is
+ * rounded to 12 decimals, so that equal splits reached by different
+ * arithmetic are equal and rank by the documented tie-break, not by
+ * rounding noise. Cells without disagreement are not ranked.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -20,6 +27,27 @@ calib_disputes_opts_init(struct calib_disputes_opts *o)
 	o->top = 10;
 	o->consensus = CALIB_CONSENSUS_MEAN;
 	o->session = CALIB_NONE;
+}
+
+/* x rounded to 12 decimals: equal shares compare equal. */
+static double
+settle(double x)
+{
+	return nearbyint(x * 1e12) / 1e12;
+}
+
+/*
+ * Share of the largest spread of a two-way split of n answers, small on
+ * one side: sqrt(small (n - small) / (floor(n/2) ceil(n/2))), the SD of a
+ * 0/1 variable over its largest value for n. 0 when n < 2.
+ */
+static double
+split_share(size_t small, size_t n)
+{
+	double h = (double)(n / 2), g = (double)(n - n / 2);
+	if (n < 2)
+		return 0;
+	return sqrt((double)small * (double)(n - small) / (h * g));
 }
 
 /* Does cell a come before cell b in the agenda? */
@@ -307,34 +335,68 @@ measure(const struct calib_matrix *m, size_t i, const struct calib_criterion *cr
 			best = cnt[touched[t]];
 	*best_out = best;
 	if (nominal) {
-		d->disagreement = (double)(d->n_answers - best) / (double)d->n_answers;
-		d->spread = d->consensus = NAN;
-		return true;
-	}
-	d->spread = nv ? hi - lo : NAN;
-	if (nv == 0)
-		d->consensus = NAN;
-	else if (cons == CALIB_CONSENSUS_MEAN)
-		d->consensus = sum / (double)nv;
-	else {
-		sort_small(vals, nv);
-		d->consensus = nv % 2 ? vals[nv / 2] : (vals[nv / 2 - 1] + vals[nv / 2]) / 2;
-	}
-	/* population SD over its largest possible value on the range, range / 2 */
-	if (nv && range > 0) {
-		double mean = sum / (double)nv, ss = 0;
-		for (size_t k = 0; k < nv; k++)
-			ss += (vals[k] - mean) * (vals[k] - mean);
-		double x = sqrt(ss / (double)nv) / (range / 2);
-		d->disagreement = x < 1 ? x : 1; /* fmin(1, x) without the call: x is a number */
-	} else
+		/*
+		 * Gini-Simpson 1 - sum p^2 of the scored answers over its largest
+		 * value for their number among the categories there are, spread
+		 * as evenly as they can be; the square root, so a yes/no cell
+		 * reads as the SD of its 0/1 points over its maximum. A split on
+		 * N/A is measured as on the other scales, below.
+		 */
+		size_t n = d->n_answers - d->n_na, q = cr->n_levels, gs_max_n;
+		double ss = 0, gs, gs_max;
 		d->disagreement = 0;
+		if (q < nt - (d->n_na > 0))
+			q = nt - (d->n_na > 0);
+		if (q > n)
+			q = n;
+		if (n > 1 && q > 1) {
+			for (size_t t = 0; t < nt; t++)
+				if (!(m->na_level && touched[t] + 1 == m->n_levels))
+					ss += (double)cnt[touched[t]] * (double)cnt[touched[t]];
+			/* n answers over q categories: n % q of them get one more */
+			gs_max_n = (n % q) * (n / q + 1) * (n / q + 1) +
+			           (q - n % q) * (n / q) * (n / q);
+			gs = 1 - ss / ((double)n * (double)n);
+			gs_max = 1 - (double)gs_max_n / ((double)n * (double)n);
+			d->disagreement = gs_max > 0 ? sqrt(gs / gs_max) : 0;
+			if (d->disagreement > 1)
+				d->disagreement = 1;
+		}
+		d->spread = d->consensus = NAN;
+	} else {
+		d->spread = nv ? hi - lo : NAN;
+		if (nv == 0)
+			d->consensus = NAN;
+		else if (cons == CALIB_CONSENSUS_MEAN)
+			d->consensus = sum / (double)nv;
+		else {
+			sort_small(vals, nv);
+			d->consensus =
+			        nv % 2 ? vals[nv / 2] : (vals[nv / 2 - 1] + vals[nv / 2]) / 2;
+		}
+		/*
+		 * Population SD over its largest value for nv scores on the range:
+		 * half at each end, range / 2, times sqrt(1 - 1/nv^2) when nv is odd.
+		 */
+		if (nv > 1 && range > 0) {
+			double mean = sum / (double)nv, ss = 0, dn = (double)nv;
+			for (size_t k = 0; k < nv; k++)
+				ss += (vals[k] - mean) * (vals[k] - mean);
+			double top = range / 2 * (nv % 2 ? sqrt(1 - 1 / (dn * dn)) : 1);
+			double x = sqrt(ss / dn) / top;
+			d->disagreement =
+			        x < 1 ? x : 1; /* fmin(1, x) without the call: x is a number */
+		} else
+			d->disagreement = 0;
+	}
+	/* a split on applicability, N/A against scored, as a yes/no split */
 	if (d->n_na && nv) {
 		size_t small = d->n_na < nv ? d->n_na : nv;
-		double split = (double)small / (double)d->n_answers;
+		double split = split_share(small, d->n_answers);
 		if (split > d->disagreement)
 			d->disagreement = split;
 	}
+	d->disagreement = settle(d->disagreement);
 	return true;
 }
 
@@ -406,11 +468,13 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 			c.item = m->item[i];
 			c.crit = j;
 			/* the mode's text only for a cell the agenda keeps */
-			if (heap_wants(&h, &c) && mode_text(m, cnt, best, &names, &c))
+			if (c.disagreement > 0 && heap_wants(&h, &c) &&
+			    mode_text(m, cnt, best, &names, &c))
 				st = CALIB_ENOMEM;
 			for (size_t t = 0; t < c.n_distinct; t++)
 				cnt[touched[t]] = 0;
 			d->n_ranked++;
+			d->n_disputed += c.disagreement > 0;
 			cl = &calls[c.item];
 			cl->disagreement += c.disagreement;
 			cl->n_cells++;
@@ -419,7 +483,8 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 				cl->max = c.disagreement;
 				cl->worst = j;
 			}
-			if (!st && heap_push(&h, &c))
+			/* a cell without disagreement is nothing to discuss */
+			if (!st && c.disagreement > 0 && heap_push(&h, &c))
 				st = CALIB_ENOMEM;
 		}
 		calib_matrix_free(m);
@@ -447,8 +512,9 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 		/* the calls: means, then the same bounded selection */
 		size_t n = 0;
 		for (size_t i = 0; i < s->n_items; i++)
-			if (calls[i].n_cells) {
-				calls[i].disagreement /= (double)calls[i].n_cells;
+			if (calls[i].n_disputed) {
+				calls[i].disagreement = settle(calls[i].disagreement /
+				                               (double)calls[i].n_cells);
 				calls[n++] = calls[i];
 			}
 		d->n_calls = o->top && o->top < n ? o->top : n;
@@ -555,19 +621,35 @@ calib_disputes_cells(const struct calib_disputes *d, const struct calib_store *s
 			const char *name;
 			if (code == CALIB_CODE_ABSENT)
 				continue;
-			/* a code past the levels has no text of its own (as calib_store_code_text) */
+			/* a code past the levels has no text of its own (as
+			 * calib_store_code_text) */
 			if (!(name = code < names->n ? code_name(names, cr, code) : ""))
 				st = CALIB_ENOMEM;
 			else
 				st |= calib_table_text(t, nf + s->eval_rater[ev], "%s", name);
 		}
 	}
-	st |= calib_table_footer(t, "%zu of %zu cells with two answers or more shown",
-	                         d->n_cells, d->n_ranked);
-	st |= calib_table_footer(t,
-	                         "disagreement: yes/no and nominal 1 - share of the most given "
-	                         "answer (N/A an answer); numeric: SD of the scores / (range / "
-	                         "2), or the smaller side of an N/A split if larger");
+	if (d->n_disputed)
+		st |= calib_table_footer(
+		        t,
+		        "%zu of %zu cells with disagreement shown (%zu cells with "
+		        "two answers or more)",
+		        d->n_cells, d->n_disputed, d->n_ranked);
+	else if (d->n_ranked)
+		st |= calib_table_footer(
+		        t,
+		        "no cell to discuss: the raters agree on all %zu cells "
+		        "with two answers or more",
+		        d->n_ranked);
+	else
+		st |= calib_table_footer(t, "no cell to discuss: none has two answers or more");
+	st |= calib_table_footer(
+	        t, "disagreement: share of the largest possible for the cell's "
+	           "answers and scale (0..1); numeric and yes/no: SD of the "
+	           "points over its maximum, half the answers at each end of "
+	           "the range; nominal: sqrt of 1 - sum p^2 over its maximum; N/A "
+	           "against scored counts as a yes/no split");
+	st |= calib_table_footer(t, "ties: more distinct answers first, then input order");
 	st |= calib_table_footer(t,
 	                         "consensus: %s of the numeric scores (labelled levels "
 	                         "numbered 1..q), N/A left out; mode: the most given answer(s)",
@@ -624,8 +706,13 @@ calib_disputes_calls(const struct calib_disputes *d, const struct calib_store *s
 		st |= calib_table_num(t, k++, (double)c->n_disputed);
 		st |= calib_table_num(t, k++, (double)c->n_cells);
 	}
+	if (!d->n_calls)
+		st |= calib_table_footer(t,
+		                         "no call to discuss: the raters agree on every cell "
+		                         "with two answers or more");
 	st |= calib_table_footer(t, "disagreement: mean over the call's cells with two answers "
-	                            "or more (0..1); max: its most disputed cell");
+	                            "or more (0..1); max: its most disputed cell; calls "
+	                            "without disagreement are not listed");
 	if (st) {
 		calib_table_free(t);
 		return NULL;

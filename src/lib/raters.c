@@ -170,8 +170,8 @@ median_without(const struct score *s, size_t n, size_t skip)
  * or median of the others; NAN when there is none.
  */
 static double
-reference(const struct score *row, size_t nn, double sum, double v, uint32_t col,
-          bool expert, double ev, enum calib_consensus cons)
+reference(const struct score *row, size_t nn, double sum, double v, uint32_t col, bool expert,
+          double ev, enum calib_consensus cons)
 {
 	size_t pos = 0;
 	if (expert)
@@ -382,7 +382,8 @@ rater_effect_all(struct work *w, const struct column *c, struct calib_raters_tes
 {
 	const struct calib_matrix *m = c->m;
 	size_t k = m->n_raters, kk = 0, blocks = 0, N = 0, rank_v = 0, rank_c = 0;
-	size_t *par = malloc(atleast1(k) * sizeof *par), *idx = malloc(atleast1(k) * sizeof *idx);
+	size_t *par = malloc(atleast1(k) * sizeof *par),
+	       *idx = malloc(atleast1(k) * sizeof *idx);
 	size_t *cnt = calloc(atleast1(k), sizeof *cnt);
 	double *C = calloc(atleast1(k * k), sizeof *C), *V = calloc(atleast1(k * k), sizeof *V);
 	double *A = calloc(atleast1(k), sizeof *A), *Q = calloc(atleast1(k), sizeof *Q);
@@ -460,7 +461,8 @@ rater_effect_all(struct work *w, const struct column *c, struct calib_raters_tes
 	t->n_raters = kk;
 	st = CALIB_OK;
 	if (blocks < 2 || kk < 2) {
-		snprintf(t->note, sizeof t->note, "fewer than two calls with two scores or more");
+		snprintf(t->note, sizeof t->note,
+		         "fewer than two calls with two scores or more");
 		goto out;
 	}
 	for (size_t a = 0; a < kk; a++) {
@@ -471,7 +473,8 @@ rater_effect_all(struct work *w, const struct column *c, struct calib_raters_tes
 			V[a * kk + b] = V[idx[a] * k + idx[b]];
 		}
 	}
-	if ((st = ginv_form(V, A, kk, &sm, &rank_v)) || (st = ginv_form(C, Q, kk, &ss_r, &rank_c)))
+	if ((st = ginv_form(V, A, kk, &sm, &rank_v)) ||
+	    (st = ginv_form(C, Q, kk, &ss_r, &rank_c)))
 		goto out;
 	if (rank_v > 0) {
 		t->rank = sm;
@@ -494,7 +497,8 @@ rater_effect_all(struct work *w, const struct column *c, struct calib_raters_tes
 			snprintf(t->note, sizeof t->note,
 			         "raters alike on every call: no rater effect to test");
 		else if (rank_c == 0 || df2 < 1)
-			snprintf(t->note, sizeof t->note, "no residual degrees of freedom for F");
+			snprintf(t->note, sizeof t->note,
+			         "no residual degrees of freedom for F");
 		else if (ss_e > 0) {
 			t->f = (ss_r / t->df1) / (ss_e / df2);
 			t->f_p = gsl_cdf_fdist_Q(t->f, t->df1, df2);
@@ -521,8 +525,7 @@ out:
 
 /* The rater-effect tests of one column, on every score or on complete calls. */
 static enum calib_status
-rater_effect(struct work *w, const struct column *c, bool complete,
-             struct calib_raters_test *t)
+rater_effect(struct work *w, const struct column *c, bool complete, struct calib_raters_test *t)
 {
 	t->rank = t->rank_df = t->rank_p = NAN;
 	t->f = t->df1 = t->df2 = t->f_p = NAN;
@@ -858,7 +861,8 @@ summarise(struct calib_raters *res, const struct calib_store *s)
 			calib_raters_holm(p, adj, res->n_raters);
 		for (size_t r = 0; r < res->n_raters; r++) {
 			struct calib_raters_summary *u = &res->sum[r];
-			/* without memory for the adjustment, Bonferroni's bound (never smaller) */
+			/* without memory for the adjustment, Bonferroni's bound (never smaller)
+			 */
 			u->p_holm = p && adj ? adj[r] : fmin(1, u->p * (double)res->n_raters);
 			u->direction = isnan(u->bias) || isnan(u->p_holm) ? "NA"
 			               : u->p_holm >= 1 - res->opts.conf  ? "in line"
@@ -1120,8 +1124,9 @@ calib_raters_free(struct calib_raters *r)
 }
 
 enum calib_status
-calib_raters_scores(const struct calib_store *s, uint32_t crit, const struct calib_raters_opts *o,
-                    struct calib_raters_score **out, size_t *n, struct calib_error *err)
+calib_raters_scores(const struct calib_store *s, uint32_t crit,
+                    const struct calib_raters_opts *o, struct calib_raters_score **out,
+                    size_t *n, struct calib_error *err)
 {
 	const struct calib_criterion *cr;
 	struct calib_matrix_opts mo;
@@ -1206,7 +1211,8 @@ out:
 }
 
 void
-calib_raters_limits(double bias, double sd, size_t n, double conf, struct calib_raters_limits *l)
+calib_raters_limits(double bias, double sd, size_t n, double conf,
+                    struct calib_raters_limits *l)
 {
 	double z = gsl_cdf_ugaussian_Pinv(1 - (1 - conf) / 2);
 	l->bias = bias;
@@ -1313,10 +1319,9 @@ footer(const struct calib_raters *r, const struct calib_store *s, struct calib_t
 struct calib_table *
 calib_raters_ranking(const struct calib_raters *r, const struct calib_store *s)
 {
-	static const char *const cols[] = {"rank",     "rater",     "n_calls", "bias",
-	                                   "ci_lower", "ci_upper",  "p_holm",  "direction",
-	                                   "mad",      "within",    "alignment", "agreement",
-	                                   "note"};
+	static const char *const cols[] = {
+	        "rank",      "rater", "n_calls", "bias",      "ci_lower",  "ci_upper", "p_holm",
+	        "direction", "mad",   "within",  "alignment", "agreement", "note"};
 	static const int dig[] = {-1, 0, -1, 2, 2, 2, 4, 0, 2, 3, 3, 3, 0};
 	struct calib_table *t = calib_table_alloc(cols, 13, dig);
 	size_t n_p = 0;
@@ -1423,15 +1428,23 @@ calib_raters_criteria(const struct calib_raters *r, const struct calib_store *s)
 struct calib_table *
 calib_raters_tests(const struct calib_raters *r, const struct calib_store *s)
 {
-	static const char *const all[] = {"criterion", "n_calls", "n_scores", "n_raters",
-	                                  "skillings_mack", "df", "skillings_mack_p", "f",
-	                                  "df1", "df2", "f_p", "note"};
-	static const char *const complete[] = {"criterion", "n_calls", "n_scores", "n_raters",
+	static const char *const all[] = {"criterion",
+	                                  "n_calls",
+	                                  "n_scores",
+	                                  "n_raters",
+	                                  "skillings_mack",
+	                                  "df",
+	                                  "skillings_mack_p",
+	                                  "f",
+	                                  "df1",
+	                                  "df2",
+	                                  "f_p",
+	                                  "note"};
+	static const char *const complete[] = {"criterion", "n_calls", "n_scores",   "n_raters",
 	                                       "friedman",  "df",      "friedman_p", "anova_f",
 	                                       "df1",       "df2",     "anova_p",    "note"};
 	static const int dig[] = {0, -1, -1, -1, 3, -1, 4, 3, -1, -1, 4, 0};
-	struct calib_table *t =
-	        calib_table_alloc(r->opts.complete ? complete : all, 12, dig);
+	struct calib_table *t = calib_table_alloc(r->opts.complete ? complete : all, 12, dig);
 	enum calib_status st = CALIB_OK;
 	if (!t)
 		return NULL;
@@ -1461,11 +1474,11 @@ calib_raters_tests(const struct calib_raters *r, const struct calib_store *s)
 		st |= calib_table_footer(t, "Friedman: chi-square with tie correction; ANOVA: "
 		                            "rater F of a two-way layout without replication");
 	else
-		st |= calib_table_footer(t,
-		                         "Skillings-Mack: within-call ranks, exact covariance "
-		                         "with ties; F: raters adjusted for calls in the additive "
-		                         "two-way model (intra-block); --complete-calls for "
-		                         "Friedman and ANOVA on complete calls");
+		st |= calib_table_footer(
+		        t, "Skillings-Mack: within-call ranks, exact covariance "
+		           "with ties; F: raters adjusted for calls in the additive "
+		           "two-way model (intra-block); --complete-calls for "
+		           "Friedman and ANOVA on complete calls");
 	st |= calib_table_footer(t, "N/A scores left out; labelled levels as 0..q-1 points");
 	if (st) {
 		calib_table_free(t);

@@ -8,17 +8,21 @@
  *   c3    9 9 N/A       yes yes N/A     3 3 3
  *   c4    2 - 2         no no no        3 3 3
  *
- * pts: disagreement = population SD / (range / 2) = SD / 5:
- *   c1 mean 6, SD sqrt(8/3) -> 0.32660; spread 4;
- *   c2 mean 16/3, SD sqrt(38/9) -> 0.41096; spread 5; median 5;
- *   c3 SD 0 but an N/A split 1 against 2 -> 1/3;
+ * Disagreement: the share of the largest possible for the cell's answers.
+ * pts: population SD over its largest value for three scores in 0-10,
+ *   5 sqrt(1 - 1/9) = 5 sqrt(8/9):
+ *   c1 mean 6, SD sqrt(8/3) -> sqrt(3)/5 = 0.34641; spread 4;
+ *   c2 mean 16/3, SD sqrt(38/9) -> sqrt(4.75)/5 = 0.43589; spread 5; median 5;
+ *   c3 SD 0 but an N/A split 1 against 2: sqrt(1 x 2 / (1 x 2)) = 1;
  *   c4 two answers (b missing), SD 0 -> 0.
- * ok: (answers - most given) / answers: c1, c2, c3 (N/A an answer) 1/3, c4 0.
- * flat: 0 everywhere (every score equal).
- * Order: c2 pts 0.411; then the 1/3 ties by distinct answers (all 2), call,
- * criterion: c1 ok, c2 ok, c3 pts, c3 ok; then c1 pts 0.327; then zeros.
- * Calls: c1 (0.32660 + 1/3 + 0)/3 = 0.21998, c2 (0.41096 + 1/3)/3 =
- * 0.24810, c3 (1/3 + 1/3 + 0)/3 = 0.22222, c4 0: c2, c3, c1, c4.
+ * ok (binary): sqrt of Gini-Simpson over its maximum; three answers on two
+ *   levels: 1 - (4 + 1)/9 = 4/9 for a 2:1 split, the most there can be:
+ *   c1, c2 1; c3 (yes yes) 0 but the N/A split 1; c4 0.
+ * flat: 0 everywhere (every score equal): never listed.
+ * Order: the four 1s tie on distinct answers (2 each) and go by call, then
+ * criterion: c1 ok, c2 ok, c3 pts, c3 ok; then c2 pts 0.436, c1 pts 0.346.
+ * Calls (mean over the three measured cells): c1 (0.34641 + 1 + 0)/3,
+ * c2 (0.43589 + 1)/3, c3 2/3, c4 0 (not listed): c3, c2, c1.
  */
 #include <math.h>
 #include <stdio.h>
@@ -103,58 +107,45 @@ main(void)
 	o.top = 0;
 	d = run(s, &o);
 	is_long((long)d->n_ranked, 12, "all 12 cells have two answers or more");
-	is_long((long)d->n_cells, 12, "top 0: every cell");
-	expect(s, &d->cell[0], "c2", "pts", sqrt(38.0 / 9) / 5, "1st");
-	is_double(d->cell[0].spread, 5, 1e-12, "1st: spread");
-	is_double(d->cell[0].consensus, 16.0 / 3, 1e-12, "1st: consensus mean");
-	is_string(d->cell[0].mode, "3|5|8", "1st: every answer once: tie listed");
-	is_long((long)d->cell[0].n_distinct, 3, "1st: three distinct answers");
-	expect(s, &d->cell[1], "c1", "ok", 1.0 / 3, "2nd (tie, first call)");
-	is_string(d->cell[1].mode, "yes", "2nd: mode yes");
-	ok(isnan(d->cell[1].consensus) && isnan(d->cell[1].spread),
-	   "2nd: nominal, no mean or spread");
-	expect(s, &d->cell[2], "c2", "ok", 1.0 / 3, "3rd (tie)");
-	expect(s, &d->cell[3], "c3", "pts", 1.0 / 3, "4th: N/A split on a numeric criterion");
-	is_long((long)d->cell[3].n_na, 1, "4th: one N/A");
-	is_double(d->cell[3].spread, 0, 1e-12, "4th: spread of the scores 0");
-	expect(s, &d->cell[4], "c3", "ok", 1.0 / 3, "5th: N/A an answer of its own");
-	is_string(d->cell[4].mode, "yes", "5th: mode yes");
-	expect(s, &d->cell[5], "c1", "pts", sqrt(8.0 / 3) / 5, "6th");
-	is_double(d->cell[6].disagreement, 0, 1e-12, "7th: the rest agree");
+	is_long((long)d->n_disputed, 6, "six of them with disagreement");
+	is_long((long)d->n_cells, 6, "top 0: every disputed cell, no zero");
+	expect(s, &d->cell[0], "c1", "ok", 1, "1st (tie, first call)");
+	is_string(d->cell[0].mode, "yes", "1st: mode yes");
+	ok(isnan(d->cell[0].consensus) && isnan(d->cell[0].spread),
+	   "1st: nominal, no mean or spread");
+	expect(s, &d->cell[1], "c2", "ok", 1, "2nd (tie)");
+	expect(s, &d->cell[2], "c3", "pts", 1, "3rd: N/A split on a numeric criterion");
+	is_long((long)d->cell[2].n_na, 1, "3rd: one N/A");
+	is_double(d->cell[2].spread, 0, 1e-12, "3rd: spread of the scores 0");
+	expect(s, &d->cell[3], "c3", "ok", 1, "4th: N/A split on a yes/no criterion");
+	expect(s, &d->cell[4], "c2", "pts", sqrt(4.75) / 5, "5th");
+	is_double(d->cell[4].spread, 5, 1e-12, "5th: spread");
+	is_double(d->cell[4].consensus, 16.0 / 3, 1e-12, "5th: consensus mean");
+	is_string(d->cell[4].mode, "3|5|8", "5th: every answer once: tie listed");
+	is_long((long)d->cell[4].n_distinct, 3, "5th: three distinct answers");
+	expect(s, &d->cell[5], "c1", "pts", sqrt(3) / 5, "6th");
 	{
-		size_t flat = 0;
+		size_t zero = 0;
 		for (size_t i = 0; i < d->n_cells; i++)
-			if (!strcmp(crit_of(s, d->cell[i].crit), "flat")) {
-				flat++;
-				if (d->cell[i].disagreement != 0 || d->cell[i].n_distinct != 1)
-					flat = 100;
-			}
-		is_long((long)flat, 4, "flat: every score equal, four cells at 0");
+			zero += d->cell[i].disagreement == 0 ||
+			        !strcmp(crit_of(s, d->cell[i].crit), "flat");
+		is_long((long)zero, 0, "no cell without disagreement is listed");
 	}
-	for (size_t i = 0; i < d->n_cells; i++)
-		if (!strcmp(call_of(s, d->cell[i].item), "c4") && d->cell[i].crit == 0) {
-			is_long((long)d->cell[i].n_answers, 2,
-			        "c4 pts: the missing score is no answer");
-			is_double(d->cell[i].disagreement, 0, 1e-12, "c4 pts: 2 and 2 agree");
-		}
-	is_long((long)d->n_calls, 4, "four calls");
-	is_string(call_of(s, d->call[0].item), "c2", "most contested call c2");
-	is_double(d->call[0].disagreement, (sqrt(38.0 / 9) / 5 + 1.0 / 3) / 3, 1e-12,
-	          "c2: mean");
-	is_double(d->call[0].max, sqrt(38.0 / 9) / 5, 1e-12, "c2: max");
-	is_string(crit_of(s, d->call[0].worst), "pts", "c2: worst criterion");
-	is_long((long)d->call[0].n_disputed, 2, "c2: two disputed cells");
-	is_string(call_of(s, d->call[1].item), "c3", "2nd call c3");
-	is_double(d->call[1].disagreement, 2.0 / 9, 1e-12, "c3: mean");
+	is_long((long)d->n_calls, 3, "three calls (c4 agrees everywhere)");
+	is_string(call_of(s, d->call[0].item), "c3", "most contested call c3");
+	is_double(d->call[0].disagreement, 2.0 / 3, 1e-12, "c3: mean");
+	is_double(d->call[0].max, 1, 1e-12, "c3: max");
+	is_string(crit_of(s, d->call[0].worst), "pts", "c3: worst criterion (first of the 1s)");
+	is_long((long)d->call[0].n_disputed, 2, "c3: two disputed cells");
+	is_string(call_of(s, d->call[1].item), "c2", "2nd call c2");
+	is_double(d->call[1].disagreement, (sqrt(4.75) / 5 + 1) / 3, 1e-12, "c2: mean");
 	is_string(call_of(s, d->call[2].item), "c1", "3rd call c1");
-	is_double(d->call[2].disagreement, (sqrt(8.0 / 3) / 5 + 1.0 / 3) / 3, 1e-12,
-	          "c1: mean");
-	is_string(call_of(s, d->call[3].item), "c4", "4th call c4");
+	is_double(d->call[2].disagreement, (sqrt(3) / 5 + 1) / 3, 1e-12, "c1: mean");
 	t = calib_disputes_cells(d, s);
-	ok(t && calib_table_n_rows(t) == 12, "cells table");
+	ok(t && calib_table_n_rows(t) == 6, "cells table");
 	calib_table_free(t);
 	t = calib_disputes_calls(d, s);
-	ok(t && calib_table_n_rows(t) == 4, "calls table");
+	ok(t && calib_table_n_rows(t) == 3, "calls table");
 	calib_table_free(t);
 	calib_disputes_free(d);
 
@@ -162,28 +153,57 @@ main(void)
 	o.top = 3;
 	d = run(s, &o);
 	is_long((long)d->n_cells, 3, "top 3: three cells");
-	expect(s, &d->cell[0], "c2", "pts", sqrt(38.0 / 9) / 5, "top 3 1st");
-	expect(s, &d->cell[1], "c1", "ok", 1.0 / 3, "top 3 2nd");
-	expect(s, &d->cell[2], "c2", "ok", 1.0 / 3, "top 3 3rd");
+	expect(s, &d->cell[0], "c1", "ok", 1, "top 3 1st");
+	expect(s, &d->cell[1], "c2", "ok", 1, "top 3 2nd");
+	expect(s, &d->cell[2], "c3", "pts", 1, "top 3 3rd");
 	is_long((long)d->n_calls, 3, "top 3: three calls");
 	calib_disputes_free(d);
 
-	/* per criterion, top 1: pts c2, ok c1, flat c1 (all 0: first call) */
+	/* per criterion, top 1: pts c3, ok c1; flat has nothing to discuss */
 	o.top = 1;
 	o.per_criterion = true;
 	d = run(s, &o);
-	is_long((long)d->n_cells, 3, "per criterion top 1: three cells");
-	expect(s, &d->cell[0], "c2", "pts", sqrt(38.0 / 9) / 5, "per criterion pts");
-	expect(s, &d->cell[1], "c1", "ok", 1.0 / 3, "per criterion ok");
-	expect(s, &d->cell[2], "c1", "flat", 0, "per criterion flat");
+	is_long((long)d->n_cells, 2, "per criterion top 1: two cells");
+	expect(s, &d->cell[0], "c3", "pts", 1, "per criterion pts");
+	expect(s, &d->cell[1], "c1", "ok", 1, "per criterion ok");
 	calib_disputes_free(d);
 
 	/* median consensus: c2 pts median of 5, 8, 3 = 5 */
-	o.top = 1;
+	o.top = 0;
 	o.per_criterion = false;
 	o.consensus = CALIB_CONSENSUS_MEDIAN;
 	d = run(s, &o);
-	is_double(d->cell[0].consensus, 5, 1e-12, "median consensus of c2 pts");
+	is_double(d->cell[4].consensus, 5, 1e-12, "median consensus of c2 pts");
+	calib_disputes_free(d);
+	calib_store_free(s);
+
+	/*
+	 * raters-scale.csv, five raters: k1 resolved 3 yes 2 no, k2 score
+	 * 0 0 0 10 10 and pts4 0 0 0 4 4 (both range-wide 3:2 splits): all
+	 * three are 1 exactly, and rank by input order (call, then criterion),
+	 * not by rounding; k3 resolved 4:1 is sqrt(4 x 1 / (2 x 3)).
+	 */
+	s = load("tests/sheets/raters-scale.csv", NULL);
+	calib_disputes_opts_init(&o);
+	o.top = 0;
+	d = run(s, &o);
+	expect(s, &d->cell[0], "k1", "resolved", 1, "scale: yes/no 3:2 split");
+	expect(s, &d->cell[1], "k2", "score", 1, "scale: 0-10 3:2 split at the ends");
+	expect(s, &d->cell[2], "k2", "pts4", 1, "scale: 0-4 3:2 split at the ends");
+	ok(d->cell[0].disagreement == d->cell[1].disagreement &&
+	           d->cell[1].disagreement == d->cell[2].disagreement,
+	   "scale: the three ties are exact");
+	expect(s, &d->cell[3], "k3", "resolved", sqrt(4.0 / 6), "scale: yes/no 4:1 split");
+	calib_disputes_free(d);
+	calib_store_free(s);
+
+	/* raters-perfect.csv: everyone agrees (N/A included): nothing listed */
+	s = load("tests/sheets/raters-perfect.csv", NULL);
+	d = run(s, &o);
+	is_long((long)d->n_ranked, 6, "perfect: six cells measured");
+	is_long((long)d->n_disputed, 0, "perfect: none disputed");
+	is_long((long)d->n_cells, 0, "perfect: no cell listed");
+	is_long((long)d->n_calls, 0, "perfect: no call listed");
 	calib_disputes_free(d);
 	calib_store_free(s);
 
