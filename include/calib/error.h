@@ -50,4 +50,30 @@ enum calib_status calib_error_set(struct calib_error *e, enum calib_status statu
  */
 void calib_error_format(const struct calib_error *e, char *buf, size_t n);
 
+/*
+ * The UTF-8 character at s[0..len): its length (1 to 4) with its code
+ * point in *cp, or 0 when the bytes are not valid UTF-8 (overlong forms,
+ * surrogates and code points past U+10FFFF are invalid). len > 0. Cannot
+ * fail.
+ */
+size_t calib_utf8_char(const char *s, size_t len, unsigned long *cp);
+
+/* Flags of calib_escape. */
+#define CALIB_ESCAPE_QUOTE 1u /* in double quotes, with " and \ escaped by a backslash */
+#define CALIB_ESCAPE_ASCII 2u /* every byte from 0x80 escaped, valid UTF-8 too */
+#define CALIB_ESCAPE_SHORT 4u /* at most 40 bytes of s, then "..." */
+
+/*
+ * s[0..len) made safe to print to a terminal, for messages and tables:
+ * every control byte (below 0x20 and 0x7f), every C1 control (U+0080 to
+ * U+009F, which some terminals obey) and every byte of invalid UTF-8 is
+ * written as \xNN, so no name can move the cursor, change colours or the
+ * window title. Written into buf of size n like snprintf, but never cut
+ * inside an escape or a character (with QUOTE the closing quote is kept).
+ * Returns the length of the whole escaped text; without QUOTE it equals
+ * len exactly when nothing needed escaping. buf may be NULL when n is 0.
+ * Cannot fail.
+ */
+size_t calib_escape(char *buf, size_t n, const char *s, size_t len, unsigned flags);
+
 #endif

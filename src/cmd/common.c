@@ -293,87 +293,39 @@ fail:
 int
 calib_cli_out_open(const struct calib_cli *cli, struct calib_cli_out *out, const char *path)
 {
-	const char *slash;
-	size_t dir;
-	int fd;
+	struct calib_error err;
 
 	memset(out, 0, sizeof *out);
-	if (!path || strcmp(path, "-") == 0) {
-		out->fp = stdout;
-		return 0;
+	if (calib_outfile_open(&out->of, path, &err)) {
+		calib_cli_error(cli, &err);
+		return 1;
 	}
-	slash = strrchr(path, '/');
-	dir = slash ? (size_t)(slash - path) + 1 : 0;
-	out->path = strdup(path);
-	out->tmp = malloc(dir + sizeof ".calib-XXXXXX");
-	if (!out->path || !out->tmp) {
-		calib_cli_errorf(cli, "out of memory");
-		goto fail;
-	}
-	memcpy(out->tmp, path, dir);
-	memcpy(out->tmp + dir, ".calib-XXXXXX", sizeof ".calib-XXXXXX");
-	fd = mkstemp(out->tmp);
-	if (fd < 0) {
-		calib_cli_errorf(cli, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	{
-		/* mkstemp makes the file 0600: give it the mode a new file gets */
-		mode_t mask = umask(0);
-		umask(mask);
-		if (fchmod(fd, 0666 & ~mask) != 0) {
-			calib_cli_errorf(cli, "%s: %s", path, strerror(errno));
-			close(fd);
-			unlink(out->tmp);
-			goto fail;
-		}
-	}
-	if (!(out->fp = fdopen(fd, "w"))) {
-		calib_cli_errorf(cli, "%s: %s", path, strerror(errno));
-		close(fd);
-		unlink(out->tmp);
-		goto fail;
-	}
+	out->fp = out->of.fp;
 	return 0;
-fail:
-	free(out->path);
-	free(out->tmp);
-	memset(out, 0, sizeof *out);
-	return 1;
 }
 
 void
 calib_cli_out_abort(struct calib_cli_out *out)
 {
-	if (out->path) {
-		if (out->fp)
-			fclose(out->fp);
-		unlink(out->tmp);
-	}
-	free(out->path);
-	free(out->tmp);
-	memset(out, 0, sizeof *out);
+	calib_outfile_abort(&out->of);
+	out->fp = NULL;
 }
 
 int
 calib_cli_out_commit(const struct calib_cli *cli, struct calib_cli_out *out)
 {
-	int bad;
+	struct calib_error err;
 
-	if (!out->path)
-		return 0;
-	bad = fflush(out->fp) != 0 || ferror(out->fp);
-	if (fclose(out->fp) != 0)
-		bad = 1;
 	out->fp = NULL;
-	if (bad || rename(out->tmp, out->path) != 0) {
-		calib_cli_errorf(cli, "%s: %s", out->path, strerror(errno));
-		calib_cli_out_abort(out);
+	/* standard output is flushed and checked once, by calib_cli_close_stdout */
+	if (out->of.kind == CALIB_OUTFILE_STDOUT) {
+		memset(&out->of, 0, sizeof out->of);
+		return 0;
+	}
+	if (calib_outfile_commit(&out->of, &err)) {
+		calib_cli_error(cli, &err);
 		return 1;
 	}
-	free(out->path);
-	free(out->tmp);
-	memset(out, 0, sizeof *out);
 	return 0;
 }
 
@@ -467,7 +419,7 @@ calib_cli_write_table(const struct calib_cli *cli, const char *path,
 	if (calib_cli_out_open(cli, &out, path))
 		return 1;
 	if (calib_table_write(t, out.fp, f, group_first)) {
-		if (out.path)
+		if (out.of.path)
 			calib_cli_errorf(cli, "%s: %s", path, strerror(errno));
 		calib_cli_out_abort(&out);
 		return 1;

@@ -46,6 +46,7 @@
 #include "calib/coef.h"
 #include "calib/error.h"
 #include "calib/matrix.h"
+#include "calib/outfile.h"
 #include "calib/raters.h"
 #include "calib/reader.h"
 #include "calib/store.h"
@@ -172,14 +173,15 @@ int calib_cli_size(const struct calib_cli *cli, const char *opt, const char *arg
                    size_t hi, size_t *v);
 
 /*
- * An output written all or nothing: for a file, a temporary file in the
- * same folder renamed over path by calib_cli_out_commit; for NULL or "-",
- * standard output (committed by calib_cli_close_stdout at the end).
+ * An output written all or nothing (calib/outfile.h): for a regular file
+ * (or none yet), a temporary file beside the file a symbolic link names,
+ * fsync'ed and renamed over it by calib_cli_out_commit; a device, FIFO or
+ * terminal written directly; for NULL or "-", standard output (committed
+ * by calib_cli_close_stdout at the end).
  */
 struct calib_cli_out {
 	FILE *fp;
-	char *path; /* NULL for stdout */
-	char *tmp;
+	struct calib_outfile of;
 };
 
 /* Open out for path; 0, or 1 with the message printed. */

@@ -704,24 +704,40 @@ fail:
 }
 
 /*
- * Take an exclusive flock(2) on ".calib-drift.lock" in the folder of path,
- * waiting for another run to finish writing there. Returns the descriptor
- * (kept open until exit), or -1 with the message printed.
+ * Take an exclusive flock(2) on ".calib-drift.lock" in the folder of the
+ * first of paths[0..n) that is a regular file (or none yet), symbolic
+ * links followed (the folder its temporary file goes to), waiting for
+ * another run to finish writing there. A device, FIFO or standard output
+ * gets no lock file beside it. Returns the descriptor (kept open until
+ * exit), -2 when no path needs a lock, or -1 with the message printed.
  */
 static int
-lock_beside(const struct calib_cli *cli, const char *path)
+lock_beside(const struct calib_cli *cli, const char *const *paths, size_t n)
 {
-	const char *slash = strrchr(path, '/');
-	size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
-	char *name = malloc(dir + sizeof ".calib-drift.lock");
+	struct calib_error err;
+	enum calib_outfile_kind kind = CALIB_OUTFILE_STDOUT;
+	char *target = NULL, *name;
+	const char *slash;
+	size_t dir;
 	int fd;
 
-	if (!name) {
+	for (size_t i = 0; i < n && kind != CALIB_OUTFILE_ATOMIC; i++)
+		if (calib_outfile_resolve(paths[i], &kind, &target, &err)) {
+			calib_cli_error(cli, &err);
+			return -1;
+		}
+	if (kind != CALIB_OUTFILE_ATOMIC)
+		return -2;
+	slash = strrchr(target, '/');
+	dir = slash ? (size_t)(slash - target) + 1 : 0;
+	if (!(name = malloc(dir + sizeof ".calib-drift.lock"))) {
+		free(target);
 		calib_cli_errorf(cli, "%s", strerror(ENOMEM));
 		return -1;
 	}
-	memcpy(name, path, dir);
+	memcpy(name, target, dir);
 	memcpy(name + dir, ".calib-drift.lock", sizeof ".calib-drift.lock");
+	free(target);
 	fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 	if (fd < 0 || flock(fd, LOCK_EX) != 0) {
 		calib_cli_errorf(cli, "%s: %s", name, strerror(errno));
@@ -949,11 +965,9 @@ main(int argc, char **argv)
 		}
 	}
 	/* files: one run at a time writes beside them */
-	if ((g.output && strcmp(g.output, "-") != 0) ||
-	    (g.chart && strcmp(g.chart, "-") != 0 && !g.script)) {
-		lock = lock_beside(&cli,
-		                   g.output && strcmp(g.output, "-") != 0 ? g.output : g.chart);
-		if (lock < 0) {
+	{
+		const char *paths[2] = {g.output, g.script ? NULL : g.chart};
+		if ((lock = lock_beside(&cli, paths, 2)) == -1) {
 			status = 1;
 			goto out;
 		}

@@ -2,6 +2,7 @@
  * error.c - filling and formatting the error record of error.h.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,4 +51,94 @@ calib_error_format(const struct calib_error *e, char *buf, size_t n)
 		snprintf(buf, n, "%s: %s", e->file, e->msg);
 	else
 		snprintf(buf, n, "%s", e->msg);
+}
+
+size_t
+calib_utf8_char(const char *str, size_t len, unsigned long *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n, i;
+	unsigned long c;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, c = s[0] & 0x1fu;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, c = s[0] & 0x0fu;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, c = s[0] & 0x07u;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if (i >= len)
+			return 0;
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3fu);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+size_t
+calib_escape(char *buf, size_t n, const char *s, size_t len, unsigned flags)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	bool quote = flags & CALIB_ESCAPE_QUOTE;
+	size_t i = 0, o = 0, total = 0;
+	bool full = n == 0;
+
+	/* a quoted text keeps room for an escape, "..." and its closing quote */
+	if (quote) {
+		if (n < 16)
+			full = true;
+		else
+			buf[o++] = '"';
+		total++;
+	}
+	while (i < len) {
+		char piece[8];
+		size_t k, m;
+		unsigned long cp = 0;
+		if ((flags & CALIB_ESCAPE_SHORT) && i >= 40) {
+			memcpy(piece, "...", 3);
+			m = 3;
+			k = len - i;
+		} else if ((k = calib_utf8_char(s + i, len - i, &cp)) == 0 || cp < 0x20 || cp == 0x7f ||
+		           (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x80 && (flags & CALIB_ESCAPE_ASCII))) {
+			/* the bytes one by one: an invalid byte, or a character to hide */
+			snprintf(piece, sizeof piece, "\\x%02x", u[i]);
+			m = 4;
+			k = 1;
+		} else if (quote && (u[i] == '"' || u[i] == '\\')) {
+			piece[0] = '\\';
+			piece[1] = (char)u[i];
+			m = 2;
+		} else {
+			memcpy(piece, u + i, k);
+			m = k;
+		}
+		if (!full && (quote ? o + 8 >= n : o + m + 1 > n))
+			full = true;
+		if (!full) {
+			memcpy(buf + o, piece, m);
+			o += m;
+		}
+		total += m;
+		i += k;
+	}
+	if (quote) {
+		total++;
+		if (n >= 16)
+			buf[o++] = '"';
+	}
+	if (n)
+		buf[o < n ? o : n - 1] = '\0';
+	return total;
 }

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "calib/outfile.h"
 #include "calib/plot.h"
 
 extern char **environ;
@@ -202,41 +203,25 @@ calib_plot_code(struct calib_plot *p, const char *fmt, ...)
 static size_t
 utf8_len(const unsigned char *s)
 {
-	size_t n, i;
-	uint32_t c;
+	unsigned long cp;
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, c = s[0] & 0x1fu;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, c = s[0] & 0x0fu;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, c = s[0] & 0x07u;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3fu);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return n;
+	/* a NUL is no continuation byte: nothing past the string is read */
+	return calib_utf8_char((const char *)s, 4, &cp);
 }
 
 /*
- * Write s as the inside of a single-quoted literal into out (NULL: only
- * count); returns the number of bytes.
+ * Write s[0..len) as the inside of a single-quoted literal into out (NULL:
+ * only count); returns the number of bytes. C1 controls (U+0080 to
+ * U+009F), which some terminals obey in the dumb terminal's output, count
+ * as control bytes. A NUL ends s early.
  */
 static size_t
-quote_body(const char *s, char *out)
+quote_body(const char *s, size_t len, char *out)
 {
-	const unsigned char *u = (const unsigned char *)s;
+	const unsigned char *u = (const unsigned char *)s, *end = u + len;
 	size_t n = 0, k;
 
-	while (*u) {
+	while (u < end && *u) {
 		if (*u == '\'') {
 			if (out)
 				out[n] = '\'', out[n + 1] = '\'';
@@ -247,17 +232,77 @@ quote_body(const char *s, char *out)
 				out[n] = ' ';
 			n++;
 			u++;
-		} else if ((k = utf8_len(u)) == 0) {
+		} else if ((k = utf8_len(u)) == 0 || u + k > end) {
 			if (out)
 				out[n] = '?';
 			n++;
 			u++;
+		} else if (k == 2 && u[0] == 0xc2 && u[1] < 0xa0) {
+			if (out)
+				out[n] = ' ';
+			n++;
+			u += 2;
 		} else {
 			if (out)
 				memcpy(out + n, u, k);
 			n += k;
 			u += k;
 		}
+	}
+	return n;
+}
+
+/*
+ * Write s as a gnuplot string expression into out (NULL: only count);
+ * returns the number of bytes. gnuplot 5.4 reads '' as a quote inside a
+ * single-quoted string only after another character: '''x' is the empty
+ * string '' then 'x', and 'a''''b' breaks too. So a run of apostrophes at
+ * the start or of two or more goes in a double-quoted string of octal
+ * escapes, concatenated with the single-quoted rest: "\047\047".'x''y'.
+ * No apostrophe stands outside single quotes, where it would upset
+ * gnuplot's search for @macros (which skips single-quoted text), and the
+ * escapes hold no backquote or @ to substitute.
+ */
+static size_t
+quote_expr(const char *s, char *out)
+{
+	size_t n = 0, i = 0, len = strlen(s);
+
+	if (len == 0) {
+		if (out)
+			memcpy(out, "''", 2);
+		return 2;
+	}
+	while (i < len) {
+		size_t run = strspn(s + i, "'"), j, body;
+		if (i > 0) {
+			if (out)
+				out[n] = '.';
+			n++;
+		}
+		if (run > 0) {
+			/* here a run starts a piece: one apostrophe or more */
+			if (out) {
+				out[n] = '"';
+				for (size_t k = 0; k < run; k++)
+					memcpy(out + n + 1 + 4 * k, "\\047", 4);
+				out[n + 4 * run + 1] = '"';
+			}
+			n += 4 * run + 2;
+			i += run;
+			continue;
+		}
+		/* a literal up to a run of two apostrophes or more, or the end */
+		for (j = i; j < len; j++)
+			if (s[j] == '\'' && s[j + 1] == '\'')
+				break;
+		body = quote_body(s + i, j - i, out ? out + n + 1 : NULL);
+		if (out) {
+			out[n] = '\'';
+			out[n + body + 1] = '\'';
+		}
+		n += body + 2;
+		i = j;
 	}
 	return n;
 }
@@ -270,13 +315,11 @@ calib_plot_quote(const char *s)
 
 	if (!s)
 		s = "";
-	n = quote_body(s, NULL);
-	if (!(q = malloc(n + 3)))
+	n = quote_expr(s, NULL);
+	if (!(q = malloc(n + 1)))
 		return NULL;
-	q[0] = '\'';
-	quote_body(s, q + 1);
-	q[n + 1] = '\'';
-	q[n + 2] = '\0';
+	quote_expr(s, q);
+	q[n] = '\0';
 	return q;
 }
 
@@ -287,13 +330,11 @@ calib_plot_string(struct calib_plot *p, const char *s)
 
 	if (!s)
 		s = "";
-	n = quote_body(s, NULL);
-	if (reserve(p, n + 2))
+	n = quote_expr(s, NULL);
+	if (reserve(p, n))
 		return CALIB_ENOMEM;
-	p->buf[p->len++] = '\'';
-	quote_body(s, p->buf + p->len);
+	quote_expr(s, p->buf + p->len);
 	p->len += n;
-	p->buf[p->len++] = '\'';
 	p->buf[p->len] = '\0';
 	return CALIB_OK;
 }
@@ -359,6 +400,9 @@ calib_plot_shorten(const char *s, size_t width, size_t lines)
 		if (*u < 0x20 || *u == 0x7f || (width && *u == '_')) {
 			clean[n++] = ' ';
 			u++;
+		} else if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] < 0xa0) {
+			clean[n++] = ' '; /* a C1 control, as quote_body */
+			u += 2;
 		} else if ((k = utf8_len(u)) == 0) {
 			clean[n++] = '?';
 			u++;
@@ -574,17 +618,40 @@ terminal_line(const struct calib_plot *p, char *buf, size_t n)
 	}
 }
 
+/*
+ * Refuse an output path gnuplot would not get as it is: control bytes and
+ * invalid UTF-8 are what quoting replaces. CALIB_OK or CALIB_EARG.
+ */
+static enum calib_status
+check_path(const char *path, struct calib_error *err)
+{
+	size_t len = strlen(path);
+	char shown[300];
+
+	if (calib_escape(NULL, 0, path, len, 0) == len)
+		return CALIB_OK;
+	calib_escape(shown, sizeof shown, path, len, CALIB_ESCAPE_QUOTE);
+	return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+	                       "%s: control bytes and invalid UTF-8 are not allowed in a "
+	                       "plot's file name",
+	                       shown);
+}
+
 enum calib_status
 calib_plot_write_script(const struct calib_plot *p, FILE *fp, const char *output_path,
                         struct calib_error *err)
 {
 	char term[256];
 	char *q = NULL;
+	enum calib_status st;
 
 	terminal_line(p, term, sizeof term);
-	if (output_path && strcmp(output_path, "-") != 0 &&
-	    !(q = calib_plot_quote(output_path)))
-		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	if (output_path && strcmp(output_path, "-") != 0) {
+		if ((st = check_path(output_path, err)))
+			return st;
+		if (!(q = calib_plot_quote(output_path)))
+			return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	}
 	fputs(term, fp);
 	if (q)
 		fprintf(fp, "set output %s\n", q);
@@ -656,31 +723,24 @@ contains(const unsigned char *s, size_t n, const char *w)
 }
 
 /*
- * Does the file gnuplot wrote end as a complete file of its kind? gnuplot
+ * Does gnuplot's output fp end as a complete file of its kind? gnuplot
  * exits 0 even when its writes failed (a full disk), so the end is read:
- * PNG's IEND chunk, SVG's closing tag, PDF's %%EOF marker.
+ * PNG's IEND chunk, SVG's closing tag, PDF's %%EOF marker. The dumb
+ * terminal's text has no end mark: anything counts.
  */
 static bool
-output_complete(const char *path, enum calib_plot_terminal t)
+output_complete(FILE *fp, enum calib_plot_terminal t)
 {
 	static const unsigned char iend[] = { 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
 	unsigned char tail[64];
 	size_t n;
-	FILE *fp = fopen(path, "rb");
 	long size;
 
-	if (!fp)
+	if (fseek(fp, 0, SEEK_END) != 0 || (size = ftell(fp)) < 0)
 		return false;
-	if (fseek(fp, 0, SEEK_END) != 0 || (size = ftell(fp)) < 0) {
-		fclose(fp);
+	if (fseek(fp, size > (long)sizeof tail ? size - (long)sizeof tail : 0, SEEK_SET) != 0)
 		return false;
-	}
-	if (fseek(fp, size > (long)sizeof tail ? size - (long)sizeof tail : 0, SEEK_SET) != 0) {
-		fclose(fp);
-		return false;
-	}
 	n = fread(tail, 1, sizeof tail, fp);
-	fclose(fp);
 	switch (t) {
 	case CALIB_PLOT_PNG:
 		return n >= sizeof iend && memcmp(tail + n - sizeof iend, iend, sizeof iend) == 0;
@@ -693,56 +753,59 @@ output_complete(const char *path, enum calib_plot_terminal t)
 	}
 }
 
+/* Copy all of in (from its start) to out; 0, or an errno value. */
+static int
+copy_file(FILE *in, FILE *out)
+{
+	char buf[65536];
+	size_t n;
+
+	rewind(in);
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			return errno ? errno : EIO;
+	return ferror(in) ? (errno ? errno : EIO) : 0;
+}
+
 enum calib_status
 calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib_error *err)
 {
 	const char *prog = getenv("CALIB_GNUPLOT");
-	char *argv[3], *tmp = NULL, msg[400];
-	int pipefd[2] = {-1, -1}, status = 0, rc, werr;
-	FILE *errf = NULL, *script = NULL;
+	char *argv[3], msg[400];
+	int pipefd[2] = {-1, -1}, status = 0, rc, werr, e;
+	FILE *errf = NULL, *outf = NULL, *script = NULL;
 	char *sbuf = NULL;
 	size_t slen = 0;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t def;
 	struct sigaction ign, old;
+	struct calib_outfile of;
 	pid_t pid;
 	enum calib_status st = CALIB_OK;
-	bool to_file = output_path && strcmp(output_path, "-") != 0;
 
 	if (!prog || !*prog)
 		prog = "gnuplot";
-	if (to_file) {
-		const char *slash = strrchr(output_path, '/');
-		size_t dir = slash ? (size_t)(slash - output_path) + 1 : 0;
-		int fd;
-		if (!(tmp = malloc(dir + sizeof ".calib-plot-XXXXXX")))
-			return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
-		memcpy(tmp, output_path, dir);
-		memcpy(tmp + dir, ".calib-plot-XXXXXX", sizeof ".calib-plot-XXXXXX");
-		if ((fd = mkstemp(tmp)) < 0) {
-			st = calib_error_set(err, CALIB_EIO, output_path, 0, 0, "%s",
-			                     strerror(errno));
-			free(tmp);
-			return st;
-		}
-		{
-			mode_t mask = umask(0);
-			umask(mask);
-			(void)fchmod(fd, 0666 & ~mask);
-		}
-		close(fd);
-	}
+	if (output_path && strcmp(output_path, "-") == 0)
+		output_path = NULL;
+	if (output_path && (st = check_path(output_path, err)))
+		return st;
 	/* the whole script in memory, so gnuplot's stdin gets it in one go */
 	if (!(script = open_memstream(&sbuf, &slen))) {
 		st = calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 		goto out;
 	}
-	if ((st = calib_plot_write_script(p, script, to_file ? tmp : NULL, err)))
+	if ((st = calib_plot_write_script(p, script, NULL, err)))
 		goto out;
 	fclose(script);
 	script = NULL;
-	if (!(errf = tmpfile())) {
+	/*
+	 * gnuplot writes to its standard output, an unnamed temporary file:
+	 * the path is never in the script, a failed or killed gnuplot leaves
+	 * nothing, and calib copies a complete plot to where it goes with
+	 * every write checked.
+	 */
+	if (!(errf = tmpfile()) || !(outf = tmpfile())) {
 		st = calib_error_set(err, CALIB_EIO, NULL, 0, 0, "temporary file: %s",
 		                     strerror(errno));
 		goto out;
@@ -751,9 +814,9 @@ calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib
 		st = calib_error_set(err, CALIB_EIO, NULL, 0, 0, "pipe: %s", strerror(errno));
 		goto out;
 	}
-	fflush(stdout);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, fileno(outf), 1);
 	posix_spawn_file_actions_adddup2(&fa, fileno(errf), 2);
 	posix_spawn_file_actions_addclose(&fa, pipefd[0]);
 	posix_spawn_file_actions_addclose(&fa, pipefd[1]);
@@ -776,6 +839,8 @@ calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib
 		        "gnuplot not found: install the Debian package gnuplot-nox");
 		goto out;
 	}
+	/* a SIGINT, SIGTERM or SIGHUP that ends calib ends gnuplot too */
+	calib_outfile_cleanup_child(pid);
 	memset(&ign, 0, sizeof ign);
 	ign.sa_handler = SIG_IGN;
 	sigemptyset(&ign.sa_mask);
@@ -786,10 +851,12 @@ calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib
 	sigaction(SIGPIPE, &old, NULL);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
+			calib_outfile_cleanup_child(0);
 			st = calib_error_set(err, CALIB_EIO, NULL, 0, 0,
 			                     "waiting for gnuplot: %s", strerror(errno));
 			goto out;
 		}
+	calib_outfile_cleanup_child(0);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 		/* a shell-less exec failure that the spawn could not report */
 		st = calib_error_set(
@@ -815,27 +882,27 @@ calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib
 		                     strerror(werr));
 		goto out;
 	}
-	if (to_file) {
-		struct stat sb;
-		if (stat(tmp, &sb) != 0 || sb.st_size == 0) {
-			first_error(errf, msg, sizeof msg);
-			st = calib_error_set(err, CALIB_EIO, NULL, 0, 0, "gnuplot: %s",
-			                     msg[0] ? msg : "no output written");
-			goto out;
-		}
-		if (!output_complete(tmp, p->term)) {
-			st = calib_error_set(err, CALIB_EIO, output_path, 0, 0,
-			                     "gnuplot wrote an incomplete file (is the disk full?)");
-			goto out;
-		}
-		if (rename(tmp, output_path) != 0) {
-			st = calib_error_set(err, CALIB_EIO, output_path, 0, 0, "%s",
-			                     strerror(errno));
-			goto out;
-		}
-		free(tmp);
-		tmp = NULL;
+	if (fseek(outf, 0, SEEK_END) != 0 || ftell(outf) <= 0) {
+		first_error(errf, msg, sizeof msg);
+		st = calib_error_set(err, CALIB_EIO, NULL, 0, 0, "gnuplot: %s",
+		                     msg[0] ? msg : "no output written");
+		goto out;
 	}
+	if (!output_complete(outf, p->term)) {
+		st = calib_error_set(err, CALIB_EIO, output_path, 0, 0,
+		                     "gnuplot wrote an incomplete file (is the disk full?)");
+		goto out;
+	}
+	/* the plot is whole: now, and only now, to where it goes */
+	if ((st = calib_outfile_open(&of, output_path, err)))
+		goto out;
+	/* standard output's errors stay in ferror(stdout), checked at exit */
+	if ((e = copy_file(outf, of.fp)) != 0 && of.kind != CALIB_OUTFILE_STDOUT) {
+		calib_outfile_abort(&of);
+		st = calib_error_set(err, CALIB_EIO, output_path, 0, 0, "%s", strerror(e));
+		goto out;
+	}
+	st = calib_outfile_commit(&of, err);
 out:
 	if (pipefd[0] >= 0)
 		close(pipefd[0]);
@@ -846,9 +913,7 @@ out:
 	free(sbuf);
 	if (errf)
 		fclose(errf);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
+	if (outf)
+		fclose(outf);
 	return st;
 }

@@ -165,35 +165,11 @@ fail(struct reader *r, enum calib_status st, unsigned long line, unsigned long c
 	return st;
 }
 
-/*
- * Text of s[0..len) for a message: quoted, at most about 40 bytes, control
- * bytes and bytes of invalid UTF-8 escaped as \xNN.
- */
+/* Text of s[0..len) for a message: quoted, at most about 40 bytes, escaped (calib_escape). */
 static const char *
 shown(char *buf, size_t n, const char *s, size_t len)
 {
-	size_t i, o = 0;
-
-	if (n < 16)
-		return "";
-	buf[o++] = '"';
-	for (i = 0; i < len && o + 8 < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (i >= 40) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c < 0x20 || c == 0x7f || c >= 0x80)
-			o += (size_t)snprintf(buf + o, n - o, "\\x%02x", c);
-		else if (c == '"' || c == '\\') {
-			buf[o++] = '\\';
-			buf[o++] = (char)c;
-		} else
-			buf[o++] = (char)c;
-	}
-	buf[o++] = '"';
-	buf[o] = '\0';
+	calib_escape(buf, n, s, len, CALIB_ESCAPE_QUOTE | CALIB_ESCAPE_ASCII | CALIB_ESCAPE_SHORT);
 	return buf;
 }
 

@@ -37,7 +37,15 @@ test_quote(void)
 	        {"plain", "'plain'"},
 	        {"", "''"},
 	        {"it's", "'it''s'"},
-	        {"''", "''''''"},
+	        /* gnuplot 5.4 lexes '''x' as '' and 'x', and 'a''''b' fails: runs apart */
+	        {"''", "\"\\047\\047\""},
+	        {"'", "\"\\047\""},
+	        {"'x", "\"\\047\".'x'"},
+	        {"'''x'y'", "\"\\047\\047\\047\".'x''y'''"},
+	        {"a''b", "'a'.\"\\047\\047\".'b'"},
+	        {" 'x", "' ''x'"},
+	        /* C1 controls (U+009B is CSI) go like C0 ones; U+00A0 stays */
+	        {"a\xc2\x9b" "b\xc2\xa0", "'a b\xc2\xa0'"},
 	        {"say \"hi\"", "'say \"hi\"'"},
 	        {"`touch PWNED`", "'`touch PWNED`'"},
 	        {"system(\"touch PWNED\")", "'system(\"touch PWNED\")'"},
@@ -51,7 +59,7 @@ test_quote(void)
 	        {"caf\xc3\xa9", "'caf\xc3\xa9'"},
 	        {"bad\xff\xc3", "'bad?"
 	                        "?'"},
-	        {"'; system('touch PWNED'); '", "'''; system(''touch PWNED''); '''"},
+	        {"'; system('touch PWNED'); '", "\"\\047\".'; system(''touch PWNED''); '''"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *q = calib_plot_quote(cases[i].in);
@@ -223,6 +231,32 @@ test_run(void)
 		fclose(fp);
 	ok(stat(pwned, &sb) != 0, "no PWNED file");
 	calib_plot_free(p);
+
+	/* the real gnuplot reads every quoted string back as one string, itself */
+	{
+		static const char *const back[] = {
+		        "'", "''", "'x", "'''x'y'", "it's", "x'", " 'x", "'@x `id`",
+		        "'; system('touch PWNED'); '", "''; print 'PWNED", "a''b", "a'''b", "x''", "a'b'c",
+		        "'a''", "a' 'b", "''''"};
+		char line[256], txt[256];
+		size_t i, n = sizeof back / sizeof back[0];
+		snprintf(txt, sizeof txt, "%s/back.txt", dir);
+		p = calib_plot_alloc(CALIB_PLOT_DUMB, 0, 0);
+		calib_plot_code(p, "set print '-'\n");
+		for (i = 0; i < n; i++)
+			calib_plot_cmd(p, "print ", back[i], "\n");
+		calib_error_clear(&e);
+		is_long(calib_plot_run(p, txt, &e), CALIB_OK, "gnuplot printed: %s", e.msg);
+		fp = fopen(txt, "r");
+		for (i = 0; i < n && fp && fgets(line, sizeof line, fp); i++) {
+			line[strcspn(line, "\n")] = '\0';
+			is_string(line, back[i], "gnuplot reads back string %zu", i);
+		}
+		ok(i == n, "gnuplot printed all %zu strings", n);
+		if (fp)
+			fclose(fp);
+		calib_plot_free(p);
+	}
 
 	/* a failing script: its message is reported, the old file kept */
 	p = calib_plot_alloc(CALIB_PLOT_PNG, 320, 200);
