@@ -32,6 +32,8 @@ struct calib_drift_opts {
 	size_t boot;        /* replicates of the difference bootstrap; 0: no CI */
 	unsigned long seed; /* its gsl_rng_mt19937 seed (0: GSL's default, 4357) */
 	size_t window;      /* K: sessions in the slope and in the --max-drop mean */
+	bool store_order;   /* sessions in the order of their store ids (the caller
+	                       arranged them); false: calib_drift_order() */
 	/* called after each criterion of calib_drift_run, or NULL */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;

@@ -46,7 +46,10 @@ struct calib_read_opts {
 	const char *criterion_col;
 	const char *score_col;
 	const char *rater;         /* rater name for a per-rater file on stdin */
-	const char *session;       /* session label for every row of this input, or NULL */
+	const char *session;       /* session of the rows without one (no session column,
+	                              or an empty cell), or NULL: "" */
+	bool session_from_name;    /* a named input's rows without a session take its base
+	                              name without extension (standard input: session) */
 	enum calib_dup_policy duplicates;
 	size_t max_field;          /* bytes, at most CALIB_MAX_CEILING (a larger value
 	                              counts as it); 0: default CALIB_MAX_FIELD */

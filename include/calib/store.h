@@ -153,6 +153,21 @@ enum calib_status calib_store_eval_of(struct calib_store *s, uint32_t item, uint
 				      bool *created);
 
 /*
+ * Rename the sessions of a store, merging those that get one name:
+ * name[0..n_names) are the new sessions (distinct), their ids in that
+ * order; old session i becomes name[to[i]]. Items and evaluations that
+ * meet are merged, in arrival order; a rating given in both of two merged
+ * evaluations is, by dup (the values of enum calib_dup_policy): 0 an
+ * error, 1 the first kept, 2 the last kept. Finishes the store again.
+ * CALIB_OK; CALIB_ENOMEM; CALIB_EINPUT with the second rating's location
+ * and the first's in err (which may be NULL). On error the store is
+ * half-merged and should be freed.
+ */
+enum calib_status calib_store_merge_sessions(struct calib_store *s, const char *const *name,
+					     size_t n_names, const uint32_t *to, int dup,
+					     struct calib_error *err);
+
+/*
  * Code of a numeric score for criterion crit: its level, added when the set
  * is not fixed. A number in a labelled criterion is CALIB_EINPUT. CALIB_EINPUT (message without location) when the value is
  * not a declared level or outside min/max; CALIB_ELIMIT past CALIB_MAX_LEVELS.

@@ -19,6 +19,7 @@
 
 #include "calib/agreement.h"
 #include "calib/alpha.h"
+#include "calib/dates.h"
 #include "calib/drift.h"
 #include "calib/icc.h"
 #include "calib/kappa.h"
@@ -77,29 +78,13 @@ known(const char *stat)
 bool
 calib_drift_parse_date(const char *t, long *days)
 {
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	long y, m, d, leap;
+	struct calib_date d;
 
-	for (size_t i = 0; i < 10; i++) {
-		if (i == 4 || i == 7) {
-			if (t[i] != '-')
-				return false;
-		} else if (t[i] < '0' || t[i] > '9')
-			return false;
-	}
-	if (t[10] != '\0')
+	/* an ISO date, not a week */
+	if (!calib_dates_iso(t, &d) || d.month == 0)
 		return false;
-	y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
-	m = (t[5] - '0') * 10 + (t[6] - '0');
-	d = (t[8] - '0') * 10 + (t[9] - '0');
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 ? leap : 0))
-		return false;
-	if (days) {
-		/* days from civil date, counting years from March */
-		long yy = m <= 2 ? y - 1 : y, mm = m <= 2 ? m + 9 : m - 3;
-		*days = 365 * yy + yy / 4 - yy / 100 + yy / 400 + (153 * mm + 2) / 5 + d - 1;
-	}
+	if (days)
+		*days = d.days;
 	return true;
 }
 
@@ -597,6 +582,8 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 	if ((st = calib_drift_order(s, &d->order, &d->dated)))
 		goto fail;
 	d->n_sessions = calib_names_count(s->sessions);
+	for (size_t i = 0; o->store_order && i < d->n_sessions; i++)
+		d->order[i] = (uint32_t)i;
 	d->n_criteria = s->n_criteria;
 	d->session = malloc((d->n_sessions ? d->n_sessions : 1) * sizeof *d->session);
 	d->trend = calloc(d->n_criteria ? d->n_criteria : 1, sizeof *d->trend);

@@ -112,6 +112,8 @@ struct reader {
 	bool rubric;        /* criteria are declared: unknown ones are errors */
 	char *rater;        /* per-rater form: the rater of every row */
 	size_t rater_len;
+	const char *ses;    /* the session of rows without one (not NUL-terminated) */
+	size_t ses_len;
 	struct tokens missing, na;
 	/* long form: criterion names seen, by hash, to skip the store's lookup */
 	struct crit_slot {
@@ -1194,11 +1196,12 @@ row_is_eval(const struct reader *r, uint32_t eval)
 {
 	const struct calib_store *s = r->s;
 	uint32_t item = s->eval_item[eval];
-	const char *ses = r->o->session ? r->o->session : "";
-	size_t ses_len = strlen(ses);
+	const char *ses = r->ses;
+	size_t ses_len = r->ses_len;
 	const char *want;
 
-	if (r->session_col != SIZE_MAX) {
+	/* an empty session cell takes the input's session, as a row without one */
+	if (r->session_col != SIZE_MAX && r->f[r->session_col].len > 0) {
 		ses = ftext(r, r->session_col);
 		ses_len = r->f[r->session_col].len;
 	}
@@ -1368,8 +1371,8 @@ rater_id(struct reader *r, const char *name, size_t len, size_t j, uint32_t *id)
 static bool
 row_eval(struct reader *r, uint32_t *eval)
 {
-	const char *ses = r->o->session ? r->o->session : "";
-	size_t ses_len = strlen(ses);
+	const char *ses = r->ses;
+	size_t ses_len = r->ses_len;
 	const char *rat = r->rater, *call = ftext(r, r->call_col);
 	size_t rat_len = r->rater_len, call_len = r->f[r->call_col].len, klen;
 	size_t rat_col = r->rater_col;
@@ -1382,7 +1385,8 @@ row_eval(struct reader *r, uint32_t *eval)
 		rat = ftext(r, rat_col);
 		rat_len = r->f[rat_col].len;
 	}
-	if (r->session_col != SIZE_MAX) {
+	/* an empty session cell takes the input's session, as a row without one */
+	if (r->session_col != SIZE_MAX && r->f[r->session_col].len > 0) {
 		ses = ftext(r, r->session_col);
 		ses_len = r->f[r->session_col].len;
 	}
@@ -1525,6 +1529,10 @@ calib_read(struct calib_store *s, FILE *fp, const char *name, const struct calib
 	size_t i;
 
 	reader_init(&r, s, name, o, err);
+	r.ses = o->session ? o->session : "";
+	r.ses_len = strlen(r.ses);
+	if (o->session_from_name && strcmp(name, "-") != 0 && strcmp(name, "<stdin>") != 0)
+		r.ses = base_name(name, &r.ses_len);
 	if ((st = split_tokens(&r, &r.missing, o->missing, "missing")) != CALIB_OK ||
 	    (st = split_tokens(&r, &r.na, o->na, "N/A")) != CALIB_OK)
 		return st;

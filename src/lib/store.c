@@ -846,6 +846,91 @@ calib_store_eval_of(struct calib_store *s, uint32_t item, uint32_t rid, uint32_t
 }
 
 enum calib_status
+calib_store_merge_sessions(struct calib_store *s, const char *const *name, size_t n_names,
+			   const uint32_t *to, int dup, struct calib_error *err)
+{
+	struct tables *t = s->item_hash_;
+	struct calib_names *names = calib_names_alloc();
+	size_t ni = s->n_items, ne = s->n_evals;
+	uint32_t *was = malloc((2 * ni + 4 * ne + 1) * sizeof *was);
+	uint32_t *isess = was, *icall = isess + ni, *eitem = icall + ni;
+	uint32_t *erater = eitem + ne, *eline = erater + ne, *efile = eline + ne;
+	struct idset items = {0}, evals = {0};
+	enum calib_status st = CALIB_ENOMEM;
+
+	if (!names || !was || !idset_init(&items, 1024) || !idset_init(&evals, 1024))
+		goto out;
+	for (size_t i = 0; i < n_names; i++) {
+		uint32_t id;
+		if (calib_names_intern(names, name[i], strlen(name[i]), &id))
+			goto out;
+	}
+	memcpy(isess, s->item_session, ni * sizeof *isess);
+	memcpy(icall, s->item_call, ni * sizeof *icall);
+	memcpy(eitem, s->eval_item, ne * sizeof *eitem);
+	memcpy(erater, s->eval_rater, ne * sizeof *erater);
+	memcpy(eline, s->eval_line, ne * sizeof *eline);
+	memcpy(efile, s->eval_file, ne * sizeof *efile);
+	free(t->items.slot);
+	free(t->evals.slot);
+	t->items = items;
+	t->evals = evals;
+	items.slot = evals.slot = NULL;
+	t->last_item = CALIB_NONE;
+	calib_names_free(s->sessions);
+	s->sessions = names;
+	names = NULL;
+	/*
+	 * Items, then evaluations, again in arrival order: each lands at an
+	 * index no later than its old one, so the arrays are rewritten in
+	 * place, and the codes of evaluation e are still there when e is.
+	 */
+	s->n_items = 0;
+	for (size_t i = 0; i < ni; i++)
+		if ((st = calib_store_item(s, to[isess[i]], icall[i], &isess[i])))
+			goto out;
+	s->n_evals = 0;
+	for (size_t e = 0; e < ne; e++) {
+		uint32_t into;
+		bool created;
+		if ((st = calib_store_eval_of(s, isess[eitem[e]], erater[e], efile[e], eline[e],
+					      &into, &created)))
+			goto out;
+		for (size_t c = 0; c < s->n_criteria; c++) {
+			uint16_t *code = s->criteria[c].code, v = code[e];
+			if (created || code[into] == CALIB_CODE_ABSENT || dup == 2) {
+				if (created || v != CALIB_CODE_ABSENT)
+					code[into] = v;
+			} else if (v != CALIB_CODE_ABSENT && dup != 1) {
+				uint32_t item = s->eval_item[into];
+				st = calib_error_set(
+				        err, CALIB_EINPUT, s->files[efile[e]], eline[e], 0,
+				        "duplicate rating of %.100s for call %.100s by rater "
+				        "%.100s in session %.100s (first at %.200s:%lu)",
+				        s->criteria[c].name,
+				        calib_names_get(s->calls, s->item_call[item]),
+				        calib_names_get(s->raters, erater[e]),
+				        calib_names_get(s->sessions, s->item_session[item]),
+				        s->files[s->eval_file[into]],
+				        (unsigned long)s->eval_line[into]);
+				goto out;
+			}
+		}
+	}
+	for (size_t c = 0; c < s->n_criteria; c++)
+		memset(s->criteria[c].code + s->n_evals, 0,
+		       (ne - s->n_evals) * sizeof *s->criteria[c].code);
+	s->finished = false;
+	st = calib_store_finish(s);
+out:
+	free(items.slot);
+	free(evals.slot);
+	calib_names_free(names);
+	free(was);
+	return st;
+}
+
+enum calib_status
 calib_store_value_code(struct calib_store *s, uint32_t crit, double value,
 		       uint16_t *code, struct calib_error *err)
 {
