@@ -3,7 +3,9 @@
 # calibration sessions, for cron.
 #
 # DIR holds the session sheets as *.csv: one file per session named after
-# it (2026-11-23.csv), or sheets with a session column; DIR/rubric.csv, when
+# its date (2026-11-23.csv, 23.11.2026.csv, 2026-W48.csv; the same calls
+# may be re-scored every week), or sheets with a session column (dates in
+# any form calib-drift(1) reads); DIR/rubric.csv, when
 # present, is the rubric. The series (drift-series.csv) and the chart
 # (drift-chart.png) are written next to them, each all or nothing under a
 # lock, so a run killed halfway or two runs at once never leave a broken
@@ -63,7 +65,10 @@ calib-drift --min "$min" --max-drop "$drop" -k "$window" \
 	-o "$dir/$series" --chart "$dir/$chart" "$@" 2>"$alerts"
 status=$?
 case $status in
-0) ;;
+0)
+	# notes (sessions that are no dates) reach the cron mail too
+	cat "$alerts" >&2
+	;;
 3)
 	if [ -n "$to" ] && command -v mail >/dev/null 2>&1; then
 		{

@@ -20,6 +20,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "calib/dates.h"
 #include "calib/drift.h"
 #include "calib/plot.h"
 #include "calib/report.h"
@@ -29,7 +30,8 @@
 static const char usage[] =
         "usage: calib-drift [-d C] [-r RUBRIC] [-f FORMAT] [-o FILE] [--session-from "
         "name|column]\n"
-        "                   [--stat NAME] [--trend | --compare A:B] [--min X] [--max-drop D]\n"
+        "                   [--order given|date|name] [--date-format FMT] [--stat NAME]\n"
+        "                   [--trend | --compare A:B] [--min X] [--max-drop D]\n"
         "                   [--chart FILE] [--terminal T] [--script] [OPTION...] [FILE...]\n";
 
 static const char help[] =
@@ -43,6 +45,10 @@ static const char help[] =
         "      --session-from S    column: the session column (default; file names when\n"
         "                          no input has one); name: each file is a session,\n"
         "                          named by its base name without extension\n"
+        "      --order O           date (default when every session is a date), given\n"
+        "                          (first appearance; default otherwise) or name\n"
+        "      --date-format FMT   read session dates with FMT (%Y %m %d %b %G %V),\n"
+        "                          e.g. %d/%m/%Y; ISO dates and weeks are still read\n"
         "  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"
         "                          csv otherwise)\n"
         "  -o, --output FILE       write the table to FILE (all or nothing)\n"
@@ -86,12 +92,16 @@ enum {
 	OPT_TERMINAL,
 	OPT_SIZE,
 	OPT_THRESHOLD,
-	OPT_SCRIPT
+	OPT_SCRIPT,
+	OPT_ORDER,
+	OPT_DATE_FORMAT
 };
 
 static const struct option longopts[] = {
         CALIB_CLI_READ_LONGOPTS,
         {"session-from", required_argument, NULL, OPT_SESSION_FROM},
+        {"order", required_argument, NULL, OPT_ORDER},
+        {"date-format", required_argument, NULL, OPT_DATE_FORMAT},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"stat", required_argument, NULL, OPT_STAT},
@@ -116,10 +126,13 @@ static const struct option longopts[] = {
         {NULL, 0, NULL, 0}};
 
 enum session_from { FROM_AUTO, FROM_COLUMN, FROM_NAME };
+enum order { ORDER_AUTO, ORDER_GIVEN, ORDER_DATE, ORDER_NAME };
 
 /* Everything main() decided from the command line. */
 struct args {
 	enum session_from from;
+	enum order order;
+	const char *date_format; /* checked, or NULL */
 	enum calib_format fmt;
 	const char *output, *compare, *chart;
 	bool trend, script, have_term, have_size;
@@ -128,167 +141,209 @@ struct args {
 	double min, max_drop, threshold;
 };
 
-/* The base name of path without its extension, in a new string. */
-static char *
-base_name(const char *path)
+/* The base name of path without its extension: *len bytes from the result. */
+static const char *
+base_name(const char *path, size_t *len)
 {
 	const char *slash = strrchr(path, '/'), *b = slash ? slash + 1 : path;
 	const char *dot = strrchr(b, '.');
-	size_t n = dot && dot != b ? (size_t)(dot - b) : strlen(b);
-	char *s = malloc(n + 1);
 
-	if (s) {
-		memcpy(s, b, n);
-		s[n] = '\0';
-	}
-	return s;
+	*len = dot && dot != b ? (size_t)(dot - b) : strlen(b);
+	return b;
 }
 
 /*
- * Read every file as one session named after it (--session-from name).
- * A file with a session column of its own is an error: the two would
- * disagree. 0, or 1 with the message printed.
+ * Load the inputs with sessions as --session-from says, in one reading:
+ * rows without a session (no session column, or an empty cell) take
+ * their file's base name, so that the same call in two files is two
+ * sessions' ratings before any duplicate check. 0, or 1 (printed).
  */
-static int
-load_by_name(struct calib_cli *cli, char *const *files, size_t n, struct calib_store **out)
-{
-	static char *const dash[] = {"-"};
-	struct calib_store *s = calib_store_alloc();
-	struct calib_error err;
-	const char *given = cli->read.session;
-	int status = 1;
-
-	*out = NULL;
-	if (!s) {
-		calib_cli_errorf(cli, "%s", strerror(ENOMEM));
-		return 1;
-	}
-	if (n == 0) {
-		files = dash;
-		n = 1;
-	}
-	if (cli->rubric) {
-		FILE *fp = fopen(cli->rubric, "rb");
-		if (!fp) {
-			calib_cli_errorf(cli, "%s: %s", cli->rubric, strerror(errno));
-			goto out;
-		}
-		enum calib_status st = calib_read_rubric(s, fp, cli->rubric, &cli->read, &err);
-		fclose(fp);
-		if (st) {
-			calib_cli_error(cli, &err);
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		bool in = strcmp(files[i], "-") == 0;
-		char *label = in ? (given ? strdup(given) : NULL) : base_name(files[i]);
-		FILE *fp;
-		enum calib_status st;
-		size_t first = s->n_evals;
-
-		if (in && !given) {
-			calib_cli_errorf(cli, "standard input needs --session LABEL with "
-			                      "--session-from name");
-			goto out;
-		}
-		if (!label) {
-			calib_cli_errorf(cli, "%s", strerror(ENOMEM));
-			goto out;
-		}
-		if (!(fp = in ? stdin : fopen(files[i], "rb"))) {
-			calib_cli_errorf(cli, "%s: %s", files[i], strerror(errno));
-			free(label);
-			goto out;
-		}
-		cli->read.session = label;
-		st = calib_read(s, fp, in ? "<stdin>" : files[i], &cli->read, &err);
-		cli->read.session = given;
-		if (!in)
-			fclose(fp);
-		if (st) {
-			calib_cli_error(cli, &err);
-			free(label);
-			goto out;
-		}
-		for (size_t e = first; e < s->n_evals; e++) {
-			const char *ses =
-			        calib_names_get(s->sessions, s->item_session[s->eval_item[e]]);
-			if (strcmp(ses, label) != 0) {
-				calib_cli_errorf(cli,
-				                 "%s: has a session column; use "
-				                 "--session-from column",
-				                 files[i]);
-				free(label);
-				goto out;
-			}
-		}
-		free(label);
-	}
-	if (calib_store_finish(s)) {
-		calib_cli_errorf(cli, "%s", strerror(ENOMEM));
-		goto out;
-	}
-	if (s->n_evals == 0) {
-		calib_cli_errorf(cli, "no ratings in the inputs");
-		goto out;
-	}
-	*out = s;
-	s = NULL;
-	status = 0;
-out:
-	calib_store_free(s);
-	return status;
-}
-
-/* Load the inputs with sessions as --session-from says. 0, or 1 (printed). */
-/*
- * Can the named inputs (and rubric) be read a second time, as sessions by
- * file name? A FIFO or another non-regular file cannot (a FIFO would wait
- * for a writer for ever): say so and return false.
- */
-static bool
-all_rereadable(const struct calib_cli *cli, char *const *files, size_t n)
-{
-	struct stat st;
-
-	for (size_t i = 0; i <= n; i++) {
-		const char *f = i < n ? files[i] : cli->rubric;
-		if (i == n && !f)
-			break;
-		if (strcmp(f, "-") != 0 && stat(f, &st) == 0 && !S_ISREG(st.st_mode)) {
-			calib_cli_errorf(cli, "%s: not a regular file, cannot be read again for "
-			                      "a session per file: give a session column or "
-			                      "--session LABEL", f);
-			return false;
-		}
-	}
-	return true;
-}
-
 static int
 load(struct calib_cli *cli, enum session_from from, char *const *files, size_t n,
      struct calib_store **out)
 {
-	if (from == FROM_NAME)
-		return load_by_name(cli, files, n, out);
-	if (calib_cli_load(cli, files, n, out))
-		return 1;
-	if (!cli->read.session && calib_names_count((*out)->sessions) == 1 &&
-	    calib_names_get((*out)->sessions, 0)[0] == '\0') {
-		calib_store_free(*out);
-		*out = NULL;
-		/* no session column anywhere: every file is a session */
-		if (from == FROM_AUTO) {
-			if (!all_rereadable(cli, files, n))
-				return 1;
-			return load_by_name(cli, files, n, out);
-		}
-		calib_cli_errorf(cli, "no session column in the input (--session-col NAME, "
-		                      "or --session-from name)");
+	const char *given = cli->read.session;
+	struct calib_store *s;
+	bool on_stdin = n == 0;
+
+	for (size_t i = 0; i < n; i++)
+		on_stdin = on_stdin || strcmp(files[i], "-") == 0;
+	if (from == FROM_NAME && on_stdin && !given) {
+		calib_cli_errorf(cli, "standard input needs --session LABEL with "
+		                      "--session-from name");
 		return 1;
 	}
+	cli->read.session_from_name = from == FROM_NAME || (from == FROM_AUTO && !given);
+	if (calib_cli_load(cli, files, n, out))
+		return 1;
+	s = *out;
+	/* with --session-from name, a session column would disagree with the names */
+	for (size_t e = 0; from == FROM_NAME && e < s->n_evals; e++) {
+		const char *file = s->files[s->eval_file[e]];
+		const char *ses = calib_names_get(s->sessions, s->item_session[s->eval_item[e]]);
+		size_t len = strlen(given ? given : "");
+		const char *want = strcmp(file, "<stdin>") == 0 ? given : base_name(file, &len);
+		if (strlen(ses) != len || memcmp(ses, want, len) != 0) {
+			calib_cli_errorf(cli, "%s: has a session column; use --session-from column",
+			                 file);
+			goto fail;
+		}
+	}
+	if (calib_names_find(s->sessions, "", 0) != CALIB_NONE) {
+		if (from == FROM_AUTO || calib_names_count(s->sessions) == 1) {
+			calib_cli_errorf(cli, from == FROM_AUTO
+			                              ? "<stdin>: rows without a session: give "
+			                                "--session LABEL or a session column"
+			                              : "no session in the input: no session "
+			                                "column, or only empty cells "
+			                                "(--session-col NAME, or --session-from "
+			                                "name)");
+			goto fail;
+		}
+	}
 	return 0;
+fail:
+	calib_store_free(s);
+	*out = NULL;
+	return 1;
+}
+
+/* qsort has no context: what the comparisons below read */
+static const struct calib_date *sort_date;
+static const char (*sort_name)[CALIB_DATE_NAME];
+static const char **sort_label;
+
+static int
+cmp_index(size_t i, size_t j)
+{
+	return (i > j) - (i < j);
+}
+
+/* By date, a week before the date of its Monday, then by first appearance. */
+static int
+cmp_date(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c;
+
+	if (sort_date[i].days != sort_date[j].days)
+		return (sort_date[i].days > sort_date[j].days) -
+		       (sort_date[i].days < sort_date[j].days);
+	if ((c = strcmp(sort_name[i], sort_name[j])) != 0)
+		return sort_date[i].month - sort_date[j].month;
+	return cmp_index(i, j);
+}
+
+/* By the bytes of the label. */
+static int
+cmp_label(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = strcmp(sort_label[i], sort_label[j]);
+
+	return c ? c : cmp_index(i, j);
+}
+
+/*
+ * Put the store's sessions in the order --order asks, and (unless the
+ * order is given or by name) name every date as calib_dates_name() does,
+ * merging the sessions that are one date written two ways. *how receives
+ * the words of the footer. 0, or 1 with the message printed.
+ */
+static int
+arrange(const struct calib_cli *cli, struct calib_store *s, const struct args *g,
+        const char **how)
+{
+	size_t n = calib_names_count(s->sessions), k = 0, not_date = SIZE_MAX;
+	const char **label = malloc((n + 1) * sizeof *label);
+	struct calib_date *date = malloc((n + 1) * sizeof *date);
+	size_t *by = malloc((n + 1) * sizeof *by);
+	uint32_t *to = malloc((n + 1) * sizeof *to);
+	char(*name)[CALIB_DATE_NAME] = malloc((n + 1) * sizeof *name);
+	const char **names = malloc((n + 1) * sizeof *names);
+	const char **key = malloc((n + 1) * sizeof *key);
+	struct calib_names *seen = NULL;
+	struct calib_error err;
+	enum calib_status st;
+	bool dates, same = true;
+	int status = 1;
+
+	calib_error_clear(&err);
+	*how = "as given";
+	if (!label || !date || !by || !to || !name || !names || !key) {
+		calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		label[i] = calib_names_get(s->sessions, (uint32_t)i);
+		by[i] = i;
+	}
+	/* read whatever the order, so that one date written two ways is one session */
+	st = calib_dates_read(label, n, g->date_format, date, &not_date, &err);
+	if (st && (g->order == ORDER_AUTO || g->order == ORDER_DATE)) {
+		calib_cli_error(cli, &err);
+		goto out;
+	}
+	dates = st == CALIB_OK && not_date == SIZE_MAX;
+	if (!dates && g->order == ORDER_DATE) {
+		calib_cli_errorf(cli, "session '%.100s' is not a date (--date-format FMT, or "
+		                      "--order given or name)",
+		                 label[not_date]);
+		goto out;
+	}
+	if (!dates && g->order == ORDER_AUTO && n > 1) {
+		/* said once, so that the mail of a cron job shows it; one session has no order */
+		calib_cli_errorf(cli, "sessions in order of first appearance: '%.100s' is not "
+		                      "a date (--order given, date or name)",
+		                 label[not_date]);
+		*how = "as given (not all dates)";
+	}
+	for (size_t i = 0; i < n; i++)
+		key[i] = dates ? calib_dates_name(&date[i], name[i], sizeof name[i]) : label[i];
+	if (dates && (g->order == ORDER_AUTO || g->order == ORDER_DATE)) {
+		*how = "by date";
+		sort_date = date;
+		sort_name = name;
+		qsort(by, n, sizeof *by, cmp_date);
+	} else if (g->order == ORDER_NAME) {
+		*how = "by name";
+		sort_label = key;
+		qsort(by, n, sizeof *by, cmp_label);
+	}
+	/* the new sessions in order, each name once */
+	if (!(seen = calib_names_alloc())) {
+		calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+		goto out;
+	}
+	for (size_t j = 0; j < n; j++) {
+		size_t i = by[j];
+		if (calib_names_intern(seen, key[i], strlen(key[i]), &to[i])) {
+			calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+			goto out;
+		}
+		if (to[i] == k)
+			names[k++] = key[i];
+		same = same && to[i] == i && strcmp(key[i], label[i]) == 0;
+	}
+	if (!same &&
+	    calib_store_merge_sessions(s, names, k, to, (int)cli->read.duplicates, &err)) {
+		if (err.msg[0])
+			calib_cli_error(cli, &err);
+		else
+			calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+		goto out;
+	}
+	status = 0;
+out:
+	free(label);
+	free(date);
+	free(by);
+	free(to);
+	free(name);
+	free(names);
+	free(key);
+	calib_names_free(seen);
+	return status;
 }
 
 static const char *
@@ -371,10 +426,10 @@ fail:
 
 /* What every table of the series says it assumed (aligned table only). */
 static int
-footer(struct calib_table *t, const struct calib_drift *d, const struct calib_drift_opts *o)
+footer(struct calib_table *t, const struct calib_drift *d, const struct calib_drift_opts *o,
+       const char *how)
 {
-	if (calib_table_footer(t, "sessions: %zu, ordered %s", d->n_sessions,
-	                       d->dated ? "by date" : "as given (not all ISO dates)"))
+	if (calib_table_footer(t, "sessions: %zu, ordered %s", d->n_sessions, how))
 		return 1;
 	if (o->boot)
 		return calib_table_footer(t,
@@ -388,12 +443,33 @@ footer(struct calib_table *t, const struct calib_drift *d, const struct calib_dr
 	                          o->window) != CALIB_OK;
 }
 
-/* Index (in order) of session label, or SIZE_MAX. */
+/* --date-format, for the dates --compare names */
+static const char *compare_date_format;
+
+/*
+ * Index (in order) of session label, or SIZE_MAX. A date in another
+ * spelling names the session of its canonical name.
+ */
 static size_t
 find_session(const struct calib_drift *d, const char *label, size_t len)
 {
+	char text[128], name[CALIB_DATE_NAME];
+	const char *p = text;
+	struct calib_date date;
+	size_t bad;
+
 	for (size_t i = 0; i < d->n_sessions; i++)
 		if (strlen(d->session[i]) == len && memcmp(d->session[i], label, len) == 0)
+			return i;
+	if (len >= sizeof text)
+		return SIZE_MAX;
+	memcpy(text, label, len);
+	text[len] = '\0';
+	if (calib_dates_read(&p, 1, compare_date_format, &date, &bad, NULL) || bad != SIZE_MAX)
+		return SIZE_MAX;
+	calib_dates_name(&date, name, sizeof name);
+	for (size_t i = 0; i < d->n_sessions; i++)
+		if (strcmp(d->session[i], name) == 0)
 			return i;
 	return SIZE_MAX;
 }
@@ -784,6 +860,26 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 				        "option --session-from: '%s' is not name or column",
 				        optarg);
 			break;
+		case OPT_ORDER:
+			if (strcmp(optarg, "given") == 0)
+				g->order = ORDER_GIVEN;
+			else if (strcmp(optarg, "date") == 0)
+				g->order = ORDER_DATE;
+			else if (strcmp(optarg, "name") == 0)
+				g->order = ORDER_NAME;
+			else
+				return calib_cli_usage_error(
+				        cli, "option --order: '%s' is not given, date or name",
+				        optarg);
+			break;
+		case OPT_DATE_FORMAT: {
+			struct calib_error e;
+			if (calib_dates_check_format(optarg, &e))
+				return calib_cli_usage_error(cli, "option --date-format: %s",
+				                             e.msg);
+			g->date_format = optarg;
+			break;
+		}
 		case 'f':
 			if (calib_cli_format(cli, optarg, &g->fmt))
 				return 2;
@@ -915,6 +1011,7 @@ main(int argc, char **argv)
 	struct calib_drift_alert *al = NULL;
 	struct calib_error err;
 	bool table_to_stdout;
+	const char *how;
 	int status = 0, lock = -1, r;
 
 	gsl_set_error_handler_off();
@@ -930,6 +1027,12 @@ main(int argc, char **argv)
 	table_to_stdout = !g.script && !(g.chart && strcmp(g.chart, "-") == 0);
 	if (load(&cli, g.from, argv + optind, (size_t)(argc - optind), &store))
 		return 1;
+	if (arrange(&cli, store, &g, &how)) {
+		calib_store_free(store);
+		return 1;
+	}
+	o.store_order = true;
+	compare_date_format = g.date_format;
 	calib_error_clear(&err);
 	if (g.compare) {
 		/* the order of the sessions only: no series, no bootstrap of changes */
@@ -942,8 +1045,10 @@ main(int argc, char **argv)
 			goto out;
 		}
 		d->n_sessions = calib_names_count(store->sessions);
-		for (size_t i = 0; i < d->n_sessions; i++)
+		for (size_t i = 0; i < d->n_sessions; i++) {
+			d->order[i] = (uint32_t)i; /* as arrange() left them */
 			d->session[i] = calib_names_get(store->sessions, d->order[i]);
+		}
 		if ((status = compare(&cli, store, d, &o, g.compare, &t)))
 			goto out;
 	} else {
@@ -953,7 +1058,7 @@ main(int argc, char **argv)
 			goto out;
 		}
 		t = g.trend ? trend_table(d) : series_table(d);
-		if (!t || footer(t, d, &o)) {
+		if (!t || footer(t, d, &o, how)) {
 			calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
 			status = 1;
 			goto out;
