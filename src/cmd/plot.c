@@ -1215,27 +1215,47 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 	                                         : "'mean of rater and expert'"))
 		goto out;
 	for (size_t r = 0; r < R; r++) {
-		char text[160];
+		char text[160], cis[160] = "";
 		if (!cnt[r])
 			continue;
 		if (o->dumb ? title(p, "set label 1 at screen 0.01, screen 0.98 left ",
 		                    o->title, what, "\n")
 		            : CALIB_OK)
 			goto out;
-		if (isfinite(sd[r]))
+		if (isfinite(sd[r])) {
 			snprintf(text, sizeof text,
-			         "bias %+.2f, limits %+.2f [%+.2f, %+.2f] to %+.2f [%+.2f, "
-			         "%+.2f] "
-			         "(%zu calls)",
-			         bias[r], lim[r].lower, lim[r].lower_lo, lim[r].lower_hi,
-			         lim[r].upper, lim[r].upper_lo, lim[r].upper_hi, cnt[r]);
-		else
+			         "bias %+.2f, limits %+.2f to %+.2f (%zu calls)", bias[r],
+			         lim[r].lower, lim[r].upper, cnt[r]);
+			snprintf(cis, sizeof cis,
+			         "95%% CI of the limits [%+.2f, %+.2f], [%+.2f, %+.2f]",
+			         lim[r].lower_lo, lim[r].lower_hi, lim[r].upper_lo,
+			         lim[r].upper_hi);
+		} else
 			snprintf(text, sizeof text, "bias %+.2f (%zu call%s: no limits)",
 			         bias[r], cnt[r], cnt[r] == 1 ? "" : "s");
+		/* the limits' intervals: in words on a text page, else bands and labels */
 		if (calib_plot_cmd(p, "set title ", calib_names_get(s->raters, (uint32_t)r),
 		                   ".\"\\n\".") ||
-		    calib_plot_string(p, text) || calib_plot_code(p, "\n"))
+		    calib_plot_string(p, text) ||
+		    (o->dumb && *cis &&
+		     (calib_plot_code(p, ".\"\\n\".") || calib_plot_string(p, cis))) ||
+		    calib_plot_code(p, "\n"))
 			goto out;
+		for (int u = 0; !o->dumb && *cis && u < 2; u++) {
+			double l = u ? lim[r].upper : lim[r].lower,
+			       a = u ? lim[r].upper_lo : lim[r].lower_lo,
+			       b = u ? lim[r].upper_hi : lim[r].lower_hi;
+			if (calib_plot_code(
+			            p,
+			            "set object %d rect from graph 0, first %.17g to graph 1, "
+			            "first %.17g behind fc lt %zu fs transparent solid 0.15 "
+			            "noborder\n"
+			            "set label %d '95%% CI [%+.2f, %+.2f]' at graph 0.99, "
+			            "first %.17g right offset 0,%s font ',9' tc lt %zu\n",
+			            10 + u, a, b, r + 1, 10 + u, a, b, l, u ? "0.7" : "-0.7",
+			            r + 1))
+				goto out;
+		}
 		if (calib_plot_code(
 		            p,
 		            "plot 0 with lines lc rgb '#999999' lw 1, %.17g with lines lt %zu "
@@ -1245,6 +1265,10 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 		            "$ba using ($3 == %zu ? $1 : NaN):2 with points lt %zu pt 7\n",
 		            bias[r], r + 1, isfinite(sd[r]) ? lim[r].lower : bias[r], r + 1,
 		            isfinite(sd[r]) ? lim[r].upper : bias[r], r + 1, r + 1, r + 1))
+			goto out;
+		if (!o->dumb && *cis &&
+		    calib_plot_code(p, "unset object 10\nunset object 11\nunset label 10\n"
+		                       "unset label 11\n"))
 			goto out;
 	}
 	st = o->dumb ? CALIB_OK : calib_plot_code(p, "unset multiplot\n");

@@ -164,25 +164,31 @@ median_without(const struct score *s, size_t n, size_t skip)
 }
 
 /*
- * Reference of the score v in column col of a row whose nn numeric scores
- * are row[0..nn) (sorted by sort_row for the median) with sum sum: the
- * expert's value ev when there is an expert, else the leave-one-out mean
- * or median of the others; NAN when there is none.
+ * Reference of the score v of a row whose nn numeric scores are row[0..nn)
+ * (sorted by sort_row for the median) with sum sum: the expert's value ev
+ * when there is an expert, else the leave-one-out mean or median of the
+ * others; NAN when there is none. Leaving out any score equal to v leaves
+ * the same others, so the median finds one by bisection: O(log nn).
  */
 static double
-reference(const struct score *row, size_t nn, double sum, double v, uint32_t col, bool expert,
-          double ev, enum calib_consensus cons)
+reference(const struct score *row, size_t nn, double sum, double v, bool expert, double ev,
+          enum calib_consensus cons)
 {
-	size_t pos = 0;
+	size_t lo = 0, hi = nn;
 	if (expert)
 		return ev;
 	if (nn < 2)
 		return NAN;
 	if (cons == CALIB_CONSENSUS_MEAN)
 		return (sum - v) / (double)(nn - 1);
-	while (row[pos].col != col)
-		pos++;
-	return median_without(row, nn, pos);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (row[mid].v < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return median_without(row, nn, lo);
 }
 
 /* Workspace reused over criteria. */
@@ -387,7 +393,7 @@ rater_effect_all(struct work *w, const struct column *c, struct calib_raters_tes
 	size_t *cnt = calloc(atleast1(k), sizeof *cnt);
 	double *C = calloc(atleast1(k * k), sizeof *C), *V = calloc(atleast1(k * k), sizeof *V);
 	double *A = calloc(atleast1(k), sizeof *A), *Q = calloc(atleast1(k), sizeof *Q);
-	double ssw = 0, ss_r = 0, sm = 0;
+	double ssw = 0, ss_r = 0, sm = 0, full_c = 0, full_v = 0;
 	enum calib_status st = CALIB_ENOMEM;
 	if (!par || !idx || !cnt || !C || !V || !A || !Q ||
 	    grow((void **)&w->row, &w->cap, atleast1(k), sizeof(struct score)))
@@ -408,6 +414,8 @@ rater_effect_all(struct work *w, const struct column *c, struct calib_raters_tes
 		}
 		if (len < 2)
 			continue;
+		/* a call every rater scored touches every pair alike: added once, below */
+		full_c += len == k ? 1 / (double)len : 0;
 		blocks++;
 		N += len;
 		mean = sum / (double)len;
@@ -418,7 +426,7 @@ rater_effect_all(struct work *w, const struct column *c, struct calib_raters_tes
 			ssw += d * d;
 			cnt[a]++;
 			C[a * k + a] += 1 - 1 / (double)len;
-			for (size_t r = q + 1; r < len; r++) {
+			for (size_t r = q + 1; r < len && len < k; r++) {
 				size_t b = w->row[r].col;
 				C[a * k + b] -= 1 / (double)len;
 				C[b * k + a] -= 1 / (double)len;
@@ -440,11 +448,12 @@ rater_effect_all(struct work *w, const struct column *c, struct calib_raters_tes
 		if (S > 0) {
 			double w2 = 12 / (double)(len + 1), var = w2 * S / (double)len,
 			       cov = var / (double)(len - 1);
+			full_v += len == k ? cov : 0;
 			for (size_t q = 0; q < len; q++) {
 				size_t a = w->row[q].col;
 				A[a] += sqrt(w2) * w->row[q].v;
 				V[a * k + a] += var;
-				for (size_t r = q + 1; r < len; r++) {
+				for (size_t r = q + 1; r < len && len < k; r++) {
 					size_t b = w->row[r].col;
 					V[a * k + b] -= cov;
 					V[b * k + a] -= cov;
@@ -452,6 +461,12 @@ rater_effect_all(struct work *w, const struct column *c, struct calib_raters_tes
 			}
 		}
 	}
+	for (size_t a = 0; a < k; a++)
+		for (size_t b = 0; b < k; b++)
+			if (a != b) {
+				C[a * k + b] -= full_c;
+				V[a * k + b] -= full_v;
+			}
 	/* the raters that took part, packed */
 	for (size_t a = 0; a < k; a++)
 		if (cnt[a])
@@ -674,8 +689,7 @@ analyse(struct calib_raters *res, struct work *w, struct column *c, const uint32
 			}
 			if (!c->numeric)
 				continue;
-			ref = reference(w->row, nn, sum, v, m->col[p], expert != CALIB_NONE, ev,
-			                cons);
+			ref = reference(w->row, nn, sum, v, expert != CALIB_NONE, ev, cons);
 			if (isnan(ref)) {
 				cell->n_noref++;
 				c->n_noref++;
@@ -1179,7 +1193,7 @@ calib_raters_scores(const struct calib_store *s, uint32_t crit,
 			double x = val[m->cat[p]], ref;
 			if (isnan(x) || r == o->expert)
 				continue;
-			ref = reference(row, nn, sum, x, m->col[p], o->expert != CALIB_NONE, ev,
+			ref = reference(row, nn, sum, x, o->expert != CALIB_NONE, ev,
 			                o->consensus);
 			if (isnan(ref))
 				continue;
