@@ -76,4 +76,11 @@ size_t calib_utf8_char(const char *s, size_t len, unsigned long *cp);
  */
 size_t calib_escape(char *buf, size_t n, const char *s, size_t len, unsigned flags);
 
+/*
+ * The string s escaped as calib_escape does without flags, for printing a
+ * name whole: s itself when nothing needs escaping, else a copy stored in
+ * *tmp, which the caller frees (NULL otherwise). NULL when out of memory.
+ */
+const char *calib_escaped(const char *s, char **tmp);
+
 #endif

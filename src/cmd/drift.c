@@ -1110,17 +1110,24 @@ main(int argc, char **argv)
 		calib_drift_alerts(d, last, g.min, g.max_drop, al, n);
 		for (size_t k = 0; k < n; k++) {
 			const struct calib_drift_trend *tr = &d->trend[al[k].criterion];
+			/* names from the input, escaped as messages escape them */
+			char *t1, *t2;
+			const char *crit = calib_escaped(tr->criterion, &t1);
+			const char *ses = calib_escaped(d->session[last], &t2);
+			crit = crit ? crit : "?";
+			ses = ses ? ses : "?";
 			if (al[k].drop)
 				fprintf(stderr,
 				        "calib-drift: %s: %s %.3f on %s is %.3f below the mean "
 				        "%.3f of the %zu session%s before\n",
-				        tr->criterion, tr->stat, al[k].estimate,
-				        d->session[last], al[k].mean - al[k].estimate,
-				        al[k].mean, al[k].n_mean, al[k].n_mean == 1 ? "" : "s");
+				        crit, tr->stat, al[k].estimate, ses,
+				        al[k].mean - al[k].estimate, al[k].mean, al[k].n_mean,
+				        al[k].n_mean == 1 ? "" : "s");
 			else
 				fprintf(stderr, "calib-drift: %s: %s %.3f on %s is below %g\n",
-				        tr->criterion, tr->stat, al[k].estimate,
-				        d->session[last], g.min);
+				        crit, tr->stat, al[k].estimate, ses, g.min);
+			free(t1);
+			free(t2);
 		}
 		if (n)
 			status = 3;

@@ -212,6 +212,19 @@ out:
 	return rc;
 }
 
+/*
+ * A name from the input as a summary or warning prints it: control bytes
+ * and invalid UTF-8 escaped as in messages (calib_escaped), so that no
+ * name drives the terminal. The copy, when one is made, goes in *tmp for
+ * the caller to free; "?" when memory is short.
+ */
+static const char *
+esc(const char *s, char **tmp)
+{
+	const char *v = calib_escaped(s, tmp);
+	return v ? v : "?";
+}
+
 static void
 print_levels(FILE *fp, const struct calib_criterion *c)
 {
@@ -223,11 +236,14 @@ print_levels(FILE *fp, const struct calib_criterion *c)
 		return;
 	}
 	for (k = 0; k < c->n_levels && k < 20; k++) {
+		char *tmp;
 		if (k)
 			putc('|', fp);
-		fputs(calib_store_code_text(c, (uint16_t)(k + CALIB_CODE_LEVEL), buf,
-		                            sizeof buf),
+		fputs(esc(calib_store_code_text(c, (uint16_t)(k + CALIB_CODE_LEVEL), buf,
+		                                sizeof buf),
+		          &tmp),
 		      fp);
+		free(tmp);
 	}
 	if (k < c->n_levels)
 		fprintf(fp, "|... (%zu levels)", c->n_levels);
@@ -258,8 +274,10 @@ write_summary(FILE *fp, const struct calib_store *s)
 	fprintf(fp, "n/a cells: %zu\n", na);
 	for (c = 0; c < s->n_criteria; c++) {
 		const struct calib_criterion *cr = &s->criteria[c];
-		fprintf(fp, "criterion %s: %s (%s), levels ", cr->name,
+		char *tmp;
+		fprintf(fp, "criterion %s: %s (%s), levels ", esc(cr->name, &tmp),
 		        calib_scale_name(cr->scale), cr->declared ? "rubric" : "inferred");
+		free(tmp);
 		print_levels(fp, cr);
 		fprintf(fp, ", scored %zu, unscored %zu, n/a %zu\n", cr->n_scored,
 		        cr->n_missing, cr->n_na);
@@ -275,6 +293,7 @@ warn(const struct calib_cli *cli, const struct calib_store *s)
 	for (i = 0; i < s->n_items; i++) {
 		uint32_t e;
 		const char *ses;
+		char *t1, *t2, *t3;
 		if (s->item_off[i + 1] - s->item_off[i] != 1)
 			continue;
 		if (shown == MAX_WARNINGS) {
@@ -286,21 +305,27 @@ warn(const struct calib_cli *cli, const struct calib_store *s)
 		ses = calib_names_get(s->sessions, s->item_session[i]);
 		fprintf(stderr,
 		        "%s: %s:%lu: warning: call %s%s%s is scored by one rater only\n",
-		        cli->prog, s->files[s->eval_file[e]], (unsigned long)s->eval_line[e],
-		        calib_names_get(s->calls, s->item_call[i]), *ses ? " in session " : "",
-		        ses);
+		        cli->prog, esc(s->files[s->eval_file[e]], &t1),
+		        (unsigned long)s->eval_line[e],
+		        esc(calib_names_get(s->calls, s->item_call[i]), &t2),
+		        *ses ? " in session " : "", esc(ses, &t3));
+		free(t1);
+		free(t2);
+		free(t3);
 	}
 	if (more)
 		fprintf(stderr, "%s: warning: %zu more calls are scored by one rater only\n",
 		        cli->prog, more);
 	for (c = 0; c < s->n_criteria; c++) {
 		const struct calib_criterion *cr = &s->criteria[c];
+		char *tmp = NULL;
 		if (cr->n_scored + cr->n_missing + cr->n_na == 0)
 			fprintf(stderr, "%s: warning: criterion %s of the rubric is not in the sheets\n",
-			        cli->prog, cr->name);
+			        cli->prog, esc(cr->name, &tmp));
 		else if (cr->n_scored == 0)
 			fprintf(stderr, "%s: warning: criterion %s has no scores\n", cli->prog,
-			        cr->name);
+			        esc(cr->name, &tmp));
+		free(tmp);
 	}
 }
 

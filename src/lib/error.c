@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "calib/error.h"
@@ -141,4 +142,18 @@ calib_escape(char *buf, size_t n, const char *s, size_t len, unsigned flags)
 	if (n)
 		buf[o < n ? o : n - 1] = '\0';
 	return total;
+}
+
+const char *
+calib_escaped(const char *s, char **tmp)
+{
+	size_t len = strlen(s), n = calib_escape(NULL, 0, s, len, 0);
+
+	*tmp = NULL;
+	if (n == len)
+		return s;
+	if (!(*tmp = malloc(n + 1)))
+		return NULL;
+	calib_escape(*tmp, n + 1, s, len, 0);
+	return *tmp;
 }

@@ -263,63 +263,100 @@ width(const char *s)
 	return w;
 }
 
+/*
+ * Print s and a newline. Names come from input files, so the aligned
+ * table escapes them as messages do (calib_escaped): no name can drive the
+ * terminal. -1 when out of memory.
+ */
+static int
+put_line(FILE *fp, const char *s)
+{
+	char *tmp;
+	const char *v = calib_escaped(s, &tmp);
+
+	if (!v)
+		return -1;
+	fprintf(fp, "%s\n", v);
+	free(tmp);
+	return 0;
+}
+
 static int
 write_table(const struct calib_table *t, FILE *fp, bool group_first)
 {
 	size_t *w = calloc(t->n_cols ? t->n_cols : 1, sizeof *w);
-	char buf[64];
+	char buf[64], *tmp = NULL;
 	bool *numeric = calloc(t->n_cols ? t->n_cols : 1, sizeof *numeric);
+	const char *s;
 
-	if (!w || !numeric) {
-		free(w);
-		free(numeric);
-		errno = ENOMEM;
-		return -1;
+	if (!w || !numeric)
+		goto nomem;
+	for (size_t c = 0; c < t->n_cols; c++) {
+		if (!(s = calib_escaped(t->col[c], &tmp)))
+			goto nomem;
+		w[c] = width(s);
+		free(tmp);
 	}
-	for (size_t c = 0; c < t->n_cols; c++)
-		w[c] = width(t->col[c]);
 	for (size_t r = 0; r < t->n_rows; r++)
 		for (size_t c = 0; c < t->n_cols; c++) {
 			const struct cell *x = &t->cell[r * t->n_cols + c];
-			size_t cw = width(cell_text(t, x, c, true, NULL, buf, sizeof buf));
+			size_t cw;
+			if (!(s = calib_escaped(cell_text(t, x, c, true, NULL, buf, sizeof buf), &tmp)))
+				goto nomem;
+			cw = width(s);
+			free(tmp);
 			if (cw > w[c])
 				w[c] = cw;
 			numeric[c] |= x->is_num;
 		}
 	for (size_t i = 0; i < t->n_title; i++)
-		fprintf(fp, "%s\n", t->title[i]);
+		if (put_line(fp, t->title[i]))
+			goto nomem;
 	for (size_t c = 0; c < t->n_cols; c++) {
-		size_t pad = w[c] - width(t->col[c]);
+		size_t pad;
+		if (!(s = calib_escaped(t->col[c], &tmp)))
+			goto nomem;
+		pad = w[c] - width(s);
 		if (numeric[c])
-			fprintf(fp, "%s%*s%s", c ? "  " : "", (int)pad, "", t->col[c]);
+			fprintf(fp, "%s%*s%s", c ? "  " : "", (int)pad, "", s);
 		else
-			fprintf(fp, "%s%s%*s", c ? "  " : "", t->col[c],
+			fprintf(fp, "%s%s%*s", c ? "  " : "", s,
 				c + 1 < t->n_cols ? (int)pad : 0, "");
+		free(tmp);
 	}
 	fputc('\n', fp);
 	for (size_t r = 0; r < t->n_rows; r++) {
 		for (size_t c = 0; c < t->n_cols; c++) {
 			const struct cell *x = &t->cell[r * t->n_cols + c];
-			const char *s = cell_text(t, x, c, true, NULL, buf, sizeof buf);
 			size_t pad;
+			s = cell_text(t, x, c, true, NULL, buf, sizeof buf);
 			if (c == 0 && group_first && r > 0 && !x->is_num && x->text &&
 			    t->cell[(r - 1) * t->n_cols].text &&
 			    strcmp(x->text, t->cell[(r - 1) * t->n_cols].text) == 0)
 				s = "";
+			if (!(s = calib_escaped(s, &tmp)))
+				goto nomem;
 			pad = w[c] - width(s);
 			if (x->is_num)
 				fprintf(fp, "%s%*s%s", c ? "  " : "", (int)pad, "", s);
 			else
 				fprintf(fp, "%s%s%*s", c ? "  " : "", s,
 					c + 1 < t->n_cols ? (int)pad : 0, "");
+			free(tmp);
 		}
 		fputc('\n', fp);
 	}
 	for (size_t i = 0; i < t->n_footer; i++)
-		fprintf(fp, "%s\n", t->footer[i]);
+		if (put_line(fp, t->footer[i]))
+			goto nomem;
 	free(w);
 	free(numeric);
 	return 0;
+nomem:
+	free(w);
+	free(numeric);
+	errno = ENOMEM;
+	return -1;
 }
 
 static void

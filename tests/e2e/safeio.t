@@ -187,7 +187,7 @@ pid=$!
 i=0
 while [ ! -s "$t/gp.pid" ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i + 1)); done
 kill -TERM $pid
-wait $pid
+wait $pid 2>/dev/null
 s=$?
 sleep 0.2
 gp=$(cat "$t/gp.pid" 2>/dev/null)
