@@ -60,11 +60,11 @@ test_table(void)
 	free(s);
 	s = render(t, CALIB_FORMAT_TABLE);
 	is_string(s,
-		  "name      value    n\n"
-		  "a,\"b\"      0.33   12\n"
-		  "tab\there     NA  Inf\n"
+		  "name         value    n\n"
+		  "a,\"b\"         0.33   12\n"
+		  "tab\\x09here     NA  Inf\n"
 		  "assumed: nothing\n",
-		  "table: aligned, rounded, footer");
+		  "table: aligned, rounded, footer, a tab in a name escaped");
 	free(s);
 	calib_table_free(t);
 	{
