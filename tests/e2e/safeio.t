@@ -107,8 +107,7 @@ ln -s /proc/self/fd/1 "$d/stdout"
 calib-sheet -o "$d/stdout" "$hist" >"$d/got" 2>"$d/err"
 ok $(cmp -s "$d/got" "$t/fifo/want"; echo $?) "sheet -o a link to /proc/self/fd/1 writes to standard output" \
 	"$(cat "$d/err")"
-if [ "$(id -u)" = 0 ]; then
-	mknod "$d/null" c 1 3
+if [ "$(id -u)" = 0 ] && mknod "$d/null" c 1 3 2>/dev/null; then
 	calib-sheet -o "$d/null" "$hist" &&
 		calib-plot spread -t png -o "$d/null" "$hist" &&
 		calib-drift --boot 0 -f csv -o "$d/null" --chart "$d/null" --terminal svg "$hist"
@@ -118,9 +117,9 @@ if [ "$(id -u)" = 0 ]; then
 	ok $([ -z "$(leftovers "$d")" ]; echo $?) "-o a device node: no temporary or lock file beside it" \
 		"$(ls -A "$d")"
 else
-	skip "sheet, plot and drift -o a device node" "not root: mknod needs root"
-	skip "-o a device node: still a character device" "not root"
-	skip "-o a device node: no temporary or lock file beside it" "not root"
+	skip "sheet, plot and drift -o a device node" "not root, or mknod not allowed here"
+	skip "-o a device node: still a character device" "no device node"
+	skip "-o a device node: no temporary or lock file beside it" "no device node"
 fi
 
 # --- write errors on standard output, gnuplot's output included -----------
