@@ -68,6 +68,19 @@ bool calib_plot_size_parse(const char *s, unsigned *w, unsigned *h);
 struct calib_plot;
 
 /*
+ * A page of n small multiples (gnuplot's multiplot layout), in the units
+ * of the terminal's size (pixels; characters for dumb). The caller sets
+ * the room around the panels (left, right, top, bottom: outer margins;
+ * xgap, ygap: between panels, where their tic labels and titles go);
+ * calib_plot_grid_fit chooses the rows and columns and the panels' size.
+ */
+struct calib_plot_grid {
+	double left, right, top, bottom, xgap, ygap; /* set by the caller */
+	size_t rows, cols;                           /* set by calib_plot_grid_fit */
+	double plot_w, plot_h; /* each panel's plot area, from the final size */
+};
+
+/*
  * A new, empty script for terminal t of size w x h (0 for either: the
  * terminal's default). NULL when out of memory.
  */
@@ -76,6 +89,34 @@ void calib_plot_free(struct calib_plot *p);
 
 enum calib_plot_terminal calib_plot_terminal(const struct calib_plot *p);
 void calib_plot_size(const struct calib_plot *p, unsigned *w, unsigned *h);
+
+/*
+ * Make room for the content: when the size is the terminal's default
+ * (calib_plot_alloc was given 0 for it), grow the width to at least w and
+ * the height to at least h (pixels; characters for dumb; at most 20000),
+ * so that 50 criteria or 30 raters stay legible. A size the user chose is
+ * kept as it is. Cannot fail.
+ */
+void calib_plot_fit(struct calib_plot *p, unsigned w, unsigned h);
+
+/*
+ * Lay out n panels in at most max_cols columns (1 to 6 by n: 1, 2 up to 4
+ * panels, 3 up to 9 (4 for 7 or 8), 4 up to 16, 5 up to 25, then 6), grow
+ * the plot (calib_plot_fit) so that each plot area is at least min_w x
+ * min_h with g's room around them, and set g's rows, cols, plot_w and
+ * plot_h from the resulting size. Cannot fail.
+ */
+void calib_plot_grid_fit(struct calib_plot *p, struct calib_plot_grid *g, size_t n,
+                         size_t max_cols, double min_w, double min_h);
+
+/*
+ * Append `set multiplot layout R,C margins ... spacing ...` for g (margins
+ * and gaps as fractions of the size), up to and including " title " when
+ * titled (the caller appends the title string and the rest of the line),
+ * else the whole line. CALIB_OK or CALIB_ENOMEM.
+ */
+enum calib_status calib_plot_grid_begin(struct calib_plot *p, const struct calib_plot_grid *g,
+                                        bool titled);
 
 /*
  * Append program text written by calib itself (printf-style; numbers are

@@ -55,9 +55,11 @@ static const char options_help[] =
         "                          extension .png .svg .pdf or .txt picks the terminal\n"
         "  -t, --terminal T        png, svg, pdf or dumb (default: from -o, else dumb)\n"
         "      --size WxH          pixels (default 1280x720), characters for dumb\n"
-        "                          (default 100x30)\n"
+        "                          (default 100x30); without it the plot grows\n"
+        "                          with the criteria and raters it shows\n"
         "      --script            print the gnuplot script instead of running gnuplot\n"
-        "      --title TEXT        name of the session in titles (default: the file name)\n"
+        "      --title TEXT        name of the session in titles (default: the file\n"
+        "                          name, or \"N files\" for several)\n"
         "      --stat NAME         agreement: the statistic to plot (default: each\n"
         "                          criterion's first chance-corrected coefficient)\n"
         "      --min X             agreement: draw a threshold line at X\n"
@@ -538,6 +540,13 @@ band_edges(enum calib_band_scheme s, double *edge, const char **name, size_t max
 
 /* ---- agreement ---- */
 
+/*
+ * Pixels of a character and of a row of two-line labels at the 14-point
+ * font of the default terminals (DejaVu Sans: about 9.5 by 17, rounded up).
+ */
+#define CHAR_PX   10.0
+#define AGREE_ROW 40u
+
 static int
 cmp_est(const void *a, const void *b)
 {
@@ -553,8 +562,9 @@ cmp_est(const void *a, const void *b)
 static enum calib_status
 plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 {
-	size_t n = en->n;
-	double xmin = 0, xmax = 1.0;
+	size_t n = en->n, label_w;
+	double xmin = 0, xmax = 1.0, left, right;
+	unsigned w, h;
 	bool same = true;
 	char what[200];
 	enum calib_status st;
@@ -579,18 +589,29 @@ plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 		         "agreement by criterion (the coefficient that fits each scale)");
 	if (title(p, "set title ", o->title, what, "\n"))
 		return CALIB_ENOMEM;
+	/*
+	 * Two lines of label per criterion: the height grows with the rows
+	 * (AGREE_ROW pixels, 2 characters each for dumb); the margins are
+	 * wide enough for the labels and the text on the right at any width.
+	 */
+	calib_plot_fit(p, 0,
+	               o->dumb ? (unsigned)(2 * n + 10) : (unsigned)(AGREE_ROW * n + 190));
+	calib_plot_size(p, &w, &h);
+	label_w = o->dumb ? (size_t)fmax(10, fmin(24, w * 0.22 - 2))
+	                  : (size_t)fmax(12, fmin(30, (w * 0.26 - 24) / CHAR_PX));
+	left = o->dumb ? (double)(label_w + 2) / w : ((double)label_w * CHAR_PX + 24) / w;
+	right = o->dumb ? 0.7 : 1 - fmin(0.3, (30 * CHAR_PX + 16) / w);
 	if (calib_plot_code(
 	            p,
 	            "set xlabel %s\nset xrange [%g:%g]\nset yrange [0.4:%zu.6]\n"
 	            "set xtics %s\nunset ytics\nset ytics scale 0\nset grid x\n"
-	            "set grid noy\nset rmargin at screen %s\nset lmargin at screen %s\n",
+	            "set grid noy\nset rmargin at screen %.3f\nset lmargin at screen %.3f\n",
 	            o->dumb ? "'coefficient (95% CI); worst at the top'"
 	                    : "'coefficient with 95% confidence interval; shading: "
 	                      "interpretation "
 	                      "bands; worst criterion at the top'",
 	            xmin, xmax + (o->dumb ? 0.0 : 0.02), n,
-	            xmin < -0.5 || o->dumb ? "0.2" : "0.1", o->dumb ? "0.7" : "0.74",
-	            o->dumb ? "0.22" : "0.2") ||
+	            xmin < -0.5 || o->dumb ? "0.2" : "0.1", right, left) ||
 	    (o->dumb && calib_plot_code(p, "unset grid\n")))
 		return CALIB_ENOMEM;
 	/* labels of the criteria on the y axis: worst at the top */
@@ -603,7 +624,7 @@ plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 				labels[i] = en->v[i].criterion;
 				at[i] = (double)(n - i);
 			}
-			st = tics(p, "y", labels, at, n, o->dumb ? 20 : 22, 2);
+			st = tics(p, "y", labels, at, n, label_w, 2);
 		}
 		free(labels);
 		free(at);
@@ -644,8 +665,9 @@ plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 		if (strlen(line1) > 40)
 			memcpy(line1 + 37, "...", 4);
 		snprintf(text, sizeof text, "%s, %zu calls", e->stat, e->n_calls);
-		st = calib_plot_code(p, "set label %zu at graph 1.02, first %g left ", i + 1,
-		                     y);
+		/* the two lines centred on the row, as the tic label on the left */
+		st = calib_plot_code(p, "set label %zu at graph 1.02, first %g left%s ", i + 1,
+		                     y, o->dumb ? "" : " offset 0,0.5");
 		if (!st)
 			st = calib_plot_string(p, line1);
 		free(line1);
@@ -728,21 +750,78 @@ item_label(const struct calib_store *s, size_t i)
 	return l;
 }
 
-/* Legend of the raters at the top of a multiplot page: coloured names. */
+/*
+ * A page of small multiples in pixels (the default terminals' 14-point
+ * text; the panels' own text is set to 11-13 points by page_begin): the
+ * grid, and the rows of the rater legend at the bottom.
+ */
+struct page {
+	struct calib_plot_grid grid;
+	size_t legend_rows, legend_cols;
+	double legend_w; /* pixels per legend entry */
+};
+
+/*
+ * Lay out a page of n panels whose x tic labels and x label take tic_px
+ * below the axis and whose raters' legend (R names of up to name_len
+ * characters; R 0: none) sits at the bottom, with panel titles of
+ * title_lines lines; grow the plot to hold panels of at least min_w x 130
+ * pixels, then spread what the size gives.
+ */
+static void
+page_layout(struct calib_plot *p, struct page *g, size_t n, double tic_px, size_t R,
+            size_t name_len, double min_w, size_t title_lines)
+{
+	unsigned w, h;
+
+	memset(g, 0, sizeof *g);
+	g->legend_w = 44 + (double)name_len * CHAR_PX;
+	g->legend_cols = R ? (size_t)fmax(1, floor((1280 - 140) / g->legend_w)) : 0;
+	g->legend_rows = R ? (R + g->legend_cols - 1) / g->legend_cols : 0;
+	g->grid.left = 90;
+	g->grid.right = 25;
+	g->grid.xgap = 90;
+	/* a panel's title sits about 30 pixels above its plot area */
+	g->grid.ygap = 20 * (double)title_lines + 30 + tic_px + 8;
+	g->grid.top = 50 + 20 * (double)title_lines + 30;
+	g->grid.bottom = tic_px + 16 + 24 * (double)g->legend_rows;
+	calib_plot_grid_fit(p, &g->grid, n, 6, min_w, 130);
+	calib_plot_size(p, &w, &h);
+	if (R) {
+		g->legend_cols = (size_t)fmax(1, floor(((double)w - 140) / g->legend_w));
+		g->legend_rows = (R + g->legend_cols - 1) / g->legend_cols;
+	}
+}
+
+/* Point types of raters 1-8, 9-16, ...: filled circle, square, triangle, diamond. */
+static const int rater_shape[4] = {7, 5, 9, 13};
+
+/*
+ * Legend of the raters at the bottom of a multiplot page: coloured names
+ * in rows of g->legend_cols.
+ */
 static enum calib_status
-rater_legend(struct calib_plot *p, const struct calib_store *s, const char *what, double y)
+rater_legend(struct calib_plot *p, const struct calib_store *s, const struct page *g,
+             const char *what, size_t name_len)
 {
 	size_t R = calib_names_count(s->raters);
-	double step = fmin(0.12, 0.8 / (double)(R ? R : 1));
+	unsigned w, h;
 
-	if (calib_plot_code(p, "set label 9000 %s at screen 0.02, screen %g left\n", what, y))
-		return CALIB_ENOMEM;
-	for (size_t r = 0; r < R; r++)
-		if (calib_plot_code(p, "set label %zu at screen %g, screen %g left tc lt %zu ",
-		                    9001 + r, 0.16 + step * (double)r, y, r + 1) ||
-		    calib_plot_label(p, calib_names_get(s->raters, (uint32_t)r), 14, 1) ||
-		    calib_plot_code(p, " point pt 7 lt %zu offset 1,0\n", r + 1))
+	calib_plot_size(p, &w, &h);
+	for (size_t r = 0; r < R; r++) {
+		size_t row = r / g->legend_cols, col = r % g->legend_cols;
+		double y = (14 + 24 * (double)(g->legend_rows - 1 - row)) / h;
+		if ((r == 0 &&
+		     calib_plot_code(p, "set label 9000 %s at screen %.4f, screen %.4f left\n",
+		                     what, 14.0 / w, y)) ||
+		    calib_plot_code(p,
+		                    "set label %zu at screen %.4f, screen %.4f left tc lt %zu ",
+		                    9001 + r, (120 + g->legend_w * (double)col) / w, y, r + 1) ||
+		    calib_plot_label(p, calib_names_get(s->raters, (uint32_t)r), name_len, 1) ||
+		    calib_plot_code(p, " point pt %d lt %zu offset 1,0\n", rater_shape[r / 8 % 4],
+		                    r + 1))
 			return CALIB_ENOMEM;
+	}
 	return CALIB_OK;
 }
 
@@ -758,68 +837,62 @@ unset_legend(struct calib_plot *p, const struct calib_store *s)
 	return CALIB_OK;
 }
 
-/* Rows and columns of a page of n panels. */
-static void
-layout(size_t n, size_t *rows, size_t *cols)
-{
-	*cols = n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : 4;
-	if (n > 6 && n <= 8)
-		*cols = 4;
-	*rows = (n + *cols - 1) / *cols;
-	if (*rows == 0)
-		*rows = 1;
-}
-
-/* Start a page of n panels (or nothing for dumb, where plots follow each other). */
+/* Start a page laid out by g (or nothing for dumb, where plots follow each other). */
 static enum calib_status
-page_begin(struct calib_plot *p, const struct opts *o, size_t n, const char *what,
-           double bottom, double top)
+page_begin(struct calib_plot *p, const struct opts *o, const struct page *g, const char *what)
 {
-	size_t rows, cols;
-
 	if (o->dumb)
 		return CALIB_OK;
-	layout(n, &rows, &cols);
-	if (calib_plot_code(
-	            p,
-	            "set title font ',13'\nset xlabel font ',12'\nset xtics font ',11'\nset "
-	            "ytics font ',11'\n"
-	            "set multiplot layout %zu,%zu margins 0.07,0.98,%g,%g spacing 0.07,%g "
-	            "title ",
-	            rows, cols, bottom, top, rows > 2 ? 0.14 : 0.17) ||
+	if (calib_plot_code(p, "set title font ',13'\nset xlabel font ',12'\nset xtics font "
+	                       "',11'\nset ytics font ',11'\n") ||
+	    calib_plot_grid_begin(p, &g->grid, true) ||
 	    title(p, "", o->title, what, " font ',16'\n"))
 		return CALIB_ENOMEM;
 	return CALIB_OK;
 }
 
+/*
+ * The characters of a panel title that fit over a plot area plot_w pixels
+ * wide at 13 points (at least 16).
+ */
+static size_t
+title_chars(double plot_w)
+{
+	return (size_t)fmax(16, (plot_w + 40) / 9.5);
+}
+
 /* ---- spread ---- */
+
+/* Pixels of a character at the panels' 11-point tic labels. */
+#define TIC_PX 7.5
+
+/* Characters of a call id on the x axis (after the common prefix). */
+#define SPREAD_CALL 16u
 
 static enum calib_status
 plot_spread(struct calib_plot *p, const struct calib_store *s, const struct opts *o,
             const uint32_t *crit, size_t nc)
 {
 	size_t R = calib_names_count(s->raters), I = s->n_items;
-	double dodge = fmin(0.5 / (double)(R ? R : 1), 0.12);
-	bool rotate = true, use_labels;
+	double dodge = fmin(0.5 / (double)(R ? R : 1), 0.12), slot, tic_px;
+	bool rotate = false;
 	char **calls = calloc(I ? I : 1, sizeof *calls);
 	double *at = malloc((I ? I : 1) * sizeof *at);
+	const char **shown = malloc((I ? I : 1) * sizeof *shown);
+	size_t longest = 0, step = 1, n_shown = 0, name_len = 4, title_w = 60;
+	char *prefix = NULL, *what = NULL;
+	struct page g = {0};
 	enum calib_status st = CALIB_ENOMEM;
+	unsigned w, h;
 
-	if (!calls || !at)
+	if (!calls || !at || !shown)
 		goto out;
-	for (size_t i = 0; i < I; i++) {
+	for (size_t i = 0; i < I; i++)
 		if (!(calls[i] = item_label(s, i)))
 			goto out;
-		at[i] = (double)(i + 1);
-	}
-	/* small multiples: the calls' common prefix goes once into the x label */
-	use_labels = I <= (o->dumb ? 40u : nc > 1 ? 25u : 40u);
-	if (!use_labels) {
-		rotate = false;
-		if (calib_plot_code(p, "set xlabel 'calls in input order'\n"))
-			goto out;
-	} else if ((nc > 1 || o->dumb) && I > 1) {
-		size_t pre = strlen(calls[0]), longest = 0;
+	/* the calls' common prefix goes once into the x label */
+	if (I > 1) {
+		size_t pre = strlen(calls[0]);
 		for (size_t i = 1; i < I; i++) {
 			size_t k = 0;
 			while (k < pre && calls[i][k] == calls[0][k])
@@ -832,27 +905,62 @@ plot_spread(struct calib_plot *p, const struct calib_store *s, const struct opts
 			if (strlen(calls[i]) - pre < 1)
 				pre = 0;
 		if (pre) {
-			char *x = malloc(pre + 32);
-			if (!x)
+			if (!(prefix = malloc(pre + 32)))
 				goto out;
-			snprintf(x, pre + 32, "calls %.*s...", (int)pre, calls[0]);
-			st = calib_plot_cmd(p, "set xlabel ", x, "\n");
-			free(x);
-			if (st)
-				goto out;
-			st = CALIB_ENOMEM;
+			snprintf(prefix, pre + 32, "calls %.*s...", (int)pre, calls[0]);
 			for (size_t i = 0; i < I; i++)
 				memmove(calls[i], calls[i] + pre, strlen(calls[i] + pre) + 1);
 		}
-		for (size_t i = 0; i < I; i++)
-			if (strlen(calls[i]) > longest)
-				longest = strlen(calls[i]);
-		rotate = longest > 3;
 	}
-	if (page_begin(p, o, nc, "scores of every rater per call (grey bar: range)", 0.17,
-	               0.88))
+	/* small multiples: the prefix once in the page's title, else under the axis */
+	if (!(what = malloc((prefix ? strlen(prefix) : 0) + 64)))
 		goto out;
-	if (!o->dumb && rater_legend(p, s, "'raters:'", 0.03))
+	sprintf(what, "scores of every rater per call (grey bar: range)%s%s",
+	        prefix && nc > 1 && !o->dumb ? "; " : "",
+	        prefix && nc > 1 && !o->dumb ? prefix : "");
+	if ((nc == 1 || o->dumb) &&
+	    calib_plot_cmd(p, "set xlabel ", prefix ? prefix : "calls", "\n"))
+		goto out;
+	for (size_t i = 0; i < I; i++)
+		if (strlen(calls[i]) > longest)
+			longest = strlen(calls[i]) < SPREAD_CALL ? strlen(calls[i]) : SPREAD_CALL;
+	for (size_t r = 0; r < R; r++)
+		if (strlen(calib_names_get(s->raters, (uint32_t)r)) > name_len)
+			name_len = (size_t)fmin(
+			        14, (double)strlen(calib_names_get(s->raters, (uint32_t)r)));
+	/*
+	 * Call ids along the x axis: level when they fit their slot, else
+	 * turned upright; one in `step` when even upright lines (14 pixels at
+	 * 11 points; for dumb, level text and a space) do not fit.
+	 */
+	if (o->dumb) {
+		calib_plot_size(p, &w, &h);
+		slot = ((double)w - 14) / (double)(I ? I : 1);
+		step = (size_t)fmax(1, ceil(((double)longest + 1) / slot));
+		tic_px = 0;
+	} else {
+		page_layout(p, &g, nc, 0, 0, 0, 220, 2);
+		slot = g.grid.plot_w / (double)(I ? I : 1);
+		rotate = (double)longest * TIC_PX + 8 > slot;
+		tic_px = (rotate ? (double)longest * CHAR_PX + 12 : 24) + (nc == 1 ? 26 : 0);
+		page_layout(p, &g, nc, tic_px, R, name_len, 220, 2);
+		slot = g.grid.plot_w / (double)(I ? I : 1);
+		step = rotate ? (size_t)fmax(1, ceil(16 / slot)) : 1;
+		title_w = title_chars(g.grid.plot_w);
+	}
+	for (size_t i = 0; i < I; i += step) {
+		shown[n_shown] = calls[i];
+		at[n_shown++] = (double)(i + 1);
+	}
+	if (page_begin(p, o, &g, what))
+		goto out;
+	/* beyond eight raters the colours repeat: every eight the next shape */
+	if (!o->dumb &&
+	    (calib_plot_code(p,
+	                     "rater_pt(r) = (int(r) - 1) / 8 %% 4 == 0 ? %d : (int(r) - 1) / 8 "
+	                     "%% 4 == 1 ? %d : (int(r) - 1) / 8 %% 4 == 2 ? %d : %d\n",
+	                     rater_shape[0], rater_shape[1], rater_shape[2], rater_shape[3]) ||
+	     rater_legend(p, s, &g, "'raters:'", name_len)))
 		goto out;
 	for (size_t k = 0; k < nc; k++) {
 		const struct calib_criterion *c = &s->criteria[crit[k]];
@@ -892,17 +1000,15 @@ plot_spread(struct calib_plot *p, const struct calib_store *s, const struct opts
 		if (calib_plot_data_end(p))
 			goto out;
 		if (o->dumb ? title(p, "set title ", o->title, c->name, "\n")
-		            : calib_plot_cmd(p, "set title ", c->name, "\n"))
+		            : (calib_plot_code(p, "set title ") ||
+		               calib_plot_label(p, c->name, title_w, 2) ||
+		               calib_plot_code(p, "\n")))
 			goto out;
 		if (calib_plot_code(
 		            p, "set xrange [0.4:%zu.6]\nset yrange [%g:%g]\nset xtics %s\n", I,
 		            lo - 0.08 * (hi - lo) - 0.1, hi + 0.08 * (hi - lo) + 0.1,
-		            rotate ? "rotate by 90 right" : "norotate"))
-			goto out;
-		if (use_labels) {
-			if (tics(p, "x", (const char *const *)calls, at, I, 12, 1))
-				goto out;
-		} else if (calib_plot_code(p, "set xtics autofreq\n"))
+		            rotate ? "rotate by 90 right" : "norotate") ||
+		    tics(p, "x", shown, at, n_shown, SPREAD_CALL, 1))
 			goto out;
 		if (c->labelled) {
 			const char *lab[64];
@@ -947,8 +1053,8 @@ plot_spread(struct calib_plot *p, const struct calib_store *s, const struct opts
 		} else if (calib_plot_code(p,
 		                           "unset key\nplot $range using 1:2:(0):3 with "
 		                           "vectors nohead lw 8 "
-		                           "lc rgb '#DDDDDD', $scores using 1:2:3 with points "
-		                           "pt 7 ps %s "
+		                           "lc rgb '#DDDDDD', $scores using "
+		                           "1:2:(rater_pt($3)):3 with points pt variable ps %s "
 		                           "lc variable\n",
 		                           nc > 4 ? "0.9" : "1.3"))
 			goto out;
@@ -963,6 +1069,9 @@ out:
 		for (size_t i = 0; i < I; i++)
 			free(calls[i]);
 	free(calls);
+	free(prefix);
+	free(what);
+	free(shown);
 	free(at);
 	return st;
 }
@@ -1017,9 +1126,16 @@ deviations(const struct calib_store *s, uint32_t k, const struct opts *o, double
 
 /* ---- heatmap ---- */
 
+/* Pixels of a rater's column: room for "+0.25" at 13 points. */
+#define HEAT_COL 64.0
+
 static enum calib_status
 plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opts *o)
 {
+	size_t name_len = 4, label_w;
+	double col, left, right, bottom, top = 1;
+	bool rotate = false;
+	unsigned w, h;
 	size_t R = calib_names_count(s->raters), C = s->n_criteria;
 	double *dev = malloc((R ? R : 1) * sizeof *dev), m = 0.05;
 	size_t *cnt = malloc((R ? R : 1) * sizeof *cnt);
@@ -1079,43 +1195,80 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 			goto out;
 		st = CALIB_ENOMEM;
 	}
+	/*
+	 * Criteria down the left, one row of two-line labels each (one line
+	 * for dumb), raters across: the plot grows with both, and rater names
+	 * wider than their column are turned.
+	 */
+	for (size_t r = 0; r < R; r++)
+		if (strlen(calib_names_get(s->raters, (uint32_t)r)) > name_len)
+			name_len = strlen(calib_names_get(s->raters, (uint32_t)r));
+	if (name_len > 14)
+		name_len = 14;
+	if (o->dumb) {
+		col = (double)(name_len > 6 ? name_len + 2 : 8);
+		calib_plot_fit(p, (unsigned)(26 + col * (double)R), (unsigned)(2 * C + 9));
+		calib_plot_size(p, &w, &h);
+		/* what the columns leave of the width, for the criteria */
+		label_w = (size_t)fmax(12, fmin(40, (double)w - 8 - col * (double)R));
+		left = ((double)label_w + 3) / w;
+		right = 1 - 2.0 / w;
+		bottom = 4.0 / h;
+	} else {
+		rotate = (double)name_len * CHAR_PX + 10 > HEAT_COL;
+		calib_plot_fit(p, (unsigned)(30 * CHAR_PX + 24 + HEAT_COL * (double)R + 190),
+		               (unsigned)((double)(AGREE_ROW * C) + 150 +
+		                          (rotate ? (double)name_len * CHAR_PX * 0.71 : 20)));
+		calib_plot_size(p, &w, &h);
+		label_w = (size_t)fmax(12, fmin(30, ((double)w * 0.3 - 24) / CHAR_PX));
+		left = ((double)label_w * CHAR_PX + 24) / w;
+		right = 1 - 190.0 / w;
+		top = 1 - 64.0 / h;
+		bottom = (96 + (rotate ? (double)name_len * CHAR_PX * 0.71 : 20)) / h;
+	}
 	for (size_t k = 0; k < C; k++) {
 		lab[k] = s->criteria[k].name;
 		at[k] = (double)(k + 1);
 	}
-	if (calib_plot_code(
-	            p,
-	            "set xrange [0.5:%zu.5]\nset yrange [%zu.5:0.5]\nset xtics rotate by 30 "
-	            "right scale 0\nset ytics scale 0\nunset grid\nset border 0\n",
-	            C, R) ||
-	    tics(p, "x", lab, at, C, o->dumb ? 10 : 18, o->dumb ? 1 : 2))
+	if (calib_plot_code(p,
+	                    "set xrange [0.5:%zu.5]\nset yrange [%zu.5:0.5]\nset xtics %s "
+	                    "scale 0\nset ytics scale 0\nunset grid\nset border 0\n"
+	                    "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+	                    "set bmargin at screen %.4f\n",
+	                    R, C, rotate ? "rotate by 45 right" : "norotate", left, right,
+	                    bottom) ||
+	    tics(p, "y", lab, at, C, label_w, o->dumb ? 1 : 2))
 		goto out;
 	for (size_t r = 0; r < R; r++) {
 		lab[r] = calib_names_get(s->raters, (uint32_t)r);
 		at[r] = (double)(r + 1);
 	}
-	if (tics(p, "y", lab, at, R, 16, 1))
+	if (tics(p, "x", lab, at, R, name_len, 1))
 		goto out;
 	if (o->dumb) {
 		st = calib_plot_code(
 		        p,
 		        "set xlabel 'in score points; + above the reference (lenient), - below "
-		        "(severe)'\nplot $heat using 1:2:(sprintf('%%+.2f', $4)) with "
+		        "(severe)'\nplot $heat using 2:1:(sprintf('%%+.2f', $4)) with "
 		        "labels\n");
 		goto out;
 	}
+	/* the colour box a fixed width beside the cells, whatever the plot's width */
 	if (calib_plot_diverging_palette(p) ||
+	    calib_plot_code(p,
+	                    "set tmargin at screen %.4f\nset colorbox user origin screen "
+	                    "%.4f, screen %.4f size screen %.4f, screen %.4f\n",
+	                    top, right + 18.0 / w, bottom, 24.0 / w, top - bottom) ||
 	    calib_plot_code(
 	            p,
 	            "set cbrange [%g:%g]\nset cbtics format '%%+.2f'\n"
 	            "set cblabel 'share of the scale: + lenient, - severe'\n"
 	            "set xlabel 'cells: mean difference in score points from %s on the "
 	            "same call'\n"
-	            "set lmargin 12\nset bmargin 9\n"
-	            "plot $heat using 1:2:3 with image, $heat using 1:2:(sprintf('%%+.2f', "
+	            "plot $heat using 2:1:3 with image, $heat using 2:1:(sprintf('%%+.2f', "
 	            "$4)) "
-	            "with labels font ',13'\n",
-	            -m, m, reference_text(o)))
+	            "with labels font ',%s'\n",
+	            -m, m, reference_text(o), R > 12 ? "11" : "13"))
 		goto out;
 	st = CALIB_OK;
 out:
@@ -1146,6 +1299,7 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 	        expert == CALIB_NONE ? reference_text(o) : calib_names_get(s->raters, expert);
 	char *what = NULL;
 	size_t wn;
+	struct page g = {0};
 
 	if (!bias || !sd || !cnt || !lim)
 		goto out;
@@ -1204,7 +1358,9 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 		goto out;
 	snprintf(what, wn, "%s: each rater against %s%s (Bland-Altman)", c->name,
 	         expert == CALIB_NONE ? "" : "the expert ", ref);
-	if (page_begin(p, o, np, what, 0.1, 0.84))
+	if (!o->dumb)
+		page_layout(p, &g, np, 60, 0, 0, 300, 2);
+	if (page_begin(p, o, &g, what))
 		goto out;
 	if (calib_plot_code(p,
 	                    "set xrange [%g:%g]\nset yrange [%g:%g]\nunset key\n"
@@ -1215,27 +1371,28 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 	                                         : "'mean of rater and expert'"))
 		goto out;
 	for (size_t r = 0; r < R; r++) {
-		char text[160], cis[160] = "";
+		char text[160], cis[160] = "", calls[48];
 		if (!cnt[r])
 			continue;
 		if (o->dumb ? title(p, "set label 1 at screen 0.01, screen 0.98 left ",
 		                    o->title, what, "\n")
 		            : CALIB_OK)
 			goto out;
+		/* two lines: the rater and its calls; the bias and the limits */
+		snprintf(calls, sizeof calls, " (%zu call%s)", cnt[r], cnt[r] == 1 ? "" : "s");
 		if (isfinite(sd[r])) {
-			snprintf(text, sizeof text,
-			         "bias %+.2f, limits %+.2f to %+.2f (%zu calls)", bias[r],
-			         lim[r].lower, lim[r].upper, cnt[r]);
+			snprintf(text, sizeof text, "bias %+.2f, limits %+.2f to %+.2f", bias[r],
+			         lim[r].lower, lim[r].upper);
 			snprintf(cis, sizeof cis,
 			         "95%% CI of the limits [%+.2f, %+.2f], [%+.2f, %+.2f]",
 			         lim[r].lower_lo, lim[r].lower_hi, lim[r].upper_lo,
 			         lim[r].upper_hi);
 		} else
-			snprintf(text, sizeof text, "bias %+.2f (%zu call%s: no limits)",
-			         bias[r], cnt[r], cnt[r] == 1 ? "" : "s");
+			snprintf(text, sizeof text, "bias %+.2f, no limits", bias[r]);
 		/* the limits' intervals: in words on a text page, else bands and labels */
 		if (calib_plot_cmd(p, "set title ", calib_names_get(s->raters, (uint32_t)r),
-		                   ".\"\\n\".") ||
+		                   ".") ||
+		    calib_plot_string(p, calls) || calib_plot_code(p, ".\"\\n\".") ||
 		    calib_plot_string(p, text) ||
 		    (o->dumb && *cis &&
 		     (calib_plot_code(p, ".\"\\n\".") || calib_plot_string(p, cis))) ||
@@ -1284,14 +1441,21 @@ out:
 
 /* ---- main ---- */
 
-/* The session's name for titles: --title, else the first file's base name. */
+/*
+ * The session's name for titles: --title, else the one file's base name,
+ * or "N files" for several (buf holds it).
+ */
 static const char *
-session_name(const char *given, char *const *files, size_t n)
+session_name(const char *given, char *const *files, size_t n, char *buf, size_t size)
 {
 	const char *slash;
 
 	if (given)
 		return given;
+	if (n > 1) {
+		snprintf(buf, size, "%zu files", n);
+		return buf;
+	}
 	if (n == 0 || strcmp(files[0], "-") == 0)
 		return "";
 	slash = strrchr(files[0], '/');
@@ -1313,7 +1477,7 @@ main(int argc, char **argv)
 	bool term_given = false, script = false;
 	const char *output = NULL, *kind;
 	unsigned w = 0, h = 0;
-	char *buf = NULL;
+	char *buf = NULL, files_name[32];
 	size_t len = 0, nfiles;
 	char **files;
 	int c, status = 1;
@@ -1417,7 +1581,7 @@ main(int argc, char **argv)
 	o.dumb = term == CALIB_PLOT_DUMB;
 	files = argv + optind;
 	nfiles = (size_t)(argc - optind);
-	o.title = session_name(o.title, files, nfiles);
+	o.title = session_name(o.title, files, nfiles, files_name, sizeof files_name);
 
 	/* read: calib-agree's CSV (agreement only) or score sheets */
 	if (o.kind == KIND_AGREEMENT && nfiles <= 1) {

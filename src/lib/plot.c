@@ -32,6 +32,7 @@ extern char **environ;
 struct calib_plot {
 	enum calib_plot_terminal term;
 	unsigned w, h;
+	bool fixed_w, fixed_h; /* chosen by the user: calib_plot_fit keeps it */
 	char *buf; /* the script body */
 	size_t len, cap;
 };
@@ -128,6 +129,8 @@ calib_plot_alloc(enum calib_plot_terminal t, unsigned w, unsigned h)
 	p->term = t;
 	p->w = w ? w : dw;
 	p->h = h ? h : dh;
+	p->fixed_w = w != 0;
+	p->fixed_h = h != 0;
 	return p;
 }
 
@@ -151,6 +154,49 @@ calib_plot_size(const struct calib_plot *p, unsigned *w, unsigned *h)
 {
 	*w = p->w;
 	*h = p->h;
+}
+
+void
+calib_plot_fit(struct calib_plot *p, unsigned w, unsigned h)
+{
+	if (!p->fixed_w && w > p->w)
+		p->w = w < 20000 ? w : 20000;
+	if (!p->fixed_h && h > p->h)
+		p->h = h < 20000 ? h : 20000;
+}
+
+void
+calib_plot_grid_fit(struct calib_plot *p, struct calib_plot_grid *g, size_t n, size_t max_cols,
+                    double min_w, double min_h)
+{
+	size_t c = n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : n <= 16 ? 4 : n <= 25 ? 5 : 6;
+	double need_w, need_h;
+
+	if (n > 6 && n <= 8)
+		c = 4;
+	if (max_cols && c > max_cols)
+		c = max_cols;
+	g->cols = c;
+	g->rows = n ? (n + c - 1) / c : 1;
+	need_w = g->left + g->right + (double)c * min_w + (double)(c - 1) * g->xgap;
+	need_h = g->top + g->bottom + (double)g->rows * min_h + (double)(g->rows - 1) * g->ygap;
+	calib_plot_fit(p, (unsigned)fmin(20000, ceil(need_w)), (unsigned)fmin(20000, ceil(need_h)));
+	g->plot_w = ((double)p->w - g->left - g->right - (double)(c - 1) * g->xgap) / (double)c;
+	g->plot_h = ((double)p->h - g->top - g->bottom - (double)(g->rows - 1) * g->ygap) /
+	            (double)g->rows;
+}
+
+enum calib_status
+calib_plot_grid_begin(struct calib_plot *p, const struct calib_plot_grid *g, bool titled)
+{
+	double w = p->w, h = p->h;
+
+	return calib_plot_code(p,
+	                       "set multiplot layout %zu,%zu margins %.4f,%.4f,%.4f,%.4f "
+	                       "spacing %.4f,%.4f%s",
+	                       g->rows, g->cols, g->left / w, 1 - g->right / w, g->bottom / h,
+	                       1 - g->top / h, g->xgap / w, g->ygap / h,
+	                       titled ? " title " : "\n");
 }
 
 /* Make room for n more bytes and a NUL. */

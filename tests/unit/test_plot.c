@@ -151,6 +151,37 @@ test_script(void)
 	s = script_of(p, NULL);
 	is_string(s, "set terminal dumb size 100,30 noenhanced\n", "dumb to stdout");
 	free(s);
+	calib_plot_fit(p, 90, 64);
+	calib_plot_size(p, &w, &h);
+	ok(w == 100 && h == 64, "fit grows the default size, never shrinks it");
+	calib_plot_fit(p, 30000, 0);
+	calib_plot_size(p, &w, &h);
+	ok(w == 20000 && h == 64, "fit stops at 20000");
+	calib_plot_free(p);
+	p = calib_plot_alloc(CALIB_PLOT_PNG, 0, 0);
+	{
+		struct calib_plot_grid g = {.left = 90, .right = 10, .top = 100, .bottom = 50,
+		                            .xgap = 100, .ygap = 100};
+		calib_plot_grid_fit(p, &g, 25, 6, 200, 100);
+		calib_plot_size(p, &w, &h);
+		ok(g.rows == 5 && g.cols == 5, "25 panels: 5 x 5");
+		ok(w == 1500 && h == 1050, "grid grows the page: %u x %u", w, h);
+		ok(g.plot_w == 200 && g.plot_h == 100, "panels of the minimum size");
+		is_long(calib_plot_grid_begin(p, &g, false), CALIB_OK, "grid begin");
+		s = script_of(p, NULL);
+		ok(strstr(s, "set multiplot layout 5,5 margins 0.0600,0.9933,0.0476,0.9048 "
+		             "spacing 0.0667,0.0952\n") != NULL,
+		   "multiplot margins as fractions");
+		free(s);
+		calib_plot_grid_fit(p, &g, 7, 3, 200, 100);
+		ok(g.rows == 3 && g.cols == 3, "7 panels in at most 3 columns");
+		ok(g.plot_w > 200, "a page never shrinks: wider panels");
+	}
+	calib_plot_free(p);
+	p = calib_plot_alloc(CALIB_PLOT_PNG, 800, 0);
+	calib_plot_fit(p, 2000, 2000);
+	calib_plot_size(p, &w, &h);
+	ok(w == 800 && h == 2000, "fit keeps a chosen width");
 	calib_plot_free(p);
 	p = calib_plot_alloc(CALIB_PLOT_PDF, 1280, 720);
 	s = script_of(p, "-");
