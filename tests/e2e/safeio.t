@@ -189,6 +189,8 @@ done
 # SIGTERM while gnuplot runs: gnuplot is ended too, nothing left
 cat >"$t/slowplot" <<'EOF'
 #!/bin/sh
+# calib registers gnuplot right after the spawn: give it time on a busy machine
+sleep 0.5
 echo $$ >"$SAFEIO_PIDFILE"
 exec sleep 30
 EOF
