@@ -84,6 +84,15 @@ enum calib_status calib_report_add(struct calib_report *r, size_t row,
 				   const struct calib_stat *st);
 
 /*
+ * Add copies of records st[0..n), st[k] at the end of row row[k]'s records
+ * (row[] non-decreasing, each < n_rows), in one pass over the report: the
+ * way to add many, where calling calib_report_add for each would move the
+ * later records each time. CALIB_OK or CALIB_ENOMEM (the report unchanged).
+ */
+enum calib_status calib_report_add_all(struct calib_report *r, const size_t *row,
+				       const struct calib_stat *st, size_t n);
+
+/*
  * The TOTAL score of every evaluation of a finished store: 100 x the
  * weighted mean of its criteria's points on a 0..1 scale (labelled levels
  * k of q as (k-1)/(q-1), numbers over the declared or observed range), N/A

@@ -605,7 +605,7 @@ convert(struct reader *r, const struct batch *b)
 		r->nf = row[i].nf;
 		r->first = first;
 		r->row_line = row[i].line;
-		r->later = b->later + l;
+		r->later = b->later ? b->later + l : NULL; /* none yet: no offset on NULL */
 		for (r->n_later = 0; l < b->n_later && b->later[l].field < first + row[i].nf; l++)
 			r->n_later++;
 		r->row(r);

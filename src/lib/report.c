@@ -736,14 +736,48 @@ calib_report_free(struct calib_report *r)
 enum calib_status
 calib_report_add(struct calib_report *r, size_t row, const struct calib_stat *st)
 {
-	size_t at = r->rows[row].first + r->rows[row].count;
-	if (!calib_stats_push(&r->stats, "%s", st->name))
-		return CALIB_ENOMEM;
-	memmove(&r->stats.v[at + 1], &r->stats.v[at], (r->stats.n - 1 - at) * sizeof *r->stats.v);
-	r->stats.v[at] = *st;
-	r->rows[row].count++;
-	for (size_t i = row + 1; i < r->n_rows; i++)
-		r->rows[i].first++;
+	return calib_report_add_all(r, &row, st, 1);
+}
+
+enum calib_status
+calib_report_add_all(struct calib_report *r, const size_t *row, const struct calib_stat *st,
+		     size_t n)
+{
+	size_t total = r->stats.n + n, src_end = r->stats.n, dst = total, k = n;
+	struct calib_stat *v;
+
+	if (n == 0)
+		return CALIB_OK;
+	if (total > r->stats.cap) {
+		if (!(v = realloc(r->stats.v, total * sizeof *v)))
+			return CALIB_ENOMEM;
+		r->stats.v = v;
+		r->stats.cap = total;
+	}
+	v = r->stats.v;
+	/*
+	 * One pass from the end, each record moved once: what follows row
+	 * i's records, then row i's new records, then its old ones.
+	 */
+	for (size_t i = r->n_rows; i-- > 0;) {
+		struct calib_report_row *rw = &r->rows[i];
+		size_t end = rw->first + rw->count, add = 0;
+
+		dst -= src_end - end;
+		memmove(&v[dst], &v[end], (src_end - end) * sizeof *v);
+		while (k > 0 && row[k - 1] == i) {
+			k--;
+			add++;
+		}
+		dst -= add;
+		memcpy(&v[dst], &st[k], add * sizeof *v);
+		dst -= rw->count;
+		memmove(&v[dst], &v[rw->first], rw->count * sizeof *v);
+		src_end = rw->first;
+		rw->first = dst;
+		rw->count += add;
+	}
+	r->stats.n = total;
 	return CALIB_OK;
 }
 
