@@ -926,25 +926,61 @@ find_col(const struct reader *r, const char *want)
 	return SIZE_MAX;
 }
 
+/*
+ * Whether s[0..len), the k-th of a list whose first k are all different,
+ * equals one of them (ASCII case folded when fold): *earlier receives its
+ * index, or SIZE_MAX. Each is interned once into *seen (made on first use,
+ * freed by the caller), so a list of n costs O(n), not O(n^2): its ids
+ * count from 0 in order, so an id names the list index it was first seen
+ * at. CALIB_OK or CALIB_ENOMEM.
+ */
+static enum calib_status
+seen_before(struct calib_names **seen, const char *s, size_t len, bool fold, size_t k,
+	    size_t *earlier)
+{
+	char *low = NULL;
+	uint32_t id;
+	enum calib_status st;
+
+	if (!*seen && !(*seen = calib_names_alloc()))
+		return CALIB_ENOMEM;
+	if (fold) {
+		if (!(low = malloc(len + 1)))
+			return CALIB_ENOMEM;
+		for (size_t i = 0; i < len; i++)
+			low[i] = (char)tolower((unsigned char)s[i]);
+		low[len] = '\0';
+		s = low;
+	}
+	st = calib_names_intern(*seen, s, len, &id);
+	free(low);
+	*earlier = st == CALIB_OK && id < k ? id : SIZE_MAX;
+	return st;
+}
+
 static bool
 check_header_names(struct reader *r)
 {
+	struct calib_names *seen = NULL;
 	size_t i, j;
 	char a[128];
+	bool ok = true;
 
-	for (j = 0; j < r->nf; j++) {
+	for (j = 0; j < r->nf && ok; j++) {
 		if (!check_name(r, j, "column name", false))
-			return false;
-		for (i = 0; i < j; i++)
-			if (r->f[i].len == r->f[j].len &&
-			    strncasecmp(ftext(r, i), ftext(r, j), r->f[j].len) == 0) {
-				fail(r, CALIB_EINPUT, fline(r, j), j + 1,
-				     "duplicate column %s (also column %zu)",
-				     shown(a, sizeof a, ftext(r, j), r->f[j].len), i + 1);
-				return false;
-			}
+			ok = false;
+		else if (seen_before(&seen, ftext(r, j), r->f[j].len, true, j, &i) != CALIB_OK) {
+			fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
+			ok = false;
+		} else if (i != SIZE_MAX) {
+			fail(r, CALIB_EINPUT, fline(r, j), j + 1,
+			     "duplicate column %s (also column %zu)",
+			     shown(a, sizeof a, ftext(r, j), r->f[j].len), i + 1);
+			ok = false;
+		}
 	}
-	return true;
+	calib_names_free(seen);
+	return ok;
 }
 
 static const char *
@@ -1586,7 +1622,8 @@ rubric_row(struct reader *r)
 	size_t name_len = r->f[r->r_name].len, n = 0, k, m;
 	enum calib_scale scale;
 	double mn, mx, w, *values = NULL;
-	char **labels = NULL, *lv = NULL, a[128];
+	char **labels = NULL, *lv = NULL, a[128], b[128];
+	struct calib_names *seen = NULL;
 	bool numeric = true;
 	uint32_t id;
 	enum calib_status st;
@@ -1628,6 +1665,11 @@ rubric_row(struct reader *r)
 		memcpy(lv, ftext(r, r->r_levels), f->len + 1);
 		for (n = 1, p = lv; *p; p++)
 			n += *p == '|';
+		if (n > CALIB_MAX_LEVELS) {
+			fail(r, CALIB_ELIMIT, line, col, "more than %u levels (%zu listed)",
+			     CALIB_MAX_LEVELS, n);
+			goto out;
+		}
 		labels = calloc(n, sizeof *labels);
 		values = calloc(n, sizeof *values);
 		if (!labels || !values)
@@ -1649,13 +1691,20 @@ rubric_row(struct reader *r)
 			labels[k] = p;
 			if (parse_number(p, strlen(p), &values[k]) != 0)
 				numeric = false;
-			for (m = 0; m < k; m++)
-				if (strcmp(labels[m], p) == 0) {
-					fail(r, CALIB_EINPUT, line, col,
-					     "level %s listed twice",
+			/* case folded: data match labels case-insensitively */
+			if (seen_before(&seen, p, strlen(p), true, k, &m) != CALIB_OK)
+				goto nomem;
+			if (m != SIZE_MAX) {
+				if (strcmp(labels[m], p) == 0)
+					fail(r, CALIB_EINPUT, line, col, "level %s listed twice",
 					     shown(a, sizeof a, p, strlen(p)));
-					goto out;
-				}
+				else
+					fail(r, CALIB_EINPUT, line, col,
+					     "level %s listed twice (as %s: levels match case-insensitively)",
+					     shown(a, sizeof a, p, strlen(p)),
+					     shown(b, sizeof b, labels[m], strlen(labels[m])));
+				goto out;
+			}
 			p = e ? e + 1 : p + strlen(p);
 		}
 		if (!numeric && (scale == CALIB_SCALE_INTERVAL || scale == CALIB_SCALE_RATIO)) {
@@ -1673,18 +1722,17 @@ rubric_row(struct reader *r)
 		goto nomem;
 	st = calib_store_declare(r->s, id, scale, numeric ? NULL : (const char *const *)labels,
 	                         numeric ? values : NULL, n, mn, mx, w);
-	if (st != CALIB_OK) {
-		char msg[sizeof r->err->msg];
-		snprintf(msg, sizeof msg, "%s", r->err->msg);
-		if (st == CALIB_ENOMEM)
-			goto nomem;
+	if (st == CALIB_ENOMEM)
+		goto nomem;
+	if (st != CALIB_OK) /* the checks above leave none of these; says why, should one come */
 		fail(r, st, fline(r, r->r_name), r->r_name + 1, "criterion %s: %s",
-		     shown(a, sizeof a, name, name_len), msg);
-	}
+		     shown(a, sizeof a, name, name_len),
+		     st == CALIB_ELIMIT ? "too many levels" : "a level listed twice");
 	goto out;
 nomem:
 	fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
 out:
+	calib_names_free(seen);
 	free(lv);
 	free(labels);
 	free(values);
