@@ -1,9 +1,10 @@
 #!/bin/sh
 # run.sh BUILD SECONDS [TARGET...] - run each libFuzzer target of BUILD/fuzz
-# for SECONDS, one after the other, from a seed corpus made of the test and
-# sample sheets (an option byte, and for fuzz_rubric a rubric, a form feed
-# and a sheet). The growing corpus is kept in BUILD/corpus/TARGET, crashers
-# in BUILD/findings/TARGET. Exit status 1 when a target found something.
+# for SECONDS, one after the other, from the kept corpus fuzz/corpus/TARGET
+# (minimised with -merge=1) and seeds made of the test and sample sheets
+# (an option byte, and for fuzz_rubric a rubric, a form feed and a sheet).
+# The growing corpus is kept in BUILD/corpus/TARGET, crashers in
+# BUILD/findings/TARGET. Exit status 1 when a target found something.
 set -eu
 build=$1
 seconds=$2
@@ -14,6 +15,9 @@ for t in "$@"; do
 	corpus=$build/corpus/$t
 	findings=$build/findings/$t
 	mkdir -p "$corpus" "$findings"
+	if [ -d "fuzz/corpus/$t" ]; then
+		cp fuzz/corpus/"$t"/* "$corpus"/
+	fi
 	case $t in
 	fuzz_rubric)
 		for r in data/rubric.csv tests/sheets/rubric*.csv tests/sheets/*rubric*.csv \
