@@ -135,13 +135,14 @@ calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg)
 
 	switch (c) {
 	case 'd':
+		/* only these: any other byte is likelier a mistake than a format */
 		if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0)
 			o->delimiter = '\t';
-		else if (strlen(arg) == 1 && arg[0] != '"' && arg[0] != '\n' && arg[0] != '\r')
+		else if (strcmp(arg, ",") == 0 || strcmp(arg, ";") == 0 || strcmp(arg, "|") == 0)
 			o->delimiter = arg[0];
 		else {
 			calib_cli_usage_error(
-			        cli, "option --delimiter: '%s' is not one character", arg);
+			        cli, "option --delimiter: '%s' is not ',', ';', '|' or 'tab'", arg);
 			return -1;
 		}
 		return 1;

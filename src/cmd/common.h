@@ -96,7 +96,8 @@ enum {
 
 /* Help text of the common reading options, for --help and the man pages. */
 #define CALIB_CLI_READ_HELP                                                                    \
-	"  -d, --delimiter C       field delimiter: ',', ';', 'tab' (default: from the header)\n" \
+	"  -d, --delimiter C       field delimiter: ',', ';', '|' or 'tab' (default: from\n"  \
+	"                          the header: the most frequent of ',', ';' and tab)\n"     \
 	"  -r, --rubric FILE       rubric: criterion,scale,levels,min,max,weight\n"               \
 	"      --layout L          sheet, long or rater (default: from the header)\n"             \
 	"      --missing TOKENS    comma-separated scores meaning \"not scored\" (and empty)\n"     \

@@ -210,6 +210,10 @@ kappa_weighted(const struct pair *p, const struct wsrc *w, struct kres *r)
 		r->why = "undefined: no call scored by both raters";
 		return;
 	}
+	if (n == 1) { /* each rater's scores are one category: 0 or 0/0, whatever they gave */
+		r->why = "undefined: a single call scored by both raters";
+		return;
+	}
 	for (i = 0; i < q; i++) {
 		struct csum a = {0, 0}, d = {0, 0};
 

@@ -880,9 +880,14 @@ calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib
 	close(pipefd[0]);
 	pipefd[0] = -1;
 	if (rc != 0) {
-		st = calib_error_set(
-		        err, CALIB_EIO, NULL, 0, 0,
-		        "gnuplot not found: install the Debian package gnuplot-nox");
+		/* only a missing program is "not found": memory, permissions... say so */
+		if (rc == ENOENT)
+			st = calib_error_set(
+			        err, CALIB_EIO, NULL, 0, 0,
+			        "gnuplot not found: install the Debian package gnuplot-nox");
+		else
+			st = calib_error_set(err, CALIB_EIO, NULL, 0, 0, "cannot start %s: %s",
+			                     prog, strerror(rc));
 		goto out;
 	}
 	/* a SIGINT, SIGTERM or SIGHUP that ends calib ends gnuplot too */
@@ -904,10 +909,22 @@ calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib
 		}
 	calib_outfile_cleanup_child(0);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-		/* a shell-less exec failure that the spawn could not report */
-		st = calib_error_set(
-		        err, CALIB_EIO, NULL, 0, 0,
-		        "gnuplot not found: install the Debian package gnuplot-nox");
+		/*
+		 * An exec failure that the spawn could not report, or the
+		 * dynamic loader's (which says why, as under a memory limit:
+		 * "failed to map segment").
+		 */
+		first_error(errf, msg, sizeof msg);
+		if (msg[0]) {
+			size_t n = strlen(prog);
+			const char *why = strncmp(msg, prog, n) == 0 && strncmp(msg + n, ": ", 2) == 0
+			                          ? msg + n + 2 : msg;
+			st = calib_error_set(err, CALIB_EIO, NULL, 0, 0, "cannot start %s: %s",
+			                     prog, why);
+		} else
+			st = calib_error_set(
+			        err, CALIB_EIO, NULL, 0, 0,
+			        "gnuplot not found: install the Debian package gnuplot-nox");
 		goto out;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {

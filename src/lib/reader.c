@@ -293,8 +293,8 @@ is_token(const struct tokens *t, const char *s, size_t len)
 
 /*
  * Parse a decimal number: [+-]digits[.digits][(e|E)[+-]digits], nothing
- * else (no spaces, hex, inf or nan). Returns 0 ok, 1 not a number, 2 out of
- * range.
+ * else (no spaces, hex, inf or nan). Returns 0 ok (subnormals included), 1
+ * not a number, 2 out of range, 3 nonzero but below the smallest subnormal.
  */
 static int
 parse_number(const char *s, size_t len, double *v)
@@ -358,8 +358,11 @@ parse_number(const char *s, size_t len, double *v)
 	*v = strtod(s, &end);
 	if (end != s + len)
 		return 1;
-	if (errno == ERANGE || !isfinite(*v))
+	if (!isfinite(*v))
 		return 2;
+	/* below DBL_MIN strtod says ERANGE: a subnormal is still the number */
+	if (errno == ERANGE && *v == 0)
+		return 3;
 	return 0;
 }
 
@@ -369,6 +372,8 @@ number_problem(const char *s, size_t len, int why)
 {
 	if (why == 2)
 		return "is out of range";
+	if (why == 3)
+		return "is too small to hold (below 4.9e-324 in magnitude: write 0)";
 	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		return "is not a decimal number";
 	if (len > 0 && strchr("0123456789+-", s[0]) && strchr(s, ',') &&
@@ -437,6 +442,7 @@ struct lexer {
 	size_t row_text;          /* and the offset of its text there */
 	unsigned long row_line;   /* the line where it starts */
 	bool nul_seen;            /* a NUL byte was read: fields are searched for one */
+	bool ef_seen;             /* a byte 0xef past a leading BOM: fields are searched for a BOM */
 
 	/* the first error */
 	enum calib_status status;
@@ -487,6 +493,20 @@ grow(void *a, size_t *cap, size_t n, size_t more, size_t size, size_t first)
 	return q;
 }
 
+/* Whether s[0..len) holds a UTF-8 BOM (memmem is not POSIX). */
+static bool
+has_bom(const char *s, size_t len)
+{
+	const char *e = s + len, *p = s;
+
+	while ((p = memchr(p, 0xef, (size_t)(e - p))) && e - p >= 3) {
+		if (p[1] == '\xbb' && p[2] == '\xbf')
+			return true;
+		p++;
+	}
+	return false;
+}
+
 /*
  * What on_field does for a field past a limit, with a NUL, on a later line
  * than its row or without room in the batch: false when the field is not
@@ -507,6 +527,12 @@ field_rare(struct lexer *lx, struct batch *b, const char *data, size_t len)
 	}
 	if (lx->nul_seen && data && memchr(data, '\0', len)) {
 		lex_fail(lx, CALIB_EINPUT, lx->field_line, lx->nf + 1, "NUL byte in field");
+		return false;
+	}
+	/* a BOM past the file's start (files joined by cat) would hide in a name */
+	if (lx->ef_seen && data && has_bom(data, len)) {
+		lex_fail(lx, CALIB_EINPUT, lx->field_line, lx->nf + 1,
+		         "byte order mark (U+FEFF) past the start of the file (files joined?)");
 		return false;
 	}
 	if (b->text_cap - b->text_len <= len) {
@@ -542,7 +568,7 @@ on_field(void *data, size_t len, void *ctx)
 	if (lx->nf == 0)
 		lx->row_line = lx->field_line;
 	/* one test for the rare cases: each is a comparison that is usually false */
-	if (((lx->nf >= lx->max_columns) | (len > lx->max_field) | lx->nul_seen |
+	if (((lx->nf >= lx->max_columns) | (len > lx->max_field) | lx->nul_seen | lx->ef_seen |
 	     (b->text_cap - b->text_len <= len) | (lx->field_line != lx->row_line)) &&
 	    !field_rare(lx, b, data, len))
 		goto next;
@@ -750,6 +776,8 @@ lex_run(void *arg)
 	while (n > 0) {
 		/* a field holds only bytes read so far: no NUL read, none to find */
 		lx->nul_seen = lx->nul_seen || memchr(lx->block, '\0', n) != NULL;
+		/* 0xef starts a BOM, split between blocks or not, and is rare in text */
+		lx->ef_seen = lx->ef_seen || memchr(lx->block + pos, 0xef, n - pos) != NULL;
 		while (pos < n) {
 			const char *s = lx->block + pos, *nl = memchr(s, eol, n - pos);
 			size_t seg = nl ? (size_t)(nl - s) + 1 : n - pos;

@@ -275,6 +275,26 @@ test_undefined(void)
 	ok(isnan(s->estimate) && s->note[0], "single call: Light NAN, note '%s'", s->note);
 	ok(calib_stats_find(&l, "cohen_kappa") == NULL, "three raters: no Cohen records");
 	calib_matrix_free(m);
+
+	/*
+	 * A single call scored apart by two raters: each rater's scores are
+	 * one category, so p_e = 0 = p_o and kappa came out 0 with se 0 and
+	 * the interval [0, 0]. Undefined, for every weighting.
+	 */
+	{
+		static const double split[] = {1, 2};
+		static const char *const names[] = {"cohen_kappa", "cohen_kappa_linear",
+						    "cohen_kappa_quadratic"};
+		m = from_values(split, 1, 2);
+		run(m, &o, &l);
+		for (size_t k = 0; k < 3; k++) {
+			s = get(&l, names[k]);
+			ok(isnan(s->estimate) && isnan(s->se) && isnan(s->lower) &&
+				   strcmp(s->note, "undefined: a single call scored by both raters") == 0,
+			   "single call apart: %s NA, note '%s'", names[k], s->note);
+		}
+		calib_matrix_free(m);
+	}
 	calib_stats_free(&l);
 }
 
