@@ -394,7 +394,16 @@ test_errors(void)
 	ERR("call,rater,x\nc1,a,1e400\n", CALIB_EINPUT, 2, 3,
 	    "criterion \"x\": score \"1e400\" is out of range");
 	ERR("call,rater,x\nc1,a,1e-400\n", CALIB_EINPUT, 2, 3,
-	    "criterion \"x\": score \"1e-400\" is out of range");
+	    "criterion \"x\": score \"1e-400\" is too small to hold (below 4.9e-324 in "
+	    "magnitude: write 0)");
+	/* below DBL_MIN: subnormal numbers, not out of range */
+	ERR("call,rater,x\nc1,a,1e-308\nc1,b,-4e-320\n", CALIB_OK, 0, 0, "");
+	/* a BOM is stripped at the start of a file only */
+	ERR("\xef\xbb\xbf" "call,rater,x\nc1,a,1\n", CALIB_OK, 0, 0, "");
+	ERR("call,rater,x\nc1,a,1\n\xef\xbb\xbf" "c1,b,1\n", CALIB_EINPUT, 3, 1,
+	    "byte order mark (U+FEFF) past the start of the file (files joined?)");
+	ERR("call,rater,x\nc1,a,\"1\n\xef\xbb\xbf\"\n", CALIB_EINPUT, 2, 3,
+	    "byte order mark (U+FEFF) past the start of the file (files joined?)");
 	ERR("call,rater,x\nc1,a,NaN\n", CALIB_EINPUT, 2, 3,
 	    "criterion \"x\": score \"NaN\" is not a finite number");
 	ERR("call,rater,x\nc1,a,inf\n", CALIB_EINPUT, 2, 3,
