@@ -91,3 +91,17 @@ if [ -s "$f" ]; then
 	measure "calib-agree --ci bootstrap (alpha)" "$f" calib-agree -f csv --stat kripp_alpha_interval \
 		--ci bootstrap --boot 1000 --no-total "$f"
 fi
+
+# calib-drift's bootstrap of the changes between sessions, from the
+# families' per-call sufficient statistics: 4 sessions of 20,000 calls x 5
+# raters x 10 criteria (Fleiss' kappa, ordinal alpha and ICC(2) by scale)
+f=$data/drift-4x20000.csv
+if [ ! -s "$f" ]; then
+	for k in 1 2 3 4; do
+		"$gen" --bench 20000 5 10 "$k" | awk -v s="2026-0$k-05" \
+			'NR == 1 { if (s == "2026-01-05") print "session," $0; next } { print s "," $0 }'
+	done >"$f"
+fi
+echo "-- drift, 4 sessions x 20000 calls x 5 raters x 10 criteria"
+base=$(/usr/bin/time -f '%e' "$bare" "$f" 2>&1 >/dev/null)
+measure "calib-drift --boot 1000" "$f" calib-drift -f csv --boot 1000 "$f"

@@ -91,4 +91,26 @@ enum calib_status calib_alpha_bootstrap(const struct calib_matrix *m,
                                         unsigned long seed, double conf, double alpha_min,
                                         struct calib_alpha_boot *res, struct calib_error *err);
 
+/*
+ * Per-call sufficient statistics of alpha at one level, for a bootstrap
+ * that draws its own calls (calib-drift draws calls within sessions and
+ * pairs shared calls): calib_alpha_calls_build once for m (which must
+ * outlive it), then per replicate calib_alpha_calls_resample on the rows
+ * rows[0..n) of m (repeats allowed) and calib_alpha_calls_estimate: the
+ * alpha calib_alpha_compute gives on calib_matrix_resample(m, rows, n), to
+ * rounding, NAN when undefined (a single value drawn), in O(rows drawn +
+ * calls) with no matrix built. build: CALIB_OK, CALIB_ENOMEM, or
+ * CALIB_EARG (a level that does not apply to m); *out is NULL on error.
+ * calib_alpha_calls_free(NULL) is harmless.
+ */
+struct calib_alpha_calls;
+
+enum calib_status calib_alpha_calls_build(const struct calib_matrix *m,
+                                          enum calib_alpha_level level,
+                                          struct calib_alpha_calls **out,
+                                          struct calib_error *err);
+void calib_alpha_calls_resample(struct calib_alpha_calls *c, const size_t *rows, size_t n);
+double calib_alpha_calls_estimate(struct calib_alpha_calls *c);
+void calib_alpha_calls_free(struct calib_alpha_calls *c);
+
 #endif

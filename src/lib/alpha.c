@@ -1046,3 +1046,86 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 	calls_free(&c);
 	return CALIB_OK;
 }
+
+struct calib_alpha_calls {
+	struct calls pc; /* one call per pattern (calls_patterns) */
+	struct boot b;   /* b.mult: how often each pattern was drawn */
+	uint32_t *pat_of; /* per matrix row: its pattern, or UINT32_MAX (unpairable) */
+	size_t n_rows;
+};
+
+enum calib_status
+calib_alpha_calls_build(const struct calib_matrix *m, enum calib_alpha_level level,
+                        struct calib_alpha_calls **out, struct calib_error *err)
+{
+	struct calib_alpha_calls *a;
+	struct calls c;
+	uint32_t *pat = NULL;
+	size_t u = 0;
+
+	*out = NULL;
+	if (!level_applies(m, level))
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+		                       "the %s level does not apply to this scale",
+		                       calib_alpha_level_name(level));
+	if (!(a = calloc(1, sizeof *a)))
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	if (calls_build(m, false, &c) != CALIB_OK) {
+		free(a);
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	/* a replicate then costs the patterns, not the calls (as calib_alpha_bootstrap) */
+	a->n_rows = m->n_items;
+	if (!(pat = malloc((c.n ? c.n : 1) * sizeof *pat)) ||
+	    !(a->pat_of = malloc((m->n_items ? m->n_items : 1) * sizeof *a->pat_of)) ||
+	    calls_patterns(m, &c, &a->pc, pat) != CALIB_OK) {
+		free(pat);
+		free(a->pat_of);
+		calls_free(&c);
+		free(a);
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	if (boot_init(&a->b, &a->pc, m, level) != CALIB_OK) {
+		free(pat);
+		free(a->pat_of);
+		calls_free(&a->pc);
+		calls_free(&c);
+		free(a);
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	/* the pairable rows (two scores or more) are c's calls, in order */
+	for (size_t i = 0; i < m->n_items; i++)
+		a->pat_of[i] = calib_matrix_row_n(m, i) >= 2 ? pat[u++] : UINT32_MAX;
+	free(pat);
+	calls_free(&c);
+	*out = a;
+	return CALIB_OK;
+}
+
+void
+calib_alpha_calls_resample(struct calib_alpha_calls *c, const size_t *rows, size_t n)
+{
+	memset(c->b.mult, 0, (c->pc.n ? c->pc.n : 1) * sizeof *c->b.mult);
+	for (size_t t = 0; t < n; t++)
+		if (rows[t] < c->n_rows && c->pat_of[rows[t]] != UINT32_MAX)
+			c->b.mult[c->pat_of[rows[t]]]++;
+}
+
+double
+calib_alpha_calls_estimate(struct calib_alpha_calls *c)
+{
+	double a = boot_replicate(&c->b);
+
+	return isfinite(a) ? a : NAN;
+}
+
+void
+calib_alpha_calls_free(struct calib_alpha_calls *c)
+{
+	if (!c)
+		return;
+	boot_free(&c->b);
+	calls_free(&c->pc);
+	free(c->pat_of);
+	free(c);
+}

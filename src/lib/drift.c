@@ -391,12 +391,112 @@ cmp_dbl(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
+/*
+ * The replicates of one statistic on one matrix, as calib-agree's
+ * bootstrap draws them: from the family's per-call sufficient statistics
+ * where it keeps them (agreement, ICC, alpha: a replicate costs the rows
+ * drawn, no matrix built, and gives the value re-running the family on the
+ * resampled matrix gives, to rounding), else by resampling the matrix and
+ * re-running the family.
+ */
+struct replicates {
+	const struct calib_matrix *m;
+	const char *stat;
+	struct calib_agreement_calls *agree;
+	struct calib_icc_calls *icc;
+	struct calib_alpha_calls *alpha;
+	struct calib_matrix *r; /* the resampled matrix, otherwise */
+};
+
+static void
+replicates_free(struct replicates *p)
+{
+	calib_agreement_calls_free(p->agree);
+	calib_icc_calls_free(p->icc);
+	calib_alpha_calls_free(p->alpha);
+	calib_matrix_free(p->r);
+	memset(p, 0, sizeof *p);
+}
+
+static enum calib_status
+replicates_init(struct replicates *p, const struct calib_matrix *m, const char *stat,
+                const struct calib_coef_opts *co, struct calib_error *err)
+{
+	enum calib_status st = CALIB_OK;
+	double est;
+
+	memset(p, 0, sizeof *p);
+	p->m = m;
+	p->stat = stat;
+	switch (family_of(stat)) {
+	case CALIB_FAMILY_AGREEMENT:
+		if (!(st = calib_agreement_calls_build(m, co, &p->agree, err)) &&
+		    !calib_agreement_calls_estimate(p->agree, stat, &est)) {
+			calib_agreement_calls_free(p->agree);
+			p->agree = NULL;
+		}
+		break;
+	case CALIB_FAMILY_ICC:
+		if (!(st = calib_icc_calls_build(m, co, &p->icc, err)) &&
+		    !calib_icc_calls_estimate(p->icc, stat, &est)) {
+			calib_icc_calls_free(p->icc);
+			p->icc = NULL;
+		}
+		break;
+	case CALIB_FAMILY_ALPHA:
+		for (int l = CALIB_ALPHA_NOMINAL; l <= CALIB_ALPHA_RATIO; l++)
+			if (strcmp(stat + strlen("kripp_alpha_"),
+			           calib_alpha_level_name((enum calib_alpha_level)l)) == 0)
+				st = calib_alpha_calls_build(m, (enum calib_alpha_level)l,
+				                             &p->alpha, err);
+		break;
+	default:
+		break;
+	}
+	if (st == CALIB_EARG) /* does not apply: the family says so on each replicate */
+		st = CALIB_OK;
+	if (st)
+		replicates_free(p);
+	return st;
+}
+
+/* The statistic on the rows rows[0..n) of p's matrix into *est (NAN: undefined). */
+static enum calib_status
+replicates_draw(struct replicates *p, const size_t *rows, size_t n,
+                const struct calib_coef_opts *co, struct calib_stats *tmp, double *est,
+                struct calib_error *err)
+{
+	struct calib_stat rs;
+	enum calib_status st;
+
+	*est = NAN;
+	if (p->agree) {
+		calib_agreement_calls_resample(p->agree, rows, NULL, n);
+		calib_agreement_calls_estimate(p->agree, p->stat, est);
+	} else if (p->icc) {
+		calib_icc_calls_resample(p->icc, rows, n);
+		calib_icc_calls_estimate(p->icc, p->stat, est);
+	} else if (p->alpha) {
+		calib_alpha_calls_resample(p->alpha, rows, n);
+		*est = calib_alpha_calls_estimate(p->alpha);
+	} else {
+		if ((st = calib_matrix_resample(p->m, rows, n, &p->r)) ||
+		    (st = coefficient(p->r, p->stat, co, tmp, &rs, err)))
+			return st;
+		*est = rs.estimate;
+	}
+	if (!isfinite(*est) || n == 0)
+		*est = NAN;
+	return CALIB_OK;
+}
+
 enum calib_status
 calib_drift_diff(const struct calib_store *s, uint32_t crit, const uint32_t *a, size_t na,
                  const uint32_t *b, size_t nb, const struct calib_drift_opts *o,
                  struct calib_drift_diff *res, struct calib_error *err)
 {
-	struct calib_matrix *A = NULL, *B = NULL, *RA = NULL, *RB = NULL;
+	struct calib_matrix *A = NULL, *B = NULL;
+	struct replicates pa = {0}, pb = {0};
 	struct calib_stats tmp;
 	struct calib_stat ra, rb;
 	struct plan p;
@@ -449,8 +549,12 @@ calib_drift_diff(const struct calib_store *s, uint32_t crit, const uint32_t *a, 
 		st = CALIB_ENOMEM;
 		goto out;
 	}
+	if ((st = replicates_init(&pa, A, stat, &o->coef, err)) ||
+	    (st = replicates_init(&pb, B, stat, &o->coef, err)))
+		goto out;
 	gsl_rng_set(rng, o->seed);
 	for (size_t r = 0; r < o->boot; r++) {
+		double ea, eb;
 		sa.n = sb.n = 0;
 		for (size_t k = 0; k < p.n_strata; k++) {
 			size_t lo = p.stratum[k], n = p.stratum[k + 1] - lo;
@@ -466,15 +570,12 @@ calib_drift_diff(const struct calib_store *s, uint32_t crit, const uint32_t *a, 
 						goto nomem;
 			}
 		}
-		if ((st = calib_matrix_resample(A, sa.v, sa.n, &RA)) ||
-		    (st = calib_matrix_resample(B, sb.v, sb.n, &RB)))
-			goto out;
-		if ((st = coefficient(RA, stat, &o->coef, &tmp, &ra, err)) ||
-		    (st = coefficient(RB, stat, &o->coef, &tmp, &rb, err)))
+		if ((st = replicates_draw(&pa, sa.v, sa.n, &o->coef, &tmp, &ea, err)) ||
+		    (st = replicates_draw(&pb, sb.v, sb.n, &o->coef, &tmp, &eb, err)))
 			goto out;
 		res->n_boot++;
-		if (!isnan(ra.estimate) && !isnan(rb.estimate))
-			rep[res->n_defined++] = rb.estimate - ra.estimate;
+		if (!isnan(ea) && !isnan(eb))
+			rep[res->n_defined++] = eb - ea;
 	}
 	if (res->n_defined >= 2) {
 		double lvl = (1 - o->coef.conf) / 2;
@@ -499,8 +600,8 @@ out:
 	free(sb.v);
 	calib_matrix_free(A);
 	calib_matrix_free(B);
-	calib_matrix_free(RA);
-	calib_matrix_free(RB);
+	replicates_free(&pa);
+	replicates_free(&pb);
 	calib_stats_free(&tmp);
 	if (st == CALIB_ENOMEM)
 		calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");

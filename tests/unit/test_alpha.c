@@ -93,6 +93,14 @@ find(const struct calib_stats *st, const char *name)
 	return calib_stats_find(st, name);
 }
 
+/* Krippendorff (2011), section C: 4 observers x 12 units, rows of 4. */
+#define N NAN
+static const double kripp2011[12 * 4] = {
+        1, 1, N, 1, 2, 2, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 1, 2, 3, 4,
+        4, 4, 4, 4, 1, 1, 2, 1, 2, 2, 2, 2, N, 5, 5, 5, N, N, 1, 1, N, 3, N, N,
+};
+#undef N
+
 /*
  * Krippendorff (2011), section C: 4 observers x 12 units with missing
  * values; the paper's rounded alphas 0.743 (nominal), 0.815 (ordinal),
@@ -101,11 +109,7 @@ find(const struct calib_stats *st, const char *name)
 static void
 test_krippendorff2011(void)
 {
-	const double N = NAN;
-	const double x[12 * 4] = {
-	        1, 1, N, 1, 2, 2, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 1, 2, 3, 4,
-	        4, 4, 4, 4, 1, 1, 2, 1, 2, 2, 2, 2, N, 5, 5, 5, N, N, 1, 1, N, 3, N, N,
-	};
+	const double *x = kripp2011;
 	struct calib_matrix *m = matrix(x, 12, 4);
 	struct calib_stats st;
 	calib_stats_init(&st);
@@ -788,6 +792,50 @@ test_patterns(void)
 	calib_matrix_free(m);
 }
 
+/*
+ * calib_alpha_calls (calib-drift's bootstrap): alpha on rows drawn from the
+ * per-call statistics equals calib_alpha_compute on the resampled matrix,
+ * at every level, with repeated rows, unpairable rows (one score) and a
+ * draw of a single value (undefined).
+ */
+static void
+test_alpha_calls(void)
+{
+	const double *x = kripp2011;
+	static const size_t draws[][8] = {
+	        {0, 1, 2, 3, 4, 5, 6, 7}, {5, 5, 5, 0, 11, 10, 9, 9}, {8, 8, 0, 1, 4, 6, 7, 2}};
+	static const size_t same[] = {2, 2, 11};
+	struct calib_matrix *m = matrix(x, 12, 4), *r = NULL;
+	struct calib_stats st;
+
+	calib_stats_init(&st);
+	for (int l = CALIB_ALPHA_NOMINAL; l <= CALIB_ALPHA_RATIO; l++) {
+		struct calib_alpha_calls *c = NULL;
+		char name[64];
+		snprintf(name, sizeof name, "kripp_alpha_%s",
+		         calib_alpha_level_name((enum calib_alpha_level)l));
+		if (!ok(m && calib_alpha_calls_build(m, (enum calib_alpha_level)l, &c, NULL) ==
+		                     CALIB_OK,
+		        "calls of %s built", name))
+			continue;
+		for (size_t d = 0; d < 3; d++) {
+			calib_stats_clear(&st);
+			calib_matrix_resample(m, draws[d], 8, &r);
+			calib_alpha_compute(r, NULL, &st, NULL);
+			calib_alpha_calls_resample(c, draws[d], 8);
+			is_double(calib_alpha_calls_estimate(c), find(&st, name)->estimate, 1e-12,
+			          "%s on draw %zu as on the resampled matrix", name, d);
+		}
+		calib_alpha_calls_resample(c, same, 3);
+		ok(isnan(calib_alpha_calls_estimate(c)), "%s of one value drawn: NAN", name);
+		calib_alpha_calls_free(c);
+	}
+	calib_alpha_calls_free(NULL);
+	calib_matrix_free(r);
+	calib_matrix_free(m);
+	calib_stats_free(&st);
+}
+
 int
 main(void)
 {
@@ -802,5 +850,6 @@ main(void)
 	test_many_values();
 	test_irrcac_literal();
 	test_patterns();
+	test_alpha_calls();
 	return tap_done();
 }

@@ -5,7 +5,6 @@
 #   dupcolumn N the same with column N+1 named C1 again (a duplicate, case aside)
 #   levels N    a rubric with one ordinal criterion c1 of N labelled levels l1..lN
 #   duplevel N  the same with level N+1 equal to l1 again
-#   drift N     (not used by the tests: bench/run.sh) four sessions of N calls
 set -eu
 kind=$1
 n=$2
