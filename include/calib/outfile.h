@@ -29,6 +29,7 @@
 #define CALIB_OUTFILE_H
 
 #include <stdio.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include "calib/error.h"
@@ -85,5 +86,12 @@ void calib_outfile_abort(struct calib_outfile *o);
 int calib_outfile_cleanup_add(const char *path);
 void calib_outfile_cleanup_remove(int slot);
 void calib_outfile_cleanup_child(pid_t pid);
+/*
+ * Hold SIGINT, SIGTERM and SIGHUP (the mask before in *old) until
+ * calib_outfile_signals_release(old): a process started and registered in
+ * between cannot be missed by the cleanup. Cannot fail.
+ */
+void calib_outfile_signals_hold(sigset_t *old);
+void calib_outfile_signals_release(const sigset_t *old);
 
 #endif

@@ -824,7 +824,7 @@ calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib
 	size_t slen = 0;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	sigset_t def;
+	sigset_t def, held;
 	struct sigaction ign, old;
 	struct calib_outfile of;
 	pid_t pid;
@@ -870,11 +870,21 @@ calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib
 	sigemptyset(&def);
 	sigaddset(&def, SIGPIPE);
 	posix_spawnattr_setsigdefault(&attr, &def);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
 	argv[0] = (char *)prog;
 	argv[1] = (char *)"-";
 	argv[2] = NULL;
+	/*
+	 * A SIGINT, SIGTERM or SIGHUP that ends calib ends gnuplot too: they
+	 * wait until gnuplot is registered, and gnuplot starts with the mask
+	 * calib had before.
+	 */
+	calib_outfile_signals_hold(&held);
+	posix_spawnattr_setsigmask(&attr, &held);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 	rc = posix_spawnp(&pid, prog, &fa, &attr, argv, environ);
+	if (rc == 0)
+		calib_outfile_cleanup_child(pid);
+	calib_outfile_signals_release(&held);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	close(pipefd[0]);
@@ -890,8 +900,6 @@ calib_plot_run(const struct calib_plot *p, const char *output_path, struct calib
 			                     prog, strerror(rc));
 		goto out;
 	}
-	/* a SIGINT, SIGTERM or SIGHUP that ends calib ends gnuplot too */
-	calib_outfile_cleanup_child(pid);
 	memset(&ign, 0, sizeof ign);
 	ign.sa_handler = SIG_IGN;
 	sigemptyset(&ign.sa_mask);

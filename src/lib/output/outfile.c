@@ -128,6 +128,18 @@ calib_outfile_cleanup_child(pid_t pid)
 	cleanup_unlock(&old);
 }
 
+void
+calib_outfile_signals_hold(sigset_t *old)
+{
+	cleanup_lock(old);
+}
+
+void
+calib_outfile_signals_release(const sigset_t *old)
+{
+	cleanup_unlock(old);
+}
+
 /* The folder part of path with its slash ("" for none): its length. */
 static size_t
 dir_len(const char *path)
