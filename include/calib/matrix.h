@@ -31,7 +31,8 @@ enum calib_na_policy {
 struct calib_matrix_opts {
 	bool complete;               /* keep only items scored by every column */
 	enum calib_na_policy na;
-	bool all_levels;             /* keep declared levels nobody used (rubric) */
+	bool all_levels;             /* keep declared levels nobody used (rubric, or the
+	                                recognised label set of store.h) */
 	uint32_t session;            /* CALIB_NONE: all sessions; else only this one */
 	const bool *item_mask;       /* NULL, or per store item: keep it? */
 };

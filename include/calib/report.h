@@ -51,7 +51,10 @@ struct calib_report_row {
 	enum calib_scale scale;
 	bool inferred;            /* scale guessed from the data */
 	bool total;
+	bool ordered;             /* levels with an order (calib_store_ordered()) */
 	char levels[200];         /* the category set as text ("no|yes", "1|2|3|4|5") */
+	char order[160];          /* the order assumed without a rubric
+				     (calib_store_order_note()), or "" */
 	size_t n_levels;
 	size_t n_calls, n_raters, n_scores;
 	size_t n_unscored, n_na, n_dropped;
@@ -96,7 +99,8 @@ enum calib_status calib_report_add_all(struct calib_report *r, const size_t *row
  * The TOTAL score of every evaluation of a finished store: 100 x the
  * weighted mean of its criteria's points on a 0..1 scale (labelled levels
  * k of q as (k-1)/(q-1), numbers over the declared or observed range), N/A
- * criteria left out; NAN when a criterion is unscored or none applies.
+ * criteria and criteria whose levels have no order (calib_store_ordered())
+ * left out; NAN when a criterion is unscored or none applies.
  * Returns a malloc'd array of s->n_evals doubles (caller frees), or NULL
  * when out of memory.
  */

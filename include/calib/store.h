@@ -69,6 +69,8 @@ struct calib_criterion {
 	bool levels_fixed;   /* category set declared: unknown values are errors */
 	bool labelled;       /* levels are labels (label[] set) */
 	bool scale_inferred; /* scale guessed from the data (no rubric) */
+	const char *order;   /* labels without a rubric: the recognised set whose
+				order they take ("not met < met", labels.h), or NULL */
 	size_t n_levels;
 	double *value;       /* numeric value of each level */
 	char **label;        /* label of each level, or NULL */
@@ -179,8 +181,8 @@ enum calib_status calib_store_value_code(struct calib_store *s, uint32_t crit,
  * Code of a label. For a criterion whose levels are declared, CALIB_EINPUT
  * (message without location) when the label is not one of them (labels
  * match case-insensitively). An undeclared criterion that has no numeric
- * score becomes labelled (nominal; levels sorted by their text at finish);
- * a label in a criterion that already holds numbers is CALIB_EINPUT.
+ * score becomes labelled; calib_store_finish() orders its labels (see
+ * there); a label in a criterion that already holds numbers is CALIB_EINPUT.
  */
 enum calib_status calib_store_label_code(struct calib_store *s, uint32_t crit,
 					 const char *label, size_t len, uint16_t *code,
@@ -197,9 +199,33 @@ enum calib_status calib_store_put(struct calib_store *s, uint32_t eval, uint32_t
 /*
  * Done reading: sort numeric levels (recoding ratings), infer the scale of
  * undeclared criteria, count scored/missing/N/A, group evaluations by item.
+ * The labels of an undeclared criterion that form a subset of a recognised
+ * set (calib_labels_match()) take its order and its whole category set
+ * (the levels nobody used are added, spelt as the table does, so that
+ * results do not depend on which levels were used), and `order` names the
+ * set; the scale is binary for a two-level set, ordinal for a graded one.
+ * Other labels are nominal: sorted by their text for display only.
  * Calling it again is harmless. CALIB_OK or CALIB_ENOMEM.
  */
 enum calib_status calib_store_finish(struct calib_store *s);
+
+/*
+ * Whether criterion c's levels have an order, so that a score can be
+ * higher or lower than another (a direction, points, a TOTAL, weighted
+ * coefficients): numbers and a rubric's levels on every scale but
+ * nominal, and labels from the data only when a recognised set ordered
+ * them. Cannot fail.
+ */
+bool calib_store_ordered(const struct calib_criterion *c);
+
+/*
+ * The note saying what order c's levels were given without a rubric,
+ * into buf (n bytes): "order not met < met (a recognised label set)",
+ * or for labels of no known order "labels of no known order: agreement
+ * only, no direction or points; declare the order in the rubric"; "" when the
+ * order was not assumed (numbers, or a rubric's levels). Returns buf.
+ */
+const char *calib_store_order_note(const struct calib_criterion *c, char *buf, size_t n);
 
 /* Level value of a rating code (NAN for ABSENT, MISSING, NA). */
 double calib_store_code_value(const struct calib_criterion *c, uint16_t code);

@@ -253,6 +253,7 @@ static void
 write_summary(FILE *fp, const struct calib_store *s)
 {
 	size_t c, ratings = 0, missing = 0, na = 0;
+	char note[160];
 	size_t sessions = calib_names_count(s->sessions);
 
 	if (calib_names_find(s->sessions, "", 0) != CALIB_NONE)
@@ -281,6 +282,8 @@ write_summary(FILE *fp, const struct calib_store *s)
 		print_levels(fp, cr);
 		fprintf(fp, ", scored %zu, unscored %zu, n/a %zu\n", cr->n_scored,
 		        cr->n_missing, cr->n_na);
+		if (*calib_store_order_note(cr, note, sizeof note))
+			fprintf(fp, "criterion %s: %s\n", cr->name, note);
 	}
 }
 

@@ -500,7 +500,7 @@ calib_matrix_build(const struct calib_store *s, uint32_t crit,
 		colmap[j] = CALIB_NONE;
 	for (size_t k = 0; k < nl; k++)
 		catmap[k] = CALIB_NONE;
-	if (o->all_levels && c->levels_fixed)
+	if (o->all_levels && (c->levels_fixed || c->order))
 		for (size_t k = 0; k < c->n_levels; k++)
 			catmap[k] = 0;
 
@@ -588,8 +588,9 @@ calib_matrix_build(const struct calib_store *s, uint32_t crit,
 	free(colmap);
 	free(catmap);
 	if (o->complete) {
+		bool all = o->all_levels && (c->levels_fixed || c->order);
 		full = m;
-		if (calib_matrix_complete(full, o->all_levels && c->levels_fixed, &m) != CALIB_OK) {
+		if (calib_matrix_complete(full, all, &m) != CALIB_OK) {
 			calib_matrix_free(full);
 			return CALIB_ENOMEM;
 		}

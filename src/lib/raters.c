@@ -224,7 +224,7 @@ struct column {
 	const double *pts; /* per category; NAN for N/A */
 	double range, tol;
 	double bound; /* tol + 1e-9 * fmax(1, tol): within the tolerance up to rounding */
-	bool numeric; /* deviations are meaningful (not nominal with > 2 levels) */
+	bool numeric; /* deviations are meaningful: levels with an order */
 	bool nominal; /* binary or nominal: agreement on categories */
 	size_t j;     /* column index in the result */
 	size_t n_na, n_noref; /* counted by analyse() */
@@ -986,11 +986,19 @@ column_run(struct column_job *jb, struct work *w, double **pts, size_t j)
 	c.tol = o->tol_percent ? o->tolerance / 100 * c.range : o->tolerance;
 	c.bound = c.tol + 1e-9 * fmax(1, c.tol);
 	c.nominal = cr && (cr->scale == CALIB_SCALE_BINARY || cr->scale == CALIB_SCALE_NOMINAL);
-	c.numeric = !cr || cr->scale != CALIB_SCALE_NOMINAL || cr->n_levels <= 2;
+	c.numeric = !cr || calib_store_ordered(cr);
 	note[0] = 0;
 	res->test[j].crit = cr ? (uint32_t)j : CALIB_NONE;
 	if (!(st = analyse(res, w, &c, jb->ridx, o->expert, o->consensus, note)))
 		st = rater_effect(w, &c, o->complete, &res->test[j]);
+	if (!cr) {
+		bool ordered = false;
+		for (size_t k = 0; k < s->n_criteria; k++)
+			ordered |= calib_store_ordered(&s->criteria[k]);
+		if (!ordered)
+			snprintf(res->test[j].note, sizeof res->test[j].note,
+			         "no criterion has ordered levels, so there is no TOTAL");
+	}
 	if (!st && o->pairs && cr)
 		st = pairs_of(&out->pair, &out->n_pairs, &c, cr->scale, (uint32_t)j);
 	out->n_na = c.n_na;
@@ -1327,6 +1335,11 @@ footer(const struct calib_raters *r, const struct calib_store *s, struct calib_t
 	st |= calib_table_footer(
 	        t, "N/A scores left out of deviations: %zu; scores without a reference: %zu",
 	        r->n_na, r->n_noref);
+	for (size_t j = 0; j < s->n_criteria; j++) {
+		char note[160];
+		if (*calib_store_order_note(&s->criteria[j], note, sizeof note))
+			st |= calib_table_footer(t, "%s: %s", s->criteria[j].name, note);
+	}
 	return st;
 }
 

@@ -228,8 +228,8 @@ calib_report_totals(const struct calib_store *s)
 	for (size_t k = 0; k < s->n_criteria; k++) {
 		const struct calib_criterion *c = &s->criteria[k];
 		struct scored *t = &sc[n_sc];
-		if (c->n_scored == 0)
-			continue;
+		if (c->n_scored == 0 || !calib_store_ordered(c))
+			continue; /* levels without an order have no points */
 		t->code = c->code;
 		t->weight = c->weight;
 		t->n_levels = c->n_levels;
@@ -598,6 +598,68 @@ keep_records(const struct calib_report_opts *o, const char *list, const struct c
 	return CALIB_OK;
 }
 
+/* Does statistic `name` read an order into the levels (weights, ranks, distances)? */
+static bool
+needs_order(const char *name)
+{
+	static const char *const prefix[] = {
+		"percent_agreement_linear", "percent_agreement_quadratic",
+		"percent_agreement_ordinal", "gwet_ac2_linear", "gwet_ac2_quadratic",
+		"gwet_ac2_ordinal", "cohen_kappa_linear", "cohen_kappa_quadratic",
+		"kripp_alpha_ordinal", "kripp_alpha_interval", "kripp_alpha_ratio", "icc"
+	};
+	for (size_t i = 0; i < sizeof prefix / sizeof *prefix; i++)
+		if (strncmp(name, prefix[i], strlen(prefix[i])) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A criterion whose levels have no order gets no statistic that reads
+ * one: with "all" they are left out (all but the first when nothing else
+ * is left, so that the criterion's row says why), one asked for by name
+ * in list is NA with the reason, also when its family made no record
+ * for labels. CALIB_OK or CALIB_ENOMEM.
+ */
+static enum calib_status
+drop_ordered(const struct calib_report_opts *o, const char *list, const struct calib_matrix *m,
+	     struct calib_stats *kept)
+{
+	static const char why[] = "not computed: the levels have no order (declare it in the "
+				  "rubric)";
+	bool every = o->stat && strcmp(o->stat, "all") == 0, other = false;
+	size_t w = 0;
+	for (size_t k = 0; k < kept->n; k++)
+		other |= !needs_order(kept->v[k].name);
+	for (size_t k = 0; k < kept->n; k++) {
+		struct calib_stat *st = &kept->v[k];
+		if (needs_order(st->name)) {
+			if (every && (other || w > 0))
+				continue;
+			st->estimate = st->se = st->lower = st->upper = NAN;
+			st->test = st->df1 = st->df2 = st->p = NAN;
+			calib_stat_note(st, "%s", why);
+		}
+		kept->v[w++] = *st;
+	}
+	kept->n = w;
+	for (const char *p = every ? "" : list; *p;) {
+		size_t n = strcspn(p, ",");
+		char name[CALIB_STAT_NAME];
+		struct calib_stat *st;
+		snprintf(name, sizeof name, "%.*s", (int)n, p);
+		p += n + (p[n] == ',');
+		if (!needs_order(name) || calib_stats_find(kept, name))
+			continue;
+		if (!(st = calib_stats_push(kept, "%s", name)))
+			return CALIB_ENOMEM;
+		st->n_items = m->n_items;
+		st->n_raters = m->n_raters;
+		calib_stat_note(st, "%s", why);
+	}
+	return CALIB_OK;
+}
+
 static void
 analyse(struct job *j, struct unit *u)
 {
@@ -630,6 +692,9 @@ analyse(struct job *j, struct unit *u)
 	u->row.total = u->crit == CALIB_NONE;
 	u->row.scale = m->scale;
 	u->row.inferred = u->crit != CALIB_NONE && s->criteria[u->crit].scale_inferred;
+	u->row.ordered = u->crit == CALIB_NONE || calib_store_ordered(&s->criteria[u->crit]);
+	if (u->crit != CALIB_NONE)
+		calib_store_order_note(&s->criteria[u->crit], u->row.order, sizeof u->row.order);
 	u->row.n_levels = m->n_levels;
 	if (u->crit == CALIB_NONE)
 		snprintf(u->row.levels, sizeof u->row.levels, "0..100 points");
@@ -697,6 +762,9 @@ analyse(struct job *j, struct unit *u)
 		goto out;
 	if (o->boot > 0 && m->n_items > 0 &&
 	    (u->status = bootstrap(m, mask, o, &coef, &u->stats, &u->err)))
+		goto out;
+	if (u->crit != CALIB_NONE && !calib_store_ordered(&s->criteria[u->crit]) &&
+	    (u->status = drop_ordered(o, list, m, &u->stats)))
 		goto out;
 	warn(u, &all, m);
 out:
@@ -789,7 +857,7 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 	struct calib_report *r = NULL;
 	enum calib_status st = CALIB_OK;
 	pthread_t tid[2];
-	size_t n_threads, started = 0;
+	size_t n_threads, started = 0, ordered = 0;
 
 	*out = NULL;
 	if (o->stat && strcmp(o->stat, "all") != 0) {
@@ -809,7 +877,10 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 	memset(&j, 0, sizeof j);
 	j.s = s;
 	j.o = o;
-	j.n_units = s->n_criteria + (o->total && s->n_criteria > 1);
+	for (size_t i = 0; i < s->n_criteria; i++)
+		ordered += calib_store_ordered(&s->criteria[i]);
+	/* a TOTAL needs points: criteria whose levels have an order */
+	j.n_units = s->n_criteria + (o->total && s->n_criteria > 1 && ordered > 0);
 	j.units = calloc(j.n_units ? j.n_units : 1, sizeof *j.units);
 	if (!j.units)
 		return CALIB_ENOMEM;
@@ -890,6 +961,10 @@ assumed(const struct calib_report_row *row, char *buf, size_t n)
 	snprintf(buf, n, "scale %s%s; categories %s; %zu scores, %zu unscored, %zu N/A; %zu calls dropped",
 		 scale_text(row, sc, sizeof sc), row->inferred ? " (inferred)" : "", row->levels,
 		 row->n_scores, row->n_unscored, row->n_na, row->n_dropped);
+	if (row->order[0]) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, n - len, "; %s", row->order);
+	}
 	/* the star is for tables; the words say it here */
 	if (row->inferred) {
 		char *star = strchr(buf + 6, '*');
@@ -936,7 +1011,7 @@ records_table(const struct calib_report *r, bool counts)
 	for (size_t i = 0; i < r->n_rows; i++) {
 		const struct calib_report_row *row = &r->rows[i];
 		if (counts) {
-			char note[400];
+			char note[600];
 			if (calib_table_row(t))
 				goto nomem;
 			assumed(row, note, sizeof note);
@@ -982,12 +1057,13 @@ enum calib_status
 calib_report_footer(const struct calib_report *r, struct calib_table *t)
 {
 	const struct calib_report_opts *o = r->opts;
-	bool inferred = false, total = false;
+	bool inferred = false, total = false, unordered = false;
 	enum calib_status st = CALIB_OK;
 
 	for (size_t i = 0; i < r->n_rows; i++) {
 		inferred |= r->rows[i].inferred;
 		total |= r->rows[i].total;
+		unordered |= !r->rows[i].ordered;
 	}
 	st |= calib_table_footer(t, "%s", "");
 	for (size_t i = 0; i < r->n_rows; i++) {
@@ -995,14 +1071,16 @@ calib_report_footer(const struct calib_report *r, struct calib_table *t)
 		char sc[32];
 		if (row->total)
 			continue;
-		st |= calib_table_footer(t, "%s: %s, categories %s", row->criterion,
-					 scale_text(row, sc, sizeof sc), row->levels);
+		st |= calib_table_footer(t, "%s: %s, categories %s%s%s", row->criterion,
+					 scale_text(row, sc, sizeof sc), row->levels,
+					 row->order[0] ? "; " : "", row->order);
 	}
 	if (inferred)
 		st |= calib_table_footer(t, "* scale inferred from the data; a rubric (-r) sets it");
 	if (total)
 		st |= calib_table_footer(t, "TOTAL: per call and rater, 100 x the weighted mean of "
-					    "the criteria's points (N/A left out)");
+					    "the criteria's points (N/A%s left out)",
+					 unordered ? " and criteria without an order" : "");
 	st |= calib_table_footer(t, "N/A: %s",
 				 o->na == CALIB_NA_CATEGORY ? "a category of its own"
 				 : o->na == CALIB_NA_DROP   ? "left out"

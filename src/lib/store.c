@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "calib/labels.h"
 #include "calib/store.h"
 
 /* ---- hashing ---------------------------------------------------------- */
@@ -1088,6 +1089,96 @@ sort_levels(struct calib_store *s, struct calib_criterion *c)
 	return CALIB_OK;
 }
 
+/*
+ * Give the labels of an undeclared criterion their order: a recognised
+ * set's, with the levels nobody used added (spelt with a capital when every
+ * label observed starts with one), or their text's when they are in no
+ * set (nominal: the order is for display only).
+ */
+static enum calib_status
+order_labels(struct calib_store *s, struct calib_criterion *c)
+{
+	size_t q = c->n_levels, rank[CALIB_LABELS_MAX_LEVELS], which = CALIB_LABELS_NONE, nq;
+	const struct calib_label_set *set;
+	uint16_t recode[CALIB_CODE_LEVEL + CALIB_LABELS_MAX_LEVELS];
+	char **lb;
+	double *v;
+	bool capital = true;
+
+	if (q <= CALIB_LABELS_MAX_LEVELS)
+		which = calib_labels_match((const char *const *)c->label, q, rank);
+	if (which == CALIB_LABELS_NONE) {
+		c->order = NULL;
+		return c->sorted_ ? CALIB_OK : sort_levels(s, c);
+	}
+	set = calib_labels_set(which);
+	nq = set->n_levels;
+	lb = calloc(nq, sizeof *lb);
+	v = malloc(nq * sizeof *v);
+	if (!lb || !v)
+		goto nomem;
+	for (size_t k = 0; k < q; k++) {
+		lb[rank[k]] = c->label[k];
+		capital &= isupper((unsigned char)c->label[k][0]) != 0;
+	}
+	for (size_t k = 0; k < nq; k++) {
+		v[k] = (double)(k + 1);
+		if (!lb[k]) {
+			char buf[64];
+			calib_labels_level(set, k, capital, buf, sizeof buf);
+			if (!(lb[k] = strdup(buf)))
+				goto nomem;
+		}
+	}
+	for (uint16_t k = 0; k < CALIB_CODE_LEVEL; k++)
+		recode[k] = k;
+	for (size_t k = 0; k < q; k++)
+		recode[CALIB_CODE_LEVEL + k] = (uint16_t)(CALIB_CODE_LEVEL + rank[k]);
+	for (size_t e = 0; e < s->n_evals; e++)
+		c->code[e] = recode[c->code[e]];
+	free(c->label);
+	free(c->value);
+	c->label = lb;
+	c->value = v;
+	c->n_levels = nq;
+	c->order = set->name;
+	/* the label lookup now points at the wrong levels: rebuild on demand */
+	levels_free(c);
+	c->sorted_ = true;
+	return CALIB_OK;
+nomem:
+	for (size_t k = 0; lb && k < nq; k++) {
+		bool observed = false;
+		for (size_t i = 0; i < q; i++)
+			observed |= rank[i] == k;
+		if (!observed)
+			free(lb[k]);
+	}
+	free(lb);
+	free(v);
+	return CALIB_ENOMEM;
+}
+
+bool
+calib_store_ordered(const struct calib_criterion *c)
+{
+	/* labels the data brought (no rubric levels) are ordered only by a set */
+	return c->scale != CALIB_SCALE_NOMINAL && !(c->labelled && !c->levels_fixed && !c->order);
+}
+
+const char *
+calib_store_order_note(const struct calib_criterion *c, char *buf, size_t n)
+{
+	if (c->order)
+		snprintf(buf, n, "order %s (a recognised label set)", c->order);
+	else if (c->labelled && !c->levels_fixed)
+		snprintf(buf, n, "labels of no known order: agreement only, no direction or "
+				 "points; declare the order in the rubric");
+	else if (n)
+		buf[0] = '\0';
+	return buf;
+}
+
 static void
 infer_scale(struct calib_criterion *c)
 {
@@ -1102,7 +1193,9 @@ infer_scale(struct calib_criterion *c)
 		return;
 	}
 	if (c->labelled) {
-		c->scale = q == 2 ? CALIB_SCALE_BINARY : CALIB_SCALE_NOMINAL;
+		c->scale = !c->order ? CALIB_SCALE_NOMINAL
+			   : q == 2  ? CALIB_SCALE_BINARY
+				     : CALIB_SCALE_ORDINAL;
 		return;
 	}
 	for (size_t k = 0; k < q; k++)
@@ -1129,7 +1222,10 @@ calib_store_finish(struct calib_store *s)
 		return CALIB_OK;
 	for (size_t i = 0; i < s->n_criteria; i++) {
 		struct calib_criterion *c = &s->criteria[i];
-		if (!c->levels_fixed && !c->sorted_ && (st = sort_levels(s, c)))
+		if (c->labelled && !c->levels_fixed) {
+			if ((st = order_labels(s, c)))
+				return st;
+		} else if (!c->levels_fixed && !c->sorted_ && (st = sort_levels(s, c)))
 			return st;
 		infer_scale(c);
 		c->n_scored = c->n_missing = c->n_na = 0;

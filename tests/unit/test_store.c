@@ -161,7 +161,9 @@ test_declared(void)
 	calib_store_finish(s);
 	ok(s->criteria[free_c].labelled, "undeclared text scores make a labelled criterion");
 	is_string(s->criteria[free_c].label[0], "curt", "its labels are sorted by text");
-	is_long(s->criteria[free_c].scale, CALIB_SCALE_BINARY, "two labels: binary");
+	is_long(s->criteria[free_c].scale, CALIB_SCALE_NOMINAL,
+		"two labels of no known order: nominal, not binary");
+	ok(!calib_store_ordered(&s->criteria[free_c]), "labels of no known order have no order");
 	is_long(s->criteria[yn].scale, CALIB_SCALE_BINARY, "declared scale kept");
 	ok(!s->criteria[yn].scale_inferred, "declared scale is not inferred");
 	calib_store_free(s);
