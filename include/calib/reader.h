@@ -38,6 +38,9 @@ enum calib_dup_policy {
 struct calib_read_opts {
 	enum calib_layout layout;
 	char delimiter;            /* 0: detect */
+	char decimal;              /* decimal separator: '.' or ','; 0: '.', and ','
+	                              too in a number with one comma when the
+	                              delimiter is ';' (European spreadsheets) */
 	const char *missing;       /* comma-separated tokens meaning "not scored"; "" always is */
 	const char *na;            /* comma-separated tokens meaning N/A; default "N/A,NA,n/a" */
 	const char *call_col;      /* header names (case-insensitive); NULL: defaults */

@@ -53,8 +53,8 @@ struct calib_report_row {
 	bool total;
 	bool ordered;             /* levels with an order (calib_store_ordered()) */
 	char levels[200];         /* the category set as text ("no|yes", "1|2|3|4|5") */
-	char order[160];          /* the order assumed without a rubric
-				     (calib_store_order_note()), or "" */
+	char scale_note[200];     /* what reading assumed of the scale: the order
+				     of labels, percentages (calib_store_scale_note()) */
 	size_t n_levels;
 	size_t n_calls, n_raters, n_scores;
 	size_t n_unscored, n_na, n_dropped;

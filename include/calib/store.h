@@ -71,6 +71,8 @@ struct calib_criterion {
 	bool scale_inferred; /* scale guessed from the data (no rubric) */
 	const char *order;   /* labels without a rubric: the recognised set whose
 				order they take ("not met < met", labels.h), or NULL */
+	bool percent;        /* scores written as percentages ("85%" is 85) */
+	bool decimal_comma;  /* scores written with a decimal comma ("4,5" is 4.5) */
 	size_t n_levels;
 	double *value;       /* numeric value of each level */
 	char **label;        /* label of each level, or NULL */
@@ -219,13 +221,15 @@ enum calib_status calib_store_finish(struct calib_store *s);
 bool calib_store_ordered(const struct calib_criterion *c);
 
 /*
- * The note saying what order c's levels were given without a rubric,
- * into buf (n bytes): "order not met < met (a recognised label set)",
- * or for labels of no known order "labels of no known order: agreement
- * only, no direction or points; declare the order in the rubric"; "" when the
- * order was not assumed (numbers, or a rubric's levels). Returns buf.
+ * The note saying what reading assumed of c's scale, into buf (n bytes):
+ * the order labels were given without a rubric, "order not met < met (a
+ * recognised label set)", or "labels of no known order: agreement only,
+ * no direction or points; declare the order in the rubric"; for scores
+ * written as percentages "percent: 85% read as 85, on a 0..100 scale";
+ * with decimal commas "decimal commas: 4,5 read as 4.5" (joined by "; ");
+ * "" when nothing was assumed (numbers, or a rubric's levels). Returns buf.
  */
-const char *calib_store_order_note(const struct calib_criterion *c, char *buf, size_t n);
+const char *calib_store_scale_note(const struct calib_criterion *c, char *buf, size_t n);
 
 /* Level value of a rating code (NAN for ABSENT, MISSING, NA). */
 double calib_store_code_value(const struct calib_criterion *c, uint16_t code);

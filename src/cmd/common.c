@@ -146,6 +146,13 @@ calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg)
 			return -1;
 		}
 		return 1;
+	case CALIB_OPT_DECIMAL:
+		if (strcmp(arg, ".") != 0 && strcmp(arg, ",") != 0) {
+			calib_cli_usage_error(cli, "option --decimal: '%s' is not '.' or ','", arg);
+			return -1;
+		}
+		o->decimal = arg[0];
+		return 1;
 	case 'r':
 		cli->rubric = arg;
 		return 1;

@@ -68,6 +68,7 @@ enum {
 	CALIB_OPT_MAX_FIELD,
 	CALIB_OPT_MAX_COLUMNS,
 	CALIB_OPT_MAX_LINE,
+	CALIB_OPT_DECIMAL,
 	CALIB_OPT_FIRST_PROGRAM /* programs number their long-only options from here */
 };
 
@@ -92,12 +93,15 @@ enum {
 	{"duplicates", required_argument, NULL, CALIB_OPT_DUPLICATES},            \
 	{"max-field", required_argument, NULL, CALIB_OPT_MAX_FIELD},              \
 	{"max-columns", required_argument, NULL, CALIB_OPT_MAX_COLUMNS},          \
-	{"max-line", required_argument, NULL, CALIB_OPT_MAX_LINE}
+	{"max-line", required_argument, NULL, CALIB_OPT_MAX_LINE},                \
+	{"decimal", required_argument, NULL, CALIB_OPT_DECIMAL}
 
 /* Help text of the common reading options, for --help and the man pages. */
 #define CALIB_CLI_READ_HELP                                                                    \
 	"  -d, --delimiter C       field delimiter: ',', ';', '|' or 'tab' (default: from\n"  \
 	"                          the header: the most frequent of ',', ';' and tab)\n"     \
+	"      --decimal C         decimal separator: '.' or ',' (default '.', and ',' in\n"       \
+	"                            a number with one comma when the delimiter is ';')\n"     \
 	"  -r, --rubric FILE       rubric: criterion,scale,levels,min,max,weight\n"               \
 	"      --layout L          sheet, long or rater (default: from the header)\n"             \
 	"      --missing TOKENS    comma-separated scores meaning \"not scored\" (and empty)\n"     \

@@ -282,7 +282,7 @@ write_summary(FILE *fp, const struct calib_store *s)
 		print_levels(fp, cr);
 		fprintf(fp, ", scored %zu, unscored %zu, n/a %zu\n", cr->n_scored,
 		        cr->n_missing, cr->n_na);
-		if (*calib_store_order_note(cr, note, sizeof note))
+		if (*calib_store_scale_note(cr, note, sizeof note))
 			fprintf(fp, "criterion %s: %s\n", cr->name, note);
 	}
 }

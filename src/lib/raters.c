@@ -1337,7 +1337,7 @@ footer(const struct calib_raters *r, const struct calib_store *s, struct calib_t
 	        r->n_na, r->n_noref);
 	for (size_t j = 0; j < s->n_criteria; j++) {
 		char note[160];
-		if (*calib_store_order_note(&s->criteria[j], note, sizeof note))
+		if (*calib_store_scale_note(&s->criteria[j], note, sizeof note))
 			st |= calib_table_footer(t, "%s: %s", s->criteria[j].name, note);
 	}
 	return st;

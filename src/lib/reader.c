@@ -115,6 +115,7 @@ struct reader {
 	const char *ses;    /* the session of rows without one (not NUL-terminated) */
 	size_t ses_len;
 	struct tokens missing, na;
+	char decimal; /* '.' or ',': the decimal separator; 0: either (see read_number) */
 	/* long form: criterion names seen, by hash, to skip the store's lookup */
 	struct crit_slot {
 		char *name;
@@ -384,6 +385,92 @@ number_problem(const char *s, size_t len, int why)
 	    strncasecmp(s, "-nan", 4) == 0)
 		return "is not a finite number";
 	return "is not a number";
+}
+
+/* read_number's results beyond parse_number's 0 (ok), 1 and 2 */
+#define NUM_AMBIGUOUS 3 /* "1,234": a decimal comma or a thousands separator */
+#define NUM_POINT 4     /* a point where the decimal separator is a comma */
+
+/*
+ * Could the decimal-comma number s[0..len) be an integer with a thousands
+ * separator? One to three digits, the first not 0 ("0,125" cannot be), a
+ * comma and exactly three digits: "1,234", "-100,000".
+ */
+static bool
+thousands_like(const char *s, size_t len)
+{
+	size_t i = s[0] == '+' || s[0] == '-', d = i;
+	while (d < len && isdigit((unsigned char)s[d]))
+		d++;
+	return d - i >= 1 && d - i <= 3 && s[i] != '0' && d + 4 == len && s[d] == ',' &&
+	       strspn(s + d + 1, "0123456789") >= 3;
+}
+
+/*
+ * Read the number s[0..len) as a spreadsheet writes it, under r->decimal:
+ * '.' the C locale's point; ',' a decimal comma (a point is then NUM_POINT:
+ * in such a file it would be a thousands separator); 0 (a ';'-delimited
+ * input without --decimal) either, a number with one comma having a
+ * decimal comma. A decimal comma that may be a thousands separator is
+ * NUM_AMBIGUOUS: thousands separators are never guessed. When percent is
+ * not NULL a trailing '%' (after optional spaces) is allowed, and *percent
+ * says whether there was one: "85%" is 85. Returns 0, parse_number's 1 or
+ * 2, NUM_AMBIGUOUS or NUM_POINT.
+ */
+static int
+read_number(const struct reader *r, const char *s, size_t len, double *v, bool *percent)
+{
+	char buf[64];
+	const char *comma;
+	int why;
+
+	if (percent) {
+		*percent = len > 1 && s[len - 1] == '%';
+		if (*percent)
+			for (len--; len > 0 && s[len - 1] == ' ';)
+				len--;
+	}
+	comma = memchr(s, ',', len);
+	if (!comma || r->decimal == '.') {
+		why = parse_number(s, len, v);
+		return why == 0 && r->decimal == ',' && memchr(s, '.', len) ? NUM_POINT : why;
+	}
+	if (len >= sizeof buf || memchr(comma + 1, ',', len - (size_t)(comma + 1 - s)) ||
+	    memchr(s, '.', len))
+		return 1;
+	memcpy(buf, s, len);
+	buf[comma - s] = '.';
+	if ((why = parse_number(buf, len, v)) != 0)
+		return why;
+	return thousands_like(s, len) ? NUM_AMBIGUOUS : 0;
+}
+
+/*
+ * Why s[0..len) is not a number under r's decimal separator, for the
+ * message: number_problem's reasons, and read_number's own.
+ */
+static const char *
+read_problem(const struct reader *r, const char *s, size_t len, int why, char *buf, size_t n)
+{
+	if (why == NUM_AMBIGUOUS) {
+		/* thousands_like(): at most three digits and a sign before the comma */
+		int ip = (int)(strchr(s, ',') - s);
+		char a[16], b[16];
+		snprintf(a, sizeof a, "%.*s.%.3s", ip, s, s + ip + 1);
+		snprintf(b, sizeof b, "%.*s%.3s", ip, s, s + ip + 1);
+		snprintf(buf, n,
+			 "is ambiguous: %s (decimal comma) or %s (thousands separator, never "
+			 "guessed); write %s, or %.*s0 for %s",
+			 a, b, b, (int)len, s, a);
+		return buf;
+	}
+	if (why == NUM_POINT)
+		return "has a point, but the decimal separator is a comma (--decimal ,)";
+	if (why == 1 && r->decimal == '.' && len > 0 && strchr("0123456789+-", s[0]) &&
+	    memchr(s, ',', len) && strspn(s, "0123456789+-,") == len)
+		return "is not a number (the decimal separator is a point; --decimal , reads "
+		       "decimal commas)";
+	return number_problem(s, len, why);
 }
 
 /* ---- CSV plumbing ---- */
@@ -732,6 +819,14 @@ detect_delimiter(const char *s, size_t len)
 	return ',';
 }
 
+/* The delimiter of an input whose first block is s[0..n): given, or detected. */
+static char
+input_delimiter(const struct reader *r, const char *s, size_t n)
+{
+	size_t pos = n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	return r->o->delimiter ? r->o->delimiter : detect_delimiter(s + pos, n - pos);
+}
+
 /* With a tab delimiter only spaces may be trimmed (libcsv trims tabs too). */
 static int
 is_blank(unsigned char c)
@@ -759,7 +854,7 @@ lex_run(void *arg)
 	struct lexer *lx = arg;
 	const struct reader *r = lx->r;
 	struct csv_parser *p = &lx->p;
-	char delim = r->o->delimiter, eol = '\n';
+	char delim = input_delimiter(r, lx->block, lx->block_n), eol = '\n';
 	size_t n = lx->block_n, pos = 0;
 	size_t row_bytes = 0; /* text of the row being parsed so far */
 
@@ -768,8 +863,6 @@ lex_run(void *arg)
 	/* old Mac files end lines with CR alone */
 	if (!memchr(lx->block, '\n', n) && memchr(lx->block, '\r', n))
 		eol = '\r';
-	if (!delim)
-		delim = detect_delimiter(lx->block + pos, n - pos);
 	csv_set_delim(p, (unsigned char)delim);
 	if (delim == '\t')
 		csv_set_space_func(p, is_blank);
@@ -909,6 +1002,10 @@ parse_stream(struct reader *r, FILE *fp, bool may_thread)
 		return fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
 	}
 	lx.block_n = fread(lx.block, 1, BLOCK, fp);
+	/* decimal commas: asked for, or in a ';'-delimited input (see read_number) */
+	r->decimal = r->o->decimal ? r->o->decimal
+		     : input_delimiter(r, lx.block, lx.block_n) == ';' ? 0
+									: '.';
 	if (may_thread && lx.block_n == BLOCK) {
 		pthread_mutex_init(&lx.mu, NULL);
 		pthread_cond_init(&lx.ready, NULL);
@@ -1172,6 +1269,7 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 	char a[128];
 	double v;
 	int why;
+	bool pct;
 
 	/* a one-byte score (the most common) of one of the first criteria: a table */
 	if (len == 1 && crit < BYTE_CRITS) {
@@ -1214,7 +1312,7 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 		goto cache;
 	}
 	c = &r->s->criteria[crit];
-	if (c->labelled && !c->declared && parse_number(t, len, &v) == 0) {
+	if (c->labelled && !c->declared && read_number(r, t, len, &v, &pct) == 0) {
 		fail(r, CALIB_EINPUT, fline(r, j), j + 1,
 		     "criterion %s: score %s is a number among labels",
 		     shown(a, 64, c->name, strlen(c->name)),
@@ -1222,10 +1320,15 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 		return false;
 	} else if (c->labelled) {
 		st = calib_store_label_code(r->s, crit, t, len, code, r->err);
-	} else if ((why = parse_number(t, len, &v)) == 0) {
+	} else if ((why = read_number(r, t, len, &v, &pct)) == 0) {
 		st = calib_store_value_code(r->s, crit, v, code, r->err);
+		if (pct)
+			r->s->criteria[crit].percent = true;
+		if (memchr(t, ',', len))
+			r->s->criteria[crit].decimal_comma = true;
 	} else {
-		const char *problem = number_problem(t, len, why);
+		char pb[200];
+		const char *problem = read_problem(r, t, len, why, pb, sizeof pb);
 		/* a first label makes an undeclared criterion labelled */
 		if (c->n_levels > 0 || c->declared ||
 		    strncmp(problem, "is not a number", 15) != 0 ||
@@ -1622,24 +1725,31 @@ calib_read(struct calib_store *s, FILE *fp, const char *name, const struct calib
 
 /* ---- rubric ---- */
 
+/*
+ * The number in column col of a rubric row, dflt when the cell is empty.
+ * With `share`, a percentage is a share: "30%" is 0.3 (a weight).
+ */
 static bool
-rubric_number(struct reader *r, size_t col, double *v, double dflt)
+rubric_number(struct reader *r, size_t col, double *v, double dflt, bool share)
 {
 	const struct field *f;
-	char a[128];
+	char a[128], pb[200];
+	bool pct = false;
 	int why;
 
 	*v = dflt;
 	if (col == SIZE_MAX || r->f[col].len == 0)
 		return true;
 	f = &r->f[col];
-	why = parse_number(ftext(r, col), f->len, v);
+	why = read_number(r, ftext(r, col), f->len, v, share ? &pct : NULL);
 	if (why) {
 		fail(r, CALIB_EINPUT, fline(r, col), col + 1, "%s %s",
 		     shown(a, sizeof a, ftext(r, col), f->len),
-		     number_problem(ftext(r, col), f->len, why));
+		     read_problem(r, ftext(r, col), f->len, why, pb, sizeof pb));
 		return false;
 	}
+	if (pct)
+		*v /= 100;
 	return true;
 }
 
@@ -1671,8 +1781,9 @@ rubric_row(struct reader *r)
 		     shown(a, sizeof a, ftext(r, r->r_scale), r->f[r->r_scale].len));
 		return;
 	}
-	if (!rubric_number(r, r->r_min, &mn, NAN) || !rubric_number(r, r->r_max, &mx, NAN) ||
-	    !rubric_number(r, r->r_weight, &w, 1.0))
+	if (!rubric_number(r, r->r_min, &mn, NAN, false) ||
+	    !rubric_number(r, r->r_max, &mx, NAN, false) ||
+	    !rubric_number(r, r->r_weight, &w, 1.0, true))
 		return;
 	if (mn > mx) {
 		fail(r, CALIB_EINPUT, fline(r, r->r_max), r->r_max + 1, "max is below min");
@@ -1717,7 +1828,7 @@ rubric_row(struct reader *r)
 				goto out;
 			}
 			labels[k] = p;
-			if (parse_number(p, strlen(p), &values[k]) != 0)
+			if (read_number(r, p, strlen(p), &values[k], NULL) != 0)
 				numeric = false;
 			/* case folded: data match labels case-insensitively */
 			if (seen_before(&seen, p, strlen(p), true, k, &m) != CALIB_OK)

@@ -694,7 +694,8 @@ analyse(struct job *j, struct unit *u)
 	u->row.inferred = u->crit != CALIB_NONE && s->criteria[u->crit].scale_inferred;
 	u->row.ordered = u->crit == CALIB_NONE || calib_store_ordered(&s->criteria[u->crit]);
 	if (u->crit != CALIB_NONE)
-		calib_store_order_note(&s->criteria[u->crit], u->row.order, sizeof u->row.order);
+		calib_store_scale_note(&s->criteria[u->crit], u->row.scale_note,
+				       sizeof u->row.scale_note);
 	u->row.n_levels = m->n_levels;
 	if (u->crit == CALIB_NONE)
 		snprintf(u->row.levels, sizeof u->row.levels, "0..100 points");
@@ -961,9 +962,9 @@ assumed(const struct calib_report_row *row, char *buf, size_t n)
 	snprintf(buf, n, "scale %s%s; categories %s; %zu scores, %zu unscored, %zu N/A; %zu calls dropped",
 		 scale_text(row, sc, sizeof sc), row->inferred ? " (inferred)" : "", row->levels,
 		 row->n_scores, row->n_unscored, row->n_na, row->n_dropped);
-	if (row->order[0]) {
+	if (row->scale_note[0]) {
 		size_t len = strlen(buf);
-		snprintf(buf + len, n - len, "; %s", row->order);
+		snprintf(buf + len, n - len, "; %s", row->scale_note);
 	}
 	/* the star is for tables; the words say it here */
 	if (row->inferred) {
@@ -1073,7 +1074,7 @@ calib_report_footer(const struct calib_report *r, struct calib_table *t)
 			continue;
 		st |= calib_table_footer(t, "%s: %s, categories %s%s%s", row->criterion,
 					 scale_text(row, sc, sizeof sc), row->levels,
-					 row->order[0] ? "; " : "", row->order);
+					 row->scale_note[0] ? "; " : "", row->scale_note);
 	}
 	if (inferred)
 		st |= calib_table_footer(t, "* scale inferred from the data; a rubric (-r) sets it");

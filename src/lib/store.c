@@ -1167,15 +1167,29 @@ calib_store_ordered(const struct calib_criterion *c)
 }
 
 const char *
-calib_store_order_note(const struct calib_criterion *c, char *buf, size_t n)
+calib_store_scale_note(const struct calib_criterion *c, char *buf, size_t n)
 {
+	const char *part[3];
+	size_t k = 0, len = 0;
+
 	if (c->order)
-		snprintf(buf, n, "order %s (a recognised label set)", c->order);
+		part[k++] = NULL; /* the set's name goes in below */
 	else if (c->labelled && !c->levels_fixed)
-		snprintf(buf, n, "labels of no known order: agreement only, no direction or "
-				 "points; declare the order in the rubric");
-	else if (n)
+		part[k++] = "labels of no known order: agreement only, no direction or points; "
+			    "declare the order in the rubric";
+	if (c->percent)
+		part[k++] = c->declared ? "percent: 85% read as 85"
+					: "percent: 85% read as 85, on a 0..100 scale";
+	if (c->decimal_comma)
+		part[k++] = "decimal commas: 4,5 read as 4.5";
+	if (n)
 		buf[0] = '\0';
+	for (size_t i = 0; i < k && len < n; i++) {
+		int w = part[i] ? snprintf(buf + len, n - len, "%s%s", i ? "; " : "", part[i])
+				: snprintf(buf + len, n - len, "order %s (a recognised label set)",
+					   c->order);
+		len += w > 0 ? (size_t)w : 0;
+	}
 	return buf;
 }
 
@@ -1228,6 +1242,11 @@ calib_store_finish(struct calib_store *s)
 		} else if (!c->levels_fixed && !c->sorted_ && (st = sort_levels(s, c)))
 			return st;
 		infer_scale(c);
+		if (c->percent && !c->declared && c->n_levels > 0) {
+			/* a percentage is out of 100: the range of points and deviations */
+			c->min = fmin(0, c->value[0]);
+			c->max = fmax(100, c->value[c->n_levels - 1]);
+		}
 		c->n_scored = c->n_missing = c->n_na = 0;
 		for (size_t e = 0; e < s->n_evals; e++) {
 			uint16_t code = c->code[e];

@@ -167,7 +167,7 @@ test_store(void)
 	is_string(calib_store_code_text(c, c->code[0], buf, sizeof buf), "Met",
 	          "store: ratings recoded with the levels");
 	is_double(calib_store_code_value(c, c->code[1]), 1, 0, "store: Not met is level 1");
-	is_string(calib_store_order_note(c, note, sizeof note),
+	is_string(calib_store_scale_note(c, note, sizeof note),
 	          "order not met < met (a recognised label set)", "store: the note names it");
 	calib_store_finish(s);
 	is_string(c->label[0], "Not met", "store: finishing again keeps the order");
@@ -187,7 +187,7 @@ test_store(void)
 	c = &s->criteria[0];
 	is_long(c->scale, CALIB_SCALE_NOMINAL, "store: two labels of no known order: nominal");
 	ok(!calib_store_ordered(c), "store: and not ordered");
-	is_string(calib_store_order_note(c, note, sizeof note),
+	is_string(calib_store_scale_note(c, note, sizeof note),
 	          "labels of no known order: agreement only, no direction or points; declare "
 	          "the order in the rubric",
 	          "store: the note says how to get a direction");
@@ -208,7 +208,7 @@ test_store(void)
 		c = &s->criteria[0];
 		is_string(c->label[0], "yes", "store: a rubric's order wins over the table");
 		ok(calib_store_ordered(c), "store: a rubric's binary levels are ordered");
-		is_string(calib_store_order_note(c, note, sizeof note), "",
+		is_string(calib_store_scale_note(c, note, sizeof note), "",
 		          "store: no note for a rubric's order");
 		calib_store_free(s);
 	}

@@ -410,9 +410,9 @@ test_errors(void)
 	    "criterion \"x\": score \"inf\" is not a finite number");
 	ERR("call,rater,x\nc1,a,0x10\n", CALIB_EINPUT, 2, 3,
 	    "criterion \"x\": score \"0x10\" is not a decimal number");
-	ERR("call;rater;x\nc1;a;2,5\n", CALIB_EINPUT, 2, 3,
+	ERR("call,rater,x\nc1,a,\"2,5\"\n", CALIB_EINPUT, 2, 3,
 	    "criterion \"x\": score \"2,5\" is not a number (the decimal separator is a "
-	    "point)");
+	    "point; --decimal , reads decimal commas)");
 	ERR("call,rater,x\nc1,a,yes\nc1,b,1\n", CALIB_EINPUT, 3, 3,
 	    "criterion \"x\": score \"1\" is a number among labels");
 	ERR("call,rater,x\nc1,a,1\nc1,a,2\n", CALIB_EINPUT, 3, 3,
@@ -520,6 +520,77 @@ test_blocks(void)
 	calib_store_free(s);
 }
 
+/* Numbers as spreadsheets write them: decimal commas, percentages, weights. */
+static void
+test_numbers(void)
+{
+	struct calib_error err;
+	struct calib_read_opts o;
+	enum calib_status st;
+	struct calib_store *s;
+	char b[64];
+	const char *semi = "call;rater;q\nc1;a;4,5\nc1;b;0,125\nc2;a;2.5\nc2;b;85 %\n";
+	const char *quoted = "call,rater,q\nc1,a,\"4,5\"\nc1,b,2\n";
+
+	s = load(semi, "semi.csv", &err, &st);
+	is_long(st, CALIB_OK, "numbers: ';' input reads decimal commas without an option");
+	is_string(rating(s, 0, "q", b, sizeof b), "4.5", "numbers: 4,5 is 4.5");
+	is_string(rating(s, 1, "q", b, sizeof b), "0.125", "numbers: 0,125 is not ambiguous");
+	is_string(rating(s, 2, "q", b, sizeof b), "2.5", "numbers: a point still reads there");
+	is_string(rating(s, 3, "q", b, sizeof b), "85", "numbers: '85 %%' is 85");
+	ok(s->criteria[0].percent && s->criteria[0].decimal_comma,
+	   "numbers: the criterion says it had percentages and decimal commas");
+	is_double(s->criteria[0].max, 100, 0, "numbers: a percent criterion is out of 100");
+	calib_store_free(s);
+
+	s = load("call;rater;q\nc1;a;-1,234\n", "t.csv", &err, &st);
+	is_long(st, CALIB_EINPUT, "numbers: 1,234 is ambiguous");
+	is_string(err.msg,
+		  "criterion \"q\": score \"-1,234\" is ambiguous: -1.234 (decimal comma) or "
+		  "-1234 (thousands separator, never guessed); write -1234, or -1,2340 for -1.234",
+		  "numbers: the message gives both readings");
+	ok(err.line == 2 && err.column == 3, "numbers: with its place");
+	calib_store_free(s);
+
+	s = load(quoted, "t.csv", &err, &st);
+	is_long(st, CALIB_EINPUT, "numbers: a ',' input keeps the point by default");
+	calib_store_free(s);
+
+	calib_read_opts_init(&o);
+	o.decimal = ',';
+	s = calib_store_alloc();
+	is_long(read_text(s, quoted, strlen(quoted), "t.csv", &o, &err), CALIB_OK,
+		"numbers: --decimal , reads a quoted decimal comma");
+	calib_store_free(s);
+	s = calib_store_alloc();
+	is_long(read_text(s, semi, strlen(semi), "t.csv", &o, &err), CALIB_EINPUT,
+		"numbers: under --decimal , a point is an error");
+	is_string(err.msg,
+		  "criterion \"q\": score \"2.5\" has a point, but the decimal separator is "
+		  "a comma (--decimal ,)",
+		  "numbers: saying why");
+	calib_store_free(s);
+	o.decimal = '.';
+	s = calib_store_alloc();
+	is_long(read_text(s, semi, strlen(semi), "t.csv", &o, &err), CALIB_EINPUT,
+		"numbers: --decimal . refuses decimal commas in a ';' input");
+	calib_store_free(s);
+
+	s = calib_store_alloc();
+	is_long(read_rubric_text(s, "criterion,scale,levels,min,max,weight\n"
+				    "q,ordinal,,1,5,30%\nr,ordinal,,1,5,\n",
+				 &err),
+		CALIB_OK, "numbers: a rubric weight as a percentage");
+	is_double(s->criteria[0].weight, 0.3, 1e-15, "numbers: 30%% weighs 0.3");
+	is_double(s->criteria[1].weight, 1, 0, "numbers: a blank weight is 1");
+	calib_store_free(s);
+	s = calib_store_alloc();
+	is_long(read_rubric_text(s, "criterion,scale,levels,min,max,weight\nq,ordinal,,1%,5,1\n",
+				 &err),
+		CALIB_EINPUT, "numbers: min is no percentage");
+	calib_store_free(s);
+}
+
 int
 main(void)
 {
@@ -530,5 +601,6 @@ main(void)
 	test_errors();
 	test_rubric_errors();
 	test_blocks();
+	test_numbers();
 	return tap_done();
 }
