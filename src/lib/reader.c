@@ -387,9 +387,9 @@ number_problem(const char *s, size_t len, int why)
 	return "is not a number";
 }
 
-/* read_number's results beyond parse_number's 0 (ok), 1 and 2 */
-#define NUM_AMBIGUOUS 3 /* "1,234": a decimal comma or a thousands separator */
-#define NUM_POINT 4     /* a point where the decimal separator is a comma */
+/* read_number's results beyond parse_number's 0 (ok), 1, 2 and 3 */
+#define NUM_AMBIGUOUS 4 /* "1,234": a decimal comma or a thousands separator */
+#define NUM_POINT 5     /* a point where the decimal separator is a comma */
 
 /*
  * Could the decimal-comma number s[0..len) be an integer with a thousands
@@ -414,8 +414,8 @@ thousands_like(const char *s, size_t len)
  * decimal comma. A decimal comma that may be a thousands separator is
  * NUM_AMBIGUOUS: thousands separators are never guessed. When percent is
  * not NULL a trailing '%' (after optional spaces) is allowed, and *percent
- * says whether there was one: "85%" is 85. Returns 0, parse_number's 1 or
- * 2, NUM_AMBIGUOUS or NUM_POINT.
+ * says whether there was one: "85%" is 85. Returns 0, parse_number's 1, 2
+ * or 3, NUM_AMBIGUOUS or NUM_POINT.
  */
 static int
 read_number(const struct reader *r, const char *s, size_t len, double *v, bool *percent)
