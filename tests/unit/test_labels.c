@@ -139,7 +139,7 @@ store_of(const char *const *labels, size_t n)
 	bool created;
 	calib_store_criterion(s, "q", 1, &crit);
 	for (size_t i = 0; i < n; i++) {
-		char call[16];
+		char call[24];
 		uint16_t code;
 		snprintf(call, sizeof call, "c%zu", i);
 		calib_store_eval(s, NULL, 0, call, strlen(call), "ann", 3, 0, 1, &e, &created);
