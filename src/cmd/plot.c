@@ -1281,9 +1281,33 @@ out:
 
 /* ---- Bland-Altman ---- */
 
+/* Raters on one Bland-Altman page; with more, the most out of line are drawn. */
+#define BA_PAGE 30
+
+struct ba_rank {
+	double off; /* |bias| */
+	uint32_t rater;
+};
+
+/* Larger |bias| first, then rater id. */
+static int
+cmp_out_of_line(const void *a, const void *b)
+{
+	const struct ba_rank *x = a, *y = b;
+
+	if (x->off != y->off)
+		return x->off > y->off ? -1 : 1;
+	return (x->rater > y->rater) - (x->rater < y->rater);
+}
+
+/*
+ * Each rater's differences from the reference on criterion ci, one panel a
+ * rater. With more than BA_PAGE raters, the BA_PAGE with the largest |bias|
+ * are drawn, most out of line first, and *left_out says how many were not.
+ */
 static enum calib_status
 plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struct opts *o,
-                  uint32_t ci)
+                  uint32_t ci, size_t *left_out)
 {
 	const struct calib_criterion *c = &s->criteria[ci];
 	size_t R = calib_names_count(s->raters), np = 0, ns = 0;
@@ -1291,6 +1315,8 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 	double *bias = calloc(R ? R : 1, sizeof *bias), *sd = calloc(R ? R : 1, sizeof *sd);
 	size_t *cnt = calloc(R ? R : 1, sizeof *cnt);
 	struct calib_raters_limits *lim = calloc(R ? R : 1, sizeof *lim);
+	struct ba_rank *shown = calloc(R ? R : 1, sizeof *shown);
+	bool *drawn = calloc(R ? R : 1, sizeof *drawn);
 	struct calib_raters_opts ro;
 	struct calib_raters_score *sc = NULL;
 	enum calib_status st = CALIB_ENOMEM;
@@ -1301,38 +1327,20 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 	size_t wn;
 	struct page g = {0};
 
-	if (!bias || !sd || !cnt || !lim)
+	*left_out = 0;
+	if (!bias || !sd || !cnt || !lim || !shown || !drawn)
 		goto out;
 	value_range(c, &lo, &hi);
 	raters_opts(o, &ro);
 	if ((st = calib_raters_scores(s, ci, &ro, &sc, &ns, NULL)))
 		goto out;
 	st = CALIB_ENOMEM;
-	/* one datablock: x = mean, y = difference, rater */
-	if (calib_plot_data_begin(p, "ba"))
-		goto out;
 	for (size_t k = 0; k < ns; k++) {
 		double d = sc[k].value - sc[k].ref;
 		bias[sc[k].rater] += d;
 		sd[sc[k].rater] += d * d;
 		cnt[sc[k].rater]++;
 	}
-	for (size_t k = 0; k < ns; k++) {
-		size_t i = sc[k].item;
-		uint32_t r = sc[k].rater;
-		double v = sc[k].value, rv = sc[k].ref, d = v - rv, row[3];
-		/* deterministic jitter, so equal scores stay visible */
-		double jit = (fmod((double)i * 0.618034 + r * 0.414214, 1.0) - 0.5) * 0.25 *
-		             (hi - lo) / fmax(1.0, (double)c->n_levels);
-		row[0] = (v + rv) / 2 + jit;
-		row[1] = d;
-		row[2] = (double)r + 1;
-		ymax = fmax(ymax, fabs(d));
-		if (calib_plot_data_row(p, row, 3))
-			goto out;
-	}
-	if (calib_plot_data_end(p))
-		goto out;
 	for (size_t r = 0; r < R; r++)
 		if (cnt[r]) {
 			double mean = bias[r] / (double)cnt[r];
@@ -1342,22 +1350,61 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 			                : NAN;
 			bias[r] = mean;
 			calib_raters_limits(mean, sd[r], cnt[r], 0.95, &lim[r]);
-			if (isfinite(sd[r]))
-				ymax = fmax(ymax,
-				            fmax(fabs(lim[r].lower_lo), fabs(lim[r].upper_hi)));
-			np++;
+			shown[np].off = fabs(mean);
+			shown[np++].rater = (uint32_t)r;
 		} else
 			bias[r] = sd[r] = NAN;
 	if (np == 0) {
 		st = CALIB_EARG;
 		goto out;
 	}
+	/* more than a page: the most out of line first, the rest left out */
+	if (np > BA_PAGE) {
+		qsort(shown, np, sizeof *shown, cmp_out_of_line);
+		*left_out = np - BA_PAGE;
+		np = BA_PAGE;
+	}
+	for (size_t k = 0; k < np; k++)
+		drawn[shown[k].rater] = true;
+	for (size_t k = 0; k < np; k++) {
+		uint32_t r = shown[k].rater;
+		if (isfinite(sd[r]))
+			ymax = fmax(ymax, fmax(fabs(lim[r].lower_lo), fabs(lim[r].upper_hi)));
+	}
+	/* one datablock of the drawn raters: x = mean, y = difference, rater */
+	if (calib_plot_data_begin(p, "ba"))
+		goto out;
+	for (size_t k = 0; k < ns; k++) {
+		size_t i = sc[k].item;
+		uint32_t r = sc[k].rater;
+		double v = sc[k].value, rv = sc[k].ref, d = v - rv, row[3];
+		/* deterministic jitter, so equal scores stay visible */
+		double jit = (fmod((double)i * 0.618034 + r * 0.414214, 1.0) - 0.5) * 0.25 *
+		             (hi - lo) / fmax(1.0, (double)c->n_levels);
+		if (!drawn[r])
+			continue;
+		row[0] = (v + rv) / 2 + jit;
+		row[1] = d;
+		row[2] = (double)r + 1;
+		ymax = fmax(ymax, fabs(d));
+		if (calib_plot_data_row(p, row, 3))
+			goto out;
+	}
+	if (calib_plot_data_end(p))
+		goto out;
 	ymax = ceil(ymax * 1.15 * 2) / 2;
-	wn = strlen(c->name) + strlen(ref) + 80;
+	wn = strlen(c->name) + strlen(ref) + 160;
 	if (!(what = malloc(wn)))
 		goto out;
-	snprintf(what, wn, "%s: each rater against %s%s (Bland-Altman)", c->name,
-	         expert == CALIB_NONE ? "" : "the expert ", ref);
+	if (*left_out)
+		snprintf(what, wn,
+		         "%s: the %zu raters most out of line of %zu, against %s%s "
+		         "(Bland-Altman; %zu not shown)",
+		         c->name, np, np + *left_out, expert == CALIB_NONE ? "" : "the expert ",
+		         ref, *left_out);
+	else
+		snprintf(what, wn, "%s: each rater against %s%s (Bland-Altman)", c->name,
+		         expert == CALIB_NONE ? "" : "the expert ", ref);
 	if (!o->dumb)
 		page_layout(p, &g, np, 60, 0, 0, 300, 2);
 	if (page_begin(p, o, &g, what))
@@ -1370,10 +1417,9 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 	                    expert == CALIB_NONE ? "'mean of rater and consensus'"
 	                                         : "'mean of rater and expert'"))
 		goto out;
-	for (size_t r = 0; r < R; r++) {
+	for (size_t k = 0; k < np; k++) {
+		size_t r = shown[k].rater;
 		char text[160], cis[160] = "", calls[48];
-		if (!cnt[r])
-			continue;
 		if (o->dumb ? title(p, "set label 1 at screen 0.01, screen 0.98 left ",
 		                    o->title, what, "\n")
 		            : CALIB_OK)
@@ -1435,6 +1481,8 @@ out:
 	free(sd);
 	free(cnt);
 	free(lim);
+	free(shown);
+	free(drawn);
 	free(sc);
 	return st;
 }
@@ -1675,6 +1723,7 @@ main(int argc, char **argv)
 	case KIND_BLAND_ALTMAN:
 	default: {
 		uint32_t ci = CALIB_NONE;
+		size_t left_out = 0;
 		if (o.criterion) {
 			ci = calib_store_find_criterion(store, o.criterion,
 			                                strlen(o.criterion));
@@ -1700,7 +1749,12 @@ main(int argc, char **argv)
 				goto out;
 			}
 		}
-		st = plot_bland_altman(p, store, &o, ci);
+		st = plot_bland_altman(p, store, &o, ci, &left_out);
+		if (st == CALIB_OK && left_out)
+			calib_cli_errorf(&cli,
+			                 "bland-altman: %zu of %zu raters not shown; the %d "
+			                 "with the largest |bias| are drawn",
+			                 left_out, left_out + BA_PAGE, BA_PAGE);
 		if (st == CALIB_EARG) {
 			calib_cli_errorf(&cli,
 			                 "bland-altman: no call has two scores to compare");

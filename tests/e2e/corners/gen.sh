@@ -5,6 +5,8 @@
 #   dupcolumn N the same with column N+1 named C1 again (a duplicate, case aside)
 #   levels N    a rubric with one ordinal criterion c1 of N labelled levels l1..lN
 #   duplevel N  the same with level N+1 equal to l1 again
+#   raters N    a long sheet of N raters r1..rN scoring three calls on a
+#               0-10 points criterion, rater j off by (j % 7) - 3 points
 set -eu
 kind=$1
 n=$2
@@ -29,6 +31,13 @@ levels | duplevel)
 		for (j = 1; j <= n; j++) printf "%sl%d", (j > 1 ? "|" : ""), j
 		if (dup == "duplevel") printf "|l1"
 		printf "\n"
+	}'
+	;;
+raters)
+	awk -v n="$n" 'BEGIN {
+		print "call,rater,criterion,score"
+		for (j = 1; j <= n; j++) for (i = 1; i <= 3; i++)
+			printf "CALL-%d,r%d,handle_time,%d\n", i, j, 4 + i + (j % 7) - 3
 	}'
 	;;
 *)
