@@ -80,6 +80,21 @@ enum calib_status calib_read(struct calib_store *s, FILE *fp, const char *name,
 			     const struct calib_read_opts *o, struct calib_error *err);
 
 /*
+ * The tool that unpacks data starting with head[0..n) when that is the
+ * magic number of gzip ("zcat"), xz ("xzcat") or zstd ("zstdcat"), none
+ * of which can start UTF-8 text; NULL for anything else. Cannot fail.
+ */
+const char *calib_read_compressed(const void *head, size_t n);
+
+/*
+ * The start of the message of calib_read and calib_read_rubric for an
+ * input that is compressed: "compressed input: use zcat" (the tool of
+ * calib_read_compressed), with no location. A program completes it with
+ * the file and itself (" FILE | calib-agree").
+ */
+#define CALIB_READ_COMPRESSED "compressed input: use "
+
+/*
  * Read a rubric file (criterion,scale,levels,min,max,weight) and declare
  * its criteria in s. Must run before the sheets are read.
  */

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,6 +27,14 @@ calib_cli_init(struct calib_cli *cli, const char *prog, const char *usage)
 	cli->prog = prog;
 	cli->usage = usage;
 	calib_read_opts_init(&cli->read);
+	/*
+	 * A closed pipe (| head) makes a write fail with EPIPE rather than
+	 * kill the program with SIGPIPE (status 141, which fails `set -o
+	 * pipefail` scripts): calib_cli_close_stdout ends quietly with 0, and
+	 * the status a program decided (3 for a crossed threshold) stands.
+	 * gnuplot starts with SIGPIPE's default action (plot.c).
+	 */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 void
@@ -222,6 +232,32 @@ calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg)
 	}
 }
 
+void
+calib_cli_read_error(const struct calib_cli *cli, const struct calib_error *e, const char *path,
+                     bool rubric)
+{
+	size_t n = strlen(CALIB_READ_COMPRESSED);
+	char *tmp = NULL;
+	const char *shown;
+
+	if (strncmp(e->msg, CALIB_READ_COMPRESSED, n) != 0 || e->line != 0) {
+		calib_cli_error(cli, e);
+		return;
+	}
+	/* the command that reads it instead, with the name as messages show names */
+	shown = strcmp(path, "-") == 0 ? "FILE" : calib_escaped(path, &tmp);
+	if (!shown) {
+		calib_cli_error(cli, e);
+		return;
+	}
+	if (rubric)
+		calib_cli_errorf(cli, "%s: %s %s >rubric.csv, then -r rubric.csv", e->file,
+		                 e->msg, shown);
+	else
+		calib_cli_errorf(cli, "%s: %s %s | %s", e->file, e->msg, shown, cli->prog);
+	free(tmp);
+}
+
 /* Read one named input ("-" = stdin) with reader (calib_read or calib_read_rubric). */
 static int
 load_one(const struct calib_cli *cli, struct calib_store *s, const char *path,
@@ -252,7 +288,7 @@ load_one(const struct calib_cli *cli, struct calib_store *s, const char *path,
 	if (!is_stdin)
 		fclose(fp);
 	if (st != CALIB_OK) {
-		calib_cli_error(cli, &err);
+		calib_cli_read_error(cli, &err, path, reader == calib_read_rubric);
 		return 1;
 	}
 	return 0;
@@ -337,19 +373,29 @@ calib_cli_out_commit(const struct calib_cli *cli, struct calib_cli_out *out)
 	return 0;
 }
 
+bool
+calib_cli_stdout_closed(void)
+{
+	/* a pipe with no reader left polls as an error; events 0 asks only that */
+	struct pollfd p = {STDOUT_FILENO, 0, 0};
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+}
+
 int
 calib_cli_close_stdout(const struct calib_cli *cli)
 {
 	int bad = fflush(stdout) != 0 || ferror(stdout);
 	int e = errno;
+	/* errno of the failed write may be long gone: ask the descriptor */
+	bool closed = bad && (e == EPIPE || calib_cli_stdout_closed());
 
 	if (fclose(stdout) != 0 && !bad) {
 		bad = 1;
 		e = errno;
+		closed = e == EPIPE;
 	}
-	if (!bad)
-		return 0;
-	if (e == EPIPE)
+	if (!bad || closed)
 		return 0;
 	calib_cli_errorf(cli, "write error: %s", strerror(e));
 	return 1;
@@ -427,6 +473,9 @@ calib_cli_write_table(const struct calib_cli *cli, const char *path,
 	if (calib_cli_out_open(cli, &out, path))
 		return 1;
 	if (calib_table_write(t, out.fp, f, group_first)) {
+		/* a closed pipe is no failure: the program's own status stands */
+		if (out.of.kind == CALIB_OUTFILE_STDOUT && calib_cli_stdout_closed())
+			return calib_cli_out_commit(cli, &out);
 		if (out.of.path)
 			calib_cli_errorf(cli, "%s: %s", path, strerror(errno));
 		calib_cli_out_abort(&out);

@@ -147,6 +147,15 @@ int calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
 /* Print "prog: file:line:col: msg" for e. Cannot fail. */
 void calib_cli_error(const struct calib_cli *cli, const struct calib_error *e);
 
+/*
+ * Print the error e of reading path ("-": standard input) as
+ * calib_cli_error does; a compressed input gets the command that reads
+ * it ("prog: f.csv.gz: compressed input: use zcat f.csv.gz | prog", for
+ * the rubric "... >rubric.csv, then -r rubric.csv"). Cannot fail.
+ */
+void calib_cli_read_error(const struct calib_cli *cli, const struct calib_error *e,
+                          const char *path, bool rubric);
+
 /* Print "prog: msg" (printf-style) to stderr. Cannot fail. */
 void calib_cli_errorf(const struct calib_cli *cli, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
@@ -200,9 +209,16 @@ void calib_cli_out_abort(struct calib_cli_out *out);
 /*
  * Flush and close standard output at the end of main. Returns 0, or 1
  * with a message when a write failed; a closed pipe (EPIPE) ends quietly
- * with 0. Call it as `return status ? status : calib_cli_close_stdout(cli)`.
+ * with 0 (calib_cli_init ignores SIGPIPE, so that such a write fails and
+ * the program goes on to here). Call it as `return status ? status : calib_cli_close_stdout(cli)`.
  */
 int calib_cli_close_stdout(const struct calib_cli *cli);
+
+/*
+ * Is standard output a pipe or socket that nobody reads any more? Then a
+ * failed write to it is a closed pipe (| head), not an error. Cannot fail.
+ */
+bool calib_cli_stdout_closed(void);
 
 /* The output options every program that prints a table shares. */
 #define CALIB_CLI_OUTPUT_LONGOPTS                                 \

@@ -14,7 +14,6 @@
  * Every name from the input reaches the script only through the quoting
  * functions of calib/plot.h; data go in numeric datablocks.
  */
-#include <csv.h>
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -28,6 +27,7 @@
 #include "calib/plot.h"
 #include "calib/raters.h"
 #include "calib/report.h"
+#include "calib/results.h"
 #include "common.h"
 
 static const char usage[] =
@@ -40,7 +40,8 @@ static const char help[] =
         "Plots of where raters disagree, drawn by gnuplot:\n"
         "  agreement     per criterion the chance-corrected coefficient with its\n"
         "                confidence interval, worst first, over the interpretation\n"
-        "                bands; reads score sheets or calib-agree's CSV output\n"
+        "                bands; reads score sheets, or calib-agree's or calib-kappa's\n"
+        "                output (CSV, TSV or JSON)\n"
         "  spread        each call's scores from every rater, per criterion\n"
         "  heatmap       rater x criterion: mean deviation from the consensus of the\n"
         "                others (or --expert), as calib-raters measures it\n"
@@ -206,24 +207,7 @@ entries_from_report(const struct calib_report *r, const struct opts *o, struct e
 	return 0;
 }
 
-/* ---- calib-agree's CSV output ---- */
-
-#define AGREE_HEADER "criterion,statistic,estimate,"
-
-struct csv_rec {
-	char *f[16]; /* criterion statistic estimate ci_lower ci_upper n_calls n_raters note */
-	size_t col, row;
-	int map[64]; /* header column -> field, -1 none */
-	size_t n_map;
-	bool fail;
-	struct entries all; /* every record, stat in .stat, scale text in .note of n_calls */
-	size_t *n_raters;
-};
-
-enum { F_CRIT, F_STAT, F_EST, F_LO, F_HI, F_NCALLS, F_NRATERS, F_NOTE, F_N };
-
-static const char *const field_names[F_N] = {"criterion", "statistic", "estimate", "ci_lower",
-                                             "ci_upper",  "n_calls",   "n_raters", "note"};
+/* ---- calib-agree's and calib-kappa's records (CSV, TSV or JSON) ---- */
 
 static double
 num(const char *s)
@@ -231,65 +215,50 @@ num(const char *s)
 	char *end;
 	double v;
 
-	if (!s || !*s || strcmp(s, "NA") == 0)
+	if (!s || !*s)
 		return NAN;
 	v = strtod(s, &end);
-	return *end ? NAN : v;
+	return *end ? NAN : v; /* NA, or any --na-token */
 }
 
-static void
-csv_field(void *s, size_t len, void *ctx)
+/*
+ * Every record of a results table r as an entry: stat in .stat, and for
+ * the n_calls record the scale text in .note and n_raters in .lo. 0, or 1
+ * when out of memory.
+ */
+static int
+entries_all(const struct calib_results *r, struct entries *all)
 {
-	struct csv_rec *c = ctx;
+	enum { F_CRIT, F_STAT, F_EST, F_LO, F_HI, F_NCALLS, F_NRATERS, F_NOTE, F_N };
+	static const char *const names[F_N] = {"criterion", "statistic", "estimate", "ci_lower",
+	                                       "ci_upper",  "n_calls",   "n_raters", "note"};
+	size_t col[F_N];
 
-	if (c->row == 0) {
-		if (c->n_map < 64) {
-			c->map[c->n_map] = -1;
-			for (int k = 0; k < F_N; k++)
-				if (strlen(field_names[k]) == len &&
-				    memcmp(field_names[k], s, len) == 0)
-					c->map[c->n_map] = k;
-			c->n_map++;
-		}
-	} else if (c->col < c->n_map && c->map[c->col] >= 0) {
-		int k = c->map[c->col];
-		free(c->f[k]);
-		if (!(c->f[k] = strndup(s ? s : "", s ? len : 0)))
-			c->fail = true;
+	for (int k = 0; k < F_N; k++)
+		col[k] = calib_results_col(r, names[k]);
+	for (size_t i = 0; i < r->n_rows; i++) {
+		char *const *row = r->cell + i * r->n_cols;
+#define FIELD(k) (col[k] < r->n_cols ? row[col[k]] : NULL)
+		struct entry *e;
+		if (!FIELD(F_CRIT) || !FIELD(F_STAT))
+			continue;
+		if (!(e = entries_push(all)))
+			return 1;
+		e->criterion = xstrdup(FIELD(F_CRIT));
+		e->stat = xstrdup(FIELD(F_STAT));
+		e->note = xstrdup(FIELD(F_NOTE));
+		e->est = num(FIELD(F_EST));
+		e->lo = num(FIELD(F_LO));
+		e->hi = num(FIELD(F_HI));
+		e->n_calls = (size_t)fmax(0, fmin(1e9, num(FIELD(F_NCALLS))));
+		/* n_raters kept in lo of the n_calls record */
+		if (strcmp(e->stat, "n_calls") == 0)
+			e->lo = num(FIELD(F_NRATERS));
+#undef FIELD
+		if (!e->criterion || !e->stat || !e->note)
+			return 1;
 	}
-	c->col++;
-}
-
-static void
-csv_row(int term, void *ctx)
-{
-	struct csv_rec *c = ctx;
-	struct entry *e;
-
-	(void)term;
-	if (c->row++ > 0 && c->f[F_CRIT] && c->f[F_STAT] && !c->fail) {
-		if (!(e = entries_push(&c->all))) {
-			c->fail = true;
-		} else {
-			e->criterion = xstrdup(c->f[F_CRIT]);
-			e->stat = xstrdup(c->f[F_STAT]);
-			e->note = xstrdup(c->f[F_NOTE]);
-			e->est = num(c->f[F_EST]);
-			e->lo = num(c->f[F_LO]);
-			e->hi = num(c->f[F_HI]);
-			e->n_calls = (size_t)fmax(0, fmin(1e9, num(c->f[F_NCALLS])));
-			/* n_raters kept in hi of the n_calls record below */
-			if (strcmp(e->stat, "n_calls") == 0)
-				e->lo = num(c->f[F_NRATERS]);
-			if (!e->criterion || !e->stat || !e->note)
-				c->fail = true;
-		}
-	}
-	for (int k = 0; k < F_N; k++) {
-		free(c->f[k]);
-		c->f[k] = NULL;
-	}
-	c->col = 0;
+	return 0;
 }
 
 /* The scale named in an n_calls note ("scale ordinal; ..."). */
@@ -301,35 +270,35 @@ note_scale(const char *note)
 
 	if (strncmp(note, "scale ", 6) != 0)
 		return CALIB_SCALE_UNKNOWN;
-	n = strcspn(note + 6, ";");
+	n = strcspn(note + 6, "; "); /* "ordinal (inferred); ..." */
 	snprintf(buf, sizeof buf, "%.*s", (int)(n < 31 ? n : 31), note + 6);
 	return calib_scale_parse(buf);
 }
 
-/* Entries from calib-agree's CSV in buf[0..len). 0, or 1 with the message printed. */
+/*
+ * Entries from calib-agree's or calib-kappa's records in buf[0..len) (CSV,
+ * TSV or JSON). 0, or 1 with the message printed.
+ */
 static int
-entries_from_csv(const struct calib_cli *cli, const char *name, const char *buf, size_t len,
-                 const struct opts *o, struct entries *out)
+entries_from_results(const struct calib_cli *cli, const char *name, const char *buf,
+                     size_t len, const struct opts *o, struct entries *out)
 {
-	struct csv_parser p;
-	struct csv_rec c;
+	struct calib_results *r = NULL;
+	struct calib_error err;
+	struct entries all;
 	int st = 1;
 
-	memset(&c, 0, sizeof c);
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-		calib_cli_errorf(cli, "out of memory");
+	memset(&all, 0, sizeof all);
+	calib_error_clear(&err);
+	if (calib_results_parse(buf, len, name, &r, &err)) {
+		calib_cli_error(cli, &err);
 		return 1;
 	}
-	if (csv_parse(&p, buf, len, csv_field, csv_row, &c) != len ||
-	    csv_fini(&p, csv_field, csv_row, &c) != 0) {
-		calib_cli_errorf(cli, "%s: %s", name, csv_strerror(csv_error(&p)));
-		goto out;
-	}
-	if (c.fail) {
+	if (entries_all(r, &all)) {
 		calib_cli_errorf(cli, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < c.all.n;) {
+	for (size_t i = 0; i < all.n;) {
 		/* the records of one criterion: i .. j */
 		size_t j = i, k;
 		enum calib_scale scale = CALIB_SCALE_UNKNOWN;
@@ -337,17 +306,17 @@ entries_from_csv(const struct calib_cli *cli, const char *name, const char *buf,
 		const char *names[64] = {0};
 		size_t n = 0;
 		struct entry *e;
-		while (j < c.all.n && strcmp(c.all.v[j].criterion, c.all.v[i].criterion) == 0)
+		while (j < all.n && strcmp(all.v[j].criterion, all.v[i].criterion) == 0)
 			j++;
 		for (k = i; k < j; k++) {
-			if (strcmp(c.all.v[k].stat, "n_calls") == 0) {
-				scale = strcmp(c.all.v[k].criterion, "TOTAL") == 0
+			if (strcmp(all.v[k].stat, "n_calls") == 0) {
+				scale = strcmp(all.v[k].criterion, "TOTAL") == 0
 				                ? CALIB_SCALE_INTERVAL
-				                : note_scale(c.all.v[k].note);
-				raters = c.all.v[k].lo;
+				                : note_scale(all.v[k].note);
+				raters = all.v[k].lo;
 			}
 			if (n < 64)
-				names[n++] = c.all.v[k].stat;
+				names[n++] = all.v[k].stat;
 		}
 		k = choose(o->stat ? o->stat
 		                   : calib_report_defaults(
@@ -358,8 +327,8 @@ entries_from_csv(const struct calib_cli *cli, const char *name, const char *buf,
 				calib_cli_errorf(cli, "out of memory");
 				goto out;
 			}
-			*e = c.all.v[i + k];
-			memset(&c.all.v[i + k], 0, sizeof c.all.v[0]);
+			*e = all.v[i + k];
+			memset(&all.v[i + k], 0, sizeof all.v[0]);
 		}
 		i = j;
 	}
@@ -370,10 +339,8 @@ entries_from_csv(const struct calib_cli *cli, const char *name, const char *buf,
 	}
 	st = 0;
 out:
-	for (int k = 0; k < F_N; k++)
-		free(c.f[k]);
-	entries_free(&c.all);
-	csv_free(&p);
+	entries_free(&all);
+	calib_results_free(r);
 	return st;
 }
 
@@ -406,14 +373,34 @@ slurp(FILE *fp, size_t *len)
 	return b;
 }
 
-/* Does the text start with calib-agree's CSV header (after a BOM)? */
+/*
+ * Does the text hold calib-agree's or calib-kappa's records: a CSV or TSV
+ * header "criterion,statistic,estimate,..." or a JSON array whose first
+ * object starts with "criterion" (after a BOM and white space)?
+ */
 static bool
-is_agree_csv(const char *b, size_t n)
+is_results(const char *b, size_t n)
 {
+	static const char *const heads[] = {"criterion,statistic,estimate,",
+	                                    "criterion\tstatistic\testimate\t"};
+	size_t i = 0;
+
 	if (n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0)
 		b += 3, n -= 3;
-	return n >= sizeof AGREE_HEADER - 1 &&
-	       memcmp(b, AGREE_HEADER, sizeof AGREE_HEADER - 1) == 0;
+	for (size_t k = 0; k < 2; k++)
+		if (n >= strlen(heads[k]) && memcmp(b, heads[k], strlen(heads[k])) == 0)
+			return true;
+	for (const char *want = "[{\"criterion\""; *want; want++) {
+		while (i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') &&
+		       *want != '"')
+			i++;
+		if (*want == '"') /* the key itself, whole */
+			return n - i >= strlen(want) && memcmp(b + i, want, strlen(want)) == 0;
+		if (i >= n || b[i] != *want)
+			return false;
+		i++;
+	}
+	return false;
 }
 
 /*
@@ -443,7 +430,7 @@ load_buffer(const struct calib_cli *cli, const char *name, const char *buf, size
 		}
 		if (calib_read_rubric(s, r, cli->rubric, &cli->read, &err)) {
 			fclose(r);
-			calib_cli_error(cli, &err);
+			calib_cli_read_error(cli, &err, cli->rubric, true);
 			goto fail;
 		}
 		fclose(r);
@@ -454,9 +441,9 @@ load_buffer(const struct calib_cli *cli, const char *name, const char *buf, size
 	}
 	if (len == 0)
 		fgetc(fp);
-	if (calib_read(s, fp, name, &cli->read, &err)) {
+	if (calib_read(s, fp, strcmp(name, "-") == 0 ? "<stdin>" : name, &cli->read, &err)) {
 		fclose(fp);
-		calib_cli_error(cli, &err);
+		calib_cli_read_error(cli, &err, name, false);
 		goto fail;
 	}
 	fclose(fp);
@@ -465,7 +452,7 @@ load_buffer(const struct calib_cli *cli, const char *name, const char *buf, size
 		goto fail;
 	}
 	if (s->n_evals == 0) {
-		calib_cli_errorf(cli, "%s: no ratings", name);
+		calib_cli_errorf(cli, "%s: no ratings", strcmp(name, "-") == 0 ? "<stdin>" : name);
 		goto fail;
 	}
 	*out = s;
@@ -1647,8 +1634,9 @@ main(int argc, char **argv)
 			                 strerror(errno ? errno : ENOMEM));
 			goto out;
 		}
-		if (is_agree_csv(buf, len)) {
-			if (entries_from_csv(&cli, name, buf, len, &o, &en))
+		if (is_results(buf, len)) {
+			if (entries_from_results(&cli, fp == stdin ? "<stdin>" : name, buf, len,
+			                         &o, &en))
 				goto out;
 		} else if (load_buffer(&cli, name, buf, len, &store))
 			goto out;

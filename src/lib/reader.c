@@ -1002,6 +1002,14 @@ parse_stream(struct reader *r, FILE *fp, bool may_thread)
 		return fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
 	}
 	lx.block_n = fread(lx.block, 1, BLOCK, fp);
+	/* bytes that are no text at all: say what they are (header code would see bad UTF-8) */
+	if (calib_read_compressed(lx.block, lx.block_n)) {
+		fail(r, CALIB_EINPUT, 0, 0, CALIB_READ_COMPRESSED "%s",
+		     calib_read_compressed(lx.block, lx.block_n));
+		csv_free(&lx.p);
+		free(lx.block);
+		return r->status;
+	}
 	/* decimal commas: asked for, or in a ';'-delimited input (see read_number) */
 	r->decimal = r->o->decimal ? r->o->decimal
 		     : input_delimiter(r, lx.block, lx.block_n) == ';' ? 0
@@ -1036,6 +1044,23 @@ parse_stream(struct reader *r, FILE *fp, bool may_thread)
 	for (i = 0; i < N_BATCHES; i++)
 		batch_free(&lx.ring[i]);
 	return r->status;
+}
+
+const char *
+calib_read_compressed(const void *head, size_t n)
+{
+	static const struct {
+		const char *magic;
+		size_t len;
+		const char *tool;
+	} known[] = {{"\x1f\x8b", 2, "zcat"},
+		     {"\xfd" "7zXZ\0", 6, "xzcat"},
+		     {"\x28\xb5\x2f\xfd", 4, "zstdcat"}};
+
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (n >= known[i].len && memcmp(head, known[i].magic, known[i].len) == 0)
+			return known[i].tool;
+	return NULL;
 }
 
 /* ---- header ---- */
