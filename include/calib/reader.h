@@ -43,11 +43,14 @@ struct calib_read_opts {
 	                              delimiter is ';' (European spreadsheets) */
 	const char *missing;       /* comma-separated tokens meaning "not scored"; "" always is */
 	const char *na;            /* comma-separated tokens meaning N/A; default "N/A,NA,n/a" */
-	const char *call_col;      /* header names (case-insensitive); NULL: defaults */
+	const char *call_col;      /* header names (compared by calib_column_same); NULL:
+	                              the alias table of columns.h */
 	const char *rater_col;
 	const char *session_col;
 	const char *criterion_col;
 	const char *score_col;
+	const char *criteria;      /* comma-separated criteria to take, no others; NULL: all */
+	const char *ignore;        /* comma-separated columns or criteria never taken; NULL */
 	const char *rater;         /* rater name for a per-rater file on stdin */
 	const char *session;       /* session of the rows without one (no session column,
 	                              or an empty cell), or NULL: "" */

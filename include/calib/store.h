@@ -21,6 +21,8 @@
 
 #include "calib/error.h"
 
+struct calib_columns;
+
 /* Codes of a rating; a code >= CALIB_CODE_LEVEL is level (code - 3). */
 #define CALIB_CODE_ABSENT 0u  /* no rating recorded for this evaluation */
 #define CALIB_CODE_MISSING 1u /* recorded but not scored (an empty cell) */
@@ -99,6 +101,8 @@ struct calib_store {
 	struct calib_criterion *criteria;
 	size_t n_files;
 	char **files;            /* names of the inputs read, in order */
+	struct calib_columns *columns; /* how each input's columns were used (columns.h),
+	                                  or NULL before the first header is read */
 	/* filled by calib_store_finish(): evaluations grouped by item */
 	size_t *item_off;        /* n_items + 1 */
 	uint32_t *item_evals;    /* n_evals, grouped by item, arrival order */
@@ -122,7 +126,10 @@ enum calib_status calib_store_add_file(struct calib_store *s, const char *name,
  */
 enum calib_status calib_store_criterion(struct calib_store *s, const char *name,
 					size_t len, uint32_t *id);
-/* Id of a criterion by name (case-insensitive), or CALIB_NONE. */
+/*
+ * Id of a criterion by name, or CALIB_NONE. Names compare as column names
+ * do (calib_column_same: case, spaces, '_' and '-' aside).
+ */
 uint32_t calib_store_find_criterion(const struct calib_store *s, const char *name,
 				    size_t len);
 

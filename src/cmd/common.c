@@ -5,6 +5,8 @@
  */
 #include "common.h"
 
+#include "calib/columns.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -56,6 +58,20 @@ calib_cli_error(const struct calib_cli *cli, const struct calib_error *e)
 
 	calib_error_format(e, buf, sizeof buf);
 	fprintf(stderr, "%s: %s\n", cli->prog, buf);
+}
+
+enum calib_status
+calib_cli_left_out(const struct calib_cli *cli, const struct calib_store *s,
+                   struct calib_table *t)
+{
+	char buf[1024];
+
+	if (!calib_columns_left_out(s->columns, buf, sizeof buf))
+		return CALIB_OK;
+	if (t)
+		return calib_table_footer(t, "left out: %s", buf);
+	fprintf(stderr, "%s: left out: %s\n", cli->prog, buf);
+	return CALIB_OK;
 }
 
 int
@@ -199,6 +215,12 @@ calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg)
 		return 1;
 	case CALIB_OPT_SCORE_COL:
 		o->score_col = arg;
+		return 1;
+	case CALIB_OPT_CRITERIA:
+		o->criteria = arg;
+		return 1;
+	case CALIB_OPT_IGNORE:
+		o->ignore = arg;
 		return 1;
 	case CALIB_OPT_RATER:
 		o->rater = arg;

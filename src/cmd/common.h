@@ -69,6 +69,8 @@ enum {
 	CALIB_OPT_MAX_COLUMNS,
 	CALIB_OPT_MAX_LINE,
 	CALIB_OPT_DECIMAL,
+	CALIB_OPT_CRITERIA,
+	CALIB_OPT_IGNORE,
 	CALIB_OPT_FIRST_PROGRAM /* programs number their long-only options from here */
 };
 
@@ -94,7 +96,9 @@ enum {
 	{"max-field", required_argument, NULL, CALIB_OPT_MAX_FIELD},              \
 	{"max-columns", required_argument, NULL, CALIB_OPT_MAX_COLUMNS},          \
 	{"max-line", required_argument, NULL, CALIB_OPT_MAX_LINE},                \
-	{"decimal", required_argument, NULL, CALIB_OPT_DECIMAL}
+	{"decimal", required_argument, NULL, CALIB_OPT_DECIMAL},                  \
+	{"criteria", required_argument, NULL, CALIB_OPT_CRITERIA},                \
+	{"ignore", required_argument, NULL, CALIB_OPT_IGNORE}
 
 /* Help text of the common reading options, for --help and the man pages. */
 #define CALIB_CLI_READ_HELP                                                                    \
@@ -106,9 +110,11 @@ enum {
 	"      --layout L          sheet, long or rater (default: from the header)\n"             \
 	"      --missing TOKENS    comma-separated scores meaning \"not scored\" (and empty)\n"     \
 	"      --na TOKENS         scores meaning \"not applicable\" (default N/A,NA,n/a)\n"        \
-	"      --call-col NAME     column of the call (default call); likewise\n"                 \
-	"      --rater-col NAME      rater, --session-col session,\n"                             \
-	"      --criterion-col NAME  criterion, --score-col score\n"                              \
+	"      --call-col NAME     column of the call (default: call or an alias of\n"          \
+	"                          calib(7)); likewise --rater-col NAME,\n"                     \
+	"                          --session-col NAME, --criterion-col NAME, --score-col NAME\n" \
+	"      --criteria LIST     comma-separated criteria to take, no others\n"                 \
+	"      --ignore LIST       comma-separated columns or criteria never to take\n"          \
 	"      --rater NAME        rater of a per-rater sheet read from standard input\n"         \
 	"      --session LABEL     session of every rating without a session column\n"            \
 	"      --duplicates P      error, first or last (default error)\n"                        \
@@ -143,6 +149,15 @@ int calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg);
  */
 int calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
                    struct calib_store **out);
+
+/*
+ * Say which columns of the inputs were left out of the scores (columns.h):
+ * a footer line of t when t is not NULL (a table for people), else a note
+ * "prog: left out: ..." on stderr. Nothing when none was. CALIB_OK or
+ * CALIB_ENOMEM.
+ */
+enum calib_status calib_cli_left_out(const struct calib_cli *cli, const struct calib_store *s,
+                                     struct calib_table *t);
 
 /* Print "prog: file:line:col: msg" for e. Cannot fail. */
 void calib_cli_error(const struct calib_cli *cli, const struct calib_error *e);

@@ -283,7 +283,7 @@ report_main(int argc, char **argv, const struct report_program *p)
 		goto out;
 	t = fmt == CALIB_FORMAT_TABLE ? (p->detail ? calib_report_detail(rep) : calib_report_summary(rep))
 				      : calib_report_tidy(rep);
-	if (!t) {
+	if (!t || calib_cli_left_out(&cli, store, fmt == CALIB_FORMAT_TABLE ? t : NULL)) {
 		calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
 		status = 1;
 		goto out;

@@ -12,6 +12,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "calib/columns.h"
 #include "calib/reader.h"
 #include "calib/store.h"
 #include "common.h"
@@ -249,6 +250,48 @@ print_levels(FILE *fp, const struct calib_criterion *c)
 		fprintf(fp, "|... (%zu levels)", c->n_levels);
 }
 
+/* Per input, the columns that took a role and those left out, with why. */
+static void
+write_columns(FILE *fp, const struct calib_store *s)
+{
+	const struct calib_columns *cols = s->columns;
+	size_t i, k, n;
+
+	for (i = 0; cols && i < cols->n; i = k) {
+		uint32_t file = cols->v[i].file;
+		size_t scored = 0, left = 0;
+		for (k = i; k < cols->n && cols->v[k].file == file; k++)
+			;
+		fprintf(fp, "columns of %s:", s->files[file]);
+		for (n = i; n < k; n++) {
+			const struct calib_column *c = &cols->v[n];
+			if (c->use == CALIB_USE_ROLE)
+				fprintf(fp, "%s %s \"%s\"", n > i ? "," : "",
+				        calib_role_name(c->role), c->name);
+			scored += c->use == CALIB_USE_CRITERION;
+			left += c->use != CALIB_USE_ROLE && c->use != CALIB_USE_CRITERION;
+		}
+		if (scored)
+			fprintf(fp, ", %zu criteri%s", scored, scored == 1 ? "on" : "a");
+		putc('\n', fp);
+		if (!left)
+			continue;
+		fprintf(fp, "left out of %s:", s->files[file]);
+		for (n = i, left = 0; n < k; n++) {
+			const struct calib_column *c = &cols->v[n];
+			if (c->use == CALIB_USE_ROLE || c->use == CALIB_USE_CRITERION)
+				continue;
+			if (c->name[0])
+				fprintf(fp, "%s \"%s\" (%s)", left++ ? "," : "", c->name,
+				        calib_column_use_name(c->use));
+			else
+				fprintf(fp, "%s column %zu (%s)", left++ ? "," : "", c->index,
+				        calib_column_use_name(c->use));
+		}
+		putc('\n', fp);
+	}
+}
+
 static void
 write_summary(FILE *fp, const struct calib_store *s)
 {
@@ -285,6 +328,7 @@ write_summary(FILE *fp, const struct calib_store *s)
 		if (*calib_store_scale_note(cr, note, sizeof note))
 			fprintf(fp, "criterion %s: %s\n", cr->name, note);
 	}
+	write_columns(fp, s);
 }
 
 /* Warnings about usable but suspicious data, on stderr. */

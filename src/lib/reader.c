@@ -18,6 +18,7 @@
  * not called with our callbacks (it would deliver the half-read row).
  */
 #include "calib/reader.h"
+#include "calib/columns.h"
 
 #include <csv.h>
 #include <ctype.h>
@@ -106,6 +107,8 @@ struct reader {
 
 	/* header */
 	size_t n_cols;
+	size_t n_named;  /* columns before the trailing ones without a name */
+	size_t n_scored; /* criterion columns of a wide or per-rater sheet */
 	enum calib_layout layout;
 	size_t call_col, rater_col, session_col, crit_col, score_col;
 	uint32_t *col_crit; /* sheet/rater form: criterion id per column, or CALIB_NONE */
@@ -1065,13 +1068,14 @@ calib_read_compressed(const void *head, size_t n)
 
 /* ---- header ---- */
 
+/* The first column named want (compared by calib_column_same), or SIZE_MAX. */
 static size_t
 find_col(const struct reader *r, const char *want)
 {
 	size_t j, n = strlen(want);
 
 	for (j = 0; j < r->nf; j++)
-		if (r->f[j].len == n && strncasecmp(ftext(r, j), want, n) == 0)
+		if (calib_column_same(ftext(r, j), r->f[j].len, want, n))
 			return j;
 	return SIZE_MAX;
 }
@@ -1169,25 +1173,146 @@ criterion_id(struct reader *r, const char *name, size_t len, unsigned long line,
 	return id;
 }
 
+/* Note how column j of this input is used (see columns.h). */
+static bool
+note_column(struct reader *r, size_t j, enum calib_column_use use, enum calib_role role,
+            uint32_t crit)
+{
+	struct calib_store *s = r->s;
+
+	if (!s->columns && !(s->columns = calib_columns_alloc()))
+		return fail(r, CALIB_ENOMEM, 0, 0, "out of memory"), false;
+	if (calib_columns_add(s->columns, r->file, j + 1, ftext(r, j), r->f[j].len, use, role,
+	                      crit) != CALIB_OK)
+		return fail(r, CALIB_ENOMEM, 0, 0, "out of memory"), false;
+	return true;
+}
+
+/*
+ * The columns that could be role's: named as given (an option), or else
+ * by the alias table. *col is the first, *other a second (SIZE_MAX: none).
+ */
+static void
+role_cols(const struct reader *r, enum calib_role role, const char *given, size_t *col,
+          size_t *other)
+{
+	size_t j;
+
+	*col = *other = SIZE_MAX;
+	for (j = 0; j < r->nf && *other == SIZE_MAX; j++) {
+		const char *t = ftext(r, j);
+		size_t len = r->f[j].len;
+		if (given ? !calib_column_same(t, len, given, strlen(given))
+		          : calib_column_role(t, len) != role)
+			continue;
+		if (*col == SIZE_MAX)
+			*col = j;
+		else
+			*other = j;
+	}
+}
+
+/* Two columns could be role's: an error that names both and the option. */
+static void
+two_candidates(struct reader *r, enum calib_role role, size_t a, size_t b)
+{
+	char x[128], y[128];
+
+	fail(r, CALIB_EINPUT, fline(r, b), b + 1,
+	     "two columns could be the %s: %s (column %zu) and %s (column %zu); name one with %s",
+	     calib_role_name(role), shown(x, sizeof x, ftext(r, a), r->f[a].len), a + 1,
+	     shown(y, sizeof y, ftext(r, b), r->f[b].len), b + 1, calib_role_option(role));
+}
+
+/* No column for role: an error that lists the header's columns and names the option. */
+static void
+no_role_col(struct reader *r, enum calib_role role, const char *given, const char *form)
+{
+	char msg[sizeof r->err->msg], a[128];
+	size_t j, o;
+	int w;
+
+	if (given)
+		w = snprintf(msg, sizeof msg, "no column %s (%s)%s among ",
+		             shown(a, sizeof a, given, strlen(given)), calib_role_option(role), form);
+	else
+		w = snprintf(msg, sizeof msg, "no %s column%s among ", calib_role_name(role), form);
+	o = w > 0 ? (size_t)w : 0;
+	for (j = 0; j < r->nf && o < sizeof msg; j++) {
+		if (o + 200 > sizeof msg) {
+			o += (size_t)snprintf(msg + o, sizeof msg - o, ", ...");
+			break;
+		}
+		w = snprintf(msg + o, sizeof msg - o, "%s%s", j ? ", " : "",
+		             shown(a, 64, ftext(r, j), r->f[j].len));
+		o += w > 0 ? (size_t)w : 0;
+	}
+	if (o < sizeof msg && given)
+		snprintf(msg + o, sizeof msg - o, ": correct %s", calib_role_option(role));
+	else if (o < sizeof msg)
+		snprintf(msg + o, sizeof msg - o, ": name it with %s (known names: %s)",
+		         calib_role_option(role), calib_role_aliases(role));
+	fail(r, CALIB_EINPUT, fline(r, 0), 0, "%s", msg);
+}
+
+/* Is column j one of the trailing columns without a name (their values must be empty)? */
+static bool
+trailing_empty(const struct reader *r, size_t j)
+{
+	return j >= r->n_named;
+}
+
+/*
+ * How column j of a wide or per-rater sheet is used when it is not a
+ * role's: a criterion, or left out (trailing and empty, --ignore, not in
+ * --criteria, not in the rubric).
+ */
+static enum calib_column_use
+sheet_column_use(struct reader *r, size_t j, uint32_t *crit)
+{
+	const char *t = ftext(r, j);
+	size_t len = r->f[j].len;
+
+	*crit = CALIB_NONE;
+	if (trailing_empty(r, j))
+		return CALIB_USE_EMPTY;
+	if (calib_column_listed(r->o->ignore, t, len))
+		return CALIB_USE_IGNORED;
+	if (r->o->criteria && !calib_column_listed(r->o->criteria, t, len))
+		return CALIB_USE_NOT_CHOSEN;
+	if (r->rubric && calib_store_find_criterion(r->s, t, len) == CALIB_NONE)
+		return CALIB_USE_NOT_IN_RUBRIC;
+	return CALIB_USE_CRITERION;
+}
+
 static void
 header_row(struct reader *r)
 {
 	const struct calib_read_opts *o = r->o;
-	const char *call = o->call_col ? o->call_col : "call";
-	const char *rater = o->rater_col ? o->rater_col : "rater";
-	const char *session = o->session_col ? o->session_col : "session";
-	const char *crit = o->criterion_col ? o->criterion_col : "criterion";
-	const char *score = o->score_col ? o->score_col : "score";
-	size_t j;
+	const char *given[CALIB_N_ROLES] = {NULL};
+	size_t col[CALIB_N_ROLES], other[CALIB_N_ROLES], j, nf = r->nf;
+	enum calib_role role;
+	bool long_form;
 
+	given[CALIB_ROLE_CALL] = o->call_col;
+	given[CALIB_ROLE_RATER] = o->rater_col;
+	given[CALIB_ROLE_SESSION] = o->session_col;
+	given[CALIB_ROLE_CRITERION] = o->criterion_col;
+	given[CALIB_ROLE_SCORE] = o->score_col;
+	/* trailing columns without a name (a delimiter at the end of each line) */
+	r->n_cols = nf;
+	for (r->n_named = nf; r->n_named > 1 && r->f[r->n_named - 1].len == 0; r->n_named--)
+		;
+	r->nf = r->n_named;
 	if (!check_header_names(r))
 		return;
-	r->n_cols = r->nf;
-	r->call_col = find_col(r, call);
-	r->rater_col = find_col(r, rater);
-	r->session_col = find_col(r, session);
-	r->crit_col = find_col(r, crit);
-	r->score_col = find_col(r, score);
+	for (role = CALIB_ROLE_CALL; role < CALIB_N_ROLES; role++)
+		role_cols(r, role, given[role], &col[role], &other[role]);
+	r->call_col = col[CALIB_ROLE_CALL];
+	r->rater_col = col[CALIB_ROLE_RATER];
+	r->session_col = col[CALIB_ROLE_SESSION];
+	r->crit_col = col[CALIB_ROLE_CRITERION];
+	r->score_col = col[CALIB_ROLE_SCORE];
 	r->layout = o->layout;
 	if (r->layout == CALIB_LAYOUT_AUTO) {
 		if (r->crit_col != SIZE_MAX && r->score_col != SIZE_MAX)
@@ -1197,39 +1322,45 @@ header_row(struct reader *r)
 		else
 			r->layout = CALIB_LAYOUT_RATER;
 	}
+	long_form = r->layout == CALIB_LAYOUT_LONG;
+	/* the criterion and score of a wide sheet are criteria like any other */
+	for (role = CALIB_ROLE_CALL; role < CALIB_N_ROLES; role++)
+		if (other[role] != SIZE_MAX &&
+		    (long_form || (role != CALIB_ROLE_CRITERION && role != CALIB_ROLE_SCORE))) {
+			two_candidates(r, role, col[role], other[role]);
+			return;
+		}
 	if (r->call_col == SIZE_MAX) {
-		fail(r, CALIB_EINPUT, fline(r, 0), 0, "no \"%s\" column in the header", call);
+		no_role_col(r, CALIB_ROLE_CALL, o->call_col, "");
 		return;
 	}
 	if (r->layout != CALIB_LAYOUT_RATER && r->rater_col == SIZE_MAX) {
-		fail(r, CALIB_EINPUT, fline(r, 0), 0, "no \"%s\" column in the header", rater);
+		no_role_col(r, CALIB_ROLE_RATER, o->rater_col, "");
 		return;
 	}
-	if (r->layout == CALIB_LAYOUT_LONG) {
+	if (long_form) {
 		if (r->crit_col == SIZE_MAX || r->score_col == SIZE_MAX) {
-			fail(r, CALIB_EINPUT, fline(r, 0), 0,
-			     "no \"%s\" column in the header of a long sheet",
-			     r->crit_col == SIZE_MAX ? crit : score);
+			role = r->crit_col == SIZE_MAX ? CALIB_ROLE_CRITERION : CALIB_ROLE_SCORE;
+			no_role_col(r, role, given[role], " in a long sheet");
 			return;
 		}
-		for (j = 0; j < r->nf; j++)
-			if (j != r->call_col && j != r->rater_col && j != r->session_col &&
-			    j != r->crit_col && j != r->score_col) {
-				char a[128];
-				fail(r, CALIB_EINPUT, fline(r, j), j + 1,
-				     "unexpected column %s in a long sheet",
-				     shown(a, sizeof a, ftext(r, j), r->f[j].len));
+		for (j = 0; j < r->nf; j++) {
+			for (role = CALIB_ROLE_CALL; role < CALIB_N_ROLES && col[role] != j; role++)
+				;
+			if (!note_column(r, j, role < CALIB_N_ROLES ? CALIB_USE_ROLE : CALIB_USE_EXTRA,
+			                 role < CALIB_N_ROLES ? role : CALIB_ROLE_NONE, CALIB_NONE))
 				return;
-			}
-		r->row = long_row;
-		return;
+		}
+		goto trailing;
 	}
+	r->crit_col = r->score_col = SIZE_MAX;
 	if (r->layout == CALIB_LAYOUT_RATER) {
 		const char *b;
 		size_t len;
 		if (r->rater_col != SIZE_MAX) {
 			fail(r, CALIB_EINPUT, fline(r, r->rater_col), r->rater_col + 1,
-			     "a per-rater sheet has no \"%s\" column", rater);
+			     "a per-rater sheet has no \"%s\" column",
+			     o->rater_col ? o->rater_col : "rater");
 			return;
 		}
 		/* --rater names standard input only; a file is named by its name */
@@ -1240,7 +1371,7 @@ header_row(struct reader *r)
 		} else if (is_stdin) {
 			fail(r, CALIB_EINPUT, fline(r, 0), 0,
 			     "no \"%s\" column: give the rater of standard input with --rater",
-			     rater);
+			     o->rater_col ? o->rater_col : "rater");
 			return;
 		} else
 			b = base_name(r->name, &len);
@@ -1258,24 +1389,65 @@ header_row(struct reader *r)
 		r->rater[len] = '\0';
 		r->rater_len = len;
 	}
-	r->col_crit = malloc(r->nf * sizeof *r->col_crit);
+	r->nf = nf;
+	r->col_crit = malloc(nf * sizeof *r->col_crit);
 	if (!r->col_crit) {
 		fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
 		return;
 	}
-	for (j = 0; j < r->nf; j++) {
+	for (j = 0; j < nf; j++) {
+		enum calib_column_use use;
+		uint32_t crit;
 		r->col_crit[j] = CALIB_NONE;
-		if (j == r->call_col || j == r->rater_col || j == r->session_col)
+		if (j == r->call_col || j == r->rater_col || j == r->session_col) {
+			role = j == r->call_col    ? CALIB_ROLE_CALL
+			       : j == r->rater_col ? CALIB_ROLE_RATER
+			                           : CALIB_ROLE_SESSION;
+			if (!note_column(r, j, CALIB_USE_ROLE, role, CALIB_NONE))
+				return;
 			continue;
-		r->col_crit[j] = criterion_id(r, ftext(r, j), r->f[j].len, fline(r, j), j + 1);
-		if (r->col_crit[j] == CALIB_NONE)
+		}
+		use = sheet_column_use(r, j, &crit);
+		if (use == CALIB_USE_CRITERION) {
+			crit = criterion_id(r, ftext(r, j), r->f[j].len, fline(r, j), j + 1);
+			if (crit == CALIB_NONE)
+				return;
+			/* two spellings of one criterion in one header */
+			for (size_t i = 0; i < j; i++)
+				if (r->col_crit[i] == crit) {
+					char a[128], b[128];
+					fail(r, CALIB_EINPUT, fline(r, j), j + 1,
+					     "columns %s (column %zu) and %s are one criterion",
+					     shown(a, sizeof a, ftext(r, i), r->f[i].len), i + 1,
+					     shown(b, sizeof b, ftext(r, j), r->f[j].len));
+					return;
+				}
+			r->col_crit[j] = crit;
+			r->n_scored++;
+		}
+		if (!note_column(r, j, use, CALIB_ROLE_NONE, crit))
 			return;
 	}
-	if (r->nf == (size_t)1 + (r->rater_col != SIZE_MAX) + (r->session_col != SIZE_MAX)) {
-		fail(r, CALIB_EINPUT, fline(r, 0), 0, "no criterion columns in the header");
+	if (r->n_scored == 0) {
+		char left[256];
+		if (calib_columns_left_out(r->s->columns, left, sizeof left))
+			fail(r, CALIB_EINPUT, fline(r, 0), 0,
+			     "no criterion columns in the header (left out: %s)", left);
+		else
+			fail(r, CALIB_EINPUT, fline(r, 0), 0, "no criterion columns in the header");
 		return;
 	}
 	r->row = sheet_row;
+	return;
+trailing:
+	/* the long form's trailing columns without a name */
+	for (j = r->n_named; j < nf; j++) {
+		r->nf = nf;
+		if (!note_column(r, j, CALIB_USE_EMPTY, CALIB_ROLE_NONE, CALIB_NONE))
+			return;
+	}
+	r->nf = nf;
+	r->row = long_row;
 }
 
 /* ---- data rows ---- */
@@ -1423,8 +1595,7 @@ find_row(struct reader *r)
 		return;
 	j = r->crit_col;
 	if (r->layout == CALIB_LAYOUT_LONG) {
-		if (r->f[j].len != strlen(name) ||
-		    strncasecmp(ftext(r, j), name, r->f[j].len) != 0)
+		if (!calib_column_same(ftext(r, j), r->f[j].len, name, strlen(name)))
 			return;
 	} else {
 		for (j = 0; j < r->nf && r->col_crit[j] != r->find_crit; j++)
@@ -1629,6 +1800,22 @@ check_width(struct reader *r)
 	return false;
 }
 
+/* The trailing columns without a name hold no value. */
+static bool
+check_trailing(struct reader *r)
+{
+	char a[128];
+
+	for (size_t j = r->n_named; j < r->nf; j++)
+		if (r->f[j].len > 0) {
+			fail(r, CALIB_EINPUT, fline(r, j), j + 1,
+			     "value %s in a column without a name",
+			     shown(a, sizeof a, ftext(r, j), r->f[j].len));
+			return false;
+		}
+	return true;
+}
+
 static void
 sheet_row(struct reader *r)
 {
@@ -1636,7 +1823,7 @@ sheet_row(struct reader *r)
 	uint16_t code;
 	size_t j;
 
-	if (!check_width(r) || !row_eval(r, &eval))
+	if (!check_width(r) || !check_trailing(r) || !row_eval(r, &eval))
 		return;
 	for (j = 0; j < r->nf; j++) {
 		uint32_t crit = r->col_crit[j];
@@ -1645,6 +1832,34 @@ sheet_row(struct reader *r)
 		if (!cell_code(r, j, crit, &code) || !put(r, eval, crit, code, j))
 			return;
 	}
+}
+
+/* The id a long row's criterion is cached under when --criteria or --ignore leaves it out. */
+#define CRIT_LEFT_OUT (CALIB_NONE - 1)
+
+/*
+ * Leave out the long form's criterion in field j when --ignore names it or
+ * --criteria does not; the first time in this input it is noted.
+ */
+static bool
+long_left_out(struct reader *r, size_t j)
+{
+	const char *name = ftext(r, j);
+	size_t len = r->f[j].len;
+	enum calib_column_use use;
+	const struct calib_columns *c = r->s->columns;
+
+	if (calib_column_listed(r->o->ignore, name, len))
+		use = CALIB_USE_IGNORED;
+	else if (r->o->criteria && !calib_column_listed(r->o->criteria, name, len))
+		use = CALIB_USE_NOT_CHOSEN;
+	else
+		return false;
+	for (size_t k = c ? c->n : 0; k-- > 0 && c->v[k].file == r->file;)
+		if (c->v[k].use == use && strcmp(c->v[k].name, name) == 0)
+			return true;
+	note_column(r, j, use, CALIB_ROLE_NONE, CALIB_NONE);
+	return true;
 }
 
 static void
@@ -1658,7 +1873,7 @@ long_row(struct reader *r)
 	struct crit_slot *slot;
 	size_t k;
 
-	if (!check_width(r) || !row_eval(r, &eval))
+	if (!check_width(r) || !check_trailing(r))
 		return;
 	h = 2166136261u;
 	for (k = 0; k < len; k++)
@@ -1669,8 +1884,11 @@ long_row(struct reader *r)
 	} else {
 		if (!check_name(r, j, "criterion", false))
 			return;
-		crit = criterion_id(r, name, len, fline(r, j), j + 1);
-		if (crit == CALIB_NONE)
+		if (long_left_out(r, j))
+			crit = CRIT_LEFT_OUT;
+		else if ((crit = criterion_id(r, name, len, fline(r, j), j + 1)) == CALIB_NONE)
+			return;
+		if (r->status != CALIB_OK)
 			return;
 		free(slot->name);
 		if (!(slot->name = malloc(len + 1))) {
@@ -1681,6 +1899,8 @@ long_row(struct reader *r)
 		slot->len = len;
 		slot->id = crit;
 	}
+	if (crit == CRIT_LEFT_OUT || !row_eval(r, &eval))
+		return;
 	if (!cell_code(r, r->score_col, crit, &code))
 		return;
 	put(r, eval, crit, code, r->score_col);

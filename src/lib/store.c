@@ -16,6 +16,7 @@
 
 #include "calib/labels.h"
 #include "calib/store.h"
+#include "calib/columns.h"
 
 /* ---- hashing ---------------------------------------------------------- */
 
@@ -486,7 +487,7 @@ level_add(struct calib_criterion *c, double value, const char *label, size_t len
 
 struct tables {
 	struct idset items, evals;
-	struct calib_names *crit_keys; /* lower-cased criterion name -> id */
+	struct calib_names *crit_keys; /* normal form of a criterion name -> id */
 	uint32_t *item_first;          /* items_cap_: newest evaluation of the chain, or CALIB_NONE */
 	uint8_t *item_chain;           /* items_cap_: evaluations in the chain */
 	uint32_t *eval_next;           /* evals_cap_: next (older) evaluation of the chain */
@@ -537,6 +538,7 @@ calib_store_free(struct calib_store *s)
 	calib_names_free(s->sessions);
 	calib_names_free(s->calls);
 	calib_names_free(s->raters);
+	calib_columns_free(s->columns);
 	free(s->item_session);
 	free(s->item_call);
 	free(s->eval_item);
@@ -576,15 +578,31 @@ calib_store_add_file(struct calib_store *s, const char *name, uint32_t *index)
 	return CALIB_OK;
 }
 
+/*
+ * The key of a criterion name: its normal form as a column name (columns.h),
+ * so that "Verified ID", "verified_id" and "VerifiedID" are one criterion.
+ * malloc'ed, or NULL.
+ */
+static char *
+crit_key(const char *name, size_t len, size_t *klen)
+{
+	char *k = malloc(len + 1);
+
+	if (k)
+		*klen = calib_column_norm(name, len, k);
+	return k;
+}
+
 uint32_t
 calib_store_find_criterion(const struct calib_store *s, const char *name, size_t len)
 {
 	const struct tables *t = s->item_hash_;
-	char *k = lower_copy(name, len);
+	size_t klen;
+	char *k = crit_key(name, len, &klen);
 	uint32_t id;
 	if (!k)
 		return CALIB_NONE;
-	id = calib_names_find(t->crit_keys, k, len);
+	id = calib_names_find(t->crit_keys, k, klen);
 	free(k);
 	return id;
 }
@@ -594,12 +612,13 @@ calib_store_criterion(struct calib_store *s, const char *name, size_t len, uint3
 {
 	struct tables *t = s->item_hash_;
 	struct calib_criterion *c;
-	char *k = lower_copy(name, len);
+	size_t klen;
+	char *k = crit_key(name, len, &klen);
 	uint32_t key;
 
 	if (!k)
 		return CALIB_ENOMEM;
-	if (calib_names_intern(t->crit_keys, k, len, &key) != CALIB_OK) {
+	if (calib_names_intern(t->crit_keys, k, klen, &key) != CALIB_OK) {
 		free(k);
 		return CALIB_ENOMEM;
 	}

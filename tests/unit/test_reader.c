@@ -168,7 +168,9 @@ test_forms(void)
 		o.rater = NULL;
 		st = read_text(s, t, strlen(t), "x.csv", &o, &err);
 		is_long(st, CALIB_EINPUT, "forced sheet layout needs a rater column");
-		is_string(err.msg, "no \"rater\" column in the header",
+		is_string(err.msg,
+		          "no rater column among \"call\", \"empathy\": name it with --rater-col "
+		          "(known names: rater, reviewer, evaluator, grader, scorer, manager)",
 		          "forced layout message");
 	}
 	calib_store_free(s);
@@ -374,13 +376,24 @@ test_errors(void)
 	    "invalid UTF-8 in column name (byte 2)");
 	ERR("call,rater,x,X\nc1,a,1,2\n", CALIB_EINPUT, 1, 4,
 	    "duplicate column \"X\" (also column 3)");
-	ERR("id,rater,x\nc1,a,1\n", CALIB_EINPUT, 1, 0, "no \"call\" column in the header");
+	ERR("id,rater,x\nc1,a,1\n", CALIB_EINPUT, 1, 0,
+	    "no call column among \"id\", \"rater\", \"x\": name it with --call-col (known "
+	    "names: call, call id, conversation id, interaction id, ticket id, contact id)");
+	ERR("Call ID,Reviewer,Ticket ID\nc1,a,1\n", CALIB_EINPUT, 1, 3,
+	    "two columns could be the call: \"Call ID\" (column 1) and \"Ticket ID\" (column 3); "
+	    "name one with --call-col");
+	ERR("call,rater,Verified ID,verified_id\nc1,a,1,1\n", CALIB_EINPUT, 1, 4,
+	    "columns \"Verified ID\" (column 3) and \"verified_id\" are one criterion");
+	ERR("call,rater,x,\nc1,a,1,2\n", CALIB_EINPUT, 2, 4,
+	    "value \"2\" in a column without a name");
+	ERR("Interaction ID,Grader,x,,\nc1,a,1,,\n", CALIB_OK, 0, 0, "");
 	ERR("call,rater\nc1,a\n", CALIB_EINPUT, 1, 0, "no criterion columns in the header");
 	ERR("call,rater,,x\nc1,a,1,2\n", CALIB_EINPUT, 1, 3, "empty column name");
 	ERR("call,rater,x\n\n\n,a,1\n", CALIB_EINPUT, 4, 1, "empty call");
 	ERR("call,rater,x\nc1,,1\n", CALIB_EINPUT, 2, 2, "empty rater");
-	ERR("call,rater,criterion,score,note\nc1,a,x,1,\n", CALIB_EINPUT, 1, 5,
-	    "unexpected column \"note\" in a long sheet");
+	ERR("call,rater,criterion,score,note\nc1,a,x,1,\n", CALIB_OK, 0, 0, "");
+	ERR("call,rater,criterion,score,\nc1,a,x,1,y\n", CALIB_EINPUT, 2, 5,
+	    "value \"y\" in a column without a name");
 	ERR("call,rater,criterion,score\nc1,a,,1\n", CALIB_EINPUT, 2, 3, "empty criterion");
 	ERR("call,x\nc1,1\n", CALIB_OK, 0, 0, "");
 	ERR("call,rater,x\nc1,a,1\nc1,b,good\n", CALIB_EINPUT, 3, 3,
@@ -450,9 +463,11 @@ test_errors(void)
 	expect_error("call,rater,criterion,score\nc1,a,tone,1\n", 39, NULL, rubric,
 	             CALIB_EINPUT, 2, 3, "criterion \"tone\" is not in the rubric",
 	             "long: criterion not in the rubric");
-	expect_error("call,rater,tone\nc1,a,1\n", 23, NULL, rubric, CALIB_EINPUT, 1, 3,
-	             "criterion \"tone\" is not in the rubric",
+	expect_error("call,rater,tone\nc1,a,1\n", 23, NULL, rubric, CALIB_EINPUT, 1, 0,
+	             "no criterion columns in the header (left out: tone (not in the rubric))",
 	             "sheet: column not in the rubric");
+	expect_error("call,rater,tone,Empathy\nc1,a,1,2\n", 33, NULL, rubric, CALIB_OK, 0, 0,
+	             "", "sheet: a column not in the rubric left out");
 }
 
 static void
