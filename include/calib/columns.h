@@ -90,6 +90,26 @@ bool calib_column_listed(const char *list, const char *name, size_t len);
  */
 bool calib_column_near(const char *a, const char *b);
 
+/*
+ * What a column's name alone says of a column of text (no numbers) in a
+ * wide or per-rater sheet without a rubric: CALIB_USE_METADATA for the
+ * names QA exports give their metadata (agent, agent name, agent id,
+ * reviewee, team, channel, queue, scorecard, form, group, supervisor,
+ * language, customer, date, review date, reviewed at, created at, time,
+ * evaluation id, review id), CALIB_USE_FREE_TEXT for comment(s), note(s),
+ * feedback, remarks; CALIB_USE_CRITERION for any other name (the data
+ * decides). Cannot fail.
+ */
+enum calib_column_use calib_column_kind(const char *name, size_t len);
+
+/*
+ * Does s[0..len) look like a date or a time stamp: digits and at least two
+ * of the separators - / . : (and spaces or a T between date and time),
+ * four digits at least ("2026-11-23", "23.11.2026", "11/23/2026 14:05")?
+ * Cannot fail.
+ */
+bool calib_column_date_like(const char *s, size_t len);
+
 /* A column of an input and how it was used. */
 struct calib_column {
 	uint32_t file;         /* index in the store's files[] */

@@ -109,6 +109,9 @@ struct reader {
 	size_t n_cols;
 	size_t n_named;  /* columns before the trailing ones without a name */
 	size_t n_scored; /* criterion columns of a wide or per-rater sheet */
+	size_t note0;    /* index of this input's first column in s->columns */
+	unsigned long header_line;
+	bool classify;   /* the first data rows tell the criteria from metadata */
 	enum calib_layout layout;
 	size_t call_col, rater_col, session_col, crit_col, score_col;
 	uint32_t *col_crit; /* sheet/rater form: criterion id per column, or CALIB_NONE */
@@ -692,6 +695,8 @@ batch_free(struct batch *b)
 	free(b->later);
 }
 
+static void classify(struct reader *r, const struct batch *b, size_t from, size_t off);
+
 /* Convert the rows of b, until the first error. */
 static void
 convert(struct reader *r, const struct batch *b)
@@ -702,6 +707,8 @@ convert(struct reader *r, const struct batch *b)
 
 	r->buf = b->text;
 	for (i = 0; i < n && r->status == CALIB_OK; i++) {
+		if (r->classify && (classify(r, b, i, off), r->status != CALIB_OK))
+			return;
 		if (row[i].nf > r->f_cap) {
 			struct field *f = grow(r->f, &r->f_cap, 0, row[i].nf, sizeof *f, 16);
 			if (!f) {
@@ -1268,12 +1275,11 @@ trailing_empty(const struct reader *r, size_t j)
  * --criteria, not in the rubric).
  */
 static enum calib_column_use
-sheet_column_use(struct reader *r, size_t j, uint32_t *crit)
+sheet_column_use(struct reader *r, size_t j)
 {
 	const char *t = ftext(r, j);
 	size_t len = r->f[j].len;
 
-	*crit = CALIB_NONE;
 	if (trailing_empty(r, j))
 		return CALIB_USE_EMPTY;
 	if (calib_column_listed(r->o->ignore, t, len))
@@ -1283,6 +1289,308 @@ sheet_column_use(struct reader *r, size_t j, uint32_t *crit)
 	if (r->rubric && calib_store_find_criterion(r->s, t, len) == CALIB_NONE)
 		return CALIB_USE_NOT_IN_RUBRIC;
 	return CALIB_USE_CRITERION;
+}
+
+/* The record of column j of this input (a wide or per-rater sheet). */
+static struct calib_column *
+column_of(const struct reader *r, size_t j)
+{
+	return &r->s->columns->v[r->note0 + j];
+}
+
+/* Nothing to score: an error that says what was left out and why. */
+static void
+no_criteria(struct reader *r)
+{
+	char left[256];
+	const struct calib_columns *c = r->s->columns;
+	struct calib_columns mine = {c->v + r->note0, c->n - r->note0, 0};
+
+	if (calib_columns_left_out(&mine, left, sizeof left))
+		fail(r, CALIB_EINPUT, r->header_line, 0,
+		     "no criterion columns in the header (left out: %s)", left);
+	else
+		fail(r, CALIB_EINPUT, r->header_line, 0, "no criterion columns in the header");
+}
+
+/*
+ * The criteria of a wide or per-rater sheet, once it is known which
+ * columns they are: the id of each, two spellings of one criterion in one
+ * header being an error.
+ */
+static bool
+take_columns(struct reader *r)
+{
+	size_t i, j;
+
+	r->classify = false;
+	r->n_scored = 0;
+	for (j = 0; j < r->n_cols; j++) {
+		struct calib_column *c = column_of(r, j);
+		uint32_t crit;
+		if (c->use != CALIB_USE_CRITERION)
+			continue;
+		crit = criterion_id(r, c->name, strlen(c->name), r->header_line, j + 1);
+		if (crit == CALIB_NONE)
+			return false;
+		for (i = 0; i < j; i++)
+			if (r->col_crit[i] == crit) {
+				char a[128], b[128];
+				const char *x = column_of(r, i)->name;
+				fail(r, CALIB_EINPUT, r->header_line, j + 1,
+				     "columns %s (column %zu) and %s are one criterion",
+				     shown(a, sizeof a, x, strlen(x)), i + 1,
+				     shown(b, sizeof b, c->name, strlen(c->name)));
+				return false;
+			}
+		column_of(r, j)->criterion = crit;
+		r->col_crit[j] = crit;
+		r->n_scored++;
+	}
+	if (r->n_scored == 0) {
+		no_criteria(r);
+		return false;
+	}
+	return true;
+}
+
+/* What the first rows show of one column (see classify). */
+#ifndef CALIB_LABELS_MAX_LEVELS
+#define CALIB_LABELS_MAX_LEVELS 8
+#endif
+struct sample {
+	size_t filled, numbers;
+	bool text;      /* more than half the filled cells are not numbers */
+	bool dates;     /* every filled cell looks like a date */
+	bool long_text; /* a value of more than five words or 60 bytes */
+	bool shared;    /* two rows of one call both hold a value */
+	bool varies;    /* ... and they differ */
+	size_t distinct;
+	const char *value[CALIB_LABELS_MAX_LEVELS + 1]; /* the first distinct values */
+	size_t n_value;
+	uint64_t seen[256]; /* hashes of the distinct values (0: free) */
+};
+
+static uint64_t
+hash_text(const char *s, size_t len, uint64_t h)
+{
+	for (size_t k = 0; k < len; k++)
+		h = (h ^ (unsigned char)s[k]) * 1099511628211u;
+	return h;
+}
+
+/* A cell's text without the spaces around it; false when it holds no score. */
+static bool
+sample_cell(const struct reader *r, const char *t, const char **v, size_t *len)
+{
+	size_t n = strlen(t);
+
+	while (n > 0 && t[0] == ' ')
+		t++, n--;
+	while (n > 0 && t[n - 1] == ' ')
+		n--;
+	*v = t;
+	*len = n;
+	return n > 0 && !is_token(&r->missing, t, n) && !is_token(&r->na, t, n);
+}
+
+/* Words of s[0..len) (runs of bytes between spaces). */
+static size_t
+words(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < len; k++)
+		n += s[k] != ' ' && (k == 0 || s[k - 1] == ' ');
+	return n;
+}
+
+/*
+ * Count v[0..len) among the distinct values of x when it is new (a hash
+ * set of 256 at most); the first few are kept as their cells' text raw.
+ */
+static void
+sample_distinct(struct sample *x, const char *v, size_t len, const char *raw)
+{
+	uint64_t h = hash_text(v, len, 14695981039346656037u) | 1;
+	size_t k = (size_t)(h >> 56);
+
+	for (size_t probe = 0; probe < 256; probe++, k = (k + 1) % 256) {
+		if (x->seen[k] == h)
+			return;
+		if (x->seen[k] == 0) {
+			x->seen[k] = h;
+			x->distinct++;
+			if (x->n_value < CALIB_LABELS_MAX_LEVELS + 1)
+				x->value[x->n_value++] = raw;
+			return;
+		}
+	}
+}
+
+/* Are the distinct values of x a recognised label set (scores, not metadata)? */
+static bool
+label_set(const struct sample *x)
+{
+	static const char *const sets[][2] = {{"no", "yes"}, {"n", "y"}, {"false", "true"},
+	                                      {"fail", "pass"}, {"not met", "met"}};
+	size_t i, k, m;
+
+	if (x->distinct > CALIB_LABELS_MAX_LEVELS)
+		return false;
+	for (i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+		for (k = 0; k < x->n_value; k++) {
+			for (m = 0; m < 2; m++)
+				if (calib_column_same(x->value[k], strlen(x->value[k]), sets[i][m],
+				                      strlen(sets[i][m])))
+					break;
+			if (m == 2)
+				break;
+		}
+		if (k == x->n_value)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Without a rubric, tell the criteria of a wide or per-rater sheet from
+ * its metadata and free text, by the rows of the batch from row `from`
+ * (text at b->text + off): at most BATCH_ROWS rows or BATCH_TEXT bytes,
+ * the whole of most calibration sessions. A column not named by
+ * --criteria whose filled cells are mostly not numbers is
+ *   metadata when each value looks like a date, or its name is one QA
+ *   exports give metadata (calib_column_kind), or two raters of a call
+ *   each gave it a value and no call's values differ, unless its values
+ *   are a recognised label set (then they are scores that agree);
+ *   free text when its name is a comment's, or a value has more than five
+ *   words or 60 bytes, or more than 10 distinct values make up more than
+ *   half its filled cells;
+ * a criterion otherwise. The column records say which; then take_columns.
+ */
+static void
+classify(struct reader *r, const struct batch *b, size_t from, size_t off)
+{
+	size_t nc = r->n_cols, j, k, n_groups = 0, cap = 64, t;
+	struct sample *x = calloc(nc, sizeof *x);
+	uint64_t *group_key = NULL, *first = NULL;
+	size_t *text_col = NULL, n_text = 0, *row_group = NULL;
+	const char *p;
+
+	if (!x)
+		goto nomem;
+	while (cap < 2 * (b->n_rows - from) + 2)
+		cap *= 2;
+	/* pass 1: numbers, dates, lengths, distinct values */
+	p = b->text + off;
+	for (k = from; k < b->n_rows; k++) {
+		for (j = 0; j < b->row[k].nf; j++) {
+			const char *v;
+			size_t len;
+			double d;
+			struct sample *c = &x[j];
+			if (b->row[k].nf == nc && j < r->n_named &&
+			    column_of(r, j)->use == CALIB_USE_CRITERION &&
+			    sample_cell(r, p, &v, &len)) {
+				c->dates = c->filled == 0 ? calib_column_date_like(v, len)
+				                          : c->dates && calib_column_date_like(v, len);
+				c->filled++;
+				c->numbers += parse_number(v, len, &d) == 0;
+				c->long_text |= len > 60 || words(v, len) > 5;
+				sample_distinct(c, v, len, p);
+			}
+			p += strlen(p) + 1;
+		}
+	}
+	for (j = 0; j < nc; j++)
+		x[j].text = x[j].filled > 0 && 2 * x[j].numbers < x[j].filled;
+	/* pass 2, for the columns of text: does a call's value differ between its raters? */
+	if (!(text_col = malloc(nc * sizeof *text_col)) ||
+	    !(group_key = calloc(cap, sizeof *group_key)) ||
+	    !(row_group = malloc((b->n_rows - from + 1) * sizeof *row_group)))
+		goto nomem;
+	for (j = 0; j < nc; j++)
+		if (x[j].text)
+			text_col[n_text++] = j;
+	p = b->text + off;
+	for (k = from; k < b->n_rows; k++) {
+		const char *call = NULL, *ses = "";
+		const char *q = p;
+		for (j = 0; j < b->row[k].nf; j++) {
+			if (j == r->call_col)
+				call = q;
+			if (j == r->session_col)
+				ses = q;
+			q += strlen(q) + 1;
+		}
+		row_group[k - from] = SIZE_MAX;
+		if (b->row[k].nf == nc && call) {
+			uint64_t h = hash_text(call, strlen(call) + 1,
+			                       hash_text(ses, strlen(ses) + 1, 14695981039346656037u)) |
+			             1;
+			size_t g = (size_t)(h % cap);
+			while (group_key[g] && group_key[g] != h)
+				g = (g + 1) % cap;
+			if (!group_key[g]) {
+				group_key[g] = h;
+				n_groups++;
+			}
+			row_group[k - from] = g;
+		}
+		p = q;
+	}
+	if (n_text > 0 && !(first = calloc(cap * n_text, sizeof *first)))
+		goto nomem;
+	p = b->text + off;
+	for (k = from; k < b->n_rows; k++) {
+		size_t g = row_group[k - from];
+		const char *q = p;
+		for (j = 0, t = 0; j < b->row[k].nf; j++) {
+			const char *v;
+			size_t len;
+			if (t < n_text && text_col[t] == j) {
+				if (g != SIZE_MAX && sample_cell(r, q, &v, &len)) {
+					uint64_t h = hash_text(v, len, 14695981039346656037u) | 1;
+					uint64_t *f = &first[g * n_text + t];
+					if (*f == 0)
+						*f = h;
+					else {
+						x[j].shared = true;
+						x[j].varies |= *f != h;
+					}
+				}
+				t++;
+			}
+			q += strlen(q) + 1;
+		}
+		p = q;
+	}
+	for (t = 0; t < n_text; t++) {
+		struct sample *c = &x[text_col[t]];
+		struct calib_column *col = column_of(r, text_col[t]);
+		enum calib_column_use kind = calib_column_kind(col->name, strlen(col->name));
+		if (c->dates || kind == CALIB_USE_METADATA)
+			col->use = CALIB_USE_METADATA;
+		else if (kind == CALIB_USE_FREE_TEXT || c->long_text ||
+		         (c->distinct > 10 && 2 * c->distinct > c->filled))
+			col->use = CALIB_USE_FREE_TEXT;
+		else if (c->shared && !c->varies && !label_set(c))
+			col->use = CALIB_USE_METADATA;
+	}
+	free(x);
+	free(text_col);
+	free(group_key);
+	free(row_group);
+	free(first);
+	take_columns(r);
+	return;
+nomem:
+	free(x);
+	free(text_col);
+	free(group_key);
+	free(row_group);
+	free(first);
+	fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
 }
 
 static void
@@ -1395,9 +1703,10 @@ header_row(struct reader *r)
 		fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
 		return;
 	}
+	r->header_line = fline(r, 0);
+	r->note0 = r->s->columns ? r->s->columns->n : 0;
 	for (j = 0; j < nf; j++) {
 		enum calib_column_use use;
-		uint32_t crit;
 		r->col_crit[j] = CALIB_NONE;
 		if (j == r->call_col || j == r->rater_col || j == r->session_col) {
 			role = j == r->call_col    ? CALIB_ROLE_CALL
@@ -1407,36 +1716,22 @@ header_row(struct reader *r)
 				return;
 			continue;
 		}
-		use = sheet_column_use(r, j, &crit);
-		if (use == CALIB_USE_CRITERION) {
-			crit = criterion_id(r, ftext(r, j), r->f[j].len, fline(r, j), j + 1);
-			if (crit == CALIB_NONE)
-				return;
-			/* two spellings of one criterion in one header */
-			for (size_t i = 0; i < j; i++)
-				if (r->col_crit[i] == crit) {
-					char a[128], b[128];
-					fail(r, CALIB_EINPUT, fline(r, j), j + 1,
-					     "columns %s (column %zu) and %s are one criterion",
-					     shown(a, sizeof a, ftext(r, i), r->f[i].len), i + 1,
-					     shown(b, sizeof b, ftext(r, j), r->f[j].len));
-					return;
-				}
-			r->col_crit[j] = crit;
-			r->n_scored++;
-		}
-		if (!note_column(r, j, use, CALIB_ROLE_NONE, crit))
+		use = sheet_column_use(r, j);
+		r->n_scored += use == CALIB_USE_CRITERION;
+		if (!note_column(r, j, use, CALIB_ROLE_NONE, CALIB_NONE))
 			return;
 	}
 	if (r->n_scored == 0) {
-		char left[256];
-		if (calib_columns_left_out(r->s->columns, left, sizeof left))
-			fail(r, CALIB_EINPUT, fline(r, 0), 0,
-			     "no criterion columns in the header (left out: %s)", left);
-		else
-			fail(r, CALIB_EINPUT, fline(r, 0), 0, "no criterion columns in the header");
+		no_criteria(r);
 		return;
 	}
+	/* without a rubric the first rows say which columns are scores (see classify) */
+	for (j = 0; j < nf && !r->rubric; j++)
+		if (column_of(r, j)->use == CALIB_USE_CRITERION &&
+		    !calib_column_listed(o->criteria, ftext(r, j), r->f[j].len))
+			r->classify = true;
+	if (!r->classify && !take_columns(r))
+		return;
 	r->row = sheet_row;
 	return;
 trailing:
@@ -1962,6 +2257,8 @@ calib_read(struct calib_store *s, FILE *fp, const char *name, const struct calib
 	r.row = header_row;
 	s->finished = false; /* put() writes codes directly */
 	st = parse_stream(&r, fp, true);
+	if (st == CALIB_OK && r.classify && !take_columns(&r))
+		st = r.status;
 	if (st == CALIB_OK && r.n_rows == 0)
 		st = fail(&r, CALIB_EINPUT, 1, 0, "empty input: no header line");
 	reader_free(&r);

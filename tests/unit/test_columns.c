@@ -93,6 +93,38 @@ test_near(void)
 	ok(!calib_column_near("q1", "q2"), "near: names of two letters are too short");
 }
 
+static enum calib_column_use
+kind(const char *name)
+{
+	return calib_column_kind(name, strlen(name));
+}
+
+static bool
+date_like(const char *s)
+{
+	return calib_column_date_like(s, strlen(s));
+}
+
+static void
+test_kinds(void)
+{
+	ok(kind("Agent") == CALIB_USE_METADATA, "kind: Agent is metadata");
+	ok(kind("review_date") == CALIB_USE_METADATA, "kind: review_date is metadata");
+	ok(kind("TEAM") == CALIB_USE_METADATA, "kind: TEAM is metadata");
+	ok(kind("Comments") == CALIB_USE_FREE_TEXT, "kind: Comments is free text");
+	ok(kind("feedback") == CALIB_USE_FREE_TEXT, "kind: feedback is free text");
+	ok(kind("Verified ID") == CALIB_USE_CRITERION, "kind: Verified ID is for the data");
+	ok(kind("Agent tone") == CALIB_USE_CRITERION, "kind: Agent tone is for the data");
+	ok(date_like("2026-11-23"), "date: ISO");
+	ok(date_like("23.11.2026"), "date: dotted");
+	ok(date_like("11/23/2026 14:05"), "date: with a time");
+	ok(date_like("2026-11-23T14:05:00"), "date: ISO time stamp");
+	ok(!date_like("4.5"), "date: a decimal is none");
+	ok(!date_like("1-2-3"), "date: three digits are none");
+	ok(!date_like("T-5001"), "date: an id is none");
+	ok(!date_like("Nov 30, 2026"), "date: month names are left to the data");
+}
+
 static void
 test_record(void)
 {
@@ -129,6 +161,7 @@ main(void)
 	test_roles();
 	test_listed();
 	test_near();
+	test_kinds();
 	test_record();
 	(void)is_double;
 	return tap_done();

@@ -186,6 +186,45 @@ calib_column_near(const char *a, const char *b)
 	return near;
 }
 
+/* Names of metadata and of free text (see calib_column_kind). */
+static const char *const metadata_names[] = {
+	"agent", "agent name", "agent id", "reviewee", "team", "channel", "queue",
+	"scorecard", "form", "group", "supervisor", "language", "customer", "date",
+	"review date", "reviewed at", "created at", "time", "evaluation id", "review id"};
+static const char *const free_text_names[] = {"comment", "comments", "note", "notes",
+                                              "feedback", "remarks"};
+
+enum calib_column_use
+calib_column_kind(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof metadata_names / sizeof metadata_names[0]; i++)
+		if (calib_column_same(name, len, metadata_names[i], strlen(metadata_names[i])))
+			return CALIB_USE_METADATA;
+	for (i = 0; i < sizeof free_text_names / sizeof free_text_names[0]; i++)
+		if (calib_column_same(name, len, free_text_names[i], strlen(free_text_names[i])))
+			return CALIB_USE_FREE_TEXT;
+	return CALIB_USE_CRITERION;
+}
+
+bool
+calib_column_date_like(const char *s, size_t len)
+{
+	size_t i, digits = 0, seps = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= '0' && c <= '9')
+			digits++;
+		else if (c == '-' || c == '/' || c == '.' || c == ':')
+			seps++;
+		else if (!(c == ' ' || (c == 'T' && i > 0 && i + 1 < len)))
+			return false;
+	}
+	return digits >= 4 && seps >= 2;
+}
+
 struct calib_columns *
 calib_columns_alloc(void)
 {
