@@ -51,6 +51,30 @@ enum calib_status calib_error_set(struct calib_error *e, enum calib_status statu
 void calib_error_format(const struct calib_error *e, char *buf, size_t n);
 
 /*
+ * Errors collected over a run, in the order found, so that one run shows
+ * every located problem of its inputs. The caller owns the list (usually
+ * on the stack, zeroed, with max set) and frees its array with
+ * calib_errors_clear.
+ */
+struct calib_errors {
+	struct calib_error *v;
+	size_t n, cap;
+	size_t max; /* collect at most this many; the reader stops there */
+};
+
+/*
+ * Append a copy of e. Returns CALIB_OK, or CALIB_ENOMEM (the list is
+ * unchanged).
+ */
+enum calib_status calib_errors_add(struct calib_errors *l, const struct calib_error *e);
+
+/* Is the list full (n >= max)? Cannot fail. */
+int calib_errors_full(const struct calib_errors *l);
+
+/* Free the array and empty the list (max is kept). Harmless on NULL. */
+void calib_errors_clear(struct calib_errors *l);
+
+/*
  * The UTF-8 character at s[0..len): its length (1 to 4) with its code
  * point in *cp, or 0 when the bytes are not valid UTF-8 (overlong forms,
  * surrogates and code points past U+10FFFF are invalid). len > 0. Cannot

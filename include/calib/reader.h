@@ -60,6 +60,11 @@ struct calib_read_opts {
 	size_t max_field;          /* bytes, at most CALIB_MAX_CEILING (a larger value
 	                              counts as it); 0: default CALIB_MAX_FIELD */
 	size_t max_columns;        /* 0: default CALIB_MAX_COLUMNS */
+	struct calib_errors *errors; /* when not NULL: the located errors of rows (a score,
+	                              a name, a row's width) are appended here and reading
+	                              goes on past them, until the list holds errors->max;
+	                              every other error is appended too and ends the
+	                              input. NULL: the first error ends the input */
 	size_t max_line;           /* bytes of one row (a quoted field may span lines);
 	                              at most CALIB_MAX_CEILING; 0: default CALIB_MAX_LINE */
 };
@@ -75,7 +80,8 @@ void calib_read_opts_init(struct calib_read_opts *o);
 /*
  * Read one input. name is what messages show (and, for a per-rater file,
  * where the rater name comes from); fp is read to its end and not closed.
- * Returns CALIB_OK, or an error with file:line:column filled in err.
+ * Returns CALIB_OK, or an error with file:line:column filled in err (the
+ * first, when o->errors collects them).
  * Warnings about usable data (e.g. a call scored by one rater only) are
  * not errors; see calib_store_finish() and the reports.
  */

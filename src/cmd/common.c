@@ -28,6 +28,7 @@ calib_cli_init(struct calib_cli *cli, const char *prog, const char *usage)
 	memset(cli, 0, sizeof *cli);
 	cli->prog = prog;
 	cli->usage = usage;
+	cli->max_errors = 20;
 	calib_read_opts_init(&cli->read);
 	/*
 	 * A closed pipe (| head) makes a write fail with EPIPE rather than
@@ -216,6 +217,8 @@ calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg)
 	case CALIB_OPT_SCORE_COL:
 		o->score_col = arg;
 		return 1;
+	case CALIB_OPT_MAX_ERRORS:
+		return calib_cli_size(cli, "--max-errors", arg, 1, 100000, &cli->max_errors) ? -1 : 1;
 	case CALIB_OPT_CRITERIA:
 		o->criteria = arg;
 		return 1;
@@ -254,48 +257,69 @@ calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg)
 	}
 }
 
+/*
+ * A compressed input's error (calib_read's CALIB_READ_COMPRESSED) made to
+ * name the command that reads it instead, with the name as messages show
+ * names; any other error is left as it is.
+ */
+static void
+compressed_hint(const struct calib_cli *cli, struct calib_error *e, const char *path, bool rubric)
+{
+	size_t n = strlen(CALIB_READ_COMPRESSED);
+	char msg[sizeof e->msg], *tmp = NULL;
+	const char *shown;
+	int w;
+
+	if (strncmp(e->msg, CALIB_READ_COMPRESSED, n) != 0 || e->line != 0)
+		return;
+	shown = strcmp(path, "-") == 0 ? "FILE" : calib_escaped(path, &tmp);
+	if (!shown)
+		return;
+	if (rubric)
+		w = snprintf(msg, sizeof msg, "%s %s >rubric.csv, then -r rubric.csv", e->msg, shown);
+	else
+		w = snprintf(msg, sizeof msg, "%s %s | %s", e->msg, shown, cli->prog);
+	if (w > 0)
+		memcpy(e->msg, msg, sizeof msg);
+	free(tmp);
+}
+
 void
 calib_cli_read_error(const struct calib_cli *cli, const struct calib_error *e, const char *path,
                      bool rubric)
 {
-	size_t n = strlen(CALIB_READ_COMPRESSED);
-	char *tmp = NULL;
-	const char *shown;
+	struct calib_error shown = *e;
 
-	if (strncmp(e->msg, CALIB_READ_COMPRESSED, n) != 0 || e->line != 0) {
-		calib_cli_error(cli, e);
-		return;
-	}
-	/* the command that reads it instead, with the name as messages show names */
-	shown = strcmp(path, "-") == 0 ? "FILE" : calib_escaped(path, &tmp);
-	if (!shown) {
-		calib_cli_error(cli, e);
-		return;
-	}
-	if (rubric)
-		calib_cli_errorf(cli, "%s: %s %s >rubric.csv, then -r rubric.csv", e->file,
-		                 e->msg, shown);
-	else
-		calib_cli_errorf(cli, "%s: %s %s | %s", e->file, e->msg, shown, cli->prog);
-	free(tmp);
+	compressed_hint(cli, &shown, path, rubric);
+	calib_cli_error(cli, &shown);
 }
 
-/* Read one named input ("-" = stdin) with reader (calib_read or calib_read_rubric). */
+/*
+ * Read one named input ("-" = stdin) with reader (calib_read or
+ * calib_read_rubric), its located errors collected in errs. 0 ok, 1 errors
+ * in errs (the next input may be read), 2 an error printed now (stop).
+ */
 static int
 load_one(const struct calib_cli *cli, struct calib_store *s, const char *path,
          enum calib_status (*reader)(struct calib_store *, FILE *, const char *,
-                                     const struct calib_read_opts *, struct calib_error *))
+                                     const struct calib_read_opts *, struct calib_error *),
+         struct calib_errors *errs)
 {
+	struct calib_read_opts o = cli->read;
 	struct calib_error err;
 	bool is_stdin = strcmp(path, "-") == 0;
 	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
 	enum calib_status st;
 	struct stat sb;
+	size_t before = errs->n;
 	int shown = 0;
 
 	if (!fp) {
-		calib_cli_errorf(cli, "%s: %s", path, strerror(errno));
-		return 1;
+		/* in its place among the errors of the inputs read before */
+		calib_error_set(&err, CALIB_EIO, NULL, 0, 0, "%s: %s", path, strerror(errno));
+		if (calib_errors_add(errs, &err) != CALIB_OK)
+			calib_cli_error(cli, &err);
+		return 2;
 	}
 	/* progress for big inputs, only where someone watches */
 	if (!is_stdin && isatty(STDERR_FILENO) && fstat(fileno(fp), &sb) == 0 &&
@@ -304,16 +328,99 @@ load_one(const struct calib_cli *cli, struct calib_store *s, const char *path,
 		                (long long)(sb.st_size >> 20));
 		fflush(stderr);
 	}
-	st = reader(s, fp, is_stdin ? "<stdin>" : path, &cli->read, &err);
+	o.errors = errs;
+	st = reader(s, fp, is_stdin ? "<stdin>" : path, &o, &err);
 	if (shown > 0)
 		fprintf(stderr, "\r%*s\r", shown, "");
 	if (!is_stdin)
 		fclose(fp);
-	if (st != CALIB_OK) {
-		calib_cli_read_error(cli, &err, path, reader == calib_read_rubric);
+	if (st == CALIB_OK)
+		return 0;
+	for (size_t i = before; i < errs->n; i++)
+		compressed_hint(cli, &errs->v[i], path, reader == calib_read_rubric);
+	compressed_hint(cli, &err, path, reader == calib_read_rubric);
+	if (errs->n > before && st != CALIB_ENOMEM && !calib_errors_full(errs))
 		return 1;
+	if (errs->n == before && calib_errors_add(errs, &err) != CALIB_OK)
+		calib_cli_error(cli, &err);
+	return 2;
+}
+
+/* Print the errors collected, then how many when more than one. */
+static void
+print_errors(const struct calib_cli *cli, const struct calib_errors *errs)
+{
+	for (size_t i = 0; i < errs->n; i++)
+		calib_cli_error(cli, &errs->v[i]);
+	if (errs->n > 1 && calib_errors_full(errs))
+		calib_cli_errorf(cli, "%zu errors (stopped at --max-errors %zu)", errs->n, errs->max);
+	else if (errs->n > 1)
+		calib_cli_errorf(cli, "%zu errors", errs->n);
+}
+
+/* The first file whose header has criterion crit as a column, or NULL. */
+static const struct calib_column *
+first_column(const struct calib_columns *c, uint32_t crit)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].use == CALIB_USE_CRITERION && c->v[i].criterion == crit)
+			return &c->v[i];
+	return NULL;
+}
+
+/* Do criteria a and b stand together in the header of one file? */
+static bool
+together(const struct calib_columns *c, uint32_t a, uint32_t b)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].use == CALIB_USE_CRITERION && c->v[i].criterion == a)
+			for (size_t k = 0; k < c->n; k++)
+				if (c->v[k].file == c->v[i].file && c->v[k].use == CALIB_USE_CRITERION &&
+				    c->v[k].criterion == b)
+					return true;
+	return false;
+}
+
+/*
+ * Warn of near misses among the names of criteria (calib_column_near): two
+ * criteria of columns that no header holds together ("Verified ID" in one
+ * rater's file, "Verified identity" in another's), and a column left out
+ * as not in the rubric that is near a criterion of the rubric. Up to 1000
+ * criteria are compared, pair by pair.
+ */
+static void
+warn_near_misses(const struct calib_cli *cli, const struct calib_store *s)
+{
+	const struct calib_columns *c = s->columns;
+	size_t a, b;
+
+	if (!c || s->n_criteria > 1000)
+		return;
+	for (a = 0; a < s->n_criteria; a++) {
+		const struct calib_column *ca = first_column(c, (uint32_t)a);
+		for (b = a + 1; ca && b < s->n_criteria; b++) {
+			const struct calib_column *cb = first_column(c, (uint32_t)b);
+			if (!cb || !calib_column_near(ca->name, cb->name) ||
+			    together(c, (uint32_t)a, (uint32_t)b))
+				continue;
+			calib_cli_errorf(cli,
+			                 "warning: criteria \"%s\" (%s) and \"%s\" (%s) differ only "
+			                 "slightly: rename one if they are the same",
+			                 ca->name, s->files[ca->file], cb->name, s->files[cb->file]);
+		}
 	}
-	return 0;
+	for (a = 0; a < c->n; a++) {
+		if (c->v[a].use != CALIB_USE_NOT_IN_RUBRIC)
+			continue;
+		for (b = 0; b < s->n_criteria; b++)
+			if (s->criteria[b].declared &&
+			    calib_column_near(c->v[a].name, s->criteria[b].name))
+				calib_cli_errorf(cli,
+				                 "warning: column \"%s\" of %s is not in the rubric, "
+				                 "but near its criterion \"%s\"",
+				                 c->v[a].name, s->files[c->v[a].file],
+				                 s->criteria[b].name);
+	}
 }
 
 int
@@ -322,7 +429,9 @@ calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
 {
 	struct calib_store *s = calib_store_alloc();
 	static char *const dash[] = {"-"};
+	struct calib_errors errs = {NULL, 0, 0, cli->max_errors};
 	size_t i;
+	int bad = 0;
 
 	*out = NULL;
 	if (!s) {
@@ -333,11 +442,17 @@ calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
 		files = dash;
 		n = 1;
 	}
-	if (cli->rubric && load_one(cli, s, cli->rubric, calib_read_rubric))
+	/* the sheets are read against the rubric: not after a bad one */
+	if (cli->rubric)
+		bad = load_one(cli, s, cli->rubric, calib_read_rubric, &errs) ? 2 : 0;
+	for (i = 0; i < n && bad < 2; i++) {
+		int r = load_one(cli, s, files[i], calib_read, &errs);
+		bad = r > bad ? r : bad;
+	}
+	print_errors(cli, &errs);
+	calib_errors_clear(&errs);
+	if (bad)
 		goto fail;
-	for (i = 0; i < n; i++)
-		if (load_one(cli, s, files[i], calib_read))
-			goto fail;
 	if (calib_store_finish(s) != CALIB_OK) {
 		calib_cli_errorf(cli, "out of memory");
 		goto fail;
@@ -349,6 +464,7 @@ calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
 			calib_cli_errorf(cli, "no ratings in the inputs");
 		goto fail;
 	}
+	warn_near_misses(cli, s);
 	*out = s;
 	return 0;
 fail:

@@ -71,6 +71,7 @@ enum {
 	CALIB_OPT_DECIMAL,
 	CALIB_OPT_CRITERIA,
 	CALIB_OPT_IGNORE,
+	CALIB_OPT_MAX_ERRORS,
 	CALIB_OPT_FIRST_PROGRAM /* programs number their long-only options from here */
 };
 
@@ -98,7 +99,8 @@ enum {
 	{"max-line", required_argument, NULL, CALIB_OPT_MAX_LINE},                \
 	{"decimal", required_argument, NULL, CALIB_OPT_DECIMAL},                  \
 	{"criteria", required_argument, NULL, CALIB_OPT_CRITERIA},                \
-	{"ignore", required_argument, NULL, CALIB_OPT_IGNORE}
+	{"ignore", required_argument, NULL, CALIB_OPT_IGNORE},                    \
+	{"max-errors", required_argument, NULL, CALIB_OPT_MAX_ERRORS}
 
 /* Help text of the common reading options, for --help and the man pages. */
 #define CALIB_CLI_READ_HELP                                                                    \
@@ -119,7 +121,8 @@ enum {
 	"      --session LABEL     session of every rating without a session column\n"            \
 	"      --duplicates P      error, first or last (default error)\n"                        \
 	"      --max-field BYTES   longest field (default 1048576); likewise\n"                  \
-	"      --max-columns N       most columns (100000), --max-line BYTES (16777216)\n"
+	"      --max-columns N       most columns (100000), --max-line BYTES (16777216)\n"   \
+	"      --max-errors N      report up to N errors of the inputs (default 20)\n"
 /* clang-format on */
 
 struct calib_cli {
@@ -127,6 +130,7 @@ struct calib_cli {
 	const char *usage; /* the usage lines, printed after a usage error */
 	struct calib_read_opts read;
 	const char *rubric; /* -r FILE, or NULL */
+	size_t max_errors;  /* --max-errors: located input errors shown before giving up */
 };
 
 /* Set defaults. prog and usage must outlive cli. Cannot fail. */

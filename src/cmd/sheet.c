@@ -5,6 +5,7 @@
  */
 #include <csv.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,6 +332,57 @@ write_summary(FILE *fp, const struct calib_store *s)
 	write_columns(fp, s);
 }
 
+/*
+ * Raters who did not score a call of a session they scored other calls
+ * of: "chiara did not score C-105", at most MAX_WARNINGS, then a count.
+ */
+static void
+warn_skipped(const struct calib_cli *cli, const struct calib_store *s)
+{
+	size_t n_raters = calib_names_count(s->raters), n_ses = calib_names_count(s->sessions);
+	size_t i, k, shown = 0, more = 0;
+	bool *in_ses, *here;
+
+	/* a rater x session table; too big a one says nothing worth its cost */
+	if (n_raters == 0 || n_ses > SIZE_MAX / n_raters || n_raters * n_ses > (64u << 20))
+		return;
+	in_ses = calloc(n_raters * n_ses, sizeof *in_ses);
+	here = calloc(n_raters, sizeof *here);
+	if (!in_ses || !here)
+		goto out;
+	for (i = 0; i < s->n_evals; i++)
+		in_ses[s->item_session[s->eval_item[i]] * n_raters + s->eval_rater[i]] = true;
+	for (i = 0; i < s->n_items; i++) {
+		const bool *want = in_ses + s->item_session[i] * n_raters;
+		uint32_t e = s->item_evals[s->item_off[i]];
+		const char *ses = calib_names_get(s->sessions, s->item_session[i]);
+		for (k = s->item_off[i]; k < s->item_off[i + 1]; k++)
+			here[s->eval_rater[s->item_evals[k]]] = true;
+		for (k = 0; k < n_raters; k++) {
+			if (!want[k] || here[k])
+				continue;
+			if (shown == MAX_WARNINGS) {
+				more++;
+				continue;
+			}
+			shown++;
+			fprintf(stderr, "%s: %s:%lu: warning: %s did not score %s%s%s\n", cli->prog,
+			        s->files[s->eval_file[e]], (unsigned long)s->eval_line[e],
+			        calib_names_get(s->raters, (uint32_t)k),
+			        calib_names_get(s->calls, s->item_call[i]), *ses ? " in session " : "",
+			        ses);
+		}
+		for (k = s->item_off[i]; k < s->item_off[i + 1]; k++)
+			here[s->eval_rater[s->item_evals[k]]] = false;
+	}
+	if (more)
+		fprintf(stderr, "%s: warning: %zu more calls skipped by a rater\n", cli->prog,
+		        more);
+out:
+	free(in_ses);
+	free(here);
+}
+
 /* Warnings about usable but suspicious data, on stderr. */
 static void
 warn(const struct calib_cli *cli, const struct calib_store *s)
@@ -363,6 +415,7 @@ warn(const struct calib_cli *cli, const struct calib_store *s)
 	if (more)
 		fprintf(stderr, "%s: warning: %zu more calls are scored by one rater only\n",
 		        cli->prog, more);
+	warn_skipped(cli, s);
 	for (c = 0; c < s->n_criteria; c++) {
 		const struct calib_criterion *cr = &s->criteria[c];
 		char *tmp = NULL;

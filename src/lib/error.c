@@ -157,3 +157,34 @@ calib_escaped(const char *s, char **tmp)
 	calib_escape(*tmp, n + 1, s, len, 0);
 	return *tmp;
 }
+
+enum calib_status
+calib_errors_add(struct calib_errors *l, const struct calib_error *e)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 8;
+		struct calib_error *v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return CALIB_ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *e;
+	return CALIB_OK;
+}
+
+int
+calib_errors_full(const struct calib_errors *l)
+{
+	return l->n >= l->max;
+}
+
+void
+calib_errors_clear(struct calib_errors *l)
+{
+	if (!l)
+		return;
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}

@@ -86,7 +86,8 @@ struct reader {
 	struct calib_error *err;
 	const char *name;
 	uint32_t file;
-	enum calib_status status; /* first error; ends the parse */
+	enum calib_status status; /* an error that ends the parse */
+	size_t n_errors;          /* errors recorded (see record) */
 
 	/* the current row: fields f[0..nf) with text in buf (the lexer's batch) */
 	char *buf;
@@ -153,25 +154,85 @@ struct reader {
 	size_t r_name, r_scale, r_levels, r_min, r_max, r_weight;
 };
 
+/*
+ * Record an error at line:col of this input. The first goes to r->err;
+ * with o->errors every one is appended there too. A fatal error ends the
+ * input; one that leaves the rest readable (go_on) does not, until the
+ * list is full.
+ */
+static void
+record(struct reader *r, enum calib_status st, unsigned long line, unsigned long col,
+       const char *msg, bool go_on)
+{
+	struct calib_errors *list = r->o ? r->o->errors : NULL;
+
+	if (r->n_errors == 0)
+		calib_error_set(r->err, st, r->name, line, col, "%s", msg);
+	r->n_errors++;
+	if (list) {
+		struct calib_error e;
+		calib_error_set(&e, st, r->name, line, col, "%s", msg);
+		if (calib_errors_add(list, &e) != CALIB_OK) {
+			st = CALIB_ENOMEM;
+			go_on = false;
+		}
+	}
+	if (!go_on || !list || calib_errors_full(list))
+		r->status = st;
+}
+
+/* Format and record an error (see record), unless the parse has ended already. */
+static void __attribute__((format(printf, 6, 0)))
+vrecord(struct reader *r, enum calib_status st, unsigned long line, unsigned long col,
+        bool go_on, const char *fmt, va_list ap)
+{
+	char msg[sizeof r->err->msg];
+
+	if (r->status != CALIB_OK)
+		return;
+	if (!r->err) {
+		r->status = st;
+		return;
+	}
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	record(r, st, line, col, msg, go_on);
+}
+
+/* An error that ends the input. Returns the status that ended it. */
 static enum calib_status __attribute__((format(printf, 5, 6)))
 fail(struct reader *r, enum calib_status st, unsigned long line, unsigned long col,
      const char *fmt, ...)
 {
 	va_list ap;
-	char msg[sizeof r->err->msg];
 
-	if (r->status != CALIB_OK)
-		return r->status;
-	if (!r->err) {
-		r->status = st;
-		return st;
-	}
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vrecord(r, st, line, col, false, fmt, ap);
 	va_end(ap);
-	r->status = st;
-	calib_error_set(r->err, st, r->name, line, col, "%s", msg);
-	return st;
+	return r->status;
+}
+
+/* End the parse after an error that bad() let it go past (one in the header). */
+static void
+stop(struct reader *r)
+{
+	if (r->status == CALIB_OK)
+		r->status = r->err ? r->err->status : CALIB_EINPUT;
+}
+
+/*
+ * A located error in a row that leaves the rest of the input readable:
+ * with o->errors reading goes on (the row, or the cell, is left out).
+ * Returns false, for `return bad(...)`.
+ */
+static bool __attribute__((format(printf, 4, 5)))
+bad(struct reader *r, unsigned long line, unsigned long col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vrecord(r, CALIB_EINPUT, line, col, true, fmt, ap);
+	va_end(ap);
+	return false;
 }
 
 /* Text of s[0..len) for a message: quoted, at most about 40 bytes, escaped (calib_escape). */
@@ -246,17 +307,12 @@ static bool
 check_name(struct reader *r, size_t j, const char *what, bool may_be_empty)
 {
 	const struct field *f = &r->f[j];
-	size_t bad;
+	size_t at;
 
-	if (f->len == 0 && !may_be_empty) {
-		fail(r, CALIB_EINPUT, fline(r, j), j + 1, "empty %s", what);
-		return false;
-	}
-	if (!utf8_valid((const unsigned char *)ftext(r, j), f->len, &bad)) {
-		fail(r, CALIB_EINPUT, fline(r, j), j + 1, "invalid UTF-8 in %s (byte %zu)", what,
-		     bad + 1);
-		return false;
-	}
+	if (f->len == 0 && !may_be_empty)
+		return bad(r, fline(r, j), j + 1, "empty %s", what);
+	if (!utf8_valid((const unsigned char *)ftext(r, j), f->len, &at))
+		return bad(r, fline(r, j), j + 1, "invalid UTF-8 in %s (byte %zu)", what, at + 1);
 	return true;
 }
 
@@ -1169,8 +1225,7 @@ criterion_id(struct reader *r, const char *name, size_t len, unsigned long line,
 	if (id != CALIB_NONE)
 		return id;
 	if (r->rubric) {
-		fail(r, CALIB_EINPUT, line, col, "criterion %s is not in the rubric",
-		     shown(a, sizeof a, name, len));
+		bad(r, line, col, "criterion %s is not in the rubric", shown(a, sizeof a, name, len));
 		return CALIB_NONE;
 	}
 	if (calib_store_criterion(r->s, name, len, &id) != CALIB_OK) {
@@ -1612,8 +1667,10 @@ header_row(struct reader *r)
 	for (r->n_named = nf; r->n_named > 1 && r->f[r->n_named - 1].len == 0; r->n_named--)
 		;
 	r->nf = r->n_named;
-	if (!check_header_names(r))
+	if (!check_header_names(r)) {
+		stop(r);
 		return;
+	}
 	for (role = CALIB_ROLE_CALL; role < CALIB_N_ROLES; role++)
 		role_cols(r, role, given[role], &col[role], &other[role]);
 	r->call_col = col[CALIB_ROLE_CALL];
@@ -1757,6 +1814,7 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 	struct code_slot *slot = NULL;
 	uint16_t *byte = NULL;
 	const struct calib_criterion *c;
+	struct calib_error se; /* the store's message, apart from r->err */
 	enum calib_status st;
 	char a[128];
 	double v;
@@ -1804,16 +1862,15 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 		goto cache;
 	}
 	c = &r->s->criteria[crit];
+	calib_error_clear(&se);
 	if (c->labelled && !c->declared && read_number(r, t, len, &v, &pct) == 0) {
-		fail(r, CALIB_EINPUT, fline(r, j), j + 1,
-		     "criterion %s: score %s is a number among labels",
-		     shown(a, 64, c->name, strlen(c->name)),
-		     shown(a + 64, sizeof a - 64, t, len));
-		return false;
+		return bad(r, fline(r, j), j + 1, "criterion %s: score %s is a number among labels",
+		           shown(a, 64, c->name, strlen(c->name)),
+		           shown(a + 64, sizeof a - 64, t, len));
 	} else if (c->labelled) {
-		st = calib_store_label_code(r->s, crit, t, len, code, r->err);
+		st = calib_store_label_code(r->s, crit, t, len, code, &se);
 	} else if ((why = read_number(r, t, len, &v, &pct)) == 0) {
-		st = calib_store_value_code(r->s, crit, v, code, r->err);
+		st = calib_store_value_code(r->s, crit, v, code, &se);
 		if (pct)
 			r->s->criteria[crit].percent = true;
 		if (memchr(t, ',', len))
@@ -1824,19 +1881,18 @@ cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 		/* a first label makes an undeclared criterion labelled */
 		if (c->n_levels > 0 || c->declared ||
 		    strncmp(problem, "is not a number", 15) != 0 ||
-		    strchr("0123456789+-.", t[0]) != NULL ||
-		    !check_name(r, j, "label", false)) {
-			fail(r, CALIB_EINPUT, fline(r, j), j + 1, "criterion %s: score %s %s",
-			     shown(a, 64, c->name, strlen(c->name)),
-			     shown(a + 64, sizeof a - 64, t, len), problem);
+		    strchr("0123456789+-.", t[0]) != NULL)
+			return bad(r, fline(r, j), j + 1, "criterion %s: score %s %s",
+			           shown(a, 64, c->name, strlen(c->name)),
+			           shown(a + 64, sizeof a - 64, t, len), problem);
+		if (!check_name(r, j, "label", false))
 			return false;
-		}
-		st = calib_store_label_code(r->s, crit, t, len, code, r->err);
+		st = calib_store_label_code(r->s, crit, t, len, code, &se);
 	}
+	if (st == CALIB_EINPUT)
+		return bad(r, fline(r, j), j + 1, "%s", se.msg);
 	if (st != CALIB_OK) {
-		char msg[sizeof r->err->msg];
-		snprintf(msg, sizeof msg, "%s", r->err->msg);
-		fail(r, st, fline(r, j), j + 1, "%s", st == CALIB_ENOMEM ? "out of memory" : msg);
+		fail(r, st, fline(r, j), j + 1, "%s", st == CALIB_ENOMEM ? "out of memory" : se.msg);
 		return false;
 	}
 cache:
@@ -2090,9 +2146,8 @@ check_width(struct reader *r)
 {
 	if (r->nf == r->n_cols)
 		return true;
-	fail(r, CALIB_EINPUT, fline(r, 0), (r->nf < r->n_cols ? r->nf : r->n_cols) + 1,
-	     "row has %zu fields, the header %zu", r->nf, r->n_cols);
-	return false;
+	return bad(r, fline(r, 0), (r->nf < r->n_cols ? r->nf : r->n_cols) + 1,
+	           "row has %zu fields, the header %zu", r->nf, r->n_cols);
 }
 
 /* The trailing columns without a name hold no value. */
@@ -2102,12 +2157,9 @@ check_trailing(struct reader *r)
 	char a[128];
 
 	for (size_t j = r->n_named; j < r->nf; j++)
-		if (r->f[j].len > 0) {
-			fail(r, CALIB_EINPUT, fline(r, j), j + 1,
-			     "value %s in a column without a name",
-			     shown(a, sizeof a, ftext(r, j), r->f[j].len));
-			return false;
-		}
+		if (r->f[j].len > 0)
+			return bad(r, fline(r, j), j + 1, "value %s in a column without a name",
+			           shown(a, sizeof a, ftext(r, j), r->f[j].len));
 	return true;
 }
 
@@ -2124,7 +2176,13 @@ sheet_row(struct reader *r)
 		uint32_t crit = r->col_crit[j];
 		if (crit == CALIB_NONE)
 			continue;
-		if (!cell_code(r, j, crit, &code) || !put(r, eval, crit, code, j))
+		/* a bad cell is left out, and the row read on */
+		if (!cell_code(r, j, crit, &code)) {
+			if (r->status != CALIB_OK)
+				return;
+			continue;
+		}
+		if (!put(r, eval, crit, code, j))
 			return;
 	}
 }
@@ -2259,6 +2317,8 @@ calib_read(struct calib_store *s, FILE *fp, const char *name, const struct calib
 	st = parse_stream(&r, fp, true);
 	if (st == CALIB_OK && r.classify && !take_columns(&r))
 		st = r.status;
+	if (st == CALIB_OK && r.n_errors > 0)
+		st = err->status; /* rows with errors, read past */
 	if (st == CALIB_OK && r.n_rows == 0)
 		st = fail(&r, CALIB_EINPUT, 1, 0, "empty input: no header line");
 	reader_free(&r);
@@ -2285,7 +2345,7 @@ rubric_number(struct reader *r, size_t col, double *v, double dflt, bool share)
 	f = &r->f[col];
 	why = read_number(r, ftext(r, col), f->len, v, share ? &pct : NULL);
 	if (why) {
-		fail(r, CALIB_EINPUT, fline(r, col), col + 1, "%s %s",
+		bad(r, fline(r, col), col + 1, "%s %s",
 		     shown(a, sizeof a, ftext(r, col), f->len),
 		     read_problem(r, ftext(r, col), f->len, why, pb, sizeof pb));
 		return false;
@@ -2312,13 +2372,13 @@ rubric_row(struct reader *r)
 		return;
 	id = calib_store_find_criterion(r->s, name, name_len);
 	if (id != CALIB_NONE && r->s->criteria[id].declared) {
-		fail(r, CALIB_EINPUT, fline(r, r->r_name), r->r_name + 1,
+		bad(r, fline(r, r->r_name), r->r_name + 1,
 		     "criterion %s described twice", shown(a, sizeof a, name, name_len));
 		return;
 	}
 	scale = calib_scale_parse(ftext(r, r->r_scale));
 	if (scale == CALIB_SCALE_UNKNOWN) {
-		fail(r, CALIB_EINPUT, fline(r, r->r_scale), r->r_scale + 1,
+		bad(r, fline(r, r->r_scale), r->r_scale + 1,
 		     "unknown scale %s (binary, nominal, ordinal, interval or ratio)",
 		     shown(a, sizeof a, ftext(r, r->r_scale), r->f[r->r_scale].len));
 		return;
@@ -2328,11 +2388,11 @@ rubric_row(struct reader *r)
 	    !rubric_number(r, r->r_weight, &w, 1.0, true))
 		return;
 	if (mn > mx) {
-		fail(r, CALIB_EINPUT, fline(r, r->r_max), r->r_max + 1, "max is below min");
+		bad(r, fline(r, r->r_max), r->r_max + 1, "max is below min");
 		return;
 	}
 	if (w < 0) {
-		fail(r, CALIB_EINPUT, fline(r, r->r_weight), r->r_weight + 1,
+		bad(r, fline(r, r->r_weight), r->r_weight + 1,
 		     "negative weight");
 		return;
 	}
@@ -2365,7 +2425,7 @@ rubric_row(struct reader *r)
 			while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
 				*--end = '\0';
 			if (*p == '\0') {
-				fail(r, CALIB_EINPUT, line, col, "empty level in %s",
+				bad(r, line, col, "empty level in %s",
 				     shown(a, sizeof a, ftext(r, r->r_levels), f->len));
 				goto out;
 			}
@@ -2377,24 +2437,24 @@ rubric_row(struct reader *r)
 				goto nomem;
 			if (m != SIZE_MAX) {
 				if (strcmp(labels[m], p) == 0)
-					fail(r, CALIB_EINPUT, line, col, "level %s listed twice",
-					     shown(a, sizeof a, p, strlen(p)));
+					bad(r, line, col, "level %s listed twice",
+					    shown(a, sizeof a, p, strlen(p)));
 				else
-					fail(r, CALIB_EINPUT, line, col,
-					     "level %s listed twice (as %s: levels match case-insensitively)",
-					     shown(a, sizeof a, p, strlen(p)),
-					     shown(b, sizeof b, labels[m], strlen(labels[m])));
+					bad(r, line, col,
+					    "level %s listed twice (as %s: levels match case-insensitively)",
+					    shown(a, sizeof a, p, strlen(p)),
+					    shown(b, sizeof b, labels[m], strlen(labels[m])));
 				goto out;
 			}
 			p = e ? e + 1 : p + strlen(p);
 		}
 		if (!numeric && (scale == CALIB_SCALE_INTERVAL || scale == CALIB_SCALE_RATIO)) {
-			fail(r, CALIB_EINPUT, line, col,
+			bad(r, line, col,
 			     "labelled levels need a binary, nominal or ordinal scale");
 			goto out;
 		}
 		if (scale == CALIB_SCALE_BINARY && n != 2) {
-			fail(r, CALIB_EINPUT, line, col,
+			bad(r, line, col,
 			     "a binary scale has two levels, not %zu", n);
 			goto out;
 		}
@@ -2422,8 +2482,10 @@ out:
 static void
 rubric_header(struct reader *r)
 {
-	if (!check_header_names(r))
+	if (!check_header_names(r)) {
+		stop(r);
 		return;
+	}
 	r->n_cols = r->nf;
 	r->r_name = find_col(r, "criterion");
 	r->r_scale = find_col(r, "scale");
@@ -2449,6 +2511,8 @@ calib_read_rubric(struct calib_store *s, FILE *fp, const char *name,
 	reader_init(&r, s, name, o, err);
 	r.row = rubric_header;
 	st = parse_stream(&r, fp, false);
+	if (st == CALIB_OK && r.n_errors > 0)
+		st = err->status; /* rows with errors, read past */
 	if (st == CALIB_OK && r.n_rows == 0)
 		st = fail(&r, CALIB_EINPUT, 1, 0, "empty rubric: no header line");
 	reader_free(&r);

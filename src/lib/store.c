@@ -865,6 +865,30 @@ calib_store_eval_of(struct calib_store *s, uint32_t item, uint32_t rid, uint32_t
 	return CALIB_OK;
 }
 
+/* The levels of c for a message, "no|partly|yes", cut with "..." (buf of n >= 16 bytes). */
+static const char *
+levels_text(const struct calib_criterion *c, char *buf, size_t n)
+{
+	size_t o = 0, k;
+	char one[64];
+
+	buf[0] = '\0';
+	for (k = 0; k < c->n_levels; k++) {
+		const char *t = calib_store_code_text(c, (uint16_t)(k + CALIB_CODE_LEVEL), one,
+		                                      sizeof one);
+		size_t len = strlen(t);
+		if (o + len + 5 >= n) {
+			memcpy(buf + o, k ? "|..." : "...", k ? 5 : 4);
+			return buf;
+		}
+		if (k)
+			buf[o++] = '|';
+		memcpy(buf + o, t, len + 1);
+		o += len;
+	}
+	return buf;
+}
+
 enum calib_status
 calib_store_merge_sessions(struct calib_store *s, const char *const *name, size_t n_names,
 			   const uint32_t *to, int dup, struct calib_error *err)
@@ -956,7 +980,7 @@ calib_store_value_code(struct calib_store *s, uint32_t crit, double value,
 {
 	struct calib_criterion *c = &s->criteria[crit];
 	struct levels *l;
-	char buf[64];
+	char buf[64], lv[200];
 	uint32_t k;
 	size_t i;
 	enum calib_status st;
@@ -984,8 +1008,9 @@ calib_store_value_code(struct calib_store *s, uint32_t crit, double value,
 	}
 	if (c->levels_fixed)
 		return calib_error_set(err, CALIB_EINPUT, NULL, 0, 0,
-				       "score %s is not a level of \"%s\"",
-				       calib_format_double(value, buf, sizeof buf), c->name);
+				       "score %s is not a level of \"%s\" (%s)",
+				       calib_format_double(value, buf, sizeof buf), c->name,
+				       levels_text(c, lv, sizeof lv));
 	if ((st = level_add(c, value, NULL, 0, &k)) != CALIB_OK)
 		return st == CALIB_ELIMIT ? calib_error_set(err, CALIB_ELIMIT, NULL, 0, 0,
 							    "criterion \"%s\" has more than %u distinct scores",
@@ -1003,7 +1028,7 @@ calib_store_label_code(struct calib_store *s, uint32_t crit, const char *label,
 {
 	struct calib_criterion *c = &s->criteria[crit];
 	struct levels *l;
-	char *lower;
+	char *lower, lv[200];
 	uint32_t id, k;
 	enum calib_status st;
 
@@ -1024,8 +1049,9 @@ calib_store_label_code(struct calib_store *s, uint32_t crit, const char *label,
 	}
 	if (c->levels_fixed)
 		return calib_error_set(err, CALIB_EINPUT, NULL, 0, 0,
-				       "\"%.*s\" is not a level of \"%s\"",
-				       (int)(len > 60 ? 60 : len), label, c->name);
+				       "\"%.*s\" is not a level of \"%s\" (%s)",
+				       (int)(len > 60 ? 60 : len), label, c->name,
+				       levels_text(c, lv, sizeof lv));
 	if ((st = level_add(c, (double)(c->n_levels + 1), label, len, &k)) != CALIB_OK)
 		return st == CALIB_ELIMIT ? calib_error_set(err, CALIB_ELIMIT, NULL, 0, 0,
 							    "criterion \"%s\" has more than %u distinct labels",

@@ -459,7 +459,7 @@ test_errors(void)
 	expect_error("call,rater,empathy\nc1,a,6\n", 26, NULL, rubric, CALIB_EINPUT, 2, 3,
 	             "score 6 outside the range of \"empathy\" (1 to 5)", "rubric range");
 	expect_error("call,rater,res\nc1,a,maybe\n", 26, NULL, rubric, CALIB_EINPUT, 2, 3,
-	             "\"maybe\" is not a level of \"res\"", "rubric label");
+	             "\"maybe\" is not a level of \"res\" (no|yes)", "rubric label");
 	expect_error("call,rater,criterion,score\nc1,a,tone,1\n", 39, NULL, rubric,
 	             CALIB_EINPUT, 2, 3, "criterion \"tone\" is not in the rubric",
 	             "long: criterion not in the rubric");
@@ -606,6 +606,89 @@ test_numbers(void)
 	calib_store_free(s);
 }
 
+/* Read text collecting its errors (at most max); the store is thrown away. */
+static enum calib_status
+collect(const char *text, size_t len, size_t max, struct calib_errors *l, struct calib_error *err)
+{
+	struct calib_store *s = calib_store_alloc();
+	struct calib_read_opts o;
+	enum calib_status st;
+
+	calib_read_opts_init(&o);
+	l->max = max;
+	o.errors = l;
+	st = read_text(s, text, len, "e.csv", &o, err);
+	calib_store_free(s);
+	return st;
+}
+
+static void
+test_many_errors(void)
+{
+	static const char five[] = "call,rater,a,b\n"
+	                           "c1,x,1,2z\n"   /* 2:4 not a number */
+	                           "c1,y,1\n"      /* 3:3 short row */
+	                           "c2,,1,2\n"     /* 4:2 empty rater */
+	                           "c2,y,1e,2\n"   /* 5:3 not a number */
+	                           "c3,x,q,0x1\n"; /* 6:3 and 6:4 */
+	struct calib_errors l = {NULL, 0, 0, 0};
+	struct calib_error err;
+	enum calib_status st;
+	size_t n, i, len;
+	char *big;
+
+	st = collect(five, strlen(five), 20, &l, &err);
+	is_long(st, CALIB_EINPUT, "many errors: status");
+	is_long((long)l.n, 6, "many errors: every located error in one run");
+	is_string(l.v[0].msg, "criterion \"b\": score \"2z\" is not a number", "many: first");
+	is_long((long)l.v[0].line, 2, "many: first line");
+	is_string(l.v[1].msg, "row has 3 fields, the header 4", "many: a short row");
+	is_string(l.v[2].msg, "empty rater", "many: an empty rater");
+	is_long((long)l.v[3].line * 10 + (long)l.v[3].column, 53, "many: fourth at 5:3");
+	is_long((long)l.v[4].line * 10 + (long)l.v[4].column, 63, "many: two in one row (6:3)");
+	is_string(l.v[5].msg, "criterion \"b\": score \"0x1\" is not a decimal number",
+	          "many: two in one row (6:4)");
+	is_string(err.msg, l.v[0].msg, "many: err holds the first");
+	is_string(l.v[0].file, "e.csv", "many: the file is named");
+	calib_errors_clear(&l);
+
+	st = collect(five, strlen(five), 2, &l, &err);
+	is_long(st, CALIB_EINPUT, "max errors: status");
+	is_long((long)l.n, 2, "max errors: reading stops at the most asked for");
+	ok(calib_errors_full(&l), "max errors: the list is full");
+	calib_errors_clear(&l);
+
+	/* a CSV syntax error ends the input after the errors before it */
+	{
+		static const char t[] = "call,rater,a\nc1,x,1\nc1,y,z\nc2,\"x,1\nc2,y,2\n";
+		st = collect(t, strlen(t), 20, &l, &err);
+	}
+	is_long((long)l.n, 2, "syntax error: after a conversion error, and last");
+	is_string(l.v[1].msg, "unterminated quoted field", "syntax error: its message");
+	calib_errors_clear(&l);
+
+	/* a header error ends the input */
+	st = collect("call,rater,a,A\nc1,x,z\n", 23, 20, &l, &err);
+	is_long((long)l.n, 1, "header error: one");
+	is_long(st, CALIB_EINPUT, "header error: status");
+	calib_errors_clear(&l);
+
+	/* the threaded reader keeps the order of the file */
+	n = 120000;
+	big = malloc(n * 16 + 64);
+	len = (size_t)sprintf(big, "call,rater,x\n");
+	for (i = 0; i < n; i++)
+		len += (size_t)sprintf(big + len, "c%zu,r%zu,%s\n", i / 2, i % 2,
+		                       i == 1000 || i == 90000 ? "bad" : "1");
+	st = collect(big, len, 20, &l, &err);
+	is_long((long)l.n, 2, "threaded: both errors");
+	is_long((long)l.v[0].line, 1002, "threaded: the first first");
+	is_long((long)l.v[1].line, 90002, "threaded: the second second");
+	calib_errors_clear(&l);
+	calib_errors_clear(NULL);
+	free(big);
+}
+
 int
 main(void)
 {
@@ -617,5 +700,6 @@ main(void)
 	test_rubric_errors();
 	test_blocks();
 	test_numbers();
+	test_many_errors();
 	return tap_done();
 }
