@@ -358,6 +358,14 @@ print_errors(const struct calib_cli *cli, const struct calib_errors *errs)
 		calib_cli_errorf(cli, "%zu errors", errs->n);
 }
 
+/* A name from the input as a warning prints it (calib_escaped); "?" when memory is short. */
+static const char *
+named(const char *s, char **tmp)
+{
+	const char *v = calib_escaped(s, tmp);
+	return v ? v : "?";
+}
+
 /* The first file whose header has criterion crit as a column, or NULL. */
 static const struct calib_column *
 first_column(const struct calib_columns *c, uint32_t crit)
@@ -403,10 +411,14 @@ warn_near_misses(const struct calib_cli *cli, const struct calib_store *s)
 			if (!cb || !calib_column_near(ca->name, cb->name) ||
 			    together(c, (uint32_t)a, (uint32_t)b))
 				continue;
+			char *t[4];
 			calib_cli_errorf(cli,
 			                 "warning: criteria \"%s\" (%s) and \"%s\" (%s) differ only "
 			                 "slightly: rename one if they are the same",
-			                 ca->name, s->files[ca->file], cb->name, s->files[cb->file]);
+			                 named(ca->name, &t[0]), named(s->files[ca->file], &t[1]),
+			                 named(cb->name, &t[2]), named(s->files[cb->file], &t[3]));
+			for (size_t k = 0; k < 4; k++)
+				free(t[k]);
 		}
 	}
 	for (a = 0; a < c->n; a++) {
@@ -414,12 +426,17 @@ warn_near_misses(const struct calib_cli *cli, const struct calib_store *s)
 			continue;
 		for (b = 0; b < s->n_criteria; b++)
 			if (s->criteria[b].declared &&
-			    calib_column_near(c->v[a].name, s->criteria[b].name))
+			    calib_column_near(c->v[a].name, s->criteria[b].name)) {
+				char *t[3];
 				calib_cli_errorf(cli,
 				                 "warning: column \"%s\" of %s is not in the rubric, "
 				                 "but near its criterion \"%s\"",
-				                 c->v[a].name, s->files[c->v[a].file],
-				                 s->criteria[b].name);
+				                 named(c->v[a].name, &t[0]),
+				                 named(s->files[c->v[a].file], &t[1]),
+				                 named(s->criteria[b].name, &t[2]));
+				for (size_t k = 0; k < 3; k++)
+					free(t[k]);
+			}
 	}
 }
 

@@ -257,18 +257,22 @@ write_columns(FILE *fp, const struct calib_store *s)
 {
 	const struct calib_columns *cols = s->columns;
 	size_t i, k, n;
+	char *tmp;
 
 	for (i = 0; cols && i < cols->n; i = k) {
 		uint32_t file = cols->v[i].file;
 		size_t scored = 0, left = 0;
 		for (k = i; k < cols->n && cols->v[k].file == file; k++)
 			;
-		fprintf(fp, "columns of %s:", s->files[file]);
+		fprintf(fp, "columns of %s:", esc(s->files[file], &tmp));
+		free(tmp);
 		for (n = i; n < k; n++) {
 			const struct calib_column *c = &cols->v[n];
-			if (c->use == CALIB_USE_ROLE)
+			if (c->use == CALIB_USE_ROLE) {
 				fprintf(fp, "%s %s \"%s\"", n > i ? "," : "",
-				        calib_role_name(c->role), c->name);
+				        calib_role_name(c->role), esc(c->name, &tmp));
+				free(tmp);
+			}
 			scored += c->use == CALIB_USE_CRITERION;
 			left += c->use != CALIB_USE_ROLE && c->use != CALIB_USE_CRITERION;
 		}
@@ -277,15 +281,17 @@ write_columns(FILE *fp, const struct calib_store *s)
 		putc('\n', fp);
 		if (!left)
 			continue;
-		fprintf(fp, "left out of %s:", s->files[file]);
+		fprintf(fp, "left out of %s:", esc(s->files[file], &tmp));
+		free(tmp);
 		for (n = i, left = 0; n < k; n++) {
 			const struct calib_column *c = &cols->v[n];
 			if (c->use == CALIB_USE_ROLE || c->use == CALIB_USE_CRITERION)
 				continue;
-			if (c->name[0])
-				fprintf(fp, "%s \"%s\" (%s)", left++ ? "," : "", c->name,
+			if (c->name[0]) {
+				fprintf(fp, "%s \"%s\" (%s)", left++ ? "," : "", esc(c->name, &tmp),
 				        calib_column_use_name(c->use));
-			else
+				free(tmp);
+			} else
 				fprintf(fp, "%s column %zu (%s)", left++ ? "," : "", c->index,
 				        calib_column_use_name(c->use));
 		}
@@ -366,11 +372,16 @@ warn_skipped(const struct calib_cli *cli, const struct calib_store *s)
 				continue;
 			}
 			shown++;
+			char *t1, *t2, *t3, *t4;
 			fprintf(stderr, "%s: %s:%lu: warning: %s did not score %s%s%s\n", cli->prog,
-			        s->files[s->eval_file[e]], (unsigned long)s->eval_line[e],
-			        calib_names_get(s->raters, (uint32_t)k),
-			        calib_names_get(s->calls, s->item_call[i]), *ses ? " in session " : "",
-			        ses);
+			        esc(s->files[s->eval_file[e]], &t1), (unsigned long)s->eval_line[e],
+			        esc(calib_names_get(s->raters, (uint32_t)k), &t2),
+			        esc(calib_names_get(s->calls, s->item_call[i]), &t3),
+			        *ses ? " in session " : "", esc(ses, &t4));
+			free(t1);
+			free(t2);
+			free(t3);
+			free(t4);
 		}
 		for (k = s->item_off[i]; k < s->item_off[i + 1]; k++)
 			here[s->eval_rater[s->item_evals[k]]] = false;
