@@ -19,6 +19,7 @@
  */
 #include "calib/reader.h"
 #include "calib/columns.h"
+#include "calib/labels.h"
 
 #include <csv.h>
 #include <ctype.h>
@@ -1410,9 +1411,6 @@ take_columns(struct reader *r)
 }
 
 /* What the first rows show of one column (see classify). */
-#ifndef CALIB_LABELS_MAX_LEVELS
-#define CALIB_LABELS_MAX_LEVELS 8
-#endif
 struct sample {
 	size_t filled, numbers;
 	bool text;      /* more than half the filled cells are not numbers */
@@ -1487,25 +1485,10 @@ sample_distinct(struct sample *x, const char *v, size_t len, const char *raw)
 static bool
 label_set(const struct sample *x)
 {
-	static const char *const sets[][2] = {{"no", "yes"}, {"n", "y"}, {"false", "true"},
-	                                      {"fail", "pass"}, {"not met", "met"}};
-	size_t i, k, m;
+	size_t rank[CALIB_LABELS_MAX_LEVELS + 1];
 
-	if (x->distinct > CALIB_LABELS_MAX_LEVELS)
-		return false;
-	for (i = 0; i < sizeof sets / sizeof sets[0]; i++) {
-		for (k = 0; k < x->n_value; k++) {
-			for (m = 0; m < 2; m++)
-				if (calib_column_same(x->value[k], strlen(x->value[k]), sets[i][m],
-				                      strlen(sets[i][m])))
-					break;
-			if (m == 2)
-				break;
-		}
-		if (k == x->n_value)
-			return true;
-	}
-	return false;
+	return x->distinct <= CALIB_LABELS_MAX_LEVELS &&
+	       calib_labels_match(x->value, x->n_value, rank) != CALIB_LABELS_NONE;
 }
 
 /*
@@ -1543,6 +1526,8 @@ classify(struct reader *r, const struct batch *b, size_t from, size_t off)
 			const char *v;
 			size_t len;
 			double d;
+			bool pct;
+			int why;
 			struct sample *c = &x[j];
 			if (b->row[k].nf == nc && j < r->n_named &&
 			    column_of(r, j)->use == CALIB_USE_CRITERION &&
@@ -1550,7 +1535,9 @@ classify(struct reader *r, const struct batch *b, size_t from, size_t off)
 				c->dates = c->filled == 0 ? calib_column_date_like(v, len)
 				                          : c->dates && calib_column_date_like(v, len);
 				c->filled++;
-				c->numbers += parse_number(v, len, &d) == 0;
+				/* "85%", "4,5" and an ambiguous "1,234" are numbers too */
+				why = read_number(r, v, len, &d, &pct);
+				c->numbers += why == 0 || why == NUM_AMBIGUOUS || why == NUM_POINT;
 				c->long_text |= len > 60 || words(v, len) > 5;
 				sample_distinct(c, v, len, p);
 			}
