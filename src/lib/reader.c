@@ -470,6 +470,23 @@ thousands_like(const char *s, size_t len)
 }
 
 /*
+ * Bytes of the space that ends s[0..len) before a '%': a space, or the
+ * no-break spaces (U+00A0, U+202F) that French and other locales write
+ * there ("85\u00a0%"); 0 for none.
+ */
+static size_t
+pct_space(const char *s, size_t len)
+{
+	if (s[len - 1] == ' ')
+		return 1;
+	if (len >= 2 && memcmp(s + len - 2, "\xc2\xa0", 2) == 0)
+		return 2;
+	if (len >= 3 && memcmp(s + len - 3, "\xe2\x80\xaf", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/*
  * Read the number s[0..len) as a spreadsheet writes it, under r->decimal:
  * '.' the C locale's point; ',' a decimal comma (a point is then NUM_POINT:
  * in such a file it would be a thousands separator); 0 (a ';'-delimited
@@ -485,13 +502,13 @@ read_number(const struct reader *r, const char *s, size_t len, double *v, bool *
 {
 	char buf[64];
 	const char *comma;
+	size_t sp;
 	int why;
 
 	if (percent) {
 		*percent = len > 1 && s[len - 1] == '%';
-		if (*percent)
-			for (len--; len > 0 && s[len - 1] == ' ';)
-				len--;
+		for (len -= *percent; *percent && len > 0 && (sp = pct_space(s, len)) > 0;)
+			len -= sp;
 	}
 	comma = memchr(s, ',', len);
 	if (!comma || r->decimal == '.') {

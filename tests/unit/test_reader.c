@@ -558,6 +558,18 @@ test_numbers(void)
 	is_double(s->criteria[0].max, 100, 0, "numbers: a percent criterion is out of 100");
 	calib_store_free(s);
 
+	/* French and other locales write a no-break space before '%' */
+	s = load("call;rater;q\nc1;a;85\xc2\xa0%\nc1;b;7,5\xe2\x80\xaf%\nc2;a;1\xa0%\n", "t.csv",
+	         &err, &st);
+	is_long(st, CALIB_EINPUT, "numbers: a lone 0xa0 is no space");
+	ok(err.line == 4 && err.column == 3, "numbers: the bad one's place");
+	calib_store_free(s);
+	s = load("call;rater;q\nc1;a;85\xc2\xa0%\nc1;b;7,5\xe2\x80\xaf%\n", "t.csv", &err, &st);
+	is_long(st, CALIB_OK, "numbers: U+00A0 and U+202F before a percent sign");
+	is_string(rating(s, 0, "q", b, sizeof b), "85", "numbers: '85\\u00a0%%' is 85");
+	is_string(rating(s, 1, "q", b, sizeof b), "7.5", "numbers: '7,5\\u202f%%' is 7.5");
+	calib_store_free(s);
+
 	s = load("call;rater;q\nc1;a;-1,234\n", "t.csv", &err, &st);
 	is_long(st, CALIB_EINPUT, "numbers: 1,234 is ambiguous");
 	is_string(err.msg,
