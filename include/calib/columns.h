@@ -84,7 +84,8 @@ bool calib_column_listed(const char *list, const char *name, size_t len);
 /*
  * Are a and b near misses of one another: different under
  * calib_column_same, yet one normal form is the other with at most two
- * characters changed, added or removed, or one starts with the other and
+ * characters changed, added or removed (one when the shorter has fewer
+ * than six: "Tone" and "Tome", not "Tone" and "nope"), or one starts with the other and
  * the shorter has at least five characters ("Verified ID" and "Verified
  * identity")? Cannot fail.
  */

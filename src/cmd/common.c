@@ -366,6 +366,51 @@ named(const char *s, char **tmp)
 	return v ? v : "?";
 }
 
+/*
+ * Does every name of --criteria name a criterion of s? Each one that does
+ * not is an error (a misspelt name would leave its criterion out without a
+ * word), with the columns near it. 0, or 1 (printed).
+ */
+static int
+check_criteria(const struct calib_cli *cli, const struct calib_store *s)
+{
+	const char *p = cli->read.criteria, *e;
+	int bad = 0;
+
+	for (; p && *p; p = *e ? e + 1 : e) {
+		char item[256], near[400] = "", *t[2] = {NULL, NULL};
+		size_t len, i, o = 0;
+		bool found = false;
+		e = strchr(p, ',');
+		e = e ? e : p + strlen(p);
+		len = (size_t)(e - p);
+		if (strspn(p, " \t_-") >= len)
+			continue;
+		for (i = 0; i < s->n_criteria && !found; i++)
+			found = calib_column_same(p, len, s->criteria[i].name, strlen(s->criteria[i].name));
+		if (found)
+			continue;
+		snprintf(item, sizeof item, "%.*s", (int)(len < 255 ? len : 255), p);
+		for (i = 0; s->columns && i < s->columns->n && o + 100 < sizeof near; i++) {
+			const char *n = s->columns->v[i].name;
+			size_t k = 0;
+			while (k < i && !calib_column_same(n, strlen(n), s->columns->v[k].name,
+			                                   strlen(s->columns->v[k].name)))
+				k++;
+			if (k == i && calib_column_near(item, n))
+				o += (size_t)snprintf(near + o, sizeof near - o, "%s\"%s\"",
+				                      o ? ", " : "; near: ", named(n, &t[1]));
+			free(t[1]);
+			t[1] = NULL;
+		}
+		calib_cli_errorf(cli, "--criteria: no criterion \"%s\" in the inputs%s",
+		                 named(item, &t[0]), near);
+		free(t[0]);
+		bad = 1;
+	}
+	return bad;
+}
+
 /* The first file whose header has criterion crit as a column, or NULL. */
 static const struct calib_column *
 first_column(const struct calib_columns *c, uint32_t crit)
@@ -474,6 +519,8 @@ calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
 		calib_cli_errorf(cli, "out of memory");
 		goto fail;
 	}
+	if (check_criteria(cli, s))
+		goto fail;
 	if (s->n_evals == 0) {
 		if (n == 1)
 			calib_cli_errorf(cli, "%s: no ratings", files[0]);

@@ -89,6 +89,8 @@ test_near(void)
 	ok(calib_column_near("Greeting", "Greetings"), "near: one letter more");
 	ok(!calib_column_near("Greeting", "greeting"), "near: the same name is no near miss");
 	ok(!calib_column_near("Tone", "Hold"), "near: short and different");
+	ok(calib_column_near("Tone", "Tome"), "near: a short name, one letter changed");
+	ok(!calib_column_near("Tone", "nope"), "near: a short name, two letters changed");
 	ok(!calib_column_near("Empathy", "Resolution"), "near: far apart");
 	ok(!calib_column_near("q1", "q2"), "near: names of two letters are too short");
 }

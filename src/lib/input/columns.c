@@ -178,7 +178,7 @@ calib_column_near(const char *a, const char *b)
 		if (strcmp(x, y) != 0) {
 			size_t short_len = m < n ? m : n;
 			near = (short_len >= 5 && strncmp(x, y, short_len) == 0) ||
-			       (short_len >= 3 && distance(x, m, y, n) <= 2);
+			       (short_len >= 3 && distance(x, m, y, n) <= (short_len < 6 ? 1u : 2u));
 		}
 	}
 	free(x);
