@@ -66,4 +66,31 @@ size_t calib_table_n_rows(const struct calib_table *t);
 enum calib_status calib_table_write(const struct calib_table *t, FILE *fp,
 				    enum calib_format f, bool group_first);
 
+/*
+ * calib_table_write, with the aligned table fitted to width display
+ * columns (0: no limit, as calib_table_write). A table wider than width
+ * gives way column by column, by each column's importance, which the
+ * table layer declares once per column name for every program:
+ *  - the least important columns leave the line and are shown under their
+ *    row as "name: value" (empty and NA cells left out), long notes first;
+ *  - long names (criteria, calls, raters, sessions, statistics) are
+ *    shortened to a prefix and a tag "~N", with "~N: full name" under the
+ *    table;
+ *  - row names, the estimate, its interval and its band always stay.
+ * Titles, footers and the lines under rows are wrapped at width too; a
+ * line says which columns moved. Only a table whose always-shown columns
+ * are wider than width even with names at their shortest is wider.
+ * Other formats ignore width.
+ */
+enum calib_status calib_table_write_fit(const struct calib_table *t, FILE *fp,
+					enum calib_format f, bool group_first, size_t width);
+
+/*
+ * Display width of UTF-8 text on a terminal: one column per character,
+ * two for East Asian wide and fullwidth characters and emoji, none for
+ * combining marks and zero-width characters. Invalid bytes count one
+ * each. Cannot fail.
+ */
+size_t calib_table_text_width(const char *s);
+
 #endif

@@ -253,110 +253,645 @@ cell_text(const struct calib_table *t, const struct cell *c, size_t col, bool hu
 	return buf;
 }
 
-/* Display width of UTF-8 text: code points, not bytes. */
+/* Columns a character takes on a terminal (Unicode UAX #11, in short). */
 static size_t
-width(const char *s)
+char_width(unsigned long cp)
 {
-	size_t w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
+	/* combining marks, zero-width spaces and joiners, variation selectors */
+	if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x483 && cp <= 0x489) ||
+	    (cp >= 0x1ab0 && cp <= 0x1aff) || (cp >= 0x1dc0 && cp <= 0x1dff) ||
+	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x20d0 && cp <= 0x20ff) ||
+	    (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xfe20 && cp <= 0xfe2f) || cp == 0xfeff)
+		return 0;
+	/* East Asian wide and fullwidth, and emoji */
+	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) ||
+	    (cp >= 0x3041 && cp <= 0x33ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+	    (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xa000 && cp <= 0xa4cf) ||
+	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+	    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
+	    (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd))
+		return 2;
+	return 1;
 }
 
 /*
- * Print s and a newline. Names come from input files, so the aligned
- * table escapes them as messages do (calib_escaped): no name can drive the
+ * Width of s[0..len) on a terminal. With fit, *fit is the length in bytes
+ * of the longest prefix at most max columns wide (whole characters).
+ */
+static size_t
+text_width(const char *s, size_t len, size_t max, size_t *fit)
+{
+	size_t w = 0, i = 0;
+
+	if (fit)
+		*fit = len;
+	while (i < len) {
+		unsigned long cp;
+		size_t k = calib_utf8_char(s + i, len - i, &cp), cw = k ? char_width(cp) : 1;
+		if (fit && w + cw > max) {
+			*fit = i;
+			fit = NULL;
+		}
+		w += cw;
+		i += k ? k : 1;
+	}
+	return w;
+}
+
+size_t
+calib_table_text_width(const char *s)
+{
+	return text_width(s, strlen(s), 0, NULL);
+}
+
+static size_t
+width(const char *s)
+{
+	return calib_table_text_width(s);
+}
+
+/*
+ * How a column gives way when a table must fit a terminal: declared once
+ * per column name, for the tables of every program. Rank 0 is always
+ * shown (what a row is about, the estimate, its interval, its band, the
+ * alert); higher ranks leave the line first. shrink > 0 marks a name
+ * column that may be shortened down to that many columns, with a key.
+ */
+struct fit_rule {
+	const char *name;
+	unsigned char rank;
+	unsigned char shrink;
+};
+
+/* Ranks from here leave the line before any name is shortened. */
+#define FIT_RANK_MINOR 3
+/* Columns named by the data (calib-disputes' raters): their answers. */
+#define FIT_RANK_UNKNOWN 1
+
+static const struct fit_rule fit_rules[] = {
+	/* what a row is about */
+	{ "rank", 0, 0 }, { "session", 0, 10 }, { "call", 0, 10 }, { "rater", 0, 10 },
+	{ "criterion", 0, 12 }, { "statistic", 0, 14 }, { "rater_a", 0, 8 },
+	{ "rater_b", 0, 8 }, { "group_a", 0, 8 }, { "group_b", 0, 8 },
+	{ "coefficient", 0, 12 }, { "latest", 0, 10 },
+	/* the estimate, its interval and band, the alert */
+	{ "estimate", 0, 0 }, { "ci_lower", 0, 0 }, { "ci_upper", 0, 0 }, { "band", 0, 0 },
+	{ "bias", 0, 0 }, { "direction", 0, 0 }, { "disagreement", 0, 0 },
+	{ "difference", 0, 0 }, { "estimate_a", 0, 0 }, { "estimate_b", 0, 0 },
+	{ "flag", 0, 0 },
+	/* worth a place on the line */
+	{ "change", 1, 0 }, { "skillings_mack_p", 1, 0 }, { "friedman_p", 1, 0 },
+	{ "95% sure", 2, 0 }, { "mode", 2, 0 }, { "within", 2, 0 }, { "alignment", 2, 0 },
+	{ "agreement", 2, 0 }, { "kappa", 2, 0 }, { "change_lower", 2, 0 },
+	{ "change_upper", 2, 0 }, { "slope", 2, 0 }, { "anova_p", 2, 0 },
+	{ "worst_criterion", 2, 12 },
+	/* details: under the row first */
+	{ "max", 3, 0 }, { "scale", 3, 0 }, { "calls", 3, 0 }, { "se", 3, 0 },
+	{ "p_holm", 3, 0 }, { "mad", 3, 0 }, { "consensus", 3, 0 },
+	{ "skillings_mack", 3, 0 }, { "friedman", 3, 0 }, { "anova_f", 3, 0 },
+	{ "raters", 4, 0 }, { "p", 4, 0 }, { "n_calls", 4, 0 }, { "n", 4, 0 },
+	{ "spread", 4, 0 }, { "slope_se", 4, 0 }, { "n_disputed", 4, 0 },
+	{ "n_calls_a", 4, 0 }, { "n_calls_b", 4, 0 },
+	{ "unscored", 5, 0 }, { "n/a", 5, 0 }, { "n_raters", 5, 0 }, { "n_na", 5, 0 },
+	{ "n_scores", 5, 0 }, { "n_answers", 5, 0 }, { "n_slope", 5, 0 },
+	{ "n_cells", 5, 0 }, { "n_shared", 5, 0 },
+	{ "test", 6, 0 }, { "df", 6, 0 }, { "df1", 6, 0 }, { "df2", 6, 0 },
+	{ "n_distinct", 6, 0 }, { "n_noref", 6, 0 },
+	/* free text, the widest: under the row as soon as anything must go */
+	{ "note", 9, 0 }, { "notes", 9, 0 },
+};
+
+static struct fit_rule
+fit_rule(const char *col)
+{
+	size_t n = strlen(col);
+
+	for (size_t i = 0; i < sizeof fit_rules / sizeof fit_rules[0]; i++)
+		if (strcmp(col, fit_rules[i].name) == 0)
+			return fit_rules[i];
+	/* calib-agree's interval, named by its level ("95% CI") */
+	if (n > 3 && strcmp(col + n - 3, " CI") == 0)
+		return (struct fit_rule){ col, 0, 0 };
+	return (struct fit_rule){ col, FIT_RANK_UNKNOWN, 0 };
+}
+
+/* A table's layout on the line: the columns shown and their widths. */
+struct layout {
+	size_t n;
+	char *const *col; /* the column names */
+	size_t *w;       /* width as shown */
+	size_t *natural; /* width of the widest cell */
+	size_t *least;   /* a name column's least width; 0: never shortened */
+	unsigned char *rank;
+	bool *shown;
+	bool fitted; /* a column left the line or a name was shortened */
+	size_t n_rows;
+	size_t *cell_w; /* width of each cell shown (n_rows x n; 0: blank in its group) */
+};
+
+static size_t
+line_width(const struct layout *l, const size_t *w)
+{
+	size_t sum = 0, k = 0;
+
+	for (size_t c = 0; c < l->n; c++)
+		if (l->shown[c]) {
+			sum += w[c] ? w[c] : l->w[c];
+			k++;
+		}
+	return k ? sum + 2 * (k - 1) : 0;
+}
+
+/* The shown column of rank at least min that leaves first, or n. */
+static size_t
+next_to_hide(const struct layout *l, unsigned min)
+{
+	size_t best = l->n;
+
+	for (size_t c = 0; c < l->n; c++)
+		if (l->shown[c] && l->rank[c] >= min && l->rank[c] > 0 &&
+		    (best == l->n || l->rank[c] >= l->rank[best]))
+			best = c;
+	return best;
+}
+
+/* Hide column c, and its partner when it is one end of an interval (x_lower, x_upper). */
+static void
+hide(struct layout *l, size_t c)
+{
+	const char *name = l->col[c];
+	size_t n = strlen(name);
+
+	l->shown[c] = false;
+	if (n < 6 || (strcmp(name + n - 6, "_lower") != 0 && strcmp(name + n - 6, "_upper") != 0))
+		return;
+	for (size_t d = 0; d < l->n; d++)
+		if (d != c && strlen(l->col[d]) == n && strncmp(l->col[d], name, n - 6) == 0 &&
+		    strcmp(l->col[d] + n - 6, name[n - 5] == 'l' ? "_upper" : "_lower") == 0)
+			l->shown[d] = false;
+}
+
+/*
+ * Make l no wider than width: long names capped at a quarter of the line,
+ * minor columns hidden, then important ones only while the names at their
+ * shortest would not fit, then names shortened one column at a time where
+ * that shortens the fewest cells (the widest column on a tie); what room
+ * is left goes back to the shortened names.
+ */
+static void
+fit_layout(struct layout *l, size_t width)
+{
+	size_t cap = width / 4, c;
+
+	if (line_width(l, l->natural) <= width)
+		return;
+	l->fitted = true;
+	for (c = 0; c < l->n; c++)
+		if (l->least[c] && l->w[c] > cap)
+			l->w[c] = cap > l->least[c] ? cap : l->least[c];
+	while (line_width(l, l->w) > width && (c = next_to_hide(l, FIT_RANK_MINOR)) < l->n)
+		hide(l, c);
+	while (line_width(l, l->least) > width && (c = next_to_hide(l, 1)) < l->n)
+		hide(l, c);
+	while (line_width(l, l->w) > width) {
+		size_t best = l->n, best_cost = 0;
+		for (c = 0; c < l->n; c++) {
+			size_t cost = 0;
+			if (!l->shown[c] || !l->least[c] || l->w[c] <= l->least[c])
+				continue;
+			/* the cells one column less would shorten: as few as can be */
+			for (size_t r = 0; r < l->n_rows; r++)
+				cost += l->cell_w[r * l->n + c] == l->w[c];
+			if (best == l->n || cost < best_cost ||
+			    (cost == best_cost && l->w[c] > l->w[best])) {
+				best = c;
+				best_cost = cost;
+			}
+		}
+		if (best == l->n)
+			break;
+		l->w[best]--;
+	}
+	for (c = 0; c < l->n; c++)
+		if (l->shown[c] && l->w[c] < l->natural[c]) {
+			size_t used = line_width(l, l->w), room = used < width ? width - used : 0;
+			size_t more = l->natural[c] - l->w[c];
+			l->w[c] += more < room ? more : room;
+		}
+}
+
+/* Names shortened in a table, each with its tag "~N" (N = index + 1). */
+struct keys {
+	char **name;
+	size_t n, cap;
+};
+
+/* Tag number of name, added when new; 0 when out of memory. */
+static size_t
+key_of(struct keys *k, const char *name)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (strcmp(k->name[i], name) == 0)
+			return i + 1;
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? 2 * k->cap : 8;
+		char **v = realloc(k->name, cap * sizeof *v);
+		if (!v)
+			return 0;
+		k->name = v;
+		k->cap = cap;
+	}
+	if (!(k->name[k->n] = strdup(name)))
+		return 0;
+	return ++k->n;
+}
+
+/*
+ * Print s in w columns, right-aligned when right, or, when wider,
+ * shortened to a prefix and its key's tag "~N". Returns the spaces that
+ * pad a left-aligned cell, for the caller to print before what follows
+ * (so that no line ends in spaces it does not need); SIZE_MAX when out
+ * of memory.
+ */
+static size_t
+put_cell(FILE *fp, const char *s, size_t w, bool right, struct keys *keys)
+{
+	size_t sw = width(s), fit, key, tw;
+	char tag[24];
+
+	if (sw <= w) {
+		if (right)
+			fprintf(fp, "%*s", (int)(w - sw), "");
+		fputs(s, fp);
+		return right ? 0 : w - sw;
+	}
+	if (!(key = key_of(keys, s)))
+		return SIZE_MAX;
+	tw = (size_t)snprintf(tag, sizeof tag, "~%zu", key);
+	if (tw >= w) {
+		fputs(tag, fp);
+		return 0;
+	}
+	text_width(s, strlen(s), w - tw, &fit);
+	fprintf(fp, "%.*s%s", (int)fit, s, tag);
+	return w - tw - text_width(s, fit, 0, NULL);
+}
+
+/*
+ * A space where a line may not break, in text put_wrapped prints (no
+ * text reaches it with control bytes unescaped).
+ */
+#define NBSP '\001'
+
+/*
+ * Print text wrapped at width: the first line indented by first columns,
+ * the others by rest; breaks at spaces (not at NBSP, printed as a space),
+ * and inside a word longer than a line. The text's own leading spaces
+ * are kept.
+ */
+static void
+put_wrapped(FILE *fp, const char *s, size_t width, size_t first, size_t rest)
+{
+	size_t col;
+	bool empty = true, lead = true;
+
+	if (rest + 16 > width)
+		rest = 0;
+	if (first + 16 > width)
+		first = 0;
+	col = first;
+	fprintf(fp, "%*s", (int)first, "");
+	while (*s) {
+		size_t sp = strspn(s, " "), len, ww;
+		const char *word = s + sp;
+		if (!*word)
+			break;
+		len = strcspn(word, " ");
+		ww = text_width(word, len, 0, NULL);
+		/* a word longer than a line is broken where it stands */
+		if (!empty && col + sp + ww > width && rest + ww <= width) {
+			fprintf(fp, "\n%*s", (int)rest, "");
+			col = rest;
+		} else if (!empty || lead) {
+			fprintf(fp, "%*s", (int)sp, "");
+			col += sp;
+		}
+		lead = false;
+		while (col + ww > width) {
+			size_t fit;
+			unsigned long cp;
+			text_width(word, len, width > col ? width - col : 0, &fit);
+			if (fit == 0) { /* not one character fits: take one anyway */
+				fit = calib_utf8_char(word, len, &cp);
+				fit = fit ? fit : 1;
+			}
+			for (size_t i = 0; i < fit; i++)
+				fputc(word[i] == NBSP ? ' ' : word[i], fp);
+			fprintf(fp, "\n%*s", (int)rest, "");
+			word += fit;
+			len -= fit;
+			ww = text_width(word, len, 0, NULL);
+			col = rest;
+		}
+		for (size_t i = 0; i < len; i++)
+			fputc(word[i] == NBSP ? ' ' : word[i], fp);
+		col += ww;
+		empty = false;
+		s = word + len;
+	}
+	fputc('\n', fp);
+}
+
+/*
+ * Print s and a newline, wrapped at width when width > 0 (continued lines
+ * indented by rest). Names come from input files, so the aligned table
+ * escapes them as messages do (calib_escaped): no name can drive the
  * terminal. -1 when out of memory.
  */
 static int
-put_line(FILE *fp, const char *s)
+put_line(FILE *fp, const char *s, size_t width, size_t rest)
 {
 	char *tmp;
 	const char *v = calib_escaped(s, &tmp);
 
 	if (!v)
 		return -1;
-	fprintf(fp, "%s\n", v);
+	if (width && calib_table_text_width(v) > width)
+		put_wrapped(fp, v, width, 0, rest);
+	else
+		fprintf(fp, "%s\n", v);
 	free(tmp);
 	return 0;
 }
 
-static int
-write_table(const struct calib_table *t, FILE *fp, bool group_first)
+/* Cell (r, c) as the aligned table shows it, escaped (*tmp as calib_escaped). */
+static const char *
+shown_text(const struct calib_table *t, size_t r, size_t c, char *buf, size_t n, char **tmp)
 {
-	size_t *w = calloc(t->n_cols ? t->n_cols : 1, sizeof *w);
-	char buf[64], *tmp = NULL;
-	bool *numeric = calloc(t->n_cols ? t->n_cols : 1, sizeof *numeric);
+	return calib_escaped(cell_text(t, &t->cell[r * t->n_cols + c], c, true, NULL, buf, n),
+			     tmp);
+}
+
+/* Append "sep" and s to the growing text *out of length *len; -1 when out of memory. */
+static int
+append(char **out, size_t *len, const char *sep, const char *s)
+{
+	size_t add = strlen(sep) + strlen(s);
+	char *grown = realloc(*out, *len + add + 1);
+
+	if (!grown)
+		return -1;
+	*out = grown;
+	sprintf(grown + *len, "%s%s", sep, s);
+	*len += add;
+	return 0;
+}
+
+/*
+ * The cells of row r that left the line, as "name: value" pairs, in *out
+ * (the caller frees; NULL when every such cell is empty or NA). -1 when
+ * out of memory.
+ */
+static int
+moved_cells(const struct calib_table *t, const struct layout *l, size_t r, char **out)
+{
+	char buf[64], *tmp, *tmp2;
+	size_t len = 0;
+
+	*out = NULL;
+	for (size_t c = 0; c < t->n_cols; c++) {
+		const struct cell *x = &t->cell[r * t->n_cols + c];
+		const char *v, *name;
+		int bad;
+		if (l->shown[c] || (x->is_num ? isnan(x->num) : !x->text || !*x->text))
+			continue;
+		if (!(v = shown_text(t, r, c, buf, sizeof buf, &tmp)))
+			goto nomem;
+		name = calib_escaped(t->col[c], &tmp2);
+		bad = !name || append(out, &len, len ? "  " : "", name) ||
+		      append(out, &len, ": ", v);
+		free(tmp);
+		free(tmp2);
+		if (bad)
+			goto nomem;
+		/* a pair breaks across lines only inside a long text */
+		for (char *p = *out + len - strlen(v) - strlen(name) - 2,
+			  *end = text_width(v, strlen(v), 0, NULL) > 20 ? *out + len - strlen(v) : *out + len;
+		     p < end; p++)
+			if (*p == ' ')
+				*p = NBSP;
+	}
+	return 0;
+nomem:
+	free(*out);
+	*out = NULL;
+	return -1;
+}
+
+/* Under a fitted table: the key of shortened names, and which columns moved. */
+static int
+write_fit_notes(const struct calib_table *t, const struct layout *l, const struct keys *keys,
+		FILE *fp, size_t fit_width)
+{
+	char *names = NULL, *tmp, tag[24];
+	size_t len = 0;
 	const char *s;
 
-	if (!w || !numeric)
-		goto nomem;
+	for (size_t i = 0; i < keys->n; i++) {
+		char *line = NULL;
+		size_t ll = 0;
+		snprintf(tag, sizeof tag, "~%zu:", i + 1);
+		if (append(&line, &ll, tag, " ") || append(&line, &ll, "", keys->name[i])) {
+			free(line);
+			return -1;
+		}
+		put_wrapped(fp, line, fit_width, 0, 4);
+		free(line);
+	}
 	for (size_t c = 0; c < t->n_cols; c++) {
-		if (!(s = calib_escaped(t->col[c], &tmp)))
-			goto nomem;
-		w[c] = width(s);
+		if (l->shown[c])
+			continue;
+		if (!(s = calib_escaped(t->col[c], &tmp)) || append(&names, &len, len ? ", " : "", s)) {
+			free(tmp);
+			free(names);
+			return -1;
+		}
 		free(tmp);
+	}
+	if (names) {
+		char *line = NULL;
+		size_t ll = 0;
+		snprintf(tag, sizeof tag, "(%zu columns: ", fit_width);
+		if (append(&line, &ll, tag, names) ||
+		    append(&line, &ll, "", " under the rows; --wide: one line per row)")) {
+			free(line);
+			free(names);
+			return -1;
+		}
+		put_wrapped(fp, line, fit_width, 0, 2);
+		free(line);
+		free(names);
+	} else
+		fprintf(fp, "(%zu columns: names shortened; --wide: in full)\n", fit_width);
+	return 0;
+}
+
+/* Whether row r > 0 has the text of the row before in column 0 (shown blank when grouped). */
+static bool
+same_group(const struct calib_table *t, size_t r)
+{
+	const struct cell *x = &t->cell[r * t->n_cols], *y = &t->cell[(r - 1) * t->n_cols];
+	return !x->is_num && x->text && y->text && strcmp(x->text, y->text) == 0;
+}
+
+/*
+ * Print one line of the table: the column names (r == SIZE_MAX) or row r.
+ * trim: no spaces at the end of the line (a fitted table); else the last
+ * column alone is not padded, as tables always were.
+ */
+static int
+write_row(const struct calib_table *t, const struct layout *l, const bool *numeric, size_t r,
+	  bool group_first, bool trim, struct keys *keys, FILE *fp)
+{
+	bool first = true;
+	char buf[64], *tmp;
+	const char *s;
+	size_t pad = 0;
+
+	for (size_t c = 0, last; c < t->n_cols; c++) {
+		const struct cell *x = r == SIZE_MAX ? NULL : &t->cell[r * t->n_cols + c];
+		if (!l->shown[c])
+			continue;
+		for (last = c + 1; last < t->n_cols && !l->shown[last]; last++)
+			;
+		s = x ? cell_text(t, x, c, true, NULL, buf, sizeof buf) : t->col[c];
+		if (x && c == 0 && group_first && r > 0 && same_group(t, r))
+			s = "";
+		if (!(s = calib_escaped(s, &tmp)))
+			return -1;
+		if (trim && !*s && !(x ? x->is_num : numeric[c])) {
+			/* an empty text cell: only padding, owed if something follows */
+			pad += (first ? 0 : 2) + l->w[c];
+			first = false;
+			free(tmp);
+			continue;
+		}
+		fprintf(fp, "%*s", (int)(pad + (first ? 0 : 2)), "");
+		first = false;
+		pad = put_cell(fp, s, l->w[c], x ? x->is_num : numeric[c], keys);
+		free(tmp);
+		if (pad == SIZE_MAX)
+			return -1;
+		if (!trim && last < t->n_cols) {
+			fprintf(fp, "%*s", (int)pad, "");
+			pad = 0;
+		}
+	}
+	fputc('\n', fp);
+	return 0;
+}
+
+static int
+write_table(const struct calib_table *t, FILE *fp, bool group_first, size_t fit_width)
+{
+	size_t n = t->n_cols ? t->n_cols : 1, indent = 0;
+	struct layout l = { t->n_cols,
+			    t->col,
+			    calloc(n, sizeof(size_t)),
+			    calloc(n, sizeof(size_t)),
+			    calloc(n, sizeof(size_t)),
+			    calloc(n, 1),
+			    calloc(n, sizeof(bool)),
+			    false,
+			    t->n_rows,
+			    fit_width ? calloc(t->n_rows ? t->n_rows * n : 1, sizeof(size_t)) : NULL };
+	struct keys keys = { NULL, 0, 0 };
+	char buf[64], *tmp = NULL, *moved = NULL;
+	bool *numeric = calloc(n, sizeof *numeric);
+	const char *s;
+	int rc = -1;
+
+	if (!l.w || !l.natural || !l.least || !l.rank || !l.shown || !numeric ||
+	    (fit_width && !l.cell_w))
+		goto out;
+	for (size_t c = 0; c < t->n_cols; c++) {
+		struct fit_rule rule = fit_rule(t->col[c]);
+		if (!(s = calib_escaped(t->col[c], &tmp)))
+			goto out;
+		l.natural[c] = width(s);
+		free(tmp);
+		l.rank[c] = rule.rank;
+		/* a name column is never shortened below its own name */
+		l.least[c] = rule.shrink > l.natural[c] ? rule.shrink : l.natural[c];
+		l.least[c] = rule.shrink ? l.least[c] : 0;
+		l.shown[c] = true;
 	}
 	for (size_t r = 0; r < t->n_rows; r++)
 		for (size_t c = 0; c < t->n_cols; c++) {
-			const struct cell *x = &t->cell[r * t->n_cols + c];
 			size_t cw;
-			if (!(s = calib_escaped(cell_text(t, x, c, true, NULL, buf, sizeof buf), &tmp)))
-				goto nomem;
+			if (!(s = shown_text(t, r, c, buf, sizeof buf, &tmp)))
+				goto out;
 			cw = width(s);
 			free(tmp);
-			if (cw > w[c])
-				w[c] = cw;
-			numeric[c] |= x->is_num;
+			if (cw > l.natural[c])
+				l.natural[c] = cw;
+			/* a repeated group name is shown blank */
+			if (l.cell_w && !(c == 0 && group_first && r > 0 &&
+					  same_group(t, r)))
+				l.cell_w[r * n + c] = cw;
+			numeric[c] |= t->cell[r * t->n_cols + c].is_num;
 		}
-	for (size_t i = 0; i < t->n_title; i++)
-		if (put_line(fp, t->title[i]))
-			goto nomem;
 	for (size_t c = 0; c < t->n_cols; c++) {
-		size_t pad;
-		if (!(s = calib_escaped(t->col[c], &tmp)))
-			goto nomem;
-		pad = w[c] - width(s);
-		if (numeric[c])
-			fprintf(fp, "%s%*s%s", c ? "  " : "", (int)pad, "", s);
-		else
-			fprintf(fp, "%s%s%*s", c ? "  " : "", s,
-				c + 1 < t->n_cols ? (int)pad : 0, "");
-		free(tmp);
+		l.w[c] = l.natural[c];
+		if (l.least[c] >= l.natural[c] || numeric[c])
+			l.least[c] = 0;
 	}
-	fputc('\n', fp);
+	if (fit_width)
+		fit_layout(&l, fit_width);
+	/* lines under a row start past the row's first column */
+	for (size_t c = 0; c < t->n_cols && !indent; c++)
+		if (l.shown[c])
+			indent = l.w[c] + 4;
+	if (indent > fit_width / 3)
+		indent = fit_width / 3;
+	for (size_t i = 0; i < t->n_title; i++)
+		if (put_line(fp, t->title[i], fit_width, 2))
+			goto out;
+	if (write_row(t, &l, numeric, SIZE_MAX, false, l.fitted, &keys, fp))
+		goto out;
 	for (size_t r = 0; r < t->n_rows; r++) {
-		for (size_t c = 0; c < t->n_cols; c++) {
-			const struct cell *x = &t->cell[r * t->n_cols + c];
-			size_t pad;
-			s = cell_text(t, x, c, true, NULL, buf, sizeof buf);
-			if (c == 0 && group_first && r > 0 && !x->is_num && x->text &&
-			    t->cell[(r - 1) * t->n_cols].text &&
-			    strcmp(x->text, t->cell[(r - 1) * t->n_cols].text) == 0)
-				s = "";
-			if (!(s = calib_escaped(s, &tmp)))
-				goto nomem;
-			pad = w[c] - width(s);
-			if (x->is_num)
-				fprintf(fp, "%s%*s%s", c ? "  " : "", (int)pad, "", s);
-			else
-				fprintf(fp, "%s%s%*s", c ? "  " : "", s,
-					c + 1 < t->n_cols ? (int)pad : 0, "");
-			free(tmp);
-		}
-		fputc('\n', fp);
+		if (write_row(t, &l, numeric, r, group_first, l.fitted, &keys, fp))
+			goto out;
+		if (!l.fitted)
+			continue;
+		if (moved_cells(t, &l, r, &moved))
+			goto out;
+		if (moved)
+			put_wrapped(fp, moved, fit_width, indent, indent + 2);
+		free(moved);
+		moved = NULL;
 	}
+	if (l.fitted && write_fit_notes(t, &l, &keys, fp, fit_width))
+		goto out;
 	for (size_t i = 0; i < t->n_footer; i++)
-		if (put_line(fp, t->footer[i]))
-			goto nomem;
-	free(w);
+		if (put_line(fp, t->footer[i], fit_width, 2))
+			goto out;
+	rc = 0;
+out:
+	for (size_t i = 0; i < keys.n; i++)
+		free(keys.name[i]);
+	free(keys.name);
+	free(l.w);
+	free(l.natural);
+	free(l.least);
+	free(l.rank);
+	free(l.shown);
+	free(l.cell_w);
 	free(numeric);
-	return 0;
-nomem:
-	free(w);
-	free(numeric);
-	errno = ENOMEM;
-	return -1;
+	if (rc)
+		errno = ENOMEM;
+	return rc;
 }
 
 static void
@@ -433,6 +968,13 @@ write_json(const struct calib_table *t, FILE *fp, struct memo *memo)
 enum calib_status
 calib_table_write(const struct calib_table *t, FILE *fp, enum calib_format f, bool group_first)
 {
+	return calib_table_write_fit(t, fp, f, group_first, 0);
+}
+
+enum calib_status
+calib_table_write_fit(const struct calib_table *t, FILE *fp, enum calib_format f,
+		      bool group_first, size_t width)
+{
 	char buf[64];
 	/* without room for the memo every number is formatted, as it would be */
 	struct memo *memo = f == CALIB_FORMAT_TABLE || t->n_rows < 2
@@ -441,7 +983,7 @@ calib_table_write(const struct calib_table *t, FILE *fp, enum calib_format f, bo
 
 	errno = 0;
 	if (f == CALIB_FORMAT_TABLE) {
-		if (write_table(t, fp, group_first))
+		if (write_table(t, fp, group_first, width))
 			return CALIB_EIO;
 	} else if (f == CALIB_FORMAT_JSON) {
 		write_json(t, fp, memo);

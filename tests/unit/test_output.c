@@ -177,11 +177,99 @@ test_report(void)
 	calib_store_free(s);
 }
 
+/* Write t as a table fitted to width into a string (caller frees). */
+static char *
+render_fit(const struct calib_table *t, size_t width)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	calib_table_write_fit(t, fp, CALIB_FORMAT_TABLE, true, width);
+	fclose(fp);
+	return buf;
+}
+
+/* The widest line of s, in display columns. */
+static size_t
+widest(const char *s)
+{
+	size_t max = 0;
+	char line[1024];
+
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+		snprintf(line, sizeof line, "%.*s", (int)n, s);
+		if (calib_table_text_width(line) > max)
+			max = calib_table_text_width(line);
+		s += n + (s[n] == '\n');
+	}
+	return max;
+}
+
+static void
+test_fit(void)
+{
+	const char *cols[] = { "criterion", "statistic", "estimate", "se", "ci_lower",
+			       "ci_upper", "n_calls", "band", "note" };
+	const int digits[] = { 0, 0, 3, 3, 3, 3, -1, 0, 0 };
+	struct calib_table *t = calib_table_alloc(cols, 9, digits);
+	const char *crit[] = { "a_criterion_with_a_name_far_too_long_for_any_terminal_line",
+			       "short" };
+	char *wide, *fit, *unlimited;
+
+	ok(calib_table_text_width("abc") == 3, "width: ASCII");
+	ok(calib_table_text_width("\xe9\xa1\xa7\xe5\xae\xa2") == 4, "width: two CJK characters, two columns each");
+	ok(calib_table_text_width("e\xcc\x81t\xc3\xa9") == 3, "width: a combining accent takes none");
+	ok(calib_table_text_width("a\xff") == 2, "width: an invalid byte counts one");
+	for (size_t i = 0; i < 2; i++)
+		for (size_t k = 0; k < 2; k++) {
+			calib_table_row(t);
+			calib_table_text(t, 0, "%s", crit[i]);
+			calib_table_text(t, 1, "%s", k ? "gwet_ac1" : "fleiss_kappa");
+			calib_table_num(t, 2, 0.5 + (double)k / 10);
+			calib_table_num(t, 3, 0.1);
+			calib_table_num(t, 4, 0.2);
+			calib_table_num(t, 5, k ? NAN : 0.9);
+			calib_table_num(t, 6, 12);
+			calib_table_text(t, 7, "%s", "moderate");
+			calib_table_text(t, 8, "%s", k ? "" : "a note long enough to wrap onto the next line of a narrow terminal");
+		}
+	calib_table_footer(t, "a footer line that is longer than forty columns and wraps");
+	unlimited = render(t, CALIB_FORMAT_TABLE);
+	wide = render_fit(t, 1000);
+	fit = render_fit(t, 70);
+	ok(strcmp(unlimited, wide) == 0, "a table that fits is written as without a width");
+	ok(widest(fit) <= 70, "fitted to 70 columns (widest %zu)", widest(fit));
+	ok(strstr(fit, "criterion") == fit && strstr(fit, "estimate") && strstr(fit, "ci_lower") &&
+		   strstr(fit, "ci_upper") && strstr(fit, "band\n"),
+	   "the row names, estimate, interval and band stay on the line");
+	ok(strstr(fit, "\n  ") && strstr(fit, "se: 0.100  n_calls: 12") != NULL,
+	   "moved columns under the row as name: value");
+	ok(strstr(fit, "\na_criterion_wi~1  fleiss_kappa ") != NULL,
+	   "the long name shortened with its tag");
+	ok(strstr(fit, "\n~1: a_criterion_with_a_name_far_too_long_for_any_terminal_line\n") != NULL,
+	   "its key under the table");
+	ok(strstr(fit, "(70 columns: se, n_calls, note under the rows; --wide: one line per\n  row)\n") != NULL,
+	   "a line says which columns moved");
+	ok(strstr(fit, "a footer line that is longer than forty columns and wraps\n") != NULL,
+	   "a footer that fits stays one line");
+	free(fit);
+	fit = render_fit(t, 40);
+	ok(strstr(fit, "\na footer line that is longer than forty\n  columns and wraps\n") != NULL,
+	   "a footer wider than the line wraps, continued with an indent");
+	ok(strstr(fit, "ci_upper  band") != NULL, "at 40 columns the interval and band still stay");
+	free(fit);
+	free(wide);
+	free(unlimited);
+	calib_table_free(t);
+}
+
 int
 main(void)
 {
 	gsl_set_error_handler_off();
 	test_table();
+	test_fit();
 	test_bands();
 	test_report();
 	return tap_done();
