@@ -52,6 +52,10 @@ const char *calib_plot_terminal_name(enum calib_plot_terminal t);
 /* Parse "png", "svg", "pdf" or "dumb" (case-insensitive); false if none. */
 bool calib_plot_terminal_parse(const char *name, enum calib_plot_terminal *t);
 
+/* Whether terminal t writes binary data (png, pdf), which is never for a
+ * terminal's screen; dumb and svg write text. Cannot fail. */
+bool calib_plot_terminal_binary(enum calib_plot_terminal t);
+
 /* The terminal a file name asks for by its extension (.png .svg .pdf,
  * case-insensitive; .txt means dumb); false when the extension says nothing. */
 bool calib_plot_terminal_from_path(const char *path, enum calib_plot_terminal *t);

@@ -8,6 +8,7 @@
 #include "calib/columns.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <poll.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -182,6 +184,9 @@ calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg)
 		return 1;
 	case 'r':
 		cli->rubric = arg;
+		return 1;
+	case CALIB_OPT_WIDE:
+		cli->wide = true;
 		return 1;
 	case CALIB_OPT_LAYOUT:
 		if (strcmp(arg, "sheet") == 0)
@@ -609,6 +614,47 @@ calib_cli_default_format(void)
 	return isatty(STDOUT_FILENO) ? CALIB_FORMAT_TABLE : CALIB_FORMAT_CSV;
 }
 
+bool
+calib_cli_is_terminal(const char *path)
+{
+	struct stat sb;
+	bool tty;
+	int fd;
+
+	if (!path || strcmp(path, "-") == 0)
+		return isatty(STDOUT_FILENO);
+	if (stat(path, &sb) != 0 || !S_ISCHR(sb.st_mode))
+		return false;
+	if ((fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK)) < 0)
+		return false;
+	tty = isatty(fd);
+	close(fd);
+	return tty;
+}
+
+size_t
+calib_cli_table_width(const struct calib_cli *cli, FILE *fp)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	unsigned long n;
+	char *end;
+
+	if (cli->wide)
+		return 0;
+	if (env && *env >= '1' && *env <= '9') {
+		errno = 0;
+		n = strtoul(env, &end, 10);
+		if (!*end && errno == 0 && n <= 100000)
+			return (size_t)n;
+	}
+	if (!isatty(fileno(fp)))
+		return 0;
+	if (ioctl(fileno(fp), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
 int
 calib_cli_format(const struct calib_cli *cli, const char *arg, enum calib_format *f)
 {
@@ -674,7 +720,8 @@ calib_cli_write_table(const struct calib_cli *cli, const char *path,
 	memset(&out, 0, sizeof out);
 	if (calib_cli_out_open(cli, &out, path))
 		return 1;
-	if (calib_table_write(t, out.fp, f, group_first)) {
+	if (calib_table_write_fit(t, out.fp, f, group_first,
+				  f == CALIB_FORMAT_TABLE ? calib_cli_table_width(cli, out.fp) : 0)) {
 		/* a closed pipe is no failure: the program's own status stands */
 		if (out.of.kind == CALIB_OUTFILE_STDOUT && calib_cli_stdout_closed())
 			return calib_cli_out_commit(cli, &out);

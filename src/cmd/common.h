@@ -72,6 +72,7 @@ enum {
 	CALIB_OPT_CRITERIA,
 	CALIB_OPT_IGNORE,
 	CALIB_OPT_MAX_ERRORS,
+	CALIB_OPT_WIDE,
 	CALIB_OPT_FIRST_PROGRAM /* programs number their long-only options from here */
 };
 
@@ -131,6 +132,7 @@ struct calib_cli {
 	struct calib_read_opts read;
 	const char *rubric; /* -r FILE, or NULL */
 	size_t max_errors;  /* --max-errors: located input errors shown before giving up */
+	bool wide;          /* --wide: a table's rows each on one line, whatever the width */
 };
 
 /* Set defaults. prog and usage must outlive cli. Cannot fail. */
@@ -138,7 +140,7 @@ void calib_cli_init(struct calib_cli *cli, const char *prog, const char *usage);
 
 /*
  * Handle getopt_long's result c with argument arg when it is a common
- * reading option: 1 handled, 0 not a common option (the caller's turn),
+ * reading option (or --wide of the output options): 1 handled, 0 not a common option (the caller's turn),
  * -1 bad value (message and usage printed to stderr: exit 2). getopt's own
  * '?' is not handled here.
  */
@@ -242,16 +244,36 @@ bool calib_cli_stdout_closed(void);
 /* The output options every program that prints a table shares. */
 #define CALIB_CLI_OUTPUT_LONGOPTS                                 \
 	{"format", required_argument, NULL, 'f'},                 \
-	{"output", required_argument, NULL, 'o'}
+	{"output", required_argument, NULL, 'o'},                 \
+	{"wide", no_argument, NULL, CALIB_OPT_WIDE}
 
 /* Help text of the output options. */
 #define CALIB_CLI_OUTPUT_HELP                                                                 \
 	"  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"   \
-	"                          csv otherwise)\n"                                            \
-	"  -o, --output FILE       write to FILE (all or nothing), not standard output\n"
+	"                          csv otherwise; page a table with -f table | less -S)\n"     \
+	"  -o, --output FILE       write to FILE (all or nothing), not standard output\n"      \
+	"      --wide              a table's rows on one line each, however wide (else a\n"    \
+	"                          table fits $COLUMNS or the terminal)\n"
+
+/*
+ * Whether an output path (NULL or "-": standard output) is a terminal, so
+ * that a binary plot is refused rather than written to a screen. A named
+ * character device is opened (without becoming the controlling terminal)
+ * to ask. Cannot fail: false when it cannot tell.
+ */
+bool calib_cli_is_terminal(const char *path);
 
 /* Table when standard output is a terminal, CSV otherwise (SPEC). Cannot fail. */
 enum calib_format calib_cli_default_format(void);
+
+/*
+ * The width an aligned table written to fp must fit (0: no limit): none
+ * with --wide; else $COLUMNS when it is a positive number, so that
+ * "COLUMNS=80 calib-agree -f table | less" fits too; else the width of
+ * the terminal fp writes to (TIOCGWINSZ; 80 when it does not say); else
+ * (a file or pipe) no limit. Cannot fail.
+ */
+size_t calib_cli_table_width(const struct calib_cli *cli, FILE *fp);
 
 /*
  * Option values shared by several programs: -f/--format, --na-policy

@@ -51,8 +51,10 @@ static const char help[] =
         "      --date-format FMT   read session dates with FMT (%Y %m %d %b %G %V),\n"
         "                          e.g. %d/%m/%Y; ISO dates and weeks are still read\n"
         "  -f, --format F          table, csv, tsv or json (default: table on a terminal,\n"
-        "                          csv otherwise)\n"
+        "                          csv otherwise; page a table with -f table | less -S)\n"
         "  -o, --output FILE       write the table to FILE (all or nothing)\n"
+        "      --wide              a table's rows on one line each, however wide (else a\n"
+        "                          table fits $COLUMNS or the terminal)\n"
         "      --stat NAME         the coefficient for every criterion (default per scale:\n"
         "                          fleiss_kappa, kripp_alpha_ordinal, icc2)\n"
         "      --trend             one row per criterion: latest change, slope over K\n"
@@ -105,6 +107,7 @@ static const struct option longopts[] = {
         {"date-format", required_argument, NULL, OPT_DATE_FORMAT},
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
+        {"wide", no_argument, NULL, CALIB_OPT_WIDE},
         {"stat", required_argument, NULL, OPT_STAT},
         {"trend", no_argument, NULL, OPT_TREND},
         {"compare", required_argument, NULL, OPT_COMPARE},
@@ -1195,6 +1198,12 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 			                             "or dumb",
 			                             g->chart);
 	}
+	if (g->chart && !g->script && calib_plot_terminal_binary(g->term) &&
+	    calib_cli_is_terminal(g->chart))
+		return calib_cli_usage_error(cli,
+		                             "--chart: a %s chart is binary: not written to a "
+		                             "terminal (name a file, or redirect standard output)",
+		                             calib_plot_terminal_name(g->term));
 	return 0;
 }
 

@@ -1613,6 +1613,11 @@ main(int argc, char **argv)
 	if (!term_given && output && !calib_plot_terminal_from_path(output, &term))
 		return calib_cli_usage_error(
 		        &cli, "option -o: cannot tell the terminal from '%s': use --terminal", output);
+	if (!script && calib_plot_terminal_binary(term) && calib_cli_is_terminal(output))
+		return calib_cli_usage_error(&cli,
+		                             "a %s plot is binary: not written to a terminal (use -o "
+		                             "FILE or redirect standard output)",
+		                             calib_plot_terminal_name(term));
 	o.dumb = term == CALIB_PLOT_DUMB;
 	files = argv + optind;
 	nfiles = (size_t)(argc - optind);

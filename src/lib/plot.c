@@ -57,6 +57,12 @@ calib_plot_terminal_parse(const char *name, enum calib_plot_terminal *t)
 }
 
 bool
+calib_plot_terminal_binary(enum calib_plot_terminal t)
+{
+	return t == CALIB_PLOT_PNG || t == CALIB_PLOT_PDF;
+}
+
+bool
 calib_plot_terminal_from_path(const char *path, enum calib_plot_terminal *t)
 {
 	const char *dot = strrchr(path, '.');

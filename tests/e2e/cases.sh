@@ -13,6 +13,9 @@
 # CALIB_REGEN=1 rewrites the expected files from the actual output (for a
 # developer reviewing a deliberate change with git diff; never in CI).
 set -u
+# A table fits $COLUMNS when it is set: the cases set it themselves where
+# they mean to, so that no result depends on the caller's terminal.
+unset COLUMNS
 suite=$1
 here=$(cd "$(dirname "$0")" && pwd)
 tests=$(dirname "$here")

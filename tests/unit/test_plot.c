@@ -205,6 +205,10 @@ test_parse(void)
 	ok(!calib_plot_terminal_from_path("a.d/b", &t), "no extension");
 	ok(!calib_plot_terminal_from_path("x.dumb", &t), ".dumb is no extension of ours");
 	ok(!calib_plot_terminal_from_path("x.jpg", &t), "path .jpg");
+	ok(calib_plot_terminal_binary(CALIB_PLOT_PNG) && calib_plot_terminal_binary(CALIB_PLOT_PDF),
+	   "png and pdf are binary: never to a terminal");
+	ok(!calib_plot_terminal_binary(CALIB_PLOT_DUMB) && !calib_plot_terminal_binary(CALIB_PLOT_SVG),
+	   "dumb and svg are text");
 	ok(calib_plot_size_parse("800x600", &w, &h) && w == 800 && h == 600, "size 800x600");
 	ok(!calib_plot_size_parse("800", &w, &h), "size without x");
 	ok(!calib_plot_size_parse("0x600", &w, &h), "size 0");
