@@ -328,20 +328,21 @@ struct fit_rule {
 #define FIT_RANK_MINOR 3
 /* Columns named by the data (calib-disputes' raters): their answers. */
 #define FIT_RANK_UNKNOWN 1
+/* A column with one value on every row: said once under the table. */
+#define FIT_RANK_CONSTANT 8
 
 static const struct fit_rule fit_rules[] = {
 	/* what a row is about */
 	{ "rank", 0, 0 }, { "session", 0, 10 }, { "call", 0, 10 }, { "rater", 0, 10 },
 	{ "criterion", 0, 12 }, { "statistic", 0, 14 }, { "rater_a", 0, 8 },
-	{ "rater_b", 0, 8 }, { "group_a", 0, 8 }, { "group_b", 0, 8 },
-	{ "coefficient", 0, 12 }, { "latest", 0, 10 },
+	{ "rater_b", 0, 8 }, { "coefficient", 0, 12 },
 	/* the estimate, its interval and band, the alert */
 	{ "estimate", 0, 0 }, { "ci_lower", 0, 0 }, { "ci_upper", 0, 0 }, { "band", 0, 0 },
 	{ "bias", 0, 0 }, { "direction", 0, 0 }, { "disagreement", 0, 0 },
-	{ "difference", 0, 0 }, { "estimate_a", 0, 0 }, { "estimate_b", 0, 0 },
-	{ "flag", 0, 0 },
+	{ "difference", 0, 0 }, { "flag", 0, 0 },
 	/* worth a place on the line */
-	{ "change", 1, 0 }, { "skillings_mack_p", 1, 0 }, { "friedman_p", 1, 0 },
+	{ "change", 1, 0 }, { "estimate_a", 1, 0 }, { "estimate_b", 1, 0 },
+	{ "group_a", 2, 12 }, { "group_b", 2, 12 }, { "latest", 2, 10 }, { "skillings_mack_p", 1, 0 }, { "friedman_p", 1, 0 },
 	{ "95% sure", 2, 0 }, { "mode", 2, 0 }, { "within", 2, 0 }, { "alignment", 2, 0 },
 	{ "agreement", 2, 0 }, { "kappa", 2, 0 }, { "change_lower", 2, 0 },
 	{ "change_upper", 2, 0 }, { "slope", 2, 0 }, { "anova_p", 2, 0 },
@@ -385,7 +386,8 @@ struct layout {
 	size_t *least;   /* a name column's least width; 0: never shortened */
 	unsigned char *rank;
 	bool *shown;
-	bool fitted; /* a column left the line or a name was shortened */
+	bool *constant; /* one value on every row (of two or more) */
+	bool fitted;    /* a column left the line or a name was shortened */
 	size_t n_rows;
 	size_t *cell_w; /* width of each cell shown (n_rows x n; 0: blank in its group) */
 };
@@ -416,19 +418,41 @@ next_to_hide(const struct layout *l, unsigned min)
 	return best;
 }
 
-/* Hide column c, and its partner when it is one end of an interval (x_lower, x_upper). */
+/*
+ * The suffix of a column that is one of a pair shown together or not at
+ * all: an interval's ends (x_lower, x_upper) or a comparison's sides
+ * (x_a, x_b); its partner's suffix in *other. 0 when none.
+ */
+static size_t
+pair_suffix(const char *name, const char **other)
+{
+	static const char *const pairs[][2] = { { "_lower", "_upper" }, { "_a", "_b" } };
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < 2; i++)
+		for (size_t k = 0; k < 2; k++) {
+			size_t m = strlen(pairs[i][k]);
+			if (n > m && strcmp(name + n - m, pairs[i][k]) == 0) {
+				*other = pairs[i][1 - k];
+				return m;
+			}
+		}
+	return 0;
+}
+
+/* Hide column c, and its partner when it is one of a pair. */
 static void
 hide(struct layout *l, size_t c)
 {
-	const char *name = l->col[c];
-	size_t n = strlen(name);
+	const char *name = l->col[c], *other;
+	size_t m = pair_suffix(name, &other), stem = strlen(name) - m;
 
 	l->shown[c] = false;
-	if (n < 6 || (strcmp(name + n - 6, "_lower") != 0 && strcmp(name + n - 6, "_upper") != 0))
+	if (!m)
 		return;
 	for (size_t d = 0; d < l->n; d++)
-		if (d != c && strlen(l->col[d]) == n && strncmp(l->col[d], name, n - 6) == 0 &&
-		    strcmp(l->col[d] + n - 6, name[n - 5] == 'l' ? "_upper" : "_lower") == 0)
+		if (d != c && strncmp(l->col[d], name, stem) == 0 &&
+		    strcmp(l->col[d] + stem, other) == 0)
 			l->shown[d] = false;
 }
 
@@ -650,11 +674,13 @@ append(char **out, size_t *len, const char *sep, const char *s)
 
 /*
  * The cells of row r that left the line, as "name: value" pairs, in *out
- * (the caller frees; NULL when every such cell is empty or NA). -1 when
- * out of memory.
+ * (the caller frees; NULL when every such cell is empty or NA): those of
+ * the columns with one value on every row when constants, else the
+ * others. -1 when out of memory.
  */
 static int
-moved_cells(const struct calib_table *t, const struct layout *l, size_t r, char **out)
+moved_cells(const struct calib_table *t, const struct layout *l, size_t r, char **out,
+	    bool constants)
 {
 	char buf[64], *tmp, *tmp2;
 	size_t len = 0;
@@ -664,7 +690,8 @@ moved_cells(const struct calib_table *t, const struct layout *l, size_t r, char 
 		const struct cell *x = &t->cell[r * t->n_cols + c];
 		const char *v, *name;
 		int bad;
-		if (l->shown[c] || (x->is_num ? isnan(x->num) : !x->text || !*x->text))
+		if (l->shown[c] || l->constant[c] != constants ||
+		    (x->is_num ? isnan(x->num) : !x->text || !*x->text))
 			continue;
 		if (!(v = shown_text(t, r, c, buf, sizeof buf, &tmp)))
 			goto nomem;
@@ -709,8 +736,22 @@ write_fit_notes(const struct calib_table *t, const struct layout *l, const struc
 		put_wrapped(fp, line, fit_width, 0, 4);
 		free(line);
 	}
+	if (t->n_rows && moved_cells(t, l, 0, &names, true))
+		return -1;
+	if (names) {
+		char *line = NULL;
+		size_t ll = 0;
+		if (append(&line, &ll, "every row: ", names)) {
+			free(names);
+			return -1;
+		}
+		put_wrapped(fp, line, fit_width, 0, 2);
+		free(line);
+		free(names);
+		names = NULL;
+	}
 	for (size_t c = 0; c < t->n_cols; c++) {
-		if (l->shown[c])
+		if (l->shown[c] || l->constant[c])
 			continue;
 		if (!(s = calib_escaped(t->col[c], &tmp)) || append(&names, &len, len ? ", " : "", s)) {
 			free(tmp);
@@ -733,8 +774,19 @@ write_fit_notes(const struct calib_table *t, const struct layout *l, const struc
 		free(line);
 		free(names);
 	} else
-		fprintf(fp, "(%zu columns: names shortened; --wide: in full)\n", fit_width);
+		fprintf(fp, "(%zu columns: --wide: one line per row)\n", fit_width);
 	return 0;
+}
+
+/* Whether two cells hold the same value. */
+static bool
+same_cell(const struct cell *a, const struct cell *b)
+{
+	if (a->is_num != b->is_num)
+		return false;
+	if (a->is_num)
+		return a->num == b->num || (isnan(a->num) && isnan(b->num));
+	return strcmp(a->text ? a->text : "", b->text ? b->text : "") == 0;
 }
 
 /* Whether row r > 0 has the text of the row before in column 0 (shown blank when grouped). */
@@ -803,6 +855,7 @@ write_table(const struct calib_table *t, FILE *fp, bool group_first, size_t fit_
 			    calloc(n, sizeof(size_t)),
 			    calloc(n, 1),
 			    calloc(n, sizeof(bool)),
+			    calloc(n, sizeof(bool)),
 			    false,
 			    t->n_rows,
 			    fit_width ? calloc(t->n_rows ? t->n_rows * n : 1, sizeof(size_t)) : NULL };
@@ -812,7 +865,7 @@ write_table(const struct calib_table *t, FILE *fp, bool group_first, size_t fit_
 	const char *s;
 	int rc = -1;
 
-	if (!l.w || !l.natural || !l.least || !l.rank || !l.shown || !numeric ||
+	if (!l.w || !l.natural || !l.least || !l.rank || !l.shown || !l.constant || !numeric ||
 	    (fit_width && !l.cell_w))
 		goto out;
 	for (size_t c = 0; c < t->n_cols; c++) {
@@ -846,6 +899,12 @@ write_table(const struct calib_table *t, FILE *fp, bool group_first, size_t fit_
 		l.w[c] = l.natural[c];
 		if (l.least[c] >= l.natural[c] || numeric[c])
 			l.least[c] = 0;
+		/* a column of one value costs one line under the table, not one a row */
+		l.constant[c] = t->n_rows > 1;
+		for (size_t r = 1; r < t->n_rows && l.constant[c]; r++)
+			l.constant[c] = same_cell(&t->cell[c], &t->cell[r * t->n_cols + c]);
+		if (l.constant[c] && l.rank[c] > 0 && l.rank[c] < FIT_RANK_CONSTANT)
+			l.rank[c] = FIT_RANK_CONSTANT;
 	}
 	if (fit_width)
 		fit_layout(&l, fit_width);
@@ -865,7 +924,7 @@ write_table(const struct calib_table *t, FILE *fp, bool group_first, size_t fit_
 			goto out;
 		if (!l.fitted)
 			continue;
-		if (moved_cells(t, &l, r, &moved))
+		if (moved_cells(t, &l, r, &moved, false))
 			goto out;
 		if (moved)
 			put_wrapped(fp, moved, fit_width, indent, indent + 2);
@@ -887,6 +946,7 @@ out:
 	free(l.least);
 	free(l.rank);
 	free(l.shown);
+	free(l.constant);
 	free(l.cell_w);
 	free(numeric);
 	if (rc)

@@ -210,9 +210,9 @@ static void
 test_fit(void)
 {
 	const char *cols[] = { "criterion", "statistic", "estimate", "se", "ci_lower",
-			       "ci_upper", "n_calls", "band", "note" };
-	const int digits[] = { 0, 0, 3, 3, 3, 3, -1, 0, 0 };
-	struct calib_table *t = calib_table_alloc(cols, 9, digits);
+			       "ci_upper", "n_calls", "band", "note", "scale" };
+	const int digits[] = { 0, 0, 3, 3, 3, 3, -1, 0, 0, 0 };
+	struct calib_table *t = calib_table_alloc(cols, 10, digits);
 	const char *crit[] = { "a_criterion_with_a_name_far_too_long_for_any_terminal_line",
 			       "short" };
 	char *wide, *fit, *unlimited;
@@ -227,10 +227,11 @@ test_fit(void)
 			calib_table_text(t, 0, "%s", crit[i]);
 			calib_table_text(t, 1, "%s", k ? "gwet_ac1" : "fleiss_kappa");
 			calib_table_num(t, 2, 0.5 + (double)k / 10);
-			calib_table_num(t, 3, 0.1);
+			calib_table_num(t, 3, 0.1 + (double)i / 10);
 			calib_table_num(t, 4, 0.2);
 			calib_table_num(t, 5, k ? NAN : 0.9);
 			calib_table_num(t, 6, 12);
+			calib_table_text(t, 9, "%s", "same");
 			calib_table_text(t, 7, "%s", "moderate");
 			calib_table_text(t, 8, "%s", k ? "" : "a note long enough to wrap onto the next line of a narrow terminal");
 		}
@@ -243,13 +244,16 @@ test_fit(void)
 	ok(strstr(fit, "criterion") == fit && strstr(fit, "estimate") && strstr(fit, "ci_lower") &&
 		   strstr(fit, "ci_upper") && strstr(fit, "band\n"),
 	   "the row names, estimate, interval and band stay on the line");
-	ok(strstr(fit, "\n  ") && strstr(fit, "se: 0.100  n_calls: 12") != NULL,
-	   "moved columns under the row as name: value");
+	ok(strstr(fit, "\n" "                    se: 0.100  note: a note") != NULL &&
+		   strstr(fit, "\n" "                    se: 0.200\n") != NULL,
+	   "moved columns under the row as name: value, empty cells left out");
+	ok(strstr(fit, "\nevery row: n_calls: 12  scale: same\n") != NULL && !strstr(fit, "  n_calls: 12  "),
+	   "a column of one value said once under the table, not under every row");
 	ok(strstr(fit, "\na_criterion_wi~1  fleiss_kappa ") != NULL,
 	   "the long name shortened with its tag");
 	ok(strstr(fit, "\n~1: a_criterion_with_a_name_far_too_long_for_any_terminal_line\n") != NULL,
 	   "its key under the table");
-	ok(strstr(fit, "(70 columns: se, n_calls, note under the rows; --wide: one line per\n  row)\n") != NULL,
+	ok(strstr(fit, "(70 columns: se, note under the rows; --wide: one line per row)\n") != NULL,
 	   "a line says which columns moved");
 	ok(strstr(fit, "a footer line that is longer than forty columns and wraps\n") != NULL,
 	   "a footer that fits stays one line");
