@@ -139,4 +139,7 @@ const char *calib_report_defaults(enum calib_scale scale, size_t n_raters);
 /* Is name a statistic calib knows (or "all")? */
 bool calib_report_known_stat(const char *name);
 
+/* The family (CALIB_FAMILY_*) of the statistic called name; 0 when unknown. Cannot fail. */
+unsigned calib_report_stat_family(const char *name);
+
 #endif

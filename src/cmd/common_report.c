@@ -127,6 +127,61 @@ progress(void *ctx, size_t done, size_t total)
 		fputs("\r\033[K", stderr);
 }
 
+/* Which of the options that only some report programs take p takes. */
+static bool
+takes(const struct report_program *p, int opt)
+{
+	switch (opt) {
+	case OPT_WEIGHTS:
+		return (p->families & (CALIB_FAMILY_KAPPA | CALIB_FAMILY_AGREEMENT)) != 0;
+	case OPT_ICC:
+		return (p->families & CALIB_FAMILY_ICC) != 0;
+	case OPT_DETAIL:
+		return !p->detail;
+	case OPT_NO_TOTAL:
+		return !p->no_total;
+	default:
+		return true;
+	}
+}
+
+/* --help: what p does and the options it takes. */
+static void
+help(const struct report_program *p)
+{
+	printf("%s\n%s\nOptions:\n" CALIB_CLI_READ_HELP CALIB_CLI_OUTPUT_HELP
+	       "      --stat LIST         statistics to compute, comma-separated, or all\n"
+	       "      --min X             exit 3 when a coefficient of a criterion is below X\n"
+	       "      --ci METHOD         analytic (default) or bootstrap\n",
+	       p->usage, p->help);
+	/* a program with its own bootstrap (calib-alpha's summaries) always draws */
+	if (p->extend)
+		fputs("      --boot N            bootstrap replicates (default 1000)\n", stdout);
+	else
+		fputs("      --boot N            bootstrap replicates (default 1000 with --ci bootstrap)\n",
+		      stdout);
+	fputs("  -s, --seed S            bootstrap seed (default 1)\n"
+	      "      --conf LEVEL        confidence level of the intervals (default 0.95)\n"
+	      "      --complete          use only calls scored by every rater\n"
+	      "      --na-policy P       auto (default), category or drop: what N/A scores are\n",
+	      stdout);
+	if (takes(p, OPT_ICC))
+		fputs("      --icc-convention C  psych (default) or irr: ICC(2) df and ICC(2,k) bounds\n",
+		      stdout);
+	if (takes(p, OPT_WEIGHTS))
+		fputs("      --weights FILE      custom agreement weights (q x q CSV) for cohen_kappa_custom\n",
+		      stdout);
+	if (takes(p, OPT_NO_TOTAL))
+		fputs("      --no-total          leave out the TOTAL score per call\n", stdout);
+	if (takes(p, OPT_DETAIL))
+		fputs("      --detail            add null-hypothesis z tests and per-category kappas\n",
+		      stdout);
+	fputs("  -j, --threads N         worker threads over criteria (default: up to 2)\n"
+	      "  -h, --help              print this help and exit\n"
+	      "  -V, --version           print the version and exit\n",
+	      stdout);
+}
+
 /* Is a record one of the coefficients that --min watches? */
 static bool
 watched(const char *name)
@@ -169,6 +224,12 @@ report_main(int argc, char **argv, const struct report_program *p)
 		case -1:
 			return 2;
 		}
+		if (!takes(p, c)) {
+			const struct option *lo = longopts;
+			while (lo->name && lo->val != c)
+				lo++;
+			return calib_cli_usage_error(&cli, "unknown option --%s", lo->name);
+		}
 		switch (c) {
 		case 'f':
 			if (calib_cli_format(&cli, optarg, &fmt))
@@ -188,6 +249,12 @@ report_main(int argc, char **argv, const struct report_program *p)
 				if (!calib_report_known_stat(buf))
 					return calib_cli_usage_error(&cli, "option --stat: unknown statistic '%s'",
 								     buf);
+				/* one family's program computes only its family's statistics */
+				if (strcmp(buf, "all") != 0 &&
+				    !(calib_report_stat_family(buf) & p->families))
+					return calib_cli_usage_error(
+					        &cli, "option --stat: %s is not a statistic of %s (see calib-agree)",
+					        buf, p->name);
 				s += n + (s[n] == ',');
 			}
 			o.stat = optarg;
@@ -247,8 +314,7 @@ report_main(int argc, char **argv, const struct report_program *p)
 			o.threads = (unsigned)threads;
 			break;
 		case 'h':
-			printf("%s\n%s\n%s" CALIB_CLI_READ_HELP REPORT_HELP, p->usage, p->help,
-			       "Options:\n");
+			help(p);
 			return calib_cli_close_stdout(&cli);
 		case 'V':
 			return calib_cli_version(&cli);

@@ -34,24 +34,14 @@ struct report_program {
 		      const struct calib_report_opts *o, size_t boot, struct calib_report *r);
 };
 
-/* Options every report program takes, after the reading options. */
-#define REPORT_HELP                                                                             \
-	CALIB_CLI_OUTPUT_HELP                                                                   \
-	"      --stat LIST         statistics to compute, comma-separated, or all\n"             \
-	"      --min X             exit 3 when a coefficient of a criterion is below X\n"        \
-	"      --ci METHOD         analytic (default) or bootstrap\n"                            \
-	"      --boot N            bootstrap replicates (default 1000 with --ci bootstrap)\n"     \
-	"  -s, --seed S            bootstrap seed (default 1)\n"                                  \
-	"      --conf LEVEL        confidence level of the intervals (default 0.95)\n"           \
-	"      --complete          use only calls scored by every rater\n"                       \
-	"      --na-policy P       auto (default), category or drop: what N/A scores are\n"      \
-	"      --icc-convention C  psych (default) or irr: ICC(2) df and ICC(2,k) bounds\n"      \
-	"      --weights FILE      custom agreement weights (q x q CSV) for cohen_kappa_custom\n" \
-	"      --no-total          leave out the TOTAL score per call\n"                          \
-	"      --detail            add null-hypothesis z tests and per-category kappas\n"        \
-	"  -j, --threads N         worker threads over criteria (default: up to 2)\n"            \
-	"  -h, --help              print this help and exit\n"                                    \
-	"  -V, --version           print the version and exit\n"
+/*
+ * The options of a report program, after the reading options, are listed
+ * by report_main's --help: the ones that change nothing for a program are
+ * neither listed nor taken (--weights without a kappa or agreement family,
+ * --icc-convention without ICCs, --detail and --no-total where the program
+ * always details or has no TOTAL), so that --help, the man page and what
+ * a program does agree.
+ */
 
 /* The whole program: parse argv, read, compute, print; returns the exit status. */
 int report_main(int argc, char **argv, const struct report_program *p);

@@ -70,8 +70,10 @@ static const char options_help[] =
         "      --expert NAME       heatmap, bland-altman: compare with this rater, not\n"
         "                          the consensus of the others\n"
         "  -h, --help              print this help and exit\n"
-        "  -V, --version           print the version and exit\n"
-        "Environment: CALIB_GNUPLOT names the gnuplot program (default gnuplot).\n";
+        "  -V, --version           print the version and exit\n";
+
+static const char environment_help[] =
+        "\nEnvironment: CALIB_GNUPLOT names the gnuplot program (default gnuplot).\n";
 
 enum {
 	OPT_SIZE = CALIB_OPT_FIRST_PROGRAM,
@@ -651,7 +653,8 @@ plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 			return CALIB_ENOMEM;
 		if (strlen(line1) > 40)
 			memcpy(line1 + 37, "...", 4);
-		snprintf(text, sizeof text, "%s, %zu calls", e->stat, e->n_calls);
+		snprintf(text, sizeof text, "%s, %zu call%s", e->stat, e->n_calls,
+		         e->n_calls == 1 ? "" : "s");
 		/* the two lines centred on the row, as the tic label on the left */
 		st = calib_plot_code(p, "set label %zu at graph 1.02, first %g left%s ", i + 1,
 		                     y, o->dumb ? "" : " offset 0,0.5");
@@ -1580,8 +1583,9 @@ main(int argc, char **argv)
 			o.consensus_given = true;
 			break;
 		case 'h':
-			printf("%s\n%s\nOptions:\n%s" CALIB_CLI_READ_HELP, usage, help,
-			       options_help);
+			/* the reading options first, as every calib program lists them */
+			printf("%s\n%s\nOptions:\n" CALIB_CLI_READ_HELP "%s%s", usage, help,
+			       options_help, environment_help);
 			return calib_cli_close_stdout(&cli);
 		case 'V':
 			return calib_cli_version(&cli);

@@ -864,8 +864,9 @@ check_opts(const struct calib_matrix *m, const struct calib_coef_opts *o,
 	if (o->custom_q != m->n_levels)
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
 		                       "custom weights are %zux%zu but the criterion "
-		                       "has %zu categories",
-		                       o->custom_q, o->custom_q, m->n_levels);
+		                       "has %zu categor%s",
+		                       o->custom_q, o->custom_q, m->n_levels,
+		                       m->n_levels == 1 ? "y" : "ies");
 	return calib_weights_check(o->custom_w, o->custom_q, err);
 }
 

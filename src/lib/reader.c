@@ -2151,7 +2151,8 @@ check_width(struct reader *r)
 	if (r->nf == r->n_cols)
 		return true;
 	return bad(r, fline(r, 0), (r->nf < r->n_cols ? r->nf : r->n_cols) + 1,
-	           "row has %zu fields, the header %zu", r->nf, r->n_cols);
+	           "row has %zu field%s, the header %zu", r->nf, r->nf == 1 ? "" : "s",
+	           r->n_cols);
 }
 
 /* The trailing columns without a name hold no value. */

@@ -99,6 +99,12 @@ family_of(const char *name)
 	return 0;
 }
 
+unsigned
+calib_report_stat_family(const char *name)
+{
+	return family_of(name);
+}
+
 const char *
 calib_report_defaults(enum calib_scale scale, size_t n_raters)
 {
@@ -541,11 +547,12 @@ warn(struct unit *u, const struct calib_stats *all, const struct calib_matrix *m
 			calib_stat_note_add(s, "no analytic CI at the ordinal level (a bootstrap gives one)");
 		if (u->row.n_calls < 10 && u->row.n_calls > 0 && isfinite(s->estimate)) {
 			if (isfinite(s->upper - s->lower))
-				calib_stat_note_add(s, "only %zu calls: unstable estimate, CI width %.2f",
-						    u->row.n_calls, s->upper - s->lower);
+				calib_stat_note_add(s, "only %zu call%s: unstable estimate, CI width %.2f",
+						    u->row.n_calls, u->row.n_calls == 1 ? "" : "s",
+						    s->upper - s->lower);
 			else
-				calib_stat_note_add(s, "only %zu calls: unstable estimate",
-						    u->row.n_calls);
+				calib_stat_note_add(s, "only %zu call%s: unstable estimate",
+						    u->row.n_calls, u->row.n_calls == 1 ? "" : "s");
 		}
 	}
 }
@@ -751,8 +758,9 @@ analyse(struct job *j, struct unit *u)
 			st->n_items = m->n_items;
 			st->n_raters = m->n_raters;
 			calib_stat_note(st, "not computed: the custom weights are %zu x %zu, this "
-					    "criterion has %zu categories",
-					o->coef.custom_q, o->coef.custom_q, m->n_levels);
+					    "criterion has %zu categor%s",
+					o->coef.custom_q, o->coef.custom_q, m->n_levels,
+					m->n_levels == 1 ? "y" : "ies");
 		}
 	}
 	/*
@@ -959,9 +967,10 @@ assumed(const struct calib_report_row *row, char *buf, size_t n)
 	char sc[32];
 	if (n < 400)
 		return;
-	snprintf(buf, n, "scale %s%s; categories %s; %zu scores, %zu unscored, %zu N/A; %zu calls dropped",
+	snprintf(buf, n, "scale %s%s; categories %s; %zu scores, %zu unscored, %zu N/A; %zu call%s dropped",
 		 scale_text(row, sc, sizeof sc), row->inferred ? " (inferred)" : "", row->levels,
-		 row->n_scores, row->n_unscored, row->n_na, row->n_dropped);
+		 row->n_scores, row->n_unscored, row->n_na, row->n_dropped,
+		 row->n_dropped == 1 ? "" : "s");
 	if (row->scale_note[0]) {
 		size_t len = strlen(buf);
 		snprintf(buf + len, n - len, "; %s", row->scale_note);

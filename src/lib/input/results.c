@@ -418,7 +418,8 @@ calib_results_parse(const char *buf, size_t len, const char *name, struct calib_
 		st = calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	if (st == CALIB_OK && b.bad_row)
 		st = calib_error_set(err, CALIB_EINPUT, name, b.bad_row, 0,
-		                     "row has %zu fields, the header %zu", b.bad_n, b.r->n_cols);
+		                     "row has %zu field%s, the header %zu", b.bad_n,
+		                     b.bad_n == 1 ? "" : "s", b.r->n_cols);
 	b.r->n_rows = b.row;
 	n_cells = b.r->n_rows * b.r->n_cols;
 	if (st == CALIB_OK && !(b.r->cell = calloc(n_cells ? n_cells : 1, sizeof *b.r->cell)))

@@ -1,0 +1,41 @@
+#!/bin/sh
+# helpman.t - every option that a program's --help names is in the OPTIONS
+# section of its man page, and every option there is in --help, so that
+# the two cannot drift apart. Prints TAP. CALIB_BIN names the folder of
+# the built programs.
+set -u
+bin=${CALIB_BIN:?CALIB_BIN must name the folder of the built programs}
+here=$(cd "$(dirname "$0")" && pwd)
+man=$(dirname "$(dirname "$here")")/man
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+n=0
+failed=0
+progs="agree alpha disputes drift icc kappa plot raters sheet"
+echo "1..$(echo $progs | wc -w)"
+for p in $progs; do
+	n=$((n + 1))
+	# long options in the help (--name), and the short ones of its option
+	# lines ("  -d, --delimiter C")
+	"$bin/calib-$p" --help >"$t/h"
+	{
+		grep -oE -- '--[a-z][a-z0-9]*(-[a-z0-9]+)*' "$t/h"
+		grep -oE -- '^ +-[a-zA-Z],' "$t/h" | tr -d ' ,'
+	} | sort -u >"$t/help"
+	# and in the man page's OPTIONS section, written \-\-name\-more and \-d
+	sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$man/calib-$p.1" >"$t/m"
+	{
+		grep -oE -- '\\-\\-[a-z][a-z0-9]*(\\-[a-z0-9]+)*' "$t/m"
+		grep -oE -- '(^|[^-])\\-[a-zA-Z]([^a-zA-Z0-9\\]|$)' "$t/m" |
+			grep -oE -- '\\-[a-zA-Z]'
+	} | sed 's/\\//g' | sort -u >"$t/man"
+	if cmp -s "$t/help" "$t/man"; then
+		echo "ok $n - calib-$p: --help and calib-$p(1) OPTIONS name the same options"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - calib-$p: --help and calib-$p(1) OPTIONS name the same options"
+		comm -23 "$t/help" "$t/man" | sed 's/^/#   only in --help: /'
+		comm -13 "$t/help" "$t/man" | sed 's/^/#   only in the man page: /'
+	fi
+done
+[ "$failed" -eq 0 ]
