@@ -17,13 +17,16 @@ for p in $progs; do
 	n=$((n + 1))
 	# long options in the help (--name), and the short ones of its option
 	# lines ("  -d, --delimiter C")
-	"$bin/calib-$p" --help >"$t/h"
+	"$bin/calib-$p" --help | sed 's/calib-[a-z]* --*[a-z-]*//g' >"$t/h"
 	{
 		grep -oE -- '--[a-z][a-z0-9]*(-[a-z0-9]+)*' "$t/h"
 		grep -oE -- '^ +-[a-zA-Z],' "$t/h" | tr -d ' ,'
 	} | sort -u >"$t/help"
 	# and in the man page's OPTIONS section, written \-\-name\-more and \-d
-	sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$man/calib-$p.1" >"$t/m"
+	# (an option named with another program, "calib\-sheet \-\-check", is that
+	# program's)
+	sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$man/calib-$p.1" |
+		sed 's/calib\\-[a-z]* \\-[-a-z\\]*//g' >"$t/m"
 	{
 		grep -oE -- '\\-\\-[a-z][a-z0-9]*(\\-[a-z0-9]+)*' "$t/m"
 		grep -oE -- '(^|[^-])\\-[a-zA-Z]([^a-zA-Z0-9\\]|$)' "$t/m" |
