@@ -23,10 +23,10 @@ for p in $progs; do
 		grep -oE -- '^ +-[a-zA-Z],' "$t/h" | tr -d ' ,'
 	} | sort -u >"$t/help"
 	# and in the man page's OPTIONS section, written \-\-name\-more and \-d
-	# (an option named with another program, "calib\-sheet \-\-check", is that
-	# program's)
+	# (an option named with another program, "calib\-sheet \-\-check" or
+	# "less \-S", is that program's)
 	sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$man/calib-$p.1" |
-		sed 's/calib\\-[a-z]* \\-[-a-z\\]*//g' >"$t/m"
+		sed 's/calib\\-[a-z]* \\-[-a-z\\]*//g; s/\([a-z]\) \\-[a-zA-Z]\([^-a-zA-Z]\)/\1 \2/g' >"$t/m"
 	{
 		grep -oE -- '\\-\\-[a-z][a-z0-9]*(\\-[a-z0-9]+)*' "$t/m"
 		grep -oE -- '(^|[^-])\\-[a-zA-Z]([^a-zA-Z0-9\\]|$)' "$t/m" |
