@@ -126,6 +126,12 @@ main(int argc, char **argv)
 		status = 1;
 		goto done;
 	}
+	/* the table has no footer: the note goes to standard error */
+	if (calib_cli_left_out(&cli, store, NULL)) {
+		calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+		status = 1;
+		goto done;
+	}
 	if (calib_cli_write_table(&cli, output, t, fmt, false))
 		status = 1;
 done:

@@ -1314,6 +1314,14 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
+	{
+		bool footer = (g.output || table_to_stdout) && g.fmt == CALIB_FORMAT_TABLE && !g.compare;
+		if (calib_cli_left_out(&cli, store, footer ? t : NULL)) {
+			calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+			status = 1;
+			goto out;
+		}
+	}
 	if (g.output || table_to_stdout) {
 		if (calib_cli_write_table(&cli, g.output, t, g.fmt,
 		                          g.fmt == CALIB_FORMAT_TABLE && !g.compare)) {

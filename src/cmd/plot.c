@@ -1651,6 +1651,11 @@ main(int argc, char **argv)
 			goto out;
 	} else if (calib_cli_load(&cli, files, nfiles, &store))
 		goto out;
+	/* a plot has no notes: what was left out is said on standard error */
+	if (store && calib_cli_left_out(&cli, store, NULL)) {
+		calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+		goto out;
+	}
 
 	if (store && o.kind == KIND_AGREEMENT) {
 		struct calib_report_opts ro;

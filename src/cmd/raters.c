@@ -203,6 +203,11 @@ main(int argc, char **argv)
 		status = 1;
 		goto done;
 	}
+	if (calib_cli_left_out(&cli, store, fmt == CALIB_FORMAT_TABLE && view != VIEW_RANKING ? t : NULL)) {
+		calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+		status = 1;
+		goto done;
+	}
 	if (calib_cli_write_table(&cli, output, t, fmt, fmt == CALIB_FORMAT_TABLE && view != VIEW_RANKING))
 		status = 1;
 done:
