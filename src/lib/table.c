@@ -322,6 +322,7 @@ struct fit_rule {
 	const char *name;
 	unsigned char rank;
 	unsigned char shrink;
+	bool last_part; /* shortened names keep their last "_part" (statistic variants) */
 };
 
 /* Ranks from here leave the line before any name is shortened. */
@@ -333,34 +334,42 @@ struct fit_rule {
 
 static const struct fit_rule fit_rules[] = {
 	/* what a row is about */
-	{ "rank", 0, 0 }, { "session", 0, 10 }, { "call", 0, 10 }, { "rater", 0, 10 },
-	{ "criterion", 0, 12 }, { "statistic", 0, 14 }, { "rater_a", 0, 8 },
-	{ "rater_b", 0, 8 }, { "coefficient", 0, 12 },
+	{ "rank", 0, 0, false }, { "session", 0, 10, false }, { "call", 0, 10, false },
+	{ "rater", 0, 10, false }, { "criterion", 0, 12, false },
+	{ "statistic", 0, 14, true }, { "rater_a", 0, 8, false },
+	{ "rater_b", 0, 8, false }, { "coefficient", 0, 12, true },
 	/* the estimate, its interval and band, the alert */
-	{ "estimate", 0, 0 }, { "ci_lower", 0, 0 }, { "ci_upper", 0, 0 }, { "band", 0, 0 },
-	{ "bias", 0, 0 }, { "direction", 0, 0 }, { "disagreement", 0, 0 },
-	{ "difference", 0, 0 }, { "flag", 0, 0 },
+	{ "estimate", 0, 0, false }, { "ci_lower", 0, 0, false },
+	{ "ci_upper", 0, 0, false }, { "band", 0, 0, false }, { "bias", 0, 0, false },
+	{ "direction", 0, 0, false }, { "disagreement", 0, 0, false },
+	{ "difference", 0, 0, false }, { "flag", 0, 0, false },
 	/* worth a place on the line */
-	{ "change", 1, 0 }, { "estimate_a", 1, 0 }, { "estimate_b", 1, 0 },
-	{ "group_a", 2, 12 }, { "group_b", 2, 12 }, { "latest", 2, 10 }, { "skillings_mack_p", 1, 0 }, { "friedman_p", 1, 0 },
-	{ "95% sure", 2, 0 }, { "mode", 2, 0 }, { "within", 2, 0 }, { "alignment", 2, 0 },
-	{ "agreement", 2, 0 }, { "kappa", 2, 0 }, { "change_lower", 2, 0 },
-	{ "change_upper", 2, 0 }, { "slope", 2, 0 }, { "anova_p", 2, 0 },
-	{ "worst_criterion", 2, 12 },
+	{ "change", 1, 0, false }, { "estimate_a", 1, 0, false },
+	{ "estimate_b", 1, 0, false }, { "group_a", 2, 12, false },
+	{ "group_b", 2, 12, false }, { "latest", 2, 10, false },
+	{ "skillings_mack_p", 1, 0, false }, { "friedman_p", 1, 0, false },
+	{ "95% sure", 2, 0, false }, { "mode", 2, 0, false }, { "within", 2, 0, false },
+	{ "alignment", 2, 0, false }, { "agreement", 2, 0, false },
+	{ "kappa", 2, 0, false }, { "change_lower", 2, 0, false },
+	{ "change_upper", 2, 0, false }, { "slope", 2, 0, false },
+	{ "anova_p", 2, 0, false }, { "worst_criterion", 2, 12, false },
 	/* details: under the row first */
-	{ "max", 3, 0 }, { "scale", 3, 0 }, { "calls", 3, 0 }, { "se", 3, 0 },
-	{ "p_holm", 3, 0 }, { "mad", 3, 0 }, { "consensus", 3, 0 },
-	{ "skillings_mack", 3, 0 }, { "friedman", 3, 0 }, { "anova_f", 3, 0 },
-	{ "raters", 4, 0 }, { "p", 4, 0 }, { "n_calls", 4, 0 }, { "n", 4, 0 },
-	{ "spread", 4, 0 }, { "slope_se", 4, 0 }, { "n_disputed", 4, 0 },
-	{ "n_calls_a", 4, 0 }, { "n_calls_b", 4, 0 },
-	{ "unscored", 5, 0 }, { "n/a", 5, 0 }, { "n_raters", 5, 0 }, { "n_na", 5, 0 },
-	{ "n_scores", 5, 0 }, { "n_answers", 5, 0 }, { "n_slope", 5, 0 },
-	{ "n_cells", 5, 0 }, { "n_shared", 5, 0 },
-	{ "test", 6, 0 }, { "df", 6, 0 }, { "df1", 6, 0 }, { "df2", 6, 0 },
-	{ "n_distinct", 6, 0 }, { "n_noref", 6, 0 },
+	{ "max", 3, 0, false }, { "scale", 3, 0, false }, { "calls", 3, 0, false },
+	{ "se", 3, 0, false }, { "p_holm", 3, 0, false }, { "mad", 3, 0, false },
+	{ "consensus", 3, 0, false }, { "skillings_mack", 3, 0, false },
+	{ "friedman", 3, 0, false }, { "anova_f", 3, 0, false }, { "f", 3, 0, false },
+	{ "f_p", 2, 0, false }, { "raters", 4, 0, false },
+	{ "p", 4, 0, false }, { "n_calls", 4, 0, false }, { "n", 4, 0, false },
+	{ "spread", 4, 0, false }, { "slope_se", 4, 0, false },
+	{ "n_disputed", 4, 0, false }, { "n_calls_a", 4, 0, false },
+	{ "n_calls_b", 4, 0, false }, { "unscored", 5, 0, false }, { "n/a", 5, 0, false },
+	{ "n_raters", 5, 0, false }, { "n_na", 5, 0, false }, { "n_scores", 5, 0, false },
+	{ "n_answers", 5, 0, false }, { "n_slope", 5, 0, false },
+	{ "n_cells", 5, 0, false }, { "n_shared", 5, 0, false }, { "test", 6, 0, false },
+	{ "df", 6, 0, false }, { "df1", 6, 0, false }, { "df2", 6, 0, false },
+	{ "n_distinct", 6, 0, false }, { "n_noref", 6, 0, false },
 	/* free text, the widest: under the row as soon as anything must go */
-	{ "note", 9, 0 }, { "notes", 9, 0 },
+	{ "note", 9, 0, false }, { "notes", 9, 0, false },
 };
 
 static struct fit_rule
@@ -373,8 +382,8 @@ fit_rule(const char *col)
 			return fit_rules[i];
 	/* calib-agree's interval, named by its level ("95% CI") */
 	if (n > 3 && strcmp(col + n - 3, " CI") == 0)
-		return (struct fit_rule){ col, 0, 0 };
-	return (struct fit_rule){ col, FIT_RANK_UNKNOWN, 0 };
+		return (struct fit_rule){ col, 0, 0, false };
+	return (struct fit_rule){ col, FIT_RANK_UNKNOWN, 0, false };
 }
 
 /* A table's layout on the line: the columns shown and their widths. */
@@ -385,6 +394,7 @@ struct layout {
 	size_t *natural; /* width of the widest cell */
 	size_t *least;   /* a name column's least width; 0: never shortened */
 	unsigned char *rank;
+	bool *last_part; /* shortened names keep their last "_part" */
 	bool *shown;
 	bool *constant; /* one value on every row (of two or more) */
 	bool fitted;    /* a column left the line or a name was shortened */
@@ -533,15 +543,17 @@ key_of(struct keys *k, const char *name)
 
 /*
  * Print s in w columns, right-aligned when right, or, when wider,
- * shortened to a prefix and its key's tag "~N". Returns the spaces that
+ * shortened to a prefix and its key's tag "~N" (and the last "_part"
+ * when last_part). Returns the spaces that
  * pad a left-aligned cell, for the caller to print before what follows
  * (so that no line ends in spaces it does not need); SIZE_MAX when out
  * of memory.
  */
 static size_t
-put_cell(FILE *fp, const char *s, size_t w, bool right, struct keys *keys)
+put_cell(FILE *fp, const char *s, size_t w, bool right, bool last_part, struct keys *keys)
 {
 	size_t sw = width(s), fit, key, tw;
+	const char *suffix;
 	char tag[24];
 
 	if (sw <= w) {
@@ -557,9 +569,17 @@ put_cell(FILE *fp, const char *s, size_t w, bool right, struct keys *keys)
 		fputs(tag, fp);
 		return 0;
 	}
-	text_width(s, strlen(s), w - tw, &fit);
-	fprintf(fp, "%.*s%s", (int)fit, s, tag);
-	return w - tw - text_width(s, fit, 0, NULL);
+	/* the last part of a name_with_parts tells variants apart: kept when
+	 * six columns of the beginning still fit before it */
+	suffix = last_part ? strrchr(s, '_') : NULL;
+	sw = suffix && suffix != s ? width(suffix) : SIZE_MAX;
+	if (sw == SIZE_MAX || sw + tw + 6 > w) {
+		suffix = "";
+		sw = 0;
+	}
+	text_width(s, strlen(s), w - tw - sw, &fit);
+	fprintf(fp, "%.*s%s%s", (int)fit, s, tag, suffix);
+	return w - tw - sw - text_width(s, fit, 0, NULL);
 }
 
 /*
@@ -831,7 +851,7 @@ write_row(const struct calib_table *t, const struct layout *l, const bool *numer
 		}
 		fprintf(fp, "%*s", (int)(pad + (first ? 0 : 2)), "");
 		first = false;
-		pad = put_cell(fp, s, l->w[c], x ? x->is_num : numeric[c], keys);
+		pad = put_cell(fp, s, l->w[c], x ? x->is_num : numeric[c], l->last_part[c], keys);
 		free(tmp);
 		if (pad == SIZE_MAX)
 			return -1;
@@ -856,6 +876,7 @@ write_table(const struct calib_table *t, FILE *fp, bool group_first, size_t fit_
 			    calloc(n, 1),
 			    calloc(n, sizeof(bool)),
 			    calloc(n, sizeof(bool)),
+			    calloc(n, sizeof(bool)),
 			    false,
 			    t->n_rows,
 			    fit_width ? calloc(t->n_rows ? t->n_rows * n : 1, sizeof(size_t)) : NULL };
@@ -865,7 +886,8 @@ write_table(const struct calib_table *t, FILE *fp, bool group_first, size_t fit_
 	const char *s;
 	int rc = -1;
 
-	if (!l.w || !l.natural || !l.least || !l.rank || !l.shown || !l.constant || !numeric ||
+	if (!l.w || !l.natural || !l.least || !l.rank || !l.last_part || !l.shown || !l.constant ||
+	    !numeric ||
 	    (fit_width && !l.cell_w))
 		goto out;
 	for (size_t c = 0; c < t->n_cols; c++) {
@@ -875,6 +897,7 @@ write_table(const struct calib_table *t, FILE *fp, bool group_first, size_t fit_
 		l.natural[c] = width(s);
 		free(tmp);
 		l.rank[c] = rule.rank;
+		l.last_part[c] = rule.last_part;
 		/* a name column is never shortened below its own name */
 		l.least[c] = rule.shrink > l.natural[c] ? rule.shrink : l.natural[c];
 		l.least[c] = rule.shrink ? l.least[c] : 0;
@@ -945,6 +968,7 @@ out:
 	free(l.natural);
 	free(l.least);
 	free(l.rank);
+	free(l.last_part);
 	free(l.shown);
 	free(l.constant);
 	free(l.cell_w);
