@@ -301,19 +301,20 @@ calib_cli_read_error(const struct calib_cli *cli, const struct calib_error *e, c
 
 /*
  * Read one named input ("-" = stdin) with reader (calib_read or
- * calib_read_rubric), its located errors collected in errs. 0 ok, 1 errors
- * in errs (the next input may be read), 2 an error printed now (stop).
+ * calib_read_rubric), its located errors collected in errs; from `given`
+ * when not NULL (an input open already, left open). 0 ok, 1 errors in errs
+ * (the next input may be read), 2 an error printed now (stop).
  */
 static int
 load_one(const struct calib_cli *cli, struct calib_store *s, const char *path,
          enum calib_status (*reader)(struct calib_store *, FILE *, const char *,
                                      const struct calib_read_opts *, struct calib_error *),
-         struct calib_errors *errs)
+         struct calib_errors *errs, FILE *given)
 {
 	struct calib_read_opts o = cli->read;
 	struct calib_error err;
 	bool is_stdin = strcmp(path, "-") == 0;
-	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+	FILE *fp = given ? given : is_stdin ? stdin : fopen(path, "rb");
 	enum calib_status st;
 	struct stat sb;
 	size_t before = errs->n;
@@ -337,7 +338,7 @@ load_one(const struct calib_cli *cli, struct calib_store *s, const char *path,
 	st = reader(s, fp, is_stdin ? "<stdin>" : path, &o, &err);
 	if (shown > 0)
 		fprintf(stderr, "\r%*s\r", shown, "");
-	if (!is_stdin)
+	if (!is_stdin && !given)
 		fclose(fp);
 	if (st == CALIB_OK)
 		return 0;
@@ -490,9 +491,10 @@ warn_near_misses(const struct calib_cli *cli, const struct calib_store *s)
 	}
 }
 
-int
-calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
-               struct calib_store **out)
+/* calib_cli_load, the one input files[0] read from `given` when not NULL. */
+static int
+load_all(const struct calib_cli *cli, char *const *files, size_t n, FILE *given,
+         struct calib_store **out)
 {
 	struct calib_store *s = calib_store_alloc();
 	static char *const dash[] = {"-"};
@@ -511,9 +513,9 @@ calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
 	}
 	/* the sheets are read against the rubric: not after a bad one */
 	if (cli->rubric)
-		bad = load_one(cli, s, cli->rubric, calib_read_rubric, &errs) ? 2 : 0;
+		bad = load_one(cli, s, cli->rubric, calib_read_rubric, &errs, NULL) ? 2 : 0;
 	for (i = 0; i < n && bad < 2; i++) {
-		int r = load_one(cli, s, files[i], calib_read, &errs);
+		int r = load_one(cli, s, files[i], calib_read, &errs, given);
 		bad = r > bad ? r : bad;
 	}
 	print_errors(cli, &errs);
@@ -528,7 +530,8 @@ calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
 		goto fail;
 	if (s->n_evals == 0) {
 		if (n == 1)
-			calib_cli_errorf(cli, "%s: no ratings", files[0]);
+			calib_cli_errorf(cli, "%s: no ratings",
+			                 strcmp(files[0], "-") == 0 ? "<stdin>" : files[0]);
 		else
 			calib_cli_errorf(cli, "no ratings in the inputs");
 		goto fail;
@@ -539,6 +542,22 @@ calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
 fail:
 	calib_store_free(s);
 	return 1;
+}
+
+int
+calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
+               struct calib_store **out)
+{
+	return load_all(cli, files, n, NULL, out);
+}
+
+int
+calib_cli_load_stream(const struct calib_cli *cli, FILE *fp, const char *name,
+                      struct calib_store **out)
+{
+	char *one[] = {(char *)name};
+
+	return load_all(cli, one, 1, fp, out);
 }
 
 int

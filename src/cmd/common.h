@@ -157,6 +157,13 @@ int calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
                    struct calib_store **out);
 
 /*
+ * calib_cli_load of one input open already: fp, named name ("-": standard
+ * input), read from where it stands and left open (the caller closes it).
+ */
+int calib_cli_load_stream(const struct calib_cli *cli, FILE *fp, const char *name,
+                          struct calib_store **out);
+
+/*
  * Say which columns of the inputs were left out of the scores (columns.h):
  * a footer line of t when t is not NULL (a table for people), else a note
  * "prog: left out: ..." on stderr. Nothing when none was. CALIB_OK or

@@ -414,54 +414,19 @@ static int
 load_buffer(const struct calib_cli *cli, const char *name, const char *buf, size_t len,
             struct calib_store **out)
 {
-	struct calib_store *s = calib_store_alloc();
-	struct calib_error err;
 	FILE *fp;
+	int r;
 
 	*out = NULL;
-	if (!s) {
-		calib_cli_errorf(cli, "out of memory");
-		return 1;
-	}
-	calib_error_clear(&err);
-	if (cli->rubric) {
-		FILE *r = fopen(cli->rubric, "r");
-		if (!r) {
-			calib_cli_errorf(cli, "%s: %s", cli->rubric, strerror(errno));
-			goto fail;
-		}
-		if (calib_read_rubric(s, r, cli->rubric, &cli->read, &err)) {
-			fclose(r);
-			calib_cli_read_error(cli, &err, cli->rubric, true);
-			goto fail;
-		}
-		fclose(r);
-	}
 	if (!(fp = fmemopen((void *)buf, len ? len : 1, "r"))) {
 		calib_cli_errorf(cli, "%s", strerror(errno));
-		goto fail;
+		return 1;
 	}
 	if (len == 0)
 		fgetc(fp);
-	if (calib_read(s, fp, strcmp(name, "-") == 0 ? "<stdin>" : name, &cli->read, &err)) {
-		fclose(fp);
-		calib_cli_read_error(cli, &err, name, false);
-		goto fail;
-	}
+	r = calib_cli_load_stream(cli, fp, name, out);
 	fclose(fp);
-	if (calib_store_finish(s)) {
-		calib_cli_errorf(cli, "out of memory");
-		goto fail;
-	}
-	if (s->n_evals == 0) {
-		calib_cli_errorf(cli, "%s: no ratings", strcmp(name, "-") == 0 ? "<stdin>" : name);
-		goto fail;
-	}
-	*out = s;
-	return 0;
-fail:
-	calib_store_free(s);
-	return 1;
+	return r;
 }
 
 /* ---- script helpers ---- */
