@@ -21,20 +21,7 @@ trap 'rm -rf "$t"' EXIT
 n=0
 failed=0
 
-ok() { # ok CONDITION-STATUS NAME [DETAIL]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		[ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/#   /'
-	fi
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
+. "$here/tap.sh"
 # kind PATH: l (symbolic link), p (FIFO), c (character device), - (file), d
 kind() { ls -ld "$1" | cut -c1; }
 # leftovers DIR: temporary and lock files in DIR

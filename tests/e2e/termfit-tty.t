@@ -25,16 +25,9 @@ trap 'rm -rf "$t"' EXIT
 n=0
 failed=0
 
-ok() { # ok CONDITION-STATUS NAME
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		sed 's/^/#   /' "$t/out" | head -20
-	fi
-}
+. "$here/tap.sh"
+# ok_out STATUS NAME: ok, with the start of the output when it fails
+ok_out() { ok "$1" "$2" "$(head -20 "$t/out")"; }
 
 # tty COLS COMMAND: run COMMAND on a terminal COLS wide; its output (CR LF
 # made LF) in $t/out, its stderr in $t/err; returns its exit status.
@@ -53,51 +46,51 @@ widest() {
 }
 
 tty 100 calib-agree "$data/session.csv"
-ok $? "agree on a terminal: exit 0"
+ok_out $? "agree on a terminal: exit 0"
 head -1 "$t/out" | grep -q '^criterion  *statistic  *estimate  *95% CI  *band'
-ok $? "agree on a terminal: a table by default, not CSV"
+ok_out $? "agree on a terminal: a table by default, not CSV"
 [ "$(widest)" -le 100 ] && [ "$(widest)" -gt 80 ]
-ok $? "agree on a 100-column terminal: lines fit 100 columns (widest $(widest))"
+ok_out $? "agree on a 100-column terminal: lines fit 100 columns (widest $(widest))"
 
 tty 100 COLUMNS=90 calib-kappa "$data/session.csv"
 [ "$(widest)" -le 90 ] && grep -q '^(90 columns: ' "$t/out"
-ok $? "COLUMNS=90 on a 100-column terminal: lines fit 90 (widest $(widest))"
+ok_out $? "COLUMNS=90 on a 100-column terminal: lines fit 90 (widest $(widest))"
 
 tty 100 calib-kappa --wide "$data/session.csv"
 [ "$(widest)" -eq 275 ]
-ok $? "--wide on a terminal: every row on one line (widest $(widest))"
+ok_out $? "--wide on a terminal: every row on one line (widest $(widest))"
 
 tty 80 calib-raters "$data/session.csv"
 [ "$(widest)" -le 80 ] && grep -q '^(80 columns: ' "$t/out"
-ok $? "raters on an 80-column terminal: fits, and says which columns moved"
+ok_out $? "raters on an 80-column terminal: fits, and says which columns moved"
 
 tty 0 calib-disputes "$data/session.csv"
 [ "$(widest)" -le 80 ]
-ok $? "a terminal that does not tell its width: 80 columns (widest $(widest))"
+ok_out $? "a terminal that does not tell its width: 80 columns (widest $(widest))"
 
 tty 80 calib-plot agreement -t png "$data/session.csv"
 st=$?
 [ "$st" -eq 2 ] && grep -q '^calib-plot: a png plot is binary: not written to a terminal (use -o FILE or redirect standard output)$' "$t/err" && ! grep -q PNG "$t/out"
-ok $? "calib-plot -t png to a terminal: refused, exit 2 (got $st)"
+ok_out $? "calib-plot -t png to a terminal: refused, exit 2 (got $st)"
 
 tty 80 calib-plot agreement -t pdf -o /dev/tty "$data/session.csv"
 st=$?
 [ "$st" -eq 2 ] && grep -q 'a pdf plot is binary' "$t/err"
-ok $? "calib-plot -t pdf -o /dev/tty: refused, exit 2 (got $st)"
+ok_out $? "calib-plot -t pdf -o /dev/tty: refused, exit 2 (got $st)"
 
 tty 80 "calib-plot agreement -t png $data/session.csv >$t/p.png"
 st=$?
 [ "$st" -eq 0 ] && [ "$(od -An -c -N 4 "$t/p.png" | tr -d ' ')" = '211PNG' ]
-ok $? "calib-plot -t png redirected from a terminal: written (got $st)"
+ok_out $? "calib-plot -t png redirected from a terminal: written (got $st)"
 
 tty 80 calib-plot agreement "$data/session.csv"
 [ $? -eq 0 ] && grep -q 'no interruptions' "$t/out"
-ok $? "calib-plot's text plot (dumb) on a terminal"
+ok_out $? "calib-plot's text plot (dumb) on a terminal"
 
 tty 80 calib-drift --chart - --terminal png "$data/history.csv"
 st=$?
 [ "$st" -eq 2 ] && grep -q '^calib-drift: --chart: a png chart is binary: not written to a terminal' "$t/err"
-ok $? "calib-drift --chart - --terminal png to a terminal: refused, exit 2 (got $st)"
+ok_out $? "calib-drift --chart - --terminal png to a terminal: refused, exit 2 (got $st)"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
