@@ -6,7 +6,7 @@
  * Cells are text or numbers. Numbers are written with full precision
  * (shortest round-trip form) in CSV/TSV/JSON and rounded to the column's
  * digits in the table; a NAN number is "NA" (JSON null), infinities "Inf"
- * and "-Inf" (JSON strings).
+ * and "-Inf" (JSON strings). An empty text cell is empty, in JSON null.
  *
  * Ownership: the table owns copies of every string given to it;
  * calib_table_free(NULL) is harmless.
@@ -92,5 +92,13 @@ enum calib_status calib_table_write_fit(const struct calib_table *t, FILE *fp,
  * each. Cannot fail.
  */
 size_t calib_table_text_width(const char *s);
+
+/*
+ * calib_table_write with na as the text of a not-available number in CSV
+ * and TSV (calib_table_write's is "NA"; "" leaves the field empty). The
+ * aligned table still shows NA, JSON null.
+ */
+enum calib_status calib_table_write_na(const struct calib_table *t, FILE *fp,
+				       enum calib_format f, bool group_first, const char *na);
 
 #endif

@@ -31,6 +31,7 @@ calib_cli_init(struct calib_cli *cli, const char *prog, const char *usage)
 	cli->prog = prog;
 	cli->usage = usage;
 	cli->max_errors = 20;
+	cli->na_token = "NA";
 	calib_read_opts_init(&cli->read);
 	/*
 	 * A closed pipe (| head) makes a write fail with EPIPE rather than
@@ -187,6 +188,14 @@ calib_cli_read_opt(struct calib_cli *cli, int c, const char *arg)
 		return 1;
 	case CALIB_OPT_WIDE:
 		cli->wide = true;
+		return 1;
+	case CALIB_OPT_NA_TOKEN:
+		/* one line, one field: a tool that reads the output must see one value */
+		if (strpbrk(arg, "\n\r\t")) {
+			calib_cli_usage_error(cli, "option --na-token: a token holds no tab or line break");
+			return -1;
+		}
+		cli->na_token = arg;
 		return 1;
 	case CALIB_OPT_LAYOUT:
 		if (strcmp(arg, "sheet") == 0)
@@ -739,8 +748,9 @@ calib_cli_write_table(const struct calib_cli *cli, const char *path,
 	memset(&out, 0, sizeof out);
 	if (calib_cli_out_open(cli, &out, path))
 		return 1;
-	if (calib_table_write_fit(t, out.fp, f, group_first,
-				  f == CALIB_FORMAT_TABLE ? calib_cli_table_width(cli, out.fp) : 0)) {
+	if (f == CALIB_FORMAT_TABLE
+		    ? calib_table_write_fit(t, out.fp, f, group_first, calib_cli_table_width(cli, out.fp))
+		    : calib_table_write_na(t, out.fp, f, group_first, cli->na_token)) {
 		/* a closed pipe is no failure: the program's own status stands */
 		if (out.of.kind == CALIB_OUTFILE_STDOUT && calib_cli_stdout_closed())
 			return calib_cli_out_commit(cli, &out);

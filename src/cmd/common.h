@@ -73,6 +73,7 @@ enum {
 	CALIB_OPT_IGNORE,
 	CALIB_OPT_MAX_ERRORS,
 	CALIB_OPT_WIDE,
+	CALIB_OPT_NA_TOKEN,
 	CALIB_OPT_FIRST_PROGRAM /* programs number their long-only options from here */
 };
 
@@ -133,6 +134,7 @@ struct calib_cli {
 	const char *rubric; /* -r FILE, or NULL */
 	size_t max_errors;  /* --max-errors: located input errors shown before giving up */
 	bool wide;          /* --wide: a table's rows each on one line, whatever the width */
+	const char *na_token; /* --na-token: not available in CSV and TSV ("NA") */
 };
 
 /* Set defaults. prog and usage must outlive cli. Cannot fail. */
@@ -140,7 +142,7 @@ void calib_cli_init(struct calib_cli *cli, const char *prog, const char *usage);
 
 /*
  * Handle getopt_long's result c with argument arg when it is a common
- * reading option (or --wide of the output options): 1 handled, 0 not a common option (the caller's turn),
+ * reading option (or --wide or --na-token of the output options): 1 handled, 0 not a common option (the caller's turn),
  * -1 bad value (message and usage printed to stderr: exit 2). getopt's own
  * '?' is not handled here.
  */
@@ -252,7 +254,8 @@ bool calib_cli_stdout_closed(void);
 #define CALIB_CLI_OUTPUT_LONGOPTS                                 \
 	{"format", required_argument, NULL, 'f'},                 \
 	{"output", required_argument, NULL, 'o'},                 \
-	{"wide", no_argument, NULL, CALIB_OPT_WIDE}
+	{"wide", no_argument, NULL, CALIB_OPT_WIDE},                \
+	{"na-token", required_argument, NULL, CALIB_OPT_NA_TOKEN}
 
 /* Help text of the output options. */
 #define CALIB_CLI_OUTPUT_HELP                                                                 \
@@ -260,7 +263,8 @@ bool calib_cli_stdout_closed(void);
 	"                          csv otherwise; page a table with -f table | less -S)\n"     \
 	"  -o, --output FILE       write to FILE (all or nothing), not standard output\n"      \
 	"      --wide              a table's rows on one line each, however wide (else a\n"    \
-	"                          table fits $COLUMNS or the terminal)\n"
+	"                          table fits $COLUMNS or the terminal)\n"                     \
+	"      --na-token TOKEN    not-available values in CSV and TSV (default NA)\n"
 
 /*
  * Whether an output path (NULL or "-": standard output) is a terminal, so

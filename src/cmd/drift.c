@@ -55,6 +55,7 @@ static const char help[] =
         "  -o, --output FILE       write the table to FILE (all or nothing)\n"
         "      --wide              a table's rows on one line each, however wide (else a\n"
         "                          table fits $COLUMNS or the terminal)\n"
+        "      --na-token TOKEN    not-available values in CSV and TSV (default NA)\n"
         "      --stat NAME         the coefficient for every criterion (default per scale:\n"
         "                          fleiss_kappa, kripp_alpha_ordinal, icc2)\n"
         "      --trend             one row per criterion: latest change, slope over K\n"
@@ -108,6 +109,7 @@ static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"wide", no_argument, NULL, CALIB_OPT_WIDE},
+        {"na-token", required_argument, NULL, CALIB_OPT_NA_TOKEN},
         {"stat", required_argument, NULL, OPT_STAT},
         {"trend", no_argument, NULL, OPT_TREND},
         {"compare", required_argument, NULL, OPT_COMPARE},

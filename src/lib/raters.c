@@ -1368,7 +1368,11 @@ calib_raters_ranking(const struct calib_raters *r, const struct calib_store *s)
 		st |= calib_table_num(t, 4, u->lower);
 		st |= calib_table_num(t, 5, u->upper);
 		st |= calib_table_num(t, 6, u->p_holm);
-		st |= calib_table_text(t, 7, "%s", u->direction);
+		/* no direction (too few scores) is a value that is not available */
+		if (strcmp(u->direction, "NA") == 0)
+			st |= calib_table_num(t, 7, NAN);
+		else
+			st |= calib_table_text(t, 7, "%s", u->direction);
 		st |= calib_table_num(t, 8, u->mad);
 		st |= calib_table_num(t, 9, u->within);
 		st |= calib_table_num(t, 10, u->alignment);

@@ -231,15 +231,18 @@ memo_format(struct memo *memo, double v, char *buf, size_t n)
 	return buf;
 }
 
-/* Text of a cell for machines (full precision, through memo) or people (rounded). */
+/*
+ * Text of a cell for machines (full precision, through memo; na for a
+ * not-available number) or people (rounded, NA).
+ */
 static const char *
 cell_text(const struct calib_table *t, const struct cell *c, size_t col, bool human,
-	  struct memo *memo, char *buf, size_t n)
+	  struct memo *memo, const char *na, char *buf, size_t n)
 {
 	if (!c->is_num)
 		return c->text ? c->text : "";
 	if (isnan(c->num))
-		return human ? "NA" : "NA";
+		return human ? "NA" : na;
 	if (isinf(c->num))
 		return c->num > 0 ? "Inf" : "-Inf";
 	if (!human)
@@ -673,7 +676,7 @@ put_line(FILE *fp, const char *s, size_t width, size_t rest)
 static const char *
 shown_text(const struct calib_table *t, size_t r, size_t c, char *buf, size_t n, char **tmp)
 {
-	return calib_escaped(cell_text(t, &t->cell[r * t->n_cols + c], c, true, NULL, buf, n),
+	return calib_escaped(cell_text(t, &t->cell[r * t->n_cols + c], c, true, NULL, "NA", buf, n),
 			     tmp);
 }
 
@@ -837,7 +840,7 @@ write_row(const struct calib_table *t, const struct layout *l, const bool *numer
 			continue;
 		for (last = c + 1; last < t->n_cols && !l->shown[last]; last++)
 			;
-		s = x ? cell_text(t, x, c, true, NULL, buf, sizeof buf) : t->col[c];
+		s = x ? cell_text(t, x, c, true, NULL, "NA", buf, sizeof buf) : t->col[c];
 		if (x && c == 0 && group_first && r > 0 && same_group(t, r))
 			s = "";
 		if (!(s = calib_escaped(s, &tmp)))
@@ -1035,8 +1038,10 @@ write_json(const struct calib_table *t, FILE *fp, struct memo *memo)
 				fputs(", ", fp);
 			write_json_string(fp, t->col[c]);
 			fputs(": ", fp);
-			if (!x->is_num)
-				write_json_string(fp, x->text ? x->text : "");
+			if (!x->is_num && (!x->text || !*x->text))
+				fputs("null", fp); /* an absent band, note, flag or score */
+			else if (!x->is_num)
+				write_json_string(fp, x->text);
 			else if (isnan(x->num))
 				fputs("null", fp);
 			else if (isinf(x->num))
@@ -1049,6 +1054,9 @@ write_json(const struct calib_table *t, FILE *fp, struct memo *memo)
 	fputs(t->n_rows ? "\n]\n" : "]\n", fp);
 }
 
+static enum calib_status write_all(const struct calib_table *t, FILE *fp, enum calib_format f,
+				   bool group_first, size_t width, const char *na);
+
 enum calib_status
 calib_table_write(const struct calib_table *t, FILE *fp, enum calib_format f, bool group_first)
 {
@@ -1058,6 +1066,20 @@ calib_table_write(const struct calib_table *t, FILE *fp, enum calib_format f, bo
 enum calib_status
 calib_table_write_fit(const struct calib_table *t, FILE *fp, enum calib_format f,
 		      bool group_first, size_t width)
+{
+	return write_all(t, fp, f, group_first, width, "NA");
+}
+
+enum calib_status
+calib_table_write_na(const struct calib_table *t, FILE *fp, enum calib_format f,
+		     bool group_first, const char *na)
+{
+	return write_all(t, fp, f, group_first, 0, na);
+}
+
+static enum calib_status
+write_all(const struct calib_table *t, FILE *fp, enum calib_format f, bool group_first,
+	  size_t width, const char *na)
 {
 	char buf[64];
 	/* without room for the memo every number is formatted, as it would be */
@@ -1076,7 +1098,7 @@ calib_table_write_fit(const struct calib_table *t, FILE *fp, enum calib_format f
 			for (size_t c = 0; c < t->n_cols; c++) {
 				const char *s = r == 0 ? t->col[c]
 						       : cell_text(t, &t->cell[(r - 1) * t->n_cols + c],
-								   c, false, memo, buf, sizeof buf);
+								   c, false, memo, na, buf, sizeof buf);
 				if (c)
 					fputc(f == CALIB_FORMAT_CSV ? ',' : '\t', fp);
 				if (f == CALIB_FORMAT_CSV)
