@@ -12,9 +12,8 @@ trap 'rm -rf "$t"' EXIT
 n=0
 failed=0
 progs="agree alpha disputes drift icc kappa plot raters sheet"
-echo "1..$(echo $progs | wc -w)"
+. "$here/tap.sh"
 for p in $progs; do
-	n=$((n + 1))
 	# long options in the help (--name), and the short ones of its option
 	# lines ("  -d, --delimiter C")
 	"$bin/calib-$p" --help | sed 's/calib-[a-z]* --*[a-z-]*//g' >"$t/h"
@@ -32,13 +31,10 @@ for p in $progs; do
 		grep -oE -- '(^|[^-])\\-[a-zA-Z]([^a-zA-Z0-9\\]|$)' "$t/m" |
 			grep -oE -- '\\-[a-zA-Z]'
 	} | sed 's/\\//g' | sort -u >"$t/man"
-	if cmp -s "$t/help" "$t/man"; then
-		echo "ok $n - calib-$p: --help and calib-$p(1) OPTIONS name the same options"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - calib-$p: --help and calib-$p(1) OPTIONS name the same options"
-		comm -23 "$t/help" "$t/man" | sed 's/^/#   only in --help: /'
-		comm -13 "$t/help" "$t/man" | sed 's/^/#   only in the man page: /'
-	fi
+	cmp -s "$t/help" "$t/man"
+	ok $? "calib-$p: --help and calib-$p(1) OPTIONS name the same options" \
+		"$(comm -23 "$t/help" "$t/man" | sed 's/^/only in --help: /'
+		comm -13 "$t/help" "$t/man" | sed 's/^/only in the man page: /')"
 done
+echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -18,18 +18,9 @@ t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 n=0
 failed=0
-echo "1..5"
-is() { # is GOT WANT NAME
-	n=$((n + 1))
-	if [ "$1" = "$2" ]; then
-		echo "ok $n - $3"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $3"
-		printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
-	fi
-}
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+. "$here/tap.sh"
+# is GOT WANT NAME: ok when GOT is WANT, else both as comments
+is() { [ "$1" = "$2" ]; ok $? "$3" "$(printf 'got:  %s\nwant: %s' "$1" "$2")"; }
 
 calib-agree --na-token '' -r "$data/rubric.csv" "$data/session.csv" >"$t/agree.csv"
 calib-agree -f json -r "$data/rubric.csv" "$data/session.csv" >"$t/agree.json"
@@ -80,4 +71,5 @@ cat(sprintf("%.12f %d\n%d %d\n", mean(a$se, na.rm = TRUE), sum(!is.na(a$se)),
 else
 	skip "R loading" "R is not installed"
 fi
+echo "1..$n"
 [ "$failed" -eq 0 ]
