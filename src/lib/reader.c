@@ -469,6 +469,44 @@ thousands_like(const char *s, size_t len)
 	       strspn(s + d + 1, "0123456789") >= 3;
 }
 
+/* Bytes of the space (' ', U+00A0 or U+202F) that starts s[0..len); 0 for none. */
+static size_t
+space_at(const char *s, size_t len)
+{
+	if (len >= 1 && s[0] == ' ')
+		return 1;
+	if (len >= 2 && memcmp(s, "\xc2\xa0", 2) == 0)
+		return 2;
+	if (len >= 3 && memcmp(s, "\xe2\x80\xaf", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/*
+ * Is s[0..len) digits (with a sign, points, commas) that a space, U+00A0
+ * or U+202F splits ("1 234,5", as locales group thousands)?
+ */
+static bool
+spaced_digits(const char *s, size_t len)
+{
+	size_t i = 0, k;
+	bool split = false;
+
+	if (len == 0 || !strchr("0123456789+-", s[0]))
+		return false;
+	while (i < len) {
+		if (strchr("0123456789+-.,", s[i]) && s[i] != '\0')
+			i++;
+		else if ((k = space_at(s + i, len - i)) > 0 && i > 0 && isdigit((unsigned char)s[i - 1]) && i + k < len &&
+		         isdigit((unsigned char)s[i + k])) {
+			split = true;
+			i += k;
+		} else
+			return false;
+	}
+	return split;
+}
+
 /*
  * Bytes of the space that ends s[0..len) before a '%': a space, or the
  * no-break spaces (U+00A0, U+202F) that French and other locales write
@@ -477,12 +515,9 @@ thousands_like(const char *s, size_t len)
 static size_t
 pct_space(const char *s, size_t len)
 {
-	if (s[len - 1] == ' ')
-		return 1;
-	if (len >= 2 && memcmp(s + len - 2, "\xc2\xa0", 2) == 0)
-		return 2;
-	if (len >= 3 && memcmp(s + len - 3, "\xe2\x80\xaf", 3) == 0)
-		return 3;
+	for (size_t k = 1; k <= 3 && k <= len; k++)
+		if (space_at(s + len - k, k) == k)
+			return k;
 	return 0;
 }
 
@@ -546,6 +581,9 @@ read_problem(const struct reader *r, const char *s, size_t len, int why, char *b
 	}
 	if (why == NUM_POINT)
 		return "has a point, but the decimal separator is a comma (--decimal ,)";
+	if (why == 1 && spaced_digits(s, len))
+		return "has a space between digits (a thousands separator? never guessed): write "
+		       "the number without it";
 	if (why == 1 && r->decimal == '.' && len > 0 && strchr("0123456789+-", s[0]) &&
 	    memchr(s, ',', len) && strspn(s, "0123456789+-,") == len)
 		return "is not a number (the decimal separator is a point; --decimal , reads "
