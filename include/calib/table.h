@@ -35,7 +35,8 @@ struct calib_table;
 /*
  * A table with the given column names (copied). digits[c] is the number
  * of decimals of numeric column c in the aligned table; -1 means integer
- * counts, NULL gives every column 3. NULL when out of memory.
+ * counts, -2 numbers as given (scores: the shortest form that reads back),
+ * NULL gives every column 3. NULL when out of memory.
  */
 struct calib_table *calib_table_alloc(const char *const *cols, size_t n_cols,
 				      const int *digits);

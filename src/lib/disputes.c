@@ -374,6 +374,9 @@ measure(const struct calib_matrix *m, size_t i, const struct calib_criterion *cr
 			d->consensus =
 			        nv % 2 ? vals[nv / 2] : (vals[nv / 2 - 1] + vals[nv / 2]) / 2;
 		}
+		/* labelled levels in points 0..q-1, as calib-raters counts them */
+		if (cr->labelled && nv)
+			d->consensus -= 1;
 		/*
 		 * Population SD over its largest value for nv scores on the range:
 		 * half at each end, range / 2, times sqrt(1 - 1/nv^2) when nv is odd.
@@ -578,11 +581,24 @@ calib_disputes_cells(const struct calib_disputes *d, const struct calib_store *s
 			cols[k] = fixed[c];
 			dig[k++] = fixed_dig[c];
 		}
+	/* "rater:ana": no rater's name can take a fixed column's (a rater "rank") */
 	for (size_t r = 0; r < nr; r++) {
-		cols[nf + r] = calib_names_get(s->raters, (uint32_t)r);
-		dig[nf + r] = 0;
+		const char *name = calib_names_get(s->raters, (uint32_t)r);
+		char *col = malloc(sizeof "rater:" + strlen(name));
+		if (!col) {
+			while (r-- > 0)
+				free((char *)cols[nf + r]);
+			goto out;
+		}
+		memcpy(col, "rater:", 6);
+		memcpy(col + 6, name, strlen(name) + 1);
+		cols[nf + r] = col;
+		dig[nf + r] = -2;
 	}
-	if (!(t = calib_table_alloc(cols, ncol, dig)))
+	t = calib_table_alloc(cols, ncol, dig);
+	for (size_t r = 0; r < nr; r++)
+		free((char *)cols[nf + r]);
+	if (!t)
 		goto out;
 	st |= calib_table_title(t, "Cells to discuss first (%s)",
 	                        d->opts.per_criterion ? "per criterion"
@@ -621,6 +637,13 @@ calib_disputes_cells(const struct calib_disputes *d, const struct calib_store *s
 			const char *name;
 			if (code == CALIB_CODE_ABSENT)
 				continue;
+			/* a score on a numeric scale is a number (JSON), a label text */
+			if (!cr->labelled && code >= CALIB_CODE_LEVEL &&
+			    code - CALIB_CODE_LEVEL < cr->n_levels) {
+				st |= calib_table_num(t, nf + s->eval_rater[ev],
+				                      cr->value[code - CALIB_CODE_LEVEL]);
+				continue;
+			}
 			/* a code past the levels has no text of its own (as
 			 * calib_store_code_text) */
 			if (!(name = code < names->n ? code_name(names, cr, code) : ""))
@@ -652,7 +675,7 @@ calib_disputes_cells(const struct calib_disputes *d, const struct calib_store *s
 	st |= calib_table_footer(t, "ties: more distinct answers first, then input order");
 	st |= calib_table_footer(t,
 	                         "consensus: %s of the numeric scores (labelled levels "
-	                         "numbered 1..q), N/A left out; mode: the most given answer(s)",
+	                         "as points 0..q-1), N/A left out; mode: the most given answer(s)",
 	                         d->opts.consensus == CALIB_CONSENSUS_MEAN ? "mean" : "median");
 	if (st) {
 		calib_table_free(t);

@@ -1419,7 +1419,7 @@ struct calib_table *
 calib_raters_criteria(const struct calib_raters *r, const struct calib_store *s)
 {
 	static const char *const cols[] = {
-	        "rater", "criterion", "n",         "bias",      "se",    "ci_lower", "ci_upper",
+	        "rater", "criterion", "n_calls",   "bias",      "se",    "ci_lower", "ci_upper",
 	        "mad",   "within",    "alignment", "agreement", "kappa", "n_na",     "n_noref"};
 	static const int dig[] = {0, 0, -1, 2, 3, 2, 2, 2, 3, 3, 3, 3, -1, -1};
 	struct calib_table *t = calib_table_alloc(cols, 14, dig);
@@ -1522,7 +1522,7 @@ struct calib_table *
 calib_raters_pairs(const struct calib_raters *r, const struct calib_store *s)
 {
 	static const char *const cols[] = {"criterion", "rater_a",     "rater_b",  "n_calls",
-	                                   "agreement", "coefficient", "estimate", "note"};
+	                                   "agreement", "statistic",   "estimate", "note"};
 	static const int dig[] = {0, 0, 0, -1, 3, 0, 3, 0};
 	struct calib_table *t = calib_table_alloc(cols, 8, dig);
 	enum calib_status st = CALIB_OK;

@@ -245,7 +245,7 @@ cell_text(const struct calib_table *t, const struct cell *c, size_t col, bool hu
 		return human ? "NA" : na;
 	if (isinf(c->num))
 		return c->num > 0 ? "Inf" : "-Inf";
-	if (!human)
+	if (!human || t->digits[col] == -2)
 		return memo_format(memo, c->num, buf, n);
 	if (t->digits[col] < 0)
 		snprintf(buf, n, "%.0f", c->num);
