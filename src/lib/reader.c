@@ -118,6 +118,7 @@ struct reader {
 	size_t call_col, rater_col, session_col, crit_col, score_col;
 	uint32_t *col_crit; /* sheet/rater form: criterion id per column, or CALIB_NONE */
 	bool rubric;        /* criteria are declared: unknown ones are errors */
+	struct calib_names *unknown; /* long form: the criteria not in the rubric, reported once */
 	char *rater;        /* per-rater form: the rater of every row */
 	size_t rater_len;
 	const char *ses;    /* the session of rows without one (not NUL-terminated) */
@@ -1281,6 +1282,17 @@ criterion_id(struct reader *r, const char *name, size_t len, unsigned long line,
 	if (id != CALIB_NONE)
 		return id;
 	if (r->rubric) {
+		/* once per criterion, at its first row: not once per row */
+		if (!r->unknown && !(r->unknown = calib_names_alloc())) {
+			fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
+			return CALIB_NONE;
+		}
+		if (calib_names_find(r->unknown, name, len) != CALIB_NONE)
+			return CALIB_NONE;
+		if (calib_names_intern(r->unknown, name, len, &id) != CALIB_OK) {
+			fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
+			return CALIB_NONE;
+		}
 		bad(r, line, col, "criterion %s is not in the rubric", shown(a, sizeof a, name, len));
 		return CALIB_NONE;
 	}
@@ -2308,6 +2320,7 @@ reader_free(struct reader *r)
 	free(r->f);
 	free(r->col_crit);
 	free(r->rater);
+	calib_names_free(r->unknown);
 	free(r->code_cache);
 	free(r->byte_code);
 	free(r->last_key);
