@@ -382,14 +382,19 @@ named(const char *s, char **tmp)
 }
 
 /*
- * Does every name of --criteria name a criterion of s? Each one that does
- * not is an error (a misspelt name would leave its criterion out without a
- * word), with the columns near it. 0, or 1 (printed).
+ * Does each name of the comma-separated list of `option` (--criteria or
+ * --ignore) name something of the inputs: a criterion of s (--criteria),
+ * a column or a long sheet's criterion it left out (--ignore)? A --criteria
+ * name that does not is an error (a misspelt name would leave its
+ * criterion out without a word), an --ignore name a warning; each names
+ * the columns near it. 0, or 1 (an error printed).
  */
 static int
-check_criteria(const struct calib_cli *cli, const struct calib_store *s)
+check_listed(const struct calib_cli *cli, const struct calib_store *s, const char *option)
 {
-	const char *p = cli->read.criteria, *e;
+	bool ignore = strcmp(option, "--ignore") == 0;
+	const char *p = ignore ? cli->read.ignore : cli->read.criteria, *e;
+	const struct calib_columns *c = s->columns;
 	int bad = 0;
 
 	for (; p && *p; p = *e ? e + 1 : e) {
@@ -401,16 +406,17 @@ check_criteria(const struct calib_cli *cli, const struct calib_store *s)
 		len = (size_t)(e - p);
 		if (strspn(p, " \t_-") >= len)
 			continue;
-		for (i = 0; i < s->n_criteria && !found; i++)
+		for (i = 0; !ignore && i < s->n_criteria && !found; i++)
 			found = calib_column_same(p, len, s->criteria[i].name, strlen(s->criteria[i].name));
+		for (i = 0; ignore && c && i < c->n && !found; i++)
+			found = calib_column_same(p, len, c->v[i].name, strlen(c->v[i].name));
 		if (found)
 			continue;
 		snprintf(item, sizeof item, "%.*s", (int)(len < 255 ? len : 255), p);
-		for (i = 0; s->columns && i < s->columns->n && o + 100 < sizeof near; i++) {
-			const char *n = s->columns->v[i].name;
+		for (i = 0; c && i < c->n && o + 100 < sizeof near; i++) {
+			const char *n = c->v[i].name;
 			size_t k = 0;
-			while (k < i && !calib_column_same(n, strlen(n), s->columns->v[k].name,
-			                                   strlen(s->columns->v[k].name)))
+			while (k < i && !calib_column_same(n, strlen(n), c->v[k].name, strlen(c->v[k].name)))
 				k++;
 			if (k == i && calib_column_near(item, n))
 				o += (size_t)snprintf(near + o, sizeof near - o, "%s\"%s\"",
@@ -418,10 +424,11 @@ check_criteria(const struct calib_cli *cli, const struct calib_store *s)
 			free(t[1]);
 			t[1] = NULL;
 		}
-		calib_cli_errorf(cli, "--criteria: no criterion \"%s\" in the inputs%s",
+		calib_cli_errorf(cli, "%s%s: no %s \"%s\" in the inputs%s", ignore ? "warning: " : "",
+		                 option, ignore ? "column or criterion" : "criterion",
 		                 named(item, &t[0]), near);
 		free(t[0]);
-		bad = 1;
+		bad |= !ignore;
 	}
 	return bad;
 }
@@ -535,8 +542,9 @@ load_all(const struct calib_cli *cli, char *const *files, size_t n, FILE *given,
 		calib_cli_errorf(cli, "out of memory");
 		goto fail;
 	}
-	if (check_criteria(cli, s))
+	if (check_listed(cli, s, "--criteria"))
 		goto fail;
+	check_listed(cli, s, "--ignore");
 	if (s->n_evals == 0) {
 		if (n == 1)
 			calib_cli_errorf(cli, "%s: no ratings",
