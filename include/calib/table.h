@@ -50,6 +50,13 @@ enum calib_status calib_table_text(struct calib_table *t, size_t col, const char
 /* Set cell col of the last row to a number. */
 enum calib_status calib_table_num(struct calib_table *t, size_t col, double v);
 
+/*
+ * Head column col of the aligned table with text instead of its name
+ * (CSV, TSV and JSON keep the name): calib-disputes' rater:NAME columns
+ * are headed NAME. CALIB_OK or CALIB_ENOMEM.
+ */
+enum calib_status calib_table_heading(struct calib_table *t, size_t col, const char *text);
+
 /* Lines printed after an aligned table (not in CSV/TSV/JSON). */
 enum calib_status calib_table_footer(struct calib_table *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -600,6 +600,9 @@ calib_disputes_cells(const struct calib_disputes *d, const struct calib_store *s
 		free((char *)cols[nf + r]);
 	if (!t)
 		goto out;
+	/* people read the rater's name alone: the table's columns cannot collide */
+	for (size_t r = 0; r < nr; r++)
+		st |= calib_table_heading(t, nf + r, calib_names_get(s->raters, (uint32_t)r));
 	st |= calib_table_title(t, "Cells to discuss first (%s)",
 	                        d->opts.per_criterion ? "per criterion"
 	                                              : "most disputed first");

@@ -24,6 +24,7 @@ struct cell {
 struct calib_table {
 	size_t n_cols, n_rows, cap;
 	char **col;
+	char **heading; /* n_cols: a column's heading in the aligned table, NULL: its name */
 	int *digits;
 	struct cell *cell; /* n_rows x n_cols */
 	char **footer, **title;
@@ -82,10 +83,33 @@ calib_table_free(struct calib_table *t)
 		free(t->cell[i].text);
 	free(t->cell);
 	free_lines(t->col, t->n_cols);
+	if (t->heading)
+		free_lines(t->heading, t->n_cols);
 	free_lines(t->footer, t->n_footer);
 	free_lines(t->title, t->n_title);
 	free(t->digits);
 	free(t);
+}
+
+enum calib_status
+calib_table_heading(struct calib_table *t, size_t col, const char *text)
+{
+	char *s;
+
+	if (!t->heading && !(t->heading = calloc(t->n_cols ? t->n_cols : 1, sizeof *t->heading)))
+		return CALIB_ENOMEM;
+	if (!(s = strdup(text)))
+		return CALIB_ENOMEM;
+	free(t->heading[col]);
+	t->heading[col] = s;
+	return CALIB_OK;
+}
+
+/* The name a person reads over column c of the aligned table. */
+static const char *
+heading(const struct calib_table *t, size_t c)
+{
+	return t->heading && t->heading[c] ? t->heading[c] : t->col[c];
 }
 
 size_t
@@ -718,7 +742,7 @@ moved_cells(const struct calib_table *t, const struct layout *l, size_t r, char 
 			continue;
 		if (!(v = shown_text(t, r, c, buf, sizeof buf, &tmp)))
 			goto nomem;
-		name = calib_escaped(t->col[c], &tmp2);
+		name = calib_escaped(heading(t, c), &tmp2);
 		bad = !name || append(out, &len, len ? "  " : "", name) ||
 		      append(out, &len, ": ", v);
 		free(tmp);
@@ -776,7 +800,7 @@ write_fit_notes(const struct calib_table *t, const struct layout *l, const struc
 	for (size_t c = 0; c < t->n_cols; c++) {
 		if (l->shown[c] || l->constant[c])
 			continue;
-		if (!(s = calib_escaped(t->col[c], &tmp)) || append(&names, &len, len ? ", " : "", s)) {
+		if (!(s = calib_escaped(heading(t, c), &tmp)) || append(&names, &len, len ? ", " : "", s)) {
 			free(tmp);
 			free(names);
 			return -1;
@@ -840,7 +864,7 @@ write_row(const struct calib_table *t, const struct layout *l, const bool *numer
 			continue;
 		for (last = c + 1; last < t->n_cols && !l->shown[last]; last++)
 			;
-		s = x ? cell_text(t, x, c, true, NULL, "NA", buf, sizeof buf) : t->col[c];
+		s = x ? cell_text(t, x, c, true, NULL, "NA", buf, sizeof buf) : heading(t, c);
 		if (x && c == 0 && group_first && r > 0 && same_group(t, r))
 			s = "";
 		if (!(s = calib_escaped(s, &tmp)))
@@ -895,7 +919,7 @@ write_table(const struct calib_table *t, FILE *fp, bool group_first, size_t fit_
 		goto out;
 	for (size_t c = 0; c < t->n_cols; c++) {
 		struct fit_rule rule = fit_rule(t->col[c]);
-		if (!(s = calib_escaped(t->col[c], &tmp)))
+		if (!(s = calib_escaped(heading(t, c), &tmp)))
 			goto out;
 		l.natural[c] = width(s);
 		free(tmp);

@@ -154,8 +154,9 @@ parse_tsv(struct builder *b, const char *buf, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		size_t end = i + strcspn(buf + i, "\n");
-		size_t stop = end > len ? len : end;
+		/* buf need not end in a NUL: memchr, not strcspn */
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t stop = nl ? (size_t)(nl - buf) : len;
 		size_t eol = stop > i && buf[stop - 1] == '\r' ? stop - 1 : stop;
 		if (eol == i) { /* a blank line, as libcsv skips them */
 			i = stop + 1;
