@@ -17,7 +17,7 @@ enum calib_band_scheme {
 	CALIB_BANDS_KRIPPENDORFF
 };
 
-/* The scheme that fits a statistic's name ("fleiss_kappa" -> Landis-Koch). */
+/* The scheme of a statistic or companion record, from the registry (registry.h). */
 enum calib_band_scheme calib_band_scheme_for(const char *statistic);
 
 /* "Landis-Koch", "Koo-Li", "Krippendorff", or "" for none. */

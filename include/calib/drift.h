@@ -25,7 +25,8 @@
 #include "calib/store.h"
 
 struct calib_drift_opts {
-	const char *stat; /* one statistic for every criterion, or NULL: per scale */
+	const char *stat; /* one statistic for every criterion, or NULL: the headline
+	                     of each criterion's scale (calib_registry_headline) */
 	bool complete;    /* only calls scored by every rater of the session */
 	enum calib_na_policy na;
 	struct calib_coef_opts coef;
@@ -41,13 +42,6 @@ struct calib_drift_opts {
 
 /* Defaults: per-scale statistic, all scores, N/A per scale, 1000 replicates, seed 1, K 4. */
 void calib_drift_opts_init(struct calib_drift_opts *o);
-
-/*
- * The statistic drawn for a scale when none is chosen, the same whatever
- * the number of raters so that sessions compare: fleiss_kappa (binary,
- * nominal), kripp_alpha_ordinal (ordinal), icc2 (interval, ratio).
- */
-const char *calib_drift_default_stat(enum calib_scale scale);
 
 /*
  * Is text a strict ISO date YYYY-MM-DD (four-digit year, a real month and

@@ -17,15 +17,9 @@
 #include "calib/coef.h"
 #include "calib/error.h"
 #include "calib/matrix.h"
+#include "calib/registry.h"
 #include "calib/stat.h"
 #include "calib/store.h"
-
-/* Families of statistics, as bits. */
-#define CALIB_FAMILY_AGREEMENT 1u /* percent agreement, Fleiss, Conger, Gwet, Brennan-Prediger */
-#define CALIB_FAMILY_KAPPA 2u     /* Cohen, Light, PABAK */
-#define CALIB_FAMILY_ALPHA 4u     /* Krippendorff */
-#define CALIB_FAMILY_ICC 8u       /* intraclass correlations */
-#define CALIB_FAMILY_ALL 15u
 
 struct calib_report_opts {
 	const char *stat;         /* NULL: the defaults of each scale; "all"; or a comma list */
@@ -60,6 +54,9 @@ struct calib_report_row {
 	size_t n_unscored, n_na, n_dropped;
 	size_t n_complete, n_pairable;
 	size_t first, count;      /* its records: stats.v[first .. first+count) */
+	size_t headline;          /* the headline record (registry.h's policy, or the
+	                             first of --stat that applies) as an index from
+	                             first, or SIZE_MAX: none applies */
 };
 
 struct calib_report {
@@ -129,17 +126,5 @@ struct calib_table *calib_report_detail(const struct calib_report *r);
 
 /* Append the footer lines of what r assumed to t. CALIB_OK or CALIB_ENOMEM. */
 enum calib_status calib_report_footer(const struct calib_report *r, struct calib_table *t);
-
-/*
- * The statistics the scale uses by default, as a comma list ("cohen_kappa,
- * gwet_ac1" ...). n_raters decides between Cohen's and Fleiss' kappa.
- */
-const char *calib_report_defaults(enum calib_scale scale, size_t n_raters);
-
-/* Is name a statistic calib knows (or "all")? */
-bool calib_report_known_stat(const char *name);
-
-/* The family (CALIB_FAMILY_*) of the statistic called name; 0 when unknown. Cannot fail. */
-unsigned calib_report_stat_family(const char *name);
 
 #endif

@@ -748,6 +748,31 @@ calib_cli_icc_convention(const struct calib_cli *cli, const char *arg,
 }
 
 int
+calib_cli_alert_on(const struct calib_cli *cli, const char *arg, bool *on_estimate)
+{
+	if (strcmp(arg, "interval") == 0)
+		*on_estimate = false;
+	else if (strcmp(arg, "estimate") == 0)
+		*on_estimate = true;
+	else {
+		calib_cli_usage_error(cli, "option --alert-on: '%s' is not interval or estimate", arg);
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+calib_cli_interval_text(char *buf, size_t n, double lower, double upper, double conf,
+			bool on_estimate)
+{
+	if (isnan(lower) || isnan(upper))
+		snprintf(buf, n, "(no CI%s)", on_estimate ? "" : ": the estimate judged");
+	else
+		snprintf(buf, n, "(%g%% CI %.3f to %.3f)", 100 * conf, lower, upper);
+	return buf;
+}
+
+int
 calib_cli_write_table(const struct calib_cli *cli, const char *path,
 		      const struct calib_table *t, enum calib_format f, bool group_first)
 {

@@ -299,6 +299,19 @@ int calib_cli_icc_convention(const struct calib_cli *cli, const char *arg,
 			     enum calib_icc_convention *c);
 
 /*
+ * --alert-on: "interval" (an alert fires on what the whole interval shows)
+ * or "estimate" (on the estimate alone). 0, or -1 with a usage error.
+ */
+int calib_cli_alert_on(const struct calib_cli *cli, const char *arg, bool *on_estimate);
+
+/*
+ * The interval of an alert's coefficient as text in buf ("(95% CI 0.101
+ * to 0.380)", or "(no CI...)"); returns buf. Cannot fail.
+ */
+const char *calib_cli_interval_text(char *buf, size_t n, double lower, double upper, double conf,
+				    bool on_estimate);
+
+/*
  * Write t in format f to path (NULL or "-": standard output), all or
  * nothing. group_first as in calib_table_write. 0, or 1 with the message
  * printed and no file left behind.

@@ -26,7 +26,8 @@ enum {
 	OPT_ICC,
 	OPT_WEIGHTS,
 	OPT_NO_TOTAL,
-	OPT_DETAIL
+	OPT_DETAIL,
+	OPT_ALERT_ON
 };
 
 static const struct option longopts[] = {
@@ -34,6 +35,7 @@ static const struct option longopts[] = {
 	CALIB_CLI_OUTPUT_LONGOPTS,
 	{ "stat", required_argument, NULL, OPT_STAT },
 	{ "min", required_argument, NULL, OPT_MIN },
+	{ "alert-on", required_argument, NULL, OPT_ALERT_ON },
 	{ "ci", required_argument, NULL, OPT_CI },
 	{ "boot", required_argument, NULL, OPT_BOOT },
 	{ "seed", required_argument, NULL, 's' },
@@ -151,7 +153,9 @@ help(const struct report_program *p)
 {
 	printf("%s\n%s\nOptions:\n" CALIB_CLI_READ_HELP CALIB_CLI_OUTPUT_HELP
 	       "      --stat LIST         statistics to compute, comma-separated, or all\n"
-	       "      --min X             exit 3 when a coefficient of a criterion is below X\n"
+	       "      --min X             exit 3 when a criterion's headline is below X: its\n"
+	       "                          whole CI (default), or its estimate (--alert-on)\n"
+	       "      --alert-on W        interval (default) or estimate: what --min judges\n"
 	       "      --ci METHOD         analytic (default) or bootstrap\n",
 	       p->usage, p->help);
 	/* a program with its own bootstrap (calib-alpha's summaries) always draws */
@@ -182,13 +186,18 @@ help(const struct report_program *p)
 	      stdout);
 }
 
-/* Is a record one of the coefficients that --min watches? */
+/*
+ * Does the headline s of a criterion fall below min? By the whole interval
+ * (its upper bound below min) unless on_estimate, or where it has none.
+ */
 static bool
-watched(const char *name)
+below(const struct calib_stat *s, double min, bool on_estimate)
 {
-	return strncmp(name, "percent_agreement", 17) != 0 && strcmp(name, "prevalence_index") &&
-	       strcmp(name, "bias_index") && !strstr(name, "_cat:") && !strstr(name, "_boot") &&
-	       !(strlen(name) > 2 && strcmp(name + strlen(name) - 2, "_z") == 0);
+	if (isnan(s->estimate))
+		return false;
+	if (on_estimate || isnan(s->upper))
+		return s->estimate < min;
+	return s->upper < min;
 }
 
 int
@@ -203,7 +212,7 @@ report_main(int argc, char **argv, const struct report_program *p)
 	enum calib_format fmt = calib_cli_default_format();
 	const char *output = NULL, *weights = NULL;
 	double min = NAN, *w = NULL;
-	bool bootstrap = false;
+	bool bootstrap = false, on_estimate = false;
 	size_t boot = 0, threads = 0;
 	int c, status = 0;
 
@@ -246,12 +255,12 @@ report_main(int argc, char **argv, const struct report_program *p)
 			while (*s) {
 				size_t n = strcspn(s, ",");
 				snprintf(buf, sizeof buf, "%.*s", (int)n, s);
-				if (!calib_report_known_stat(buf))
+				if (!calib_registry_known(buf))
 					return calib_cli_usage_error(&cli, "option --stat: unknown statistic '%s'",
 								     buf);
 				/* one family's program computes only its family's statistics */
 				if (strcmp(buf, "all") != 0 &&
-				    !(calib_report_stat_family(buf) & p->families))
+				    !(calib_registry_family(buf) & p->families))
 					return calib_cli_usage_error(
 					        &cli, "option --stat: %s is not a statistic of %s (see calib-agree)",
 					        buf, p->name);
@@ -262,6 +271,10 @@ report_main(int argc, char **argv, const struct report_program *p)
 		}
 		case OPT_MIN:
 			if (calib_cli_double(&cli, "--min", optarg, -1, 1, &min))
+				return 2;
+			break;
+		case OPT_ALERT_ON:
+			if (calib_cli_alert_on(&cli, optarg, &on_estimate))
 				return 2;
 			break;
 		case OPT_CI:
@@ -361,14 +374,19 @@ report_main(int argc, char **argv, const struct report_program *p)
 	if (!isnan(min))
 		for (size_t i = 0; i < rep->n_rows; i++) {
 			const struct calib_report_row *row = &rep->rows[i];
-			for (size_t k = row->first; k < row->first + row->count; k++) {
-				const struct calib_stat *s = &rep->stats.v[k];
-				if (watched(s->name) && isfinite(s->estimate) && s->estimate < min) {
-					fprintf(stderr, "%s: %s: %s %.3f is below %g\n", p->name,
-						row->criterion, s->name, s->estimate, min);
-					status = 3;
-				}
-			}
+			const struct calib_stat *s;
+			char ci[80];
+			if (row->headline == SIZE_MAX)
+				continue;
+			s = &rep->stats.v[row->first + row->headline];
+			if (!below(s, min, on_estimate))
+				continue;
+			fprintf(stderr, "%s: %s: %s %.3f %s is below %g\n", p->name, row->criterion,
+				s->name, s->estimate,
+				calib_cli_interval_text(ci, sizeof ci, s->lower, s->upper, o.coef.conf,
+							on_estimate),
+				min);
+			status = 3;
 		}
 out:
 	calib_table_free(t);

@@ -56,8 +56,8 @@ static const char help[] =
         "      --wide              a table's rows on one line each, however wide (else a\n"
         "                          table fits $COLUMNS or the terminal)\n"
         "      --na-token TOKEN    not-available values in CSV and TSV (default NA)\n"
-        "      --stat NAME         the coefficient for every criterion (default per scale:\n"
-        "                          fleiss_kappa, kripp_alpha_ordinal, icc2)\n"
+        "      --stat NAME         the coefficient for every criterion (default: the\n"
+        "                          headline of its scale, gwet_ac1, gwet_ac2_ordinal, icc2)\n"
         "      --trend             one row per criterion: latest change, slope over K\n"
         "      --compare A:B       compare two sessions or groups; a group is a label,\n"
         "                          FIRST..LAST (in session order), or a comma list\n"
@@ -1098,7 +1098,7 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 			g->output = optarg;
 			break;
 		case OPT_STAT:
-			if (strcmp(optarg, "all") == 0 || !calib_report_known_stat(optarg))
+			if (strcmp(optarg, "all") == 0 || !calib_registry_known(optarg))
 				return calib_cli_usage_error(
 				        cli, "option --stat: unknown statistic '%s'", optarg);
 			o->stat = optarg;

@@ -62,7 +62,7 @@ static const char options_help[] =
         "      --title TEXT        name of the session in titles (default: the file\n"
         "                          name, or \"N files\" for several)\n"
         "      --stat NAME         agreement: the statistic to plot (default: each\n"
-        "                          criterion's first chance-corrected coefficient)\n"
+        "                          criterion's headline, as calib-agree --min judges)\n"
         "      --min X             agreement: draw a threshold line at X\n"
         "      --criterion NAME    spread, bland-altman: only this criterion\n"
         "      --consensus C       heatmap, bland-altman: median (default) or mean of\n"
@@ -154,46 +154,24 @@ entries_push(struct entries *e)
 	return &e->v[e->n++];
 }
 
-/* The first name of the comma list that names[0..n) holds; percent agreement only when asked.
- */
-static size_t
-choose(const char *list, const char *const *names, size_t n, bool explicit)
-{
-	for (const char *p = list; *p;) {
-		size_t len = strcspn(p, ",");
-		if (explicit || !(len == 17 && strncmp(p, "percent_agreement", 17) == 0))
-			for (size_t k = 0; k < n; k++)
-				if (strlen(names[k]) == len && strncmp(names[k], p, len) == 0)
-					return k;
-		p += len + (p[len] == ',');
-	}
-	return n;
-}
-
 static char *
 xstrdup(const char *s)
 {
 	return strdup(s ? s : "");
 }
 
-/* Entries from a report: per row the chosen record. 0, or 1 when out of memory. */
+/* Entries from a report: per row its headline record. 0, or 1 when out of memory. */
 static int
-entries_from_report(const struct calib_report *r, const struct opts *o, struct entries *out)
+entries_from_report(const struct calib_report *r, struct entries *out)
 {
 	for (size_t i = 0; i < r->n_rows; i++) {
 		const struct calib_report_row *row = &r->rows[i];
-		const char *names[64] = {0};
-		size_t n = row->count < 64 ? row->count : 64, k;
 		struct entry *e;
 		const struct calib_stat *s;
 
-		for (k = 0; k < n; k++)
-			names[k] = r->stats.v[row->first + k].name;
-		k = choose(o->stat ? o->stat : calib_report_defaults(row->scale, row->n_raters),
-		           names, n, o->stat != NULL);
-		if (k == n)
+		if (row->headline == SIZE_MAX)
 			continue;
-		s = &r->stats.v[row->first + k];
+		s = &r->stats.v[row->first + row->headline];
 		if (!(e = entries_push(out)))
 			return 1;
 		e->criterion = xstrdup(row->criterion);
@@ -304,7 +282,6 @@ entries_from_results(const struct calib_cli *cli, const char *name, const char *
 		/* the records of one criterion: i .. j */
 		size_t j = i, k;
 		enum calib_scale scale = CALIB_SCALE_UNKNOWN;
-		double raters = NAN;
 		const char *names[64] = {0};
 		size_t n = 0;
 		struct entry *e;
@@ -315,15 +292,11 @@ entries_from_results(const struct calib_cli *cli, const char *name, const char *
 				scale = strcmp(all.v[k].criterion, "TOTAL") == 0
 				                ? CALIB_SCALE_INTERVAL
 				                : note_scale(all.v[k].note);
-				raters = all.v[k].lo;
 			}
 			if (n < 64)
 				names[n++] = all.v[k].stat;
 		}
-		k = choose(o->stat ? o->stat
-		                   : calib_report_defaults(
-		                             scale, isfinite(raters) ? (size_t)raters : 3),
-		           names, n, o->stat != NULL);
+		k = calib_registry_pick(names, n, scale, o->stat);
 		if (k < n) {
 			if (!(e = entries_push(out))) {
 				calib_cli_errorf(cli, "out of memory");
@@ -588,7 +561,7 @@ plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 	/* the bands behind each row, and the text on the right */
 	for (size_t i = 0; i < n; i++) {
 		const struct entry *e = &en->v[i];
-		enum calib_band_scheme sch = calib_band_scheme_for(e->stat);
+		enum calib_band_scheme sch = calib_registry_bands(e->stat);
 		double y = (double)(n - i), edge[8];
 		const char *bname[8];
 		size_t nb = band_edges(sch, edge, bname, 8);
@@ -1523,7 +1496,7 @@ main(int argc, char **argv)
 			o.title = optarg;
 			break;
 		case OPT_STAT:
-			if (!calib_report_known_stat(optarg) || strcmp(optarg, "all") == 0 ||
+			if (!calib_registry_known(optarg) || strcmp(optarg, "all") == 0 ||
 			    strchr(optarg, ','))
 				return calib_cli_usage_error(
 				        &cli, "option --stat: unknown statistic '%s'", optarg);
@@ -1632,7 +1605,7 @@ main(int argc, char **argv)
 			calib_cli_errorf(&cli, "%s", err.msg[0] ? err.msg : strerror(ENOMEM));
 			goto out;
 		}
-		if (entries_from_report(rep, &o, &en)) {
+		if (entries_from_report(rep, &en)) {
 			calib_cli_errorf(&cli, "out of memory");
 			goto out;
 		}

@@ -80,6 +80,7 @@
 #include <string.h>
 
 #include "calib/agreement.h"
+#include "calib/registry.h"
 #include "calib/store.h"
 #include "calib/weights.h"
 
@@ -335,7 +336,7 @@ t_inference(struct calib_stat *s, double ss, size_t n, double conf)
 	s->df1 = nd - 1.0;
 	tq = gsl_cdf_tdist_Pinv(1.0 - (1.0 - conf) / 2.0, s->df1);
 	s->lower = s->estimate - tq * s->se;
-	s->upper = fmin(1.0, s->estimate + tq * s->se);
+	s->upper = s->estimate + tq * s->se; /* clipped, and said, by calib_registry_clip */
 	t = s->estimate / s->se;
 	s->test = t;
 	if (isnan(t))
@@ -870,8 +871,8 @@ check_opts(const struct calib_matrix *m, const struct calib_coef_opts *o,
 	return calib_weights_check(o->custom_w, o->custom_q, err);
 }
 
-enum calib_status
-calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
+static enum calib_status
+compute_agreement(const struct calib_matrix *m, const struct calib_coef_opts *o,
                         struct calib_stats *out, struct calib_error *err)
 {
 	struct calib_coef_opts defaults;
@@ -966,6 +967,17 @@ done:
 	if (st != CALIB_OK)
 		return calib_error_set(err, st, NULL, 0, 0, "out of memory");
 	return CALIB_OK;
+}
+
+/* The records, with bounds outside the statistic's range clipped and said (registry.h). */
+enum calib_status
+calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
+                        struct calib_stats *out, struct calib_error *err)
+{
+	size_t first = out->n;
+	enum calib_status st = compute_agreement(m, o, out, err);
+	calib_registry_clip_from(out, first);
+	return st;
 }
 
 /*

@@ -77,6 +77,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "calib/alpha.h"
+#include "calib/registry.h"
 
 /*
  * The pairable calls of a matrix, each as its distinct categories with
@@ -596,13 +597,13 @@ alpha_level(const struct calib_matrix *m, const struct calls *c, enum calib_alph
 	rec->df1 = n - 1;
 	t = gsl_cdf_tdist_Pinv(1 - (1 - conf) / 2, rec->df1);
 	rec->lower = rec->estimate - t * rec->se;
-	rec->upper = fmin(1, rec->estimate + t * rec->se);
+	rec->upper = rec->estimate + t * rec->se; /* clipped, and said, by calib_registry_clip */
 	rec->test = rec->estimate / rec->se;
 	rec->p = 2 * gsl_cdf_tdist_Q(fabs(rec->test), rec->df1);
 }
 
-enum calib_status
-calib_alpha_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
+static enum calib_status
+compute_alpha(const struct calib_matrix *m, const struct calib_coef_opts *o,
                     struct calib_stats *out, struct calib_error *err)
 {
 	static const enum calib_alpha_level levels[] = {
@@ -639,6 +640,17 @@ calib_alpha_compute(const struct calib_matrix *m, const struct calib_coef_opts *
 	free(work);
 	calls_free(&c);
 	return CALIB_OK;
+}
+
+/* The records, with bounds outside the statistic's range clipped and said (registry.h). */
+enum calib_status
+calib_alpha_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
+                    struct calib_stats *out, struct calib_error *err)
+{
+	size_t first = out->n;
+	enum calib_status st = compute_alpha(m, o, out, err);
+	calib_registry_clip_from(out, first);
+	return st;
 }
 
 /* The bootstrap's per-call data, computed once. */

@@ -15,11 +15,11 @@
  */
 #include <math.h>
 #include <stdbool.h>
-#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
 #include "calib/band.h"
+#include "calib/registry.h"
 
 struct band {
 	double lower; /* the band holds values >= lower (the first: everything) */
@@ -54,27 +54,10 @@ bands(enum calib_band_scheme s, size_t *n)
 	}
 }
 
-static bool
-starts(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 enum calib_band_scheme
 calib_band_scheme_for(const char *st)
 {
-	if (strstr(st, "_boot"))
-		return CALIB_BANDS_NONE; /* a summary of replicates, not a coefficient */
-	if (starts(st, "icc"))
-		return CALIB_BANDS_KOO_LI;
-	if (starts(st, "kripp_alpha"))
-		return CALIB_BANDS_KRIPPENDORFF;
-	if (starts(st, "cohen_kappa") || starts(st, "fleiss_kappa") ||
-	    starts(st, "conger_kappa") || starts(st, "light_kappa") || starts(st, "gwet_ac") ||
-	    starts(st, "brennan_prediger") || starts(st, "pabak"))
-		return strstr(st, "_z") && !strstr(st, "_cat") ? CALIB_BANDS_NONE
-							       : CALIB_BANDS_LANDIS_KOCH;
-	return CALIB_BANDS_NONE;
+	return calib_registry_bands(st);
 }
 
 const char *

@@ -22,8 +22,7 @@
 #include "calib/dates.h"
 #include "calib/drift.h"
 #include "calib/icc.h"
-#include "calib/kappa.h"
-#include "calib/report.h"
+#include "calib/registry.h"
 
 void
 calib_drift_opts_init(struct calib_drift_opts *o)
@@ -37,42 +36,10 @@ calib_drift_opts_init(struct calib_drift_opts *o)
 	o->window = 4;
 }
 
-const char *
-calib_drift_default_stat(enum calib_scale scale)
-{
-	switch (scale) {
-	case CALIB_SCALE_ORDINAL:
-		return "kripp_alpha_ordinal";
-	case CALIB_SCALE_INTERVAL:
-	case CALIB_SCALE_RATIO:
-		return "icc2";
-	case CALIB_SCALE_BINARY:
-	case CALIB_SCALE_NOMINAL:
-	case CALIB_SCALE_UNKNOWN:
-	default:
-		return "fleiss_kappa";
-	}
-}
-
-/* The family module that computes a statistic (names as in report.c). */
-static unsigned
-family_of(const char *stat)
-{
-	if (strncmp(stat, "icc", 3) == 0)
-		return CALIB_FAMILY_ICC;
-	if (strncmp(stat, "kripp_alpha", 11) == 0)
-		return CALIB_FAMILY_ALPHA;
-	if (strncmp(stat, "cohen_kappa", 11) == 0 || strcmp(stat, "light_kappa") == 0 ||
-	    strcmp(stat, "pabak") == 0 || strcmp(stat, "prevalence_index") == 0 ||
-	    strcmp(stat, "bias_index") == 0)
-		return CALIB_FAMILY_KAPPA;
-	return CALIB_FAMILY_AGREEMENT;
-}
-
 static bool
 known(const char *stat)
 {
-	return stat && strcmp(stat, "all") != 0 && calib_report_known_stat(stat);
+	return stat && strcmp(stat, "all") != 0 && calib_registry_known(stat);
 }
 
 bool
@@ -140,7 +107,6 @@ coefficient(const struct calib_matrix *m, const char *stat, const struct calib_c
 {
 	const struct calib_stat *r;
 	enum calib_status st = CALIB_OK;
-	unsigned fam = family_of(stat);
 
 	memset(res, 0, sizeof *res);
 	res->estimate = res->lower = res->upper = res->se = NAN;
@@ -149,14 +115,7 @@ coefficient(const struct calib_matrix *m, const char *stat, const struct calib_c
 		calib_stat_note(res, "no scores");
 		return CALIB_OK;
 	}
-	if (fam == CALIB_FAMILY_AGREEMENT)
-		st = calib_agreement_compute(m, co, tmp, err);
-	else if (fam == CALIB_FAMILY_KAPPA)
-		st = calib_kappa_compute(m, co, tmp, err);
-	else if (fam == CALIB_FAMILY_ALPHA)
-		st = calib_alpha_compute(m, co, tmp, err);
-	else
-		st = calib_icc_compute(m, co, tmp, err);
+	st = calib_family_run(m, calib_registry_family(stat), co, tmp, err);
 	if (st)
 		return st;
 	if (!(r = calib_stats_find(tmp, stat))) {
@@ -164,8 +123,8 @@ coefficient(const struct calib_matrix *m, const char *stat, const struct calib_c
 		return CALIB_OK;
 	}
 	*res = *r;
-	if (!isfinite(res->estimate))
-		res->estimate = NAN;
+	calib_registry_headline_fix(res, m);
+	calib_registry_tidy(res);
 	if (!isnan(res->estimate) && !res->note[0] && m->n_raters < 2)
 		calib_stat_note(res, "one rater");
 	return CALIB_OK;
@@ -428,7 +387,7 @@ replicates_init(struct replicates *p, const struct calib_matrix *m, const char *
 	memset(p, 0, sizeof *p);
 	p->m = m;
 	p->stat = stat;
-	switch (family_of(stat)) {
+	switch (calib_registry_family(stat)) {
 	case CALIB_FAMILY_AGREEMENT:
 		if (!(st = calib_agreement_calls_build(m, co, &p->agree, err)) &&
 		    !calib_agreement_calls_estimate(p->agree, stat, &est)) {
@@ -487,6 +446,9 @@ replicates_draw(struct replicates *p, const size_t *rows, size_t n,
 	}
 	if (!isfinite(*est) || n == 0)
 		*est = NAN;
+	/* as coefficient() makes it: every drawn call scored alike is 1 */
+	if (isnan(*est) && !p->r && calib_registry_perfect_rows(p->m, rows, n))
+		*est = 1;
 	return CALIB_OK;
 }
 
@@ -511,7 +473,7 @@ calib_drift_diff(const struct calib_store *s, uint32_t crit, const uint32_t *a, 
 	res->a = res->b = res->diff = res->lower = res->upper = res->se = NAN;
 	if (crit >= s->n_criteria)
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "no criterion %u", crit);
-	stat = o->stat ? o->stat : calib_drift_default_stat(s->criteria[crit].scale);
+	stat = o->stat ? o->stat : calib_registry_headline(s->criteria[crit].scale);
 	if (!known(stat))
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "unknown statistic '%s'",
 		                       stat);
@@ -700,7 +662,7 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 	mo.na = o->na;
 	for (size_t c = 0; c < d->n_criteria; c++) {
 		const char *stat =
-		        o->stat ? o->stat : calib_drift_default_stat(s->criteria[c].scale);
+		        o->stat ? o->stat : calib_registry_headline(s->criteria[c].scale);
 		size_t prev = SIZE_MAX;
 		d->trend[c].criterion = s->criteria[c].name;
 		d->trend[c].stat = stat;
@@ -722,6 +684,9 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 				p->estimate = r.estimate;
 				p->lower = r.lower;
 				p->upper = r.upper;
+				/* the calls the coefficient rests on (ICC: complete ones) */
+				if (r.n_items > 0)
+					p->n_calls = r.n_items;
 				snprintf(p->note, sizeof p->note, "%s", r.note);
 			} else
 				snprintf(p->note, sizeof p->note, "not scored in this session");

@@ -44,6 +44,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "calib/kappa.h"
+#include "calib/registry.h"
 #include "calib/store.h"
 #include "calib/weights.h"
 
@@ -278,12 +279,6 @@ kappa_weighted(const struct pair *p, const struct wsrc *w, struct kres *r)
 	r->se0 = sqrt(csum_get(&ss0) / (nn * den * den));
 }
 
-static double
-clip1(double x)
-{
-	return x < -1.0 ? -1.0 : x > 1.0 ? 1.0 : x;
-}
-
 /*
  * Push record `name` and its companion "<name>_z" from r. dropped = calls
  * with only one of the two scores. CALIB_OK or CALIB_ENOMEM.
@@ -309,8 +304,8 @@ push_kappa(struct calib_stats *out, const char *name, const struct kres *r, size
 	s->estimate = r->kappa;
 	s->se = r->se;
 	if (!isnan(r->kappa) && !isnan(r->se)) {
-		s->lower = clip1(r->kappa - zcrit * r->se);
-		s->upper = clip1(r->kappa + zcrit * r->se);
+		s->lower = r->kappa - zcrit * r->se;
+		s->upper = r->kappa + zcrit * r->se;
 	}
 	s->test = z;
 	s->p = p;
@@ -518,8 +513,8 @@ done:
 	return CALIB_OK;
 }
 
-enum calib_status
-calib_kappa_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
+static enum calib_status
+compute_kappa(const struct calib_matrix *m, const struct calib_coef_opts *o,
                     struct calib_stats *out, struct calib_error *err)
 {
 	enum calib_status st;
@@ -554,4 +549,15 @@ calib_kappa_compute(const struct calib_matrix *m, const struct calib_coef_opts *
 	if ((st = light(m, out)) != CALIB_OK)
 		return calib_error_set(err, st, NULL, 0, 0, "out of memory");
 	return CALIB_OK;
+}
+
+/* The records, with bounds outside the statistic's range clipped and said (registry.h). */
+enum calib_status
+calib_kappa_compute(const struct calib_matrix *m, const struct calib_coef_opts *o,
+                    struct calib_stats *out, struct calib_error *err)
+{
+	size_t first = out->n;
+	enum calib_status st = compute_kappa(m, o, out, err);
+	calib_registry_clip_from(out, first);
+	return st;
 }

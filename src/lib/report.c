@@ -23,50 +23,9 @@
 #include "calib/alpha.h"
 #include "calib/icc.h"
 #include "calib/kappa.h"
+#include "calib/registry.h"
 #include "calib/report.h"
 #include "calib/table.h"
-
-/* Every statistic calib computes, with its family. */
-static const struct known {
-	const char *name;
-	unsigned family;
-} known_stats[] = {
-	{ "percent_agreement", CALIB_FAMILY_AGREEMENT },
-	{ "percent_agreement_linear", CALIB_FAMILY_AGREEMENT },
-	{ "percent_agreement_quadratic", CALIB_FAMILY_AGREEMENT },
-	{ "percent_agreement_ordinal", CALIB_FAMILY_AGREEMENT },
-	{ "percent_agreement_unanimous", CALIB_FAMILY_AGREEMENT },
-	{ "fleiss_kappa", CALIB_FAMILY_AGREEMENT },
-	{ "conger_kappa", CALIB_FAMILY_AGREEMENT },
-	{ "gwet_ac1", CALIB_FAMILY_AGREEMENT },
-	{ "gwet_ac2_linear", CALIB_FAMILY_AGREEMENT },
-	{ "gwet_ac2_quadratic", CALIB_FAMILY_AGREEMENT },
-	{ "gwet_ac2_ordinal", CALIB_FAMILY_AGREEMENT },
-	{ "brennan_prediger", CALIB_FAMILY_AGREEMENT },
-	{ "cohen_kappa", CALIB_FAMILY_KAPPA },
-	{ "cohen_kappa_linear", CALIB_FAMILY_KAPPA },
-	{ "cohen_kappa_quadratic", CALIB_FAMILY_KAPPA },
-	{ "cohen_kappa_linear_rank", CALIB_FAMILY_KAPPA },
-	{ "cohen_kappa_quadratic_rank", CALIB_FAMILY_KAPPA },
-	{ "cohen_kappa_custom", CALIB_FAMILY_KAPPA },
-	{ "percent_agreement_custom", CALIB_FAMILY_AGREEMENT },
-	{ "gwet_ac2_custom", CALIB_FAMILY_AGREEMENT },
-	{ "light_kappa", CALIB_FAMILY_KAPPA },
-	{ "pabak", CALIB_FAMILY_KAPPA },
-	{ "prevalence_index", CALIB_FAMILY_KAPPA },
-	{ "bias_index", CALIB_FAMILY_KAPPA },
-	{ "kripp_alpha_nominal", CALIB_FAMILY_ALPHA },
-	{ "kripp_alpha_ordinal", CALIB_FAMILY_ALPHA },
-	{ "kripp_alpha_interval", CALIB_FAMILY_ALPHA },
-	{ "kripp_alpha_ratio", CALIB_FAMILY_ALPHA },
-	{ "icc1", CALIB_FAMILY_ICC },
-	{ "icc2", CALIB_FAMILY_ICC },
-	{ "icc3", CALIB_FAMILY_ICC },
-	{ "icc1k", CALIB_FAMILY_ICC },
-	{ "icc2k", CALIB_FAMILY_ICC },
-	{ "icc3k", CALIB_FAMILY_ICC },
-};
-#define N_KNOWN (sizeof known_stats / sizeof *known_stats)
 
 void
 calib_report_opts_init(struct calib_report_opts *o)
@@ -77,55 +36,6 @@ calib_report_opts_init(struct calib_report_opts *o)
 	calib_coef_opts_init(&o->coef);
 	o->session = CALIB_NONE;
 	o->total = true;
-}
-
-bool
-calib_report_known_stat(const char *name)
-{
-	if (strcmp(name, "all") == 0)
-		return true;
-	for (size_t i = 0; i < N_KNOWN; i++)
-		if (strcmp(known_stats[i].name, name) == 0)
-			return true;
-	return false;
-}
-
-static unsigned
-family_of(const char *name)
-{
-	for (size_t i = 0; i < N_KNOWN; i++)
-		if (strcmp(known_stats[i].name, name) == 0)
-			return known_stats[i].family;
-	return 0;
-}
-
-unsigned
-calib_report_stat_family(const char *name)
-{
-	return family_of(name);
-}
-
-const char *
-calib_report_defaults(enum calib_scale scale, size_t n_raters)
-{
-	switch (scale) {
-	case CALIB_SCALE_BINARY:
-		return n_raters == 2 ? "percent_agreement,cohen_kappa,gwet_ac1,pabak"
-				     : "percent_agreement,fleiss_kappa,gwet_ac1";
-	case CALIB_SCALE_NOMINAL:
-	case CALIB_SCALE_UNKNOWN:
-		return n_raters == 2 ? "percent_agreement,cohen_kappa,gwet_ac1"
-				     : "percent_agreement,fleiss_kappa,gwet_ac1";
-	case CALIB_SCALE_ORDINAL:
-		return n_raters == 2
-			       ? "percent_agreement,cohen_kappa_quadratic,kripp_alpha_ordinal,gwet_ac2_ordinal"
-			       : "percent_agreement,kripp_alpha_ordinal,gwet_ac2_ordinal";
-	case CALIB_SCALE_RATIO:
-		return "icc2,kripp_alpha_ratio";
-	case CALIB_SCALE_INTERVAL:
-	default:
-		return "icc2,kripp_alpha_interval";
-	}
 }
 
 /* Is `name` in the comma list `list`? */
@@ -149,18 +59,14 @@ in_list(const char *list, const char *name)
 static bool
 wanted(const struct calib_report_opts *o, const char *list, const char *name)
 {
-	char base[CALIB_STAT_NAME];
-	const char *cut;
+	enum calib_stat_kind kind = CALIB_KIND_COEFFICIENT;
+	const struct calib_stat_info *e = calib_registry_find(name, &kind);
 	bool all = o->stat && strcmp(o->stat, "all") == 0;
+	bool companion = kind == CALIB_KIND_TEST || kind == CALIB_KIND_CATEGORY;
 
-	if (all ? (family_of(name) & o->families) != 0 : in_list(list, name))
-		return true;
-	if (!o->detail)
+	if (!e || (companion && !o->detail))
 		return false;
-	snprintf(base, sizeof base, "%s", name);
-	if ((cut = strstr(base, "_cat:")) || ((cut = strrchr(base, '_')) && strcmp(cut, "_z") == 0))
-		base[cut - base] = '\0';
-	return all ? (family_of(base) & o->families) != 0 : in_list(list, base);
+	return all ? (e->family & o->families) != 0 : in_list(list, e->name);
 }
 
 /* The families that produce the statistics of list. */
@@ -170,29 +76,10 @@ families_of(const struct calib_report_opts *o, const char *list)
 	unsigned f = 0;
 	if (o->stat && strcmp(o->stat, "all") == 0)
 		return o->families;
-	for (size_t i = 0; i < N_KNOWN; i++)
-		if (in_list(list, known_stats[i].name))
-			f |= known_stats[i].family;
+	for (size_t i = 0; i < calib_registry_count(); i++)
+		if (in_list(list, calib_registry_at(i)->name))
+			f |= calib_registry_at(i)->family;
 	return f;
-}
-
-/* Run the families in mask on m, appending to out. */
-static enum calib_status
-run_families(const struct calib_matrix *m, unsigned mask, const struct calib_coef_opts *co,
-	     struct calib_stats *out, struct calib_error *err)
-{
-	enum calib_status st = CALIB_OK;
-	if (m->n_items == 0)
-		return CALIB_OK;
-	if ((mask & CALIB_FAMILY_AGREEMENT) && (st = calib_agreement_compute(m, co, out, err)))
-		return st;
-	if ((mask & CALIB_FAMILY_KAPPA) && (st = calib_kappa_compute(m, co, out, err)))
-		return st;
-	if ((mask & CALIB_FAMILY_ALPHA) && (st = calib_alpha_compute(m, co, out, err)))
-		return st;
-	if ((mask & CALIB_FAMILY_ICC) && (st = calib_icc_compute(m, co, out, err)))
-		return st;
-	return st;
 }
 
 /* Points of a score on a 0..1 scale for the total: declared or observed range. */
@@ -452,7 +339,7 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 		}
 		calib_stats_clear(&tmp);
 		if (n_slow > 0 && ((st = calib_matrix_resample(m, rows, n, &r)) ||
-				   (st = run_families(r, mask, coef, &tmp, err))))
+				   (st = calib_family_run(r, mask, coef, &tmp, err))))
 			goto out;
 		for (size_t k = 0; k < nk; k++) {
 			const struct calib_stat *t;
@@ -529,7 +416,9 @@ warn(struct unit *u, const struct calib_stats *all, const struct calib_matrix *m
 		bool kappa = strcmp(s->name, "cohen_kappa") == 0 ||
 			     strcmp(s->name, "fleiss_kappa") == 0 ||
 			     strcmp(s->name, "conger_kappa") == 0;
-		if (strstr(s->name, "_z") || strstr(s->name, "_cat:") ||
+		enum calib_stat_kind kind = CALIB_KIND_COEFFICIENT;
+		calib_registry_find(s->name, &kind);
+		if (kind == CALIB_KIND_TEST || kind == CALIB_KIND_CATEGORY ||
 		    strcmp(s->name, "percent_agreement") == 0)
 			continue;
 		if (kappa && pa && pa->estimate >= 0.8 && isfinite(s->estimate) &&
@@ -581,7 +470,7 @@ keep_records(const struct calib_report_opts *o, const char *list, const struct c
 
 	for (size_t k = 0; k < all->n; k++) {
 		const char *name = all->v[k].name;
-		if (total && strncmp(name, "kripp_alpha_", 12) == 0 &&
+		if (total && calib_registry_family(name) == CALIB_FAMILY_ALPHA &&
 		    strcmp(name, "kripp_alpha_interval") != 0 && !(o->stat && in_list(o->stat, name)))
 			continue;
 		if (every && wanted(o, list, name) && keep(kept, &all->v[k]))
@@ -593,10 +482,12 @@ keep_records(const struct calib_report_opts *o, const char *list, const struct c
 		size_t n = strcspn(p, ",");
 		for (size_t k = 0; k < all->n; k++) {
 			const char *name = all->v[k].name;
-			size_t len = strlen(name);
-			bool exact = len == n && strncmp(name, p, n) == 0;
-			bool companion = o->detail && len > n && strncmp(name, p, n) == 0 &&
-					 (strcmp(name + n, "_z") == 0 || strncmp(name + n, "_cat:", 5) == 0);
+			enum calib_stat_kind kind = CALIB_KIND_COEFFICIENT;
+			const struct calib_stat_info *e = calib_registry_find(name, &kind);
+			bool ours = e && strlen(e->name) == n && strncmp(e->name, p, n) == 0;
+			bool exact = ours && strcmp(name, e->name) == 0;
+			bool companion = o->detail && ours && !exact &&
+					 (kind == CALIB_KIND_TEST || kind == CALIB_KIND_CATEGORY);
 			if ((exact || companion) && keep(kept, &all->v[k]))
 				return CALIB_ENOMEM;
 		}
@@ -667,6 +558,25 @@ drop_ordered(const struct calib_report_opts *o, const char *list, const struct c
 	return CALIB_OK;
 }
 
+/*
+ * The headline of a row among its kept records (registry.h's policy, or
+ * the first of --stat), made 1 where every call is scored alike.
+ */
+static void
+pick_headline(const struct calib_report_opts *o, const struct calib_matrix *m,
+	      struct calib_report_row *row, struct calib_stats *kept)
+{
+	const char *names[128];
+	size_t n = kept->n < 128 ? kept->n : 128, k;
+
+	for (k = 0; k < n; k++)
+		names[k] = kept->v[k].name;
+	k = calib_registry_pick(names, n, m->scale, o->stat);
+	row->headline = k < n ? k : SIZE_MAX;
+	if (k < n)
+		calib_registry_headline_fix(&kept->v[k], m);
+}
+
 static void
 analyse(struct job *j, struct unit *u)
 {
@@ -683,6 +593,7 @@ analyse(struct job *j, struct unit *u)
 	calib_stats_init(&all);
 	calib_stats_init(&u->stats);
 	calib_error_clear(&u->err);
+	u->row.headline = SIZE_MAX;
 	calib_matrix_opts_init(&mo);
 	mo.complete = o->complete;
 	mo.na = o->na;
@@ -726,7 +637,7 @@ analyse(struct job *j, struct unit *u)
 		u->row.n_pairable += r >= 2;
 	}
 	list = o->stat && strcmp(o->stat, "all") != 0 ? o->stat
-						       : calib_report_defaults(m->scale, m->n_raters);
+						       : calib_registry_defaults(m->scale, m->n_raters);
 	mask = families_of(o, list);
 	if (u->crit == CALIB_NONE)
 		mask &= CALIB_FAMILY_ICC | CALIB_FAMILY_ALPHA;
@@ -745,7 +656,7 @@ analyse(struct job *j, struct unit *u)
 		coef.custom_w = NULL;
 		coef.custom_q = 0;
 	}
-	if ((u->status = run_families(m, mask, &coef, &all, &u->err)))
+	if ((u->status = calib_family_run(m, mask, &coef, &all, &u->err)))
 		goto out;
 	if (o->coef.custom_w && !coef.custom_w) {
 		/* say why the custom statistics asked for are missing */
@@ -775,6 +686,9 @@ analyse(struct job *j, struct unit *u)
 	if (u->crit != CALIB_NONE && !calib_store_ordered(&s->criteria[u->crit]) &&
 	    (u->status = drop_ordered(o, list, m, &u->stats)))
 		goto out;
+	pick_headline(o, m, &u->row, &u->stats);
+	for (size_t k = 0; k < u->stats.n; k++)
+		calib_registry_tidy(&u->stats.v[k]);
 	warn(u, &all, m);
 out:
 	calib_stats_free(&all);
@@ -875,7 +789,7 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 			const char *end = strchr(p, ',');
 			size_t n = end ? (size_t)(end - p) : strlen(p);
 			snprintf(buf, sizeof buf, "%.*s", (int)n, p);
-			if (!calib_report_known_stat(buf))
+			if (!calib_registry_known(buf))
 				return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
 						       "unknown statistic '%s'", buf);
 			if (!end)
@@ -1001,7 +915,7 @@ tidy_record(struct calib_table *t, const char *crit, const struct calib_stat *s)
 		calib_table_num(t, 2 + k, v[k]);
 	calib_table_num(t, 10, (double)s->n_items);
 	calib_table_num(t, 11, (double)s->n_raters);
-	enum calib_band_scheme scheme = calib_band_scheme_for(s->name);
+	enum calib_band_scheme scheme = calib_registry_bands(s->name);
 	const char *sure = calib_band_benchmark(scheme, s->estimate, s->se, 0.95);
 	calib_table_text(t, 12, "%s", calib_band_name(scheme, s->estimate));
 	if (*sure)
@@ -1165,9 +1079,9 @@ calib_report_summary(const struct calib_report *r)
 						 rounded(s->upper, hi, sizeof hi));
 			}
 			calib_table_text(t, 9, "%s",
-					 calib_band_name(calib_band_scheme_for(s->name), s->estimate));
+					 calib_band_name(calib_registry_bands(s->name), s->estimate));
 			calib_table_text(t, 10, "%s",
-					 calib_band_benchmark(calib_band_scheme_for(s->name), s->estimate,
+					 calib_band_benchmark(calib_registry_bands(s->name), s->estimate,
 							      s->se, 0.95));
 			if (calib_table_text(t, 11, "%s", s->note))
 				goto nomem;

@@ -37,6 +37,11 @@ sub run_calib {
 		my @f = split /\t/, $line, -1;
 		my %r;
 		@r{@cols} = @f;
+		# an infinite number is written NA with "FIELD +infinite" in the note
+		for my $col (@cols) {
+			$r{$col} = "${1}Inf" =~ s/^\+//r
+				if $r{$col} eq 'NA' && $r{note} =~ /\b\Q$col\E ([+-])infinite/;
+		}
 		$rec{"$r{criterion}\t$r{statistic}"} = \%r;
 	}
 	close $fh;
@@ -119,6 +124,9 @@ for my $set (@sets) {
 		next if $v eq 'NA' || $st =~ /_reml$/;
 		next if $undefined{$c} && $v eq '1'
 			&& ($src =~ /^irr-.*kripp\.alpha/ || $src =~ /gwet\.ac1/);
+		# a headline on perfect agreement is 1 with the bounds [1, 1] (calib(7))
+		# where irrCAC leaves the standard error and bounds undefined
+		next if $undefined{$c} && $v eq 'NaN' && $st =~ /^gwet_ac1_(se|lower|upper)$/;
 		my $mode;
 		if ($src eq 'count') {
 			next unless $st eq 'n_calls' || $st eq 'n_raters';

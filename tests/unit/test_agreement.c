@@ -83,7 +83,9 @@ test_hand(void)
 	is_double(s->estimate, 0.75, 1e-14, "hand percent agreement");
 	is_double(s->se, sqrt(0.75 / 12), 1e-14, "hand percent agreement se");
 	is_double(s->df1, 3, 0, "hand df = n - 1");
-	is_double(s->lower, 0.75 - t975 * sqrt(0.75 / 12), 1e-12, "hand pa lower");
+	ok(0.75 - t975 * sqrt(0.75 / 12) < 0, "hand pa: the t bound falls below 0");
+	is_double(s->lower, 0, 0, "hand pa lower clipped to 0");
+	ok(strstr(s->note, "CI clipped to [0, 1]") != NULL, "and the note says so: %s", s->note);
 	is_double(s->upper, 1, 0, "hand pa upper capped at 1");
 	is_double(get(&l, "fleiss_kappa")->estimate, 7.0 / 15, 1e-14, "hand Fleiss kappa");
 	is_double(get(&l, "gwet_ac1")->estimate, 9.0 / 17, 1e-14, "hand AC1");
@@ -110,7 +112,7 @@ test_hand(void)
 	          "hand per-category kappa = kappa with two categories");
 	is_long((long)get(&l, "gwet_ac1")->n_items, 4, "n_items");
 	is_long((long)get(&l, "gwet_ac1")->n_raters, 2, "n_raters");
-	is_string(get(&l, "gwet_ac1")->note, "", "no note");
+	is_string(get(&l, "gwet_ac1")->note, "CI clipped to [-1, 1]", "the clipping in the note");
 	/* record order */
 	ok(strcmp(l.v[0].name, "percent_agreement") == 0, "first record percent_agreement");
 	ok(strcmp(l.v[l.n - 1].name, "brennan_prediger") == 0, "last record brennan_prediger");
@@ -365,8 +367,9 @@ test_options(void)
 	ok(calib_agreement_compute(m, &o, &l, NULL) == CALIB_EARG, "conf NAN refused");
 	o.conf = 0.9;
 	ok(run(m, &o, &l) == CALIB_OK, "conf 0.9");
-	is_double(get(&l, "gwet_ac1")->estimate - get(&l, "gwet_ac1")->lower,
-	          2.919985580353724 * get(&l, "gwet_ac1")->se, 1e-12, "conf 0.9: t(0.95, 2)");
+	is_double(get(&l, "gwet_ac1")->estimate - fmax(-1, get(&l, "gwet_ac1")->lower),
+	          fmin(2.919985580353724 * get(&l, "gwet_ac1")->se, get(&l, "gwet_ac1")->estimate + 1),
+	          1e-12, "conf 0.9: t(0.95, 2), the bound clipped at -1");
 	calib_coef_opts_init(&o);
 	o.custom_w = ident;
 	o.custom_q = 3;

@@ -148,15 +148,15 @@ test_series(void)
 	ok(calib_drift_run(s, &o, &d, &err) == CALIB_OK, "series computed");
 	ok(d->dated && d->n_sessions == 4, "four dated sessions");
 	is_string(d->session[0], "2026-01-05", "ordered by date");
-	is_string(d->trend[q].stat, "fleiss_kappa", "binary: fleiss_kappa");
-	is_string(d->trend[p].stat, "kripp_alpha_ordinal", "small integers: ordinal alpha");
+	is_string(d->trend[q].stat, "gwet_ac1", "binary: the headline AC1");
+	is_string(d->trend[p].stat, "gwet_ac2_ordinal", "small integers: the headline ordinal AC2");
 
 	pt = calib_drift_at(d, q, 0);
 	is_double(pt->estimate, 1, 1e-12, "q perfect in the first session");
 	pt = calib_drift_at(d, q, 1);
-	/* Fleiss: P_o = (1/3 + 1 + 1)/3 = 7/9; p_yes = 5/9; P_e = 41/81 */
-	is_double(pt->estimate, (7.0 / 9 - 41.0 / 81) / (1 - 41.0 / 81), 1e-12,
-	          "q in the second session (Fleiss by hand)");
+	/* AC1: P_o = (1/3 + 1 + 1)/3 = 7/9; p_yes = 5/9; P_e = 2 (5/9)(4/9) = 40/81 */
+	is_double(pt->estimate, (7.0 / 9 - 40.0 / 81) / (1 - 40.0 / 81), 1e-12,
+	          "q in the second session (AC1 by hand, 23/41)");
 	is_double(pt->change, pt->estimate - 1, 1e-12, "change from the previous session");
 	ok(pt->prev == 0, "previous session is the first");
 	ok(pt->change_lower <= pt->change && pt->change <= pt->change_upper,
@@ -176,18 +176,22 @@ test_series(void)
 	   "p undefined in the one-rater session: no change");
 
 	pt = calib_drift_at(d, z, 0);
-	ok(pt->present && isnan(pt->estimate), "every rating the same: NA (%s)", pt->note);
-	ok(isnan(calib_drift_at(d, z, 1)->change), "no change from an undefined value");
+	/* AC1 is 1 by itself here (the declared "no" makes chance agreement 0) */
+	ok(pt->present && pt->estimate == 1, "every rating the same: perfect agreement, 1 (%s)",
+	   pt->note);
+	ok(pt->lower == 1 && pt->upper == 1, "with the interval [1, 1]");
+	is_double(calib_drift_at(d, z, 1)->change, 23.0 / 41 - 1, 1e-12,
+	          "a change from the perfect session");
 
 	pt = calib_drift_at(d, q, 3);
 	is_double(pt->estimate, 1, 1e-12, "q perfect in the fourth session");
 	ok(pt->prev == 1, "change back past the undefined third session");
-	is_double(pt->change, 1 - calib_drift_at(d, q, 1)->estimate, 1e-12, "change 1 - 0.55");
+	is_double(pt->change, 1 - calib_drift_at(d, q, 1)->estimate, 1e-12, "change 1 - 23/41");
 
 	ok(d->trend[q].latest == 3, "latest session of q");
 	ok(d->trend[q].n_points == 3, "three defined points in the window");
-	/* least squares through (0, 1), (1, 0.55), (3, 1): x mean 4/3 */
-	is_double(d->trend[q].slope, (-4.0 / 3 * 1 - 1.0 / 3 * 0.55 + 5.0 / 3 * 1) / (14.0 / 3),
+	/* least squares through (0, 1), (1, 23/41), (3, 1): x mean 4/3 */
+	is_double(d->trend[q].slope, (-4.0 / 3 * 1 - 1.0 / 3 * (23.0 / 41) + 5.0 / 3 * 1) / (14.0 / 3),
 	          1e-12, "slope by hand");
 	ok(isfinite(d->trend[q].slope_se), "slope SE from three points");
 	o.window = 2;
@@ -204,19 +208,19 @@ test_series(void)
 	        "session undefined: no alert");
 	is_long((long)calib_drift_alerts(d, 3, 0.9, NAN, al, 8), 1,
 	        "latest: only z (below 0.9) fires");
-	/* q and z are 0.55 in session 2 (z undefined before it), q was 1 */
+	/* q and z are 23/41 in session 2, both were 1 */
 	is_long((long)calib_drift_alerts(d, 1, 0.6, NAN, al, 8), 2, "--min fires in session 2");
 	ok(al[0].criterion == q && !al[0].drop && al[1].criterion == z, "on q and z");
-	is_long((long)calib_drift_alerts(d, 1, NAN, 0.4, al, 8), 1,
-	        "--max-drop fires on q only (nothing defined before z)");
+	is_long((long)calib_drift_alerts(d, 1, NAN, 0.4, al, 8), 2,
+	        "--max-drop fires on q and z");
 	ok(al[0].criterion == q && al[0].drop && al[0].n_mean == 1 && al[0].mean == 1,
 	   "mean of the one session before");
 	is_long((long)calib_drift_alerts(d, 1, NAN, 0.5, al, 8), 0, "a smaller drop is quiet");
 	is_long((long)calib_drift_alerts(d, 1, 0.5, 0.5, al, 8), 0, "quiet with both set");
-	is_long((long)calib_drift_alerts(d, 1, 0.6, 0.4, al, 8), 3, "both fire");
+	is_long((long)calib_drift_alerts(d, 1, 0.6, 0.4, al, 8), 4, "both fire");
 	ok(!al[0].drop && al[1].drop && al[0].criterion == q && al[1].criterion == q,
 	   "criterion order, --min first, then --max-drop");
-	is_long((long)calib_drift_alerts(d, 1, 0.6, 0.4, al, 1), 3, "count beyond cap");
+	is_long((long)calib_drift_alerts(d, 1, 0.6, 0.4, al, 1), 4, "count beyond cap");
 	is_long((long)calib_drift_alerts(d, 7, 0.5, 0.5, al, 8), 0, "no such session: none");
 	calib_drift_free(d);
 

@@ -130,14 +130,17 @@ test_report(void)
 	is_long(calib_report_run(s, &o, &r, &err), CALIB_OK, "report runs");
 	is_long((long)r->n_rows, 1, "one criterion, no TOTAL for a single criterion");
 	is_long(r->rows[0].scale, CALIB_SCALE_BINARY, "0/1 inferred binary");
-	is_string(calib_report_defaults(CALIB_SCALE_BINARY, 2),
-		  "percent_agreement,cohen_kappa,gwet_ac1,pabak", "binary defaults, two raters");
+	is_string(calib_registry_defaults(CALIB_SCALE_BINARY, 2),
+		  "gwet_ac1,cohen_kappa,pabak,percent_agreement", "binary defaults, two raters");
 	{
-		const struct calib_stat *pa = &r->stats.v[r->rows[0].first];
-		const struct calib_stat *k = pa + 1;
-		is_string(pa->name, "percent_agreement", "defaults in order: percent agreement first");
+		const struct calib_stat *ac1 = &r->stats.v[r->rows[0].first];
+		const struct calib_stat *k = ac1 + 1;
+		const struct calib_stat *pa = ac1 + 3;
+		is_string(ac1->name, "gwet_ac1", "defaults in order: the headline AC1 first");
+		is_long((long)r->rows[0].headline, 0, "the row names it as its headline");
+		is_string(pa->name, "percent_agreement", "percent agreement last");
 		is_double(pa->estimate, 0.75, 1e-12, "percent agreement 3/4");
-		is_string(k->name, "cohen_kappa", "then Cohen's kappa");
+		is_string(k->name, "cohen_kappa", "Cohen's kappa beside AC1");
 		/* po = 3/4, pe = (3/4)(1/2) + (1/4)(1/2) = 1/2, kappa = 1/2 */
 		is_double(k->estimate, 0.5, 1e-12, "kappa (0.75 - 0.5) / 0.5");
 		ok(strstr(k->note, "only 4 calls") != NULL, "few calls warned: %s", k->note);
