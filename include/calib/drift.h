@@ -54,11 +54,13 @@ bool calib_drift_parse_date(const char *text, long *days);
 struct calib_drift_point {
 	bool present;                  /* the criterion has a score in this session */
 	double estimate, lower, upper; /* NAN when undefined (note says why) */
+	double se;                     /* the estimate's standard error, or NAN */
 	size_t n_calls, n_raters;
 	/* change from the previous session where the coefficient is defined */
 	size_t prev; /* its index in the order, or SIZE_MAX: none */
 	double change, change_lower, change_upper; /* NAN when not defined */
-	int flag; /* +1 / -1: the change's CI excludes 0; else 0 */
+	int flag; /* +1 / -1: the change's CI excludes 0, with at most 5% of its
+	             replicates undefined (the note counts them); else 0 */
 	char note[CALIB_STAT_NOTE];
 };
 
@@ -69,6 +71,8 @@ struct calib_drift_trend {
 	size_t n_points;  /* defined estimates among the last K sessions */
 	/* least squares, per session; NAN with fewer than 2 points (3 for se) */
 	double slope, slope_se;
+	bool weighted;  /* each point weighted by 1/SE^2 (every point has an SE > 0);
+	                   else an unweighted, descriptive slope */
 	size_t latest; /* index of the criterion's latest present session, or SIZE_MAX */
 };
 
@@ -82,6 +86,7 @@ struct calib_drift {
 	struct calib_drift_point *point; /* n_criteria x n_sessions, criterion-major */
 	unsigned long seed;
 	size_t boot, window;
+	double conf; /* the confidence level of every interval */
 };
 
 /* The point of criterion c in session i (in order). Cannot fail. */
@@ -151,19 +156,28 @@ struct calib_drift_alert {
 	double estimate;  /* latest session's coefficient */
 	double mean;      /* mean of the K sessions before (drop only) */
 	size_t n_mean;    /* how many of them were defined (drop only) */
+	/* the interval judged: the estimate's (--min) or the drop's, mean -
+	   estimate (--max-drop); NAN when there is none */
+	double lower, upper;
 };
 
 /*
  * Alerts at session i of d (in order; the cron job asks about the latest,
- * i = d->n_sessions - 1; the chart marks every session): every criterion
- * whose coefficient there is below min (NAN: not checked), and every
- * criterion whose coefficient is below the mean of its defined
- * coefficients in the d->window sessions before i by more than max_drop
- * (NAN: not checked). A criterion without a defined value in session i
- * raises none. Writes at most cap alerts into out (criterion order, the
- * --min case first) and returns how many there are. Cannot fail.
+ * i = d->n_sessions - 1; the chart marks every session). With on_estimate
+ * false (the default of the programs), by the intervals: every criterion
+ * whose interval there lies below min (its upper bound is below; NAN min:
+ * not checked), and every criterion whose drop from the mean of its
+ * defined coefficients in the d->window sessions before i is larger than
+ * max_drop with an interval that excludes 0 (NAN: not checked). The drop's
+ * interval is normal, from each session's standard error (sessions drawn
+ * independently): mean - estimate +- z sqrt(se_i^2 + sum se_j^2 / k^2).
+ * Where a value has no interval, and with on_estimate, the estimates
+ * alone decide (below min; a drop larger than max_drop). A criterion
+ * without a defined value in session i raises none. Writes at most cap
+ * alerts into out (criterion order, the --min case first) and returns how
+ * many there are. Cannot fail.
  */
 size_t calib_drift_alerts(const struct calib_drift *d, size_t i, double min, double max_drop,
-                          struct calib_drift_alert *out, size_t cap);
+                          bool on_estimate, struct calib_drift_alert *out, size_t cap);
 
 #endif

@@ -5,8 +5,9 @@
  *
  * Cells are text or numbers. Numbers are written with full precision
  * (shortest round-trip form) in CSV/TSV/JSON and rounded to the column's
- * digits in the table; a NAN number is "NA" (JSON null), infinities "Inf"
- * and "-Inf" (JSON strings). An empty text cell is empty, in JSON null.
+ * digits in the table; a number that is not finite (NAN, infinities) is
+ * "NA" (JSON null): no output holds Inf or NaN. An empty text cell is
+ * empty, in JSON null.
  *
  * Ownership: the table owns copies of every string given to it;
  * calib_table_free(NULL) is harmless.

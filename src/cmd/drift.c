@@ -65,6 +65,9 @@ static const char help[] =
         "      --min X             alert when the latest session is below X\n"
         "      --max-drop D        alert when the latest session is below the mean of\n"
         "                          the K sessions before by more than D\n"
+        "      --alert-on W        interval (default): --min fires when the whole CI is\n"
+        "                          below X, --max-drop when the drop's CI excludes 0;\n"
+        "                          estimate: the estimates alone decide\n"
         "      --boot N            bootstrap replicates for changes (default 1000; 0: none)\n"
         "  -s, --seed S            bootstrap seed (default 1)\n"
         "      --conf LEVEL        confidence level of the intervals (default 0.95)\n"
@@ -98,7 +101,8 @@ enum {
 	OPT_THRESHOLD,
 	OPT_SCRIPT,
 	OPT_ORDER,
-	OPT_DATE_FORMAT
+	OPT_DATE_FORMAT,
+	OPT_ALERT_ON
 };
 
 static const struct option longopts[] = {
@@ -116,6 +120,7 @@ static const struct option longopts[] = {
         {"window", required_argument, NULL, 'k'},
         {"min", required_argument, NULL, OPT_MIN},
         {"max-drop", required_argument, NULL, OPT_MAX_DROP},
+        {"alert-on", required_argument, NULL, OPT_ALERT_ON},
         {"boot", required_argument, NULL, OPT_BOOT},
         {"seed", required_argument, NULL, 's'},
         {"conf", required_argument, NULL, OPT_CONF},
@@ -141,7 +146,7 @@ struct args {
 	const char *date_format; /* checked, or NULL */
 	enum calib_format fmt;
 	const char *output, *compare, *chart;
-	bool trend, script, have_term, have_size;
+	bool trend, script, have_term, have_size, on_estimate;
 	enum calib_plot_terminal term;
 	unsigned w, h;
 	double min, max_drop, threshold;
@@ -395,6 +400,19 @@ fail:
 	return NULL;
 }
 
+/* The note of a trend row: its latest session's, and how the slope was fitted. */
+static int
+trend_note(struct calib_table *t, const struct calib_drift_trend *r,
+           const struct calib_drift_point *p)
+{
+	const char *note = p ? p->note : "never scored";
+	const char *how = isnan(r->slope) ? ""
+	                  : r->weighted   ? "slope weighted by each session's 1/SE^2"
+	                                  : "slope descriptive: unweighted, a session has no SE";
+	return calib_table_text(t, 11, "%s%s%s", note, note[0] && how[0] ? "; " : "", how) !=
+	       CALIB_OK;
+}
+
 /* One row per criterion: its latest session, the change there, the slope. */
 static struct calib_table *
 trend_table(const struct calib_drift *d)
@@ -421,7 +439,7 @@ trend_table(const struct calib_drift *d)
 		    calib_table_text(t, 7, "%s", p ? flag_text(p->flag) : "") ||
 		    calib_table_num(t, 8, r->slope) || calib_table_num(t, 9, r->slope_se) ||
 		    calib_table_num(t, 10, (double)r->n_points) ||
-		    calib_table_text(t, 11, "%s", p ? p->note : "never scored"))
+		    trend_note(t, r, p))
 			goto fail;
 	}
 	return t;
@@ -608,10 +626,11 @@ out:
 
 /* Does an alert fire for criterion c at session i? */
 static bool
-fires(const struct calib_drift *d, size_t c, size_t i, double min, double max_drop,
+fires(const struct calib_drift *d, size_t c, size_t i, const struct args *g,
       struct calib_drift_alert *buf)
 {
-	size_t n = calib_drift_alerts(d, i, min, max_drop, buf, 2 * d->n_criteria);
+	size_t n = calib_drift_alerts(d, i, g->min, g->max_drop, g->on_estimate, buf,
+	                              2 * d->n_criteria);
 	for (size_t k = 0; k < n && k < 2 * d->n_criteria; k++)
 		if (buf[k].criterion == c)
 			return true;
@@ -657,13 +676,21 @@ chart_title(const struct calib_drift *d, const char *name, char *buf, size_t n)
 static void
 alert_text(const struct args *g, size_t window, char *buf, size_t n)
 {
-	char a[64] = "", b[96] = "";
+	char a[64] = "", b[128] = "";
 
-	if (!isnan(g->min))
-		snprintf(a, sizeof a, "below the minimum %g", g->min);
-	if (!isnan(g->max_drop))
-		snprintf(b, sizeof b, "more than %g below the mean of the %zu sessions before",
-		         g->max_drop, window);
+	if (g->on_estimate) {
+		if (!isnan(g->min))
+			snprintf(a, sizeof a, "below the minimum %g", g->min);
+		if (!isnan(g->max_drop))
+			snprintf(b, sizeof b, "more than %g below the mean of the %zu sessions before",
+			         g->max_drop, window);
+	} else { /* the default judges the interval: its upper bound, a drop's CI */
+		if (!isnan(g->min))
+			snprintf(a, sizeof a, "CI below %g", g->min);
+		if (!isnan(g->max_drop))
+			snprintf(b, sizeof b, "a drop over %g from the %zu sessions' mean, CI excluding 0",
+			         g->max_drop, window);
+	}
 	snprintf(buf, n, "alert: %s%s%s", a, *a && *b ? ", or " : "", b);
 }
 
@@ -817,7 +844,7 @@ chart(const struct calib_drift *d, const struct args *g, const char *name)
 			bool ok = q->present && !isnan(q->estimate);
 			double v[5] = {(double)(i + 1) + dx, ok ? q->estimate : NAN,
 			               ok ? q->lower : NAN, ok ? q->upper : NAN, NAN};
-			if (ok && alerts && fires(d, c, i, g->min, g->max_drop, buf))
+			if (ok && alerts && fires(d, c, i, g, buf))
 				v[4] = q->estimate;
 			if (!isfinite(v[2]) || !isfinite(v[3]))
 				v[2] = v[3] = v[1];
@@ -1121,6 +1148,10 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 			if (calib_cli_double(cli, "--max-drop", optarg, 0, 2, &g->max_drop))
 				return 2;
 			break;
+		case OPT_ALERT_ON:
+			if (calib_cli_alert_on(cli, optarg, &g->on_estimate))
+				return 2;
+			break;
 		case OPT_BOOT:
 			if (calib_cli_size(cli, "--boot", optarg, 0, 10000000, &o->boot))
 				return 2;
@@ -1333,13 +1364,13 @@ main(int argc, char **argv)
 	}
 	if (!g.compare && d->n_sessions && (!isnan(g.min) || !isnan(g.max_drop))) {
 		size_t last = d->n_sessions - 1;
-		size_t n = calib_drift_alerts(d, last, g.min, g.max_drop, NULL, 0);
+		size_t n = calib_drift_alerts(d, last, g.min, g.max_drop, g.on_estimate, NULL, 0);
 		if (n && !(al = malloc(n * sizeof *al))) {
 			calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
 			status = 1;
 			goto out;
 		}
-		calib_drift_alerts(d, last, g.min, g.max_drop, al, n);
+		calib_drift_alerts(d, last, g.min, g.max_drop, g.on_estimate, al, n);
 		for (size_t k = 0; k < n; k++) {
 			const struct calib_drift_trend *tr = &d->trend[al[k].criterion];
 			/* names from the input, escaped as messages escape them */
@@ -1348,16 +1379,19 @@ main(int argc, char **argv)
 			const char *ses = calib_escaped(d->session[last], &t2);
 			crit = crit ? crit : "?";
 			ses = ses ? ses : "?";
+			char ci[80];
+			calib_cli_interval_text(ci, sizeof ci, al[k].lower, al[k].upper,
+			                        o.coef.conf, g.on_estimate);
 			if (al[k].drop)
 				fprintf(stderr,
-				        "calib-drift: %s: %s %.3f on %s is %.3f below the mean "
+				        "calib-drift: %s: %s %.3f on %s is %.3f %s below the mean "
 				        "%.3f of the %zu session%s before\n",
 				        crit, tr->stat, al[k].estimate, ses,
-				        al[k].mean - al[k].estimate, al[k].mean, al[k].n_mean,
+				        al[k].mean - al[k].estimate, ci, al[k].mean, al[k].n_mean,
 				        al[k].n_mean == 1 ? "" : "s");
 			else
-				fprintf(stderr, "calib-drift: %s: %s %.3f on %s is below %g\n",
-				        crit, tr->stat, al[k].estimate, ses, g.min);
+				fprintf(stderr, "calib-drift: %s: %s %.3f %s on %s is below %g\n",
+				        crit, tr->stat, al[k].estimate, ci, ses, g.min);
 			free(t1);
 			free(t2);
 		}

@@ -709,7 +709,7 @@ note_complete(struct calib_stat *s, const struct work *w, const struct pass1 *p)
 		                    p->nc, w->n - p->nc);
 }
 
-/* irr's agree(): percentage of complete calls with one score value. */
+/* irr's agree() as a proportion: the share of complete calls with one score value. */
 static enum calib_status
 unanimous_record(const struct work *w, const struct pass1 *p, struct calib_stats *out)
 {
@@ -722,7 +722,7 @@ unanimous_record(const struct work *w, const struct pass1 *p, struct calib_stats
 	else if (p->nc == 0)
 		undefined(s, "no call scored by every rater");
 	else
-		s->estimate = 100.0 * (double)p->unan / (double)p->nc;
+		s->estimate = (double)p->unan / (double)p->nc; /* a proportion, as every other */
 	note_complete(s, w, p);
 	return CALIB_OK;
 }
@@ -761,14 +761,22 @@ complete_records(const struct work *w, const struct pass1 *p, struct calib_stats
 		s->se = se0;
 		s->estimate = kappa / se0;
 		s->p = 2.0 * gsl_cdf_ugaussian_Q(fabs(s->estimate));
-		calib_stat_note(s,
-		                "z of Fleiss' kappa %.6g under no agreement (Fleiss, Nee & "
-		                "Landis 1979)",
-		                kappa);
+		/* the kappa tested is the complete calls' one: say so where it differs */
+		if (p->nc < w->n)
+			calib_stat_note(s,
+			                "z under no agreement (Fleiss, Nee & Landis 1979) of Fleiss' "
+			                "kappa on the %zu calls scored by every rater, %.6g; the "
+			                "fleiss_kappa record uses all %zu calls",
+			                p->nc, kappa, w->n);
+		else
+			calib_stat_note(s,
+			                "z of Fleiss' kappa %.6g under no agreement (Fleiss, Nee & "
+			                "Landis 1979)",
+			                kappa);
 	} else {
 		undefined(s, why);
+		note_complete(s, w, p);
 	}
-	note_complete(s, w, p);
 
 	if (w->nr < 2 || p->nc == 0)
 		return CALIB_OK;

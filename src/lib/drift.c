@@ -9,9 +9,12 @@
  * least-squares slope over the last K sessions.
  */
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
@@ -582,14 +585,33 @@ calib_drift_free(struct calib_drift *d)
 	free(d);
 }
 
+/* Append "; text" (or text) to the note buf of n bytes, cut to fit. */
+static void __attribute__((format(printf, 3, 4)))
+note_add(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len && len + 2 < n) {
+		memcpy(buf + len, "; ", 3);
+		len += 2;
+	}
+	if (len + 1 >= n)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, n - len, fmt, ap);
+	va_end(ap);
+}
+
 /* Least-squares slope of the defined points among the last K sessions. */
 static void
 trend(struct calib_drift *d, size_t c)
 {
 	struct calib_drift_trend *t = &d->trend[c];
 	size_t k = d->window < d->n_sessions ? d->window : d->n_sessions;
-	double x[64], y[64];
+	double x[64], y[64], w[64];
 	size_t n = 0;
+	bool weighted = true;
 
 	t->slope = t->slope_se = NAN;
 	t->latest = SIZE_MAX;
@@ -604,16 +626,28 @@ trend(struct calib_drift *d, size_t c)
 		const struct calib_drift_point *p = calib_drift_at(d, c, i);
 		if (p->present && !isnan(p->estimate)) {
 			x[n] = (double)i;
+			w[n] = 1 / (p->se * p->se);
+			weighted = weighted && p->se > 0 && isfinite(w[n]);
 			y[n++] = p->estimate;
 		}
 	}
 	t->n_points = n;
+	t->weighted = weighted && n >= 2;
 	if (n >= 2) {
 		double c0, c1, cov00, cov01, cov11, sumsq;
-		if (gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq) ==
-		    0) {
+		/*
+		 * Each session weighted by its precision 1/SE^2, the SE of the
+		 * slope then from those variances (weighted least squares,
+		 * gsl_fit_wlinear); a session without an SE > 0 (perfect
+		 * agreement, one call) leaves an unweighted, descriptive slope.
+		 */
+		int r = t->weighted ? gsl_fit_wlinear(x, 1, w, 1, y, 1, n, &c0, &c1, &cov00,
+		                                      &cov01, &cov11, &sumsq)
+		                    : gsl_fit_linear(x, 1, y, 1, n, &c0, &c1, &cov00, &cov01,
+		                                     &cov11, &sumsq);
+		if (r == 0) {
 			t->slope = c1;
-			if (n >= 3 && isfinite(cov11))
+			if ((n >= 3 || t->weighted) && isfinite(cov11))
 				t->slope_se = sqrt(cov11);
 		}
 	}
@@ -642,6 +676,7 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 	d->seed = o->seed;
 	d->boot = o->boot;
 	d->window = o->window;
+	d->conf = o->coef.conf;
 	if ((st = calib_drift_order(s, &d->order, &d->dated)))
 		goto fail;
 	d->n_sessions = calib_names_count(s->sessions);
@@ -670,7 +705,7 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 			struct calib_drift_point *p = calib_drift_at(d, c, i);
 			struct calib_stat r;
 			mo.session = d->order[i];
-			p->estimate = p->lower = p->upper = NAN;
+			p->estimate = p->lower = p->upper = p->se = NAN;
 			p->change = p->change_lower = p->change_upper = NAN;
 			p->prev = SIZE_MAX;
 			if ((st = calib_matrix_build(s, (uint32_t)c, &mo, &m)))
@@ -684,6 +719,7 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 				p->estimate = r.estimate;
 				p->lower = r.lower;
 				p->upper = r.upper;
+				p->se = r.se;
 				/* the calls the coefficient rests on (ICC: complete ones) */
 				if (r.n_items > 0)
 					p->n_calls = r.n_items;
@@ -704,6 +740,16 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 				p->change_lower = df.lower;
 				p->change_upper = df.upper;
 				p->flag = df.lower > 0 ? 1 : df.upper < 0 ? -1 : 0;
+				if (df.n_defined < df.n_boot) {
+					size_t bad = df.n_boot - df.n_defined;
+					/* more than 5% of the replicates left out: no flag */
+					if (20 * bad > df.n_boot)
+						p->flag = 0;
+					note_add(p->note, sizeof p->note,
+					                         "change: %zu of %zu replicates undefined%s",
+					                         bad, df.n_boot,
+					                         20 * bad > df.n_boot ? ", no up/down flag" : "");
+				}
 			}
 			prev = i;
 		}
@@ -723,11 +769,19 @@ fail:
 	return st;
 }
 
+/* Does the value est with bounds [lo, hi] lie below min? */
+static bool
+below_min(double est, double hi, double min, bool on_estimate)
+{
+	return on_estimate || isnan(hi) ? est < min : hi < min;
+}
+
 size_t
 calib_drift_alerts(const struct calib_drift *d, size_t last, double min, double max_drop,
-                   struct calib_drift_alert *out, size_t cap)
+                   bool on_estimate, struct calib_drift_alert *out, size_t cap)
 {
 	size_t n = 0;
+	double z = gsl_cdf_ugaussian_Pinv(1 - (1 - (d->conf > 0 ? d->conf : 0.95)) / 2);
 
 	if (last >= d->n_sessions)
 		return 0;
@@ -735,26 +789,40 @@ calib_drift_alerts(const struct calib_drift *d, size_t last, double min, double 
 		const struct calib_drift_point *p = calib_drift_at(d, c, last);
 		if (!p->present || isnan(p->estimate))
 			continue;
-		if (!isnan(min) && p->estimate < min) {
+		if (!isnan(min) && below_min(p->estimate, p->upper, min, on_estimate)) {
 			if (n < cap)
-				out[n] = (struct calib_drift_alert){c, false, p->estimate, NAN,
-				                                    0};
+				out[n] = (struct calib_drift_alert){c,        false,   p->estimate,
+				                                    NAN,      0,       p->lower,
+				                                    p->upper};
 			n++;
 		}
 		if (!isnan(max_drop)) {
-			double sum = 0;
+			double sum = 0, var = p->se * p->se, drop, half, lo = NAN, hi = NAN;
 			size_t k = 0, from = last > d->window ? last - d->window : 0;
+			bool fire;
 			for (size_t i = from; i < last; i++) {
 				const struct calib_drift_point *q = calib_drift_at(d, c, i);
 				if (q->present && !isnan(q->estimate)) {
 					sum += q->estimate;
+					var += q->se * q->se; /* divided by k^2 below */
 					k++;
 				}
 			}
-			if (k > 0 && sum / (double)k - p->estimate > max_drop) {
+			if (k == 0)
+				continue;
+			drop = sum / (double)k - p->estimate;
+			/* the latest session's variance counts whole, the others' over k^2 */
+			var = p->se * p->se + (var - p->se * p->se) / ((double)k * (double)k);
+			if (isfinite(var)) {
+				half = z * sqrt(var);
+				lo = drop - half;
+				hi = drop + half;
+			}
+			fire = drop > max_drop && (on_estimate || isnan(lo) || lo > 0);
+			if (fire) {
 				if (n < cap)
 					out[n] = (struct calib_drift_alert){
-					        c, true, p->estimate, sum / (double)k, k};
+					        c, true, p->estimate, sum / (double)k, k, lo, hi};
 				n++;
 			}
 		}

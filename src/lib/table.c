@@ -265,10 +265,9 @@ cell_text(const struct calib_table *t, const struct cell *c, size_t col, bool hu
 {
 	if (!c->is_num)
 		return c->text ? c->text : "";
-	if (isnan(c->num))
+	/* no output holds Inf or NaN; the records say why a number is NA */
+	if (!isfinite(c->num))
 		return human ? "NA" : na;
-	if (isinf(c->num))
-		return c->num > 0 ? "Inf" : "-Inf";
 	if (!human || t->digits[col] == -2)
 		return memo_format(memo, c->num, buf, n);
 	if (t->digits[col] < 0)
@@ -1066,10 +1065,8 @@ write_json(const struct calib_table *t, FILE *fp, struct memo *memo)
 				fputs("null", fp); /* an absent band, note, flag or score */
 			else if (!x->is_num)
 				write_json_string(fp, x->text);
-			else if (isnan(x->num))
+			else if (!isfinite(x->num))
 				fputs("null", fp);
-			else if (isinf(x->num))
-				fputs(x->num > 0 ? "\"Inf\"" : "\"-Inf\"", fp);
 			else
 				fputs(memo_format(memo, x->num, buf, sizeof buf), fp);
 		}

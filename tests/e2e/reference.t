@@ -151,6 +151,8 @@ for my $set (@sets) {
 		}
 		$n++;
 		my $got = lookup($run{$mode}, $c, $st);
+		# irr's agree() prints a percentage; calib's proportions are on 0..1
+		$got *= 100 if defined $got && $got ne 'NaN' && $st eq 'percent_agreement_unanimous';
 		if (defined $got && close_enough($got, $v)) {
 			print "ok $n - $set $c $st [$src]\n";
 		} else {

@@ -57,7 +57,7 @@ tty 100 COLUMNS=90 calib-kappa "$data/session.csv"
 ok_out $? "COLUMNS=90 on a 100-column terminal: lines fit 90 (widest $(widest))"
 
 tty 100 calib-kappa --wide "$data/session.csv"
-[ "$(widest)" -eq 275 ]
+[ "$(widest)" -eq 305 ]
 ok_out $? "--wide on a terminal: every row on one line (widest $(widest))"
 
 tty 80 calib-raters "$data/session.csv"

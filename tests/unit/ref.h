@@ -222,7 +222,9 @@ ref_lookup(const struct calib_stats *got, const char *stat, double *v)
 	const char *cat;
 
 	if (s) {
-		*v = s->estimate;
+		/* irr's agree() prints a percentage; calib's proportions are on 0..1 */
+		*v = strcmp(stat, "percent_agreement_unanimous") == 0 ? 100 * s->estimate
+								      : s->estimate;
 		return true;
 	}
 	if ((cat = strstr(stat, "_cat_z:")) || (cat = strstr(stat, "_cat_p:"))) {

@@ -94,7 +94,7 @@ test_hand(void)
 	is_double(s->se, 0.5, 1e-14, "hand Brennan-Prediger se");
 	is_double(s->test, 1, 1e-14, "hand BP t = est/se");
 	is_double(s->p, 0.391002218955772, 1e-12, "hand BP two-sided t p, 3 df");
-	is_double(get(&l, "percent_agreement_unanimous")->estimate, 75, 1e-14,
+	is_double(get(&l, "percent_agreement_unanimous")->estimate, 0.75, 1e-14,
 	          "hand unanimous share");
 	/* two categories 1, 2: linear and quadratic weights are identity */
 	is_double(get(&l, "gwet_ac2_linear")->estimate, 9.0 / 17, 1e-14, "hand AC2 linear");
@@ -152,8 +152,8 @@ test_undefined(void)
 	ok(run(m, NULL, &l) == CALIB_OK, "constant: CALIB_OK");
 	is_double(get(&l, "percent_agreement")->estimate, 1, 0, "constant: pa 1");
 	is_double(get(&l, "percent_agreement")->se, 0, 0, "constant: pa se 0");
-	is_double(get(&l, "percent_agreement_unanimous")->estimate, 100, 0,
-	          "constant: unanimous 100");
+	is_double(get(&l, "percent_agreement_unanimous")->estimate, 1, 0,
+	          "constant: unanimous share 1");
 	s = get(&l, "gwet_ac1");
 	ok(isnan(s->estimate) && strstr(s->note, "one category"), "constant: AC1 NAN, noted");
 	ok(isnan(get(&l, "gwet_ac2_linear")->estimate), "constant: AC2 NAN");
@@ -191,11 +191,12 @@ test_incomplete(void)
 	calib_stats_init(&l);
 	ok(run(m, NULL, &l) == CALIB_OK, "incomplete: CALIB_OK");
 	s = get(&l, "percent_agreement_unanimous");
-	is_double(s->estimate, 50, 1e-14, "incomplete: unanimous on 2 complete calls");
+	is_double(s->estimate, 0.5, 1e-14, "incomplete: unanimous on 2 complete calls");
 	ok(strstr(s->note, "2 calls scored by every rater (1 left out)") != NULL,
 	   "incomplete: unanimous note");
 	s = get(&l, "fleiss_kappa_z");
-	ok(strstr(s->note, "(1 left out)") != NULL, "incomplete: FNL note");
+	ok(strstr(s->note, "on the 2 calls scored by every rater") && strstr(s->note, "uses all 3 calls"),
+	   "incomplete: the FNL note says which calls the tested kappa rests on: %s", s->note);
 	is_long((long)s->n_items, 2, "incomplete: FNL n_items");
 	is_long((long)get(&l, "fleiss_kappa")->n_items, 3, "incomplete: Fleiss on all calls");
 	calib_matrix_free(m);

@@ -194,6 +194,7 @@ test_series(void)
 	is_double(d->trend[q].slope, (-4.0 / 3 * 1 - 1.0 / 3 * (23.0 / 41) + 5.0 / 3 * 1) / (14.0 / 3),
 	          1e-12, "slope by hand");
 	ok(isfinite(d->trend[q].slope_se), "slope SE from three points");
+	ok(!d->trend[q].weighted, "perfect sessions have no SE > 0: a descriptive slope");
 	o.window = 2;
 	{
 		struct calib_drift *d2;
@@ -204,24 +205,48 @@ test_series(void)
 	}
 	o.window = 4;
 
-	is_long((long)calib_drift_alerts(d, 2, 0.5, NAN, al, 8), 0,
+	is_long((long)calib_drift_alerts(d, 2, 0.5, NAN, true, al, 8), 0,
 	        "session undefined: no alert");
-	is_long((long)calib_drift_alerts(d, 3, 0.9, NAN, al, 8), 1,
+	is_long((long)calib_drift_alerts(d, 3, 0.9, NAN, true, al, 8), 1,
 	        "latest: only z (below 0.9) fires");
 	/* q and z are 23/41 in session 2, both were 1 */
-	is_long((long)calib_drift_alerts(d, 1, 0.6, NAN, al, 8), 2, "--min fires in session 2");
+	is_long((long)calib_drift_alerts(d, 1, 0.6, NAN, true, al, 8), 2, "--min fires in session 2");
 	ok(al[0].criterion == q && !al[0].drop && al[1].criterion == z, "on q and z");
-	is_long((long)calib_drift_alerts(d, 1, NAN, 0.4, al, 8), 2,
+	is_long((long)calib_drift_alerts(d, 1, NAN, 0.4, true, al, 8), 2,
 	        "--max-drop fires on q and z");
 	ok(al[0].criterion == q && al[0].drop && al[0].n_mean == 1 && al[0].mean == 1,
 	   "mean of the one session before");
-	is_long((long)calib_drift_alerts(d, 1, NAN, 0.5, al, 8), 0, "a smaller drop is quiet");
-	is_long((long)calib_drift_alerts(d, 1, 0.5, 0.5, al, 8), 0, "quiet with both set");
-	is_long((long)calib_drift_alerts(d, 1, 0.6, 0.4, al, 8), 4, "both fire");
+	is_long((long)calib_drift_alerts(d, 1, NAN, 0.5, true, al, 8), 0, "a smaller drop is quiet");
+	is_long((long)calib_drift_alerts(d, 1, 0.5, 0.5, true, al, 8), 0, "quiet with both set");
+	is_long((long)calib_drift_alerts(d, 1, 0.6, 0.4, true, al, 8), 4, "both fire");
 	ok(!al[0].drop && al[1].drop && al[0].criterion == q && al[1].criterion == q,
 	   "criterion order, --min first, then --max-drop");
-	is_long((long)calib_drift_alerts(d, 1, 0.6, 0.4, al, 1), 4, "count beyond cap");
-	is_long((long)calib_drift_alerts(d, 7, 0.5, 0.5, al, 8), 0, "no such session: none");
+	is_long((long)calib_drift_alerts(d, 1, 0.6, 0.4, true, al, 1), 4, "count beyond cap");
+	is_long((long)calib_drift_alerts(d, 7, 0.5, 0.5, true, al, 8), 0, "no such session: none");
+	/* by the intervals: q's AC1 23/41 on three calls has an upper bound above 0.6 */
+	pt = calib_drift_at(d, q, 1);
+	ok(pt->upper > 0.6 && isfinite(pt->se), "q in session 2: upper bound %g above 0.6", pt->upper);
+	is_long((long)calib_drift_alerts(d, 1, 0.6, NAN, false, al, 8), 0,
+	        "--min by the interval: quiet where only the estimate is below");
+	{
+		struct calib_drift_point *w = calib_drift_at(d, q, 1);
+		double up = w->upper;
+		w->upper = 0.59;
+		is_long((long)calib_drift_alerts(d, 1, 0.6, NAN, false, al, 8), 1,
+		        "--min by the interval: fires where the whole interval is below");
+		ok(al[0].lower == w->lower && al[0].upper == 0.59, "the alert carries the interval");
+		w->upper = up;
+	}
+	is_long((long)calib_drift_alerts(d, 1, NAN, 0.4, false, al, 8), 0,
+	        "--max-drop by the interval: a drop whose interval holds 0 is quiet");
+	/* q's drop 1 - 23/41 = 0.44 from a perfect session (se 0): interval 0.44 +- z se */
+	{
+		size_t n = calib_drift_alerts(d, 1, NAN, 0.01, true, al, 8);
+		double z975 = 1.959963984540054;
+		ok(n == 2 && al[0].drop, "--max-drop 0.01 by the estimate: q and z");
+		is_double(al[0].lower, 18.0 / 41 - z975 * pt->se, 1e-12, "the drop's lower bound");
+		is_double(al[0].upper, 18.0 / 41 + z975 * pt->se, 1e-12, "the drop's upper bound");
+	}
 	calib_drift_free(d);
 
 	o.stat = "no_such_stat";

@@ -45,24 +45,24 @@ test_table(void)
 	is_long((long)calib_table_n_rows(t), 2, "two rows");
 
 	s = render(t, CALIB_FORMAT_CSV);
-	is_string(s, "name,value,n\n\"a,\"\"b\"\"\",0.3333333333333333,12\ntab\there,NA,Inf\n",
-		  "csv: quoted names, full precision, NA and Inf");
+	is_string(s, "name,value,n\n\"a,\"\"b\"\"\",0.3333333333333333,12\ntab\there,NA,NA\n",
+		  "csv: quoted names, full precision, NA for NAN and Inf");
 	free(s);
 	s = render(t, CALIB_FORMAT_TSV);
-	is_string(s, "name\tvalue\tn\na,\"b\"\t0.3333333333333333\t12\ntab\\there\tNA\tInf\n",
+	is_string(s, "name\tvalue\tn\na,\"b\"\t0.3333333333333333\t12\ntab\\there\tNA\tNA\n",
 		  "tsv: tabs escaped");
 	free(s);
 	s = render(t, CALIB_FORMAT_JSON);
 	is_string(s,
 		  "[\n {\"name\": \"a,\\\"b\\\"\", \"value\": 0.3333333333333333, \"n\": 12},\n"
-		  " {\"name\": \"tab\\there\", \"value\": null, \"n\": \"Inf\"}\n]\n",
+		  " {\"name\": \"tab\\there\", \"value\": null, \"n\": null}\n]\n",
 		  "json: strings escaped, NaN null");
 	free(s);
 	s = render(t, CALIB_FORMAT_TABLE);
 	is_string(s,
-		  "name         value    n\n"
-		  "a,\"b\"         0.33   12\n"
-		  "tab\\x09here     NA  Inf\n"
+		  "name         value   n\n"
+		  "a,\"b\"         0.33  12\n"
+		  "tab\\x09here     NA  NA\n"
 		  "assumed: nothing\n",
 		  "table: aligned, rounded, footer, a tab in a name escaped");
 	free(s);

@@ -10,7 +10,7 @@ mkdir -p "$dir"
 sheet=sheets/drift-iso.csv
 rubric=sheets/drift-rubric.csv
 run() { # run SEED: write series.csv and chart.svg in $dir
-	calib-drift -r "$rubric" --boot 2000 -s "$1" --min 0.5 -o "$dir/series.csv" \
+	calib-drift -r "$rubric" --boot 2000 -s "$1" --min 0.5 --alert-on estimate -o "$dir/series.csv" \
 		--chart "$dir/chart.svg" "$sheet" 2>/dev/null
 }
 fail() { echo "FAIL: $*"; exit 1; }
