@@ -1064,15 +1064,23 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 	double col, left, right, bottom, top = 1;
 	bool rotate = false;
 	unsigned w, h;
-	size_t R = calib_names_count(s->raters), C = s->n_criteria;
-	double *dev = malloc((R ? R : 1) * sizeof *dev), m = 0.05;
-	size_t *cnt = malloc((R ? R : 1) * sizeof *cnt);
-	const char **lab = malloc((R + C + 1) * sizeof *lab);
-	double *at = malloc((R + C + 1) * sizeof *at);
+	size_t NR = calib_names_count(s->raters), C = s->n_criteria, R = 0;
+	double *dev = malloc((NR ? NR : 1) * sizeof *dev), m = 0.05;
+	size_t *cnt = malloc((NR ? NR : 1) * sizeof *cnt);
+	uint32_t *who = malloc((NR ? NR : 1) * sizeof *who);
+	const char **lab = malloc((NR + C + 1) * sizeof *lab);
+	double *at = malloc((NR + C + 1) * sizeof *at);
 	enum calib_status st = CALIB_ENOMEM;
 
-	if (!dev || !cnt || !lab || !at)
+	if (!dev || !cnt || !who || !lab || !at)
 		goto out;
+	/* a column per rater, the expert (the reference itself) left out */
+	for (size_t r = 0; r < NR; r++)
+		if (r != o->expert_id)
+			who[R++] = (uint32_t)r;
+	if (R == 0) /* the expert alone: its (empty) column rather than none */
+		for (; R < NR; R++)
+			who[R] = (uint32_t)R;
 	if (calib_plot_data_begin(p, "heat"))
 		goto out;
 	for (size_t k = 0; k < C; k++) {
@@ -1082,9 +1090,10 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 		if ((st = deviations(s, (uint32_t)k, o, dev, cnt)))
 			goto out;
 		st = CALIB_ENOMEM;
-		for (size_t r = 0; r < R; r++) {
-			double row[4] = {(double)(k + 1), (double)(r + 1),
-			                 hi > lo ? dev[r] / (hi - lo) : NAN, dev[r]};
+		for (size_t j = 0; j < R; j++) {
+			double d = dev[who[j]];
+			double row[4] = {(double)(k + 1), (double)(j + 1), hi > lo ? d / (hi - lo) : NAN,
+			                 d};
 			if (isfinite(row[2]))
 				m = fmax(m, fabs(row[2]));
 			if (calib_plot_data_row(p, row, 4))
@@ -1128,9 +1137,9 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 	 * for dumb), raters across: the plot grows with both, and rater names
 	 * wider than their column are turned.
 	 */
-	for (size_t r = 0; r < R; r++)
-		if (strlen(calib_names_get(s->raters, (uint32_t)r)) > name_len)
-			name_len = strlen(calib_names_get(s->raters, (uint32_t)r));
+	for (size_t j = 0; j < R; j++)
+		if (strlen(calib_names_get(s->raters, who[j])) > name_len)
+			name_len = strlen(calib_names_get(s->raters, who[j]));
 	if (name_len > 14)
 		name_len = 14;
 	if (o->dumb) {
@@ -1167,9 +1176,9 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 	                    bottom) ||
 	    tics(p, "y", lab, at, C, label_w, o->dumb ? 1 : 2))
 		goto out;
-	for (size_t r = 0; r < R; r++) {
-		lab[r] = calib_names_get(s->raters, (uint32_t)r);
-		at[r] = (double)(r + 1);
+	for (size_t j = 0; j < R; j++) {
+		lab[j] = calib_names_get(s->raters, who[j]);
+		at[j] = (double)(j + 1);
 	}
 	if (tics(p, "x", lab, at, R, name_len, 1))
 		goto out;
@@ -1202,6 +1211,7 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 out:
 	free(dev);
 	free(cnt);
+	free(who);
 	free(lab);
 	free(at);
 	return st;
