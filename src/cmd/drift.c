@@ -418,7 +418,7 @@ static struct calib_table *
 trend_table(const struct calib_drift *d)
 {
 	static const char *const cols[] = {
-	        "criterion",    "statistic", "latest", "estimate", "change",  "change_lower",
+	        "criterion",    "statistic", "session", "estimate", "change",  "change_lower",
 	        "change_upper", "flag",      "slope",  "slope_se", "n_slope", "note"};
 	static const int digits[] = {0, 0, 0, 3, 3, 3, 3, 0, 4, 4, -1, 0};
 	struct calib_table *t = calib_table_alloc(cols, 12, digits);
@@ -551,8 +551,8 @@ compare(const struct calib_cli *cli, const struct calib_store *s, const struct c
         const struct calib_drift_opts *o, const char *spec, struct calib_table **out)
 {
 	static const char *const cols[] = {"criterion",  "statistic",  "group_a",    "group_b",
-	                                   "estimate_a", "estimate_b", "difference", "ci_lower",
-	                                   "ci_upper",   "n_calls_a",  "n_calls_b",  "n_shared",
+	                                   "estimate_a", "estimate_b", "change",     "change_lower",
+	                                   "change_upper",   "n_calls_a",  "n_calls_b",  "n_shared",
 	                                   "flag",       "note"};
 	static const int digits[] = {0, 0, 0, 0, 3, 3, 3, 3, 3, -1, -1, -1, 0, 0};
 	const char *colon = strchr(spec, ':');
@@ -607,7 +607,7 @@ compare(const struct calib_cli *cli, const struct calib_store *s, const struct c
 			goto nomem;
 	}
 	if (o->boot && calib_table_footer(t,
-	                                  "difference: b - a, percentile bootstrap CI over "
+	                                  "change: b - a, percentile bootstrap CI over "
 	                                  "calls, %zu replicates, seed %lu",
 	                                  o->boot, o->seed))
 		goto nomem;
