@@ -107,6 +107,16 @@ test_tidy(void)
 	ok(s->lower == -1 && s->upper == 0.5, "kappa clipped at -1 only");
 	is_string(s->note, "CI clipped to [-1, 1]", "its note");
 
+	/* Fleiss' kappa on a few calls can fall below -1 with its whole
+	 * interval: both bounds end at -1, never lower above upper */
+	s = calib_stats_push(&l, "fleiss_kappa");
+	s->estimate = -2.76923;
+	s->lower = -3.767;
+	s->upper = -1.52367;
+	calib_registry_tidy(s);
+	ok(s->lower == -1 && s->upper == -1, "an interval below -1 becomes [-1, -1]");
+	is_string(s->note, "CI clipped to [-1, 1]", "its note");
+
 	s = calib_stats_push(&l, "icc2");
 	s->estimate = 0.9;
 	s->lower = -3;

@@ -237,12 +237,16 @@ calib_registry_clip(struct calib_stat *s)
 
 	if (!e || (kind != e->kind && kind != CALIB_KIND_CATEGORY))
 		return;
+	/* an upper bound below the range (a kappa under -1 on a few calls,
+	 * with its whole interval) ends at the range's lower end with the
+	 * lower bound; a lower bound past the upper end is left as it is,
+	 * where the note says the bounds are meaningless */
 	if (!isnan(s->lower) && s->lower < e->lower) {
 		s->lower = e->lower;
 		clipped = true;
 	}
-	if (!isnan(s->upper) && s->upper > e->upper) {
-		s->upper = e->upper;
+	if (!isnan(s->upper) && (s->upper > e->upper || s->upper < e->lower)) {
+		s->upper = s->upper > e->upper ? e->upper : e->lower;
 		clipped = true;
 	}
 	if (!clipped)
