@@ -1459,23 +1459,14 @@ calib_raters_criteria(const struct calib_raters *r, const struct calib_store *s)
 struct calib_table *
 calib_raters_tests(const struct calib_raters *r, const struct calib_store *s)
 {
-	static const char *const all[] = {"criterion",
-	                                  "n_calls",
-	                                  "n_scores",
-	                                  "n_raters",
-	                                  "skillings_mack",
-	                                  "df",
-	                                  "skillings_mack_p",
-	                                  "f",
-	                                  "df1",
-	                                  "df2",
-	                                  "f_p",
-	                                  "note"};
-	static const char *const complete[] = {"criterion", "n_calls", "n_scores",   "n_raters",
-	                                       "friedman",  "df",      "friedman_p", "anova_f",
-	                                       "df1",       "df2",     "anova_p",    "note"};
-	static const int dig[] = {0, -1, -1, -1, 3, -1, 4, 3, -1, -1, 4, 0};
-	struct calib_table *t = calib_table_alloc(r->opts.complete ? complete : all, 12, dig);
+	static const char *const cols[] = {"criterion", "statistic", "test",     "df1",
+	                                   "df2",       "p",         "n_calls",  "n_scores",
+	                                   "n_raters",  "note"};
+	static const int dig[] = {0, 0, 3, -1, -1, 4, -1, -1, -1, 0};
+	/* the rank test and the F test of the raters, a row each */
+	const char *rank_name = r->opts.complete ? "friedman" : "skillings_mack";
+	const char *f_name = r->opts.complete ? "anova_f" : "intra_block_f";
+	struct calib_table *t = calib_table_alloc(cols, 10, dig);
 	enum calib_status st = CALIB_OK;
 	if (!t)
 		return NULL;
@@ -1486,20 +1477,20 @@ calib_raters_tests(const struct calib_raters *r, const struct calib_store *s)
 		const struct calib_raters_test *x = &r->test[j];
 		if (j + 1 == r->n_cols && !r->show_total)
 			continue;
-		st |= calib_table_row(t);
-		st |= calib_table_text(t, 0, "%s", crit_name(s, x->crit));
-		st |= calib_table_num(t, 1, (double)x->n_calls);
-		st |= calib_table_num(t, 2, (double)x->n_scores);
-		st |= calib_table_num(t, 3, (double)x->n_raters);
-		st |= calib_table_num(t, 4, x->rank);
-		st |= calib_table_num(t, 5, x->rank_df);
-		st |= calib_table_num(t, 6, x->rank_p);
-		st |= calib_table_num(t, 7, x->f);
-		st |= calib_table_num(t, 8, x->df1);
-		st |= calib_table_num(t, 9, x->df2);
-		st |= calib_table_num(t, 10, x->f_p);
-		if (x->note[0])
-			st |= calib_table_text(t, 11, "%s", x->note);
+		for (int f = 0; f < 2; f++) {
+			st |= calib_table_row(t);
+			st |= calib_table_text(t, 0, "%s", crit_name(s, x->crit));
+			st |= calib_table_text(t, 1, "%s", f ? f_name : rank_name);
+			st |= calib_table_num(t, 2, f ? x->f : x->rank);
+			st |= calib_table_num(t, 3, f ? x->df1 : x->rank_df);
+			st |= calib_table_num(t, 4, f ? x->df2 : NAN);
+			st |= calib_table_num(t, 5, f ? x->f_p : x->rank_p);
+			st |= calib_table_num(t, 6, (double)x->n_calls);
+			st |= calib_table_num(t, 7, (double)x->n_scores);
+			st |= calib_table_num(t, 8, (double)x->n_raters);
+			if (x->note[0])
+				st |= calib_table_text(t, 9, "%s", x->note);
+		}
 	}
 	if (r->opts.complete)
 		st |= calib_table_footer(t, "Friedman: chi-square with tie correction; ANOVA: "

@@ -406,7 +406,7 @@ test_pairs(void)
 	ok(t && calib_table_n_rows(t) == 3, "ranking table: 3 rows");
 	calib_table_free(t);
 	t = calib_raters_tests(r, s);
-	ok(t && calib_table_n_rows(t) == 4, "tests table: 4 rows");
+	ok(t && calib_table_n_rows(t) == 8, "tests table: a rank and an F row per criterion and TOTAL");
 	calib_table_free(t);
 	calib_raters_free(r);
 
