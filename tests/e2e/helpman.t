@@ -7,10 +7,6 @@ set -u
 bin=${CALIB_BIN:?CALIB_BIN must name the folder of the built programs}
 here=$(cd "$(dirname "$0")" && pwd)
 man=$(dirname "$(dirname "$here")")/man
-t=$(mktemp -d)
-trap 'rm -rf "$t"' EXIT
-n=0
-failed=0
 progs="agree alpha disputes drift icc kappa plot raters sheet"
 . "$here/tap.sh"
 for p in $progs; do

@@ -12,12 +12,6 @@ if [ -n "${CALIB_VALGRIND:-}" ]; then
 	echo "1..0 # SKIP other programs' loading, not memory"
 	exit 0
 fi
-PATH=$bin:$PATH
-export PATH
-t=$(mktemp -d)
-trap 'rm -rf "$t"' EXIT
-n=0
-failed=0
 . "$here/tap.sh"
 # is GOT WANT NAME: ok when GOT is WANT, else both as comments
 is() { [ "$1" = "$2" ]; ok $? "$3" "$(printf 'got:  %s\nwant: %s' "$1" "$2")"; }

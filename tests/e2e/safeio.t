@@ -14,13 +14,6 @@ if [ -n "${CALIB_VALGRIND:-}" ]; then
 	echo "1..0 # SKIP timing and special files, not memory"
 	exit 0
 fi
-PATH=$bin:$PATH
-export PATH
-t=$(mktemp -d)
-trap 'rm -rf "$t"' EXIT
-n=0
-failed=0
-
 . "$here/tap.sh"
 # kind PATH: l (symbolic link), p (FIFO), c (character device), - (file), d
 kind() { ls -ld "$1" | cut -c1; }

@@ -1,8 +1,17 @@
-# tap.sh - TAP lines for the hand-written .t scripts, sourced after $n and
-# $failed are set to 0. Each script ends with: echo "1..$n"; [ "$failed" -eq 0 ]
+# tap.sh - the common start of the hand-written .t scripts, sourced once
+# $bin names the built programs: they come first on PATH, $t is a scratch
+# folder removed on exit, and the TAP counters $n and $failed start at 0.
+# Each script ends with: echo "1..$n"; [ "$failed" -eq 0 ]
 #   ok STATUS NAME [DETAIL]  "ok" when STATUS is 0, else "not ok" and DETAIL
 #                            as comment lines
 #   skip NAME WHY            an "ok ... # SKIP" line
+
+PATH=$bin:$PATH
+export PATH
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+n=0
+failed=0
 
 ok() {
 	n=$((n + 1))

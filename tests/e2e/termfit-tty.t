@@ -18,13 +18,6 @@ if [ -n "${CALIB_VALGRIND:-}" ]; then
 	exit 0
 fi
 unset COLUMNS
-PATH=$bin:$PATH
-export PATH
-t=$(mktemp -d)
-trap 'rm -rf "$t"' EXIT
-n=0
-failed=0
-
 . "$here/tap.sh"
 # ok_out STATUS NAME: ok, with the start of the output when it fails
 ok_out() { ok "$1" "$2" "$(head -20 "$t/out")"; }
