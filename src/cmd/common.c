@@ -64,6 +64,16 @@ calib_cli_error(const struct calib_cli *cli, const struct calib_error *e)
 	fprintf(stderr, "%s: %s\n", cli->prog, buf);
 }
 
+int
+calib_cli_fail(const struct calib_cli *cli, const struct calib_error *e)
+{
+	if (e && e->msg[0])
+		calib_cli_error(cli, e);
+	else
+		calib_cli_errorf(cli, "out of memory");
+	return 1;
+}
+
 enum calib_status
 calib_cli_left_out(const struct calib_cli *cli, const struct calib_store *s,
                    struct calib_table *t)

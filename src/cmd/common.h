@@ -186,6 +186,14 @@ void calib_cli_error(const struct calib_cli *cli, const struct calib_error *e);
 void calib_cli_read_error(const struct calib_cli *cli, const struct calib_error *e,
                           const char *path, bool rubric);
 
+/*
+ * Report the failure of a library call that filled e, as calib_cli_error
+ * does ("prog: file:line:col: msg", the location kept), or "prog: out of
+ * memory" when e is NULL or holds no message (a failed allocation sets
+ * none). Returns 1, the exit status. Cannot fail.
+ */
+int calib_cli_fail(const struct calib_cli *cli, const struct calib_error *e);
+
 /* Print "prog: msg" (printf-style) to stderr. Cannot fail. */
 void calib_cli_errorf(const struct calib_cli *cli, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));

@@ -225,7 +225,7 @@ report_main(int argc, char **argv, const struct report_program *p)
 	o.detail = p->detail;
 	o.total = !p->no_total;
 	o.seed = 1;
-	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:hj:o:s:V", longopts,
+	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "f:hj:o:s:V", longopts,
 				NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
@@ -354,8 +354,7 @@ report_main(int argc, char **argv, const struct report_program *p)
 	}
 	calib_error_clear(&err);
 	if (calib_report_run(store, &o, &rep, &err)) {
-		calib_cli_errorf(&cli, "%s", err.msg[0] ? err.msg : strerror(ENOMEM));
-		status = 1;
+		status = calib_cli_fail(&cli, &err);
 		goto out;
 	}
 	if (p->extend && (status = p->extend(&cli, store, &o, boot, rep)))
@@ -363,8 +362,7 @@ report_main(int argc, char **argv, const struct report_program *p)
 	t = fmt == CALIB_FORMAT_TABLE ? (p->detail ? calib_report_detail(rep) : calib_report_summary(rep))
 				      : calib_report_tidy(rep);
 	if (!t || calib_cli_left_out(&cli, store, fmt == CALIB_FORMAT_TABLE ? t : NULL)) {
-		calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
-		status = 1;
+		status = calib_cli_fail(&cli, NULL);
 		goto out;
 	}
 	if (calib_cli_write_table(&cli, output, t, fmt, fmt == CALIB_FORMAT_TABLE)) {

@@ -3,7 +3,6 @@
  * cells ranked by how much the raters disagree, with every rater's score
  * and the consensus, or the calls ranked by how contested they are.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +67,8 @@ main(int argc, char **argv)
 	gsl_set_error_handler_off();
 	calib_cli_init(&cli, "calib-disputes", usage);
 	calib_disputes_opts_init(&o);
-	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:hn:o:V", longopts,
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "f:hn:o:V", longopts,
 	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
@@ -105,8 +105,7 @@ main(int argc, char **argv)
 		case 'V':
 			return calib_cli_version(&cli);
 		default:
-			fputs(usage, stderr);
-			return 2;
+			return calib_cli_bad_option(&cli, c, argv);
 		}
 	}
 	if (calls && o.per_criterion)
@@ -116,20 +115,17 @@ main(int argc, char **argv)
 		return 1;
 	calib_error_clear(&err);
 	if (calib_disputes_run(store, &o, &d, &err)) {
-		calib_cli_errorf(&cli, "%s", err.msg[0] ? err.msg : strerror(ENOMEM));
-		status = 1;
+		status = calib_cli_fail(&cli, &err);
 		goto done;
 	}
 	t = calls ? calib_disputes_calls(d, store) : calib_disputes_cells(d, store);
 	if (!t) {
-		calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
-		status = 1;
+		status = calib_cli_fail(&cli, NULL);
 		goto done;
 	}
 	/* the table has no footer: the note goes to standard error */
 	if (calib_cli_left_out(&cli, store, NULL)) {
-		calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
-		status = 1;
+		status = calib_cli_fail(&cli, NULL);
 		goto done;
 	}
 	if (calib_cli_write_table(&cli, output, t, fmt, false))

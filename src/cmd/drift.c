@@ -338,10 +338,7 @@ arrange(const struct calib_cli *cli, struct calib_store *s, const struct args *g
 	}
 	if (!same &&
 	    calib_store_merge_sessions(s, names, k, to, (int)cli->read.duplicates, &err)) {
-		if (err.msg[0])
-			calib_cli_error(cli, &err);
-		else
-			calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+		calib_cli_fail(cli, &err);
 		goto out;
 	}
 	status = 0;
@@ -587,7 +584,7 @@ compare(const struct calib_cli *cli, const struct calib_store *s, const struct c
 		struct calib_drift_diff r;
 		calib_error_clear(&err);
 		if (calib_drift_diff(s, (uint32_t)c, a, na, b, nb, o, &r, &err)) {
-			calib_cli_errorf(cli, "%s", err.msg);
+			calib_cli_fail(cli, &err);
 			goto out;
 		}
 		if (calib_table_row(t) || calib_table_text(t, 0, "%s", s->criteria[c].name) ||
@@ -1077,7 +1074,8 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:hk:o:s:V", longopts,
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "f:hk:o:s:V", longopts,
 	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(cli, c, optarg)) {
 		case 1:
@@ -1214,8 +1212,7 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 		case 'V':
 			return calib_cli_version(cli) ? 1 : -1;
 		default:
-			fputs(usage, stderr);
-			return 2;
+			return calib_cli_bad_option(cli, c, argv);
 		}
 	}
 	if (g->trend && g->compare)
@@ -1308,8 +1305,7 @@ main(int argc, char **argv)
 			goto out;
 	} else {
 		if (calib_drift_run(store, &o, &d, &err)) {
-			calib_cli_errorf(&cli, "%s", err.msg[0] ? err.msg : strerror(ENOMEM));
-			status = 1;
+			status = calib_cli_fail(&cli, &err);
 			goto out;
 		}
 		t = g.trend ? trend_table(d) : series_table(d);

@@ -1471,7 +1471,8 @@ main(int argc, char **argv)
 
 	gsl_set_error_handler_off();
 	calib_cli_init(&cli, "calib-plot", usage);
-	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "ho:t:V", longopts,
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "ho:t:V", longopts,
 	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
@@ -1538,8 +1539,7 @@ main(int argc, char **argv)
 		case 'V':
 			return calib_cli_version(&cli);
 		default:
-			fputs(usage, stderr);
-			return 2;
+			return calib_cli_bad_option(&cli, c, argv);
 		}
 	}
 	if (optind >= argc)
@@ -1612,7 +1612,7 @@ main(int argc, char **argv)
 		ro.seed = 1;
 		calib_error_clear(&err);
 		if (calib_report_run(store, &ro, &rep, &err)) {
-			calib_cli_errorf(&cli, "%s", err.msg[0] ? err.msg : strerror(ENOMEM));
+			calib_cli_fail(&cli, &err);
 			goto out;
 		}
 		if (entries_from_report(rep, &en)) {

@@ -89,7 +89,8 @@ main(int argc, char **argv)
 	gsl_set_error_handler_off();
 	calib_cli_init(&cli, "calib-raters", usage);
 	calib_raters_opts_init(&o);
-	while ((c = getopt_long(argc, argv, CALIB_CLI_READ_SHORTOPTS "f:hj:o:V", longopts,
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "f:hj:o:V", longopts,
 	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
@@ -162,8 +163,7 @@ main(int argc, char **argv)
 		case 'V':
 			return calib_cli_version(&cli);
 		default:
-			fputs(usage, stderr);
-			return 2;
+			return calib_cli_bad_option(&cli, c, argv);
 		}
 	}
 	o.pairs = view == VIEW_PAIRS;
@@ -180,8 +180,7 @@ main(int argc, char **argv)
 	}
 	calib_error_clear(&err);
 	if (calib_raters_run(store, &o, &res, &err)) {
-		calib_cli_errorf(&cli, "%s", err.msg[0] ? err.msg : strerror(ENOMEM));
-		status = 1;
+		status = calib_cli_fail(&cli, &err);
 		goto done;
 	}
 	switch (view) {
