@@ -37,14 +37,21 @@ struct calib_report_opts {
 	void *progress_ctx;
 };
 
-/* Defaults: scale defaults, all scores, N/A per scale, analytic CIs, TOTAL. */
+/*
+ * Defaults: scale defaults, all scores, N/A per scale, analytic CIs, TOTAL
+ * (and, when the rubric has sections, each section's subtotal before it).
+ */
 void calib_report_opts_init(struct calib_report_opts *o);
 
 struct calib_report_row {
-	const char *criterion;    /* "TOTAL" for the total score */
+	const char *criterion;    /* "TOTAL" for the total score, "section:<name>" for a
+				     section's subtotal */
 	enum calib_scale scale;
 	bool inferred;            /* scale guessed from the data */
-	bool total;
+	bool total;               /* a score of the scorecard: the TOTAL or a subtotal */
+	bool section;             /* a section's subtotal */
+	bool critical;            /* the rubric has critical criteria */
+	size_t n_zeroed;          /* scores a critical criterion set to 0 */
 	bool ordered;             /* levels with an order (calib_store_ordered()) */
 	char levels[200];         /* the category set as text ("no|yes", "1|2|3|4|5") */
 	char scale_note[200];     /* what reading assumed of the scale: the order
@@ -62,6 +69,8 @@ struct calib_report_row {
 struct calib_report {
 	size_t n_rows;
 	struct calib_report_row *rows;
+	char **names;             /* the rows' "section:<name>", owned */
+	size_t n_names;
 	struct calib_stats stats;
 	const struct calib_report_opts *opts;
 };
@@ -93,11 +102,9 @@ enum calib_status calib_report_add_all(struct calib_report *r, const size_t *row
 				       const struct calib_stat *st, size_t n);
 
 /*
- * The TOTAL score of every evaluation of a finished store: 100 x the
- * weighted mean of its criteria's points on a 0..1 scale (labelled levels
- * k of q as (k-1)/(q-1), numbers over the declared or observed range), N/A
- * criteria and criteria whose levels have no order (calib_store_ordered())
- * left out; NAN when a criterion is unscored or none applies.
+ * The TOTAL score of every evaluation of a finished store: row 0 of its
+ * scorecard (calib_scorecard_compute(): points earned over points
+ * possible among the applicable criteria, weighted, critical criteria).
  * Returns a malloc'd array of s->n_evals doubles (caller frees), or NULL
  * when out of memory.
  */

@@ -41,6 +41,13 @@ enum calib_scale {
 	CALIB_SCALE_RATIO
 };
 
+/* What a critical criterion scored at its lowest level (0 points) sets to 0. */
+enum calib_critical {
+	CALIB_CRITICAL_NO = 0,  /* nothing: an ordinary criterion */
+	CALIB_CRITICAL_TOTAL,   /* the evaluation's TOTAL ("critical" yes) */
+	CALIB_CRITICAL_SECTION  /* its section's subtotal ("critical" section) */
+};
+
 /* "binary", "nominal", ... ; "unknown" for CALIB_SCALE_UNKNOWN. */
 const char *calib_scale_name(enum calib_scale s);
 /* Parse a scale name (case-insensitive); CALIB_SCALE_UNKNOWN if none. */
@@ -80,6 +87,9 @@ struct calib_criterion {
 	char **label;        /* label of each level, or NULL */
 	double min, max;     /* declared range, NAN when none */
 	double weight;       /* weight in the total score; 1 by default */
+	uint32_t section;    /* the rubric's section, an id of s->sections, or CALIB_NONE */
+	enum calib_critical critical; /* what a score of 0 points sets to 0 */
+	bool no_na;          /* the rubric does not allow N/A: reading one is an error */
 	uint16_t *code;      /* one code per evaluation (CALIB_CODE_*) */
 	size_t n_scored, n_missing, n_na; /* counted by calib_store_finish() */
 	/* private: value -> level lookup while reading */
@@ -89,6 +99,7 @@ struct calib_criterion {
 
 struct calib_store {
 	struct calib_names *sessions, *calls, *raters;
+	struct calib_names *sections; /* the rubric's sections, in order of first mention */
 	size_t n_items;
 	uint32_t *item_session;  /* n_items */
 	uint32_t *item_call;     /* n_items */
@@ -142,6 +153,16 @@ enum calib_status calib_store_declare(struct calib_store *s, uint32_t crit,
 				      enum calib_scale scale, const char *const *labels,
 				      const double *values, size_t n, double min,
 				      double max, double weight);
+
+/*
+ * The scorecard columns of a rubric line for criterion crit: its section
+ * (section[0..len), interned in s->sections; len 0 for none), what a
+ * score of 0 points sets to 0, and whether N/A is allowed. CALIB_OK or
+ * CALIB_ENOMEM.
+ */
+enum calib_status calib_store_scorecard(struct calib_store *s, uint32_t crit,
+					const char *section, size_t len,
+					enum calib_critical critical, bool na_allowed);
 
 /*
  * The evaluation (session, call, rater); created when new (*created = true).

@@ -5,6 +5,7 @@
  */
 #include <csv.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,10 +16,13 @@
 
 #include "calib/columns.h"
 #include "calib/reader.h"
+#include "calib/scorecard.h"
 #include "calib/store.h"
 #include "common.h"
 
 #define MAX_WARNINGS 10 /* per kind; then a count of the rest */
+
+enum { OPT_TOTALS = CALIB_OPT_FIRST_PROGRAM };
 
 static const char usage[] =
         "usage: calib-sheet [-d C] [-r RUBRIC] [-o FILE] [--check] [OPTION...] [FILE...]\n";
@@ -29,7 +33,10 @@ static const char help[] =
         "\n"
         "  -o, --output FILE       write to FILE (all or nothing), not standard output\n"
         "  -c, --check             validate only: print a summary and "
-        "warnings\n" CALIB_CLI_READ_HELP "  -h, --help              print this help and exit\n"
+        "warnings\n"
+        "      --totals            write each evaluation's scores instead:\n"
+        "                          session,call,rater, a subtotal per section of the\n"
+        "                          rubric, TOTAL (0..100 points; empty when none)\n" CALIB_CLI_READ_HELP "  -h, --help              print this help and exit\n"
         "  -V, --version           print the version and exit\n";
 
 /*
@@ -212,6 +219,57 @@ out:
 	free(o);
 	crit_text_free(t, s->n_criteria);
 	return rc;
+}
+
+/*
+ * The scorecard of every evaluation: session,call,rater, one column per
+ * section of the rubric, TOTAL; a score without a value is empty. -1 when
+ * out of memory.
+ */
+static int
+write_totals(FILE *fp, const struct calib_store *s)
+{
+	struct calib_scorecard *sc;
+	struct obuf *o = malloc(sizeof *o);
+	size_t ns = calib_names_count(s->sections);
+	char num[64];
+
+	if (!o || calib_scorecard_compute(s, &sc) != CALIB_OK) {
+		free(o);
+		return -1;
+	}
+	o->fp = fp;
+	o->n = 0;
+	ob_put(o, "session,call,rater,", 19);
+	for (size_t k = 0; k < ns; k++)
+		if (ob_name(o, calib_names_get(s->sections, (uint32_t)k)))
+			goto nomem;
+	ob_put(o, "TOTAL\n", 6);
+	for (size_t e = 0; e < s->n_evals && !ferror(fp); e++) {
+		uint32_t item = s->eval_item[e];
+		if (ob_name(o, calib_names_get(s->sessions, s->item_session[item])) ||
+		    ob_name(o, calib_names_get(s->calls, s->item_call[item])) ||
+		    ob_name(o, calib_names_get(s->raters, s->eval_rater[e])))
+			goto nomem;
+		/* the sections' subtotals (rows 1..ns), then the TOTAL (row 0) */
+		for (size_t k = 1; k <= ns + 1; k++) {
+			double x = calib_scorecard_row(sc, k % (ns + 1))[e];
+			if (!isnan(x))
+				calib_format_double(x, num, sizeof num);
+			else
+				num[0] = '\0';
+			ob_put(o, num, strlen(num));
+			ob_put(o, k <= ns ? "," : "\n", 1);
+		}
+	}
+	fwrite(o->b, 1, o->n, fp);
+	free(o);
+	calib_scorecard_free(sc);
+	return 0;
+nomem:
+	free(o);
+	calib_scorecard_free(sc);
+	return -1;
 }
 
 /*
@@ -445,6 +503,7 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
 	                                         {"check", no_argument, NULL, 'c'},
+	                                         {"totals", no_argument, NULL, OPT_TOTALS},
 	                                         {"output", required_argument, NULL, 'o'},
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {"version", no_argument, NULL, 'V'},
@@ -453,7 +512,7 @@ main(int argc, char **argv)
 	struct calib_cli_out out;
 	struct calib_store *s;
 	const char *output = NULL;
-	bool check = false;
+	bool check = false, totals = false;
 	int c, status;
 
 	gsl_set_error_handler_off();
@@ -473,6 +532,9 @@ main(int argc, char **argv)
 		case 'c':
 			check = true;
 			break;
+		case OPT_TOTALS:
+			totals = true;
+			break;
 		case 'o':
 			output = optarg;
 			break;
@@ -486,6 +548,8 @@ main(int argc, char **argv)
 			return calib_cli_bad_option(&cli, c, argv);
 		}
 	}
+	if (check && totals)
+		return calib_cli_usage_error(&cli, "--check and --totals exclude each other");
 	if (calib_cli_load(&cli, argv + optind, (size_t)(argc - optind), &s))
 		return 1;
 	if (calib_cli_out_open(&cli, &out, output)) {
@@ -495,7 +559,7 @@ main(int argc, char **argv)
 	if (check) {
 		write_summary(out.fp, s);
 		warn(&cli, s);
-	} else if (write_long(out.fp, s) != 0) {
+	} else if ((totals ? write_totals(out.fp, s) : write_long(out.fp, s)) != 0) {
 		calib_cli_errorf(&cli, "out of memory");
 		calib_store_free(s);
 		calib_cli_out_abort(&out);

@@ -154,6 +154,7 @@ struct reader {
 
 	/* rubric columns */
 	size_t r_name, r_scale, r_levels, r_min, r_max, r_weight;
+	size_t r_section, r_critical, r_na; /* the scorecard's columns, SIZE_MAX when absent */
 };
 
 /*
@@ -1858,9 +1859,9 @@ trailing:
 
 /* ---- data rows ---- */
 
-/* Code of the score in field j for criterion crit. */
+/* Code of the score in field j for criterion crit (see cell_code). */
 static bool
-cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
+cell_text_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
 {
 	const struct field *f = &r->f[j];
 	char *t = r->buf + f->off;
@@ -1956,6 +1957,22 @@ cache:
 		slot->code = *code;
 		slot->len = (uint8_t)raw_len;
 	}
+	return true;
+}
+
+/* Code of the score in field j for criterion crit; N/A where the rubric allows none is an error. */
+static bool
+cell_code(struct reader *r, size_t j, uint32_t crit, uint16_t *code)
+{
+	const struct calib_criterion *c = &r->s->criteria[crit];
+	char a[128];
+
+	if (!cell_text_code(r, j, crit, code))
+		return false;
+	if (*code == CALIB_CODE_NA && c->no_na)
+		return bad(r, fline(r, j), j + 1,
+			   "criterion %s: N/A is not allowed (the rubric's na column says no)",
+			   shown(a, sizeof a, c->name, strlen(c->name)));
 	return true;
 }
 
@@ -2411,6 +2428,67 @@ rubric_number(struct reader *r, size_t col, double *v, double dflt, bool share)
 	return true;
 }
 
+/*
+ * The word in column col of a rubric row, among words[0..n) (compared
+ * case-insensitively): its index, dflt when the column is absent or the
+ * cell empty, or -1 after a located error listing `choices`.
+ */
+static int
+rubric_word(struct reader *r, size_t col, const char *const *words, int n, int dflt,
+	    const char *what, const char *choices)
+{
+	const char *t;
+	char a[128];
+
+	if (col == SIZE_MAX || r->f[col].len == 0)
+		return dflt;
+	t = ftext(r, col);
+	for (int k = 0; k < n; k++)
+		if (strcasecmp(t, words[k]) == 0)
+			return k;
+	bad(r, fline(r, col), col + 1, "%s %s is not %s", what,
+	    shown(a, sizeof a, t, r->f[col].len), choices);
+	return -1;
+}
+
+/*
+ * The scorecard columns of a rubric row (section, critical, na) for the
+ * criterion just declared: a critical criterion needs a lowest level, the
+ * score that fails it.
+ */
+static bool
+rubric_scorecard(struct reader *r, uint32_t id, bool labelled, size_t n_levels, double mn)
+{
+	static const char *const critical[] = { "no", "yes", "section" };
+	static const char *const na[] = { "no", "yes" };
+	const struct calib_criterion *c = &r->s->criteria[id];
+	int crit, na_ok;
+	size_t len = r->r_section != SIZE_MAX ? r->f[r->r_section].len : 0;
+
+	if (len > 0 && !check_name(r, r->r_section, "section", false))
+		return false;
+	crit = rubric_word(r, r->r_critical, critical, 3, 0, "critical",
+			   "yes, no or section");
+	na_ok = rubric_word(r, r->r_na, na, 2, 1, "na", "yes or no");
+	if (crit < 0 || na_ok < 0)
+		return false;
+	if (crit != CALIB_CRITICAL_NO && c->scale == CALIB_SCALE_NOMINAL)
+		return bad(r, fline(r, r->r_critical), r->r_critical + 1,
+			   "a critical criterion needs an ordered scale, not nominal");
+	if (crit != CALIB_CRITICAL_NO && !labelled && n_levels == 0 && isnan(mn))
+		return bad(r, fline(r, r->r_critical), r->r_critical + 1,
+			   "a critical criterion needs levels or a min: its lowest score fails it");
+	if (crit == CALIB_CRITICAL_SECTION && len == 0)
+		return bad(r, fline(r, r->r_critical), r->r_critical + 1,
+			   "critical section needs a section");
+	if (calib_store_scorecard(r->s, id, len ? ftext(r, r->r_section) : NULL, len,
+				  (enum calib_critical)crit, na_ok == 1) != CALIB_OK) {
+		fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
+		return false;
+	}
+	return true;
+}
+
 static void
 rubric_row(struct reader *r)
 {
@@ -2525,6 +2603,8 @@ rubric_row(struct reader *r)
 		fail(r, st, fline(r, r->r_name), r->r_name + 1, "criterion %s: %s",
 		     shown(a, sizeof a, name, name_len),
 		     st == CALIB_ELIMIT ? "too many levels" : "a level listed twice");
+	else
+		rubric_scorecard(r, id, !numeric, n, mn);
 	goto out;
 nomem:
 	fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
@@ -2549,6 +2629,9 @@ rubric_header(struct reader *r)
 	r->r_min = find_col(r, "min");
 	r->r_max = find_col(r, "max");
 	r->r_weight = find_col(r, "weight");
+	r->r_section = find_col(r, "section");
+	r->r_critical = find_col(r, "critical");
+	r->r_na = find_col(r, "na");
 	if (r->r_name == SIZE_MAX || r->r_scale == SIZE_MAX) {
 		fail(r, CALIB_EINPUT, fline(r, 0), 0, "no \"%s\" column in the rubric header",
 		     r->r_name == SIZE_MAX ? "criterion" : "scale");

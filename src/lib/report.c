@@ -25,6 +25,7 @@
 #include "calib/kappa.h"
 #include "calib/registry.h"
 #include "calib/report.h"
+#include "calib/scorecard.h"
 #include "calib/table.h"
 
 void
@@ -82,88 +83,27 @@ families_of(const struct calib_report_opts *o, const char *list)
 	return f;
 }
 
-/* Points of a score on a 0..1 scale for the total: declared or observed range. */
-static double
-unit_points(const struct calib_criterion *c, uint16_t code)
-{
-	double v = calib_store_code_value(c, code), lo, hi;
-	if (c->labelled) {
-		lo = 1;
-		hi = (double)c->n_levels;
-	} else {
-		lo = isnan(c->min) ? c->value[0] : c->min;
-		hi = isnan(c->max) ? c->value[c->n_levels - 1] : c->max;
-	}
-	return hi > lo ? (v - lo) / (hi - lo) : 1.0;
-}
-
-/*
- * The TOTAL of each evaluation: 100 x the weighted mean of its criteria's
- * points on a 0..1 scale, N/A criteria left out (as QA scorecards do); NAN
- * when a criterion is unscored or nothing applies. Each criterion's points
- * per level are looked up in a table made once, so the loop over the
- * evaluations only reads their codes.
- */
+/* The TOTAL of each evaluation (scorecard.h): row 0 of its scorecard. */
 double *
 calib_report_totals(const struct calib_store *s)
 {
-	struct scored {
-		const uint16_t *code;
-		double weight;
-		double *points; /* per level */
-		size_t n_levels;
-	} *sc = malloc((s->n_criteria ? s->n_criteria : 1) * sizeof *sc);
+	struct calib_scorecard *sc;
 	double *x = malloc((s->n_evals ? s->n_evals : 1) * sizeof *x);
-	size_t n_sc = 0;
 
-	if (!sc || !x)
-		goto nomem;
-	for (size_t k = 0; k < s->n_criteria; k++) {
-		const struct calib_criterion *c = &s->criteria[k];
-		struct scored *t = &sc[n_sc];
-		if (c->n_scored == 0 || !calib_store_ordered(c))
-			continue; /* levels without an order have no points */
-		t->code = c->code;
-		t->weight = c->weight;
-		t->n_levels = c->n_levels;
-		if (!(t->points = malloc((c->n_levels ? c->n_levels : 1) * sizeof *t->points)))
-			goto nomem;
-		n_sc++;
-		for (size_t l = 0; l < c->n_levels; l++)
-			t->points[l] = unit_points(c, (uint16_t)(CALIB_CODE_LEVEL + l));
+	if (!x || calib_scorecard_compute(s, &sc) != CALIB_OK) {
+		free(x);
+		return NULL;
 	}
-	for (size_t e = 0; e < s->n_evals; e++) {
-		double sum = 0, wsum = 0;
-		bool missing = false;
-		for (size_t k = 0; k < n_sc; k++) {
-			uint16_t code = sc[k].code[e];
-			size_t level = (size_t)code - CALIB_CODE_LEVEL;
-			if (code == CALIB_CODE_NA)
-				continue;
-			if (code < CALIB_CODE_LEVEL) {
-				missing = true;
-				break;
-			}
-			sum += sc[k].weight * (level < sc[k].n_levels ? sc[k].points[level] : NAN);
-			wsum += sc[k].weight;
-		}
-		x[e] = missing || wsum == 0 ? NAN : 100.0 * sum / wsum;
-	}
-	for (size_t k = 0; k < n_sc; k++)
-		free(sc[k].points);
-	free(sc);
+	memcpy(x, calib_scorecard_row(sc, 0), s->n_evals * sizeof *x);
+	calib_scorecard_free(sc);
 	return x;
-nomem:
-	for (size_t k = 0; sc && k < n_sc; k++)
-		free(sc[k].points);
-	free(sc);
-	free(x);
-	return NULL;
 }
 
 /* One unit of work: a criterion (or the TOTAL) and what came of it. */
 struct unit {
-	uint32_t crit; /* CALIB_NONE: TOTAL */
+	uint32_t crit;    /* CALIB_NONE: a score of the scorecard */
+	size_t score;     /* then its row: 0 the TOTAL, 1 + k section k */
+	const char *name; /* then its name ("TOTAL", "section:<name>") */
 	struct calib_report_row row;
 	struct calib_stats stats;
 	enum calib_status status;
@@ -173,6 +113,7 @@ struct unit {
 struct job {
 	const struct calib_store *s;
 	const struct calib_report_opts *o;
+	const struct calib_scorecard *sc; /* the TOTAL and section scores, or NULL */
 	struct unit *units;
 	size_t n_units;
 	atomic_size_t next, done;
@@ -588,7 +529,8 @@ analyse(struct job *j, struct unit *u)
 	const char *list;
 	unsigned mask;
 	struct calib_coef_opts coef;
-	double *total = NULL;
+	const double *score = NULL;
+	const unsigned char *flags = NULL;
 
 	calib_stats_init(&all);
 	calib_stats_init(&u->stats);
@@ -598,16 +540,18 @@ analyse(struct job *j, struct unit *u)
 	mo.complete = o->complete;
 	mo.na = o->na;
 	mo.session = o->session;
-	if (u->crit == CALIB_NONE)
-		u->status = !(total = calib_report_totals(s))
-				    ? CALIB_ENOMEM
-				    : calib_matrix_from_evals(s, total, CALIB_SCALE_INTERVAL, &mo, &m);
-	else
+	if (u->crit == CALIB_NONE) {
+		score = calib_scorecard_row(j->sc, u->score);
+		flags = j->sc->flags + u->score * j->sc->n_evals;
+		u->status = calib_matrix_from_evals(s, score, CALIB_SCALE_INTERVAL, &mo, &m);
+	} else
 		u->status = calib_matrix_build(s, u->crit, &mo, &m);
 	if (u->status)
 		goto out;
-	u->row.criterion = u->crit == CALIB_NONE ? "TOTAL" : s->criteria[u->crit].name;
+	u->row.criterion = u->crit == CALIB_NONE ? u->name : s->criteria[u->crit].name;
 	u->row.total = u->crit == CALIB_NONE;
+	u->row.section = u->crit == CALIB_NONE && u->score > 0;
+	u->row.critical = u->crit == CALIB_NONE && j->sc->critical;
 	u->row.scale = m->scale;
 	u->row.inferred = u->crit != CALIB_NONE && s->criteria[u->crit].scale_inferred;
 	u->row.ordered = u->crit == CALIB_NONE || calib_store_ordered(&s->criteria[u->crit]);
@@ -626,11 +570,18 @@ analyse(struct job *j, struct unit *u)
 	u->row.n_na = m->n_na;
 	u->row.n_dropped = m->n_dropped;
 	if (u->crit == CALIB_NONE)
-		/* an evaluation without a total had an unscored criterion */
-		for (size_t e = 0; e < s->n_evals; e++)
-			u->row.n_unscored += isnan(total[e]) &&
-					     (o->session == CALIB_NONE ||
-					      s->item_session[s->eval_item[e]] == o->session);
+		for (size_t e = 0; e < s->n_evals; e++) {
+			if (o->session != CALIB_NONE &&
+			    s->item_session[s->eval_item[e]] != o->session)
+				continue;
+			u->row.n_zeroed += (flags[e] & CALIB_SCORE_ZEROED) != 0;
+			/* a subtotal of nothing but N/A is N/A */
+			if (u->row.section && flags[e] & CALIB_SCORE_NA)
+				u->row.n_na++;
+			/* an evaluation without a total had an unscored criterion */
+			else
+				u->row.n_unscored += isnan(score[e]);
+		}
 	for (size_t i = 0; i < m->n_items; i++) {
 		size_t r = calib_matrix_row_n(m, i);
 		u->row.n_complete += r == m->n_raters;
@@ -693,7 +644,6 @@ analyse(struct job *j, struct unit *u)
 out:
 	calib_stats_free(&all);
 	calib_matrix_free(m);
-	free(total);
 }
 
 static void *
@@ -720,6 +670,9 @@ calib_report_free(struct calib_report *r)
 	if (!r)
 		return;
 	calib_stats_free(&r->stats);
+	for (size_t i = 0; i < r->n_names; i++)
+		free(r->names[i]);
+	free(r->names);
 	free(r->rows);
 	free(r);
 }
@@ -780,7 +733,10 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 	struct calib_report *r = NULL;
 	enum calib_status st = CALIB_OK;
 	pthread_t tid[2];
-	size_t n_threads, started = 0, ordered = 0;
+	size_t n_threads, started = 0, ordered = 0, n_sections, n_scored_sections = 0, n_names = 0;
+	struct calib_scorecard *sc = NULL;
+	bool *has_points, with_total;
+	char **names = NULL;
 
 	*out = NULL;
 	if (o->stat && strcmp(o->stat, "all") != 0) {
@@ -800,17 +756,52 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 	memset(&j, 0, sizeof j);
 	j.s = s;
 	j.o = o;
-	for (size_t i = 0; i < s->n_criteria; i++)
-		ordered += calib_store_ordered(&s->criteria[i]);
-	/* a TOTAL needs points: criteria whose levels have an order */
-	j.n_units = s->n_criteria + (o->total && s->n_criteria > 1 && ordered > 0);
-	j.units = calloc(j.n_units ? j.n_units : 1, sizeof *j.units);
-	if (!j.units)
+	n_sections = calib_names_count(s->sections);
+	if (!(has_points = calloc(n_sections + 1, sizeof *has_points)))
 		return CALIB_ENOMEM;
+	for (size_t i = 0; i < s->n_criteria; i++) {
+		const struct calib_criterion *c = &s->criteria[i];
+		bool pts = calib_store_ordered(c);
+		ordered += pts;
+		if (pts && c->n_scored > 0 && c->section != CALIB_NONE)
+			has_points[c->section] = true;
+	}
+	/* a TOTAL needs points: criteria whose levels have an order */
+	with_total = o->total && s->n_criteria > 1 && ordered > 0;
+	for (size_t k = 0; with_total && k < n_sections; k++)
+		n_scored_sections += has_points[k];
+	if (with_total && (st = calib_scorecard_compute(s, &sc)) != CALIB_OK) {
+		free(has_points);
+		return st;
+	}
+	j.sc = sc;
+	j.n_units = s->n_criteria + n_scored_sections + with_total;
+	j.units = calloc(j.n_units ? j.n_units : 1, sizeof *j.units);
+	names = calloc(n_scored_sections ? n_scored_sections : 1, sizeof *names);
+	if (!j.units || !names) {
+		st = CALIB_ENOMEM;
+		goto out;
+	}
 	for (size_t i = 0; i < s->n_criteria; i++)
 		j.units[i].crit = (uint32_t)i;
-	if (j.n_units > s->n_criteria)
-		j.units[s->n_criteria].crit = CALIB_NONE;
+	/* the sections' subtotals, then the TOTAL */
+	for (size_t k = 0, u = s->n_criteria; u < j.n_units - with_total; k++) {
+		const char *sec = calib_names_get(s->sections, (uint32_t)k);
+		if (!has_points[k])
+			continue;
+		if (!(names[n_names] = malloc(strlen(sec) + sizeof "section:"))) {
+			st = CALIB_ENOMEM;
+			goto out;
+		}
+		sprintf(names[n_names], "section:%s", sec);
+		j.units[u].crit = CALIB_NONE;
+		j.units[u].score = 1 + k;
+		j.units[u++].name = names[n_names++];
+	}
+	if (with_total) {
+		j.units[j.n_units - 1].crit = CALIB_NONE;
+		j.units[j.n_units - 1].name = "TOTAL";
+	}
 	atomic_init(&j.next, 0);
 	atomic_init(&j.done, 0);
 	pthread_mutex_init(&j.lock, NULL);
@@ -834,6 +825,9 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 	}
 	calib_stats_init(&r->stats);
 	r->opts = o;
+	r->names = names;
+	r->n_names = n_names;
+	names = NULL;
 	for (size_t i = 0; i < j.n_units; i++) {
 		struct unit *u = &j.units[i];
 		if (u->status) {
@@ -855,9 +849,14 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 		r->rows[r->n_rows++] = u->row;
 	}
 out:
-	for (size_t i = 0; i < j.n_units; i++)
+	for (size_t i = 0; j.units && i < j.n_units; i++)
 		calib_stats_free(&j.units[i].stats);
 	free(j.units);
+	for (size_t i = 0; names && i < n_names; i++)
+		free(names[i]);
+	free(names);
+	free(has_points);
+	calib_scorecard_free(sc);
 	if (st) {
 		calib_report_free(r);
 		return st;
@@ -888,6 +887,12 @@ assumed(const struct calib_report_row *row, char *buf, size_t n)
 	if (row->scale_note[0]) {
 		size_t len = strlen(buf);
 		snprintf(buf + len, n - len, "; %s", row->scale_note);
+	}
+	if (row->total && row->critical && (!row->section || row->n_zeroed > 0)) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, n - len, "; %zu %s%s set to 0 by a critical criterion",
+			 row->n_zeroed, row->section ? "subtotal" : "total",
+			 row->n_zeroed == 1 ? "" : "s");
 	}
 	/* the star is for tables; the words say it here */
 	if (row->inferred) {
@@ -981,12 +986,13 @@ enum calib_status
 calib_report_footer(const struct calib_report *r, struct calib_table *t)
 {
 	const struct calib_report_opts *o = r->opts;
-	bool inferred = false, total = false, unordered = false;
+	bool inferred = false, total = false, section = false, unordered = false;
 	enum calib_status st = CALIB_OK;
 
 	for (size_t i = 0; i < r->n_rows; i++) {
 		inferred |= r->rows[i].inferred;
-		total |= r->rows[i].total;
+		total |= r->rows[i].total && !r->rows[i].section;
+		section |= r->rows[i].section;
 		unordered |= !r->rows[i].ordered;
 	}
 	st |= calib_table_footer(t, "%s", "");
@@ -1005,6 +1011,15 @@ calib_report_footer(const struct calib_report *r, struct calib_table *t)
 		st |= calib_table_footer(t, "TOTAL: per call and rater, 100 x the weighted mean of "
 					    "the criteria's points (N/A%s left out)",
 					 unordered ? " and criteria without an order" : "");
+	if (section)
+		st |= calib_table_footer(t, "section:NAME: the same over the section's criteria "
+					    "(its subtotal)");
+	for (size_t i = 0; i < r->n_rows; i++)
+		if (r->rows[i].total && !r->rows[i].section && r->rows[i].critical)
+			st |= calib_table_footer(t, "critical: a critical criterion scored at its "
+						    "lowest level set %zu total%s to 0",
+						 r->rows[i].n_zeroed,
+						 r->rows[i].n_zeroed == 1 ? "" : "s");
 	st |= calib_table_footer(t, "N/A: %s",
 				 o->na == CALIB_NA_CATEGORY ? "a category of its own"
 				 : o->na == CALIB_NA_DROP   ? "left out"

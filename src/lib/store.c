@@ -507,8 +507,9 @@ calib_store_alloc(void)
 	s->sessions = calib_names_alloc();
 	s->calls = calib_names_alloc();
 	s->raters = calib_names_alloc();
+	s->sections = calib_names_alloc();
 	t->crit_keys = calib_names_alloc();
-	if (!s->sessions || !s->calls || !s->raters || !t->crit_keys ||
+	if (!s->sessions || !s->calls || !s->raters || !s->sections || !t->crit_keys ||
 	    !idset_init(&t->items, 1024) || !idset_init(&t->evals, 1024))
 		goto fail;
 	return s;
@@ -538,6 +539,7 @@ calib_store_free(struct calib_store *s)
 	calib_names_free(s->sessions);
 	calib_names_free(s->calls);
 	calib_names_free(s->raters);
+	calib_names_free(s->sections);
 	calib_columns_free(s->columns);
 	free(s->item_session);
 	free(s->item_call);
@@ -639,6 +641,7 @@ calib_store_criterion(struct calib_store *s, const char *name, size_t len, uint3
 	memset(c, 0, sizeof *c);
 	c->min = c->max = NAN;
 	c->weight = 1;
+	c->section = CALIB_NONE;
 	c->sorted_ = true;
 	if (!(c->name = malloc(len + 1)))
 		return CALIB_ENOMEM;
@@ -650,6 +653,20 @@ calib_store_criterion(struct calib_store *s, const char *name, size_t len, uint3
 	}
 	s->finished = false;
 	*id = (uint32_t)s->n_criteria++;
+	return CALIB_OK;
+}
+
+enum calib_status
+calib_store_scorecard(struct calib_store *s, uint32_t crit, const char *section, size_t len,
+		      enum calib_critical critical, bool na_allowed)
+{
+	struct calib_criterion *c = &s->criteria[crit];
+
+	c->section = CALIB_NONE;
+	if (len > 0 && calib_names_intern(s->sections, section, len, &c->section) != CALIB_OK)
+		return CALIB_ENOMEM;
+	c->critical = critical;
+	c->no_na = !na_allowed;
 	return CALIB_OK;
 }
 
