@@ -17,7 +17,7 @@
 #include "calib/store.h"
 
 #define CALIB_SCORE_ZEROED 1u /* a critical criterion set the score to 0 */
-#define CALIB_SCORE_NA 2u     /* NAN because every criterion of it was N/A */
+#define CALIB_SCORE_NA     2u /* NAN because every criterion of it was N/A */
 
 /*
  * The scores of every evaluation: row 0 the TOTAL, row 1 + k the subtotal
@@ -26,9 +26,9 @@
 struct calib_scorecard {
 	size_t n_evals;
 	size_t n_sections;
-	double *score;          /* (1 + n_sections) x n_evals, 0..100 or NAN */
-	unsigned char *flags;   /* same shape: CALIB_SCORE_* bits */
-	bool critical;          /* some criterion is critical (its row counts zeroed scores) */
+	double *score;        /* (1 + n_sections) x n_evals, 0..100 or NAN */
+	unsigned char *flags; /* same shape: CALIB_SCORE_* bits */
+	bool critical;        /* some criterion is critical (its row counts zeroed scores) */
 };
 
 /*
@@ -46,7 +46,7 @@ struct calib_scorecard {
  * CALIB_OK or CALIB_ENOMEM (*out NULL).
  */
 enum calib_status calib_scorecard_compute(const struct calib_store *s,
-					  struct calib_scorecard **out);
+                                          struct calib_scorecard **out);
 
 void calib_scorecard_free(struct calib_scorecard *sc);
 

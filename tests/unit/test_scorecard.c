@@ -18,8 +18,8 @@
 /* Read text with reader (calib_read or calib_read_rubric) into s. */
 static enum calib_status
 read_with(enum calib_status (*reader)(struct calib_store *, FILE *, const char *,
-				      const struct calib_read_opts *, struct calib_error *),
-	  struct calib_store *s, const char *text, const char *name, struct calib_error *err)
+                                      const struct calib_read_opts *, struct calib_error *),
+          struct calib_store *s, const char *text, const char *name, struct calib_error *err)
 {
 	struct calib_read_opts o;
 	FILE *fp = fmemopen((void *)text, strlen(text), "r");
@@ -33,24 +33,23 @@ read_with(enum calib_status (*reader)(struct calib_store *, FILE *, const char *
 	return st;
 }
 
-static const char rubric[] =
-	"criterion,scale,levels,min,max,weight,section,critical,na\n"
-	"greeted,binary,no|yes,,,1,Opening,,no\n"
-	"verified_id,binary,no|yes,,,2,Opening,YES,no\n"
-	"empathy,ordinal,1|2|3|4|5,,,2,Soft skills,,\n"
-	"hold,binary,no|yes,,,1,Soft skills,no,yes\n"
-	"resolution,interval,,0,10,4,Resolution,,no\n"
-	"recap,binary,no|yes,,,1,Resolution,section,\n"
-	"mood,nominal,calm|angry,,,1,,,\n";
+static const char rubric[] = "criterion,scale,levels,min,max,weight,section,critical,na\n"
+                             "greeted,binary,no|yes,,,1,Opening,,no\n"
+                             "verified_id,binary,no|yes,,,2,Opening,YES,no\n"
+                             "empathy,ordinal,1|2|3|4|5,,,2,Soft skills,,\n"
+                             "hold,binary,no|yes,,,1,Soft skills,no,yes\n"
+                             "resolution,interval,,0,10,4,Resolution,,no\n"
+                             "recap,binary,no|yes,,,1,Resolution,section,\n"
+                             "mood,nominal,calm|angry,,,1,,,\n";
 
 static const char sheet[] =
-	"call,rater,greeted,verified_id,empathy,hold,resolution,recap,mood\n"
-	"C1,ann,yes,yes,4,N/A,8,yes,calm\n"     /* 8.7 / 10 */
-	"C1,cy,no,yes,3,N/A,6,no,calm\n"        /* recap zeroes Resolution: 3 / 10 */
-	"C2,ann,yes,no,5,yes,10,yes,angry\n"    /* verified_id fails: 0 */
-	"C2,cy,yes,yes,4,yes,,yes,calm\n"       /* resolution unscored */
-	"C3,ann,yes,no,4,yes,,yes,calm\n"       /* critical beats unscored: 0 */
-	"C3,cy,yes,yes,N/A,N/A,5,yes,calm\n";   /* Soft skills all N/A */
+        "call,rater,greeted,verified_id,empathy,hold,resolution,recap,mood\n"
+        "C1,ann,yes,yes,4,N/A,8,yes,calm\n"   /* 8.7 / 10 */
+        "C1,cy,no,yes,3,N/A,6,no,calm\n"      /* recap zeroes Resolution: 3 / 10 */
+        "C2,ann,yes,no,5,yes,10,yes,angry\n"  /* verified_id fails: 0 */
+        "C2,cy,yes,yes,4,yes,,yes,calm\n"     /* resolution unscored */
+        "C3,ann,yes,no,4,yes,,yes,calm\n"     /* critical beats unscored: 0 */
+        "C3,cy,yes,yes,N/A,N/A,5,yes,calm\n"; /* Soft skills all N/A */
 
 static void
 test_columns(void)
@@ -69,12 +68,13 @@ test_columns(void)
 	m = calib_store_find_criterion(s, "mood", 4);
 	is_long((long)calib_names_count(s->sections), 3, "three sections");
 	is_string(calib_names_get(s->sections, s->criteria[e].section), "Soft skills",
-		  "a criterion's section");
+	          "a criterion's section");
 	ok(s->criteria[g].section == s->criteria[v].section, "two criteria share a section");
 	ok(s->criteria[m].section == CALIB_NONE, "an empty section is none");
 	ok(s->criteria[v].critical == CALIB_CRITICAL_TOTAL, "critical YES (any case)");
 	ok(s->criteria[rc].critical == CALIB_CRITICAL_SECTION, "critical section");
-	ok(s->criteria[h].critical == CALIB_CRITICAL_NO && s->criteria[e].critical == CALIB_CRITICAL_NO,
+	ok(s->criteria[h].critical == CALIB_CRITICAL_NO &&
+	           s->criteria[e].critical == CALIB_CRITICAL_NO,
 	   "critical no, or empty, is no");
 	ok(s->criteria[g].no_na && !s->criteria[h].no_na && !s->criteria[e].no_na,
 	   "na no forbids N/A; yes or empty allow it");
@@ -83,9 +83,10 @@ test_columns(void)
 	/* without the columns nothing changes */
 	s = calib_store_alloc();
 	ok(read_with(calib_read_rubric, s, "criterion,scale\nx,binary\n", "r.csv", &err) ==
-		   CALIB_OK &&
-		   s->criteria[0].section == CALIB_NONE && s->criteria[0].critical == CALIB_CRITICAL_NO &&
-		   !s->criteria[0].no_na && calib_names_count(s->sections) == 0,
+	                   CALIB_OK &&
+	           s->criteria[0].section == CALIB_NONE &&
+	           s->criteria[0].critical == CALIB_CRITICAL_NO && !s->criteria[0].no_na &&
+	           calib_names_count(s->sections) == 0,
 	   "a rubric without them: no section, not critical, N/A allowed");
 	calib_store_free(s);
 }
@@ -97,15 +98,16 @@ test_errors(void)
 		const char *text, *msg;
 		unsigned long col;
 	} bad[] = {
-		{ "criterion,scale,levels,critical\ng,binary,no|yes,sometimes\n",
-		  "critical \"sometimes\" is not yes, no or section", 4 },
-		{ "criterion,scale,levels,na\ng,binary,no|yes,1\n", "na \"1\" is not yes or no", 4 },
-		{ "criterion,scale,levels,critical\ng,nominal,a|b,yes\n",
-		  "a critical criterion needs an ordered scale, not nominal", 4 },
-		{ "criterion,scale,max,critical\ng,ratio,10,yes\n",
-		  "a critical criterion needs levels or a min: its lowest score fails it", 4 },
-		{ "criterion,scale,levels,critical,section\ng,binary,no|yes,section,\n",
-		  "critical section needs a section", 4 },
+	        {"criterion,scale,levels,critical\ng,binary,no|yes,sometimes\n",
+	         "critical \"sometimes\" is not yes, no or section", 4},
+	        {"criterion,scale,levels,na\ng,binary,no|yes,1\n", "na \"1\" is not yes or no",
+	         4},
+	        {"criterion,scale,levels,critical\ng,nominal,a|b,yes\n",
+	         "a critical criterion needs an ordered scale, not nominal", 4},
+	        {"criterion,scale,max,critical\ng,ratio,10,yes\n",
+	         "a critical criterion needs levels or a min: its lowest score fails it", 4},
+	        {"criterion,scale,levels,critical,section\ng,binary,no|yes,section,\n",
+	         "critical section needs a section", 4},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct calib_store *s = calib_store_alloc();
@@ -113,8 +115,8 @@ test_errors(void)
 		ok(read_with(calib_read_rubric, s, bad[i].text, "r.csv", &err) == CALIB_EINPUT,
 		   "bad rubric %zu refused", i);
 		is_string(err.msg, bad[i].msg, "its message");
-		ok(err.line == 2 && err.column == bad[i].col, "at 2:%lu (got %lu:%lu)", bad[i].col,
-		   err.line, err.column);
+		ok(err.line == 2 && err.column == bad[i].col, "at 2:%lu (got %lu:%lu)",
+		   bad[i].col, err.line, err.column);
 		calib_store_free(s);
 	}
 }
@@ -127,14 +129,17 @@ test_na(void)
 
 	read_with(calib_read_rubric, s, rubric, "r.csv", &err);
 	ok(read_with(calib_read, s,
-		     "call,rater,greeted,verified_id,empathy,hold,resolution,recap,mood\n"
-		     "C1,a,yes,yes,N/A,N/A,8,N/A,calm\n"
-		     "C1,b,yes,yes,4,yes,n/a,yes,calm\n",
-		     "s.csv", &err) == CALIB_EINPUT,
+	             "call,rater,greeted,verified_id,empathy,hold,resolution,recap,mood\n"
+	             "C1,a,yes,yes,N/A,N/A,8,N/A,calm\n"
+	             "C1,b,yes,yes,4,yes,n/a,yes,calm\n",
+	             "s.csv", &err) == CALIB_EINPUT,
 	   "N/A where the rubric says na no is refused");
-	is_string(err.msg, "criterion \"resolution\": N/A is not allowed (the rubric's na column says no)",
-		  "its message names the criterion");
-	ok(err.line == 3 && err.column == 7, "at its cell, 3:7 (got %lu:%lu)", err.line, err.column);
+	is_string(
+	        err.msg,
+	        "criterion \"resolution\": N/A is not allowed (the rubric's na column says no)",
+	        "its message names the criterion");
+	ok(err.line == 3 && err.column == 7, "at its cell, 3:7 (got %lu:%lu)", err.line,
+	   err.column);
 	calib_store_free(s);
 }
 
@@ -150,8 +155,8 @@ test_totals(void)
 	enum { ANN1, CY1, ANN2, CY2, ANN3, CY3 };
 
 	ok(read_with(calib_read_rubric, s, rubric, "r.csv", &err) == CALIB_OK &&
-		   read_with(calib_read, s, sheet, "s.csv", &err) == CALIB_OK &&
-		   calib_store_finish(s) == CALIB_OK,
+	           read_with(calib_read, s, sheet, "s.csv", &err) == CALIB_OK &&
+	           calib_store_finish(s) == CALIB_OK,
 	   "the scorecard sheet reads");
 	ok(calib_scorecard_compute(s, &sc) == CALIB_OK && sc, "scorecard computed");
 	if (!sc)

@@ -61,16 +61,17 @@ calib_scorecard_row(const struct calib_scorecard *sc, size_t row)
 /* The scores of evaluation e from its tallies t[0..n_sections] (the last: no section). */
 static void
 score_eval(struct calib_scorecard *sc, size_t e, const struct tally *t, bool missing,
-	   bool failed, double earned, double possible)
+           bool failed, double earned, double possible)
 {
 	size_t n = sc->n_evals, ns = sc->n_sections;
 	bool any_zeroed = false;
 
 	for (size_t k = 0; k < ns; k++) {
 		double *x = &sc->score[(1 + k) * n + e];
-		sc->flags[(1 + k) * n + e] =
-			t[k].failed ? CALIB_SCORE_ZEROED
-			: !t[k].missing && t[k].possible == 0 ? CALIB_SCORE_NA : 0;
+		sc->flags[(1 + k) * n + e] = t[k].failed ? CALIB_SCORE_ZEROED
+		                             : !t[k].missing && t[k].possible == 0
+		                                     ? CALIB_SCORE_NA
+		                                     : 0;
 		any_zeroed |= t[k].failed;
 		if (t[k].failed)
 			*x = 0;
@@ -85,7 +86,9 @@ score_eval(struct calib_scorecard *sc, size_t e, const struct tally *t, bool mis
 		for (size_t k = 0; k < ns; k++)
 			earned += t[k].failed ? 0 : t[k].earned;
 	}
-	sc->flags[e] = failed ? CALIB_SCORE_ZEROED : !missing && possible == 0 ? CALIB_SCORE_NA : 0;
+	sc->flags[e] = failed                      ? CALIB_SCORE_ZEROED
+	               : !missing && possible == 0 ? CALIB_SCORE_NA
+	                                           : 0;
 	sc->score[e] = failed ? 0 : missing || possible == 0 ? NAN : 100.0 * earned / possible;
 }
 
