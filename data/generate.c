@@ -267,23 +267,38 @@ close_out(FILE *f, const char *name)
 	}
 }
 
+/*
+ * The rubric; as a scorecard (rubric.csv's criteria with three more
+ * columns): three sections, no_interruptions critical (an interruption
+ * fails the call: TOTAL 0), N/A not allowed but on lowered_pace (N/A
+ * without an escalation).
+ */
 static void
-write_rubric(const char *dir)
+write_rubric(const char *dir, const char *name, int scorecard)
 {
 	static const char *const scale[] = {"binary", "ordinal", "interval"};
-	FILE *f = open_out(dir, "rubric.csv");
+	static const char *const section[NCRIT] = {
+	        "Listening", "Listening", "Empathy", "Empathy",
+	        "Resolution", "Empathy", "Empathy", "Resolution"};
+	FILE *f = open_out(dir, name);
 
-	fputs("criterion,scale,levels,min,max,weight\n", f);
+	fputs(scorecard ? "criterion,scale,levels,min,max,weight,section,critical,na\n"
+	                : "criterion,scale,levels,min,max,weight\n",
+	      f);
 	for (size_t c = 0; c < NCRIT; c++) {
 		const struct criterion *k = &crit[c];
 
 		if (k->scale == BINARY)
-			fprintf(f, "%s,binary,no|yes,,,%d\n", k->name, k->weight);
+			fprintf(f, "%s,binary,no|yes,,,%d", k->name, k->weight);
 		else
-			fprintf(f, "%s,%s,,%d,%d,%d\n", k->name, scale[k->scale],
+			fprintf(f, "%s,%s,,%d,%d,%d", k->name, scale[k->scale],
 			        k->scale == ORD5 ? 1 : 0, k->scale == ORD5 ? 5 : 10, k->weight);
+		if (scorecard)
+			fprintf(f, ",%s,%s,%s", section[c], c == NO_INTERRUPTIONS ? "yes" : "no",
+			        c == LOWERED_PACE ? "yes" : "no");
+		fputc('\n', f);
 	}
-	close_out(f, "rubric.csv");
+	close_out(f, name);
 }
 
 /*
@@ -499,7 +514,8 @@ main(int argc, char **argv)
 	if (!rng)
 		return 1;
 	gsl_rng_set(rng, SEED);
-	write_rubric(argv[1]);
+	write_rubric(argv[1], "rubric.csv", 0);
+	write_rubric(argv[1], "scorecard.csv", 1);
 	write_session(rng, argv[1]);
 	write_history(rng, argv[1]);
 	gsl_rng_free(rng);

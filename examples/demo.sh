@@ -15,6 +15,14 @@ calib-sheet --check -r data/rubric.csv data/session.csv
 say "How far do the managers agree?" "calib-agree -f table -r data/rubric.csv data/session.csv"
 calib-agree -f table -r data/rubric.csv data/session.csv
 
+say "The scorecard: each manager's section subtotals and TOTAL (an interruption fails the call)" \
+	"calib-sheet -r data/scorecard.csv --totals data/session.csv | head -7"
+calib-sheet -r data/scorecard.csv --totals data/session.csv | head -7
+
+say "Agreement per section and on the TOTAL" \
+	"calib-agree -f table --stat icc2 -r data/scorecard.csv data/session.csv"
+calib-agree -f table --stat icc2 -r data/scorecard.csv data/session.csv
+
 if [ -x "$bin/calib-raters" ]; then
 	say "Who scores differently?" "calib-raters -f table -r data/rubric.csv data/session.csv"
 	calib-raters -f table -r data/rubric.csv data/session.csv
