@@ -95,6 +95,8 @@ static const size_t contested[] = {3, 7, 10};
 #define BORDERLINE 6
 
 static int score[MAXCALL][NRATER][NCRIT];
+/* the answer key of each call: the latent quality read without bias or noise */
+static int key[MAXCALL][NCRIT];
 
 static int
 clampi(double v, int lo, int hi)
@@ -163,6 +165,9 @@ score_call(gsl_rng *rng, size_t k, const double sigma[NCRIT], const double lee[N
 			}
 		} while (up < 2 || up > NRATER - 2);
 	}
+	/* the calibrator reads every escalation, borderline ones too, as one */
+	for (size_t c = 0; c < NCRIT; c++)
+		key[k][c] = c == LOWERED_PACE && escalation == 0 ? NA : to_scale(c, q[c]);
 	for (size_t r = 0; r < NRATER; r++) {
 		int sees = escalation == 2 || (escalation == 1 && gsl_rng_uniform(rng) < 0.5);
 
@@ -335,6 +340,17 @@ write_session(gsl_rng *rng, const char *dir)
 	put_header(f, "call,rater");
 	put_rows(f, NULL, 1001, NCALL, NULL);
 	close_out(f, "session.csv");
+
+	/* the answer key: a wide sheet with the calibrator as its rater */
+	f = open_out(dir, "session-key.csv");
+	put_header(f, "call,rater");
+	for (size_t k = 0; k < NCALL; k++) {
+		fprintf(f, "CALL-%u,calibrator", 1001 + (unsigned)k);
+		for (size_t c = 0; c < NCRIT; c++)
+			put_score(f, c, key[k][c]);
+		fputc('\n', f);
+	}
+	close_out(f, "session-key.csv");
 
 	snprintf(sub, sizeof sub, "%s/session-by-rater", dir);
 	if (mkdir(sub, 0777) != 0 && errno != EEXIST) {

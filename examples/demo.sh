@@ -26,6 +26,10 @@ calib-agree -f table --stat icc2 -r data/scorecard.csv data/session.csv
 if [ -x "$bin/calib-raters" ]; then
 	say "Who scores differently?" "calib-raters -f table -r data/rubric.csv data/session.csv"
 	calib-raters -f table -r data/rubric.csv data/session.csv
+	say "Who passes calibration against the answer key? (exit 3: someone fails)" \
+		"calib-raters -f table -r data/rubric.csv --key data/session-key.csv --pass 0.75 data/session.csv"
+	calib-raters -f table -r data/rubric.csv --key data/session-key.csv --pass 0.75 \
+		data/session.csv || [ $? -eq 3 ]
 fi
 if [ -x "$bin/calib-disputes" ]; then
 	say "What should the meeting discuss first?" "calib-disputes -f table -n 10 -r data/rubric.csv data/session.csv"
@@ -36,6 +40,10 @@ if [ -x "$bin/calib-plot" ]; then
 		say "Plot: $kind" "calib-plot $kind -r data/rubric.csv -o $out/$kind.png data/session.csv"
 		calib-plot "$kind" -r data/rubric.csv -o "$out/$kind.png" data/session.csv
 	done
+	say "Plot: heatmap against the answer key" \
+		"calib-plot heatmap -r data/rubric.csv --key data/session-key.csv -o $out/heatmap-key.png data/session.csv"
+	calib-plot heatmap -r data/rubric.csv --key data/session-key.csv -o "$out/heatmap-key.png" \
+		data/session.csv
 fi
 if [ -x "$bin/calib-drift" ]; then
 	say "Is agreement getting better or worse? (exit 3: alerts)" \

@@ -38,6 +38,9 @@ struct calib_raters_opts {
 	bool pairs;       /* compute the pairwise agreement matrix */
 	bool complete;    /* rater-effect tests on the calls scored by every rater only */
 	uint32_t session; /* CALIB_NONE: every session; else only this one */
+	const char *key;  /* the expert is an answer key described so ("key.csv"), for
+	                     the notes; NULL: an expert rater, or no expert */
+	double pass;      /* pass mark of the calibration score (0..1); NAN: none */
 	unsigned threads; /* worker threads over criteria; 0: as many as cores (max 2) */
 };
 
@@ -62,6 +65,9 @@ struct calib_raters_cell {
 	        n_agree;  /* nominal criteria: compared cells, equal to the reference */
 	double agreement; /* n_agree / n_nominal (NAN for numeric scales) */
 	double kappa;     /* Cohen's kappa against the expert (nominal, expert mode) */
+	size_t n_items;   /* expert mode, criteria: scored or N/A with an expert score */
+	size_t n_match;   /* of those, matching the expert's (calib_raters_match) */
+	double calibration; /* n_match / n_items; NAN without an expert, on the TOTAL */
 };
 
 /*
@@ -103,6 +109,11 @@ struct calib_raters_summary {
 	double agreement;      /* pooled over nominal criteria */
 	const char *direction; /* "lenient", "severe" (p_holm < 1 - conf) or "in line" */
 	bool out_of_line;      /* largest |bias| on the TOTAL (ties: lower alignment) */
+	size_t n_items, n_match; /* expert mode: pooled over the criteria */
+	double calibration;      /* the calibration score n_match / n_items, or NAN */
+	int pass;                /* 1 passed, 0 failed opts.pass, -1 no mark or no score */
+	uint32_t missed[3];      /* criteria most often missed, most first (CALIB_NONE) */
+	size_t n_missed[3];      /* how often */
 };
 
 struct calib_raters {
@@ -131,6 +142,33 @@ enum calib_status calib_raters_run(const struct calib_store *s,
                                    struct calib_error *err);
 
 void calib_raters_free(struct calib_raters *r);
+
+/*
+ * Does a score match the expert's (or the answer key's) for the
+ * calibration score? Both N/A match; one N/A does not (applicability
+ * disagrees); else the same category on a binary or nominal criterion (or
+ * labels of no order), and |points - key points| within the tolerance
+ * bound on the others. pts and key are calib_raters_points values (NAN:
+ * N/A), cat and key_cat level codes. Cannot fail.
+ */
+bool calib_raters_match(const struct calib_criterion *c, uint16_t cat, uint16_t key_cat,
+                        double pts, double key, double bound);
+
+/*
+ * Add to the finished store s a rater named name (not a rater of s yet)
+ * holding the consensus of the raters: per (session, call, criterion)
+ * their modal category on binary and nominal criteria and on labels of no
+ * order (N/A a category; a tie goes to the lowest level, N/A last), else
+ * N/A when more raters wrote N/A than scored, or else the median score
+ * (an even number of scores: the lower of the two middle ones, so that
+ * the key is always a score of the scale). Missing scores take no part.
+ * Finishes s again. On success *key is its id and *n_tied (may be NULL)
+ * the number of scores a tie decided; CALIB_EARG when name is taken (a
+ * message in err), CALIB_ENOMEM.
+ */
+enum calib_status calib_raters_consensus_key(struct calib_store *s, const char *name,
+                                             uint32_t *key, size_t *n_tied,
+                                             struct calib_error *err);
 
 /* One numeric score with its reference, in the criterion's own values. */
 struct calib_raters_score {
@@ -194,6 +232,13 @@ struct calib_table *calib_raters_tests(const struct calib_raters *r,
                                        const struct calib_store *s);
 struct calib_table *calib_raters_pairs(const struct calib_raters *r,
                                        const struct calib_store *s);
+/*
+ * The calibration against the expert or answer key (NULL without one or
+ * out of memory): one row per rater from the highest calibration score,
+ * with pass or fail, the TOTAL difference and the criteria most missed.
+ */
+struct calib_table *calib_raters_calibration(const struct calib_raters *r,
+                                             const struct calib_store *s);
 
 /*
  * Points of a score of criterion c on its own scale, as calib-raters and

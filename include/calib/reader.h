@@ -52,6 +52,10 @@ struct calib_read_opts {
 	const char *criteria;      /* comma-separated criteria to take, no others; NULL: all */
 	const char *ignore;        /* comma-separated columns or criteria never taken; NULL */
 	const char *rater;         /* rater name for a per-rater file on stdin */
+	const char *as_rater;      /* an answer key: every row is this rater's, in any
+	                              form; a rater column is read and ignored, and a
+	                              second score of a (session, call, criterion) is
+	                              an error by the duplicates policy; NULL: none */
 	const char *session;       /* session of the rows without one (no session column,
 	                              or an empty cell), or NULL: "" */
 	bool session_from_name;    /* a named input's rows without a session take its base

@@ -517,11 +517,58 @@ warn_near_misses(const struct calib_cli *cli, const struct calib_store *s)
 	}
 }
 
-/* calib_cli_load, the one input files[0] read from `given` when not NULL. */
+/*
+ * The name the answer key goes by among the raters of s: "key", or
+ * "key-2", "key-3", ... when a rater of the inputs is so named already.
+ */
+static void
+key_name(const struct calib_store *s, char *buf, size_t n)
+{
+	snprintf(buf, n, "key");
+	for (unsigned k = 2; calib_names_find(s->raters, buf, strlen(buf)) != CALIB_NONE; k++)
+		snprintf(buf, n, "key-%u", k);
+}
+
+/*
+ * Read the answer key at path into s as the rater named by key_name, its
+ * rater column ignored and a second score of a (session, call, criterion)
+ * an error. 0 ok, else as load_one.
+ */
+static int
+load_key(const struct calib_cli *cli, struct calib_store *s, const char *path, char *name,
+         size_t name_n, struct calib_errors *errs)
+{
+	struct calib_cli kc = *cli;
+
+	key_name(s, name, name_n);
+	kc.read.as_rater = name;
+	kc.read.duplicates = CALIB_DUP_ERROR;
+	kc.read.rater = NULL;
+	return load_one(&kc, s, path, calib_read, errs, NULL);
+}
+
+/*
+ * calib_cli_load, the one input files[0] read from `given` when not NULL,
+ * and the answer key at key (NULL: none) read last as one more rater,
+ * whose id goes to *key_rater.
+ */
+/* How many scores (levels or N/A) rater r gave in s. Cannot fail. */
+static size_t
+scores_of(const struct calib_store *s, uint32_t r)
+{
+	size_t n = 0;
+	for (size_t e = 0; e < s->n_evals; e++)
+		for (size_t j = 0; s->eval_rater[e] == r && j < s->n_criteria; j++)
+			n += s->criteria[j].code[e] >= CALIB_CODE_NA;
+	return n;
+}
+
 static int
 load_all(const struct calib_cli *cli, char *const *files, size_t n, FILE *given,
-         struct calib_store **out)
+         const char *key, uint32_t *key_rater, size_t *n_tied, struct calib_store **out)
 {
+	bool consensus = key && strcmp(key, "consensus") == 0;
+	char kname[32] = "";
 	struct calib_store *s = calib_store_alloc();
 	static char *const dash[] = {"-"};
 	struct calib_errors errs = {NULL, 0, 0, cli->max_errors};
@@ -544,6 +591,10 @@ load_all(const struct calib_cli *cli, char *const *files, size_t n, FILE *given,
 		int r = load_one(cli, s, files[i], calib_read, &errs, given);
 		bad = r > bad ? r : bad;
 	}
+	if (key && !consensus && bad < 2) {
+		int r = load_key(cli, s, key, kname, sizeof kname, &errs);
+		bad = r > bad ? r : bad;
+	}
 	print_errors(cli, &errs);
 	calib_errors_clear(&errs);
 	if (bad)
@@ -563,6 +614,24 @@ load_all(const struct calib_cli *cli, char *const *files, size_t n, FILE *given,
 			calib_cli_errorf(cli, "no ratings in the inputs");
 		goto fail;
 	}
+	if (consensus) {
+		struct calib_error err;
+		key_name(s, kname, sizeof kname);
+		if (calib_raters_consensus_key(s, kname, key_rater, n_tied, &err)) {
+			calib_cli_errorf(cli, "out of memory");
+			goto fail;
+		}
+	} else if (key) {
+		char *tmp = NULL;
+		*key_rater = calib_names_find(s->raters, kname, strlen(kname));
+		if (*key_rater == CALIB_NONE || scores_of(s, *key_rater) == 0) {
+			calib_cli_errorf(cli, "--key %s: no key scores", named(key, &tmp));
+			free(tmp);
+			goto fail;
+		}
+		if (n_tied)
+			*n_tied = 0;
+	}
 	warn_near_misses(cli, s);
 	*out = s;
 	return 0;
@@ -575,7 +644,14 @@ int
 calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
                struct calib_store **out)
 {
-	return load_all(cli, files, n, NULL, out);
+	return load_all(cli, files, n, NULL, NULL, NULL, NULL, out);
+}
+
+int
+calib_cli_load_key(const struct calib_cli *cli, char *const *files, size_t n, const char *key,
+                   struct calib_store **out, uint32_t *key_rater, size_t *n_tied)
+{
+	return load_all(cli, files, n, NULL, key, key_rater, n_tied, out);
 }
 
 int
@@ -584,7 +660,7 @@ calib_cli_load_stream(const struct calib_cli *cli, FILE *fp, const char *name,
 {
 	char *one[] = {(char *)name};
 
-	return load_all(cli, one, 1, fp, out);
+	return load_all(cli, one, 1, fp, NULL, NULL, NULL, out);
 }
 
 int

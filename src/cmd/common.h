@@ -159,6 +159,21 @@ int calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
                    struct calib_store **out);
 
 /*
+ * calib_cli_load, then the answer key at key (a sheet in any input form,
+ * "-" standard input) read into the same store as one more rater: every
+ * row is the key's whatever a rater column says, and a second score of a
+ * (session, call, criterion) is a located error. The key's rater name is
+ * "key" ("key-2", ... when an input has a rater so named); its id goes
+ * to *key_rater. A key without any score is an error. key "consensus"
+ * makes the key of the raters' consensus instead
+ * (calib_raters_consensus_key), the number of scores a tie decided in
+ * *n_tied (may be NULL; 0 for a file).
+ */
+int calib_cli_load_key(const struct calib_cli *cli, char *const *files, size_t n,
+                       const char *key, struct calib_store **out, uint32_t *key_rater,
+                       size_t *n_tied);
+
+/*
  * calib_cli_load of one input open already: fp, named name ("-": standard
  * input), read from where it stands and left open (the caller closes it).
  */

@@ -33,8 +33,8 @@
 static const char usage[] =
         "usage: calib-plot agreement|spread|heatmap|bland-altman [-d C] [-r RUBRIC] [-o FILE]\n"
         "                  [-t TERMINAL] [--size WxH] [--script] [--title TEXT] [--stat NAME]\n"
-        "                  [--min X] [--criterion NAME] [--consensus C] [--expert NAME] "
-        "[OPTION...] [FILE...]\n";
+        "                  [--min X] [--criterion NAME] [--consensus C] [--expert NAME]\n"
+        "                  [--key FILE|consensus] [OPTION...] [FILE...]\n";
 
 static const char help[] =
         "Plots of where raters disagree, drawn by gnuplot:\n"
@@ -44,9 +44,9 @@ static const char help[] =
         "                output (CSV, TSV or JSON)\n"
         "  spread        each call's scores from every rater, per criterion\n"
         "  heatmap       rater x criterion: mean deviation from the consensus of the\n"
-        "                others (or --expert), as calib-raters measures it\n"
+        "                others (or --expert, --key), as calib-raters measures it\n"
         "                (positive: more lenient, negative: more severe)\n"
-        "  bland-altman  per rater, difference from the consensus (or --expert)\n"
+        "  bland-altman  per rater, difference from the consensus (or --expert, --key)\n"
         "                against the mean, with bias and limits of agreement and\n"
         "                their confidence intervals\n"
         "Without -o the plot is text on standard output (gnuplot's dumb terminal).\n";
@@ -69,6 +69,8 @@ static const char options_help[] =
         "                          the other raters, as in calib-raters\n"
         "      --expert NAME       heatmap, bland-altman: compare with this rater, not\n"
         "                          the consensus of the others\n"
+        "      --key FILE          heatmap, bland-altman: compare with an answer key, as\n"
+        "                          calib-raters --key (FILE, or consensus)\n"
         "  -h, --help              print this help and exit\n"
         "  -V, --version           print the version and exit\n";
 
@@ -83,7 +85,8 @@ enum {
 	OPT_MIN,
 	OPT_CRITERION,
 	OPT_EXPERT,
-	OPT_CONSENSUS
+	OPT_CONSENSUS,
+	OPT_KEY
 };
 
 static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
@@ -96,6 +99,7 @@ static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
                                          {"min", required_argument, NULL, OPT_MIN},
                                          {"criterion", required_argument, NULL, OPT_CRITERION},
                                          {"expert", required_argument, NULL, OPT_EXPERT},
+                                         {"key", required_argument, NULL, OPT_KEY},
                                          {"consensus", required_argument, NULL, OPT_CONSENSUS},
                                          {"help", no_argument, NULL, 'h'},
                                          {"version", no_argument, NULL, 'V'},
@@ -110,6 +114,7 @@ struct opts {
 	double min;            /* --min, NAN when not given */
 	const char *criterion; /* --criterion */
 	const char *expert;    /* --expert */
+	const char *key;       /* --key: a file or "consensus" */
 	bool consensus_given;  /* --consensus */
 	enum calib_consensus consensus; /* heatmap, bland-altman: as calib-raters */
 	uint32_t expert_id;             /* the --expert rater's store id, or CALIB_NONE */
@@ -1017,6 +1022,8 @@ raters_opts(const struct opts *o, struct calib_raters_opts *ro)
 static const char *
 reference_text(const struct opts *o)
 {
+	if (o->key)
+		return "the answer key";
 	if (o->expert_id != CALIB_NONE)
 		return "the expert";
 	return o->consensus == CALIB_CONSENSUS_MEAN ? "the mean of the others"
@@ -1104,7 +1111,7 @@ plot_heatmap(struct calib_plot *p, const struct calib_store *s, const struct opt
 		goto out;
 	m = ceil(m * 20) / 20;
 	{
-		const char *ex = o->expert_id != CALIB_NONE
+		const char *ex = o->expert_id != CALIB_NONE && !o->key
 		                         ? calib_names_get(s->raters, o->expert_id)
 		                         : "";
 		size_t wn = strlen(ex) + 120;
@@ -1259,8 +1266,9 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 	struct calib_raters_score *sc = NULL;
 	enum calib_status st = CALIB_ENOMEM;
 	uint32_t expert = o->expert_id;
-	const char *ref =
-	        expert == CALIB_NONE ? reference_text(o) : calib_names_get(s->raters, expert);
+	const char *ref = expert == CALIB_NONE || o->key ? reference_text(o)
+	                                                 : calib_names_get(s->raters, expert);
+	const char *the = expert == CALIB_NONE || o->key ? "" : "the expert ";
 	char *what = NULL;
 	size_t wn;
 	struct page g = {0};
@@ -1338,11 +1346,10 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 		snprintf(what, wn,
 		         "%s: the %zu raters most out of line of %zu, against %s%s "
 		         "(Bland-Altman; %zu not shown)",
-		         c->name, np, np + *left_out, expert == CALIB_NONE ? "" : "the expert ",
-		         ref, *left_out);
+		         c->name, np, np + *left_out, the, ref, *left_out);
 	else
-		snprintf(what, wn, "%s: each rater against %s%s (Bland-Altman)", c->name,
-		         expert == CALIB_NONE ? "" : "the expert ", ref);
+		snprintf(what, wn, "%s: each rater against %s%s (Bland-Altman)", c->name, the,
+		         ref);
 	if (!o->dumb)
 		page_layout(p, &g, np, 60, 0, 0, 300, 2);
 	if (page_begin(p, o, &g, what))
@@ -1353,6 +1360,7 @@ plot_bland_altman(struct calib_plot *p, const struct calib_store *s, const struc
 	                    lo - 0.05 * (hi - lo) - 0.3, hi + 0.05 * (hi - lo) + 0.3, -ymax,
 	                    ymax,
 	                    expert == CALIB_NONE ? "'mean of rater and consensus'"
+	                    : o->key             ? "'mean of rater and key'"
 	                                         : "'mean of rater and expert'"))
 		goto out;
 	for (size_t k = 0; k < np; k++) {
@@ -1526,6 +1534,12 @@ main(int argc, char **argv)
 				                             "option --expert: empty name");
 			o.expert = optarg;
 			break;
+		case OPT_KEY:
+			if (!*optarg)
+				return calib_cli_usage_error(&cli,
+				                             "option --key: empty file name");
+			o.key = optarg;
+			break;
 		case OPT_CONSENSUS:
 			if (calib_cli_consensus(&cli, optarg, &o.consensus))
 				return 2;
@@ -1555,11 +1569,13 @@ main(int argc, char **argv)
 		o.kind = KIND_BLAND_ALTMAN;
 	else
 		return calib_cli_usage_error(&cli, "unknown kind of plot '%s'", kind);
-	if ((o.expert || o.consensus_given) &&
+	if ((o.expert || o.key || o.consensus_given) &&
 	    (o.kind == KIND_AGREEMENT || o.kind == KIND_SPREAD))
 		return calib_cli_usage_error(&cli,
 		                             "option --%s: only for heatmap and bland-altman",
-		                             o.expert ? "expert" : "consensus");
+		                             o.expert ? "expert" : o.key ? "key" : "consensus");
+	if (o.expert && o.key)
+		return calib_cli_usage_error(&cli, "--key and --expert: give one reference");
 	if (output && strcmp(output, "-") == 0)
 		output = NULL;
 	if (!term_given && output && !calib_plot_terminal_from_path(output, &term))
@@ -1596,6 +1612,9 @@ main(int argc, char **argv)
 			                         &o, &en))
 				goto out;
 		} else if (load_buffer(&cli, name, buf, len, &store))
+			goto out;
+	} else if (o.key) {
+		if (calib_cli_load_key(&cli, files, nfiles, o.key, &store, &o.expert_id, NULL))
 			goto out;
 	} else if (calib_cli_load(&cli, files, nfiles, &store))
 		goto out;

@@ -19,8 +19,10 @@
 
 static const char usage[] = "usage: calib-raters [-d C] [-r RUBRIC] [-f FORMAT] [-o FILE] "
                             "[--consensus C] [--expert NAME]\n"
-                            "                    [--tolerance X[%]] [--view V] [--pairs] "
-                            "[--complete-calls] [OPTION...] [FILE...]\n";
+                            "                    [--key FILE|consensus] [--pass X] "
+                            "[--tolerance X[%]] [--view V]\n"
+                            "                    [--pairs] [--complete-calls] [OPTION...] "
+                            "[FILE...]\n";
 
 static const char help[] =
         "Each rater against the consensus of the others (leave-one-out median or mean)\n"
@@ -28,7 +30,9 @@ static const char help[] =
         "interval, mean absolute deviation, share of scores within a tolerance, the\n"
         "points-based alignment score weighted by the rubric, agreement on yes/no and\n"
         "nominal criteria (and Cohen's kappa against an expert), a test of whether\n"
-        "raters differ systematically, and the ranking from most lenient to most severe.\n";
+        "raters differ systematically, and the ranking from most lenient to most severe.\n"
+        "With an answer key (--key) or an expert, each rater's calibration score: the\n"
+        "share of items matching the key, with a pass mark (--pass) for scripts.\n";
 
 enum {
 	OPT_CONSENSUS = CALIB_OPT_FIRST_PROGRAM,
@@ -37,13 +41,17 @@ enum {
 	OPT_VIEW,
 	OPT_PAIRS,
 	OPT_CONF,
-	OPT_COMPLETE
+	OPT_COMPLETE,
+	OPT_KEY,
+	OPT_PASS
 };
 
 static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
                                          CALIB_CLI_OUTPUT_LONGOPTS,
                                          {"consensus", required_argument, NULL, OPT_CONSENSUS},
                                          {"expert", required_argument, NULL, OPT_EXPERT},
+                                         {"key", required_argument, NULL, OPT_KEY},
+                                         {"pass", required_argument, NULL, OPT_PASS},
                                          {"tolerance", required_argument, NULL, OPT_TOLERANCE},
                                          {"view", required_argument, NULL, OPT_VIEW},
                                          {"pairs", no_argument, NULL, OPT_PAIRS},
@@ -57,10 +65,17 @@ static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
 static const char options_help[] = CALIB_CLI_OUTPUT_HELP
         "      --consensus C       median (default) or mean of the other raters\n"
         "      --expert NAME       compare with this rater's scores instead (benchmark)\n"
+        "      --key FILE          compare with an answer key: a sheet in any input form,\n"
+        "                          one score per call and criterion (a rater column is\n"
+        "                          ignored); --key consensus: the raters' modal (binary,\n"
+        "                          nominal) or median (ordinal, interval) answer\n"
+        "      --pass X            pass mark of the calibration score (0 to 1): exit 3\n"
+        "                          when a rater falls below it, naming them on stderr\n"
         "      --tolerance X[%]    within-tolerance bound: X points, or X% of each\n"
         "                          criterion's range (default 10%)\n"
-        "      --view V            ranking (default), criteria (rater x criterion),\n"
-        "                          tests (rater effect per criterion) or pairs\n"
+        "      --view V            ranking (default), calibration (against the key or\n"
+        "                          expert; the default with --key), criteria (rater x\n"
+        "                          criterion), tests (rater effect per criterion) or pairs\n"
         "      --pairs             pairwise agreement matrix (same as --view pairs)\n"
         "      --conf LEVEL        confidence level of the bias interval (default 0.95)\n"
         "      --complete-calls    rater-effect tests on the calls scored by every rater\n"
@@ -69,7 +84,36 @@ static const char options_help[] = CALIB_CLI_OUTPUT_HELP
         "  -h, --help              print this help and exit\n"
         "  -V, --version           print the version and exit\n";
 
-enum view { VIEW_RANKING, VIEW_CRITERIA, VIEW_TESTS, VIEW_PAIRS };
+enum view { VIEW_DEFAULT, VIEW_RANKING, VIEW_CALIBRATION, VIEW_CRITERIA, VIEW_TESTS, VIEW_PAIRS };
+
+/*
+ * Name the raters below the pass mark on stderr, one line: "calib-raters:
+ * below the pass mark 0.85: emma 0.712, ben 0.8". Returns 3 when there is
+ * one, else 0.
+ */
+static int
+fails(const struct calib_cli *cli, const struct calib_raters *r, const struct calib_store *s)
+{
+	char buf[1024];
+	size_t o = 0, n = 0;
+	for (size_t i = 0; i < r->n_raters; i++) {
+		const struct calib_raters_summary *u = &r->sum[i];
+		char *tmp = NULL;
+		const char *name;
+		if (u->pass != 0)
+			continue;
+		name = calib_escaped(calib_names_get(s->raters, u->rater), &tmp);
+		if (o < sizeof buf)
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s %.3g", n ? ", " : "",
+			                      name ? name : "?", u->calibration);
+		free(tmp);
+		n++;
+	}
+	if (!n)
+		return 0;
+	calib_cli_errorf(cli, "below the pass mark %g: %s", r->opts.pass, buf);
+	return 3;
+}
 
 int
 main(int argc, char **argv)
@@ -81,8 +125,11 @@ main(int argc, char **argv)
 	struct calib_table *t = NULL;
 	struct calib_error err;
 	enum calib_format fmt = calib_cli_default_format();
-	enum view view = VIEW_RANKING;
-	const char *output = NULL, *expert = NULL;
+	enum view view = VIEW_DEFAULT;
+	const char *output = NULL, *expert = NULL, *key = NULL;
+	char key_text[200];
+	uint32_t key_rater = CALIB_NONE;
+	size_t n_tied = 0;
 	size_t threads = 0;
 	int c, status = 0;
 
@@ -115,6 +162,15 @@ main(int argc, char **argv)
 				return calib_cli_usage_error(&cli, "option --expert: empty name");
 			expert = optarg;
 			break;
+		case OPT_KEY:
+			if (!*optarg)
+				return calib_cli_usage_error(&cli, "option --key: empty file name");
+			key = optarg;
+			break;
+		case OPT_PASS:
+			if (calib_cli_double(&cli, "--pass", optarg, 0, 1, &o.pass))
+				return 2;
+			break;
 		case OPT_TOLERANCE: {
 			char buf[64];
 			size_t n = strlen(optarg);
@@ -128,6 +184,8 @@ main(int argc, char **argv)
 		case OPT_VIEW:
 			if (strcmp(optarg, "ranking") == 0)
 				view = VIEW_RANKING;
+			else if (strcmp(optarg, "calibration") == 0)
+				view = VIEW_CALIBRATION;
 			else if (strcmp(optarg, "criteria") == 0)
 				view = VIEW_CRITERIA;
 			else if (strcmp(optarg, "tests") == 0)
@@ -137,7 +195,8 @@ main(int argc, char **argv)
 			else
 				return calib_cli_usage_error(
 				        &cli,
-				        "option --view: expected ranking, criteria, tests or pairs, "
+				        "option --view: expected ranking, calibration, criteria, "
+				        "tests or pairs, "
 				        "not '%s'",
 				        optarg);
 			break;
@@ -166,8 +225,32 @@ main(int argc, char **argv)
 			return calib_cli_bad_option(&cli, c, argv);
 		}
 	}
+	if (key && expert)
+		return calib_cli_usage_error(&cli, "--key and --expert: give one reference");
+	if ((view == VIEW_CALIBRATION || !isnan(o.pass)) && !key && !expert)
+		return calib_cli_usage_error(&cli, "%s: needs --key or --expert",
+		                             !isnan(o.pass) ? "--pass" : "--view calibration");
+	if (view == VIEW_DEFAULT)
+		view = key ? VIEW_CALIBRATION : VIEW_RANKING;
 	o.pairs = view == VIEW_PAIRS;
-	if (calib_cli_load(&cli, argv + optind, (size_t)(argc - optind), &store))
+	if (key) {
+		char *tmp = NULL;
+		if (calib_cli_load_key(&cli, argv + optind, (size_t)(argc - optind), key, &store,
+		                       &key_rater, &n_tied))
+			return 1;
+		o.expert = key_rater;
+		if (strcmp(key, "consensus") == 0)
+			snprintf(key_text, sizeof key_text,
+			         "the raters' consensus: modal or median answer, %zu tie%s "
+			         "went to the lower score",
+			         n_tied, n_tied == 1 ? "" : "s");
+		else {
+			const char *shown = calib_escaped(key, &tmp);
+			snprintf(key_text, sizeof key_text, "%s", shown ? shown : "?");
+		}
+		free(tmp);
+		o.key = key_text;
+	} else if (calib_cli_load(&cli, argv + optind, (size_t)(argc - optind), &store))
 		return 1;
 	if (expert) {
 		o.expert = calib_names_find(store->raters, expert, strlen(expert));
@@ -184,8 +267,12 @@ main(int argc, char **argv)
 		goto done;
 	}
 	switch (view) {
+	case VIEW_DEFAULT:
 	case VIEW_RANKING:
 		t = calib_raters_ranking(res, store);
+		break;
+	case VIEW_CALIBRATION:
+		t = calib_raters_calibration(res, store);
 		break;
 	case VIEW_CRITERIA:
 		t = calib_raters_criteria(res, store);
@@ -202,13 +289,21 @@ main(int argc, char **argv)
 		status = 1;
 		goto done;
 	}
-	if (calib_cli_left_out(&cli, store, fmt == CALIB_FORMAT_TABLE && view != VIEW_RANKING ? t : NULL)) {
+	if (calib_cli_left_out(&cli, store,
+	                       fmt == CALIB_FORMAT_TABLE && view != VIEW_RANKING &&
+	                                       view != VIEW_CALIBRATION
+	                               ? t
+	                               : NULL)) {
 		calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
 		status = 1;
 		goto done;
 	}
-	if (calib_cli_write_table(&cli, output, t, fmt, fmt == CALIB_FORMAT_TABLE && view != VIEW_RANKING))
+	if (calib_cli_write_table(&cli, output, t, fmt,
+	                          fmt == CALIB_FORMAT_TABLE && view != VIEW_RANKING &&
+	                                  view != VIEW_CALIBRATION))
 		status = 1;
+	else
+		status = fails(&cli, res, store);
 done:
 	calib_table_free(t);
 	calib_raters_free(res);

@@ -75,6 +75,19 @@ calib_raters_opts_init(struct calib_raters_opts *o)
 	o->tol_percent = true;
 	o->conf = 0.95;
 	o->session = CALIB_NONE;
+	o->pass = NAN;
+}
+
+bool
+calib_raters_match(const struct calib_criterion *c, uint16_t cat, uint16_t key_cat, double pts,
+                   double key, double bound)
+{
+	if (isnan(pts) || isnan(key))
+		return isnan(pts) && isnan(key);
+	if (c->scale == CALIB_SCALE_BINARY || c->scale == CALIB_SCALE_NOMINAL ||
+	    !calib_store_ordered(c))
+		return cat == key_cat;
+	return fabs(pts - key) <= bound;
 }
 
 double
@@ -227,6 +240,7 @@ struct column {
 	bool numeric; /* deviations are meaningful: levels with an order */
 	bool nominal; /* binary or nominal: agreement on categories */
 	size_t j;     /* column index in the result */
+	const struct calib_criterion *cr; /* the criterion, or NULL for the TOTAL */
 	size_t n_na, n_noref; /* counted by analyse() */
 };
 
@@ -654,6 +668,11 @@ analyse(struct calib_raters *res, struct work *w, struct column *c, const uint32
 			if (r == CALIB_NONE)
 				continue;
 			struct calib_raters_cell *cell = &res->cell[(size_t)r * nc + c->j];
+			if (c->cr && ecat != CALIB_NONE) {
+				cell->n_items++;
+				cell->n_match += calib_raters_match(c->cr, (uint16_t)cat,
+				                                    (uint16_t)ecat, v, ev, c->bound);
+			}
 			if (c->nominal) {
 				bool have = false;
 				uint32_t refcat = CALIB_NONE;
@@ -725,6 +744,8 @@ analyse(struct calib_raters *res, struct work *w, struct column *c, const uint32
 		                          ? (double)cell->n_agree / (double)cell->n_nominal
 		                          : NAN;
 		cell->kappa = want_kappa ? kappa_table(w->ktab + r * q * q, q, note, 120) : NAN;
+		cell->calibration = cell->n_items ? (double)cell->n_match / (double)cell->n_items
+		                                  : NAN;
 	}
 	free(acc);
 	return CALIB_OK;
@@ -826,6 +847,34 @@ cmp_rank(const void *a, const void *b)
 	return (x->rater > y->rater) - (x->rater < y->rater);
 }
 
+/*
+ * The three criteria rater r (its index in res->cell) missed most often
+ * against the expert into u, most first, ties in criterion order.
+ */
+static void
+missed_most(const struct calib_raters *res, size_t r, struct calib_raters_summary *u)
+{
+	size_t nc = res->n_cols;
+	for (size_t k = 0; k < 3; k++) {
+		u->missed[k] = CALIB_NONE;
+		u->n_missed[k] = 0;
+	}
+	for (size_t j = 0; j + 1 < nc; j++) {
+		const struct calib_raters_cell *c = &res->cell[r * nc + j];
+		size_t miss = c->n_items - c->n_match, k = 3;
+		while (k > 0 && miss > u->n_missed[k - 1])
+			k--;
+		if (k == 3)
+			continue;
+		for (size_t m = 2; m > k; m--) {
+			u->missed[m] = u->missed[m - 1];
+			u->n_missed[m] = u->n_missed[m - 1];
+		}
+		u->missed[k] = (uint32_t)j;
+		u->n_missed[k] = miss;
+	}
+}
+
 static void
 summarise(struct calib_raters *res, const struct calib_store *s)
 {
@@ -853,7 +902,14 @@ summarise(struct calib_raters *res, const struct calib_store *s)
 			}
 			nag += c->n_agree;
 			nnom += c->n_nominal;
+			u->n_items += c->n_items;
+			u->n_match += c->n_match;
 		}
+		missed_most(res, r, u);
+		u->calibration = u->n_items ? (double)u->n_match / (double)u->n_items : NAN;
+		u->pass = isnan(res->opts.pass) || isnan(u->calibration) ? -1
+		          : u->calibration >= res->opts.pass - 1e-12      ? 1
+		                                                          : 0;
 		u->alignment = ws > 0 ? wa / ws : NAN;
 		u->within = nn ? (double)nw / (double)nn : NAN;
 		u->agreement = nnom ? (double)nag / (double)nnom : NAN;
@@ -982,6 +1038,7 @@ column_run(struct column_job *jb, struct work *w, double **pts, size_t j)
 	c.m = m;
 	c.pts = p;
 	c.j = j;
+	c.cr = cr;
 	c.range = cr ? calib_raters_range(cr) : 100;
 	c.tol = o->tol_percent ? o->tolerance / 100 * c.range : o->tolerance;
 	c.bound = c.tol + 1e-9 * fmax(1, c.tol);
@@ -1043,7 +1100,8 @@ calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
 	*out = NULL;
 	if (o->expert != CALIB_NONE && o->expert >= nstore)
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "no such expert rater");
-	if (!(o->conf > 0 && o->conf < 1) || !(o->tolerance >= 0))
+	if (!(o->conf > 0 && o->conf < 1) || !(o->tolerance >= 0) ||
+	    (!isnan(o->pass) && !(o->pass >= 0 && o->pass <= 1)))
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
 		                       "bad confidence level or tolerance");
 	if (!(res = calloc(1, sizeof *res)))
@@ -1310,7 +1368,9 @@ footer(const struct calib_raters *r, const struct calib_store *s, struct calib_t
 {
 	enum calib_status st = CALIB_OK;
 	const struct calib_raters_opts *o = &r->opts;
-	if (o->expert != CALIB_NONE)
+	if (o->key)
+		st |= calib_table_footer(t, "reference: the answer key (%s)", o->key);
+	else if (o->expert != CALIB_NONE)
 		st |= calib_table_footer(t, "reference: the expert %s",
 		                         calib_names_get(s->raters, o->expert));
 	else
@@ -1407,7 +1467,9 @@ calib_raters_ranking(const struct calib_raters *r, const struct calib_store *s)
 	st |= footer(r, s, t);
 	st |= calib_table_footer(
 	        t, "agreement: share of binary/nominal scores equal to the %s (N/A a category)",
-	        r->opts.expert != CALIB_NONE ? "expert's" : "unique mode of the others'");
+	        r->opts.key                    ? "key's"
+	        : r->opts.expert != CALIB_NONE ? "expert's"
+	                                       : "unique mode of the others'");
 	if (st) {
 		calib_table_free(t);
 		return NULL;
@@ -1536,6 +1598,243 @@ calib_raters_pairs(const struct calib_raters *r, const struct calib_store *s)
 	                         "coefficient by scale: binary/nominal cohen_kappa (N/A a "
 	                         "category), ordinal quadratic weights on ranks, "
 	                         "interval/ratio quadratic weights on points (N/A left out)");
+	if (st) {
+		calib_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/*
+ * The consensus key's code of one criterion from the codes v[0..n) of an
+ * item's raters (levels and N/A only), sorted here; *tied is set when a
+ * tie decided it.
+ */
+static uint16_t
+consensus_code(const struct calib_criterion *c, uint16_t *v, size_t n, bool *tied)
+{
+	size_t n_na = 0, best = 0, nbest = 0;
+	uint16_t mode = CALIB_CODE_NA;
+	bool nominal = c->scale == CALIB_SCALE_BINARY || c->scale == CALIB_SCALE_NOMINAL ||
+	               !calib_store_ordered(c);
+	/* levels in increasing order (codes follow the levels' order), N/A last */
+	for (size_t i = 1; i < n; i++) {
+		uint16_t x = v[i];
+		size_t j = i;
+		for (; j > 0 && (v[j - 1] == CALIB_CODE_NA ? 1u << 16 : v[j - 1]) >
+		                        (x == CALIB_CODE_NA ? 1u << 16 : x);
+		     j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	for (size_t i = 0; i < n; i++)
+		n_na += v[i] == CALIB_CODE_NA;
+	*tied = false;
+	if (!nominal) {
+		size_t k = n - n_na;
+		if (n_na > k)
+			return CALIB_CODE_NA;
+		*tied = k % 2 == 0 && v[k / 2 - 1] != v[k / 2];
+		return v[(k - 1) / 2];
+	}
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && v[j] == v[i])
+			j++;
+		if (j - i > best) {
+			best = j - i;
+			nbest = 1;
+			mode = v[i];
+		} else if (j - i == best)
+			nbest++;
+		i = j;
+	}
+	*tied = nbest > 1;
+	return mode;
+}
+
+enum calib_status
+calib_raters_consensus_key(struct calib_store *s, const char *name, uint32_t *key,
+                           size_t *n_tied, struct calib_error *err)
+{
+	size_t nc = s->n_criteria, ties = 0;
+	uint16_t *code = NULL, *v = NULL;
+	size_t vcap = 0;
+	uint32_t file, rid;
+	enum calib_status st = CALIB_ENOMEM;
+
+	*key = CALIB_NONE;
+	if (calib_names_find(s->raters, name, strlen(name)) != CALIB_NONE)
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+		                       "a rater is named '%s' already", name);
+	if (!s->finished && (st = calib_store_finish(s)))
+		return st;
+	/* every item's key first: adding evaluations moves the code arrays */
+	if (!(code = calloc(atleast1(s->n_items * nc), sizeof *code)))
+		return CALIB_ENOMEM;
+	for (size_t i = 0; i < s->n_items; i++) {
+		size_t len = s->item_off[i + 1] - s->item_off[i];
+		if (grow((void **)&v, &vcap, atleast1(len), sizeof *v))
+			goto out;
+		for (size_t j = 0; j < nc; j++) {
+			const struct calib_criterion *c = &s->criteria[j];
+			size_t n = 0;
+			bool tied;
+			for (size_t p = s->item_off[i]; p < s->item_off[i + 1]; p++) {
+				uint16_t x = c->code[s->item_evals[p]];
+				if (x == CALIB_CODE_NA || x >= CALIB_CODE_LEVEL)
+					v[n++] = x;
+			}
+			if (n == 0)
+				continue;
+			code[i * nc + j] = consensus_code(c, v, n, &tied);
+			ties += tied;
+		}
+	}
+	if ((st = calib_store_add_file(s, "consensus", &file)) ||
+	    (st = calib_names_intern(s->raters, name, strlen(name), &rid)))
+		goto out;
+	for (size_t i = 0; i < s->n_items; i++) {
+		uint32_t e = CALIB_NONE;
+		bool created;
+		for (size_t j = 0; j < nc; j++) {
+			if (!code[i * nc + j])
+				continue;
+			if (e == CALIB_NONE &&
+			    (st = calib_store_eval_of(s, (uint32_t)i, rid, file, 0, &e, &created)))
+				goto out;
+			if ((st = calib_store_put(s, e, (uint32_t)j, code[i * nc + j], NULL)))
+				goto out;
+		}
+	}
+	if ((st = calib_store_finish(s)))
+		goto out;
+	*key = rid;
+	if (n_tied)
+		*n_tied = ties;
+out:
+	free(code);
+	free(v);
+	return st;
+}
+
+/* Rows of the calibration table: highest score first, NA last, then rank. */
+static int
+cmp_calibration(const void *a, const void *b)
+{
+	const struct calib_raters_summary *x = *(const struct calib_raters_summary *const *)a,
+	                                  *y = *(const struct calib_raters_summary *const *)b;
+	if (isnan(x->calibration) != isnan(y->calibration))
+		return isnan(x->calibration) ? 1 : -1;
+	if (!isnan(x->calibration) && x->calibration != y->calibration)
+		return x->calibration > y->calibration ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+struct calib_table *
+calib_raters_calibration(const struct calib_raters *r, const struct calib_store *s)
+{
+	static const char *const cols[] = {"rank",       "rater",   "n_items",
+	                                   "n_match",    "calibration_score", "pass",
+	                                   "total_diff", "total_mad",         "n_calls",
+	                                   "missed"};
+	static const int dig[] = {-1, 0, -1, -1, 3, 0, 2, 2, -1, 0};
+	const struct calib_raters_summary **row;
+	struct calib_table *t;
+	enum calib_status st = CALIB_OK;
+	size_t nc = r->n_cols - 1, *miss, *items, top[3] = {CALIB_NONE, CALIB_NONE, CALIB_NONE};
+	char buf[400];
+	size_t o = 0;
+
+	if (r->opts.expert == CALIB_NONE)
+		return NULL;
+	row = malloc(atleast1(r->n_raters) * sizeof *row);
+	miss = calloc(atleast1(nc), sizeof *miss);
+	items = calloc(atleast1(nc), sizeof *items);
+	t = calib_table_alloc(cols, 10, dig);
+	if (!row || !miss || !items || !t) {
+		free(row);
+		free(miss);
+		free(items);
+		calib_table_free(t);
+		return NULL;
+	}
+	for (size_t i = 0; i < r->n_raters; i++)
+		row[i] = &r->sum[i];
+	qsort(row, r->n_raters, sizeof *row, cmp_calibration);
+	if (r->opts.key)
+		st |= calib_table_title(t, "Calibration against the answer key");
+	else
+		st |= calib_table_title(t, "Calibration against the expert %s",
+		                        calib_names_get(s->raters, r->opts.expert));
+	for (size_t i = 0; i < r->n_raters; i++) {
+		const struct calib_raters_summary *u = row[i];
+		size_t w = 0;
+		st |= calib_table_row(t);
+		st |= calib_table_num(t, 0, (double)(i + 1));
+		st |= calib_table_text(t, 1, "%s", calib_names_get(s->raters, u->rater));
+		st |= calib_table_num(t, 2, (double)u->n_items);
+		st |= calib_table_num(t, 3, (double)u->n_match);
+		st |= calib_table_num(t, 4, u->calibration);
+		if (u->pass < 0)
+			st |= calib_table_num(t, 5, NAN);
+		else
+			st |= calib_table_text(t, 5, "%s", u->pass ? "pass" : "fail");
+		st |= calib_table_num(t, 6, u->bias);
+		st |= calib_table_num(t, 7, u->mad);
+		st |= calib_table_num(t, 8, (double)u->n);
+		buf[0] = 0;
+		for (size_t k = 0; k < 3 && u->missed[k] != CALIB_NONE; k++)
+			w += (size_t)snprintf(buf + w, w < sizeof buf ? sizeof buf - w : 0,
+			                      "%s%s %zu", k ? ", " : "",
+			                      s->criteria[u->missed[k]].name, u->n_missed[k]);
+		if (buf[0])
+			st |= calib_table_text(t, 9, "%s", buf);
+	}
+	/* the criteria most often missed over every rater */
+	for (size_t i = 0; i < r->n_raters; i++)
+		for (size_t j = 0; j < nc; j++) {
+			const struct calib_raters_cell *c = &r->cell[i * r->n_cols + j];
+			miss[j] += c->n_items - c->n_match;
+			items[j] += c->n_items;
+		}
+	for (size_t j = 0; j < nc; j++) {
+		size_t k = 3;
+		while (k > 0 && miss[j] > 0 &&
+		       (top[k - 1] == CALIB_NONE || miss[j] > miss[top[k - 1]]))
+			k--;
+		if (k == 3)
+			continue;
+		for (size_t m = 2; m > k; m--)
+			top[m] = top[m - 1];
+		top[k] = j;
+	}
+	for (size_t k = 0; k < 3 && top[k] != CALIB_NONE; k++)
+		o += (size_t)snprintf(buf + o, o < sizeof buf ? sizeof buf - o : 0,
+		                      "%s%s (%zu of %zu)", k ? ", " : "",
+		                      s->criteria[top[k]].name, miss[top[k]], items[top[k]]);
+	if (o)
+		st |= calib_table_footer(t, "most often missed: %s", buf);
+	else
+		st |= calib_table_footer(t, "most often missed: none");
+	st |= calib_table_footer(
+	        t,
+	        "calibration_score: share of the rater's items (call x criterion, scored or "
+	        "N/A) with a %s score that match it: the same category on binary and nominal "
+	        "criteria, within the tolerance on ordinal and interval ones; N/A matches "
+	        "only N/A",
+	        r->opts.key ? "key" : "expert");
+	if (!isnan(r->opts.pass))
+		st |= calib_table_footer(t, "pass: calibration_score >= %g", r->opts.pass);
+	st |= calib_table_footer(t,
+	                         "total_diff: mean TOTAL of the rater minus the %s's on the "
+	                         "same calls (0-100 points); total_mad: mean absolute",
+	                         r->opts.key ? "key" : "expert");
+	st |= calib_table_footer(t, "missed: the rater's criteria with the most misses");
+	st |= footer(r, s, t);
+	free(row);
+	free(miss);
+	free(items);
 	if (st) {
 		calib_table_free(t);
 		return NULL;

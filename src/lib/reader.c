@@ -1743,6 +1743,15 @@ header_row(struct reader *r)
 			r->layout = CALIB_LAYOUT_RATER;
 	}
 	long_form = r->layout == CALIB_LAYOUT_LONG;
+	/* an answer key: every row is one rater's, whatever a rater column says */
+	if (o->as_rater && r->layout != CALIB_LAYOUT_RATER) {
+		r->rater_len = strlen(o->as_rater);
+		if (!(r->rater = malloc(r->rater_len + 1))) {
+			fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
+			return;
+		}
+		memcpy(r->rater, o->as_rater, r->rater_len + 1);
+	}
 	/* the criterion and score of a wide sheet are criteria like any other */
 	for (role = CALIB_ROLE_CALL; role < CALIB_N_ROLES; role++)
 		if (other[role] != SIZE_MAX &&
@@ -1785,7 +1794,10 @@ header_row(struct reader *r)
 		}
 		/* --rater names standard input only; a file is named by its name */
 		bool is_stdin = strcmp(r->name, "-") == 0 || strcmp(r->name, "<stdin>") == 0;
-		if (o->rater && is_stdin) {
+		if (o->as_rater) {
+			b = o->as_rater;
+			len = strlen(b);
+		} else if (o->rater && is_stdin) {
 			b = o->rater;
 			len = strlen(b);
 		} else if (is_stdin) {
@@ -1998,7 +2010,8 @@ row_is_eval(const struct reader *r, uint32_t eval)
 	if (strcmp(want, ftext(r, r->call_col)) != 0)
 		return false;
 	want = calib_names_get(s->raters, s->eval_rater[eval]);
-	return strcmp(want, r->rater_col != SIZE_MAX ? ftext(r, r->rater_col) : r->rater) == 0;
+	return strcmp(want, r->rater_col != SIZE_MAX && !r->o->as_rater ? ftext(r, r->rater_col)
+	                                                                : r->rater) == 0;
 }
 
 static void
@@ -2102,10 +2115,18 @@ duplicate(struct reader *r, uint32_t eval, uint32_t crit, uint16_t prev, size_t 
 			first = "its evaluation begins at";
 		} else
 			line = s->eval_line[eval];
-		fail(r, CALIB_EINPUT, fline(r, j), j + 1,
-		     "duplicate rating of %s for call %s by rater %s%s (%s %s:%lu)",
-		     shown(a, sizeof a, cn, strlen(cn)), shown(b, sizeof b, call, strlen(call)),
-		     shown(c, sizeof c, rat, strlen(rat)), in_ses, first, file, line);
+		if (r->o->as_rater)
+			fail(r, CALIB_EINPUT, fline(r, j), j + 1,
+			     "%s key score of %s for call %s%s (%s %s:%lu)",
+			     prev == s->criteria[crit].code[eval] ? "second" : "conflicting",
+			     shown(a, sizeof a, cn, strlen(cn)),
+			     shown(b, sizeof b, call, strlen(call)), in_ses, first, file, line);
+		else
+			fail(r, CALIB_EINPUT, fline(r, j), j + 1,
+			     "duplicate rating of %s for call %s by rater %s%s (%s %s:%lu)",
+			     shown(a, sizeof a, cn, strlen(cn)),
+			     shown(b, sizeof b, call, strlen(call)),
+			     shown(c, sizeof c, rat, strlen(rat)), in_ses, first, file, line);
 	}
 	return false;
 }
@@ -2160,7 +2181,7 @@ row_eval(struct reader *r, uint32_t *eval)
 	size_t ses_len = r->ses_len;
 	const char *rat = r->rater, *call = ftext(r, r->call_col);
 	size_t rat_len = r->rater_len, call_len = r->f[r->call_col].len, klen;
-	size_t rat_col = r->rater_col;
+	size_t rat_col = r->o->as_rater ? SIZE_MAX : r->rater_col;
 	unsigned long line = fline(r, 0);
 	enum calib_status st;
 	uint32_t sid, cid, rid;

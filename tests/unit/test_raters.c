@@ -626,6 +626,132 @@ test_scores(void)
 	calib_store_free(s);
 }
 
+/* The rater id of the answer key read from key (calib_read with as_rater). */
+static uint32_t
+load_key(struct calib_store *s, const char *key)
+{
+	struct calib_read_opts ro;
+	struct calib_error err;
+	FILE *fp = fopen(key, "r");
+	calib_read_opts_init(&ro);
+	ro.as_rater = "key";
+	s->finished = false;
+	if (!fp || calib_read(s, fp, key, &ro, &err) || calib_store_finish(s)) {
+		fprintf(stderr, "# cannot load %s\n", key);
+		exit(1);
+	}
+	fclose(fp);
+	return rid(s, "key");
+}
+
+/*
+ * key-session.csv against key-key.csv (hand computation in
+ * tests/e2e/key.cases): ann 7 of 9, bob 2 of 8, cat 9 of 9; ann misses
+ * tone and close once each; bob tone 3, greet 2, close 1.
+ */
+static void
+test_calibration(void)
+{
+	struct calib_store *s = calib_store_alloc();
+	struct calib_raters_opts o;
+	struct calib_raters *r;
+	struct calib_read_opts ro;
+	struct calib_error err;
+	FILE *fp = fopen("tests/sheets/key-rubric.csv", "r");
+	calib_read_opts_init(&ro);
+	if (!fp || calib_read_rubric(s, fp, "r", &ro, &err))
+		exit(1);
+	fclose(fp);
+	fp = fopen("tests/sheets/key-session.csv", "r");
+	if (!fp || calib_read(s, fp, "s", &ro, &err))
+		exit(1);
+	fclose(fp);
+	calib_raters_opts_init(&o);
+	o.expert = load_key(s, "tests/sheets/key-key.csv");
+	o.key = "key";
+	o.pass = 0.75;
+	r = run(s, &o);
+	ok(r->n_raters == 3, "calibration: the key is the reference, not a rater");
+	is_double(summary(r, s, "ann")->calibration, 7.0 / 9, 1e-12, "calibration: ann 7/9");
+	is_double(summary(r, s, "bob")->calibration, 2.0 / 8, 1e-12, "calibration: bob 2/8");
+	is_double(summary(r, s, "cat")->calibration, 1, 1e-12, "calibration: cat 9/9");
+	ok(summary(r, s, "ann")->pass == 1 && summary(r, s, "bob")->pass == 0,
+	   "calibration: ann passes 0.75, bob fails");
+	ok(cell(r, s, "ann", 0)->n_items == 3 && cell(r, s, "ann", 0)->n_match == 3,
+	   "calibration: ann greet 3/3 (N/A against a key N/A matches)");
+	ok(cell(r, s, "ann", 2)->n_items == 3 && cell(r, s, "ann", 2)->n_match == 2,
+	   "calibration: ann close 2/3 (N/A against a key score misses)");
+	ok(cell(r, s, "bob", 2)->n_items == 2, "calibration: bob's missing close is no item");
+	ok(isnan(cell(r, s, "ann", 3)->calibration), "calibration: none on the TOTAL");
+	{
+		const struct calib_raters_summary *u = summary(r, s, "bob");
+		ok(u->missed[0] == 1 && u->n_missed[0] == 3 && u->missed[1] == 0 &&
+		           u->n_missed[1] == 2 && u->missed[2] == 2 && u->n_missed[2] == 1,
+		   "calibration: bob missed tone 3, greet 2, close 1");
+		is_double(summary(r, s, "ann")->bias, 2.5, 1e-9, "calibration: ann's TOTAL +2.5");
+	}
+	{
+		struct calib_table *t = calib_raters_calibration(r, s);
+		ok(t != NULL, "calibration: the table");
+		calib_table_free(t);
+	}
+	calib_raters_free(r);
+	calib_store_free(s);
+}
+
+/*
+ * The consensus key of key-session.csv (hand computation in
+ * tests/e2e/key.cases): C1 yes 4 8; C2 N/A 4 6; C3 yes 3 8; ties 2 (C2
+ * close 6,7; C3 close 8,9). A name taken is refused.
+ */
+static void
+test_consensus_key(void)
+{
+	struct calib_store *s = load("tests/sheets/key-session.csv", "tests/sheets/key-rubric.csv");
+	struct calib_error err;
+	uint32_t key, k2;
+	size_t ties = 99;
+	static const char *const want[3][3] = {
+	        {"yes", "4", "8"}, {"N/A", "4", "6"}, {"yes", "3", "8"}};
+	int good = 1;
+	ok(calib_raters_consensus_key(s, "ann", &k2, NULL, &err) == CALIB_EARG &&
+	           k2 == CALIB_NONE,
+	   "consensus key: a rater's name is refused");
+	ok(calib_raters_consensus_key(s, "key", &key, &ties, &err) == CALIB_OK,
+	   "consensus key: made");
+	ok(ties == 2, "consensus key: two ties");
+	ok(s->finished, "consensus key: the store is finished again");
+	for (size_t e = 0; e < s->n_evals; e++) {
+		char buf[32];
+		if (s->eval_rater[e] != key)
+			continue;
+		uint32_t item = s->eval_item[e];
+		const char *call = calib_names_get(s->calls, s->item_call[item]);
+		size_t i = (size_t)(call[1] - '1');
+		for (size_t j = 0; j < 3; j++)
+			good &= strcmp(calib_store_code_text(&s->criteria[j],
+			                                     s->criteria[j].code[e], buf,
+			                                     sizeof buf),
+			               want[i][j]) == 0;
+	}
+	ok(good, "consensus key: mode, majority N/A, lower median");
+	calib_store_free(s);
+}
+
+/* calib_raters_match: N/A only with N/A, exact categories, tolerance on points. */
+static void
+test_match(void)
+{
+	struct calib_criterion bin = {.scale = CALIB_SCALE_BINARY, .labelled = true},
+	                       ord = {.scale = CALIB_SCALE_ORDINAL};
+	ok(calib_raters_match(&bin, 1, 1, NAN, NAN, 0), "match: N/A and N/A");
+	ok(!calib_raters_match(&bin, 1, 3, NAN, 1, 5), "match: N/A against a score");
+	ok(!calib_raters_match(&ord, 3, 1, 2, NAN, 5), "match: a score against a key N/A");
+	ok(!calib_raters_match(&bin, 3, 4, 0, 1, 1), "match: binary is exact");
+	ok(calib_raters_match(&ord, 3, 4, 2, 3, 1.000001), "match: ordinal within the bound");
+	ok(!calib_raters_match(&ord, 3, 5, 2, 4, 1.000001), "match: ordinal outside it");
+}
+
 int
 main(void)
 {
@@ -642,6 +768,9 @@ main(void)
 	test_limits();
 	test_outlier();
 	test_scores();
+	test_calibration();
+	test_consensus_key();
+	test_match();
 	calib_raters_free(NULL);
 	ok(1, "calib_raters_free(NULL) is harmless");
 	return tap_done();
