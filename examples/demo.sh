@@ -44,6 +44,9 @@ if [ -x "$bin/calib-plot" ]; then
 		"calib-plot heatmap -r data/rubric.csv --key data/session-key.csv -o $out/heatmap-key.png data/session.csv"
 	calib-plot heatmap -r data/rubric.csv --key data/session-key.csv -o "$out/heatmap-key.png" \
 		data/session.csv
+	say "Plot: agreement by section of the scorecard" \
+		"calib-plot agreement -r data/scorecard.csv -o $out/agreement-sections.png data/session.csv"
+	calib-plot agreement -r data/scorecard.csv -o "$out/agreement-sections.png" data/session.csv
 fi
 if [ -x "$bin/calib-drift" ]; then
 	say "Is agreement getting better or worse? (exit 3: alerts)" \

@@ -126,6 +126,8 @@ struct entry {
 	char *criterion, *stat, *note;
 	double est, lo, hi;
 	size_t n_calls;
+	size_t group; /* rows of one rubric section share a group (group_by_section) */
+	bool head;    /* the section's subtotal: first of its group */
 };
 
 struct entries {
@@ -479,10 +481,39 @@ band_edges(enum calib_band_scheme s, double *edge, const char **name, size_t max
 #define CHAR_PX   10.0
 #define AGREE_ROW 40u
 
+/*
+ * With a rubric of sections, put each section's subtotal and criteria
+ * together, in the rubric's order of sections; then the criteria of no
+ * section, then the TOTAL. Without sections every entry stays in group 0.
+ */
+static void
+group_by_section(const struct calib_store *s, struct entries *en)
+{
+	size_t ns = calib_names_count(s->sections);
+
+	for (size_t i = 0; ns > 0 && i < en->n; i++) {
+		struct entry *e = &en->v[i];
+		uint32_t c = calib_store_find_criterion(s, e->criterion, strlen(e->criterion));
+		if (strncmp(e->criterion, "section:", 8) == 0 && c == CALIB_NONE) {
+			const char *name = e->criterion + 8;
+			e->group = calib_names_find(s->sections, name, strlen(name));
+			e->head = true;
+		} else if (c != CALIB_NONE && s->criteria[c].section != CALIB_NONE)
+			e->group = s->criteria[c].section;
+		else
+			e->group = c == CALIB_NONE ? ns + 1 : ns;
+	}
+}
+
 static int
 cmp_est(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
+	/* by section (group_by_section), its subtotal first */
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	if (x->head != y->head)
+		return x->head ? -1 : 1;
 	/* NA first (worst), then increasing estimate; ties by name for a stable order */
 	if (isnan(x->est) != isnan(y->est))
 		return isnan(x->est) ? -1 : 1;
@@ -497,13 +528,14 @@ plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 	size_t n = en->n, label_w;
 	double xmin = 0, xmax = 1.0, left, right;
 	unsigned w, h;
-	bool same = true;
+	bool same = true, grouped = false;
 	char what[200];
 	enum calib_status st;
 
 	qsort(en->v, n, sizeof en->v[0], cmp_est);
 	for (size_t i = 0; i < n; i++) {
 		const struct entry *e = &en->v[i];
+		grouped |= e->head;
 		if (strcmp(e->stat, en->v[0].stat) != 0)
 			same = false;
 		if (isfinite(e->lo) && e->lo < xmin)
@@ -538,10 +570,14 @@ plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 	            "set xlabel %s\nset xrange [%g:%g]\nset yrange [0.4:%zu.6]\n"
 	            "set xtics %s\nunset ytics\nset ytics scale 0\nset grid x\n"
 	            "set grid noy\nset rmargin at screen %.3f\nset lmargin at screen %.3f\n",
-	            o->dumb ? "'coefficient (95% CI); worst at the top'"
-	                    : "'coefficient with 95% confidence interval; shading: "
-	                      "interpretation "
-	                      "bands; worst criterion at the top'",
+	            o->dumb && grouped ? "'coefficient (95% CI); by section, worst first'"
+	            : o->dumb          ? "'coefficient (95% CI); worst at the top'"
+	            : grouped ? "'coefficient with 95% confidence interval; shading: "
+	                        "interpretation bands; by section, its subtotal first, then "
+	                        "the worst criterion'"
+	                      : "'coefficient with 95% confidence interval; shading: "
+	                        "interpretation "
+	                        "bands; worst criterion at the top'",
 	            xmin, xmax + (o->dumb ? 0.0 : 0.02), n,
 	            xmin < -0.5 || o->dumb ? "0.2" : "0.1", right, left) ||
 	    (o->dumb && calib_plot_code(p, "unset grid\n")))
@@ -620,6 +656,14 @@ plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 	             "'minimum %g'\n",
 	             n + 1, o->min, o->min)))
 		return CALIB_ENOMEM;
+	/* a line between the groups of sections */
+	for (size_t i = 1; i < n; i++)
+		if (en->v[i].group != en->v[i - 1].group &&
+		    calib_plot_code(p,
+		                    "set arrow from graph 0, first %g to graph 1, first %g nohead "
+		                    "front lc rgb '#444444' lw 1\n",
+		                    (double)(n - i) + 0.5, (double)(n - i) + 0.5))
+			return CALIB_ENOMEM;
 	if (calib_plot_data_begin(p, "agreement"))
 		return CALIB_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
@@ -1638,6 +1682,7 @@ main(int argc, char **argv)
 			calib_cli_errorf(&cli, "out of memory");
 			goto out;
 		}
+		group_by_section(store, &en);
 		if (en.n == 0) {
 			calib_cli_errorf(&cli, "no criterion has %s",
 			                 o.stat ? o.stat : "a coefficient");
