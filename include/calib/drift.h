@@ -28,6 +28,8 @@ struct calib_drift_opts {
 	const char *stat; /* one statistic for every criterion, or NULL: the headline
 	                     of each criterion's scale (calib_registry_headline) */
 	bool complete;    /* only calls scored by every rater of the session */
+	bool total;       /* add the TOTAL score per call as the last row, where
+	                     calib_report_total_applies() (as calib-agree does) */
 	enum calib_na_policy na;
 	struct calib_coef_opts coef;
 	size_t boot;        /* replicates of the difference bootstrap; 0: no CI */
@@ -40,7 +42,8 @@ struct calib_drift_opts {
 	void *progress_ctx;
 };
 
-/* Defaults: per-scale statistic, all scores, N/A per scale, 1000 replicates, seed 1, K 4. */
+/* Defaults: per-scale statistic, all scores, N/A per scale, 1000 replicates, seed 1, K 4,
+ * the TOTAL. */
 void calib_drift_opts_init(struct calib_drift_opts *o);
 
 /*
@@ -78,10 +81,11 @@ struct calib_drift_trend {
 
 struct calib_drift {
 	size_t n_sessions;
+	bool total; /* the last row (n_criteria - 1) is the TOTAL, named "TOTAL" */
 	uint32_t *order;      /* store session ids, oldest first */
 	const char **session; /* their names, in that order */
 	bool dated;           /* every session is an ISO date (ordered by date) */
-	size_t n_criteria;
+	size_t n_criteria;               /* the store's criteria, and the TOTAL */
 	struct calib_drift_trend *trend; /* n_criteria */
 	struct calib_drift_point *point; /* n_criteria x n_sessions, criterion-major */
 	unsigned long seed;
@@ -105,7 +109,15 @@ calib_drift_at(const struct calib_drift *d, size_t c, size_t i)
 enum calib_status calib_drift_order(const struct calib_store *s, uint32_t **order, bool *dated);
 
 /*
- * The series: every criterion in every session, its changes with their
+ * The statistic of the TOTAL's series: o->stat when it is an ICC or an
+ * alpha (the families calib-agree runs on the TOTAL), else the headline of
+ * the interval scale (icc2). Cannot fail.
+ */
+const char *calib_drift_total_stat(const struct calib_drift_opts *o);
+
+/*
+ * The series: every criterion in every session, and after them the TOTAL
+ * (with o->total, where calib_report_total_applies()), its changes with their
  * bootstrap intervals (calib_drift_diff between each session and the
  * previous one where the coefficient is defined; none where it is
  * undefined or the criterion absent) and the trends. CALIB_OK; CALIB_ENOMEM; CALIB_EARG
@@ -130,7 +142,7 @@ struct calib_drift_diff {
 };
 
 /*
- * Compare criterion crit between group a (store session ids a[0..na)) and
+ * Compare criterion crit (CALIB_NONE: the TOTAL score) between group a (store session ids a[0..na)) and
  * group b: the coefficient `stat` (NULL: the scale's default) on the calls
  * of each group, and b - a with a percentile bootstrap interval at
  * o->coef.conf over o->boot replicates. Calls are resampled, never single
@@ -151,7 +163,7 @@ enum calib_status calib_drift_diff(const struct calib_store *s, uint32_t crit,
 
 /* What an alert found. */
 struct calib_drift_alert {
-	size_t criterion; /* index into the store's criteria */
+	size_t criterion; /* index into d's rows (the store's criteria, then the TOTAL) */
 	bool drop;        /* false: below --min; true: the --max-drop case */
 	double estimate;  /* latest session's coefficient */
 	double mean;      /* mean of the K sessions before (drop only) */

@@ -110,6 +110,12 @@ enum calib_status calib_report_add_all(struct calib_report *r, const size_t *row
  */
 double *calib_report_totals(const struct calib_store *s);
 
+/*
+ * Does a finished store have a TOTAL: more than one criterion, and at
+ * least one whose levels have an order (it has points)? Cannot fail.
+ */
+bool calib_report_total_applies(const struct calib_store *s);
+
 struct calib_table;
 
 /*

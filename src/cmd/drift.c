@@ -33,7 +33,8 @@ static const char usage[] =
         "name|column]\n"
         "                   [--order given|date|name] [--date-format FMT] [--stat NAME]\n"
         "                   [--trend | --compare A:B] [--min X] [--max-drop D]\n"
-        "                   [--chart FILE] [--terminal T] [--script] [OPTION...] [FILE...]\n";
+        "                   [--chart FILE] [--terminal T] [--script] [--no-total]\n"
+        "                   [OPTION...] [FILE...]\n";
 
 static const char help[] =
         "Agreement per session over time: one coefficient per session and criterion\n"
@@ -57,7 +58,10 @@ static const char help[] =
         "                          table fits $COLUMNS or the terminal)\n"
         "      --na-token TOKEN    not-available values in CSV and TSV (default NA)\n"
         "      --stat NAME         the coefficient for every criterion (default: the\n"
-        "                          headline of its scale, gwet_ac1, gwet_ac2_ordinal, icc2)\n"
+        "                          headline of its scale, gwet_ac1, gwet_ac2_ordinal, icc2;\n"
+        "                          the TOTAL keeps icc2 unless NAME is an ICC or an alpha)\n"
+        "      --no-total          leave out the TOTAL score per call (a row after the\n"
+        "                          criteria, as in calib-agree)\n"
         "      --trend             one row per criterion: latest change, slope over K\n"
         "      --compare A:B       compare two sessions or groups; a group is a label,\n"
         "                          FIRST..LAST (in session order), or a comma list\n"
@@ -102,7 +106,8 @@ enum {
 	OPT_SCRIPT,
 	OPT_ORDER,
 	OPT_DATE_FORMAT,
-	OPT_ALERT_ON
+	OPT_ALERT_ON,
+	OPT_NO_TOTAL
 };
 
 static const struct option longopts[] = {
@@ -132,6 +137,7 @@ static const struct option longopts[] = {
         {"size", required_argument, NULL, OPT_SIZE},
         {"threshold", required_argument, NULL, OPT_THRESHOLD},
         {"script", no_argument, NULL, OPT_SCRIPT},
+        {"no-total", no_argument, NULL, OPT_NO_TOTAL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
@@ -580,14 +586,17 @@ compare(const struct calib_cli *cli, const struct calib_store *s, const struct c
 	status = 1;
 	if (!(t = calib_table_alloc(cols, 14, digits)))
 		goto nomem;
-	for (size_t c = 0; c < s->n_criteria; c++) {
+	/* the criteria, then the TOTAL as in the series */
+	for (size_t c = 0; c < s->n_criteria + (o->total && calib_report_total_applies(s)); c++) {
 		struct calib_drift_diff r;
+		uint32_t crit = c < s->n_criteria ? (uint32_t)c : CALIB_NONE;
 		calib_error_clear(&err);
-		if (calib_drift_diff(s, (uint32_t)c, a, na, b, nb, o, &r, &err)) {
+		if (calib_drift_diff(s, crit, a, na, b, nb, o, &r, &err)) {
 			calib_cli_fail(cli, &err);
 			goto out;
 		}
-		if (calib_table_row(t) || calib_table_text(t, 0, "%s", s->criteria[c].name) ||
+		if (calib_table_row(t) ||
+		    calib_table_text(t, 0, "%s", crit == CALIB_NONE ? "TOTAL" : s->criteria[c].name) ||
 		    calib_table_text(t, 1, "%s", r.stat) ||
 		    calib_table_text(t, 2, "%.*s", (int)(colon - spec), spec) ||
 		    calib_table_text(t, 3, "%s", colon + 1) || calib_table_num(t, 4, r.a) ||
@@ -649,19 +658,43 @@ static const int series_pt[] = {7, 5, 9, 13};
 #define DRIFT_CHAR_PX 10.0
 
 /*
+ * Do the criteria's series (the TOTAL aside) differ in their statistic?
+ * Cannot fail.
+ */
+static bool
+criteria_mixed(const struct calib_drift *d)
+{
+	bool mixed = false;
+
+	for (size_t c = 1; c + d->total < d->n_criteria; c++)
+		mixed = mixed || strcmp(d->trend[c].stat, d->trend[0].stat) != 0;
+	return mixed;
+}
+
+/* Is row c the TOTAL with a statistic of its own (--stat fleiss_kappa: icc2)? */
+static bool
+total_apart(const struct calib_drift *d, size_t c)
+{
+	return d->total && c + 1 == d->n_criteria && c > 0 &&
+	       strcmp(d->trend[c].stat, d->trend[0].stat) != 0;
+}
+
+/*
  * The chart's title into buf: "NAME: STAT per session" when every
- * criterion has the same statistic, else the policy in words.
+ * criterion has the same statistic (the TOTAL's named apart when it has
+ * another), else the policy in words.
  */
 static void
 chart_title(const struct calib_drift *d, const char *name, char *buf, size_t n)
 {
-	bool same = true;
+	size_t last = d->n_criteria ? d->n_criteria - 1 : 0;
 
-	for (size_t c = 1; c < d->n_criteria; c++)
-		same = same && strcmp(d->trend[c].stat, d->trend[0].stat) == 0;
-	if (same && d->n_criteria)
-		snprintf(buf, n, "%s%s%s per session with its 95%% CI", name, *name ? ": " : "",
-		         d->trend[0].stat);
+	if (d->n_criteria && !criteria_mixed(d))
+		snprintf(buf, n, "%s%s%s per session with its 95%% CI%s%s%s", name,
+		         *name ? ": " : "", d->trend[0].stat,
+		         total_apart(d, last) ? " (TOTAL: " : "",
+		         total_apart(d, last) ? d->trend[last].stat : "",
+		         total_apart(d, last) ? ")" : "");
 	else
 		snprintf(buf, n,
 		         "%s%sagreement per session with its 95%% CI (the coefficient of each "
@@ -737,8 +770,7 @@ chart(const struct calib_drift *d, const struct args *g, const char *name)
 
 	if (!buf)
 		return NULL;
-	for (size_t c = 1; c < nc; c++)
-		mixed = mixed || strcmp(d->trend[c].stat, d->trend[0].stat) != 0;
+	mixed = criteria_mixed(d);
 	chart_title(d, name, title, sizeof title);
 	alert_text(g, d->window, legend, sizeof legend);
 	if (d->dated && ns > 0) {
@@ -942,15 +974,16 @@ chart(const struct calib_drift *d, const struct args *g, const char *name)
 		const char *col = multi ? series_colour[0] : series_colour[c % 4];
 		int pt = dumb ? (multi ? 1 : (int)c + 1) : multi ? 7 : series_pt[c % 4];
 		free(sname);
-		if (!(sname = series_name(&d->trend[c], mixed)))
+		if (!(sname = series_name(&d->trend[c], mixed || total_apart(d, c))))
 			goto fail;
 		if (multi || c == 0) {
 			/* a panel's title: the criterion in two lines, its statistic below */
 			if (multi &&
 			    (calib_plot_code(p, "set title ") ||
 			     calib_plot_label(p, d->trend[c].criterion, dumb ? 0 : title_w, 2) ||
-			     (mixed && (calib_plot_code(p, ".\"\\n\".") ||
-			                calib_plot_string(p, d->trend[c].stat))) ||
+			     ((mixed || total_apart(d, c)) &&
+			      (calib_plot_code(p, ".\"\\n\".") ||
+			       calib_plot_string(p, d->trend[c].stat))) ||
 			     calib_plot_code(p, "\n")))
 				goto fail;
 			if (calib_plot_code(p, "plot "))
@@ -1205,6 +1238,9 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 			break;
 		case OPT_SCRIPT:
 			g->script = true;
+			break;
+		case OPT_NO_TOTAL:
+			o->total = false;
 			break;
 		case 'h':
 			printf("%s\n%s", usage, help);

@@ -26,6 +26,7 @@
 #include "calib/drift.h"
 #include "calib/icc.h"
 #include "calib/registry.h"
+#include "calib/report.h"
 
 void
 calib_drift_opts_init(struct calib_drift_opts *o)
@@ -37,6 +38,16 @@ calib_drift_opts_init(struct calib_drift_opts *o)
 	o->boot = 1000;
 	o->seed = 1;
 	o->window = 4;
+	o->total = true;
+}
+
+const char *
+calib_drift_total_stat(const struct calib_drift_opts *o)
+{
+	/* the families calib-agree runs on the TOTAL's 0..100 points */
+	if (o->stat && calib_registry_family(o->stat) & (CALIB_FAMILY_ICC | CALIB_FAMILY_ALPHA))
+		return o->stat;
+	return calib_registry_headline(CALIB_SCALE_INTERVAL);
 }
 
 static bool
@@ -155,9 +166,23 @@ session_mask(const struct calib_store *s, const uint32_t *ids, size_t n)
 	return mask;
 }
 
+/*
+ * The matrix of criterion crit, or of the TOTAL scores total[] (one per
+ * evaluation) when crit is CALIB_NONE, on the items mo selects.
+ */
 static enum calib_status
-group_matrix(const struct calib_store *s, uint32_t crit, const uint32_t *ids, size_t n,
-             const struct calib_drift_opts *o, struct calib_matrix **out)
+crit_matrix(const struct calib_store *s, uint32_t crit, const double *total,
+            const struct calib_matrix_opts *mo, struct calib_matrix **out)
+{
+	if (crit == CALIB_NONE)
+		return calib_matrix_from_evals(s, total, CALIB_SCALE_INTERVAL, mo, out);
+	return calib_matrix_build(s, crit, mo, out);
+}
+
+static enum calib_status
+group_matrix(const struct calib_store *s, uint32_t crit, const double *total,
+             const uint32_t *ids, size_t n, const struct calib_drift_opts *o,
+             struct calib_matrix **out)
 {
 	struct calib_matrix_opts mo;
 	bool *mask = session_mask(s, ids, n);
@@ -170,7 +195,7 @@ group_matrix(const struct calib_store *s, uint32_t crit, const uint32_t *ids, si
 	mo.complete = o->complete;
 	mo.na = o->na;
 	mo.item_mask = mask;
-	st = calib_matrix_build(s, crit, &mo, out);
+	st = crit_matrix(s, crit, total, &mo, out);
 	free(mask);
 	return st;
 }
@@ -455,10 +480,11 @@ replicates_draw(struct replicates *p, const size_t *rows, size_t n,
 	return CALIB_OK;
 }
 
-enum calib_status
-calib_drift_diff(const struct calib_store *s, uint32_t crit, const uint32_t *a, size_t na,
-                 const uint32_t *b, size_t nb, const struct calib_drift_opts *o,
-                 struct calib_drift_diff *res, struct calib_error *err)
+/* calib_drift_diff, with the TOTAL scores already made when crit is CALIB_NONE */
+static enum calib_status
+group_diff(const struct calib_store *s, uint32_t crit, const double *total, const uint32_t *a,
+           size_t na, const uint32_t *b, size_t nb, const struct calib_drift_opts *o,
+           struct calib_drift_diff *res, struct calib_error *err)
 {
 	struct calib_matrix *A = NULL, *B = NULL;
 	struct replicates pa = {0}, pb = {0};
@@ -474,16 +500,18 @@ calib_drift_diff(const struct calib_store *s, uint32_t crit, const uint32_t *a, 
 
 	memset(res, 0, sizeof *res);
 	res->a = res->b = res->diff = res->lower = res->upper = res->se = NAN;
-	if (crit >= s->n_criteria)
+	if (crit >= s->n_criteria && crit != CALIB_NONE)
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "no criterion %u", crit);
-	stat = o->stat ? o->stat : calib_registry_headline(s->criteria[crit].scale);
+	stat = crit == CALIB_NONE ? calib_drift_total_stat(o)
+	       : o->stat          ? o->stat
+	                          : calib_registry_headline(s->criteria[crit].scale);
 	if (!known(stat))
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "unknown statistic '%s'",
 		                       stat);
 	res->stat = stat;
 	calib_stats_init(&tmp);
-	if ((st = group_matrix(s, crit, a, na, o, &A)) ||
-	    (st = group_matrix(s, crit, b, nb, o, &B)))
+	if ((st = group_matrix(s, crit, total, a, na, o, &A)) ||
+	    (st = group_matrix(s, crit, total, b, nb, o, &B)))
 		goto out;
 	if ((st = coefficient(A, stat, &o->coef, &tmp, &ra, err)) ||
 	    (st = coefficient(B, stat, &o->coef, &tmp, &rb, err)))
@@ -570,6 +598,24 @@ out:
 	calib_stats_free(&tmp);
 	if (st == CALIB_ENOMEM)
 		calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	return st;
+}
+
+enum calib_status
+calib_drift_diff(const struct calib_store *s, uint32_t crit, const uint32_t *a, size_t na,
+                 const uint32_t *b, size_t nb, const struct calib_drift_opts *o,
+                 struct calib_drift_diff *res, struct calib_error *err)
+{
+	double *total = NULL;
+	enum calib_status st;
+
+	if (crit == CALIB_NONE && !(total = calib_report_totals(s))) {
+		memset(res, 0, sizeof *res);
+		res->a = res->b = res->diff = res->lower = res->upper = res->se = NAN;
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	st = group_diff(s, crit, total, a, na, b, nb, o, res, err);
+	free(total);
 	return st;
 }
 
@@ -662,6 +708,7 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 	struct calib_matrix *m = NULL;
 	struct calib_matrix_opts mo;
 	enum calib_status st = CALIB_OK;
+	double *total = NULL;
 
 	*out = NULL;
 	if (o->stat && !known(o->stat))
@@ -682,7 +729,12 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 	d->n_sessions = calib_names_count(s->sessions);
 	for (size_t i = 0; o->store_order && i < d->n_sessions; i++)
 		d->order[i] = (uint32_t)i;
-	d->n_criteria = s->n_criteria;
+	d->total = o->total && calib_report_total_applies(s);
+	d->n_criteria = s->n_criteria + d->total;
+	if (d->total && !(total = calib_report_totals(s))) {
+		st = CALIB_ENOMEM;
+		goto fail;
+	}
 	d->session = malloc((d->n_sessions ? d->n_sessions : 1) * sizeof *d->session);
 	d->trend = calloc(d->n_criteria ? d->n_criteria : 1, sizeof *d->trend);
 	d->point = calloc(d->n_criteria * d->n_sessions + 1, sizeof *d->point);
@@ -696,10 +748,13 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 	mo.complete = o->complete;
 	mo.na = o->na;
 	for (size_t c = 0; c < d->n_criteria; c++) {
-		const char *stat =
-		        o->stat ? o->stat : calib_registry_headline(s->criteria[c].scale);
+		/* the TOTAL, after the criteria */
+		uint32_t crit = c < s->n_criteria ? (uint32_t)c : CALIB_NONE;
+		const char *stat = crit == CALIB_NONE ? calib_drift_total_stat(o)
+		                   : o->stat          ? o->stat
+		                                      : calib_registry_headline(s->criteria[c].scale);
 		size_t prev = SIZE_MAX;
-		d->trend[c].criterion = s->criteria[c].name;
+		d->trend[c].criterion = crit == CALIB_NONE ? "TOTAL" : s->criteria[c].name;
 		d->trend[c].stat = stat;
 		for (size_t i = 0; i < d->n_sessions; i++) {
 			struct calib_drift_point *p = calib_drift_at(d, c, i);
@@ -708,7 +763,7 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 			p->estimate = p->lower = p->upper = p->se = NAN;
 			p->change = p->change_lower = p->change_upper = NAN;
 			p->prev = SIZE_MAX;
-			if ((st = calib_matrix_build(s, (uint32_t)c, &mo, &m)))
+			if ((st = crit_matrix(s, crit, total, &mo, &m)))
 				goto fail;
 			p->present = m->n_scores > 0;
 			p->n_calls = m->n_items;
@@ -733,8 +788,8 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 			p->prev = prev;
 			if (prev != SIZE_MAX) {
 				struct calib_drift_diff df;
-				if ((st = calib_drift_diff(s, (uint32_t)c, &d->order[prev], 1,
-				                           &d->order[i], 1, o, &df, err)))
+				if ((st = group_diff(s, crit, total, &d->order[prev], 1,
+				                     &d->order[i], 1, o, &df, err)))
 					goto fail;
 				p->change = df.diff;
 				p->change_lower = df.lower;
@@ -758,11 +813,13 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 			o->progress(o->progress_ctx, c + 1, d->n_criteria);
 	}
 	calib_stats_free(&tmp);
+	free(total);
 	*out = d;
 	return CALIB_OK;
 fail:
 	calib_matrix_free(m);
 	calib_stats_free(&tmp);
+	free(total);
 	calib_drift_free(d);
 	if (st == CALIB_ENOMEM)
 		calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");

@@ -733,7 +733,7 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 	struct calib_report *r = NULL;
 	enum calib_status st = CALIB_OK;
 	pthread_t tid[2];
-	size_t n_threads, started = 0, ordered = 0, n_sections, n_scored_sections = 0, n_names = 0;
+	size_t n_threads, started = 0, n_sections, n_scored_sections = 0, n_names = 0;
 	struct calib_scorecard *sc = NULL;
 	bool *has_points, with_total;
 	char **names = NULL;
@@ -761,13 +761,10 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 		return CALIB_ENOMEM;
 	for (size_t i = 0; i < s->n_criteria; i++) {
 		const struct calib_criterion *c = &s->criteria[i];
-		bool pts = calib_store_ordered(c);
-		ordered += pts;
-		if (pts && c->n_scored > 0 && c->section != CALIB_NONE)
+		if (calib_store_ordered(c) && c->n_scored > 0 && c->section != CALIB_NONE)
 			has_points[c->section] = true;
 	}
-	/* a TOTAL needs points: criteria whose levels have an order */
-	with_total = o->total && s->n_criteria > 1 && ordered > 0;
+	with_total = o->total && calib_report_total_applies(s);
 	for (size_t k = 0; with_total && k < n_sections; k++)
 		n_scored_sections += has_points[k];
 	if (with_total && (st = calib_scorecard_compute(s, &sc)) != CALIB_OK) {
@@ -1108,4 +1105,15 @@ calib_report_summary(const struct calib_report *r)
 nomem:
 	calib_table_free(t);
 	return NULL;
+}
+
+bool
+calib_report_total_applies(const struct calib_store *s)
+{
+	size_t ordered = 0;
+
+	/* a TOTAL needs points: criteria whose levels have an order */
+	for (size_t i = 0; i < s->n_criteria; i++)
+		ordered += calib_store_ordered(&s->criteria[i]);
+	return s->n_criteria > 1 && ordered > 0;
 }

@@ -4,7 +4,8 @@
  * session, a criterion missing from some sessions and an undefined
  * coefficient, both alerts and the quiet case, and the bootstrap of a
  * difference checked against the draws redone by hand (fixed seed), with
- * and without calls shared by the two sessions.
+ * and without calls shared by the two sessions; the TOTAL row against
+ * calib-agree's report of each session.
  */
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 
 #include "calib/drift.h"
 #include "calib/reader.h"
+#include "calib/report.h"
 #include "calib/store.h"
 #include "tap.h"
 
@@ -145,6 +147,7 @@ test_series(void)
 
 	calib_drift_opts_init(&o);
 	o.boot = 50;
+	o.total = false; /* the criteria alone: test_total() checks the TOTAL */
 	ok(calib_drift_run(s, &o, &d, &err) == CALIB_OK, "series computed");
 	ok(d->dated && d->n_sessions == 4, "four dated sessions");
 	is_string(d->session[0], "2026-01-05", "ordered by date");
@@ -416,6 +419,105 @@ test_diff_shared(void)
 	calib_store_free(s);
 }
 
+/* The TOTAL record of the report of session ses (statistic stat), or NULL. */
+static const struct calib_stat *
+report_total(const struct calib_report *r, const char *stat)
+{
+	for (size_t i = 0; i < r->n_rows; i++)
+		if (r->rows[i].total)
+			for (size_t k = 0; k < r->rows[i].count; k++)
+				if (strcmp(r->stats.v[r->rows[i].first + k].name, stat) == 0)
+					return &r->stats.v[r->rows[i].first + k];
+	return NULL;
+}
+
+/*
+ * The TOTAL row: after the criteria, the same coefficient calib-agree
+ * reports for each session's TOTAL (icc2 unless --stat is an ICC or an
+ * alpha), with its interval, its calls and a change; left out with
+ * total = false and where a store has no TOTAL (one criterion).
+ */
+static void
+test_total(void)
+{
+	struct calib_store *s = load(history);
+	struct calib_drift_opts o;
+	struct calib_drift *d;
+	struct calib_error err;
+	struct calib_drift_diff df;
+	size_t t;
+
+	calib_drift_opts_init(&o);
+	o.boot = 50;
+	ok(o.total, "the TOTAL by default");
+	ok(calib_drift_run(s, &o, &d, &err) == CALIB_OK, "series with the TOTAL");
+	ok(d->total && d->n_criteria == s->n_criteria + 1, "one row more than the criteria");
+	t = d->n_criteria - 1;
+	is_string(d->trend[t].criterion, "TOTAL", "the last row is the TOTAL");
+	is_string(d->trend[t].stat, "icc2", "of ICC(2,1), the interval headline");
+	for (size_t i = 0; i < d->n_sessions; i++) {
+		struct calib_report_opts ro;
+		struct calib_report *r = NULL;
+		const struct calib_stat *want;
+		const struct calib_drift_point *p = calib_drift_at(d, t, i);
+		calib_report_opts_init(&ro);
+		ro.session = d->order[i];
+		ro.threads = 1;
+		if (calib_report_run(s, &ro, &r, &err) != CALIB_OK) {
+			ok(0, "report of session %zu: %s", i, err.msg);
+			continue;
+		}
+		want = report_total(r, "icc2");
+		if (!want || isnan(want->estimate)) {
+			ok(isnan(p->estimate), "session %s: NA as in the report (%s)",
+			   d->session[i], p->note);
+		} else {
+			is_double(p->estimate, want->estimate, 1e-12, "session %s: the report's TOTAL",
+			          d->session[i]);
+			is_double(p->lower, want->lower, 1e-12, "and its lower bound");
+			is_double(p->upper, want->upper, 1e-12, "and its upper bound");
+			is_long((long)p->n_calls, (long)want->n_items, "on the report's calls");
+		}
+		calib_report_free(r);
+	}
+	ok(!isnan(calib_drift_at(d, t, 3)->change), "a change to the TOTAL of the last session");
+	/* the TOTAL by itself: the change is the difference of the two groups */
+	ok(calib_drift_diff(s, CALIB_NONE, &d->order[calib_drift_at(d, t, 3)->prev], 1,
+	                    &d->order[3], 1, &o, &df, &err) == CALIB_OK,
+	   "the TOTAL compared between two sessions");
+	is_string(df.stat, "icc2", "with its statistic");
+	is_double(df.diff, calib_drift_at(d, t, 3)->change, 1e-12, "the series' change");
+	is_double(df.lower, calib_drift_at(d, t, 3)->change_lower, 1e-12,
+	          "the same bootstrap (same seed)");
+	calib_drift_free(d);
+
+	o.stat = "fleiss_kappa";
+	ok(calib_drift_run(s, &o, &d, &err) == CALIB_OK, "--stat fleiss_kappa");
+	is_string(d->trend[0].stat, "fleiss_kappa", "on the criteria");
+	is_string(d->trend[d->n_criteria - 1].stat, "icc2", "not on the TOTAL's points: icc2");
+	calib_drift_free(d);
+	o.stat = "kripp_alpha_interval";
+	ok(calib_drift_run(s, &o, &d, &err) == CALIB_OK, "--stat kripp_alpha_interval");
+	is_string(d->trend[d->n_criteria - 1].stat, "kripp_alpha_interval",
+	          "an alpha applies to the TOTAL");
+	calib_drift_free(d);
+
+	o.stat = NULL;
+	o.total = false;
+	ok(calib_drift_run(s, &o, &d, &err) == CALIB_OK && !d->total &&
+	           d->n_criteria == s->n_criteria,
+	   "total = false: the criteria alone");
+	calib_drift_free(d);
+	calib_store_free(s);
+
+	s = load("session,call,rater,q\n2026-01-05,c1,ann,1\n2026-01-05,c1,bob,2\n");
+	o.total = true;
+	ok(calib_drift_run(s, &o, &d, &err) == CALIB_OK && !d->total && d->n_criteria == 1,
+	   "one criterion: no TOTAL, as in calib-agree");
+	calib_drift_free(d);
+	calib_store_free(s);
+}
+
 int
 main(void)
 {
@@ -425,5 +527,6 @@ main(void)
 	test_series();
 	test_diff_by_hand();
 	test_diff_shared();
+	test_total();
 	return tap_done();
 }
