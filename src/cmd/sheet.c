@@ -392,6 +392,26 @@ write_summary(FILE *fp, const struct calib_store *s)
 		        cr->n_missing, cr->n_na);
 		if (*calib_store_scale_note(cr, note, sizeof note))
 			fprintf(fp, "criterion %s: %s\n", cr->name, note);
+		if (cr->section != CALIB_NONE || cr->critical != CALIB_CRITICAL_NO || cr->no_na) {
+			const char *sep = "";
+			fprintf(fp, "criterion %s:", esc(cr->name, &tmp));
+			free(tmp);
+			if (cr->section != CALIB_NONE) {
+				fprintf(fp, " section %s",
+				        esc(calib_names_get(s->sections, cr->section), &tmp));
+				free(tmp);
+				sep = ",";
+			}
+			if (cr->critical != CALIB_CRITICAL_NO) {
+				fprintf(fp, "%s critical (its lowest level sets %s to 0)", sep,
+				        cr->critical == CALIB_CRITICAL_TOTAL ? "the TOTAL"
+				                                             : "the section");
+				sep = ",";
+			}
+			if (cr->no_na)
+				fprintf(fp, "%s N/A not allowed", sep);
+			putc('\n', fp);
+		}
 	}
 	write_columns(fp, s);
 }
