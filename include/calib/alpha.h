@@ -19,6 +19,13 @@
 #include "calib/matrix.h"
 #include "calib/stat.h"
 
+/*
+ * Krippendorff's (2004, p. 241) smallest alpha for tentative conclusions:
+ * the lower edge of the "tentative" band and the alpha_min of the
+ * bootstrap summaries.
+ */
+#define CALIB_ALPHA_TENTATIVE 0.667
+
 enum calib_alpha_level {
 	CALIB_ALPHA_NOMINAL = 0, /* delta^2 = 0 if c = k, else 1 */
 	CALIB_ALPHA_ORDINAL,     /* delta^2 from the ranks of the pairable values */
@@ -59,6 +66,11 @@ struct calib_alpha_boot {
 	double *rep;                /* NULL, or the caller's array of B doubles that
 	                               receives each replicate's alpha in draw order
 	                               (NAN when undefined) */
+	unsigned threads;           /* read: workers computing the replicates
+	                               (calib_threads: 0 as many as fit, 1 the
+	                               caller's thread alone), left as
+	                               calib_threads made it. The results do
+	                               not depend on it */
 	char note[CALIB_STAT_NOTE]; /* why something is NAN, or empty */
 };
 
@@ -79,7 +91,7 @@ struct calib_alpha_boot {
  * (1 + conf)/2 quantiles of the defined replicates (linear interpolation,
  * gsl_stats_quantile_from_sorted_data); q = P(alpha < alpha_min) is
  * Krippendorff's probability of failing the smallest acceptable alpha.
- * res->rep is read (NULL or B doubles) and every other field written.
+ * res->rep and res->threads are read and every other field written.
  * Krippendorff's own algorithm resamples pairs of values within the
  * coincidence matrix; this one resamples whole calls, the units of a
  * calibration session. Returns CALIB_OK, CALIB_ENOMEM, or CALIB_EARG

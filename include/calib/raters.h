@@ -41,7 +41,8 @@ struct calib_raters_opts {
 	const char *key;  /* the expert is an answer key described so ("key.csv"), for
 	                     the notes; NULL: an expert rater, or no expert */
 	double pass;      /* pass mark of the calibration score (0..1); NAN: none */
-	unsigned threads; /* worker threads over criteria; 0: as many as cores (max 2) */
+	unsigned threads; /* threads over the criteria (calib_threads: 0 as many as fit,
+	                     1 the caller's thread alone) */
 };
 
 /*

@@ -71,6 +71,10 @@ struct calib_read_opts {
 	                              input. NULL: the first error ends the input */
 	size_t max_line;           /* bytes of one row (a quoted field may span lines);
 	                              at most CALIB_MAX_CEILING; 0: default CALIB_MAX_LINE */
+	unsigned threads;          /* 1: everything on the caller's thread; else (0 too)
+	                              an input of more than one block is split into
+	                              rows on a thread of its own (calib_parallel_together)
+	                              while the caller converts them */
 };
 
 #define CALIB_MAX_FIELD (1u << 20)   /* 1 MiB */

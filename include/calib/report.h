@@ -29,10 +29,18 @@ struct calib_report_opts {
 	enum calib_na_policy na;
 	struct calib_coef_opts coef;
 	size_t boot;              /* > 0: percentile bootstrap CIs with this many replicates */
+	size_t alpha_boot;        /* > 0: after a criterion's records, for each
+	                             Krippendorff alpha kept a kripp_alpha_<level>_boot
+	                             record: the mean, spread, percentile interval and
+	                             P(alpha < CALIB_ALPHA_TENTATIVE) of its bootstrap
+	                             over calls with this many replicates (the very
+	                             bootstrap of the interval when boot is the same) */
 	unsigned long seed;       /* bootstrap seed (0: GSL's default, 4357) */
 	uint32_t session;         /* CALIB_NONE: every session; else only this one */
 	bool total;               /* add the TOTAL score per call */
-	unsigned threads;         /* worker threads over criteria; 0: as many as cores (max 2) */
+	unsigned threads;         /* threads in all (calib_threads: 0 as many as fit, 1
+	                             one thread everywhere): over the criteria, and in a
+	                             criterion's bootstrap those the others leave */
 	void (*progress)(void *ctx, size_t done, size_t total); /* or NULL */
 	void *progress_ctx;
 };

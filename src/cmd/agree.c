@@ -17,7 +17,6 @@ static const struct report_program agree = {
 	.stat = NULL,
 	.families = CALIB_FAMILY_ALL,
 	.detail = false,
-	.extend = NULL,
 };
 
 int

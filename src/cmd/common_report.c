@@ -159,7 +159,7 @@ help(const struct report_program *p)
 	       "      --ci METHOD         analytic (default) or bootstrap\n",
 	       p->usage, p->help);
 	/* a program with its own bootstrap (calib-alpha's summaries) always draws */
-	if (p->extend)
+	if (p->alpha_boot)
 		fputs("      --boot N            bootstrap replicates (default 1000)\n", stdout);
 	else
 		fputs("      --boot N            bootstrap replicates (default 1000 with --ci bootstrap)\n",
@@ -325,6 +325,7 @@ report_main(int argc, char **argv, const struct report_program *p)
 			if (calib_cli_size(&cli, "--threads", optarg, 1, 2, &threads))
 				return 2;
 			o.threads = (unsigned)threads;
+			cli.read.threads = o.threads;
 			break;
 		case 'h':
 			help(p);
@@ -335,10 +336,12 @@ report_main(int argc, char **argv, const struct report_program *p)
 			return calib_cli_bad_option(&cli, c, argv);
 		}
 	}
-	if (boot && !bootstrap && !p->extend)
+	if (boot && !bootstrap && !p->alpha_boot)
 		return calib_cli_usage_error(&cli, "option --boot needs --ci bootstrap");
 	if (bootstrap)
 		o.boot = boot ? boot : 1000;
+	if (p->alpha_boot)
+		o.alpha_boot = boot ? boot : 1000;
 	if (weights) {
 		if (read_weights(&cli, weights, &w, &o.coef.custom_q))
 			return 1;
@@ -357,8 +360,6 @@ report_main(int argc, char **argv, const struct report_program *p)
 		status = calib_cli_fail(&cli, &err);
 		goto out;
 	}
-	if (p->extend && (status = p->extend(&cli, store, &o, boot, rep)))
-		goto out;
 	t = fmt == CALIB_FORMAT_TABLE ? (p->detail ? calib_report_detail(rep) : calib_report_summary(rep))
 				      : calib_report_tidy(rep);
 	if (!t || calib_cli_left_out(&cli, store, fmt == CALIB_FORMAT_TABLE ? t : NULL)) {

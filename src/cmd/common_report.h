@@ -25,13 +25,11 @@ struct report_program {
 	bool detail;          /* companion records and the detailed table */
 	bool no_total;        /* the family does not apply to the TOTAL score */
 	/*
-	 * Called once the report is made, before it is written, to add records
-	 * (calib-alpha's bootstrap summaries); may be NULL. boot is --boot's
-	 * value (0 when not given). Returns 0 or 1 (error printed). A program
-	 * with extend takes --boot without --ci bootstrap.
+	 * Add calib-alpha's bootstrap summaries (calib_report_opts.alpha_boot,
+	 * --boot replicates or 1000): such a program takes --boot without
+	 * --ci bootstrap.
 	 */
-	int (*extend)(const struct calib_cli *cli, const struct calib_store *s,
-		      const struct calib_report_opts *o, size_t boot, struct calib_report *r);
+	bool alpha_boot;
 };
 
 /*

@@ -16,7 +16,6 @@ static const struct report_program icc = {
 	.stat = "all",
 	.families = CALIB_FAMILY_ICC,
 	.detail = true,
-	.extend = NULL,
 };
 
 int

@@ -20,7 +20,6 @@ static const struct report_program kappa = {
 	.families = CALIB_FAMILY_KAPPA | CALIB_FAMILY_AGREEMENT,
 	.detail = true,
 	.no_total = true,
-	.extend = NULL,
 };
 
 int

@@ -214,6 +214,7 @@ main(int argc, char **argv)
 			if (calib_cli_size(&cli, "--threads", optarg, 1, 2, &threads))
 				return 2;
 			o.threads = (unsigned)threads;
+			cli.read.threads = o.threads;
 			break;
 		case 'h':
 			printf("%s\n%sOptions:\n" CALIB_CLI_READ_HELP "%s", usage, help,

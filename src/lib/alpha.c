@@ -63,12 +63,10 @@
  * table of its exponentials while that table stays under 32 MB).
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -77,6 +75,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "calib/alpha.h"
+#include "calib/parallel.h"
 #include "calib/registry.h"
 
 /*
@@ -897,30 +896,29 @@ boot_summarise(double *v, size_t nd, double conf, double alpha_min,
 
 /*
  * Replicates run in batches: the draws of a batch are made in order from
- * the one stream (so the replicates are those of a single thread), then two
- * threads, each with its own scratch (struct boot), compute alternate ones.
+ * the one stream (so the replicates are those of a single thread), then
+ * the workers of calib_parallel_for, each with its own scratch (struct
+ * boot), compute them.
  */
 #define BOOT_BATCH_DRAWS ((size_t)1 << 22) /* call counts kept at once: 16 MiB */
 
 struct boot_job {
-	struct boot *b;
+	struct boot *b; /* worker w's scratch at b[w] */
 	unsigned *mult; /* the batch: replicate i's pattern counts at mult[i * n] */
-	size_t n, first, count, step;
+	size_t n;
 	double *out; /* replicate i's alpha */
 };
 
-static void *
-boot_run(void *arg)
+static void
+boot_run(void *arg, size_t i, unsigned w)
 {
 	struct boot_job *j = arg;
-	unsigned *own = j->b->mult;
+	struct boot *b = &j->b[w];
+	unsigned *own = b->mult;
 
-	for (size_t i = j->first; i < j->count; i += j->step) {
-		j->b->mult = j->mult + i * j->n;
-		j->out[i] = boot_replicate(j->b);
-	}
-	j->b->mult = own;
-	return NULL;
+	b->mult = j->mult + i * j->n;
+	j->out[i] = boot_replicate(b);
+	b->mult = own;
 }
 
 enum calib_status
@@ -930,7 +928,7 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 {
 	struct calib_stat rec;
 	struct calls c, pc = {0};
-	struct boot b, b2;
+	struct boot *b = NULL;
 	gsl_rng *rng = NULL;
 	double *work = NULL, *v = NULL, *out = NULL;
 	double *rep = res->rep;
@@ -938,7 +936,8 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 	uint32_t *pat = NULL;
 	double *share = NULL;
 	size_t nd = 0, batch;
-	bool two, multinomial;
+	unsigned workers = calib_threads(res->threads), ready = 0;
+	bool multinomial;
 	const char *why;
 
 	if (B == 0)
@@ -953,6 +952,7 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 		                       calib_alpha_level_name(level));
 	memset(res, 0, sizeof *res);
 	res->rep = rep;
+	res->threads = workers;
 	res->estimate = res->lower = res->upper = res->q = res->mean = res->sd = NAN;
 	res->n_boot = B;
 	if (rep)
@@ -985,13 +985,16 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 	multinomial = calib_patterns_drawn(pc.n, c.n);
 	batch = BOOT_BATCH_DRAWS / (pc.n ? pc.n : 1);
 	batch = batch < 2 ? 2 : batch > B ? B : batch;
-	two = B > 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	if (workers > B)
+		workers = (unsigned)B;
 	work = malloc((6 * c.q + 1) * sizeof *work);
 	v = malloc(B * sizeof *v);
 	out = malloc(batch * sizeof *out);
 	mult = malloc(batch * (pc.n ? pc.n : 1) * sizeof *mult);
 	rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!work || !v || !out || !mult || !rng || boot_init(&b, &pc, m, level) != CALIB_OK) {
+	b = calloc(workers, sizeof *b);
+	if (!work || !v || !out || !mult || !rng || !b || boot_init(&b[0], &pc, m, level) != CALIB_OK) {
+		free(b);
 		free(work);
 		free(v);
 		free(out);
@@ -1003,8 +1006,9 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 		calls_free(&c);
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	}
-	if (two && boot_init(&b2, &pc, m, level) != CALIB_OK)
-		two = false; /* one thread does */
+	/* a worker without scratch is not started: the others do its share */
+	for (ready = 1; ready < workers && boot_init(&b[ready], &pc, m, level) == CALIB_OK; ready++)
+		;
 	memset(&rec, 0, sizeof rec);
 	rec.estimate = NAN;
 	alpha_level(m, &c, level, conf, work, &rec);
@@ -1012,12 +1016,7 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 	gsl_rng_set(rng, seed);
 	for (size_t j0 = 0; j0 < B; j0 += batch) {
 		size_t count = B - j0 < batch ? B - j0 : batch;
-		struct boot_job job[2] = {
-		        {&b, mult, pc.n, 0, count, 1, out},
-		        {&b2, mult, pc.n, 1, count, 2, out},
-		};
-		pthread_t tid;
-		bool started;
+		struct boot_job job = {b, mult, pc.n, out};
 
 		for (size_t i = 0; i < count; i++) {
 			unsigned *mi = mult + i * pc.n;
@@ -1029,13 +1028,7 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 			for (size_t k = 0; k < c.n; k++)
 				mi[pat[draw_index(rng, (uint32_t)c.n)]]++;
 		}
-		started =
-		        two && count > 1 && pthread_create(&tid, NULL, boot_run, &job[1]) == 0;
-		if (started)
-			job[0].step = 2;
-		boot_run(&job[0]);
-		if (started)
-			pthread_join(tid, NULL);
+		calib_parallel_for(count, ready, boot_run, &job);
 		for (size_t i = 0; i < count; i++) {
 			if (rep)
 				rep[j0 + i] = out[i];
@@ -1044,9 +1037,9 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 		}
 	}
 	boot_summarise(v, nd, conf, alpha_min, res);
-	boot_free(&b);
-	if (two)
-		boot_free(&b2);
+	for (unsigned w = 0; w < ready; w++)
+		boot_free(&b[w]);
+	free(b);
 	free(out);
 	free(mult);
 	free(share);

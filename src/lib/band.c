@@ -18,6 +18,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "calib/alpha.h"
 #include "calib/band.h"
 #include "calib/registry.h"
 
@@ -32,7 +33,7 @@ static const struct band landis_koch[] = { { -INFINITY, "poor" },     { 0.0, "sl
 static const struct band koo_li[] = { { -INFINITY, "poor" }, { 0.5, "moderate" },
 				      { 0.75, "good" },       { 0.9, "excellent" } };
 static const struct band krippendorff[] = { { -INFINITY, "unreliable" },
-					    { 0.667, "tentative" },
+					    { CALIB_ALPHA_TENTATIVE, "tentative" },
 					    { 0.8, "reliable" } };
 
 static const struct band *

@@ -39,11 +39,9 @@
  * evaluation's criteria on a 0..1 scale, N/A criteria left out.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_eigen.h>
@@ -52,6 +50,7 @@
 #include "calib/coef.h"
 #include "calib/kappa.h"
 #include "calib/matrix.h"
+#include "calib/parallel.h"
 #include "calib/raters.h"
 #include "calib/report.h"
 #include "calib/stat.h"
@@ -983,7 +982,8 @@ struct column_job {
 	const uint32_t *ridx;
 	const double *tot; /* each evaluation's TOTAL */
 	struct column_out *out;
-	atomic_size_t next;
+	struct work *w; /* worker w's scratch: w[w], pts[w] */
+	double **pts;
 	atomic_bool failed;
 };
 
@@ -1064,24 +1064,18 @@ column_run(struct column_job *jb, struct work *w, double **pts, size_t j)
 	return st;
 }
 
-static void *
-column_worker(void *arg)
+static void
+column_worker(void *arg, size_t i, unsigned w)
 {
 	struct column_job *jb = arg;
-	size_t nc = jb->res->n_cols, i;
-	struct work w;
-	double *pts = NULL;
+	size_t nc = jb->res->n_cols;
+	/* the TOTAL (the last column) first: it takes longest */
+	size_t j = i == 0 ? nc - 1 : i - 1;
 
-	memset(&w, 0, sizeof w);
-	while (!atomic_load(&jb->failed) && (i = atomic_fetch_add(&jb->next, 1)) < nc) {
-		/* the TOTAL (the last column) first: it takes longest */
-		size_t j = i == 0 ? nc - 1 : i - 1;
-		if ((jb->out[j].st = column_run(jb, &w, &pts, j)))
-			atomic_store(&jb->failed, true);
-	}
-	work_free(&w);
-	free(pts);
-	return NULL;
+	if (atomic_load(&jb->failed))
+		return;
+	if ((jb->out[j].st = column_run(jb, &jb->w[w], &jb->pts[w], j)))
+		atomic_store(&jb->failed, true);
 }
 
 enum calib_status
@@ -1090,11 +1084,10 @@ calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
 {
 	struct calib_raters *res;
 	struct column_job jb;
-	size_t nstore = calib_names_count(s->raters), nc = s->n_criteria + 1, n_threads;
-	size_t started = 0;
+	size_t nstore = calib_names_count(s->raters), nc = s->n_criteria + 1;
+	unsigned threads = calib_threads(o->threads);
 	uint32_t *ridx = NULL;
 	double *tot = NULL;
-	pthread_t tid;
 	enum calib_status st = CALIB_OK;
 
 	*out = NULL;
@@ -1116,8 +1109,11 @@ calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
 	res->sum = calloc(res->n_raters ? res->n_raters : 1, sizeof *res->sum);
 	res->test = calloc(nc, sizeof *res->test);
 	jb.out = calloc(nc, sizeof *jb.out);
+	jb.w = calloc(threads, sizeof *jb.w);
+	jb.pts = calloc(threads, sizeof *jb.pts);
 	tot = calib_report_totals(s);
-	if (!ridx || !res->cell || !res->sum || !res->test || !jb.out || !tot) {
+	if (!ridx || !res->cell || !res->sum || !res->test || !jb.out || !jb.w || !jb.pts ||
+	    !tot) {
 		st = CALIB_ENOMEM;
 		goto fail;
 	}
@@ -1130,20 +1126,18 @@ calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
 				        j + 1 < nc ? (uint32_t)j : CALIB_NONE;
 			}
 	}
-	/* the criteria and the TOTAL over two threads: each writes only its column */
+	/* the criteria and the TOTAL over the threads: each writes only its column */
 	jb.s = s;
 	jb.o = o;
 	jb.res = res;
 	jb.ridx = ridx;
 	jb.tot = tot;
-	atomic_init(&jb.next, 0);
 	atomic_init(&jb.failed, false);
-	n_threads = o->threads ? o->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
-	if (n_threads > 1 && nc > 1 && pthread_create(&tid, NULL, column_worker, &jb) == 0)
-		started = 1;
-	column_worker(&jb);
-	if (started)
-		pthread_join(tid, NULL);
+	calib_parallel_for(nc, threads, column_worker, &jb);
+	for (unsigned w = 0; w < threads; w++) {
+		work_free(&jb.w[w]);
+		free(jb.pts[w]);
+	}
 	for (size_t j = 0; j < nc && !st; j++) {
 		struct column_out *c = &jb.out[j];
 		void *np;
@@ -1185,6 +1179,8 @@ done:
 	for (size_t j = 0; jb.out && j < nc; j++)
 		free(jb.out[j].pair);
 	free(jb.out);
+	free(jb.w);
+	free(jb.pts);
 	free(ridx);
 	free(tot);
 	*out = res;

@@ -20,6 +20,7 @@
 #include "calib/reader.h"
 #include "calib/columns.h"
 #include "calib/labels.h"
+#include "calib/parallel.h"
 
 #include <csv.h>
 #include <ctype.h>
@@ -664,7 +665,6 @@ struct lexer {
 	atomic_bool stop; /* set by the reader: it failed, or it must read the input again */
 	pthread_mutex_t mu;
 	pthread_cond_t ready, room;
-	pthread_t thread;
 };
 
 static void __attribute__((format(printf, 5, 6)))
@@ -1078,7 +1078,10 @@ take_batches(struct lexer *lx)
 	}
 }
 
-/* Stop the lexer's thread and wait for it: the input is the reader's again. */
+/*
+ * Stop the lexer's thread and wait until it is done: the input is the
+ * reader's again (the thread itself ends with calib_parallel_together).
+ */
 static void
 lex_halt(struct lexer *lx)
 {
@@ -1087,9 +1090,25 @@ lex_halt(struct lexer *lx)
 	pthread_mutex_lock(&lx->mu);
 	atomic_store(&lx->stop, true);
 	pthread_cond_signal(&lx->room);
+	while (!lx->done)
+		pthread_cond_wait(&lx->ready, &lx->mu);
 	pthread_mutex_unlock(&lx->mu);
-	pthread_join(lx->thread, NULL);
 	lx->threaded = false;
+}
+
+/* The two stages of a threaded parse: 0 converts rows (the caller's thread), 1 lexes. */
+static void
+pipeline(void *arg, size_t i, unsigned w)
+{
+	struct lexer *lx = arg;
+
+	(void)w;
+	if (i == 1) {
+		lex_run(lx);
+		return;
+	}
+	take_batches(lx);
+	lex_halt(lx);
 }
 
 /* A byte limit given (0: the default), at most CALIB_MAX_CEILING. */
@@ -1138,26 +1157,20 @@ parse_stream(struct reader *r, FILE *fp, bool may_thread)
 	r->decimal = r->o->decimal ? r->o->decimal
 		     : input_delimiter(r, lx.block, lx.block_n) == ';' ? 0
 									: '.';
-	if (may_thread && lx.block_n == BLOCK) {
+	r->lexer = &lx;
+	if (may_thread && r->o->threads != 1 && lx.block_n == BLOCK) {
 		pthread_mutex_init(&lx.mu, NULL);
 		pthread_cond_init(&lx.ready, NULL);
 		pthread_cond_init(&lx.room, NULL);
 		/* set before the thread starts: the thread reads it */
 		lx.threaded = true;
-		if (pthread_create(&lx.thread, NULL, lex_run, &lx) != 0) {
+		if (!calib_parallel_together(2, pipeline, &lx))
 			lx.threaded = false;
-			pthread_mutex_destroy(&lx.mu);
-			pthread_cond_destroy(&lx.ready);
-			pthread_cond_destroy(&lx.room);
-		}
-	}
-	r->lexer = &lx;
-	if (lx.threaded) {
-		take_batches(&lx);
-		lex_halt(&lx);
 		pthread_mutex_destroy(&lx.mu);
 		pthread_cond_destroy(&lx.ready);
 		pthread_cond_destroy(&lx.room);
+		if (!lx.threaded && !lx.done)
+			lex_run(&lx);
 	} else
 		lex_run(&lx);
 	r->lexer = NULL;

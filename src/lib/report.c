@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -23,6 +22,7 @@
 #include "calib/alpha.h"
 #include "calib/icc.h"
 #include "calib/kappa.h"
+#include "calib/parallel.h"
 #include "calib/registry.h"
 #include "calib/report.h"
 #include "calib/scorecard.h"
@@ -116,7 +116,8 @@ struct job {
 	const struct calib_scorecard *sc; /* the TOTAL and section scores, or NULL */
 	struct unit *units;
 	size_t n_units;
-	atomic_size_t next, done;
+	unsigned inner; /* threads each unit's bootstrap may use: those the workers leave */
+	atomic_size_t done;
 	pthread_mutex_t lock;
 };
 
@@ -187,7 +188,8 @@ set_interval(struct calib_stat *s, double lower, double upper, double se,
  */
 static enum calib_status
 bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report_opts *o,
-	  const struct calib_coef_opts *coef, struct calib_stats *kept, struct calib_error *err)
+	  const struct calib_coef_opts *coef, unsigned threads, struct calib_stats *kept,
+	  struct calib_alpha_boot ab[4], struct calib_error *err)
 {
 	size_t n = m->n_items, nk = kept->n, B = o->boot, n_generic = 0, n_slow = 0, n_pat = 0;
 	size_t n_icc = 0;
@@ -223,9 +225,11 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 			continue;
 		}
 		memset(&res, 0, sizeof res);
+		res.threads = threads;
 		if ((st = calib_alpha_bootstrap(m, (enum calib_alpha_level)level, B, o->seed,
-						o->coef.conf, 0.667, &res, err)))
+						o->coef.conf, CALIB_ALPHA_TENTATIVE, &res, err)))
 			goto out;
+		ab[level] = res;
 		if (res.n_defined >= 2)
 			set_interval(s, res.lower, res.upper, res.sd, o);
 		done[k] = true;
@@ -518,6 +522,58 @@ pick_headline(const struct calib_report_opts *o, const struct calib_matrix *m,
 		calib_registry_headline_fix(&kept->v[k], m);
 }
 
+/*
+ * The kripp_alpha_<level>_boot records of calib_report_opts.alpha_boot,
+ * appended to the unit's: each from the bootstrap that gave the alpha's
+ * interval (ab[level], when it drew as many replicates), else one run now.
+ */
+static enum calib_status
+alpha_summaries(const struct job *j, struct unit *u, const struct calib_matrix *m,
+		const struct calib_alpha_boot ab[4])
+{
+	const struct calib_report_opts *o = j->o;
+	size_t n = u->stats.n;
+
+	for (int l = 0; l < 4; l++) {
+		enum calib_alpha_level level = (enum calib_alpha_level)l;
+		struct calib_alpha_boot b = ab[l];
+		char name[CALIB_STAT_NAME - 8];
+		struct calib_stat *st;
+		bool kept = false;
+
+		snprintf(name, sizeof name, "kripp_alpha_%s", calib_alpha_level_name(level));
+		for (size_t k = 0; k < n; k++)
+			kept |= strcmp(u->stats.v[k].name, name) == 0;
+		if (!kept)
+			continue;
+		if (b.n_boot != o->alpha_boot) {
+			enum calib_status s;
+			memset(&b, 0, sizeof b);
+			b.threads = j->inner;
+			if ((s = calib_alpha_bootstrap(m, level, o->alpha_boot, o->seed, o->coef.conf,
+						       CALIB_ALPHA_TENTATIVE, &b, &u->err)))
+				return s;
+		}
+		if (!(st = calib_stats_push(&u->stats, "%s_boot", name)))
+			return CALIB_ENOMEM;
+		st->estimate = b.mean;
+		st->se = b.sd;
+		st->lower = b.lower;
+		st->upper = b.upper;
+		st->p = b.q;
+		st->n_items = b.n_calls;
+		st->n_raters = m->n_raters;
+		if (b.note[0])
+			snprintf(st->note, sizeof st->note, "%s", b.note);
+		else
+			snprintf(st->note, sizeof st->note,
+				 "bootstrap over %zu pairable calls: %zu replicates (%zu defined), "
+				 "seed %lu; p = P(alpha < %.3f)",
+				 b.n_calls, b.n_boot, b.n_defined, o->seed, CALIB_ALPHA_TENTATIVE);
+	}
+	return CALIB_OK;
+}
+
 static void
 analyse(struct job *j, struct unit *u)
 {
@@ -531,7 +587,9 @@ analyse(struct job *j, struct unit *u)
 	struct calib_coef_opts coef;
 	const double *score = NULL;
 	const unsigned char *flags = NULL;
+	struct calib_alpha_boot ab[4];
 
+	memset(ab, 0, sizeof ab);
 	calib_stats_init(&all);
 	calib_stats_init(&u->stats);
 	calib_error_clear(&u->err);
@@ -632,7 +690,7 @@ analyse(struct job *j, struct unit *u)
 	if ((u->status = keep_records(o, list, &all, u->crit == CALIB_NONE, &u->stats)))
 		goto out;
 	if (o->boot > 0 && m->n_items > 0 &&
-	    (u->status = bootstrap(m, mask, o, &coef, &u->stats, &u->err)))
+	    (u->status = bootstrap(m, mask, o, &coef, j->inner, &u->stats, ab, &u->err)))
 		goto out;
 	if (u->crit != CALIB_NONE && !calib_store_ordered(&s->criteria[u->crit]) &&
 	    (u->status = drop_ordered(o, list, m, &u->stats)))
@@ -641,27 +699,27 @@ analyse(struct job *j, struct unit *u)
 	for (size_t k = 0; k < u->stats.n; k++)
 		calib_registry_tidy(&u->stats.v[k]);
 	warn(u, &all, m);
+	if (o->alpha_boot && u->crit != CALIB_NONE)
+		u->status = alpha_summaries(j, u, m, ab);
 out:
 	calib_stats_free(&all);
 	calib_matrix_free(m);
 }
 
-static void *
-worker(void *arg)
+static void
+worker(void *arg, size_t i, unsigned w)
 {
 	struct job *j = arg;
-	size_t i;
-	while ((i = atomic_fetch_add(&j->next, 1)) < j->n_units) {
-		/* the last unit first: the TOTAL, when there is one, takes longest */
-		analyse(j, &j->units[i == 0 ? j->n_units - 1 : i - 1]);
-		if (j->o->progress && j->o->boot == 0) {
-			size_t d = atomic_fetch_add(&j->done, 1) + 1;
-			pthread_mutex_lock(&j->lock);
-			j->o->progress(j->o->progress_ctx, d, j->n_units);
-			pthread_mutex_unlock(&j->lock);
-		}
+
+	(void)w;
+	/* the last unit first: the TOTAL, when there is one, takes longest */
+	analyse(j, &j->units[i == 0 ? j->n_units - 1 : i - 1]);
+	if (j->o->progress && j->o->boot == 0) {
+		size_t d = atomic_fetch_add(&j->done, 1) + 1;
+		pthread_mutex_lock(&j->lock);
+		j->o->progress(j->o->progress_ctx, d, j->n_units);
+		pthread_mutex_unlock(&j->lock);
 	}
-	return NULL;
 }
 
 void
@@ -732,8 +790,8 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 	struct job j;
 	struct calib_report *r = NULL;
 	enum calib_status st = CALIB_OK;
-	pthread_t tid[2];
-	size_t n_threads, started = 0, n_sections, n_scored_sections = 0, n_names = 0;
+	unsigned threads = calib_threads(o->threads), workers;
+	size_t n_sections, n_scored_sections = 0, n_names = 0;
 	struct calib_scorecard *sc = NULL;
 	bool *has_points, with_total;
 	char **names = NULL;
@@ -799,20 +857,12 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 		j.units[j.n_units - 1].crit = CALIB_NONE;
 		j.units[j.n_units - 1].name = "TOTAL";
 	}
-	atomic_init(&j.next, 0);
 	atomic_init(&j.done, 0);
 	pthread_mutex_init(&j.lock, NULL);
-	n_threads = o->threads ? o->threads : (size_t)sysconf(_SC_NPROCESSORS_ONLN);
-	if (n_threads > 2)
-		n_threads = 2;
-	if (n_threads > j.n_units)
-		n_threads = j.n_units;
-	for (size_t t = 1; t < n_threads; t++)
-		if (pthread_create(&tid[t - 1], NULL, worker, &j) == 0)
-			started++;
-	worker(&j);
-	for (size_t t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
+	/* threads over the units, and within a unit what they leave (never more in all) */
+	workers = j.n_units < threads ? (unsigned)(j.n_units ? j.n_units : 1) : threads;
+	j.inner = threads / workers;
+	calib_parallel_for(j.n_units, workers, worker, &j);
 	pthread_mutex_destroy(&j.lock);
 
 	r = calloc(1, sizeof *r);
