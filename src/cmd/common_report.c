@@ -180,7 +180,7 @@ help(const struct report_program *p)
 	if (takes(p, OPT_DETAIL))
 		fputs("      --detail            add null-hypothesis z tests and per-category kappas\n",
 		      stdout);
-	fputs("  -j, --threads N         worker threads over criteria (default: up to 2)\n"
+	fputs("  -j, --threads N         threads in all, 1 or 2 (default: up to 2)\n"
 	      "  -h, --help              print this help and exit\n"
 	      "  -V, --version           print the version and exit\n",
 	      stdout);

@@ -80,7 +80,7 @@ static const char options_help[] = CALIB_CLI_OUTPUT_HELP
         "      --conf LEVEL        confidence level of the bias interval (default 0.95)\n"
         "      --complete-calls    rater-effect tests on the calls scored by every rater\n"
         "                          (Friedman, two-way ANOVA) instead of every score\n"
-        "  -j, --threads N         worker threads over criteria (default: up to 2)\n"
+        "  -j, --threads N         threads in all, 1 or 2 (default: up to 2)\n"
         "  -h, --help              print this help and exit\n"
         "  -V, --version           print the version and exit\n";
 
