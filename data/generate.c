@@ -88,6 +88,8 @@ static const struct criterion crit[NCRIT] = {
 static const char *const rater[NRATER] = {"ana", "ben", "chloe", "dev", "emma"};
 /* ben is lenient, emma severe; the others nearly unbiased */
 static const double bias[NRATER] = {0.05, 0.75, -0.05, 0.10, -0.80};
+/* the biases score_call uses: bias, or those of the calibration history */
+static double bias_now[NRATER];
 
 /* Calls the raters split on (indices into the session's calls) */
 static const size_t contested[] = {3, 7, 10};
@@ -172,7 +174,7 @@ score_call(gsl_rng *rng, size_t k, const double sigma[NCRIT], const double lee[N
 		int sees = escalation == 2 || (escalation == 1 && gsl_rng_uniform(rng) < 0.5);
 
 		for (size_t c = 0; c < NCRIT; c++) {
-			double y = q[c] + lee[c] * (bias[r] + camp[r]) +
+			double y = q[c] + lee[c] * (bias_now[r] + camp[r]) +
 			           gsl_ran_gaussian(rng, sigma[c]);
 
 			score[k][r][c] = to_scale(c, y);
@@ -411,6 +413,64 @@ write_history(gsl_rng *rng, const char *dir)
 	close_out(f, "history.csv");
 }
 
+/*
+ * The calibration history: CAL_WEEKS weekly sessions of CAL_CALLS calls
+ * each with their answer key. The managers are calibrated (biases within
+ * +-0.1) until dev starts to read calls leniently in week CAL_SLIP: his
+ * bias grows by CAL_SLIP_STEP a week, and his calibration score against
+ * the key falls below the others' and, in the last weeks, below 0.7.
+ */
+#define CAL_WEEKS     10
+#define CAL_CALLS     12
+#define CAL_SLIP      5
+#define CAL_SLIP_STEP 0.35
+#define DEV           3
+
+static void
+write_calibration_history(gsl_rng *rng, const char *dir)
+{
+	static const double calm[NRATER] = {0.05, -0.05, 0.0, 0.05, -0.10};
+	FILE *f = open_out(dir, "calibration-history.csv");
+	FILE *k = open_out(dir, "calibration-history-key.csv");
+	unsigned id = 3001;
+	double sigma[NCRIT], lee[NCRIT];
+
+	for (size_t c = 0; c < NCRIT; c++) {
+		sigma[c] = crit[c].sigma;
+		lee[c] = crit[c].leeway;
+	}
+	put_header(f, "session,call,rater");
+	put_header(k, "session,call");
+	for (int w = 0; w < CAL_WEEKS; w++) {
+		struct tm tm = {.tm_year = 2026 - 1900,
+		                .tm_mon = 8,
+		                .tm_mday = 7 + 7 * w,
+		                .tm_hour = 12,
+		                .tm_isdst = -1};
+		char date[16];
+
+		mktime(&tm);
+		strftime(date, sizeof date, "%Y-%m-%d", &tm);
+		for (size_t r = 0; r < NRATER; r++)
+			bias_now[r] = calm[r];
+		if (w >= CAL_SLIP)
+			bias_now[DEV] += CAL_SLIP_STEP * (w - CAL_SLIP + 1);
+		for (size_t c = 0; c < CAL_CALLS; c++)
+			score_call(rng, c, sigma, lee, draw_escalation(rng), 0.0);
+		blank_cells(rng, CAL_CALLS, gsl_rng_uniform_int(rng, 3));
+		put_rows(f, date, id, CAL_CALLS, NULL);
+		for (size_t c = 0; c < CAL_CALLS; c++) {
+			fprintf(k, "%s,CALL-%u", date, id + (unsigned)c);
+			for (size_t j = 0; j < NCRIT; j++)
+				put_score(k, j, key[c][j]);
+			fputc('\n', k);
+		}
+		id += CAL_CALLS;
+	}
+	close_out(f, "calibration-history.csv");
+	close_out(k, "calibration-history-key.csv");
+}
+
 /* Append the decimal digits of v to p; return the new end. */
 static char *
 put_uint(char *p, unsigned long v)
@@ -530,10 +590,12 @@ main(int argc, char **argv)
 	if (!rng)
 		return 1;
 	gsl_rng_set(rng, SEED);
+	memcpy(bias_now, bias, sizeof bias_now);
 	write_rubric(argv[1], "rubric.csv", 0);
 	write_rubric(argv[1], "scorecard.csv", 1);
 	write_session(rng, argv[1]);
 	write_history(rng, argv[1]);
+	write_calibration_history(rng, argv[1]);
 	gsl_rng_free(rng);
 	return 0;
 }
