@@ -54,4 +54,11 @@ if [ -x "$bin/calib-drift" ]; then
 	calib-drift -f table -r data/rubric.csv --min 0.4 --max-drop 0.2 --chart "$out/drift.png" \
 		data/history.csv || [ $? -eq 3 ]
 fi
+if [ -x "$bin/calib-drift" ]; then
+	say "Who is slipping? Each manager against the answer key over time (exit 3: alerts)" \
+		"calib-drift -f table --by rater --key data/calibration-history-key.csv --pass 0.8 --min 0.8 --max-drop 0.15 -r data/rubric.csv --chart $out/calibration.png data/calibration-history.csv"
+	calib-drift -f table --by rater --key data/calibration-history-key.csv --pass 0.8 --min 0.8 \
+		--max-drop 0.15 -r data/rubric.csv --chart "$out/calibration.png" \
+		data/calibration-history.csv || [ $? -eq 3 ]
+fi
 printf '\nPlots written to %s/\n' "$out"

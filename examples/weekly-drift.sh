@@ -7,7 +7,13 @@
 # may be re-scored every week), or sheets with a session column (dates in
 # any form calib-drift(1) reads); DIR/rubric.csv, when
 # present, is the rubric. The series (drift-series.csv) and the chart
-# (drift-chart.png) are written next to them, each all or nothing under a
+# (drift-chart.png) are written next to them. When DIR/key.csv holds an
+# answer key (a sheet with a session column: the benchmark score of each
+# session's calls), each manager's calibration score against it is checked
+# too (calib-drift --by rater): calibration-series.csv and
+# calibration-chart.png, and an alert for a manager whose latest interval
+# lies below the pass mark CALIB_PASS or who dropped by more than
+# CALIB_MAX_DROP. Every file is written each all or nothing under a
 # lock, so a run killed halfway or two runs at once never leave a broken
 # file. Alerts (the latest session below CALIB_MIN, or below the mean of the
 # sessions before by more than CALIB_MAX_DROP) are mailed to ADDRESS with
@@ -16,7 +22,8 @@
 #
 # Environment: CALIB_BIN (folder of the calib programs; default: on PATH),
 # CALIB_MIN (default 0.4), CALIB_MAX_DROP (default 0.2), CALIB_WINDOW
-# (sessions in the mean, default 4).
+# (sessions in the mean, default 4), CALIB_PASS (the managers' pass mark,
+# default 0.8).
 #
 # Crontab line, every Monday at 07:00:
 #   0 7 * * 1  /usr/local/share/calib/weekly-drift.sh /srv/qa/sessions qa-leads@example.com
@@ -30,8 +37,11 @@ to=${2:-}
 min=${CALIB_MIN:-0.4}
 drop=${CALIB_MAX_DROP:-0.2}
 window=${CALIB_WINDOW:-4}
+pass=${CALIB_PASS:-0.8}
 series=drift-series.csv
 chart=drift-chart.png
+rseries=calibration-series.csv
+rchart=calibration-chart.png
 
 if [ ! -d "$dir" ]; then
 	echo "weekly-drift.sh: $dir: not a folder" >&2
@@ -42,7 +52,7 @@ fi
 set --
 for f in "$dir"/*.csv; do
 	[ -f "$f" ] || continue
-	case ${f##*/} in rubric.csv | "$series") continue ;; esac
+	case ${f##*/} in rubric.csv | key.csv | "$series" | "$rseries") continue ;; esac
 	set -- "$@" "$f"
 done
 if [ $# -eq 0 ]; then
@@ -64,6 +74,18 @@ trap 'exit 1' HUP INT TERM
 calib-drift --min "$min" --max-drop "$drop" -k "$window" \
 	-o "$dir/$series" --chart "$dir/$chart" "$@" 2>"$alerts"
 status=$?
+# each manager against the answer key: alerts on the same list
+if [ -f "$dir/key.csv" ] && { [ "$status" -eq 0 ] || [ "$status" -eq 3 ]; }; then
+	calib-drift --by rater --key "$dir/key.csv" --pass "$pass" --min "$pass" \
+		--max-drop "$drop" -k "$window" -o "$dir/$rseries" \
+		--chart "$dir/$rchart" "$@" 2>>"$alerts"
+	rstatus=$?
+	case $rstatus in
+	0) ;;
+	3) status=3 ;;
+	*) status=$rstatus ;;
+	esac
+fi
 case $status in
 0)
 	# notes (sessions that are no dates) reach the cron mail too
@@ -78,6 +100,10 @@ case $status in
 			echo
 			echo "Series: $dir/$series"
 			echo "Chart:  $dir/$chart"
+			if [ -f "$dir/key.csv" ]; then
+				echo "Managers: $dir/$rseries"
+				echo "Chart:    $dir/$rchart"
+			fi
 		} | mail -s "calib: agreement alerts ($(basename "$dir"))" "$to"
 	else
 		sed 's/^calib-drift: //' "$alerts"

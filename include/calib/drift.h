@@ -21,6 +21,7 @@
 #include "calib/coef.h"
 #include "calib/error.h"
 #include "calib/matrix.h"
+#include "calib/raters.h"
 #include "calib/stat.h"
 #include "calib/store.h"
 
@@ -79,6 +80,14 @@ struct calib_drift_trend {
 	size_t latest; /* index of the criterion's latest present session, or SIZE_MAX */
 };
 
+/* By rater: what a point of a rater's calibration rests on, and its bias. */
+struct calib_drift_rater {
+	size_t n_items, n_match;             /* the calibration score's items and matches */
+	size_t n_calls;                      /* calls with the rater's and the key's TOTAL */
+	double bias, bias_lower, bias_upper; /* TOTAL difference, t interval */
+	int pass; /* as calib_raters_summary: 1, 0, or -1 (no mark or score) */
+};
+
 struct calib_drift {
 	size_t n_sessions;
 	bool total; /* the last row (n_criteria - 1) is the TOTAL, named "TOTAL" */
@@ -91,6 +100,8 @@ struct calib_drift {
 	unsigned long seed;
 	size_t boot, window;
 	double conf; /* the confidence level of every interval */
+	/* calib_drift_raters: a "criterion" is a rater, n_criteria x n_sessions as point */
+	struct calib_drift_rater *rater; /* NULL for agreement per criterion */
 };
 
 /* The point of criterion c in session i (in order). Cannot fail. */
@@ -127,6 +138,32 @@ enum calib_status calib_drift_run(const struct calib_store *s, const struct cali
                                   struct calib_drift **out, struct calib_error *err);
 
 void calib_drift_free(struct calib_drift *d);
+
+/*
+ * Each rater's calibration per session against the expert or answer key
+ * ro->expert (required): a series whose "criteria" are the raters (the
+ * expert left out; trend[].criterion their names, trend[].stat
+ * "calibration_score"). A point is the calibration score of
+ * calib_raters_run on that session with the Wilson score interval at
+ * ro->conf, items taken as independent, and se sqrt(p (1 - p) / n); not
+ * present where the rater has no item. Its rater[] record holds the
+ * counts and the TOTAL bias with its t interval. The change from the
+ * rater's previous present session is the difference of the scores with
+ * the normal interval +- z sqrt(se^2 + se_prev^2), flagged where it
+ * excludes 0. Sessions in store order (arranged by the caller); window as
+ * calib_drift_opts. calib_drift_alerts works on the result as on
+ * criteria. CALIB_OK, CALIB_ENOMEM, CALIB_EARG (no expert, window below
+ * 2; message in err). On error *out is NULL.
+ */
+enum calib_status calib_drift_raters(const struct calib_store *s,
+                                     const struct calib_raters_opts *ro, size_t window,
+                                     struct calib_drift **out, struct calib_error *err);
+
+/*
+ * The Wilson (1927) score interval of k successes in n at level conf
+ * into *lo, *hi (NAN when n is 0). Cannot fail.
+ */
+void calib_drift_wilson(size_t k, size_t n, double conf, double *lo, double *hi);
 
 /* The difference between two groups of sessions for one criterion. */
 struct calib_drift_diff {

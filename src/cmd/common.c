@@ -517,12 +517,8 @@ warn_near_misses(const struct calib_cli *cli, const struct calib_store *s)
 	}
 }
 
-/*
- * The name the answer key goes by among the raters of s: "key", or
- * "key-2", "key-3", ... when a rater of the inputs is so named already.
- */
-static void
-key_name(const struct calib_store *s, char *buf, size_t n)
+void
+calib_cli_key_name(const struct calib_store *s, char *buf, size_t n)
 {
 	snprintf(buf, n, "key");
 	for (unsigned k = 2; calib_names_find(s->raters, buf, strlen(buf)) != CALIB_NONE; k++)
@@ -540,8 +536,9 @@ load_key(const struct calib_cli *cli, struct calib_store *s, const char *path, c
 {
 	struct calib_cli kc = *cli;
 
-	key_name(s, name, name_n);
+	calib_cli_key_name(s, name, name_n);
 	kc.read.as_rater = name;
+	kc.read.session_from_name = false; /* the key's sessions are the inputs' */
 	kc.read.duplicates = CALIB_DUP_ERROR;
 	kc.read.rater = NULL;
 	return load_one(&kc, s, path, calib_read, errs, NULL);
@@ -616,7 +613,7 @@ load_all(const struct calib_cli *cli, char *const *files, size_t n, FILE *given,
 	}
 	if (consensus) {
 		struct calib_error err;
-		key_name(s, kname, sizeof kname);
+		calib_cli_key_name(s, kname, sizeof kname);
 		if (calib_raters_consensus_key(s, kname, key_rater, n_tied, &err)) {
 			calib_cli_errorf(cli, "out of memory");
 			goto fail;
@@ -798,6 +795,20 @@ calib_cli_consensus(const struct calib_cli *cli, const char *arg, enum calib_con
 		                      arg);
 		return -1;
 	}
+	return 0;
+}
+
+int
+calib_cli_tolerance(const struct calib_cli *cli, const char *arg, struct calib_raters_opts *o)
+{
+	char buf[64];
+	size_t n = strlen(arg);
+	bool percent = n > 0 && arg[n - 1] == '%';
+
+	snprintf(buf, sizeof buf, "%.*s", (int)(n - percent), arg);
+	if (calib_cli_double(cli, "--tolerance", buf, 0, percent ? 100 : 100000, &o->tolerance))
+		return -1;
+	o->tol_percent = percent;
 	return 0;
 }
 

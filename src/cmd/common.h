@@ -174,6 +174,13 @@ int calib_cli_load_key(const struct calib_cli *cli, char *const *files, size_t n
                        size_t *n_tied);
 
 /*
+ * The name the answer key goes by among the raters of s, into buf (n
+ * bytes, 16 or more): "key", or "key-2", "key-3", ... when a rater of
+ * the inputs is so named already. Cannot fail.
+ */
+void calib_cli_key_name(const struct calib_store *s, char *buf, size_t n);
+
+/*
  * calib_cli_load of one input open already: fp, named name ("-": standard
  * input), read from where it stands and left open (the caller closes it).
  */
@@ -318,6 +325,9 @@ int calib_cli_format(const struct calib_cli *cli, const char *arg, enum calib_fo
 /* --consensus (mean, median) of calib-raters, calib-disputes and calib-plot. */
 int calib_cli_consensus(const struct calib_cli *cli, const char *arg, enum calib_consensus *c);
 int calib_cli_na_policy(const struct calib_cli *cli, const char *arg, enum calib_na_policy *p);
+/* --tolerance X or X% of calib-raters and calib-drift --by rater, into o. */
+int calib_cli_tolerance(const struct calib_cli *cli, const char *arg,
+                        struct calib_raters_opts *o);
 int calib_cli_icc_convention(const struct calib_cli *cli, const char *arg,
 			     enum calib_icc_convention *c);
 

@@ -32,7 +32,8 @@ static const char usage[] =
         "usage: calib-drift [-d C] [-r RUBRIC] [-f FORMAT] [-o FILE] [--session-from "
         "name|column]\n"
         "                   [--order given|date|name] [--date-format FMT] [--stat NAME]\n"
-        "                   [--trend | --compare A:B] [--min X] [--max-drop D]\n"
+        "                   [--trend | --compare A:B] [--by rater --key FILE|consensus]\n"
+        "                   [--pass X] [--min X] [--max-drop D]\n"
         "                   [--chart FILE] [--terminal T] [--script] [--no-total]\n"
         "                   [OPTION...] [FILE...]\n";
 
@@ -41,7 +42,8 @@ static const char help[] =
         "(the criterion's scale decides, or --stat) with its CI, the change from the\n"
         "previous session with a bootstrap CI, the slope over the last K sessions,\n"
         "comparisons of two sessions or groups of sessions, a drift chart, and alerts\n"
-        "for cron jobs (exit 3, one line per alert on standard error).\n"
+        "for cron jobs (exit 3, one line per alert on standard error). With --by rater,\n"
+        "each manager's calibration score against an answer key per session instead.\n"
         "\n"
         "Options:\n" CALIB_CLI_READ_HELP
         "      --session-from S    column: the session column (default; file names when\n"
@@ -65,6 +67,16 @@ static const char help[] =
         "      --trend             one row per criterion: latest change, slope over K\n"
         "      --compare A:B       compare two sessions or groups; a group is a label,\n"
         "                          FIRST..LAST (in session order), or a comma list\n"
+        "      --by B              criterion (default) or rater: one row per (session,\n"
+        "                          rater) with the calibration score against --key and\n"
+        "                          the TOTAL bias; --min and --max-drop alert on raters\n"
+        "      --key FILE          --by rater: the answer key (any input form, with the\n"
+        "                          inputs' session column), or consensus: the raters'\n"
+        "                          modal or median answer per session\n"
+        "      --pass X            --by rater: the pass mark (0 to 1): a pass column and\n"
+        "                          the chart's threshold line\n"
+        "      --tolerance X[%]    --by rater: a match on ordinal and interval criteria\n"
+        "                          (default 10% of the range), as calib-raters\n"
         "  -k, --window K          sessions in the slope and the --max-drop mean (default 4)\n"
         "      --min X             alert when the latest session is below X\n"
         "      --max-drop D        alert when the latest session is below the mean of\n"
@@ -107,7 +119,11 @@ enum {
 	OPT_ORDER,
 	OPT_DATE_FORMAT,
 	OPT_ALERT_ON,
-	OPT_NO_TOTAL
+	OPT_NO_TOTAL,
+	OPT_BY,
+	OPT_KEY,
+	OPT_PASS,
+	OPT_TOLERANCE
 };
 
 static const struct option longopts[] = {
@@ -126,6 +142,10 @@ static const struct option longopts[] = {
         {"min", required_argument, NULL, OPT_MIN},
         {"max-drop", required_argument, NULL, OPT_MAX_DROP},
         {"alert-on", required_argument, NULL, OPT_ALERT_ON},
+        {"by", required_argument, NULL, OPT_BY},
+        {"key", required_argument, NULL, OPT_KEY},
+        {"pass", required_argument, NULL, OPT_PASS},
+        {"tolerance", required_argument, NULL, OPT_TOLERANCE},
         {"boot", required_argument, NULL, OPT_BOOT},
         {"seed", required_argument, NULL, 's'},
         {"conf", required_argument, NULL, OPT_CONF},
@@ -156,6 +176,9 @@ struct args {
 	enum calib_plot_terminal term;
 	unsigned w, h;
 	double min, max_drop, threshold;
+	bool by_rater;               /* --by rater */
+	const char *key;             /* --key FILE or "consensus" */
+	struct calib_raters_opts ro; /* --by rater: --pass, --tolerance, --conf */
 };
 
 /* The base name of path without its extension: *len bytes from the result. */
@@ -177,7 +200,7 @@ base_name(const char *path, size_t *len)
  */
 static int
 load(struct calib_cli *cli, enum session_from from, char *const *files, size_t n,
-     struct calib_store **out)
+     const char *key, uint32_t *key_rater, struct calib_store **out)
 {
 	const char *given = cli->read.session;
 	struct calib_store *s;
@@ -191,11 +214,15 @@ load(struct calib_cli *cli, enum session_from from, char *const *files, size_t n
 		return 1;
 	}
 	cli->read.session_from_name = from == FROM_NAME || (from == FROM_AUTO && !given);
-	if (calib_cli_load(cli, files, n, out))
+	if (key && strcmp(key, "consensus") != 0
+	            ? calib_cli_load_key(cli, files, n, key, out, key_rater, NULL)
+	            : calib_cli_load(cli, files, n, out))
 		return 1;
 	s = *out;
 	/* with --session-from name, a session column would disagree with the names */
 	for (size_t e = 0; from == FROM_NAME && e < s->n_evals; e++) {
+		if (key && s->eval_rater[e] == *key_rater)
+			continue; /* the key's sessions come from its column */
 		const char *file = s->files[s->eval_file[e]];
 		const char *ses = calib_names_get(s->sessions, s->item_session[s->eval_item[e]]);
 		size_t len = strlen(given ? given : "");
@@ -206,6 +233,19 @@ load(struct calib_cli *cli, enum session_from from, char *const *files, size_t n
 			goto fail;
 		}
 	}
+	/* a key row without a session would be a session of its own */
+	for (size_t e = 0; key && strcmp(key, "consensus") != 0 && e < s->n_evals; e++)
+		if (s->eval_rater[e] == *key_rater &&
+		    !*calib_names_get(s->sessions, s->item_session[s->eval_item[e]])) {
+			char *tmp = NULL;
+			const char *shown = calib_escaped(key, &tmp);
+			calib_cli_errorf(cli,
+			                 "--key %s: a key score without a session (line %u): "
+			                 "the key needs the session column of the inputs",
+			                 shown ? shown : "?", (unsigned)s->eval_line[e]);
+			free(tmp);
+			goto fail;
+		}
 	if (calib_names_find(s->sessions, "", 0) != CALIB_NONE) {
 		if (from == FROM_AUTO || calib_names_count(s->sessions) == 1) {
 			calib_cli_errorf(cli, from == FROM_AUTO
@@ -366,6 +406,17 @@ flag_text(int flag)
 	return flag > 0 ? "up" : flag < 0 ? "down" : "";
 }
 
+/* A row's change, change_lower, change_upper, flag and note from column col on. */
+static int
+change_cells(struct calib_table *t, size_t col, const struct calib_drift_point *p)
+{
+	return calib_table_num(t, col, p->change) ||
+	       calib_table_num(t, col + 1, p->change_lower) ||
+	       calib_table_num(t, col + 2, p->change_upper) ||
+	       calib_table_text(t, col + 3, "%s", flag_text(p->flag)) ||
+	       calib_table_text(t, col + 4, "%s", p->note);
+}
+
 /* The series: one row per (session, criterion), sessions in order. */
 static struct calib_table *
 series_table(const struct calib_drift *d)
@@ -389,18 +440,92 @@ series_table(const struct calib_drift *d)
 			    calib_table_num(t, 4, p->lower) ||
 			    calib_table_num(t, 5, p->upper) ||
 			    calib_table_num(t, 6, (double)p->n_calls) ||
-			    calib_table_num(t, 7, (double)p->n_raters) ||
-			    calib_table_num(t, 8, p->change) ||
-			    calib_table_num(t, 9, p->change_lower) ||
-			    calib_table_num(t, 10, p->change_upper) ||
-			    calib_table_text(t, 11, "%s", flag_text(p->flag)) ||
-			    calib_table_text(t, 12, "%s", p->note))
+			    calib_table_num(t, 7, (double)p->n_raters) || change_cells(t, 8, p))
 				goto fail;
 		}
 	return t;
 fail:
 	calib_table_free(t);
 	return NULL;
+}
+
+/* --by rater: one row per (session, rater), sessions in order. */
+static struct calib_table *
+rater_table(const struct calib_drift *d)
+{
+	static const char *const cols[] = {"session",    "rater",        "calibration_score",
+	                                   "ci_lower",   "ci_upper",     "n_items",
+	                                   "n_match",    "pass",         "bias",
+	                                   "bias_lower", "bias_upper",   "n_calls",
+	                                   "change",     "change_lower", "change_upper",
+	                                   "flag",       "note"};
+	static const int digits[] = {0, 0, 3, 3, 3, -1, -1, 0, 2, 2, 2, -1, 3, 3, 3, 0, 0};
+	struct calib_table *t = calib_table_alloc(cols, 17, digits);
+
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < d->n_sessions; i++)
+		for (size_t c = 0; c < d->n_criteria; c++) {
+			const struct calib_drift_point *p = calib_drift_at(d, c, i);
+			const struct calib_drift_rater *x = &d->rater[c * d->n_sessions + i];
+			if (calib_table_row(t) || calib_table_text(t, 0, "%s", d->session[i]) ||
+			    calib_table_text(t, 1, "%s", d->trend[c].criterion) ||
+			    calib_table_num(t, 2, p->estimate) ||
+			    calib_table_num(t, 3, p->lower) ||
+			    calib_table_num(t, 4, p->upper) ||
+			    calib_table_num(t, 5, (double)x->n_items) ||
+			    calib_table_num(t, 6, (double)x->n_match) ||
+			    (x->pass < 0 ? calib_table_num(t, 7, NAN)
+			                 : calib_table_text(t, 7, "%s",
+			                                    x->pass ? "pass" : "fail")) ||
+			    calib_table_num(t, 8, x->bias) ||
+			    calib_table_num(t, 9, x->bias_lower) ||
+			    calib_table_num(t, 10, x->bias_upper) ||
+			    calib_table_num(t, 11, (double)x->n_calls) ||
+			    change_cells(t, 12, p))
+				goto fail;
+		}
+	return t;
+fail:
+	calib_table_free(t);
+	return NULL;
+}
+
+/* What the --by rater table says it assumed (aligned table only). */
+static int
+rater_footer(struct calib_table *t, const struct calib_drift *d, const struct args *g,
+             const char *how, const char *key)
+{
+	const struct calib_raters_opts *o = &g->ro;
+	enum calib_status st = CALIB_OK;
+
+	st |= calib_table_footer(t, "sessions: %zu, ordered %s", d->n_sessions, how);
+	st |= calib_table_footer(t, "reference: the answer key (%s)", key);
+	st |= calib_table_footer(
+	        t,
+	        "calibration_score: share of the rater's items (call x criterion, scored or "
+	        "N/A) with a key score that match it, as calib-raters --key; %g%% Wilson "
+	        "interval, the items taken as independent",
+	        100 * o->conf);
+	if (o->tol_percent)
+		st |= calib_table_footer(t,
+		                         "match: the same category on binary and nominal "
+		                         "criteria, within %g%% of the range on the others",
+		                         o->tolerance);
+	else
+		st |= calib_table_footer(t,
+		                         "match: the same category on binary and nominal "
+		                         "criteria, within %g points on the others",
+		                         o->tolerance);
+	if (!isnan(o->pass))
+		st |= calib_table_footer(t, "pass: calibration_score >= %g", o->pass);
+	st |= calib_table_footer(
+	        t,
+	        "bias: the rater's TOTAL minus the key's (0-100 points), %g%% t "
+	        "interval; change: from the rater's previous session, normal "
+	        "interval from both sessions' SE",
+	        100 * o->conf);
+	return st != CALIB_OK;
 }
 
 /* The note of a trend row: its latest session's, and how the slope was fitted. */
@@ -689,6 +814,13 @@ chart_title(const struct calib_drift *d, const char *name, char *buf, size_t n)
 {
 	size_t last = d->n_criteria ? d->n_criteria - 1 : 0;
 
+	if (d->rater) {
+		snprintf(buf, n,
+		         "%s%seach rater's calibration score against the answer key, with "
+		         "its 95%% CI",
+		         name, *name ? ": " : "");
+		return;
+	}
 	if (d->n_criteria && !criteria_mixed(d))
 		snprintf(buf, n, "%s%s%s per session with its 95%% CI%s%s%s", name,
 		         *name ? ": " : "", d->trend[0].stat,
@@ -760,6 +892,7 @@ chart(const struct calib_drift *d, const struct args *g, const char *name)
 	size_t cols = 1, rows = 1, longest = 1, title_w = 40, skip = 0;
 	struct calib_drift_alert *buf = malloc((2 * nc + 1) * sizeof *buf);
 	double lo = 0, thr = isnan(g->threshold) ? g->min : g->threshold;
+	const char *thr_name = g->by_rater ? "pass mark" : "threshold";
 	double tic_px = 24, slot;
 	unsigned w = g->have_size ? g->w : 0, h = g->have_size ? g->h : 0;
 	struct calib_plot *p = NULL;
@@ -890,8 +1023,11 @@ chart(const struct calib_drift *d, const struct args *g, const char *name)
 	}
 	if (calib_plot_code(p, "set xrange [0.5:%zu.5]\nset yrange [%g:1.05]\n%s", ns, lo,
 	                    multi ? "set ytics 0.2\nset key off\n"
-	                          : "set ylabel 'coefficient'\n"
-	                            "set key below left Left reverse maxcols 1 height 1\n"))
+	                    : g->by_rater
+	                            ? "set ylabel 'calibration score'\n"
+	                              "set key below left Left reverse maxcols 1 height 1\n"
+	                            : "set ylabel 'coefficient'\n"
+	                              "set key below left Left reverse maxcols 1 height 1\n"))
 		goto fail;
 	/* dates of one year: the year once below the axis, MM-DD on the tics */
 	if (short_dates && (calib_plot_code(p, "set xlabel ") ||
@@ -928,8 +1064,9 @@ chart(const struct calib_drift *d, const struct args *g, const char *name)
 	} else if (dumb) {
 		/* text: the legend is the title's second line */
 		char line[300];
-		snprintf(line, sizeof line, "%s%s%s", alerts ? "F: " : "", alerts ? legend : "",
-		         isfinite(thr) ? (alerts ? "; =: threshold" : "=: threshold") : "");
+		snprintf(line, sizeof line, "%s%s%s%s", alerts ? "F: " : "",
+		         alerts ? legend : "", isfinite(thr) ? (alerts ? "; =: " : "=: ") : "",
+		         isfinite(thr) ? thr_name : "");
 		if (calib_plot_code(p, "set multiplot layout %zu,%zu title ", rows, cols) ||
 		    calib_plot_string(p, title) ||
 		    (*line && (calib_plot_code(p, ".\"\\n\".") || calib_plot_string(p, line))) ||
@@ -952,8 +1089,8 @@ chart(const struct calib_drift *d, const struct args *g, const char *name)
 		                    "set arrow 9001 from screen %.4f, screen %.4f to screen "
 		                    "%.4f, screen %.4f nohead dt 2 lw 1.5 lc rgb '#000000'\n"
 		                    "set label 9002 at screen %.4f, screen %.4f left "
-		                    "'threshold %g'\n",
-		                    x, y, x + 40.0 / w, y, x + 48.0 / w, y, thr))
+		                    "'%s %g'\n",
+		                    x, y, x + 40.0 / w, y, x + 48.0 / w, y, thr_name, thr))
 			goto fail;
 		if (isfinite(thr))
 			x += 190.0 / w;
@@ -1020,9 +1157,9 @@ chart(const struct calib_drift *d, const struct args *g, const char *name)
 		if (multi || c + 1 == nc) {
 			/* text draws line type 7 with '=' */
 			if (isfinite(thr) &&
-			    calib_plot_code(p,
-			                    ", \\\n  %.17g with lines %s title 'threshold %g'", thr,
-			                    dumb ? "lt 7" : "dt 2 lw 1.5 lc rgb '#000000'", thr))
+			    calib_plot_code(p, ", \\\n  %.17g with lines %s title '%s %g'", thr,
+			                    dumb ? "lt 7" : "dt 2 lw 1.5 lc rgb '#000000'",
+			                    thr_name, thr))
 				goto fail;
 			if (calib_plot_code(p, "\n"))
 				goto fail;
@@ -1179,6 +1316,30 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 			if (calib_cli_double(cli, "--max-drop", optarg, 0, 2, &g->max_drop))
 				return 2;
 			break;
+		case OPT_BY:
+			if (strcmp(optarg, "rater") == 0)
+				g->by_rater = true;
+			else if (strcmp(optarg, "criterion") == 0)
+				g->by_rater = false;
+			else
+				return calib_cli_usage_error(
+				        cli, "option --by: '%s' is not criterion or rater",
+				        optarg);
+			break;
+		case OPT_KEY:
+			if (!*optarg)
+				return calib_cli_usage_error(cli,
+				                             "option --key: empty file name");
+			g->key = optarg;
+			break;
+		case OPT_PASS:
+			if (calib_cli_double(cli, "--pass", optarg, 0, 1, &g->ro.pass))
+				return 2;
+			break;
+		case OPT_TOLERANCE:
+			if (calib_cli_tolerance(cli, optarg, &g->ro))
+				return 2;
+			break;
 		case OPT_ALERT_ON:
 			if (calib_cli_alert_on(cli, optarg, &g->on_estimate))
 				return 2;
@@ -1253,6 +1414,17 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 	}
 	if (g->trend && g->compare)
 		return calib_cli_usage_error(cli, "options --trend and --compare exclude each other");
+	if (g->by_rater != (g->key != NULL))
+		return calib_cli_usage_error(cli, g->by_rater ? "--by rater: needs --key"
+		                                              : "--key: only with --by rater");
+	if (!g->by_rater && (!isnan(g->ro.pass) || g->ro.tolerance != 10 || !g->ro.tol_percent))
+		return calib_cli_usage_error(cli, "--%s: only with --by rater",
+		                             !isnan(g->ro.pass) ? "pass" : "tolerance");
+	if (g->by_rater && (g->trend || g->compare || o->stat))
+		return calib_cli_usage_error(cli, "--by rater: not with --%s",
+		                             g->trend     ? "trend"
+		                             : g->compare ? "compare"
+		                                          : "stat");
 	if (g->compare && (!isnan(g->min) || !isnan(g->max_drop) || g->chart || g->script))
 		return calib_cli_usage_error(cli,
 		                             "--compare takes no alerts and draws no chart");
@@ -1293,11 +1465,14 @@ main(int argc, char **argv)
 	bool table_to_stdout;
 	const char *how;
 	int status = 0, lock = -1, r;
+	uint32_t key_rater = CALIB_NONE;
+	char key_text[200] = "";
 	char chart_name[256] = "";
 
 	gsl_set_error_handler_off();
 	calib_cli_init(&cli, "calib-drift", usage);
 	calib_drift_opts_init(&o);
+	calib_raters_opts_init(&g.ro);
 	if ((r = parse_args(&cli, &o, &g, argc, argv)))
 		return r < 0 ? 0 : r;
 	if (isatty(STDERR_FILENO)) {
@@ -1306,11 +1481,40 @@ main(int argc, char **argv)
 	}
 	/* standard output holds one thing: the chart or script when they go there */
 	table_to_stdout = !g.script && !(g.chart && strcmp(g.chart, "-") == 0);
-	if (load(&cli, g.from, argv + optind, (size_t)(argc - optind), &store))
+	if (load(&cli, g.from, argv + optind, (size_t)(argc - optind), g.key, &key_rater,
+	         &store))
 		return 1;
 	if (arrange(&cli, store, &g, &how)) {
 		calib_store_free(store);
 		return 1;
+	}
+	if (g.key) {
+		/* the consensus of the sessions as arranged (merged dates are one session) */
+		size_t ties = 0;
+		char *tmp = NULL;
+		if (strcmp(g.key, "consensus") == 0) {
+			char name[32];
+			calib_cli_key_name(store, name, sizeof name);
+			if (calib_raters_consensus_key(store, name, &key_rater, &ties, &err)) {
+				calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+				calib_store_free(store);
+				return 1;
+			}
+			snprintf(key_text, sizeof key_text,
+			         "the raters' consensus: modal or median answer, %zu tie%s "
+			         "went to "
+			         "the lower score",
+			         ties, ties == 1 ? "" : "s");
+		} else {
+			const char *shown = calib_escaped(g.key, &tmp);
+			snprintf(key_text, sizeof key_text, "%s", shown ? shown : "?");
+			free(tmp);
+		}
+		g.ro.expert = key_rater;
+		g.ro.key = key_text;
+		g.ro.conf = o.coef.conf;
+		if (isnan(g.threshold))
+			g.threshold = g.ro.pass;
 	}
 	o.store_order = true;
 	compare_date_format = g.date_format;
@@ -1340,12 +1544,15 @@ main(int argc, char **argv)
 		if ((status = compare(&cli, store, d, &o, g.compare, &t)))
 			goto out;
 	} else {
-		if (calib_drift_run(store, &o, &d, &err)) {
+		/* each rater against the key, or agreement per criterion */
+		if (g.by_rater ? calib_drift_raters(store, &g.ro, o.window, &d, &err)
+		               : calib_drift_run(store, &o, &d, &err)) {
 			status = calib_cli_fail(&cli, &err);
 			goto out;
 		}
-		t = g.trend ? trend_table(d) : series_table(d);
-		if (!t || footer(t, d, &o, how)) {
+		t = g.by_rater ? rater_table(d) : g.trend ? trend_table(d) : series_table(d);
+		if (!t || (g.by_rater ? rater_footer(t, d, &g, how, key_text)
+		                      : footer(t, d, &o, how))) {
 			calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
 			status = 1;
 			goto out;

@@ -171,16 +171,10 @@ main(int argc, char **argv)
 			if (calib_cli_double(&cli, "--pass", optarg, 0, 1, &o.pass))
 				return 2;
 			break;
-		case OPT_TOLERANCE: {
-			char buf[64];
-			size_t n = strlen(optarg);
-			o.tol_percent = n > 0 && optarg[n - 1] == '%';
-			snprintf(buf, sizeof buf, "%.*s", (int)(n - o.tol_percent), optarg);
-			if (calib_cli_double(&cli, "--tolerance", buf, 0,
-			                     o.tol_percent ? 100 : 100000, &o.tolerance))
+		case OPT_TOLERANCE:
+			if (calib_cli_tolerance(&cli, optarg, &o))
 				return 2;
 			break;
-		}
 		case OPT_VIEW:
 			if (strcmp(optarg, "ranking") == 0)
 				view = VIEW_RANKING;

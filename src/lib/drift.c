@@ -628,6 +628,7 @@ calib_drift_free(struct calib_drift *d)
 	free(d->session);
 	free(d->trend);
 	free(d->point);
+	free(d->rater);
 	free(d);
 }
 
@@ -885,4 +886,134 @@ calib_drift_alerts(const struct calib_drift *d, size_t last, double min, double 
 		}
 	}
 	return n;
+}
+
+void
+calib_drift_wilson(size_t k, size_t n, double conf, double *lo, double *hi)
+{
+	double z, p, dn, c, h, den;
+
+	if (n == 0) {
+		*lo = *hi = NAN;
+		return;
+	}
+	/* Wilson (1927), JASA 22:209-212: the p with |p_hat - p| = z sqrt(p (1 - p) / n) */
+	z = gsl_cdf_ugaussian_Pinv(1 - (1 - conf) / 2);
+	dn = (double)n;
+	p = (double)k / dn;
+	den = 1 + z * z / dn;
+	c = (p + z * z / (2 * dn)) / den;
+	h = z * sqrt(p * (1 - p) / dn + z * z / (4 * dn * dn)) / den;
+	*lo = k == 0 ? 0 : c - h;
+	*hi = k == n ? 1 : c + h;
+}
+
+enum calib_status
+calib_drift_raters(const struct calib_store *s, const struct calib_raters_opts *ro,
+                   size_t window, struct calib_drift **out, struct calib_error *err)
+{
+	struct calib_drift *d;
+	struct calib_raters_opts o = *ro;
+	struct calib_raters *r = NULL;
+	size_t nr = calib_names_count(s->raters), nc;
+	uint32_t *col = NULL; /* store rater id -> series, CALIB_NONE for the expert */
+	enum calib_status st = CALIB_ENOMEM;
+	double z = gsl_cdf_ugaussian_Pinv(1 - (1 - ro->conf) / 2);
+
+	*out = NULL;
+	if (ro->expert == CALIB_NONE || ro->expert >= nr)
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+		                       "calibration by rater needs a key or an expert");
+	if (window < 2)
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+		                       "the window needs at least 2 sessions");
+	if (!(d = calloc(1, sizeof *d)))
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	nc = nr - 1;
+	d->n_sessions = calib_names_count(s->sessions);
+	d->n_criteria = nc;
+	d->window = window;
+	d->conf = ro->conf;
+	d->order = malloc((d->n_sessions ? d->n_sessions : 1) * sizeof *d->order);
+	d->session = malloc((d->n_sessions ? d->n_sessions : 1) * sizeof *d->session);
+	d->trend = calloc(nc ? nc : 1, sizeof *d->trend);
+	d->point = calloc(nc * d->n_sessions + 1, sizeof *d->point);
+	d->rater = calloc(nc * d->n_sessions + 1, sizeof *d->rater);
+	col = malloc(nr * sizeof *col);
+	if (!d->order || !d->session || !d->trend || !d->point || !d->rater || !col)
+		goto fail;
+	for (uint32_t i = 0, k = 0; i < nr; i++) {
+		col[i] = i == ro->expert ? CALIB_NONE : k;
+		if (i != ro->expert) {
+			d->trend[k].criterion = calib_names_get(s->raters, i);
+			d->trend[k].stat = "calibration_score";
+			k++;
+		}
+	}
+	for (size_t i = 0; i < d->n_sessions; i++) {
+		d->order[i] = (uint32_t)i;
+		d->session[i] = calib_names_get(s->sessions, (uint32_t)i);
+		o.session = (uint32_t)i;
+		if ((st = calib_raters_run(s, &o, &r, err)))
+			goto fail;
+		for (size_t k = 0; k < r->n_raters; k++) {
+			const struct calib_raters_summary *u = &r->sum[k];
+			size_t c = col[u->rater];
+			struct calib_drift_point *p = calib_drift_at(d, c, i);
+			struct calib_drift_rater *x = &d->rater[c * d->n_sessions + i];
+			p->present = u->n_items > 0;
+			p->estimate = u->calibration;
+			calib_drift_wilson(u->n_match, u->n_items, ro->conf, &p->lower,
+			                   &p->upper);
+			p->se = u->n_items ? sqrt(u->calibration * (1 - u->calibration) /
+			                          (double)u->n_items)
+			                   : NAN;
+			p->n_calls = u->n;
+			p->n_raters = 1;
+			p->change = p->change_lower = p->change_upper = NAN;
+			p->prev = SIZE_MAX;
+			x->n_items = u->n_items;
+			x->n_match = u->n_match;
+			x->n_calls = u->n;
+			x->bias = u->bias;
+			x->bias_lower = u->lower;
+			x->bias_upper = u->upper;
+			x->pass = u->pass;
+			if (!p->present)
+				snprintf(p->note, sizeof p->note, "no item with a key score");
+		}
+		calib_raters_free(r);
+		r = NULL;
+	}
+	for (size_t c = 0; c < nc; c++) {
+		size_t prev = SIZE_MAX;
+		for (size_t i = 0; i < d->n_sessions; i++) {
+			struct calib_drift_point *p = calib_drift_at(d, c, i);
+			if (!p->present)
+				continue;
+			p->prev = prev;
+			if (prev != SIZE_MAX) {
+				const struct calib_drift_point *q = calib_drift_at(d, c, prev);
+				double h = z * sqrt(p->se * p->se + q->se * q->se);
+				p->change = p->estimate - q->estimate;
+				p->change_lower = p->change - h;
+				p->change_upper = p->change + h;
+				p->flag = p->change_lower > 0   ? 1
+				          : p->change_upper < 0 ? -1
+				                                : 0;
+			}
+			prev = i;
+		}
+		trend(d, c);
+	}
+	free(col);
+	*out = d;
+	return CALIB_OK;
+fail:
+	calib_raters_free(r);
+	free(col);
+	calib_drift_free(d);
+	if (st == CALIB_ENOMEM)
+		calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	return st;
 }

@@ -518,6 +518,92 @@ test_total(void)
 	calib_store_free(s);
 }
 
+/* A store of sheet (and rubric) with the answer key read as rater "key". */
+static struct calib_store *
+load_keyed(const char *sheet, const char *rubric, const char *key, uint32_t *kid)
+{
+	struct calib_store *s = calib_store_alloc();
+	struct calib_read_opts ro;
+	struct calib_error err;
+	const char *path[3] = {rubric, sheet, key};
+	calib_read_opts_init(&ro);
+	for (int i = 0; i < 3; i++) {
+		FILE *fp = fopen(path[i], "r");
+		ro.as_rater = i == 2 ? "key" : NULL;
+		if (!fp || (i == 0 ? calib_read_rubric(s, fp, path[i], &ro, &err)
+		                   : calib_read(s, fp, path[i], &ro, &err))) {
+			fprintf(stderr, "# cannot load %s\n", path[i]);
+			exit(1);
+		}
+		fclose(fp);
+	}
+	if (calib_store_finish(s))
+		exit(1);
+	*kid = calib_names_find(s->raters, "key", 3);
+	return s;
+}
+
+/*
+ * key-history.csv against its key (hand computation in tests/e2e/key.cases):
+ * ann 6/6 every session; bob 6/6, 4/6, 1/6. Wilson 1/6: [0.0301, 0.5635];
+ * 6/6: [0.6097, 1]. Alerts: --min 0.6 and --max-drop 0.3 on bob only.
+ */
+static void
+test_raters(void)
+{
+	uint32_t kid;
+	struct calib_store *s =
+	        load_keyed("tests/sheets/key-history.csv", "tests/sheets/key-rubric.csv",
+	                   "tests/sheets/key-history-key.csv", &kid);
+	struct calib_raters_opts ro;
+	struct calib_drift *d = NULL;
+	struct calib_drift_alert al[4];
+	struct calib_error err;
+	double lo, hi;
+	size_t n;
+
+	calib_drift_wilson(1, 6, 0.95, &lo, &hi);
+	is_double(lo, 0.030053369748306635, 1e-9, "wilson: 1 of 6, lower");
+	is_double(hi, 0.5635028221864702, 1e-9, "wilson: 1 of 6, upper");
+	calib_drift_wilson(6, 6, 0.95, &lo, &hi);
+	is_double(lo, 1.0 / (1 + 3.841458820694124 / 6), 1e-9, "wilson: 6 of 6, n / (n + z^2)");
+	ok(hi == 1, "wilson: 6 of 6, upper 1");
+	calib_drift_wilson(0, 0, 0.95, &lo, &hi);
+	ok(isnan(lo) && isnan(hi), "wilson: no item, NA");
+
+	calib_raters_opts_init(&ro);
+	ok(calib_drift_raters(s, &ro, 4, &d, &err) == CALIB_EARG && !d,
+	   "by rater: no key is refused");
+	ro.expert = kid;
+	ok(calib_drift_raters(s, &ro, 1, &d, &err) == CALIB_EARG && !d,
+	   "by rater: a window of 1 is refused");
+	if (calib_drift_raters(s, &ro, 4, &d, &err) || !d) {
+		ok(0, "by rater: runs");
+		calib_store_free(s);
+		return;
+	}
+	ok(d->n_criteria == 2 && d->n_sessions == 3 && d->rater,
+	   "by rater: two raters (the key left out), three sessions");
+	ok(strcmp(d->trend[1].criterion, "bob") == 0,
+	   "by rater: the series are named by rater");
+	is_double(calib_drift_at(d, 1, 1)->estimate, 4.0 / 6, 1e-12, "by rater: bob 4/6");
+	is_double(calib_drift_at(d, 1, 2)->estimate, 1.0 / 6, 1e-12, "by rater: bob 1/6");
+	ok(d->rater[1 * 3 + 2].n_items == 6 && d->rater[1 * 3 + 2].n_match == 1,
+	   "by rater: bob's counts");
+	is_double(calib_drift_at(d, 1, 2)->change, -0.5, 1e-12, "by rater: bob's change");
+	ok(calib_drift_at(d, 1, 2)->flag == -1, "by rater: bob's change flagged down");
+	is_double(d->rater[1 * 3 + 1].bias, -125.0 / 6, 1e-9,
+	          "by rater: bob's TOTAL bias (0 and -41.67)");
+	n = calib_drift_alerts(d, 2, 0.6, 0.3, false, al, 4);
+	ok(n == 2 && al[0].criterion == 1 && !al[0].drop && al[1].criterion == 1 && al[1].drop,
+	   "by rater: --min and --max-drop fire on bob only");
+	/* 2/3 - z sqrt(5/216 + (2/54) / 4) */
+	is_double(al[1].lower, 2.0 / 3 - 1.959963984540054 * sqrt(5.0 / 216 + 2.0 / 54 / 4),
+	          1e-9, "by rater: the drop's interval");
+	calib_drift_free(d);
+	calib_store_free(s);
+}
+
 int
 main(void)
 {
@@ -528,5 +614,6 @@ main(void)
 	test_diff_by_hand();
 	test_diff_shared();
 	test_total();
+	test_raters();
 	return tap_done();
 }
