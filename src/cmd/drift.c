@@ -328,7 +328,7 @@ arrange(const struct calib_cli *cli, struct calib_store *s, const struct args *g
 	calib_error_clear(&err);
 	*how = "as given";
 	if (!label || !date || !by || !to || !name || !names || !key) {
-		calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+		calib_cli_fail(cli, NULL);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -369,13 +369,13 @@ arrange(const struct calib_cli *cli, struct calib_store *s, const struct args *g
 	}
 	/* the new sessions in order, each name once */
 	if (!(seen = calib_names_alloc())) {
-		calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+		calib_cli_fail(cli, NULL);
 		goto out;
 	}
 	for (size_t j = 0; j < n; j++) {
 		size_t i = by[j];
 		if (calib_names_intern(seen, key[i], strlen(key[i]), &to[i])) {
-			calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+			calib_cli_fail(cli, NULL);
 			goto out;
 		}
 		if (to[i] == k)
@@ -702,7 +702,7 @@ compare(const struct calib_cli *cli, const struct calib_store *s, const struct c
 	a = malloc(cap * sizeof *a);
 	b = malloc(cap * sizeof *b);
 	if (!a || !b) {
-		calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+		calib_cli_fail(cli, NULL);
 		goto out;
 	}
 	if ((status = parse_group(cli, d, spec, (size_t)(colon - spec), a, &na)) ||
@@ -747,7 +747,7 @@ compare(const struct calib_cli *cli, const struct calib_store *s, const struct c
 	status = 0;
 	goto out;
 nomem:
-	calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+	calib_cli_fail(cli, NULL);
 out:
 	calib_table_free(t);
 	free(a);
@@ -1212,7 +1212,7 @@ lock_beside(const struct calib_cli *cli, const char *const *paths, size_t n)
 	dir = slash ? (size_t)(slash - target) + 1 : 0;
 	if (!(name = malloc(dir + sizeof ".calib-drift.lock"))) {
 		free(target);
-		calib_cli_errorf(cli, "%s", strerror(ENOMEM));
+		calib_cli_fail(cli, NULL);
 		return -1;
 	}
 	memcpy(name, target, dir);
@@ -1496,7 +1496,7 @@ main(int argc, char **argv)
 			char name[32];
 			calib_cli_key_name(store, name, sizeof name);
 			if (calib_raters_consensus_key(store, name, &key_rater, &ties, &err)) {
-				calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+				calib_cli_fail(&cli, NULL);
 				calib_store_free(store);
 				return 1;
 			}
@@ -1532,7 +1532,7 @@ main(int argc, char **argv)
 		    calib_drift_order(store, &d->order, &d->dated) ||
 		    !(d->session = malloc((calib_names_count(store->sessions) + 1) *
 		                          sizeof *d->session))) {
-			calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+			calib_cli_fail(&cli, NULL);
 			status = 1;
 			goto out;
 		}
@@ -1553,12 +1553,12 @@ main(int argc, char **argv)
 		t = g.by_rater ? rater_table(d) : g.trend ? trend_table(d) : series_table(d);
 		if (!t || (g.by_rater ? rater_footer(t, d, &g, how, key_text)
 		                      : footer(t, d, &o, how))) {
-			calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+			calib_cli_fail(&cli, NULL);
 			status = 1;
 			goto out;
 		}
 		if ((g.chart || g.script) && !(p = chart(d, &g, chart_name))) {
-			calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+			calib_cli_fail(&cli, NULL);
 			status = 1;
 			goto out;
 		}
@@ -1589,7 +1589,7 @@ main(int argc, char **argv)
 	{
 		bool footer = (g.output || table_to_stdout) && g.fmt == CALIB_FORMAT_TABLE && !g.compare;
 		if (calib_cli_left_out(&cli, store, footer ? t : NULL)) {
-			calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+			calib_cli_fail(&cli, NULL);
 			status = 1;
 			goto out;
 		}
@@ -1605,7 +1605,7 @@ main(int argc, char **argv)
 		size_t last = d->n_sessions - 1;
 		size_t n = calib_drift_alerts(d, last, g.min, g.max_drop, g.on_estimate, NULL, 0);
 		if (n && !(al = malloc(n * sizeof *al))) {
-			calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+			calib_cli_fail(&cli, NULL);
 			status = 1;
 			goto out;
 		}

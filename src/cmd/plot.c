@@ -1664,7 +1664,7 @@ main(int argc, char **argv)
 		goto out;
 	/* a plot has no notes: what was left out is said on standard error */
 	if (store && calib_cli_left_out(&cli, store, NULL)) {
-		calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+		calib_cli_fail(&cli, NULL);
 		goto out;
 	}
 

@@ -4,7 +4,6 @@
  * alignment score, agreement on nominal criteria, a test of a systematic
  * rater effect and the ranking from most lenient to most severe.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,7 +279,7 @@ main(int argc, char **argv)
 		break;
 	}
 	if (!t) {
-		calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+		calib_cli_fail(&cli, NULL);
 		status = 1;
 		goto done;
 	}
@@ -289,7 +288,7 @@ main(int argc, char **argv)
 	                                       view != VIEW_CALIBRATION
 	                               ? t
 	                               : NULL)) {
-		calib_cli_errorf(&cli, "%s", strerror(ENOMEM));
+		calib_cli_fail(&cli, NULL);
 		status = 1;
 		goto done;
 	}
