@@ -8,8 +8,8 @@
 # any form calib-drift(1) reads); DIR/rubric.csv, when
 # present, is the rubric. The series (drift-series.csv) and the chart
 # (drift-chart.png) are written next to them. When DIR/key.csv holds an
-# answer key (a sheet with a session column: the benchmark score of each
-# session's calls), each manager's calibration score against it is checked
+# answer key (the benchmark score of each call: with a session column, per
+# session; without one, for golden calls scored again every week), each manager's calibration score against it is checked
 # too (calib-drift --by rater): calibration-series.csv and
 # calibration-chart.png, and an alert for a manager whose latest interval
 # lies below the pass mark CALIB_PASS or who dropped by more than

@@ -526,6 +526,34 @@ calib_cli_key_name(const struct calib_store *s, char *buf, size_t n)
 }
 
 /*
+ * Is the key at path (a named file, read by a first pass into a scratch
+ * store) a sheet without a session column? False when it cannot tell.
+ */
+static bool
+key_sessionless(const struct calib_cli *kc, const char *path)
+{
+	struct calib_store *k;
+	struct calib_read_opts o = kc->read;
+	struct calib_error err;
+	bool none = false;
+	FILE *fp;
+
+	if (strcmp(path, "-") == 0 || !(fp = fopen(path, "rb")))
+		return false;
+	o.errors = NULL;
+	if ((k = calib_store_alloc()) && calib_read(k, fp, path, &o, &err) == CALIB_OK &&
+	    k->columns) {
+		none = true;
+		for (size_t c = 0; c < k->columns->n; c++)
+			none = none && !(k->columns->v[c].use == CALIB_USE_ROLE &&
+			                 k->columns->v[c].role == CALIB_ROLE_SESSION);
+	}
+	calib_store_free(k);
+	fclose(fp);
+	return none;
+}
+
+/*
  * Read the answer key at path into s as the rater named by key_name, its
  * rater column ignored and a second score of a (session, call, criterion)
  * an error. 0 ok, else as load_one.
@@ -536,12 +564,23 @@ load_key(const struct calib_cli *cli, struct calib_store *s, const char *path, c
 {
 	struct calib_cli kc = *cli;
 
+	size_t n_ses = calib_names_count(s->sessions);
+	int r = 0;
+
 	calib_cli_key_name(s, name, name_n);
 	kc.read.as_rater = name;
 	kc.read.session_from_name = false; /* the key's sessions are the inputs' */
 	kc.read.duplicates = CALIB_DUP_ERROR;
 	kc.read.rater = NULL;
-	return load_one(&kc, s, path, calib_read, errs, NULL);
+	if (!key_sessionless(&kc, path) || (n_ses == 1 && !*calib_names_get(s->sessions, 0)))
+		return load_one(&kc, s, path, calib_read, errs, NULL);
+	/* a key without sessions answers for its calls in every session */
+	for (uint32_t i = 0; i < n_ses && !r; i++) {
+		kc.read.session = calib_names_get(s->sessions, i);
+		if (*kc.read.session)
+			r = load_one(&kc, s, path, calib_read, errs, NULL);
+	}
+	return r;
 }
 
 /*

@@ -162,7 +162,9 @@ int calib_cli_load(const struct calib_cli *cli, char *const *files, size_t n,
  * calib_cli_load, then the answer key at key (a sheet in any input form,
  * "-" standard input) read into the same store as one more rater: every
  * row is the key's whatever a rater column says, and a second score of a
- * (session, call, criterion) is a located error. The key's rater name is
+ * (session, call, criterion) is a located error; a key without a session
+ * column, read once per session of the inputs, answers for its calls in
+ * every one. The key's rater name is
  * "key" ("key-2", ... when an input has a rater so named); its id goes
  * to *key_rater. A key without any score is an error. key "consensus"
  * makes the key of the raters' consensus instead
