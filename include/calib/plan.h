@@ -156,6 +156,11 @@ struct calib_plan_row {
 	double yes_share;      /* a binary criterion's share of its last level, else NAN */
 	bool planned;          /* false: result empty, note says why */
 	struct calib_plan_result result;
+	/* the design it was planned with (calib_plan_curve) */
+	size_t n_levels;
+	double share[CALIB_PLAN_MAX_LEVELS], value[CALIB_PLAN_MAX_LEVELS];
+	double conf;
+	bool at_least_chance;
 };
 
 struct calib_plan_session {
@@ -190,6 +195,17 @@ enum calib_status calib_plan_one(const struct calib_plan_design *d,
                                  struct calib_plan_session **out, struct calib_error *err);
 
 void calib_plan_session_free(struct calib_plan_session *p);
+
+/*
+ * The width of planned row r's interval at each of ns[0..m) calls, into
+ * widths[0..m): by the closed form its plan used, else by simulation with
+ * o's replicates and seed (NAN where a session of that size cannot be
+ * simulated). For width against calls (calib-plot plan). CALIB_OK,
+ * CALIB_ENOMEM, or CALIB_EARG (r not planned).
+ */
+enum calib_status calib_plan_curve(const struct calib_plan_row *r,
+                                   const struct calib_plan_opts *o, const size_t *ns, size_t m,
+                                   double *widths, struct calib_error *err);
 
 struct calib_table;
 

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "calib/band.h"
+#include "calib/plan.h"
 #include "calib/plot.h"
 #include "calib/raters.h"
 #include "calib/report.h"
@@ -31,10 +32,11 @@
 #include "common.h"
 
 static const char usage[] =
-        "usage: calib-plot agreement|spread|heatmap|bland-altman [-d C] [-r RUBRIC] [-o FILE]\n"
-        "                  [-t TERMINAL] [--size WxH] [--script] [--title TEXT] [--stat NAME]\n"
-        "                  [--min X] [--criterion NAME] [--consensus C] [--expert NAME]\n"
-        "                  [--key FILE|consensus] [OPTION...] [FILE...]\n";
+        "usage: calib-plot agreement|spread|heatmap|bland-altman|plan [-d C] [-r RUBRIC]\n"
+        "                  [-o FILE] [-t TERMINAL] [--size WxH] [--script] [--title TEXT]\n"
+        "                  [--stat NAME] [--min X] [--criterion NAME] [--consensus C]\n"
+        "                  [--expert NAME] [--key FILE|consensus] [--width W]\n"
+        "                  [OPTION...] [FILE...]\n";
 
 static const char help[] =
         "Plots of where raters disagree, drawn by gnuplot:\n"
@@ -49,6 +51,8 @@ static const char help[] =
         "  bland-altman  per rater, difference from the consensus (or --expert, --key)\n"
         "                against the mean, with bias and limits of agreement and\n"
         "                their confidence intervals\n"
+        "  plan          per criterion the width of its interval against the number\n"
+        "                of calls, as calib-plan plans them, with the target --width\n"
         "Without -o the plot is text on standard output (gnuplot's dumb terminal).\n";
 
 static const char options_help[] =
@@ -71,6 +75,7 @@ static const char options_help[] =
         "                          the consensus of the others\n"
         "      --key FILE          heatmap, bland-altman: compare with an answer key, as\n"
         "                          calib-raters --key (FILE, or consensus)\n"
+        "      --width W           plan: the target width of the interval (a line)\n"
         "  -h, --help              print this help and exit\n"
         "  -V, --version           print the version and exit\n";
 
@@ -86,7 +91,8 @@ enum {
 	OPT_CRITERION,
 	OPT_EXPERT,
 	OPT_CONSENSUS,
-	OPT_KEY
+	OPT_KEY,
+	OPT_WIDTH
 };
 
 static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
@@ -101,17 +107,19 @@ static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
                                          {"expert", required_argument, NULL, OPT_EXPERT},
                                          {"key", required_argument, NULL, OPT_KEY},
                                          {"consensus", required_argument, NULL, OPT_CONSENSUS},
+                                         {"width", required_argument, NULL, OPT_WIDTH},
                                          {"help", no_argument, NULL, 'h'},
                                          {"version", no_argument, NULL, 'V'},
                                          {NULL, 0, NULL, 0}};
 
-enum kind { KIND_AGREEMENT, KIND_SPREAD, KIND_HEATMAP, KIND_BLAND_ALTMAN };
+enum kind { KIND_AGREEMENT, KIND_SPREAD, KIND_HEATMAP, KIND_BLAND_ALTMAN, KIND_PLAN };
 
 struct opts {
 	enum kind kind;
 	const char *title;     /* the session's name */
 	const char *stat;      /* --stat */
 	double min;            /* --min, NAN when not given */
+	double width;          /* --width (plan), NAN when not given */
 	const char *criterion; /* --criterion */
 	const char *expert;    /* --expert */
 	const char *key;       /* --key: a file or "consensus" */
@@ -584,8 +592,8 @@ plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 		return CALIB_ENOMEM;
 	/* labels of the criteria on the y axis: worst at the top */
 	{
-		const char **labels = malloc((n ? n : 1) * sizeof *labels);
-		double *at = malloc((n ? n : 1) * sizeof *at);
+		const char **labels = calloc(n ? n : 1, sizeof *labels);
+		double *at = calloc(n ? n : 1, sizeof *at);
 		st = CALIB_ENOMEM;
 		if (labels && at) {
 			for (size_t i = 0; i < n; i++) {
@@ -677,6 +685,109 @@ plot_agreement(struct calib_plot *p, struct entries *en, const struct opts *o)
 		return CALIB_ENOMEM;
 	return calib_plot_code(
 	        p, "plot $agreement using 1:2:3:4 with xerrorbars lt 4 lw 2 pt 7 ps 1.6\n");
+}
+
+/*
+ * calib-plot plan: per criterion the width of its interval against the
+ * number of calls (calib_plan_curve over calib-plan's plan of the store),
+ * the target width as a line, each criterion's planned calls as a point.
+ */
+static enum calib_status
+plot_plan(struct calib_plot *p, const struct calib_store *s, const struct opts *o,
+          struct calib_error *err)
+{
+	enum { GRID = 16 };
+	struct calib_plan_opts po;
+	struct calib_plan_session *plan = NULL;
+	size_t ns[GRID], m = 0, nmax = 0, shown = 0;
+	double widths[GRID], ymax = o->width * 1.5;
+	enum calib_status st;
+	char name[32], what[120];
+
+	calib_plan_opts_init(&po);
+	po.width = o->width;
+	if ((st = calib_plan_session_run(s, o->stat, 0, 0.95, &po, &plan, err)))
+		return st;
+	for (size_t i = 0; i < plan->n_rows; i++) {
+		const struct calib_plan_row *r = &plan->rows[i];
+		if (r->planned)
+			nmax = r->result.n_calls > nmax ? r->result.n_calls : r->result.n_calls ? nmax : 400;
+	}
+	if (nmax == 0) {
+		calib_plan_session_free(plan);
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+		                       "plan: no criterion could be planned (calib-plan says why)");
+	}
+	nmax = nmax * 5 / 4 < 20 ? 20 : nmax * 5 / 4 > 400 ? 400 : nmax * 5 / 4;
+	for (size_t g = 0; g < GRID; g++) {
+		size_t n = 3 + (nmax - 3) * g / (GRID - 1);
+		if (m == 0 || n > ns[m - 1])
+			ns[m++] = n;
+	}
+	snprintf(what, sizeof what, "width of the 95%% interval against calls (target %g)",
+	         o->width);
+	st = title(p, "set title ", o->title, what, "\n");
+	if (!st)
+		st = calib_plot_code(
+		        p,
+		        "set xlabel 'calls scored (a point: the calls each criterion needs)'\nset ylabel 'interval width'\n"
+		        "set xrange [0:%zu]\nset key outside right top\n"
+		        "set arrow from graph 0, first %g to graph 1, first %g nohead front "
+		        "lc rgb '#D55E00' lw 2 dt 2\n"
+		        "set label 1 at graph 0.01, first %g offset 0,0.7 left front tc rgb "
+		        "'#D55E00' 'target %g (±%g)'\n",
+		        nmax, o->width, o->width, o->width, o->width, o->width / 2);
+	for (size_t i = 0; !st && i < plan->n_rows; i++) {
+		const struct calib_plan_row *r = &plan->rows[i];
+		if (!r->planned)
+			continue;
+		if ((st = calib_plan_curve(r, &po, ns, m, widths, err)))
+			break;
+		snprintf(name, sizeof name, "plan%zu", i);
+		if ((st = calib_plot_data_begin(p, name)))
+			break;
+		for (size_t k = 0; !st && k < m; k++) {
+			double row[2] = {(double)ns[k], widths[k]};
+			if (isfinite(widths[k]) && widths[k] > ymax)
+				ymax = widths[k];
+			st = calib_plot_data_row(p, row, 2);
+		}
+		if (!st && r->result.n_calls) {
+			double none[1] = {0}, pt[2] = {(double)r->result.n_calls, r->result.width};
+			(void)none;
+			st = calib_plot_data_end(p);
+			snprintf(name, sizeof name, "mark%zu", i);
+			if (!st)
+				st = calib_plot_data_begin(p, name);
+			if (!st)
+				st = calib_plot_data_row(p, pt, 2);
+		}
+		if (!st)
+			st = calib_plot_data_end(p);
+	}
+	if (!st)
+		st = calib_plot_code(p, "set yrange [0:%g]\nplot ", fmin(ymax * 1.05, fmax(4 * o->width, 1.0)));
+	for (size_t i = 0; !st && i < plan->n_rows; i++) {
+		const struct calib_plan_row *r = &plan->rows[i];
+		if (!r->planned)
+			continue;
+		st = calib_plot_code(p,
+		                     "%s$plan%zu using 1:2 with lines lw 2 lc rgb '%s' dt %zu title ",
+		                     shown ? ", " : "", i, calib_plot_colour(shown),
+		                     shown / CALIB_PLOT_N_COLOURS + 1);
+		if (!st)
+			st = calib_plot_string(p, r->criterion);
+		if (!st && r->result.n_calls)
+			st = calib_plot_code(p,
+			                     ", $mark%zu using 1:2 with points pt 7 ps 1.4 lc rgb '%s' "
+			                     "notitle",
+			                     i, calib_plot_colour(shown));
+		shown++;
+	}
+	if (!st)
+		st = calib_plot_code(p, "\n");
+	calib_plan_session_free(plan);
+	return st;
 }
 
 /* ---- values from the store ---- */
@@ -1505,7 +1616,7 @@ main(int argc, char **argv)
 {
 	struct calib_cli cli;
 	struct opts o = {
-	        .min = NAN, .consensus = CALIB_CONSENSUS_MEDIAN, .expert_id = CALIB_NONE};
+	        .min = NAN, .width = NAN, .consensus = CALIB_CONSENSUS_MEDIAN, .expert_id = CALIB_NONE};
 	struct calib_store *store = NULL;
 	struct calib_report *rep = NULL;
 	struct calib_plot *p = NULL;
@@ -1589,6 +1700,10 @@ main(int argc, char **argv)
 				return 2;
 			o.consensus_given = true;
 			break;
+		case OPT_WIDTH:
+			if (calib_cli_double(&cli, "--width", optarg, 0.001, 4, &o.width))
+				return 2;
+			break;
 		case 'h':
 			/* the reading options first, as every calib program lists them */
 			printf("%s\n%s\nOptions:\n" CALIB_CLI_READ_HELP "%s%s", usage, help,
@@ -1611,6 +1726,8 @@ main(int argc, char **argv)
 		o.kind = KIND_HEATMAP;
 	else if (strcmp(kind, "bland-altman") == 0)
 		o.kind = KIND_BLAND_ALTMAN;
+	else if (strcmp(kind, "plan") == 0)
+		o.kind = KIND_PLAN;
 	else
 		return calib_cli_usage_error(&cli, "unknown kind of plot '%s'", kind);
 	if ((o.expert || o.key || o.consensus_given) &&
@@ -1618,6 +1735,10 @@ main(int argc, char **argv)
 		return calib_cli_usage_error(&cli,
 		                             "option --%s: only for heatmap and bland-altman",
 		                             o.expert ? "expert" : o.key ? "key" : "consensus");
+	if (o.kind == KIND_PLAN && isnan(o.width))
+		return calib_cli_usage_error(&cli, "plan: give the target --width");
+	if (o.kind != KIND_PLAN && !isnan(o.width))
+		return calib_cli_usage_error(&cli, "option --width: only for plan");
 	if (o.expert && o.key)
 		return calib_cli_usage_error(&cli, "--key and --expert: give one reference");
 	if (output && strcmp(output, "-") == 0)
@@ -1705,6 +1826,13 @@ main(int argc, char **argv)
 	switch (o.kind) {
 	case KIND_AGREEMENT:
 		st = plot_agreement(p, &en, &o);
+		break;
+	case KIND_PLAN:
+		calib_error_clear(&err);
+		if ((st = plot_plan(p, store, &o, &err)) == CALIB_EARG) {
+			calib_cli_fail(&cli, &err);
+			goto out;
+		}
 		break;
 	case KIND_HEATMAP:
 		st = plot_heatmap(p, store, &o);

@@ -690,6 +690,13 @@ calib_plan_one(const struct calib_plan_design *d, const struct calib_plan_opts *
 	r->n_raters = d->n_raters;
 	r->expected = d->expected;
 	r->yes_share = d->n_levels == 2 && !numeric_stat(r->stat) ? yes_share(d) : NAN;
+	r->n_levels = d->n_levels;
+	r->conf = d->conf;
+	r->at_least_chance = d->at_least_chance;
+	if (d->n_levels <= CALIB_PLAN_MAX_LEVELS) {
+		level_shares(d, r->share);
+		level_values(d, r->value);
+	}
 	if ((rc = calib_plan_run(d, o, &r->result, err))) {
 		calib_plan_session_free(p);
 		return rc;
@@ -827,12 +834,19 @@ calib_plan_session_run(const struct calib_store *s, const char *stat, size_t n_r
 				goto done;
 			}
 			d.n_levels = q;
-			d.share = share;
-			d.value = value;
+			if (q <= CALIB_PLAN_MAX_LEVELS) {
+				memcpy(r->share, share, q * sizeof *share);
+				memcpy(r->value, value, q * sizeof *value);
+			}
+			d.share = r->share;
+			d.value = r->value;
 			if (q == 2)
 				r->yes_share = share[1];
 		}
 		d.at_least_chance = true;
+		r->n_levels = d.n_levels;
+		r->conf = conf;
+		r->at_least_chance = true;
 		calib_error_clear(&e);
 		rc = calib_plan_run(&d, o, &r->result, &e);
 		if (rc == CALIB_ENOMEM) {
@@ -977,4 +991,45 @@ calib_plan_table(const struct calib_plan_session *p, double conf,
 nomem:
 	calib_table_free(t);
 	return NULL;
+}
+
+enum calib_status
+calib_plan_curve(const struct calib_plan_row *r, const struct calib_plan_opts *o,
+                 const size_t *ns, size_t m, double *widths, struct calib_error *err)
+{
+	struct calib_plan_design d;
+	const char *form;
+	enum calib_status rc;
+
+	if (!r->planned)
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "%s was not planned",
+		                       r->criterion);
+	calib_plan_design_init(&d);
+	d.stat = r->stat;
+	d.scale = r->scale;
+	d.n_raters = r->n_raters;
+	d.expected = r->expected;
+	d.n_levels = r->n_levels;
+	d.share = r->share;
+	d.value = r->value;
+	d.conf = r->conf;
+	d.at_least_chance = r->at_least_chance;
+	form = r->result.method && strcmp(r->result.method, "simulation") != 0
+	               ? r->result.method
+	               : NULL;
+	for (size_t i = 0; i < m; i++) {
+		struct calib_plan_sim sim;
+		if (form) {
+			widths[i] = closed_width(&d, form, (double)ns[i]);
+			continue;
+		}
+		widths[i] = NAN;
+		if (ns[i] < min_calls(&d))
+			continue;
+		if ((rc = calib_plan_simulate(&d, ns[i], NAN, o->replicates, o->seed, &sim,
+		                              err)))
+			return rc;
+		widths[i] = sim.median_width;
+	}
+	return CALIB_OK;
 }
