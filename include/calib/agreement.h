@@ -49,7 +49,8 @@ enum calib_status calib_agreement_compute(const struct calib_matrix *m,
  * built. A replicate's estimates equal, to the last bit, those of
  * calib_agreement_compute() on calib_matrix_resample(m, rows, n) with the
  * same options, for percent_agreement[_linear|_quadratic|_ordinal|_custom],
- * fleiss_kappa, gwet_ac1, gwet_ac2_* and brennan_prediger.
+ * fleiss_kappa, gwet_ac1, gwet_ac2_*, brennan_prediger and
+ * percent_agreement_unanimous.
  *
  * calib_agreement_calls_build: CALIB_OK, CALIB_ENOMEM or CALIB_EARG (as
  * calib_agreement_compute); *out is NULL on error. The matrix must outlive

@@ -56,6 +56,14 @@ struct calib_stat_info {
 	double lower, upper;        /* the range of its values (-INFINITY: unbounded) */
 };
 
+/*
+ * Scores x replicates up to which a headline without an analytic interval
+ * gets a bootstrap one by re-running its family on resampled matrices
+ * (about a second); statistics with per-call sufficient statistics
+ * (agreement family, alpha, ICC) have no such limit.
+ */
+#define CALIB_REGISTRY_BOOT_BUDGET 20000000u
+
 /* Number of statistics in the registry, and the i-th (0 <= i < count). */
 size_t calib_registry_count(void);
 const struct calib_stat_info *calib_registry_at(size_t i);

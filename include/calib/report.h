@@ -35,6 +35,9 @@ struct calib_report_opts {
 	                             P(alpha < CALIB_ALPHA_TENTATIVE) of its bootstrap
 	                             over calls with this many replicates (the very
 	                             bootstrap of the interval when boot is the same) */
+	size_t headline_boot;     /* with boot 0: replicates of the bootstrap that gives a
+	                             headline without an analytic CI (ordinal alpha, Light's
+	                             kappa, unanimous agreement) one; 0: none */
 	unsigned long seed;       /* bootstrap seed (0: GSL's default, 4357) */
 	uint32_t session;         /* CALIB_NONE: every session; else only this one */
 	bool total;               /* add the TOTAL score per call */
@@ -46,7 +49,8 @@ struct calib_report_opts {
 };
 
 /*
- * Defaults: scale defaults, all scores, N/A per scale, analytic CIs, TOTAL
+ * Defaults: scale defaults, all scores, N/A per scale, analytic CIs (a headline
+ * without one: 1000 bootstrap replicates), TOTAL
  * (and, when the rubric has sections, each section's subtotal before it).
  */
 void calib_report_opts_init(struct calib_report_opts *o);

@@ -147,6 +147,17 @@ calib_cli_double(const struct calib_cli *cli, const char *opt, const char *arg, 
 }
 
 int
+calib_cli_seed(const struct calib_cli *cli, const char *arg, unsigned long *seed)
+{
+	size_t v;
+
+	if (calib_cli_size(cli, "--seed", arg, 0, 4294967295u, &v))
+		return -1;
+	*seed = (unsigned long)v;
+	return 0;
+}
+
+int
 calib_cli_size(const struct calib_cli *cli, const char *opt, const char *arg, size_t lo,
                size_t hi, size_t *v)
 {

@@ -248,6 +248,9 @@ int calib_cli_double(const struct calib_cli *cli, const char *opt, const char *a
 int calib_cli_size(const struct calib_cli *cli, const char *opt, const char *arg, size_t lo,
                    size_t hi, size_t *v);
 
+/* -s/--seed: a bootstrap seed, 0 to 4294967295, into *seed; 0, or -1 as calib_cli_size. */
+int calib_cli_seed(const struct calib_cli *cli, const char *arg, unsigned long *seed);
+
 /*
  * An output written all or nothing (calib/outfile.h): for a regular file
  * (or none yet), a temporary file beside the file a symbolic link names,

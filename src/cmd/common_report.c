@@ -290,13 +290,10 @@ report_main(int argc, char **argv, const struct report_program *p)
 			if (calib_cli_size(&cli, "--boot", optarg, 10, 10000000, &boot))
 				return 2;
 			break;
-		case 's': {
-			size_t seed;
-			if (calib_cli_size(&cli, "--seed", optarg, 0, 4294967295u, &seed))
+		case 's':
+			if (calib_cli_seed(&cli, optarg, &o.seed))
 				return 2;
-			o.seed = (unsigned long)seed;
 			break;
-		}
 		case OPT_CONF:
 			if (calib_cli_double(&cli, "--conf", optarg, 0.5, 0.999999, &o.coef.conf))
 				return 2;

@@ -1353,13 +1353,10 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 				                             "to 10000000 (or 0)",
 				                             optarg);
 			break;
-		case 's': {
-			size_t seed;
-			if (calib_cli_size(cli, "--seed", optarg, 0, 4294967295u, &seed))
+		case 's':
+			if (calib_cli_seed(cli, optarg, &o->seed))
 				return 2;
-			o->seed = (unsigned long)seed;
 			break;
-		}
 		case OPT_CONF:
 			if (calib_cli_double(cli, "--conf", optarg, 0.5, 0.999999,
 			                     &o->coef.conf))

@@ -68,6 +68,9 @@ static const char options_help[] =
         "      --stat NAME         agreement: the statistic to plot (default: each\n"
         "                          criterion's headline, as calib-agree --min judges)\n"
         "      --min X             agreement: draw a threshold line at X\n"
+        "  -s, --seed S            agreement: seed of the bootstrap (1000 replicates)\n"
+        "                          that gives a headline without an analytic CI one\n"
+        "                          (default 1)\n"
         "      --criterion NAME    spread, bland-altman: only this criterion\n"
         "      --consensus C       heatmap, bland-altman: median (default) or mean of\n"
         "                          the other raters, as in calib-raters\n"
@@ -103,6 +106,7 @@ static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
                                          {"title", required_argument, NULL, OPT_TITLE},
                                          {"stat", required_argument, NULL, OPT_STAT},
                                          {"min", required_argument, NULL, OPT_MIN},
+                                         {"seed", required_argument, NULL, 's'},
                                          {"criterion", required_argument, NULL, OPT_CRITERION},
                                          {"expert", required_argument, NULL, OPT_EXPERT},
                                          {"key", required_argument, NULL, OPT_KEY},
@@ -120,6 +124,7 @@ struct opts {
 	const char *stat;      /* --stat */
 	double min;            /* --min, NAN when not given */
 	double width;          /* --width (plan), NAN when not given */
+	unsigned long seed;    /* -s: the headline bootstrap's seed */
 	const char *criterion; /* --criterion */
 	const char *expert;    /* --expert */
 	const char *key;       /* --key: a file or "consensus" */
@@ -1616,7 +1621,11 @@ main(int argc, char **argv)
 {
 	struct calib_cli cli;
 	struct opts o = {
-	        .min = NAN, .width = NAN, .consensus = CALIB_CONSENSUS_MEDIAN, .expert_id = CALIB_NONE};
+	        .min = NAN,
+	        .width = NAN,
+	        .seed = 1,
+	        .consensus = CALIB_CONSENSUS_MEDIAN,
+	        .expert_id = CALIB_NONE};
 	struct calib_store *store = NULL;
 	struct calib_report *rep = NULL;
 	struct calib_plot *p = NULL;
@@ -1635,7 +1644,7 @@ main(int argc, char **argv)
 	gsl_set_error_handler_off();
 	calib_cli_init(&cli, "calib-plot", usage);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "ho:t:V", longopts,
+	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "ho:s:t:V", longopts,
 	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
@@ -1665,6 +1674,10 @@ main(int argc, char **argv)
 			break;
 		case OPT_SCRIPT:
 			script = true;
+			break;
+		case 's':
+			if (calib_cli_seed(&cli, optarg, &o.seed))
+				return 2;
 			break;
 		case OPT_TITLE:
 			o.title = optarg;
@@ -1793,7 +1806,7 @@ main(int argc, char **argv)
 		struct calib_report_opts ro;
 		calib_report_opts_init(&ro);
 		ro.stat = o.stat;
-		ro.seed = 1;
+		ro.seed = o.seed;
 		calib_error_clear(&err);
 		if (calib_report_run(store, &ro, &rep, &err)) {
 			calib_cli_fail(&cli, &err);

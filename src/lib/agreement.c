@@ -997,11 +997,15 @@ calib_agreement_compute(const struct calib_matrix *m, const struct calib_coef_op
  */
 #define PREFETCH_AHEAD 16
 
+#define CALL_TWO 1u       /* two scores or more */
+#define CALL_COMPLETE 2u  /* scored by every rater (two or more) */
+#define CALL_UNANIMOUS 4u /* complete, and every score in one category */
+
 struct calib_agreement_calls {
 	struct work w;  /* weightings, q; pi and sum_pa of the last resample */
 	size_t n;       /* calls of the matrix */
 	bool no_score;  /* the matrix has no score at all */
-	uint8_t *two;   /* n: the call has two scores or more */
+	uint8_t *two;   /* n: CALL_TWO | CALL_COMPLETE | CALL_UNANIMOUS bits */
 	double *pa;     /* n x WS_N: call_pa of each weighting used */
 	size_t *off;    /* n + 1: the call's shares are share[off[i] .. off[i+1]) */
 	uint32_t *cat;  /* category of each share */
@@ -1061,7 +1065,10 @@ calib_agreement_calls_build(const struct calib_matrix *m, const struct calib_coe
 	for (i = 0; i < c->n; i++) {
 		struct work *w = &c->w;
 		call_load(w, i);
-		c->two[i] = w->c.r >= 2;
+		c->two[i] = (uint8_t)((w->c.r >= 2 ? CALL_TWO : 0) |
+		                      (w->c.r == w->nr && w->nr >= 2
+		                               ? CALL_COMPLETE | (w->c.d == 1 ? CALL_UNANIMOUS : 0)
+		                               : 0));
 		for (ws = 0; ws < WS_N; ws++)
 			c->pa[i * WS_N + ws] =
 			        w->ws[ws].used && w->c.r >= 2 ? call_pa(w, &w->ws[ws]) : 0.0;
@@ -1108,7 +1115,11 @@ calib_agreement_calls_resample(struct calib_agreement_calls *c, const size_t *ro
 			__builtin_prefetch(&c->cat[c->off[rows[t + PREFETCH_AHEAD / 2]]]);
 		}
 #endif
-		if (c->two[i]) {
+		if (c->two[i] & CALL_COMPLETE) {
+			c->p.nc += k;
+			c->p.unan += c->two[i] & CALL_UNANIMOUS ? k : 0;
+		}
+		if (c->two[i] & CALL_TWO) {
 			c->p.n2 += k;
 			for (ws = 0; ws < WS_N; ws++)
 				if (w->ws[ws].used)
@@ -1158,6 +1169,10 @@ calib_agreement_calls_estimate(const struct calib_agreement_calls *c, const char
 		} else if (strcmp(name, "brennan_prediger") == 0) {
 			*est = c->p.bp;
 			why = w->q < 2 ? "one category" : NULL;
+		} else if (strcmp(name, "percent_agreement_unanimous") == 0) {
+			/* as unanimous_record(): the share of complete calls */
+			*est = c->p.nc ? (double)c->p.unan / (double)c->p.nc : NAN;
+			why = w->nr < 2 ? "fewer than two raters" : NULL;
 		} else {
 			return false;
 		}

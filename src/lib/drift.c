@@ -480,6 +480,74 @@ replicates_draw(struct replicates *p, const size_t *rows, size_t n,
 	return CALIB_OK;
 }
 
+/*
+ * A session's coefficient r without an analytic interval (Krippendorff's
+ * ordinal alpha, Light's kappa, unanimous agreement) gets a percentile
+ * bootstrap one over the session's calls m: o->boot replicates, each
+ * drawing n calls with gsl_rng_uniform_int from one gsl_rng_mt19937
+ * seeded with o->seed, the statistic from per-call sufficient statistics
+ * where its family keeps them (else re-run, within
+ * CALIB_REGISTRY_BOOT_BUDGET). Its note says so; --boot 0 leaves it none.
+ */
+static enum calib_status
+boot_interval(const struct calib_matrix *m, const char *stat, const struct calib_drift_opts *o,
+              struct calib_stats *tmp, struct calib_stat *r, struct calib_error *err)
+{
+	struct replicates p;
+	gsl_rng *rng = NULL;
+	double *rep = NULL, est;
+	size_t *rows = NULL, n = m->n_items, nd = 0;
+	enum calib_status st;
+
+	if (o->boot == 0 || n == 0 || !isfinite(r->estimate) ||
+	    (!isnan(r->lower) && !isnan(r->upper)))
+		return CALIB_OK;
+	if ((st = replicates_init(&p, m, stat, &o->coef, err)))
+		return st;
+	if (!p.agree && !p.icc && !p.alpha &&
+	    (double)m->n_scores * (double)o->boot > CALIB_REGISTRY_BOOT_BUDGET) {
+		calib_stat_note_add(r, "no bootstrap CI: %s is re-run on each replicate, too slow "
+		                       "on %zu calls",
+		                    stat, n);
+		replicates_free(&p);
+		return CALIB_OK;
+	}
+	rng = gsl_rng_alloc(gsl_rng_mt19937);
+	rep = malloc(o->boot * sizeof *rep);
+	rows = malloc(n * sizeof *rows);
+	if (!rng || !rep || !rows) {
+		st = CALIB_ENOMEM;
+		goto out;
+	}
+	gsl_rng_set(rng, o->seed);
+	for (size_t b = 0; b < o->boot; b++) {
+		for (size_t i = 0; i < n; i++)
+			rows[i] = (size_t)gsl_rng_uniform_int(rng, (unsigned long)n);
+		if ((st = replicates_draw(&p, rows, n, &o->coef, tmp, &est, err)))
+			goto out;
+		if (!isnan(est))
+			rep[nd++] = est;
+	}
+	if (nd >= 2) {
+		double lvl = (1 - o->coef.conf) / 2;
+		qsort(rep, nd, sizeof *rep, cmp_dbl);
+		r->lower = gsl_stats_quantile_from_sorted_data(rep, 1, nd, lvl);
+		r->upper = gsl_stats_quantile_from_sorted_data(rep, 1, nd, 1 - lvl);
+		r->se = gsl_stats_sd(rep, 1, nd);
+		calib_stat_note_add(r, "bootstrap CI: %zu replicates over calls, seed %lu", o->boot,
+		                    o->seed);
+		calib_registry_clip(r);
+	} else
+		calib_stat_note_add(r, "no bootstrap CI: fewer than 2 of %zu replicates defined",
+		                    o->boot);
+out:
+	replicates_free(&p);
+	gsl_rng_free(rng);
+	free(rep);
+	free(rows);
+	return st;
+}
+
 /* calib_drift_diff, with the TOTAL scores already made when crit is CALIB_NONE */
 static enum calib_status
 group_diff(const struct calib_store *s, uint32_t crit, const double *total, const uint32_t *a,
@@ -770,7 +838,8 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 			p->n_calls = m->n_items;
 			p->n_raters = m->n_raters;
 			if (p->present) {
-				if ((st = coefficient(m, stat, &o->coef, &tmp, &r, err)))
+				if ((st = coefficient(m, stat, &o->coef, &tmp, &r, err)) ||
+				    (st = boot_interval(m, stat, o, &tmp, &r, err)))
 					goto fail;
 				p->estimate = r.estimate;
 				p->lower = r.lower;

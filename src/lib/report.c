@@ -37,6 +37,7 @@ calib_report_opts_init(struct calib_report_opts *o)
 	calib_coef_opts_init(&o->coef);
 	o->session = CALIB_NONE;
 	o->total = true;
+	o->headline_boot = 1000;
 }
 
 /* Is `name` in the comma list `list`? */
@@ -328,6 +329,73 @@ out:
 	free(n_ok);
 	free(done);
 	free(fast);
+	return st;
+}
+
+/*
+ * Does statistic name replicate from per-call sufficient statistics (no
+ * family re-run per replicate)? Cannot fail (false when out of memory).
+ */
+static bool
+fast_replicates(const struct calib_matrix *m, const char *name,
+		const struct calib_coef_opts *coef)
+{
+	struct calib_agreement_calls *calls = NULL;
+	struct calib_error err;
+	double est;
+	bool fast;
+
+	if (calib_registry_family(name) & (CALIB_FAMILY_ALPHA | CALIB_FAMILY_ICC))
+		return true;
+	if (!(calib_registry_family(name) & CALIB_FAMILY_AGREEMENT) ||
+	    calib_agreement_calls_build(m, coef, &calls, &err) != CALIB_OK)
+		return false;
+	fast = calib_agreement_calls_estimate(calls, name, &est);
+	calib_agreement_calls_free(calls);
+	return fast;
+}
+
+/*
+ * A headline without an analytic interval (Krippendorff's ordinal alpha,
+ * Light's kappa, unanimous agreement, or one that is undefined for the
+ * data) gets a percentile bootstrap interval from o->headline_boot
+ * replicates over calls seeded with o->seed, drawn as bootstrap() draws
+ * them; its note says so. Nothing to do with --ci bootstrap (every record
+ * has one) or an undefined estimate. An alpha's bootstrap lands in ab, so
+ * that calib-alpha's _boot record of as many replicates reuses it.
+ */
+static enum calib_status
+headline_interval(const struct calib_matrix *m, const struct calib_report_opts *o,
+		  const struct calib_coef_opts *coef, unsigned threads, struct calib_stat *h,
+		  struct calib_alpha_boot ab[4], struct calib_error *err)
+{
+	struct calib_report_opts bo = *o;
+	struct calib_stats one;
+	enum calib_status st;
+
+	if (o->boot > 0 || o->headline_boot == 0 || m->n_items == 0 || !isfinite(h->estimate) ||
+	    (!isnan(h->lower) && !isnan(h->upper)))
+		return CALIB_OK;
+	bo.boot = o->headline_boot;
+	bo.progress = NULL;
+	if (!fast_replicates(m, h->name, coef) &&
+	    (double)m->n_scores * (double)bo.boot > CALIB_REGISTRY_BOOT_BUDGET) {
+		calib_stat_note_add(h, "no bootstrap CI: %s is re-run on each replicate, too slow "
+				       "on %zu calls (--ci bootstrap gives one)", h->name, m->n_items);
+		return CALIB_OK;
+	}
+	calib_stats_init(&one);
+	if (!calib_stats_push(&one, "%s", h->name))
+		return CALIB_ENOMEM;
+	one.v[0] = *h;
+	st = bootstrap(m, calib_registry_family(h->name), &bo, coef, threads, &one, ab, err);
+	if (st == CALIB_OK) {
+		*h = one.v[0];
+		if (isnan(h->lower) || isnan(h->upper))
+			calib_stat_note_add(h, "no bootstrap CI: fewer than 2 of %zu replicates "
+					       "defined", bo.boot);
+	}
+	calib_stats_free(&one);
 	return st;
 }
 
@@ -696,6 +764,10 @@ analyse(struct job *j, struct unit *u)
 	    (u->status = drop_ordered(o, list, m, &u->stats)))
 		goto out;
 	pick_headline(o, m, &u->row, &u->stats);
+	if (u->row.headline != SIZE_MAX &&
+	    (u->status = headline_interval(m, o, &coef, j->inner, &u->stats.v[u->row.headline],
+					   ab, &u->err)))
+		goto out;
 	for (size_t k = 0; k < u->stats.n; k++)
 		calib_registry_tidy(&u->stats.v[k]);
 	warn(u, &all, m);

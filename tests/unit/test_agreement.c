@@ -510,6 +510,7 @@ test_calls(void)
 		"percent_agreement", "percent_agreement_linear", "percent_agreement_quadratic",
 		"percent_agreement_ordinal", "fleiss_kappa", "gwet_ac1", "gwet_ac2_linear",
 		"gwet_ac2_quadratic", "gwet_ac2_ordinal", "brennan_prediger",
+		"percent_agreement_unanimous",
 	};
 	struct calib_matrix *m = matrix_of(x, 10, 3), *r = NULL;
 	struct calib_agreement_calls *c = NULL;

@@ -502,6 +502,39 @@ test_total(void)
 	          "an alpha applies to the TOTAL");
 	calib_drift_free(d);
 
+	/* a coefficient without an analytic interval: a seeded bootstrap one */
+	o.stat = "kripp_alpha_ordinal";
+	o.total = false;
+	ok(calib_drift_run(s, &o, &d, &err) == CALIB_OK, "--stat kripp_alpha_ordinal");
+	{
+		const struct calib_drift_point *pt = calib_drift_at(d, 1, 0);
+		struct calib_drift *d2 = NULL;
+		ok(isfinite(pt->lower) && isfinite(pt->upper) && pt->lower <= pt->upper &&
+		           isfinite(pt->se) && strstr(pt->note, "bootstrap CI: 50 replicates over "
+		                                                "calls, seed 1"),
+		   "ordinal alpha: a bootstrap interval, said in the note (%s)", pt->note);
+		ok(calib_drift_run(s, &o, &d2, &err) == CALIB_OK &&
+		           calib_drift_at(d2, 1, 0)->lower == pt->lower &&
+		           calib_drift_at(d2, 1, 0)->upper == pt->upper,
+		   "the same seed, the same bounds");
+		calib_drift_free(d2);
+		o.seed = 7;
+		ok(calib_drift_run(s, &o, &d2, &err) == CALIB_OK &&
+		           (calib_drift_at(d2, 1, 0)->lower != pt->lower ||
+		            calib_drift_at(d2, 1, 0)->upper != pt->upper),
+		   "another seed, other bounds");
+		calib_drift_free(d2);
+		o.seed = 1;
+		o.boot = 0;
+		ok(calib_drift_run(s, &o, &d2, &err) == CALIB_OK &&
+		           isnan(calib_drift_at(d2, 1, 0)->lower) &&
+		           !isnan(calib_drift_at(d2, 1, 0)->estimate),
+		   "boot 0: no interval");
+		calib_drift_free(d2);
+		o.boot = 50;
+	}
+	calib_drift_free(d);
+
 	o.stat = NULL;
 	o.total = false;
 	ok(calib_drift_run(s, &o, &d, &err) == CALIB_OK && !d->total &&

@@ -240,6 +240,8 @@ bootstrap_started_by(const char *sheet, size_t len, unsigned threads)
 	o.stat = "kripp_alpha_ordinal";
 	o.threads = threads;
 	o.alpha_boot = 20;
+	/* the headline's interval and the _boot record: one bootstrap of 20 */
+	o.headline_boot = 20;
 	o.total = false;
 	atomic_store(&created, 0);
 	if (calib_report_run(s, &o, &rep, &err))
