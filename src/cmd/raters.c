@@ -87,7 +87,7 @@ enum view { VIEW_DEFAULT, VIEW_RANKING, VIEW_CALIBRATION, VIEW_CRITERIA, VIEW_TE
 
 /*
  * Name the raters below the pass mark on stderr, one line: "calib-raters:
- * below the pass mark 0.85: emma 0.712, ben 0.8". Returns 3 when there is
+ * below the pass mark 0.85: emma 0.712, ben 0.800". Returns 3 when there is
  * one, else 0.
  */
 static int
@@ -103,7 +103,7 @@ fails(const struct calib_cli *cli, const struct calib_raters *r, const struct ca
 			continue;
 		name = calib_escaped(calib_names_get(s->raters, u->rater), &tmp);
 		if (o < sizeof buf)
-			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s %.3g", n ? ", " : "",
+			o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s %.3f", n ? ", " : "",
 			                      name ? name : "?", u->calibration);
 		free(tmp);
 		n++;
