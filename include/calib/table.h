@@ -66,6 +66,20 @@ enum calib_status calib_table_title(struct calib_table *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 size_t calib_table_n_rows(const struct calib_table *t);
+/*
+ * What a table holds, for writers outside this module (the HTML page):
+ * its columns, the heading people read over column col, its i-th title and
+ * footer line (NULL past the last), and cell (r, c) as the aligned table
+ * shows it (rounded to the column's digits, NA), not escaped, in buf (n
+ * bytes, 64 or more) or the cell's own text; *is_num (may be NULL) says
+ * whether it is a number. Cannot fail.
+ */
+size_t calib_table_n_cols(const struct calib_table *t);
+const char *calib_table_col_heading(const struct calib_table *t, size_t col);
+const char *calib_table_title_at(const struct calib_table *t, size_t i);
+const char *calib_table_footer_at(const struct calib_table *t, size_t i);
+const char *calib_table_cell_shown(const struct calib_table *t, size_t r, size_t c, char *buf,
+				   size_t n, bool *is_num);
 
 /*
  * Write t to fp in format f. In the aligned table, repeated values of

@@ -118,6 +118,30 @@ calib_table_n_rows(const struct calib_table *t)
 	return t->n_rows;
 }
 
+size_t
+calib_table_n_cols(const struct calib_table *t)
+{
+	return t->n_cols;
+}
+
+const char *
+calib_table_col_heading(const struct calib_table *t, size_t col)
+{
+	return heading(t, col);
+}
+
+const char *
+calib_table_title_at(const struct calib_table *t, size_t i)
+{
+	return i < t->n_title ? t->title[i] : NULL;
+}
+
+const char *
+calib_table_footer_at(const struct calib_table *t, size_t i)
+{
+	return i < t->n_footer ? t->footer[i] : NULL;
+}
+
 enum calib_status
 calib_table_row(struct calib_table *t)
 {
@@ -277,6 +301,16 @@ cell_text(const struct calib_table *t, const struct cell *c, size_t col, bool hu
 	if (strncmp(buf, "-0.", 3) == 0 && strspn(buf + 3, "0") == strlen(buf + 3))
 		memmove(buf, buf + 1, strlen(buf));
 	return buf;
+}
+
+const char *
+calib_table_cell_shown(const struct calib_table *t, size_t r, size_t c, char *buf, size_t n,
+		       bool *is_num)
+{
+	const struct cell *x = &t->cell[r * t->n_cols + c];
+	if (is_num)
+		*is_num = x->is_num;
+	return cell_text(t, x, c, true, NULL, "NA", buf, n);
 }
 
 /* Columns a character takes on a terminal (Unicode UAX #11, in short). */

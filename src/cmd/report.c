@@ -1,0 +1,319 @@
+/*
+ * report.c - calib-report: the meeting pack. One self-contained HTML page
+ * of a session: a summary in plain words, the agreement table, the
+ * disputes agenda with a blank decision column, the managers' table and
+ * an appendix to reproduce it, from the records of calib-agree,
+ * calib-disputes and calib-raters (html.h).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "calib/checksum.h"
+#include "calib/disputes.h"
+#include "calib/html.h"
+#include "calib/raters.h"
+#include "calib/registry.h"
+#include "calib/report.h"
+#include "common.h"
+
+static const char usage[] =
+        "usage: calib-report [-d C] [-r RUBRIC] [-o FILE] [--key FILE|consensus] "
+        "[--expert NAME]\n"
+        "                    [--consensus C] [--stat NAME] [--min X] [--title T] "
+        "[OPTION...] [FILE...]\n";
+
+static const char help[] =
+        "The meeting pack: one self-contained HTML page of a calibration session (no\n"
+        "external CSS, script, font or image) with a summary in plain words, the\n"
+        "agreement table (calib-agree's headlines, per section and TOTAL), the disputes\n"
+        "agenda (calib-disputes') with a blank decision column, the managers' table\n"
+        "(calib-raters': bias, within-tolerance share, calibration score against a key)\n"
+        "and an appendix of inputs with their cksum, rubric, version and options.\n";
+
+enum {
+	OPT_KEY = CALIB_OPT_FIRST_PROGRAM,
+	OPT_EXPERT,
+	OPT_CONSENSUS,
+	OPT_STAT,
+	OPT_MIN,
+	OPT_TITLE
+};
+
+static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"key", required_argument, NULL, OPT_KEY},
+                                         {"expert", required_argument, NULL, OPT_EXPERT},
+                                         {"consensus", required_argument, NULL, OPT_CONSENSUS},
+                                         {"stat", required_argument, NULL, OPT_STAT},
+                                         {"min", required_argument, NULL, OPT_MIN},
+                                         {"title", required_argument, NULL, OPT_TITLE},
+                                         {"top", required_argument, NULL, 'n'},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {"threads", required_argument, NULL, 'j'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"version", no_argument, NULL, 'V'},
+                                         {NULL, 0, NULL, 0}};
+
+static const char options_help[] =
+        "  -o, --output FILE       write the page to FILE (all or nothing), not standard\n"
+        "                          output\n"
+        "      --key FILE          managers against an answer key (a sheet in any input\n"
+        "                          form), with their calibration scores; --key consensus:\n"
+        "                          the raters' modal or median answer\n"
+        "      --expert NAME       managers against this rater's scores instead\n"
+        "      --consensus C       median or mean of the other raters (default: median\n"
+        "                          for the managers, mean for the agenda, as calib-raters\n"
+        "                          and calib-disputes)\n"
+        "      --stat NAME         the headline statistic where it applies (default: each\n"
+        "                          scale's, calib(7) \"Headline\")\n"
+        "      --min X             say which criteria fall below X by their whole interval\n"
+        "      --title T           the page's title (default \"Calibration session\")\n"
+        "  -n, --top N             cells on the agenda, 0 for all (default 10)\n"
+        "  -s, --seed S            bootstrap seed (default 1)\n"
+        "  -j, --threads N         threads in all, 1 or 2 (default: up to 2)\n"
+        "  -h, --help              print this help and exit\n"
+        "  -V, --version           print the version and exit\n";
+
+/* The command line as typed, arguments with spaces or quotes in single quotes. */
+static char *
+command_line(int argc, char **argv)
+{
+	size_t n = 1;
+	for (int i = 0; i < argc; i++)
+		n += 4 * strlen(argv[i]) + 3;
+	char *s = malloc(n), *o = s;
+	if (!s)
+		return NULL;
+	*o = '\0';
+	for (int i = 0; i < argc; i++) {
+		const char *a = i ? argv[i] : "calib-report";
+		bool plain =
+		        *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                        "0123456789-_./=,:%+@") == strlen(a);
+		if (i)
+			*o++ = ' ';
+		if (!plain)
+			*o++ = '\'';
+		for (; *a; a++) {
+			if (!plain && *a == '\'') {
+				memcpy(o, "'\\''", 4);
+				o += 4;
+			} else
+				*o++ = *a;
+		}
+		if (!plain)
+			*o++ = '\'';
+		*o = '\0';
+	}
+	return s;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct calib_cli cli;
+	struct calib_report_opts ro;
+	struct calib_raters_opts rao;
+	struct calib_disputes_opts dopts;
+	struct calib_store *store = NULL, *rstore = NULL;
+	struct calib_report *rep = NULL;
+	struct calib_raters *ra = NULL;
+	struct calib_disputes *d = NULL;
+	struct calib_table *agenda = NULL;
+	struct calib_html_input *inputs = NULL;
+	struct calib_cli_out out = {0};
+	struct calib_error err;
+	struct calib_html_page page = {0};
+	const char *output = NULL, *key = NULL, *expert = NULL, *title = NULL;
+	char reference[300], *command = NULL;
+	uint32_t key_rater = CALIB_NONE;
+	size_t n_tied = 0, threads = 0, nfiles;
+	double min = NAN;
+	int c, status = 0;
+
+	gsl_set_error_handler_off();
+	calib_cli_init(&cli, "calib-report", usage);
+	calib_report_opts_init(&ro);
+	calib_raters_opts_init(&rao);
+	calib_disputes_opts_init(&dopts);
+	ro.seed = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "hj:n:o:s:V", longopts,
+	                        NULL)) != -1) {
+		switch (calib_cli_read_opt(&cli, c, optarg)) {
+		case 1:
+			continue;
+		case -1:
+			return 2;
+		}
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_KEY:
+			if (!*optarg)
+				return calib_cli_usage_error(&cli,
+				                             "option --key: empty file name");
+			key = optarg;
+			break;
+		case OPT_EXPERT:
+			if (!*optarg)
+				return calib_cli_usage_error(&cli,
+				                             "option --expert: empty name");
+			expert = optarg;
+			break;
+		case OPT_CONSENSUS:
+			if (calib_cli_consensus(&cli, optarg, &rao.consensus))
+				return 2;
+			dopts.consensus = rao.consensus;
+			break;
+		case OPT_STAT:
+			if (!calib_registry_known(optarg) || strcmp(optarg, "all") == 0 ||
+			    strchr(optarg, ','))
+				return calib_cli_usage_error(
+				        &cli,
+				        "option --stat: unknown statistic '%s' (one name)",
+				        optarg);
+			ro.stat = optarg;
+			break;
+		case OPT_MIN:
+			if (calib_cli_double(&cli, "--min", optarg, -1, 1, &min))
+				return 2;
+			break;
+		case OPT_TITLE:
+			title = optarg;
+			break;
+		case 'n':
+			if (calib_cli_size(&cli, "--top", optarg, 0, SIZE_MAX / 2, &dopts.top))
+				return 2;
+			break;
+		case 's': {
+			size_t seed;
+			if (calib_cli_size(&cli, "--seed", optarg, 0, 4294967295u, &seed))
+				return 2;
+			ro.seed = (unsigned long)seed;
+			break;
+		}
+		case 'j':
+			if (calib_cli_size(&cli, "--threads", optarg, 1, 2, &threads))
+				return 2;
+			ro.threads = rao.threads = (unsigned)threads;
+			cli.read.threads = ro.threads;
+			break;
+		case 'h':
+			printf("%s\n%sOptions:\n" CALIB_CLI_READ_HELP "%s", usage, help,
+			       options_help);
+			return calib_cli_close_stdout(&cli);
+		case 'V':
+			return calib_cli_version(&cli);
+		default:
+			return calib_cli_bad_option(&cli, c, argv);
+		}
+	}
+	if (key && expert)
+		return calib_cli_usage_error(&cli, "--key and --expert: give one reference");
+	nfiles = (size_t)(argc - optind);
+	/* the session as calib-agree and calib-disputes read it: without the key */
+	if (calib_cli_load(&cli, argv + optind, nfiles, &store))
+		return 1;
+	snprintf(reference, sizeof reference, "the %s of the other raters",
+	         rao.consensus == CALIB_CONSENSUS_MEAN ? "mean" : "median");
+	if (key) {
+		/* the managers as calib-raters --key reads them: the key one more rater */
+		if (calib_cli_load_key(&cli, argv + optind, nfiles, key, &rstore, &key_rater,
+		                       &n_tied)) {
+			status = 1;
+			goto done;
+		}
+		rao.expert = key_rater;
+		rao.key = key;
+		snprintf(reference, sizeof reference, "%s",
+		         strcmp(key, "consensus") == 0 ? "the raters' consensus key"
+		                                       : "the answer key");
+	} else if (expert) {
+		rao.expert = calib_names_find(store->raters, expert, strlen(expert));
+		if (rao.expert == CALIB_NONE) {
+			calib_cli_errorf(&cli, "--expert: no rater named '%s' in the input",
+			                 expert);
+			status = 1;
+			goto done;
+		}
+		snprintf(reference, sizeof reference, "the expert");
+	}
+	calib_error_clear(&err);
+	if (calib_report_run(store, &ro, &rep, &err) ||
+	    calib_disputes_run(store, &dopts, &d, &err) ||
+	    calib_raters_run(rstore ? rstore : store, &rao, &ra, &err)) {
+		status = calib_cli_fail(&cli, &err);
+		goto done;
+	}
+	if (!(agenda = calib_disputes_cells(d, store)) ||
+	    !(inputs = calloc(nfiles + 2, sizeof *inputs)) ||
+	    !(command = command_line(argc, argv))) {
+		status = calib_cli_fail(&cli, NULL);
+		goto done;
+	}
+	/* the appendix: every file read, with its cksum (no file: standard input) */
+	if (nfiles == 0)
+		inputs[page.n_inputs++].name = "-";
+	for (size_t i = 0; i < nfiles + 2; i++) {
+		const char *name = i < nfiles ? argv[optind + (int)i]
+		                   : i == nfiles
+		                           ? cli.rubric
+		                           : (key && strcmp(key, "consensus") ? key : NULL);
+		struct calib_html_input *in = &inputs[page.n_inputs];
+		if (!name)
+			continue;
+		in->name = name;
+		if (strcmp(name, "-") != 0) {
+			if (calib_cksum_file(name, &in->cksum, &in->size, &err)) {
+				status = calib_cli_fail(&cli, &err);
+				goto done;
+			}
+			in->summed = true;
+		}
+		page.n_inputs++;
+	}
+	page.title = title;
+	page.store = store;
+	page.report = rep;
+	page.disputes = d;
+	page.agenda = agenda;
+	page.raters = ra;
+	page.rstore = rstore ? rstore : store;
+	page.reference = reference;
+	page.calibration = key || expert;
+	page.min = min;
+	page.inputs = inputs;
+	page.version = CALIB_VERSION;
+	page.command = command;
+	page.seed = ro.seed;
+	if (calib_cli_out_open(&cli, &out, output)) {
+		status = 1;
+		goto done;
+	}
+	if (calib_html_report(out.fp, &page)) {
+		calib_cli_out_abort(&out);
+		status = calib_cli_fail(&cli, NULL);
+		goto done;
+	}
+	if (calib_cli_out_commit(&cli, &out))
+		status = 1;
+done:
+	free(command);
+	free(inputs);
+	calib_table_free(agenda);
+	calib_disputes_free(d);
+	calib_raters_free(ra);
+	calib_report_free(rep);
+	calib_store_free(rstore);
+	calib_store_free(store);
+	{
+		int cs = calib_cli_close_stdout(&cli);
+		return status ? status : cs;
+	}
+}
