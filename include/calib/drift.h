@@ -172,7 +172,8 @@ struct calib_drift_diff {
 	double diff;         /* b - a, NAN when either is undefined */
 	double lower, upper; /* percentile bootstrap bounds of b - a */
 	double se;           /* standard deviation of the replicates */
-	size_t n_calls_a, n_calls_b, n_raters_a, n_raters_b;
+	size_t n_calls_a, n_calls_b; /* the calls each coefficient rests on (ICC: complete) */
+	size_t n_raters_a, n_raters_b;
 	size_t n_shared;          /* calls scored in both groups, resampled as pairs */
 	size_t n_boot, n_defined; /* replicates drawn; those where both were defined */
 	char note[CALIB_STAT_NOTE];

@@ -586,8 +586,9 @@ group_diff(const struct calib_store *s, uint32_t crit, const double *total, cons
 		goto out;
 	res->a = ra.estimate;
 	res->b = rb.estimate;
-	res->n_calls_a = A->n_items;
-	res->n_calls_b = B->n_items;
+	/* the calls the coefficient rests on (ICC: the complete ones), as in the series */
+	res->n_calls_a = ra.n_items > 0 ? ra.n_items : A->n_items;
+	res->n_calls_b = rb.n_items > 0 ? rb.n_items : B->n_items;
 	res->n_raters_a = A->n_raters;
 	res->n_raters_b = B->n_raters;
 	if (isnan(res->a) || isnan(res->b)) {

@@ -489,6 +489,8 @@ test_total(void)
 	is_double(df.diff, calib_drift_at(d, t, 3)->change, 1e-12, "the series' change");
 	is_double(df.lower, calib_drift_at(d, t, 3)->change_lower, 1e-12,
 	          "the same bootstrap (same seed)");
+	is_long((long)df.n_calls_b, (long)calib_drift_at(d, t, 3)->n_calls,
+	        "n_calls: the calls the coefficient rests on, as in the series");
 	calib_drift_free(d);
 
 	o.stat = "fleiss_kappa";
