@@ -1,0 +1,110 @@
+/*
+ * plots.h - the plot builders of calib-plot and calib-report: the gnuplot
+ * scripts of the agreement plot, the plan chart, the score spread, the
+ * rater heatmap and the Bland-Altman panels, appended to a struct
+ * calib_plot (plot.h) for any terminal. Every name from the input reaches
+ * a script only through plot.h's quoting functions; data go in numeric
+ * datablocks.
+ *
+ * Ownership: the entries own their strings (calib_plots_entries_free);
+ * the builders borrow the store and options and copy what they append.
+ */
+#ifndef CALIB_PLOTS_H
+#define CALIB_PLOTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "calib/error.h"
+#include "calib/plot.h"
+#include "calib/raters.h"
+#include "calib/report.h"
+#include "calib/store.h"
+
+/* Raters drawn at most by calib_plots_bland_altman, the most out of line. */
+#define CALIB_PLOTS_BA_PAGE 30
+
+enum calib_plots_kind {
+	CALIB_PLOTS_AGREEMENT,
+	CALIB_PLOTS_SPREAD,
+	CALIB_PLOTS_HEATMAP,
+	CALIB_PLOTS_BLAND_ALTMAN,
+	CALIB_PLOTS_PLAN
+};
+
+struct calib_plots_opts {
+	enum calib_plots_kind kind;
+	const char *title;              /* the session's name */
+	const char *stat;               /* --stat */
+	double min;                     /* --min, NAN when not given */
+	double width;                   /* --width (plan), NAN when not given */
+	unsigned long seed;             /* -s: the headline bootstrap's seed */
+	const char *criterion;          /* --criterion */
+	const char *expert;             /* --expert */
+	const char *key;                /* --key: a file or "consensus" */
+	bool consensus_given;           /* --consensus */
+	enum calib_consensus consensus; /* heatmap, bland-altman: as calib-raters */
+	uint32_t expert_id;             /* the --expert rater's store id, or CALIB_NONE */
+	bool dumb;
+};
+
+/* One point of the agreement plot. */
+struct calib_plots_entry {
+	char *criterion, *stat, *note;
+	double est, lo, hi;
+	size_t n_calls;
+	size_t group; /* rows of one rubric section share a group (calib_plots_by_section) */
+	bool head;    /* the section's subtotal: first of its group */
+};
+
+struct calib_plots_entries {
+	struct calib_plots_entry *v;
+	size_t n, cap;
+};
+
+/* Free the entries' strings and array (the struct itself is the caller's). */
+void calib_plots_entries_free(struct calib_plots_entries *e);
+/* A new zeroed entry at the end, or NULL when out of memory. */
+struct calib_plots_entry *calib_plots_entries_push(struct calib_plots_entries *e);
+/* strdup of s, "" for NULL; NULL when out of memory. */
+char *calib_plots_strdup(const char *s);
+/* Entries from a report: per row its headline record. 0, or 1 when out of memory. */
+int calib_plots_from_report(const struct calib_report *r, struct calib_plots_entries *out);
+/*
+ * With a rubric of sections, put each section's subtotal and criteria
+ * together, in the rubric's order of sections; then the criteria of no
+ * section, then the TOTAL. Without sections every entry stays in group 0.
+ */
+void calib_plots_by_section(const struct calib_store *s, struct calib_plots_entries *en);
+/*
+ * The agreement plot: each entry's coefficient with its interval, worst
+ * first (by section when grouped), over the bands. CALIB_OK or CALIB_ENOMEM.
+ */
+enum calib_status calib_plots_agreement(struct calib_plot *p, struct calib_plots_entries *en,
+                                        const struct calib_plots_opts *o);
+/*
+ * calib-plot plan: per criterion the width of its interval against the
+ * number of calls (calib_plan_curve over calib-plan's plan of the store),
+ * the target width as a line, each criterion's planned calls as a point.
+ */
+enum calib_status calib_plots_plan(struct calib_plot *p, const struct calib_store *s,
+                                   const struct calib_plots_opts *o, struct calib_error *err);
+/* Every rater's score per call on the criteria crit[0..nc), a panel each. */
+enum calib_status calib_plots_spread(struct calib_plot *p, const struct calib_store *s,
+                                     const struct calib_plots_opts *o, const uint32_t *crit,
+                                     size_t nc);
+/* Rater x criterion mean deviation from the reference of calib-raters. */
+enum calib_status calib_plots_heatmap(struct calib_plot *p, const struct calib_store *s,
+                                      const struct calib_plots_opts *o);
+/*
+ * Each rater's differences from the reference on criterion ci, one panel a
+ * rater. With more than CALIB_PLOTS_BA_PAGE raters, the CALIB_PLOTS_BA_PAGE
+ * with the largest |bias| are drawn, most out of line first, and *left_out
+ * says how many were not. CALIB_EARG when no call has two scores to compare.
+ */
+enum calib_status calib_plots_bland_altman(struct calib_plot *p, const struct calib_store *s,
+                                           const struct calib_plots_opts *o, uint32_t ci,
+                                           size_t *left_out);
+
+#endif
