@@ -60,6 +60,7 @@ struct calib_plan_opts {
 	size_t replicates;  /* simulated sessions per number of calls (200) */
 	unsigned long seed; /* simulation seed (1); 0 is GSL's default 4357 */
 	size_t max_calls;   /* largest number of calls searched (2000) */
+	unsigned threads;   /* a session's criteria over this many threads (0: up to 2) */
 };
 
 void calib_plan_opts_init(struct calib_plan_opts *o);

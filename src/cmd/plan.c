@@ -64,6 +64,7 @@ static const struct option longopts[] = {
         {"replicates", required_argument, NULL, OPT_REPLICATES},
         {"max-calls", required_argument, NULL, OPT_MAX_CALLS},
         {"seed", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
@@ -90,6 +91,7 @@ static const char options_help[] = CALIB_CLI_OUTPUT_HELP
         "      --replicates N      simulated sessions per number of calls (default 200)\n"
         "  -s, --seed S            simulation seed (default 1)\n"
         "      --max-calls N       the most calls searched (default 2000)\n"
+        "  -j, --threads N         threads in all, 1 or 2 (default: up to 2)\n"
         "  -h, --help              print this help and exit\n"
         "  -V, --version           print the version and exit\n";
 
@@ -154,7 +156,7 @@ main(int argc, char **argv)
 	calib_cli_init(&cli, "calib-plan", usage);
 	calib_plan_opts_init(&po);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "f:ho:s:V", longopts,
+	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "f:hj:o:s:V", longopts,
 	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
@@ -175,6 +177,14 @@ main(int argc, char **argv)
 			if (calib_cli_size(&cli, "--seed", optarg, 0, 4294967295u, &seed))
 				return 2;
 			po.seed = (unsigned long)seed;
+			break;
+		}
+		case 'j': {
+			size_t threads;
+			if (calib_cli_size(&cli, "--threads", optarg, 1, 2, &threads))
+				return 2;
+			po.threads = (unsigned)threads;
+			cli.read.threads = po.threads;
 			break;
 		}
 		case OPT_EXPECTED:

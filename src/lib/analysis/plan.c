@@ -34,6 +34,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "calib/matrix.h"
+#include "calib/parallel.h"
 #include "calib/plan.h"
 #include "calib/registry.h"
 #include "calib/report.h"
@@ -61,6 +62,7 @@ calib_plan_opts_init(struct calib_plan_opts *o)
 	o->replicates = 200;
 	o->seed = 1;
 	o->max_calls = 2000;
+	o->threads = 0;
 }
 
 static double
@@ -749,6 +751,51 @@ session_shares(const struct calib_store *s, uint32_t crit, double *share, double
 	return CALIB_OK;
 }
 
+/* The design row r was (or is to be) planned with; its arrays are r's. */
+static void
+row_design(const struct calib_plan_row *r, struct calib_plan_design *d)
+{
+	calib_plan_design_init(d);
+	d->stat = r->stat;
+	d->scale = r->scale;
+	d->n_raters = r->n_raters;
+	d->expected = r->expected;
+	d->n_levels = r->n_levels;
+	d->share = r->share;
+	d->value = r->value;
+	d->conf = r->conf;
+	d->at_least_chance = r->at_least_chance;
+}
+
+struct rows_job {
+	struct calib_plan_session *p;
+	const struct calib_plan_opts *o;
+	const bool *todo;
+	enum calib_status *status;
+};
+
+/* calib_parallel_for's item: plan row i (when it is to be planned). */
+static void
+plan_row_job(void *ctx, size_t i, unsigned w)
+{
+	struct rows_job *j = ctx;
+	struct calib_plan_row *r = &j->p->rows[i];
+	struct calib_plan_design d;
+	struct calib_error e;
+
+	(void)w;
+	if (!j->todo[i])
+		return;
+	row_design(r, &d);
+	calib_error_clear(&e);
+	j->status[i] = calib_plan_run(&d, j->o, &r->result, &e);
+	if (j->status[i]) {
+		memset(&r->result, 0, sizeof r->result);
+		r->result.width = r->result.share = NAN;
+		snprintf(r->result.note, sizeof r->result.note, "%.150s", e.msg);
+	}
+}
+
 enum calib_status
 calib_plan_session_run(const struct calib_store *s, const char *stat, size_t n_raters,
                        double conf, const struct calib_plan_opts *o,
@@ -757,16 +804,19 @@ calib_plan_session_run(const struct calib_store *s, const char *stat, size_t n_r
 	struct calib_report_opts ro;
 	struct calib_report *rep = NULL;
 	struct calib_plan_session *p = NULL;
-	enum calib_status rc;
+	bool *todo = NULL;
+	enum calib_status rc, *status = NULL;
 
 	*out = NULL;
 	calib_report_opts_init(&ro);
 	ro.stat = stat;
 	ro.coef.conf = conf;
-	ro.threads = 1;
+	ro.threads = o->threads;
 	if ((rc = calib_report_run(s, &ro, &rep, err)))
 		return rc;
-	if (!(p = session_alloc(rep->n_rows))) {
+	todo = calloc(rep->n_rows ? rep->n_rows : 1, sizeof *todo);
+	status = calloc(rep->n_rows ? rep->n_rows : 1, sizeof *status);
+	if (!todo || !status || !(p = session_alloc(rep->n_rows))) {
 		rc = calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 		goto done;
 	}
@@ -776,7 +826,6 @@ calib_plan_session_run(const struct calib_store *s, const char *stat, size_t n_r
 		struct calib_plan_design d;
 		const struct calib_stat *h;
 		double share[CALIB_PLAN_MAX_LEVELS], value[CALIB_PLAN_MAX_LEVELS];
-		struct calib_error e;
 
 		if (!(p->names[i] = strdup(row->criterion))) {
 			rc = calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
@@ -843,24 +892,30 @@ calib_plan_session_run(const struct calib_store *s, const char *stat, size_t n_r
 			if (q == 2)
 				r->yes_share = share[1];
 		}
-		d.at_least_chance = true;
 		r->n_levels = d.n_levels;
 		r->conf = conf;
 		r->at_least_chance = true;
-		calib_error_clear(&e);
-		rc = calib_plan_run(&d, o, &r->result, &e);
-		if (rc == CALIB_ENOMEM) {
-			calib_error_set(err, rc, NULL, 0, 0, "out of memory");
+		todo[i] = true;
+	}
+	/* the rows' plans are independent (each its own seeded generator):
+	 * over the threads asked for, each row's result in its own place */
+	{
+		struct rows_job job = {p, o, todo, status};
+		calib_parallel_for(p->n_rows, o->threads, plan_row_job, &job);
+	}
+	for (size_t i = 0; i < p->n_rows; i++) {
+		struct calib_plan_row *r = &p->rows[i];
+		struct calib_plan_design d;
+		if (!todo[i])
+			continue;
+		if (status[i] == CALIB_ENOMEM) {
+			rc = calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 			goto done;
 		}
-		if (rc) {
-			/* the design is out of the model's reach: said, not fatal */
-			memset(&r->result, 0, sizeof r->result);
-			r->result.width = r->result.share = NAN;
-			snprintf(r->result.note, sizeof r->result.note, "%.150s", e.msg);
-			continue;
-		}
+		if (status[i])
+			continue; /* out of the model's reach: its note says why */
 		r->planned = true;
+		row_design(r, &d);
 		if (d.expected < calib_plan_chance(&d))
 			snprintf(r->result.note, sizeof r->result.note,
 			         "no better than chance: %.3g is what chance alone gives with "
@@ -870,6 +925,8 @@ calib_plan_session_run(const struct calib_store *s, const char *stat, size_t n_r
 	p->drives = driving_row(p);
 	rc = CALIB_OK;
 done:
+	free(todo);
+	free(status);
 	calib_report_free(rep);
 	if (rc) {
 		calib_plan_session_free(p);
@@ -1004,16 +1061,7 @@ calib_plan_curve(const struct calib_plan_row *r, const struct calib_plan_opts *o
 	if (!r->planned)
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "%s was not planned",
 		                       r->criterion);
-	calib_plan_design_init(&d);
-	d.stat = r->stat;
-	d.scale = r->scale;
-	d.n_raters = r->n_raters;
-	d.expected = r->expected;
-	d.n_levels = r->n_levels;
-	d.share = r->share;
-	d.value = r->value;
-	d.conf = r->conf;
-	d.at_least_chance = r->at_least_chance;
+	row_design(r, &d);
 	form = r->result.method && strcmp(r->result.method, "simulation") != 0
 	               ? r->result.method
 	               : NULL;
