@@ -120,7 +120,8 @@ struct calib_plan_sim {
  * seed gives the same sessions whatever n, so widths compare across n)
  * and compute d->stat with its interval as calib-agree does, into *out.
  * CALIB_OK, CALIB_ENOMEM, or CALIB_EARG with err filled when d cannot be
- * simulated (calib_plan_check).
+ * simulated (calib_plan_check), or when d->stat has no analytic interval
+ * in any of the sessions (calib-agree bootstraps such a coefficient).
  */
 enum calib_status calib_plan_simulate(const struct calib_plan_design *d, size_t n, double width,
                                       size_t replicates, unsigned long seed,

@@ -128,7 +128,7 @@ model(void)
 	        {"gwet_ac1", 5, skew, 2, 0.9},
 	        {"fleiss_kappa", 5, skew, 2, 0.5},
 	        {"gwet_ac2_ordinal", 4, five, 5, 0.6},
-	        {"kripp_alpha_ordinal", 4, five, 5, 0.6},
+	        {"kripp_alpha_nominal", 4, five, 5, 0.6},
 	        {"percent_agreement", 3, skew, 2, 0.9},
 	        {"brennan_prediger", 3, NULL, 2, 0.5},
 	        {"icc2", 5, NULL, 2, 0.7},
@@ -229,6 +229,10 @@ errors(void)
 	design(&d, "gwet_ac1", 0.5, 5, (const double[]){0.05, 0.95});
 	REFUSED("below chance", "an expected gwet_ac1 of 0.5 is below the 0.895 that chance "
 	                        "alone gives with these shares");
+	design(&d, "kripp_alpha_ordinal", 0.5, 3, NULL);
+	REFUSED("no analytic interval",
+	        "kripp_alpha_ordinal has no analytic interval (calib-agree bootstraps it): plan "
+	        "another coefficient of the criterion");
 	design(&d, "gwet_ac2_custom", 0.5, 3, NULL);
 	REFUSED("custom weights",
 	        "gwet_ac2_custom cannot be planned: no model gives it a value");

@@ -361,10 +361,14 @@ median(double *x, size_t n)
 	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
 }
 
-/* The width of d->stat's interval on m (INFINITY when it has none) and its estimate. */
+/*
+ * The width of d->stat's interval on m (INFINITY when it has none) and its
+ * estimate; *no_interval when the estimate has no analytic interval.
+ */
 static enum calib_status
 one_width(const struct calib_plan_design *d, const struct calib_matrix *m,
-          struct calib_stats *st, double *width, double *estimate, struct calib_error *err)
+          struct calib_stats *st, double *width, double *estimate, bool *no_interval,
+          struct calib_error *err)
 {
 	struct calib_coef_opts co;
 	const struct calib_stat *s;
@@ -378,6 +382,7 @@ one_width(const struct calib_plan_design *d, const struct calib_matrix *m,
 		return rc;
 	*width = INFINITY;
 	*estimate = NAN;
+	*no_interval = false;
 	/* a session where every rater agrees on every call has an interval
 	 * of no width that says nothing of the next: wider than any target */
 	if (!(s = calib_stats_find(st, d->stat)))
@@ -387,6 +392,8 @@ one_width(const struct calib_plan_design *d, const struct calib_matrix *m,
 		return CALIB_OK;
 	if (!isnan(s->lower) && !isnan(s->upper))
 		*width = s->upper - s->lower;
+	else
+		*no_interval = !isnan(s->estimate);
 	return CALIB_OK;
 }
 
@@ -395,8 +402,8 @@ calib_plan_simulate(const struct calib_plan_design *d, size_t n, double width,
                     size_t replicates, unsigned long seed, struct calib_plan_sim *out,
                     struct calib_error *err)
 {
-	size_t k = d->n_raters, q = d->n_levels, within = 0;
-	bool numeric;
+	size_t k = d->n_raters, q = d->n_levels, within = 0, no_ci = 0;
+	bool numeric, none;
 	double theta = 0, cum[CALIB_PLAN_MAX_LEVELS] = {0}, v[CALIB_PLAN_MAX_LEVELS] = {0};
 	double *x = NULL, *widths = NULL, *est = NULL;
 	struct calib_matrix *m = NULL;
@@ -473,9 +480,19 @@ calib_plan_simulate(const struct calib_plan_design *d, size_t n, double width,
 					                                : draw(rng, cum, q);
 			}
 		}
-		if ((rc = one_width(d, m, &st, &widths[r], &est[r], err)))
+		if ((rc = one_width(d, m, &st, &widths[r], &est[r], &none, err)))
 			goto done;
+		no_ci += none;
 		within += widths[r] <= width;
+	}
+	if (no_ci == replicates) {
+		/* calib-agree bootstraps such a headline: a bootstrap in every
+		 * simulated session is beyond a plan's budget */
+		rc = calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+		                     "%s has no analytic interval (calib-agree bootstraps it): "
+		                     "plan another coefficient of the criterion",
+		                     d->stat);
+		goto done;
 	}
 	out->median_width = median(widths, replicates);
 	out->median_estimate = median(est, replicates);
