@@ -61,4 +61,12 @@ if [ -x "$bin/calib-drift" ]; then
 		--max-drop 0.15 -r data/rubric.csv --chart "$out/calibration.png" \
 		data/calibration-history.csv || [ $? -eq 3 ]
 fi
+if [ -x "$bin/calib-plan" ]; then
+	say "How many calls should the next session score? (intervals 0.2 wide)" \
+		"calib-plan -f table --width 0.2 -r data/rubric.csv data/session.csv"
+	calib-plan -f table --width 0.2 -r data/rubric.csv data/session.csv
+	say "Plot: interval width against the number of calls" \
+		"calib-plot plan --width 0.2 -r data/rubric.csv -o $out/plan.png data/session.csv"
+	calib-plot plan --width 0.2 -r data/rubric.csv -o "$out/plan.png" data/session.csv
+fi
 printf '\nPlots written to %s/\n' "$out"
