@@ -25,9 +25,11 @@ enum calib_role {
 	CALIB_ROLE_RATER,
 	CALIB_ROLE_SESSION,
 	CALIB_ROLE_CRITERION, /* long form: the criterion's name */
-	CALIB_ROLE_SCORE      /* long form: the score */
+	CALIB_ROLE_SCORE,     /* long form: the score */
+	CALIB_ROLE_AGENT      /* the agent evaluated: read only when asked for
+	                         (calib_read_opts.agent), else a column of no role */
 };
-#define CALIB_N_ROLES 6
+#define CALIB_N_ROLES 6 /* the roles every reading looks for: all but the agent */
 
 /* How a column of an input was used. */
 enum calib_column_use {
@@ -60,7 +62,8 @@ size_t calib_column_norm(const char *name, size_t len, char *out);
  * call id, conversation id, interaction id, ticket id, contact id; rater:
  * rater, reviewer, evaluator, grader, scorer, manager; criterion:
  * criterion, category, question, item; score: score, rating, answer,
- * result; session: session), compared by calib_column_same. CALIB_ROLE_NONE
+ * result; session: session; agent: agent, employee, advisor, rep),
+ * compared by calib_column_same. CALIB_ROLE_NONE
  * for any other name. Cannot fail.
  */
 enum calib_role calib_column_role(const char *name, size_t len);

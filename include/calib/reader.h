@@ -49,6 +49,10 @@ struct calib_read_opts {
 	const char *session_col;
 	const char *criterion_col;
 	const char *score_col;
+	bool agent;                /* routine evaluations: the agent column (agent_col,
+	                              or an alias of the agent role) is read as the
+	                              session of each row, and is required */
+	const char *agent_col;
 	const char *criteria;      /* comma-separated criteria to take, no others; NULL: all */
 	const char *ignore;        /* comma-separated columns or criteria never taken; NULL */
 	const char *rater;         /* rater name for a per-rater file on stdin */

@@ -1741,6 +1741,20 @@ header_row(struct reader *r)
 	}
 	for (role = CALIB_ROLE_CALL; role < CALIB_N_ROLES; role++)
 		role_cols(r, role, given[role], &col[role], &other[role]);
+	if (o->agent) {
+		/* routine evaluations: the agent stands where the session does */
+		role_cols(r, CALIB_ROLE_AGENT, o->agent_col, &col[CALIB_ROLE_SESSION],
+		          &other[CALIB_ROLE_SESSION]);
+		if (other[CALIB_ROLE_SESSION] != SIZE_MAX) {
+			two_candidates(r, CALIB_ROLE_AGENT, col[CALIB_ROLE_SESSION],
+			               other[CALIB_ROLE_SESSION]);
+			return;
+		}
+		if (col[CALIB_ROLE_SESSION] == SIZE_MAX) {
+			no_role_col(r, CALIB_ROLE_AGENT, o->agent_col, "");
+			return;
+		}
+	}
 	r->call_col = col[CALIB_ROLE_CALL];
 	r->rater_col = col[CALIB_ROLE_RATER];
 	r->session_col = col[CALIB_ROLE_SESSION];

@@ -7,7 +7,7 @@ set -u
 bin=${CALIB_BIN:?CALIB_BIN must name the folder of the built programs}
 here=$(cd "$(dirname "$0")" && pwd)
 man=$(dirname "$(dirname "$here")")/man
-progs="agree alpha disputes drift icc kappa plan plot raters report sheet"
+progs="agree alpha audit disputes drift icc kappa plan plot raters report sheet"
 . "$here/tap.sh"
 for p in $progs; do
 	# long options in the help (--name), and the short ones of its option

@@ -60,7 +60,7 @@ test_roles(void)
 	for (i = 0; i < 4; i++)
 		ok(role(scores[i]) == CALIB_ROLE_SCORE, "role: %s is the score", scores[i]);
 	ok(role("Session") == CALIB_ROLE_SESSION, "role: Session is the session");
-	ok(role("Agent") == CALIB_ROLE_NONE, "role: Agent has none");
+	ok(role("Agent") == CALIB_ROLE_AGENT, "role: Agent is the agent (read by calib-audit only)");
 	ok(role("ticket") == CALIB_ROLE_NONE, "role: ticket alone has none");
 	ok(role("callidx") == CALIB_ROLE_NONE, "role: callidx has none");
 	is_string(calib_role_name(CALIB_ROLE_RATER), "rater", "role name");

@@ -75,6 +75,8 @@ static const struct {
 	 "criterion, category, question, item", {"criterion", "category", "question", "item"}},
 	{CALIB_ROLE_SCORE, "score", "--score-col", "score, rating, answer, result",
 	 {"score", "rating", "answer", "result"}},
+	{CALIB_ROLE_AGENT, "agent", "--agent-col", "agent, employee, advisor, rep",
+	 {"agent", "employee", "advisor", "rep"}},
 };
 
 enum calib_role

@@ -1,0 +1,66 @@
+/*
+ * audit.h - scoring consistency from routine evaluations, where each call
+ * is scored by one evaluator: the additive model score = agent +
+ * evaluator + error, fitted by alternating projections (Gaure 2013, as R
+ * lfe and fixest) on the sparse design, per criterion and on the TOTAL.
+ * Each evaluator's adjusted effect (lenient > 0, harsh < 0) sums to zero
+ * within its connected component of the evaluator-agent graph, beside
+ * the raw deviation of their mean score, centred the same way.
+ *
+ * Ownership: a struct calib_audit_fit owns its arrays
+ * (calib_audit_fit_free); the table of calib_audit_table is the caller's.
+ */
+#ifndef CALIB_AUDIT_H
+#define CALIB_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "calib/error.h"
+
+struct calib_store;
+struct calib_table;
+
+/* One fit of score = agent + evaluator + error. Arrays per evaluator unless said. */
+struct calib_audit_fit {
+	size_t n_agents, n_evaluators, n_obs;
+	double *agent_effect;     /* per agent: its level, the component's centre included */
+	double *adjusted;         /* the evaluator's effect, sum zero within its component */
+	double *raw;              /* mean score minus the component's mean of evaluator means */
+	double *se, *lo, *hi, *p; /* of adjusted; NAN when it has none (below) */
+	size_t *n;                /* scores given */
+	size_t *n_agent_of;       /* distinct agents scored */
+	uint32_t *component;      /* 1, 2, ... in order of the evaluators' ids; 0: no scores */
+	size_t n_components;      /* components holding at least one evaluator with scores */
+	size_t iterations;        /* sweeps of the alternating projections */
+};
+
+/*
+ * Fit the model to n scores y[i] of agent[i] (< n_agents) by evaluator[i]
+ * (< n_evaluators). Standard errors are cluster-robust by agent (CR1, the
+ * sums of the residuals of each agent an evaluator scored) plus the
+ * variance of the agent effects the evaluator's scores are adjusted by
+ * (s^2 / n_g for each agent g), on G - 1 degrees of freedom for G agents
+ * scored; NAN for an evaluator who scored one agent or is alone in their
+ * component. conf: level of the interval (0.95). CALIB_OK or CALIB_ENOMEM.
+ */
+enum calib_status calib_audit_fit(const uint32_t *agent, const uint32_t *evaluator,
+                                  const double *y, size_t n, size_t n_agents,
+                                  size_t n_evaluators, double conf, struct calib_audit_fit *f);
+void calib_audit_fit_free(struct calib_audit_fit *f);
+
+/*
+ * The audit of a finished store read with calib_read_opts.agent (agents
+ * are its sessions, evaluators its raters): one row per criterion with
+ * ordered levels (nominal ones are left out) and per evaluator, then the
+ * TOTAL's when it applies; columns criterion, evaluator, component, n,
+ * agents, raw, adjusted, se, ci_lower, ci_upper, p. Footers say when the
+ * graph is split. NULL with err set on failure.
+ */
+struct calib_table *calib_audit_table(const struct calib_store *s, double conf,
+                                      struct calib_error *err);
+
+/* Spearman's rank correlation of x and y (n > 1; ties take mean ranks). NAN when undefined. */
+double calib_audit_spearman(const double *x, const double *y, size_t n);
+
+#endif
