@@ -53,7 +53,7 @@ measure() {
 	kb=$2
 	bytes=$(wc -c <"$file")
 	ratings=$(($(wc -l <"$file") - 1))
-	ratings=$((ratings * 10))
+	ratings=$((ratings * ${per_row:-10}))
 	awk -v l="$label" -v s="$secs" -v kb="$kb" -v b="$bytes" -v r="$ratings" -v base="$base" \
 		'BEGIN { if (s < 0.005) s = 0.005;
 		printf "%-40s %10d %8.2f %9.1f %12.3g %9.0f %8.2f %7.2f\n",
@@ -105,3 +105,32 @@ fi
 echo "-- drift, 4 sessions x 20000 calls x 5 raters x 10 criteria"
 base=$(/usr/bin/time -f '%e' "$bare" "$f" 2>&1 >/dev/null)
 measure "calib-drift --boot 1000" "$f" calib-drift -f csv --boot 1000 "$f"
+
+# calib-audit on a year of a 2,000-seat centre's routine evaluations:
+# 1,000,000 evaluations (CALIB_BENCH_AUDIT) x 20 criteria, 2,000 agents and
+# 100 evaluators, 80% of an agent's calls scored by the evaluator of their
+# ability band, the harshest evaluators given the strongest agents (seeded)
+na=${CALIB_BENCH_AUDIT:-1000000}
+f=$data/audit-$na.csv
+[ -s "$f" ] || awk -v n="$na" 'function gauss() { return sqrt(-2 * log(1 - rand())) * cos(6.283185307179586 * rand()) }
+BEGIN {
+	srand(7)
+	printf "call,agent,evaluator"
+	for (k = 1; k <= 20; k++) printf ",c%d", k
+	print ""
+	for (i = 1; i <= n; i++) {
+		a = int(rand() * 2000)
+		j = rand() < 0.8 ? 99 - int(a / 20) : int(rand() * 100)
+		m = 3 + a / 1000 - 1 + (j / 99 - 0.5)
+		printf "k%d,a%d,e%d", i, a, j
+		for (k = 1; k <= 20; k++) {
+			s = int(m + 0.8 * gauss() + 0.5)
+			printf ",%d", (s < 1 ? 1 : (s > 5 ? 5 : s))
+		}
+		print ""
+	}
+}' >"$f"
+echo "-- audit, $na evaluations x 20 criteria"
+base=$(/usr/bin/time -f '%e' "$bare" "$f" 2>&1 >/dev/null)
+per_row=20
+measure "calib-audit" "$f" calib-audit -f csv "$f"
