@@ -69,4 +69,10 @@ if [ -x "$bin/calib-plan" ]; then
 		"calib-plot plan --width 0.2 -r data/rubric.csv -o $out/plan.png data/session.csv"
 	calib-plot plan --width 0.2 -r data/rubric.csv -o "$out/plan.png" data/session.csv
 fi
+if [ -x "$bin/calib-report" ]; then
+	say "The meeting pack: one HTML page to send to the managers" \
+		"calib-report -r data/scorecard.csv --key data/session-key.csv --title 'Calibration, week 49' -o $out/report.html data/session.csv"
+	calib-report -r data/scorecard.csv --key data/session-key.csv \
+		--title 'Calibration, week 49' -o "$out/report.html" data/session.csv
+fi
 printf '\nPlots written to %s/\n' "$out"

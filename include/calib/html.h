@@ -43,9 +43,12 @@ void calib_html_put(FILE *fp, const char *s);
  * Write t as an HTML <table> (its title as the caption, its footer lines
  * as a list after it), cells as the aligned table shows them; numbers
  * right-aligned. extra, when not NULL, adds an empty last column so
- * headed (the meeting's "decision"). Write errors stay in ferror(fp).
+ * headed (the meeting's "decision"); the columns whose headings are
+ * among skip[] (NULL-terminated, or NULL for none) are left out. Write
+ * errors stay in ferror(fp).
  */
-void calib_html_table(FILE *fp, const struct calib_table *t, const char *extra);
+void calib_html_table(FILE *fp, const struct calib_table *t, const char *extra,
+                      const char *const *skip);
 
 /* One input file of the page's appendix. */
 struct calib_html_input {
@@ -53,6 +56,14 @@ struct calib_html_input {
 	bool summed;      /* the checksum below was taken (not for standard input) */
 	uint32_t cksum;   /* POSIX cksum(1) CRC of the file (checksum.h) */
 	uint64_t size;    /* its size in bytes */
+};
+
+/* One plot of the page: an SVG drawn by plots.h's builders, or why not. */
+struct calib_html_plot {
+	const char *caption; /* what it shows (escaped) */
+	const char *svg;     /* the SVG document, or NULL: not drawn */
+	size_t len;          /* its length in bytes */
+	const char *note;    /* why it was not drawn (escaped), or NULL */
 };
 
 struct calib_html_page {
@@ -71,6 +82,8 @@ struct calib_html_page {
 	const char *version; /* calib's version */
 	const char *command; /* the command line, as typed */
 	unsigned long seed;
+	const struct calib_html_plot *plots; /* the page's plots, or NULL */
+	size_t n_plots;
 };
 
 /*

@@ -5,16 +5,20 @@
  * an appendix to reproduce it, from the records of calib-agree,
  * calib-disputes and calib-raters (html.h).
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 
 #include "calib/checksum.h"
 #include "calib/disputes.h"
 #include "calib/html.h"
+#include "calib/plot.h"
+#include "calib/plots.h"
 #include "calib/raters.h"
 #include "calib/registry.h"
 #include "calib/report.h"
@@ -112,6 +116,208 @@ command_line(int argc, char **argv)
 	return s;
 }
 
+/* The page's plots: agreement, spread of the most disputed, heatmap, Bland-Altman. */
+enum { PLOT_AGREEMENT, PLOT_SPREAD, PLOT_HEATMAP, PLOT_BA, N_PLOTS };
+
+struct drawn {
+	struct calib_html_plot plot[N_PLOTS];
+	char *svg[N_PLOTS];
+	char caption[N_PLOTS][200];
+	char note[N_PLOTS][300];
+};
+
+/* Slurp the file at path into *out (its length in *len); 0, or an errno value. */
+static int
+read_whole(const char *path, char **out, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0, got;
+	int e = 0;
+	if (!fp)
+		return errno;
+	do {
+		if (n == cap) {
+			char *g = realloc(buf, (cap = cap ? 2 * cap : 65536));
+			if (!g) {
+				e = ENOMEM;
+				break;
+			}
+			buf = g;
+		}
+		n += got = fread(buf + n, 1, cap - n, fp);
+	} while (got > 0);
+	if (!e && ferror(fp))
+		e = errno ? errno : EIO;
+	fclose(fp);
+	if (e) {
+		free(buf);
+		return e;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/*
+ * Draw plot k of dw, whose script p holds, as an SVG through a file of
+ * dir read back; on failure the reason goes to its note. Frees p.
+ */
+static void
+render(struct drawn *dw, int k, struct calib_plot *p, enum calib_status st, const char *dir)
+{
+	struct calib_html_plot *pl = &dw->plot[k];
+	struct calib_error err;
+	char path[4200];
+	int e;
+
+	pl->caption = dw->caption[k];
+	pl->note = dw->note[k];
+	calib_error_clear(&err);
+	snprintf(path, sizeof path, "%s/plot.svg", dir);
+	if (st == CALIB_EARG)
+		snprintf(dw->note[k], sizeof dw->note[k], "no call has two scores to compare");
+	else if (st || !p)
+		snprintf(dw->note[k], sizeof dw->note[k], "out of memory");
+	else if (calib_plot_run(p, path, &err))
+		calib_error_format(&err, dw->note[k], sizeof dw->note[k]);
+	else if ((e = read_whole(path, &dw->svg[k], &pl->len)) != 0)
+		snprintf(dw->note[k], sizeof dw->note[k], "%s", strerror(e));
+	else {
+		pl->svg = dw->svg[k];
+		pl->note = NULL;
+	}
+	unlink(path);
+	calib_plot_free(p);
+}
+
+/* A new SVG script with calib-plot's style, or NULL. */
+static struct calib_plot *
+svg_plot(void)
+{
+	struct calib_plot *p = calib_plot_alloc(CALIB_PLOT_SVG, 0, 0);
+	if (p && calib_plot_style(p)) {
+		calib_plot_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/*
+ * Draw the page's plots with calib-plot's builders (plots.h): o as
+ * calib-plot's options would make them. A plot that cannot be drawn says
+ * why on the page; the first reason goes to stderr too.
+ */
+static void
+draw_plots(const struct calib_cli *cli, struct drawn *dw, const struct calib_plots_opts *o,
+           const struct calib_store *store, const struct calib_store *rstore,
+           const struct calib_report *rep, const struct calib_disputes *d)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096];
+	struct calib_plots_opts po = *o;
+	struct calib_plot *p;
+	enum calib_status st;
+
+	snprintf(dw->caption[PLOT_AGREEMENT], sizeof dw->caption[0],
+	         "Agreement per criterion, worst first, with its interval");
+	snprintf(dw->caption[PLOT_SPREAD], sizeof dw->caption[0],
+	         "Every manager's score on the most disputed criteria");
+	snprintf(dw->caption[PLOT_HEATMAP], sizeof dw->caption[0],
+	         "Each manager's mean deviation from the reference per criterion");
+	snprintf(dw->caption[PLOT_BA], sizeof dw->caption[0], "Bland-Altman");
+	snprintf(dir, sizeof dir, "%s/calib-report-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		for (int k = 0; k < N_PLOTS; k++) {
+			dw->plot[k].caption = dw->caption[k];
+			dw->plot[k].note = dw->note[k];
+			snprintf(dw->note[k], sizeof dw->note[k], "temporary folder: %s",
+			         strerror(errno));
+		}
+		calib_cli_errorf(cli, "plots not drawn: temporary folder: %s", strerror(errno));
+		return;
+	}
+	{
+		struct calib_plots_entries en = {0};
+		po.kind = CALIB_PLOTS_AGREEMENT;
+		p = svg_plot();
+		st = calib_plots_from_report(rep, &en) ? CALIB_ENOMEM : CALIB_OK;
+		calib_plots_by_section(store, &en);
+		if (!st && p)
+			st = calib_plots_agreement(p, &en, &po);
+		calib_plots_entries_free(&en);
+		render(dw, PLOT_AGREEMENT, p, st, dir);
+	}
+	{
+		/* the criteria of the agenda's first cells, at most four */
+		uint32_t crit[4];
+		size_t nc = 0;
+		for (size_t i = 0; i < d->n_cells && nc < 4; i++) {
+			size_t j = 0;
+			while (j < nc && crit[j] != d->cell[i].crit)
+				j++;
+			if (j == nc)
+				crit[nc++] = d->cell[i].crit;
+		}
+		po.kind = CALIB_PLOTS_SPREAD;
+		p = nc ? svg_plot() : NULL;
+		st = p ? calib_plots_spread(p, store, &po, crit, nc) : CALIB_OK;
+		if (!nc) {
+			dw->plot[PLOT_SPREAD].caption = dw->caption[PLOT_SPREAD];
+			dw->plot[PLOT_SPREAD].note = dw->note[PLOT_SPREAD];
+			snprintf(dw->note[PLOT_SPREAD], sizeof dw->note[0],
+			         "no disputed criterion");
+		} else
+			render(dw, PLOT_SPREAD, p, st, dir);
+	}
+	po.kind = CALIB_PLOTS_HEATMAP;
+	p = svg_plot();
+	st = p ? calib_plots_heatmap(p, rstore, &po) : CALIB_ENOMEM;
+	render(dw, PLOT_HEATMAP, p, st, dir);
+	{
+		/* the criterion scored in points whose headline is lowest */
+		uint32_t ci = CALIB_NONE;
+		double worst = INFINITY;
+		size_t left_out = 0;
+		for (size_t i = 0; i < rep->n_rows; i++) {
+			const struct calib_report_row *r = &rep->rows[i];
+			uint32_t k;
+			if (r->total || r->headline == SIZE_MAX ||
+			    !(r->scale == CALIB_SCALE_INTERVAL ||
+			      r->scale == CALIB_SCALE_RATIO || r->scale == CALIB_SCALE_ORDINAL))
+				continue;
+			double est = rep->stats.v[r->first + r->headline].estimate;
+			k = calib_store_find_criterion(rstore, r->criterion,
+			                               strlen(r->criterion));
+			if (k != CALIB_NONE && !isnan(est) && est < worst) {
+				worst = est;
+				ci = k;
+			}
+		}
+		dw->plot[PLOT_BA].caption = dw->caption[PLOT_BA];
+		dw->plot[PLOT_BA].note = dw->note[PLOT_BA];
+		if (ci == CALIB_NONE)
+			snprintf(dw->note[PLOT_BA], sizeof dw->note[0],
+			         "no criterion is scored in points");
+		else {
+			snprintf(dw->caption[PLOT_BA], sizeof dw->caption[0],
+			         "Bland-Altman of the weakest criterion scored in points: %s",
+			         rstore->criteria[ci].name);
+			po.kind = CALIB_PLOTS_BLAND_ALTMAN;
+			p = svg_plot();
+			st = p ? calib_plots_bland_altman(p, rstore, &po, ci, &left_out)
+			       : CALIB_ENOMEM;
+			render(dw, PLOT_BA, p, st, dir);
+		}
+	}
+	rmdir(dir);
+	for (int k = 0; k < N_PLOTS; k++)
+		if (!dw->plot[k].svg && dw->note[k][0] && strncmp(dw->note[k], "no ", 3) != 0) {
+			calib_cli_errorf(cli, "plots not drawn: %s", dw->note[k]);
+			break;
+		}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -128,6 +334,7 @@ main(int argc, char **argv)
 	struct calib_cli_out out = {0};
 	struct calib_error err;
 	struct calib_html_page page = {0};
+	static struct drawn dw;
 	const char *output = NULL, *key = NULL, *expert = NULL, *title = NULL;
 	char reference[300], *command = NULL;
 	uint32_t key_rater = CALIB_NONE;
@@ -292,6 +499,20 @@ main(int argc, char **argv)
 	page.version = CALIB_VERSION;
 	page.command = command;
 	page.seed = ro.seed;
+	{
+		struct calib_plots_opts po = {.title = title ? title : "Calibration session",
+		                              .stat = ro.stat,
+		                              .min = min,
+		                              .width = NAN,
+		                              .seed = ro.seed,
+		                              .key = key,
+		                              .expert = expert,
+		                              .consensus = rao.consensus,
+		                              .expert_id = rao.expert};
+		draw_plots(&cli, &dw, &po, store, page.rstore, rep, d);
+		page.plots = dw.plot;
+		page.n_plots = N_PLOTS;
+	}
 	if (calib_cli_out_open(&cli, &out, output)) {
 		status = 1;
 		goto done;
@@ -304,6 +525,8 @@ main(int argc, char **argv)
 	if (calib_cli_out_commit(&cli, &out))
 		status = 1;
 done:
+	for (int k = 0; k < N_PLOTS; k++)
+		free(dw.svg[k]);
 	free(command);
 	free(inputs);
 	calib_table_free(agenda);

@@ -81,8 +81,19 @@ calib_html_put(FILE *fp, const char *s)
 	free(big);
 }
 
+/* Is column c of t among the names skip[] (NULL-terminated; skip may be NULL)? */
+static bool
+skipped(const struct calib_table *t, size_t c, const char *const *skip)
+{
+	for (; skip && *skip; skip++)
+		if (strcmp(calib_table_col_heading(t, c), *skip) == 0)
+			return true;
+	return false;
+}
+
 void
-calib_html_table(FILE *fp, const struct calib_table *t, const char *extra)
+calib_html_table(FILE *fp, const struct calib_table *t, const char *extra,
+                 const char *const *skip)
 {
 	size_t nc = calib_table_n_cols(t), nr = calib_table_n_rows(t);
 	const char *line;
@@ -96,6 +107,8 @@ calib_html_table(FILE *fp, const struct calib_table *t, const char *extra)
 	}
 	fputs("<thead><tr>", fp);
 	for (size_t c = 0; c < nc; c++) {
+		if (skipped(t, c, skip))
+			continue;
 		fputs("<th scope=\"col\">", fp);
 		calib_html_put(fp, calib_table_col_heading(t, c));
 		fputs("</th>", fp);
@@ -110,6 +123,8 @@ calib_html_table(FILE *fp, const struct calib_table *t, const char *extra)
 		fputs("<tr>", fp);
 		for (size_t c = 0; c < nc; c++) {
 			bool num;
+			if (skipped(t, c, skip))
+				continue;
 			const char *v = calib_table_cell_shown(t, r, c, buf, sizeof buf, &num);
 			fputs(num ? "<td class=\"num\">" : "<td>", fp);
 			calib_html_put(fp, v);
@@ -418,17 +433,19 @@ static const char css[] =
         ".scroll{overflow-x:auto}\n"
         "table{border-collapse:collapse;margin:.5em 0;font-size:.9em}\n"
         "caption{text-align:left;font-weight:bold;padding:.3em 0}\n"
-        "#disputes table{font-size:.8em}\n"
+        "#disputes table{font-size:.8em}#disputes td{white-space:nowrap}\n"
         "th,td{border:1px solid #999;padding:.25em .5em;vertical-align:top}\n"
         "th{background:#e8e8e8;text-align:left}\n"
         "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
         "tr.section td{background:#f4f4f4}tr.total td{font-weight:bold;"
         "border-top:3px double #333}\n"
         "tr td.band-2{background:#cfe6f5}tr td.band-1{background:#fbe3c4}\n"
-        "td.decision,th.decision{min-width:14em}td.decision{height:3em}\n"
+        "td.decision,th.decision{min-width:10em;width:25%}td.decision{height:3em}\n"
         ".notes{font-size:.8em;color:#333}\n"
         "td.off{font-weight:bold;color:#a34400}\n"
         "dl.appendix dt{font-weight:bold}dl.appendix dd{margin:0 0 .5em 1.5em}\n"
+        ".plot{break-inside:avoid;margin:1em 0}.plot img{max-width:100%;height:auto;"
+        "border:1px solid #ccc}.caption{font-weight:bold;margin:.2em 0}\n"
         "code,pre{font-size:.9em;white-space:pre-wrap;word-break:break-all}\n"
         "@page{size:A4;margin:14mm}\n"
         "@media print{body{font-size:11pt;max-width:none;padding:0}"
@@ -599,6 +616,57 @@ appendix(FILE *fp, const struct calib_html_page *p)
 	fputs("</code></dd>\n</dl>\n", fp);
 }
 
+/*
+ * An SVG as an image of the page: a data: URL in base64, which is the
+ * page's own (no request), keeps the SVG's ids apart from the page's and
+ * parses as HTML 4 (inline <svg> does not, for xmllint --html).
+ */
+static void
+put_svg(FILE *fp, const struct calib_html_plot *pl)
+{
+	static const char b64[] =
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *u = (const unsigned char *)pl->svg;
+	fputs("<img alt=\"", fp);
+	calib_html_put(fp, pl->caption);
+	fputs("\" src=\"data:image/svg+xml;base64,", fp);
+	for (size_t i = 0; i < pl->len; i += 3) {
+		unsigned long v = (unsigned long)u[i] << 16;
+		size_t k = pl->len - i;
+		if (k > 1)
+			v |= (unsigned long)u[i + 1] << 8;
+		if (k > 2)
+			v |= u[i + 2];
+		putc(b64[v >> 18 & 63], fp);
+		putc(b64[v >> 12 & 63], fp);
+		putc(k > 1 ? b64[v >> 6 & 63] : '=', fp);
+		putc(k > 2 ? b64[v & 63] : '=', fp);
+	}
+	fputs("\">", fp);
+}
+
+static void
+plots_part(FILE *fp, const struct calib_html_page *p)
+{
+	for (size_t i = 0; i < p->n_plots; i++) {
+		const struct calib_html_plot *pl = &p->plots[i];
+		fputs("<div class=\"plot\">\n<p class=\"caption\">", fp);
+		calib_html_put(fp, pl->caption);
+		fputs("</p>\n", fp);
+		if (pl->svg)
+			put_svg(fp, pl);
+		else {
+			fputs("<p class=\"notes\">Not drawn: ", fp);
+			calib_html_put(fp, pl->note ? pl->note : "");
+			fputs("</p>", fp);
+		}
+		fputs("\n</div>\n", fp);
+	}
+}
+
+/* calib-disputes' columns the printed agenda leaves out, for room to write */
+static const char *const agenda_skip[] = {"scale", "n_distinct", "n_answers", "n_na", NULL};
+
 enum calib_status
 calib_html_report(FILE *fp, const struct calib_html_page *p)
 {
@@ -623,12 +691,23 @@ calib_html_report(FILE *fp, const struct calib_html_page *p)
 	      "band and warnings.</p>\n",
 	      fp);
 	agreement_table(fp, p);
-	fputs("</div>\n<div class=\"part\" id=\"disputes\">\n<h2>Disputes agenda</h2>\n"
+	fputs("</div>\n", fp);
+	if (p->n_plots) {
+		fputs("<div class=\"part\" id=\"plots\">\n<h2>Plots</h2>\n"
+		      "<p>Drawn by calib-plot's code: the agreement per criterion, the scores "
+		      "of the most disputed criteria, each manager against the reference per "
+		      "criterion, and the Bland&ndash;Altman panels of the weakest criterion "
+		      "scored in points.</p>\n",
+		      fp);
+		plots_part(fp, p);
+		fputs("</div>\n", fp);
+	}
+	fputs("<div class=\"part\" id=\"disputes\">\n<h2>Disputes agenda</h2>\n"
 	      "<p>The calls and criteria to discuss first, with every manager's score "
 	      "(calib-disputes'). Write the meeting's decision in the last column.</p>\n",
 	      fp);
 	if (p->agenda)
-		calib_html_table(fp, p->agenda, "decision");
+		calib_html_table(fp, p->agenda, "decision", agenda_skip);
 	fputs("</div>\n", fp);
 	if (p->raters) {
 		fputs("<div class=\"part\" id=\"managers\">\n<h2>Managers</h2>\n<p>Each "

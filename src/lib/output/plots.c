@@ -1044,7 +1044,7 @@ calib_plots_heatmap(struct calib_plot *p, const struct calib_store *s,
 	            "set cblabel 'share of the scale: + lenient, - severe'\n"
 	            "set xlabel 'cells: mean difference in score points from %s on the "
 	            "same call'\n"
-	            "plot $heat using 2:1:3 with image, $heat using 2:1:(sprintf('%%+.2f', "
+	            "plot $heat using 2:1:3 with image pixels, $heat using 2:1:(sprintf('%%+.2f', "
 	            "$4)) "
 	            "with labels font ',%s'\n",
 	            -m, m, reference_text(o), R > 12 ? "11" : "13"))
