@@ -447,11 +447,13 @@ static const char css[] =
         ".plot{break-inside:avoid;margin:1em 0}.plot img{max-width:100%;height:auto;"
         "border:1px solid #ccc}.caption{font-weight:bold;margin:.2em 0}\n"
         "code,pre{font-size:.9em;white-space:pre-wrap;word-break:break-all}\n"
-        "@page{size:A4;margin:14mm}\n"
+        "@page{size:A4;margin:14mm}@page wide{size:A4 landscape;margin:10mm}\n"
         "@media print{body{font-size:11pt;max-width:none;padding:0}"
         "div.part{break-before:page}div.part.first{break-before:auto}"
         "tr,img,svg{break-inside:avoid}.scroll{overflow:visible}"
-        "th,td{padding:.1em .3em}}\n";
+        "th,td{padding:.1em .3em}"
+        "#disputes{page:wide}#disputes table{font-size:8pt}#disputes td{white-space:normal}"
+        "td.decision,th.decision{min-width:8em;width:auto}}\n";
 
 /* The agreement table: one row per criterion, section and TOTAL, its headline. */
 static void
