@@ -47,4 +47,33 @@ enum calib_status calib_kappa_compute(const struct calib_matrix *m,
                                       const struct calib_coef_opts *o, struct calib_stats *out,
                                       struct calib_error *err);
 
+/*
+ * Light's kappa replicated from calls grouped by their scores (one pattern
+ * per distinct vector of the raters' categories among the calls every rater
+ * scored): a replicate counts how often each pattern was drawn and builds
+ * each pair's agreement and chance from those counts, O(patterns x pairs)
+ * after O(drawn calls) to count them, never a matrix. Counts are integers,
+ * so the value equals calib_kappa_compute()'s light_kappa on the resampled
+ * matrix exactly.
+ * build: CALIB_OK or CALIB_ENOMEM (*out NULL).
+ * resample: rows[t] (t < n) the drawn calls, each times[t] often (times NULL:
+ * once; rows NULL: call t). estimate: the last resample's light_kappa, NAN
+ * when undefined. Cannot fail.
+ */
+struct calib_light_calls;
+enum calib_status calib_light_calls_build(const struct calib_matrix *m,
+                                          struct calib_light_calls **out);
+void calib_light_calls_resample(struct calib_light_calls *c, const size_t *rows,
+                                const unsigned *times, size_t n);
+double calib_light_calls_estimate(const struct calib_light_calls *c);
+/*
+ * For drawing patterns instead of calls: share[p] the calls of pattern p,
+ * share[n_pat] those not scored by every rater (room for n_items + 1);
+ * returns n_pat + 1. resample_patterns: pattern p drawn times[p] times
+ * (times[n_pat], the incomplete calls, counts for nothing). Cannot fail.
+ */
+size_t calib_light_calls_patterns(const struct calib_light_calls *c, double *share);
+void calib_light_calls_resample_patterns(struct calib_light_calls *c, const unsigned *times);
+void calib_light_calls_free(struct calib_light_calls *c);
+
 #endif

@@ -60,7 +60,9 @@ struct calib_stat_info {
  * Scores x replicates up to which a headline without an analytic interval
  * gets a bootstrap one by re-running its family on resampled matrices
  * (about a second); statistics with per-call sufficient statistics
- * (agreement family, alpha, ICC) have no such limit.
+ * (agreement family, alpha, ICC, Light's kappa by patterns of scores) have
+ * no such limit. Past it, Light's kappa alone draws its patterns of scores
+ * by a multinomial rather than calls (report.c).
  */
 #define CALIB_REGISTRY_BOOT_BUDGET 20000000u
 

@@ -40,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -560,4 +561,182 @@ calib_kappa_compute(const struct calib_matrix *m, const struct calib_coef_opts *
 	enum calib_status st = compute_kappa(m, o, out, err);
 	calib_registry_clip_from(out, first);
 	return st;
+}
+
+/*
+ * Light's kappa from calls grouped by pattern (the vector of the raters'
+ * categories, calls every rater scored only). See kappa.h.
+ */
+#define LIGHT_NONE UINT32_MAX
+
+struct calib_light_calls {
+	size_t n_items, nr, nl, n_pat;
+	uint32_t *pat;  /* n_items: the call's pattern, LIGHT_NONE when incomplete */
+	uint32_t *cat;  /* n_pat x nr: each pattern's categories */
+	double *cnt;    /* n_pat: times drawn in the last resample */
+	double *c1, *c2;
+	bool *seen;
+	double est;
+};
+
+void
+calib_light_calls_free(struct calib_light_calls *c)
+{
+	if (!c)
+		return;
+	free(c->pat);
+	free(c->cat);
+	free(c->cnt);
+	free(c->c1);
+	free(c->c2);
+	free(c->seen);
+	free(c);
+}
+
+static uint64_t
+light_hash(const uint32_t *v, size_t nr)
+{
+	uint64_t h = 1469598103934665603u;
+	for (size_t j = 0; j < nr; j++)
+		h = (h ^ v[j]) * 1099511628211u;
+	return h;
+}
+
+enum calib_status
+calib_light_calls_build(const struct calib_matrix *m, struct calib_light_calls **out)
+{
+	struct calib_light_calls *c = calloc(1, sizeof *c);
+	size_t n = m->n_items, nr = m->n_raters, size = 2, i;
+	uint32_t *slot = NULL, *row = NULL;
+
+	*out = NULL;
+	if (!c)
+		return CALIB_ENOMEM;
+	c->n_items = n;
+	c->nr = nr;
+	c->nl = m->n_levels;
+	c->est = NAN;
+	while (size < 2 * n)
+		size *= 2;
+	c->pat = malloc((n ? n : 1) * sizeof *c->pat);
+	c->cat = malloc((n > 0 && nr > 0 ? n * nr : 1) * sizeof *c->cat);
+	c->cnt = malloc((n ? n : 1) * sizeof *c->cnt);
+	c->c1 = malloc((c->nl ? c->nl : 1) * sizeof *c->c1);
+	c->c2 = malloc((c->nl ? c->nl : 1) * sizeof *c->c2);
+	c->seen = malloc((c->nl ? c->nl : 1) * sizeof *c->seen);
+	slot = malloc(size * sizeof *slot);
+	row = malloc((nr ? nr : 1) * sizeof *row);
+	if (!c->pat || !c->cat || !c->cnt || !c->c1 || !c->c2 || !c->seen || !slot || !row) {
+		free(slot);
+		free(row);
+		calib_light_calls_free(c);
+		return CALIB_ENOMEM;
+	}
+	for (i = 0; i < size; i++)
+		slot[i] = LIGHT_NONE;
+	for (i = 0; i < n; i++) {
+		size_t h;
+		c->pat[i] = LIGHT_NONE;
+		if (nr < 2 || calib_matrix_row_n(m, i) != nr)
+			continue;
+		for (size_t s = m->off[i]; s < m->off[i + 1]; s++)
+			row[m->col[s]] = m->cat[s];
+		for (h = light_hash(row, nr) & (size - 1); slot[h] != LIGHT_NONE; h = (h + 1) & (size - 1))
+			if (memcmp(c->cat + (size_t)slot[h] * nr, row, nr * sizeof *row) == 0)
+				break;
+		if (slot[h] == LIGHT_NONE) {
+			slot[h] = (uint32_t)c->n_pat;
+			memcpy(c->cat + c->n_pat * nr, row, nr * sizeof *row);
+			c->n_pat++;
+		}
+		c->pat[i] = slot[h];
+	}
+	free(slot);
+	free(row);
+	calib_light_calls_resample(c, NULL, NULL, n);
+	*out = c;
+	return CALIB_OK;
+}
+
+size_t
+calib_light_calls_patterns(const struct calib_light_calls *c, double *share)
+{
+	for (size_t p = 0; p <= c->n_pat; p++)
+		share[p] = 0.0;
+	for (size_t i = 0; i < c->n_items; i++)
+		share[c->pat[i] == LIGHT_NONE ? c->n_pat : c->pat[i]]++;
+	return c->n_pat + 1;
+}
+
+/* Light's kappa of the pattern counts c->cnt. */
+static void light_counts(struct calib_light_calls *c);
+
+void
+calib_light_calls_resample(struct calib_light_calls *c, const size_t *rows,
+                           const unsigned *times, size_t n)
+{
+	for (size_t p = 0; p < c->n_pat; p++)
+		c->cnt[p] = 0.0;
+	for (size_t t = 0; t < n; t++) {
+		uint32_t p = c->pat[rows ? rows[t] : t];
+		if (p != LIGHT_NONE)
+			c->cnt[p] += times ? (double)times[t] : 1.0;
+	}
+	light_counts(c);
+}
+
+void
+calib_light_calls_resample_patterns(struct calib_light_calls *c, const unsigned *times)
+{
+	for (size_t p = 0; p < c->n_pat; p++)
+		c->cnt[p] = (double)times[p];
+	light_counts(c);
+}
+
+static void
+light_counts(struct calib_light_calls *c)
+{
+	size_t nr = c->nr, np = c->n_pat, used = 0, pairs = 0;
+	double nn = 0.0, sum = 0.0;
+
+	c->est = NAN;
+	for (size_t x = 0; x < c->nl; x++)
+		c->seen[x] = false;
+	for (size_t p = 0; p < np; p++) {
+		nn += c->cnt[p];
+		for (size_t j = 0; c->cnt[p] > 0 && j < nr; j++)
+			if (!c->seen[c->cat[p * nr + j]]) {
+				c->seen[c->cat[p * nr + j]] = true;
+				used++;
+			}
+	}
+	/* as light(): undefined on fewer than 2 calls or a single category */
+	if (nr < 2 || nn < 2 || used < 2)
+		return;
+	/* integer counts below 2^53: every sum exact, in any order, as light()'s */
+	for (size_t j = 0; j + 1 < nr; j++)
+		for (size_t k = j + 1; k < nr; k++) {
+			double agree = 0.0, chance = 0.0;
+			for (size_t x = 0; x < c->nl; x++)
+				c->c1[x] = c->c2[x] = 0.0;
+			for (size_t p = 0; p < np; p++) {
+				uint32_t x = c->cat[p * nr + j], y = c->cat[p * nr + k];
+				c->c1[x] += c->cnt[p];
+				c->c2[y] += c->cnt[p];
+				agree += x == y ? c->cnt[p] : 0.0;
+			}
+			for (size_t x = 0; x < c->nl; x++)
+				chance += c->c1[x] * c->c2[x];
+			pairs++;
+			if (nn * nn == chance)
+				return;
+			sum += (agree * nn - chance) / (nn * nn - chance);
+		}
+	c->est = sum / (double)pairs;
+}
+
+double
+calib_light_calls_estimate(const struct calib_light_calls *c)
+{
+	return c->est;
 }

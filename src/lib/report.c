@@ -183,7 +183,9 @@ set_interval(struct calib_stat *s, double lower, double upper, double se,
  * statistics (the same calls drawn, the same values as re-running the
  * family), drawing patterns of calls by a multinomial when only those are
  * left and the patterns are at most a quarter of the calls; the ICCs from
- * the complete calls counted as drawn (calib_icc_calls); any other
+ * the complete calls counted as drawn (calib_icc_calls); Light's kappa
+ * from the drawn calls counted per pattern of scores (calib_light_calls, the
+ * same calls drawn, the same values as re-running it); any other
  * statistic by resampling the matrix's rows and
  * re-running its family (cost O(scores) and a matrix per replicate).
  */
@@ -203,6 +205,9 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 	bool *done = calloc(nk ? nk : 1, sizeof *done);
 	bool *fast = calloc(nk ? nk : 1, sizeof *fast);
 	bool *fast_icc = calloc(nk ? nk : 1, sizeof *fast_icc);
+	bool *fast_light = calloc(nk ? nk : 1, sizeof *fast_light);
+	size_t n_light = 0, n_light_pat = 0, n_fast = 0;
+	struct calib_light_calls *light = NULL;
 	struct calib_agreement_calls *calls = NULL;
 	struct calib_icc_calls *icc = NULL;
 	struct calib_matrix *r = NULL;
@@ -212,7 +217,7 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 	double a = (1 - o->coef.conf) / 2;
 
 	calib_stats_init(&tmp);
-	if (!rows || !rep || !n_ok || !done || !fast || !fast_icc || !rng) {
+	if (!rows || !rep || !n_ok || !done || !fast || !fast_icc || !fast_light || !rng) {
 		st = CALIB_ENOMEM;
 		goto out;
 	}
@@ -248,8 +253,30 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 			  calib_agreement_calls_estimate(calls, kept->v[k].name, &est);
 		fast_icc[k] = !done[k] && icc &&
 			      calib_icc_calls_estimate(icc, kept->v[k].name, &est);
+		fast_light[k] = !done[k] && !fast[k] && !fast_icc[k] &&
+				strcmp(kept->v[k].name, "light_kappa") == 0;
 		n_icc += fast_icc[k];
-		n_slow += !done[k] && !fast[k] && !fast_icc[k];
+		n_light += fast_light[k];
+		n_fast += fast[k];
+		n_slow += !done[k] && !fast[k] && !fast_icc[k] && !fast_light[k];
+	}
+	if (n_light > 0 && (st = calib_light_calls_build(m, &light)))
+		goto out;
+	/*
+	 * Light's kappa alone past the budget of drawing calls (where it used to
+	 * be re-run, and the headline went without an interval): patterns of
+	 * scores drawn by a multinomial, when at most a quarter of the calls.
+	 * Below it the calls are drawn as ever, so the intervals stay the same.
+	 */
+	if (n_light > 0 && n_fast == 0 && n_icc == 0 && n_slow == 0 &&
+	    (double)m->n_scores * (double)B > CALIB_REGISTRY_BOOT_BUDGET) {
+		if (!(share = calloc(n + 1, sizeof *share)) || !(times = malloc((n + 1) * sizeof *times))) {
+			st = CALIB_ENOMEM;
+			goto out;
+		}
+		n_light_pat = calib_light_calls_patterns(light, share);
+		if (!calib_patterns_drawn(n_light_pat, n))
+			n_light_pat = 0;
 	}
 	mask &= ~(CALIB_FAMILY_ALPHA | CALIB_FAMILY_ICC);
 	/*
@@ -257,7 +284,7 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 	 * scale): a replicate draws how often each pattern is drawn, one GSL
 	 * multinomial over the patterns, the same resampling as drawing calls.
 	 */
-	if (n_slow == 0 && n_icc == 0 && calls && n >= 4) {
+	if (n_slow == 0 && n_icc == 0 && n_light == 0 && calls && n >= 4) {
 		if (!(pat = malloc(n * sizeof *pat)) || !(share = calloc(n, sizeof *share)) ||
 		    !(times = malloc(n * sizeof *times))) {
 			st = CALIB_ENOMEM;
@@ -272,7 +299,10 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 	}
 	gsl_rng_set(rng, o->seed);
 	for (size_t b = 0; b < B; b++) {
-		if (n_pat > 0) {
+		if (n_light_pat > 0) {
+			gsl_ran_multinomial(rng, n_light_pat, (unsigned)n, share, times);
+			calib_light_calls_resample_patterns(light, times);
+		} else if (n_pat > 0) {
 			gsl_ran_multinomial(rng, n_pat, (unsigned)n, share, times);
 			calib_agreement_calls_resample(calls, rows, times, n_pat);
 		} else {
@@ -282,6 +312,8 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 				calib_agreement_calls_resample(calls, rows, NULL, n);
 			if (n_icc > 0)
 				calib_icc_calls_resample(icc, rows, n);
+			if (n_light > 0)
+				calib_light_calls_resample(light, rows, NULL, n);
 		}
 		calib_stats_clear(&tmp);
 		if (n_slow > 0 && ((st = calib_matrix_resample(m, rows, n, &r)) ||
@@ -296,6 +328,8 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 				calib_agreement_calls_estimate(calls, kept->v[k].name, &est);
 			else if (fast_icc[k])
 				calib_icc_calls_estimate(icc, kept->v[k].name, &est);
+			else if (fast_light[k])
+				est = calib_light_calls_estimate(light);
 			else if ((t = calib_stats_find(&tmp, kept->v[k].name)))
 				est = t->estimate;
 			if (isfinite(est))
@@ -317,7 +351,9 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 out:
 	calib_agreement_calls_free(calls);
 	calib_icc_calls_free(icc);
+	calib_light_calls_free(light);
 	free(fast_icc);
+	free(fast_light);
 	calib_matrix_free(r);
 	calib_stats_free(&tmp);
 	gsl_rng_free(rng);
@@ -345,7 +381,8 @@ fast_replicates(const struct calib_matrix *m, const char *name,
 	double est;
 	bool fast;
 
-	if (calib_registry_family(name) & (CALIB_FAMILY_ALPHA | CALIB_FAMILY_ICC))
+	if (calib_registry_family(name) & (CALIB_FAMILY_ALPHA | CALIB_FAMILY_ICC) ||
+	    strcmp(name, "light_kappa") == 0)
 		return true;
 	if (!(calib_registry_family(name) & CALIB_FAMILY_AGREEMENT) ||
 	    calib_agreement_calls_build(m, coef, &calls, &err) != CALIB_OK)

@@ -333,6 +333,93 @@ test_light(void)
 	calib_matrix_free(m);
 }
 
+/*
+ * Light's kappa replicated from calls grouped by pattern equals the family
+ * re-run on the resampled matrix, exactly: 12 calls of 4 raters (two not
+ * scored by everyone, repeated patterns), 200 draws under each of 4 seeds,
+ * as rows and as counts per call; small draws leave it undefined alike.
+ */
+static void
+test_light_calls(void)
+{
+	const double N = NAN;
+	const double x[] = {1, 1, 2, 2, 2, 2, 3, 3, 1, 1, 1, 1, 3, 2, 3, 2,
+	                    1, 1, 2, 2, 3, 1, 2, 1, N, 2, 2, 2, 4, 4, 4, 3,
+	                    2, 2, 2, 2, 1, 1, 1, 1, 1, 2, 1, N, 4, 4, 4, 3};
+	const size_t n = 12, k = 4;
+	struct calib_matrix *m = from_values(x, n, k), *r = NULL;
+	struct calib_light_calls *c = NULL;
+	struct calib_coef_opts o;
+	struct calib_stats l;
+	size_t rows[12], all[12], bad = 0, bad_times = 0, undefined = 0;
+	unsigned times[12];
+
+	calib_coef_opts_init(&o);
+	calib_stats_init(&l);
+	ok(m && calib_light_calls_build(m, &c) == CALIB_OK, "light calls: built");
+	if (!c) {
+		calib_matrix_free(m);
+		return;
+	}
+	run(m, &o, &l);
+	is_double(calib_light_calls_estimate(c), get(&l, "light_kappa")->estimate, 0,
+	          "light calls: every call once gives the estimate");
+	for (size_t i = 0; i < n; i++)
+		all[i] = i;
+	for (unsigned long seed = 1; seed <= 4; seed++) {
+		unsigned long long g = seed;
+		for (size_t b = 0; b < 200; b++) {
+			/* every 10th draw from 3 calls only: undefined replicates too */
+			size_t span = b % 10 == 0 ? 3 : n, d = b % 10 == 0 ? 3 : n;
+			double want, est;
+			for (size_t i = 0; i < n; i++)
+				times[i] = 0;
+			for (size_t i = 0; i < d; i++) {
+				g = g * 6364136223846793005u + 1442695040888963407u;
+				rows[i] = (size_t)(g >> 33) % span;
+				times[rows[i]]++;
+			}
+			if (calib_matrix_resample(m, rows, d, &r) != CALIB_OK || run(r, &o, &l)) {
+				bad++;
+				continue;
+			}
+			want = get(&l, "light_kappa")->estimate;
+			undefined += isnan(want);
+			calib_light_calls_resample(c, rows, NULL, d);
+			est = calib_light_calls_estimate(c);
+			if (!(est == want || (isnan(est) && isnan(want))) && bad++ < 5)
+				printf("# seed %lu replicate %zu: %.17g, family %.17g\n", seed, b, est,
+				       want);
+			calib_light_calls_resample(c, all, times, n);
+			est = calib_light_calls_estimate(c);
+			if (!(est == want || (isnan(est) && isnan(want))) && bad_times++ < 5)
+				printf("# seed %lu replicate %zu by counts: %.17g, family %.17g\n", seed,
+				       b, est, want);
+		}
+	}
+	{
+		/* every call once, as counts per pattern: the estimate again */
+		double share[13];
+		unsigned pt[13];
+		size_t np = calib_light_calls_patterns(c, share);
+		run(m, &o, &l);
+		for (size_t p = 0; p < np; p++)
+			pt[p] = (unsigned)share[p];
+		calib_light_calls_resample_patterns(c, pt);
+		ok(np == 8 && share[np - 1] == 2, "light calls: 7 patterns and 2 incomplete calls");
+		is_double(calib_light_calls_estimate(c), get(&l, "light_kappa")->estimate, 0,
+		          "light calls: patterns counted once give the estimate");
+	}
+	is_long((long)bad, 0, "light calls: 800 replicates equal the family on resampled matrices");
+	is_long((long)bad_times, 0, "light calls: drawn as counts per call, the same");
+	ok(undefined > 0 && undefined < 800, "light calls: some replicates undefined (%zu)",
+	   undefined);
+	calib_light_calls_free(c);
+	calib_matrix_free(r);
+	calib_matrix_free(m);
+	calib_stats_free(&l);
+}
+
 /* The N/A category (last, value NAN) stays nominal under value weights. */
 static void
 test_na_level(void)
@@ -467,6 +554,7 @@ main(void)
 	test_weights();
 	test_undefined();
 	test_light();
+	test_light_calls();
 	test_na_level();
 	test_reference();
 	return tap_done();
