@@ -2,7 +2,7 @@
  * plots.h - the plot builders of calib-plot and calib-report: the gnuplot
  * scripts of the agreement plot, the plan chart, the score spread, the
  * rater heatmap and the Bland-Altman panels, appended to a struct
- * calib_plot (plot.h) for any terminal. Every name from the input reaches
+ * calib_plot (plot.h) for any terminal, and calib-drift's chart. Every name from the input reaches
  * a script only through plot.h's quoting functions; data go in numeric
  * datablocks.
  *
@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calib/drift.h"
 #include "calib/error.h"
 #include "calib/plot.h"
 #include "calib/raters.h"
@@ -106,5 +107,26 @@ enum calib_status calib_plots_heatmap(struct calib_plot *p, const struct calib_s
 enum calib_status calib_plots_bland_altman(struct calib_plot *p, const struct calib_store *s,
                                            const struct calib_plots_opts *o, uint32_t ci,
                                            size_t *left_out);
+
+/* What calib-drift's chart shows beside the series (calib_plots_drift). */
+struct calib_plots_drift_opts {
+	const char *name;              /* the input in the title: a file's name, "N files" */
+	enum calib_plot_terminal term; /* --chart's terminal */
+	bool have_size;                /* --size given: w x h, else the terminal's default */
+	unsigned w, h;
+	double min, max_drop;          /* the alerts (rings), NAN when not given */
+	bool on_estimate;              /* --on-estimate: alerts judge the estimate, not its CI */
+	double threshold;              /* --threshold line, NAN: --min's */
+	bool by_rater;                 /* --by rater: calibration scores, a "pass mark" line */
+};
+
+/*
+ * calib-drift's chart: per criterion (or rater, --by rater) the
+ * coefficient over sessions with its CI clipped to [-1, 1]; up to four
+ * series share one panel, more get a panel each. A new plot on o->term;
+ * NULL when out of memory.
+ */
+struct calib_plot *calib_plots_drift(const struct calib_drift *d,
+                                     const struct calib_plots_drift_opts *o);
 
 #endif

@@ -11,15 +11,20 @@
  *                 (Bland & Altman 1986, Lancet i:307-310: bias and limits of
  *                 agreement bias +- z(0.975) SD; the limits' intervals of
  *                 Bland & Altman 1999, through calib_raters_limits)
+ *   drift         calib-drift's chart: per criterion (or rater) the
+ *                 coefficient over sessions with its CI and alert rings
  */
+#include <ctype.h>
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "calib/band.h"
+#include "calib/drift.h"
 #include "calib/plan.h"
 #include "calib/plot.h"
 #include "calib/plots.h"
@@ -1265,4 +1270,432 @@ out:
 	free(drawn);
 	free(sc);
 	return st;
+}
+
+/* Does an alert fire for criterion c at session i? */
+static bool
+drift_fires(const struct calib_drift *d, size_t c, size_t i, const struct calib_plots_drift_opts *g,
+      struct calib_drift_alert *buf)
+{
+	size_t n = calib_drift_alerts(d, i, g->min, g->max_drop, g->on_estimate, buf,
+	                              2 * d->n_criteria);
+	for (size_t k = 0; k < n && k < 2 * d->n_criteria; k++)
+		if (buf[k].criterion == c)
+			return true;
+	return false;
+}
+
+/*
+ * Colours and point types of the series of a one-panel chart: hues of
+ * Okabe & Ito (2008) that stay apart for colour-blind readers, with
+ * neither two blues nor vermillion (the alert rings), and four shapes
+ * (filled circle, square, triangle, diamond). The dumb terminal draws
+ * point type k as the letter k (A, B, C, D), the alert ring (6) as F.
+ */
+static const char *const drift_colour[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7"};
+static const int drift_pt[] = {7, 5, 9, 13};
+#define DRIFT_ALERT_COLOUR "#D55E00"
+
+/* Pixels of a character at the panels' 11- to 14-point text, rounded up. */
+#define DRIFT_CHAR_PX 10.0
+
+/*
+ * Do the criteria's series (the TOTAL aside) differ in their statistic?
+ * Cannot fail.
+ */
+static bool
+drift_mixed(const struct calib_drift *d)
+{
+	bool mixed = false;
+
+	for (size_t c = 1; c + d->total < d->n_criteria; c++)
+		mixed = mixed || strcmp(d->trend[c].stat, d->trend[0].stat) != 0;
+	return mixed;
+}
+
+/* Is row c the TOTAL with a statistic of its own (--stat fleiss_kappa: icc2)? */
+static bool
+drift_total_apart(const struct calib_drift *d, size_t c)
+{
+	return d->total && c + 1 == d->n_criteria && c > 0 &&
+	       strcmp(d->trend[c].stat, d->trend[0].stat) != 0;
+}
+
+/*
+ * The chart's title into buf: "NAME: STAT per session" when every
+ * criterion has the same statistic (the TOTAL's named apart when it has
+ * another), else the policy in words.
+ */
+static void
+drift_title(const struct calib_drift *d, const char *name, char *buf, size_t n)
+{
+	size_t last = d->n_criteria ? d->n_criteria - 1 : 0;
+
+	if (d->rater) {
+		snprintf(buf, n,
+		         "%s%seach rater's calibration score against the answer key, with "
+		         "its 95%% CI",
+		         name, *name ? ": " : "");
+		return;
+	}
+	if (d->n_criteria && !drift_mixed(d))
+		snprintf(buf, n, "%s%s%s per session with its 95%% CI%s%s%s", name,
+		         *name ? ": " : "", d->trend[0].stat,
+		         drift_total_apart(d, last) ? " (TOTAL: " : "",
+		         drift_total_apart(d, last) ? d->trend[last].stat : "",
+		         drift_total_apart(d, last) ? ")" : "");
+	else
+		snprintf(buf, n,
+		         "%s%sagreement per session with its 95%% CI (the coefficient of each "
+		         "scale, named by criterion)",
+		         name, *name ? ": " : "");
+}
+
+/* What the alert rings mean, from --min and --max-drop, into buf. */
+static void
+drift_alert_text(const struct calib_plots_drift_opts *g, size_t window, char *buf, size_t n)
+{
+	char a[64] = "", b[128] = "";
+
+	if (g->on_estimate) {
+		if (!isnan(g->min))
+			snprintf(a, sizeof a, "below the minimum %g", g->min);
+		if (!isnan(g->max_drop))
+			snprintf(b, sizeof b, "more than %g below the mean of the %zu sessions before",
+			         g->max_drop, window);
+	} else { /* the default judges the interval: its upper bound, a drop's CI */
+		if (!isnan(g->min))
+			snprintf(a, sizeof a, "CI below %g", g->min);
+		if (!isnan(g->max_drop))
+			snprintf(b, sizeof b, "a drop over %g from the %zu sessions' mean, CI excluding 0",
+			         g->max_drop, window);
+	}
+	snprintf(buf, n, "alert: %s%s%s", a, *a && *b ? ", or " : "", b);
+}
+
+/*
+ * A series' name in a key or panel title: the criterion, and its statistic
+ * when the statistics differ (mixed).
+ */
+static char *
+drift_series_name(const struct calib_drift_trend *t, bool mixed)
+{
+	size_t n = strlen(t->criterion) + strlen(t->stat) + 4;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, mixed ? "%s (%s)" : "%s", t->criterion, t->stat);
+	return s;
+}
+
+/*
+ * The drift chart: per criterion the coefficient over sessions with its CI
+ * clipped to [-1, 1]: in one panel up to four criteria, each its own
+ * colour and shape, the intervals as error bars set a little apart so that
+ * none hides another; beyond four, small multiples of one series each with
+ * its interval shaded, on a page that grows with the panels. A title
+ * names the statistic and the input (g->name: a file's name or "N files"),
+ * a legend says what the alert rings and the threshold line mean, the
+ * session names along the x axis are thinned and turned to fit. Input
+ * text reaches the script only through calib_plot_string/label/cmd.
+ * NULL when out of memory.
+ */
+struct calib_plot *
+calib_plots_drift(const struct calib_drift *d, const struct calib_plots_drift_opts *g)
+{
+	size_t nc = d->n_criteria, ns = d->n_sessions;
+	bool multi = nc > 4, dumb = g->term == CALIB_PLOT_DUMB, mixed = false;
+	bool alerts = !isnan(g->min) || !isnan(g->max_drop);
+	size_t cols = 1, rows = 1, longest = 1, title_w = 40, skip = 0;
+	struct calib_drift_alert *buf = malloc((2 * nc + 1) * sizeof *buf);
+	double lo = 0, thr = isnan(g->threshold) ? g->min : g->threshold;
+	const char *thr_name = g->by_rater ? "pass mark" : "threshold";
+	double tic_px = 24, slot;
+	unsigned w = g->have_size ? g->w : 0, h = g->have_size ? g->h : 0;
+	struct calib_plot *p = NULL;
+	struct calib_plot_grid grid = {0};
+	bool short_dates = false, rotate = false;
+	size_t step = 1;
+	char year[5] = "", heading[512], legend[256], *sname = NULL;
+
+	if (!buf)
+		return NULL;
+	mixed = drift_mixed(d);
+	drift_title(d, g->name, heading, sizeof heading);
+	drift_alert_text(g, d->window, legend, sizeof legend);
+	if (d->dated && ns > 0) {
+		short_dates = true;
+		memcpy(year, d->session[0], 4);
+		for (size_t i = 1; i < ns; i++)
+			short_dates = short_dates && memcmp(d->session[i], year, 4) == 0;
+	}
+	/* the session names' common prefix ("session-" of session-01...) once below */
+	if (!short_dates && ns > 1) {
+		skip = strlen(d->session[0]);
+		for (size_t i = 1; i < ns; i++) {
+			size_t k = 0;
+			while (k < skip && d->session[i][k] == d->session[0][k])
+				k++;
+			skip = k;
+		}
+		/* never inside a character or a number */
+		while (skip > 0 && (((unsigned char)d->session[0][skip] & 0xc0) == 0x80 ||
+		                    (isdigit((unsigned char)d->session[0][skip]) &&
+		                     isdigit((unsigned char)d->session[0][skip - 1]))))
+			skip--;
+		for (size_t i = 0; i < ns; i++)
+			if (strlen(d->session[i]) <= skip)
+				skip = 0;
+		if (skip < 3)
+			skip = 0;
+	}
+	for (size_t i = 0; i < ns; i++) {
+		size_t l = strlen(d->session[i] + (short_dates ? 5 : skip));
+		longest = l > longest ? (l < 12 ? l : 12) : longest;
+	}
+	if (!(p = calib_plot_alloc(g->term, w, h)))
+		goto fail;
+	if (multi) {
+		while (cols * cols < nc)
+			cols++;
+		rows = (nc + cols - 1) / cols;
+		if (dumb) {
+			calib_plot_fit(p, (unsigned)(60 * cols), (unsigned)(18 * rows + 2));
+		} else {
+			/* two passes: the panels' width decides the tic labels' room */
+			grid.left = 70;
+			grid.right = 20;
+			grid.xgap = 80;
+			grid.top = 50 + 30 + (mixed ? 3 : 2) * 20 + 30;
+			for (int pass = 0; pass < 2; pass++) {
+				grid.ygap = (mixed ? 3 : 2) * 20 + 30 + tic_px + 8;
+				grid.bottom = tic_px + 10;
+				calib_plot_grid_fit(p, &grid, nc, 5, 260, 150);
+				slot = grid.plot_w / (double)(ns ? ns : 1);
+				rotate = (double)longest * 7.5 + 6 > slot;
+				tic_px = (rotate ? (double)longest * DRIFT_CHAR_PX * 0.71 + 14 : 24) +
+				         (short_dates || skip ? 26 : 0);
+			}
+			cols = grid.cols;
+			rows = grid.rows;
+			title_w = (size_t)fmax(16, (grid.plot_w + 40) / 9.5);
+		}
+	}
+	calib_plot_size(p, &w, &h);
+	if (dumb) {
+		/* one tic label per 12 characters of a panel */
+		size_t room = (w / cols > 24 ? w / cols - 12 : 12) / 12;
+		step = room && ns > room ? (ns + room - 1) / room : 1;
+	} else {
+		if (!multi)
+			slot = ((double)w - 460) / (double)(ns ? ns : 1);
+		else
+			slot = grid.plot_w / (double)(ns ? ns : 1);
+		rotate = (double)longest * 7.5 + 6 > slot;
+		/* turned 45 degrees, a label needs about 22 pixels along the axis */
+		step = rotate ? (size_t)fmax(1, ceil(22 / slot)) : 1;
+	}
+	for (size_t c = 0; c < nc; c++)
+		for (size_t i = 0; i < ns; i++) {
+			const struct calib_drift_point *q = calib_drift_at(d, c, i);
+			if (q->present && isfinite(q->lower) && q->lower < lo)
+				lo = fmax(q->lower, -1);
+			if (q->present && isfinite(q->estimate) && q->estimate < lo)
+				lo = q->estimate;
+		}
+	if (isfinite(thr) && thr < lo)
+		lo = thr;
+	lo = floor(lo * 10 - 0.5) / 10;
+	/*
+	 * The shared style reads NaN as "missing", which joins the line across
+	 * it; as "undefined" it breaks the line: a session without a value is
+	 * a gap, not a straight line to the next one.
+	 */
+	if (calib_plot_style(p) || calib_plot_code(p, "unset datafile missing\n"))
+		goto fail;
+	for (size_t c = 0; c < nc; c++) {
+		/* one panel: each series a little to the side, so no interval hides another */
+		double dx = multi ? 0 : ((double)c - (double)(nc - 1) / 2) * 0.08;
+		if (calib_plot_code(p, "$d%zu << EOD\n", c))
+			goto fail;
+		for (size_t i = 0; i < ns; i++) {
+			const struct calib_drift_point *q = calib_drift_at(d, c, i);
+			bool ok = q->present && !isnan(q->estimate);
+			double v[5] = {(double)(i + 1) + dx, ok ? q->estimate : NAN,
+			               ok ? q->lower : NAN, ok ? q->upper : NAN, NAN};
+			if (ok && alerts && drift_fires(d, c, i, g, buf))
+				v[4] = q->estimate;
+			if (!isfinite(v[2]) || !isfinite(v[3]))
+				v[2] = v[3] = v[1];
+			/* small sessions give bounds past the coefficients' range */
+			if (ok) {
+				v[2] = fmax(v[2], -1);
+				v[3] = fmin(v[3], 1);
+			}
+			if (calib_plot_data_row(p, v, 5))
+				goto fail;
+		}
+		if (calib_plot_data_end(p))
+			goto fail;
+	}
+	if (calib_plot_code(p, "set xrange [0.5:%zu.5]\nset yrange [%g:1.05]\n%s", ns, lo,
+	                    multi ? "set ytics 0.2\nset key off\n"
+	                    : g->by_rater
+	                            ? "set ylabel 'calibration score'\n"
+	                              "set key below left Left reverse maxcols 1 height 1\n"
+	                            : "set ylabel 'coefficient'\n"
+	                              "set key below left Left reverse maxcols 1 height 1\n"))
+		goto fail;
+	/* dates of one year: the year once below the axis, MM-DD on the tics */
+	if (short_dates && (calib_plot_code(p, "set xlabel ") ||
+	                    calib_plot_label(p, year, 0, 1) || calib_plot_code(p, "\n")))
+		goto fail;
+	if (skip) {
+		char *x = malloc(skip + 8);
+		enum calib_status st;
+		if (!x)
+			goto fail;
+		snprintf(x, skip + 8, "%.*s...", (int)skip, d->session[0]);
+		st = calib_plot_cmd(p, "set xlabel ", x, "\n");
+		free(x);
+		if (st)
+			goto fail;
+	}
+	if (calib_plot_code(p, "set xtics ("))
+		goto fail;
+	for (size_t i = 0, first = 1; i < ns; i++) {
+		/* every step-th, and the last one when it has room */
+		if (i % step != 0 && !(i + 1 == ns && 2 * (i % step) > step))
+			continue;
+		if ((!first && calib_plot_code(p, ", ")) ||
+		    calib_plot_label(p, d->session[i] + (short_dates ? 5 : skip), 12, 2) ||
+		    calib_plot_code(p, " %zu", i + 1))
+			goto fail;
+		first = 0;
+	}
+	if (calib_plot_code(p, ")\n%s", rotate && !dumb ? "set xtics rotate by 45 right\n" : ""))
+		goto fail;
+	if (!multi) {
+		if (calib_plot_cmd(p, "set title ", heading, "\n"))
+			goto fail;
+	} else if (dumb) {
+		/* text: the legend is the title's second line */
+		char line[300];
+		snprintf(line, sizeof line, "%s%s%s%s", alerts ? "F: " : "",
+		         alerts ? legend : "", isfinite(thr) ? (alerts ? "; =: " : "=: ") : "",
+		         isfinite(thr) ? thr_name : "");
+		if (calib_plot_code(p, "set multiplot layout %zu,%zu title ", rows, cols) ||
+		    calib_plot_string(p, heading) ||
+		    (*line && (calib_plot_code(p, ".\"\\n\".") || calib_plot_string(p, line))) ||
+		    calib_plot_code(p, "\n"))
+			goto fail;
+	} else {
+		/* the legend under the page's title: ring, threshold, shading */
+		double y = 1 - 62.0 / h, x = 20.0 / w;
+		if (alerts) {
+			if (calib_plot_code(p,
+			                    "set label 9001 at screen %.4f, screen %.4f left "
+			                    "point pt 6 ps 2 lw 2 lc rgb '%s' offset 1.5,0 ",
+			                    x + 8.0 / w, y, DRIFT_ALERT_COLOUR) ||
+			    calib_plot_string(p, legend) || calib_plot_code(p, "\n"))
+				goto fail;
+			x += (56 + (double)strlen(legend) * DRIFT_CHAR_PX) / w;
+		}
+		if (isfinite(thr) &&
+		    calib_plot_code(p,
+		                    "set arrow 9001 from screen %.4f, screen %.4f to screen "
+		                    "%.4f, screen %.4f nohead dt 2 lw 1.5 lc rgb '#000000'\n"
+		                    "set label 9002 at screen %.4f, screen %.4f left "
+		                    "'%s %g'\n",
+		                    x, y, x + 40.0 / w, y, x + 48.0 / w, y, thr_name, thr))
+			goto fail;
+		if (isfinite(thr))
+			x += 190.0 / w;
+		if (calib_plot_code(p,
+		                    "set object 9001 rect from screen %.4f, screen %.4f to screen "
+		                    "%.4f, screen %.4f fc rgb '%s' fs transparent solid 0.25 "
+		                    "noborder\nset label 9003 at screen %.4f, screen %.4f left "
+		                    "'shaded: 95%% CI'\n",
+		                    x, y - 8.0 / h, x + 40.0 / w, y + 8.0 / h, drift_colour[0],
+		                    x + 48.0 / w, y) ||
+		    calib_plot_code(p, "set title font ',13'\nset xtics font ',11'\n"
+		                       "set ytics font ',11'\n") ||
+		    calib_plot_grid_begin(p, &grid, true) || calib_plot_string(p, heading) ||
+		    calib_plot_code(p, " font ',16'\n"))
+			goto fail;
+	}
+	for (size_t c = 0; c < nc; c++) {
+		const char *col = multi ? drift_colour[0] : drift_colour[c % 4];
+		int pt = dumb ? (multi ? 1 : (int)c + 1) : multi ? 7 : drift_pt[c % 4];
+		free(sname);
+		if (!(sname = drift_series_name(&d->trend[c], mixed || drift_total_apart(d, c))))
+			goto fail;
+		if (multi || c == 0) {
+			/* a panel's title: the criterion in two lines, its statistic below */
+			if (multi &&
+			    (calib_plot_code(p, "set title ") ||
+			     calib_plot_label(p, d->trend[c].criterion, dumb ? 0 : title_w, 2) ||
+			     ((mixed || drift_total_apart(d, c)) &&
+			      (calib_plot_code(p, ".\"\\n\".") ||
+			       calib_plot_string(p, d->trend[c].stat))) ||
+			     calib_plot_code(p, "\n")))
+				goto fail;
+			if (calib_plot_code(p, "plot "))
+				goto fail;
+		}
+		/*
+		 * The interval: shaded in a panel of its own, error bars where
+		 * series share the panel; a text terminal fills bands with
+		 * characters that hide the lines.
+		 */
+		if (!dumb && (multi ? calib_plot_code(p,
+		                                      "$d%zu using 1:3:4 with filledcurves fill "
+		                                      "transparent solid 0.25 noborder lc rgb "
+		                                      "'%s' notitle, \\\n  ",
+		                                      c, col)
+		                    : calib_plot_code(p,
+		                                      "$d%zu using 1:2:3:4 with yerrorbars lw 1.5 "
+		                                      "pt %d ps 0.01 lc rgb '%s' notitle, \\\n  ",
+		                                      c, pt, col)))
+			goto fail;
+		if (calib_plot_code(p,
+		                    "$d%zu using 1:2 with linespoints lw 2 pt %d ps 1.3 lc rgb '%s' "
+		                    "title ",
+		                    c, pt, col) ||
+		    calib_plot_label(p, sname, 0, 1) ||
+		    calib_plot_code(p,
+		                    ", \\\n  $d%zu using 1:5 with points pt 6 ps 2.5 lw 2 lc rgb "
+		                    "'%s' ",
+		                    c, DRIFT_ALERT_COLOUR) ||
+		    (alerts && c == 0 && !multi
+		             ? calib_plot_cmd(p, "title ", legend, NULL)
+		             : calib_plot_code(p, "notitle")))
+			goto fail;
+		if (multi || c + 1 == nc) {
+			/* text draws line type 7 with '=' */
+			if (isfinite(thr) &&
+			    calib_plot_code(p, ", \\\n  %.17g with lines %s title '%s %g'", thr,
+			                    dumb ? "lt 7" : "dt 2 lw 1.5 lc rgb '#000000'",
+			                    thr_name, thr))
+				goto fail;
+			if (calib_plot_code(p, "\n"))
+				goto fail;
+		} else if (calib_plot_code(p, ", \\\n  "))
+			goto fail;
+		/* the page's legend is drawn once, with the first panel */
+		if (multi && !dumb && c == 0 &&
+		    calib_plot_code(p, "unset label 9001\nunset label 9002\nunset label 9003\n"
+		                       "unset arrow 9001\nunset object 9001\n"))
+			goto fail;
+	}
+	if (multi && calib_plot_code(p, "unset multiplot\n"))
+		goto fail;
+	free(sname);
+	free(buf);
+	return p;
+fail:
+	free(sname);
+	free(buf);
+	calib_plot_free(p);
+	return NULL;
 }
