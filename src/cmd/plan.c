@@ -172,13 +172,10 @@ main(int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
-		case 's': {
-			size_t seed;
-			if (calib_cli_size(&cli, "--seed", optarg, 0, 4294967295u, &seed))
+		case 's':
+			if (calib_cli_seed(&cli, optarg, &po.seed))
 				return 2;
-			po.seed = (unsigned long)seed;
 			break;
-		}
 		case 'j': {
 			size_t threads;
 			if (calib_cli_size(&cli, "--threads", optarg, 1, 2, &threads))

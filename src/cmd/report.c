@@ -398,13 +398,10 @@ main(int argc, char **argv)
 			if (calib_cli_size(&cli, "--top", optarg, 0, SIZE_MAX / 2, &dopts.top))
 				return 2;
 			break;
-		case 's': {
-			size_t seed;
-			if (calib_cli_size(&cli, "--seed", optarg, 0, 4294967295u, &seed))
+		case 's':
+			if (calib_cli_seed(&cli, optarg, &ro.seed))
 				return 2;
-			ro.seed = (unsigned long)seed;
 			break;
-		}
 		case 'j':
 			if (calib_cli_size(&cli, "--threads", optarg, 1, 2, &threads))
 				return 2;
