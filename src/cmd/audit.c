@@ -12,12 +12,13 @@
 #include <gsl/gsl_errno.h>
 
 #include "calib/audit.h"
+#include "calib/audit_views.h"
 #include "calib/table.h"
 #include "common.h"
 
 static const char usage[] =
         "usage: calib-audit [-d C] [-r RUBRIC] [--agent-col NAME] [-f FORMAT]\n"
-        "                   [--conf L] [OPTION...] [FILE...]\n";
+        "                   [--conf L] [--view VIEW] [--top N] [OPTION...] [FILE...]\n";
 
 static const char help[] =
         "Evaluator severity from routine evaluations, where each call is scored by one\n"
@@ -26,14 +27,19 @@ static const char help[] =
         "agent + evaluator + error is fitted by alternating projections (Gaure 2013);\n"
         "each evaluator's adjusted effect (> 0 lenient, < 0 harsh) is shown beside the\n"
         "raw deviation of their mean score, with a cluster-robust (by agent) standard\n"
-        "error, interval and p-value.\n";
+        "error, interval and p-value. Other views: each evaluator's use of the scale\n"
+        "against the others' (--view scale), the criteria an evaluator scores apart\n"
+        "from their own overall severity (--view criteria), and per agent how much\n"
+        "their scores depend on who evaluated them (--view agents).\n";
 
-enum { OPT_AGENT_COL = CALIB_OPT_FIRST_PROGRAM, OPT_CONF };
+enum { OPT_AGENT_COL = CALIB_OPT_FIRST_PROGRAM, OPT_CONF, OPT_TOP, OPT_VIEW };
 
 static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
                                          CALIB_CLI_OUTPUT_LONGOPTS,
                                          {"agent-col", required_argument, NULL, OPT_AGENT_COL},
                                          {"conf", required_argument, NULL, OPT_CONF},
+                                         {"top", required_argument, NULL, OPT_TOP},
+                                         {"view", required_argument, NULL, OPT_VIEW},
                                          {"help", no_argument, NULL, 'h'},
                                          {"version", no_argument, NULL, 'V'},
                                          {NULL, 0, NULL, 0}};
@@ -41,6 +47,9 @@ static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
 static const char options_help[] = CALIB_CLI_OUTPUT_HELP
         "      --agent-col NAME    column of the agent (default: agent or an alias)\n"
         "      --conf L            confidence level of the intervals (default 0.95)\n"
+        "      --view VIEW         severity (default), scale, criteria or agents\n"
+        "      --top N             the N largest rows (criteria view) or per criterion\n"
+        "                          (agents view); default all\n"
         "  -h, --help              print this help and exit\n"
         "  -V, --version           print the version and exit\n";
 
@@ -54,6 +63,8 @@ main(int argc, char **argv)
 	enum calib_format fmt = calib_cli_default_format();
 	const char *output = NULL;
 	double conf = 0.95;
+	enum calib_audit_view view = CALIB_AUDIT_SEVERITY;
+	size_t top = 0;
 	int c, status = 0;
 
 	gsl_set_error_handler_off();
@@ -83,6 +94,17 @@ main(int argc, char **argv)
 			if (calib_cli_double(&cli, "--conf", optarg, 0.5, 0.999999, &conf))
 				return 2;
 			break;
+		case OPT_TOP:
+			if (calib_cli_size(&cli, "--top", optarg, 1, 1000000000, &top))
+				return 2;
+			break;
+		case OPT_VIEW:
+			if (!calib_audit_view_parse(optarg, &view))
+				return calib_cli_usage_error(
+				        &cli,
+				        "option --view: '%s' is not severity, scale, criteria or agents",
+				        optarg);
+			break;
 		case 'h':
 			printf("%s\n%sOptions:\n" CALIB_CLI_READ_HELP "%s", usage, help,
 			       options_help);
@@ -93,10 +115,24 @@ main(int argc, char **argv)
 			return calib_cli_bad_option(&cli, c, argv);
 		}
 	}
+	if (top && view != CALIB_AUDIT_CRITERIA && view != CALIB_AUDIT_AGENTS)
+		return calib_cli_usage_error(&cli, "option --top: only with --view criteria or agents");
 	if (calib_cli_load(&cli, argv + optind, (size_t)(argc - optind), &store))
 		return 1;
 	calib_error_clear(&err);
-	t = calib_audit_table(store, conf, &err);
+	switch (view) {
+	case CALIB_AUDIT_SCALE:
+		t = calib_audit_scale_table(store, &err);
+		break;
+	case CALIB_AUDIT_CRITERIA:
+		t = calib_audit_criteria_table(store, top, &err);
+		break;
+	case CALIB_AUDIT_AGENTS:
+		t = calib_audit_agents_table(store, top, &err);
+		break;
+	default:
+		t = calib_audit_table(store, conf, &err);
+	}
 	if (!t) {
 		status = calib_cli_fail(&cli, &err);
 		goto done;
