@@ -43,7 +43,7 @@ GEN := $(BUILD)/calib-gen
 # Keep objects between builds (they are made through chained rules).
 .SECONDARY:
 
-.PHONY: all check unit e2e asan tsan valgrind install uninstall clean demo format lint bench fuzz fuzz-bins manlint
+.PHONY: all check unit e2e asan tsan valgrind install uninstall clean demo format lint bench bench-peers fuzz fuzz-bins manlint
 all: $(PROGS)
 
 $(BUILD)/%.o: %.c
@@ -145,6 +145,10 @@ demo: all
 
 bench: all $(GEN)
 	@sh bench/run.sh $(BUILD)/bin $(GEN)
+
+# calib-agree against pandas + statsmodels + numpy, when installed
+bench-peers: all $(GEN)
+	@sh bench/peers.sh $(BUILD)/bin $(GEN)
 
 format:
 	clang-format -i $(LIB_SRC) $(CMD_SRC) $(CMD_COMMON) include/calib/*.h $(UNIT_SRC)

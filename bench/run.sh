@@ -6,7 +6,8 @@
 # largest is 50 million ratings), runs each program on each, and prints wall
 # time, throughput, peak memory and bytes per rating (from /usr/bin/time or
 # the shell's time when that is missing), with the ratio to a bare libcsv
-# parse of the same file. A second baseline, floor, is the least work that
+# parse of the same file run just before, CALIB_BENCH_ROUNDS times (default
+# 3): medians. A second baseline, floor, is the least work that
 # gives one coefficient per criterion on both cores (see floor.c): how close
 # to the bare parse any program doing calib-agree's work could come. Then
 # the bootstrap figures on 100,000 calls.
@@ -38,34 +39,62 @@ for n in $sizes; do
 	[ -s "$f" ] || "$gen" --bench "$n" 5 10 1 >"$f"
 done
 
-# measure LABEL FILE COMMAND...: one line of the table
+rounds=${CALIB_BENCH_ROUNDS:-3}
+
+# time1 COMMAND...: one run, "wall user sys peak-KB" appended to $out/runs
+time1() {
+	/usr/bin/time -f '%e %U %S %M' -o "$out/time" "$@" >/dev/null 2>"$out/err" || {
+		echo "bench: $* failed:" >&2
+		cat "$out/err" >&2
+		exit 1
+	}
+	cat "$out/time" >>"$out/runs"
+}
+
+# measure LABEL FILE COMMAND...: one line of the table. The command and the
+# bare parse of FILE run in turn, $rounds times; the figures are medians and
+# "x bare" the median of the rounds' ratios, so that a busy machine slows
+# both sides of each ratio alike.
 measure() {
 	label=$1
 	file=$2
 	shift 2
-	/usr/bin/time -f '%e %M' -o "$out/time" "$@" >/dev/null 2>"$out/err" || {
-		echo "bench: $label failed:" >&2
-		cat "$out/err" >&2
-		exit 1
-	}
-	set -- $(cat "$out/time")
-	secs=$1
-	kb=$2
+	: >"$out/runs"
+	i=0
+	while [ $i -lt "$rounds" ]; do
+		time1 "$bare" "$file"
+		time1 "$@"
+		i=$((i + 1))
+	done
 	bytes=$(wc -c <"$file")
 	ratings=$(($(wc -l <"$file") - 1))
 	ratings=$((ratings * ${per_row:-10}))
-	awk -v l="$label" -v s="$secs" -v kb="$kb" -v b="$bytes" -v r="$ratings" -v base="$base" \
-		'BEGIN { if (s < 0.005) s = 0.005;
-		printf "%-40s %10d %8.2f %9.1f %12.3g %9.0f %8.2f %7.2f\n",
-			l, r, s, b / s / 1e6, r / s, kb / 1024, kb * 1024 / r, s / base }'
+	awk -v l="$label" -v b="$bytes" -v r="$ratings" '
+	function median(a, n,    i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	NR % 2 == 1 { base = $1 < 0.005 ? 0.005 : $1; next }
+	{
+		n++
+		s = $1 < 0.005 ? 0.005 : $1
+		w[n] = s; u[n] = $2; y[n] = $3; m[n] = $4; x[n] = s / base
+	}
+	END {
+		s = median(w, n); kb = median(m, n)
+		printf "%-40s %10d %8.2f %6.2f %6.2f %9.1f %12.3g %9.0f %8.2f %7.2f\n",
+			l, r, s, median(u, n), median(y, n), b / s / 1e6, r / s, kb / 1024,
+			kb * 1024 / r, median(x, n)
+	}' "$out/runs"
 }
 
-printf '%-40s %10s %8s %9s %12s %9s %8s %7s\n' program ratings seconds MB/s ratings/s "peak MB" "B/rating" "x bare"
+echo "medians of $rounds runs, each beside a bare parse of the same file (CALIB_BENCH_ROUNDS)"
+printf '%-40s %10s %8s %6s %6s %9s %12s %9s %8s %7s\n' program ratings seconds user sys MB/s ratings/s "peak MB" "B/rating" "x bare"
 for n in $sizes; do
 	f=$data/sheet-$n.csv
-	/usr/bin/time -f '%e' -o "$out/time" "$bare" "$f" >/dev/null
-	base=$(cat "$out/time")
-	[ "$(awk -v b="$base" 'BEGIN { print (b < 0.005) }')" = 1 ] && base=0.005
 	echo "-- $n calls x 5 raters x 10 criteria ($(($(wc -c <"$f") / 1000000)) MB)"
 	measure "bare libcsv parse" "$f" "$bare" "$f"
 	measure "floor (Fleiss only, 2 threads)" "$f" "$floor" "$f"
@@ -80,7 +109,6 @@ done
 f=$data/sheet-100000.csv
 if [ -s "$f" ]; then
 	echo "-- bootstrap, 1000 replicates over 100000 calls"
-	base=$(/usr/bin/time -f '%e' "$bare" "$f" 2>&1 >/dev/null)
 	# one criterion in long form, cut out before the clock starts
 	for c in c1 c3; do
 		calib-sheet "$f" | awk -F, -v c=$c 'NR == 1 || $4 == c' >"$out/$c.csv"
@@ -103,7 +131,6 @@ if [ ! -s "$f" ]; then
 	done >"$f"
 fi
 echo "-- drift, 4 sessions x 20000 calls x 5 raters x 10 criteria"
-base=$(/usr/bin/time -f '%e' "$bare" "$f" 2>&1 >/dev/null)
 measure "calib-drift --boot 1000" "$f" calib-drift -f csv --boot 1000 "$f"
 
 # calib-audit on a year of a 2,000-seat centre's routine evaluations:
@@ -131,6 +158,5 @@ BEGIN {
 	}
 }' >"$f"
 echo "-- audit, $na evaluations x 20 criteria"
-base=$(/usr/bin/time -f '%e' "$bare" "$f" 2>&1 >/dev/null)
 per_row=20
 measure "calib-audit" "$f" calib-audit -f csv "$f"
