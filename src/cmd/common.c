@@ -5,6 +5,8 @@
  */
 #include "common.h"
 
+#include "calib/dates.h"
+
 #include "calib/columns.h"
 
 #include <errno.h>
@@ -940,4 +942,82 @@ calib_cli_write_table(const struct calib_cli *cli, const char *path,
 		return 1;
 	}
 	return calib_cli_out_commit(cli, &out);
+}
+
+int
+calib_cli_session_from(const struct calib_cli *cli, const char *arg,
+                       enum calib_session_from *from)
+{
+	if (strcmp(arg, "name") == 0)
+		*from = CALIB_SESSION_FROM_NAME;
+	else if (strcmp(arg, "column") == 0)
+		*from = CALIB_SESSION_FROM_COLUMN;
+	else {
+		calib_cli_usage_error(cli, "option --session-from: '%s' is not name or column",
+		                      arg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+calib_cli_session_order(const struct calib_cli *cli, const char *arg,
+                        enum calib_session_order *order)
+{
+	if (strcmp(arg, "given") == 0)
+		*order = CALIB_SESSION_ORDER_GIVEN;
+	else if (strcmp(arg, "date") == 0)
+		*order = CALIB_SESSION_ORDER_DATE;
+	else if (strcmp(arg, "name") == 0)
+		*order = CALIB_SESSION_ORDER_NAME;
+	else {
+		calib_cli_usage_error(cli, "option --order: '%s' is not given, date or name",
+		                      arg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+calib_cli_date_format(const struct calib_cli *cli, const char *arg)
+{
+	struct calib_error e;
+
+	if (calib_dates_check_format(arg, &e)) {
+		calib_cli_usage_error(cli, "option --date-format: %s", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+calib_cli_load_sessions(struct calib_cli *cli, enum calib_session_from from,
+                        enum calib_session_order order, const char *date_format,
+                        char *const *files, size_t n, const char *key, uint32_t *key_rater,
+                        const char **how, struct calib_store **out)
+{
+	struct calib_error err;
+	char note[300];
+
+	calib_error_clear(&err);
+	*out = NULL;
+	if (calib_sessions_prepare(&cli->read, from, files, n, &err))
+		return calib_cli_fail(cli, &err);
+	if (key && strcmp(key, "consensus") != 0
+	            ? calib_cli_load_key(cli, files, n, key, out, key_rater, NULL)
+	            : calib_cli_load(cli, files, n, out))
+		return 1;
+	if (!calib_sessions_check(*out, from, cli->read.session, key,
+	                          key ? *key_rater : CALIB_NONE, &err)) {
+		enum calib_status st = calib_sessions_arrange(*out, order, date_format,
+		                                              (int)cli->read.duplicates, how,
+		                                              note, sizeof note, &err);
+		if (note[0])
+			calib_cli_errorf(cli, "%s", note);
+		if (!st)
+			return 0;
+	}
+	calib_store_free(*out);
+	*out = NULL;
+	return calib_cli_fail(cli, &err);
 }

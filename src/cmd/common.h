@@ -49,6 +49,7 @@
 #include "calib/outfile.h"
 #include "calib/raters.h"
 #include "calib/reader.h"
+#include "calib/sessions.h"
 #include "calib/store.h"
 #include "calib/table.h"
 
@@ -356,5 +357,30 @@ const char *calib_cli_interval_text(char *buf, size_t n, double lower, double up
  */
 int calib_cli_write_table(const struct calib_cli *cli, const char *path,
 			  const struct calib_table *t, enum calib_format f, bool group_first);
+
+/*
+ * Sessions over time, as calib-drift and calib-report --history read
+ * them (sessions.h): --session-from (name, column) and --order (given,
+ * date, name), 0 or -1 with a usage error printed; --date-format, 0 or
+ * -1 likewise.
+ */
+int calib_cli_session_from(const struct calib_cli *cli, const char *arg,
+                           enum calib_session_from *from);
+int calib_cli_session_order(const struct calib_cli *cli, const char *arg,
+                            enum calib_session_order *order);
+int calib_cli_date_format(const struct calib_cli *cli, const char *arg);
+
+/*
+ * Load files[0..n) with sessions as from says (calib_cli_load, or
+ * calib_cli_load_key with key unless key is NULL or "consensus"), check
+ * them (calib_sessions_check) and put them in order (calib_sessions_arrange
+ * with order and date_format; the footer's words in *how). A note on the
+ * order goes to stderr. 0 with the store in *out, or 1 (printed) with *out
+ * NULL.
+ */
+int calib_cli_load_sessions(struct calib_cli *cli, enum calib_session_from from,
+                            enum calib_session_order order, const char *date_format,
+                            char *const *files, size_t n, const char *key, uint32_t *key_rater,
+                            const char **how, struct calib_store **out);
 
 #endif

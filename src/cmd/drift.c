@@ -162,13 +162,10 @@ static const struct option longopts[] = {
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
 
-enum session_from { FROM_AUTO, FROM_COLUMN, FROM_NAME };
-enum order { ORDER_AUTO, ORDER_GIVEN, ORDER_DATE, ORDER_NAME };
-
 /* Everything main() decided from the command line. */
 struct args {
-	enum session_from from;
-	enum order order;
+	enum calib_session_from from;
+	enum calib_session_order order;
 	const char *date_format; /* checked, or NULL */
 	enum calib_format fmt;
 	const char *output, *compare, *chart;
@@ -180,225 +177,6 @@ struct args {
 	const char *key;             /* --key FILE or "consensus" */
 	struct calib_raters_opts ro; /* --by rater: --pass, --tolerance, --conf */
 };
-
-/* The base name of path without its extension: *len bytes from the result. */
-static const char *
-base_name(const char *path, size_t *len)
-{
-	const char *slash = strrchr(path, '/'), *b = slash ? slash + 1 : path;
-	const char *dot = strrchr(b, '.');
-
-	*len = dot && dot != b ? (size_t)(dot - b) : strlen(b);
-	return b;
-}
-
-/*
- * Load the inputs with sessions as --session-from says, in one reading:
- * rows without a session (no session column, or an empty cell) take
- * their file's base name, so that the same call in two files is two
- * sessions' ratings before any duplicate check. 0, or 1 (printed).
- */
-static int
-load(struct calib_cli *cli, enum session_from from, char *const *files, size_t n,
-     const char *key, uint32_t *key_rater, struct calib_store **out)
-{
-	const char *given = cli->read.session;
-	struct calib_store *s;
-	bool on_stdin = n == 0;
-
-	for (size_t i = 0; i < n; i++)
-		on_stdin = on_stdin || strcmp(files[i], "-") == 0;
-	if (from == FROM_NAME && on_stdin && !given) {
-		calib_cli_errorf(cli, "standard input needs --session LABEL with "
-		                      "--session-from name");
-		return 1;
-	}
-	cli->read.session_from_name = from == FROM_NAME || (from == FROM_AUTO && !given);
-	if (key && strcmp(key, "consensus") != 0
-	            ? calib_cli_load_key(cli, files, n, key, out, key_rater, NULL)
-	            : calib_cli_load(cli, files, n, out))
-		return 1;
-	s = *out;
-	/* with --session-from name, a session column would disagree with the names */
-	for (size_t e = 0; from == FROM_NAME && e < s->n_evals; e++) {
-		if (key && s->eval_rater[e] == *key_rater)
-			continue; /* the key's sessions come from its column */
-		const char *file = s->files[s->eval_file[e]];
-		const char *ses = calib_names_get(s->sessions, s->item_session[s->eval_item[e]]);
-		size_t len = strlen(given ? given : "");
-		const char *want = strcmp(file, "<stdin>") == 0 ? given : base_name(file, &len);
-		if (strlen(ses) != len || memcmp(ses, want, len) != 0) {
-			calib_cli_errorf(cli, "%s: has a session column; use --session-from column",
-			                 file);
-			goto fail;
-		}
-	}
-	/* a key row without a session would be a session of its own */
-	for (size_t e = 0; key && strcmp(key, "consensus") != 0 && e < s->n_evals; e++)
-		if (s->eval_rater[e] == *key_rater &&
-		    !*calib_names_get(s->sessions, s->item_session[s->eval_item[e]])) {
-			char *tmp = NULL;
-			const char *shown = calib_escaped(key, &tmp);
-			calib_cli_errorf(cli,
-			                 "--key %s: a key score without a session (line %u): "
-			                 "the key needs the session column of the inputs",
-			                 shown ? shown : "?", (unsigned)s->eval_line[e]);
-			free(tmp);
-			goto fail;
-		}
-	if (calib_names_find(s->sessions, "", 0) != CALIB_NONE) {
-		if (from == FROM_AUTO || calib_names_count(s->sessions) == 1) {
-			calib_cli_errorf(cli, from == FROM_AUTO
-			                              ? "<stdin>: rows without a session: give "
-			                                "--session LABEL or a session column"
-			                              : "no session in the input: no session "
-			                                "column, or only empty cells "
-			                                "(--session-col NAME, or --session-from "
-			                                "name)");
-			goto fail;
-		}
-	}
-	return 0;
-fail:
-	calib_store_free(s);
-	*out = NULL;
-	return 1;
-}
-
-/* qsort has no context: what the comparisons below read */
-static const struct calib_date *sort_date;
-static const char (*sort_name)[CALIB_DATE_NAME];
-static const char **sort_label;
-
-static int
-cmp_index(size_t i, size_t j)
-{
-	return (i > j) - (i < j);
-}
-
-/* By date, a week before the date of its Monday, then by first appearance. */
-static int
-cmp_date(const void *a, const void *b)
-{
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	int c;
-
-	if (sort_date[i].days != sort_date[j].days)
-		return (sort_date[i].days > sort_date[j].days) -
-		       (sort_date[i].days < sort_date[j].days);
-	if ((c = strcmp(sort_name[i], sort_name[j])) != 0)
-		return sort_date[i].month - sort_date[j].month;
-	return cmp_index(i, j);
-}
-
-/* By the bytes of the label. */
-static int
-cmp_label(const void *a, const void *b)
-{
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	int c = strcmp(sort_label[i], sort_label[j]);
-
-	return c ? c : cmp_index(i, j);
-}
-
-/*
- * Put the store's sessions in the order --order asks, and (unless the
- * order is given or by name) name every date as calib_dates_name() does,
- * merging the sessions that are one date written two ways. *how receives
- * the words of the footer. 0, or 1 with the message printed.
- */
-static int
-arrange(const struct calib_cli *cli, struct calib_store *s, const struct args *g,
-        const char **how)
-{
-	size_t n = calib_names_count(s->sessions), k = 0, not_date = SIZE_MAX;
-	const char **label = malloc((n + 1) * sizeof *label);
-	struct calib_date *date = malloc((n + 1) * sizeof *date);
-	size_t *by = malloc((n + 1) * sizeof *by);
-	uint32_t *to = malloc((n + 1) * sizeof *to);
-	char(*name)[CALIB_DATE_NAME] = malloc((n + 1) * sizeof *name);
-	const char **names = malloc((n + 1) * sizeof *names);
-	const char **key = malloc((n + 1) * sizeof *key);
-	struct calib_names *seen = NULL;
-	struct calib_error err;
-	enum calib_status st;
-	bool dates, same = true;
-	int status = 1;
-
-	calib_error_clear(&err);
-	*how = "as given";
-	if (!label || !date || !by || !to || !name || !names || !key) {
-		calib_cli_fail(cli, NULL);
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		label[i] = calib_names_get(s->sessions, (uint32_t)i);
-		by[i] = i;
-	}
-	/* read whatever the order, so that one date written two ways is one session */
-	st = calib_dates_read(label, n, g->date_format, date, &not_date, &err);
-	if (st && (g->order == ORDER_AUTO || g->order == ORDER_DATE)) {
-		calib_cli_error(cli, &err);
-		goto out;
-	}
-	dates = st == CALIB_OK && not_date == SIZE_MAX;
-	if (!dates && g->order == ORDER_DATE) {
-		calib_cli_errorf(cli, "session '%.100s' is not a date (--date-format FMT, or "
-		                      "--order given or name)",
-		                 label[not_date]);
-		goto out;
-	}
-	if (!dates && g->order == ORDER_AUTO && n > 1) {
-		/* said once, so that the mail of a cron job shows it; one session has no order */
-		calib_cli_errorf(cli, "sessions in order of first appearance: '%.100s' is not "
-		                      "a date (--order given, date or name)",
-		                 label[not_date]);
-		*how = "as given (not all dates)";
-	}
-	for (size_t i = 0; i < n; i++)
-		key[i] = dates ? calib_dates_name(&date[i], name[i], sizeof name[i]) : label[i];
-	if (dates && (g->order == ORDER_AUTO || g->order == ORDER_DATE)) {
-		*how = "by date";
-		sort_date = date;
-		sort_name = name;
-		qsort(by, n, sizeof *by, cmp_date);
-	} else if (g->order == ORDER_NAME) {
-		*how = "by name";
-		sort_label = key;
-		qsort(by, n, sizeof *by, cmp_label);
-	}
-	/* the new sessions in order, each name once */
-	if (!(seen = calib_names_alloc())) {
-		calib_cli_fail(cli, NULL);
-		goto out;
-	}
-	for (size_t j = 0; j < n; j++) {
-		size_t i = by[j];
-		if (calib_names_intern(seen, key[i], strlen(key[i]), &to[i])) {
-			calib_cli_fail(cli, NULL);
-			goto out;
-		}
-		if (to[i] == k)
-			names[k++] = key[i];
-		same = same && to[i] == i && strcmp(key[i], label[i]) == 0;
-	}
-	if (!same &&
-	    calib_store_merge_sessions(s, names, k, to, (int)cli->read.duplicates, &err)) {
-		calib_cli_fail(cli, &err);
-		goto out;
-	}
-	status = 0;
-out:
-	free(label);
-	free(date);
-	free(by);
-	free(to);
-	free(name);
-	free(names);
-	free(key);
-	calib_names_free(seen);
-	return status;
-}
 
 static const char *
 flag_text(int flag)
@@ -827,36 +605,18 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 		}
 		switch (c) {
 		case OPT_SESSION_FROM:
-			if (strcmp(optarg, "name") == 0)
-				g->from = FROM_NAME;
-			else if (strcmp(optarg, "column") == 0)
-				g->from = FROM_COLUMN;
-			else
-				return calib_cli_usage_error(
-				        cli,
-				        "option --session-from: '%s' is not name or column",
-				        optarg);
+			if (calib_cli_session_from(cli, optarg, &g->from))
+				return 2;
 			break;
 		case OPT_ORDER:
-			if (strcmp(optarg, "given") == 0)
-				g->order = ORDER_GIVEN;
-			else if (strcmp(optarg, "date") == 0)
-				g->order = ORDER_DATE;
-			else if (strcmp(optarg, "name") == 0)
-				g->order = ORDER_NAME;
-			else
-				return calib_cli_usage_error(
-				        cli, "option --order: '%s' is not given, date or name",
-				        optarg);
+			if (calib_cli_session_order(cli, optarg, &g->order))
+				return 2;
 			break;
-		case OPT_DATE_FORMAT: {
-			struct calib_error e;
-			if (calib_dates_check_format(optarg, &e))
-				return calib_cli_usage_error(cli, "option --date-format: %s",
-				                             e.msg);
+		case OPT_DATE_FORMAT:
+			if (calib_cli_date_format(cli, optarg))
+				return 2;
 			g->date_format = optarg;
 			break;
-		}
 		case 'f':
 			if (calib_cli_format(cli, optarg, &g->fmt))
 				return 2;
@@ -1019,7 +779,7 @@ main(int argc, char **argv)
 {
 	struct calib_cli cli;
 	struct calib_drift_opts o;
-	struct args g = {.from = FROM_AUTO,
+	struct args g = {.from = CALIB_SESSION_FROM_AUTO,
 	                 .fmt = calib_cli_default_format(),
 	                 .term = CALIB_PLOT_DUMB,
 	                 .min = NAN,
@@ -1050,13 +810,9 @@ main(int argc, char **argv)
 	}
 	/* standard output holds one thing: the chart or script when they go there */
 	table_to_stdout = !g.script && !(g.chart && strcmp(g.chart, "-") == 0);
-	if (load(&cli, g.from, argv + optind, (size_t)(argc - optind), g.key, &key_rater,
-	         &store))
+	if (calib_cli_load_sessions(&cli, g.from, g.order, g.date_format, argv + optind,
+	                            (size_t)(argc - optind), g.key, &key_rater, &how, &store))
 		return 1;
-	if (arrange(&cli, store, &g, &how)) {
-		calib_store_free(store);
-		return 1;
-	}
 	if (g.key) {
 		/* the consensus of the sessions as arranged (merged dates are one session) */
 		size_t ties = 0;
