@@ -240,6 +240,20 @@ enum calib_status calib_store_put(struct calib_store *s, uint32_t eval, uint32_t
 enum calib_status calib_store_finish(struct calib_store *s);
 
 /*
+ * A new finished store of the evaluations of one session of the
+ * finished store s (session: an id of s->sessions), in their order, with
+ * that session alone, its calls and raters (ids in order of first
+ * appearance within it) and every criterion of s as s holds it: scale,
+ * levels, rubric columns, so that a coefficient of the subset is the one
+ * calib-drift computes for that session. The input files keep their
+ * indices; the columns record is not copied (NULL). *out is the
+ * caller's (calib_store_free). CALIB_OK, CALIB_EARG (no such session),
+ * or CALIB_ENOMEM; on failure *out is NULL.
+ */
+enum calib_status calib_store_session_subset(const struct calib_store *s, uint32_t session,
+                                             struct calib_store **out);
+
+/*
  * Whether criterion c's levels have an order, so that a score can be
  * higher or lower than another (a direction, points, a TOTAL, weighted
  * coefficients): numbers and a rubric's levels on every scale but

@@ -1363,3 +1363,101 @@ calib_store_code_text(const struct calib_criterion *c, uint16_t code, char *buf,
 		calib_format_double(c->value[code - CALIB_CODE_LEVEL], buf, n);
 	return buf;
 }
+
+/* Copy the definition of criterion from (not its ratings) into criterion c. */
+static enum calib_status
+copy_criterion(struct calib_criterion *c, const struct calib_criterion *from)
+{
+	size_t q = from->n_levels;
+
+	c->scale = from->scale;
+	c->declared = from->declared;
+	c->levels_fixed = from->levels_fixed;
+	c->labelled = from->labelled;
+	c->scale_inferred = from->scale_inferred;
+	c->order = from->order;
+	c->percent = from->percent;
+	c->decimal_comma = from->decimal_comma;
+	c->min = from->min;
+	c->max = from->max;
+	c->weight = from->weight;
+	c->section = from->section;
+	c->critical = from->critical;
+	c->no_na = from->no_na;
+	c->sorted_ = true;
+	if (!(c->value = malloc((q ? q : 1) * sizeof *c->value)))
+		return CALIB_ENOMEM;
+	memcpy(c->value, from->value, q * sizeof *c->value);
+	if (from->label) {
+		if (!(c->label = calloc(q ? q : 1, sizeof *c->label)))
+			return CALIB_ENOMEM;
+		for (size_t k = 0; k < q; k++)
+			if (!(c->label[k] = strdup(from->label[k])))
+				return CALIB_ENOMEM; /* the labels so far are freed with c */
+	}
+	c->n_levels = q;
+	return CALIB_OK;
+}
+
+enum calib_status
+calib_store_session_subset(const struct calib_store *s, uint32_t session,
+                           struct calib_store **out)
+{
+	struct calib_store *t = calib_store_alloc();
+	const char *name;
+	enum calib_status st = CALIB_ENOMEM;
+	uint32_t id;
+
+	*out = NULL;
+	if (session >= calib_names_count(s->sessions)) {
+		calib_store_free(t);
+		return CALIB_EARG;
+	}
+	if (!t)
+		return CALIB_ENOMEM;
+	name = calib_names_get(s->sessions, session);
+	for (size_t i = 0; i < s->n_files; i++)
+		if ((st = calib_store_add_file(t, s->files[i], &id)))
+			goto fail;
+	/* the sections in their order, so that a criterion's section id holds */
+	for (size_t i = 0; i < calib_names_count(s->sections); i++) {
+		const char *sec = calib_names_get(s->sections, (uint32_t)i);
+		if ((st = calib_names_intern(t->sections, sec, strlen(sec), &id)))
+			goto fail;
+	}
+	for (size_t c = 0; c < s->n_criteria; c++) {
+		const struct calib_criterion *from = &s->criteria[c];
+		if ((st = calib_store_criterion(t, from->name, strlen(from->name), &id)) ||
+		    (st = copy_criterion(&t->criteria[id], from)))
+			goto fail;
+	}
+	for (size_t e = 0; e < s->n_evals; e++) {
+		uint32_t item = s->eval_item[e], ev;
+		const char *call, *rater;
+		bool created;
+		if (s->item_session[item] != session)
+			continue;
+		call = calib_names_get(s->calls, s->item_call[item]);
+		rater = calib_names_get(s->raters, s->eval_rater[e]);
+		if ((st = calib_store_eval(t, name, strlen(name), call, strlen(call), rater,
+		                           strlen(rater), s->eval_file[e], s->eval_line[e], &ev,
+		                           &created)))
+			goto fail;
+		for (size_t c = 0; c < s->n_criteria; c++) {
+			uint16_t previous;
+			if ((st = calib_store_put(t, ev, (uint32_t)c, s->criteria[c].code[e],
+			                          &previous)))
+				goto fail;
+		}
+	}
+	/* a session without a rating is still named */
+	if ((st = calib_names_intern(t->sessions, name, strlen(name), &id)) ||
+	    (st = calib_store_finish(t)))
+		goto fail;
+	*out = t;
+	return CALIB_OK;
+fail:
+	calib_store_free(t);
+	return st;
+}
+
