@@ -50,6 +50,17 @@ enum calib_status calib_audit_fit(const uint32_t *agent, const uint32_t *evaluat
 void calib_audit_fit_free(struct calib_audit_fit *f);
 
 /*
+ * One fit of a finished store read with calib_read_opts.agent, as
+ * calib_audit_table fits it: criterion c (an index of s->criteria), or
+ * the TOTAL (calib_report_totals) for c CALIB_NONE. f is the caller's to
+ * free (calib_audit_fit_free), zeroed on failure. CALIB_OK; CALIB_EARG
+ * when c is nominal or out of range, or the TOTAL does not apply
+ * (calib_report_total_applies); CALIB_ENOMEM.
+ */
+enum calib_status calib_audit_fit_store(const struct calib_store *s, uint32_t c, double conf,
+                                        struct calib_audit_fit *f);
+
+/*
  * The audit of a finished store read with calib_read_opts.agent (agents
  * are its sessions, evaluators its raters): one row per criterion with
  * ordered levels (nominal ones are left out) and per evaluator, then the

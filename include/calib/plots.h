@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calib/audit.h"
 #include "calib/drift.h"
 #include "calib/error.h"
 #include "calib/plot.h"
@@ -128,5 +129,28 @@ struct calib_plots_drift_opts {
  */
 struct calib_plot *calib_plots_drift(const struct calib_drift *d,
                                      const struct calib_plots_drift_opts *o);
+
+/* What calib-audit's chart shows (calib_plots_audit). */
+struct calib_plots_audit_opts {
+	const char *name;      /* the input in the title: a file's name, "N files" */
+	const char *criterion; /* the criterion fitted, or "TOTAL" */
+	double conf;           /* the level of the fit's intervals (0.95) */
+};
+
+/*
+ * calib-audit's chart: a dot plot of every evaluator with scores, one row
+ * each, sorted by the adjusted effect (most lenient at the top) within
+ * each component of the evaluator-agent graph: the adjusted effect with
+ * its interval as error bars, coloured when the interval excludes 0
+ * (vermillion lenient, blue harsh), the raw deviation as a hollow circle
+ * joined to it, a line at 0. name[j] is evaluator j's name (untrusted).
+ * The height grows with the rows (20 pixels each, a line of text for
+ * dumb); the x axis is repeated at the top. Appended to p after
+ * calib_plot_style. CALIB_OK, CALIB_EARG when no evaluator has scores,
+ * or CALIB_ENOMEM.
+ */
+enum calib_status calib_plots_audit(struct calib_plot *p, const struct calib_audit_fit *f,
+                                    const char *const *name,
+                                    const struct calib_plots_audit_opts *o);
 
 #endif

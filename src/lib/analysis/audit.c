@@ -333,15 +333,14 @@ add_rows(struct calib_table *t, const struct calib_store *s, const char *name,
 	return st;
 }
 
-/* Fit the scores y[e] (NAN: none) of every evaluation e and add the rows. */
+/* Fit the scores score[e] (NAN: none) of every evaluation e. */
 static enum calib_status
-audit_one(struct calib_table *t, const struct calib_store *s, const char *name,
-          const double *score, double conf, size_t *split)
+fit_scores(const struct calib_store *s, const double *score, double conf,
+           struct calib_audit_fit *f)
 {
 	uint32_t *agent = malloc((s->n_evals + 1) * sizeof *agent);
 	uint32_t *ev = malloc((s->n_evals + 1) * sizeof *ev);
 	double *y = malloc((s->n_evals + 1) * sizeof *y);
-	struct calib_audit_fit f;
 	enum calib_status st = CALIB_ENOMEM;
 	size_t n = 0;
 
@@ -354,17 +353,60 @@ audit_one(struct calib_table *t, const struct calib_store *s, const char *name,
 			y[n++] = score[e];
 		}
 		st = calib_audit_fit(agent, ev, y, n, calib_names_count(s->sessions),
-		                     calib_names_count(s->raters), conf, &f);
-		if (st == CALIB_OK) {
-			if (f.n_components > *split)
-				*split = f.n_components;
-			st = add_rows(t, s, name, &f);
-			calib_audit_fit_free(&f);
-		}
+		                     calib_names_count(s->raters), conf, f);
 	}
 	free(agent);
 	free(ev);
 	free(y);
+	return st;
+}
+
+/* Fit the scores y[e] (NAN: none) of every evaluation e and add the rows. */
+static enum calib_status
+audit_one(struct calib_table *t, const struct calib_store *s, const char *name,
+          const double *score, double conf, size_t *split)
+{
+	struct calib_audit_fit f;
+	enum calib_status st = fit_scores(s, score, conf, &f);
+
+	if (st == CALIB_OK) {
+		if (f.n_components > *split)
+			*split = f.n_components;
+		st = add_rows(t, s, name, &f);
+		calib_audit_fit_free(&f);
+	}
+	return st;
+}
+
+/* Each evaluation's score on criterion cr into score[] (NAN: none). */
+static void
+criterion_scores(const struct calib_store *s, const struct calib_criterion *cr, double *score)
+{
+	for (size_t e = 0; e < s->n_evals; e++) {
+		uint16_t code = cr->code[e];
+		score[e] = code >= CALIB_CODE_LEVEL ? cr->value[code - CALIB_CODE_LEVEL] : NAN;
+	}
+}
+
+enum calib_status
+calib_audit_fit_store(const struct calib_store *s, uint32_t c, double conf,
+                      struct calib_audit_fit *f)
+{
+	double *score;
+	enum calib_status st;
+
+	memset(f, 0, sizeof *f);
+	if (c == CALIB_NONE ? !calib_report_total_applies(s)
+	                    : c >= s->n_criteria || s->criteria[c].scale == CALIB_SCALE_NOMINAL)
+		return CALIB_EARG;
+	if (c == CALIB_NONE)
+		score = calib_report_totals(s);
+	else if ((score = malloc((s->n_evals + 1) * sizeof *score)))
+		criterion_scores(s, &s->criteria[c], score);
+	if (!score)
+		return CALIB_ENOMEM;
+	st = fit_scores(s, score, conf, f);
+	free(score);
 	return st;
 }
 
@@ -386,11 +428,7 @@ calib_audit_table(const struct calib_store *s, double conf, struct calib_error *
 		const struct calib_criterion *cr = &s->criteria[c];
 		if (cr->scale == CALIB_SCALE_NOMINAL)
 			continue;
-		for (size_t e = 0; e < s->n_evals; e++) {
-			uint16_t code = cr->code[e];
-			score[e] = code >= CALIB_CODE_LEVEL ? cr->value[code - CALIB_CODE_LEVEL]
-			                                    : NAN;
-		}
+		criterion_scores(s, cr, score);
 		if ((st = audit_one(t, s, cr->name, score, conf, &split)))
 			goto out;
 		fitted++;

@@ -1699,3 +1699,242 @@ fail:
 	calib_plot_free(p);
 	return NULL;
 }
+
+/* ---- calib-audit's chart ---- */
+
+/*
+ * Pixels of a row of the audit chart, of a character of its 12-point tic
+ * labels and legend, and above the plot: the title, a row of legend (two
+ * when narrow) and the x tics repeated.
+ */
+#define AUDIT_ROW     20u
+#define AUDIT_CHAR_PX 8.5
+#define AUDIT_TOP     120u
+#define AUDIT_HARSH   "#0072B2"
+#define AUDIT_LENIENT "#D55E00"
+#define AUDIT_NEUTRAL "#444444"
+
+struct audit_row {
+	const char *name;
+	uint32_t component;
+	double raw, adjusted, lo, hi;
+};
+
+static int
+cmp_audit_row(const void *a, const void *b)
+{
+	const struct audit_row *x = a, *y = b;
+
+	if (x->component != y->component)
+		return x->component < y->component ? -1 : 1;
+	/* most lenient first; ties by name for a stable order */
+	if (x->adjusted != y->adjusted)
+		return x->adjusted > y->adjusted ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* Which point clause draws a row: 0 neutral, 1 harsh, 2 lenient (its CI excludes 0). */
+static int
+audit_kind(const struct audit_row *r)
+{
+	return isfinite(r->hi) && r->hi < 0 ? 1 : isfinite(r->lo) && r->lo > 0 ? 2 : 0;
+}
+
+/*
+ * The legend under the title, as labels with points at screen positions,
+ * one row or two when the page is narrow (text says it in the x label).
+ * Entry 0 is the raw deviation, 1 + k the
+ * points of kind k, drawn when count[k] > 0.
+ */
+static enum calib_status
+audit_legend(struct calib_plot *p, const size_t *count, double conf)
+{
+	static const char *const colour[4] = {"#000000", AUDIT_NEUTRAL, AUDIT_HARSH,
+	                                      AUDIT_LENIENT};
+	char text[4][80];
+	double len[4], row_w[4] = {0, 0, 0, 0};
+	size_t row_of[4], r = 0;
+	unsigned w, h;
+	double x = 0;
+
+	calib_plot_size(p, &w, &h);
+	snprintf(text[0], sizeof text[0], "raw: mean score minus the evaluators' average");
+	snprintf(text[1], sizeof text[1], "adjusted, with its %g%% CI", conf * 100);
+	snprintf(text[2], sizeof text[2], "harsh: CI below 0");
+	snprintf(text[3], sizeof text[3], "lenient: CI above 0");
+	/* the entries into rows that fit the page, each row centred */
+	for (size_t i = 0; i < 4; i++) {
+		len[i] = (double)strlen(text[i]) * AUDIT_CHAR_PX + 50;
+		if (i && !count[i - 1])
+			continue;
+		if (row_w[r] > 0 && row_w[r] + len[i] > w - 40)
+			r++;
+		row_of[i] = r;
+		row_w[r] += len[i];
+	}
+	for (size_t i = 0, prev = SIZE_MAX; i < 4; i++) {
+		if (i && !count[i - 1])
+			continue;
+		if (row_of[i] != prev)
+			x = fmax(20, (w - row_w[row_of[i]]) / 2);
+		prev = row_of[i];
+		if (calib_plot_code(p,
+		                    "set label %zu at screen %.4f, screen %.4f left font ',12' "
+		                    "point pt %d ps 1.1 lw 1.5 lc rgb '%s' offset 1.2,0 ",
+		                    9001 + i, (x + 8) / w, 1 - (50 + 22 * (double)row_of[i]) / h,
+		                    i ? 7 : 6, colour[i]) ||
+		    calib_plot_string(p, text[i]) || calib_plot_code(p, "\n"))
+			return CALIB_ENOMEM;
+		x += len[i];
+	}
+	return CALIB_OK;
+}
+
+enum calib_status
+calib_plots_audit(struct calib_plot *p, const struct calib_audit_fit *f,
+                  const char *const *name, const struct calib_plots_audit_opts *o)
+{
+	static const char *const kind_colour[3] = {AUDIT_NEUTRAL, AUDIT_HARSH, AUDIT_LENIENT};
+	struct audit_row *row = malloc((f->n_evaluators + 1) * sizeof *row);
+	const char **labels = NULL;
+	double *at = NULL, xmin = 0, xmax = 0, pad, left;
+	size_t n = 0, label_w = 8, count[3] = {0, 0, 0};
+	bool dumb = calib_plot_terminal(p) == CALIB_PLOT_DUMB, split;
+	unsigned w, h;
+	char text[600];
+	enum calib_status st = CALIB_ENOMEM;
+
+	if (!row)
+		return CALIB_ENOMEM;
+	for (size_t j = 0; j < f->n_evaluators; j++) {
+		struct audit_row *r;
+		if (!f->n[j] || isnan(f->adjusted[j]))
+			continue;
+		r = &row[n++];
+		r->name = name[j] ? name[j] : "";
+		r->component = f->component[j];
+		r->raw = f->raw[j];
+		r->adjusted = f->adjusted[j];
+		r->lo = f->lo[j];
+		r->hi = f->hi[j];
+		count[audit_kind(r)]++;
+		for (size_t k = 0; k < 3; k++) {
+			double v = k == 0 ? r->raw : k == 1 ? r->lo : r->hi;
+			if (isfinite(v)) {
+				xmin = fmin(xmin, v);
+				xmax = fmax(xmax, v);
+			}
+		}
+		xmin = fmin(xmin, r->adjusted);
+		xmax = fmax(xmax, r->adjusted);
+		label_w = (size_t)fmax((double)label_w, (double)strlen(r->name));
+	}
+	if (n == 0) {
+		free(row);
+		return CALIB_EARG;
+	}
+	qsort(row, n, sizeof *row, cmp_audit_row);
+	split = row[n - 1].component > 1;
+	labels = malloc(n * sizeof *labels);
+	at = malloc(n * sizeof *at);
+	if (!labels || !at)
+		goto out;
+	pad = (xmax - xmin) * 0.05;
+	if (!(pad > 0))
+		pad = 0.5;
+	xmin -= pad;
+	xmax += pad;
+	label_w = label_w > 30 ? 30 : label_w;
+	/* a row of text each, and room for the title, legend and both axes */
+	calib_plot_fit(p, dumb ? 80u : 900u,
+	               dumb ? (unsigned)(n + 14) : (unsigned)(AUDIT_ROW * n + AUDIT_TOP + 90));
+	calib_plot_size(p, &w, &h);
+	left = dumb ? (double)(label_w + 3) / w : ((double)label_w * AUDIT_CHAR_PX + 30) / w;
+	snprintf(text, sizeof text,
+	         "%s%sevaluator effects on %s, adjusted for the agents evaluated", o->name,
+	         *o->name ? ": " : "", o->criterion);
+	if ((dumb ? calib_plot_cmd(p, "set title ", text, "\n")
+	          : calib_plot_code(p,
+	                            "set label 9000 at screen 0.5, screen %.4f center front "
+	                            "font ',16' ",
+	                            1 - 22.0 / h) ||
+	                    calib_plot_string(p, text) ||
+	                    calib_plot_code(p, "\nset tmargin at screen %.4f\n",
+	                                    1 - (double)AUDIT_TOP / h) ||
+	                    audit_legend(p, count, o->conf)) ||
+	    calib_plot_code(p,
+	                    "set xlabel 'score points: < 0 harsh, > 0 lenient (0: the average "
+	                    "evaluator of the component)%s'\n"
+	                    "set xrange [%.17g:%.17g]\nset yrange [0.4:%zu.6]\n"
+	                    "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
+	                    "unset ytics\nset ytics scale 0%s\nset xtics nomirror\n"
+	                    "set x2tics\nset link x2\nset grid x ytics\n",
+	                    dumb ? "'.\"\\n\".'G: adjusted, with its CI (#); F: raw mean minus "
+	                           "the evaluators'' average"
+	                         : "",
+	                    xmin, xmax, n, fmin(left, 0.45),
+	                    1 - (split ? (dumb ? 13.0 : 130.0) : dumb ? 3.0 : 30.0) / w,
+	                    dumb ? "" : " font ',12'") ||
+	    (dumb && calib_plot_code(p, "unset grid\nset grid ytics\n")))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		labels[i] = row[i].name;
+		at[i] = (double)(n - i);
+	}
+	if ((st = tics(p, "y", labels, at, n, label_w, 1)))
+		goto out;
+	st = CALIB_ENOMEM;
+	/* the line at 0, and a line and a name between the components */
+	if (calib_plot_code(p,
+	                    "set arrow from 0, graph 0 to 0, graph 1 nohead back lc rgb '#000000' "
+	                    "lw 1.5\n"))
+		goto out;
+	for (size_t i = 0; i < n && split; i++) {
+		if (i && row[i].component != row[i - 1].component &&
+		    calib_plot_code(p,
+		                    "set arrow from graph 0, first %g to graph 1, first %g nohead "
+		                    "front lc rgb '#444444' lw 1\n",
+		                    (double)(n - i) + 0.5, (double)(n - i) + 0.5))
+			goto out;
+		if ((!i || row[i].component != row[i - 1].component) &&
+		    calib_plot_code(p,
+		                    "set label 'component %u' at graph 1, first %g left offset "
+		                    "1,0 front font ',12' tc rgb '#444444'\n",
+		                    (unsigned)row[i].component, (double)(n - i)))
+			goto out;
+	}
+	/* x, y, lower, upper of the adjusted effect; the raw deviation; its kind */
+	if (calib_plot_data_begin(p, "audit"))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct audit_row *r = &row[i];
+		double v[6] = {r->adjusted, (double)(n - i), isfinite(r->lo) ? r->lo : r->adjusted,
+		               isfinite(r->hi) ? r->hi : r->adjusted, r->raw,
+		               (double)audit_kind(r)};
+		if (calib_plot_data_row(p, v, 6))
+			goto out;
+	}
+	/* the raw deviation last, over the interval that may hide it */
+	if (calib_plot_data_end(p) ||
+	    calib_plot_code(p,
+	                    "plot $audit using 5:2:($1-$5):(0) with vectors nohead lw 1 lc rgb "
+	                    "'#AAAAAA' notitle"))
+		goto out;
+	for (int k = 0; k < 3; k++) {
+		if (!count[k])
+			continue;
+		if (calib_plot_code(p,
+		                    ", \\\n  $audit using ($6 == %d ? $1 : NaN):2:3:4 with xerrorbars "
+		                    "pt 7 ps 1.1 lw 1.5 lc rgb '%s' ",
+		                    k, kind_colour[k]) ||
+		    calib_plot_code(p, "notitle"))
+			goto out;
+	}
+	st = calib_plot_code(p, ", \\\n  $audit using 5:2 with points pt 6 ps 1.1 lw 1.5 lc rgb "
+	                        "'#000000' notitle\n");
+out:
+	free(row);
+	free(labels);
+	free(at);
+	return st;
+}
