@@ -10,6 +10,8 @@
 #ifndef CALIB_BAND_H
 #define CALIB_BAND_H
 
+#include <stddef.h>
+
 enum calib_band_scheme {
 	CALIB_BANDS_NONE = 0,
 	CALIB_BANDS_LANDIS_KOCH,
@@ -19,6 +21,21 @@ enum calib_band_scheme {
 
 /* The scheme of a statistic or companion record, from the registry (registry.h). */
 enum calib_band_scheme calib_band_scheme_for(const char *statistic);
+
+/* One band of a scheme: it starts at lower (-INFINITY for the first). */
+struct calib_band {
+	double lower;
+	const char *name;
+};
+
+/*
+ * The bands of a scheme, worst first, their number in *n (static; NULL and
+ * 0 for none): the edges a chart shades, the same table calib_band_name
+ * reads. A Landis-Koch band from "fair" up holds its upper bound and not
+ * its lower one (0.20 is slight); every other band holds its lower bound.
+ * Cannot fail.
+ */
+const struct calib_band *calib_band_edges(enum calib_band_scheme s, size_t *n);
 
 /* "Landis-Koch", "Koo-Li", "Krippendorff", or "" for none. */
 const char *calib_band_scheme_name(enum calib_band_scheme s);

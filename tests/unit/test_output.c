@@ -99,6 +99,36 @@ test_bands(void)
 	/* P(kappa > 0.6) = 0.84, P(> 0.4) = 0.9998: moderate */
 	is_string(calib_band_benchmark(lk, 0.7, 0.1, 0.95), "moderate", "benchmark 0.7 +- 0.1");
 	is_string(calib_band_benchmark(lk, 0.7, NAN, 0.95), "", "benchmark without se");
+	{
+		static const double lk_edge[] = { 0.0, 0.2, 0.4, 0.6, 0.8 };
+		static const enum calib_band_scheme all[] = { CALIB_BANDS_LANDIS_KOCH,
+							      CALIB_BANDS_KOO_LI,
+							      CALIB_BANDS_KRIPPENDORFF };
+		size_t n = 99;
+		const struct calib_band *b = calib_band_edges(lk, &n);
+		is_long((long)n, 6, "Landis-Koch: six bands");
+		ok(isinf(b[0].lower) && b[0].lower < 0, "the first band starts at -inf");
+		is_string(b[0].name, "poor", "worst first");
+		for (size_t i = 1; i < 6; i++)
+			is_double(b[i].lower, lk_edge[i - 1], 0, "Landis-Koch edge");
+		is_string(b[5].name, "almost perfect", "best last");
+		b = calib_band_edges(CALIB_BANDS_KRIPPENDORFF, &n);
+		ok(n == 3 && b[1].lower == 0.667 && b[2].lower == 0.8, "Krippendorff: 0.667, 0.800");
+		b = calib_band_edges(CALIB_BANDS_KOO_LI, &n);
+		ok(n == 4 && b[1].lower == 0.5 && b[3].lower == 0.9, "Koo-Li: 0.5 .. 0.9");
+		ok(calib_band_edges(CALIB_BANDS_NONE, &n) == NULL && n == 0, "no scheme, no bands");
+		/* every edge is where calib_band_name changes its answer */
+		for (size_t k = 0; k < 3; k++) {
+			b = calib_band_edges(all[k], &n);
+			for (size_t i = 1; i < n; i++) {
+				double x = b[i].lower;
+				is_string(calib_band_name(all[k], nextafter(x, 2)), b[i].name,
+					  "above an edge: its band");
+				is_string(calib_band_name(all[k], nextafter(x, -2)), b[i - 1].name,
+					  "below an edge: the band before");
+			}
+		}
+	}
 }
 
 static void

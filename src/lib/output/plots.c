@@ -128,31 +128,6 @@ title(struct calib_plot *p, const char *cmd, const char *session, const char *wh
 static const char *const band_fill[] = {"#F6D5C4", "#FBE7D0", "#FDF3D3",
                                         "#E5F0DA", "#D3EADF", "#BFE0D5"};
 
-/* The band boundaries of a scheme, found from calib_band_name so they stay in step. */
-static size_t
-band_edges(enum calib_band_scheme s, double *edge, const char **name, size_t max)
-{
-	const char *prev = calib_band_name(s, -1.0);
-	size_t n = 0;
-
-	if (!*prev)
-		return 0;
-	name[n] = prev;
-	edge[n++] = -1.0;
-	for (int i = -1000; i <= 1000 && n < max; i++) {
-		double x = i / 1000.0;
-		const char *b = calib_band_name(s, x);
-		if (strcmp(b, prev) != 0) {
-			/* a band that includes its upper bound changes one step later */
-			double r = round(x * 100) / 100;
-			name[n] = b;
-			edge[n++] = fabs(x - r) < 0.0015 ? r : x;
-			prev = b;
-		}
-	}
-	return n;
-}
-
 /* ---- agreement ---- */
 
 /*
@@ -285,14 +260,14 @@ calib_plots_agreement(struct calib_plot *p, struct calib_plots_entries *en,
 	for (size_t i = 0; i < n; i++) {
 		const struct calib_plots_entry *e = &en->v[i];
 		enum calib_band_scheme sch = calib_registry_bands(e->stat);
-		double y = (double)(n - i), edge[8];
-		const char *bname[8];
-		size_t nb = band_edges(sch, edge, bname, 8);
+		double y = (double)(n - i);
+		size_t nb;
+		const struct calib_band *band = calib_band_edges(sch, &nb);
 		char text[400];
 		if (!o->dumb)
 			for (size_t b = 0; b < nb; b++) {
-				double lo = fmax(edge[b], xmin),
-				       hi = b + 1 < nb ? edge[b + 1] : xmax;
+				double lo = fmax(band[b].lower, xmin),
+				       hi = b + 1 < nb ? band[b + 1].lower : xmax;
 				size_t shade = nb <= 1 ? 0 : b * 5 / (nb - 1);
 				if (hi <= lo)
 					continue;

@@ -22,22 +22,20 @@
 #include "calib/band.h"
 #include "calib/registry.h"
 
-struct band {
-	double lower; /* the band holds values >= lower (the first: everything) */
-	const char *name;
+static const struct calib_band landis_koch[] = {
+	{ -INFINITY, "poor" }, { 0.0, "slight" },      { 0.2, "fair" },
+	{ 0.4, "moderate" },   { 0.6, "substantial" }, { 0.8, "almost perfect" }
 };
+static const struct calib_band koo_li[] = { { -INFINITY, "poor" },
+					    { 0.5, "moderate" },
+					    { 0.75, "good" },
+					    { 0.9, "excellent" } };
+static const struct calib_band krippendorff[] = { { -INFINITY, "unreliable" },
+						  { CALIB_ALPHA_TENTATIVE, "tentative" },
+						  { 0.8, "reliable" } };
 
-static const struct band landis_koch[] = { { -INFINITY, "poor" },     { 0.0, "slight" },
-					   { 0.2, "fair" },           { 0.4, "moderate" },
-					   { 0.6, "substantial" },    { 0.8, "almost perfect" } };
-static const struct band koo_li[] = { { -INFINITY, "poor" }, { 0.5, "moderate" },
-				      { 0.75, "good" },       { 0.9, "excellent" } };
-static const struct band krippendorff[] = { { -INFINITY, "unreliable" },
-					    { CALIB_ALPHA_TENTATIVE, "tentative" },
-					    { 0.8, "reliable" } };
-
-static const struct band *
-bands(enum calib_band_scheme s, size_t *n)
+const struct calib_band *
+calib_band_edges(enum calib_band_scheme s, size_t *n)
 {
 	switch (s) {
 	case CALIB_BANDS_LANDIS_KOCH:
@@ -80,7 +78,7 @@ const char *
 calib_band_name(enum calib_band_scheme s, double estimate)
 {
 	size_t n;
-	const struct band *b = bands(s, &n);
+	const struct calib_band *b = calib_band_edges(s, &n);
 	const char *name = "";
 
 	if (!b || isnan(estimate))
@@ -97,7 +95,7 @@ const char *
 calib_band_benchmark(enum calib_band_scheme s, double estimate, double se, double prob)
 {
 	size_t n;
-	const struct band *b = bands(s, &n);
+	const struct calib_band *b = calib_band_edges(s, &n);
 
 	if (!b || !isfinite(estimate) || !isfinite(se))
 		return "";
