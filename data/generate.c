@@ -471,6 +471,113 @@ write_calibration_history(gsl_rng *rng, const char *dir)
 	close_out(k, "calibration-history-key.csv");
 }
 
+/*
+ * A year of routine evaluations (one evaluator per call), the input of
+ * calib-audit: RT_TEAMS teams of RT_PER_TEAM employees, each evaluated
+ * RT_PER_MONTH times a month in 2026 by one of RT_EVAL QA analysts. Team
+ * t's employees are, on average, rt_team_level[t] better (latent quality
+ * units) than the centre's, each with their own N(0, 0.35) on top; an
+ * analyst reads every call with the bias rt_bias[j] (times the
+ * criterion's leeway). Three times in four a call goes to the team's own
+ * analyst (rt_home), and the harshest analysts look after the strongest
+ * teams: their raw mean scores look average or better, and only a model
+ * that takes the employees into account (calib-audit) shows them harsh.
+ * The others go to the four floating analysts (6-9), who score every team.
+ */
+#define RT_TEAMS     6
+#define RT_PER_TEAM  8
+#define RT_EVAL      10
+#define RT_PER_MONTH 4
+#define RT_HOME      0.75
+
+static const char *const rt_team[RT_TEAMS] = {"Billing",    "Tech Support", "Retention",
+                                              "Onboarding", "Claims",       "Sales"};
+static const double rt_team_level[RT_TEAMS] = {-0.6, -0.35, -0.1, 0.1, 0.35, 0.6};
+static const char *const rt_analyst[RT_EVAL] = {
+        "Morgan Reyes", "Priya Nair", "Tomasz Wojcik", "Amara Okafor", "Lucas Moreau",
+        "Mei Tanaka",   "Oskar Lind", "Fatima Haddad", "Jonas Berg",   "Ines Duarte"};
+/* the analysts of teams 0-5 in turn: the lenient ones on the weakest teams */
+static const double rt_bias[RT_EVAL] = {0.7, 0.45, 0.15, -0.15, -0.45, -0.7,
+                                        0.15, -0.15, 0.0, 0.05};
+static const char *const rt_first[RT_TEAMS * RT_PER_TEAM] = {
+        "Aisha", "Ben",    "Carla",  "Diego",  "Elena", "Farid",  "Grace", "Hugo",
+        "Ivana", "Jamal",  "Kira",   "Liam",   "Maya",  "Nikos",  "Olga",  "Pedro",
+        "Quinn", "Rosa",   "Sami",   "Tara",   "Umar",  "Vera",   "Wen",   "Ximena",
+        "Yusuf", "Zoe",    "Anton",  "Bianca", "Cyril", "Dana",   "Emil",  "Freya",
+        "Goran", "Hana",   "Idris",  "Julia",  "Kofi",  "Lena",   "Marco", "Nadia",
+        "Omar",  "Paula",  "Rafael", "Sofia",  "Theo",  "Ursula", "Viktor", "Wanda"};
+static const char *const rt_last[8] = {"Adams", "Brandt", "Costa", "Dubois",
+                                       "Evans", "Fischer", "Garcia", "Horvat"};
+
+struct rt_eval {
+	int day;
+	unsigned agent, analyst;
+	unsigned long call;
+	int score[NCRIT];
+};
+
+static int
+rt_by_day(const void *a, const void *b)
+{
+	const struct rt_eval *x = a, *y = b;
+
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return x->agent < y->agent ? -1 : x->agent > y->agent;
+}
+
+static void
+write_routine(gsl_rng *rng, const char *dir)
+{
+	enum { NAG = RT_TEAMS * RT_PER_TEAM, NMONTH_EVAL = NAG * RT_PER_MONTH };
+	static struct rt_eval ev[NMONTH_EVAL];
+	double level[NAG];
+	FILE *f = open_out(dir, "routine-2026.csv");
+	unsigned id = 1;
+
+	for (size_t g = 0; g < NAG; g++)
+		level[g] = rt_team_level[g / RT_PER_TEAM] + gsl_ran_gaussian(rng, 0.35);
+	fputs("Evaluation ID,Interaction ID,Review Date,Team,Employee,Evaluator", f);
+	for (size_t c = 0; c < NCRIT; c++)
+		fprintf(f, ",%s", crit[c].name);
+	fputc('\n', f);
+	for (int m = 0; m < 12; m++) {
+		for (size_t i = 0; i < NMONTH_EVAL; i++) {
+			struct rt_eval *e = &ev[i];
+			size_t g = i / RT_PER_MONTH, t = g / RT_PER_TEAM;
+			double q[NCRIT];
+			int esc = draw_escalation(rng);
+
+			e->agent = (unsigned)g;
+			e->day = 1 + (int)gsl_rng_uniform_int(rng, 28);
+			e->analyst = gsl_rng_uniform(rng) < RT_HOME
+			                     ? (unsigned)t
+			                     : RT_TEAMS + (unsigned)gsl_rng_uniform_int(rng, 4);
+			e->call = 4000000 + gsl_rng_uniform_int(rng, 6000000);
+			draw_quality(rng, q);
+			for (size_t c = 0; c < NCRIT; c++) {
+				double y = q[c] + (c == NO_INTERRUPTIONS ? 0.3 : 1.0) * level[g] +
+				           crit[c].leeway * rt_bias[e->analyst] +
+				           gsl_ran_gaussian(rng, crit[c].sigma);
+				e->score[c] = c == LOWERED_PACE && esc == 0 ? NA : to_scale(c, y);
+				if (gsl_rng_uniform(rng) < 0.004)
+					e->score[c] = EMPTY;
+			}
+		}
+		qsort(ev, NMONTH_EVAL, sizeof *ev, rt_by_day);
+		for (size_t i = 0; i < NMONTH_EVAL; i++) {
+			const struct rt_eval *e = &ev[i];
+			fprintf(f, "EV-26-%05u,INT-%lu,2026-%02d-%02d,%s,%s %s,%s", id++, e->call,
+			        m + 1, e->day, rt_team[e->agent / RT_PER_TEAM], rt_first[e->agent],
+			        rt_last[e->agent % 8], rt_analyst[e->analyst]);
+			for (size_t c = 0; c < NCRIT; c++)
+				put_score(f, c, e->score[c]);
+			fputc('\n', f);
+		}
+	}
+	close_out(f, "routine-2026.csv");
+}
+
 /* Append the decimal digits of v to p; return the new end. */
 static char *
 put_uint(char *p, unsigned long v)
@@ -596,6 +703,7 @@ main(int argc, char **argv)
 	write_session(rng, argv[1]);
 	write_history(rng, argv[1]);
 	write_calibration_history(rng, argv[1]);
+	write_routine(rng, argv[1]);
 	gsl_rng_free(rng);
 	return 0;
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # demo.sh BIN OUT - what calib does, on the bundled sample calibration
 # session: 5 managers scoring the same 12 calls on an 8-criterion rubric,
-# and 12 weekly sessions of history. Plots go to the folder OUT.
+# 12 weekly sessions of history, and a year of routine evaluations. Plots
+# go to the folder OUT.
 set -eu
 bin=${1:-build/bin}
 out=${2:-demo-out}
@@ -60,6 +61,13 @@ if [ -x "$bin/calib-drift" ]; then
 	calib-drift -f table --by rater --key data/calibration-history-key.csv --pass 0.8 --min 0.8 \
 		--max-drop 0.15 -r data/rubric.csv --chart "$out/calibration.png" \
 		data/calibration-history.csv || [ $? -eq 3 ]
+fi
+if [ -x "$bin/calib-audit" ]; then
+	say "A year of routine evaluations: which analysts are harsh or lenient, once the employees they evaluated are accounted for? (the TOTAL)" \
+		"calib-audit -f table -r data/rubric.csv --chart $out/audit.png -o $out/audit.txt data/routine-2026.csv; grep -e '^criterion ' -e '^TOTAL ' $out/audit.txt"
+	calib-audit -f table -r data/rubric.csv --chart "$out/audit.png" -o "$out/audit.txt" \
+		data/routine-2026.csv
+	grep -e '^criterion ' -e '^TOTAL ' "$out/audit.txt"
 fi
 if [ -x "$bin/calib-plan" ]; then
 	say "How many calls should the next session score? (intervals 0.2 wide)" \
