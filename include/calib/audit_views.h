@@ -116,6 +116,9 @@ struct calib_audit_agent {
 	double shift;       /* adjusted - raw */
 	double eta2;        /* between-evaluator SS of their scores over total SS; NAN
 	                       with one evaluator or equal scores */
+	double eta2_adj;    /* corrected for chance: 1 - (1 - eta2)(n - 1)/(n - k) for k
+	                       evaluators (0 expected when who evaluated does not
+	                       matter; may be < 0); NAN when n <= k */
 };
 struct calib_audit_agents {
 	size_t n;

@@ -2,9 +2,9 @@
 # tests/sheets/audit-small.csv (audit_views_small.txt): the least-squares
 # fit of audit_small.py, its residual variance (residual sum of squares
 # over n - 5 parameters: intercept, 2 agents, 2 evaluators), each agent's
-# raw and adjusted mean and eta^2, and the evaluator x criterion effects
-# (effect over the criterion's residual SD, less the evaluator's mean of
-# those). Rationals where they are exact. Run from the top of the tree:
+# raw and adjusted mean, eta^2 and eta^2 adjusted for chance, and the
+# evaluator x criterion effects (effect over the criterion's residual SD,
+# less the evaluator's mean of those). Rationals where they are exact. Run from the top of the tree:
 #   python3 tests/reference/audit_views_small.py > tests/reference/audit_views_small.txt
 from fractions import Fraction as F
 import csv, math
@@ -47,7 +47,10 @@ for c in ('greeting', 'resolution'):
         for e in ev:
             g = [y[i] for i, r in enumerate(rows) if r['agent'] == a and r['evaluator'] == e]
             if g: btw += len(g) * (sum(g) / len(g) - raw) ** 2
-        print('agent', c, a, 'raw', raw, 'adjusted', adj, 'eta2', btw / tot, float(btw / tot))
+        k = len(set(r['evaluator'] for r in rows if r['agent'] == a)); m = len(ys)
+        adj2 = 1 - (1 - btw / tot) * F(m - 1, m - k)
+        print('agent', c, a, 'raw', raw, 'adjusted', adj, 'eta2', btw / tot, float(btw / tot),
+              'eta2_adj', adj2)
 for e in ev:
     z = {c: float(eff[c][e]) / sig[c] for c in sig}
     overall = sum(z.values()) / len(z)

@@ -207,6 +207,10 @@ agents_small(void)
 	is_double(l.row[2].adjusted, 251.0 / 60, 1e-9, "ann adjusted 251/60");
 	is_double(l.row[2].eta2, 9.0 / 11, 1e-9, "ann eta2 9/11");
 	is_double(l.row[2].shift, 251.0 / 60 - 17.0 / 4, 1e-9, "shift = adjusted - raw");
+	/* 1 - (1 - eta2) (4 - 1) / (4 - 3) */
+	is_double(l.row[0].eta2_adj, 0.25, 1e-9, "bob eta2_adj 1/4");
+	is_double(l.row[1].eta2_adj, -0.5, 1e-9, "cy eta2_adj -1/2");
+	is_double(l.row[2].eta2_adj, 5.0 / 11, 1e-9, "ann eta2_adj 5/11");
 	ok(l.row[0].n == 4 && l.row[0].n_evaluators == 3, "bob: 4 scores, 3 evaluators");
 	ok(l.row[3].criterion == 1 && l.row[6].criterion == CALIB_NONE, "then resolution, TOTAL");
 	is_double(l.row[3 + (l.row[3].agent == bob ? 0 : 1)].eta2, 1, 1e-12,

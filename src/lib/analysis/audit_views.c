@@ -513,6 +513,10 @@ agent_rows(const struct obs *o, const struct calib_audit_fit *f, uint32_t crit,
 			r->n_evaluators++;
 		}
 		r->eta2 = r->n_evaluators >= 2 && ss_total > 0 ? ss_between / ss_total : NAN;
+		r->eta2_adj = r->n > r->n_evaluators
+		                      ? 1 - (1 - r->eta2) * (double)(r->n - 1) /
+		                                    (double)(r->n - r->n_evaluators)
+		                      : NAN;
 		i = end;
 	}
 	qsort(out->row + first, out->n - first, sizeof *out->row, cmp_agent);
@@ -767,8 +771,9 @@ struct calib_table *
 calib_audit_agents_table(const struct calib_store *s, size_t top, struct calib_error *err)
 {
 	static const char *const cols[] = {"criterion", "agent", "n",     "evaluators",
-	                                   "raw",       "adjusted", "shift", "eta2"};
-	static const int digits[] = {0, 0, -1, -1, 3, 3, 3, 3};
+	                                   "raw",       "adjusted", "shift", "eta2",
+	                                   "eta2_adj"};
+	static const int digits[] = {0, 0, -1, -1, 3, 3, 3, 3, 3};
 	struct calib_audit_agents l;
 	struct calib_table *t;
 	enum calib_status st = CALIB_ENOMEM;
@@ -776,7 +781,7 @@ calib_audit_agents_table(const struct calib_store *s, size_t top, struct calib_e
 
 	if (calib_audit_agents(s, &l, err))
 		return NULL;
-	if (!(t = calib_table_alloc(cols, 8, digits)))
+	if (!(t = calib_table_alloc(cols, 9, digits)))
 		goto out;
 	for (size_t i = 0; i < l.n; i++) {
 		const struct calib_audit_agent *r = &l.row[i];
@@ -792,7 +797,8 @@ calib_audit_agents_table(const struct calib_store *s, size_t top, struct calib_e
 		    (st = calib_table_num(t, 2, (double)r->n)) ||
 		    (st = calib_table_num(t, 3, (double)r->n_evaluators)) ||
 		    (st = calib_table_num(t, 4, r->raw)) || (st = calib_table_num(t, 5, r->adjusted)) ||
-		    (st = calib_table_num(t, 6, r->shift)) || (st = calib_table_num(t, 7, r->eta2)))
+		    (st = calib_table_num(t, 6, r->shift)) || (st = calib_table_num(t, 7, r->eta2)) ||
+		    (st = calib_table_num(t, 8, r->eta2_adj)))
 			goto out;
 	}
 	if ((st = split_note(t, l.n_components)))
@@ -801,7 +807,8 @@ calib_audit_agents_table(const struct calib_store *s, size_t top, struct calib_e
 	        t, "raw: the agent's mean score; adjusted: raw minus the mean of the evaluator "
 	           "effects of their scores (rows by the size of shift = adjusted - raw); eta2: "
 	           "the share of the variance of their scores between their evaluators "
-	           "(between-evaluator over total sum of squares).");
+	           "(between-evaluator over total sum of squares); eta2_adj: eta2 corrected for "
+	           "chance, 0 when who evaluated does not matter.");
 out:
 	calib_audit_agents_free(&l);
 	return finish(t, st, err);

@@ -429,7 +429,7 @@ static const struct fit_rule fit_rules[] = {
 	{ "evaluator", 0, 10, false }, { "agent", 0, 10, false },
 	{ "adjusted", 0, 0, false }, { "std", 0, 0, false }, { "shift", 0, 0, false },
 	{ "sd_ratio", 0, 0, false }, { "raw", 1, 0, false }, { "difference", 1, 0, false },
-	{ "eta2", 1, 0, false }, { "na_share", 1, 0, false }, { "effect", 2, 0, false },
+	{ "eta2", 2, 0, false }, { "eta2_adj", 1, 0, false }, { "na_share", 1, 0, false }, { "effect", 2, 0, false },
 	{ "overall", 2, 0, false }, { "z", 2, 0, false }, { "extreme", 2, 0, false },
 	{ "mean", 2, 0, false }, { "sd", 2, 0, false }, { "chi2", 3, 0, false },
 	{ "component", 5, 0, false }, { "agents", 5, 0, false }, { "evaluators", 5, 0, false },
