@@ -66,10 +66,12 @@ enum calib_status calib_audit_fit_store(const struct calib_store *s, uint32_t c,
  * ordered levels (nominal ones are left out) and per evaluator, then the
  * TOTAL's when it applies; columns criterion, evaluator, component, n,
  * agents, raw, adjusted, se, ci_lower, ci_upper, p. Footers say when the
- * graph is split. NULL with err set on failure.
+ * graph is split. The criteria are fitted side by side over threads
+ * (calib_threads: 0 as many as fit, 1 none started); the table is the
+ * same with any number. NULL with err set on failure.
  */
 struct calib_table *calib_audit_table(const struct calib_store *s, double conf,
-                                      struct calib_error *err);
+                                      unsigned threads, struct calib_error *err);
 
 /* Spearman's rank correlation of x and y (n > 1; ties take mean ranks). NAN when undefined. */
 double calib_audit_spearman(const double *x, const double *y, size_t n);

@@ -290,7 +290,7 @@ main(int argc, char **argv)
 		t = calib_audit_agents_table(store, top, &err);
 		break;
 	default:
-		t = calib_audit_table(store, conf, &err);
+		t = calib_audit_table(store, conf, cli.read.threads, &err);
 	}
 	if (!t) {
 		status = calib_cli_fail(&cli, &err);

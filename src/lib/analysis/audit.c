@@ -7,12 +7,14 @@
 #include "calib/audit.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "calib/parallel.h"
 #include "calib/report.h"
 #include "calib/store.h"
 #include "calib/table.h"
@@ -29,6 +31,258 @@ find(uint32_t *parent, uint32_t x)
 	}
 	return x;
 }
+
+/*
+ * The sweeps' data, packed and sorted: each agent's observations together
+ * (their evaluator and score), and each evaluator's (their agent and
+ * score), in the order of the input within each, with 16-bit ids and each
+ * score as a 16-bit index into its distinct values. A sweep then sums each
+ * agent's (evaluator's) terms in registers, four agents at a time, where
+ * the input order scatters them over memory; the terms are the same
+ * doubles added in the same order, so the effects are the same to the
+ * last bit.
+ */
+struct packed {
+	size_t *astart, *estart; /* where each agent's (evaluator's) observations start */
+	uint16_t *ae, *ac;       /* by agent: the evaluator, the index of the score */
+	uint16_t *ea, *ec;       /* by evaluator: the agent, the index of the score */
+	double *value;           /* the distinct scores */
+};
+
+#define PACK_MAX   65536u
+#define PACK_SLOTS (2 * PACK_MAX)
+
+static void
+pack_free(struct packed *pk)
+{
+	free(pk->astart);
+	free(pk->estart);
+	free(pk->ae);
+	free(pk->ac);
+	free(pk->ea);
+	free(pk->ec);
+	free(pk->value);
+	memset(pk, 0, sizeof *pk);
+}
+
+/*
+ * Pack the n observations into pk. false (pk empty) when they do not fit:
+ * more than PACK_MAX agents, evaluators or distinct scores, or no memory;
+ * the sweeps then read the arrays as given.
+ */
+static bool
+pack(const uint32_t *agent, const uint32_t *evaluator, const double *y, size_t n, size_t na,
+     size_t ne, struct packed *pk)
+{
+	uint32_t *slot = NULL; /* open addressing on the scores' bits: index + 1, 0 empty */
+	size_t nv = 0;
+
+	memset(pk, 0, sizeof *pk);
+	if (na > PACK_MAX || ne > PACK_MAX)
+		return false;
+	pk->astart = calloc(na + 1, sizeof *pk->astart);
+	pk->estart = calloc(ne + 1, sizeof *pk->estart);
+	pk->ae = malloc((n + 1) * sizeof *pk->ae);
+	pk->ac = malloc((n + 1) * sizeof *pk->ac);
+	pk->ea = malloc((n + 1) * sizeof *pk->ea);
+	pk->ec = malloc((n + 1) * sizeof *pk->ec);
+	pk->value = malloc(PACK_MAX * sizeof *pk->value);
+	slot = calloc(PACK_SLOTS, sizeof *slot);
+	if (!pk->astart || !pk->estart || !pk->ae || !pk->ac || !pk->ea || !pk->ec ||
+	    !pk->value || !slot)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		pk->astart[agent[i]]++;
+		pk->estart[evaluator[i]]++;
+	}
+	/* counting sorts, stable: start[] from counts to offsets, then filled */
+	for (size_t j = 0, at = 0; j <= na; j++) {
+		size_t c = j < na ? pk->astart[j] : 0;
+		pk->astart[j] = at;
+		at += c;
+	}
+	for (size_t j = 0, at = 0; j <= ne; j++) {
+		size_t c = j < ne ? pk->estart[j] : 0;
+		pk->estart[j] = at;
+		at += c;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t bits;
+		size_t h, ai, ei;
+		memcpy(&bits, &y[i], sizeof bits);
+		h = (size_t)((bits * 0x9E3779B97F4A7C15u) >> 47) & (PACK_SLOTS - 1);
+		while (slot[h] && memcmp(&pk->value[slot[h] - 1], &y[i], sizeof y[i]) != 0)
+			h = (h + 1) & (PACK_SLOTS - 1);
+		if (!slot[h]) {
+			if (nv == PACK_MAX)
+				goto fail;
+			pk->value[nv++] = y[i];
+			slot[h] = (uint32_t)nv;
+		}
+		ai = pk->astart[agent[i]]++;
+		ei = pk->estart[evaluator[i]]++;
+		pk->ae[ai] = (uint16_t)evaluator[i];
+		pk->ac[ai] = pk->ec[ei] = (uint16_t)(slot[h] - 1);
+		pk->ea[ei] = (uint16_t)agent[i];
+	}
+	/* each start moved to the next one's: shift back */
+	memmove(pk->astart + 1, pk->astart, na * sizeof *pk->astart);
+	memmove(pk->estart + 1, pk->estart, ne * sizeof *pk->estart);
+	pk->astart[0] = pk->estart[0] = 0;
+	free(slot);
+	return true;
+fail:
+	free(slot);
+	pack_free(pk);
+	return false;
+}
+
+/*
+ * sum[g] for g < m: the sum of value[code[i]] - effect[other[i]] over g's
+ * observations start[g] <= i < start[g + 1], in that order, from 0. Four
+ * groups at a time, so that four chains of additions run side by side.
+ */
+static void
+group_sums(const size_t *start, const uint16_t *other, const uint16_t *code,
+           const double *value, const double *effect, size_t m, double *sum)
+{
+	size_t g = 0;
+
+	for (; g + 4 <= m; g += 4) {
+		size_t i0 = start[g], i1 = start[g + 1], i2 = start[g + 2], i3 = start[g + 3];
+		size_t k = start[g + 1] - i0, t;
+		double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+		for (size_t q = 1; q < 4; q++)
+			if (start[g + q + 1] - start[g + q] < k)
+				k = start[g + q + 1] - start[g + q];
+		for (t = 0; t < k; t++) {
+			s0 += value[code[i0 + t]] - effect[other[i0 + t]];
+			s1 += value[code[i1 + t]] - effect[other[i1 + t]];
+			s2 += value[code[i2 + t]] - effect[other[i2 + t]];
+			s3 += value[code[i3 + t]] - effect[other[i3 + t]];
+		}
+		for (t = i0 + k; t < start[g + 1]; t++)
+			s0 += value[code[t]] - effect[other[t]];
+		for (t = i1 + k; t < start[g + 2]; t++)
+			s1 += value[code[t]] - effect[other[t]];
+		for (t = i2 + k; t < start[g + 3]; t++)
+			s2 += value[code[t]] - effect[other[t]];
+		for (t = i3 + k; t < start[g + 4]; t++)
+			s3 += value[code[t]] - effect[other[t]];
+		sum[g] = s0;
+		sum[g + 1] = s1;
+		sum[g + 2] = s2;
+		sum[g + 3] = s3;
+	}
+	for (; g < m; g++) {
+		double s0 = 0;
+		for (size_t t = start[g]; t < start[g + 1]; t++)
+			s0 += value[code[t]] - effect[other[t]];
+		sum[g] = s0;
+	}
+}
+
+/*
+ * Per evaluator j with scores: v1[j], the sum over the agents g they
+ * scored of the square of their residuals' sum on g, and v2[j], the sum
+ * of m^2 s2 / acount[g] (m: their scores of g); f->n_agent_of[j], the
+ * agents scored. Agents in increasing order, each one's residuals in the
+ * input's order. 0, or 1 when out of memory.
+ */
+static int
+pair_sums(const uint32_t *agent, const uint32_t *evaluator, const double *y, size_t n,
+          const size_t *acount, double s2, struct calib_audit_fit *f, double *v1, double *v2)
+{
+	size_t na = f->n_agents, ne = f->n_evaluators, i, j;
+	/* counting sort by evaluator, then within one by agent (stable by a second pass) */
+	size_t *start = calloc(ne + 1, sizeof *start);
+	size_t *astart = calloc(na + 1, sizeof *astart);
+	uint32_t *tmp = malloc((n + 1) * sizeof *tmp);
+	uint32_t *order = malloc((n + 1) * sizeof *order);
+
+	if (!start || !astart || !tmp || !order) {
+		free(start);
+		free(astart);
+		free(tmp);
+		free(order);
+		return 1;
+	}
+	for (i = 0, j = 0; j < na; j++) {
+		astart[j] = i;
+		i += acount[j];
+	}
+	for (i = 0; i < n; i++)
+		tmp[astart[agent[i]]++] = (uint32_t)i;
+	for (i = 0, j = 0; j < ne; j++) {
+		start[j] = i;
+		i += f->n[j];
+	}
+	for (i = 0; i < n; i++)
+		order[start[evaluator[tmp[i]]]++] = tmp[i];
+	for (i = 0; i < n;) {
+		uint32_t e = evaluator[order[i]];
+		size_t g_count = 0;
+		while (i < n && evaluator[order[i]] == e) {
+			uint32_t g = agent[order[i]];
+			double s = 0;
+			size_t m = 0;
+			while (i < n && evaluator[order[i]] == e && agent[order[i]] == g) {
+				s += y[order[i]] - f->agent_effect[g] - f->adjusted[e];
+				m++;
+				i++;
+			}
+			v1[e] += s * s;
+			v2[e] += (double)m * (double)m * s2 / (double)acount[g];
+			g_count++;
+		}
+		f->n_agent_of[e] = g_count;
+	}
+	free(start);
+	free(astart);
+	free(tmp);
+	free(order);
+	return 0;
+}
+
+/* pair_sums from the packed data: each evaluator's scores, summed per agent. */
+static int
+pair_sums_packed(const struct packed *pk, struct calib_audit_fit *f, const size_t *acount,
+                 double s2, double *v1, double *v2)
+{
+	size_t na = f->n_agents;
+	double *s = calloc(na + 1, sizeof *s);
+	size_t *m = calloc(na + 1, sizeof *m);
+
+	if (!s || !m) {
+		free(s);
+		free(m);
+		return 1;
+	}
+	for (size_t e = 0; e < f->n_evaluators; e++) {
+		size_t g_count = 0;
+		if (pk->estart[e] == pk->estart[e + 1])
+			continue;
+		for (size_t t = pk->estart[e]; t < pk->estart[e + 1]; t++) {
+			uint16_t g = pk->ea[t];
+			s[g] += pk->value[pk->ec[t]] - f->agent_effect[g] - f->adjusted[e];
+			m[g]++;
+		}
+		for (size_t g = 0; g < na; g++) {
+			if (!m[g])
+				continue;
+			v1[e] += s[g] * s[g];
+			v2[e] += (double)m[g] * (double)m[g] * s2 / (double)acount[g];
+			g_count++;
+			s[g] = 0;
+			m[g] = 0;
+		}
+		f->n_agent_of[e] = g_count;
+	}
+	free(s);
+	free(m);
+	return 0;
+}
+
 
 void
 calib_audit_fit_free(struct calib_audit_fit *f)
@@ -94,11 +348,14 @@ calib_audit_fit(const uint32_t *agent, const uint32_t *evaluator, const double *
                 size_t na, size_t ne, double conf, struct calib_audit_fit *f)
 {
 	double *asum = NULL, *bsum = NULL, *rsum = NULL, *csum = NULL, *cbias = NULL;
-	size_t *acount = NULL, *ccount = NULL, *pair_n = NULL, i, j, sweep;
-	uint32_t *agent_comp = NULL, *order = NULL;
+	size_t *acount = NULL, *ccount = NULL, i, j, sweep;
+	uint32_t *agent_comp = NULL;
+	double *v1 = NULL, *v2 = NULL;
 	enum calib_status st = CALIB_ENOMEM;
 	double ss = 0, s2;
 	size_t df_resid;
+	struct packed pk = {0};
+	bool packed;
 
 	memset(f, 0, sizeof *f);
 	f->n_agents = na;
@@ -135,16 +392,23 @@ calib_audit_fit(const uint32_t *agent, const uint32_t *evaluator, const double *
 		goto out;
 	st = CALIB_ENOMEM;
 	/* alternating projections: each factor's means of what the other leaves */
+	packed = pack(agent, evaluator, y, n, na, ne, &pk);
 	for (sweep = 1; sweep <= SWEEPS_MAX; sweep++) {
 		double change = 0, scale = 0;
 		memset(asum, 0, na * sizeof *asum);
-		for (i = 0; i < n; i++)
-			asum[agent[i]] += y[i] - f->adjusted[evaluator[i]];
+		if (packed)
+			group_sums(pk.astart, pk.ae, pk.ac, pk.value, f->adjusted, na, asum);
+		else
+			for (i = 0; i < n; i++)
+				asum[agent[i]] += y[i] - f->adjusted[evaluator[i]];
 		for (j = 0; j < na; j++)
 			f->agent_effect[j] = acount[j] ? asum[j] / (double)acount[j] : 0;
 		memset(bsum, 0, ne * sizeof *bsum);
-		for (i = 0; i < n; i++)
-			bsum[evaluator[i]] += y[i] - f->agent_effect[agent[i]];
+		if (packed)
+			group_sums(pk.estart, pk.ea, pk.ec, pk.value, f->agent_effect, ne, bsum);
+		else
+			for (i = 0; i < n; i++)
+				bsum[evaluator[i]] += y[i] - f->agent_effect[agent[i]];
 		for (j = 0; j < ne; j++) {
 			double b = f->n[j] ? bsum[j] / (double)f->n[j] : 0;
 			if (fabs(b - f->adjusted[j]) > change)
@@ -177,46 +441,14 @@ calib_audit_fit(const uint32_t *agent, const uint32_t *evaluator, const double *
 		if (acount[j])
 			f->agent_effect[j] +=
 			        csum[agent_comp[j]] / (double)ccount[agent_comp[j]];
-	/* residuals, and per (evaluator, agent) their sums: sort by evaluator, agent */
-	order = malloc((n + 1) * sizeof *order);
-	pair_n = calloc(ne + 1, sizeof *pair_n);
-	if (!order || !pair_n)
+	/* residuals, and per (evaluator, agent) their sums */
+	v1 = calloc(ne + 1, sizeof *v1);
+	v2 = calloc(ne + 1, sizeof *v2);
+	if (!v1 || !v2)
 		goto out;
 	for (i = 0; i < n; i++) {
 		double r = y[i] - f->agent_effect[agent[i]] - f->adjusted[evaluator[i]];
 		ss += r * r;
-	}
-	{
-		/* counting sort by evaluator, then within one by agent (stable by a second
-		 * pass) */
-		size_t *start = calloc(ne + 1, sizeof *start);
-		size_t *astart = calloc(na + 1, sizeof *astart);
-		uint32_t *tmp = malloc((n + 1) * sizeof *tmp);
-		if (!start || !astart || !tmp) {
-			free(start);
-			free(astart);
-			free(tmp);
-			goto out;
-		}
-		for (i = 0, j = 0; j < na; j++) {
-			size_t c = acount[j];
-			astart[j] = i;
-			i += c;
-		}
-		for (i = 0; i < n; i++)
-			tmp[astart[agent[i]]++] = (uint32_t)i;
-		for (i = 0, j = 0; j < ne; j++) {
-			size_t c = f->n[j];
-			start[j] = i;
-			i += c;
-		}
-		for (i = 0; i < n; i++) {
-			uint32_t k = tmp[i];
-			order[start[evaluator[k]]++] = k;
-		}
-		free(start);
-		free(astart);
-		free(tmp);
 	}
 	df_resid = n + f->n_components;
 	{
@@ -228,44 +460,24 @@ calib_audit_fit(const uint32_t *agent, const uint32_t *evaluator, const double *
 		df_resid = df_resid > used_a ? df_resid - used_a : 0;
 	}
 	s2 = df_resid ? ss / (double)df_resid : NAN;
-	for (j = 0; j < ne; j++)
-		ccount[j] = 0;
-	for (i = 0; i < n;) {
-		uint32_t e = evaluator[order[i]];
-		double v1 = 0, v2 = 0, nj = (double)f->n[e];
-		size_t g_count = 0;
-		while (i < n && evaluator[order[i]] == e) {
-			uint32_t g = agent[order[i]];
-			double s = 0;
-			size_t m = 0;
-			while (i < n && evaluator[order[i]] == e && agent[order[i]] == g) {
-				uint32_t k = order[i];
-				s += y[k] - f->agent_effect[g] - f->adjusted[e];
-				m++;
-				i++;
-			}
-			v1 += s * s;
-			v2 += (double)m * (double)m * s2 / (double)acount[g];
-			g_count++;
-		}
-		f->n_agent_of[e] = g_count;
-		ccount[e] = g_count;
+	if (packed ? pair_sums_packed(&pk, f, acount, s2, v1, v2)
+	           : pair_sums(agent, evaluator, y, n, acount, s2, f, v1, v2))
+		goto out;
+	for (j = 0; j < ne; j++) {
+		size_t g_count = f->n_agent_of[j];
+		double nj = (double)f->n[j], df = (double)g_count - 1, q;
+		if (!f->n[j])
+			continue;
 		if (g_count < 2 || isnan(s2)) {
-			f->se[e] = f->lo[e] = f->hi[e] = f->p[e] = NAN;
+			f->se[j] = f->lo[j] = f->hi[j] = f->p[j] = NAN;
 			continue;
 		}
-		v1 *= (double)g_count / (double)(g_count - 1);
-		f->se[e] = sqrt((v1 + v2) / (nj * nj));
-		{
-			double df = (double)(g_count - 1);
-			double q = gsl_cdf_tdist_Pinv(0.5 + conf / 2, df);
-			f->lo[e] = f->adjusted[e] - q * f->se[e];
-			f->hi[e] = f->adjusted[e] + q * f->se[e];
-			f->p[e] = f->se[e] > 0
-			                  ? 2 * gsl_cdf_tdist_Q(fabs(f->adjusted[e]) / f->se[e],
-			                                        df)
-			                  : NAN;
-		}
+		f->se[j] = sqrt((v1[j] * ((double)g_count / df) + v2[j]) / (nj * nj));
+		q = gsl_cdf_tdist_Pinv(0.5 + conf / 2, df);
+		f->lo[j] = f->adjusted[j] - q * f->se[j];
+		f->hi[j] = f->adjusted[j] + q * f->se[j];
+		f->p[j] = f->se[j] > 0 ? 2 * gsl_cdf_tdist_Q(fabs(f->adjusted[j]) / f->se[j], df)
+		                       : NAN;
 	}
 	/* alone in a component: nothing to compare with */
 	memset(csum, 0, (ne + 2) * sizeof *csum);
@@ -285,8 +497,9 @@ out:
 	free(csum);
 	free(cbias);
 	free(ccount);
-	free(order);
-	free(pair_n);
+	free(v1);
+	free(v2);
+	pack_free(&pk);
 	if (st != CALIB_OK)
 		calib_audit_fit_free(f);
 	return st;
@@ -333,49 +546,52 @@ add_rows(struct calib_table *t, const struct calib_store *s, const char *name,
 	return st;
 }
 
-/* Fit the scores score[e] (NAN: none) of every evaluation e. */
-static enum calib_status
-fit_scores(const struct calib_store *s, const double *score, double conf,
-           struct calib_audit_fit *f)
-{
-	uint32_t *agent = malloc((s->n_evals + 1) * sizeof *agent);
-	uint32_t *ev = malloc((s->n_evals + 1) * sizeof *ev);
-	double *y = malloc((s->n_evals + 1) * sizeof *y);
-	enum calib_status st = CALIB_ENOMEM;
-	size_t n = 0;
+/* A fit's inputs gathered from a store, allocated once for several fits. */
+struct fit_work {
+	uint32_t *agent, *ev;
+	double *y, *score; /* score: a criterion's scores, NAN none */
+};
 
-	if (agent && ev && y) {
-		for (size_t e = 0; e < s->n_evals; e++) {
-			if (isnan(score[e]))
-				continue;
-			agent[n] = s->item_session[s->eval_item[e]];
-			ev[n] = s->eval_rater[e];
-			y[n++] = score[e];
-		}
-		st = calib_audit_fit(agent, ev, y, n, calib_names_count(s->sessions),
-		                     calib_names_count(s->raters), conf, f);
-	}
-	free(agent);
-	free(ev);
-	free(y);
-	return st;
+static void
+fit_work_free(struct fit_work *w)
+{
+	free(w->agent);
+	free(w->ev);
+	free(w->y);
+	free(w->score);
 }
 
-/* Fit the scores y[e] (NAN: none) of every evaluation e and add the rows. */
+/* For the n_evals of a store: CALIB_OK, or CALIB_ENOMEM with w freed. */
 static enum calib_status
-audit_one(struct calib_table *t, const struct calib_store *s, const char *name,
-          const double *score, double conf, size_t *split)
+fit_work_alloc(struct fit_work *w, size_t n_evals)
 {
-	struct calib_audit_fit f;
-	enum calib_status st = fit_scores(s, score, conf, &f);
+	w->agent = malloc((n_evals + 1) * sizeof *w->agent);
+	w->ev = malloc((n_evals + 1) * sizeof *w->ev);
+	w->y = malloc((n_evals + 1) * sizeof *w->y);
+	w->score = malloc((n_evals + 1) * sizeof *w->score);
+	if (w->agent && w->ev && w->y && w->score)
+		return CALIB_OK;
+	fit_work_free(w);
+	memset(w, 0, sizeof *w);
+	return CALIB_ENOMEM;
+}
 
-	if (st == CALIB_OK) {
-		if (f.n_components > *split)
-			*split = f.n_components;
-		st = add_rows(t, s, name, &f);
-		calib_audit_fit_free(&f);
+/* Fit the scores score[e] (NAN: none) of every evaluation e, gathered in w. */
+static enum calib_status
+fit_scores(const struct calib_store *s, const double *score, double conf,
+           struct calib_audit_fit *f, struct fit_work *w)
+{
+	size_t n = 0;
+
+	for (size_t e = 0; e < s->n_evals; e++) {
+		if (isnan(score[e]))
+			continue;
+		w->agent[n] = s->item_session[s->eval_item[e]];
+		w->ev[n] = s->eval_rater[e];
+		w->y[n++] = score[e];
 	}
-	return st;
+	return calib_audit_fit(w->agent, w->ev, w->y, n, calib_names_count(s->sessions),
+	                       calib_names_count(s->raters), conf, f);
 }
 
 /* Each evaluation's score on criterion cr into score[] (NAN: none). */
@@ -392,52 +608,94 @@ enum calib_status
 calib_audit_fit_store(const struct calib_store *s, uint32_t c, double conf,
                       struct calib_audit_fit *f)
 {
-	double *score;
+	struct fit_work w;
+	double *total = NULL;
 	enum calib_status st;
 
 	memset(f, 0, sizeof *f);
 	if (c == CALIB_NONE ? !calib_report_total_applies(s)
 	                    : c >= s->n_criteria || s->criteria[c].scale == CALIB_SCALE_NOMINAL)
 		return CALIB_EARG;
-	if (c == CALIB_NONE)
-		score = calib_report_totals(s);
-	else if ((score = malloc((s->n_evals + 1) * sizeof *score)))
-		criterion_scores(s, &s->criteria[c], score);
-	if (!score)
+	if (fit_work_alloc(&w, s->n_evals))
 		return CALIB_ENOMEM;
-	st = fit_scores(s, score, conf, f);
-	free(score);
+	if (c != CALIB_NONE)
+		criterion_scores(s, &s->criteria[c], w.score);
+	st = c != CALIB_NONE || (total = calib_report_totals(s))
+	             ? fit_scores(s, total ? total : w.score, conf, f, &w)
+	             : CALIB_ENOMEM;
+	free(total);
+	fit_work_free(&w);
 	return st;
 }
 
+/* The fits of calib_audit_table, run side by side (calib_parallel_for). */
+struct fits {
+	const struct calib_store *s;
+	double conf;
+	const uint32_t *crit;         /* per fit: the criterion, or CALIB_NONE for the TOTAL */
+	const double *total;          /* the TOTAL's scores */
+	struct fit_work *work;        /* per worker */
+	struct calib_audit_fit *fit;  /* per fit */
+	enum calib_status *st;        /* per fit */
+};
+
+static void
+fit_one(void *ctx, size_t i, unsigned w)
+{
+	struct fits *x = ctx;
+	const double *score = x->total;
+
+	if (x->crit[i] != CALIB_NONE) {
+		criterion_scores(x->s, &x->s->criteria[x->crit[i]], x->work[w].score);
+		score = x->work[w].score;
+	}
+	x->st[i] = fit_scores(x->s, score, x->conf, &x->fit[i], &x->work[w]);
+}
+
 struct calib_table *
-calib_audit_table(const struct calib_store *s, double conf, struct calib_error *err)
+calib_audit_table(const struct calib_store *s, double conf, unsigned threads,
+                  struct calib_error *err)
 {
 	static const char *const cols[] = {"criterion", "evaluator", "component", "n",
 	                                   "agents",    "raw",       "adjusted",  "se",
 	                                   "ci_lower",  "ci_upper",  "p"};
 	static const int digits[] = {0, 0, -1, -1, -1, 3, 3, 3, 3, 3, 3};
 	struct calib_table *t = calib_table_alloc(cols, 11, digits);
-	double *score = malloc((s->n_evals + 1) * sizeof *score), *total = NULL;
+	unsigned nt = calib_threads(threads);
+	uint32_t *crit = malloc((s->n_criteria + 1) * sizeof *crit);
+	struct calib_audit_fit *fit = calloc(s->n_criteria + 1, sizeof *fit);
+	enum calib_status *fst = calloc(s->n_criteria + 1, sizeof *fst);
+	struct fit_work *work = calloc(nt, sizeof *work);
+	double *total = NULL;
 	enum calib_status st = CALIB_ENOMEM;
 	size_t split = 0, fitted = 0;
+	struct fits x = {s, conf, crit, NULL, work, fit, fst};
 
-	if (!t || !score)
+	if (!t || !crit || !fit || !fst || !work)
 		goto out;
-	for (size_t c = 0; c < s->n_criteria; c++) {
-		const struct calib_criterion *cr = &s->criteria[c];
-		if (cr->scale == CALIB_SCALE_NOMINAL)
-			continue;
-		criterion_scores(s, cr, score);
-		if ((st = audit_one(t, s, cr->name, score, conf, &split)))
-			goto out;
-		fitted++;
-	}
+	for (size_t c = 0; c < s->n_criteria; c++)
+		if (s->criteria[c].scale != CALIB_SCALE_NOMINAL)
+			crit[fitted++] = (uint32_t)c;
 	if (calib_report_total_applies(s)) {
-		if (!(total = calib_report_totals(s)) ||
-		    (st = audit_one(t, s, "TOTAL", total, conf, &split)))
+		if (!(total = calib_report_totals(s)))
 			goto out;
-		fitted++;
+		x.total = total;
+		crit[fitted++] = CALIB_NONE;
+	}
+	for (unsigned w = 0; w < nt; w++)
+		if (fit_work_alloc(&work[w], s->n_evals))
+			goto out;
+	/* criteria side by side, each fit its own; the rows in the criteria's order */
+	calib_parallel_for(fitted, nt, fit_one, &x);
+	for (size_t i = 0; i < fitted; i++)
+		if ((st = fst[i]))
+			goto out;
+	for (size_t i = 0; i < fitted; i++) {
+		if (fit[i].n_components > split)
+			split = fit[i].n_components;
+		if ((st = add_rows(t, s, crit[i] == CALIB_NONE ? "TOTAL" : s->criteria[crit[i]].name,
+		                   &fit[i])))
+			goto out;
 	}
 	st = CALIB_OK;
 	if (fitted == 0) {
@@ -464,8 +722,15 @@ calib_audit_table(const struct calib_store *s, double conf, struct calib_error *
 		goto out;
 	}
 out:
-	free(score);
+	for (unsigned w = 0; work && w < nt; w++)
+		fit_work_free(&work[w]);
+	for (size_t i = 0; fit && i < fitted; i++)
+		calib_audit_fit_free(&fit[i]);
+	free(work);
 	free(total);
+	free(crit);
+	free(fit);
+	free(fst);
 	if (st != CALIB_OK) {
 		if (st == CALIB_ENOMEM)
 			calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
