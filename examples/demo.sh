@@ -82,5 +82,9 @@ if [ -x "$bin/calib-report" ]; then
 		"calib-report -r data/scorecard.csv --key data/session-key.csv --title 'Calibration, week 49' -o $out/report.html data/session.csv"
 	calib-report -r data/scorecard.csv --key data/session-key.csv \
 		--title 'Calibration, week 49' -o "$out/report.html" data/session.csv
+	say "The meeting pack of the latest of 12 weekly sessions, with their drift and alerts" \
+		"calib-report --history -r data/rubric.csv --min 0.7 --max-drop 0.15 --title 'Calibration, week 48' -o $out/report-history.html data/history.csv"
+	calib-report --history -r data/rubric.csv --min 0.7 --max-drop 0.15 \
+		--title 'Calibration, week 48' -o "$out/report-history.html" data/history.csv
 fi
 printf '\nPlots written to %s/\n' "$out"

@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "calib/disputes.h"
+#include "calib/drift.h"
 #include "calib/error.h"
 #include "calib/raters.h"
 #include "calib/report.h"
@@ -84,6 +85,12 @@ struct calib_html_page {
 	unsigned long seed;
 	const struct calib_html_plot *plots; /* the page's plots, or NULL */
 	size_t n_plots;
+	/* calib-report --history: the sessions over time, or drift NULL (no such part) */
+	const struct calib_drift *drift;        /* calib_drift_run on every session */
+	const struct calib_drift_alert *alerts; /* calib_drift_alerts of its latest session */
+	size_t n_alerts;
+	double max_drop;                          /* --max-drop, or NAN */
+	const struct calib_html_plot *drift_plot; /* the drift chart, or NULL */
 };
 
 /*

@@ -16,6 +16,7 @@
 
 #include "calib/checksum.h"
 #include "calib/disputes.h"
+#include "calib/drift.h"
 #include "calib/html.h"
 #include "calib/plot.h"
 #include "calib/plots.h"
@@ -27,8 +28,9 @@
 static const char usage[] =
         "usage: calib-report [-d C] [-r RUBRIC] [-o FILE] [--key FILE|consensus] "
         "[--expert NAME]\n"
-        "                    [--consensus C] [--stat NAME] [--min X] [--title T] "
-        "[OPTION...] [FILE...]\n";
+        "                    [--consensus C] [--stat NAME] [--min X] [--title T]\n"
+        "                    [--history [--max-drop D] [-k K] [--session-from name|column]]\n"
+        "                    [OPTION...] [FILE...]\n";
 
 static const char help[] =
         "The meeting pack: one self-contained HTML page of a calibration session (no\n"
@@ -36,7 +38,10 @@ static const char help[] =
         "agreement table (calib-agree's headlines, per section and TOTAL), the disputes\n"
         "agenda (calib-disputes') with a blank decision column, the managers' table\n"
         "(calib-raters': bias, within-tolerance share, calibration score against a key)\n"
-        "and an appendix of inputs with their cksum, rubric, version and options.\n";
+        "and an appendix of inputs with their cksum, rubric, version and options.\n"
+        "With --history the inputs are sessions over time, read as calib-drift reads\n"
+        "them: the page adds their drift chart, the latest session's changes with\n"
+        "their intervals and its alerts, and describes the latest session.\n";
 
 enum {
 	OPT_KEY = CALIB_OPT_FIRST_PROGRAM,
@@ -44,7 +49,13 @@ enum {
 	OPT_CONSENSUS,
 	OPT_STAT,
 	OPT_MIN,
-	OPT_TITLE
+	OPT_TITLE,
+	OPT_HISTORY,
+	OPT_SESSION_FROM,
+	OPT_ORDER,
+	OPT_DATE_FORMAT,
+	OPT_MAX_DROP,
+	OPT_ALERT_ON
 };
 
 static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
@@ -55,6 +66,13 @@ static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
                                          {"stat", required_argument, NULL, OPT_STAT},
                                          {"min", required_argument, NULL, OPT_MIN},
                                          {"title", required_argument, NULL, OPT_TITLE},
+                                         {"history", no_argument, NULL, OPT_HISTORY},
+                                         {"session-from", required_argument, NULL, OPT_SESSION_FROM},
+                                         {"order", required_argument, NULL, OPT_ORDER},
+                                         {"date-format", required_argument, NULL, OPT_DATE_FORMAT},
+                                         {"window", required_argument, NULL, 'k'},
+                                         {"max-drop", required_argument, NULL, OPT_MAX_DROP},
+                                         {"alert-on", required_argument, NULL, OPT_ALERT_ON},
                                          {"top", required_argument, NULL, 'n'},
                                          {"seed", required_argument, NULL, 's'},
                                          {"threads", required_argument, NULL, 'j'},
@@ -76,6 +94,20 @@ static const char options_help[] =
         "                          scale's, calib(7) \"Headline\")\n"
         "      --min X             say which criteria fall below X by their whole interval\n"
         "      --title T           the page's title (default \"Calibration session\")\n"
+        "      --history           the inputs are sessions over time: add calib-drift's\n"
+        "                          chart, the latest changes and alerts; the rest of the\n"
+        "                          page is the latest session (the options below need it)\n"
+        "      --session-from S    column: the session column (default; file names when\n"
+        "                          no input has one); name: each file is a session\n"
+        "      --order O           date (default when every session is a date), given\n"
+        "                          or name\n"
+        "      --date-format FMT   read session dates with FMT (%Y %m %d %b %G %V)\n"
+        "  -k, --window K          sessions in the --max-drop mean (default 4)\n"
+        "      --max-drop D        alert when the latest session is below the mean of\n"
+        "                          the K sessions before by more than D; with --history,\n"
+        "                          --min X alerts when it is below X; alerts are on the\n"
+        "                          page and leave the exit status 0\n"
+        "      --alert-on W        interval (default) or estimate: what decides an alert\n"
         "  -n, --top N             cells on the agenda, 0 for all (default 10)\n"
         "  -s, --seed S            bootstrap seed (default 1)\n"
         "  -j, --threads N         threads in all, 1 or 2 (default: up to 2)\n"
@@ -118,12 +150,14 @@ command_line(int argc, char **argv)
 
 /* The page's plots: agreement, spread of the most disputed, heatmap, Bland-Altman. */
 enum { PLOT_AGREEMENT, PLOT_SPREAD, PLOT_HEATMAP, PLOT_BA, N_PLOTS };
+/* and with --history, after them, calib-drift's chart of the "Over time" part */
+enum { PLOT_DRIFT = N_PLOTS, N_DRAWN };
 
 struct drawn {
-	struct calib_html_plot plot[N_PLOTS];
-	char *svg[N_PLOTS];
-	char caption[N_PLOTS][200];
-	char note[N_PLOTS][300];
+	struct calib_html_plot plot[N_DRAWN];
+	char *svg[N_DRAWN];
+	char caption[N_DRAWN][200];
+	char note[N_DRAWN][300];
 };
 
 /* Slurp the file at path into *out (its length in *len); 0, or an errno value. */
@@ -205,13 +239,15 @@ svg_plot(void)
 
 /*
  * Draw the page's plots with calib-plot's builders (plots.h): o as
- * calib-plot's options would make them. A plot that cannot be drawn says
- * why on the page; the first reason goes to stderr too.
+ * calib-plot's options would make them; with drift, calib-drift's chart
+ * of it too, as co says. A plot that cannot be drawn says why on the
+ * page; the first reason goes to stderr too.
  */
 static void
 draw_plots(const struct calib_cli *cli, struct drawn *dw, const struct calib_plots_opts *o,
            const struct calib_store *store, const struct calib_store *rstore,
-           const struct calib_report *rep, const struct calib_disputes *d)
+           const struct calib_report *rep, const struct calib_disputes *d,
+           const struct calib_drift *drift, const struct calib_plots_drift_opts *co)
 {
 	const char *tmp = getenv("TMPDIR");
 	char dir[4096];
@@ -226,9 +262,11 @@ draw_plots(const struct calib_cli *cli, struct drawn *dw, const struct calib_plo
 	snprintf(dw->caption[PLOT_HEATMAP], sizeof dw->caption[0],
 	         "Each manager's mean deviation from the reference per criterion");
 	snprintf(dw->caption[PLOT_BA], sizeof dw->caption[0], "Bland-Altman");
+	snprintf(dw->caption[PLOT_DRIFT], sizeof dw->caption[0],
+	         "Agreement per session with its interval (calib-drift's chart)");
 	snprintf(dir, sizeof dir, "%s/calib-report-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
-		for (int k = 0; k < N_PLOTS; k++) {
+		for (int k = 0; k < N_DRAWN; k++) {
 			dw->plot[k].caption = dw->caption[k];
 			dw->plot[k].note = dw->note[k];
 			snprintf(dw->note[k], sizeof dw->note[k], "temporary folder: %s",
@@ -310,12 +348,116 @@ draw_plots(const struct calib_cli *cli, struct drawn *dw, const struct calib_plo
 			render(dw, PLOT_BA, p, st, dir);
 		}
 	}
+	if (drift)
+		render(dw, PLOT_DRIFT, calib_plots_drift(drift, co), CALIB_OK, dir);
 	rmdir(dir);
-	for (int k = 0; k < N_PLOTS; k++)
+	for (int k = 0; k < (drift ? N_DRAWN : N_PLOTS); k++)
 		if (!dw->plot[k].svg && dw->note[k][0] && strncmp(dw->note[k], "no ", 3) != 0) {
 			calib_cli_errorf(cli, "plots not drawn: %s", dw->note[k]);
 			break;
 		}
+}
+
+/* --history: the options as calib-drift's, and what they load and compute. */
+struct history {
+	bool on;
+	const char *needs; /* the first of its options given, which need --history */
+	enum calib_session_from from;
+	enum calib_session_order order;
+	const char *date_format;
+	size_t window; /* 0: calib-drift's default */
+	double max_drop;
+	bool on_estimate;
+	const char *how;
+	struct calib_store *all, *rall; /* every session, without and with the key */
+	struct calib_drift *drift;
+	struct calib_drift_alert *alerts;
+	size_t n_alerts;
+};
+
+/*
+ * --history: load every session as calib-drift does, run its series
+ * (calib-drift's defaults, the seed and --stat of the page) and the
+ * latest session's alerts into h, and make *store (and with a key
+ * *rstore, the key's rater in *key_rater) the latest session's
+ * subset, which the rest of the page describes. 0, or 1 (printed).
+ */
+static int
+load_history(struct calib_cli *cli, struct history *h, char *const *files, size_t n,
+             const char *key, const struct calib_report_opts *ro, double min,
+             struct calib_store **store, struct calib_store **rstore, uint32_t *key_rater,
+             size_t *n_tied)
+{
+	struct calib_drift_opts o;
+	struct calib_error err;
+	const char *latest, *how;
+	uint32_t kr = CALIB_NONE, id;
+	size_t last, k;
+
+	calib_error_clear(&err);
+	if (calib_cli_load_sessions(cli, h->from, h->order, h->date_format, files, n, NULL, NULL,
+	                            &h->how, &h->all))
+		return 1;
+	calib_drift_opts_init(&o);
+	o.store_order = true;
+	o.seed = ro->seed;
+	o.stat = ro->stat;
+	if (h->window)
+		o.window = h->window;
+	if (calib_drift_run(h->all, &o, &h->drift, &err))
+		return calib_cli_fail(cli, &err);
+	if (h->drift->n_sessions < 2) {
+		char *tmp = NULL;
+		const char *shown = h->drift->n_sessions
+		                            ? calib_escaped(h->drift->session[0], &tmp)
+		                            : "";
+		calib_cli_errorf(cli, "--history: one session ('%s'), nothing to compare it with",
+		                 shown ? shown : "?");
+		free(tmp);
+		return 1;
+	}
+	last = h->drift->n_sessions - 1;
+	latest = h->drift->session[last];
+	k = calib_drift_alerts(h->drift, last, min, h->max_drop, h->on_estimate, NULL, 0);
+	if (k && !(h->alerts = malloc(k * sizeof *h->alerts)))
+		return calib_cli_fail(cli, NULL);
+	h->n_alerts = calib_drift_alerts(h->drift, last, min, h->max_drop, h->on_estimate,
+	                                 h->alerts, k);
+	if (calib_store_session_subset(h->all, h->drift->order[last], store))
+		return calib_cli_fail(cli, NULL);
+	if (!key)
+		return 0;
+	if (strcmp(key, "consensus") == 0) {
+		/* the consensus of the latest session's raters, as calib-raters makes it */
+		char name[32];
+		if (calib_store_session_subset(h->all, h->drift->order[last], rstore))
+			return calib_cli_fail(cli, NULL);
+		calib_cli_key_name(*rstore, name, sizeof name);
+		if (calib_raters_consensus_key(*rstore, name, key_rater, n_tied, &err))
+			return calib_cli_fail(cli, NULL);
+		return 0;
+	}
+	/* the key read into every session, as calib-drift --key reads it */
+	if (calib_cli_load_sessions(cli, h->from, h->order, h->date_format, files, n, key, &kr,
+	                            &how, &h->rall))
+		return 1;
+	id = calib_names_find(h->rall->sessions, latest, strlen(latest));
+	if (id == CALIB_NONE || calib_store_session_subset(h->rall, id, rstore))
+		return calib_cli_fail(cli, NULL);
+	{
+		const char *kname = calib_names_get(h->rall->raters, kr);
+		*key_rater = calib_names_find((*rstore)->raters, kname, strlen(kname));
+	}
+	if (*key_rater == CALIB_NONE) {
+		char *t1 = NULL, *t2 = NULL;
+		const char *k1 = calib_escaped(key, &t1), *k2 = calib_escaped(latest, &t2);
+		calib_cli_errorf(cli, "--key %s: no key score in the latest session '%s'",
+		                 k1 ? k1 : "?", k2 ? k2 : "?");
+		free(t1);
+		free(t2);
+		return 1;
+	}
+	return 0;
 }
 
 int
@@ -341,6 +483,7 @@ main(int argc, char **argv)
 	size_t n_tied = 0, threads = 0, nfiles;
 	double min = NAN;
 	int c, status = 0;
+	struct history h = {.max_drop = NAN};
 
 	gsl_set_error_handler_off();
 	calib_cli_init(&cli, "calib-report", usage);
@@ -349,7 +492,7 @@ main(int argc, char **argv)
 	calib_disputes_opts_init(&dopts);
 	ro.seed = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "hj:n:o:s:V", longopts,
+	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "hj:k:n:o:s:V", longopts,
 	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
@@ -394,6 +537,40 @@ main(int argc, char **argv)
 		case OPT_TITLE:
 			title = optarg;
 			break;
+		case OPT_HISTORY:
+			h.on = true;
+			break;
+		case OPT_SESSION_FROM:
+			if (calib_cli_session_from(&cli, optarg, &h.from))
+				return 2;
+			h.needs = h.needs ? h.needs : "--session-from";
+			break;
+		case OPT_ORDER:
+			if (calib_cli_session_order(&cli, optarg, &h.order))
+				return 2;
+			h.needs = h.needs ? h.needs : "--order";
+			break;
+		case OPT_DATE_FORMAT:
+			if (calib_cli_date_format(&cli, optarg))
+				return 2;
+			h.date_format = optarg;
+			h.needs = h.needs ? h.needs : "--date-format";
+			break;
+		case 'k':
+			if (calib_cli_size(&cli, "--window", optarg, 2, 1000, &h.window))
+				return 2;
+			h.needs = h.needs ? h.needs : "--window";
+			break;
+		case OPT_MAX_DROP:
+			if (calib_cli_double(&cli, "--max-drop", optarg, 0, 2, &h.max_drop))
+				return 2;
+			h.needs = h.needs ? h.needs : "--max-drop";
+			break;
+		case OPT_ALERT_ON:
+			if (calib_cli_alert_on(&cli, optarg, &h.on_estimate))
+				return 2;
+			h.needs = h.needs ? h.needs : "--alert-on";
+			break;
 		case 'n':
 			if (calib_cli_size(&cli, "--top", optarg, 0, SIZE_MAX / 2, &dopts.top))
 				return 2;
@@ -420,16 +597,24 @@ main(int argc, char **argv)
 	}
 	if (key && expert)
 		return calib_cli_usage_error(&cli, "--key and --expert: give one reference");
+	if (h.needs && !h.on)
+		return calib_cli_usage_error(&cli, "%s: only with --history", h.needs);
 	nfiles = (size_t)(argc - optind);
-	/* the session as calib-agree and calib-disputes read it: without the key */
-	if (calib_cli_load(&cli, argv + optind, nfiles, &store))
+	if (h.on) {
+		if (load_history(&cli, &h, argv + optind, nfiles, key, &ro, min, &store, &rstore,
+		                 &key_rater, &n_tied)) {
+			status = 1;
+			goto done;
+		}
+	} else if (calib_cli_load(&cli, argv + optind, nfiles, &store))
+		/* the session as calib-agree and calib-disputes read it: without the key */
 		return 1;
 	snprintf(reference, sizeof reference, "the %s of the other raters",
 	         rao.consensus == CALIB_CONSENSUS_MEAN ? "mean" : "median");
 	if (key) {
 		/* the managers as calib-raters --key reads them: the key one more rater */
-		if (calib_cli_load_key(&cli, argv + optind, nfiles, key, &rstore, &key_rater,
-		                       &n_tied)) {
+		if (!h.on && calib_cli_load_key(&cli, argv + optind, nfiles, key, &rstore,
+		                                &key_rater, &n_tied)) {
 			status = 1;
 			goto done;
 		}
@@ -506,10 +691,31 @@ main(int argc, char **argv)
 		                              .expert = expert,
 		                              .consensus = rao.consensus,
 		                              .expert_id = rao.expert};
-		draw_plots(&cli, &dw, &po, store, page.rstore, rep, d);
+		/* calib-drift's chart as calib-drift --chart F.svg draws it */
+		struct calib_plots_drift_opts co = {.name = "",
+		                                    .term = CALIB_PLOT_SVG,
+		                                    .min = min,
+		                                    .max_drop = h.max_drop,
+		                                    .on_estimate = h.on_estimate,
+		                                    .threshold = NAN};
+		char chart_name[256] = "";
+		if (nfiles > 1)
+			snprintf(chart_name, sizeof chart_name, "%zu files", nfiles);
+		else if (nfiles == 1 && strcmp(argv[optind], "-") != 0)
+			snprintf(chart_name, sizeof chart_name, "%s",
+			         strrchr(argv[optind], '/') ? strrchr(argv[optind], '/') + 1
+			                                    : argv[optind]);
+		co.name = chart_name;
+		draw_plots(&cli, &dw, &po, store, page.rstore, rep, d, h.drift, &co);
 		page.plots = dw.plot;
 		page.n_plots = N_PLOTS;
+		if (h.drift)
+			page.drift_plot = &dw.plot[PLOT_DRIFT];
 	}
+	page.drift = h.drift;
+	page.alerts = h.alerts;
+	page.n_alerts = h.n_alerts;
+	page.max_drop = h.max_drop;
 	if (calib_cli_out_open(&cli, &out, output)) {
 		status = 1;
 		goto done;
@@ -522,7 +728,7 @@ main(int argc, char **argv)
 	if (calib_cli_out_commit(&cli, &out))
 		status = 1;
 done:
-	for (int k = 0; k < N_PLOTS; k++)
+	for (int k = 0; k < N_DRAWN; k++)
 		free(dw.svg[k]);
 	free(command);
 	free(inputs);
@@ -532,6 +738,10 @@ done:
 	calib_report_free(rep);
 	calib_store_free(rstore);
 	calib_store_free(store);
+	free(h.alerts);
+	calib_drift_free(h.drift);
+	calib_store_free(h.rall);
+	calib_store_free(h.all);
 	{
 		int cs = calib_cli_close_stdout(&cli);
 		return status ? status : cs;

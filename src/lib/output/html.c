@@ -250,6 +250,100 @@ by_estimate(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The text of the latest session's alert a, for the summary and the list. */
+static void
+put_alert(FILE *fp, const struct calib_html_page *p, const struct calib_drift_alert *a)
+{
+	const struct calib_drift *d = p->drift;
+	const struct calib_drift_trend *tr = &d->trend[a->criterion];
+
+	fputs("<em>", fp);
+	calib_html_put(fp, tr->criterion);
+	fputs("</em>: ", fp);
+	calib_html_put(fp, tr->stat);
+	fputs(" ", fp);
+	put_num(fp, a->estimate, 3);
+	if (a->drop) {
+		fputs(" is ", fp);
+		put_num(fp, a->mean - a->estimate, 3);
+		if (!isnan(a->lower)) {
+			fputs(" ", fp);
+			put_interval(fp, a->lower, a->upper, 3);
+		}
+		fputs(" below the mean ", fp);
+		put_num(fp, a->mean, 3);
+		fprintf(fp, " of the %zu session%s before", a->n_mean, a->n_mean == 1 ? "" : "s");
+	} else {
+		if (!isnan(a->lower)) {
+			fputs(" ", fp);
+			put_interval(fp, a->lower, a->upper, 3);
+		}
+		fprintf(fp, " is below the minimum %g", p->min);
+	}
+}
+
+/* "name up 0.150 [0.020, 0.280] (stat, since S)" of a flagged change. */
+static void
+put_change(FILE *fp, const struct calib_drift *d, size_t c, const struct calib_drift_point *pt)
+{
+	fputs("<em>", fp);
+	calib_html_put(fp, d->trend[c].criterion);
+	fprintf(fp, "</em> %s ", pt->change > 0 ? "up" : "down");
+	put_num(fp, fabs(pt->change), 3);
+	fputs(" ", fp);
+	put_interval(fp, pt->change_lower, pt->change_upper, 3);
+	fputs(" (", fp);
+	calib_html_put(fp, d->trend[c].stat);
+	if (pt->prev < d->n_sessions) {
+		fputs(", since ", fp);
+		calib_html_put(fp, d->session[pt->prev]);
+	}
+	fputs(")", fp);
+}
+
+/*
+ * The summary's sentence on the sessions over time, when the latest
+ * session raised alerts or changed beyond its interval: from the same
+ * records as the "Over time" part.
+ */
+static void
+history_summary(FILE *fp, const struct calib_html_page *p)
+{
+	const struct calib_drift *d = p->drift;
+	size_t last = d->n_sessions - 1, n_flag = 0, k = 0;
+
+	for (size_t c = 0; c < d->n_criteria; c++)
+		n_flag += calib_drift_at(d, c, last)->flag != 0;
+	if (!p->n_alerts && !n_flag)
+		return;
+	fprintf(fp, "<p>Over the %zu sessions up to <em>", d->n_sessions);
+	calib_html_put(fp, d->session[last]);
+	fputs("</em>, ", fp);
+	if (p->n_alerts) {
+		fprintf(fp, "%zu alert%s. ", p->n_alerts, p->n_alerts == 1 ? "" : "s");
+		for (size_t i = 0; i < p->n_alerts; i++) {
+			fputs(i ? "; " : "", fp);
+			put_alert(fp, p, &p->alerts[i]);
+		}
+		fputs(".", fp);
+	}
+	if (n_flag) {
+		fprintf(fp, "%s%zu change%s since the previous session with %s interval "
+		             "excluding 0: ",
+		        p->n_alerts ? " " : "", n_flag, n_flag == 1 ? "" : "s",
+		        n_flag == 1 ? "its" : "their");
+		for (size_t c = 0; c < d->n_criteria; c++) {
+			const struct calib_drift_point *pt = calib_drift_at(d, c, last);
+			if (!pt->flag)
+				continue;
+			fputs(k++ ? "; " : "", fp);
+			put_change(fp, d, c, pt);
+		}
+		fputs(".", fp);
+	}
+	fputs("</p>\n", fp);
+}
+
 #define SUMMARY_NAMED 5 /* criteria named in a sentence at most */
 
 void
@@ -337,6 +431,8 @@ calib_html_summary(FILE *fp, const struct calib_html_page *p)
 		}
 		fputs("</p>\n", fp);
 	}
+	if (p->drift && p->drift->n_sessions)
+		history_summary(fp, p);
 	if (!isnan(p->min))
 		fprintf(fp,
 		        "<p>%zu criteri%s below the minimum %g (the whole interval below "
@@ -648,10 +744,10 @@ put_svg(FILE *fp, const struct calib_html_plot *pl)
 }
 
 static void
-plots_part(FILE *fp, const struct calib_html_page *p)
+plots_part(FILE *fp, const struct calib_html_plot *plots, size_t n)
 {
-	for (size_t i = 0; i < p->n_plots; i++) {
-		const struct calib_html_plot *pl = &p->plots[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct calib_html_plot *pl = &plots[i];
 		fputs("<div class=\"plot\">\n<p class=\"caption\">", fp);
 		calib_html_put(fp, pl->caption);
 		fputs("</p>\n", fp);
@@ -664,6 +760,104 @@ plots_part(FILE *fp, const struct calib_html_page *p)
 		}
 		fputs("\n</div>\n", fp);
 	}
+}
+
+/* A number's full precision as a data- attribute (name="..."). */
+static void
+put_data(FILE *fp, const char *name, double v)
+{
+	char full[40];
+
+	fprintf(fp, " %s=\"", name);
+	calib_html_put(fp, calib_format_double(v, full, sizeof full));
+	fputs("\"", fp);
+}
+
+/*
+ * The "Over time" part: the sessions, the drift chart, the latest
+ * session's change of every criterion with its interval (calib-drift's
+ * series rows of that session), and its alerts.
+ */
+static void
+history_part(FILE *fp, const struct calib_html_page *p)
+{
+	const struct calib_drift *d = p->drift;
+	size_t last = d->n_sessions - 1;
+
+	fprintf(fp,
+	        "<div class=\"part\" id=\"history\">\n<h2>Over time</h2>\n<p>%zu "
+	        "sessions, oldest first: ",
+	        d->n_sessions);
+	for (size_t i = 0; i < d->n_sessions; i++) {
+		fputs(i ? ", " : "", fp);
+		calib_html_put(fp, d->session[i]);
+	}
+	fputs(". The rest of this page is the latest, <em>", fp);
+	calib_html_put(fp, d->session[last]);
+	fputs("</em>. Each criterion's coefficient per session and its change from the "
+	      "previous session with a bootstrap interval, as calib-drift computes them.</p>\n",
+	      fp);
+	if (p->drift_plot)
+		plots_part(fp, p->drift_plot, 1);
+	fputs("<div class=\"scroll\"><table id=\"changes\">\n<thead><tr>"
+	      "<th scope=\"col\">criterion</th><th scope=\"col\">statistic</th>"
+	      "<th scope=\"col\">previous session</th><th scope=\"col\">latest</th>",
+	      fp);
+	fprintf(fp, "<th scope=\"col\">%g%% CI</th><th scope=\"col\">change</th>"
+	            "<th scope=\"col\">%g%% CI of the change</th>",
+	        100 * d->conf, 100 * d->conf);
+	fputs("<th scope=\"col\">flag</th><th scope=\"col\">note</th></tr></thead>\n<tbody>\n",
+	      fp);
+	for (size_t c = 0; c < d->n_criteria; c++) {
+		const struct calib_drift_point *pt = calib_drift_at(d, c, last);
+		fprintf(fp, "<tr%s><th scope=\"row\">",
+		        d->total && c == d->n_criteria - 1 ? " class=\"total\"" : "");
+		calib_html_put(fp, d->trend[c].criterion);
+		fputs("</th><td>", fp);
+		calib_html_put(fp, d->trend[c].stat);
+		fputs("</td><td>", fp);
+		if (pt->prev < d->n_sessions)
+			calib_html_put(fp, d->session[pt->prev]);
+		fputs("</td><td class=\"num estimate\"", fp);
+		put_data(fp, "data-value", pt->estimate);
+		fputs(">", fp);
+		put_num(fp, pt->estimate, 3);
+		fputs("</td><td class=\"num ci\"", fp);
+		put_data(fp, "data-lower", pt->lower);
+		put_data(fp, "data-upper", pt->upper);
+		fputs(">", fp);
+		put_interval(fp, pt->lower, pt->upper, 3);
+		fputs("</td><td class=\"num change\"", fp);
+		put_data(fp, "data-value", pt->change);
+		fputs(">", fp);
+		put_num(fp, pt->change, 3);
+		fputs("</td><td class=\"num change-ci\"", fp);
+		put_data(fp, "data-lower", pt->change_lower);
+		put_data(fp, "data-upper", pt->change_upper);
+		fputs(">", fp);
+		put_interval(fp, pt->change_lower, pt->change_upper, 3);
+		fprintf(fp, "</td><td%s>%s</td><td>", pt->flag ? " class=\"off\"" : "",
+		        pt->flag > 0 ? "up" : pt->flag < 0 ? "down" : "");
+		calib_html_put(fp, pt->note);
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</tbody></table></div>\n<ul class=\"notes\"><li>flag: up or down where the "
+	      "change's interval excludes 0</li></ul>\n<h3>Alerts</h3>\n",
+	      fp);
+	if (p->n_alerts) {
+		fputs("<ul id=\"alerts\">\n", fp);
+		for (size_t i = 0; i < p->n_alerts; i++) {
+			fputs("<li>", fp);
+			put_alert(fp, p, &p->alerts[i]);
+			fputs("</li>\n", fp);
+		}
+		fputs("</ul>\n", fp);
+	} else if (isnan(p->min) && isnan(p->max_drop))
+		fputs("<p id=\"alerts\">None asked: --min X or --max-drop D raise them.</p>\n",
+		      fp);
+	else
+		fputs("<p id=\"alerts\">None in the latest session.</p>\n", fp);
+	fputs("</div>\n", fp);
 }
 
 /* calib-disputes' columns the printed agenda leaves out, for room to write */
@@ -701,9 +895,11 @@ calib_html_report(FILE *fp, const struct calib_html_page *p)
 		      "criterion, and the Bland&ndash;Altman panels of the weakest criterion "
 		      "scored in points.</p>\n",
 		      fp);
-		plots_part(fp, p);
+		plots_part(fp, p->plots, p->n_plots);
 		fputs("</div>\n", fp);
 	}
+	if (p->drift && p->drift->n_sessions)
+		history_part(fp, p);
 	fputs("<div class=\"part\" id=\"disputes\">\n<h2>Disputes agenda</h2>\n"
 	      "<p>The calls and criteria to discuss first, with every manager's score "
 	      "(calib-disputes'). Write the meeting's decision in the last column.</p>\n",
