@@ -72,6 +72,19 @@ enum calib_status calib_matrix_build(const struct calib_store *s, uint32_t crit,
 				     struct calib_matrix **out);
 
 /*
+ * calib_matrix_build into the room of *m, an earlier matrix of this call or
+ * of calib_matrix_build (or NULL) that is no longer needed: its large
+ * arrays are reused, grown only when too small and never given back, so a
+ * loop over criteria allocates (and the system faults in) one matrix, not
+ * one per criterion. With o->complete the complete sub-matrix is a new
+ * matrix and *m's room is given back. On failure *m is freed and NULL;
+ * free the last one with calib_matrix_free.
+ */
+enum calib_status calib_matrix_rebuild(const struct calib_store *s, uint32_t crit,
+				       const struct calib_matrix_opts *o,
+				       struct calib_matrix **m);
+
+/*
  * Build a matrix from plain data: n_items x n_raters doubles, row-major,
  * NAN = no score. Categories are the distinct values. For tests and for
  * derived scores (the TOTAL). CALIB_OK or CALIB_ENOMEM.

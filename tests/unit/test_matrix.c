@@ -1,8 +1,8 @@
 /*
  * test_matrix.c - building criterion matrices: from plain values, from the
  * store (N/A policies, declared levels, sessions), the complete-call
- * sub-matrix, derived scores, bootstrap resampling and the patterns of
- * equal counts per category.
+ * sub-matrix, derived scores, a matrix rebuilt in an earlier one's room,
+ * bootstrap resampling and the patterns of equal counts per category.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -149,6 +149,73 @@ test_build(void)
 	calib_store_free(s);
 }
 
+/* a and b hold the same matrix: sizes, rows, columns, categories, labels */
+static bool
+same_matrix(const struct calib_matrix *a, const struct calib_matrix *b)
+{
+	if (a->n_items != b->n_items || a->n_raters != b->n_raters ||
+	    a->n_levels != b->n_levels || a->n_scores != b->n_scores ||
+	    a->na_level != b->na_level || a->n_na != b->n_na || a->n_missing != b->n_missing ||
+	    a->n_dropped != b->n_dropped || a->n_items_all != b->n_items_all ||
+	    a->scale != b->scale || a->n_pat != b->n_pat || !a->label != !b->label)
+		return false;
+	for (size_t i = 0; i <= a->n_items; i++)
+		if (a->off[i] != b->off[i] || (i < a->n_items && a->item[i] != b->item[i]))
+			return false;
+	for (size_t t = 0; t < a->n_scores; t++)
+		if (a->col[t] != b->col[t] || a->cat[t] != b->cat[t])
+			return false;
+	for (size_t j = 0; j < a->n_raters; j++)
+		if (a->rater[j] != b->rater[j])
+			return false;
+	for (size_t k = 0; k < a->n_levels; k++)
+		if (!(a->value[k] == b->value[k] || (isnan(a->value[k]) && isnan(b->value[k]))) ||
+		    (a->label && strcmp(a->label[k], b->label[k]) != 0))
+			return false;
+	return true;
+}
+
+static void
+test_rebuild(void)
+{
+	struct calib_store *s = store_with_na();
+	struct calib_matrix_opts o;
+	struct calib_matrix *r = NULL, *m;
+	const uint32_t *room;
+	/* criterion, N/A policy, session s2 only: labelled, numeric, smaller, larger */
+	const struct {
+		uint32_t crit;
+		enum calib_na_policy na;
+		bool s2;
+	} step[] = { { 0, CALIB_NA_AUTO, false }, { 1, CALIB_NA_AUTO, false },
+		     { 0, CALIB_NA_DROP, true },  { 1, CALIB_NA_CATEGORY, false },
+		     { 0, CALIB_NA_AUTO, false } };
+
+	for (size_t i = 0; i < sizeof step / sizeof step[0]; i++) {
+		calib_matrix_opts_init(&o);
+		o.na = step[i].na;
+		if (step[i].s2)
+			o.session = calib_names_find(s->sessions, "s2", 2);
+		is_long(calib_matrix_rebuild(s, step[i].crit, &o, &r), CALIB_OK, "rebuild %zu", i);
+		calib_matrix_build(s, step[i].crit, &o, &m);
+		ok(same_matrix(r, m), "rebuild %zu: the matrix a fresh build gives", i);
+		calib_matrix_free(m);
+		/* patterns counted on one criterion are not the next one's */
+		is_long(calib_matrix_count_patterns(r), CALIB_OK, "patterns %zu", i);
+	}
+	room = r->col;
+	calib_matrix_opts_init(&o);
+	calib_matrix_rebuild(s, 1, &o, &r);
+	ok(r->col == room && r->n_pat == 0, "the room is reused, the patterns dropped");
+	o.complete = true;
+	is_long(calib_matrix_rebuild(s, 0, &o, &r), CALIB_OK, "rebuild, complete calls");
+	calib_matrix_build(s, 0, &o, &m);
+	ok(same_matrix(r, m), "complete: the matrix a fresh build gives");
+	calib_matrix_free(m);
+	calib_matrix_free(r);
+	calib_store_free(s);
+}
+
 /* Rows i and j of m hold the same count in each of q categories. */
 static bool
 same_counts(const struct calib_matrix *m, size_t i, size_t j, unsigned *ci, unsigned *cj,
@@ -231,6 +298,7 @@ main(void)
 	test_from_values();
 	test_resample();
 	test_build();
+	test_rebuild();
 	test_patterns();
 	return tap_done();
 }

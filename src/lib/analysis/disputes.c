@@ -412,6 +412,7 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 	struct heap h = {0};
 	struct texts names = {0};
 	struct calib_matrix_opts mo;
+	struct calib_matrix *m = NULL;
 	size_t *cnt = NULL, cnt_cap = 0;
 	uint32_t *touched = NULL;
 	double *vals = NULL;
@@ -436,9 +437,9 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 	}
 	for (uint32_t j = 0; j < s->n_criteria && !st; j++) {
 		const struct calib_criterion *cr = &s->criteria[j];
-		struct calib_matrix *m = NULL;
 		double range = calib_raters_range(cr);
-		if ((st = calib_matrix_build(s, j, &mo, &m)))
+		/* each criterion's matrix in the room of the one before */
+		if ((st = calib_matrix_rebuild(s, j, &mo, &m)))
 			break;
 		if (texts_reset(&names, m->n_levels))
 			st = CALIB_ENOMEM;
@@ -490,7 +491,6 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 			if (!st && c.disagreement > 0 && heap_push(&h, &c))
 				st = CALIB_ENOMEM;
 		}
-		calib_matrix_free(m);
 		if (!st && o->per_criterion && h.n) {
 			void *p = realloc(d->cell, (d->n_cells + h.n) * sizeof *d->cell);
 			if (!p) {
@@ -528,6 +528,7 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 		d->call = calls;
 		calls = NULL;
 	}
+	calib_matrix_free(m);
 	free(calls);
 	free(h.v);
 	texts_clear(&names);

@@ -215,6 +215,7 @@ struct work {
 	size_t colr_cap;
 	double *colsum, *ranksum, *rowbuf;
 	size_t col_cap;
+	struct calib_matrix *mat; /* the room each criterion's matrix reuses */
 };
 
 static int
@@ -998,6 +999,7 @@ work_free(struct work *w)
 	free(w->colsum);
 	free(w->ranksum);
 	free(w->rowbuf);
+	calib_matrix_free(w->mat);
 }
 
 /* Column j: the criterion's (or the TOTAL's) cells, test and pairs. */
@@ -1019,14 +1021,16 @@ column_run(struct column_job *jb, struct work *w, double **pts, size_t j)
 	calib_matrix_opts_init(&mo);
 	mo.na = CALIB_NA_CATEGORY;
 	mo.session = o->session;
-	if (cr)
-		st = calib_matrix_build(s, (uint32_t)j, &mo, &m);
-	else
+	if (cr) {
+		st = calib_matrix_rebuild(s, (uint32_t)j, &mo, &w->mat);
+		m = w->mat;
+	} else
 		st = calib_matrix_from_evals(s, jb->tot, CALIB_SCALE_INTERVAL, &mo, &m);
 	if (st)
 		return st;
 	if (!(p = realloc(*pts, (m->n_levels ? m->n_levels : 1) * sizeof *p))) {
-		calib_matrix_free(m);
+		if (!cr)
+			calib_matrix_free(m);
 		return CALIB_ENOMEM;
 	}
 	*pts = p;
@@ -1060,7 +1064,8 @@ column_run(struct column_job *jb, struct work *w, double **pts, size_t j)
 		st = pairs_of(&out->pair, &out->n_pairs, &c, cr->scale, (uint32_t)j);
 	out->n_na = c.n_na;
 	out->n_noref = c.n_noref;
-	calib_matrix_free(m);
+	if (!cr)
+		calib_matrix_free(m);
 	return st;
 }
 

@@ -118,6 +118,7 @@ struct job {
 	struct unit *units;
 	size_t n_units;
 	unsigned inner; /* threads each unit's bootstrap may use: those the workers leave */
+	struct calib_matrix **mats; /* per worker: the room its criteria's matrices reuse */
 	atomic_size_t done;
 	pthread_mutex_t lock;
 };
@@ -680,7 +681,7 @@ alpha_summaries(const struct job *j, struct unit *u, const struct calib_matrix *
 }
 
 static void
-analyse(struct job *j, struct unit *u)
+analyse(struct job *j, struct unit *u, unsigned w)
 {
 	const struct calib_store *s = j->s;
 	const struct calib_report_opts *o = j->o;
@@ -707,8 +708,10 @@ analyse(struct job *j, struct unit *u)
 		score = calib_scorecard_row(j->sc, u->score);
 		flags = j->sc->flags + u->score * j->sc->n_evals;
 		u->status = calib_matrix_from_evals(s, score, CALIB_SCALE_INTERVAL, &mo, &m);
-	} else
-		u->status = calib_matrix_build(s, u->crit, &mo, &m);
+	} else {
+		u->status = calib_matrix_rebuild(s, u->crit, &mo, &j->mats[w]);
+		m = j->mats[w];
+	}
 	if (u->status)
 		goto out;
 	u->row.criterion = u->crit == CALIB_NONE ? u->name : s->criteria[u->crit].name;
@@ -812,7 +815,8 @@ analyse(struct job *j, struct unit *u)
 		u->status = alpha_summaries(j, u, m, ab);
 out:
 	calib_stats_free(&all);
-	calib_matrix_free(m);
+	if (u->crit == CALIB_NONE)
+		calib_matrix_free(m);
 }
 
 static void
@@ -820,9 +824,8 @@ worker(void *arg, size_t i, unsigned w)
 {
 	struct job *j = arg;
 
-	(void)w;
 	/* the last unit first: the TOTAL, when there is one, takes longest */
-	analyse(j, &j->units[i == 0 ? j->n_units - 1 : i - 1]);
+	analyse(j, &j->units[i == 0 ? j->n_units - 1 : i - 1], w);
 	if (j->o->progress && j->o->boot == 0) {
 		size_t d = atomic_fetch_add(&j->done, 1) + 1;
 		pthread_mutex_lock(&j->lock);
@@ -971,8 +974,16 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 	/* threads over the units, and within a unit what they leave (never more in all) */
 	workers = j.n_units < threads ? (unsigned)(j.n_units ? j.n_units : 1) : threads;
 	j.inner = threads / workers;
+	if (!(j.mats = calloc(workers, sizeof *j.mats))) {
+		pthread_mutex_destroy(&j.lock);
+		st = CALIB_ENOMEM;
+		goto out;
+	}
 	calib_parallel_for(j.n_units, workers, worker, &j);
 	pthread_mutex_destroy(&j.lock);
+	for (unsigned w = 0; w < workers; w++)
+		calib_matrix_free(j.mats[w]);
+	free(j.mats);
 
 	r = calloc(1, sizeof *r);
 	if (!r || !(r->rows = calloc(j.n_units ? j.n_units : 1, sizeof *r->rows))) {

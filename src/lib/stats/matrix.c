@@ -266,6 +266,56 @@ matrix_alloc(size_t n_items, size_t n_raters, size_t n_scores, size_t n_levels,
 	return m;
 }
 
+/* Grow *a to n elements of size bytes when cap is smaller; false when out of memory. */
+static bool
+room(void *a, size_t cap, size_t n, size_t size)
+{
+	void *q;
+
+	if (n <= cap)
+		return true;
+	if (!(q = realloc(*(void **)a, n * size)))
+		return false;
+	*(void **)a = q;
+	return true;
+}
+
+/*
+ * An earlier matrix m emptied and given room for the sizes (its large
+ * arrays reused, grown only when too small; the labels and patterns freed);
+ * NULL when out of memory, m then freed.
+ */
+static struct calib_matrix *
+matrix_reuse(struct calib_matrix *m, size_t n_items, size_t n_raters, size_t n_scores,
+	     size_t n_levels, bool labelled)
+{
+	if (m->label)
+		for (size_t k = 0; k < m->n_levels; k++)
+			free(m->label[k]);
+	free(m->label);
+	m->label = NULL;
+	patterns_drop(m);
+	if (!room(&m->off, m->cap_items_ + 1, n_items + 1, sizeof *m->off) ||
+	    !room(&m->item, m->cap_items_, n_items ? n_items : 1, sizeof *m->item) ||
+	    !room(&m->col, m->cap_scores_, n_scores ? n_scores : 1, sizeof *m->col) ||
+	    !room(&m->cat, m->cap_scores_, n_scores ? n_scores : 1, sizeof *m->cat) ||
+	    !room(&m->value, 0, n_levels ? n_levels : 1, sizeof *m->value) ||
+	    !room(&m->rater, 0, n_raters ? n_raters : 1, sizeof *m->rater) ||
+	    (labelled && !(m->label = calloc(n_levels ? n_levels : 1, sizeof *m->label)))) {
+		m->n_levels = 0;
+		calib_matrix_free(m);
+		return NULL;
+	}
+	if (m->cap_items_ < n_items)
+		m->cap_items_ = n_items;
+	if (m->cap_scores_ < n_scores)
+		m->cap_scores_ = n_scores;
+	m->n_levels = 0;
+	m->n_dropped = 0;
+	m->off[0] = 0;
+	return m;
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -475,9 +525,13 @@ matrix_shrink(struct calib_matrix *m, size_t n_items, size_t n_scores)
 	m->cat = cat ? cat : m->cat;
 }
 
-enum calib_status
-calib_matrix_build(const struct calib_store *s, uint32_t crit,
-		   const struct calib_matrix_opts *o, struct calib_matrix **out)
+/*
+ * calib_matrix_build, or with reuse calib_matrix_rebuild: *out is then an
+ * earlier matrix (or NULL) whose room is kept rather than given back.
+ */
+static enum calib_status
+build(const struct calib_store *s, uint32_t crit, const struct calib_matrix_opts *o,
+      struct calib_matrix **out, bool reuse)
 {
 	const struct calib_criterion *c = &s->criteria[crit];
 	const uint16_t *code = c->code;
@@ -489,11 +543,18 @@ calib_matrix_build(const struct calib_store *s, uint32_t crit,
 	size_t nl = c->n_levels + 1; /* + N/A */
 	struct calib_matrix *m = NULL, *full = NULL;
 
+	m = reuse ? *out : NULL;
 	*out = NULL;
 	colmap = malloc((n_raters_all ? n_raters_all : 1) * sizeof *colmap);
 	catmap = malloc(nl * sizeof *catmap);
 	/* room for every item and evaluation; given back once the scores are known */
-	m = matrix_alloc(s->n_items, n_raters_all, s->n_evals, nl, c->labelled || na_cat);
+	if (m)
+		m = matrix_reuse(m, s->n_items, n_raters_all, s->n_evals, nl, c->labelled || na_cat);
+	else if ((m = matrix_alloc(s->n_items, n_raters_all, s->n_evals, nl,
+				   c->labelled || na_cat)) && reuse) {
+		m->cap_items_ = s->n_items;
+		m->cap_scores_ = s->n_evals;
+	}
 	if (!colmap || !catmap || !m)
 		goto nomem;
 	for (size_t j = 0; j < n_raters_all; j++)
@@ -553,7 +614,8 @@ calib_matrix_build(const struct calib_store *s, uint32_t crit,
 			catmap[k] = (uint32_t)q++;
 	renumber(col, sc, colmap, n_cols);
 	renumber(cat, sc, catmap, q);
-	matrix_shrink(m, n_rows, sc);
+	if (!reuse)
+		matrix_shrink(m, n_rows, sc);
 
 	if (!(catmap[c->n_levels] != CALIB_NONE || c->labelled)) {
 		free(m->label);
@@ -603,6 +665,20 @@ nomem:
 	free(catmap);
 	calib_matrix_free(m);
 	return CALIB_ENOMEM;
+}
+
+enum calib_status
+calib_matrix_build(const struct calib_store *s, uint32_t crit,
+		   const struct calib_matrix_opts *o, struct calib_matrix **out)
+{
+	return build(s, crit, o, out, false);
+}
+
+enum calib_status
+calib_matrix_rebuild(const struct calib_store *s, uint32_t crit,
+		     const struct calib_matrix_opts *o, struct calib_matrix **m)
+{
+	return build(s, crit, o, m, true);
 }
 
 static int
