@@ -3,7 +3,8 @@
 # Chromium (Debian package chromium) renders the sample session's page; the
 # screenshot must be at the window's size and not blank, the page must raise
 # no console message or error, and printed to PDF on A4 each part starts a
-# page. Skipped, as TAP, only when chromium is not installed. Prints TAP.
+# page; the page of calib-report --history renders without a console
+# message too. Skipped, as TAP, only when chromium is not installed. Prints TAP.
 # CALIB_BIN names the folder of the built programs.
 set -u
 bin=${CALIB_BIN:?CALIB_BIN must name the folder of the built programs}
@@ -16,6 +17,8 @@ if [ -z "$browser" ]; then
 	skip "screenshot of the page" "chromium is not installed"
 	skip "no console errors" "chromium is not installed"
 	skip "print preview" "chromium is not installed"
+	skip "--history: screenshot" "chromium is not installed"
+	skip "--history: no console errors" "chromium is not installed"
 	echo "1..$n"
 	exit 0
 fi
@@ -44,6 +47,18 @@ awk -v d="${dark:-0}" 'BEGIN { exit !(d > 0.01 && d < 0.5) }'
 ok $? "dark text on a light page" "share of dark pixels: '$dark'"
 ! grep -E 'CONSOLE|Uncaught|console' "$t/err" >"$t/console"
 ok $? "no console message or error" "$(head -5 "$t/console")"
+
+# calib-report --history: the "Over time" part with calib-drift's chart renders too
+calib-report --history --min 0.7 -o "$t/history.html" "$data/history.csv"
+run --enable-logging=stderr --v=0 --window-size=1280,7000 \
+	--screenshot="$t/history.png" "file://$t/history.html" >"$t/out" 2>"$t/err"
+# the lower part of the window, where the "Over time" part is
+sd=$(convert "$t/history.png" -crop 1280x2500+0+4500 -colorspace Gray \
+	-format '%[fx:standard_deviation]' info: 2>/dev/null)
+awk -v sd="${sd:-0}" 'BEGIN { exit !(sd > 0.05) }'
+ok $? "--history: the screenshot is not blank" "standard deviation of the grey levels: '$sd'"
+! grep -E 'CONSOLE|Uncaught|console' "$t/err" >"$t/console"
+ok $? "--history: no console message or error" "$(head -5 "$t/console")"
 
 # the print preview: A4 pages, each part on a page of its own
 run --print-to-pdf="$t/report.pdf" --no-pdf-header-footer "file://$t/report.html" \
