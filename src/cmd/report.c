@@ -437,9 +437,16 @@ load_history(struct calib_cli *cli, struct history *h, char *const *files, size_
 			return calib_cli_fail(cli, NULL);
 		return 0;
 	}
-	/* the key read into every session, as calib-drift --key reads it */
-	if (calib_cli_load_sessions(cli, h->from, h->order, h->date_format, files, n, key, &kr,
-	                            &how, &h->rall))
+	/*
+	 * the key read into every session, as calib-drift --key reads it; sessions
+	 * that were not all dates stay as given, and the note said so once
+	 */
+	if (calib_cli_load_sessions(cli, h->from,
+	                            h->order == CALIB_SESSION_ORDER_AUTO &&
+	                                            strcmp(h->how, "by date") != 0
+	                                    ? CALIB_SESSION_ORDER_GIVEN
+	                                    : h->order,
+	                            h->date_format, files, n, key, &kr, &how, &h->rall))
 		return 1;
 	id = calib_names_find(h->rall->sessions, latest, strlen(latest));
 	if (id == CALIB_NONE || calib_store_session_subset(h->rall, id, rstore))
