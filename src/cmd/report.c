@@ -58,27 +58,28 @@ enum {
 	OPT_ALERT_ON
 };
 
-static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
-                                         {"output", required_argument, NULL, 'o'},
-                                         {"key", required_argument, NULL, OPT_KEY},
-                                         {"expert", required_argument, NULL, OPT_EXPERT},
-                                         {"consensus", required_argument, NULL, OPT_CONSENSUS},
-                                         {"stat", required_argument, NULL, OPT_STAT},
-                                         {"min", required_argument, NULL, OPT_MIN},
-                                         {"title", required_argument, NULL, OPT_TITLE},
-                                         {"history", no_argument, NULL, OPT_HISTORY},
-                                         {"session-from", required_argument, NULL, OPT_SESSION_FROM},
-                                         {"order", required_argument, NULL, OPT_ORDER},
-                                         {"date-format", required_argument, NULL, OPT_DATE_FORMAT},
-                                         {"window", required_argument, NULL, 'k'},
-                                         {"max-drop", required_argument, NULL, OPT_MAX_DROP},
-                                         {"alert-on", required_argument, NULL, OPT_ALERT_ON},
-                                         {"top", required_argument, NULL, 'n'},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {"threads", required_argument, NULL, 'j'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {"version", no_argument, NULL, 'V'},
-                                         {NULL, 0, NULL, 0}};
+static const struct option longopts[] = {
+        CALIB_CLI_READ_LONGOPTS,
+        {"output", required_argument, NULL, 'o'},
+        {"key", required_argument, NULL, OPT_KEY},
+        {"expert", required_argument, NULL, OPT_EXPERT},
+        {"consensus", required_argument, NULL, OPT_CONSENSUS},
+        {"stat", required_argument, NULL, OPT_STAT},
+        {"min", required_argument, NULL, OPT_MIN},
+        {"title", required_argument, NULL, OPT_TITLE},
+        {"history", no_argument, NULL, OPT_HISTORY},
+        {"session-from", required_argument, NULL, OPT_SESSION_FROM},
+        {"order", required_argument, NULL, OPT_ORDER},
+        {"date-format", required_argument, NULL, OPT_DATE_FORMAT},
+        {"window", required_argument, NULL, 'k'},
+        {"max-drop", required_argument, NULL, OPT_MAX_DROP},
+        {"alert-on", required_argument, NULL, OPT_ALERT_ON},
+        {"top", required_argument, NULL, 'n'},
+        {"seed", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
 
 static const char options_help[] =
         "  -o, --output FILE       write the page to FILE (all or nothing), not standard\n"
@@ -395,8 +396,8 @@ load_history(struct calib_cli *cli, struct history *h, char *const *files, size_
 	size_t last, k;
 
 	calib_error_clear(&err);
-	if (calib_cli_load_sessions(cli, h->from, h->order, h->date_format, files, n, NULL, NULL,
-	                            &h->how, &h->all))
+	if (calib_cli_load_sessions(cli, h->from, h->order, h->date_format, files, n, NULL,
+	                            NULL, &h->how, &h->all))
 		return 1;
 	calib_drift_opts_init(&o);
 	o.store_order = true;
@@ -408,10 +409,10 @@ load_history(struct calib_cli *cli, struct history *h, char *const *files, size_
 		return calib_cli_fail(cli, &err);
 	if (h->drift->n_sessions < 2) {
 		char *tmp = NULL;
-		const char *shown = h->drift->n_sessions
-		                            ? calib_escaped(h->drift->session[0], &tmp)
-		                            : "";
-		calib_cli_errorf(cli, "--history: one session ('%s'), nothing to compare it with",
+		const char *shown =
+		        h->drift->n_sessions ? calib_escaped(h->drift->session[0], &tmp) : "";
+		calib_cli_errorf(cli,
+		                 "--history: one session ('%s'), nothing to compare it with",
 		                 shown ? shown : "?");
 		free(tmp);
 		return 1;
@@ -499,8 +500,8 @@ main(int argc, char **argv)
 	calib_disputes_opts_init(&dopts);
 	ro.seed = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "hj:k:n:o:s:V", longopts,
-	                        NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "hj:k:n:o:s:V",
+	                        longopts, NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
 			continue;
@@ -608,8 +609,8 @@ main(int argc, char **argv)
 		return calib_cli_usage_error(&cli, "%s: only with --history", h.needs);
 	nfiles = (size_t)(argc - optind);
 	if (h.on) {
-		if (load_history(&cli, &h, argv + optind, nfiles, key, &ro, min, &store, &rstore,
-		                 &key_rater, &n_tied)) {
+		if (load_history(&cli, &h, argv + optind, nfiles, key, &ro, min, &store,
+		                 &rstore, &key_rater, &n_tied)) {
 			status = 1;
 			goto done;
 		}

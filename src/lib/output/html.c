@@ -272,7 +272,8 @@ put_alert(FILE *fp, const struct calib_html_page *p, const struct calib_drift_al
 		}
 		fputs(" below the mean ", fp);
 		put_num(fp, a->mean, 3);
-		fprintf(fp, " of the %zu session%s before", a->n_mean, a->n_mean == 1 ? "" : "s");
+		fprintf(fp, " of the %zu session%s before", a->n_mean,
+		        a->n_mean == 1 ? "" : "s");
 	} else {
 		if (!isnan(a->lower)) {
 			fputs(" ", fp);
@@ -328,8 +329,9 @@ history_summary(FILE *fp, const struct calib_html_page *p)
 		fputs(".", fp);
 	}
 	if (n_flag) {
-		fprintf(fp, "%s%zu change%s since the previous session with %s interval "
-		             "excluding 0: ",
+		fprintf(fp,
+		        "%s%zu change%s since the previous session with %s interval "
+		        "excluding 0: ",
 		        p->n_alerts ? " " : "", n_flag, n_flag == 1 ? "" : "s",
 		        n_flag == 1 ? "its" : "their");
 		for (size_t c = 0; c < d->n_criteria; c++) {
@@ -803,8 +805,9 @@ history_part(FILE *fp, const struct calib_html_page *p)
 	      "<th scope=\"col\">criterion</th><th scope=\"col\">statistic</th>"
 	      "<th scope=\"col\">previous session</th><th scope=\"col\">latest</th>",
 	      fp);
-	fprintf(fp, "<th scope=\"col\">%g%% CI</th><th scope=\"col\">change</th>"
-	            "<th scope=\"col\">%g%% CI of the change</th>",
+	fprintf(fp,
+	        "<th scope=\"col\">%g%% CI</th><th scope=\"col\">change</th>"
+	        "<th scope=\"col\">%g%% CI of the change</th>",
 	        100 * d->conf, 100 * d->conf);
 	fputs("<th scope=\"col\">flag</th><th scope=\"col\">note</th></tr></thead>\n<tbody>\n",
 	      fp);
@@ -837,7 +840,9 @@ history_part(FILE *fp, const struct calib_html_page *p)
 		fputs(">", fp);
 		put_interval(fp, pt->change_lower, pt->change_upper, 3);
 		fprintf(fp, "</td><td%s>%s</td><td>", pt->flag ? " class=\"off\"" : "",
-		        pt->flag > 0 ? "up" : pt->flag < 0 ? "down" : "");
+		        pt->flag > 0   ? "up"
+		        : pt->flag < 0 ? "down"
+		                       : "");
 		calib_html_put(fp, pt->note);
 		fputs("</td></tr>\n", fp);
 	}
