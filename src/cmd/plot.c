@@ -131,109 +131,86 @@ num(const char *s)
 	return *end ? NAN : v; /* NA, or any --na-token */
 }
 
-/*
- * Every record of a results table r as an entry: stat in .stat, and for
- * the n_calls record the scale text in .note and n_raters in .lo. 0, or 1
- * when out of memory.
- */
-static int
-entries_all(const struct calib_results *r, struct calib_plots_entries *all)
-{
-	enum { F_CRIT, F_STAT, F_EST, F_LO, F_HI, F_NCALLS, F_NRATERS, F_NOTE, F_N };
-	static const char *const names[F_N] = {"criterion", "statistic", "estimate", "ci_lower",
-	                                       "ci_upper",  "n_calls",   "n_raters", "note"};
-	size_t col[F_N];
+/* Columns of calib-agree's records that a plot reads. */
+enum { F_CRIT, F_STAT, F_EST, F_LO, F_HI, F_NCALLS, F_NOTE, F_SCALE, F_N };
 
-	for (int k = 0; k < F_N; k++)
-		col[k] = calib_results_col(r, names[k]);
-	for (size_t i = 0; i < r->n_rows; i++) {
-		char *const *row = r->cell + i * r->n_cols;
-#define FIELD(k) (col[k] < r->n_cols ? row[col[k]] : NULL)
-		struct calib_plots_entry *e;
-		if (!FIELD(F_CRIT) || !FIELD(F_STAT))
-			continue;
-		if (!(e = calib_plots_entries_push(all)))
-			return 1;
-		e->criterion = calib_plots_strdup(FIELD(F_CRIT));
-		e->stat = calib_plots_strdup(FIELD(F_STAT));
-		e->note = calib_plots_strdup(FIELD(F_NOTE));
-		e->est = num(FIELD(F_EST));
-		e->lo = num(FIELD(F_LO));
-		e->hi = num(FIELD(F_HI));
-		e->n_calls = (size_t)fmax(0, fmin(1e9, num(FIELD(F_NCALLS))));
-		/* n_raters kept in lo of the n_calls record */
-		if (strcmp(e->stat, "n_calls") == 0)
-			e->lo = num(FIELD(F_NRATERS));
-#undef FIELD
-		if (!e->criterion || !e->stat || !e->note)
-			return 1;
-	}
-	return 0;
+/* Field k (F_*) of record i of r, where col holds the columns; NULL for none. */
+static const char *
+cell(const struct calib_results *r, const size_t *col, size_t i, int k)
+{
+	return col[k] < r->n_cols ? r->cell[i * r->n_cols + col[k]] : NULL;
 }
 
-/* The scale named in an n_calls note ("scale ordinal; ..."). */
-static enum calib_scale
-note_scale(const char *note)
+/* The entry of record i of r (col: the columns F_*). 0, or 1 when out of memory. */
+static int
+entry_of(const struct calib_results *r, const size_t *col, size_t i,
+         struct calib_plots_entries *out)
 {
-	char buf[32];
-	size_t n;
+	struct calib_plots_entry *e = calib_plots_entries_push(out);
+#define FIELD(k) cell(r, col, i, k)
 
-	if (strncmp(note, "scale ", 6) != 0)
-		return CALIB_SCALE_UNKNOWN;
-	n = strcspn(note + 6, "; "); /* "ordinal (inferred); ..." */
-	snprintf(buf, sizeof buf, "%.*s", (int)(n < 31 ? n : 31), note + 6);
-	return calib_scale_parse(buf);
+	if (!e)
+		return 1;
+	e->criterion = calib_plots_strdup(FIELD(F_CRIT));
+	e->stat = calib_plots_strdup(FIELD(F_STAT));
+	e->note = calib_plots_strdup(FIELD(F_NOTE));
+	e->est = num(FIELD(F_EST));
+	e->lo = num(FIELD(F_LO));
+	e->hi = num(FIELD(F_HI));
+	e->n_calls = (size_t)fmax(0, fmin(1e9, num(FIELD(F_NCALLS))));
+#undef FIELD
+	return !e->criterion || !e->stat || !e->note;
 }
 
 /*
  * Entries from calib-agree's or calib-kappa's records in buf[0..len) (CSV,
- * TSV or JSON). 0, or 1 with the message printed.
+ * TSV or JSON): per criterion the record calib_registry_pick chooses for
+ * the scale in its scale column (without one, the headline of an unknown
+ * scale, else the first coefficient). 0, or 1 with the message printed.
  */
 static int
 entries_from_results(const struct calib_cli *cli, const char *name, const char *buf,
                      size_t len, const struct calib_plots_opts *o, struct calib_plots_entries *out)
 {
+	static const char *const names[F_N] = {"criterion", "statistic", "estimate", "ci_lower",
+	                                       "ci_upper",  "n_calls",   "note",     "scale"};
 	struct calib_results *r = NULL;
 	struct calib_error err;
-	struct calib_plots_entries all;
+	size_t col[F_N];
 	int st = 1;
 
-	memset(&all, 0, sizeof all);
 	calib_error_clear(&err);
 	if (calib_results_parse(buf, len, name, &r, &err)) {
 		calib_cli_error(cli, &err);
 		return 1;
 	}
-	if (entries_all(r, &all)) {
-		calib_cli_errorf(cli, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < all.n;) {
+	for (int k = 0; k < F_N; k++)
+		col[k] = calib_results_col(r, names[k]);
+	for (size_t i = 0; i < r->n_rows;) {
 		/* the records of one criterion: i .. j */
-		size_t j = i, k;
+		size_t j = i, n = 0, at[64];
 		enum calib_scale scale = CALIB_SCALE_UNKNOWN;
-		const char *names[64] = {0};
-		size_t n = 0;
-		struct calib_plots_entry *e;
-		while (j < all.n && strcmp(all.v[j].criterion, all.v[i].criterion) == 0)
-			j++;
-		for (k = i; k < j; k++) {
-			if (strcmp(all.v[k].stat, "n_calls") == 0) {
-				scale = strcmp(all.v[k].criterion, "TOTAL") == 0
-				                ? CALIB_SCALE_INTERVAL
-				                : note_scale(all.v[k].note);
-			}
-			if (n < 64)
-				names[n++] = all.v[k].stat;
+		const char *stats[64] = {0};
+		const char *crit = cell(r, col, i, F_CRIT);
+		if (!crit || !cell(r, col, i, F_STAT)) {
+			i++;
+			continue;
 		}
-		k = calib_registry_pick(names, n, scale, o->stat);
-		if (k < n) {
-			if (!(e = calib_plots_entries_push(out))) {
-				calib_cli_errorf(cli, "out of memory");
-				goto out;
+		for (; j < r->n_rows && cell(r, col, j, F_STAT) && cell(r, col, j, F_CRIT) &&
+		       strcmp(cell(r, col, j, F_CRIT), crit) == 0;
+		     j++) {
+			const char *sc = cell(r, col, j, F_SCALE);
+			if (sc && scale == CALIB_SCALE_UNKNOWN)
+				scale = calib_scale_parse(sc);
+			if (n < 64) {
+				at[n] = j;
+				stats[n++] = cell(r, col, j, F_STAT);
 			}
-			*e = all.v[i + k];
-			memset(&all.v[i + k], 0, sizeof all.v[0]);
+		}
+		size_t k = calib_registry_pick(stats, n, scale, o->stat);
+		if (k < n && entry_of(r, col, at[k], out)) {
+			calib_cli_errorf(cli, "out of memory");
+			goto out;
 		}
 		i = j;
 	}
@@ -244,7 +221,6 @@ entries_from_results(const struct calib_cli *cli, const char *name, const char *
 	}
 	st = 0;
 out:
-	calib_plots_entries_free(&all);
 	calib_results_free(r);
 	return st;
 }

@@ -199,9 +199,12 @@ test_report(void)
 		struct calib_table *t = calib_report_tidy(r);
 		char *csv = render(t, CALIB_FORMAT_CSV);
 		const char *want = "criterion,statistic,estimate,se,ci_lower,ci_upper,test,df1,df2,p,"
-				   "n_calls,n_raters,band,note\ngreeting,n_calls,4,NA,";
+				   "n_calls,n_raters,band,note,scale\ngreeting,n_calls,4,NA,";
+		const char *eol = strchr(csv + strlen(want), '\n');
 		ok(strncmp(csv, want, strlen(want)) == 0,
 		   "tidy csv starts with the header and the n_calls record");
+		ok(eol && eol - csv > 7 && strncmp(eol - 7, ",binary", 7) == 0,
+		   "the record ends with the criterion's scale");
 		free(csv);
 		calib_table_free(t);
 	}

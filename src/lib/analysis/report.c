@@ -1069,24 +1069,33 @@ assumed(const struct calib_report_row *row, char *buf, size_t n)
 	}
 }
 
+/*
+ * The records' columns; the machine form (calib_report_tidy) adds the
+ * criterion's scale as a last column, so that a reader of calib-agree's
+ * output (calib-plot) need not parse the note, and no column moves.
+ */
 static const char *const tidy_cols[] = { "criterion", "statistic", "estimate", "se",
 					  "ci_lower",  "ci_upper",  "test",     "df1",
 					  "df2",       "p",         "n_calls",  "n_raters",
-					  "band",      "note" };
+					  "band",      "note",      "scale" };
 
+/* A record of criterion row in table t, with its scale when scale is set. */
 static enum calib_status
-tidy_record(struct calib_table *t, const char *crit, const struct calib_stat *s)
+tidy_record(struct calib_table *t, const struct calib_report_row *row, const struct calib_stat *s,
+	    bool scale)
 {
 	double v[] = { s->estimate, s->se, s->lower, s->upper, s->test, s->df1, s->df2, s->p };
 	enum calib_status st;
 	if ((st = calib_table_row(t)))
 		return st;
-	calib_table_text(t, 0, "%s", crit);
+	calib_table_text(t, 0, "%s", row->criterion);
 	calib_table_text(t, 1, "%s", s->name);
 	for (size_t k = 0; k < 8; k++)
 		calib_table_num(t, 2 + k, v[k]);
 	calib_table_num(t, 10, (double)s->n_items);
 	calib_table_num(t, 11, (double)s->n_raters);
+	if (scale && (st = calib_table_text(t, 14, "%s", calib_scale_name(row->scale))))
+		return st;
 	enum calib_band_scheme scheme = calib_registry_bands(s->name);
 	const char *sure = calib_band_benchmark(scheme, s->estimate, s->se, 0.95);
 	calib_table_text(t, 12, "%s", calib_band_name(scheme, s->estimate));
@@ -1096,11 +1105,12 @@ tidy_record(struct calib_table *t, const char *crit, const struct calib_stat *s)
 	return calib_table_text(t, 13, "%s", s->note);
 }
 
+/* The records of r; counts: the machine form, with n_calls records and the scale. */
 static struct calib_table *
 records_table(const struct calib_report *r, bool counts)
 {
-	static const int digits[] = { 0, 0, 4, 4, 4, 4, 3, 1, 1, 4, -1, -1, 0, 0 };
-	struct calib_table *t = calib_table_alloc(tidy_cols, 14, digits);
+	static const int digits[] = { 0, 0, 4, 4, 4, 4, 3, 1, 1, 4, -1, -1, 0, 0, 0 };
+	struct calib_table *t = calib_table_alloc(tidy_cols, counts ? 15 : 14, digits);
 
 	if (!t)
 		return NULL;
@@ -1118,11 +1128,12 @@ records_table(const struct calib_report *r, bool counts)
 			calib_table_num(t, 2, (double)row->n_calls);
 			calib_table_num(t, 10, (double)row->n_calls);
 			calib_table_num(t, 11, (double)row->n_raters);
+			calib_table_text(t, 14, "%s", calib_scale_name(row->scale));
 			if (calib_table_text(t, 13, "%s", note))
 				goto nomem;
 		}
 		for (size_t k = row->first; k < row->first + row->count; k++)
-			if (tidy_record(t, row->criterion, &r->stats.v[k]))
+			if (tidy_record(t, row, &r->stats.v[k], counts))
 				goto nomem;
 	}
 	return t;
