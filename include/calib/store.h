@@ -174,6 +174,15 @@ enum calib_status calib_store_eval(struct calib_store *s, const char *session,
 				   uint32_t line, uint32_t *eval, bool *created);
 
 /*
+ * Room for n_evals evaluations in all (a reader's estimate from the size of
+ * its input), so that the per-evaluation arrays do not grow, copy and zero
+ * again and again while it reads; room never used costs address space, not
+ * memory. More evaluations than that still fit. CALIB_OK, CALIB_ENOMEM or
+ * CALIB_ELIMIT.
+ */
+enum calib_status calib_store_reserve(struct calib_store *s, size_t n_evals);
+
+/*
  * The two steps of calib_store_eval, for a reader that keeps ids: the item
  * (session, call) by name ids, created when new; then the evaluation of
  * rater `rater` (an id of s->raters) of that item. Same results.

@@ -1,7 +1,8 @@
 /*
  * test_store.c - the ratings store: interning, evaluations, codes, levels,
  * declared category sets, scale inference, grouping by item, calls with
- * more raters than an item's chain holds, and evaluations made by ids.
+ * more raters than an item's chain holds, evaluations made by ids, and
+ * room reserved for the evaluations of an input.
  */
 #include <math.h>
 #include <stdio.h>
@@ -275,6 +276,47 @@ test_by_ids(void)
 	calib_store_free(s);
 }
 
+static void
+test_reserve(void)
+{
+	struct calib_store *s = calib_store_alloc();
+	struct calib_error err;
+	uint32_t crit, e = 0;
+	uint16_t code, c5;
+	size_t bad = 0;
+	bool created;
+	char call[16];
+
+	calib_store_criterion(s, "points", 6, &crit);
+	calib_store_value_code(s, crit, 5, &c5, &err);
+	/* codes written before the room is made, in a block that grew and was zeroed */
+	for (unsigned c = 0; c < 3000; c++) {
+		snprintf(call, sizeof call, "C%u", c);
+		e = eval(s, NULL, call, "ann", &created);
+		if (c % 2 == 0)
+			calib_store_put(s, e, crit, c5, NULL);
+	}
+	is_long(calib_store_reserve(s, 200000), CALIB_OK, "reserve: room for 200000");
+	ok(s->evals_cap_ >= 200000, "reserve: the arrays have the room");
+	for (unsigned c = 0; c < 3000; c++)
+		bad += s->criteria[crit].code[c] != (c % 2 == 0 ? c5 : CALIB_CODE_ABSENT);
+	for (size_t k = 3000; k < s->evals_cap_; k++)
+		bad += s->criteria[crit].code[k] != CALIB_CODE_ABSENT;
+	is_long((long)bad, 0, "reserve: the codes kept, the new room absent");
+	is_long(calib_store_reserve(s, 10), CALIB_OK, "reserve: less than there is changes nothing");
+	for (unsigned c = 3000; c < 250000; c++) {
+		snprintf(call, sizeof call, "C%u", c);
+		e = eval(s, NULL, call, "ann", &created);
+		bad += !created || e != c;
+	}
+	is_long((long)bad, 0, "reserve: more evaluations than reserved still fit");
+	calib_store_value_code(s, crit, 5, &code, &err);
+	ok(calib_store_put(s, e, crit, code, NULL) == CALIB_OK &&
+	   s->criteria[crit].code[e] == c5 && s->criteria[crit].code[e - 1] == CALIB_CODE_ABSENT,
+	   "reserve: codes written past the reserve");
+	calib_store_free(s);
+}
+
 int
 main(void)
 {
@@ -285,5 +327,6 @@ main(void)
 	test_inference();
 	test_many_raters();
 	test_by_ids();
+	test_reserve();
 	return tap_done();
 }

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define BLOCK      (1u << 20)
 #define MAX_TOKENS 64
@@ -103,6 +104,8 @@ struct reader {
 	row_handler row;
 	size_t n_rows; /* rows handed to handlers, header included */
 	FILE *fp;      /* the input, for finding the first of two duplicates */
+	size_t size;   /* of the input when it is a regular file, else 0 */
+	bool presized; /* the store has room for the evaluations estimated from it */
 
 	/* finding a duplicate's first row (see first_line) */
 	uint32_t find_eval, find_crit;
@@ -810,6 +813,28 @@ batch_free(struct batch *b)
 }
 
 static void classify(struct reader *r, const struct batch *b, size_t from, size_t off);
+static void sheet_row(struct reader *r);
+
+/*
+ * After the first batch of a sheet (a row per evaluation): room in the store
+ * for the evaluations of the whole input, estimated from its size and the
+ * batch's bytes per row (each field's text and one byte, its delimiter or
+ * newline) with 5% to spare, so that the per-evaluation arrays do not grow
+ * while reading. An estimate that falls short only means they grow later.
+ */
+static void
+presize(struct reader *r, const struct batch *b)
+{
+	double per_row;
+
+	if (r->presized || r->size == 0 || r->row != sheet_row || b->n_rows < 2)
+		return;
+	r->presized = true;
+	per_row = (double)b->text_len / (double)b->n_rows;
+	if (calib_store_reserve(r->s, r->s->n_evals + (size_t)(1.05 * (double)r->size / per_row) +
+				      1024) == CALIB_ENOMEM)
+		fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
+}
 
 /* Convert the rows of b, until the first error. */
 static void
@@ -849,6 +874,7 @@ convert(struct reader *r, const struct batch *b)
 		r->n_rows++;
 		first += row[i].nf;
 	}
+	presize(r, b);
 }
 
 /* Give the batch being filled to the reader and start the next. */
@@ -1145,6 +1171,10 @@ parse_stream(struct reader *r, FILE *fp, bool may_thread)
 		return fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
 	}
 	lx.block_n = fread(lx.block, 1, BLOCK, fp);
+	{
+		struct stat st;
+		r->size = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+	}
 	/* bytes that are no text at all: say what they are (header code would see bad UTF-8) */
 	if (calib_read_compressed(lx.block, lx.block_n)) {
 		fail(r, CALIB_EINPUT, 0, 0, CALIB_READ_COMPRESSED "%s",
@@ -1282,7 +1312,6 @@ base_name(const char *path, size_t *len)
 	return b;
 }
 
-static void sheet_row(struct reader *r);
 static void long_row(struct reader *r);
 
 /* The criterion id of name[0..len) for a column or long row; CALIB_NONE on error. */

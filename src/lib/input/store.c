@@ -744,14 +744,16 @@ eval_eq(const void *ctx, uint32_t id, const void *key)
 	return s->eval_item[id] == k->a && s->eval_rater[id] == k->b;
 }
 
-/* Make room for one more evaluation in every per-evaluation array. */
+/*
+ * Room for cap evaluations in every per-evaluation array. A criterion's
+ * codes past the evaluations are CALIB_CODE_ABSENT (0): where the new room
+ * is larger than what is kept, they move to a fresh zeroed block, which the
+ * system hands out untouched (nothing zeroed by hand, pages faulted in only
+ * where a code is written); else the block grows and its new part is zeroed.
+ */
 static enum calib_status
-evals_reserve(struct calib_store *s)
+evals_grow(struct calib_store *s, size_t cap)
 {
-	size_t cap;
-	if (s->n_evals < s->evals_cap_)
-		return CALIB_OK;
-	cap = s->evals_cap_ ? s->evals_cap_ + s->evals_cap_ / 2 : 1024;
 	if (cap >= CALIB_NONE)
 		return CALIB_ELIMIT;
 #define GROW(p)                                                    \
@@ -768,12 +770,38 @@ evals_reserve(struct calib_store *s)
 	GROW(((struct tables *)s->item_hash_)->eval_next);
 	for (size_t i = 0; i < s->n_criteria; i++) {
 		struct calib_criterion *c = &s->criteria[i];
+		if (cap - s->evals_cap_ > s->n_evals) {
+			uint16_t *q = calloc(cap, sizeof *q);
+			if (!q)
+				return CALIB_ENOMEM;
+			memcpy(q, c->code, s->n_evals * sizeof *q);
+			free(c->code);
+			c->code = q;
+			continue;
+		}
 		GROW(c->code);
 		memset(c->code + s->evals_cap_, 0, (cap - s->evals_cap_) * sizeof *c->code);
 	}
 #undef GROW
 	s->evals_cap_ = cap;
 	return CALIB_OK;
+}
+
+/* Make room for one more evaluation in every per-evaluation array. */
+static enum calib_status
+evals_reserve(struct calib_store *s)
+{
+	if (s->n_evals < s->evals_cap_)
+		return CALIB_OK;
+	return evals_grow(s, s->evals_cap_ ? s->evals_cap_ + s->evals_cap_ / 2 : 1024);
+}
+
+enum calib_status
+calib_store_reserve(struct calib_store *s, size_t n_evals)
+{
+	if (n_evals <= s->evals_cap_)
+		return CALIB_OK;
+	return evals_grow(s, n_evals);
 }
 
 enum calib_status
