@@ -37,17 +37,32 @@ struct calib_audit_fit {
 
 /*
  * Fit the model to n scores y[i] of agent[i] (< n_agents) by evaluator[i]
- * (< n_evaluators). Standard errors are cluster-robust by agent (CR1, the
- * sums of the residuals of each agent an evaluator scored) plus the
- * variance of the agent effects the evaluator's scores are adjusted by
- * (s^2 / n_g for each agent g), on G - 1 degrees of freedom for G agents
- * scored; NAN for an evaluator who scored one agent or is alone in their
- * component. conf: level of the interval (0.95). CALIB_OK or CALIB_ENOMEM.
+ * (< n_evaluators). Standard errors are those of calib_audit_cluster_se,
+ * on G - 1 degrees of freedom for G agents the evaluator scored; NAN for
+ * an evaluator who scored one agent or is alone in their component.
+ * conf: level of the interval (0.95). CALIB_OK or CALIB_ENOMEM.
  */
 enum calib_status calib_audit_fit(const uint32_t *agent, const uint32_t *evaluator,
                                   const double *y, size_t n, size_t n_agents,
                                   size_t n_evaluators, double conf, struct calib_audit_fit *f);
 void calib_audit_fit_free(struct calib_audit_fit *f);
+
+/* Components with more evaluators than this get no se (a dense E x E solve each). */
+#define CALIB_AUDIT_SE_MAX 2000
+
+/*
+ * The standard errors f->se of f's evaluator effects (the fit of the same
+ * n scores, its effects and components set): the cluster-robust sandwich
+ * by agent of the two-way fixed-effects estimator (Cameron & Miller 2015),
+ * built by Frisch-Waugh-Lovell on each component's evaluators (E x E), with
+ * the CR1 factor G/(G-1) (N-1)/(N-K) of Stata and statsmodels (G agents,
+ * N scores, K = agents + evaluators - components). NAN for a component of
+ * one evaluator or more than CALIB_AUDIT_SE_MAX, when N <= K or G < 2.
+ * CALIB_OK or CALIB_ENOMEM.
+ */
+enum calib_status calib_audit_cluster_se(const uint32_t *agent, const uint32_t *evaluator,
+                                         const double *y, size_t n,
+                                         struct calib_audit_fit *f);
 
 /*
  * One fit of a finished store read with calib_read_opts.agent, as

@@ -183,15 +183,12 @@ group_sums(const size_t *start, const uint16_t *other, const uint16_t *code,
 }
 
 /*
- * Per evaluator j with scores: v1[j], the sum over the agents g they
- * scored of the square of their residuals' sum on g, and v2[j], the sum
- * of m^2 s2 / acount[g] (m: their scores of g); f->n_agent_of[j], the
- * agents scored. Agents in increasing order, each one's residuals in the
- * input's order. 0, or 1 when out of memory.
+ * Per evaluator j with scores f->n_agent_of[j], the agents scored. 0, or 1
+ * when out of memory.
  */
 static int
-pair_sums(const uint32_t *agent, const uint32_t *evaluator, const double *y, size_t n,
-          const size_t *acount, double s2, struct calib_audit_fit *f, double *v1, double *v2)
+pair_sums(const uint32_t *agent, const uint32_t *evaluator, size_t n, const size_t *acount,
+          struct calib_audit_fit *f)
 {
 	size_t na = f->n_agents, ne = f->n_evaluators, i, j;
 	/* counting sort by evaluator, then within one by agent (stable by a second pass) */
@@ -224,15 +221,8 @@ pair_sums(const uint32_t *agent, const uint32_t *evaluator, const double *y, siz
 		size_t g_count = 0;
 		while (i < n && evaluator[order[i]] == e) {
 			uint32_t g = agent[order[i]];
-			double s = 0;
-			size_t m = 0;
-			while (i < n && evaluator[order[i]] == e && agent[order[i]] == g) {
-				s += y[order[i]] - f->agent_effect[g] - f->adjusted[e];
-				m++;
+			while (i < n && evaluator[order[i]] == e && agent[order[i]] == g)
 				i++;
-			}
-			v1[e] += s * s;
-			v2[e] += (double)m * (double)m * s2 / (double)acount[g];
 			g_count++;
 		}
 		f->n_agent_of[e] = g_count;
@@ -244,41 +234,29 @@ pair_sums(const uint32_t *agent, const uint32_t *evaluator, const double *y, siz
 	return 0;
 }
 
-/* pair_sums from the packed data: each evaluator's scores, summed per agent. */
+/* pair_sums from the packed data. */
 static int
-pair_sums_packed(const struct packed *pk, struct calib_audit_fit *f, const size_t *acount,
-                 double s2, double *v1, double *v2)
+pair_sums_packed(const struct packed *pk, struct calib_audit_fit *f)
 {
 	size_t na = f->n_agents;
-	double *s = calloc(na + 1, sizeof *s);
 	size_t *m = calloc(na + 1, sizeof *m);
 
-	if (!s || !m) {
-		free(s);
-		free(m);
+	if (!m)
 		return 1;
-	}
 	for (size_t e = 0; e < f->n_evaluators; e++) {
 		size_t g_count = 0;
 		if (pk->estart[e] == pk->estart[e + 1])
 			continue;
-		for (size_t t = pk->estart[e]; t < pk->estart[e + 1]; t++) {
-			uint16_t g = pk->ea[t];
-			s[g] += pk->value[pk->ec[t]] - f->agent_effect[g] - f->adjusted[e];
-			m[g]++;
-		}
+		for (size_t t = pk->estart[e]; t < pk->estart[e + 1]; t++)
+			m[pk->ea[t]]++;
 		for (size_t g = 0; g < na; g++) {
 			if (!m[g])
 				continue;
-			v1[e] += s[g] * s[g];
-			v2[e] += (double)m[g] * (double)m[g] * s2 / (double)acount[g];
 			g_count++;
-			s[g] = 0;
 			m[g] = 0;
 		}
 		f->n_agent_of[e] = g_count;
 	}
-	free(s);
 	free(m);
 	return 0;
 }
@@ -350,7 +328,6 @@ calib_audit_fit(const uint32_t *agent, const uint32_t *evaluator, const double *
 	double *asum = NULL, *bsum = NULL, *rsum = NULL, *csum = NULL, *cbias = NULL;
 	size_t *acount = NULL, *ccount = NULL, i, j, sweep;
 	uint32_t *agent_comp = NULL;
-	double *v1 = NULL, *v2 = NULL;
 	enum calib_status st = CALIB_ENOMEM;
 	double ss = 0, s2;
 	size_t df_resid;
@@ -441,11 +418,7 @@ calib_audit_fit(const uint32_t *agent, const uint32_t *evaluator, const double *
 		if (acount[j])
 			f->agent_effect[j] +=
 			        csum[agent_comp[j]] / (double)ccount[agent_comp[j]];
-	/* residuals, and per (evaluator, agent) their sums */
-	v1 = calloc(ne + 1, sizeof *v1);
-	v2 = calloc(ne + 1, sizeof *v2);
-	if (!v1 || !v2)
-		goto out;
+	/* residuals */
 	for (i = 0; i < n; i++) {
 		double r = y[i] - f->agent_effect[agent[i]] - f->adjusted[evaluator[i]];
 		ss += r * r;
@@ -460,19 +433,20 @@ calib_audit_fit(const uint32_t *agent, const uint32_t *evaluator, const double *
 		df_resid = df_resid > used_a ? df_resid - used_a : 0;
 	}
 	s2 = df_resid ? ss / (double)df_resid : NAN;
-	if (packed ? pair_sums_packed(&pk, f, acount, s2, v1, v2)
-	           : pair_sums(agent, evaluator, y, n, acount, s2, f, v1, v2))
+	if (packed ? pair_sums_packed(&pk, f) : pair_sums(agent, evaluator, n, acount, f))
 		goto out;
+	if ((st = calib_audit_cluster_se(agent, evaluator, y, n, f)) != CALIB_OK)
+		goto out;
+	st = CALIB_ENOMEM;
 	for (j = 0; j < ne; j++) {
 		size_t g_count = f->n_agent_of[j];
-		double nj = (double)f->n[j], df = (double)g_count - 1, q;
+		double df = (double)g_count - 1, q;
 		if (!f->n[j])
 			continue;
-		if (g_count < 2 || isnan(s2)) {
+		if (g_count < 2 || isnan(s2) || isnan(f->se[j])) {
 			f->se[j] = f->lo[j] = f->hi[j] = f->p[j] = NAN;
 			continue;
 		}
-		f->se[j] = sqrt((v1[j] * ((double)g_count / df) + v2[j]) / (nj * nj));
 		q = gsl_cdf_tdist_Pinv(0.5 + conf / 2, df);
 		f->lo[j] = f->adjusted[j] - q * f->se[j];
 		f->hi[j] = f->adjusted[j] + q * f->se[j];
@@ -497,8 +471,6 @@ out:
 	free(csum);
 	free(cbias);
 	free(ccount);
-	free(v1);
-	free(v2);
 	pack_free(&pk);
 	if (st != CALIB_OK)
 		calib_audit_fit_free(f);
