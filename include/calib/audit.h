@@ -65,6 +65,34 @@ enum calib_status calib_audit_cluster_se(const uint32_t *agent, const uint32_t *
                                          struct calib_audit_fit *f);
 
 /*
+ * A store's scores as the observations of calib_audit_fit, gathered one
+ * criterion (or the TOTAL) at a time into arrays allocated once for the
+ * store's evaluations: n scores y[i] of agent[i] (a session) by ev[i] (a
+ * rater); score holds each evaluation's score, NAN when none.
+ */
+struct calib_audit_obs {
+	uint32_t *agent, *ev;
+	double *y, *score;
+	size_t n;
+};
+
+/* For n_evals evaluations: CALIB_OK, or CALIB_ENOMEM with o freed and zeroed. */
+enum calib_status calib_audit_obs_alloc(struct calib_audit_obs *o, size_t n_evals);
+void calib_audit_obs_free(struct calib_audit_obs *o);
+
+/*
+ * Gather into o the scores of criterion c (an index of s->criteria), or
+ * for c CALIB_NONE the scores total[e] of each evaluation (NAN: none,
+ * as calib_report_totals gives them).
+ */
+void calib_audit_obs_gather(const struct calib_store *s, uint32_t c, const double *total,
+                            struct calib_audit_obs *o);
+
+/* calib_audit_fit of o, the store's sessions as agents and raters as evaluators. */
+enum calib_status calib_audit_obs_fit(const struct calib_store *s, const struct calib_audit_obs *o,
+                                      double conf, struct calib_audit_fit *f);
+
+/*
  * One fit of a finished store read with calib_read_opts.agent, as
  * calib_audit_table fits it: criterion c (an index of s->criteria), or
  * the TOTAL (calib_report_totals) for c CALIB_NONE. f is the caller's to

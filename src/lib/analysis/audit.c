@@ -518,85 +518,80 @@ add_rows(struct calib_table *t, const struct calib_store *s, const char *name,
 	return st;
 }
 
-/* A fit's inputs gathered from a store, allocated once for several fits. */
-struct fit_work {
-	uint32_t *agent, *ev;
-	double *y, *score; /* score: a criterion's scores, NAN none */
-};
-
-static void
-fit_work_free(struct fit_work *w)
+void
+calib_audit_obs_free(struct calib_audit_obs *o)
 {
-	free(w->agent);
-	free(w->ev);
-	free(w->y);
-	free(w->score);
+	free(o->agent);
+	free(o->ev);
+	free(o->y);
+	free(o->score);
 }
 
-/* For the n_evals of a store: CALIB_OK, or CALIB_ENOMEM with w freed. */
-static enum calib_status
-fit_work_alloc(struct fit_work *w, size_t n_evals)
+enum calib_status
+calib_audit_obs_alloc(struct calib_audit_obs *o, size_t n_evals)
 {
-	w->agent = malloc((n_evals + 1) * sizeof *w->agent);
-	w->ev = malloc((n_evals + 1) * sizeof *w->ev);
-	w->y = malloc((n_evals + 1) * sizeof *w->y);
-	w->score = malloc((n_evals + 1) * sizeof *w->score);
-	if (w->agent && w->ev && w->y && w->score)
+	o->agent = malloc((n_evals + 1) * sizeof *o->agent);
+	o->ev = malloc((n_evals + 1) * sizeof *o->ev);
+	o->y = malloc((n_evals + 1) * sizeof *o->y);
+	o->score = malloc((n_evals + 1) * sizeof *o->score);
+	o->n = 0;
+	if (o->agent && o->ev && o->y && o->score)
 		return CALIB_OK;
-	fit_work_free(w);
-	memset(w, 0, sizeof *w);
+	calib_audit_obs_free(o);
+	memset(o, 0, sizeof *o);
 	return CALIB_ENOMEM;
 }
 
-/* Fit the scores score[e] (NAN: none) of every evaluation e, gathered in w. */
-static enum calib_status
-fit_scores(const struct calib_store *s, const double *score, double conf,
-           struct calib_audit_fit *f, struct fit_work *w)
+void
+calib_audit_obs_gather(const struct calib_store *s, uint32_t c, const double *total,
+                       struct calib_audit_obs *o)
 {
-	size_t n = 0;
+	const double *score = total;
 
+	if (c != CALIB_NONE) {
+		const struct calib_criterion *cr = &s->criteria[c];
+		for (size_t e = 0; e < s->n_evals; e++)
+			o->score[e] = calib_store_code_value(cr, cr->code[e]);
+		score = o->score;
+	}
+	o->n = 0;
 	for (size_t e = 0; e < s->n_evals; e++) {
 		if (isnan(score[e]))
 			continue;
-		w->agent[n] = s->item_session[s->eval_item[e]];
-		w->ev[n] = s->eval_rater[e];
-		w->y[n++] = score[e];
+		o->agent[o->n] = s->item_session[s->eval_item[e]];
+		o->ev[o->n] = s->eval_rater[e];
+		o->y[o->n++] = score[e];
 	}
-	return calib_audit_fit(w->agent, w->ev, w->y, n, calib_names_count(s->sessions),
-	                       calib_names_count(s->raters), conf, f);
 }
 
-/* Each evaluation's score on criterion cr into score[] (NAN: none). */
-static void
-criterion_scores(const struct calib_store *s, const struct calib_criterion *cr, double *score)
+enum calib_status
+calib_audit_obs_fit(const struct calib_store *s, const struct calib_audit_obs *o, double conf,
+                    struct calib_audit_fit *f)
 {
-	for (size_t e = 0; e < s->n_evals; e++) {
-		uint16_t code = cr->code[e];
-		score[e] = code >= CALIB_CODE_LEVEL ? cr->value[code - CALIB_CODE_LEVEL] : NAN;
-	}
+	return calib_audit_fit(o->agent, o->ev, o->y, o->n, calib_names_count(s->sessions),
+	                       calib_names_count(s->raters), conf, f);
 }
 
 enum calib_status
 calib_audit_fit_store(const struct calib_store *s, uint32_t c, double conf,
                       struct calib_audit_fit *f)
 {
-	struct fit_work w;
+	struct calib_audit_obs o;
 	double *total = NULL;
-	enum calib_status st;
+	enum calib_status st = CALIB_ENOMEM;
 
 	memset(f, 0, sizeof *f);
 	if (c == CALIB_NONE ? !calib_report_total_applies(s)
 	                    : c >= s->n_criteria || s->criteria[c].scale == CALIB_SCALE_NOMINAL)
 		return CALIB_EARG;
-	if (fit_work_alloc(&w, s->n_evals))
+	if (calib_audit_obs_alloc(&o, s->n_evals))
 		return CALIB_ENOMEM;
-	if (c != CALIB_NONE)
-		criterion_scores(s, &s->criteria[c], w.score);
-	st = c != CALIB_NONE || (total = calib_report_totals(s))
-	             ? fit_scores(s, total ? total : w.score, conf, f, &w)
-	             : CALIB_ENOMEM;
+	if (c != CALIB_NONE || (total = calib_report_totals(s))) {
+		calib_audit_obs_gather(s, c, total, &o);
+		st = calib_audit_obs_fit(s, &o, conf, f);
+	}
 	free(total);
-	fit_work_free(&w);
+	calib_audit_obs_free(&o);
 	return st;
 }
 
@@ -606,7 +601,7 @@ struct fits {
 	double conf;
 	const uint32_t *crit;         /* per fit: the criterion, or CALIB_NONE for the TOTAL */
 	const double *total;          /* the TOTAL's scores */
-	struct fit_work *work;        /* per worker */
+	struct calib_audit_obs *obs;  /* per worker */
 	struct calib_audit_fit *fit;  /* per fit */
 	enum calib_status *st;        /* per fit */
 };
@@ -615,13 +610,9 @@ static void
 fit_one(void *ctx, size_t i, unsigned w)
 {
 	struct fits *x = ctx;
-	const double *score = x->total;
 
-	if (x->crit[i] != CALIB_NONE) {
-		criterion_scores(x->s, &x->s->criteria[x->crit[i]], x->work[w].score);
-		score = x->work[w].score;
-	}
-	x->st[i] = fit_scores(x->s, score, x->conf, &x->fit[i], &x->work[w]);
+	calib_audit_obs_gather(x->s, x->crit[i], x->total, &x->obs[w]);
+	x->st[i] = calib_audit_obs_fit(x->s, &x->obs[w], x->conf, &x->fit[i]);
 }
 
 struct calib_table *
@@ -637,7 +628,7 @@ calib_audit_table(const struct calib_store *s, double conf, unsigned threads,
 	uint32_t *crit = malloc((s->n_criteria + 1) * sizeof *crit);
 	struct calib_audit_fit *fit = calloc(s->n_criteria + 1, sizeof *fit);
 	enum calib_status *fst = calloc(s->n_criteria + 1, sizeof *fst);
-	struct fit_work *work = calloc(nt, sizeof *work);
+	struct calib_audit_obs *work = calloc(nt, sizeof *work);
 	double *total = NULL;
 	enum calib_status st = CALIB_ENOMEM;
 	size_t split = 0, fitted = 0;
@@ -655,7 +646,7 @@ calib_audit_table(const struct calib_store *s, double conf, unsigned threads,
 		crit[fitted++] = CALIB_NONE;
 	}
 	for (unsigned w = 0; w < nt; w++)
-		if (fit_work_alloc(&work[w], s->n_evals))
+		if (calib_audit_obs_alloc(&work[w], s->n_evals))
 			goto out;
 	/* criteria side by side, each fit its own; the rows in the criteria's order */
 	calib_parallel_for(fitted, nt, fit_one, &x);
@@ -695,7 +686,7 @@ calib_audit_table(const struct calib_store *s, double conf, unsigned threads,
 	}
 out:
 	for (unsigned w = 0; work && w < nt; w++)
-		fit_work_free(&work[w]);
+		calib_audit_obs_free(&work[w]);
 	for (size_t i = 0; fit && i < fitted; i++)
 		calib_audit_fit_free(&fit[i]);
 	free(work);

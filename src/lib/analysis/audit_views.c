@@ -92,65 +92,9 @@ out:
 	return r;
 }
 
-/* The scores of criterion cr per evaluation (NAN when none). */
-static void
-criterion_scores(const struct calib_criterion *cr, size_t n_evals, double *score)
-{
-	for (size_t e = 0; e < n_evals; e++)
-		score[e] = calib_store_code_value(cr, cr->code[e]);
-}
-
-/* Scores of a store as observations of (agent, evaluator, score). */
-struct obs {
-	uint32_t *agent, *ev;
-	double *y;
-	size_t n;
-};
-
-static void
-obs_free(struct obs *o)
-{
-	free(o->agent);
-	free(o->ev);
-	free(o->y);
-}
-
-static enum calib_status
-obs_alloc(struct obs *o, size_t n)
-{
-	o->agent = malloc((n + 1) * sizeof *o->agent);
-	o->ev = malloc((n + 1) * sizeof *o->ev);
-	o->y = malloc((n + 1) * sizeof *o->y);
-	o->n = 0;
-	if (o->agent && o->ev && o->y)
-		return CALIB_OK;
-	obs_free(o);
-	return CALIB_ENOMEM;
-}
-
-static void
-obs_gather(const struct calib_store *s, const double *score, struct obs *o)
-{
-	o->n = 0;
-	for (size_t e = 0; e < s->n_evals; e++) {
-		if (isnan(score[e]))
-			continue;
-		o->agent[o->n] = s->item_session[s->eval_item[e]];
-		o->ev[o->n] = s->eval_rater[e];
-		o->y[o->n++] = score[e];
-	}
-}
-
-static enum calib_status
-obs_fit(const struct calib_store *s, const struct obs *o, struct calib_audit_fit *f)
-{
-	return calib_audit_fit(o->agent, o->ev, o->y, o->n, calib_names_count(s->sessions),
-	                       calib_names_count(s->raters), 0.95, f);
-}
-
 /* Residual SD of a fit: the residual sum of squares over n - parameters. */
 static double
-residual_sd(const struct obs *o, const struct calib_audit_fit *f)
+residual_sd(const struct calib_audit_obs *o, const struct calib_audit_fit *f)
 {
 	double ss = 0;
 	size_t used = 0, df;
@@ -331,26 +275,24 @@ calib_audit_interactions(const struct calib_store *s, struct calib_audit_interac
                          struct calib_error *err)
 {
 	size_t ne = calib_names_count(s->raters), nc = s->n_criteria, c, j, compared = 0;
-	double *score = malloc((s->n_evals + 1) * sizeof *score);
 	double *effect = malloc((nc * ne + 1) * sizeof *effect);
 	double *se = malloc((nc * ne + 1) * sizeof *se), *sigma = malloc((nc + 1) * sizeof *sigma);
 	double *overall = calloc(ne + 1, sizeof *overall);
 	size_t *n = calloc(nc * ne + 1, sizeof *n), *n_crit = calloc(ne + 1, sizeof *n_crit);
 	enum calib_status st = CALIB_ENOMEM;
-	struct obs o = {0};
+	struct calib_audit_obs o = {0};
 
 	memset(out, 0, sizeof *out);
-	if (!score || !effect || !se || !sigma || !overall || !n || !n_crit ||
-	    obs_alloc(&o, s->n_evals))
+	if (!effect || !se || !sigma || !overall || !n || !n_crit ||
+	    calib_audit_obs_alloc(&o, s->n_evals))
 		goto out;
 	for (c = 0; c < nc; c++) {
 		struct calib_audit_fit f;
 		sigma[c] = NAN;
 		if (!audited(&s->criteria[c]))
 			continue;
-		criterion_scores(&s->criteria[c], s->n_evals, score);
-		obs_gather(s, score, &o);
-		if ((st = obs_fit(s, &o, &f)))
+		calib_audit_obs_gather(s, (uint32_t)c, NULL, &o);
+		if ((st = calib_audit_obs_fit(s, &o, 0.95, &f)))
 			goto out;
 		st = CALIB_ENOMEM;
 		sigma[c] = residual_sd(&o, &f);
@@ -415,8 +357,7 @@ out:
 		calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	if (st != CALIB_OK)
 		calib_audit_interactions_free(out);
-	obs_free(&o);
-	free(score);
+	calib_audit_obs_free(&o);
 	free(effect);
 	free(se);
 	free(sigma);
@@ -452,7 +393,7 @@ cmp_agent(const void *pa, const void *pb)
  * counting sorts), then each agent's groups of one evaluator.
  */
 static enum calib_status
-agent_rows(const struct obs *o, const struct calib_audit_fit *f, uint32_t crit,
+agent_rows(const struct calib_audit_obs *o, const struct calib_audit_fit *f, uint32_t crit,
            struct calib_audit_agents *out)
 {
 	size_t na = f->n_agents, ne = f->n_evaluators, i, j, first = out->n;
@@ -533,20 +474,18 @@ calib_audit_agents(const struct calib_store *s, struct calib_audit_agents *out,
                    struct calib_error *err)
 {
 	size_t na = calib_names_count(s->sessions), fits = 0, c;
-	double *score = malloc((s->n_evals + 1) * sizeof *score), *total = NULL;
+	double *total = NULL;
 	bool with_total = calib_report_total_applies(s);
 	enum calib_status st = CALIB_ENOMEM;
-	struct obs o = {0};
+	struct calib_audit_obs o = {0};
 
 	memset(out, 0, sizeof *out);
 	for (c = 0; c < s->n_criteria; c++)
 		fits += audited(&s->criteria[c]);
-	if (fits == 0) {
-		free(score);
+	if (fits == 0)
 		return none_ordered(err);
-	}
 	fits += with_total;
-	if (!score || obs_alloc(&o, s->n_evals) ||
+	if (calib_audit_obs_alloc(&o, s->n_evals) ||
 	    !(out->row = malloc((fits * na + 1) * sizeof *out->row)))
 		goto out;
 	for (c = 0; c <= s->n_criteria; c++) {
@@ -554,14 +493,13 @@ calib_audit_agents(const struct calib_store *s, struct calib_audit_agents *out,
 		if (c < s->n_criteria) {
 			if (!audited(&s->criteria[c]))
 				continue;
-			criterion_scores(&s->criteria[c], s->n_evals, score);
-			obs_gather(s, score, &o);
+			calib_audit_obs_gather(s, (uint32_t)c, NULL, &o);
 		} else {
 			if (!with_total || !(total = calib_report_totals(s)))
 				break;
-			obs_gather(s, total, &o);
+			calib_audit_obs_gather(s, CALIB_NONE, total, &o);
 		}
-		if ((st = obs_fit(s, &o, &f)))
+		if ((st = calib_audit_obs_fit(s, &o, 0.95, &f)))
 			goto out;
 		if (f.n_components > out->n_components)
 			out->n_components = f.n_components;
@@ -578,8 +516,7 @@ out:
 		calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	if (st != CALIB_OK)
 		calib_audit_agents_free(out);
-	obs_free(&o);
-	free(score);
+	calib_audit_obs_free(&o);
 	free(total);
 	return st;
 }
