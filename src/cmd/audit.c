@@ -62,6 +62,7 @@ static const struct option longopts[] = {CALIB_CLI_READ_LONGOPTS,
                                          {"size", required_argument, NULL, OPT_SIZE},
                                          {"script", no_argument, NULL, OPT_SCRIPT},
                                          {"criterion", required_argument, NULL, OPT_CRITERION},
+                                         {"threads", required_argument, NULL, 'j'},
                                          {"help", no_argument, NULL, 'h'},
                                          {"version", no_argument, NULL, 'V'},
                                          {NULL, 0, NULL, 0}};
@@ -81,6 +82,7 @@ static const char options_help[] = CALIB_CLI_OUTPUT_HELP
         "      --script            print the chart's gnuplot script instead of drawing\n"
         "      --criterion NAME    the criterion the chart shows (default: TOTAL, or the\n"
         "                          first criterion when there is no TOTAL)\n"
+        "  -j, --threads N         threads in all, 1 or 2 (default: up to 2)\n"
         "  -h, --help              print this help and exit\n"
         "  -V, --version           print the version and exit\n";
 
@@ -174,7 +176,7 @@ main(int argc, char **argv)
 	const char *output = NULL;
 	double conf = 0.95;
 	enum calib_audit_view view = CALIB_AUDIT_SEVERITY;
-	size_t top = 0;
+	size_t top = 0, threads = 0;
 	struct chart_args g = {.term = CALIB_PLOT_DUMB};
 	char name[256] = "";
 	int c, status = 0;
@@ -183,7 +185,7 @@ main(int argc, char **argv)
 	calib_cli_init(&cli, "calib-audit", usage);
 	cli.read.agent = true;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "f:ho:V", longopts,
+	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "f:hj:o:V", longopts,
 	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
@@ -205,6 +207,11 @@ main(int argc, char **argv)
 		case OPT_CONF:
 			if (calib_cli_double(&cli, "--conf", optarg, 0.5, 0.999999, &conf))
 				return 2;
+			break;
+		case 'j':
+			if (calib_cli_size(&cli, "--threads", optarg, 1, 2, &threads))
+				return 2;
+			cli.read.threads = (unsigned)threads;
 			break;
 		case OPT_TOP:
 			if (calib_cli_size(&cli, "--top", optarg, 1, 1000000000, &top))
