@@ -113,43 +113,4 @@ enum calib_status calib_report_add(struct calib_report *r, size_t row,
 enum calib_status calib_report_add_all(struct calib_report *r, const size_t *row,
 				       const struct calib_stat *st, size_t n);
 
-/*
- * The TOTAL score of every evaluation of a finished store: row 0 of its
- * scorecard (calib_scorecard_compute(): points earned over points
- * possible among the applicable criteria, weighted, critical criteria).
- * Returns a malloc'd array of s->n_evals doubles (caller frees), or NULL
- * when out of memory.
- */
-double *calib_report_totals(const struct calib_store *s);
-
-/*
- * Does a finished store have a TOTAL: more than one criterion, and at
- * least one whose levels have an order (it has points)? Cannot fail.
- */
-bool calib_report_total_applies(const struct calib_store *s);
-
-struct calib_table;
-
-/*
- * The tidy table of a report, one record per (criterion, statistic):
- * criterion, statistic, estimate, se, ci_lower, ci_upper, test, df1, df2,
- * p, n_calls, n_raters, band, note; each criterion opens with an n_calls
- * record whose note says what was assumed (scale, categories, unscored,
- * N/A and dropped counts). NULL when out of memory.
- */
-struct calib_table *calib_report_tidy(const struct calib_report *r);
-
-/*
- * The table for people: per criterion its scale and counts once, then one
- * line per statistic with estimate, CI, band and notes; a footer says what
- * was assumed. NULL when out of memory.
- */
-struct calib_table *calib_report_summary(const struct calib_report *r);
-
-/* Every field of every record, for the one-family programs. */
-struct calib_table *calib_report_detail(const struct calib_report *r);
-
-/* Append the footer lines of what r assumed to t. CALIB_OK or CALIB_ENOMEM. */
-enum calib_status calib_report_footer(const struct calib_report *r, struct calib_table *t);
-
 #endif

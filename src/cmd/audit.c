@@ -15,7 +15,7 @@
 #include "calib/audit_views.h"
 #include "calib/plot.h"
 #include "calib/plots.h"
-#include "calib/report.h"
+#include "calib/totals.h"
 #include "calib/table.h"
 #include "common.h"
 

@@ -12,6 +12,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "calib/render.h"
 #include "calib/table.h"
 #include "common_report.h"
 

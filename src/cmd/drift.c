@@ -24,7 +24,7 @@
 #include "calib/drift.h"
 #include "calib/plot.h"
 #include "calib/plots.h"
-#include "calib/report.h"
+#include "calib/totals.h"
 #include "calib/table.h"
 #include "common.h"
 

@@ -9,7 +9,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "calib/band.h"
-#include "calib/report.h"
+#include "calib/render.h"
 #include "calib/table.h"
 #include "tap.h"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "calib/reader.h"
-#include "calib/report.h"
+#include "calib/totals.h"
 #include "calib/scorecard.h"
 #include "calib/store.h"
 #include "tap.h"

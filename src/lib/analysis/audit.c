@@ -15,7 +15,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "calib/parallel.h"
-#include "calib/report.h"
+#include "calib/totals.h"
 #include "calib/store.h"
 #include "calib/table.h"
 

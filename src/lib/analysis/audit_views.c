@@ -17,7 +17,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "calib/audit.h"
-#include "calib/report.h"
+#include "calib/totals.h"
 #include "calib/store.h"
 #include "calib/table.h"
 

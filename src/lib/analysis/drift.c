@@ -26,7 +26,7 @@
 #include "calib/drift.h"
 #include "calib/icc.h"
 #include "calib/registry.h"
-#include "calib/report.h"
+#include "calib/totals.h"
 
 void
 calib_drift_opts_init(struct calib_drift_opts *o)

@@ -52,7 +52,7 @@
 #include "calib/matrix.h"
 #include "calib/parallel.h"
 #include "calib/raters.h"
-#include "calib/report.h"
+#include "calib/totals.h"
 #include "calib/stat.h"
 #include "calib/table.h"
 
