@@ -109,7 +109,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_BINS = $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
 fuzz:
-	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS='-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link' \
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS='-O1 -g -Werror=implicit-function-declaration $(FUZZ_SAN) -fsanitize=fuzzer-no-link' \
 		LDFLAGS='$(FUZZ_SAN) -fsanitize=fuzzer' fuzz-bins
 	sh fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 

@@ -25,6 +25,7 @@
 #include "calib/matrix.h"
 #include "calib/reader.h"
 #include "calib/report.h"
+#include "calib/render.h"
 #include "calib/store.h"
 #include "calib/table.h"
 #include "fuzz_input.h"
