@@ -71,7 +71,7 @@ $(GEN): data/generate.c
 # Every test prints TAP; prove runs them and prints the totals.
 check: all $(UNITS) manlint
 	CALIB_BIN=$(abspath $(BUILD)/bin) CALIB_VALGRIND='$(CALIB_VALGRIND)' \
-	prove --exec 'sh tests/exec.sh' $(UNITS) $(E2E_TESTS)
+	prove $(PROVE_JOBS) --exec 'sh tests/exec.sh' $(UNITS) $(E2E_TESTS)
 
 unit: $(UNITS)
 	prove --exec '' $(UNITS)
@@ -94,12 +94,14 @@ tsan:
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
 	$(MAKE) BUILD=build-tsan CFLAGS='-O1 -g -fsanitize=thread' LDFLAGS='-fsanitize=thread' check
 
-# The same suite with every program and unit test under memcheck: no error,
-# no definite leak (glibc's cached thread stacks are "possibly lost" and not
+# The same suite with every program and unit test under memcheck, two test
+# files at a time (memcheck runs a program's threads one at a time, so one
+# file keeps one core busy; every test works in a folder of its own): no
+# error, no definite leak (glibc's cached thread stacks are "possibly lost" and not
 # shown). Valgrind computes long double at double precision, so the
 # end-to-end cases compare numbers to 10 significant digits (cases.sh).
 valgrind:
-	$(MAKE) BUILD=build-vg CFLAGS='-O1 -g' \
+	$(MAKE) BUILD=build-vg CFLAGS='-O1 -g' PROVE_JOBS=-j2 \
 	CALIB_VALGRIND='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite' check
 
 # libFuzzer targets fuzz/fuzz_*.c (clang, libclang-rt-14-dev), the library
