@@ -39,21 +39,21 @@
 #define CALIB_FAMILY_ICC 8u       /* intraclass correlations */
 #define CALIB_FAMILY_ALL 15u
 
-enum calib_stat_kind {
-	CALIB_KIND_COEFFICIENT = 0, /* an agreement coefficient: may be a headline */
-	CALIB_KIND_PROPORTION,      /* a share of calls or pairs, on 0..1 */
-	CALIB_KIND_INDEX,           /* a descriptive index (prevalence, bias) */
-	CALIB_KIND_TEST,            /* companion "_z": a test statistic */
-	CALIB_KIND_CATEGORY,        /* companion "_cat:<level>": one category's coefficient */
-	CALIB_KIND_BOOT             /* companion "_boot": a summary of replicates */
-};
 
+/*
+ * One statistic. A record is the statistic itself when its kind
+ * (struct calib_stat) equals the entry's; else it is a companion.
+ */
 struct calib_stat_info {
 	const char *name;
 	unsigned family;            /* CALIB_FAMILY_* */
 	enum calib_stat_kind kind;  /* of the statistic itself (no companion kinds) */
 	enum calib_band_scheme bands;
 	double lower, upper;        /* the range of its values (-INFINITY: unbounded) */
+	bool ordered;               /* reads an order into the levels (weights, ranks,
+	                               distances): not for unordered labels */
+	int alpha_level;            /* Krippendorff's alpha: its enum calib_alpha_level;
+	                               -1 for every other statistic */
 };
 
 /*
@@ -78,6 +78,9 @@ const struct calib_stat_info *calib_registry_at(size_t i);
  */
 const struct calib_stat_info *calib_registry_find(const char *name, enum calib_stat_kind *kind);
 
+/* The statistic named exactly name[0..len) (no companion), or NULL. Cannot fail. */
+const struct calib_stat_info *calib_registry_named(const char *name, size_t len);
+
 /* Is name a statistic a user may ask for ("all" included)? Cannot fail. */
 bool calib_registry_known(const char *name);
 
@@ -87,6 +90,35 @@ unsigned calib_registry_family(const char *name);
 /* The band scheme of record name: its statistic's for itself and its
  * per-category records, none for tests and replicate summaries. */
 enum calib_band_scheme calib_registry_bands(const char *name);
+
+/*
+ * The record of statistic e itself (not a companion) among l->v[0..n),
+ * matched by the entry each record carries (struct calib_stat.info), or
+ * NULL. Cannot fail.
+ */
+const struct calib_stat *calib_registry_record(const struct calib_stats *l,
+                                               const struct calib_stat_info *e);
+
+/*
+ * The level of measurement (enum calib_alpha_level) of record s when it
+ * is one of Krippendorff's alphas itself, not a companion; else -1.
+ * Cannot fail.
+ */
+int calib_registry_alpha_level(const struct calib_stat *s);
+
+/*
+ * Does record s (a statistic or a companion) read an order into the
+ * levels? False for a record the registry does not know. Cannot fail.
+ */
+bool calib_registry_ordered(const struct calib_stat *s);
+
+/*
+ * The coefficient that compares two raters on one criterion (calib-raters
+ * --pairs): Cohen's kappa on binary and nominal criteria and on levels
+ * without an order (ordered false), weighted by quadratic distances of the
+ * ranks on ordinal ones, of the points on the others. Cannot fail.
+ */
+const struct calib_stat_info *calib_registry_pairwise(enum calib_scale scale, bool ordered);
 
 /*
  * The headline statistic of a criterion of this scale, the same whatever

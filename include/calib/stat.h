@@ -18,6 +18,10 @@
  *    error) is a record of its own named "<name>_z": estimate = z,
  *    se = the null standard error, p = its two-sided normal p-value.
  *
+ * Every record knows its statistic: calib_stats_push() looks its name up
+ * once in the statistic registry (registry.h) and keeps the entry and the
+ * record's kind, so that the code above asks the record, never its name.
+ *
  * Ownership: a struct calib_stats owns its records; free with
  * calib_stats_free() (NULL harmless) or reuse after calib_stats_clear().
  */
@@ -31,12 +35,29 @@
 #define CALIB_STAT_NAME 64
 #define CALIB_STAT_NOTE 160
 
+struct calib_stat_info; /* an entry of the statistic registry (registry.h) */
+
+/* What a record is, for its statistic's entry (registry.h). */
+enum calib_stat_kind {
+	CALIB_KIND_COEFFICIENT = 0, /* an agreement coefficient: may be a headline */
+	CALIB_KIND_PROPORTION,      /* a share of calls or pairs, on 0..1 */
+	CALIB_KIND_INDEX,           /* a descriptive index (prevalence, bias) */
+	CALIB_KIND_TEST,            /* companion "_z": a test statistic */
+	CALIB_KIND_CATEGORY,        /* companion "_cat:<level>": one category's coefficient */
+	CALIB_KIND_BOOT             /* companion "_boot": a summary of replicates */
+};
+
 struct calib_stat {
 	char name[CALIB_STAT_NAME];
 	double estimate, se, lower, upper;
 	double test, df1, df2, p;
 	size_t n_items, n_raters;
 	char note[CALIB_STAT_NOTE];
+	/* set by calib_stats_push from the name: the registry entry of the
+	 * statistic (a companion's: its statistic's; NULL for a name the
+	 * registry does not know) and the record's own kind */
+	const struct calib_stat_info *info;
+	enum calib_stat_kind kind;
 };
 
 struct calib_stats {
@@ -50,7 +71,8 @@ void calib_stats_free(struct calib_stats *l);
 
 /*
  * Append a record named `name` (printf-style) with every number NAN, counts
- * 0 and an empty note; returns it, or NULL when out of memory. The pointer
+ * 0, an empty note, and info and kind from the registry
+ * (calib_registry_find); returns it, or NULL when out of memory. The pointer
  * is valid until the next push.
  */
 struct calib_stat *calib_stats_push(struct calib_stats *l, const char *fmt, ...)

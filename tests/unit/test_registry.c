@@ -2,12 +2,16 @@
  * test_registry.c - the statistic registry (registry.c): every name once,
  * companions resolved to their statistic, bands and families from the
  * table, the headline per scale and its pick among a row's records, the
- * clipping of bounds and of infinities, and perfect agreement as 1.
+ * clipping of bounds and of infinities, and perfect agreement as 1; the
+ * fields that replaced parsing names (the order a statistic reads, the
+ * level of an alpha, the pairwise coefficient) and the entry every record
+ * carries from calib_stats_push.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "calib/alpha.h"
 #include "calib/registry.h"
 #include "tap.h"
 
@@ -173,9 +177,153 @@ test_perfect(void)
 	calib_matrix_free(m);
 }
 
+/* Does name end in suffix? */
+static bool
+ends(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+	return n >= k && strcmp(name + n - k, suffix) == 0;
+}
+
+/*
+ * The fields against the names they replace: every alpha carries the
+ * level its name says and nothing else carries one; exactly the weighted,
+ * rank and distance statistics and the ICCs read an order.
+ */
+static void
+test_fields(void)
+{
+	size_t n = calib_registry_count(), bad_level = 0, bad_order = 0, n_alpha = 0, n_ord = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct calib_stat_info *e = calib_registry_at(i);
+		bool alpha = strncmp(e->name, "kripp_alpha_", 12) == 0;
+		bool ordered = strstr(e->name, "_linear") || strstr(e->name, "_quadratic") ||
+			       strstr(e->name, "_ordinal") || strstr(e->name, "_interval") ||
+			       strstr(e->name, "_ratio") || ends(e->name, "_rank") ||
+			       strncmp(e->name, "icc", 3) == 0;
+		if (alpha) {
+			n_alpha++;
+			bad_level += e->alpha_level < 0 || e->family != CALIB_FAMILY_ALPHA ||
+				     strcmp(calib_alpha_level_name((enum calib_alpha_level)e->alpha_level),
+					    e->name + 12) != 0;
+		} else {
+			bad_level += e->alpha_level != -1;
+		}
+		if (e->ordered != ordered) {
+			bad_order++;
+			printf("# %s: ordered %d\n", e->name, e->ordered);
+		}
+		n_ord += e->ordered;
+	}
+	is_long((long)n_alpha, 4, "four alphas, one per level of measurement");
+	is_long((long)bad_level, 0, "each alpha's level is its name's, no other entry has one");
+	is_long((long)bad_order, 0, "exactly the weighted, rank, distance and ICC statistics read an order");
+	is_long((long)n_ord, 19, "nineteen of them");
+	ok(!calib_registry_named("cohen_kappa_custom", 18)->ordered &&
+		   !calib_registry_named("percent_agreement_unanimous", 27)->ordered,
+	   "custom weights and unanimity read no order");
+	ok(calib_registry_named("icc2k_z", 5) == calib_registry_named("icc2k", 5) &&
+		   calib_registry_named("icc2k_z", 7) == NULL,
+	   "named: an exact slice, no companion");
+}
+
+/*
+ * Records carry their entry from calib_stats_push, and the lookups read
+ * it, not the name: a record renamed after the push keeps its statistic.
+ */
+static void
+test_records(void)
+{
+	struct calib_stats l;
+	struct calib_stat *s;
+	const struct calib_stat_info *ord = calib_registry_named("kripp_alpha_ordinal", 19);
+	const struct calib_stat_info *nom = calib_registry_named("kripp_alpha_nominal", 19);
+
+	calib_stats_init(&l);
+	s = calib_stats_push(&l, "kripp_alpha_%s", "nominal_z");
+	ok(s->info == nom && s->kind == CALIB_KIND_TEST, "push: a test's entry is its statistic's");
+	is_long(calib_registry_alpha_level(s), -1, "a companion of alpha has no level");
+	s = calib_stats_push(&l, "bogus");
+	ok(s->info == NULL && !calib_registry_ordered(s) && calib_registry_alpha_level(s) == -1,
+	   "an unknown name: no entry, no order, no level");
+	s = calib_stats_push(&l, "kripp_alpha_ordinal");
+	ok(s->info == ord && s->kind == CALIB_KIND_COEFFICIENT, "push: the alpha itself");
+	strcpy(s->name, "renamed");
+	is_long(calib_registry_alpha_level(s), CALIB_ALPHA_ORDINAL, "its level from the entry, not the name");
+	ok(calib_registry_ordered(s), "its order from the entry");
+	ok(calib_registry_record(&l, ord) == s, "record: found by its entry under another name");
+	ok(calib_registry_record(&l, nom) == NULL, "record: a companion is not its statistic");
+	s = calib_stats_push(&l, "gwet_ac2_ordinal_cat:2");
+	ok(calib_registry_ordered(s) && s->kind == CALIB_KIND_CATEGORY,
+	   "a category's record reads the order of its statistic");
+	s = calib_stats_push(&l, "fleiss_kappa_cat:2");
+	ok(!calib_registry_ordered(s), "Fleiss' kappa's category reads none");
+	calib_stats_free(&l);
+}
+
+/* Every record the families make knows its entry. */
+static void
+test_families(void)
+{
+	const double x[] = { 1, 2, 2, 2, 3, 3, 1, 1, 2, 3, 3, 2, 1, 2, 1, 3, 3, 3 };
+	struct calib_matrix *m = NULL;
+	struct calib_coef_opts co;
+	struct calib_stats l;
+	size_t unknown = 0;
+
+	calib_coef_opts_init(&co);
+	calib_stats_init(&l);
+	ok(calib_matrix_from_values(x, 9, 2, CALIB_SCALE_INTERVAL, &m) == CALIB_OK, "a 9 x 2 matrix");
+	ok(calib_family_run(m, CALIB_FAMILY_ALL, &co, &l, NULL) == CALIB_OK && l.n > 30,
+	   "every family on it (%zu records)", l.n);
+	for (size_t k = 0; k < l.n; k++)
+		if (!l.v[k].info) {
+			unknown++;
+			printf("# no entry: %s\n", l.v[k].name);
+		}
+	is_long((long)unknown, 0, "each record carries its statistic's entry");
+	for (int lv = CALIB_ALPHA_NOMINAL; lv <= CALIB_ALPHA_RATIO; lv++) {
+		size_t hits = 0;
+		for (size_t k = 0; k < l.n; k++)
+			hits += calib_registry_alpha_level(&l.v[k]) == lv;
+		is_long((long)hits, 1, "one record of alpha at level %s",
+			calib_alpha_level_name((enum calib_alpha_level)lv));
+	}
+	calib_stats_free(&l);
+	calib_matrix_free(m);
+}
+
+/* The coefficient of a pair of raters, per scale and order. */
+static void
+test_pairwise(void)
+{
+	is_string(calib_registry_pairwise(CALIB_SCALE_BINARY, true)->name, "cohen_kappa", "binary");
+	is_string(calib_registry_pairwise(CALIB_SCALE_NOMINAL, true)->name, "cohen_kappa", "nominal");
+	is_string(calib_registry_pairwise(CALIB_SCALE_ORDINAL, false)->name, "cohen_kappa",
+		  "ordinal labels without an order");
+	is_string(calib_registry_pairwise(CALIB_SCALE_ORDINAL, true)->name,
+		  "cohen_kappa_quadratic_rank", "ordinal: quadratic on ranks");
+	is_string(calib_registry_pairwise(CALIB_SCALE_INTERVAL, true)->name,
+		  "cohen_kappa_quadratic", "interval: quadratic on points");
+	is_string(calib_registry_pairwise(CALIB_SCALE_RATIO, true)->name, "cohen_kappa_quadratic",
+		  "ratio: quadratic on points");
+	for (int sc = CALIB_SCALE_UNKNOWN; sc <= CALIB_SCALE_RATIO; sc++) {
+		const struct calib_stat_info *e = calib_registry_pairwise((enum calib_scale)sc, true);
+		ok(e->family == CALIB_FAMILY_KAPPA && e->kind == CALIB_KIND_COEFFICIENT &&
+			   e->ordered == (sc == CALIB_SCALE_ORDINAL || sc == CALIB_SCALE_INTERVAL ||
+					  sc == CALIB_SCALE_RATIO || sc == CALIB_SCALE_UNKNOWN),
+		   "scale %d: a kappa coefficient, ordered where the scale is", sc);
+	}
+}
+
 int
 main(void)
 {
+	test_fields();
+	test_records();
+	test_families();
+	test_pairwise();
 	test_table();
 	test_headline();
 	test_tidy();

@@ -409,6 +409,7 @@ static enum calib_status
 replicates_init(struct replicates *p, const struct calib_matrix *m, const char *stat,
                 const struct calib_coef_opts *co, struct calib_error *err)
 {
+	const struct calib_stat_info *e;
 	enum calib_status st = CALIB_OK;
 	double est;
 
@@ -431,11 +432,9 @@ replicates_init(struct replicates *p, const struct calib_matrix *m, const char *
 		}
 		break;
 	case CALIB_FAMILY_ALPHA:
-		for (int l = CALIB_ALPHA_NOMINAL; l <= CALIB_ALPHA_RATIO; l++)
-			if (strcmp(stat + strlen("kripp_alpha_"),
-			           calib_alpha_level_name((enum calib_alpha_level)l)) == 0)
-				st = calib_alpha_calls_build(m, (enum calib_alpha_level)l,
-				                             &p->alpha, err);
+		if ((e = calib_registry_named(stat, strlen(stat))) && e->alpha_level >= 0)
+			st = calib_alpha_calls_build(m, (enum calib_alpha_level)e->alpha_level,
+			                             &p->alpha, err);
 		break;
 	default:
 		break;

@@ -52,6 +52,7 @@
 #include "calib/matrix.h"
 #include "calib/parallel.h"
 #include "calib/raters.h"
+#include "calib/registry.h"
 #include "calib/totals.h"
 #include "calib/stat.h"
 #include "calib/table.h"
@@ -760,9 +761,7 @@ pairs_of(struct calib_raters_pair **pair, size_t *n_pairs, const struct column *
 	size_t n = m->n_items, k = m->n_raters;
 	int32_t *grid;
 	double *buf;
-	const char *name = !c->numeric || c->nominal      ? "cohen_kappa"
-	                   : scale == CALIB_SCALE_ORDINAL ? "cohen_kappa_quadratic_rank"
-	                                                  : "cohen_kappa_quadratic";
+	const struct calib_stat_info *coef = calib_registry_pairwise(scale, c->numeric);
 	struct calib_coef_opts co;
 	struct calib_stats st;
 	enum calib_status status = CALIB_OK;
@@ -798,7 +797,7 @@ pairs_of(struct calib_raters_pair **pair, size_t *n_pairs, const struct column *
 			pr->crit = crit;
 			pr->a = ra < rb ? ra : rb;
 			pr->b = ra < rb ? rb : ra;
-			pr->coef = name;
+			pr->coef = coef->name;
 			pr->estimate = pr->agreement = NAN;
 			for (size_t i = 0; i < n; i++) {
 				int32_t x = grid[i * k + a], y = grid[i * k + b];
@@ -823,7 +822,7 @@ pairs_of(struct calib_raters_pair **pair, size_t *n_pairs, const struct column *
 			calib_matrix_free(pm);
 			if (status)
 				break;
-			const struct calib_stat *r = calib_stats_find(&st, name);
+			const struct calib_stat *r = calib_registry_record(&st, coef);
 			if (r) {
 				pr->estimate = r->estimate;
 				snprintf(pr->note, sizeof pr->note, "%s", r->note);

@@ -130,24 +130,7 @@ cmp_dbl(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/*
- * Percentile bootstrap over calls for every record of the unit: the rows
- * are resampled with replacement, the families re-run, and each record's
- * bounds replaced by the percentiles of its replicates.
- */
-/* The alpha level of a record named kripp_alpha_<level>, or -1. */
-static int
-alpha_level(const char *name)
-{
-	static const char *const levels[] = { "nominal", "ordinal", "interval", "ratio" };
-	if (strncmp(name, "kripp_alpha_", 12) != 0)
-		return -1;
-	for (int l = 0; l < 4; l++)
-		if (strcmp(name + 12, levels[l]) == 0)
-			return l;
-	return -1;
-}
-
+/* A bootstrap's percentile interval and spread into s, the note saying so. */
 static void
 set_interval(struct calib_stat *s, double lower, double upper, double se,
 	     const struct calib_report_opts *o)
@@ -207,7 +190,7 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 	}
 	for (size_t k = 0; k < nk; k++) {
 		struct calib_stat *s = &kept->v[k];
-		int level = alpha_level(s->name);
+		int level = calib_registry_alpha_level(s);
 		struct calib_alpha_boot res;
 		if (level < 0 || !isfinite(s->estimate)) {
 			n_generic += level < 0;
@@ -530,22 +513,6 @@ keep_records(const struct calib_report_opts *o, const char *list, const struct c
 	return CALIB_OK;
 }
 
-/* Does statistic `name` read an order into the levels (weights, ranks, distances)? */
-static bool
-needs_order(const char *name)
-{
-	static const char *const prefix[] = {
-		"percent_agreement_linear", "percent_agreement_quadratic",
-		"percent_agreement_ordinal", "gwet_ac2_linear", "gwet_ac2_quadratic",
-		"gwet_ac2_ordinal", "cohen_kappa_linear", "cohen_kappa_quadratic",
-		"kripp_alpha_ordinal", "kripp_alpha_interval", "kripp_alpha_ratio", "icc"
-	};
-	for (size_t i = 0; i < sizeof prefix / sizeof *prefix; i++)
-		if (strncmp(name, prefix[i], strlen(prefix[i])) == 0)
-			return true;
-	return false;
-}
-
 /*
  * A criterion whose levels have no order gets no statistic that reads
  * one: with "all" they are left out (all but the first when nothing else
@@ -562,10 +529,10 @@ drop_ordered(const struct calib_report_opts *o, const char *list, const struct c
 	bool every = o->stat && strcmp(o->stat, "all") == 0, other = false;
 	size_t w = 0;
 	for (size_t k = 0; k < kept->n; k++)
-		other |= !needs_order(kept->v[k].name);
+		other |= !calib_registry_ordered(&kept->v[k]);
 	for (size_t k = 0; k < kept->n; k++) {
 		struct calib_stat *st = &kept->v[k];
-		if (needs_order(st->name)) {
+		if (calib_registry_ordered(st)) {
 			if (every && (other || w > 0))
 				continue;
 			st->estimate = st->se = st->lower = st->upper = NAN;
@@ -577,13 +544,12 @@ drop_ordered(const struct calib_report_opts *o, const char *list, const struct c
 	kept->n = w;
 	for (const char *p = every ? "" : list; *p;) {
 		size_t n = strcspn(p, ",");
-		char name[CALIB_STAT_NAME];
+		const struct calib_stat_info *e = calib_registry_named(p, n);
 		struct calib_stat *st;
-		snprintf(name, sizeof name, "%.*s", (int)n, p);
 		p += n + (p[n] == ',');
-		if (!needs_order(name) || calib_stats_find(kept, name))
+		if (!e || !e->ordered || calib_registry_record(kept, e))
 			continue;
-		if (!(st = calib_stats_push(kept, "%s", name)))
+		if (!(st = calib_stats_push(kept, "%s", e->name)))
 			return CALIB_ENOMEM;
 		st->n_items = m->n_items;
 		st->n_raters = m->n_raters;
@@ -626,14 +592,13 @@ alpha_summaries(const struct job *j, struct unit *u, const struct calib_matrix *
 	for (int l = 0; l < 4; l++) {
 		enum calib_alpha_level level = (enum calib_alpha_level)l;
 		struct calib_alpha_boot b = ab[l];
-		char name[CALIB_STAT_NAME - 8];
+		const struct calib_stat_info *e = NULL;
 		struct calib_stat *st;
-		bool kept = false;
 
-		snprintf(name, sizeof name, "kripp_alpha_%s", calib_alpha_level_name(level));
-		for (size_t k = 0; k < n; k++)
-			kept |= strcmp(u->stats.v[k].name, name) == 0;
-		if (!kept)
+		for (size_t k = 0; k < n && !e; k++)
+			if (calib_registry_alpha_level(&u->stats.v[k]) == l)
+				e = u->stats.v[k].info;
+		if (!e)
 			continue;
 		if (b.n_boot != o->alpha_boot) {
 			enum calib_status s;
@@ -643,7 +608,7 @@ alpha_summaries(const struct job *j, struct unit *u, const struct calib_matrix *
 						       CALIB_ALPHA_TENTATIVE, &b, &u->err)))
 				return s;
 		}
-		if (!(st = calib_stats_push(&u->stats, "%s_boot", name)))
+		if (!(st = calib_stats_push(&u->stats, "%s_boot", e->name)))
 			return CALIB_ENOMEM;
 		st->estimate = b.mean;
 		st->se = b.sd;

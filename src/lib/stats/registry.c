@@ -36,47 +36,51 @@
 #define KL CALIB_BANDS_KOO_LI
 #define KR CALIB_BANDS_KRIPPENDORFF
 #define NB CALIB_BANDS_NONE
+#define ORD true  /* reads an order into the levels */
+#define UNO false
 
 /*
  * Kappa-type coefficients, AC1/AC2, Brennan-Prediger and PABAK lie in
  * [-1, 1]; alpha and the ICCs reach 1 at most and have no lower bound that
- * holds for every design.
+ * holds for every design. Weighted, rank and distance statistics and the
+ * ICCs read an order into the levels; the alphas carry their level of
+ * measurement.
  */
 static const struct calib_stat_info stats[] = {
-	{ "percent_agreement", AGR, PROP, NB, 0, 1 },
-	{ "percent_agreement_linear", AGR, PROP, NB, 0, 1 },
-	{ "percent_agreement_quadratic", AGR, PROP, NB, 0, 1 },
-	{ "percent_agreement_ordinal", AGR, PROP, NB, 0, 1 },
-	{ "percent_agreement_unanimous", AGR, PROP, NB, 0, 1 },
-	{ "percent_agreement_custom", AGR, PROP, NB, 0, 1 },
-	{ "fleiss_kappa", AGR, COEF, LK, -1, 1 },
-	{ "conger_kappa", AGR, COEF, LK, -1, 1 },
-	{ "gwet_ac1", AGR, COEF, LK, -1, 1 },
-	{ "gwet_ac2_linear", AGR, COEF, LK, -1, 1 },
-	{ "gwet_ac2_quadratic", AGR, COEF, LK, -1, 1 },
-	{ "gwet_ac2_ordinal", AGR, COEF, LK, -1, 1 },
-	{ "gwet_ac2_custom", AGR, COEF, LK, -1, 1 },
-	{ "brennan_prediger", AGR, COEF, LK, -1, 1 },
-	{ "cohen_kappa", KAP, COEF, LK, -1, 1 },
-	{ "cohen_kappa_linear", KAP, COEF, LK, -1, 1 },
-	{ "cohen_kappa_quadratic", KAP, COEF, LK, -1, 1 },
-	{ "cohen_kappa_linear_rank", KAP, COEF, LK, -1, 1 },
-	{ "cohen_kappa_quadratic_rank", KAP, COEF, LK, -1, 1 },
-	{ "cohen_kappa_custom", KAP, COEF, LK, -1, 1 },
-	{ "light_kappa", KAP, COEF, LK, -1, 1 },
-	{ "pabak", KAP, COEF, LK, -1, 1 },
-	{ "prevalence_index", KAP, CALIB_KIND_INDEX, NB, -1, 1 },
-	{ "bias_index", KAP, CALIB_KIND_INDEX, NB, -1, 1 },
-	{ "kripp_alpha_nominal", ALP, COEF, KR, -INFINITY, 1 },
-	{ "kripp_alpha_ordinal", ALP, COEF, KR, -INFINITY, 1 },
-	{ "kripp_alpha_interval", ALP, COEF, KR, -INFINITY, 1 },
-	{ "kripp_alpha_ratio", ALP, COEF, KR, -INFINITY, 1 },
-	{ "icc1", ICC, COEF, KL, -INFINITY, 1 },
-	{ "icc2", ICC, COEF, KL, -INFINITY, 1 },
-	{ "icc3", ICC, COEF, KL, -INFINITY, 1 },
-	{ "icc1k", ICC, COEF, KL, -INFINITY, 1 },
-	{ "icc2k", ICC, COEF, KL, -INFINITY, 1 },
-	{ "icc3k", ICC, COEF, KL, -INFINITY, 1 },
+	{ "percent_agreement", AGR, PROP, NB, 0, 1, UNO, -1 },
+	{ "percent_agreement_linear", AGR, PROP, NB, 0, 1, ORD, -1 },
+	{ "percent_agreement_quadratic", AGR, PROP, NB, 0, 1, ORD, -1 },
+	{ "percent_agreement_ordinal", AGR, PROP, NB, 0, 1, ORD, -1 },
+	{ "percent_agreement_unanimous", AGR, PROP, NB, 0, 1, UNO, -1 },
+	{ "percent_agreement_custom", AGR, PROP, NB, 0, 1, UNO, -1 },
+	{ "fleiss_kappa", AGR, COEF, LK, -1, 1, UNO, -1 },
+	{ "conger_kappa", AGR, COEF, LK, -1, 1, UNO, -1 },
+	{ "gwet_ac1", AGR, COEF, LK, -1, 1, UNO, -1 },
+	{ "gwet_ac2_linear", AGR, COEF, LK, -1, 1, ORD, -1 },
+	{ "gwet_ac2_quadratic", AGR, COEF, LK, -1, 1, ORD, -1 },
+	{ "gwet_ac2_ordinal", AGR, COEF, LK, -1, 1, ORD, -1 },
+	{ "gwet_ac2_custom", AGR, COEF, LK, -1, 1, UNO, -1 },
+	{ "brennan_prediger", AGR, COEF, LK, -1, 1, UNO, -1 },
+	{ "cohen_kappa", KAP, COEF, LK, -1, 1, UNO, -1 },
+	{ "cohen_kappa_linear", KAP, COEF, LK, -1, 1, ORD, -1 },
+	{ "cohen_kappa_quadratic", KAP, COEF, LK, -1, 1, ORD, -1 },
+	{ "cohen_kappa_linear_rank", KAP, COEF, LK, -1, 1, ORD, -1 },
+	{ "cohen_kappa_quadratic_rank", KAP, COEF, LK, -1, 1, ORD, -1 },
+	{ "cohen_kappa_custom", KAP, COEF, LK, -1, 1, UNO, -1 },
+	{ "light_kappa", KAP, COEF, LK, -1, 1, UNO, -1 },
+	{ "pabak", KAP, COEF, LK, -1, 1, UNO, -1 },
+	{ "prevalence_index", KAP, CALIB_KIND_INDEX, NB, -1, 1, UNO, -1 },
+	{ "bias_index", KAP, CALIB_KIND_INDEX, NB, -1, 1, UNO, -1 },
+	{ "kripp_alpha_nominal", ALP, COEF, KR, -INFINITY, 1, UNO, CALIB_ALPHA_NOMINAL },
+	{ "kripp_alpha_ordinal", ALP, COEF, KR, -INFINITY, 1, ORD, CALIB_ALPHA_ORDINAL },
+	{ "kripp_alpha_interval", ALP, COEF, KR, -INFINITY, 1, ORD, CALIB_ALPHA_INTERVAL },
+	{ "kripp_alpha_ratio", ALP, COEF, KR, -INFINITY, 1, ORD, CALIB_ALPHA_RATIO },
+	{ "icc1", ICC, COEF, KL, -INFINITY, 1, ORD, -1 },
+	{ "icc2", ICC, COEF, KL, -INFINITY, 1, ORD, -1 },
+	{ "icc3", ICC, COEF, KL, -INFINITY, 1, ORD, -1 },
+	{ "icc1k", ICC, COEF, KL, -INFINITY, 1, ORD, -1 },
+	{ "icc2k", ICC, COEF, KL, -INFINITY, 1, ORD, -1 },
+	{ "icc3k", ICC, COEF, KL, -INFINITY, 1, ORD, -1 },
 };
 #define N_STATS (sizeof stats / sizeof *stats)
 
@@ -100,6 +104,12 @@ exact(const char *name, size_t len)
 		if (strlen(stats[i].name) == len && strncmp(stats[i].name, name, len) == 0)
 			return &stats[i];
 	return NULL;
+}
+
+const struct calib_stat_info *
+calib_registry_named(const char *name, size_t len)
+{
+	return exact(name, len);
 }
 
 const struct calib_stat_info *
@@ -150,6 +160,38 @@ calib_registry_bands(const char *name)
 	if (!e || k == CALIB_KIND_TEST || k == CALIB_KIND_BOOT)
 		return CALIB_BANDS_NONE;
 	return e->bands;
+}
+
+const struct calib_stat *
+calib_registry_record(const struct calib_stats *l, const struct calib_stat_info *e)
+{
+	for (size_t k = 0; k < l->n; k++)
+		if (l->v[k].info == e && l->v[k].kind == e->kind)
+			return &l->v[k];
+	return NULL;
+}
+
+int
+calib_registry_alpha_level(const struct calib_stat *s)
+{
+	return s->info && s->kind == s->info->kind ? s->info->alpha_level : -1;
+}
+
+bool
+calib_registry_ordered(const struct calib_stat *s)
+{
+	return s->info && s->info->ordered;
+}
+
+const struct calib_stat_info *
+calib_registry_pairwise(enum calib_scale scale, bool ordered)
+{
+	const char *name = !ordered || scale == CALIB_SCALE_BINARY ||
+	                                   scale == CALIB_SCALE_NOMINAL
+	                           ? "cohen_kappa"
+	                   : scale == CALIB_SCALE_ORDINAL ? "cohen_kappa_quadratic_rank"
+	                                                  : "cohen_kappa_quadratic";
+	return exact(name, strlen(name));
 }
 
 const char *

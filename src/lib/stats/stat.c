@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "calib/coef.h"
+#include "calib/registry.h"
 #include "calib/stat.h"
 
 void
@@ -82,6 +83,8 @@ calib_stats_push(struct calib_stats *l, const char *fmt, ...)
 	s->test = s->df1 = s->df2 = s->p = NAN;
 	s->n_items = s->n_raters = 0;
 	s->note[0] = '\0';
+	s->kind = CALIB_KIND_COEFFICIENT;
+	s->info = calib_registry_find(s->name, &s->kind);
 	return s;
 }
 
