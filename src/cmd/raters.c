@@ -114,31 +114,48 @@ fails(const struct calib_cli *cli, const struct calib_raters *r, const struct ca
 	return 3;
 }
 
-int
-main(int argc, char **argv)
-{
-	struct calib_cli cli;
+/* What the options ask for, beyond the common reading options. */
+struct args {
 	struct calib_raters_opts o;
-	struct calib_store *store = NULL;
-	struct calib_raters *res = NULL;
-	struct calib_table *t = NULL;
-	struct calib_error err;
-	enum calib_format fmt = calib_cli_default_format();
-	enum view view = VIEW_DEFAULT;
-	const char *output = NULL, *expert = NULL, *key = NULL;
-	char key_text[200];
-	uint32_t key_rater = CALIB_NONE;
-	size_t n_tied = 0;
-	size_t threads = 0;
-	int c, status = 0;
+	enum calib_format fmt;
+	enum view view;
+	const char *output, *expert, *key;
+};
 
-	gsl_set_error_handler_off();
-	calib_cli_init(&cli, "calib-raters", usage);
-	calib_raters_opts_init(&o);
+/* --view V into *v; 0, or 2 with a usage error printed. */
+static int
+parse_view(const struct calib_cli *cli, const char *arg, enum view *v)
+{
+	static const char *const names[] = { "ranking", "calibration", "criteria", "tests",
+		                             "pairs" };
+	static const enum view views[] = { VIEW_RANKING, VIEW_CALIBRATION, VIEW_CRITERIA,
+		                           VIEW_TESTS, VIEW_PAIRS };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(arg, names[i]) == 0) {
+			*v = views[i];
+			return 0;
+		}
+	return calib_cli_usage_error(cli,
+	                             "option --view: expected ranking, calibration, criteria, "
+	                             "tests or pairs, not '%s'",
+	                             arg);
+}
+
+/*
+ * The options into g and cli, checked against each other: 0 to go on,
+ * -1 when done (--help, --version: exit 0), else the exit status, with
+ * the message printed.
+ */
+static int
+parse_args(struct calib_cli *cli, struct args *g, int argc, char **argv)
+{
+	size_t threads = 0;
+	int c;
+
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "f:hj:o:V", longopts,
 	                        NULL)) != -1) {
-		switch (calib_cli_read_opt(&cli, c, optarg)) {
+		switch (calib_cli_read_opt(cli, c, optarg)) {
 		case 1:
 			continue;
 		case -1:
@@ -146,155 +163,172 @@ main(int argc, char **argv)
 		}
 		switch (c) {
 		case 'f':
-			if (calib_cli_format(&cli, optarg, &fmt))
+			if (calib_cli_format(cli, optarg, &g->fmt))
 				return 2;
 			break;
 		case 'o':
-			output = optarg;
+			g->output = optarg;
 			break;
 		case OPT_CONSENSUS:
-			if (calib_cli_consensus(&cli, optarg, &o.consensus))
+			if (calib_cli_consensus(cli, optarg, &g->o.consensus))
 				return 2;
 			break;
 		case OPT_EXPERT:
 			if (!*optarg)
-				return calib_cli_usage_error(&cli, "option --expert: empty name");
-			expert = optarg;
+				return calib_cli_usage_error(cli, "option --expert: empty name");
+			g->expert = optarg;
 			break;
 		case OPT_KEY:
 			if (!*optarg)
-				return calib_cli_usage_error(&cli, "option --key: empty file name");
-			key = optarg;
+				return calib_cli_usage_error(cli, "option --key: empty file name");
+			g->key = optarg;
 			break;
 		case OPT_PASS:
-			if (calib_cli_double(&cli, "--pass", optarg, 0, 1, &o.pass))
+			if (calib_cli_double(cli, "--pass", optarg, 0, 1, &g->o.pass))
 				return 2;
 			break;
 		case OPT_TOLERANCE:
-			if (calib_cli_tolerance(&cli, optarg, &o))
+			if (calib_cli_tolerance(cli, optarg, &g->o))
 				return 2;
 			break;
 		case OPT_VIEW:
-			if (strcmp(optarg, "ranking") == 0)
-				view = VIEW_RANKING;
-			else if (strcmp(optarg, "calibration") == 0)
-				view = VIEW_CALIBRATION;
-			else if (strcmp(optarg, "criteria") == 0)
-				view = VIEW_CRITERIA;
-			else if (strcmp(optarg, "tests") == 0)
-				view = VIEW_TESTS;
-			else if (strcmp(optarg, "pairs") == 0)
-				view = VIEW_PAIRS;
-			else
-				return calib_cli_usage_error(
-				        &cli,
-				        "option --view: expected ranking, calibration, criteria, "
-				        "tests or pairs, "
-				        "not '%s'",
-				        optarg);
+			if (parse_view(cli, optarg, &g->view))
+				return 2;
 			break;
 		case OPT_PAIRS:
-			view = VIEW_PAIRS;
+			g->view = VIEW_PAIRS;
 			break;
 		case OPT_COMPLETE:
-			o.complete = true;
+			g->o.complete = true;
 			break;
 		case OPT_CONF:
-			if (calib_cli_double(&cli, "--conf", optarg, 0.5, 0.999999, &o.conf))
+			if (calib_cli_double(cli, "--conf", optarg, 0.5, 0.999999, &g->o.conf))
 				return 2;
 			break;
 		case 'j':
-			if (calib_cli_size(&cli, "--threads", optarg, 1, 2, &threads))
+			if (calib_cli_size(cli, "--threads", optarg, 1, 2, &threads))
 				return 2;
-			o.threads = (unsigned)threads;
-			cli.read.threads = o.threads;
+			g->o.threads = (unsigned)threads;
+			cli->read.threads = g->o.threads;
 			break;
 		case 'h':
 			printf("%s\n%sOptions:\n" CALIB_CLI_READ_HELP "%s", usage, help,
 			       options_help);
-			return calib_cli_close_stdout(&cli);
+			return calib_cli_close_stdout(cli) ? 1 : -1;
 		case 'V':
-			return calib_cli_version(&cli);
+			return calib_cli_version(cli) ? 1 : -1;
 		default:
-			return calib_cli_bad_option(&cli, c, argv);
+			return calib_cli_bad_option(cli, c, argv);
 		}
 	}
-	if (key && expert)
-		return calib_cli_usage_error(&cli, "--key and --expert: give one reference");
-	if ((view == VIEW_CALIBRATION || !isnan(o.pass)) && !key && !expert)
-		return calib_cli_usage_error(&cli, "%s: needs --key or --expert",
-		                             !isnan(o.pass) ? "--pass" : "--view calibration");
-	if (view == VIEW_DEFAULT)
-		view = key ? VIEW_CALIBRATION : VIEW_RANKING;
-	o.pairs = view == VIEW_PAIRS;
-	if (key) {
-		char *tmp = NULL;
-		if (calib_cli_load_key(&cli, argv + optind, (size_t)(argc - optind), key, &store,
-		                       &key_rater, &n_tied))
-			return 1;
-		o.expert = key_rater;
-		if (strcmp(key, "consensus") == 0)
-			snprintf(key_text, sizeof key_text,
-			         "the raters' consensus: modal or median answer, %zu tie%s "
-			         "went to the lower score",
-			         n_tied, n_tied == 1 ? "" : "s");
-		else {
-			const char *shown = calib_escaped(key, &tmp);
-			snprintf(key_text, sizeof key_text, "%s", shown ? shown : "?");
-		}
-		free(tmp);
-		o.key = key_text;
-	} else if (calib_cli_load(&cli, argv + optind, (size_t)(argc - optind), &store))
+	if (g->key && g->expert)
+		return calib_cli_usage_error(cli, "--key and --expert: give one reference");
+	if ((g->view == VIEW_CALIBRATION || !isnan(g->o.pass)) && !g->key && !g->expert)
+		return calib_cli_usage_error(cli, "%s: needs --key or --expert",
+		                             !isnan(g->o.pass) ? "--pass" : "--view calibration");
+	if (g->view == VIEW_DEFAULT)
+		g->view = g->key ? VIEW_CALIBRATION : VIEW_RANKING;
+	g->o.pairs = g->view == VIEW_PAIRS;
+	return 0;
+}
+
+/*
+ * The inputs files[0..n) into *store, with the answer key of --key when
+ * given: its rater becomes g->o.expert and its description, written in
+ * key_text, g->o.key. 0, or 1 with the message printed.
+ */
+static int
+load(const struct calib_cli *cli, struct args *g, char *const *files, size_t n,
+     char *key_text, size_t size, struct calib_store **store)
+{
+	uint32_t key_rater = CALIB_NONE;
+	size_t n_tied = 0;
+	char *tmp = NULL;
+
+	if (!g->key)
+		return calib_cli_load(cli, files, n, store);
+	if (calib_cli_load_key(cli, files, n, g->key, store, &key_rater, &n_tied))
 		return 1;
-	if (expert) {
-		o.expert = calib_names_find(store->raters, expert, strlen(expert));
-		if (o.expert == CALIB_NONE) {
+	g->o.expert = key_rater;
+	if (strcmp(g->key, "consensus") == 0)
+		snprintf(key_text, size,
+		         "the raters' consensus: modal or median answer, %zu tie%s "
+		         "went to the lower score",
+		         n_tied, n_tied == 1 ? "" : "s");
+	else {
+		const char *shown = calib_escaped(g->key, &tmp);
+		snprintf(key_text, size, "%s", shown ? shown : "?");
+	}
+	free(tmp);
+	g->o.key = key_text;
+	return 0;
+}
+
+/* The table of view v of res (NULL: out of memory). */
+static struct calib_table *
+view_table(const struct calib_raters *res, const struct calib_store *s, enum view v)
+{
+	switch (v) {
+	case VIEW_CALIBRATION:
+		return calib_raters_calibration(res, s);
+	case VIEW_CRITERIA:
+		return calib_raters_criteria(res, s);
+	case VIEW_TESTS:
+		return calib_raters_tests(res, s);
+	case VIEW_PAIRS:
+		return calib_raters_pairs(res, s);
+	case VIEW_DEFAULT:
+	case VIEW_RANKING:
+	default:
+		return calib_raters_ranking(res, s);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct calib_cli cli;
+	struct args g = {.fmt = calib_cli_default_format(), .view = VIEW_DEFAULT};
+	struct calib_store *store = NULL;
+	struct calib_raters *res = NULL;
+	struct calib_table *t = NULL;
+	struct calib_error err;
+	char key_text[200];
+	bool grouped;
+	int status = 0;
+
+	gsl_set_error_handler_off();
+	calib_cli_init(&cli, "calib-raters", usage);
+	calib_raters_opts_init(&g.o);
+	if ((status = parse_args(&cli, &g, argc, argv)))
+		return status < 0 ? 0 : status;
+	if (load(&cli, &g, argv + optind, (size_t)(argc - optind), key_text, sizeof key_text,
+	         &store))
+		return 1;
+	if (g.expert) {
+		g.o.expert = calib_names_find(store->raters, g.expert, strlen(g.expert));
+		if (g.o.expert == CALIB_NONE) {
 			calib_cli_errorf(&cli, "--expert: no rater named '%s' in the input",
-			                 expert);
+			                 g.expert);
 			status = 1;
 			goto done;
 		}
 	}
 	calib_error_clear(&err);
-	if (calib_raters_run(store, &o, &res, &err)) {
+	if (calib_raters_run(store, &g.o, &res, &err)) {
 		status = calib_cli_fail(&cli, &err);
 		goto done;
 	}
-	switch (view) {
-	case VIEW_DEFAULT:
-	case VIEW_RANKING:
-		t = calib_raters_ranking(res, store);
-		break;
-	case VIEW_CALIBRATION:
-		t = calib_raters_calibration(res, store);
-		break;
-	case VIEW_CRITERIA:
-		t = calib_raters_criteria(res, store);
-		break;
-	case VIEW_TESTS:
-		t = calib_raters_tests(res, store);
-		break;
-	case VIEW_PAIRS:
-		t = calib_raters_pairs(res, store);
-		break;
-	}
-	if (!t) {
-		calib_cli_fail(&cli, NULL);
-		status = 1;
+	/* an aligned table of the views by criterion or pair shows each first
+	 * column once, and says what was left out in its footer */
+	grouped = g.fmt == CALIB_FORMAT_TABLE && g.view != VIEW_RANKING &&
+	          g.view != VIEW_CALIBRATION;
+	if (!(t = view_table(res, store, g.view)) ||
+	    calib_cli_left_out(&cli, store, grouped ? t : NULL)) {
+		status = calib_cli_fail(&cli, NULL);
 		goto done;
 	}
-	if (calib_cli_left_out(&cli, store,
-	                       fmt == CALIB_FORMAT_TABLE && view != VIEW_RANKING &&
-	                                       view != VIEW_CALIBRATION
-	                               ? t
-	                               : NULL)) {
-		calib_cli_fail(&cli, NULL);
-		status = 1;
-		goto done;
-	}
-	if (calib_cli_write_table(&cli, output, t, fmt,
-	                          fmt == CALIB_FORMAT_TABLE && view != VIEW_RANKING &&
-	                                  view != VIEW_CALIBRATION))
+	if (calib_cli_write_table(&cli, g.output, t, g.fmt, grouped))
 		status = 1;
 	else
 		status = fails(&cli, res, store);
