@@ -165,29 +165,60 @@ done:
 	return status;
 }
 
-int
-main(int argc, char **argv)
-{
-	struct calib_cli cli;
-	struct calib_store *store = NULL;
-	struct calib_table *t = NULL;
-	struct calib_error err;
-	enum calib_format fmt = calib_cli_default_format();
-	const char *output = NULL;
-	double conf = 0.95;
-	enum calib_audit_view view = CALIB_AUDIT_SEVERITY;
-	size_t top = 0, threads = 0;
-	struct chart_args g = {.term = CALIB_PLOT_DUMB};
-	char name[256] = "";
-	int c, status = 0;
+/* What the options ask for, beyond the common reading options. */
+struct args {
+	enum calib_format fmt;
+	const char *output;
+	double conf;
+	enum calib_audit_view view;
+	size_t top;
+	struct chart_args g;
+};
 
-	gsl_set_error_handler_off();
-	calib_cli_init(&cli, "calib-audit", usage);
-	cli.read.agent = true;
+/* The options' values that depend on each other: 0, or 2 with a usage error printed. */
+static int
+check_args(const struct calib_cli *cli, struct args *a)
+{
+	struct chart_args *g = &a->g;
+
+	if (a->top && a->view != CALIB_AUDIT_CRITERIA && a->view != CALIB_AUDIT_AGENTS)
+		return calib_cli_usage_error(cli, "option --top: only with --view criteria or agents");
+	if ((g->file || g->script) && a->view != CALIB_AUDIT_SEVERITY)
+		return calib_cli_usage_error(cli, "--%s: only with --view severity",
+		                             g->file ? "chart" : "script");
+	if ((g->have_term || g->have_size || g->criterion) && !g->file && !g->script)
+		return calib_cli_usage_error(cli, "--%s: only with --chart or --script",
+		                             g->have_term   ? "terminal"
+		                             : g->have_size ? "size"
+		                                            : "criterion");
+	if (g->file && !g->have_term && strcmp(g->file, "-") != 0 &&
+	    !calib_plot_terminal_from_path(g->file, &g->term))
+		return calib_cli_usage_error(cli, "--chart %s: say --terminal png, svg, pdf or dumb",
+		                             g->file);
+	if (g->file && !g->script && calib_plot_terminal_binary(g->term) &&
+	    calib_cli_is_terminal(g->file))
+		return calib_cli_usage_error(cli,
+		                             "--chart: a %s chart is binary: not written to a "
+		                             "terminal (name a file, or redirect standard output)",
+		                             calib_plot_terminal_name(g->term));
+	return 0;
+}
+
+/*
+ * The options into a and cli: 0 to go on, -1 when done (--help,
+ * --version: exit 0), else the exit status, with the message printed.
+ */
+static int
+parse_args(struct calib_cli *cli, struct args *a, int argc, char **argv)
+{
+	struct chart_args *g = &a->g;
+	size_t threads = 0;
+	int c;
+
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "f:hj:o:V", longopts,
 	                        NULL)) != -1) {
-		switch (calib_cli_read_opt(&cli, c, optarg)) {
+		switch (calib_cli_read_opt(cli, c, optarg)) {
 		case 1:
 			continue;
 		case -1:
@@ -195,123 +226,137 @@ main(int argc, char **argv)
 		}
 		switch (c) {
 		case 'f':
-			if (calib_cli_format(&cli, optarg, &fmt))
+			if (calib_cli_format(cli, optarg, &a->fmt))
 				return 2;
 			break;
 		case 'o':
-			output = optarg;
+			a->output = optarg;
 			break;
 		case OPT_AGENT_COL:
-			cli.read.agent_col = optarg;
+			cli->read.agent_col = optarg;
 			break;
 		case OPT_CONF:
-			if (calib_cli_double(&cli, "--conf", optarg, 0.5, 0.999999, &conf))
+			if (calib_cli_double(cli, "--conf", optarg, 0.5, 0.999999, &a->conf))
 				return 2;
 			break;
 		case 'j':
-			if (calib_cli_size(&cli, "--threads", optarg, 1, 2, &threads))
+			if (calib_cli_size(cli, "--threads", optarg, 1, 2, &threads))
 				return 2;
-			cli.read.threads = (unsigned)threads;
+			cli->read.threads = (unsigned)threads;
 			break;
 		case OPT_TOP:
-			if (calib_cli_size(&cli, "--top", optarg, 1, 1000000000, &top))
+			if (calib_cli_size(cli, "--top", optarg, 1, 1000000000, &a->top))
 				return 2;
 			break;
 		case OPT_VIEW:
-			if (!calib_audit_view_parse(optarg, &view))
+			if (!calib_audit_view_parse(optarg, &a->view))
 				return calib_cli_usage_error(
-				        &cli,
+				        cli,
 				        "option --view: '%s' is not severity, scale, criteria or agents",
 				        optarg);
 			break;
 		case OPT_CHART:
-			g.file = optarg;
+			g->file = optarg;
 			break;
 		case OPT_TERMINAL:
-			if (!calib_plot_terminal_parse(optarg, &g.term))
+			if (!calib_plot_terminal_parse(optarg, &g->term))
 				return calib_cli_usage_error(
-				        &cli, "option --terminal: '%s' is not png, svg, pdf or dumb",
+				        cli, "option --terminal: '%s' is not png, svg, pdf or dumb",
 				        optarg);
-			g.have_term = true;
+			g->have_term = true;
 			break;
 		case OPT_SIZE:
-			if (!calib_plot_size_parse(optarg, &g.w, &g.h))
-				return calib_cli_usage_error(&cli, "option --size: '%s' is not WxH",
+			if (!calib_plot_size_parse(optarg, &g->w, &g->h))
+				return calib_cli_usage_error(cli, "option --size: '%s' is not WxH",
 				                             optarg);
-			g.have_size = true;
+			g->have_size = true;
 			break;
 		case OPT_SCRIPT:
-			g.script = true;
+			g->script = true;
 			break;
 		case OPT_CRITERION:
-			g.criterion = optarg;
+			g->criterion = optarg;
 			break;
 		case 'h':
 			printf("%s\n%sOptions:\n" CALIB_CLI_READ_HELP "%s", usage, help,
 			       options_help);
-			return calib_cli_close_stdout(&cli);
+			return calib_cli_close_stdout(cli) ? 1 : -1;
 		case 'V':
-			return calib_cli_version(&cli);
+			return calib_cli_version(cli) ? 1 : -1;
 		default:
-			return calib_cli_bad_option(&cli, c, argv);
+			return calib_cli_bad_option(cli, c, argv);
 		}
 	}
-	if (top && view != CALIB_AUDIT_CRITERIA && view != CALIB_AUDIT_AGENTS)
-		return calib_cli_usage_error(&cli, "option --top: only with --view criteria or agents");
-	if ((g.file || g.script) && view != CALIB_AUDIT_SEVERITY)
-		return calib_cli_usage_error(&cli, "--%s: only with --view severity",
-		                             g.file ? "chart" : "script");
-	if ((g.have_term || g.have_size || g.criterion) && !g.file && !g.script)
-		return calib_cli_usage_error(&cli, "--%s: only with --chart or --script",
-		                             g.have_term   ? "terminal"
-		                             : g.have_size ? "size"
-		                                           : "criterion");
-	if (g.file && !g.have_term && strcmp(g.file, "-") != 0 &&
-	    !calib_plot_terminal_from_path(g.file, &g.term))
-		return calib_cli_usage_error(&cli, "--chart %s: say --terminal png, svg, pdf or dumb",
-		                             g.file);
-	if (g.file && !g.script && calib_plot_terminal_binary(g.term) &&
-	    calib_cli_is_terminal(g.file))
-		return calib_cli_usage_error(&cli,
-		                             "--chart: a %s chart is binary: not written to a "
-		                             "terminal (name a file, or redirect standard output)",
-		                             calib_plot_terminal_name(g.term));
+	return check_args(cli, a);
+}
+
+/* The chart's title names the input: the one file's base name, or "N files". */
+static void
+input_name(char *buf, size_t size, char *const *files, int n)
+{
+	buf[0] = '\0';
+	if (n > 1)
+		snprintf(buf, size, "%d files", n);
+	else if (n == 1 && strcmp(files[0], "-") != 0)
+		snprintf(buf, size, "%s",
+		         strrchr(files[0], '/') ? strrchr(files[0], '/') + 1 : files[0]);
+}
+
+/* The table of a's view of s (NULL with err filled, or out of memory). */
+static struct calib_table *
+view_table(const struct calib_store *s, const struct args *a, unsigned threads,
+           struct calib_error *err)
+{
+	switch (a->view) {
+	case CALIB_AUDIT_SCALE:
+		return calib_audit_scale_table(s, err);
+	case CALIB_AUDIT_CRITERIA:
+		return calib_audit_criteria_table(s, a->top, err);
+	case CALIB_AUDIT_AGENTS:
+		return calib_audit_agents_table(s, a->top, err);
+	default:
+		return calib_audit_table(s, a->conf, threads, err);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct calib_cli cli;
+	struct calib_store *store = NULL;
+	struct calib_table *t = NULL;
+	struct calib_error err;
+	struct args a = {.fmt = calib_cli_default_format(),
+	                 .conf = 0.95,
+	                 .view = CALIB_AUDIT_SEVERITY,
+	                 .g = {.term = CALIB_PLOT_DUMB}};
+	const struct chart_args *g = &a.g;
+	char name[256];
+	int status;
+
+	gsl_set_error_handler_off();
+	calib_cli_init(&cli, "calib-audit", usage);
+	cli.read.agent = true;
+	if ((status = parse_args(&cli, &a, argc, argv)))
+		return status < 0 ? 0 : status;
 	if (calib_cli_load(&cli, argv + optind, (size_t)(argc - optind), &store))
 		return 1;
-	/* the chart's title names the input: the one file, or "N files" */
-	if (argc - optind > 1)
-		snprintf(name, sizeof name, "%d files", argc - optind);
-	else if (argc - optind == 1 && strcmp(argv[optind], "-") != 0)
-		snprintf(name, sizeof name, "%s",
-		         strrchr(argv[optind], '/') ? strrchr(argv[optind], '/') + 1 : argv[optind]);
-	g.name = name;
+	input_name(name, sizeof name, argv + optind, argc - optind);
+	a.g.name = name;
 	calib_error_clear(&err);
-	switch (view) {
-	case CALIB_AUDIT_SCALE:
-		t = calib_audit_scale_table(store, &err);
-		break;
-	case CALIB_AUDIT_CRITERIA:
-		t = calib_audit_criteria_table(store, top, &err);
-		break;
-	case CALIB_AUDIT_AGENTS:
-		t = calib_audit_agents_table(store, top, &err);
-		break;
-	default:
-		t = calib_audit_table(store, conf, cli.read.threads, &err);
-	}
-	if (!t) {
+	if (!(t = view_table(store, &a, cli.read.threads, &err))) {
 		status = calib_cli_fail(&cli, &err);
 		goto done;
 	}
-	if (calib_cli_left_out(&cli, store, fmt == CALIB_FORMAT_TABLE ? t : NULL)) {
+	if (calib_cli_left_out(&cli, store, a.fmt == CALIB_FORMAT_TABLE ? t : NULL)) {
 		status = calib_cli_fail(&cli, NULL);
 		goto done;
 	}
 	/* the chart first: a failure leaves no table behind; stdout holds one thing */
-	if ((g.file || g.script) && (status = chart(&cli, store, &g, conf)))
+	if ((g->file || g->script) && (status = chart(&cli, store, g, a.conf)))
 		goto done;
-	if ((output || (!g.script && !(g.file && strcmp(g.file, "-") == 0))) &&
-	    calib_cli_write_table(&cli, output, t, fmt, false))
+	if ((a.output || (!g->script && !(g->file && strcmp(g->file, "-") == 0))) &&
+	    calib_cli_write_table(&cli, a.output, t, a.fmt, false))
 		status = 1;
 done:
 	calib_table_free(t);
