@@ -76,15 +76,23 @@ struct calib_read_opts {
 	size_t max_line;           /* bytes of one row (a quoted field may span lines);
 	                              at most CALIB_MAX_CEILING; 0: default CALIB_MAX_LINE */
 	unsigned threads;          /* 1: everything on the caller's thread; else (0 too)
-	                              an input of more than one block is split into
-	                              rows on a thread of its own (calib_parallel_together)
-	                              while the caller converts them */
+	                              a regular file of split_min bytes or more is read
+	                              in two halves at once, a wide or per-rater sheet
+	                              each half by a thread of its own, and another
+	                              input of more than one block is split into rows
+	                              on a thread of its own while the caller converts
+	                              them (calib_parallel_together); the store and
+	                              every error are the same as with 1 thread */
+	size_t split_min;          /* 0: default CALIB_SPLIT_MIN; smaller in tests */
+	bool *halved;              /* when not NULL: set to whether the input was read
+	                              in two halves (for tests) */
 };
 
 #define CALIB_MAX_FIELD (1u << 20)   /* 1 MiB */
 #define CALIB_MAX_COLUMNS 100000u
 #define CALIB_MAX_LINE (1u << 24)    /* 16 MiB */
 #define CALIB_MAX_CEILING (1ul << 30) /* the largest max_field and max_line: 1 GiB */
+#define CALIB_SPLIT_MIN (1u << 20)   /* 1 MiB: files read in two halves (threads) */
 
 /* Defaults as documented above. Cannot fail. */
 void calib_read_opts_init(struct calib_read_opts *o);

@@ -209,6 +209,34 @@ enum calib_status calib_store_merge_sessions(struct calib_store *s, const char *
 					     struct calib_error *err);
 
 /*
+ * Reading one input in two parts at once (calib_read): *out receives a new
+ * empty store for the second part, with s's input names (same indices) and
+ * s's criteria as s holds them now (ids, scales, rubric columns, levels),
+ * to be filled by the second part's rows while s takes the first's, and
+ * then joined to s. The caller frees it. CALIB_OK or CALIB_ENOMEM.
+ */
+enum calib_status calib_store_part(const struct calib_store *s, struct calib_store **out);
+
+/*
+ * Join part (made from s by calib_store_part and filled since) to s, as if
+ * part's rows had been read into s after everything s holds: the sessions,
+ * calls, raters, items, evaluations and levels that s lacks take the next
+ * ids in part's order; evaluation lines grow by line_shift; a rating of an
+ * evaluation and criterion that s already holds is settled by dup (the
+ * values of enum calib_dup_policy: 1 keeps s's, 2 part's). O(names + items
+ * + evaluations of part), the codes remapped criterion by criterion.
+ * With check true nothing changes: CALIB_OK when the join gives what
+ * reading in one piece gives, CALIB_EINPUT when it would not (labels
+ * meeting numbers, more than CALIB_MAX_LEVELS levels or CALIB_NONE
+ * evaluations, a rating given in both under dup 0: reading the part's
+ * rows again into s says what is wrong and where), or CALIB_ENOMEM. With
+ * check false (after a check said CALIB_OK): CALIB_OK or CALIB_ENOMEM,
+ * after which s should be freed.
+ */
+enum calib_status calib_store_join(struct calib_store *s, const struct calib_store *part,
+                                   uint32_t line_shift, int dup, bool check);
+
+/*
  * Code of a numeric score for criterion crit: its level, added when the set
  * is not fixed. A number in a labelled criterion is CALIB_EINPUT. CALIB_EINPUT (message without location) when the value is
  * not a declared level or outside min/max; CALIB_ELIMIT past CALIB_MAX_LEVELS.

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define BLOCK      (1u << 20)
 #define MAX_TOKENS 64
@@ -635,11 +636,22 @@ struct batch {
 	size_t n_later, later_cap;
 };
 
+struct halves;
+
 struct lexer {
 	struct reader *r; /* converts the batches */
 	/* limits, here rather than in the reader, whose fields change row after row */
 	size_t max_field, max_columns, max_line;
-	FILE *fp;
+	FILE *fp;      /* the input; NULL: the lexer reads a part of a file, see lex_read */
+	int fd;        /* that part: bytes [off, end) of the file fd */
+	off_t off, end;
+	int read_errno;
+	char delim, eol; /* the input's (see parse_stream) */
+	bool part;     /* the input's second half: no BOM at its start */
+	size_t block_off; /* bytes of the input before block[0] */
+	off_t base;       /* the input's start in the file fd, when it is a regular file */
+	size_t seam;      /* offset where the second half starts (see at_seam), or SIZE_MAX */
+	struct halves *halves; /* the reading in two halves this lexer reads the first of, or NULL */
 	struct csv_parser p;
 	char *block;
 	size_t block_n; /* bytes of the first block, read before the lexer starts */
@@ -814,6 +826,8 @@ batch_free(struct batch *b)
 
 static void classify(struct reader *r, const struct batch *b, size_t from, size_t off);
 static void sheet_row(struct reader *r);
+static void header_row(struct reader *r);
+static void halves_start(struct halves *h);
 
 /*
  * After the first batch of a sheet (a row per evaluation): room in the store
@@ -888,6 +902,8 @@ hand_on(struct lexer *lx)
 		batch_clear(&lx->ring[0]);
 		lx->row_first = lx->row_text = 0;
 		lx->halted = lx->r->status != CALIB_OK;
+		if (lx->halves)
+			halves_start(lx->halves);
 		return;
 	}
 	pthread_mutex_lock(&lx->mu);
@@ -993,6 +1009,32 @@ line_end(const char *s, size_t n, bool ends_line)
 	return n >= 2 && s[n - 1] == '\n' && s[n - 2] == '\r' ? 2 : 1;
 }
 
+/* Up to n bytes of the input into buf: from its stream, or (a part of a file) by pread. */
+static size_t
+lex_read(struct lexer *lx, char *buf, size_t n)
+{
+	size_t got = 0;
+
+	if (lx->fp)
+		return fread(buf, 1, n, lx->fp);
+	if (n > (size_t)(lx->end - lx->off))
+		n = (size_t)(lx->end - lx->off);
+	while (got < n) {
+		ssize_t k = pread(lx->fd, buf + got, n - got, lx->off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			lx->read_errno = k < 0 ? errno : 0;
+			break;
+		}
+		got += (size_t)k;
+		lx->off += k;
+	}
+	return got;
+}
+
+static bool at_seam(struct lexer *lx);
+
 /*
  * The lexer's loop: feed the input to libcsv one line per csv_parse call,
  * which costs little and gives the line of every field (libcsv reports no
@@ -1002,17 +1044,13 @@ static void *
 lex_run(void *arg)
 {
 	struct lexer *lx = arg;
-	const struct reader *r = lx->r;
 	struct csv_parser *p = &lx->p;
-	char delim = input_delimiter(r, lx->block, lx->block_n), eol = '\n';
+	char delim = lx->delim, eol = lx->eol;
 	size_t n = lx->block_n, pos = 0;
 	size_t row_bytes = 0; /* text of the row being parsed so far */
 
-	if (n >= 3 && memcmp(lx->block, "\xef\xbb\xbf", 3) == 0)
+	if (!lx->part && n >= 3 && memcmp(lx->block, "\xef\xbb\xbf", 3) == 0)
 		pos = 3;
-	/* old Mac files end lines with CR alone */
-	if (!memchr(lx->block, '\n', n) && memchr(lx->block, '\r', n))
-		eol = '\r';
 	csv_set_delim(p, (unsigned char)delim);
 	if (delim == '\t')
 		csv_set_space_func(p, is_blank);
@@ -1022,8 +1060,13 @@ lex_run(void *arg)
 		/* 0xef starts a BOM, split between blocks or not, and is rare in text */
 		lx->ef_seen = lx->ef_seen || memchr(lx->block + pos, 0xef, n - pos) != NULL;
 		while (pos < n) {
-			const char *s = lx->block + pos, *nl = memchr(s, eol, n - pos);
-			size_t seg = nl ? (size_t)(nl - s) + 1 : n - pos;
+			const char *s = lx->block + pos, *nl;
+			size_t seg;
+			/* a line ends at the seam: the second half may be taken from there */
+			if (lx->block_off + pos == lx->seam && at_seam(lx))
+				goto out;
+			nl = memchr(s, eol, n - pos);
+			seg = nl ? (size_t)(nl - s) + 1 : n - pos;
 			if (p->pstate == CSV_ROW_NOT_BEGUN) {
 				lx->field_line = lx->line;
 				row_bytes = 0;
@@ -1051,11 +1094,13 @@ lex_run(void *arg)
 			if (nl)
 				lx->line++;
 		}
-		n = fread(lx->block, 1, BLOCK, lx->fp);
+		lx->block_off += n;
+		n = lex_read(lx, lx->block, BLOCK);
 		pos = 0;
 	}
-	if (ferror(lx->fp)) {
-		lex_fail(lx, CALIB_EIO, 0, 0, "read error: %s", strerror(errno));
+	if (lx->fp ? ferror(lx->fp) != 0 : lx->read_errno != 0) {
+		lex_fail(lx, CALIB_EIO, 0, 0, "read error: %s",
+		         strerror(lx->fp ? errno : lx->read_errno));
 		goto out;
 	}
 	if (p->pstate != CSV_ROW_NOT_BEGUN && p->quoted && p->pstate != 3) {
@@ -1137,6 +1182,261 @@ pipeline(void *arg, size_t i, unsigned w)
 	lex_halt(lx);
 }
 
+/* ---- two halves ---- */
+
+/*
+ * A regular file of at least split_min bytes is read in two halves at
+ * once, each by a lexer and reader of its own: the caller's thread reads
+ * the first half into the store, as ever; a second thread reads the rest,
+ * from the first line end past the middle (the seam), into a store of its
+ * own (calib_store_part) with the first half's header and criteria. When
+ * the first half's lexer reaches the seam at a row's start, the second
+ * half read without an error, and its store joins the caller's exactly as
+ * reading on would have filled it (calib_store_join), the store takes it
+ * and the input is done. Otherwise (a quoted field spans the seam, an
+ * error, a rating given in both halves, labels in one half meeting numbers
+ * in the other) the second half's work is dropped and the first half's
+ * lexer reads on past the seam, so that every error is the one, at the
+ * place, that reading in one piece finds. Only the wide and per-rater
+ * forms are split, once the header and the first batch (which classifies
+ * the columns) are read; a long form is read by the two stages of
+ * "CSV plumbing" instead, from its second batch on.
+ */
+struct halves {
+	struct reader *r;  /* the first half's: the caller's */
+	struct lexer *lx;
+	size_t seam;       /* offset of the second half in the input */
+	struct reader r2;  /* the second half's */
+	struct lexer lx2;
+	struct calib_store *part;
+	enum calib_status st2; /* how the second half ended */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int go;    /* 0: not yet known; 1: the second half is read; -1: it is not;
+	              2: the first half's rows are converted by the second thread */
+	bool done; /* the second thread is done with the second half */
+};
+
+/* The second half's reader: the first's after its first batch, over its own store. */
+static void
+half_reader(struct halves *h)
+{
+	struct reader *r2 = &h->r2;
+
+	*r2 = *h->r;
+	r2->s = h->part;
+	r2->err = NULL; /* its errors are found again by the first half's lexer */
+	r2->status = CALIB_OK;
+	r2->n_errors = 0;
+	r2->f = NULL;
+	r2->f_cap = 0;
+	r2->fp = NULL; /* a duplicate's first line is not looked for */
+	r2->lexer = &h->lx2;
+	r2->n_rows = 0;
+	r2->size = h->r->size - h->seam;
+	r2->presized = false;
+	r2->unknown = NULL;
+	memset(r2->crit_cache, 0, sizeof r2->crit_cache);
+	memset(r2->rater_cache, 0, sizeof r2->rater_cache);
+	r2->last_key = NULL;
+	r2->last_key_len = r2->last_key_cap = 0;
+	r2->code_cache = calloc(CODE_CACHE, sizeof *r2->code_cache);
+	r2->byte_code = calloc(BYTE_CRITS * 256, sizeof *r2->byte_code);
+}
+
+static void
+half_reader_free(struct reader *r2)
+{
+	free(r2->f);
+	free(r2->code_cache);
+	free(r2->byte_code);
+	free(r2->last_key);
+}
+
+/* The second half's lexer: the first's settings, over bytes [seam, size) of the file. */
+static bool
+half_lexer(struct halves *h, off_t start, off_t end)
+{
+	struct lexer *lx = h->lx, *l2 = &h->lx2;
+
+	memset(l2, 0, sizeof *l2);
+	l2->r = &h->r2;
+	l2->max_field = lx->max_field;
+	l2->max_columns = lx->max_columns;
+	l2->max_line = lx->max_line;
+	l2->fd = lx->fd;
+	l2->off = start;
+	l2->end = end;
+	l2->delim = lx->delim;
+	l2->eol = lx->eol;
+	l2->part = true;
+	l2->seam = SIZE_MAX;
+	l2->line = l2->field_line = 1;
+	atomic_init(&l2->stop, false);
+	if (csv_init(&l2->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL))
+		return false;
+	if (!(l2->block = malloc(BLOCK))) {
+		csv_free(&l2->p);
+		return false;
+	}
+	return true;
+}
+
+static void
+half_lexer_free(struct lexer *l2)
+{
+	csv_free(&l2->p);
+	free(l2->block);
+	batch_free(&l2->ring[0]);
+}
+
+/* Tell the second thread what it is to do (h->go, see struct halves). */
+static void
+halves_go(struct halves *h, int go)
+{
+	pthread_mutex_lock(&h->mu);
+	h->go = go;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/*
+ * After each batch of the first half: once the header and the columns are
+ * settled, start the second half (a wide or per-rater sheet), or hand the
+ * conversion of the first half's later batches to the second thread (a
+ * long form, whose criteria come row by row).
+ */
+static void
+halves_start(struct halves *h)
+{
+	struct reader *r = h->r;
+	struct lexer *lx = h->lx;
+
+	if (h->go != 0 || r->status != CALIB_OK || r->classify || r->row == header_row)
+		return;
+	if (r->row != sheet_row) {
+		/* the lexer hands batches on from here; the second thread converts them */
+		lx->threaded = true;
+		lx->seam = SIZE_MAX;
+		halves_go(h, 2);
+		return;
+	}
+	if (calib_store_part(r->s, &h->part) != CALIB_OK) {
+		halves_go(h, -1);
+		return;
+	}
+	half_reader(h);
+	if (!h->r2.code_cache || !h->r2.byte_code ||
+	    !half_lexer(h, lx->base + (off_t)h->seam, (off_t)r->size)) {
+		half_reader_free(&h->r2);
+		calib_store_free(h->part);
+		h->part = NULL;
+		halves_go(h, -1);
+		return;
+	}
+	halves_go(h, 1);
+}
+
+/* The second thread: the second half, or the conversion of a long form's batches. */
+static void
+second_thread(struct halves *h)
+{
+	struct lexer *l2 = &h->lx2;
+	enum calib_status st = CALIB_OK;
+	int go;
+
+	pthread_mutex_lock(&h->mu);
+	while (h->go == 0)
+		pthread_cond_wait(&h->cv, &h->mu);
+	go = h->go;
+	pthread_mutex_unlock(&h->mu);
+	if (go == 2) {
+		take_batches(h->lx);
+		lex_halt(h->lx);
+		return;
+	}
+	if (go == 1) {
+		l2->block_n = lex_read(l2, l2->block, BLOCK);
+		lex_run(l2);
+		st = h->r2.status != CALIB_OK ? h->r2.status : l2->status;
+	}
+	pthread_mutex_lock(&h->mu);
+	h->st2 = st;
+	h->done = true;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* The second half is not taken: stop it (or never start it). */
+static void
+halves_drop(struct halves *h)
+{
+	if (h->go == 0)
+		halves_go(h, -1);
+	else if (h->go == 1)
+		atomic_store(&h->lx2.stop, true);
+}
+
+/*
+ * The first half's lexer is at the seam, with no row begun: the rows
+ * before it are converted, then the second half is taken when it can be
+ * (see "two halves"). True when it was: the input is read.
+ */
+static bool
+at_seam(struct lexer *lx)
+{
+	struct halves *h = lx->halves;
+	struct reader *r = lx->r;
+	bool row_start = lx->p.pstate == CSV_ROW_NOT_BEGUN && lx->nf == 0;
+	uint32_t shift;
+	enum calib_status st;
+
+	lx->seam = SIZE_MAX;
+	/* the first batch must end as reading on would end it: it classifies the columns */
+	if (h->go == 0)
+		halves_go(h, -1);
+	if (lx->ring[lx->tail].n_rows > 0 && !lx->threaded)
+		hand_on(lx);
+	if (h->go != 1 || !row_start || r->status != CALIB_OK || lx->status != CALIB_OK ||
+	    lx->halted) {
+		halves_drop(h);
+		return false;
+	}
+	pthread_mutex_lock(&h->mu);
+	while (!h->done)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+	shift = lx->line - 1 > UINT32_MAX ? UINT32_MAX : (uint32_t)(lx->line - 1);
+	if (h->st2 != CALIB_OK ||
+	    calib_store_join(r->s, h->part, shift, (int)r->o->duplicates, true) != CALIB_OK)
+		return false;
+	if ((st = calib_store_join(r->s, h->part, shift, (int)r->o->duplicates, false)) !=
+	    CALIB_OK) {
+		fail(r, st, 0, 0, "out of memory");
+		return true;
+	}
+	r->n_rows += h->r2.n_rows;
+	if (r->o->halved)
+		*r->o->halved = true;
+	return true;
+}
+
+/* The two threads of a reading in halves: 0 reads the first half (the caller's), 1 the second. */
+static void
+halves_stage(void *arg, size_t i, unsigned w)
+{
+	struct halves *h = arg;
+
+	(void)w;
+	if (i == 1) {
+		second_thread(h);
+		return;
+	}
+	lex_run(h->lx);
+	if (h->go != 2) /* (a long form's batches: the second thread is converting them) */
+		halves_drop(h);
+}
+
 /* A byte limit given (0: the default), at most CALIB_MAX_CEILING. */
 static size_t
 limit(size_t given, size_t dflt)
@@ -1146,14 +1446,78 @@ limit(size_t given, size_t dflt)
 }
 
 /*
- * Read fp through the lexer into the reader's row handlers; on its own
- * thread when `may_thread` and the input is larger than one block.
+ * The seam of an input of `size` bytes at offset base of the file fd: the
+ * offset (from base) just past the first '\n' at or after its middle, or 0
+ * when there is none in the block there.
+ */
+static size_t
+find_seam(int fd, off_t base, size_t size)
+{
+	char buf[4096];
+	size_t at = size / 2;
+
+	while (at < size && at < size / 2 + BLOCK) {
+		ssize_t k = pread(fd, buf, sizeof buf, base + (off_t)at);
+		const char *nl;
+		if (k <= 0)
+			return 0;
+		if ((nl = memchr(buf, '\n', (size_t)k))) {
+			at += (size_t)(nl - buf) + 1;
+			return at < size ? at : 0;
+		}
+		at += (size_t)k;
+	}
+	return 0;
+}
+
+/* Read in two halves (see "two halves"), the lexer set up for the first. */
+static void
+parse_halves(struct reader *r, struct lexer *lx)
+{
+	struct halves h;
+
+	memset(&h, 0, sizeof h);
+	h.r = r;
+	h.lx = lx;
+	h.seam = lx->seam;
+	lx->halves = &h;
+	pthread_mutex_init(&h.mu, NULL);
+	pthread_cond_init(&h.cv, NULL);
+	/* a long form's batches go to the second thread as in the two-stage pipeline */
+	pthread_mutex_init(&lx->mu, NULL);
+	pthread_cond_init(&lx->ready, NULL);
+	pthread_cond_init(&lx->room, NULL);
+	if (!calib_parallel_together(2, halves_stage, &h)) {
+		lx->halves = NULL;
+		lx->seam = SIZE_MAX;
+		lex_run(lx);
+	}
+	lx->halves = NULL;
+	if (h.go == 1) {
+		half_lexer_free(&h.lx2);
+		half_reader_free(&h.r2);
+	}
+	calib_store_free(h.part);
+	pthread_mutex_destroy(&lx->mu);
+	pthread_cond_destroy(&lx->ready);
+	pthread_cond_destroy(&lx->room);
+	pthread_mutex_destroy(&h.mu);
+	pthread_cond_destroy(&h.cv);
+}
+
+/*
+ * Read fp through the lexer into the reader's row handlers. When
+ * `may_thread`: a regular file of split_min bytes or more in two halves
+ * at once (see "two halves"); another input larger than one block with
+ * the lexer on a thread of its own (see "CSV plumbing").
  */
 static enum calib_status
 parse_stream(struct reader *r, FILE *fp, bool may_thread)
 {
 	struct lexer lx;
-	size_t i;
+	size_t i, split_min = r->o->split_min ? r->o->split_min : CALIB_SPLIT_MIN;
+	off_t base;
+	bool halves;
 
 	memset(&lx, 0, sizeof lx);
 	lx.r = r;
@@ -1161,6 +1525,8 @@ parse_stream(struct reader *r, FILE *fp, bool may_thread)
 	lx.max_columns = r->o->max_columns ? r->o->max_columns : CALIB_MAX_COLUMNS;
 	lx.max_line = limit(r->o->max_line, CALIB_MAX_LINE);
 	lx.fp = fp;
+	lx.fd = fileno(fp);
+	lx.seam = SIZE_MAX;
 	lx.line = lx.field_line = 1;
 	atomic_init(&lx.stop, false);
 	r->fp = fp;
@@ -1170,11 +1536,16 @@ parse_stream(struct reader *r, FILE *fp, bool may_thread)
 		csv_free(&lx.p);
 		return fail(r, CALIB_ENOMEM, 0, 0, "out of memory");
 	}
+	base = ftello(fp);
 	lx.block_n = fread(lx.block, 1, BLOCK, fp);
 	{
 		struct stat st;
 		r->size = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
 	}
+	lx.delim = input_delimiter(r, lx.block, lx.block_n);
+	/* old Mac files end lines with CR alone */
+	lx.eol = !memchr(lx.block, '\n', lx.block_n) && memchr(lx.block, '\r', lx.block_n) ? '\r'
+	                                                                                   : '\n';
 	/* bytes that are no text at all: say what they are (header code would see bad UTF-8) */
 	if (calib_read_compressed(lx.block, lx.block_n)) {
 		fail(r, CALIB_EINPUT, 0, 0, CALIB_READ_COMPRESSED "%s",
@@ -1184,11 +1555,16 @@ parse_stream(struct reader *r, FILE *fp, bool may_thread)
 		return r->status;
 	}
 	/* decimal commas: asked for, or in a ';'-delimited input (see read_number) */
-	r->decimal = r->o->decimal ? r->o->decimal
-		     : input_delimiter(r, lx.block, lx.block_n) == ';' ? 0
-									: '.';
+	r->decimal = r->o->decimal ? r->o->decimal : lx.delim == ';' ? 0 : '.';
 	r->lexer = &lx;
-	if (may_thread && r->o->threads != 1 && lx.block_n == BLOCK) {
+	/* the seam is a '\n' */
+	halves = may_thread && r->o->threads != 1 && lx.eol == '\n' &&
+	         base >= 0 && r->size > (size_t)base && r->size - (size_t)base >= split_min;
+	if (halves && (lx.seam = find_seam(lx.fd, base, r->size - (size_t)base)) > 0) {
+		lx.base = base;
+		parse_halves(r, &lx);
+	} else if (may_thread && r->o->threads != 1 && lx.block_n == BLOCK) {
+		lx.seam = SIZE_MAX;
 		pthread_mutex_init(&lx.mu, NULL);
 		pthread_cond_init(&lx.ready, NULL);
 		pthread_cond_init(&lx.room, NULL);
@@ -1201,8 +1577,10 @@ parse_stream(struct reader *r, FILE *fp, bool may_thread)
 		pthread_cond_destroy(&lx.room);
 		if (!lx.threaded && !lx.done)
 			lex_run(&lx);
-	} else
+	} else {
+		lx.seam = SIZE_MAX;
 		lex_run(&lx);
+	}
 	r->lexer = NULL;
 	if (r->status == CALIB_OK && lx.status != CALIB_OK)
 		fail(r, lx.status, lx.err_line, lx.err_col, "%s", lx.msg);
@@ -2444,6 +2822,8 @@ calib_read(struct calib_store *s, FILE *fp, const char *name, const struct calib
 	size_t i;
 
 	reader_init(&r, s, name, o, err);
+	if (o->halved)
+		*o->halved = false;
 	r.ses = o->session ? o->session : "";
 	r.ses_len = strlen(r.ses);
 	if (o->session_from_name && strcmp(name, "-") != 0 && strcmp(name, "<stdin>") != 0)

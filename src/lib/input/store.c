@@ -804,6 +804,37 @@ calib_store_reserve(struct calib_store *s, size_t n_evals)
 	return evals_grow(s, n_evals);
 }
 
+/* The item (sid, cid) of s, or CALIB_NONE; nothing is added. */
+static uint32_t
+item_find(const struct calib_store *s, uint32_t sid, uint32_t cid)
+{
+	const struct tables *t = s->item_hash_;
+	struct eval_key k = { sid, cid };
+
+	if (sid == CALIB_NONE || cid == CALIB_NONE)
+		return CALIB_NONE;
+	return idset_get(&t->items, idset_probe(&t->items, mix64(((uint64_t)sid << 32) | cid),
+	                                        item_eq, s, &k));
+}
+
+/* The evaluation (item, rid) of s, or CALIB_NONE; nothing is added. */
+static uint32_t
+eval_find(const struct calib_store *s, uint32_t item, uint32_t rid)
+{
+	const struct tables *t = s->item_hash_;
+	struct eval_key k = { item, rid };
+
+	if (item == CALIB_NONE || rid == CALIB_NONE)
+		return CALIB_NONE;
+	for (uint32_t e = t->item_first[item]; e != CALIB_NONE; e = t->eval_next[e])
+		if (s->eval_rater[e] == rid)
+			return e;
+	if (t->item_chain[item] < CHAIN_MAX)
+		return CALIB_NONE;
+	return idset_get(&t->evals, idset_probe(&t->evals, mix64(((uint64_t)item << 32) | rid),
+	                                        eval_eq, s, &k));
+}
+
 enum calib_status
 calib_store_eval(struct calib_store *s, const char *session, size_t session_len,
 		 const char *call, size_t call_len, const char *rater, size_t rater_len,
@@ -824,14 +855,13 @@ enum calib_status
 calib_store_item(struct calib_store *s, uint32_t sid, uint32_t cid, uint32_t *item_out)
 {
 	struct tables *t = s->item_hash_;
-	struct eval_key k = { sid, cid };
 	uint64_t h = mix64(((uint64_t)sid << 32) | cid);
 	uint32_t item;
 
 	if (t->last_item != CALIB_NONE && t->last_sid == sid && t->last_cid == cid)
 		item = t->last_item;
 	else
-		item = idset_get(&t->items, idset_probe(&t->items, h, item_eq, s, &k));
+		item = item_find(s, sid, cid);
 	if (item == CALIB_NONE) {
 		if (s->n_items == s->items_cap_) {
 			size_t cap = s->items_cap_ ? 2 * s->items_cap_ : 1024;
@@ -872,24 +902,11 @@ calib_store_eval_of(struct calib_store *s, uint32_t item, uint32_t rid, uint32_t
 		    uint32_t line, uint32_t *eval, bool *created)
 {
 	struct tables *t = s->item_hash_;
-	struct eval_key k = { item, rid };
-	uint64_t h = mix64(((uint64_t)item << 32) | rid);
-	size_t i;
 	enum calib_status st;
 
-	for (uint32_t e = t->item_first[item]; e != CALIB_NONE; e = t->eval_next[e])
-		if (s->eval_rater[e] == rid) {
-			*eval = e;
-			*created = false;
-			return CALIB_OK;
-		}
-	if (t->item_chain[item] == CHAIN_MAX) {
-		i = idset_probe(&t->evals, h, eval_eq, s, &k);
-		if (idset_get(&t->evals, i) != CALIB_NONE) {
-			*eval = idset_get(&t->evals, i);
-			*created = false;
-			return CALIB_OK;
-		}
+	if ((*eval = eval_find(s, item, rid)) != CALIB_NONE) {
+		*created = false;
+		return CALIB_OK;
 	}
 	if ((st = evals_reserve(s)))
 		return st;
@@ -901,7 +918,8 @@ calib_store_eval_of(struct calib_store *s, uint32_t item, uint32_t rid, uint32_t
 		t->eval_next[s->n_evals] = t->item_first[item];
 		t->item_first[item] = (uint32_t)s->n_evals;
 		t->item_chain[item]++;
-	} else if (!idset_insert(&t->evals, h, (uint32_t)s->n_evals)) {
+	} else if (!idset_insert(&t->evals, mix64(((uint64_t)item << 32) | rid),
+	                         (uint32_t)s->n_evals)) {
 		return CALIB_ENOMEM;
 	}
 	*eval = (uint32_t)s->n_evals++;
@@ -1489,3 +1507,211 @@ fail:
 	return st;
 }
 
+
+/* ---- reading in parts --------------------------------------------------- */
+
+enum calib_status
+calib_store_part(const struct calib_store *s, struct calib_store **out)
+{
+	struct calib_store *t = calib_store_alloc();
+	enum calib_status st = CALIB_ENOMEM;
+	uint32_t id;
+
+	*out = NULL;
+	if (!t)
+		return CALIB_ENOMEM;
+	for (size_t i = 0; i < s->n_files; i++)
+		if ((st = calib_store_add_file(t, s->files[i], &id)))
+			goto fail;
+	for (size_t c = 0; c < s->n_criteria; c++) {
+		const struct calib_criterion *from = &s->criteria[c];
+		if ((st = calib_store_criterion(t, from->name, strlen(from->name), &id)) ||
+		    (st = copy_criterion(&t->criteria[id], from)))
+			goto fail;
+		t->criteria[id].sorted_ = from->sorted_;
+	}
+	*out = t;
+	return CALIB_OK;
+fail:
+	calib_store_free(t);
+	return st;
+}
+
+/* The ids in `into` of the names of `from`, found (add false: CALIB_NONE when absent) or added. */
+static enum calib_status
+names_map(struct calib_names *into, const struct calib_names *from, bool add, uint32_t *map)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		if (!add)
+			map[i] = calib_names_find(into, from->str[i], from->len[i]);
+		else if (calib_names_intern(into, from->str[i], from->len[i], &map[i]) != CALIB_OK)
+			return CALIB_ENOMEM;
+	}
+	return CALIB_OK;
+}
+
+/*
+ * Can criterion pc's levels join c's as reading them after c's would have
+ * added them? Not when labels meet numbers, or when c would pass
+ * CALIB_MAX_LEVELS. Nothing is added.
+ */
+static bool
+levels_fit(struct calib_criterion *c, const struct calib_criterion *pc)
+{
+	struct levels *l;
+	size_t more = 0;
+
+	if (pc->n_levels == 0)
+		return true;
+	if (c->n_levels > 0 && pc->labelled != c->labelled)
+		return false;
+	if (c->n_levels == 0)
+		return pc->n_levels <= CALIB_MAX_LEVELS;
+	if (!(l = levels_of(c)))
+		return false;
+	for (size_t k = 0; k < pc->n_levels; k++) {
+		uint32_t id;
+		if (pc->labelled) {
+			char *lower = lower_copy(pc->label[k], strlen(pc->label[k]));
+			if (!lower)
+				return false;
+			id = l->labels ? calib_names_find(l->labels, lower, strlen(lower))
+			               : CALIB_NONE;
+			free(lower);
+		} else {
+			double v = pc->value[k];
+			id = idset_get(&l->set, idset_probe(&l->set, hash_double(v), level_eq, c, &v));
+		}
+		more += id == CALIB_NONE;
+	}
+	return c->n_levels + more <= CALIB_MAX_LEVELS;
+}
+
+/* Whether joining part onto s is what reading part's ratings after s's would give. */
+static enum calib_status
+join_check(struct calib_store *s, const struct calib_store *part, int dup)
+{
+	size_t ns = part->sessions->n, nc = part->calls->n, nr = part->raters->n;
+	uint32_t *smap = NULL, *cmap = NULL, *rmap = NULL;
+	enum calib_status st = CALIB_EINPUT;
+
+	if (part->n_criteria != s->n_criteria || part->n_files != s->n_files ||
+	    s->n_evals + part->n_evals >= CALIB_NONE)
+		return CALIB_EINPUT;
+	for (size_t c = 0; c < s->n_criteria; c++)
+		if (!levels_fit(&s->criteria[c], &part->criteria[c]))
+			return CALIB_EINPUT;
+	if (dup != 0)
+		return CALIB_OK; /* a rating given twice is settled by the policy */
+	smap = malloc((ns + nc + nr + 1) * sizeof *smap);
+	if (!smap)
+		return CALIB_ENOMEM;
+	cmap = smap + ns;
+	rmap = cmap + nc;
+	names_map(s->sessions, part->sessions, false, smap);
+	names_map(s->calls, part->calls, false, cmap);
+	names_map(s->raters, part->raters, false, rmap);
+	for (size_t e = 0; e < part->n_evals; e++) {
+		uint32_t pi = part->eval_item[e], into;
+		into = eval_find(s, item_find(s, smap[part->item_session[pi]], cmap[part->item_call[pi]]),
+		                 rmap[part->eval_rater[e]]);
+		if (into == CALIB_NONE)
+			continue;
+		for (size_t c = 0; c < s->n_criteria; c++)
+			if (s->criteria[c].code[into] != CALIB_CODE_ABSENT &&
+			    part->criteria[c].code[e] != CALIB_CODE_ABSENT)
+				goto out; /* a duplicate: its message needs the reader */
+	}
+	st = CALIB_OK;
+out:
+	free(smap);
+	return st;
+}
+
+/* Add part's names, levels, items and evaluations to s (see calib_store_join). */
+static enum calib_status
+join_apply(struct calib_store *s, const struct calib_store *part, uint32_t line_shift, int dup)
+{
+	size_t ns = part->sessions->n, nc = part->calls->n, nr = part->raters->n;
+	size_t ni = part->n_items, ne = part->n_evals, n0 = s->n_evals;
+	uint32_t *map = malloc((ns + nc + nr + ni + ne + 1) * sizeof *map);
+	uint32_t *smap = map, *cmap = smap + ns, *rmap = cmap + nc, *imap = rmap + nr;
+	uint32_t *emap = imap + ni;
+	uint16_t code_map[CALIB_CODE_LEVEL + 1];
+	uint16_t *levels = NULL;
+	enum calib_status st = CALIB_ENOMEM;
+	struct calib_error se;
+
+	if (!map)
+		return CALIB_ENOMEM;
+	if ((st = names_map(s->sessions, part->sessions, true, smap)) ||
+	    (st = names_map(s->calls, part->calls, true, cmap)) ||
+	    (st = names_map(s->raters, part->raters, true, rmap)))
+		goto out;
+	for (size_t i = 0; i < ni; i++)
+		if ((st = calib_store_item(s, smap[part->item_session[i]], cmap[part->item_call[i]],
+		                           &imap[i])))
+			goto out;
+	if (n0 + ne > s->evals_cap_ && (st = calib_store_reserve(s, n0 + ne)))
+		goto out;
+	for (size_t e = 0; e < ne; e++) {
+		uint64_t line = (uint64_t)part->eval_line[e] + line_shift;
+		bool created;
+		if ((st = calib_store_eval_of(s, imap[part->eval_item[e]], rmap[part->eval_rater[e]],
+		                              part->eval_file[e],
+		                              line > UINT32_MAX ? UINT32_MAX : (uint32_t)line,
+		                              &emap[e], &created)))
+			goto out;
+	}
+	for (size_t c = 0; c < s->n_criteria; c++) {
+		struct calib_criterion *sc = &s->criteria[c];
+		const struct calib_criterion *pc = &part->criteria[c];
+		const uint16_t *from = pc->code;
+		uint16_t *to = sc->code;
+		uint16_t *m = code_map;
+		st = CALIB_ENOMEM;
+		if (pc->n_levels > 0) {
+			uint16_t *l = realloc(levels, (pc->n_levels + CALIB_CODE_LEVEL) * sizeof *l);
+			if (!l)
+				goto out;
+			levels = m = l;
+		}
+		for (uint16_t k = 0; k < CALIB_CODE_LEVEL; k++)
+			m[k] = k;
+		calib_error_clear(&se);
+		for (size_t k = 0; k < pc->n_levels; k++) {
+			uint16_t *code = &m[k + CALIB_CODE_LEVEL];
+			st = pc->labelled ? calib_store_label_code(s, (uint32_t)c, pc->label[k],
+			                                           strlen(pc->label[k]), code, &se)
+			                  : calib_store_value_code(s, (uint32_t)c, pc->value[k], code,
+			                                           &se);
+			if (st != CALIB_OK)
+				goto out; /* join_check said it fits: only out of memory */
+		}
+		sc->percent |= pc->percent;
+		sc->decimal_comma |= pc->decimal_comma;
+		for (size_t e = 0; e < ne; e++) {
+			uint32_t into = emap[e];
+			uint16_t v = from[e];
+			if (into >= n0 || to[into] == CALIB_CODE_ABSENT || dup == 2) {
+				if (v != CALIB_CODE_ABSENT)
+					to[into] = m[v];
+			}
+		}
+	}
+	st = CALIB_OK;
+out:
+	free(levels);
+	free(map);
+	return st;
+}
+
+enum calib_status
+calib_store_join(struct calib_store *s, const struct calib_store *part, uint32_t line_shift,
+                 int dup, bool check)
+{
+	if (check)
+		return join_check(s, part, dup);
+	s->finished = false;
+	return join_apply(s, part, line_shift, dup);
+}
