@@ -199,6 +199,55 @@ enum calib_status calib_drift_diff(const struct calib_store *s, uint32_t crit,
                                    const struct calib_drift_opts *o,
                                    struct calib_drift_diff *res, struct calib_error *err);
 
+/*
+ * --compare: two groups of sessions and, per criterion, the difference
+ * between them (calib_drift_diff). Made by calib_drift_groups, filled by
+ * calib_drift_compare, freed with calib_drift_comparison_free (NULL
+ * harmless). Criterion names point into the store.
+ */
+struct calib_drift_comparison {
+	char *group_a, *group_b; /* the two sides of the spec as written */
+	uint32_t *a, *b;         /* their store session ids, in the order listed */
+	size_t na, nb;
+	size_t boot;        /* replicates of every row's interval (0: none) */
+	unsigned long seed; /* and their seed, for the footer */
+	size_t n_rows;      /* the store's criteria, then the TOTAL (as in the series) */
+	const char **criterion;       /* each row's name ("TOTAL" last); n_rows */
+	struct calib_drift_diff *row; /* n_rows */
+};
+
+/*
+ * Parse spec "A:B" into a new comparison with no rows yet. A side is a
+ * comma list of items; an item is a session label or FIRST..LAST (every
+ * session from FIRST to LAST, both included). The store's sessions are in
+ * session order by id (the caller arranged them, as calib_drift_opts'
+ * store_order). A label is a session's name, or a date in another
+ * spelling (read by calib_dates_read with date_format, NULL: the usual
+ * forms) that names the session of its canonical name. CALIB_OK;
+ * CALIB_ENOMEM; CALIB_EARG with the message in err ("expected
+ * GROUP:GROUP, not 'X'", "no session 'X'", "'X' runs backwards in session
+ * order", "empty group"). On error *out is NULL.
+ */
+enum calib_status calib_drift_groups(const struct calib_store *s, const char *spec,
+                                     const char *date_format,
+                                     struct calib_drift_comparison **out,
+                                     struct calib_error *err);
+
+/*
+ * Fill c's rows: calib_drift_diff of group a against group b for every
+ * criterion of s, then the TOTAL score (with o->total, where
+ * calib_report_total_applies()), with o's statistic, bootstrap and seed;
+ * c->boot and c->seed take o's. Rows already there are replaced.
+ * CALIB_OK; CALIB_ENOMEM; CALIB_EARG (unknown statistic; message in err).
+ * On error c->n_rows counts the rows done.
+ */
+enum calib_status calib_drift_compare(const struct calib_store *s,
+                                      const struct calib_drift_opts *o,
+                                      struct calib_drift_comparison *c,
+                                      struct calib_error *err);
+
+void calib_drift_comparison_free(struct calib_drift_comparison *c);
+
 /* What an alert found. */
 struct calib_drift_alert {
 	size_t criterion; /* index into d's rows (the store's criteria, then the TOTAL) */

@@ -20,11 +20,10 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "calib/dates.h"
 #include "calib/drift.h"
+#include "calib/drift_table.h"
 #include "calib/plot.h"
 #include "calib/plots.h"
-#include "calib/totals.h"
 #include "calib/table.h"
 #include "common.h"
 
@@ -177,361 +176,6 @@ struct args {
 	const char *key;             /* --key FILE or "consensus" */
 	struct calib_raters_opts ro; /* --by rater: --pass, --tolerance, --conf */
 };
-
-static const char *
-flag_text(int flag)
-{
-	return flag > 0 ? "up" : flag < 0 ? "down" : "";
-}
-
-/* A row's change, change_lower, change_upper, flag and note from column col on. */
-static int
-change_cells(struct calib_table *t, size_t col, const struct calib_drift_point *p)
-{
-	return calib_table_num(t, col, p->change) ||
-	       calib_table_num(t, col + 1, p->change_lower) ||
-	       calib_table_num(t, col + 2, p->change_upper) ||
-	       calib_table_text(t, col + 3, "%s", flag_text(p->flag)) ||
-	       calib_table_text(t, col + 4, "%s", p->note);
-}
-
-/* The series: one row per (session, criterion), sessions in order. */
-static struct calib_table *
-series_table(const struct calib_drift *d)
-{
-	static const char *const cols[] = {
-	        "session",      "criterion", "statistic", "estimate", "ci_lower",
-	        "ci_upper",     "n_calls",   "n_raters",  "change",   "change_lower",
-	        "change_upper", "flag",      "note"};
-	static const int digits[] = {0, 0, 0, 3, 3, 3, -1, -1, 3, 3, 3, 0, 0};
-	struct calib_table *t = calib_table_alloc(cols, 13, digits);
-
-	if (!t)
-		return NULL;
-	for (size_t i = 0; i < d->n_sessions; i++)
-		for (size_t c = 0; c < d->n_criteria; c++) {
-			const struct calib_drift_point *p = calib_drift_at(d, c, i);
-			if (calib_table_row(t) || calib_table_text(t, 0, "%s", d->session[i]) ||
-			    calib_table_text(t, 1, "%s", d->trend[c].criterion) ||
-			    calib_table_text(t, 2, "%s", d->trend[c].stat) ||
-			    calib_table_num(t, 3, p->estimate) ||
-			    calib_table_num(t, 4, p->lower) ||
-			    calib_table_num(t, 5, p->upper) ||
-			    calib_table_num(t, 6, (double)p->n_calls) ||
-			    calib_table_num(t, 7, (double)p->n_raters) || change_cells(t, 8, p))
-				goto fail;
-		}
-	return t;
-fail:
-	calib_table_free(t);
-	return NULL;
-}
-
-/* --by rater: one row per (session, rater), sessions in order. */
-static struct calib_table *
-rater_table(const struct calib_drift *d)
-{
-	static const char *const cols[] = {"session",    "rater",        "calibration_score",
-	                                   "ci_lower",   "ci_upper",     "n_items",
-	                                   "n_match",    "pass",         "bias",
-	                                   "bias_lower", "bias_upper",   "n_calls",
-	                                   "change",     "change_lower", "change_upper",
-	                                   "flag",       "note"};
-	static const int digits[] = {0, 0, 3, 3, 3, -1, -1, 0, 2, 2, 2, -1, 3, 3, 3, 0, 0};
-	struct calib_table *t = calib_table_alloc(cols, 17, digits);
-
-	if (!t)
-		return NULL;
-	for (size_t i = 0; i < d->n_sessions; i++)
-		for (size_t c = 0; c < d->n_criteria; c++) {
-			const struct calib_drift_point *p = calib_drift_at(d, c, i);
-			const struct calib_drift_rater *x = &d->rater[c * d->n_sessions + i];
-			if (calib_table_row(t) || calib_table_text(t, 0, "%s", d->session[i]) ||
-			    calib_table_text(t, 1, "%s", d->trend[c].criterion) ||
-			    calib_table_num(t, 2, p->estimate) ||
-			    calib_table_num(t, 3, p->lower) ||
-			    calib_table_num(t, 4, p->upper) ||
-			    calib_table_num(t, 5, (double)x->n_items) ||
-			    calib_table_num(t, 6, (double)x->n_match) ||
-			    (x->pass < 0 ? calib_table_num(t, 7, NAN)
-			                 : calib_table_text(t, 7, "%s",
-			                                    x->pass ? "pass" : "fail")) ||
-			    calib_table_num(t, 8, x->bias) ||
-			    calib_table_num(t, 9, x->bias_lower) ||
-			    calib_table_num(t, 10, x->bias_upper) ||
-			    calib_table_num(t, 11, (double)x->n_calls) ||
-			    change_cells(t, 12, p))
-				goto fail;
-		}
-	return t;
-fail:
-	calib_table_free(t);
-	return NULL;
-}
-
-/* What the --by rater table says it assumed (aligned table only). */
-static int
-rater_footer(struct calib_table *t, const struct calib_drift *d, const struct args *g,
-             const char *how, const char *key)
-{
-	const struct calib_raters_opts *o = &g->ro;
-	enum calib_status st = CALIB_OK;
-
-	st |= calib_table_footer(t, "sessions: %zu, ordered %s", d->n_sessions, how);
-	st |= calib_table_footer(t, "reference: the answer key (%s)", key);
-	st |= calib_table_footer(
-	        t,
-	        "calibration_score: share of the rater's items (call x criterion, scored or "
-	        "N/A) with a key score that match it, as calib-raters --key; %g%% Wilson "
-	        "interval, the items taken as independent",
-	        100 * o->conf);
-	if (o->tol_percent)
-		st |= calib_table_footer(t,
-		                         "match: the same category on binary and nominal "
-		                         "criteria, within %g%% of the range on the others",
-		                         o->tolerance);
-	else
-		st |= calib_table_footer(t,
-		                         "match: the same category on binary and nominal "
-		                         "criteria, within %g points on the others",
-		                         o->tolerance);
-	if (!isnan(o->pass))
-		st |= calib_table_footer(t, "pass: calibration_score >= %g", o->pass);
-	st |= calib_table_footer(
-	        t,
-	        "bias: the rater's TOTAL minus the key's (0-100 points), %g%% t "
-	        "interval; change: from the rater's previous session, normal "
-	        "interval from both sessions' SE",
-	        100 * o->conf);
-	return st != CALIB_OK;
-}
-
-/* The note of a trend row: its latest session's, and how the slope was fitted. */
-static int
-trend_note(struct calib_table *t, const struct calib_drift_trend *r,
-           const struct calib_drift_point *p)
-{
-	const char *note = p ? p->note : "never scored";
-	const char *how = isnan(r->slope) ? ""
-	                  : r->weighted   ? "slope weighted by each session's 1/SE^2"
-	                                  : "slope descriptive: unweighted, a session has no SE";
-	return calib_table_text(t, 11, "%s%s%s", note, note[0] && how[0] ? "; " : "", how) !=
-	       CALIB_OK;
-}
-
-/* One row per criterion: its latest session, the change there, the slope. */
-static struct calib_table *
-trend_table(const struct calib_drift *d)
-{
-	static const char *const cols[] = {
-	        "criterion",    "statistic", "session", "estimate", "change",  "change_lower",
-	        "change_upper", "flag",      "slope",  "slope_se", "n_slope", "note"};
-	static const int digits[] = {0, 0, 0, 3, 3, 3, 3, 0, 4, 4, -1, 0};
-	struct calib_table *t = calib_table_alloc(cols, 12, digits);
-
-	if (!t)
-		return NULL;
-	for (size_t c = 0; c < d->n_criteria; c++) {
-		const struct calib_drift_trend *r = &d->trend[c];
-		const struct calib_drift_point *p =
-		        r->latest == SIZE_MAX ? NULL : calib_drift_at(d, c, r->latest);
-		if (calib_table_row(t) || calib_table_text(t, 0, "%s", r->criterion) ||
-		    calib_table_text(t, 1, "%s", r->stat) ||
-		    calib_table_text(t, 2, "%s", p ? d->session[r->latest] : "") ||
-		    calib_table_num(t, 3, p ? p->estimate : NAN) ||
-		    calib_table_num(t, 4, p ? p->change : NAN) ||
-		    calib_table_num(t, 5, p ? p->change_lower : NAN) ||
-		    calib_table_num(t, 6, p ? p->change_upper : NAN) ||
-		    calib_table_text(t, 7, "%s", p ? flag_text(p->flag) : "") ||
-		    calib_table_num(t, 8, r->slope) || calib_table_num(t, 9, r->slope_se) ||
-		    calib_table_num(t, 10, (double)r->n_points) ||
-		    trend_note(t, r, p))
-			goto fail;
-	}
-	return t;
-fail:
-	calib_table_free(t);
-	return NULL;
-}
-
-/* What every table of the series says it assumed (aligned table only). */
-static int
-footer(struct calib_table *t, const struct calib_drift *d, const struct calib_drift_opts *o,
-       const char *how)
-{
-	if (calib_table_footer(t, "sessions: %zu, ordered %s", d->n_sessions, how))
-		return 1;
-	if (o->boot)
-		return calib_table_footer(t,
-		                          "change: difference from the previous session, "
-		                          "percentile bootstrap CI over calls, %zu replicates, "
-		                          "seed %lu; slope per session over the last %zu",
-		                          o->boot, o->seed, o->window) != CALIB_OK;
-	return calib_table_footer(t,
-	                          "change: no bootstrap (--boot 0); slope per session over "
-	                          "the last %zu",
-	                          o->window) != CALIB_OK;
-}
-
-/* --date-format, for the dates --compare names */
-static const char *compare_date_format;
-
-/*
- * Index (in order) of session label, or SIZE_MAX. A date in another
- * spelling names the session of its canonical name.
- */
-static size_t
-find_session(const struct calib_drift *d, const char *label, size_t len)
-{
-	char text[128], name[CALIB_DATE_NAME];
-	const char *p = text;
-	struct calib_date date;
-	size_t bad;
-
-	for (size_t i = 0; i < d->n_sessions; i++)
-		if (strlen(d->session[i]) == len && memcmp(d->session[i], label, len) == 0)
-			return i;
-	if (len >= sizeof text)
-		return SIZE_MAX;
-	memcpy(text, label, len);
-	text[len] = '\0';
-	if (calib_dates_read(&p, 1, compare_date_format, &date, &bad, NULL) || bad != SIZE_MAX)
-		return SIZE_MAX;
-	calib_dates_name(&date, name, sizeof name);
-	for (size_t i = 0; i < d->n_sessions; i++)
-		if (strcmp(d->session[i], name) == 0)
-			return i;
-	return SIZE_MAX;
-}
-
-/*
- * Parse one side of --compare into store session ids: labels and
- * FIRST..LAST ranges separated by commas. 0, or 2 with the message printed.
- */
-static int
-parse_group(const struct calib_cli *cli, const struct calib_drift *d, const char *s, size_t len,
-            uint32_t *ids, size_t *n)
-{
-	const char *end = s + len;
-
-	*n = 0;
-	while (s < end) {
-		const char *comma = memchr(s, ',', (size_t)(end - s));
-		const char *stop = comma ? comma : end;
-		const char *dots = NULL;
-		size_t a, b;
-		for (const char *q = s; q + 1 < stop; q++)
-			if (q[0] == '.' && q[1] == '.') {
-				dots = q;
-				break;
-			}
-		a = find_session(d, s, (size_t)((dots ? dots : stop) - s));
-		b = dots ? find_session(d, dots + 2, (size_t)(stop - dots - 2)) : a;
-		if (a == SIZE_MAX || b == SIZE_MAX) {
-			const char *bad = a == SIZE_MAX ? s : dots + 2;
-			size_t blen = a == SIZE_MAX ? (size_t)((dots ? dots : stop) - s)
-			                            : (size_t)(stop - dots - 2);
-			calib_cli_errorf(cli, "--compare: no session '%.*s'", (int)blen, bad);
-			return 2;
-		}
-		if (a > b) {
-			calib_cli_errorf(cli,
-			                 "--compare: '%.*s' runs backwards in session order",
-			                 (int)(stop - s), s);
-			return 2;
-		}
-		for (size_t i = a; i <= b; i++)
-			ids[(*n)++] = d->order[i];
-		s = comma ? comma + 1 : end;
-	}
-	if (*n == 0) {
-		calib_cli_errorf(cli, "--compare: empty group");
-		return 2;
-	}
-	return 0;
-}
-
-/* The comparison of two groups, one row per criterion. */
-static int
-compare(const struct calib_cli *cli, const struct calib_store *s, const struct calib_drift *d,
-        const struct calib_drift_opts *o, const char *spec, struct calib_table **out)
-{
-	static const char *const cols[] = {"criterion",  "statistic",  "group_a",    "group_b",
-	                                   "estimate_a", "estimate_b", "change",     "change_lower",
-	                                   "change_upper",   "n_calls_a",  "n_calls_b",  "n_shared",
-	                                   "flag",       "note"};
-	static const int digits[] = {0, 0, 0, 0, 3, 3, 3, 3, 3, -1, -1, -1, 0, 0};
-	const char *colon = strchr(spec, ':');
-	uint32_t *a, *b;
-	size_t na, nb, cap = 0;
-	struct calib_table *t = NULL;
-	struct calib_error err;
-	int status = 1;
-
-	*out = NULL;
-	if (!colon || strchr(colon + 1, ':')) {
-		calib_cli_errorf(cli, "--compare: expected GROUP:GROUP, not '%s'", spec);
-		return 2;
-	}
-	/* a group lists at most every session once per comma */
-	for (const char *q = spec; *q; q++)
-		cap += *q == ',';
-	cap = (cap + 2) * (d->n_sessions + 1);
-	a = malloc(cap * sizeof *a);
-	b = malloc(cap * sizeof *b);
-	if (!a || !b) {
-		calib_cli_fail(cli, NULL);
-		goto out;
-	}
-	if ((status = parse_group(cli, d, spec, (size_t)(colon - spec), a, &na)) ||
-	    (status = parse_group(cli, d, colon + 1, strlen(colon + 1), b, &nb)))
-		goto out;
-	status = 1;
-	if (!(t = calib_table_alloc(cols, 14, digits)))
-		goto nomem;
-	/* the criteria, then the TOTAL as in the series */
-	for (size_t c = 0; c < s->n_criteria + (o->total && calib_report_total_applies(s)); c++) {
-		struct calib_drift_diff r;
-		uint32_t crit = c < s->n_criteria ? (uint32_t)c : CALIB_NONE;
-		calib_error_clear(&err);
-		if (calib_drift_diff(s, crit, a, na, b, nb, o, &r, &err)) {
-			calib_cli_fail(cli, &err);
-			goto out;
-		}
-		if (calib_table_row(t) ||
-		    calib_table_text(t, 0, "%s", crit == CALIB_NONE ? "TOTAL" : s->criteria[c].name) ||
-		    calib_table_text(t, 1, "%s", r.stat) ||
-		    calib_table_text(t, 2, "%.*s", (int)(colon - spec), spec) ||
-		    calib_table_text(t, 3, "%s", colon + 1) || calib_table_num(t, 4, r.a) ||
-		    calib_table_num(t, 5, r.b) || calib_table_num(t, 6, r.diff) ||
-		    calib_table_num(t, 7, r.lower) || calib_table_num(t, 8, r.upper) ||
-		    calib_table_num(t, 9, (double)r.n_calls_a) ||
-		    calib_table_num(t, 10, (double)r.n_calls_b) ||
-		    calib_table_num(t, 11, (double)r.n_shared) ||
-		    calib_table_text(t, 12, "%s",
-		                     flag_text(r.lower > 0   ? 1
-		                               : r.upper < 0 ? -1
-		                                             : 0)) ||
-		    calib_table_text(t, 13, "%s", r.note))
-			goto nomem;
-	}
-	if (o->boot && calib_table_footer(t,
-	                                  "change: b - a, percentile bootstrap CI over "
-	                                  "calls, %zu replicates, seed %lu",
-	                                  o->boot, o->seed))
-		goto nomem;
-	*out = t;
-	t = NULL;
-	status = 0;
-	goto out;
-nomem:
-	calib_cli_fail(cli, NULL);
-out:
-	calib_table_free(t);
-	free(a);
-	free(b);
-	return status;
-}
 
 /*
  * Take an exclusive flock(2) on ".calib-drift.lock" in the folder of the
@@ -774,6 +418,149 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 	return 0;
 }
 
+/*
+ * --by rater --key: the answer key the raters are held against, into
+ * g->ro (its description in key_text, n bytes, which must outlive g).
+ * consensus: made from the sessions as arranged (merged dates are one
+ * session). 0, or 1 with the message printed.
+ */
+static int
+key_setup(const struct calib_cli *cli, struct calib_store *store,
+          const struct calib_drift_opts *o, struct args *g, uint32_t key_rater, char *key_text,
+          size_t n)
+{
+	struct calib_error err;
+	size_t ties = 0;
+	char *tmp = NULL;
+
+	calib_error_clear(&err);
+	if (strcmp(g->key, "consensus") == 0) {
+		char name[32];
+		calib_cli_key_name(store, name, sizeof name);
+		if (calib_raters_consensus_key(store, name, &key_rater, &ties, &err))
+			return calib_cli_fail(cli, &err);
+		snprintf(key_text, n,
+		         "the raters' consensus: modal or median answer, %zu tie%s went to the "
+		         "lower score",
+		         ties, ties == 1 ? "" : "s");
+	} else {
+		const char *shown = calib_escaped(g->key, &tmp);
+		snprintf(key_text, n, "%s", shown ? shown : "?");
+		free(tmp);
+	}
+	g->ro.expert = key_rater;
+	g->ro.key = key_text;
+	g->ro.conf = o->coef.conf;
+	if (isnan(g->threshold))
+		g->threshold = g->ro.pass;
+	return 0;
+}
+
+/* The chart's title names the input: the one file's base name, or "N files". */
+static void
+chart_title(char *buf, size_t n, char *const *files, size_t n_files)
+{
+	if (n_files > 1)
+		snprintf(buf, n, "%zu files", n_files);
+	else if (n_files == 1 && strcmp(files[0], "-") != 0)
+		snprintf(buf, n, "%s", strrchr(files[0], '/') ? strrchr(files[0], '/') + 1 : files[0]);
+}
+
+/*
+ * What the run computes, as a table into *t: the comparison of --compare,
+ * or the series (by criterion, by rater) or the trend into *d with their
+ * footers, and the chart into *p when one is asked for. 0, or the exit
+ * status with the message printed.
+ */
+static int
+build(const struct calib_cli *cli, const struct calib_store *store,
+      const struct calib_drift_opts *o, const struct args *g, const char *how,
+      const char *title, struct calib_drift **d, struct calib_table **t, struct calib_plot **p)
+{
+	struct calib_error err;
+
+	calib_error_clear(&err);
+	if (g->compare) {
+		struct calib_drift_comparison *c;
+		enum calib_status st = calib_drift_groups(store, g->compare, g->date_format, &c, &err);
+		if (st == CALIB_EARG) {
+			calib_cli_errorf(cli, "--compare: %s", err.msg);
+			return 2;
+		}
+		if (st || calib_drift_compare(store, o, c, &err)) {
+			calib_drift_comparison_free(c);
+			return calib_cli_fail(cli, &err);
+		}
+		*t = calib_drift_table_compare(c);
+		calib_drift_comparison_free(c);
+		return *t ? 0 : calib_cli_fail(cli, NULL);
+	}
+	/* each rater against the key, or agreement per criterion */
+	if (g->by_rater ? calib_drift_raters(store, &g->ro, o->window, d, &err)
+	                : calib_drift_run(store, o, d, &err))
+		return calib_cli_fail(cli, &err);
+	*t = g->by_rater ? calib_drift_table_raters(*d)
+	     : g->trend  ? calib_drift_table_trend(*d)
+	                 : calib_drift_table_series(*d);
+	if (!*t || (g->by_rater ? calib_drift_table_rater_footer(*d, &g->ro, how, *t)
+	                        : calib_drift_table_footer(*d, how, *t)))
+		return calib_cli_fail(cli, NULL);
+	struct calib_plots_drift_opts co = {
+	        .name = title, .term = g->term, .have_size = g->have_size,
+	        .w = g->w, .h = g->h, .min = g->min, .max_drop = g->max_drop,
+	        .on_estimate = g->on_estimate, .threshold = g->threshold,
+	        .by_rater = g->by_rater};
+	if ((g->chart || g->script) && !(*p = calib_plots_drift(*d, &co)))
+		return calib_cli_fail(cli, NULL);
+	return 0;
+}
+
+/*
+ * --min, --max-drop: the alerts at the latest session of d, one line each
+ * on standard error, names escaped as messages escape them. 0 when none
+ * fired, 3 when some did, 1 when out of memory (message printed).
+ */
+static int
+alerts(const struct calib_cli *cli, const struct calib_drift *d, const struct args *g,
+       double conf)
+{
+	struct calib_drift_alert *al;
+	size_t last, n;
+
+	if (!d->n_sessions || (isnan(g->min) && isnan(g->max_drop)))
+		return 0;
+	last = d->n_sessions - 1;
+	n = calib_drift_alerts(d, last, g->min, g->max_drop, g->on_estimate, NULL, 0);
+	if (!n)
+		return 0;
+	if (!(al = malloc(n * sizeof *al)))
+		return calib_cli_fail(cli, NULL);
+	calib_drift_alerts(d, last, g->min, g->max_drop, g->on_estimate, al, n);
+	for (size_t k = 0; k < n; k++) {
+		const struct calib_drift_trend *tr = &d->trend[al[k].criterion];
+		char *t1, *t2, ci[80];
+		const char *crit = calib_escaped(tr->criterion, &t1);
+		const char *ses = calib_escaped(d->session[last], &t2);
+		crit = crit ? crit : "?";
+		ses = ses ? ses : "?";
+		calib_cli_interval_text(ci, sizeof ci, al[k].lower, al[k].upper, conf,
+		                        g->on_estimate);
+		if (al[k].drop)
+			fprintf(stderr,
+			        "calib-drift: %s: %s %.3f on %s is %.3f %s below the mean "
+			        "%.3f of the %zu session%s before\n",
+			        crit, tr->stat, al[k].estimate, ses, al[k].mean - al[k].estimate,
+			        ci, al[k].mean, al[k].n_mean, al[k].n_mean == 1 ? "" : "s");
+		else
+			fprintf(stderr, "calib-drift: %s: %s %.3f %s on %s is below %g\n", crit,
+			        tr->stat, al[k].estimate, ci, ses, g->min);
+		free(t1);
+		free(t2);
+	}
+	free(al);
+	return 3;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -789,14 +576,13 @@ main(int argc, char **argv)
 	struct calib_drift *d = NULL;
 	struct calib_table *t = NULL;
 	struct calib_plot *p = NULL;
-	struct calib_drift_alert *al = NULL;
 	struct calib_error err;
-	bool table_to_stdout;
+	bool to_stdout, footer;
 	const char *how;
-	int status = 0, lock = -1, r;
+	int status, lock = -1, r;
 	uint32_t key_rater = CALIB_NONE;
 	char key_text[200] = "";
-	char chart_name[256] = "";
+	char title[256] = "";
 
 	gsl_set_error_handler_off();
 	calib_cli_init(&cli, "calib-drift", usage);
@@ -809,90 +595,19 @@ main(int argc, char **argv)
 		o.progress_ctx = (void *)cli.prog;
 	}
 	/* standard output holds one thing: the chart or script when they go there */
-	table_to_stdout = !g.script && !(g.chart && strcmp(g.chart, "-") == 0);
+	to_stdout = !g.script && !(g.chart && strcmp(g.chart, "-") == 0);
+	footer = (g.output || to_stdout) && g.fmt == CALIB_FORMAT_TABLE && !g.compare;
 	if (calib_cli_load_sessions(&cli, g.from, g.order, g.date_format, argv + optind,
 	                            (size_t)(argc - optind), g.key, &key_rater, &how, &store))
 		return 1;
-	if (g.key) {
-		/* the consensus of the sessions as arranged (merged dates are one session) */
-		size_t ties = 0;
-		char *tmp = NULL;
-		if (strcmp(g.key, "consensus") == 0) {
-			char name[32];
-			calib_cli_key_name(store, name, sizeof name);
-			if (calib_raters_consensus_key(store, name, &key_rater, &ties, &err)) {
-				calib_cli_fail(&cli, NULL);
-				calib_store_free(store);
-				return 1;
-			}
-			snprintf(key_text, sizeof key_text,
-			         "the raters' consensus: modal or median answer, %zu tie%s "
-			         "went to "
-			         "the lower score",
-			         ties, ties == 1 ? "" : "s");
-		} else {
-			const char *shown = calib_escaped(g.key, &tmp);
-			snprintf(key_text, sizeof key_text, "%s", shown ? shown : "?");
-			free(tmp);
-		}
-		g.ro.expert = key_rater;
-		g.ro.key = key_text;
-		g.ro.conf = o.coef.conf;
-		if (isnan(g.threshold))
-			g.threshold = g.ro.pass;
+	if (g.key && key_setup(&cli, store, &o, &g, key_rater, key_text, sizeof key_text)) {
+		calib_store_free(store);
+		return 1;
 	}
 	o.store_order = true;
-	compare_date_format = g.date_format;
-	/* the chart's title names the input: the one file, or "N files" */
-	if (argc - optind > 1)
-		snprintf(chart_name, sizeof chart_name, "%d files", argc - optind);
-	else if (argc - optind == 1 && strcmp(argv[optind], "-") != 0)
-		snprintf(chart_name, sizeof chart_name, "%s",
-		         strrchr(argv[optind], '/') ? strrchr(argv[optind], '/') + 1
-		                                    : argv[optind]);
-	calib_error_clear(&err);
-	if (g.compare) {
-		/* the order of the sessions only: no series, no bootstrap of changes */
-		if (!(d = calloc(1, sizeof *d)) ||
-		    calib_drift_order(store, &d->order, &d->dated) ||
-		    !(d->session = malloc((calib_names_count(store->sessions) + 1) *
-		                          sizeof *d->session))) {
-			calib_cli_fail(&cli, NULL);
-			status = 1;
-			goto out;
-		}
-		d->n_sessions = calib_names_count(store->sessions);
-		for (size_t i = 0; i < d->n_sessions; i++) {
-			d->order[i] = (uint32_t)i; /* as arrange() left them */
-			d->session[i] = calib_names_get(store->sessions, d->order[i]);
-		}
-		if ((status = compare(&cli, store, d, &o, g.compare, &t)))
-			goto out;
-	} else {
-		/* each rater against the key, or agreement per criterion */
-		if (g.by_rater ? calib_drift_raters(store, &g.ro, o.window, &d, &err)
-		               : calib_drift_run(store, &o, &d, &err)) {
-			status = calib_cli_fail(&cli, &err);
-			goto out;
-		}
-		t = g.by_rater ? rater_table(d) : g.trend ? trend_table(d) : series_table(d);
-		if (!t || (g.by_rater ? rater_footer(t, d, &g, how, key_text)
-		                      : footer(t, d, &o, how))) {
-			calib_cli_fail(&cli, NULL);
-			status = 1;
-			goto out;
-		}
-		struct calib_plots_drift_opts co = {
-		        .name = chart_name, .term = g.term, .have_size = g.have_size,
-		        .w = g.w, .h = g.h, .min = g.min, .max_drop = g.max_drop,
-		        .on_estimate = g.on_estimate, .threshold = g.threshold,
-		        .by_rater = g.by_rater};
-		if ((g.chart || g.script) && !(p = calib_plots_drift(d, &co))) {
-			calib_cli_fail(&cli, NULL);
-			status = 1;
-			goto out;
-		}
-	}
+	chart_title(title, sizeof title, argv + optind, (size_t)(argc - optind));
+	if ((status = build(&cli, store, &o, &g, how, title, &d, &t, &p)))
+		goto out;
 	/* files: one run at a time writes beside them */
 	{
 		const char *paths[2] = {g.output, g.script ? NULL : g.chart};
@@ -901,76 +616,29 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (p && g.script) {
-		if (calib_plot_write_script(
-		            p, stdout, g.chart && strcmp(g.chart, "-") != 0 ? g.chart : NULL,
-		            &err)) {
-			calib_cli_error(&cli, &err);
-			status = 1;
-			goto out;
-		}
-	} else if (p) {
-		if (calib_plot_run(p, g.chart, &err)) {
-			calib_cli_error(&cli, &err);
-			status = 1;
-			goto out;
-		}
+	if (p && (g.script ? calib_plot_write_script(
+	                             p, stdout,
+	                             g.chart && strcmp(g.chart, "-") != 0 ? g.chart : NULL, &err)
+	                   : calib_plot_run(p, g.chart, &err))) {
+		calib_cli_error(&cli, &err);
+		status = 1;
+		goto out;
 	}
-	{
-		bool footer = (g.output || table_to_stdout) && g.fmt == CALIB_FORMAT_TABLE && !g.compare;
-		if (calib_cli_left_out(&cli, store, footer ? t : NULL)) {
-			calib_cli_fail(&cli, NULL);
-			status = 1;
-			goto out;
-		}
+	if (calib_cli_left_out(&cli, store, footer ? t : NULL)) {
+		status = calib_cli_fail(&cli, NULL);
+		goto out;
 	}
-	if (g.output || table_to_stdout) {
-		if (calib_cli_write_table(&cli, g.output, t, g.fmt,
-		                          g.fmt == CALIB_FORMAT_TABLE && !g.compare)) {
-			status = 1;
-			goto out;
-		}
+	if ((g.output || to_stdout) &&
+	    calib_cli_write_table(&cli, g.output, t, g.fmt,
+	                          g.fmt == CALIB_FORMAT_TABLE && !g.compare)) {
+		status = 1;
+		goto out;
 	}
-	if (!g.compare && d->n_sessions && (!isnan(g.min) || !isnan(g.max_drop))) {
-		size_t last = d->n_sessions - 1;
-		size_t n = calib_drift_alerts(d, last, g.min, g.max_drop, g.on_estimate, NULL, 0);
-		if (n && !(al = malloc(n * sizeof *al))) {
-			calib_cli_fail(&cli, NULL);
-			status = 1;
-			goto out;
-		}
-		calib_drift_alerts(d, last, g.min, g.max_drop, g.on_estimate, al, n);
-		for (size_t k = 0; k < n; k++) {
-			const struct calib_drift_trend *tr = &d->trend[al[k].criterion];
-			/* names from the input, escaped as messages escape them */
-			char *t1, *t2;
-			const char *crit = calib_escaped(tr->criterion, &t1);
-			const char *ses = calib_escaped(d->session[last], &t2);
-			crit = crit ? crit : "?";
-			ses = ses ? ses : "?";
-			char ci[80];
-			calib_cli_interval_text(ci, sizeof ci, al[k].lower, al[k].upper,
-			                        o.coef.conf, g.on_estimate);
-			if (al[k].drop)
-				fprintf(stderr,
-				        "calib-drift: %s: %s %.3f on %s is %.3f %s below the mean "
-				        "%.3f of the %zu session%s before\n",
-				        crit, tr->stat, al[k].estimate, ses,
-				        al[k].mean - al[k].estimate, ci, al[k].mean, al[k].n_mean,
-				        al[k].n_mean == 1 ? "" : "s");
-			else
-				fprintf(stderr, "calib-drift: %s: %s %.3f %s on %s is below %g\n",
-				        crit, tr->stat, al[k].estimate, ci, ses, g.min);
-			free(t1);
-			free(t2);
-		}
-		if (n)
-			status = 3;
-	}
+	if (!g.compare)
+		status = alerts(&cli, d, &g, o.coef.conf);
 out:
 	if (lock >= 0)
 		close(lock);
-	free(al);
 	calib_plot_free(p);
 	calib_table_free(t);
 	calib_drift_free(d);

@@ -5,7 +5,13 @@
  * coefficient, both alerts and the quiet case, and the bootstrap of a
  * difference checked against the draws redone by hand (fixed seed), with
  * and without calls shared by the two sessions; the TOTAL row against
- * calib-agree's report of each session.
+ * calib-agree's report of each session. --compare's records
+ * (calib_drift_groups: the group grammar, dates in other spellings, every
+ * error message; calib_drift_compare: the rows against coefficients
+ * counted by hand) and calib-drift's tables (drift_table.h): records built
+ * here by hand, rendered, and the CSV and cells compared with what the
+ * records say, flags, notes and footers included; one series from a store
+ * through calib_drift_run to its table.
  */
 #include <math.h>
 #include <stdio.h>
@@ -17,9 +23,11 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "calib/drift.h"
+#include "calib/drift_table.h"
 #include "calib/reader.h"
 #include "calib/report.h"
 #include "calib/store.h"
+#include "calib/table.h"
 #include "tap.h"
 
 static struct calib_store *
@@ -639,6 +647,446 @@ test_raters(void)
 	calib_store_free(s);
 }
 
+/* The table t in format f, as a malloc'ed string. */
+static char *
+written(const struct calib_table *t, enum calib_format f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (!fp || calib_table_write(t, fp, f, false) || fclose(fp)) {
+		printf("# write failed\n");
+		exit(1);
+	}
+	return buf;
+}
+
+/* Cell (r, c) as the aligned table shows it. */
+static const char *
+cell(const struct calib_table *t, size_t r, size_t c)
+{
+	static char buf[256];
+	return calib_table_cell_shown(t, r, c, buf, sizeof buf, NULL);
+}
+
+/* Four dated sessions, given in session order (store ids 0..3). */
+static const char four[] = "session,call,rater,q\n"
+                           "2026-01-05,c1,a,yes\n2026-01-05,c1,b,yes\n"
+                           "2026-01-12,c1,a,yes\n2026-01-12,c1,b,no\n"
+                           "2026-01-19,c1,a,no\n2026-01-19,c1,b,no\n"
+                           "2026-01-26,c1,a,yes\n2026-01-26,c1,b,yes\n";
+
+static int
+ids_are(const uint32_t *got, size_t n, const uint32_t *want, size_t n_want)
+{
+	return n == n_want && memcmp(got, want, n * sizeof *got) == 0;
+}
+
+/* The spec refused with CALIB_EARG, message msg, and *out NULL. */
+static void
+refused(const struct calib_store *s, const char *spec, const char *msg)
+{
+	struct calib_drift_comparison *c = (void *)1;
+	struct calib_error err;
+
+	calib_error_clear(&err);
+	ok(calib_drift_groups(s, spec, NULL, &c, &err) == CALIB_EARG && c == NULL,
+	   "'%s' refused", spec);
+	is_string(err.msg, msg, "with its message");
+}
+
+static void
+test_groups(void)
+{
+	struct calib_store *s = load(four);
+	struct calib_drift_comparison *c;
+	struct calib_error err;
+	static const uint32_t s0[] = {0}, s123[] = {1, 2, 3}, s02[] = {0, 2}, s3[] = {3},
+	                      s1[] = {1}, s2[] = {2}, s2013[] = {2, 0, 1, 3};
+
+	ok(calib_drift_groups(s, "2026-01-05:2026-01-12..2026-01-26", NULL, &c, &err) ==
+	           CALIB_OK,
+	   "a session against a range");
+	ok(ids_are(c->a, c->na, s0, 1), "group a: the first session");
+	ok(ids_are(c->b, c->nb, s123, 3), "group b: the second to the fourth, in order");
+	is_string(c->group_a, "2026-01-05", "group a as written");
+	is_string(c->group_b, "2026-01-12..2026-01-26", "group b as written");
+	is_long((long)c->n_rows, 0, "no rows before calib_drift_compare");
+	calib_drift_comparison_free(c);
+
+	ok(calib_drift_groups(s, "2026-01-05,2026-01-19:2026-01-26", NULL, &c, &err) ==
+	                   CALIB_OK &&
+	           ids_are(c->a, c->na, s02, 2) && ids_are(c->b, c->nb, s3, 1),
+	   "a comma list");
+	calib_drift_comparison_free(c);
+	ok(calib_drift_groups(s, "2026-01-19,2026-01-05..2026-01-12,2026-01-26:2026-01-26", NULL,
+	                      &c, &err) == CALIB_OK &&
+	           ids_are(c->a, c->na, s2013, 4),
+	   "items in the order listed, a range in session order");
+	calib_drift_comparison_free(c);
+	ok(calib_drift_groups(s, "12.01.2026:19 January 2026", NULL, &c, &err) == CALIB_OK &&
+	           ids_are(c->a, c->na, s1, 1) && ids_are(c->b, c->nb, s2, 1),
+	   "dates in other spellings name the sessions of their ISO names");
+	is_string(c->group_a, "12.01.2026", "and are shown as written");
+	calib_drift_comparison_free(c);
+	ok(calib_drift_groups(s, "19/01/2026:2026-01-26", "%d/%m/%Y", &c, &err) == CALIB_OK &&
+	           ids_are(c->a, c->na, s2, 1),
+	   "a date read with --date-format");
+	calib_drift_comparison_free(c);
+	ok(calib_drift_groups(s, "2026-01-12:2026-01-12", NULL, &c, &err) == CALIB_OK &&
+	           ids_are(c->a, c->na, s1, 1) && ids_are(c->b, c->nb, s1, 1),
+	   "a session against itself");
+	calib_drift_comparison_free(c);
+
+	refused(s, "2026-01-05", "expected GROUP:GROUP, not '2026-01-05'");
+	refused(s, "2026-01-05:2026-01-12:2026-01-19",
+	        "expected GROUP:GROUP, not '2026-01-05:2026-01-12:2026-01-19'");
+	refused(s, "2026-01-05:2027-01-01", "no session '2027-01-01'");
+	refused(s, "2026-01-05..nope:2026-01-12", "no session 'nope'");
+	refused(s, "2026-01-05,x,2026-01-12:2026-01-19", "no session 'x'");
+	refused(s, "2026-01-26..2026-01-05:2026-01-12",
+	        "'2026-01-26..2026-01-05' runs backwards in session order");
+	refused(s, "2026-01-05:", "empty group");
+	refused(s, ":2026-01-05", "empty group");
+	calib_drift_comparison_free(NULL);
+	calib_store_free(s);
+}
+
+/*
+ * Session A: calls a1..a4; on q the two raters agree on 3 (0.75), on r on
+ * all 4 (1). Session B: b1..b5; q 2 of 5 (0.4), r 4 of 5 (0.8).
+ */
+static const char two[] = "session,call,rater,q,r\n"
+                          "A,a1,x,yes,yes\nA,a1,y,yes,yes\n"
+                          "A,a2,x,no,no\nA,a2,y,no,no\n"
+                          "A,a3,x,yes,yes\nA,a3,y,no,yes\n"
+                          "A,a4,x,no,no\nA,a4,y,no,no\n"
+                          "B,b1,x,yes,yes\nB,b1,y,no,yes\n"
+                          "B,b2,x,no,no\nB,b2,y,no,no\n"
+                          "B,b3,x,yes,yes\nB,b3,y,no,yes\n"
+                          "B,b4,x,no,no\nB,b4,y,yes,no\n"
+                          "B,b5,x,yes,yes\nB,b5,y,yes,no\n";
+
+static void
+test_compare(void)
+{
+	struct calib_store *s = load(two);
+	struct calib_drift_comparison *c;
+	struct calib_drift_opts o;
+	struct calib_error err;
+	struct calib_table *t;
+
+	calib_drift_opts_init(&o);
+	o.stat = "percent_agreement";
+	o.boot = 0;
+	o.total = false;
+	ok(calib_drift_groups(s, "A:B", NULL, &c, &err) == CALIB_OK &&
+	           calib_drift_compare(s, &o, c, &err) == CALIB_OK,
+	   "A against B compared");
+	is_long((long)c->n_rows, 2, "one row per criterion");
+	is_string(c->criterion[0], "q", "q first");
+	is_string(c->criterion[1], "r", "then r");
+	is_string(c->row[0].stat, "percent_agreement", "the statistic asked for");
+	is_double(c->row[0].a, 0.75, 1e-12, "q in A: 3 of 4 calls agree");
+	is_double(c->row[0].b, 0.4, 1e-12, "q in B: 2 of 5");
+	is_double(c->row[0].diff, 0.4 - 0.75, 1e-12, "q: b - a");
+	is_double(c->row[1].a, 1, 1e-12, "r in A: all agree");
+	is_double(c->row[1].b, 0.8, 1e-12, "r in B: 4 of 5");
+	ok(c->row[1].n_calls_a == 4 && c->row[1].n_calls_b == 5 && c->row[1].n_shared == 0,
+	   "calls per group, none shared");
+	ok(isnan(c->row[0].lower) && c->boot == 0, "no bootstrap: no interval");
+
+	t = calib_drift_table_compare(c);
+	ok(t && calib_table_n_rows(t) == 2, "its table: one row per criterion");
+	is_string(cell(t, 1, 0), "r", "criterion");
+	is_string(cell(t, 1, 2), "A", "group a");
+	is_string(cell(t, 1, 3), "B", "group b");
+	is_string(cell(t, 1, 5), "0.800", "estimate b");
+	is_string(cell(t, 1, 6), "-0.200", "change");
+	is_string(cell(t, 1, 7), "NA", "no bound");
+	ok(calib_table_footer_at(t, 0) == NULL, "no bootstrap: no footer");
+	calib_table_free(t);
+
+	o.total = true;
+	o.boot = 20;
+	o.seed = 3;
+	ok(calib_drift_compare(s, &o, c, &err) == CALIB_OK, "again with the TOTAL and a bootstrap");
+	is_long((long)c->n_rows, 3, "the criteria and the TOTAL");
+	is_string(c->criterion[2], "TOTAL", "the TOTAL last");
+	is_string(c->row[2].stat, "icc2", "the TOTAL keeps the interval scale's icc2");
+	ok(c->boot == 20 && c->seed == 3 && isfinite(c->row[0].lower), "bootstrap kept");
+	t = calib_drift_table_compare(c);
+	is_string(calib_table_footer_at(t, 0),
+	          "change: b - a, percentile bootstrap CI over calls, 20 replicates, seed 3",
+	          "the footer names the bootstrap");
+	calib_table_free(t);
+
+	o.stat = "nonsense";
+	ok(calib_drift_compare(s, &o, c, &err) == CALIB_EARG && c->n_rows == 0,
+	   "an unknown statistic refused, no row");
+	calib_drift_comparison_free(c);
+	calib_store_free(s);
+}
+
+/* A comparison made by hand: the rendering alone. */
+static void
+test_compare_table(void)
+{
+	struct calib_drift_diff row[3] = {
+	        {.stat = "gwet_ac1", .a = 0.5, .b = 0.75, .diff = 0.25, .lower = 0.125,
+	         .upper = 0.5, .n_calls_a = 4, .n_calls_b = 6, .n_shared = 2},
+	        {.stat = "icc2", .a = 0.75, .b = 0.5, .diff = -0.25, .lower = -0.5,
+	         .upper = -0.125, .n_calls_a = 3, .n_calls_b = 5, .n_shared = 0},
+	        {.stat = "icc2", .a = 0.5, .b = NAN, .diff = NAN, .lower = NAN, .upper = NAN,
+	         .n_calls_a = 1, .n_calls_b = 0, .n_shared = 0, .note = "undefined, b"}};
+	const char *names[3] = {"q", "s", "TOTAL"};
+	struct calib_drift_comparison c = {.group_a = "w1", .group_b = "w2..w3", .n_rows = 3,
+	                                   .criterion = names, .row = row, .boot = 0};
+	struct calib_table *t = calib_drift_table_compare(&c);
+	char *csv = written(t, CALIB_FORMAT_CSV);
+
+	is_string(csv,
+	          "criterion,statistic,group_a,group_b,estimate_a,estimate_b,change,"
+	          "change_lower,change_upper,n_calls_a,n_calls_b,n_shared,flag,note\n"
+	          "q,gwet_ac1,w1,w2..w3,0.5,0.75,0.25,0.125,0.5,4,6,2,up,\n"
+	          "s,icc2,w1,w2..w3,0.75,0.5,-0.25,-0.5,-0.125,3,5,0,down,\n"
+	          "TOTAL,icc2,w1,w2..w3,0.5,NA,NA,NA,NA,1,0,0,,\"undefined, b\"\n",
+	          "compare: columns, flags up and down from the interval, NA, the note");
+	free(csv);
+	calib_table_free(t);
+	row[0].lower = -0.125;
+	t = calib_drift_table_compare(&c);
+	is_string(cell(t, 0, 12), "", "an interval that holds 0: no flag");
+	calib_table_free(t);
+}
+
+/* A drift of 2 sessions x 2 criteria made by hand. */
+static void
+hand_drift(struct calib_drift *d, struct calib_drift_point *pt, struct calib_drift_trend *tr,
+           const char **session)
+{
+	memset(d, 0, sizeof *d);
+	d->n_sessions = 2;
+	d->n_criteria = 2;
+	d->session = session;
+	d->point = pt;
+	d->trend = tr;
+	d->boot = 500;
+	d->seed = 9;
+	d->window = 3;
+	d->conf = 0.95;
+	/* criterion 0 (q): session 0, then session 1 up from it */
+	pt[0] = (struct calib_drift_point){.present = true, .estimate = 0.5, .lower = 0.25,
+	                                   .upper = 0.75, .n_calls = 8, .n_raters = 3,
+	                                   .prev = SIZE_MAX, .change = NAN,
+	                                   .change_lower = NAN, .change_upper = NAN};
+	pt[1] = (struct calib_drift_point){.present = true, .estimate = 0.875, .lower = 0.75,
+	                                   .upper = 1, .n_calls = 6, .n_raters = 2, .prev = 0,
+	                                   .change = 0.375, .change_lower = 0.125,
+	                                   .change_upper = 0.5, .flag = 1};
+	/* criterion 1 (s): undefined first, then down */
+	pt[2] = (struct calib_drift_point){.present = true, .estimate = NAN, .lower = NAN,
+	                                   .upper = NAN, .n_calls = 2, .n_raters = 1,
+	                                   .prev = SIZE_MAX, .change = NAN,
+	                                   .change_lower = NAN, .change_upper = NAN,
+	                                   .note = "one rater"};
+	pt[3] = (struct calib_drift_point){.present = true, .estimate = 0.25, .lower = 0,
+	                                   .upper = 0.5, .n_calls = 4, .n_raters = 2,
+	                                   .prev = SIZE_MAX, .change = -0.5,
+	                                   .change_lower = -0.75, .change_upper = -0.25,
+	                                   .flag = -1};
+	tr[0] = (struct calib_drift_trend){.criterion = "q", .stat = "gwet_ac1", .n_points = 2,
+	                                   .slope = 0.375, .slope_se = NAN, .weighted = true,
+	                                   .latest = 1};
+	tr[1] = (struct calib_drift_trend){.criterion = "s", .stat = "icc2", .n_points = 1,
+	                                   .slope = NAN, .slope_se = NAN, .latest = 1};
+}
+
+static void
+test_series_table(void)
+{
+	struct calib_drift d;
+	struct calib_drift_point pt[4];
+	struct calib_drift_trend tr[2];
+	const char *session[2] = {"w1", "w2"};
+	struct calib_table *t;
+	char *csv;
+
+	hand_drift(&d, pt, tr, session);
+	t = calib_drift_table_series(&d);
+	csv = written(t, CALIB_FORMAT_CSV);
+	is_string(csv,
+	          "session,criterion,statistic,estimate,ci_lower,ci_upper,n_calls,n_raters,"
+	          "change,change_lower,change_upper,flag,note\n"
+	          "w1,q,gwet_ac1,0.5,0.25,0.75,8,3,NA,NA,NA,,\n"
+	          "w1,s,icc2,NA,NA,NA,2,1,NA,NA,NA,,one rater\n"
+	          "w2,q,gwet_ac1,0.875,0.75,1,6,2,0.375,0.125,0.5,up,\n"
+	          "w2,s,icc2,0.25,0,0.5,4,2,-0.5,-0.75,-0.25,down,\n",
+	          "series: sessions in order, each with every criterion; flags from the points");
+	free(csv);
+	ok(calib_drift_table_footer(&d, "by date", t) == CALIB_OK, "series footer");
+	is_string(calib_table_footer_at(t, 0), "sessions: 2, ordered by date", "sessions, order");
+	is_string(calib_table_footer_at(t, 1),
+	          "change: difference from the previous session, percentile bootstrap CI over "
+	          "calls, 500 replicates, seed 9; slope per session over the last 3",
+	          "the bootstrap and the window");
+	calib_table_free(t);
+	d.boot = 0;
+	t = calib_drift_table_series(&d);
+	calib_drift_table_footer(&d, "as given", t);
+	is_string(calib_table_footer_at(t, 1),
+	          "change: no bootstrap (--boot 0); slope per session over the last 3",
+	          "no bootstrap: said so");
+	ok(calib_table_footer_at(t, 2) == NULL, "two footer lines");
+	calib_table_free(t);
+}
+
+static void
+test_trend_table(void)
+{
+	struct calib_drift d;
+	struct calib_drift_point pt[4];
+	struct calib_drift_trend tr[2];
+	const char *session[2] = {"w1", "w2"};
+	struct calib_table *t;
+	char *csv;
+
+	hand_drift(&d, pt, tr, session);
+	t = calib_drift_table_trend(&d);
+	csv = written(t, CALIB_FORMAT_CSV);
+	is_string(csv,
+	          "criterion,statistic,session,estimate,change,change_lower,change_upper,flag,"
+	          "slope,slope_se,n_slope,note\n"
+	          "q,gwet_ac1,w2,0.875,0.375,0.125,0.5,up,0.375,NA,2,"
+	          "slope weighted by each session's 1/SE^2\n"
+	          "s,icc2,w2,0.25,-0.5,-0.75,-0.25,down,NA,NA,1,\n",
+	          "trend: the latest session's point, the slope and how it was fitted");
+	free(csv);
+	calib_table_free(t);
+
+	/* s never scored; q's slope unweighted, after the latest point's note */
+	tr[1].latest = SIZE_MAX;
+	tr[0].weighted = false;
+	memcpy(pt[1].note, "2 of 500 replicates undefined", 30);
+	t = calib_drift_table_trend(&d);
+	is_string(cell(t, 0, 11),
+	          "2 of 500 replicates undefined; slope descriptive: unweighted, a session has "
+	          "no SE",
+	          "the point's note, then how the slope was fitted");
+	is_string(cell(t, 1, 2), "", "never scored: no session");
+	is_string(cell(t, 1, 3), "NA", "no estimate");
+	is_string(cell(t, 1, 7), "", "no flag");
+	is_string(cell(t, 1, 11), "never scored", "and says so");
+	calib_table_free(t);
+}
+
+static void
+test_rater_table(void)
+{
+	struct calib_drift d;
+	struct calib_drift_point pt[4];
+	struct calib_drift_trend tr[2];
+	struct calib_drift_rater rr[4] = {
+	        {.n_items = 10, .n_match = 5, .n_calls = 2, .bias = 1.5, .bias_lower = -0.5,
+	         .bias_upper = 3.5, .pass = 0},
+	        {.n_items = 8, .n_match = 7, .n_calls = 2, .bias = -2, .bias_lower = -4,
+	         .bias_upper = 0, .pass = 1},
+	        {.n_items = 0, .n_match = 0, .n_calls = 0, .bias = NAN, .bias_lower = NAN,
+	         .bias_upper = NAN, .pass = -1},
+	        {.n_items = 4, .n_match = 1, .n_calls = 1, .bias = 12.5, .bias_lower = NAN,
+	         .bias_upper = NAN, .pass = 0}};
+	const char *session[2] = {"w1", "w2"};
+	struct calib_raters_opts ro;
+	struct calib_table *t;
+	char *csv;
+
+	hand_drift(&d, pt, tr, session);
+	d.rater = rr;
+	tr[0].criterion = "ann";
+	tr[1].criterion = "bob";
+	t = calib_drift_table_raters(&d);
+	csv = written(t, CALIB_FORMAT_CSV);
+	is_string(csv,
+	          "session,rater,calibration_score,ci_lower,ci_upper,n_items,n_match,pass,bias,"
+	          "bias_lower,bias_upper,n_calls,change,change_lower,change_upper,flag,note\n"
+	          "w1,ann,0.5,0.25,0.75,10,5,fail,1.5,-0.5,3.5,2,NA,NA,NA,,\n"
+	          "w1,bob,NA,NA,NA,0,0,NA,NA,NA,NA,0,NA,NA,NA,,one rater\n"
+	          "w2,ann,0.875,0.75,1,8,7,pass,-2,-4,0,2,0.375,0.125,0.5,up,\n"
+	          "w2,bob,0.25,0,0.5,4,1,fail,12.5,NA,NA,1,-0.5,-0.75,-0.25,down,\n",
+	          "by rater: each rater's record beside its point; pass, fail or NA");
+	free(csv);
+
+	calib_raters_opts_init(&ro);
+	ro.key = "key.csv";
+	ro.conf = 0.9;
+	ro.pass = 0.8;
+	ok(calib_drift_table_rater_footer(&d, &ro, "by date", t) == CALIB_OK, "rater footer");
+	is_string(calib_table_footer_at(t, 1), "reference: the answer key (key.csv)", "the key");
+	is_string(calib_table_footer_at(t, 2),
+	          "calibration_score: share of the rater's items (call x criterion, scored or "
+	          "N/A) with a key score that match it, as calib-raters --key; 90% Wilson "
+	          "interval, the items taken as independent",
+	          "the score and its interval at --conf");
+	is_string(calib_table_footer_at(t, 3),
+	          "match: the same category on binary and nominal criteria, within 10% of the "
+	          "range on the others",
+	          "the default tolerance: 10%% of the range");
+	is_string(calib_table_footer_at(t, 4), "pass: calibration_score >= 0.8", "the pass mark");
+	calib_table_free(t);
+
+	ro.tol_percent = false;
+	ro.tolerance = 2;
+	ro.pass = NAN;
+	t = calib_drift_table_raters(&d);
+	calib_drift_table_rater_footer(&d, &ro, "by date", t);
+	is_string(calib_table_footer_at(t, 3),
+	          "match: the same category on binary and nominal criteria, within 2 points on "
+	          "the others",
+	          "a tolerance in points");
+	ok(strncmp(calib_table_footer_at(t, 4), "bias: ", 6) == 0 &&
+	           calib_table_footer_at(t, 5) == NULL,
+	   "no pass mark: no pass line");
+	calib_table_free(t);
+}
+
+/*
+ * From a store to the table: q's AC1 in the second session by hand,
+ * P_o = (1/3 + 1 + 1)/3 = 7/9, p_yes = 5/9, P_e = 2 (5/9)(4/9) = 40/81,
+ * (7/9 - 40/81) / (1 - 40/81) = 23/41 = 0.561.
+ */
+static void
+test_series_run(void)
+{
+	struct calib_store *s = load("session,call,rater,q\n"
+	                             "2026-01-12,c1,ann,yes\n2026-01-12,c1,bob,yes\n"
+	                             "2026-01-12,c1,cy,no\n2026-01-12,c2,ann,no\n"
+	                             "2026-01-12,c2,bob,no\n2026-01-12,c2,cy,no\n"
+	                             "2026-01-12,c3,ann,yes\n2026-01-12,c3,bob,yes\n"
+	                             "2026-01-12,c3,cy,yes\n"
+	                             "2026-01-05,c1,ann,yes\n2026-01-05,c1,bob,yes\n"
+	                             "2026-01-05,c2,ann,no\n2026-01-05,c2,bob,no\n");
+	struct calib_drift_opts o;
+	struct calib_drift *d;
+	struct calib_error err;
+	struct calib_table *t;
+
+	calib_drift_opts_init(&o);
+	o.boot = 0;
+	o.total = false;
+	ok(calib_drift_run(s, &o, &d, &err) == CALIB_OK, "series computed");
+	t = calib_drift_table_series(d);
+	ok(t && calib_table_n_rows(t) == 2, "two sessions of one criterion");
+	is_string(cell(t, 0, 0), "2026-01-05", "the earlier date first");
+	is_string(cell(t, 0, 3), "1.000", "perfect agreement there");
+	is_string(cell(t, 1, 3), "0.561", "23/41 in the second");
+	is_string(cell(t, 1, 8), "-0.439", "the change: 23/41 - 1");
+	is_string(cell(t, 1, 6), "3", "three calls");
+	calib_table_free(t);
+	calib_drift_free(d);
+	calib_store_free(s);
+}
+
 int
 main(void)
 {
@@ -650,5 +1098,12 @@ main(void)
 	test_diff_shared();
 	test_total();
 	test_raters();
+	test_groups();
+	test_compare();
+	test_compare_table();
+	test_series_table();
+	test_trend_table();
+	test_rater_table();
+	test_series_run();
 	return tap_done();
 }

@@ -687,6 +687,160 @@ calib_drift_diff(const struct calib_store *s, uint32_t crit, const uint32_t *a, 
 	return st;
 }
 
+/*
+ * Index of session label (len bytes) among the n sessions of s, which are
+ * in session order by id, or SIZE_MAX. A date in another spelling names
+ * the session of its canonical name.
+ */
+static size_t
+find_session(const struct calib_store *s, const char *label, size_t len,
+             const char *date_format)
+{
+	size_t n = calib_names_count(s->sessions);
+	char text[128], name[CALIB_DATE_NAME];
+	const char *p = text;
+	struct calib_date date;
+	size_t bad;
+
+	for (uint32_t i = 0; i < n; i++) {
+		const char *have = calib_names_get(s->sessions, i);
+		if (strlen(have) == len && memcmp(have, label, len) == 0)
+			return i;
+	}
+	if (len >= sizeof text)
+		return SIZE_MAX;
+	memcpy(text, label, len);
+	text[len] = '\0';
+	if (calib_dates_read(&p, 1, date_format, &date, &bad, NULL) || bad != SIZE_MAX)
+		return SIZE_MAX;
+	calib_dates_name(&date, name, sizeof name);
+	for (uint32_t i = 0; i < n; i++)
+		if (strcmp(calib_names_get(s->sessions, i), name) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+/*
+ * One side of a comparison, s[0..len): labels and FIRST..LAST ranges
+ * separated by commas, into the session ids ids[0..*n) (room for every
+ * session once per item). CALIB_OK or CALIB_EARG with the message in err.
+ */
+static enum calib_status
+parse_group(const struct calib_store *s, const char *spec, size_t len, const char *date_format,
+            uint32_t *ids, size_t *n, struct calib_error *err)
+{
+	const char *end = spec + len;
+
+	*n = 0;
+	while (spec < end) {
+		const char *comma = memchr(spec, ',', (size_t)(end - spec));
+		const char *stop = comma ? comma : end;
+		const char *dots = NULL;
+		size_t a, b;
+		for (const char *q = spec; q + 1 < stop; q++)
+			if (q[0] == '.' && q[1] == '.') {
+				dots = q;
+				break;
+			}
+		a = find_session(s, spec, (size_t)((dots ? dots : stop) - spec), date_format);
+		b = dots ? find_session(s, dots + 2, (size_t)(stop - dots - 2), date_format) : a;
+		if (a == SIZE_MAX || b == SIZE_MAX) {
+			const char *bad = a == SIZE_MAX ? spec : dots + 2;
+			size_t blen = a == SIZE_MAX ? (size_t)((dots ? dots : stop) - spec)
+			                            : (size_t)(stop - dots - 2);
+			return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "no session '%.*s'",
+			                       (int)blen, bad);
+		}
+		if (a > b)
+			return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+			                       "'%.*s' runs backwards in session order",
+			                       (int)(stop - spec), spec);
+		for (size_t i = a; i <= b; i++)
+			ids[(*n)++] = (uint32_t)i;
+		spec = comma ? comma + 1 : end;
+	}
+	if (*n == 0)
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "empty group");
+	return CALIB_OK;
+}
+
+void
+calib_drift_comparison_free(struct calib_drift_comparison *c)
+{
+	if (!c)
+		return;
+	free(c->group_a);
+	free(c->group_b);
+	free(c->a);
+	free(c->b);
+	free(c->criterion);
+	free(c->row);
+	free(c);
+}
+
+enum calib_status
+calib_drift_groups(const struct calib_store *s, const char *spec, const char *date_format,
+                   struct calib_drift_comparison **out, struct calib_error *err)
+{
+	const char *colon = strchr(spec, ':');
+	struct calib_drift_comparison *c;
+	size_t cap = 0, len_a;
+	enum calib_status st;
+
+	*out = NULL;
+	if (!colon || strchr(colon + 1, ':'))
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+		                       "expected GROUP:GROUP, not '%s'", spec);
+	len_a = (size_t)(colon - spec);
+	/* a group lists at most every session once per comma */
+	for (const char *q = spec; *q; q++)
+		cap += *q == ',';
+	cap = (cap + 2) * (calib_names_count(s->sessions) + 1);
+	if (!(c = calloc(1, sizeof *c)) || !(c->a = malloc(cap * sizeof *c->a)) ||
+	    !(c->b = malloc(cap * sizeof *c->b)) || !(c->group_a = strndup(spec, len_a)) ||
+	    !(c->group_b = strdup(colon + 1))) {
+		calib_drift_comparison_free(c);
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	if ((st = parse_group(s, spec, len_a, date_format, c->a, &c->na, err)) ||
+	    (st = parse_group(s, colon + 1, strlen(colon + 1), date_format, c->b, &c->nb, err))) {
+		calib_drift_comparison_free(c);
+		return st;
+	}
+	*out = c;
+	return CALIB_OK;
+}
+
+enum calib_status
+calib_drift_compare(const struct calib_store *s, const struct calib_drift_opts *o,
+                    struct calib_drift_comparison *c, struct calib_error *err)
+{
+	size_t n = s->n_criteria + (o->total && calib_report_total_applies(s));
+
+	c->boot = o->boot;
+	c->seed = o->seed;
+	c->n_rows = 0;
+	free(c->criterion);
+	free(c->row);
+	c->row = malloc(n * sizeof *c->row);
+	c->criterion = malloc(n * sizeof *c->criterion);
+	if (!c->row || !c->criterion)
+		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	/* the criteria, then the TOTAL as in the series */
+	for (size_t k = 0; k < n; k++) {
+		uint32_t crit = k < s->n_criteria ? (uint32_t)k : CALIB_NONE;
+		enum calib_status st;
+		if (err)
+			calib_error_clear(err);
+		if ((st = calib_drift_diff(s, crit, c->a, c->na, c->b, c->nb, o, &c->row[k],
+		                           err)))
+			return st;
+		c->criterion[k] = crit == CALIB_NONE ? "TOTAL" : s->criteria[k].name;
+		c->n_rows = k + 1;
+	}
+	return CALIB_OK;
+}
+
 void
 calib_drift_free(struct calib_drift *d)
 {
