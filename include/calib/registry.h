@@ -50,8 +50,9 @@ struct calib_stat_info {
 	enum calib_stat_kind kind;  /* of the statistic itself (no companion kinds) */
 	enum calib_band_scheme bands;
 	double lower, upper;        /* the range of its values (-INFINITY: unbounded) */
-	bool ordered;               /* reads an order into the levels (weights, ranks,
-	                               distances): not for unordered labels */
+	enum calib_scale scale;     /* the lowest level of measurement it assumes:
+	                               nominal (categories alone), ordinal (weights,
+	                               ranks), interval (distances), ratio (a zero) */
 	int alpha_level;            /* Krippendorff's alpha: its enum calib_alpha_level;
 	                               -1 for every other statistic */
 };
@@ -108,7 +109,8 @@ int calib_registry_alpha_level(const struct calib_stat *s);
 
 /*
  * Does record s (a statistic or a companion) read an order into the
- * levels? False for a record the registry does not know. Cannot fail.
+ * levels, its scale ordinal or above? False for a record the registry
+ * does not know. Cannot fail.
  */
 bool calib_registry_ordered(const struct calib_stat *s);
 

@@ -95,16 +95,16 @@ static const char options_help[] = CALIB_CLI_OUTPUT_HELP
         "  -h, --help              print this help and exit\n"
         "  -V, --version           print the version and exit\n";
 
-/* The scale a statistic is for, when --scale does not say. */
+/*
+ * The scale a statistic is for, when --scale does not say: the one it
+ * assumes (registry.h) from ordinal up, else binary or nominal by levels.
+ */
 static enum calib_scale
 scale_of(const char *stat, size_t levels)
 {
-	if (strncmp(stat, "icc", 3) == 0 || strcmp(stat, "kripp_alpha_interval") == 0)
-		return CALIB_SCALE_INTERVAL;
-	if (strcmp(stat, "kripp_alpha_ratio") == 0)
-		return CALIB_SCALE_RATIO;
-	if (strstr(stat, "_linear") || strstr(stat, "_quadratic") || strstr(stat, "_ordinal"))
-		return CALIB_SCALE_ORDINAL;
+	const struct calib_stat_info *e = calib_registry_named(stat, strlen(stat));
+	if (e && e->scale >= CALIB_SCALE_ORDINAL)
+		return e->scale;
 	return levels > 2 ? CALIB_SCALE_NOMINAL : CALIB_SCALE_BINARY;
 }
 

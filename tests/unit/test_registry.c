@@ -187,8 +187,9 @@ ends(const char *name, const char *suffix)
 
 /*
  * The fields against the names they replace: every alpha carries the
- * level its name says and nothing else carries one; exactly the weighted,
- * rank and distance statistics and the ICCs read an order.
+ * level its name says and nothing else carries one; the scale a statistic
+ * assumes is ordinal for weights and ranks, interval for the ICCs and
+ * alpha's distances, ratio for ratio alpha, else nominal.
  */
 static void
 test_fields(void)
@@ -198,10 +199,14 @@ test_fields(void)
 	for (size_t i = 0; i < n; i++) {
 		const struct calib_stat_info *e = calib_registry_at(i);
 		bool alpha = strncmp(e->name, "kripp_alpha_", 12) == 0;
-		bool ordered = strstr(e->name, "_linear") || strstr(e->name, "_quadratic") ||
-			       strstr(e->name, "_ordinal") || strstr(e->name, "_interval") ||
-			       strstr(e->name, "_ratio") || ends(e->name, "_rank") ||
-			       strncmp(e->name, "icc", 3) == 0;
+		bool icc = strncmp(e->name, "icc", 3) == 0;
+		enum calib_scale scale =
+			icc || ends(e->name, "_interval") ? CALIB_SCALE_INTERVAL
+			: ends(e->name, "_ratio")          ? CALIB_SCALE_RATIO
+			: strstr(e->name, "_linear") || strstr(e->name, "_quadratic") ||
+					  strstr(e->name, "_ordinal")
+				? CALIB_SCALE_ORDINAL
+				: CALIB_SCALE_NOMINAL;
 		if (alpha) {
 			n_alpha++;
 			bad_level += e->alpha_level < 0 || e->family != CALIB_FAMILY_ALPHA ||
@@ -210,18 +215,21 @@ test_fields(void)
 		} else {
 			bad_level += e->alpha_level != -1;
 		}
-		if (e->ordered != ordered) {
+		if (e->scale != scale) {
 			bad_order++;
-			printf("# %s: ordered %d\n", e->name, e->ordered);
+			printf("# %s: scale %d\n", e->name, (int)e->scale);
 		}
-		n_ord += e->ordered;
+		n_ord += e->scale >= CALIB_SCALE_ORDINAL;
 	}
 	is_long((long)n_alpha, 4, "four alphas, one per level of measurement");
 	is_long((long)bad_level, 0, "each alpha's level is its name's, no other entry has one");
-	is_long((long)bad_order, 0, "exactly the weighted, rank, distance and ICC statistics read an order");
-	is_long((long)n_ord, 19, "nineteen of them");
-	ok(!calib_registry_named("cohen_kappa_custom", 18)->ordered &&
-		   !calib_registry_named("percent_agreement_unanimous", 27)->ordered,
+	is_long((long)bad_order, 0,
+		"scales: weights and ranks ordinal, the ICCs and alpha's distances interval, "
+		"ratio alpha ratio, the rest nominal");
+	is_long((long)n_ord, 19, "nineteen statistics read an order into the levels");
+	ok(calib_registry_named("cohen_kappa_custom", 18)->scale == CALIB_SCALE_NOMINAL &&
+		   calib_registry_named("percent_agreement_unanimous", 27)->scale ==
+			   CALIB_SCALE_NOMINAL,
 	   "custom weights and unanimity read no order");
 	ok(calib_registry_named("icc2k_z", 5) == calib_registry_named("icc2k", 5) &&
 		   calib_registry_named("icc2k_z", 7) == NULL,
@@ -311,7 +319,7 @@ test_pairwise(void)
 	for (int sc = CALIB_SCALE_UNKNOWN; sc <= CALIB_SCALE_RATIO; sc++) {
 		const struct calib_stat_info *e = calib_registry_pairwise((enum calib_scale)sc, true);
 		ok(e->family == CALIB_FAMILY_KAPPA && e->kind == CALIB_KIND_COEFFICIENT &&
-			   e->ordered == (sc == CALIB_SCALE_ORDINAL || sc == CALIB_SCALE_INTERVAL ||
+			   (e->scale >= CALIB_SCALE_ORDINAL) == (sc == CALIB_SCALE_ORDINAL || sc == CALIB_SCALE_INTERVAL ||
 					  sc == CALIB_SCALE_RATIO || sc == CALIB_SCALE_UNKNOWN),
 		   "scale %d: a kappa coefficient, ordered where the scale is", sc);
 	}

@@ -141,12 +141,15 @@ calib_plan_kappa_width(double kappa, double p, double n, double conf)
 	return 2 * zcrit(conf) * sqrt(calib_plan_kappa_variance(kappa, p) / n);
 }
 
-/* Is stat computed from numbers (the continuous model) rather than categories? */
+/*
+ * Is stat computed from numbers (the continuous model) rather than
+ * categories: does it assume distances between points (registry.h)?
+ */
 static bool
 numeric_stat(const char *stat)
 {
-	return strncmp(stat, "icc", 3) == 0 || strcmp(stat, "kripp_alpha_interval") == 0 ||
-	       strcmp(stat, "kripp_alpha_ratio") == 0;
+	const struct calib_stat_info *e = calib_registry_named(stat, strlen(stat));
+	return e && e->scale >= CALIB_SCALE_INTERVAL;
 }
 
 /* The share of "yes" of a binary design (its last level). */
@@ -403,7 +406,7 @@ calib_plan_simulate(const struct calib_plan_design *d, size_t n, double width,
                     struct calib_error *err)
 {
 	size_t k = d->n_raters, q = d->n_levels, within = 0, no_ci = 0;
-	bool numeric, none;
+	bool numeric, none, ratio;
 	double theta = 0, cum[CALIB_PLAN_MAX_LEVELS] = {0}, v[CALIB_PLAN_MAX_LEVELS] = {0};
 	double *x = NULL, *widths = NULL, *est = NULL;
 	struct calib_matrix *m = NULL;
@@ -418,6 +421,8 @@ calib_plan_simulate(const struct calib_plan_design *d, size_t n, double width,
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
 		                       "a simulation needs at least one session of two calls");
 	numeric = numeric_stat(d->stat);
+	/* checked: the statistic is in the registry */
+	ratio = calib_registry_named(d->stat, strlen(d->stat))->scale == CALIB_SCALE_RATIO;
 	if (!numeric) {
 		double p[CALIB_PLAN_MAX_LEVELS], t2;
 		if ((rc = agreement_strength(d, &t2, err)))
@@ -458,7 +463,7 @@ calib_plan_simulate(const struct calib_plan_design *d, size_t n, double width,
 		if (numeric) {
 			double sa = sqrt(d->expected), se = sqrt(1 - d->expected);
 			/* ratio scales need positive values: the model sits at 10 */
-			double at = strcmp(d->stat, "kripp_alpha_ratio") == 0 ? 10 : 0;
+			double at = ratio ? 10 : 0;
 			for (size_t i = 0; i < n; i++) {
 				double a = gsl_ran_gaussian(rng, sa);
 				for (size_t j = 0; j < k; j++)

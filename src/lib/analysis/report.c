@@ -547,7 +547,7 @@ drop_ordered(const struct calib_report_opts *o, const char *list, const struct c
 		const struct calib_stat_info *e = calib_registry_named(p, n);
 		struct calib_stat *st;
 		p += n + (p[n] == ',');
-		if (!e || !e->ordered || calib_registry_record(kept, e))
+		if (!e || e->scale < CALIB_SCALE_ORDINAL || calib_registry_record(kept, e))
 			continue;
 		if (!(st = calib_stats_push(kept, "%s", e->name)))
 			return CALIB_ENOMEM;

@@ -36,51 +36,54 @@
 #define KL CALIB_BANDS_KOO_LI
 #define KR CALIB_BANDS_KRIPPENDORFF
 #define NB CALIB_BANDS_NONE
-#define ORD true  /* reads an order into the levels */
-#define UNO false
+#define NOM CALIB_SCALE_NOMINAL
+#define ORDL CALIB_SCALE_ORDINAL
+#define INT CALIB_SCALE_INTERVAL
+#define RAT CALIB_SCALE_RATIO
 
 /*
  * Kappa-type coefficients, AC1/AC2, Brennan-Prediger and PABAK lie in
  * [-1, 1]; alpha and the ICCs reach 1 at most and have no lower bound that
- * holds for every design. Weighted, rank and distance statistics and the
- * ICCs read an order into the levels; the alphas carry their level of
- * measurement.
+ * holds for every design. The scale is the lowest level of measurement a
+ * statistic assumes: weights and ranks need ordered levels, the ICCs and
+ * alpha's interval level distances between points, its ratio level a
+ * zero; the alphas also carry their level as the alpha module numbers it.
  */
 static const struct calib_stat_info stats[] = {
-	{ "percent_agreement", AGR, PROP, NB, 0, 1, UNO, -1 },
-	{ "percent_agreement_linear", AGR, PROP, NB, 0, 1, ORD, -1 },
-	{ "percent_agreement_quadratic", AGR, PROP, NB, 0, 1, ORD, -1 },
-	{ "percent_agreement_ordinal", AGR, PROP, NB, 0, 1, ORD, -1 },
-	{ "percent_agreement_unanimous", AGR, PROP, NB, 0, 1, UNO, -1 },
-	{ "percent_agreement_custom", AGR, PROP, NB, 0, 1, UNO, -1 },
-	{ "fleiss_kappa", AGR, COEF, LK, -1, 1, UNO, -1 },
-	{ "conger_kappa", AGR, COEF, LK, -1, 1, UNO, -1 },
-	{ "gwet_ac1", AGR, COEF, LK, -1, 1, UNO, -1 },
-	{ "gwet_ac2_linear", AGR, COEF, LK, -1, 1, ORD, -1 },
-	{ "gwet_ac2_quadratic", AGR, COEF, LK, -1, 1, ORD, -1 },
-	{ "gwet_ac2_ordinal", AGR, COEF, LK, -1, 1, ORD, -1 },
-	{ "gwet_ac2_custom", AGR, COEF, LK, -1, 1, UNO, -1 },
-	{ "brennan_prediger", AGR, COEF, LK, -1, 1, UNO, -1 },
-	{ "cohen_kappa", KAP, COEF, LK, -1, 1, UNO, -1 },
-	{ "cohen_kappa_linear", KAP, COEF, LK, -1, 1, ORD, -1 },
-	{ "cohen_kappa_quadratic", KAP, COEF, LK, -1, 1, ORD, -1 },
-	{ "cohen_kappa_linear_rank", KAP, COEF, LK, -1, 1, ORD, -1 },
-	{ "cohen_kappa_quadratic_rank", KAP, COEF, LK, -1, 1, ORD, -1 },
-	{ "cohen_kappa_custom", KAP, COEF, LK, -1, 1, UNO, -1 },
-	{ "light_kappa", KAP, COEF, LK, -1, 1, UNO, -1 },
-	{ "pabak", KAP, COEF, LK, -1, 1, UNO, -1 },
-	{ "prevalence_index", KAP, CALIB_KIND_INDEX, NB, -1, 1, UNO, -1 },
-	{ "bias_index", KAP, CALIB_KIND_INDEX, NB, -1, 1, UNO, -1 },
-	{ "kripp_alpha_nominal", ALP, COEF, KR, -INFINITY, 1, UNO, CALIB_ALPHA_NOMINAL },
-	{ "kripp_alpha_ordinal", ALP, COEF, KR, -INFINITY, 1, ORD, CALIB_ALPHA_ORDINAL },
-	{ "kripp_alpha_interval", ALP, COEF, KR, -INFINITY, 1, ORD, CALIB_ALPHA_INTERVAL },
-	{ "kripp_alpha_ratio", ALP, COEF, KR, -INFINITY, 1, ORD, CALIB_ALPHA_RATIO },
-	{ "icc1", ICC, COEF, KL, -INFINITY, 1, ORD, -1 },
-	{ "icc2", ICC, COEF, KL, -INFINITY, 1, ORD, -1 },
-	{ "icc3", ICC, COEF, KL, -INFINITY, 1, ORD, -1 },
-	{ "icc1k", ICC, COEF, KL, -INFINITY, 1, ORD, -1 },
-	{ "icc2k", ICC, COEF, KL, -INFINITY, 1, ORD, -1 },
-	{ "icc3k", ICC, COEF, KL, -INFINITY, 1, ORD, -1 },
+	{ "percent_agreement", AGR, PROP, NB, 0, 1, NOM, -1 },
+	{ "percent_agreement_linear", AGR, PROP, NB, 0, 1, ORDL, -1 },
+	{ "percent_agreement_quadratic", AGR, PROP, NB, 0, 1, ORDL, -1 },
+	{ "percent_agreement_ordinal", AGR, PROP, NB, 0, 1, ORDL, -1 },
+	{ "percent_agreement_unanimous", AGR, PROP, NB, 0, 1, NOM, -1 },
+	{ "percent_agreement_custom", AGR, PROP, NB, 0, 1, NOM, -1 },
+	{ "fleiss_kappa", AGR, COEF, LK, -1, 1, NOM, -1 },
+	{ "conger_kappa", AGR, COEF, LK, -1, 1, NOM, -1 },
+	{ "gwet_ac1", AGR, COEF, LK, -1, 1, NOM, -1 },
+	{ "gwet_ac2_linear", AGR, COEF, LK, -1, 1, ORDL, -1 },
+	{ "gwet_ac2_quadratic", AGR, COEF, LK, -1, 1, ORDL, -1 },
+	{ "gwet_ac2_ordinal", AGR, COEF, LK, -1, 1, ORDL, -1 },
+	{ "gwet_ac2_custom", AGR, COEF, LK, -1, 1, NOM, -1 },
+	{ "brennan_prediger", AGR, COEF, LK, -1, 1, NOM, -1 },
+	{ "cohen_kappa", KAP, COEF, LK, -1, 1, NOM, -1 },
+	{ "cohen_kappa_linear", KAP, COEF, LK, -1, 1, ORDL, -1 },
+	{ "cohen_kappa_quadratic", KAP, COEF, LK, -1, 1, ORDL, -1 },
+	{ "cohen_kappa_linear_rank", KAP, COEF, LK, -1, 1, ORDL, -1 },
+	{ "cohen_kappa_quadratic_rank", KAP, COEF, LK, -1, 1, ORDL, -1 },
+	{ "cohen_kappa_custom", KAP, COEF, LK, -1, 1, NOM, -1 },
+	{ "light_kappa", KAP, COEF, LK, -1, 1, NOM, -1 },
+	{ "pabak", KAP, COEF, LK, -1, 1, NOM, -1 },
+	{ "prevalence_index", KAP, CALIB_KIND_INDEX, NB, -1, 1, NOM, -1 },
+	{ "bias_index", KAP, CALIB_KIND_INDEX, NB, -1, 1, NOM, -1 },
+	{ "kripp_alpha_nominal", ALP, COEF, KR, -INFINITY, 1, NOM, CALIB_ALPHA_NOMINAL },
+	{ "kripp_alpha_ordinal", ALP, COEF, KR, -INFINITY, 1, ORDL, CALIB_ALPHA_ORDINAL },
+	{ "kripp_alpha_interval", ALP, COEF, KR, -INFINITY, 1, INT, CALIB_ALPHA_INTERVAL },
+	{ "kripp_alpha_ratio", ALP, COEF, KR, -INFINITY, 1, RAT, CALIB_ALPHA_RATIO },
+	{ "icc1", ICC, COEF, KL, -INFINITY, 1, INT, -1 },
+	{ "icc2", ICC, COEF, KL, -INFINITY, 1, INT, -1 },
+	{ "icc3", ICC, COEF, KL, -INFINITY, 1, INT, -1 },
+	{ "icc1k", ICC, COEF, KL, -INFINITY, 1, INT, -1 },
+	{ "icc2k", ICC, COEF, KL, -INFINITY, 1, INT, -1 },
+	{ "icc3k", ICC, COEF, KL, -INFINITY, 1, INT, -1 },
 };
 #define N_STATS (sizeof stats / sizeof *stats)
 
@@ -180,7 +183,7 @@ calib_registry_alpha_level(const struct calib_stat *s)
 bool
 calib_registry_ordered(const struct calib_stat *s)
 {
-	return s->info && s->info->ordered;
+	return s->info && s->info->scale >= CALIB_SCALE_ORDINAL;
 }
 
 const struct calib_stat_info *
