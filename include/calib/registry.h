@@ -55,6 +55,7 @@ struct calib_stat_info {
 	                               ranks), interval (distances), ratio (a zero) */
 	int alpha_level;            /* Krippendorff's alpha: its enum calib_alpha_level;
 	                               -1 for every other statistic */
+	const char *words;          /* its name in a sentence: "ICC", "AC1", "Fleiss' kappa" */
 };
 
 /*

@@ -195,6 +195,7 @@ static void
 test_fields(void)
 {
 	size_t n = calib_registry_count(), bad_level = 0, bad_order = 0, n_alpha = 0, n_ord = 0;
+	size_t no_words = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct calib_stat_info *e = calib_registry_at(i);
@@ -221,6 +222,12 @@ test_fields(void)
 		}
 		n_ord += e->scale >= CALIB_SCALE_ORDINAL;
 	}
+	for (size_t i = 0; i < n; i++)
+		no_words += !calib_registry_at(i)->words || !calib_registry_at(i)->words[0];
+	is_long((long)no_words, 0, "every statistic has its name in a sentence");
+	is_string(calib_registry_named("fleiss_kappa", 12)->words, "Fleiss' kappa",
+		  "words: Fleiss' kappa");
+	is_string(calib_registry_named("icc3k", 5)->words, "ICC", "words: ICC");
 	is_long((long)n_alpha, 4, "four alphas, one per level of measurement");
 	is_long((long)bad_level, 0, "each alpha's level is its name's, no other entry has one");
 	is_long((long)bad_order, 0,

@@ -958,31 +958,12 @@ done:
 	return CALIB_OK;
 }
 
-/* The coefficient's name in a sentence: "ICC", "AC1", "kappa", ... */
+/* The coefficient's name in a sentence (registry.h): "ICC", "AC1", "Fleiss' kappa", ... */
 static const char *
 stat_words(const char *stat)
 {
-	if (strncmp(stat, "icc", 3) == 0)
-		return "ICC";
-	if (strcmp(stat, "gwet_ac1") == 0)
-		return "AC1";
-	if (strncmp(stat, "gwet_ac2", 8) == 0)
-		return "AC2";
-	if (strncmp(stat, "kripp_alpha", 11) == 0)
-		return "alpha";
-	if (strncmp(stat, "percent_agreement", 17) == 0)
-		return "percent agreement";
-	if (strcmp(stat, "brennan_prediger") == 0)
-		return "Brennan-Prediger coefficient";
-	if (strcmp(stat, "pabak") == 0)
-		return "PABAK";
-	if (strcmp(stat, "fleiss_kappa") == 0)
-		return "Fleiss' kappa";
-	if (strcmp(stat, "conger_kappa") == 0)
-		return "Conger's kappa";
-	if (strcmp(stat, "light_kappa") == 0)
-		return "Light's kappa";
-	return "Cohen's kappa";
+	const struct calib_stat_info *e = calib_registry_named(stat, strlen(stat));
+	return e ? e->words : "Cohen's kappa";
 }
 
 /* "structured_close's ICC" or "the ICC" into buf. */
