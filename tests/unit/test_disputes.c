@@ -34,33 +34,8 @@
 #include "calib/disputes.h"
 #include "calib/reader.h"
 #include "calib/table.h"
+#include "load.h"
 #include "tap.h"
-
-static struct calib_store *
-load(const char *sheet, const char *rubric)
-{
-	struct calib_store *s = calib_store_alloc();
-	struct calib_read_opts ro;
-	struct calib_error err;
-	FILE *fp;
-	calib_read_opts_init(&ro);
-	if (rubric) {
-		fp = fopen(rubric, "r");
-		if (!fp || calib_read_rubric(s, fp, rubric, &ro, &err))
-			goto fail;
-		fclose(fp);
-	}
-	fp = fopen(sheet, "r");
-	if (!fp || calib_read(s, fp, sheet, &ro, &err))
-		goto fail;
-	fclose(fp);
-	if (calib_store_finish(s))
-		goto fail;
-	return s;
-fail:
-	fprintf(stderr, "# cannot load %s\n", sheet);
-	exit(1);
-}
 
 static const char *
 call_of(const struct calib_store *s, uint32_t item)

@@ -12,37 +12,12 @@
 #include "calib/raters.h"
 #include "calib/reader.h"
 #include "calib/table.h"
+#include "load.h"
 #include "tap.h"
 
 /* Student t quantile 0.975, 2 df: 0.95 sqrt(2 / (4 x 0.975 x 0.025)) in closed form */
 #define T975_2 (0.95 * sqrt(2 / 0.0975))
 #define T975_3 3.182446305284263 /* 0.975, 3 df */
-
-static struct calib_store *
-load(const char *sheet, const char *rubric)
-{
-	struct calib_store *s = calib_store_alloc();
-	struct calib_read_opts ro;
-	struct calib_error err;
-	FILE *fp;
-	calib_read_opts_init(&ro);
-	if (rubric) {
-		fp = fopen(rubric, "r");
-		if (!fp || calib_read_rubric(s, fp, rubric, &ro, &err))
-			goto fail;
-		fclose(fp);
-	}
-	fp = fopen(sheet, "r");
-	if (!fp || calib_read(s, fp, sheet, &ro, &err))
-		goto fail;
-	fclose(fp);
-	if (calib_store_finish(s))
-		goto fail;
-	return s;
-fail:
-	fprintf(stderr, "# cannot load %s\n", sheet);
-	exit(1);
-}
 
 static uint32_t
 rid(const struct calib_store *s, const char *name)
