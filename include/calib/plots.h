@@ -22,6 +22,7 @@
 #include "calib/plot.h"
 #include "calib/raters.h"
 #include "calib/report.h"
+#include "calib/results.h"
 #include "calib/store.h"
 
 /* Raters drawn at most by calib_plots_bland_altman, the most out of line. */
@@ -74,6 +75,18 @@ char *calib_plots_strdup(const char *s);
 /* Entries from a report: per row its headline record. 0, or 1 when out of memory. */
 int calib_plots_from_report(const struct calib_report *r, struct calib_plots_entries *out);
 /*
+ * Entries from calib-agree's or calib-kappa's records read back (results.h:
+ * CSV, TSV or JSON): per criterion (consecutive records of one criterion
+ * name) the record calib_registry_pick chooses for stat (--stat, or NULL)
+ * and the scale in the records' scale column (without one, the headline
+ * of an unknown scale); a criterion with none of stat adds no entry, nor
+ * does a record without a criterion or statistic. Only the first 64
+ * records of a criterion are looked at. Cells that are empty, NA or not
+ * a number read as NAN (n_calls as 0). 0, or 1 when out of memory.
+ */
+int calib_plots_from_results(const struct calib_results *r, const char *stat,
+                             struct calib_plots_entries *out);
+/*
  * With a rubric of sections, put each section's subtotal and criteria
  * together, in the rubric's order of sections; then the criteria of no
  * section, then the TOTAL. Without sections every entry stays in group 0.
@@ -99,6 +112,12 @@ enum calib_status calib_plots_spread(struct calib_plot *p, const struct calib_st
 /* Rater x criterion mean deviation from the reference of calib-raters. */
 enum calib_status calib_plots_heatmap(struct calib_plot *p, const struct calib_store *s,
                                       const struct calib_plots_opts *o);
+/*
+ * The criterion calib-plot bland-altman draws when none is named: the
+ * first scored in points (interval or ratio), else the first ordinal one;
+ * CALIB_NONE when there is neither. Cannot fail.
+ */
+uint32_t calib_plots_ba_criterion(const struct calib_store *s);
 /*
  * Each rater's differences from the reference on criterion ci, one panel a
  * rater. With more than CALIB_PLOTS_BA_PAGE raters, the CALIB_PLOTS_BA_PAGE

@@ -14,6 +14,7 @@
 #ifndef CALIB_RESULTS_H
 #define CALIB_RESULTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "calib/error.h"
@@ -32,6 +33,15 @@ struct calib_results {
  */
 enum calib_status calib_results_parse(const char *buf, size_t len, const char *name,
                                       struct calib_results **out, struct calib_error *err);
+
+/*
+ * Does buf[0..len) hold calib-agree's or calib-kappa's records: a CSV or
+ * TSV header starting "criterion,statistic,estimate," (or with tabs), or
+ * a JSON array whose first object's first key is "criterion" (after a
+ * UTF-8 BOM and white space)? Tells such a table from a score sheet
+ * before either is parsed. Cannot fail.
+ */
+bool calib_results_sniff(const char *buf, size_t len);
 
 /* Index of the column called name, or n_cols when there is none. Cannot fail. */
 size_t calib_results_col(const struct calib_results *r, const char *name);

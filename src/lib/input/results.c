@@ -444,6 +444,31 @@ calib_results_parse(const char *buf, size_t len, const char *name, struct calib_
 	return CALIB_OK;
 }
 
+bool
+calib_results_sniff(const char *b, size_t n)
+{
+	static const char *const heads[] = {"criterion,statistic,estimate,",
+	                                    "criterion\tstatistic\testimate\t"};
+	size_t i = 0;
+
+	if (n >= 3 && memcmp(b, "\xef\xbb\xbf", 3) == 0)
+		b += 3, n -= 3;
+	for (size_t k = 0; k < 2; k++)
+		if (n >= strlen(heads[k]) && memcmp(b, heads[k], strlen(heads[k])) == 0)
+			return true;
+	for (const char *want = "[{\"criterion\""; *want; want++) {
+		while (i < n && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') &&
+		       *want != '"')
+			i++;
+		if (*want == '"') /* the key itself, whole */
+			return n - i >= strlen(want) && memcmp(b + i, want, strlen(want)) == 0;
+		if (i >= n || b[i] != *want)
+			return false;
+		i++;
+	}
+	return false;
+}
+
 size_t
 calib_results_col(const struct calib_results *r, const char *name)
 {

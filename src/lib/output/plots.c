@@ -29,7 +29,9 @@
 #include "calib/plot.h"
 #include "calib/plots.h"
 #include "calib/raters.h"
+#include "calib/registry.h"
 #include "calib/report.h"
+#include "calib/results.h"
 
 void
 calib_plots_entries_free(struct calib_plots_entries *e)
@@ -86,6 +88,93 @@ calib_plots_from_report(const struct calib_report *r, struct calib_plots_entries
 		e->n_calls = s->n_items ? s->n_items : row->n_calls;
 		if (!e->criterion || !e->stat || !e->note)
 			return 1;
+	}
+	return 0;
+}
+
+/* ---- calib-agree's and calib-kappa's records read back ---- */
+
+/* The number in a record's cell; NAN for none, NA or any --na-token. */
+static double
+record_num(const char *s)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return NAN;
+	v = strtod(s, &end);
+	return *end ? NAN : v;
+}
+
+/* Columns of calib-agree's records that a plot reads. */
+enum { F_CRIT, F_STAT, F_EST, F_LO, F_HI, F_NCALLS, F_NOTE, F_SCALE, F_N };
+
+/* Records of one criterion that calib_registry_pick chooses among (the rest are not read). */
+#define RECORDS_MAX 64
+
+/* Field k (F_*) of record i of r, where col holds the columns; NULL for none. */
+static const char *
+record_cell(const struct calib_results *r, const size_t *col, size_t i, int k)
+{
+	return col[k] < r->n_cols ? r->cell[i * r->n_cols + col[k]] : NULL;
+}
+
+/* The entry of record i of r (col: the columns F_*). 0, or 1 when out of memory. */
+static int
+record_entry(const struct calib_results *r, const size_t *col, size_t i,
+             struct calib_plots_entries *out)
+{
+	struct calib_plots_entry *e = calib_plots_entries_push(out);
+
+	if (!e)
+		return 1;
+	e->criterion = calib_plots_strdup(record_cell(r, col, i, F_CRIT));
+	e->stat = calib_plots_strdup(record_cell(r, col, i, F_STAT));
+	e->note = calib_plots_strdup(record_cell(r, col, i, F_NOTE));
+	e->est = record_num(record_cell(r, col, i, F_EST));
+	e->lo = record_num(record_cell(r, col, i, F_LO));
+	e->hi = record_num(record_cell(r, col, i, F_HI));
+	e->n_calls = (size_t)fmax(0, fmin(1e9, record_num(record_cell(r, col, i, F_NCALLS))));
+	return !e->criterion || !e->stat || !e->note;
+}
+
+int
+calib_plots_from_results(const struct calib_results *r, const char *stat,
+                         struct calib_plots_entries *out)
+{
+	static const char *const names[F_N] = {"criterion", "statistic", "estimate", "ci_lower",
+	                                       "ci_upper",  "n_calls",   "note",     "scale"};
+	size_t col[F_N];
+
+	for (int k = 0; k < F_N; k++)
+		col[k] = calib_results_col(r, names[k]);
+	for (size_t i = 0; i < r->n_rows;) {
+		/* the records of one criterion: i .. j */
+		size_t j = i, n = 0, at[RECORDS_MAX];
+		enum calib_scale scale = CALIB_SCALE_UNKNOWN;
+		const char *stats[RECORDS_MAX] = {0};
+		const char *crit = record_cell(r, col, i, F_CRIT);
+		if (!crit || !record_cell(r, col, i, F_STAT)) {
+			i++;
+			continue;
+		}
+		for (; j < r->n_rows && record_cell(r, col, j, F_STAT) &&
+		       record_cell(r, col, j, F_CRIT) &&
+		       strcmp(record_cell(r, col, j, F_CRIT), crit) == 0;
+		     j++) {
+			const char *sc = record_cell(r, col, j, F_SCALE);
+			if (sc && scale == CALIB_SCALE_UNKNOWN)
+				scale = calib_scale_parse(sc);
+			if (n < RECORDS_MAX) {
+				at[n] = j;
+				stats[n++] = record_cell(r, col, j, F_STAT);
+			}
+		}
+		size_t k = calib_registry_pick(stats, n, scale, stat);
+		if (k < n && record_entry(r, col, at[k], out))
+			return 1;
+		i = j;
 	}
 	return 0;
 }
@@ -1040,6 +1129,19 @@ out:
 }
 
 /* ---- Bland-Altman ---- */
+
+uint32_t
+calib_plots_ba_criterion(const struct calib_store *s)
+{
+	for (size_t k = 0; k < s->n_criteria; k++)
+		if (s->criteria[k].scale == CALIB_SCALE_INTERVAL ||
+		    s->criteria[k].scale == CALIB_SCALE_RATIO)
+			return (uint32_t)k;
+	for (size_t k = 0; k < s->n_criteria; k++)
+		if (s->criteria[k].scale == CALIB_SCALE_ORDINAL)
+			return (uint32_t)k;
+	return CALIB_NONE;
+}
 
 /* Raters on one Bland-Altman page; with more, the most out of line are drawn. */
 
