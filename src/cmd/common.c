@@ -712,6 +712,32 @@ calib_cli_load_stream(const struct calib_cli *cli, FILE *fp, const char *name,
 	return load_all(cli, one, 1, fp, NULL, NULL, NULL, out);
 }
 
+char *
+calib_cli_read_all(FILE *fp, size_t *len)
+{
+	size_t cap = 65536, n = 0, r;
+	char *b = malloc(cap), *nb;
+
+	if (!b)
+		return NULL;
+	while ((r = fread(b + n, 1, cap - n, fp)) > 0) {
+		n += r;
+		if (n == cap) {
+			if (!(nb = realloc(b, cap *= 2))) {
+				free(b);
+				return NULL;
+			}
+			b = nb;
+		}
+	}
+	if (ferror(fp)) {
+		free(b);
+		return NULL;
+	}
+	*len = n;
+	return b;
+}
+
 int
 calib_cli_out_open(const struct calib_cli *cli, struct calib_cli_out *out, const char *path)
 {

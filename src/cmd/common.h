@@ -191,6 +191,14 @@ int calib_cli_load_stream(const struct calib_cli *cli, FILE *fp, const char *nam
                           struct calib_store **out);
 
 /*
+ * All that is left of fp, read into a new buffer (the caller frees it)
+ * of *len bytes, so that an input that cannot be read twice (standard
+ * input, a FIFO) can be looked at before it is parsed. NULL on a read
+ * error (errno says which) or when out of memory (errno may be 0).
+ */
+char *calib_cli_read_all(FILE *fp, size_t *len);
+
+/*
  * Say which columns of the inputs were left out of the scores (columns.h):
  * a footer line of t when t is not NULL (a table for people), else a note
  * "prog: left out: ..." on stderr. Nothing when none was. CALIB_OK or
