@@ -53,6 +53,38 @@ struct calib_plan_design {
 /* Defaults: no statistic, binary, 2 raters, expected NAN, 2 levels, conf 0.95. */
 void calib_plan_design_init(struct calib_plan_design *d);
 
+/*
+ * A session described by calib-plan's options (--expected), before the
+ * defaults that depend on each other are filled in.
+ */
+struct calib_plan_given {
+	const char *stat;       /* one coefficient, or NULL: the scale's headline */
+	enum calib_scale scale; /* CALIB_SCALE_UNKNOWN: from stat (binary for categories) */
+	size_t n_raters;        /* raters scoring every call, >= 2 */
+	double expected;        /* the coefficient expected */
+	size_t n_levels;        /* 0: as many as shares, else 5 ordinal, else 2 */
+	double share[CALIB_PLAN_MAX_LEVELS]; /* the n_shares shares given */
+	size_t n_shares;        /* 0: equal shares; 1: the last category's of two */
+	double conf;            /* confidence level of the interval */
+};
+
+/*
+ * The design d of the session g describes, with the defaults calib-plan(1)
+ * gives: the statistic the scale's headline (binary when no scale is
+ * given); one share p the shares 1 - p, p of two categories (g->share is
+ * rewritten so); the levels as many as the shares, else 5 for an ordinal
+ * scale or a statistic that assumes one (weights, ranks), else 2;
+ * the scale the statistic assumes (registry.h) from ordinal up when g
+ * gives none, else nominal above two levels, binary. d borrows g->stat and g->share: g
+ * must outlive it. CALIB_OK, or CALIB_EARG with err filled when the
+ * shares and levels disagree ("3 shares for 2 categories", the message
+ * of calib-plan's --prevalence); the design itself is checked by
+ * calib_plan_check when planned.
+ */
+enum calib_status calib_plan_design_given(struct calib_plan_design *d,
+                                          struct calib_plan_given *g,
+                                          struct calib_error *err);
+
 struct calib_plan_opts {
 	double width; /* target width of the whole interval, or NAN */
 	size_t calls; /* calls given (0: find the calls for width) */

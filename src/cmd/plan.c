@@ -95,19 +95,6 @@ static const char options_help[] = CALIB_CLI_OUTPUT_HELP
         "  -h, --help              print this help and exit\n"
         "  -V, --version           print the version and exit\n";
 
-/*
- * The scale a statistic is for, when --scale does not say: the one it
- * assumes (registry.h) from ordinal up, else binary or nominal by levels.
- */
-static enum calib_scale
-scale_of(const char *stat, size_t levels)
-{
-	const struct calib_stat_info *e = calib_registry_named(stat, strlen(stat));
-	if (e && e->scale >= CALIB_SCALE_ORDINAL)
-		return e->scale;
-	return levels > 2 ? CALIB_SCALE_NOMINAL : CALIB_SCALE_BINARY;
-}
-
 /* --prevalence: one share (binary) or a comma list; into share[], *n of them. */
 static int
 parse_shares(const struct calib_cli *cli, const char *arg, double *share, size_t *n)
@@ -135,30 +122,54 @@ parse_shares(const struct calib_cli *cli, const char *arg, double *share, size_t
 	return 0;
 }
 
-int
-main(int argc, char **argv)
-{
+/* What the command line asks. */
+struct options {
 	struct calib_cli cli;
 	struct calib_plan_opts po;
-	struct calib_plan_design d;
-	struct calib_store *store = NULL;
-	struct calib_plan_session *plan = NULL;
-	struct calib_table *t = NULL;
-	struct calib_error err;
-	enum calib_format fmt = calib_cli_default_format();
-	const char *output = NULL, *stat = NULL;
-	double expected = NAN, conf = 0.95, share[CALIB_PLAN_MAX_LEVELS];
-	size_t raters = 0, levels = 0, n_shares = 0;
-	enum calib_scale scale = CALIB_SCALE_UNKNOWN;
-	int c, status = 0;
+	struct calib_plan_given g; /* the session of --expected (expected NAN: from files) */
+	enum calib_format fmt;
+	const char *output;
+};
 
-	gsl_set_error_handler_off();
-	calib_cli_init(&cli, "calib-plan", usage);
-	calib_plan_opts_init(&po);
+/* --method: into *m; 0, or -1 with a usage error printed. */
+static int
+parse_method(const struct calib_cli *cli, const char *arg, enum calib_plan_method *m)
+{
+	if (strcmp(arg, "auto") == 0)
+		*m = CALIB_PLAN_AUTO;
+	else if (strcmp(arg, "closed") == 0)
+		*m = CALIB_PLAN_CLOSED;
+	else if (strcmp(arg, "simulate") == 0)
+		*m = CALIB_PLAN_SIMULATE;
+	else {
+		calib_cli_usage_error(cli, "option --method: '%s' is not auto, closed or simulate",
+		                      arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* The options into o: -1 to go on, else the exit status (--help, -V, a usage error). */
+static int
+parse_options(struct options *o, int argc, char **argv)
+{
+	struct calib_cli *cli = &o->cli;
+	struct calib_plan_given *g = &o->g;
+	size_t threads;
+	int c;
+
+	calib_cli_init(cli, "calib-plan", usage);
+	calib_plan_opts_init(&o->po);
+	memset(g, 0, sizeof *g);
+	g->expected = NAN;
+	g->conf = 0.95;
+	g->scale = CALIB_SCALE_UNKNOWN;
+	o->fmt = calib_cli_default_format();
+	o->output = NULL;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "f:hj:o:s:V", longopts,
 	                        NULL)) != -1) {
-		switch (calib_cli_read_opt(&cli, c, optarg)) {
+		switch (calib_cli_read_opt(cli, c, optarg)) {
 		case 1:
 			continue;
 		case -1:
@@ -166,187 +177,186 @@ main(int argc, char **argv)
 		}
 		switch (c) {
 		case 'f':
-			if (calib_cli_format(&cli, optarg, &fmt))
+			if (calib_cli_format(cli, optarg, &o->fmt))
 				return 2;
 			break;
 		case 'o':
-			output = optarg;
+			o->output = optarg;
 			break;
 		case 's':
-			if (calib_cli_seed(&cli, optarg, &po.seed))
+			if (calib_cli_seed(cli, optarg, &o->po.seed))
 				return 2;
 			break;
-		case 'j': {
-			size_t threads;
-			if (calib_cli_size(&cli, "--threads", optarg, 1, 2, &threads))
+		case 'j':
+			if (calib_cli_size(cli, "--threads", optarg, 1, 2, &threads))
 				return 2;
-			po.threads = (unsigned)threads;
-			cli.read.threads = po.threads;
+			o->po.threads = (unsigned)threads;
+			cli->read.threads = o->po.threads;
 			break;
-		}
 		case OPT_EXPECTED:
-			if (calib_cli_double(&cli, "--expected", optarg, -1, 0.999999,
-			                     &expected))
+			if (calib_cli_double(cli, "--expected", optarg, -1, 0.999999, &g->expected))
 				return 2;
 			break;
 		case OPT_RATERS:
-			if (calib_cli_size(&cli, "--raters", optarg, 2, 1000, &raters))
+			if (calib_cli_size(cli, "--raters", optarg, 2, 1000, &g->n_raters))
 				return 2;
 			break;
 		case OPT_STAT:
-			stat = optarg;
+			g->stat = optarg;
 			break;
 		case OPT_WIDTH:
-			if (calib_cli_double(&cli, "--width", optarg, 0.001, 4, &po.width))
+			if (calib_cli_double(cli, "--width", optarg, 0.001, 4, &o->po.width))
 				return 2;
 			break;
 		case OPT_CALLS:
-			if (calib_cli_size(&cli, "--calls", optarg, 2, 1000000, &po.calls))
+			if (calib_cli_size(cli, "--calls", optarg, 2, 1000000, &o->po.calls))
 				return 2;
 			break;
 		case OPT_CONF:
-			if (calib_cli_double(&cli, "--conf", optarg, 0.5, 0.999999, &conf))
+			if (calib_cli_double(cli, "--conf", optarg, 0.5, 0.999999, &g->conf))
 				return 2;
 			break;
 		case OPT_LEVELS:
-			if (calib_cli_size(&cli, "--levels", optarg, 2, CALIB_PLAN_MAX_LEVELS,
-			                   &levels))
+			if (calib_cli_size(cli, "--levels", optarg, 2, CALIB_PLAN_MAX_LEVELS,
+			                   &g->n_levels))
 				return 2;
 			break;
 		case OPT_PREVALENCE:
-			if (parse_shares(&cli, optarg, share, &n_shares))
+			if (parse_shares(cli, optarg, g->share, &g->n_shares))
 				return 2;
 			break;
 		case OPT_SCALE:
-			scale = calib_scale_parse(optarg);
-			if (scale == CALIB_SCALE_UNKNOWN)
-				return calib_cli_usage_error(
-				        &cli,
-				        "option --scale: '%s' is not binary, "
-				        "nominal, ordinal, interval or ratio",
-				        optarg);
+			g->scale = calib_scale_parse(optarg);
+			if (g->scale == CALIB_SCALE_UNKNOWN)
+				return calib_cli_usage_error(cli,
+				                             "option --scale: '%s' is not binary, "
+				                             "nominal, ordinal, interval or ratio",
+				                             optarg);
 			break;
 		case OPT_METHOD:
-			if (strcmp(optarg, "auto") == 0)
-				po.method = CALIB_PLAN_AUTO;
-			else if (strcmp(optarg, "closed") == 0)
-				po.method = CALIB_PLAN_CLOSED;
-			else if (strcmp(optarg, "simulate") == 0)
-				po.method = CALIB_PLAN_SIMULATE;
-			else
-				return calib_cli_usage_error(
-				        &cli,
-				        "option --method: '%s' is not auto, "
-				        "closed or simulate",
-				        optarg);
+			if (parse_method(cli, optarg, &o->po.method))
+				return 2;
 			break;
 		case OPT_REPLICATES:
-			if (calib_cli_size(&cli, "--replicates", optarg, 1, 100000,
-			                   &po.replicates))
+			if (calib_cli_size(cli, "--replicates", optarg, 1, 100000, &o->po.replicates))
 				return 2;
 			break;
 		case OPT_MAX_CALLS:
-			if (calib_cli_size(&cli, "--max-calls", optarg, 3, 1000000,
-			                   &po.max_calls))
+			if (calib_cli_size(cli, "--max-calls", optarg, 3, 1000000, &o->po.max_calls))
 				return 2;
 			break;
 		case 'h':
 			printf("%s\n%sOptions:\n" CALIB_CLI_READ_HELP "%s", usage, help,
 			       options_help);
-			return calib_cli_close_stdout(&cli);
+			return calib_cli_close_stdout(cli);
 		case 'V':
-			return calib_cli_version(&cli);
+			return calib_cli_version(cli);
 		default:
-			return calib_cli_bad_option(&cli, c, argv);
+			return calib_cli_bad_option(cli, c, argv);
 		}
 	}
-	if (isnan(po.width) && po.calls == 0)
-		return calib_cli_usage_error(&cli, "give --width (the calls needed) or --calls "
-		                                   "(the width they give)");
-	for (const char *p = stat; p && *p;) {
+	return -1;
+}
+
+/*
+ * What the options must agree on before anything is read, with n_files
+ * input files: -1 to go on, or 2 with a usage error printed.
+ */
+static int
+check_options(const struct options *o, size_t n_files)
+{
+	const struct calib_cli *cli = &o->cli;
+	const struct calib_plan_given *g = &o->g;
+
+	if (isnan(o->po.width) && o->po.calls == 0)
+		return calib_cli_usage_error(cli, "give --width (the calls needed) or --calls "
+		                                  "(the width they give)");
+	for (const char *p = g->stat; p && *p;) {
 		size_t len = strcspn(p, ",");
 		char name[64];
 		snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), p);
 		if (len == 0 || len >= sizeof name || !calib_registry_known(name) ||
 		    strcmp(name, "all") == 0)
-			return calib_cli_usage_error(
-			        &cli, "option --stat: unknown statistic '%.*s'", (int)len, p);
+			return calib_cli_usage_error(cli, "option --stat: unknown statistic '%.*s'",
+			                             (int)len, p);
 		p += len + (p[len] == ',');
 	}
-	calib_error_clear(&err);
-	if (!isnan(expected)) {
-		if (optind < argc)
-			return calib_cli_usage_error(&cli, "--expected plans from options: no "
-			                                   "input files with it");
-		if (raters == 0)
-			return calib_cli_usage_error(&cli, "--expected needs --raters");
-		if (stat && strchr(stat, ','))
-			return calib_cli_usage_error(&cli, "option --stat: one statistic with "
-			                                   "--expected");
-		calib_plan_design_init(&d);
-		if (!stat)
-			stat = calib_registry_headline(
-			        scale == CALIB_SCALE_UNKNOWN ? CALIB_SCALE_BINARY : scale);
-		if (n_shares == 1) {
-			if (levels > 2)
-				return calib_cli_usage_error(
-				        &cli,
-				        "option --prevalence: one share is "
-				        "for two categories; give %zu",
-				        levels);
-			share[1] = share[0];
-			share[0] = 1 - share[1];
-			n_shares = 2;
-		}
-		if (!levels)
-			levels = n_shares ? n_shares
-			         : scale_of(stat, 2) == CALIB_SCALE_ORDINAL ||
-			                         scale == CALIB_SCALE_ORDINAL
-			                 ? 5
-			                 : 2;
-		if (n_shares && n_shares != levels)
-			return calib_cli_usage_error(&cli,
-			                             "option --prevalence: %zu shares for %zu "
-			                             "categories",
-			                             n_shares, levels);
-		d.stat = stat;
-		d.scale = scale == CALIB_SCALE_UNKNOWN ? scale_of(stat, levels) : scale;
-		d.n_raters = raters;
-		d.expected = expected;
-		d.n_levels = levels;
-		d.share = n_shares ? share : NULL;
-		d.conf = conf;
-		if (calib_plan_one(&d, &po, &plan, &err)) {
-			status = calib_cli_fail(&cli, &err);
-			goto done;
-		}
-	} else {
-		if (levels || n_shares || scale != CALIB_SCALE_UNKNOWN)
-			return calib_cli_usage_error(&cli,
-			                             "--levels, --prevalence and --scale "
-			                             "describe a session given by "
-			                             "--expected; a past session has its own");
-		if (calib_cli_load(&cli, argv + optind, (size_t)(argc - optind), &store))
-			return 1;
-		if (calib_plan_session_run(store, stat, raters, conf, &po, &plan, &err)) {
-			status = calib_cli_fail(&cli, &err);
-			goto done;
-		}
+	if (isnan(g->expected)) {
+		if (g->n_levels || g->n_shares || g->scale != CALIB_SCALE_UNKNOWN)
+			return calib_cli_usage_error(cli, "--levels, --prevalence and --scale "
+			                                  "describe a session given by "
+			                                  "--expected; a past session has its own");
+		return -1;
 	}
-	t = calib_plan_table(plan, conf, &po);
-	if (!t ||
-	    (store && calib_cli_left_out(&cli, store, fmt == CALIB_FORMAT_TABLE ? t : NULL))) {
-		status = calib_cli_fail(&cli, NULL);
+	if (n_files)
+		return calib_cli_usage_error(cli, "--expected plans from options: no "
+		                                  "input files with it");
+	if (g->n_raters == 0)
+		return calib_cli_usage_error(cli, "--expected needs --raters");
+	if (g->stat && strchr(g->stat, ','))
+		return calib_cli_usage_error(cli, "option --stat: one statistic with "
+		                                  "--expected");
+	return -1;
+}
+
+/*
+ * The plan into *plan: of the session --expected describes, or of the
+ * past session files[0..n) hold (read into *store). 0, or the exit
+ * status with the message printed.
+ */
+static int
+make_plan(struct options *o, char *const *files, size_t n, struct calib_store **store,
+          struct calib_plan_session **plan)
+{
+	struct calib_plan_design d;
+	struct calib_error err;
+
+	calib_error_clear(&err);
+	if (!isnan(o->g.expected)) {
+		if (calib_plan_design_given(&d, &o->g, &err))
+			return calib_cli_usage_error(&o->cli, "option --prevalence: %s", err.msg);
+		if (calib_plan_one(&d, &o->po, plan, &err))
+			return calib_cli_fail(&o->cli, &err);
+		return 0;
+	}
+	if (calib_cli_load(&o->cli, files, n, store))
+		return 1;
+	if (calib_plan_session_run(*store, o->g.stat, o->g.n_raters, o->g.conf, &o->po, plan,
+	                           &err))
+		return calib_cli_fail(&o->cli, &err);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct calib_store *store = NULL;
+	struct calib_plan_session *plan = NULL;
+	struct calib_table *t = NULL;
+	int status;
+
+	gsl_set_error_handler_off();
+	if ((status = parse_options(&o, argc, argv)) >= 0 ||
+	    (status = check_options(&o, (size_t)(argc - optind))) >= 0)
+		return status;
+	status = make_plan(&o, argv + optind, (size_t)(argc - optind), &store, &plan);
+	if (status)
+		goto done;
+	t = calib_plan_table(plan, o.g.conf, &o.po);
+	if (!t || (store && calib_cli_left_out(&o.cli, store,
+	                                       o.fmt == CALIB_FORMAT_TABLE ? t : NULL))) {
+		status = calib_cli_fail(&o.cli, NULL);
 		goto done;
 	}
-	if (calib_cli_write_table(&cli, output, t, fmt, false))
+	if (calib_cli_write_table(&o.cli, o.output, t, o.fmt, false))
 		status = 1;
 done:
 	calib_table_free(t);
 	calib_plan_session_free(plan);
 	calib_store_free(store);
 	{
-		int cs = calib_cli_close_stdout(&cli);
+		int cs = calib_cli_close_stdout(&o.cli);
 		return status ? status : cs;
 	}
 }

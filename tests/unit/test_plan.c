@@ -249,6 +249,80 @@ errors(void)
 #undef REFUSED
 }
 
+/* A session given by options: the defaults that follow from each other. */
+static void
+given(void)
+{
+	struct calib_plan_given g;
+	struct calib_plan_design d;
+	struct calib_error err;
+
+	memset(&g, 0, sizeof g);
+	g.scale = CALIB_SCALE_UNKNOWN;
+	g.n_raters = 3;
+	g.expected = 0.6;
+	g.conf = 0.9;
+	calib_error_clear(&err);
+	ok(calib_plan_design_given(&d, &g, &err) == CALIB_OK, "given: nothing but the rest");
+	is_string(d.stat, "gwet_ac1", "given: no scale, no stat: the binary headline");
+	ok(d.scale == CALIB_SCALE_BINARY && d.n_levels == 2 && !d.share,
+	   "given: binary, two levels, equal shares");
+	ok(d.n_raters == 3 && d.expected == 0.6 && d.conf == 0.9,
+	   "given: raters, expected and level copied");
+
+	g.scale = CALIB_SCALE_ORDINAL;
+	calib_plan_design_given(&d, &g, &err);
+	is_string(d.stat, "gwet_ac2_ordinal", "given: ordinal scale: its headline");
+	is_long((long)d.n_levels, 5, "given: ordinal scale: five levels");
+	g.scale = CALIB_SCALE_INTERVAL;
+	calib_plan_design_given(&d, &g, &err);
+	is_string(d.stat, "icc2", "given: interval scale: icc2");
+
+	g.scale = CALIB_SCALE_UNKNOWN;
+	g.stat = "cohen_kappa_linear";
+	calib_plan_design_given(&d, &g, &err);
+	ok(d.scale == CALIB_SCALE_ORDINAL && d.n_levels == 5,
+	   "given: a linear-weighted kappa: ordinal, five levels");
+	g.stat = "icc1";
+	calib_plan_design_given(&d, &g, &err);
+	ok(d.scale == CALIB_SCALE_INTERVAL, "given: icc1: interval");
+	g.stat = "kripp_alpha_ratio";
+	calib_plan_design_given(&d, &g, &err);
+	ok(d.scale == CALIB_SCALE_RATIO, "given: ratio alpha: ratio");
+	g.stat = "fleiss_kappa";
+	g.n_levels = 3;
+	calib_plan_design_given(&d, &g, &err);
+	ok(d.scale == CALIB_SCALE_NOMINAL && d.n_levels == 3,
+	   "given: three levels of a kappa: nominal");
+
+	g.n_levels = 0;
+	g.share[0] = 0.3;
+	g.n_shares = 1;
+	ok(calib_plan_design_given(&d, &g, &err) == CALIB_OK && d.n_levels == 2 &&
+	           d.share == g.share && g.n_shares == 2,
+	   "given: one share: two levels, the design's shares are g's");
+	is_double(d.share[0], 0.7, 1e-12, "given: one share p: the first 1 - p");
+	is_double(d.share[1], 0.3, 1e-12, "given: one share p: the last p");
+	ok(d.scale == CALIB_SCALE_BINARY, "given: two shares of a kappa: binary");
+
+	g.share[0] = 0.2;
+	g.share[1] = 0.3;
+	g.share[2] = 0.5;
+	g.n_shares = 3;
+	calib_plan_design_given(&d, &g, &err);
+	ok(d.n_levels == 3 && d.scale == CALIB_SCALE_NOMINAL, "given: three shares: three levels");
+
+	g.n_levels = 4;
+	ok(calib_plan_design_given(&d, &g, &err) == CALIB_EARG, "given: 3 shares, 4 levels refused");
+	is_string(err.msg, "3 shares for 4 categories", "given: the mismatch said");
+	g.n_shares = 1;
+	g.n_levels = 3;
+	calib_error_clear(&err);
+	ok(calib_plan_design_given(&d, &g, &err) == CALIB_EARG,
+	   "given: one share with three levels refused");
+	is_string(err.msg, "one share is for two categories; give 3", "given: what to give said");
+}
+
 int
 main(void)
 {
@@ -259,5 +333,6 @@ main(void)
 	model();
 	runs();
 	errors();
+	given();
 	return tap_done();
 }

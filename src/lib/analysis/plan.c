@@ -53,6 +53,59 @@ calib_plan_design_init(struct calib_plan_design *d)
 	d->conf = 0.95;
 }
 
+/*
+ * The scale a statistic is for, when the design does not say: the one it
+ * assumes (registry.h) from ordinal up, else binary or nominal by levels.
+ */
+static enum calib_scale
+scale_of(const char *stat, size_t levels)
+{
+	const struct calib_stat_info *e = calib_registry_named(stat, strlen(stat));
+	if (e && e->scale >= CALIB_SCALE_ORDINAL)
+		return e->scale;
+	return levels > 2 ? CALIB_SCALE_NOMINAL : CALIB_SCALE_BINARY;
+}
+
+enum calib_status
+calib_plan_design_given(struct calib_plan_design *d, struct calib_plan_given *g,
+                        struct calib_error *err)
+{
+	const char *stat = g->stat;
+	size_t levels = g->n_levels;
+
+	calib_plan_design_init(d);
+	if (!stat)
+		stat = calib_registry_headline(g->scale == CALIB_SCALE_UNKNOWN ? CALIB_SCALE_BINARY
+		                                                               : g->scale);
+	if (g->n_shares == 1) {
+		if (levels > 2)
+			return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+			                       "one share is for two categories; give %zu",
+			                       levels);
+		g->share[1] = g->share[0];
+		g->share[0] = 1 - g->share[1];
+		g->n_shares = 2;
+	}
+	if (!levels)
+		levels = g->n_shares ? g->n_shares
+		         : scale_of(stat, 2) == CALIB_SCALE_ORDINAL ||
+		                         g->scale == CALIB_SCALE_ORDINAL
+		                 ? 5
+		                 : 2;
+	if (g->n_shares && g->n_shares != levels)
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+		                       "%zu shares for %zu categories",
+		                       g->n_shares, levels);
+	d->stat = stat;
+	d->scale = g->scale == CALIB_SCALE_UNKNOWN ? scale_of(stat, levels) : g->scale;
+	d->n_raters = g->n_raters;
+	d->expected = g->expected;
+	d->n_levels = levels;
+	d->share = g->n_shares ? g->share : NULL;
+	d->conf = g->conf;
+	return CALIB_OK;
+}
+
 void
 calib_plan_opts_init(struct calib_plan_opts *o)
 {
