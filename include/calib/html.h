@@ -51,6 +51,15 @@ void calib_html_put(FILE *fp, const char *s);
 void calib_html_table(FILE *fp, const struct calib_table *t, const char *extra,
                       const char *const *skip);
 
+/*
+ * The command line of the appendix, as one would type it again: prog,
+ * then argv[1..argc) separated by spaces, each argument with anything
+ * but letters, digits and -_./=,:%+@ (or empty) in single quotes, a
+ * quote inside as '\''. A new string the caller frees, or NULL when out
+ * of memory.
+ */
+char *calib_html_command_line(const char *prog, int argc, char *const *argv);
+
 /* One input file of the page's appendix. */
 struct calib_html_input {
 	const char *name; /* as given ("-": standard input) */

@@ -11,6 +11,39 @@
 #include "calib/html.h"
 #include "calib/registry.h"
 
+char *
+calib_html_command_line(const char *prog, int argc, char *const *argv)
+{
+	size_t n = 1;
+	for (int i = 0; i < argc; i++)
+		n += 4 * strlen(i ? argv[i] : prog) + 3;
+	char *s = malloc(n), *o = s;
+	if (!s)
+		return NULL;
+	*o = '\0';
+	for (int i = 0; i < argc; i++) {
+		const char *a = i ? argv[i] : prog;
+		bool plain =
+		        *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                        "0123456789-_./=,:%+@") == strlen(a);
+		if (i)
+			*o++ = ' ';
+		if (!plain)
+			*o++ = '\'';
+		for (; *a; a++) {
+			if (!plain && *a == '\'') {
+				memcpy(o, "'\\''", 4);
+				o += 4;
+			} else
+				*o++ = *a;
+		}
+		if (!plain)
+			*o++ = '\'';
+		*o = '\0';
+	}
+	return s;
+}
+
 size_t
 calib_html_escape(char *buf, size_t n, const char *s)
 {
