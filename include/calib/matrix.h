@@ -59,7 +59,16 @@ struct calib_matrix {
 	size_t n_pat;
 	size_t *pat_first;    /* n_pat: first row of each pattern */
 	uint32_t *pat_count;  /* n_pat: rows that share it */
+	/*
+	 * Only the first row of each pattern is held (calib_matrix_counts): row
+	 * p of off/col/cat/item is pattern p, pat_first[p] = p, and n_items,
+	 * n_scores count every call and score. See calib_matrix_rows().
+	 */
+	bool patterns_only;
 	size_t cap_items_, cap_scores_; /* private: room of a resampled matrix */
+	size_t *pat_room_;    /* private: pat_first's and pat_count's room in a */
+	uint32_t *cnt_room_;  /* matrix of patterns, cap_pat_ of each, kept */
+	size_t cap_pat_;      /* across calib_matrix_counts calls */
 };
 
 /*
@@ -83,6 +92,25 @@ enum calib_status calib_matrix_build(const struct calib_store *s, uint32_t crit,
 enum calib_status calib_matrix_rebuild(const struct calib_store *s, uint32_t crit,
 				       const struct calib_matrix_opts *o,
 				       struct calib_matrix **m);
+
+/*
+ * The patterns of criterion crit straight from the store, in the room of
+ * *m (as calib_matrix_rebuild): one pass over the store numbers each call
+ * by its count per category and keeps the first call of each pattern, so
+ * that no row of the other calls is written. *m is then what
+ * calib_matrix_build followed by calib_matrix_count_patterns gives (the
+ * same counts, levels, columns and patterns, in the same order), with
+ * patterns_only set and only the patterns' first rows held: enough for the
+ * statistics that see calls only through their counts per category
+ * (calib_matrix_count_patterns lists them; Conger's kappa excepted) and
+ * for nothing that reads calls one by one. When count_patterns would give
+ * the matrix no patterns (too many for its calls), or with o->complete,
+ * *ok is false and *m holds nothing usable: build it with
+ * calib_matrix_rebuild. On failure (CALIB_ENOMEM) *m is freed and NULL.
+ */
+enum calib_status calib_matrix_counts(const struct calib_store *s, uint32_t crit,
+				      const struct calib_matrix_opts *o,
+				      struct calib_matrix **m, bool *ok);
 
 /*
  * Build a matrix from plain data: n_items x n_raters doubles, row-major,
@@ -158,6 +186,13 @@ calib_patterns_drawn(size_t n_pat, size_t n)
 }
 
 void calib_matrix_free(struct calib_matrix *m);
+
+/* Rows held: n_items, or n_pat for a matrix of patterns only. Cannot fail. */
+static inline size_t
+calib_matrix_rows(const struct calib_matrix *m)
+{
+	return m->patterns_only ? m->n_pat : m->n_items;
+}
 
 /* Number of scores in row i. Cannot fail. */
 static inline size_t

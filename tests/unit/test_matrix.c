@@ -2,12 +2,15 @@
  * test_matrix.c - building criterion matrices: from plain values, from the
  * store (N/A policies, declared levels, sessions), the complete-call
  * sub-matrix, derived scores, a matrix rebuilt in an earlier one's room,
- * bootstrap resampling and the patterns of equal counts per category.
+ * bootstrap resampling, the patterns of equal counts per category, and a
+ * criterion's patterns counted straight from the store.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "calib/agreement.h"
+#include "calib/alpha.h"
 #include "calib/matrix.h"
 #include "tap.h"
 
@@ -292,6 +295,180 @@ test_patterns(void)
 	}
 }
 
+/*
+ * A seeded store: n calls of two sessions x 5 raters, some ratings absent,
+ * unscored or N/A, on a binary rubric criterion, an ordinal one of 4
+ * numeric levels and one of 30.
+ */
+static struct calib_store *
+random_store(size_t n, unsigned long seed)
+{
+	struct calib_store *s = calib_store_alloc();
+	const char *labels[] = { "no", "yes" };
+	uint32_t crit[3];
+	struct calib_error err;
+	char call[32], rater[8];
+
+	calib_store_criterion(s, "bin", 3, &crit[0]);
+	calib_store_declare(s, crit[0], CALIB_SCALE_BINARY, labels, NULL, 2, NAN, NAN, 1);
+	calib_store_criterion(s, "ord", 3, &crit[1]);
+	calib_store_criterion(s, "fine", 4, &crit[2]);
+	for (size_t i = 0; i < n; i++)
+		for (size_t r = 0; r < 5; r++) {
+			uint32_t e;
+			bool created;
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			if ((seed >> 60) == 0)
+				continue; /* no evaluation by this rater */
+			snprintf(call, sizeof call, "c%zu", i);
+			snprintf(rater, sizeof rater, "r%zu", r);
+			calib_store_eval(s, i % 2 ? "s1" : "s2", 2, call, strlen(call), rater, 2, 0,
+					 (uint32_t)(i * 5 + r + 2), &e, &created);
+			for (size_t c = 0; c < 3; c++) {
+				unsigned v = (unsigned)(seed >> (8 + 8 * c)) & 0xff;
+				uint16_t code;
+				size_t q = c == 0 ? 2 : c == 1 ? 4 : 30;
+				if (v < 12)
+					code = CALIB_CODE_MISSING;
+				else if (v < 20)
+					code = CALIB_CODE_NA;
+				else if (c == 0)
+					calib_store_label_code(s, crit[0], labels[v % 2], strlen(labels[v % 2]),
+							       &code, &err);
+				else
+					calib_store_value_code(s, crit[c], (double)((v + i % 3) % q), &code,
+							       &err);
+				calib_store_put(s, e, crit[c], code, NULL);
+			}
+		}
+	calib_store_finish(s);
+	return s;
+}
+
+/* Do two lists of records agree exactly, name, numbers and note? */
+static bool
+same_stats(const struct calib_stats *a, const struct calib_stats *b)
+{
+	bool same = a->n == b->n && a->n > 0;
+	for (size_t k = 0; same && k < a->n; k++) {
+		const struct calib_stat *x = &a->v[k], *y = &b->v[k];
+		const double u[] = { x->estimate, x->se, x->lower, x->upper, x->test, x->p };
+		const double v[] = { y->estimate, y->se, y->lower, y->upper, y->test, y->p };
+		same = strcmp(x->name, y->name) == 0 && strcmp(x->note, y->note) == 0 &&
+		       x->n_items == y->n_items && x->n_raters == y->n_raters;
+		for (size_t t = 0; same && t < sizeof u / sizeof *u; t++)
+			same = memcmp(&u[t], &v[t], sizeof u[t]) == 0;
+	}
+	return same;
+}
+
+/*
+ * calib_matrix_counts against calib_matrix_build + count_patterns on
+ * seeded stores: the same counts, levels, columns and patterns, each
+ * pattern's row the first call's row, and the agreement and alpha records
+ * bit for bit; in one room throughout; no patterns where the scale has too
+ * many for the calls, or with complete calls.
+ */
+static void
+test_counts(void)
+{
+	struct calib_store *s = random_store(3000, 7);
+	struct calib_matrix *r = NULL, *m;
+	struct calib_matrix_opts o;
+	struct calib_coef_opts co;
+	struct calib_error err;
+	const uint32_t *room = NULL;
+	size_t n_ok = 0, bad = 0, n_same = 0, n_runs = 0;
+
+	calib_coef_opts_init(&co);
+	co.want = "percent_agreement,percent_agreement_quadratic,fleiss_kappa,gwet_ac1,"
+		  "gwet_ac2_ordinal,gwet_ac2_linear,brennan_prediger,unanimous_agreement,"
+		  "kripp_alpha_nominal,kripp_alpha_ordinal,kripp_alpha_interval,kripp_alpha_ratio";
+	for (size_t run = 0; run < 3 * 2 * 3; run++) {
+		uint32_t crit = (uint32_t)(run % 3);
+		bool counted = false;
+		calib_matrix_opts_init(&o);
+		o.na = (enum calib_na_policy)(run / 3 % 3);
+		if (run / 9)
+			o.session = calib_names_find(s->sessions, "s1", 2);
+		n_runs++;
+		if (calib_matrix_counts(s, crit, &o, &r, &counted) != CALIB_OK ||
+		    calib_matrix_build(s, crit, &o, &m) != CALIB_OK ||
+		    calib_matrix_count_patterns(m) != CALIB_OK) {
+			ok(0, "counts %zu: built", run);
+			continue;
+		}
+		if (crit == 2) {
+			/* 30 categories, 5 raters: far more patterns than a quarter of the calls */
+			bad += counted || m->pat_first;
+			calib_matrix_free(m);
+			continue;
+		}
+		if (!counted || !m->pat_first) {
+			bad++;
+			calib_matrix_free(m);
+			continue;
+		}
+		n_ok++;
+		bad += !r->patterns_only || r->n_items != m->n_items || r->n_raters != m->n_raters ||
+		       r->n_levels != m->n_levels || r->n_scores != m->n_scores ||
+		       r->n_na != m->n_na || r->n_missing != m->n_missing ||
+		       r->na_level != m->na_level || r->scale != m->scale || r->n_pat != m->n_pat ||
+		       calib_matrix_rows(r) != m->n_pat || calib_matrix_rows(m) != m->n_items;
+		for (size_t k = 0; k < m->n_levels && k < r->n_levels; k++)
+			bad += memcmp(&r->value[k], &m->value[k], sizeof r->value[k]) != 0 ||
+			       (m->label && strcmp(r->label[k], m->label[k]) != 0);
+		for (size_t j = 0; j < m->n_raters && j < r->n_raters; j++)
+			bad += r->rater[j] != m->rater[j];
+		for (size_t p = 0; p < m->n_pat && p < r->n_pat; p++) {
+			size_t i = m->pat_first[p];
+			bad += r->pat_first[p] != p || r->pat_count[p] != m->pat_count[p] ||
+			       r->item[p] != m->item[i] ||
+			       calib_matrix_row_n(r, p) != calib_matrix_row_n(m, i);
+			for (size_t t = 0; t < calib_matrix_row_n(m, i) && t < calib_matrix_row_n(r, p); t++)
+				bad += r->col[r->off[p] + t] != m->col[m->off[i] + t] ||
+				       r->cat[r->off[p] + t] != m->cat[m->off[i] + t];
+		}
+		{
+			struct calib_stats a, b;
+			calib_stats_init(&a);
+			calib_stats_init(&b);
+			if (calib_agreement_compute(r, &co, &a, &err) == CALIB_OK &&
+			    calib_alpha_compute(r, &co, &a, &err) == CALIB_OK &&
+			    calib_agreement_compute(m, &co, &b, &err) == CALIB_OK &&
+			    calib_alpha_compute(m, &co, &b, &err) == CALIB_OK)
+				n_same += same_stats(&a, &b);
+			calib_stats_free(&a);
+			calib_stats_free(&b);
+		}
+		calib_matrix_free(m);
+	}
+	printf("# %zu of %zu runs counted\n", n_ok, n_runs);
+	ok(n_ok == 12, "counts: patterns on the binary and the 4-level criterion");
+	is_long((long)bad, 0, "counts: what a build and count_patterns give, first rows and all");
+	is_long((long)n_same, (long)n_ok, "counts: agreement and alpha records bit for bit");
+	room = r->col;
+	calib_matrix_opts_init(&o);
+	for (uint32_t crit = 0; crit < 3; crit++) {
+		bool counted;
+		calib_matrix_counts(s, crit, &o, &r, &counted);
+		n_same += r->col == room;
+	}
+	is_long((long)n_same, (long)n_ok + 3, "counts: criteria counted again in the same room");
+	calib_matrix_opts_init(&o);
+	is_long(calib_matrix_rebuild(s, 1, &o, &r), CALIB_OK, "counts: a rebuild in its room");
+	ok(!r->patterns_only && !r->pat_first && calib_matrix_rows(r) == r->n_items,
+	   "counts: a rebuilt matrix holds every row");
+	o.complete = true;
+	{
+		bool counted = true;
+		is_long(calib_matrix_counts(s, 1, &o, &r, &counted), CALIB_OK, "counts: complete");
+		ok(!counted && r, "counts: complete calls are not counted, the room kept");
+	}
+	calib_matrix_free(r);
+	calib_store_free(s);
+}
+
 int
 main(void)
 {
@@ -300,5 +477,6 @@ main(void)
 	test_build();
 	test_rebuild();
 	test_patterns();
+	test_counts();
 	return tap_done();
 }

@@ -359,6 +359,15 @@ fast_replicates(const struct calib_matrix *m, const char *name,
 	return fast;
 }
 
+/* Does headline h get an interval from headline_interval()? Cannot fail. */
+static bool
+headline_wanted(const struct calib_matrix *m, const struct calib_report_opts *o,
+		const struct calib_stat *h)
+{
+	return !(o->boot > 0 || o->headline_boot == 0 || m->n_items == 0 ||
+		 !isfinite(h->estimate) || (!isnan(h->lower) && !isnan(h->upper)));
+}
+
 /*
  * A headline without an analytic interval (Krippendorff's ordinal alpha,
  * Light's kappa, unanimous agreement, or one that is undefined for the
@@ -377,8 +386,7 @@ headline_interval(const struct calib_matrix *m, const struct calib_report_opts *
 	struct calib_stats one;
 	enum calib_status st;
 
-	if (o->boot > 0 || o->headline_boot == 0 || m->n_items == 0 || !isfinite(h->estimate) ||
-	    (!isnan(h->lower) && !isnan(h->upper)))
+	if (!headline_wanted(m, o, h))
 		return CALIB_OK;
 	bo.boot = o->headline_boot;
 	bo.progress = NULL;
@@ -411,8 +419,9 @@ top_count(const struct calib_matrix *m)
 	size_t *count = NULL;
 
 	if (m->n_levels && m->n_levels < 1000 && (count = calloc(m->n_levels, sizeof *count))) {
-		for (size_t t = 0; t < m->n_scores; t++)
-			count[m->cat[t]]++;
+		for (size_t i = 0; i < calib_matrix_rows(m); i++)
+			for (size_t t = m->off[i]; t < m->off[i + 1]; t++)
+				count[m->cat[t]] += m->patterns_only ? m->pat_count[i] : 1;
 		for (size_t k = 0; k < m->n_levels; k++)
 			if (count[k] > top)
 				top = count[k];
@@ -628,6 +637,75 @@ alpha_summaries(const struct job *j, struct unit *u, const struct calib_matrix *
 	return CALIB_OK;
 }
 
+/*
+ * The families of the statistics of a unit whose matrix is m (the TOTAL
+ * or a section when total), and in *list the statistics: --stat's, or
+ * the defaults of m's scale and raters.
+ */
+static unsigned
+unit_mask(const struct calib_report_opts *o, const struct calib_matrix *m, bool total,
+	  const char **list)
+{
+	unsigned mask;
+
+	*list = o->stat && strcmp(o->stat, "all") != 0
+			? o->stat
+			: calib_registry_defaults(m->scale, m->n_raters);
+	mask = families_of(o, *list);
+	if (total)
+		mask &= CALIB_FAMILY_ICC | CALIB_FAMILY_ALPHA;
+	/* the kappa paradox check needs the percent agreement */
+	if (mask & CALIB_FAMILY_KAPPA && m->n_levels < 1000)
+		mask |= CALIB_FAMILY_AGREEMENT;
+	return mask;
+}
+
+/*
+ * Do the statistics of list see calls only through their counts per
+ * category (the agreement family but Conger's kappa, and alpha), and does
+ * nothing else read calls one by one (a bootstrap, the complete calls)?
+ */
+static bool
+counts_suffice(const struct calib_report_opts *o, const char *list, unsigned mask)
+{
+	const unsigned counts = CALIB_FAMILY_AGREEMENT | CALIB_FAMILY_ALPHA;
+
+	return !o->complete && o->boot == 0 && !o->alpha_boot &&
+	       !(o->stat && strcmp(o->stat, "all") == 0) && (mask & ~counts) == 0 &&
+	       !in_list(list, "conger_kappa");
+}
+
+/*
+ * Criterion crit's matrix, in worker w's room (*m points into it): only
+ * its patterns (calib_matrix_counts) when counts_suffice(), else every
+ * row. Whether they suffice depends on the criterion's raters when the
+ * statistics are the defaults; a criterion that may have two raters or
+ * points (a kappa, an ICC) is not counted first. CALIB_OK or CALIB_ENOMEM.
+ */
+static enum calib_status
+criterion_matrix(struct job *j, uint32_t crit, unsigned w, const struct calib_matrix_opts *mo,
+		 struct calib_matrix **m)
+{
+	const struct calib_report_opts *o = j->o;
+	const char *list = o->stat;
+	enum calib_status st;
+	bool ok = false;
+
+	if (!list && calib_names_count(j->s->raters) > 2)
+		list = calib_registry_defaults(j->s->criteria[crit].scale, 3);
+	if (list && counts_suffice(o, list, families_of(o, list)) &&
+	    (st = calib_matrix_counts(j->s, crit, mo, &j->mats[w], &ok)))
+		return st;
+	if (ok) {
+		unsigned mask = unit_mask(o, j->mats[w], false, &list);
+		ok = counts_suffice(o, list, mask);
+	}
+	if (!ok && (st = calib_matrix_rebuild(j->s, crit, mo, &j->mats[w])))
+		return st;
+	*m = j->mats[w];
+	return CALIB_OK;
+}
+
 static void
 analyse(struct job *j, struct unit *u, unsigned w)
 {
@@ -657,8 +735,7 @@ analyse(struct job *j, struct unit *u, unsigned w)
 		flags = j->sc->flags + u->score * j->sc->n_evals;
 		u->status = calib_matrix_from_evals(s, score, CALIB_SCALE_INTERVAL, &mo, &m);
 	} else {
-		u->status = calib_matrix_rebuild(s, u->crit, &mo, &j->mats[w]);
-		m = j->mats[w];
+		u->status = criterion_matrix(j, u->crit, w, &mo, &m);
 	}
 	if (u->status)
 		goto out;
@@ -696,21 +773,14 @@ analyse(struct job *j, struct unit *u, unsigned w)
 			else
 				u->row.n_unscored += isnan(score[e]);
 		}
-	for (size_t i = 0; i < m->n_items; i++) {
-		size_t r = calib_matrix_row_n(m, i);
-		u->row.n_complete += r == m->n_raters;
-		u->row.n_pairable += r >= 2;
+	for (size_t i = 0; i < calib_matrix_rows(m); i++) {
+		size_t r = calib_matrix_row_n(m, i), times = m->patterns_only ? m->pat_count[i] : 1;
+		u->row.n_complete += r == m->n_raters ? times : 0;
+		u->row.n_pairable += r >= 2 ? times : 0;
 	}
-	list = o->stat && strcmp(o->stat, "all") != 0 ? o->stat
-						       : calib_registry_defaults(m->scale, m->n_raters);
-	mask = families_of(o, list);
-	if (u->crit == CALIB_NONE)
-		mask &= CALIB_FAMILY_ICC | CALIB_FAMILY_ALPHA;
-	/* the kappa paradox check needs the percent agreement */
-	if (mask & CALIB_FAMILY_KAPPA && m->n_levels < 1000)
-		mask |= CALIB_FAMILY_AGREEMENT;
+	mask = unit_mask(o, m, u->crit == CALIB_NONE, &list);
 	/* the families that see calls only through their counts weigh each pattern once */
-	if (mask & (CALIB_FAMILY_AGREEMENT | CALIB_FAMILY_ALPHA) &&
+	if (!m->patterns_only && mask & (CALIB_FAMILY_AGREEMENT | CALIB_FAMILY_ALPHA) &&
 	    (u->status = calib_matrix_count_patterns(m)))
 		goto out;
 	/* custom weights fit only criteria with as many categories */
@@ -752,6 +822,16 @@ analyse(struct job *j, struct unit *u, unsigned w)
 	    (u->status = drop_ordered(o, list, m, &u->stats)))
 		goto out;
 	pick_headline(o, m, &u->row, &u->stats);
+	/* a headline's bootstrap draws calls: every row of the criterion */
+	if (u->row.headline != SIZE_MAX && m->patterns_only &&
+	    headline_wanted(m, o, &u->stats.v[u->row.headline])) {
+		if ((u->status = calib_matrix_rebuild(s, u->crit, &mo, &j->mats[w])))
+			goto out;
+		m = j->mats[w];
+		if (mask & (CALIB_FAMILY_AGREEMENT | CALIB_FAMILY_ALPHA) &&
+		    (u->status = calib_matrix_count_patterns(m)))
+			goto out;
+	}
 	if (u->row.headline != SIZE_MAX &&
 	    (u->status = headline_interval(m, o, &coef, j->inner, &u->stats.v[u->row.headline],
 					   ab, &u->err)))

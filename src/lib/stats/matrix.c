@@ -40,59 +40,182 @@ category_hash(uint64_t k)
 }
 
 /*
- * A call's key is the sum over its scores of a number per category, which
- * needs no sorting. When (r + 1)^q fits in 64 bits (r the most scores of a
- * call), category k's number is (r + 1)^k: the key is the call's counts
- * written in base r + 1, so equal keys are equal patterns. Otherwise it is
- * a hash: the call is also counted per category in a q-sized tally, and a
- * pattern keeps its distinct categories with their counts; a call matches
- * it when it has as many scores and the same count in each of them. The
- * table of patterns grows with them (kept at most half full), so with the
- * few patterns of a coarse scale it stays in cache however many calls there
- * are.
+ * The patterns met so far, in order of first appearance. A call's key is
+ * the sum over its scores of a number per category, which needs no
+ * sorting. With exact keys (the counts written in base r + 1, r the most
+ * scores of a call) equal keys are equal patterns. Otherwise the key is a
+ * hash, and a pattern keeps its distinct categories with their counts: a
+ * call matches it when it has as many categories and the same count in
+ * each of them. The table grows with the patterns (kept at most half
+ * full), so with the few patterns of a coarse scale it stays in cache
+ * however many calls there are.
  */
+struct pattab {
+	bool exact;
+	size_t cap, np, pcap, nk, kcap;
+	uint32_t *slot;       /* cap: pattern + 1; 0 is empty */
+	uint64_t *phash;      /* np: each pattern's key */
+	size_t *koff;         /* np + 1: pattern p's categories at kcat[koff[p]..] */
+	uint32_t *kcat, *kcnt; /* the patterns' categories and counts (not exact) */
+};
+
+static void
+pattab_free(struct pattab *t)
+{
+	free(t->slot);
+	free(t->phash);
+	free(t->koff);
+	free(t->kcat);
+	free(t->kcnt);
+}
+
+/* An empty table. CALIB_OK or CALIB_ENOMEM (nothing left allocated). */
+static enum calib_status
+pattab_init(struct pattab *t, bool exact)
+{
+	memset(t, 0, sizeof *t);
+	t->exact = exact;
+	t->cap = 1024;
+	if (!(t->slot = calloc(t->cap, sizeof *t->slot)))
+		return CALIB_ENOMEM;
+	return CALIB_OK;
+}
+
+/*
+ * The pattern of a call of key hash whose d distinct categories are
+ * touched[0..d), counted in tally (both unused with exact keys), added when
+ * new (*added). *p receives its number. CALIB_OK or CALIB_ENOMEM.
+ */
+static enum calib_status
+pattab_find(struct pattab *t, uint64_t hash, const uint32_t *tally, const uint32_t *touched,
+	    size_t d, uint32_t *p, bool *added)
+{
+	size_t h;
+
+	*added = false;
+	for (h = pattern_slot(hash, t->cap); t->slot[h] != 0; h = (h + 1) & (t->cap - 1)) {
+		uint32_t q = t->slot[h] - 1;
+		/* d categories of the call, each as often: the same scores */
+		bool same = t->phash[q] == hash && (t->exact || t->koff[q + 1] - t->koff[q] == d);
+		for (size_t e = t->koff[q]; same && !t->exact && e < t->koff[q + 1]; e++)
+			same = tally[t->kcat[e]] == t->kcnt[e];
+		if (same) {
+			*p = q;
+			return CALIB_OK;
+		}
+	}
+	if (t->np == t->pcap) {
+		size_t c = t->pcap ? 2 * t->pcap : 256;
+		uint64_t *ph = realloc(t->phash, c * sizeof *ph);
+		size_t *ko = ph ? realloc(t->koff, (c + 1) * sizeof *ko) : NULL;
+		if (ph)
+			t->phash = ph;
+		if (!ko)
+			return CALIB_ENOMEM;
+		t->koff = ko;
+		if (t->pcap == 0)
+			t->koff[0] = 0;
+		t->pcap = c;
+	}
+	if (!t->exact && t->nk + d > t->kcap) {
+		size_t c = 2 * (t->nk + d) + 256;
+		uint32_t *kc = realloc(t->kcat, c * sizeof *kc);
+		uint32_t *kn = kc ? realloc(t->kcnt, c * sizeof *kn) : NULL;
+		if (kc)
+			t->kcat = kc;
+		if (!kn)
+			return CALIB_ENOMEM;
+		t->kcnt = kn;
+		t->kcap = c;
+	}
+	if (2 * (t->np + 1) > t->cap) {
+		uint32_t *bigger = calloc(2 * t->cap, sizeof *bigger);
+		if (!bigger)
+			return CALIB_ENOMEM;
+		free(t->slot);
+		t->slot = bigger;
+		t->cap *= 2;
+		for (size_t q = 0; q < t->np; q++) {
+			size_t g = pattern_slot(t->phash[q], t->cap);
+			while (t->slot[g] != 0)
+				g = (g + 1) & (t->cap - 1);
+			t->slot[g] = (uint32_t)q + 1;
+		}
+		for (h = pattern_slot(hash, t->cap); t->slot[h] != 0; h = (h + 1) & (t->cap - 1))
+			;
+	}
+	t->slot[h] = (uint32_t)t->np + 1;
+	t->phash[t->np] = hash;
+	for (size_t a = 0; !t->exact && a < d; a++, t->nk++) {
+		t->kcat[t->nk] = touched[a];
+		t->kcnt[t->nk] = tally[touched[a]];
+	}
+	t->koff[t->np + 1] = t->nk;
+	*p = (uint32_t)t->np++;
+	*added = true;
+	return CALIB_OK;
+}
+
+/*
+ * Keys of pattab: when (r + 1)^q fits in 64 bits, category k's number is
+ * (r + 1)^k; otherwise a hash of k (and a call's key starts from a hash of
+ * its number of scores). Into hk[0..q); returns whether the keys are exact.
+ */
+static bool
+pattern_numbers(uint64_t *hk, size_t q, size_t maxr)
+{
+	uint64_t top = 1;
+	bool exact = true;
+
+	for (size_t k = 0; exact && k < q; k++) {
+		hk[k] = top;
+		exact = top <= UINT64_MAX / (maxr + 1);
+		top *= maxr + 1;
+	}
+	for (size_t k = 0; !exact && k < q; k++)
+		hk[k] = category_hash(k);
+	return exact;
+}
+
+/* The first key of a call of r scores (hashed keys count the scores too). */
+static uint64_t
+pattern_key0(bool exact, size_t r)
+{
+	return exact ? 0 : category_hash(UINT64_MAX - r);
+}
+
 enum calib_status
 calib_matrix_patterns(const struct calib_matrix *m, uint32_t *pat, size_t *first, size_t *n_pat)
 {
-	size_t cap = 1024, maxr = 0, np = 0, nk = 0, pcap = 0, q = m->n_levels ? m->n_levels : 1;
-	uint32_t *kcat = NULL, *kcnt = NULL; /* the patterns' categories and counts */
-	size_t *koff = NULL;                 /* np + 1: pattern p's at kcat[koff[p]..] */
-	uint64_t *phash = NULL, *hk;         /* each pattern's key; each category's number */
-	uint32_t *slot = NULL, *tally = NULL, *touched = NULL;
-	uint64_t top = 1;
-	bool exact = true; /* keys are counts in base maxr + 1 */
+	size_t maxr = 0, q = m->n_levels ? m->n_levels : 1;
+	uint64_t *hk;                           /* each category's number */
+	uint32_t *tally = NULL, *touched = NULL;
+	struct pattab t;
+	bool exact;
 	enum calib_status st = CALIB_ENOMEM;
 
 	*n_pat = 0;
 	for (size_t i = 0; i < m->n_items; i++)
 		if (calib_matrix_row_n(m, i) > maxr)
 			maxr = calib_matrix_row_n(m, i);
-	hk = malloc(q * sizeof *hk);
-	if (!hk)
-		goto out;
-	/* (r + 1)^k, while the largest key, (r + 1)^q - 1, fits */
-	for (size_t k = 0; exact && k < q; k++) {
-		hk[k] = top;
-		exact = top <= UINT64_MAX / (maxr + 1);
-		top *= maxr + 1;
+	if (!(hk = malloc(q * sizeof *hk)))
+		return CALIB_ENOMEM;
+	exact = pattern_numbers(hk, q, maxr);
+	if (pattab_init(&t, exact)) {
+		free(hk);
+		return CALIB_ENOMEM;
 	}
-	slot = calloc(cap, sizeof *slot); /* pattern + 1; 0 is empty */
 	if (!exact) {
 		tally = calloc(q, sizeof *tally);
 		touched = malloc((maxr ? maxr : 1) * sizeof *touched);
-		kcat = malloc((m->n_scores ? m->n_scores : 1) * sizeof *kcat);
-		kcnt = malloc((m->n_scores ? m->n_scores : 1) * sizeof *kcnt);
-		if (!tally || !touched || !kcat || !kcnt)
+		if (!tally || !touched)
 			goto out;
-		for (size_t k = 0; k < q; k++)
-			hk[k] = category_hash(k);
 	}
-	if (!slot)
-		goto out;
 	for (size_t i = 0; i < m->n_items; i++) {
-		size_t r = calib_matrix_row_n(m, i), d = 0, h;
-		uint64_t hash = exact ? 0 : category_hash(UINT64_MAX - r);
-		uint32_t found = 0;
+		size_t d = 0;
+		uint64_t hash = pattern_key0(exact, calib_matrix_row_n(m, i));
+		uint32_t p;
+		bool added;
 
 		if (exact)
 			for (size_t j = m->off[i]; j < m->off[i + 1]; j++)
@@ -105,73 +228,21 @@ calib_matrix_patterns(const struct calib_matrix *m, uint32_t *pat, size_t *first
 				d += tally[k]++ == 0;
 				hash += hk[k];
 			}
-		for (h = pattern_slot(hash, cap); slot[h] != 0; h = (h + 1) & (cap - 1)) {
-			uint32_t p = slot[h] - 1;
-			/* d categories of the call, each as often: the same scores */
-			bool same = phash[p] == hash && (exact || koff[p + 1] - koff[p] == d);
-			for (size_t e = koff[p]; same && !exact && e < koff[p + 1]; e++)
-				same = tally[kcat[e]] == kcnt[e];
-			if (same) {
-				found = p + 1;
-				break;
-			}
-		}
-		if (!found) { /* a new pattern */
-			if (np == pcap) {
-				size_t c = pcap ? 2 * pcap : 256;
-				uint64_t *ph = realloc(phash, c * sizeof *ph);
-				size_t *ko = ph ? realloc(koff, (c + 1) * sizeof *ko) : NULL;
-				if (ph)
-					phash = ph;
-				if (!ko)
-					goto out;
-				koff = ko;
-				if (pcap == 0)
-					koff[0] = 0;
-				pcap = c;
-			}
-			if (2 * (np + 1) > cap) {
-				uint32_t *bigger = calloc(2 * cap, sizeof *bigger);
-				if (!bigger)
-					goto out;
-				free(slot);
-				slot = bigger;
-				cap *= 2;
-				for (size_t p = 0; p < np; p++) {
-					size_t g = pattern_slot(phash[p], cap);
-					while (slot[g] != 0)
-						g = (g + 1) & (cap - 1);
-					slot[g] = (uint32_t)p + 1;
-				}
-				for (h = pattern_slot(hash, cap); slot[h] != 0; h = (h + 1) & (cap - 1))
-					;
-			}
-			slot[h] = (uint32_t)np + 1;
-			phash[np] = hash;
-			for (size_t a = 0; a < d; a++, nk++) {
-				kcat[nk] = touched[a];
-				kcnt[nk] = tally[touched[a]];
-			}
-			koff[np + 1] = nk;
-			if (first)
-				first[np] = i;
-			found = (uint32_t)++np;
-		}
-		pat[i] = found - 1;
+		if (pattab_find(&t, hash, tally, touched, d, &p, &added))
+			goto out;
+		if (added && first)
+			first[p] = i;
+		pat[i] = p;
 		for (size_t a = 0; a < d; a++)
 			tally[touched[a]] = 0;
 	}
-	*n_pat = np;
+	*n_pat = t.np;
 	st = CALIB_OK;
 out:
-	free(slot);
+	pattab_free(&t);
 	free(tally);
 	free(touched);
 	free(hk);
-	free(kcat);
-	free(kcnt);
-	free(koff);
-	free(phash);
 	return st;
 }
 
@@ -179,27 +250,41 @@ out:
 static void
 patterns_drop(struct calib_matrix *m)
 {
-	free(m->pat_first);
-	free(m->pat_count);
+	/* a matrix of patterns keeps their room for the next one */
+	if (m->pat_first != m->pat_room_)
+		free(m->pat_first);
+	if (m->pat_count != m->cnt_room_)
+		free(m->pat_count);
 	m->pat_first = NULL;
 	m->pat_count = NULL;
 	m->n_pat = 0;
+	m->patterns_only = false;
+}
+
+/*
+ * Multisets of at most r of q categories, C(q + r, r), counted while
+ * within limit: more than limit when it exceeds it.
+ */
+static double
+patterns_possible(size_t q, size_t r, double limit)
+{
+	double possible = 1.0;
+	for (size_t j = 1; j <= r && possible <= limit; j++)
+		possible = possible * (double)(q + j) / (double)j;
+	return possible;
 }
 
 enum calib_status
 calib_matrix_count_patterns(struct calib_matrix *m)
 {
-	double possible = 1.0, limit = (double)(m->n_items / 4);
+	double limit = (double)(m->n_items / 4);
 	uint32_t *pat;
 	size_t *f;
 	uint32_t *c;
 	size_t np;
 
 	patterns_drop(m);
-	/* C(q + r, r) multisets of at most r of q categories, while within the limit */
-	for (size_t j = 1; j <= m->n_raters && possible <= limit; j++)
-		possible = possible * (double)(m->n_levels + j) / (double)j;
-	if (m->n_items == 0 || possible > limit)
+	if (m->n_items == 0 || patterns_possible(m->n_levels, m->n_raters, limit) > limit)
 		return CALIB_OK;
 	pat = malloc(m->n_items * sizeof *pat);
 	f = malloc(m->n_items * sizeof *f);
@@ -235,8 +320,9 @@ calib_matrix_free(struct calib_matrix *m)
 	free(m->value);
 	free(m->item);
 	free(m->rater);
-	free(m->pat_first);
-	free(m->pat_count);
+	patterns_drop(m);
+	free(m->pat_room_);
+	free(m->cnt_room_);
 	free(m);
 }
 
@@ -526,97 +612,85 @@ matrix_shrink(struct calib_matrix *m, size_t n_items, size_t n_scores)
 }
 
 /*
- * calib_matrix_build, or with reuse calib_matrix_rebuild: *out is then an
- * earlier matrix (or NULL) whose room is kept rather than given back.
+ * The category of rating code cd in a matrix of criterion c: its level,
+ * or with na_cat level n_levels for N/A; false when the code is no score
+ * there. Unscored cells and N/As are counted in *n_missing and *n_na.
  */
-static enum calib_status
-build(const struct calib_store *s, uint32_t crit, const struct calib_matrix_opts *o,
-      struct calib_matrix **out, bool reuse)
+static inline bool
+code_level(uint16_t cd, const struct calib_criterion *c, bool na_cat, uint32_t *level,
+	   size_t *n_missing, size_t *n_na)
 {
-	const struct calib_criterion *c = &s->criteria[crit];
-	const uint16_t *code = c->code;
-	const uint32_t *evals = s->item_evals, *rater_of = s->eval_rater;
-	size_t n_raters_all = calib_names_count(s->raters);
-	bool na_cat = na_is_category(c, o->na);
-	size_t n_rows = 0, n_cols = 0, sc = 0, q = 0, n_na = 0, n_missing = 0;
-	uint32_t *colmap = NULL, *catmap = NULL, *col, *cat;
-	size_t nl = c->n_levels + 1; /* + N/A */
-	struct calib_matrix *m = NULL, *full = NULL;
-
-	m = reuse ? *out : NULL;
-	*out = NULL;
-	colmap = malloc((n_raters_all ? n_raters_all : 1) * sizeof *colmap);
-	catmap = malloc(nl * sizeof *catmap);
-	/* room for every item and evaluation; given back once the scores are known */
-	if (m)
-		m = matrix_reuse(m, s->n_items, n_raters_all, s->n_evals, nl, c->labelled || na_cat);
-	else if ((m = matrix_alloc(s->n_items, n_raters_all, s->n_evals, nl,
-				   c->labelled || na_cat)) && reuse) {
-		m->cap_items_ = s->n_items;
-		m->cap_scores_ = s->n_evals;
+	if (cd >= CALIB_CODE_LEVEL) {
+		*level = cd - CALIB_CODE_LEVEL;
+		return true;
 	}
-	if (!colmap || !catmap || !m)
-		goto nomem;
+	*n_missing += cd == CALIB_CODE_MISSING;
+	*n_na += cd == CALIB_CODE_NA;
+	*level = (uint32_t)c->n_levels;
+	return cd == CALIB_CODE_NA && na_cat;
+}
+
+/*
+ * Matrix m (an earlier one whose room is reused, or NULL for a new one)
+ * emptied for criterion c with room for n_items rows and n_scores scores
+ * (kept as its room when keep_room), and *colmap, *catmap: the raters
+ * and categories that take part, none yet (CALIB_NONE) but the declared
+ * levels that o keeps (0). NULL when out of memory, m and the maps then
+ * freed.
+ */
+static struct calib_matrix *
+matrix_start(struct calib_matrix *m, const struct calib_store *s,
+	     const struct calib_criterion *c, const struct calib_matrix_opts *o, size_t n_items,
+	     size_t n_scores, bool keep_room, uint32_t **colmap, uint32_t **catmap)
+{
+	size_t n_raters_all = calib_names_count(s->raters), nl = c->n_levels + 1;
+	bool labelled = c->labelled || na_is_category(c, o->na);
+
+	*colmap = malloc((n_raters_all ? n_raters_all : 1) * sizeof **colmap);
+	*catmap = malloc(nl * sizeof **catmap);
+	if (m)
+		m = matrix_reuse(m, n_items, n_raters_all, n_scores, nl, labelled);
+	else if ((m = matrix_alloc(n_items, n_raters_all, n_scores, nl, labelled)) && keep_room) {
+		m->cap_items_ = n_items;
+		m->cap_scores_ = n_scores;
+	}
+	if (!*colmap || !*catmap || !m) {
+		free(*colmap);
+		free(*catmap);
+		calib_matrix_free(m);
+		return NULL;
+	}
 	for (size_t j = 0; j < n_raters_all; j++)
-		colmap[j] = CALIB_NONE;
+		(*colmap)[j] = CALIB_NONE;
 	for (size_t k = 0; k < nl; k++)
-		catmap[k] = CALIB_NONE;
+		(*catmap)[k] = CALIB_NONE;
 	if (o->all_levels && (c->levels_fixed || c->order))
 		for (size_t k = 0; k < c->n_levels; k++)
-			catmap[k] = 0;
+			(*catmap)[k] = 0;
+	return m;
+}
 
-	/*
-	 * One pass over the items: the rows with store rater ids and level
-	 * numbers (N/A as level n_levels), marking the raters and categories
-	 * that take part; both are renumbered afterwards.
-	 */
-	col = m->col;
-	cat = m->cat;
-	for (size_t it = 0; it < s->n_items; it++) {
-		size_t start = sc, end = s->item_off[it + 1];
-		if (o->session != CALIB_NONE && s->item_session[it] != o->session)
-			continue;
-		if (o->item_mask && !o->item_mask[it])
-			continue;
-		for (size_t e = s->item_off[it]; e < end; e++) {
-			uint32_t ev = evals[e];
-			uint16_t cd = code[ev];
-			uint32_t level;
-			if (cd >= CALIB_CODE_LEVEL) {
-				level = cd - CALIB_CODE_LEVEL;
-			} else if (cd == CALIB_CODE_MISSING) {
-				n_missing++;
-				continue;
-			} else if (cd == CALIB_CODE_NA) {
-				n_na++;
-				if (!na_cat)
-					continue;
-				level = (uint32_t)c->n_levels;
-			} else {
-				continue;
-			}
-			catmap[level] = 0;
-			colmap[rater_of[ev]] = 0;
-			col[sc] = rater_of[ev];
-			cat[sc] = level;
-			sc++;
-		}
-		if (sc > start) {
-			m->item[n_rows] = (uint32_t)it;
-			m->off[++n_rows] = sc;
-		}
-	}
+/*
+ * The raters and categories that take part in m (colmap[j], catmap[k]: 0
+ * where used, else CALIB_NONE; catmap[n_levels] is N/A) numbered in
+ * increasing order, m's first n_stored scores renumbered to them, and m's
+ * columns, levels, values, labels and scale set from criterion c.
+ * CALIB_OK or CALIB_ENOMEM.
+ */
+static enum calib_status
+matrix_levels(struct calib_matrix *m, const struct calib_criterion *c, uint32_t *colmap,
+	      size_t n_raters_all, uint32_t *catmap, size_t n_stored)
+{
+	size_t n_cols = 0, q = 0, nl = c->n_levels + 1;
+
 	for (size_t j = 0; j < n_raters_all; j++)
 		if (colmap[j] == 0)
 			colmap[j] = (uint32_t)n_cols++;
 	for (size_t k = 0; k < nl; k++)
 		if (catmap[k] == 0)
 			catmap[k] = (uint32_t)q++;
-	renumber(col, sc, colmap, n_cols);
-	renumber(cat, sc, catmap, q);
-	if (!reuse)
-		matrix_shrink(m, n_rows, sc);
-
+	renumber(m->col, n_stored, colmap, n_cols);
+	renumber(m->cat, n_stored, catmap, q);
 	if (!(catmap[c->n_levels] != CALIB_NONE || c->labelled)) {
 		free(m->label);
 		m->label = NULL;
@@ -634,17 +708,76 @@ build(const struct calib_store *s, uint32_t crit, const struct calib_matrix_opts
 				text = calib_format_double(c->value[k], buf, sizeof buf);
 			m->label[to] = strdup(text);
 			if (!m->label[to])
-				goto nomem;
+				return CALIB_ENOMEM;
 		}
 	}
 	m->na_level = catmap[c->n_levels] != CALIB_NONE;
 	for (size_t j = 0; j < n_raters_all; j++)
 		if (colmap[j] != CALIB_NONE)
 			m->rater[colmap[j]] = (uint32_t)j;
-	m->n_items = m->n_items_all = n_rows;
 	m->n_raters = n_cols;
-	m->n_scores = sc;
 	m->scale = c->scale;
+	return CALIB_OK;
+}
+
+/*
+ * calib_matrix_build, or with reuse calib_matrix_rebuild: *out is then an
+ * earlier matrix (or NULL) whose room is kept rather than given back.
+ */
+static enum calib_status
+build(const struct calib_store *s, uint32_t crit, const struct calib_matrix_opts *o,
+      struct calib_matrix **out, bool reuse)
+{
+	const struct calib_criterion *c = &s->criteria[crit];
+	const uint16_t *code = c->code;
+	const uint32_t *evals = s->item_evals, *rater_of = s->eval_rater;
+	size_t n_raters_all = calib_names_count(s->raters);
+	bool na_cat = na_is_category(c, o->na);
+	size_t n_rows = 0, sc = 0, n_na = 0, n_missing = 0;
+	uint32_t *colmap = NULL, *catmap = NULL, *col, *cat;
+	struct calib_matrix *m = NULL, *full = NULL;
+
+	/* room for every item and evaluation; given back once the scores are known */
+	m = matrix_start(reuse ? *out : NULL, s, c, o, s->n_items, s->n_evals, reuse, &colmap,
+			 &catmap);
+	*out = NULL;
+	if (!m)
+		return CALIB_ENOMEM;
+
+	/*
+	 * One pass over the items: the rows with store rater ids and level
+	 * numbers (N/A as level n_levels), marking the raters and categories
+	 * that take part; both are renumbered afterwards.
+	 */
+	col = m->col;
+	cat = m->cat;
+	for (size_t it = 0; it < s->n_items; it++) {
+		size_t start = sc, end = s->item_off[it + 1];
+		if (o->session != CALIB_NONE && s->item_session[it] != o->session)
+			continue;
+		if (o->item_mask && !o->item_mask[it])
+			continue;
+		for (size_t e = s->item_off[it]; e < end; e++) {
+			uint32_t ev = evals[e], level;
+			if (!code_level(code[ev], c, na_cat, &level, &n_missing, &n_na))
+				continue;
+			catmap[level] = 0;
+			colmap[rater_of[ev]] = 0;
+			col[sc] = rater_of[ev];
+			cat[sc] = level;
+			sc++;
+		}
+		if (sc > start) {
+			m->item[n_rows] = (uint32_t)it;
+			m->off[++n_rows] = sc;
+		}
+	}
+	if (!reuse)
+		matrix_shrink(m, n_rows, sc);
+	if (matrix_levels(m, c, colmap, n_raters_all, catmap, sc) != CALIB_OK)
+		goto nomem;
+	m->n_items = m->n_items_all = n_rows;
+	m->n_scores = sc;
 	m->n_na = n_na;
 	m->n_missing = n_missing;
 	free(colmap);
@@ -679,6 +812,168 @@ calib_matrix_rebuild(const struct calib_store *s, uint32_t crit,
 		     const struct calib_matrix_opts *o, struct calib_matrix **m)
 {
 	return build(s, crit, o, m, true);
+}
+
+/* Room in m for rows + 1 rows of patterns and scores scores; false when out of memory. */
+static bool
+counts_room(struct calib_matrix *m, size_t rows, size_t scores)
+{
+	if (rows + 1 > m->cap_items_) {
+		size_t c = 2 * (rows + 1);
+		if (!room(&m->off, m->cap_items_ + 1, c + 1, sizeof *m->off) ||
+		    !room(&m->item, m->cap_items_, c, sizeof *m->item))
+			return false;
+		m->cap_items_ = c;
+	}
+	if (rows + 1 > m->cap_pat_) {
+		size_t c = 2 * (rows + 1);
+		if (!room(&m->pat_room_, m->cap_pat_, c, sizeof *m->pat_room_) ||
+		    !room(&m->cnt_room_, m->cap_pat_, c, sizeof *m->cnt_room_))
+			return false;
+		m->cap_pat_ = c;
+	}
+	if (scores > m->cap_scores_) {
+		size_t c = 2 * scores;
+		if (!room(&m->col, m->cap_scores_, c, sizeof *m->col) ||
+		    !room(&m->cat, m->cap_scores_, c, sizeof *m->cat))
+			return false;
+		m->cap_scores_ = c;
+	}
+	return true;
+}
+
+/*
+ * One pass over the items, as build() makes its rows: each call's scores
+ * are written after the patterns' first rows, counted per category in
+ * tally, and kept only when they make a new pattern. Store rater ids and
+ * levels (N/A as level n_levels), renumbered by the caller. Gives up
+ * (*ok false) past `limit` patterns. CALIB_OK or CALIB_ENOMEM.
+ */
+static enum calib_status
+counts_pass(const struct calib_store *s, const struct calib_criterion *c,
+	    const struct calib_matrix_opts *o, struct calib_matrix *m, uint32_t *colmap,
+	    uint32_t *catmap, size_t limit, bool *ok)
+{
+	const uint32_t *evals = s->item_evals, *rater_of = s->eval_rater;
+	size_t nl = c->n_levels + 1, maxr = calib_names_count(s->raters), sc = 0, n_calls = 0;
+	bool na_cat = na_is_category(c, o->na);
+	uint32_t *tally = calloc(nl, sizeof *tally), *touched = malloc((maxr ? maxr : 1) * sizeof *touched);
+	uint64_t *hk = malloc(nl * sizeof *hk);
+	struct pattab t;
+	enum calib_status st = CALIB_ENOMEM;
+	bool exact;
+
+	*ok = false;
+	m->n_scores = m->n_na = m->n_missing = 0;
+	if (!tally || !touched || !hk || pattab_init(&t, false)) {
+		free(tally);
+		free(touched);
+		free(hk);
+		return CALIB_ENOMEM;
+	}
+	exact = pattern_numbers(hk, nl, maxr);
+	t.exact = exact;
+	for (size_t it = 0; it < s->n_items; it++) {
+		size_t r = 0, d = 0, end = s->item_off[it + 1];
+		uint64_t hash;
+		uint32_t p;
+		bool added;
+
+		if (o->session != CALIB_NONE && s->item_session[it] != o->session)
+			continue;
+		if (o->item_mask && !o->item_mask[it])
+			continue;
+		if (!counts_room(m, t.np, sc + (end - s->item_off[it])))
+			goto out;
+		for (size_t e = s->item_off[it]; e < end; e++) {
+			uint32_t ev = evals[e], level;
+			if (!code_level(c->code[ev], c, na_cat, &level, &m->n_missing, &m->n_na))
+				continue;
+			catmap[level] = 0;
+			colmap[rater_of[ev]] = 0;
+			m->col[sc + r] = rater_of[ev];
+			m->cat[sc + r] = level;
+			r++;
+			/* listed at every score, kept the first time: no branch */
+			touched[d] = level;
+			d += tally[level]++ == 0;
+		}
+		if (r == 0)
+			continue;
+		hash = pattern_key0(exact, r);
+		for (size_t a = 0; a < d; a++)
+			hash += hk[touched[a]] * tally[touched[a]];
+		if (pattab_find(&t, hash, tally, touched, d, &p, &added))
+			goto out;
+		for (size_t a = 0; a < d; a++)
+			tally[touched[a]] = 0;
+		n_calls++;
+		m->n_scores += r;
+		if (added) {
+			if (t.np > limit) {
+				st = CALIB_OK; /* too many patterns: the rows are wanted */
+				goto out;
+			}
+			m->item[p] = (uint32_t)it;
+			m->pat_room_[p] = p;
+			m->cnt_room_[p] = 0;
+			sc += r;
+			m->off[p + 1] = sc;
+		}
+		m->cnt_room_[p]++;
+	}
+	m->n_items = m->n_items_all = n_calls;
+	m->n_pat = t.np;
+	*ok = true;
+	st = CALIB_OK;
+out:
+	pattab_free(&t);
+	free(tally);
+	free(touched);
+	free(hk);
+	return st;
+}
+
+enum calib_status
+calib_matrix_counts(const struct calib_store *s, uint32_t crit,
+		    const struct calib_matrix_opts *o, struct calib_matrix **out, bool *ok)
+{
+	const struct calib_criterion *c = &s->criteria[crit];
+	size_t n_raters_all = calib_names_count(s->raters);
+	uint32_t *colmap = NULL, *catmap = NULL;
+	struct calib_matrix *m = *out;
+
+	*ok = false;
+	if (o->complete)
+		return CALIB_OK;
+	*out = NULL;
+	/* the rows grow with the patterns (counts_room) */
+	if (!(m = matrix_start(m, s, c, o, 1, 1, true, &colmap, &catmap)))
+		return CALIB_ENOMEM;
+	if (counts_pass(s, c, o, m, colmap, catmap, s->n_items / 4, ok))
+		goto nomem;
+	if (*ok && matrix_levels(m, c, colmap, n_raters_all, catmap, m->off[m->n_pat]))
+		goto nomem;
+	/* calib_matrix_count_patterns's rule: patterns only when few enough */
+	*ok = *ok && m->n_items > 0 &&
+	      patterns_possible(m->n_levels, m->n_raters, (double)(m->n_items / 4)) <=
+		      (double)(m->n_items / 4);
+	if (*ok) {
+		m->pat_first = m->pat_room_;
+		m->pat_count = m->cnt_room_;
+		m->patterns_only = true;
+	} else {
+		m->n_items = m->n_items_all = m->n_scores = m->n_pat = 0;
+	}
+	free(colmap);
+	free(catmap);
+	*out = m;
+	return CALIB_OK;
+nomem:
+	free(colmap);
+	free(catmap);
+	calib_matrix_free(m);
+	return CALIB_ENOMEM;
 }
 
 static int

@@ -330,7 +330,8 @@ calib_registry_tidy(struct calib_stat *s)
 bool
 calib_registry_perfect(const struct calib_matrix *m)
 {
-	return calib_registry_perfect_rows(m, NULL, m->n_items);
+	/* a matrix of patterns holds a row like each of its calls */
+	return calib_registry_perfect_rows(m, NULL, calib_matrix_rows(m));
 }
 
 bool
