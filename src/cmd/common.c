@@ -862,6 +862,15 @@ calib_cli_format(const struct calib_cli *cli, const char *arg, enum calib_format
 }
 
 int
+calib_cli_terminal(const struct calib_cli *cli, const char *arg, enum calib_plot_terminal *term)
+{
+	if (calib_plot_terminal_parse(arg, term))
+		return 0;
+	calib_cli_usage_error(cli, "option --terminal: '%s' is not png, svg, pdf or dumb", arg);
+	return -1;
+}
+
+int
 calib_cli_consensus(const struct calib_cli *cli, const char *arg, enum calib_consensus *c)
 {
 	if (strcmp(arg, "mean") == 0)

@@ -47,6 +47,7 @@
 #include "calib/error.h"
 #include "calib/matrix.h"
 #include "calib/outfile.h"
+#include "calib/plot.h"
 #include "calib/raters.h"
 #include "calib/reader.h"
 #include "calib/sessions.h"
@@ -336,6 +337,12 @@ size_t calib_cli_table_width(const struct calib_cli *cli, FILE *fp);
  * usage error printed (exit 2).
  */
 int calib_cli_format(const struct calib_cli *cli, const char *arg, enum calib_format *f);
+/*
+ * -t/--terminal of calib-plot and of calib-drift's and calib-audit's
+ * charts: png, svg, pdf or dumb.
+ */
+int calib_cli_terminal(const struct calib_cli *cli, const char *arg,
+                       enum calib_plot_terminal *term);
 /* --consensus (mean, median) of calib-raters, calib-disputes and calib-plot. */
 int calib_cli_consensus(const struct calib_cli *cli, const char *arg, enum calib_consensus *c);
 int calib_cli_na_policy(const struct calib_cli *cli, const char *arg, enum calib_na_policy *p);

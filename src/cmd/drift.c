@@ -353,11 +353,8 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 			g->chart = optarg;
 			break;
 		case OPT_TERMINAL:
-			if (!calib_plot_terminal_parse(optarg, &g->term))
-				return calib_cli_usage_error(
-				        cli,
-				        "option --terminal: '%s' is not png, svg, pdf or dumb",
-				        optarg);
+			if (calib_cli_terminal(cli, optarg, &g->term))
+				return 2;
 			g->have_term = true;
 			break;
 		case OPT_SIZE:

@@ -161,11 +161,8 @@ parse_options(struct calib_cli *cli, int argc, char **argv, struct args *a)
 			a->output = optarg;
 			break;
 		case 't':
-			if (!calib_plot_terminal_parse(optarg, &a->term))
-				return calib_cli_usage_error(
-				        cli,
-				        "option --terminal: '%s' is not png, svg, pdf or dumb",
-				        optarg);
+			if (calib_cli_terminal(cli, optarg, &a->term))
+				return 2;
 			a->term_given = true;
 			break;
 		case OPT_SIZE:
