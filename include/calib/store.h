@@ -231,9 +231,11 @@ enum calib_status calib_store_part(const struct calib_store *s, struct calib_sto
  * evaluations, a rating given in both under dup 0: reading the part's
  * rows again into s says what is wrong and where), or CALIB_ENOMEM. With
  * check false (after a check said CALIB_OK): CALIB_OK or CALIB_ENOMEM,
- * after which s should be freed.
+ * after which s should be freed; part's evaluations and codes are freed as
+ * they join (so that its memory goes while s's grows), and part is then
+ * good only for calib_store_free.
  */
-enum calib_status calib_store_join(struct calib_store *s, const struct calib_store *part,
+enum calib_status calib_store_join(struct calib_store *s, struct calib_store *part,
                                    uint32_t line_shift, int dup, bool check);
 
 /*

@@ -1628,9 +1628,30 @@ out:
 	return st;
 }
 
+/*
+ * Free the per-evaluation arrays of a part once they are joined, so that
+ * the part's memory goes while the store's grows (calib_store_free copes).
+ */
+static void
+evals_let_go(struct calib_store *part)
+{
+	struct tables *t = part->item_hash_;
+
+	free(part->eval_item);
+	free(part->eval_rater);
+	free(part->eval_line);
+	free(part->eval_file);
+	free(t->eval_next);
+	free(t->evals.slot);
+	part->eval_item = part->eval_rater = part->eval_line = part->eval_file = NULL;
+	t->eval_next = NULL;
+	t->evals.slot = NULL;
+	t->evals.cap = t->evals.n = 0;
+}
+
 /* Add part's names, levels, items and evaluations to s (see calib_store_join). */
 static enum calib_status
-join_apply(struct calib_store *s, const struct calib_store *part, uint32_t line_shift, int dup)
+join_apply(struct calib_store *s, struct calib_store *part, uint32_t line_shift, int dup)
 {
 	size_t ns = part->sessions->n, nc = part->calls->n, nr = part->raters->n;
 	size_t ni = part->n_items, ne = part->n_evals, n0 = s->n_evals;
@@ -1663,9 +1684,10 @@ join_apply(struct calib_store *s, const struct calib_store *part, uint32_t line_
 		                              &emap[e], &created)))
 			goto out;
 	}
+	evals_let_go(part);
 	for (size_t c = 0; c < s->n_criteria; c++) {
 		struct calib_criterion *sc = &s->criteria[c];
-		const struct calib_criterion *pc = &part->criteria[c];
+		struct calib_criterion *pc = &part->criteria[c];
 		const uint16_t *from = pc->code;
 		uint16_t *to = sc->code;
 		uint16_t *m = code_map;
@@ -1698,6 +1720,8 @@ join_apply(struct calib_store *s, const struct calib_store *part, uint32_t line_
 					to[into] = m[v];
 			}
 		}
+		free(pc->code);
+		pc->code = NULL;
 	}
 	st = CALIB_OK;
 out:
@@ -1707,7 +1731,7 @@ out:
 }
 
 enum calib_status
-calib_store_join(struct calib_store *s, const struct calib_store *part, uint32_t line_shift,
+calib_store_join(struct calib_store *s, struct calib_store *part, uint32_t line_shift,
                  int dup, bool check)
 {
 	if (check)
