@@ -73,12 +73,12 @@ struct calib_plan_given {
  * gives: the statistic the scale's headline (binary when no scale is
  * given); one share p the shares 1 - p, p of two categories (g->share is
  * rewritten so); the levels as many as the shares, else 5 for an ordinal
- * scale or a statistic that assumes one (weights, ranks), else 2;
- * the scale the statistic assumes (registry.h) from ordinal up when g
- * gives none, else nominal above two levels, binary. d borrows g->stat and g->share: g
- * must outlive it. CALIB_OK, or CALIB_EARG with err filled when the
- * shares and levels disagree ("3 shares for 2 categories", the message
- * of calib-plan's --prevalence); the design itself is checked by
+ * scale or a statistic that assumes one (weights, ranks), else 2; the
+ * scale the statistic assumes (registry.h) from ordinal up when g gives
+ * none, else nominal above two levels, binary. d borrows g->stat and
+ * g->share: g must outlive it. CALIB_OK, or CALIB_EARG with err filled
+ * when the shares and levels disagree ("3 shares for 2 categories", the
+ * message of calib-plan's --prevalence); the design itself is checked by
  * calib_plan_check when planned.
  */
 enum calib_status calib_plan_design_given(struct calib_plan_design *d,
