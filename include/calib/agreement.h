@@ -74,10 +74,15 @@ void calib_agreement_calls_resample(struct calib_agreement_calls *c, const size_
                                     const unsigned *times, size_t n);
 
 /*
- * The last resample's estimate of statistic name into *est (NAN when
- * undefined); false when the calls do not replicate that statistic.
+ * The number under which the calls give statistic name, looked up once
+ * before the replicates; -1 when they do not replicate it. Cannot fail.
  */
-bool calib_agreement_calls_estimate(const struct calib_agreement_calls *c, const char *name,
-                                    double *est);
+int calib_agreement_calls_pick(const struct calib_agreement_calls *c, const char *name);
+
+/*
+ * The last resample's estimate of the statistic pick (a number
+ * calib_agreement_calls_pick gave for c, not -1), NAN when undefined.
+ */
+double calib_agreement_calls_estimate(const struct calib_agreement_calls *c, int pick);
 
 #endif

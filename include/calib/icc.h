@@ -35,9 +35,9 @@ enum calib_status calib_icc_compute(const struct calib_matrix *m,
  * (as calib_agreement_calls): calib_icc_calls_build once for m (which must
  * outlive it), then calib_icc_calls_resample on the calls rows[0..n)
  * (indices into m, repeats allowed), and calib_icc_calls_estimate for
- * icc1 .. icc3k: the estimates calib_icc_compute gives on
- * calib_matrix_resample(m, rows, n) (to rounding), NAN when undefined;
- * false for any other name. build: CALIB_OK or CALIB_ENOMEM (*out NULL).
+ * icc1 .. icc3k (by calib_icc_calls_pick's number): the estimates
+ * calib_icc_compute gives on calib_matrix_resample(m, rows, n) (to
+ * rounding), NAN when undefined. build: CALIB_OK or CALIB_ENOMEM (*out NULL).
  */
 struct calib_icc_calls;
 
@@ -45,7 +45,10 @@ enum calib_status calib_icc_calls_build(const struct calib_matrix *m,
                                         const struct calib_coef_opts *o,
                                         struct calib_icc_calls **out, struct calib_error *err);
 void calib_icc_calls_resample(struct calib_icc_calls *c, const size_t *rows, size_t n);
-bool calib_icc_calls_estimate(const struct calib_icc_calls *c, const char *name, double *est);
+/* icc1 .. icc3k's number for calib_icc_calls_estimate, -1 for any other name */
+int calib_icc_calls_pick(const char *name);
+/* the last resample's estimate of the ICC pick (0 .. 5), NAN when undefined */
+double calib_icc_calls_estimate(const struct calib_icc_calls *c, int pick);
 void calib_icc_calls_free(struct calib_icc_calls *c);
 
 /*

@@ -389,6 +389,7 @@ cmp_dbl(const void *x, const void *y)
 struct replicates {
 	const struct calib_matrix *m;
 	const char *stat;
+	int pick; /* the statistic's number in agree or icc */
 	struct calib_agreement_calls *agree;
 	struct calib_icc_calls *icc;
 	struct calib_alpha_calls *alpha;
@@ -411,7 +412,6 @@ replicates_init(struct replicates *p, const struct calib_matrix *m, const char *
 {
 	const struct calib_stat_info *e;
 	enum calib_status st = CALIB_OK;
-	double est;
 
 	memset(p, 0, sizeof *p);
 	p->m = m;
@@ -419,14 +419,14 @@ replicates_init(struct replicates *p, const struct calib_matrix *m, const char *
 	switch (calib_registry_family(stat)) {
 	case CALIB_FAMILY_AGREEMENT:
 		if (!(st = calib_agreement_calls_build(m, co, &p->agree, err)) &&
-		    !calib_agreement_calls_estimate(p->agree, stat, &est)) {
+		    (p->pick = calib_agreement_calls_pick(p->agree, stat)) < 0) {
 			calib_agreement_calls_free(p->agree);
 			p->agree = NULL;
 		}
 		break;
 	case CALIB_FAMILY_ICC:
 		if (!(st = calib_icc_calls_build(m, co, &p->icc, err)) &&
-		    !calib_icc_calls_estimate(p->icc, stat, &est)) {
+		    (p->pick = calib_icc_calls_pick(stat)) < 0) {
 			calib_icc_calls_free(p->icc);
 			p->icc = NULL;
 		}
@@ -458,10 +458,10 @@ replicates_draw(struct replicates *p, const size_t *rows, size_t n,
 	*est = NAN;
 	if (p->agree) {
 		calib_agreement_calls_resample(p->agree, rows, NULL, n);
-		calib_agreement_calls_estimate(p->agree, p->stat, est);
+		*est = calib_agreement_calls_estimate(p->agree, p->pick);
 	} else if (p->icc) {
 		calib_icc_calls_resample(p->icc, rows, n);
-		calib_icc_calls_estimate(p->icc, p->stat, est);
+		*est = calib_icc_calls_estimate(p->icc, p->pick);
 	} else if (p->alpha) {
 		calib_alpha_calls_resample(p->alpha, rows, n);
 		*est = calib_alpha_calls_estimate(p->alpha);

@@ -170,8 +170,8 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 	double *rep = malloc((B * nk > 0 ? B * nk : 1) * sizeof *rep);
 	size_t *n_ok = calloc(nk ? nk : 1, sizeof *n_ok);
 	bool *done = calloc(nk ? nk : 1, sizeof *done);
-	bool *fast = calloc(nk ? nk : 1, sizeof *fast);
-	bool *fast_icc = calloc(nk ? nk : 1, sizeof *fast_icc);
+	int *fast = malloc((nk ? nk : 1) * sizeof *fast);         /* agreement's pick, or -1 */
+	int *fast_icc = malloc((nk ? nk : 1) * sizeof *fast_icc); /* the ICC's pick, or -1 */
 	bool *fast_light = calloc(nk ? nk : 1, sizeof *fast_light);
 	size_t n_light = 0, n_light_pat = 0, n_fast = 0;
 	struct calib_light_calls *light = NULL;
@@ -215,17 +215,14 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 	if ((mask & CALIB_FAMILY_ICC) && (st = calib_icc_calls_build(m, coef, &icc, err)))
 		goto out;
 	for (size_t k = 0; k < nk; k++) {
-		double est;
-		fast[k] = !done[k] && calls &&
-			  calib_agreement_calls_estimate(calls, kept->v[k].name, &est);
-		fast_icc[k] = !done[k] && icc &&
-			      calib_icc_calls_estimate(icc, kept->v[k].name, &est);
-		fast_light[k] = !done[k] && !fast[k] && !fast_icc[k] &&
+		fast[k] = !done[k] && calls ? calib_agreement_calls_pick(calls, kept->v[k].name) : -1;
+		fast_icc[k] = !done[k] && icc ? calib_icc_calls_pick(kept->v[k].name) : -1;
+		fast_light[k] = !done[k] && fast[k] < 0 && fast_icc[k] < 0 &&
 				strcmp(kept->v[k].name, "light_kappa") == 0;
-		n_icc += fast_icc[k];
+		n_icc += fast_icc[k] >= 0;
 		n_light += fast_light[k];
-		n_fast += fast[k];
-		n_slow += !done[k] && !fast[k] && !fast_icc[k] && !fast_light[k];
+		n_fast += fast[k] >= 0;
+		n_slow += !done[k] && fast[k] < 0 && fast_icc[k] < 0 && !fast_light[k];
 	}
 	if (n_light > 0 && (st = calib_light_calls_build(m, &light)))
 		goto out;
@@ -291,10 +288,10 @@ bootstrap(const struct calib_matrix *m, unsigned mask, const struct calib_report
 			double est = NAN;
 			if (done[k])
 				continue;
-			if (fast[k])
-				calib_agreement_calls_estimate(calls, kept->v[k].name, &est);
-			else if (fast_icc[k])
-				calib_icc_calls_estimate(icc, kept->v[k].name, &est);
+			if (fast[k] >= 0)
+				est = calib_agreement_calls_estimate(calls, fast[k]);
+			else if (fast_icc[k] >= 0)
+				est = calib_icc_calls_estimate(icc, fast_icc[k]);
 			else if (fast_light[k])
 				est = calib_light_calls_estimate(light);
 			else if ((t = calib_stats_find(&tmp, kept->v[k].name)))
@@ -345,7 +342,6 @@ fast_replicates(const struct calib_matrix *m, const char *name,
 {
 	struct calib_agreement_calls *calls = NULL;
 	struct calib_error err;
-	double est;
 	bool fast;
 
 	if (calib_registry_family(name) & (CALIB_FAMILY_ALPHA | CALIB_FAMILY_ICC) ||
@@ -354,7 +350,7 @@ fast_replicates(const struct calib_matrix *m, const char *name,
 	if (!(calib_registry_family(name) & CALIB_FAMILY_AGREEMENT) ||
 	    calib_agreement_calls_build(m, coef, &calls, &err) != CALIB_OK)
 		return false;
-	fast = calib_agreement_calls_estimate(calls, name, &est);
+	fast = calib_agreement_calls_pick(calls, name) >= 0;
 	calib_agreement_calls_free(calls);
 	return fast;
 }

@@ -1138,47 +1138,64 @@ calib_agreement_calls_resample(struct calib_agreement_calls *c, const size_t *ro
 		chance(w, &c->p);
 }
 
-bool
-calib_agreement_calls_estimate(const struct calib_agreement_calls *c, const char *name,
-                               double *est)
+/* calib_agreement_calls_pick's numbers past the weight sets' 2 * WS_N */
+enum { PICK_FLEISS = 2 * WS_N, PICK_BP, PICK_UNANIMOUS };
+
+int
+calib_agreement_calls_pick(const struct calib_agreement_calls *c, const char *name)
+{
+	for (size_t ws = 0; ws < WS_N; ws++) {
+		const struct wset *x = &c->w.ws[ws];
+		if (!x->used)
+			continue;
+		if (strcmp(name, x->pa_name) == 0)
+			return (int)(2 * ws);
+		if (strcmp(name, x->ac_name) == 0)
+			return (int)(2 * ws + 1);
+	}
+	if (strcmp(name, "fleiss_kappa") == 0)
+		return PICK_FLEISS;
+	if (strcmp(name, "brennan_prediger") == 0)
+		return PICK_BP;
+	if (strcmp(name, "percent_agreement_unanimous") == 0)
+		return PICK_UNANIMOUS;
+	return -1;
+}
+
+double
+calib_agreement_calls_estimate(const struct calib_agreement_calls *c, int pick)
 {
 	const struct work *w = &c->w;
 	const char *why = NULL;
-	size_t ws;
+	double est;
 
-	*est = NAN;
-	for (ws = 0; ws < WS_N; ws++) {
-		const struct wset *x = &w->ws[ws];
-		if (!x->used)
-			continue;
-		if (strcmp(name, x->pa_name) == 0) {
-			*est = x->pa;
+	switch (pick) {
+	case PICK_FLEISS:
+		est = c->p.fleiss;
+		why = c->p.q_used < 2 ? "one category used" : NULL;
+		break;
+	case PICK_BP:
+		est = c->p.bp;
+		why = w->q < 2 ? "one category" : NULL;
+		break;
+	case PICK_UNANIMOUS:
+		/* as unanimous_record(): the share of complete calls */
+		est = c->p.nc ? (double)c->p.unan / (double)c->p.nc : NAN;
+		why = w->nr < 2 ? "fewer than two raters" : NULL;
+		break;
+	default: {
+		const struct wset *x = &w->ws[pick / 2];
+		if (pick % 2 == 0) {
+			est = x->pa;
 			why = x->undef;
-			break;
-		}
-		if (strcmp(name, x->ac_name) == 0) {
-			*est = x->ac;
+		} else {
+			est = x->ac;
 			why = w->q < 2 ? "one category" : x->undef;
-			break;
 		}
 	}
-	if (ws == WS_N) {
-		if (strcmp(name, "fleiss_kappa") == 0) {
-			*est = c->p.fleiss;
-			why = c->p.q_used < 2 ? "one category used" : NULL;
-		} else if (strcmp(name, "brennan_prediger") == 0) {
-			*est = c->p.bp;
-			why = w->q < 2 ? "one category" : NULL;
-		} else if (strcmp(name, "percent_agreement_unanimous") == 0) {
-			/* as unanimous_record(): the share of complete calls */
-			*est = c->p.nc ? (double)c->p.unan / (double)c->p.nc : NAN;
-			why = w->nr < 2 ? "fewer than two raters" : NULL;
-		} else {
-			return false;
-		}
 	}
 	/* undefined as calib_agreement_compute() leaves it */
-	if (why || c->no_score || w->n == 0 || c->p.n2 == 0 || !isfinite(*est))
-		*est = NAN;
-	return true;
+	if (why || c->no_score || w->n == 0 || c->p.n2 == 0 || !isfinite(est))
+		est = NAN;
+	return est;
 }

@@ -723,14 +723,17 @@ calib_icc_calls_resample(struct calib_icc_calls *c, const size_t *rows, size_t n
 		c->est[r] = rec[r].estimate;
 }
 
-bool
-calib_icc_calls_estimate(const struct calib_icc_calls *c, const char *name, double *est)
+int
+calib_icc_calls_pick(const char *name)
 {
-	for (size_t r = 0; r < 6; r++)
-		if (strcmp(name, icc_names[r]) == 0) {
-			*est = c->est[r];
-			return true;
-		}
-	*est = NAN;
-	return false;
+	for (int r = 0; r < 6; r++)
+		if (strcmp(name, icc_names[r]) == 0)
+			return r;
+	return -1;
+}
+
+double
+calib_icc_calls_estimate(const struct calib_icc_calls *c, int pick)
+{
+	return c->est[pick];
 }
