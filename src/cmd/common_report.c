@@ -201,190 +201,233 @@ below(const struct calib_stat *s, double min, bool on_estimate)
 	return s->upper < min;
 }
 
-int
-report_main(int argc, char **argv, const struct report_program *p)
-{
-	struct calib_cli cli;
+/* What the options ask beyond struct calib_report_opts. */
+struct args {
 	struct calib_report_opts o;
-	struct calib_store *store = NULL;
-	struct calib_report *rep = NULL;
-	struct calib_table *t = NULL;
-	struct calib_error err;
-	enum calib_format fmt = calib_cli_default_format();
-	const char *output = NULL, *weights = NULL;
-	double min = NAN, *w = NULL;
-	bool bootstrap = false, on_estimate = false;
-	size_t boot = 0, threads = 0;
-	int c, status = 0;
+	enum calib_format fmt;
+	const char *output, *weights;
+	double min;       /* --min, NAN without it */
+	bool bootstrap;   /* --ci bootstrap */
+	bool on_estimate; /* --alert-on estimate */
+	size_t boot;      /* --boot, 0 without it */
+};
 
-	gsl_set_error_handler_off();
+/* --stat's list: every name known and of p's families. 0, or 2 with the message printed. */
+static int
+check_stat_list(struct calib_cli *cli, const struct report_program *p, const char *list)
+{
+	char buf[64];
+	const char *s = list;
+
+	if (!*s)
+		return calib_cli_usage_error(cli, "option --stat: empty list");
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		snprintf(buf, sizeof buf, "%.*s", (int)n, s);
+		if (!calib_registry_known(buf))
+			return calib_cli_usage_error(cli, "option --stat: unknown statistic '%s'", buf);
+		/* one family's program computes only its family's statistics */
+		if (strcmp(buf, "all") != 0 && !(calib_registry_family(buf) & p->families))
+			return calib_cli_usage_error(
+			        cli, "option --stat: %s is not a statistic of %s (see calib-agree)", buf,
+			        p->name);
+		s += n + (s[n] == ',');
+	}
+	return 0;
+}
+
+/*
+ * One option of p's other than the reading ones: 0 to go on, -1 when done
+ * (--help, --version: exit 0), else the exit status, with the message
+ * printed.
+ */
+static int
+program_opt(struct calib_cli *cli, const struct report_program *p, struct args *g, int c,
+            char **argv)
+{
+	size_t threads;
+	int st;
+
+	if (!takes(p, c)) {
+		const struct option *lo = longopts;
+		while (lo->name && lo->val != c)
+			lo++;
+		return calib_cli_usage_error(cli, "unknown option --%s", lo->name);
+	}
+	switch (c) {
+	case 'f':
+		return calib_cli_format(cli, optarg, &g->fmt) ? 2 : 0;
+	case 'o':
+		g->output = optarg;
+		return 0;
+	case OPT_STAT:
+		if ((st = check_stat_list(cli, p, optarg)))
+			return st;
+		g->o.stat = optarg;
+		return 0;
+	case OPT_MIN:
+		return calib_cli_double(cli, "--min", optarg, -1, 1, &g->min) ? 2 : 0;
+	case OPT_ALERT_ON:
+		return calib_cli_alert_on(cli, optarg, &g->on_estimate) ? 2 : 0;
+	case OPT_CI:
+		if (strcmp(optarg, "bootstrap") == 0)
+			g->bootstrap = true;
+		else if (strcmp(optarg, "analytic") == 0)
+			g->bootstrap = false;
+		else
+			return calib_cli_usage_error(cli, "option --ci: '%s' is not analytic or bootstrap",
+			                             optarg);
+		return 0;
+	case OPT_BOOT:
+		return calib_cli_size(cli, "--boot", optarg, 10, 10000000, &g->boot) ? 2 : 0;
+	case 's':
+		return calib_cli_seed(cli, optarg, &g->o.seed) ? 2 : 0;
+	case OPT_CONF:
+		return calib_cli_double(cli, "--conf", optarg, 0.5, 0.999999, &g->o.coef.conf) ? 2
+		                                                                                 : 0;
+	case OPT_COMPLETE:
+		g->o.complete = true;
+		return 0;
+	case OPT_NA_POLICY:
+		return calib_cli_na_policy(cli, optarg, &g->o.na) ? 2 : 0;
+	case OPT_ICC:
+		return calib_cli_icc_convention(cli, optarg, &g->o.coef.icc) ? 2 : 0;
+	case OPT_WEIGHTS:
+		g->weights = optarg;
+		return 0;
+	case OPT_NO_TOTAL:
+		g->o.total = false;
+		return 0;
+	case OPT_DETAIL:
+		g->o.detail = true;
+		return 0;
+	case 'j':
+		if (calib_cli_size(cli, "--threads", optarg, 1, 2, &threads))
+			return 2;
+		g->o.threads = (unsigned)threads;
+		cli->read.threads = g->o.threads;
+		return 0;
+	case 'h':
+		help(p);
+		return (st = calib_cli_close_stdout(cli)) ? st : -1;
+	case 'V':
+		return (st = calib_cli_version(cli)) ? st : -1;
+	default:
+		return calib_cli_bad_option(cli, c, argv);
+	}
+}
+
+/*
+ * The options into g and cli, checked against each other: 0 to go on, -1
+ * when done (--help, --version: exit 0), else the exit status, with the
+ * message printed.
+ */
+static int
+parse_args(struct calib_cli *cli, const struct report_program *p, struct args *g, int argc,
+           char **argv)
+{
+	int c, st;
+
 	opterr = 0;
-	calib_cli_init(&cli, p->name, p->usage);
-	calib_report_opts_init(&o);
-	o.stat = p->stat;
-	o.families = p->families;
-	o.detail = p->detail;
-	o.total = !p->no_total;
-	o.seed = 1;
 	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "f:hj:o:s:V", longopts,
-				NULL)) != -1) {
-		switch (calib_cli_read_opt(&cli, c, optarg)) {
+	                        NULL)) != -1) {
+		switch (calib_cli_read_opt(cli, c, optarg)) {
 		case 1:
 			continue;
 		case -1:
 			return 2;
 		}
-		if (!takes(p, c)) {
-			const struct option *lo = longopts;
-			while (lo->name && lo->val != c)
-				lo++;
-			return calib_cli_usage_error(&cli, "unknown option --%s", lo->name);
-		}
-		switch (c) {
-		case 'f':
-			if (calib_cli_format(&cli, optarg, &fmt))
-				return 2;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case OPT_STAT: {
-			char buf[64];
-			const char *s = optarg;
-			if (!*s)
-				return calib_cli_usage_error(&cli, "option --stat: empty list");
-			while (*s) {
-				size_t n = strcspn(s, ",");
-				snprintf(buf, sizeof buf, "%.*s", (int)n, s);
-				if (!calib_registry_known(buf))
-					return calib_cli_usage_error(&cli, "option --stat: unknown statistic '%s'",
-								     buf);
-				/* one family's program computes only its family's statistics */
-				if (strcmp(buf, "all") != 0 &&
-				    !(calib_registry_family(buf) & p->families))
-					return calib_cli_usage_error(
-					        &cli, "option --stat: %s is not a statistic of %s (see calib-agree)",
-					        buf, p->name);
-				s += n + (s[n] == ',');
-			}
-			o.stat = optarg;
-			break;
-		}
-		case OPT_MIN:
-			if (calib_cli_double(&cli, "--min", optarg, -1, 1, &min))
-				return 2;
-			break;
-		case OPT_ALERT_ON:
-			if (calib_cli_alert_on(&cli, optarg, &on_estimate))
-				return 2;
-			break;
-		case OPT_CI:
-			if (strcmp(optarg, "bootstrap") == 0)
-				bootstrap = true;
-			else if (strcmp(optarg, "analytic") == 0)
-				bootstrap = false;
-			else
-				return calib_cli_usage_error(&cli, "option --ci: '%s' is not analytic or bootstrap",
-							     optarg);
-			break;
-		case OPT_BOOT:
-			if (calib_cli_size(&cli, "--boot", optarg, 10, 10000000, &boot))
-				return 2;
-			break;
-		case 's':
-			if (calib_cli_seed(&cli, optarg, &o.seed))
-				return 2;
-			break;
-		case OPT_CONF:
-			if (calib_cli_double(&cli, "--conf", optarg, 0.5, 0.999999, &o.coef.conf))
-				return 2;
-			break;
-		case OPT_COMPLETE:
-			o.complete = true;
-			break;
-		case OPT_NA_POLICY:
-			if (calib_cli_na_policy(&cli, optarg, &o.na))
-				return 2;
-			break;
-		case OPT_ICC:
-			if (calib_cli_icc_convention(&cli, optarg, &o.coef.icc))
-				return 2;
-			break;
-		case OPT_WEIGHTS:
-			weights = optarg;
-			break;
-		case OPT_NO_TOTAL:
-			o.total = false;
-			break;
-		case OPT_DETAIL:
-			o.detail = true;
-			break;
-		case 'j':
-			if (calib_cli_size(&cli, "--threads", optarg, 1, 2, &threads))
-				return 2;
-			o.threads = (unsigned)threads;
-			cli.read.threads = o.threads;
-			break;
-		case 'h':
-			help(p);
-			return calib_cli_close_stdout(&cli);
-		case 'V':
-			return calib_cli_version(&cli);
-		default:
-			return calib_cli_bad_option(&cli, c, argv);
-		}
+		if ((st = program_opt(cli, p, g, c, argv)))
+			return st;
 	}
-	if (boot && !bootstrap && !p->alpha_boot)
-		return calib_cli_usage_error(&cli, "option --boot needs --ci bootstrap");
-	if (bootstrap)
-		o.boot = boot ? boot : 1000;
+	if (g->boot && !g->bootstrap && !p->alpha_boot)
+		return calib_cli_usage_error(cli, "option --boot needs --ci bootstrap");
+	if (g->bootstrap)
+		g->o.boot = g->boot ? g->boot : 1000;
 	if (p->alpha_boot)
-		o.alpha_boot = boot ? boot : 1000;
-	if (weights) {
-		if (read_weights(&cli, weights, &w, &o.coef.custom_q))
+		g->o.alpha_boot = g->boot ? g->boot : 1000;
+	return 0;
+}
+
+/* The headlines below --min, each said on stderr: 3 when there is one, else 0. */
+static int
+alerts(const struct report_program *p, const struct args *g, const struct calib_report *rep)
+{
+	int status = 0;
+
+	if (isnan(g->min))
+		return 0;
+	for (size_t i = 0; i < rep->n_rows; i++) {
+		const struct calib_report_row *row = &rep->rows[i];
+		const struct calib_stat *s;
+		char ci[80];
+		if (row->headline == SIZE_MAX)
+			continue;
+		s = &rep->stats.v[row->first + row->headline];
+		if (!below(s, g->min, g->on_estimate))
+			continue;
+		fprintf(stderr, "%s: %s: %s %.3f %s is below %g\n", p->name, row->criterion, s->name,
+		        s->estimate,
+		        calib_cli_interval_text(ci, sizeof ci, s->lower, s->upper, g->o.coef.conf,
+		                                g->on_estimate),
+		        g->min);
+		status = 3;
+	}
+	return status;
+}
+
+int
+report_main(int argc, char **argv, const struct report_program *p)
+{
+	struct calib_cli cli;
+	struct args g = {.fmt = calib_cli_default_format(), .min = NAN};
+	struct calib_store *store = NULL;
+	struct calib_report *rep = NULL;
+	struct calib_table *t = NULL;
+	struct calib_error err;
+	double *w = NULL;
+	bool table;
+	int status = 0;
+
+	gsl_set_error_handler_off();
+	calib_cli_init(&cli, p->name, p->usage);
+	calib_report_opts_init(&g.o);
+	g.o.stat = p->stat;
+	g.o.families = p->families;
+	g.o.detail = p->detail;
+	g.o.total = !p->no_total;
+	g.o.seed = 1;
+	if ((status = parse_args(&cli, p, &g, argc, argv)))
+		return status < 0 ? 0 : status;
+	if (g.weights) {
+		if (read_weights(&cli, g.weights, &w, &g.o.coef.custom_q))
 			return 1;
-		o.coef.custom_w = w;
+		g.o.coef.custom_w = w;
 	}
 	if (isatty(STDERR_FILENO)) {
-		o.progress = progress;
-		o.progress_ctx = (void *)p->name;
+		g.o.progress = progress;
+		g.o.progress_ctx = (void *)p->name;
 	}
 	if (calib_cli_load(&cli, argv + optind, (size_t)(argc - optind), &store)) {
 		free(w);
 		return 1;
 	}
 	calib_error_clear(&err);
-	if (calib_report_run(store, &o, &rep, &err)) {
+	if (calib_report_run(store, &g.o, &rep, &err)) {
 		status = calib_cli_fail(&cli, &err);
 		goto out;
 	}
-	t = fmt == CALIB_FORMAT_TABLE ? (p->detail ? calib_report_detail(rep) : calib_report_summary(rep))
-				      : calib_report_tidy(rep);
-	if (!t || calib_cli_left_out(&cli, store, fmt == CALIB_FORMAT_TABLE ? t : NULL)) {
+	table = g.fmt == CALIB_FORMAT_TABLE;
+	t = table ? (p->detail ? calib_report_detail(rep) : calib_report_summary(rep))
+	          : calib_report_tidy(rep);
+	if (!t || calib_cli_left_out(&cli, store, table ? t : NULL)) {
 		status = calib_cli_fail(&cli, NULL);
 		goto out;
 	}
-	if (calib_cli_write_table(&cli, output, t, fmt, fmt == CALIB_FORMAT_TABLE)) {
+	if (calib_cli_write_table(&cli, g.output, t, g.fmt, table))
 		status = 1;
-		goto out;
-	}
-	if (!isnan(min))
-		for (size_t i = 0; i < rep->n_rows; i++) {
-			const struct calib_report_row *row = &rep->rows[i];
-			const struct calib_stat *s;
-			char ci[80];
-			if (row->headline == SIZE_MAX)
-				continue;
-			s = &rep->stats.v[row->first + row->headline];
-			if (!below(s, min, on_estimate))
-				continue;
-			fprintf(stderr, "%s: %s: %s %.3f %s is below %g\n", p->name, row->criterion,
-				s->name, s->estimate,
-				calib_cli_interval_text(ci, sizeof ci, s->lower, s->upper, o.coef.conf,
-							on_estimate),
-				min);
-			status = 3;
-		}
+	else
+		status = alerts(p, &g, rep);
 out:
 	calib_table_free(t);
 	calib_report_free(rep);
