@@ -191,17 +191,7 @@ check_args(const struct calib_cli *cli, struct args *a)
 		                             g->have_term   ? "terminal"
 		                             : g->have_size ? "size"
 		                                            : "criterion");
-	if (g->file && !g->have_term && strcmp(g->file, "-") != 0 &&
-	    !calib_plot_terminal_from_path(g->file, &g->term))
-		return calib_cli_usage_error(cli, "--chart %s: say --terminal png, svg, pdf or dumb",
-		                             g->file);
-	if (g->file && !g->script && calib_plot_terminal_binary(g->term) &&
-	    calib_cli_is_terminal(g->file))
-		return calib_cli_usage_error(cli,
-		                             "--chart: a %s chart is binary: not written to a "
-		                             "terminal (name a file, or redirect standard output)",
-		                             calib_plot_terminal_name(g->term));
-	return 0;
+	return calib_cli_chart_file(cli, g->file, g->script, g->have_term, &g->term);
 }
 
 /*

@@ -871,6 +871,23 @@ calib_cli_terminal(const struct calib_cli *cli, const char *arg, enum calib_plot
 }
 
 int
+calib_cli_chart_file(const struct calib_cli *cli, const char *file, bool script,
+                     bool have_term, enum calib_plot_terminal *term)
+{
+	if (!file)
+		return 0;
+	if (!have_term && strcmp(file, "-") != 0 && !calib_plot_terminal_from_path(file, term))
+		return calib_cli_usage_error(cli, "--chart %s: say --terminal png, svg, pdf or dumb",
+		                             file);
+	if (!script && calib_plot_terminal_binary(*term) && calib_cli_is_terminal(file))
+		return calib_cli_usage_error(cli,
+		                             "--chart: a %s chart is binary: not written to a "
+		                             "terminal (name a file, or redirect standard output)",
+		                             calib_plot_terminal_name(*term));
+	return 0;
+}
+
+int
 calib_cli_consensus(const struct calib_cli *cli, const char *arg, enum calib_consensus *c)
 {
 	if (strcmp(arg, "mean") == 0)

@@ -343,6 +343,14 @@ int calib_cli_format(const struct calib_cli *cli, const char *arg, enum calib_fo
  */
 int calib_cli_terminal(const struct calib_cli *cli, const char *arg,
                        enum calib_plot_terminal *term);
+/*
+ * --chart FILE of calib-drift and calib-audit (file NULL: none): without
+ * --terminal (have_term false) the terminal from the file's extension
+ * into *term; a binary chart is not written to a terminal unless script.
+ * 0, or 2 with a usage error printed.
+ */
+int calib_cli_chart_file(const struct calib_cli *cli, const char *file, bool script,
+                         bool have_term, enum calib_plot_terminal *term);
 /* --consensus (mean, median) of calib-raters, calib-disputes and calib-plot. */
 int calib_cli_consensus(const struct calib_cli *cli, const char *arg, enum calib_consensus *c);
 int calib_cli_na_policy(const struct calib_cli *cli, const char *arg, enum calib_na_policy *p);

@@ -398,21 +398,7 @@ parse_args(struct calib_cli *cli, struct calib_drift_opts *o, struct args *g, in
 	if (g->compare && (!isnan(g->min) || !isnan(g->max_drop) || g->chart || g->script))
 		return calib_cli_usage_error(cli,
 		                             "--compare takes no alerts and draws no chart");
-	if (!g->have_term) {
-		if (g->chart && strcmp(g->chart, "-") != 0 &&
-		    !calib_plot_terminal_from_path(g->chart, &g->term))
-			return calib_cli_usage_error(cli,
-			                             "--chart %s: say --terminal png, svg, pdf "
-			                             "or dumb",
-			                             g->chart);
-	}
-	if (g->chart && !g->script && calib_plot_terminal_binary(g->term) &&
-	    calib_cli_is_terminal(g->chart))
-		return calib_cli_usage_error(cli,
-		                             "--chart: a %s chart is binary: not written to a "
-		                             "terminal (name a file, or redirect standard output)",
-		                             calib_plot_terminal_name(g->term));
-	return 0;
+	return calib_cli_chart_file(cli, g->chart, g->script, g->have_term, &g->term);
 }
 
 /*
