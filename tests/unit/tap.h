@@ -25,7 +25,7 @@ tap_vresult_(int pass, const char *fmt, va_list ap)
 }
 
 /* Pass when cond holds. Returns cond. */
-static int __attribute__((format(printf, 2, 3)))
+static int __attribute__((format(printf, 2, 3), unused))
 ok(int cond, const char *fmt, ...)
 {
 	va_list ap;
@@ -39,7 +39,7 @@ ok(int cond, const char *fmt, ...)
  * Pass when got is within max(rel*|want|, 1e-12) of want; NAN equals NAN,
  * infinities must match exactly.
  */
-static int __attribute__((format(printf, 4, 5)))
+static int __attribute__((format(printf, 4, 5), unused))
 is_double(double got, double want, double rel, const char *fmt, ...)
 {
 	int pass;
@@ -58,7 +58,7 @@ is_double(double got, double want, double rel, const char *fmt, ...)
 	return pass;
 }
 
-static int __attribute__((format(printf, 3, 4)))
+static int __attribute__((format(printf, 3, 4), unused))
 is_long(long got, long want, const char *fmt, ...)
 {
 	va_list ap;
@@ -70,7 +70,7 @@ is_long(long got, long want, const char *fmt, ...)
 	return got == want;
 }
 
-static int __attribute__((format(printf, 3, 4)))
+static int __attribute__((format(printf, 3, 4), unused))
 is_string(const char *got, const char *want, const char *fmt, ...)
 {
 	int pass = got && want ? strcmp(got, want) == 0 : got == want;

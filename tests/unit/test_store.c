@@ -1,8 +1,9 @@
 /*
  * test_store.c - the ratings store: interning, evaluations, codes, levels,
  * declared category sets, scale inference, grouping by item, calls with
- * more raters than an item's chain holds, evaluations made by ids, and
- * room reserved for the evaluations of an input.
+ * more raters than an item's chain holds, evaluations made by ids, room
+ * reserved for the evaluations of an input, and evaluations added after
+ * the store was finished.
  */
 #include <math.h>
 #include <stdio.h>
@@ -317,6 +318,58 @@ test_reserve(void)
 	calib_store_free(s);
 }
 
+/*
+ * Finishing lets the items' chains go; adding after it finds every
+ * evaluation again (chains of a few raters and of more than a chain
+ * holds), whether room is reserved first or not, and finishing again
+ * groups the old and new evaluations.
+ */
+static void
+test_after_finish(void)
+{
+	size_t bad = 0;
+	bool created;
+	char call[16], rater[16];
+
+	for (int reserve = 0; reserve < 2; reserve++) {
+		struct calib_store *s = calib_store_alloc();
+		/* C0: 40 raters (past an item's chain); C1..C9: 3 raters each */
+		for (unsigned c = 0; c < 10; c++)
+			for (unsigned r = 0; r < (c ? 3u : 40u); r++) {
+				snprintf(call, sizeof call, "C%u", c);
+				snprintf(rater, sizeof rater, "R%u", r);
+				eval(s, NULL, call, rater, &created);
+			}
+		calib_store_finish(s);
+		if (reserve)
+			calib_store_reserve(s, 5000);
+		for (unsigned c = 0; c < 10; c++)
+			for (unsigned r = 0; r < (c ? 3u : 40u); r++) {
+				snprintf(call, sizeof call, "C%u", c);
+				snprintf(rater, sizeof rater, "R%u", r);
+				bad += eval(s, NULL, call, rater, &created) != (c ? 37 + 3 * c + r : r) ||
+				       created;
+			}
+		is_long((long)bad, 0, "after finish%s: every evaluation found again, none created",
+		        reserve ? ", room reserved" : "");
+		ok(eval(s, NULL, "C0", "R40", &created) == 67 && created &&
+		           eval(s, NULL, "C4", "R3", &created) == 68 && created &&
+		           eval(s, NULL, "C10", "R0", &created) == 69 && created,
+		   "after finish%s: new raters and calls are new evaluations",
+		   reserve ? ", room reserved" : "");
+		ok(eval(s, NULL, "C4", "R3", &created) == 68 && !created &&
+		           eval(s, NULL, "C0", "R39", &created) == 39 && !created,
+		   "after finish%s: and are found again", reserve ? ", room reserved" : "");
+		calib_store_finish(s);
+		ok(s->item_off[0] == 0 && s->item_off[1] == 41 && s->item_evals[40] == 67 &&
+		           s->item_off[5] - s->item_off[4] == 4 && s->item_evals[s->item_off[5] - 1] == 68 &&
+		           s->item_off[11] == 70 && s->item_evals[69] == 69,
+		   "after finish%s: finishing again groups old and new evaluations",
+		   reserve ? ", room reserved" : "");
+		calib_store_free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -328,5 +381,6 @@ main(void)
 	test_many_raters();
 	test_by_ids();
 	test_reserve();
+	test_after_finish();
 	return tap_done();
 }

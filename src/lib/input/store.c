@@ -491,6 +491,8 @@ struct tables {
 	uint32_t *item_first;          /* items_cap_: newest evaluation of the chain, or CALIB_NONE */
 	uint8_t *item_chain;           /* items_cap_: evaluations in the chain */
 	uint32_t *eval_next;           /* evals_cap_: next (older) evaluation of the chain */
+	size_t chain_items;            /* items when calib_store_finish() let eval_next go, or 0 */
+	bool chain_dropped;            /* it did: chain_restore() before adding */
 	uint32_t last_sid, last_cid, last_item; /* the item found last (last_item CALIB_NONE: none) */
 };
 
@@ -767,7 +769,8 @@ evals_grow(struct calib_store *s, size_t cap)
 	GROW(s->eval_rater);
 	GROW(s->eval_line);
 	GROW(s->eval_file);
-	GROW(((struct tables *)s->item_hash_)->eval_next);
+	if (!((struct tables *)s->item_hash_)->chain_dropped)
+		GROW(((struct tables *)s->item_hash_)->eval_next);
 	for (size_t i = 0; i < s->n_criteria; i++) {
 		struct calib_criterion *c = &s->criteria[i];
 		if (cap - s->evals_cap_ > s->n_evals) {
@@ -897,6 +900,32 @@ calib_store_item(struct calib_store *s, uint32_t sid, uint32_t cid, uint32_t *it
 	return CALIB_OK;
 }
 
+/*
+ * The chains' links again, after calib_store_finish() let them go (the
+ * grouped evaluations hold the same thing while nothing is added): an
+ * item's chain is its first item_chain evaluations, newest first.
+ */
+static enum calib_status
+chain_restore(struct calib_store *s)
+{
+	struct tables *t = s->item_hash_;
+
+	if (!t->chain_dropped)
+		return CALIB_OK;
+	if (!(t->eval_next = malloc((s->evals_cap_ ? s->evals_cap_ : 1) * sizeof *t->eval_next)))
+		return CALIB_ENOMEM;
+	for (size_t it = 0; it < t->chain_items; it++) {
+		uint32_t older = CALIB_NONE;
+		for (size_t k = 0; k < t->item_chain[it]; k++) {
+			uint32_t e = s->item_evals[s->item_off[it] + k];
+			t->eval_next[e] = older;
+			older = e;
+		}
+	}
+	t->chain_dropped = false;
+	return CALIB_OK;
+}
+
 enum calib_status
 calib_store_eval_of(struct calib_store *s, uint32_t item, uint32_t rid, uint32_t file,
 		    uint32_t line, uint32_t *eval, bool *created)
@@ -904,6 +933,8 @@ calib_store_eval_of(struct calib_store *s, uint32_t item, uint32_t rid, uint32_t
 	struct tables *t = s->item_hash_;
 	enum calib_status st;
 
+	if ((st = chain_restore(s)))
+		return st;
 	if ((*eval = eval_find(s, item, rid)) != CALIB_NONE) {
 		*created = false;
 		return CALIB_OK;
@@ -1336,6 +1367,7 @@ infer_scale(struct calib_criterion *c)
 enum calib_status
 calib_store_finish(struct calib_store *s)
 {
+	struct tables *t;
 	size_t *off;
 	uint32_t *by_item;
 	enum calib_status st;
@@ -1385,6 +1417,12 @@ calib_store_finish(struct calib_store *s)
 	s->item_off = off;
 	s->item_evals = by_item;
 	s->finished = true;
+	/* the grouped evaluations stand for the chains' links until more are added */
+	t = s->item_hash_;
+	free(t->eval_next);
+	t->eval_next = NULL;
+	t->chain_items = s->n_items;
+	t->chain_dropped = true;
 	return CALIB_OK;
 }
 
@@ -1734,6 +1772,10 @@ enum calib_status
 calib_store_join(struct calib_store *s, struct calib_store *part, uint32_t line_shift,
                  int dup, bool check)
 {
+	enum calib_status st;
+
+	if ((st = chain_restore(s)))
+		return st;
 	if (check)
 		return join_check(s, part, dup);
 	s->finished = false;

@@ -1028,73 +1028,131 @@ set_alloc(size_t n, size_t *mask)
 }
 
 /*
- * Sort the distinct values of v[0..n) into v[0..q) and return q, or
- * SIZE_MAX when out of memory. A hash set over the values keeps the first
- * of equal ones (0 and -0 are equal), as the stable sort of them all did,
- * so that only the distinct values are sorted: a sum of points takes few.
+ * The distinct values of a stream, in order of first appearance (the
+ * first of equal ones kept: 0 and -0 are equal), in a hash set over them:
+ * a sum of points takes few values, so they are all the room it needs.
  */
-static size_t
-distinct_sorted(double *v, size_t n)
-{
-	size_t q = 0, mask;
-	uint32_t *slot = set_alloc(0, &mask);
+struct distinct {
+	double *v;      /* q distinct values */
+	size_t q, cap;
+	uint32_t *slot; /* a set of indices into v */
+	size_t mask;
+};
 
-	if (!slot)
-		return SIZE_MAX;
-	for (size_t k = 0; k < n; k++) {
-		size_t i = probe(slot, mask, v, v[k]);
-		if (slot[i] != UINT32_MAX)
-			continue;
-		v[q] = v[k];
-		slot[i] = (uint32_t)q++;
-		if (2 * q > mask + 1) {
-			/* double the set and insert the distinct values again */
-			free(slot);
-			if (!(slot = set_alloc(q, &mask)))
-				return SIZE_MAX;
-			for (size_t d = 0; d < q; d++)
-				slot[probe(slot, mask, v, v[d])] = (uint32_t)d;
-		}
-	}
-	free(slot);
-	qsort(v, q, sizeof *v, cmp_double_ptr);
-	return q;
+static bool
+distinct_init(struct distinct *d)
+{
+	d->q = 0;
+	d->cap = 64;
+	d->v = malloc(d->cap * sizeof *d->v);
+	d->slot = set_alloc(0, &d->mask);
+	return d->v && d->slot;
 }
 
+static void
+distinct_free(struct distinct *d)
+{
+	free(d->v);
+	free(d->slot);
+}
+
+/* A new set of room for the values, each at its index; false when out of memory. */
+static bool
+distinct_index(struct distinct *d)
+{
+	free(d->slot);
+	if (!(d->slot = set_alloc(d->q, &d->mask)))
+		return false;
+	for (size_t k = 0; k < d->q; k++)
+		d->slot[probe(d->slot, d->mask, d->v, d->v[k])] = (uint32_t)k;
+	return true;
+}
+
+/* Add x unless an equal value is there; false when out of memory. */
+static bool
+distinct_add(struct distinct *d, double x)
+{
+	size_t i = probe(d->slot, d->mask, d->v, x);
+
+	if (d->slot[i] != UINT32_MAX)
+		return true;
+	if (d->q == d->cap) {
+		double *v = realloc(d->v, 2 * d->cap * sizeof *v);
+		if (!v)
+			return false;
+		d->v = v;
+		d->cap *= 2;
+	}
+	d->v[d->q] = x;
+	d->slot[i] = (uint32_t)d->q++;
+	/* double the set when half full */
+	return 2 * d->q <= d->mask + 1 || distinct_index(d);
+}
+
+/*
+ * Sort the distinct values and make the set map a value to its index
+ * among them, its category; false when out of memory.
+ */
+static bool
+distinct_sort(struct distinct *d)
+{
+	qsort(d->v, d->q, sizeof *d->v, cmp_double_ptr);
+	return distinct_index(d);
+}
+
+/* Category of x, a value added before distinct_sort(). */
+static uint32_t
+distinct_rank(const struct distinct *d, double x)
+{
+	return d->slot[probe(d->slot, d->mask, d->v, x)];
+}
+
+/* Whether item it of s is in a matrix made with options o. */
+static bool
+item_taken(const struct calib_store *s, const struct calib_matrix_opts *o, size_t it)
+{
+	return (o->session == CALIB_NONE || s->item_session[it] == o->session) &&
+	       (!o->item_mask || o->item_mask[it]);
+}
+
+/*
+ * Two passes over the items: the first writes the rows with store rater
+ * ids and gathers the distinct values; the second, once they are sorted,
+ * writes each score's category, reading the values again from x rather
+ * than from a copy of them all.
+ */
 enum calib_status
 calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib_scale scale,
 			const struct calib_matrix_opts *o, struct calib_matrix **out)
 {
 	const uint32_t *evals = s->item_evals, *rater_of = s->eval_rater;
 	size_t n_raters_all = calib_names_count(s->raters);
-	size_t n_rows = 0, n_cols = 0, sc = 0, q = 0, mask;
-	uint32_t *colmap = NULL, *rank = NULL;
-	double *vals = NULL, *levels;
+	size_t n_rows = 0, n_cols = 0, sc = 0, t = 0;
+	uint32_t *colmap = NULL;
+	struct distinct d = { 0 };
 	struct calib_matrix *m = NULL;
 
 	*out = NULL;
 	colmap = malloc((n_raters_all ? n_raters_all : 1) * sizeof *colmap);
-	vals = malloc((s->n_evals ? s->n_evals : 1) * sizeof *vals);
 	/* room for every item and evaluation; given back once the scores are known */
 	m = matrix_alloc(s->n_items, n_raters_all, s->n_evals, 0, false);
-	if (!colmap || !vals || !m)
+	if (!colmap || !m || !distinct_init(&d))
 		goto nomem;
 	for (size_t j = 0; j < n_raters_all; j++)
 		colmap[j] = CALIB_NONE;
 
-	/* One pass over the items: the rows, with store rater ids and values. */
 	for (size_t it = 0; it < s->n_items; it++) {
 		size_t start = sc, end = s->item_off[it + 1];
-		if ((o->session != CALIB_NONE && s->item_session[it] != o->session) ||
-		    (o->item_mask && !o->item_mask[it]))
+		if (!item_taken(s, o, it))
 			continue;
 		for (size_t e = s->item_off[it]; e < end; e++) {
 			uint32_t ev = evals[e];
 			if (isnan(x[ev]))
 				continue;
+			if (!distinct_add(&d, x[ev]))
+				goto nomem;
 			colmap[rater_of[ev]] = 0;
-			m->col[sc] = rater_of[ev];
-			vals[sc++] = x[ev];
+			m->col[sc++] = rater_of[ev];
 		}
 		if (sc > start) {
 			m->item[n_rows] = (uint32_t)it;
@@ -1111,27 +1169,27 @@ calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib
 			m->rater[colmap[j]] = (uint32_t)j;
 
 	/* The categories: the distinct values, sorted; a score's is its value's index. */
-	if (!(levels = malloc((sc ? sc : 1) * sizeof *levels)))
+	if (!distinct_sort(&d))
 		goto nomem;
+	for (size_t it = 0; it < s->n_items; it++) {
+		if (!item_taken(s, o, it))
+			continue;
+		for (size_t e = s->item_off[it]; e < s->item_off[it + 1]; e++)
+			if (!isnan(x[evals[e]]))
+				m->cat[t++] = distinct_rank(&d, x[evals[e]]);
+	}
 	free(m->value);
-	m->value = levels;
-	memcpy(levels, vals, sc * sizeof *levels);
-	if ((q = distinct_sorted(levels, sc)) == SIZE_MAX || !(rank = set_alloc(q, &mask)))
-		goto nomem;
-	if ((levels = realloc(m->value, (q ? q : 1) * sizeof *levels)))
-		m->value = levels;
-	for (size_t d = 0; d < q; d++)
-		rank[probe(rank, mask, m->value, m->value[d])] = (uint32_t)d;
-	for (size_t t = 0; t < sc; t++)
-		m->cat[t] = rank[probe(rank, mask, m->value, vals[t])];
+	m->value = d.v;
+	if ((d.v = realloc(m->value, (d.q ? d.q : 1) * sizeof *d.v)))
+		m->value = d.v;
+	d.v = NULL;
 
 	m->n_items = m->n_items_all = n_rows;
 	m->n_raters = n_cols;
-	m->n_levels = q;
+	m->n_levels = d.q;
 	m->n_scores = sc;
 	m->scale = scale;
-	free(vals);
-	free(rank);
+	distinct_free(&d);
 	free(colmap);
 	if (o->complete) {
 		struct calib_matrix *full = m;
@@ -1143,8 +1201,7 @@ calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib
 	*out = m;
 	return CALIB_OK;
 nomem:
-	free(vals);
-	free(rank);
+	distinct_free(&d);
 	free(colmap);
 	calib_matrix_free(m);
 	return CALIB_ENOMEM;
