@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calib/memory.h"
 #include "calib/scorecard.h"
 
 /* Points of a score on a 0..1 scale: declared or observed range. */
@@ -109,6 +110,8 @@ calib_scorecard_compute(const struct calib_store *s, struct calib_scorecard **ou
 	sc->flags = calloc((n ? n : 1) * rows, 1);
 	if (!sc->score || !sc->flags)
 		goto nomem;
+	calib_memory_large(sc->score, n * rows * sizeof *sc->score);
+	calib_memory_large(sc->flags, n * rows);
 	for (size_t k = 0; k < s->n_criteria; k++) {
 		const struct calib_criterion *c = &s->criteria[k];
 		struct scored *p = &v[n_sc];

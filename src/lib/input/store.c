@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "calib/labels.h"
+#include "calib/memory.h"
 #include "calib/store.h"
 #include "calib/columns.h"
 
@@ -66,6 +67,7 @@ idset_init(struct idset *t, size_t cap)
 	t->slot = malloc(cap * sizeof *t->slot);
 	if (!t->slot)
 		return false;
+	calib_memory_large(t->slot, cap * sizeof *t->slot);
 	memset(t->slot, 0xff, cap * sizeof *t->slot);
 	t->cap = cap;
 	t->n = 0;
@@ -234,9 +236,11 @@ calib_names_intern(struct calib_names *n, const char *s, size_t len, uint32_t *i
 		if (!str)
 			return CALIB_ENOMEM;
 		n->str = str;
+		calib_memory_large(str, cap * sizeof *str);
 		if (!(ln = realloc(n->len, cap * sizeof *ln)))
 			return CALIB_ENOMEM;
 		n->len = ln;
+		calib_memory_large(ln, cap * sizeof *ln);
 		n->cap = cap;
 	}
 	if (!(n->str[n->n] = names_copy(n, s, len)))
@@ -764,6 +768,7 @@ evals_grow(struct calib_store *s, size_t cap)
 		if (!q_)                                           \
 			return CALIB_ENOMEM;                       \
 		(p) = q_;                                          \
+		calib_memory_large(q_, cap * sizeof *(p));         \
 	} while (0)
 	GROW(s->eval_item);
 	GROW(s->eval_rater);
@@ -777,6 +782,7 @@ evals_grow(struct calib_store *s, size_t cap)
 			uint16_t *q = calloc(cap, sizeof *q);
 			if (!q)
 				return CALIB_ENOMEM;
+			calib_memory_large(q, cap * sizeof *q);
 			memcpy(q, c->code, s->n_evals * sizeof *q);
 			free(c->code);
 			c->code = q;
@@ -883,6 +889,9 @@ calib_store_item(struct calib_store *s, uint32_t sid, uint32_t cid, uint32_t *it
 				return CALIB_ENOMEM;
 			t->item_chain = c;
 			s->items_cap_ = cap;
+			calib_memory_large(a, cap * sizeof *a);
+			calib_memory_large(b, cap * sizeof *b);
+			calib_memory_large(f, cap * sizeof *f);
 		}
 		item = (uint32_t)s->n_items;
 		s->item_session[item] = sid;
@@ -914,6 +923,7 @@ chain_restore(struct calib_store *s)
 		return CALIB_OK;
 	if (!(t->eval_next = malloc((s->evals_cap_ ? s->evals_cap_ : 1) * sizeof *t->eval_next)))
 		return CALIB_ENOMEM;
+	calib_memory_large(t->eval_next, s->evals_cap_ * sizeof *t->eval_next);
 	for (size_t it = 0; it < t->chain_items; it++) {
 		uint32_t older = CALIB_NONE;
 		for (size_t k = 0; k < t->item_chain[it]; k++) {
@@ -1403,6 +1413,8 @@ calib_store_finish(struct calib_store *s)
 		free(by_item);
 		return CALIB_ENOMEM;
 	}
+	calib_memory_large(off, (s->n_items + 1) * sizeof *off);
+	calib_memory_large(by_item, s->n_evals * sizeof *by_item);
 	for (size_t e = 0; e < s->n_evals; e++)
 		off[s->eval_item[e] + 1]++;
 	for (size_t i = 0; i < s->n_items; i++)

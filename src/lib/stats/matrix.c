@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calib/memory.h"
 #include "calib/matrix.h"
 
 void
@@ -348,6 +349,10 @@ matrix_alloc(size_t n_items, size_t n_raters, size_t n_scores, size_t n_levels,
 		calib_matrix_free(m);
 		return NULL;
 	}
+	calib_memory_large(m->off, (n_items + 1) * sizeof *m->off);
+	calib_memory_large(m->col, n_scores * sizeof *m->col);
+	calib_memory_large(m->cat, n_scores * sizeof *m->cat);
+	calib_memory_large(m->item, n_items * sizeof *m->item);
 	m->off[0] = 0;
 	return m;
 }
@@ -363,6 +368,7 @@ room(void *a, size_t cap, size_t n, size_t size)
 	if (!(q = realloc(*(void **)a, n * size)))
 		return false;
 	*(void **)a = q;
+	calib_memory_large(q, n * size);
 	return true;
 }
 

@@ -1,0 +1,22 @@
+/*
+ * memory.h - advice to the system about the library's large blocks.
+ */
+#ifndef CALIB_MEMORY_H
+#define CALIB_MEMORY_H
+
+#include <stddef.h>
+
+/*
+ * Ask that the block p[0..n) be backed by huge pages where the system
+ * gives them on request (Linux's transparent huge pages in "madvise"
+ * mode): a block of hundreds of megabytes, written once from one end to
+ * the other, then costs a few hundred page faults instead of a few
+ * hundred thousand. A block under CALIB_MEMORY_LARGE bytes, a NULL p,
+ * or a system without the advice: nothing happens. The block's contents
+ * are unchanged, and so is what the caller may do with it (realloc,
+ * free). Cannot fail.
+ */
+#define CALIB_MEMORY_LARGE ((size_t)4 << 20)
+void calib_memory_large(void *p, size_t n);
+
+#endif

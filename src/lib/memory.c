@@ -1,0 +1,29 @@
+/*
+ * memory.c - advice to the system about large blocks (memory.h).
+ */
+#define _DEFAULT_SOURCE /* madvise */
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "calib/memory.h"
+
+void
+calib_memory_large(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	long sz = sysconf(_SC_PAGESIZE);
+	uintptr_t page = sz > 0 ? (uintptr_t)sz : 4096, start, end;
+
+	if (!p || n < CALIB_MEMORY_LARGE)
+		return;
+	/* the whole pages inside the block: the advice takes page bounds */
+	start = ((uintptr_t)p + page - 1) & ~(page - 1);
+	end = ((uintptr_t)p + n) & ~(page - 1);
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_HUGEPAGE); /* advice only */
+#else
+	(void)p;
+	(void)n;
+#endif
+}
