@@ -97,7 +97,15 @@ struct unit {
 struct job {
 	const struct calib_store *s;
 	const struct calib_report_opts *o;
-	const struct calib_scorecard *sc; /* the TOTAL and section scores, or NULL */
+	/*
+	 * The TOTAL and section scores: made by the first unit of a score
+	 * that runs (while the other workers take criteria), freed by the
+	 * last once its matrix is built; under lock.
+	 */
+	struct calib_scorecard *sc;
+	size_t sc_users_all; /* units of scores: the TOTAL and the sections' */
+	size_t sc_users;    /* those that have not let it go */
+	enum calib_status sc_status; /* of its making: CALIB_OK or CALIB_ENOMEM */
 	struct unit *units;
 	size_t n_units;
 	unsigned inner; /* threads each unit's bootstrap may use: those the workers leave */
@@ -702,6 +710,32 @@ criterion_matrix(struct job *j, uint32_t crit, unsigned w, const struct calib_ma
 	return CALIB_OK;
 }
 
+/* The scorecard, made on the first call; CALIB_OK or CALIB_ENOMEM. */
+static enum calib_status
+scorecard_take(struct job *j)
+{
+	enum calib_status st;
+
+	pthread_mutex_lock(&j->lock);
+	if (!j->sc && j->sc_status == CALIB_OK)
+		j->sc_status = calib_scorecard_compute(j->s, &j->sc);
+	st = j->sc_status;
+	pthread_mutex_unlock(&j->lock);
+	return st;
+}
+
+/* A score unit is done with the scorecard: the last one frees it. */
+static void
+scorecard_leave(struct job *j)
+{
+	pthread_mutex_lock(&j->lock);
+	if (--j->sc_users == 0) {
+		calib_scorecard_free(j->sc);
+		j->sc = NULL;
+	}
+	pthread_mutex_unlock(&j->lock);
+}
+
 static void
 analyse(struct job *j, struct unit *u, unsigned w)
 {
@@ -716,6 +750,7 @@ analyse(struct job *j, struct unit *u, unsigned w)
 	const double *score = NULL;
 	const unsigned char *flags = NULL;
 	struct calib_alpha_boot ab[4];
+	bool scoring = u->crit == CALIB_NONE; /* holding the scorecard */
 
 	memset(ab, 0, sizeof ab);
 	calib_stats_init(&all);
@@ -727,9 +762,13 @@ analyse(struct job *j, struct unit *u, unsigned w)
 	mo.na = o->na;
 	mo.session = o->session;
 	if (u->crit == CALIB_NONE) {
-		score = calib_scorecard_row(j->sc, u->score);
-		flags = j->sc->flags + u->score * j->sc->n_evals;
-		u->status = calib_matrix_from_evals(s, score, CALIB_SCALE_INTERVAL, &mo, &m);
+		if ((u->status = scorecard_take(j)) == CALIB_OK) {
+			score = calib_scorecard_row(j->sc, u->score);
+			flags = j->sc->flags + u->score * j->sc->n_evals;
+			u->row.critical = j->sc->critical;
+			u->status = calib_matrix_from_evals(s, score, CALIB_SCALE_INTERVAL, &mo,
+			                                    &m);
+		}
 	} else {
 		u->status = criterion_matrix(j, u->crit, w, &mo, &m);
 	}
@@ -738,7 +777,6 @@ analyse(struct job *j, struct unit *u, unsigned w)
 	u->row.criterion = u->crit == CALIB_NONE ? u->name : s->criteria[u->crit].name;
 	u->row.total = u->crit == CALIB_NONE;
 	u->row.section = u->crit == CALIB_NONE && u->score > 0;
-	u->row.critical = u->crit == CALIB_NONE && j->sc->critical;
 	u->row.scale = m->scale;
 	u->row.inferred = u->crit != CALIB_NONE && s->criteria[u->crit].scale_inferred;
 	u->row.ordered = u->crit == CALIB_NONE || calib_store_ordered(&s->criteria[u->crit]);
@@ -769,6 +807,10 @@ analyse(struct job *j, struct unit *u, unsigned w)
 			else
 				u->row.n_unscored += isnan(score[e]);
 		}
+	if (scoring) {
+		scorecard_leave(j);
+		scoring = false;
+	}
 	for (size_t i = 0; i < calib_matrix_rows(m); i++) {
 		size_t r = calib_matrix_row_n(m, i), times = m->patterns_only ? m->pat_count[i] : 1;
 		u->row.n_complete += r == m->n_raters ? times : 0;
@@ -838,6 +880,8 @@ analyse(struct job *j, struct unit *u, unsigned w)
 	if (o->alpha_boot && u->crit != CALIB_NONE)
 		u->status = alpha_summaries(j, u, m, ab);
 out:
+	if (scoring)
+		scorecard_leave(j);
 	calib_stats_free(&all);
 	if (u->crit == CALIB_NONE)
 		calib_matrix_free(m);
@@ -848,8 +892,13 @@ worker(void *arg, size_t i, unsigned w)
 {
 	struct job *j = arg;
 
-	/* the last unit first: the TOTAL, when there is one, takes longest */
-	analyse(j, &j->units[i == 0 ? j->n_units - 1 : i - 1], w);
+	/*
+	 * The units of scores first, the TOTAL leading (it takes longest): the
+	 * scorecard is then made while other workers take criteria, and freed
+	 * before the criteria are done.
+	 */
+	size_t n_scores = j->sc_users_all;
+	analyse(j, &j->units[i < n_scores ? j->n_units - 1 - i : i - n_scores], w);
 	if (j->o->progress && j->o->boot == 0) {
 		size_t d = atomic_fetch_add(&j->done, 1) + 1;
 		pthread_mutex_lock(&j->lock);
@@ -928,7 +977,6 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 	enum calib_status st = CALIB_OK;
 	unsigned threads = calib_threads(o->threads), workers;
 	size_t n_sections, n_scored_sections = 0, n_names = 0;
-	struct calib_scorecard *sc = NULL;
 	bool *has_points, with_total;
 	char **names = NULL;
 
@@ -961,11 +1009,7 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 	with_total = o->total && calib_report_total_applies(s);
 	for (size_t k = 0; with_total && k < n_sections; k++)
 		n_scored_sections += has_points[k];
-	if (with_total && (st = calib_scorecard_compute(s, &sc)) != CALIB_OK) {
-		free(has_points);
-		return st;
-	}
-	j.sc = sc;
+	j.sc_users_all = j.sc_users = n_scored_sections + with_total;
 	j.n_units = s->n_criteria + n_scored_sections + with_total;
 	j.units = calloc(j.n_units ? j.n_units : 1, sizeof *j.units);
 	names = calloc(n_scored_sections ? n_scored_sections : 1, sizeof *names);
@@ -1047,7 +1091,7 @@ out:
 		free(names[i]);
 	free(names);
 	free(has_points);
-	calib_scorecard_free(sc);
+	calib_scorecard_free(j.sc);
 	if (st) {
 		calib_report_free(r);
 		return st;
