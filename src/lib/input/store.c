@@ -1006,7 +1006,9 @@ calib_store_merge_sessions(struct calib_store *s, const char *const *name, size_
 	struct idset items = {0}, evals = {0};
 	enum calib_status st = CALIB_ENOMEM;
 
-	if (!names || !was || !idset_init(&items, 1024) || !idset_init(&evals, 1024))
+	/* the chains as they were, before the items are made again */
+	if (!names || !was || chain_restore(s) || !idset_init(&items, 1024) ||
+	    !idset_init(&evals, 1024))
 		goto out;
 	for (size_t i = 0; i < n_names; i++) {
 		uint32_t id;
