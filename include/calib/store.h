@@ -6,7 +6,8 @@
  * An *item* is a (session, call) pair: the unit the statistics resample.
  * An *evaluation* is an (item, rater) pair: one row of a wide sheet. Each
  * criterion holds one 16-bit code per evaluation (CALIB_CODE_*), so a
- * rating costs two bytes plus a share of its evaluation's eight.
+ * rating costs two bytes plus a share of its evaluation's twelve (item,
+ * rater, line; the input it was read from is kept per run of evaluations).
  *
  * Ownership: the store owns every string and array it hands out; pointers
  * stay valid until the next call that adds to the store (adding may move
@@ -107,7 +108,6 @@ struct calib_store {
 	uint32_t *eval_item;     /* n_evals */
 	uint32_t *eval_rater;    /* n_evals */
 	uint32_t *eval_line;     /* n_evals: input line of the evaluation's first rating */
-	uint32_t *eval_file;     /* n_evals: index into files[] */
 	size_t n_criteria;
 	struct calib_criterion *criteria;
 	size_t n_files;
@@ -121,11 +121,20 @@ struct calib_store {
 	/* private */
 	void *item_hash_, *eval_hash_;
 	size_t evals_cap_, items_cap_, criteria_cap_;
+	uint32_t *run_eval_, *run_file_; /* runs of evaluations read from one input: first, file */
+	size_t n_runs_, runs_cap_;
 };
 
 /* A new empty store, or NULL when out of memory. */
 struct calib_store *calib_store_alloc(void);
 void calib_store_free(struct calib_store *s);
+
+/*
+ * Index into files[] of the input evaluation e (< n_evals) was read from.
+ * O(log r) for r runs of evaluations from one input: one per input read,
+ * in practice. Cannot fail.
+ */
+uint32_t calib_store_eval_file(const struct calib_store *s, size_t e);
 
 /* Remember an input file's name; *index receives its index in files[]. */
 enum calib_status calib_store_add_file(struct calib_store *s, const char *name,

@@ -137,7 +137,7 @@ same_store(const struct calib_store *a, const struct calib_store *b)
 			return false;
 	for (size_t e = 0; e < a->n_evals; e++)
 		if (a->eval_item[e] != b->eval_item[e] || a->eval_rater[e] != b->eval_rater[e] ||
-		    a->eval_line[e] != b->eval_line[e] || a->eval_file[e] != b->eval_file[e])
+		    a->eval_line[e] != b->eval_line[e] || calib_store_eval_file(a, e) != calib_store_eval_file(b, e))
 			return false;
 	for (size_t c = 0; c < a->n_criteria; c++) {
 		const struct calib_criterion *x = &a->criteria[c], *y = &b->criteria[c];

@@ -2,8 +2,8 @@
  * test_store.c - the ratings store: interning, evaluations, codes, levels,
  * declared category sets, scale inference, grouping by item, calls with
  * more raters than an item's chain holds, evaluations made by ids, room
- * reserved for the evaluations of an input, and evaluations added after
- * the store was finished.
+ * reserved for the evaluations of an input, evaluations added after the
+ * store was finished, and the input each evaluation was read from.
  */
 #include <math.h>
 #include <stdio.h>
@@ -370,6 +370,42 @@ test_after_finish(void)
 	}
 }
 
+/* The input of each evaluation, kept per run of evaluations from one input. */
+static void
+test_eval_files(void)
+{
+	struct calib_store *s = calib_store_alloc();
+	uint32_t f0, f1, f2, e, want[12];
+	size_t bad = 0, n = 0;
+	bool created;
+	char call[16];
+
+	calib_store_add_file(s, "a.csv", &f0);
+	calib_store_add_file(s, "b.csv", &f1);
+	calib_store_add_file(s, "c.csv", &f2);
+	is_long((long)calib_store_eval_file(s, 0), 0, "eval files: an empty store says file 0");
+	/* a.csv: C0..C3; b.csv: C4..C5 and C0 again (found, not new); c.csv: C6; a.csv again: C7..C9 */
+	const struct {
+		uint32_t file;
+		unsigned first, last;
+	} runs[] = { { f0, 0, 3 }, { f1, 4, 5 }, { f1, 0, 0 }, { f2, 6, 6 }, { f0, 7, 9 } };
+	for (size_t r = 0; r < sizeof runs / sizeof *runs; r++)
+		for (unsigned c = runs[r].first; c <= runs[r].last; c++) {
+			snprintf(call, sizeof call, "C%u", c);
+			calib_store_eval(s, NULL, 0, call, strlen(call), "ann", 3, runs[r].file,
+			                 c + 2, &e, &created);
+			if (created)
+				want[n++] = runs[r].file;
+		}
+	is_long((long)s->n_evals, 10, "eval files: 10 evaluations");
+	for (size_t k = 0; k < n; k++)
+		bad += calib_store_eval_file(s, k) != want[k];
+	is_long((long)bad, 0, "eval files: each evaluation's input, across four runs");
+	is_long((long)calib_store_eval_file(s, 0), f0,
+	        "eval files: an evaluation found again keeps the input it was made from");
+	calib_store_free(s);
+}
+
 int
 main(void)
 {
@@ -382,5 +418,6 @@ main(void)
 	test_by_ids();
 	test_reserve();
 	test_after_finish();
+	test_eval_files();
 	return tap_done();
 }

@@ -2513,7 +2513,7 @@ first_line(struct reader *r, uint32_t eval, uint32_t crit, unsigned long before)
 static bool
 eval_merged(const struct reader *r, uint32_t eval)
 {
-	return r->s->eval_file[eval] != r->file;
+	return calib_store_eval_file(r->s, eval) != r->file;
 }
 
 /* A second rating `prev` of (eval, crit), now replaced: settle it by the policy. */
@@ -2539,7 +2539,7 @@ duplicate(struct reader *r, uint32_t eval, uint32_t crit, uint16_t prev, size_t 
 		if (*ses)
 			snprintf(in_ses, sizeof in_ses, " in session %s",
 			         shown(d, sizeof d, ses, strlen(ses)));
-		const char *file = s->files[s->eval_file[eval]], *first = "first at";
+		const char *file = s->files[calib_store_eval_file(s, eval)], *first = "first at";
 		unsigned long line = first_line(r, eval, crit, fline(r, 0));
 		if (line)
 			file = r->name;

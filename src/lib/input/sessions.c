@@ -56,7 +56,7 @@ calib_sessions_check(const struct calib_store *s, enum calib_session_from from,
 	for (size_t e = 0; from == CALIB_SESSION_FROM_NAME && e < s->n_evals; e++) {
 		if (key && s->eval_rater[e] == key_rater)
 			continue; /* the key's sessions come from its column */
-		const char *file = s->files[s->eval_file[e]];
+		const char *file = s->files[calib_store_eval_file(s, e)];
 		const char *ses =
 		        calib_names_get(s->sessions, s->item_session[s->eval_item[e]]);
 		size_t len = strlen(given ? given : "");

@@ -552,7 +552,8 @@ calib_store_free(struct calib_store *s)
 	free(s->eval_item);
 	free(s->eval_rater);
 	free(s->eval_line);
-	free(s->eval_file);
+	free(s->run_eval_);
+	free(s->run_file_);
 	for (size_t i = 0; i < s->n_criteria; i++) {
 		struct calib_criterion *c = &s->criteria[i];
 		free(c->name);
@@ -773,7 +774,6 @@ evals_grow(struct calib_store *s, size_t cap)
 	GROW(s->eval_item);
 	GROW(s->eval_rater);
 	GROW(s->eval_line);
-	GROW(s->eval_file);
 	if (!((struct tables *)s->item_hash_)->chain_dropped)
 		GROW(((struct tables *)s->item_hash_)->eval_next);
 	for (size_t i = 0; i < s->n_criteria; i++) {
@@ -909,6 +909,43 @@ calib_store_item(struct calib_store *s, uint32_t sid, uint32_t cid, uint32_t *it
 	return CALIB_OK;
 }
 
+/* Evaluation n_evals comes from input file: a new run when the last was another's. */
+static enum calib_status
+file_run(struct calib_store *s, uint32_t file)
+{
+	if (s->n_runs_ > 0 && s->run_file_[s->n_runs_ - 1] == file)
+		return CALIB_OK;
+	if (s->n_runs_ == s->runs_cap_) {
+		size_t cap = s->runs_cap_ ? 2 * s->runs_cap_ : 8;
+		uint32_t *a = realloc(s->run_eval_, cap * sizeof *a), *b;
+		if (!a)
+			return CALIB_ENOMEM;
+		s->run_eval_ = a;
+		if (!(b = realloc(s->run_file_, cap * sizeof *b)))
+			return CALIB_ENOMEM;
+		s->run_file_ = b;
+		s->runs_cap_ = cap;
+	}
+	s->run_eval_[s->n_runs_] = (uint32_t)s->n_evals;
+	s->run_file_[s->n_runs_++] = file;
+	return CALIB_OK;
+}
+
+uint32_t
+calib_store_eval_file(const struct calib_store *s, size_t e)
+{
+	size_t lo = 0, hi = s->n_runs_; /* the last run starting at or before e */
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->run_eval_[mid] <= e)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return s->n_runs_ ? s->run_file_[lo] : 0;
+}
+
 /*
  * The chains' links again, after calib_store_finish() let them go (the
  * grouped evaluations hold the same thing while nothing is added): an
@@ -954,7 +991,8 @@ calib_store_eval_of(struct calib_store *s, uint32_t item, uint32_t rid, uint32_t
 	s->eval_item[s->n_evals] = item;
 	s->eval_rater[s->n_evals] = rid;
 	s->eval_line[s->n_evals] = line;
-	s->eval_file[s->n_evals] = file;
+	if ((st = file_run(s, file)))
+		return st;
 	if (t->item_chain[item] < CHAIN_MAX) {
 		t->eval_next[s->n_evals] = t->item_first[item];
 		t->item_first[item] = (uint32_t)s->n_evals;
@@ -1020,7 +1058,8 @@ calib_store_merge_sessions(struct calib_store *s, const char *const *name, size_
 	memcpy(eitem, s->eval_item, ne * sizeof *eitem);
 	memcpy(erater, s->eval_rater, ne * sizeof *erater);
 	memcpy(eline, s->eval_line, ne * sizeof *eline);
-	memcpy(efile, s->eval_file, ne * sizeof *efile);
+	for (size_t e = 0; e < ne; e++)
+		efile[e] = calib_store_eval_file(s, e);
 	free(t->items.slot);
 	free(t->evals.slot);
 	t->items = items;
@@ -1040,6 +1079,7 @@ calib_store_merge_sessions(struct calib_store *s, const char *const *name, size_
 		if ((st = calib_store_item(s, to[isess[i]], icall[i], &isess[i])))
 			goto out;
 	s->n_evals = 0;
+	s->n_runs_ = 0;
 	for (size_t e = 0; e < ne; e++) {
 		uint32_t into;
 		bool created;
@@ -1061,7 +1101,7 @@ calib_store_merge_sessions(struct calib_store *s, const char *const *name, size_
 				        calib_names_get(s->calls, s->item_call[item]),
 				        calib_names_get(s->raters, erater[e]),
 				        calib_names_get(s->sessions, s->item_session[item]),
-				        s->files[s->eval_file[into]],
+				        s->files[calib_store_eval_file(s, into)],
 				        (unsigned long)s->eval_line[into]);
 				goto out;
 			}
@@ -1538,7 +1578,7 @@ calib_store_session_subset(const struct calib_store *s, uint32_t session,
 		call = calib_names_get(s->calls, s->item_call[item]);
 		rater = calib_names_get(s->raters, s->eval_rater[e]);
 		if ((st = calib_store_eval(t, name, strlen(name), call, strlen(call), rater,
-		                           strlen(rater), s->eval_file[e], s->eval_line[e], &ev,
+		                           strlen(rater), calib_store_eval_file(s, e), s->eval_line[e], &ev,
 		                           &created)))
 			goto fail;
 		for (size_t c = 0; c < s->n_criteria; c++) {
@@ -1692,10 +1732,13 @@ evals_let_go(struct calib_store *part)
 	free(part->eval_item);
 	free(part->eval_rater);
 	free(part->eval_line);
-	free(part->eval_file);
+	free(part->run_eval_);
+	free(part->run_file_);
 	free(t->eval_next);
 	free(t->evals.slot);
-	part->eval_item = part->eval_rater = part->eval_line = part->eval_file = NULL;
+	part->eval_item = part->eval_rater = part->eval_line = NULL;
+	part->run_eval_ = part->run_file_ = NULL;
+	part->n_runs_ = part->runs_cap_ = 0;
 	t->eval_next = NULL;
 	t->evals.slot = NULL;
 	t->evals.cap = t->evals.n = 0;
@@ -1731,7 +1774,7 @@ join_apply(struct calib_store *s, struct calib_store *part, uint32_t line_shift,
 		uint64_t line = (uint64_t)part->eval_line[e] + line_shift;
 		bool created;
 		if ((st = calib_store_eval_of(s, imap[part->eval_item[e]], rmap[part->eval_rater[e]],
-		                              part->eval_file[e],
+		                              calib_store_eval_file(part, e),
 		                              line > UINT32_MAX ? UINT32_MAX : (uint32_t)line,
 		                              &emap[e], &created)))
 			goto out;
