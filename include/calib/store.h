@@ -6,8 +6,9 @@
  * An *item* is a (session, call) pair: the unit the statistics resample.
  * An *evaluation* is an (item, rater) pair: one row of a wide sheet. Each
  * criterion holds one 16-bit code per evaluation (CALIB_CODE_*), so a
- * rating costs two bytes plus a share of its evaluation's twelve (item,
- * rater, line; the input it was read from is kept per run of evaluations).
+ * rating costs two bytes plus a share of its evaluation's eight (item and
+ * rater; the input and line it was read from are kept per run of
+ * evaluations, calib_store_eval_file and calib_store_eval_line).
  *
  * Ownership: the store owns every string and array it hands out; pointers
  * stay valid until the next call that adds to the store (adding may move
@@ -23,6 +24,7 @@
 #include "calib/error.h"
 
 struct calib_columns;
+struct calib_eval_run_;
 
 /* Codes of a rating; a code >= CALIB_CODE_LEVEL is level (code - 3). */
 #define CALIB_CODE_ABSENT 0u  /* no rating recorded for this evaluation */
@@ -107,7 +109,6 @@ struct calib_store {
 	size_t n_evals;
 	uint32_t *eval_item;     /* n_evals */
 	uint32_t *eval_rater;    /* n_evals */
-	uint32_t *eval_line;     /* n_evals: input line of the evaluation's first rating */
 	size_t n_criteria;
 	struct calib_criterion *criteria;
 	size_t n_files;
@@ -121,7 +122,7 @@ struct calib_store {
 	/* private */
 	void *item_hash_, *eval_hash_;
 	size_t evals_cap_, items_cap_, criteria_cap_;
-	uint32_t *run_eval_, *run_file_; /* runs of evaluations read from one input: first, file */
+	struct calib_eval_run_ *runs_; /* evaluations' inputs and lines, by runs */
 	size_t n_runs_, runs_cap_;
 };
 
@@ -135,6 +136,14 @@ void calib_store_free(struct calib_store *s);
  * in practice. Cannot fail.
  */
 uint32_t calib_store_eval_file(const struct calib_store *s, size_t e);
+
+/*
+ * The input line of evaluation e's first rating (< n_evals), as given to
+ * calib_store_eval. Kept by runs of evaluations from one input whose lines
+ * step evenly (a wide sheet's rows, a long sheet's blocks of as many
+ * rows), O(log r) for r runs. Cannot fail.
+ */
+uint32_t calib_store_eval_line(const struct calib_store *s, size_t e);
 
 /* Remember an input file's name; *index receives its index in files[]. */
 enum calib_status calib_store_add_file(struct calib_store *s, const char *name,

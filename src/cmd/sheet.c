@@ -452,7 +452,7 @@ warn_skipped(const struct calib_cli *cli, const struct calib_store *s)
 			shown++;
 			char *t1, *t2, *t3, *t4;
 			fprintf(stderr, "%s: %s:%lu: warning: %s did not score %s%s%s\n", cli->prog,
-			        esc(s->files[calib_store_eval_file(s, e)], &t1), (unsigned long)s->eval_line[e],
+			        esc(s->files[calib_store_eval_file(s, e)], &t1), (unsigned long)calib_store_eval_line(s, e),
 			        esc(calib_names_get(s->raters, (uint32_t)k), &t2),
 			        esc(calib_names_get(s->calls, s->item_call[i]), &t3),
 			        *ses ? " in session " : "", esc(ses, &t4));
@@ -494,7 +494,7 @@ warn(const struct calib_cli *cli, const struct calib_store *s)
 		fprintf(stderr,
 		        "%s: %s:%lu: warning: call %s%s%s is scored by one rater only\n",
 		        cli->prog, esc(s->files[calib_store_eval_file(s, e)], &t1),
-		        (unsigned long)s->eval_line[e],
+		        (unsigned long)calib_store_eval_line(s, e),
 		        esc(calib_names_get(s->calls, s->item_call[i]), &t2),
 		        *ses ? " in session " : "", esc(ses, &t3));
 		free(t1);

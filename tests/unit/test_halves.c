@@ -137,7 +137,8 @@ same_store(const struct calib_store *a, const struct calib_store *b)
 			return false;
 	for (size_t e = 0; e < a->n_evals; e++)
 		if (a->eval_item[e] != b->eval_item[e] || a->eval_rater[e] != b->eval_rater[e] ||
-		    a->eval_line[e] != b->eval_line[e] || calib_store_eval_file(a, e) != calib_store_eval_file(b, e))
+		    calib_store_eval_line(a, e) != calib_store_eval_line(b, e) ||
+		    calib_store_eval_file(a, e) != calib_store_eval_file(b, e))
 			return false;
 	for (size_t c = 0; c < a->n_criteria; c++) {
 		const struct calib_criterion *x = &a->criteria[c], *y = &b->criteria[c];
@@ -234,7 +235,7 @@ test_seam(void)
 	ok(t.s[t.len / 2] == '\n' && t.s[t.len / 2 - 1] != '\n', "seam: the middle byte ends a row");
 	ok(both(&t, CALIB_DUP_ERROR, NULL, "row boundary", &one), "row boundary: read in halves");
 	is_long((long)one.s->n_evals, 9000, "row boundary: every row");
-	is_long((long)one.s->eval_line[8999], 9001, "row boundary: the last row's line");
+	is_long((long)calib_store_eval_line(one.s, 8999), 9001, "row boundary: the last row's line");
 	run_free(&one);
 
 	/* the middle byte a quoted newline: not a seam */
@@ -256,7 +257,7 @@ test_seam(void)
 	add(&t, "\"c2000\nq\",r0,1,2\n");
 	rows(&t, 6001, 9000);
 	ok(both(&t, CALIB_DUP_ERROR, NULL, "quoted newlines", &one), "quoted newlines: read in halves");
-	is_long((long)one.s->eval_line[8999], 9003, "quoted newlines: the last row's line");
+	is_long((long)calib_store_eval_line(one.s, 8999), 9003, "quoted newlines: the last row's line");
 	run_free(&one);
 
 	/* the seam inside the first batch, which classifies the columns */

@@ -132,7 +132,7 @@ test_forms(void)
 	is_string(rating(s, 2, "empathy", b, sizeof b), "(missing)",
 	          "wide: empty cell is missing");
 	is_string(rating(s, 2, "greeting", b, sizeof b), "N/A", "wide: N/A cell");
-	is_long((long)s->eval_line[2], 4, "wide: line of evaluation 3");
+	is_long((long)calib_store_eval_line(s, 2), 4, "wide: line of evaluation 3");
 	calib_store_free(s);
 
 	s = load("session,call,rater,criterion,score\n"
@@ -202,7 +202,7 @@ test_format(void)
 	is_long(st, CALIB_OK, "BOM before a quoted header and CRLF");
 	is_long((long)s->n_evals, 2, "BOM/CRLF: two evaluations");
 	is_string(eval_call(s, 0), "c1", "BOM/CRLF: call without CR");
-	is_long((long)s->eval_line[1], 3, "CRLF: line numbers");
+	is_long((long)calib_store_eval_line(s, 1), 3, "CRLF: line numbers");
 	calib_store_free(s);
 
 	s = load("call,rater,empathy\n\"c1, \"\"x\"\"\",\"  ann \",3\n\"multi\nline\",ann,2\n"
@@ -212,15 +212,15 @@ test_format(void)
 	is_string(eval_call(s, 0), "c1, \"x\"", "quoted: comma and doubled quotes");
 	is_string(eval_rater(s, 0), "  ann ", "quoted: spaces kept");
 	is_string(eval_call(s, 1), "multi\nline", "quoted: newline inside");
-	is_long((long)s->eval_line[1], 3, "multi-line field: line where the row starts");
+	is_long((long)calib_store_eval_line(s, 1), 3, "multi-line field: line where the row starts");
 	is_string(eval_call(s, 2), "c2", "unquoted: spaces trimmed");
-	is_long((long)s->eval_line[2], 7, "blank lines counted");
+	is_long((long)calib_store_eval_line(s, 2), 7, "blank lines counted");
 	calib_store_free(s);
 
 	s = load("call,rater,empathy\rc1,ann,3\r\rc1,bob,4\r", "cr.csv", &err, &st);
 	is_long(st, CALIB_OK, "CR line ends");
 	is_long((long)s->n_evals, 2, "CR line ends: two evaluations");
-	is_long((long)s->eval_line[1], 4, "CR line ends: line numbers");
+	is_long((long)calib_store_eval_line(s, 1), 4, "CR line ends: line numbers");
 	calib_store_free(s);
 
 	s = load("call,rater,empathy\nc1,ann,3", "nofinal.csv", &err, &st);
@@ -530,7 +530,7 @@ test_blocks(void)
 	is_long(st, CALIB_OK, "big input across blocks");
 	is_long((long)s->n_evals, (long)n, "big input: every row");
 	is_string(rating(s, n - 1, "x", b, sizeof b), "2", "big input: last score");
-	is_long((long)s->eval_line[n - 1], (long)n + 1, "big input: last line");
+	is_long((long)calib_store_eval_line(s, n - 1), (long)n + 1, "big input: last line");
 	free(text);
 	calib_store_free(s);
 }

@@ -273,7 +273,7 @@ test_by_ids(void)
 	e2 = eval(s, NULL, "C5", "bob", &created);
 	ok(created && e2 == 100000 && s->eval_item[e2] == 5,
 	   "by ids: another rater of an item is a new evaluation of that item");
-	is_long((long)s->eval_line[7], 9, "by ids: the line given is kept");
+	is_long((long)calib_store_eval_line(s, 7), 9, "by ids: the line given is kept");
 	calib_store_free(s);
 }
 
@@ -403,6 +403,23 @@ test_eval_files(void)
 	is_long((long)bad, 0, "eval files: each evaluation's input, across four runs");
 	is_long((long)calib_store_eval_file(s, 0), f0,
 	        "eval files: an evaluation found again keeps the input it was made from");
+	for (size_t k = 0; k < 10; k++)
+		bad += calib_store_eval_line(s, k) != k + 2;
+	is_long((long)bad, 0, "eval lines: each evaluation's line, across the runs");
+	calib_store_free(s);
+
+	/* lines that step by 1, then 10, stay, jump, go back, and the largest line */
+	const uint32_t lines[] = { 2, 3, 4, 14, 24, 34, 34, 34, 35, 1000, 7, 8, UINT32_MAX, 9 };
+	size_t nl = sizeof lines / sizeof *lines;
+	s = calib_store_alloc();
+	calib_store_add_file(s, "a.csv", &f0);
+	for (size_t k = 0; k < nl; k++) {
+		snprintf(call, sizeof call, "C%zu", k);
+		calib_store_eval(s, NULL, 0, call, strlen(call), "ann", 3, f0, lines[k], &e, &created);
+	}
+	for (size_t k = 0; k < nl; k++)
+		bad += calib_store_eval_line(s, k) != lines[k];
+	is_long((long)bad, 0, "eval lines: steps of 1 and 10, a line kept, jumps, a line back, the largest");
 	calib_store_free(s);
 }
 

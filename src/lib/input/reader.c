@@ -2545,10 +2545,10 @@ duplicate(struct reader *r, uint32_t eval, uint32_t crit, uint16_t prev, size_t 
 			file = r->name;
 		else if (r->layout == CALIB_LAYOUT_LONG || eval_merged(r, eval)) {
 			/* the first rating's own line is not known: name its evaluation's */
-			line = s->eval_line[eval];
+			line = calib_store_eval_line(s, eval);
 			first = "its evaluation begins at";
 		} else
-			line = s->eval_line[eval];
+			line = calib_store_eval_line(s, eval);
 		if (r->o->as_rater)
 			fail(r, CALIB_EINPUT, fline(r, j), j + 1,
 			     "%s key score of %s for call %s%s (%s %s:%lu)",

@@ -76,7 +76,7 @@ calib_sessions_check(const struct calib_store *s, enum calib_session_from from,
 			calib_error_set(err, CALIB_EINPUT, NULL, 0, 0,
 			                "--key %s: a key score without a session (line %u): "
 			                "the key needs the session column of the inputs",
-			                shown ? shown : "?", (unsigned)s->eval_line[e]);
+			                shown ? shown : "?", (unsigned)calib_store_eval_line(s, e));
 			free(tmp);
 			return CALIB_EINPUT;
 		}

@@ -551,9 +551,7 @@ calib_store_free(struct calib_store *s)
 	free(s->item_call);
 	free(s->eval_item);
 	free(s->eval_rater);
-	free(s->eval_line);
-	free(s->run_eval_);
-	free(s->run_file_);
+	free(s->runs_);
 	for (size_t i = 0; i < s->n_criteria; i++) {
 		struct calib_criterion *c = &s->criteria[i];
 		free(c->name);
@@ -773,7 +771,6 @@ evals_grow(struct calib_store *s, size_t cap)
 	} while (0)
 	GROW(s->eval_item);
 	GROW(s->eval_rater);
-	GROW(s->eval_line);
 	if (!((struct tables *)s->item_hash_)->chain_dropped)
 		GROW(((struct tables *)s->item_hash_)->eval_next);
 	for (size_t i = 0; i < s->n_criteria; i++) {
@@ -909,41 +906,76 @@ calib_store_item(struct calib_store *s, uint32_t sid, uint32_t cid, uint32_t *it
 	return CALIB_OK;
 }
 
-/* Evaluation n_evals comes from input file: a new run when the last was another's. */
+/*
+ * A run of evaluations: those from first on, read from one input, whose
+ * lines go line, line + step, line + 2 step, ... (step NO_STEP while the
+ * run holds one evaluation).
+ */
+struct calib_eval_run_ {
+	uint32_t first, file, line, step;
+};
+
+#define NO_STEP UINT32_MAX
+
+/* Evaluation n_evals comes from file at line: in the last run when it follows on, or a new one. */
 static enum calib_status
-file_run(struct calib_store *s, uint32_t file)
+eval_run(struct calib_store *s, uint32_t file, uint32_t line)
 {
-	if (s->n_runs_ > 0 && s->run_file_[s->n_runs_ - 1] == file)
-		return CALIB_OK;
+	struct calib_eval_run_ *r = s->n_runs_ ? &s->runs_[s->n_runs_ - 1] : NULL;
+
+	if (r && r->file == file) {
+		uint64_t k = s->n_evals - r->first;
+		if (r->step == NO_STEP && k == 1 && line >= r->line && line - r->line < NO_STEP) {
+			r->step = line - r->line;
+			return CALIB_OK;
+		}
+		if (r->step != NO_STEP && r->line + k * r->step == line)
+			return CALIB_OK;
+	}
 	if (s->n_runs_ == s->runs_cap_) {
 		size_t cap = s->runs_cap_ ? 2 * s->runs_cap_ : 8;
-		uint32_t *a = realloc(s->run_eval_, cap * sizeof *a), *b;
+		struct calib_eval_run_ *a = realloc(s->runs_, cap * sizeof *a);
 		if (!a)
 			return CALIB_ENOMEM;
-		s->run_eval_ = a;
-		if (!(b = realloc(s->run_file_, cap * sizeof *b)))
-			return CALIB_ENOMEM;
-		s->run_file_ = b;
+		s->runs_ = a;
 		s->runs_cap_ = cap;
 	}
-	s->run_eval_[s->n_runs_] = (uint32_t)s->n_evals;
-	s->run_file_[s->n_runs_++] = file;
+	s->runs_[s->n_runs_++] = (struct calib_eval_run_){ (uint32_t)s->n_evals, file, line,
+	                                                   NO_STEP };
 	return CALIB_OK;
+}
+
+/* The run of evaluation e (< n_evals): the last starting at or before it. */
+static const struct calib_eval_run_ *
+run_of(const struct calib_store *s, size_t e)
+{
+	size_t lo = 0, hi = s->n_runs_;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->runs_[mid].first <= e)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &s->runs_[lo];
 }
 
 uint32_t
 calib_store_eval_file(const struct calib_store *s, size_t e)
 {
-	size_t lo = 0, hi = s->n_runs_; /* the last run starting at or before e */
+	return s->n_runs_ ? run_of(s, e)->file : 0;
+}
 
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->run_eval_[mid] <= e)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return s->n_runs_ ? s->run_file_[lo] : 0;
+uint32_t
+calib_store_eval_line(const struct calib_store *s, size_t e)
+{
+	const struct calib_eval_run_ *r;
+
+	if (!s->n_runs_)
+		return 0;
+	r = run_of(s, e);
+	return r->step == NO_STEP ? r->line : (uint32_t)(r->line + (uint64_t)(e - r->first) * r->step);
 }
 
 /*
@@ -990,8 +1022,7 @@ calib_store_eval_of(struct calib_store *s, uint32_t item, uint32_t rid, uint32_t
 		return st;
 	s->eval_item[s->n_evals] = item;
 	s->eval_rater[s->n_evals] = rid;
-	s->eval_line[s->n_evals] = line;
-	if ((st = file_run(s, file)))
+	if ((st = eval_run(s, file, line)))
 		return st;
 	if (t->item_chain[item] < CHAIN_MAX) {
 		t->eval_next[s->n_evals] = t->item_first[item];
@@ -1057,9 +1088,10 @@ calib_store_merge_sessions(struct calib_store *s, const char *const *name, size_
 	memcpy(icall, s->item_call, ni * sizeof *icall);
 	memcpy(eitem, s->eval_item, ne * sizeof *eitem);
 	memcpy(erater, s->eval_rater, ne * sizeof *erater);
-	memcpy(eline, s->eval_line, ne * sizeof *eline);
-	for (size_t e = 0; e < ne; e++)
+	for (size_t e = 0; e < ne; e++) {
+		eline[e] = calib_store_eval_line(s, e);
 		efile[e] = calib_store_eval_file(s, e);
+	}
 	free(t->items.slot);
 	free(t->evals.slot);
 	t->items = items;
@@ -1102,7 +1134,7 @@ calib_store_merge_sessions(struct calib_store *s, const char *const *name, size_
 				        calib_names_get(s->raters, erater[e]),
 				        calib_names_get(s->sessions, s->item_session[item]),
 				        s->files[calib_store_eval_file(s, into)],
-				        (unsigned long)s->eval_line[into]);
+				        (unsigned long)calib_store_eval_line(s, into));
 				goto out;
 			}
 		}
@@ -1578,7 +1610,8 @@ calib_store_session_subset(const struct calib_store *s, uint32_t session,
 		call = calib_names_get(s->calls, s->item_call[item]);
 		rater = calib_names_get(s->raters, s->eval_rater[e]);
 		if ((st = calib_store_eval(t, name, strlen(name), call, strlen(call), rater,
-		                           strlen(rater), calib_store_eval_file(s, e), s->eval_line[e], &ev,
+		                           strlen(rater), calib_store_eval_file(s, e),
+		                           calib_store_eval_line(s, e), &ev,
 		                           &created)))
 			goto fail;
 		for (size_t c = 0; c < s->n_criteria; c++) {
@@ -1731,13 +1764,11 @@ evals_let_go(struct calib_store *part)
 
 	free(part->eval_item);
 	free(part->eval_rater);
-	free(part->eval_line);
-	free(part->run_eval_);
-	free(part->run_file_);
+	free(part->runs_);
 	free(t->eval_next);
 	free(t->evals.slot);
-	part->eval_item = part->eval_rater = part->eval_line = NULL;
-	part->run_eval_ = part->run_file_ = NULL;
+	part->eval_item = part->eval_rater = NULL;
+	part->runs_ = NULL;
 	part->n_runs_ = part->runs_cap_ = 0;
 	t->eval_next = NULL;
 	t->evals.slot = NULL;
@@ -1771,7 +1802,7 @@ join_apply(struct calib_store *s, struct calib_store *part, uint32_t line_shift,
 	if (n0 + ne > s->evals_cap_ && (st = calib_store_reserve(s, n0 + ne)))
 		goto out;
 	for (size_t e = 0; e < ne; e++) {
-		uint64_t line = (uint64_t)part->eval_line[e] + line_shift;
+		uint64_t line = (uint64_t)calib_store_eval_line(part, e) + line_shift;
 		bool created;
 		if ((st = calib_store_eval_of(s, imap[part->eval_item[e]], rmap[part->eval_rater[e]],
 		                              calib_store_eval_file(part, e),
