@@ -841,6 +841,45 @@ eval_find(const struct calib_store *s, uint32_t item, uint32_t rid)
 	                                        eval_eq, s, &k));
 }
 
+/*
+ * The chains' links again, after calib_store_finish() let them go (the
+ * grouped evaluations hold the same thing while nothing is added): an
+ * item's chain is its first item_chain evaluations, newest first.
+ */
+static enum calib_status
+chain_restore(struct calib_store *s)
+{
+	struct tables *t = s->item_hash_;
+
+	if (!t->chain_dropped)
+		return CALIB_OK;
+	t->eval_next = malloc((s->evals_cap_ ? s->evals_cap_ : 1) * sizeof *t->eval_next);
+	t->item_first = malloc((s->items_cap_ ? s->items_cap_ : 1) * sizeof *t->item_first);
+	t->item_chain = malloc(s->items_cap_ ? s->items_cap_ : 1);
+	if (!t->eval_next || !t->item_first || !t->item_chain) {
+		free(t->eval_next);
+		free(t->item_first);
+		free(t->item_chain);
+		t->eval_next = t->item_first = NULL;
+		t->item_chain = NULL;
+		return CALIB_ENOMEM;
+	}
+	calib_memory_large(t->eval_next, s->evals_cap_ * sizeof *t->eval_next);
+	for (size_t it = 0; it < t->chain_items; it++) {
+		size_t n = s->item_off[it + 1] - s->item_off[it];
+		uint32_t older = CALIB_NONE;
+		t->item_chain[it] = (uint8_t)(n < CHAIN_MAX ? n : CHAIN_MAX);
+		for (size_t k = 0; k < t->item_chain[it]; k++) {
+			uint32_t e = s->item_evals[s->item_off[it] + k];
+			t->eval_next[e] = older;
+			older = e;
+		}
+		t->item_first[it] = older;
+	}
+	t->chain_dropped = false;
+	return CALIB_OK;
+}
+
 enum calib_status
 calib_store_eval(struct calib_store *s, const char *session, size_t session_len,
 		 const char *call, size_t call_len, const char *rater, size_t rater_len,
@@ -869,6 +908,9 @@ calib_store_item(struct calib_store *s, uint32_t sid, uint32_t cid, uint32_t *it
 	else
 		item = item_find(s, sid, cid);
 	if (item == CALIB_NONE) {
+		enum calib_status st = chain_restore(s);
+		if (st)
+			return st;
 		if (s->n_items == s->items_cap_) {
 			size_t cap = s->items_cap_ ? 2 * s->items_cap_ : 1024;
 			uint32_t *a = realloc(s->item_session, cap * sizeof *a), *b, *f;
@@ -976,33 +1018,6 @@ calib_store_eval_line(const struct calib_store *s, size_t e)
 		return 0;
 	r = run_of(s, e);
 	return r->step == NO_STEP ? r->line : (uint32_t)(r->line + (uint64_t)(e - r->first) * r->step);
-}
-
-/*
- * The chains' links again, after calib_store_finish() let them go (the
- * grouped evaluations hold the same thing while nothing is added): an
- * item's chain is its first item_chain evaluations, newest first.
- */
-static enum calib_status
-chain_restore(struct calib_store *s)
-{
-	struct tables *t = s->item_hash_;
-
-	if (!t->chain_dropped)
-		return CALIB_OK;
-	if (!(t->eval_next = malloc((s->evals_cap_ ? s->evals_cap_ : 1) * sizeof *t->eval_next)))
-		return CALIB_ENOMEM;
-	calib_memory_large(t->eval_next, s->evals_cap_ * sizeof *t->eval_next);
-	for (size_t it = 0; it < t->chain_items; it++) {
-		uint32_t older = CALIB_NONE;
-		for (size_t k = 0; k < t->item_chain[it]; k++) {
-			uint32_t e = s->item_evals[s->item_off[it] + k];
-			t->eval_next[e] = older;
-			older = e;
-		}
-	}
-	t->chain_dropped = false;
-	return CALIB_OK;
 }
 
 enum calib_status
@@ -1506,7 +1521,10 @@ calib_store_finish(struct calib_store *s)
 	/* the grouped evaluations stand for the chains' links until more are added */
 	t = s->item_hash_;
 	free(t->eval_next);
-	t->eval_next = NULL;
+	free(t->item_first);
+	free(t->item_chain);
+	t->eval_next = t->item_first = NULL;
+	t->item_chain = NULL;
 	t->chain_items = s->n_items;
 	t->chain_dropped = true;
 	return CALIB_OK;
