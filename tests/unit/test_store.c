@@ -3,7 +3,8 @@
  * declared category sets, scale inference, grouping by item, calls with
  * more raters than an item's chain holds, evaluations made by ids, room
  * reserved for the evaluations of an input, evaluations added after the
- * store was finished, and the input each evaluation was read from.
+ * store was finished, the input each evaluation was read from, and one
+ * call scored in many sessions.
  */
 #include <math.h>
 #include <stdio.h>
@@ -423,6 +424,35 @@ test_eval_files(void)
 	calib_store_free(s);
 }
 
+/* Calls scored in more sessions than a call's chain of items holds: each (session, call) one item. */
+static void
+test_many_sessions(void)
+{
+	struct calib_store *s = calib_store_alloc();
+	size_t bad = 0;
+	bool created;
+	char call[16], ses[16];
+
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned k = 0; k < 40; k++)
+			for (unsigned c = 0; c < 3; c++) {
+				unsigned kk = pass ? 39 - k : k;
+				uint32_t e;
+				snprintf(call, sizeof call, "C%u", c);
+				snprintf(ses, sizeof ses, "S%u", kk);
+				e = eval(s, ses, call, "ann", &created);
+				bad += e != kk * 3 + c || created != (pass == 0) ||
+				       s->eval_item[e] != kk * 3 + c;
+			}
+	is_long((long)bad, 0, "many sessions: each (session, call) one item, found again");
+	is_long((long)s->n_items, 120, "many sessions: 120 items");
+	calib_store_finish(s);
+	ok(eval(s, "S39", "C2", "bob", &created) == 120 && created && s->eval_item[120] == 119 &&
+	           eval(s, "S40", "C2", "ann", &created) == 121 && created && s->eval_item[121] == 120,
+	   "many sessions: after finishing, a new rater of the last item, a new session");
+	calib_store_free(s);
+}
+
 int
 main(void)
 {
@@ -436,5 +466,6 @@ main(void)
 	test_reserve();
 	test_after_finish();
 	test_eval_files();
+	test_many_sessions();
 	return tap_done();
 }

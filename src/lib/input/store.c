@@ -489,12 +489,23 @@ level_add(struct calib_criterion *c, double value, const char *label, size_t len
  */
 #define CHAIN_MAX 32
 
+/*
+ * Likewise an item is found through a chain from its call (the first
+ * ITEMS_MAX items of a call: one per session it was scored in), and the
+ * calls of more sessions keep the rest in the items set.
+ */
+#define ITEMS_MAX 16
+
 struct tables {
 	struct idset items, evals;
 	struct calib_names *crit_keys; /* normal form of a criterion name -> id */
 	uint32_t *item_first;          /* items_cap_: newest evaluation of the chain, or CALIB_NONE */
 	uint8_t *item_chain;           /* items_cap_: evaluations in the chain */
 	uint32_t *eval_next;           /* evals_cap_: next (older) evaluation of the chain */
+	uint32_t *call_item;           /* calls_cap: newest item of the call's chain, or CALIB_NONE */
+	uint8_t *call_items;           /* calls_cap: items in the call's chain */
+	size_t calls_cap;
+	uint32_t *item_next;           /* items_cap_: next (older) item of its call's chain */
 	size_t chain_items;            /* items when calib_store_finish() let eval_next go, or 0 */
 	bool chain_dropped;            /* it did: chain_restore() before adding */
 	uint32_t last_sid, last_cid, last_item; /* the item found last (last_item CALIB_NONE: none) */
@@ -536,6 +547,9 @@ calib_store_free(struct calib_store *s)
 	if (t) {
 		free(t->items.slot);
 		free(t->evals.slot);
+		free(t->call_item);
+		free(t->call_items);
+		free(t->item_next);
 		free(t->item_first);
 		free(t->item_chain);
 		free(t->eval_next);
@@ -817,7 +831,12 @@ item_find(const struct calib_store *s, uint32_t sid, uint32_t cid)
 	const struct tables *t = s->item_hash_;
 	struct eval_key k = { sid, cid };
 
-	if (sid == CALIB_NONE || cid == CALIB_NONE)
+	if (sid == CALIB_NONE || cid >= t->calls_cap)
+		return CALIB_NONE;
+	for (uint32_t it = t->call_item[cid]; it != CALIB_NONE; it = t->item_next[it])
+		if (s->item_session[it] == sid)
+			return it;
+	if (t->call_items[cid] < ITEMS_MAX)
 		return CALIB_NONE;
 	return idset_get(&t->items, idset_probe(&t->items, mix64(((uint64_t)sid << 32) | cid),
 	                                        item_eq, s, &k));
@@ -896,11 +915,35 @@ calib_store_eval(struct calib_store *s, const char *session, size_t session_len,
 	return calib_store_eval_of(s, item, rid, file, line, eval, created);
 }
 
+/* Room in the calls' chains for call cid, the new ones empty. */
+static enum calib_status
+calls_grow(struct tables *t, uint32_t cid)
+{
+	size_t cap = t->calls_cap ? 2 * t->calls_cap : 1024;
+	uint32_t *a;
+	uint8_t *n;
+
+	while (cap <= cid)
+		cap *= 2;
+	if (!(a = realloc(t->call_item, cap * sizeof *a)))
+		return CALIB_ENOMEM;
+	t->call_item = a;
+	if (!(n = realloc(t->call_items, cap)))
+		return CALIB_ENOMEM;
+	t->call_items = n;
+	for (size_t c = t->calls_cap; c < cap; c++) {
+		a[c] = CALIB_NONE;
+		n[c] = 0;
+	}
+	t->calls_cap = cap;
+	calib_memory_large(a, cap * sizeof *a);
+	return CALIB_OK;
+}
+
 enum calib_status
 calib_store_item(struct calib_store *s, uint32_t sid, uint32_t cid, uint32_t *item_out)
 {
 	struct tables *t = s->item_hash_;
-	uint64_t h = mix64(((uint64_t)sid << 32) | cid);
 	uint32_t item;
 
 	if (t->last_item != CALIB_NONE && t->last_sid == sid && t->last_cid == cid)
@@ -911,9 +954,11 @@ calib_store_item(struct calib_store *s, uint32_t sid, uint32_t cid, uint32_t *it
 		enum calib_status st = chain_restore(s);
 		if (st)
 			return st;
+		if (cid >= t->calls_cap && (st = calls_grow(t, cid)))
+			return st;
 		if (s->n_items == s->items_cap_) {
 			size_t cap = s->items_cap_ ? 2 * s->items_cap_ : 1024;
-			uint32_t *a = realloc(s->item_session, cap * sizeof *a), *b, *f;
+			uint32_t *a = realloc(s->item_session, cap * sizeof *a), *b, *f, *x;
 			uint8_t *c;
 			if (!a)
 				return CALIB_ENOMEM;
@@ -927,18 +972,27 @@ calib_store_item(struct calib_store *s, uint32_t sid, uint32_t cid, uint32_t *it
 			if (!(c = realloc(t->item_chain, cap * sizeof *c)))
 				return CALIB_ENOMEM;
 			t->item_chain = c;
+			if (!(x = realloc(t->item_next, cap * sizeof *x)))
+				return CALIB_ENOMEM;
+			t->item_next = x;
 			s->items_cap_ = cap;
 			calib_memory_large(a, cap * sizeof *a);
 			calib_memory_large(b, cap * sizeof *b);
 			calib_memory_large(f, cap * sizeof *f);
+			calib_memory_large(x, cap * sizeof *x);
 		}
 		item = (uint32_t)s->n_items;
 		s->item_session[item] = sid;
 		s->item_call[item] = cid;
 		t->item_first[item] = CALIB_NONE;
 		t->item_chain[item] = 0;
-		if (!idset_insert(&t->items, h, item))
+		if (t->call_items[cid] < ITEMS_MAX) {
+			t->item_next[item] = t->call_item[cid];
+			t->call_item[cid] = item;
+			t->call_items[cid]++;
+		} else if (!idset_insert(&t->items, mix64(((uint64_t)sid << 32) | cid), item)) {
 			return CALIB_ENOMEM;
+		}
 		s->n_items++;
 	}
 	t->last_sid = sid;
@@ -1113,6 +1167,10 @@ calib_store_merge_sessions(struct calib_store *s, const char *const *name, size_
 	t->evals = evals;
 	items.slot = evals.slot = NULL;
 	t->last_item = CALIB_NONE;
+	for (size_t c = 0; c < t->calls_cap; c++) {
+		t->call_item[c] = CALIB_NONE;
+		t->call_items[c] = 0;
+	}
 	calib_names_free(s->sessions);
 	s->sessions = names;
 	names = NULL;
