@@ -216,26 +216,41 @@ test_inference(void)
 	calib_store_free(s);
 }
 
+/*
+ * 3 calls x n raters (or, by_session, n sessions of one rater), made in
+ * order and then looked up in reverse: the number of evaluations not
+ * made or found where they should be (evaluation and item k * 3 + c).
+ */
+static size_t
+grid(struct calib_store *s, unsigned n, bool by_session)
+{
+	size_t bad = 0;
+	bool created;
+	char call[16], who[16];
+
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned k = 0; k < n; k++)
+			for (unsigned c = 0; c < 3; c++) {
+				unsigned kk = pass ? n - 1 - k : k;
+				uint32_t e;
+				snprintf(call, sizeof call, "C%u", c);
+				snprintf(who, sizeof who, by_session ? "S%u" : "R%u", kk);
+				e = eval(s, by_session ? who : NULL, call, by_session ? "ann" : who,
+				         &created);
+				bad += e != kk * 3 + c || created != (pass == 0) ||
+				       (by_session && s->eval_item[e] != kk * 3 + c);
+			}
+	return bad;
+}
+
 /* 3 calls x 100 raters in any order: every evaluation once, found again. */
 static void
 test_many_raters(void)
 {
 	struct calib_store *s = calib_store_alloc();
-	size_t bad = 0;
-	bool created;
-	char call[16], rater[16];
 
-	for (int pass = 0; pass < 2; pass++)
-		for (unsigned r = 0; r < 100; r++)
-			for (unsigned c = 0; c < 3; c++) {
-				unsigned rr = pass ? 99 - r : r;
-				uint32_t e;
-				snprintf(call, sizeof call, "C%u", c);
-				snprintf(rater, sizeof rater, "R%u", rr);
-				e = eval(s, NULL, call, rater, &created);
-				bad += e != rr * 3 + c || created != (pass == 0);
-			}
-	is_long((long)bad, 0, "many raters: each evaluation created once and found again");
+	is_long((long)grid(s, 100, false), 0,
+	        "many raters: each evaluation created once and found again");
 	is_long((long)s->n_evals, 300, "many raters: 300 evaluations");
 	calib_store_free(s);
 }
@@ -429,22 +444,9 @@ static void
 test_many_sessions(void)
 {
 	struct calib_store *s = calib_store_alloc();
-	size_t bad = 0;
 	bool created;
-	char call[16], ses[16];
 
-	for (int pass = 0; pass < 2; pass++)
-		for (unsigned k = 0; k < 40; k++)
-			for (unsigned c = 0; c < 3; c++) {
-				unsigned kk = pass ? 39 - k : k;
-				uint32_t e;
-				snprintf(call, sizeof call, "C%u", c);
-				snprintf(ses, sizeof ses, "S%u", kk);
-				e = eval(s, ses, call, "ann", &created);
-				bad += e != kk * 3 + c || created != (pass == 0) ||
-				       s->eval_item[e] != kk * 3 + c;
-			}
-	is_long((long)bad, 0, "many sessions: each (session, call) one item, found again");
+	is_long((long)grid(s, 40, true), 0, "many sessions: each (session, call) one item, found again");
 	is_long((long)s->n_items, 120, "many sessions: 120 items");
 	calib_store_finish(s);
 	ok(eval(s, "S39", "C2", "bob", &created) == 120 && created && s->eval_item[120] == 119 &&
