@@ -102,6 +102,8 @@ for n in $sizes; do
 	measure "calib-agree" "$f" calib-agree -f csv "$f"
 	measure "calib-agree --stat kripp_alpha_interval" "$f" calib-agree -f csv --stat kripp_alpha_interval "$f"
 	measure "calib-icc" "$f" calib-icc -f csv "$f"
+	measure "calib-kappa" "$f" calib-kappa -f csv "$f"
+	measure "calib-alpha" "$f" calib-alpha -f csv "$f"
 	[ -x "$bin/calib-raters" ] && measure "calib-raters" "$f" calib-raters -f csv "$f"
 	[ -x "$bin/calib-disputes" ] && measure "calib-disputes" "$f" calib-disputes -f csv "$f"
 done
