@@ -1206,9 +1206,10 @@ struct halves {
 	struct reader *r;  /* the first half's: the caller's */
 	struct lexer *lx;
 	size_t seam;       /* offset of the second half in the input */
-	struct reader r2;  /* the second half's */
-	struct lexer lx2;
-	struct calib_store *part;
+	/* the second thread's own, each on cache lines of its own */
+	_Alignas(64) struct reader r2; /* the second half's */
+	_Alignas(64) struct lexer lx2;
+	_Alignas(64) struct calib_store *part;
 	enum calib_status st2; /* how the second half ended */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
