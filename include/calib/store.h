@@ -120,7 +120,7 @@ struct calib_store {
 	uint32_t *item_evals;    /* n_evals, grouped by item, arrival order */
 	bool finished;
 	/* private */
-	void *item_hash_, *eval_hash_;
+	void *item_hash_;         /* the lookups while reading (store.c) */
 	size_t evals_cap_, items_cap_, criteria_cap_;
 	struct calib_eval_run_ *runs_; /* evaluations' inputs and lines, by runs */
 	size_t n_runs_, runs_cap_;
