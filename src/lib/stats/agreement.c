@@ -116,26 +116,12 @@ struct call {
 	size_t r;       /* scores */
 };
 
-/*
- * Every call as the first pass saw it, for the second: its distinct
- * categories in order of first appearance with their counts, and its
- * agreement under each weighting used.
- */
-struct seen {
-	size_t *off;   /* n + 1: call i's categories are cat[off[i] .. off[i+1]) */
-	uint32_t *cat; /* category */
-	uint32_t *cnt; /* r_ik */
-	double *pa;    /* n x n_ws: call_pa of the weightings used, in their order */
-	size_t n_ws;   /* weightings used */
-};
-
 struct work {
 	const struct calib_matrix *m;
 	size_t n, q, nr;
 	bool conger; /* Conger's kappa asked for */
 	struct call c;
 	struct wset ws[WS_N];
-	struct seen seen; /* filled by first_pass() when its arrays are allocated */
 	/*
 	 * The calls the two passes visit: unit u is call unit[u] standing for
 	 * mult[u] calls of its pattern, or (both NULL) call u for itself.
@@ -385,10 +371,6 @@ work_free(struct work *w)
 	free(w->ng);
 	free(w->cg);
 	free(w->pbar);
-	free(w->seen.off);
-	free(w->seen.cat);
-	free(w->seen.cnt);
-	free(w->seen.pa);
 }
 
 /*
@@ -474,24 +456,6 @@ work_alloc(struct work *w)
 	return CALIB_OK;
 }
 
-/* Room for first_pass() to keep the calls for second_pass(). */
-static enum calib_status
-seen_alloc(struct work *w)
-{
-	struct seen *v = &w->seen;
-	size_t ns = w->unit ? 1 : w->m->n_scores + 1;
-
-	for (size_t u = 0; w->unit && u < w->n_units; u++)
-		ns += calib_matrix_row_n(w->m, w->unit[u]);
-	for (size_t i = 0; i < WS_N; i++)
-		v->n_ws += w->ws[i].used;
-	v->off = malloc((w->n_units + 1) * sizeof *v->off);
-	v->cat = malloc(ns * sizeof *v->cat);
-	v->cnt = malloc(ns * sizeof *v->cnt);
-	v->pa = malloc((w->n_units * v->n_ws + 1) * sizeof *v->pa);
-	return v->off && v->cat && v->cnt && v->pa ? CALIB_OK : CALIB_ENOMEM;
-}
-
 /* Name of category k as statistics print it: label or shortest value. */
 static const char *
 level_name(const struct calib_matrix *m, size_t k, char *buf, size_t n)
@@ -517,9 +481,8 @@ static void
 first_pass(struct work *w, struct pass1 *p)
 {
 	const struct calib_matrix *m = w->m;
-	struct seen *v = &w->seen;
-	size_t u, i, j, a, ws, t = 0, mult;
-	double r, md = (double)w->nr, s2, *pa = v->pa, times;
+	size_t u, i, j, a, ws, mult;
+	double r, md = (double)w->nr, s2, pa, times;
 	uint32_t k;
 
 	for (u = 0; u < w->n_units; u++) {
@@ -532,19 +495,15 @@ first_pass(struct work *w, struct pass1 *p)
 		for (ws = 0; ws < WS_N; ws++) {
 			if (!w->ws[ws].used)
 				continue;
-			*pa = call_pa(w, &w->ws[ws]);
+			pa = call_pa(w, &w->ws[ws]);
 			if (w->c.r >= 2)
-				w->ws[ws].sum_pa += times * *pa;
-			pa++;
+				w->ws[ws].sum_pa += times * pa;
 		}
 		s2 = 0.0;
-		v->off[u] = t;
-		for (a = 0; a < w->c.d; a++, t++) {
+		for (a = 0; a < w->c.d; a++) {
 			k = w->c.dist[a];
 			w->pi[k] += times * (count(w, k) / r);
 			s2 += count(w, k) * count(w, k);
-			v->cat[t] = k;
-			v->cnt[t] = w->c.cnt[k];
 		}
 		if (w->c.r == w->nr && w->nr >= 2) {
 			p->nc += mult;
@@ -564,7 +523,6 @@ first_pass(struct work *w, struct pass1 *p)
 		}
 		call_clear(w);
 	}
-	v->off[w->n_units] = t;
 	for (k = 0; k < w->q; k++) {
 		w->pi[k] /= (double)w->n;
 		if (w->pi[k] > 0.0)
@@ -633,8 +591,6 @@ static void
 second_pass(struct work *w, struct pass1 *p)
 {
 	const struct calib_matrix *m = w->m;
-	const struct seen *v = &w->seen;
-	const double *pa = v->pa;
 	size_t u, i, j, a, ws, g;
 	double nd = (double)w->n, scale = nd / (double)p->n2, md = (double)w->nr;
 	double r, pa_i, pe_i, x, two, sum_cg = 0.0, acc, acc_ac, pa_id = 0.0, cnt, times;
@@ -651,11 +607,13 @@ second_pass(struct work *w, struct pass1 *p)
 		times = w->mult ? (double)w->mult[u] : 1.0;
 		r = (double)calib_matrix_row_n(m, i);
 		two = r >= 2.0 ? 1.0 : 0.0;
+		/* the call's counts again, as the first pass had them (nothing kept) */
+		call_load(w, i);
 		/* sum_k r_ik (1 - pi_k) for AC1/AC2, sum_k r_ik pi_k for Fleiss */
 		acc_ac = acc = 0.0;
-		for (a = v->off[u]; a < v->off[u + 1]; a++) {
-			k = v->cat[a];
-			cnt = (double)v->cnt[a];
+		for (a = 0; a < w->c.d; a++) {
+			k = w->c.dist[a];
+			cnt = count(w, k);
 			acc_ac += cnt * (1.0 - w->pi[k]);
 			acc += cnt * w->pi[k];
 		}
@@ -663,7 +621,7 @@ second_pass(struct work *w, struct pass1 *p)
 			s = &w->ws[ws];
 			if (!s->used)
 				continue;
-			pa_i = *pa++;
+			pa_i = call_pa(w, s);
 			if (ws == WS_IDENTITY)
 				pa_id = pa_i;
 			x = scale * pa_i - s->pa;
@@ -673,6 +631,7 @@ second_pass(struct work *w, struct pass1 *p)
 			    2.0 * (1.0 - s->ac) * (pe_i - s->pe) / (1.0 - s->pe) - s->ac;
 			s->ss_ac += times * x * x;
 		}
+		call_clear(w);
 		/* Fleiss */
 		pe_i = acc / r;
 		x = scale * (pa_id - p->fleiss_pe * two) / (1.0 - p->fleiss_pe) -
@@ -919,8 +878,6 @@ compute_agreement(const struct calib_matrix *m, const struct calib_coef_opts *o,
 	st = work_alloc(&w);
 	if (st == CALIB_OK)
 		st = weights_init(&w, o);
-	if (st == CALIB_OK)
-		st = seen_alloc(&w);
 	if (st != CALIB_OK) {
 		work_free(&w);
 		return calib_error_set(err, st, NULL, 0, 0, "out of memory");
