@@ -511,6 +511,9 @@ struct tables {
 	uint32_t last_sid, last_cid, last_item; /* the item found last (last_item CALIB_NONE: none) */
 };
 
+static enum calib_status chain_restore(struct calib_store *s);
+static enum calib_status items_grow(struct calib_store *s, size_t cap);
+
 struct calib_store *
 calib_store_alloc(void)
 {
@@ -819,6 +822,11 @@ evals_reserve(struct calib_store *s)
 enum calib_status
 calib_store_reserve(struct calib_store *s, size_t n_evals)
 {
+	enum calib_status st;
+
+	/* as many items at most, one evaluation each; the room untouched costs nothing */
+	if (n_evals > s->items_cap_ && ((st = chain_restore(s)) || (st = items_grow(s, n_evals))))
+		return st;
 	if (n_evals <= s->evals_cap_)
 		return CALIB_OK;
 	return evals_grow(s, n_evals);
@@ -915,15 +923,48 @@ calib_store_eval(struct calib_store *s, const char *session, size_t session_len,
 	return calib_store_eval_of(s, item, rid, file, line, eval, created);
 }
 
-/* Room in the calls' chains for call cid, the new ones empty. */
+/* Room for cap items in every per-item array. */
 static enum calib_status
-calls_grow(struct tables *t, uint32_t cid)
+items_grow(struct calib_store *s, size_t cap)
+{
+	struct tables *t = s->item_hash_;
+	uint32_t *a, *b, *f, *x;
+	uint8_t *c;
+
+	if (cap >= CALIB_NONE)
+		return CALIB_ELIMIT;
+	if (!(a = realloc(s->item_session, cap * sizeof *a)))
+		return CALIB_ENOMEM;
+	s->item_session = a;
+	if (!(b = realloc(s->item_call, cap * sizeof *b)))
+		return CALIB_ENOMEM;
+	s->item_call = b;
+	if (!(f = realloc(t->item_first, cap * sizeof *f)))
+		return CALIB_ENOMEM;
+	t->item_first = f;
+	if (!(c = realloc(t->item_chain, cap * sizeof *c)))
+		return CALIB_ENOMEM;
+	t->item_chain = c;
+	if (!(x = realloc(t->item_next, cap * sizeof *x)))
+		return CALIB_ENOMEM;
+	t->item_next = x;
+	s->items_cap_ = cap;
+	calib_memory_large(a, cap * sizeof *a);
+	calib_memory_large(b, cap * sizeof *b);
+	calib_memory_large(f, cap * sizeof *f);
+	calib_memory_large(x, cap * sizeof *x);
+	return CALIB_OK;
+}
+
+/* Room in the calls' chains for calls 0..want, the new ones empty. */
+static enum calib_status
+calls_grow(struct tables *t, size_t want)
 {
 	size_t cap = t->calls_cap ? 2 * t->calls_cap : 1024;
 	uint32_t *a;
 	uint8_t *n;
 
-	while (cap <= cid)
+	while (cap <= want)
 		cap *= 2;
 	if (!(a = realloc(t->call_item, cap * sizeof *a)))
 		return CALIB_ENOMEM;
@@ -956,31 +997,9 @@ calib_store_item(struct calib_store *s, uint32_t sid, uint32_t cid, uint32_t *it
 			return st;
 		if (cid >= t->calls_cap && (st = calls_grow(t, cid)))
 			return st;
-		if (s->n_items == s->items_cap_) {
-			size_t cap = s->items_cap_ ? 2 * s->items_cap_ : 1024;
-			uint32_t *a = realloc(s->item_session, cap * sizeof *a), *b, *f, *x;
-			uint8_t *c;
-			if (!a)
-				return CALIB_ENOMEM;
-			s->item_session = a;
-			if (!(b = realloc(s->item_call, cap * sizeof *b)))
-				return CALIB_ENOMEM;
-			s->item_call = b;
-			if (!(f = realloc(t->item_first, cap * sizeof *f)))
-				return CALIB_ENOMEM;
-			t->item_first = f;
-			if (!(c = realloc(t->item_chain, cap * sizeof *c)))
-				return CALIB_ENOMEM;
-			t->item_chain = c;
-			if (!(x = realloc(t->item_next, cap * sizeof *x)))
-				return CALIB_ENOMEM;
-			t->item_next = x;
-			s->items_cap_ = cap;
-			calib_memory_large(a, cap * sizeof *a);
-			calib_memory_large(b, cap * sizeof *b);
-			calib_memory_large(f, cap * sizeof *f);
-			calib_memory_large(x, cap * sizeof *x);
-		}
+		if (s->n_items == s->items_cap_ &&
+		    (st = items_grow(s, s->items_cap_ ? 2 * s->items_cap_ : 1024)))
+			return st;
 		item = (uint32_t)s->n_items;
 		s->item_session[item] = sid;
 		s->item_call[item] = cid;
