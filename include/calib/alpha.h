@@ -96,12 +96,21 @@ struct calib_alpha_boot {
  * coincidence matrix; this one resamples whole calls, the units of a
  * calibration session. Returns CALIB_OK, CALIB_ENOMEM, or CALIB_EARG
  * (B = 0, conf not in (0, 1), a level that does not apply to m (see
- * calib_alpha_compute()), 2^32 calls or more).
+ * calib_alpha_compute()), 2^32 calls or more, or a matrix of patterns
+ * alone where calib_alpha_boot_needs_rows()).
  */
 enum calib_status calib_alpha_bootstrap(const struct calib_matrix *m,
                                         enum calib_alpha_level level, size_t B,
                                         unsigned long seed, double conf, double alpha_min,
                                         struct calib_alpha_boot *res, struct calib_error *err);
+
+/*
+ * Does calib_alpha_bootstrap() on m need m's every row? Only when m holds
+ * its patterns alone (calib_matrix_counts) and it would draw calls one by
+ * one, which takes each call's pattern in order: when the patterns of
+ * pairable calls are more than a quarter of them. Cannot fail.
+ */
+bool calib_alpha_boot_needs_rows(const struct calib_matrix *m);
 
 /*
  * Per-call sufficient statistics of alpha at one level, for a bootstrap
@@ -112,7 +121,8 @@ enum calib_status calib_alpha_bootstrap(const struct calib_matrix *m,
  * alpha calib_alpha_compute gives on calib_matrix_resample(m, rows, n), to
  * rounding, NAN when undefined (a single value drawn), in O(rows drawn +
  * calls) with no matrix built. build: CALIB_OK, CALIB_ENOMEM, or
- * CALIB_EARG (a level that does not apply to m); *out is NULL on error.
+ * CALIB_EARG (a level that does not apply to m, or m holds its patterns
+ * alone); *out is NULL on error.
  * calib_alpha_calls_free(NULL) is harmless.
  */
 struct calib_alpha_calls;

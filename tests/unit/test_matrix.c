@@ -378,7 +378,7 @@ test_counts(void)
 	struct calib_coef_opts co;
 	struct calib_error err;
 	const uint32_t *room = NULL;
-	size_t n_ok = 0, bad = 0, n_same = 0, n_runs = 0;
+	size_t n_ok = 0, bad = 0, n_same = 0, n_runs = 0, n_boot = 0, bad_boot = 0;
 
 	calib_coef_opts_init(&co);
 	co.want = "percent_agreement,percent_agreement_quadratic,fleiss_kappa,gwet_ac1,"
@@ -441,9 +441,32 @@ test_counts(void)
 			calib_stats_free(&a);
 			calib_stats_free(&b);
 		}
+		/* alpha's bootstrap draws the same patterns from either */
+		for (int l = 0; l < 4; l++) {
+			struct calib_alpha_boot x = {0}, y = {0};
+			double rx[40], ry[40];
+			enum calib_status sx, sy;
+			x.rep = rx;
+			y.rep = ry;
+			x.threads = y.threads = 1;
+			sx = calib_alpha_bootstrap(r, (enum calib_alpha_level)l, 40, 5, 0.9, 0.8, &x,
+						   &err);
+			sy = calib_alpha_bootstrap(m, (enum calib_alpha_level)l, 40, 5, 0.9, 0.8, &y,
+						   &err);
+			n_boot += sx == CALIB_OK;
+			bad_boot += sx != sy || calib_alpha_boot_needs_rows(r) ||
+				    (sx == CALIB_OK &&
+				     (memcmp(rx, ry, sizeof rx) != 0 || x.n_calls != y.n_calls ||
+				      memcmp(&x.lower, &y.lower, sizeof x.lower) != 0 ||
+				      memcmp(&x.upper, &y.upper, sizeof x.upper) != 0 ||
+				      memcmp(&x.mean, &y.mean, sizeof x.mean) != 0 ||
+				      !(fabs(x.estimate - y.estimate) <= 1e-12)));
+		}
 		calib_matrix_free(m);
 	}
 	printf("# %zu of %zu runs counted\n", n_ok, n_runs);
+	ok(n_boot >= 2 * n_ok, "counts: %zu alpha bootstraps on patterns alone", n_boot);
+	is_long((long)bad_boot, 0, "counts: alpha's bootstrap replicates bit for bit");
 	ok(n_ok == 12, "counts: patterns on the binary and the 4-level criterion");
 	is_long((long)bad, 0, "counts: what a build and count_patterns give, first rows and all");
 	is_long((long)n_same, (long)n_ok, "counts: agreement and alpha records bit for bit");
@@ -469,6 +492,60 @@ test_counts(void)
 	calib_store_free(s);
 }
 
+/*
+ * A matrix of patterns alone whose pairable calls are few beside their
+ * patterns: alpha's bootstrap would draw calls one by one, which needs
+ * every row. 40 calls, 30 of them with one score; the 10 pairable ones
+ * fall in 4 patterns of 3 binary scores (more than 10 / 4).
+ */
+static void
+test_counts_alpha_rows(void)
+{
+	struct calib_store *s = calib_store_alloc();
+	const char *labels[] = { "no", "yes" };
+	const char *trio[4] = { "000", "001", "011", "111" };
+	struct calib_matrix *r = NULL;
+	struct calib_matrix_opts o;
+	struct calib_alpha_boot b = {0};
+	struct calib_error err;
+	uint32_t crit;
+	bool counted = false;
+	char call[16], rater[8];
+
+	calib_store_criterion(s, "bin", 3, &crit);
+	calib_store_declare(s, crit, CALIB_SCALE_BINARY, labels, NULL, 2, NAN, NAN, 1);
+	for (size_t i = 0; i < 40; i++)
+		for (size_t k = 0; k < (i < 10 ? 3u : 1u); k++) {
+			uint32_t e;
+			bool created;
+			uint16_t code;
+			const char *l = labels[i < 10 ? (size_t)(trio[i % 4][k] - '0') : i % 2];
+			snprintf(call, sizeof call, "c%zu", i);
+			snprintf(rater, sizeof rater, "r%zu", k);
+			calib_store_eval(s, "s", 1, call, strlen(call), rater, strlen(rater), 0,
+					 (uint32_t)(i + 2), &e, &created);
+			calib_store_label_code(s, crit, l, strlen(l), &code, &err);
+			calib_store_put(s, e, crit, code, NULL);
+		}
+	calib_store_finish(s);
+	calib_matrix_opts_init(&o);
+	ok(calib_matrix_counts(s, crit, &o, &r, &counted) == CALIB_OK && counted &&
+		   r->patterns_only,
+	   "counts alpha rows: 40 calls counted");
+	ok(calib_alpha_boot_needs_rows(r), "counts alpha rows: 4 patterns of 10 pairable calls "
+					   "need every row");
+	b.threads = 1;
+	is_long(calib_alpha_bootstrap(r, CALIB_ALPHA_NOMINAL, 10, 1, 0.95, 0.8, &b, &err),
+		CALIB_EARG, "counts alpha rows: the bootstrap says so");
+	is_long(calib_matrix_rebuild(s, crit, &o, &r), CALIB_OK, "counts alpha rows: rebuilt");
+	ok(!calib_alpha_boot_needs_rows(r), "counts alpha rows: a matrix of every row has them");
+	is_long(calib_alpha_bootstrap(r, CALIB_ALPHA_NOMINAL, 10, 1, 0.95, 0.8, &b, &err),
+		CALIB_OK, "counts alpha rows: and its bootstrap runs");
+	is_long((long)b.n_calls, 10, "counts alpha rows: over the 10 pairable calls");
+	calib_matrix_free(r);
+	calib_store_free(s);
+}
+
 int
 main(void)
 {
@@ -478,5 +555,6 @@ main(void)
 	test_rebuild();
 	test_patterns();
 	test_counts();
+	test_counts_alpha_rows();
 	return tap_done();
 }

@@ -668,15 +668,17 @@ unit_mask(const struct calib_report_opts *o, const struct calib_matrix *m, bool 
  * Do the statistics of list see calls only through their counts per
  * category (the agreement family but Conger's kappa, and alpha), and does
  * nothing else read calls one by one (a bootstrap, the complete calls)?
+ * Alpha's own bootstrap draws patterns; where it draws calls instead,
+ * analyse() builds every row.
  */
 static bool
 counts_suffice(const struct calib_report_opts *o, const char *list, unsigned mask)
 {
 	const unsigned counts = CALIB_FAMILY_AGREEMENT | CALIB_FAMILY_ALPHA;
+	bool all = o->stat && strcmp(o->stat, "all") == 0; /* Conger's kappa among them */
 
-	return !o->complete && o->boot == 0 && !o->alpha_boot &&
-	       !(o->stat && strcmp(o->stat, "all") == 0) && (mask & ~counts) == 0 &&
-	       !in_list(list, "conger_kappa");
+	return !o->complete && o->boot == 0 && (mask & ~counts) == 0 &&
+	       !(all && (mask & CALIB_FAMILY_AGREEMENT)) && !in_list(list, "conger_kappa");
 }
 
 /*
@@ -860,9 +862,13 @@ analyse(struct job *j, struct unit *u, unsigned w)
 	    (u->status = drop_ordered(o, list, m, &u->stats)))
 		goto out;
 	pick_headline(o, m, &u->row, &u->stats);
-	/* a headline's bootstrap draws calls: every row of the criterion */
-	if (u->row.headline != SIZE_MAX && m->patterns_only &&
-	    headline_wanted(m, o, &u->stats.v[u->row.headline])) {
+	/*
+	 * A headline's bootstrap draws calls, and so may alpha's when its
+	 * patterns are many: every row of the criterion.
+	 */
+	if (m->patterns_only &&
+	    ((u->row.headline != SIZE_MAX && headline_wanted(m, o, &u->stats.v[u->row.headline])) ||
+	     (o->alpha_boot && calib_alpha_boot_needs_rows(m)))) {
 		if ((u->status = calib_matrix_rebuild(s, u->crit, &mo, &j->mats[w])))
 			goto out;
 		m = j->mats[w];

@@ -114,12 +114,12 @@ calls_free(struct calls *c)
 
 /*
  * Count each pairable call's categories with a q-sized tally and the list of
- * categories it touched: O(n_scores + q). With by_pattern and a matrix that
- * has its patterns, the first call of each pattern only, weighed. CALIB_OK
- * or CALIB_ENOMEM (c freed).
+ * categories it touched: O(n_scores + q). With a matrix that has its
+ * patterns, the first call of each pattern only, weighed. CALIB_OK or
+ * CALIB_ENOMEM (c freed).
  */
 static enum calib_status
-calls_build(const struct calib_matrix *m, bool by_pattern, struct calls *c)
+calls_build(const struct calib_matrix *m, struct calls *c)
 {
 	uint32_t *tally = NULL, *touched = NULL;
 	size_t maxr = 0, n = 0, ne = 0, rows = m->n_items;
@@ -128,7 +128,7 @@ calls_build(const struct calib_matrix *m, bool by_pattern, struct calls *c)
 
 	memset(c, 0, sizeof *c);
 	c->q = m->n_levels;
-	if (by_pattern && m->pat_first) {
+	if (m->pat_first) {
 		rows = m->n_pat;
 		row_of = m->pat_first;
 		times = m->pat_count;
@@ -198,65 +198,138 @@ calls_build(const struct calib_matrix *m, bool by_pattern, struct calls *c)
 }
 
 /*
- * The distinct calls of c (built from m): calls with the same count per
+ * The pairable calls of m as patterns: calls with the same count per
  * category are one pattern (calib_matrix_patterns), since every term of
  * alpha and of its bootstrap is a function of those counts. pc gets one
- * call per pattern, in order of first appearance, and c's marginals;
- * pat[u] is call u's pattern. A bootstrap replicate then costs O(patterns)
- * instead of O(calls): a few thousand patterns at most for 5 raters on an
- * 11-point scale, however many calls. CALIB_OK or CALIB_ENOMEM (pc freed).
+ * call per pattern, in order of first appearance, with the marginals of
+ * all the calls (pc->n patterns; pc->total and pc->nc count calls);
+ * *n_calls the pairable calls, (*share)[p] the calls of pattern p. A
+ * bootstrap replicate then costs O(patterns) instead of O(calls): a few
+ * thousand patterns at most for 5 raters on an 11-point scale, however
+ * many calls. With pat_of, (*pat_of)[i] is row i's pattern, or UINT32_MAX
+ * for a row of fewer than two scores. Without it, the patterns m already
+ * has (calib_matrix_count_patterns) are taken as they are, and nothing per
+ * call is allocated. O(n_scores + q). CALIB_OK or CALIB_ENOMEM (pc freed,
+ * *share and *pat_of NULL).
  */
 static enum calib_status
-calls_patterns(const struct calib_matrix *m, const struct calls *c, struct calls *pc,
-               uint32_t *pat)
+calls_patterns(const struct calib_matrix *m, struct calls *pc, size_t *n_calls, double **share,
+               uint32_t **pat_of)
 {
-	size_t items = m->n_items ? m->n_items : 1, n_mpat = 0, ne = 0, u = 0;
-	uint32_t *mpat = malloc(items * sizeof *mpat), *renum = malloc(items * sizeof *renum);
+	bool given = m->pat_first && !pat_of;
+	size_t rows = given ? m->n_pat : m->n_items, n_mpat = rows, maxr = 0, ne = 0;
+	uint32_t *mpat = NULL, *renum = NULL, *tally = NULL, *touched = NULL;
+	size_t *first = NULL;
+	double *sh = NULL;
 
 	memset(pc, 0, sizeof *pc);
-	pc->q = c->q;
-	pc->n_single = c->n_single;
-	pc->total = c->total;
-	pc->n_used = c->n_used;
-	pc->off = malloc((c->n + 1) * sizeof *pc->off);
-	pc->cat = malloc((c->off[c->n] ? c->off[c->n] : 1) * sizeof *pc->cat);
-	pc->cnt = malloc((c->off[c->n] ? c->off[c->n] : 1) * sizeof *pc->cnt);
-	pc->r = malloc((c->n ? c->n : 1) * sizeof *pc->r);
-	pc->nc = malloc((c->q ? c->q : 1) * sizeof *pc->nc);
-	pc->used = malloc((c->q ? c->q : 1) * sizeof *pc->used);
-	if (!mpat || !renum || !pc->off || !pc->cat || !pc->cnt || !pc->r || !pc->nc ||
-	    !pc->used || calib_matrix_patterns(m, mpat, NULL, &n_mpat) != CALIB_OK) {
-		free(mpat);
-		free(renum);
-		calls_free(pc);
-		return CALIB_ENOMEM;
-	}
-	memcpy(pc->nc, c->nc, c->q * sizeof *pc->nc);
-	memcpy(pc->used, c->used, c->n_used * sizeof *pc->used);
+	pc->q = m->n_levels;
+	*n_calls = 0;
+	*share = NULL;
+	if (pat_of)
+		*pat_of = NULL;
+	if (!given && (!(mpat = malloc((rows ? rows : 1) * sizeof *mpat)) ||
+	               calib_matrix_patterns(m, mpat, NULL, &n_mpat) != CALIB_OK))
+		goto fail;
+	renum = malloc((n_mpat ? n_mpat : 1) * sizeof *renum);
+	first = malloc((n_mpat ? n_mpat : 1) * sizeof *first);
+	sh = calloc(n_mpat ? n_mpat : 1, sizeof *sh);
+	if (!renum || !first || !sh)
+		goto fail;
 	for (size_t p = 0; p < n_mpat; p++)
 		renum[p] = UINT32_MAX;
-	pc->off[0] = 0;
-	/* the pairable rows of m are c's calls, in order */
-	for (size_t i = 0; i < m->n_items; i++) {
-		uint32_t *to;
-		if (calib_matrix_row_n(m, i) < 2)
+	/* the patterns of pairable calls, numbered as they first appear */
+	for (size_t t = 0; t < rows; t++) {
+		size_t i = given ? m->pat_first[t] : t, ri = calib_matrix_row_n(m, i);
+		size_t k = given ? m->pat_count[t] : 1;
+		uint32_t *to = &renum[given ? t : mpat[t]];
+		if (ri < 2) {
+			pc->n_single += k;
+			if (mpat)
+				mpat[t] = UINT32_MAX;
 			continue;
-		to = &renum[mpat[i]];
-		if (*to == UINT32_MAX) { /* the pattern's first call stands for it */
-			for (size_t e = c->off[u]; e < c->off[u + 1]; e++, ne++) {
-				pc->cat[ne] = c->cat[e];
-				pc->cnt[ne] = c->cnt[e];
-			}
-			pc->r[pc->n] = c->r[u];
-			*to = (uint32_t)pc->n;
-			pc->off[++pc->n] = ne;
 		}
-		pat[u++] = *to;
+		if (*to == UINT32_MAX) {
+			*to = (uint32_t)pc->n;
+			first[pc->n++] = i;
+			ne += ri;
+			maxr = ri > maxr ? ri : maxr;
+		}
+		sh[*to] += (double)k;
+		*n_calls += k;
+		if (mpat)
+			mpat[t] = *to;
 	}
 	pc->n_units = pc->n;
+	pc->off = malloc((pc->n + 1) * sizeof *pc->off);
+	pc->cat = malloc((ne ? ne : 1) * sizeof *pc->cat);
+	pc->cnt = malloc((ne ? ne : 1) * sizeof *pc->cnt);
+	pc->r = malloc((pc->n ? pc->n : 1) * sizeof *pc->r);
+	pc->nc = calloc(pc->q ? pc->q : 1, sizeof *pc->nc);
+	pc->used = malloc((pc->q ? pc->q : 1) * sizeof *pc->used);
+	tally = calloc(pc->q ? pc->q : 1, sizeof *tally);
+	touched = malloc((maxr ? maxr : 1) * sizeof *touched);
+	if (!pc->off || !pc->cat || !pc->cnt || !pc->r || !pc->nc || !pc->used || !tally ||
+	    !touched)
+		goto fail;
+	/* each pattern's counts per category, from its first call */
+	ne = 0;
+	pc->off[0] = 0;
+	for (size_t u = 0; u < pc->n; u++) {
+		size_t i = first[u], nt = 0;
+		for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
+			/* listed at every score, kept the first time: no branch */
+			uint32_t k = m->cat[s];
+			touched[nt] = k;
+			nt += tally[k]++ == 0;
+		}
+		for (size_t a = 0; a < nt; a++, ne++) {
+			uint32_t k = touched[a];
+			pc->cat[ne] = k;
+			pc->cnt[ne] = tally[k];
+			pc->nc[k] += sh[u] * (double)tally[k]; /* whole numbers: exact in any order */
+			tally[k] = 0;
+		}
+		pc->r[u] = (double)calib_matrix_row_n(m, i);
+		pc->total += sh[u] * pc->r[u];
+		pc->off[u + 1] = ne;
+	}
+	for (size_t k = 0; k < pc->q; k++)
+		if (pc->nc[k] > 0)
+			pc->used[pc->n_used++] = (uint32_t)k;
+	free(renum);
+	free(first);
+	free(tally);
+	free(touched);
+	*share = sh;
+	if (pat_of)
+		*pat_of = mpat;
+	else
+		free(mpat);
+	return CALIB_OK;
+fail:
 	free(mpat);
 	free(renum);
-	return CALIB_OK;
+	free(first);
+	free(sh);
+	free(tally);
+	free(touched);
+	calls_free(pc);
+	return CALIB_ENOMEM;
+}
+
+/*
+ * The calls of pc (calls_patterns) as calls_build lists
+ * them: each pattern weighed by its calls, for the estimate.
+ */
+static struct calls
+calls_weighed(const struct calls *pc, size_t n_calls, double *share)
+{
+	struct calls c = *pc;
+
+	c.n = n_calls;
+	c.w = share;
+	return c;
 }
 
 const char *
@@ -614,7 +687,7 @@ compute_alpha(const struct calib_matrix *m, const struct calib_coef_opts *o,
 	if (!(conf > 0 && conf < 1))
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
 		                       "confidence level must be between 0 and 1");
-	if (calls_build(m, true, &c) != CALIB_OK)
+	if (calls_build(m, &c) != CALIB_OK)
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	work = malloc((6 * c.q + 1) * sizeof *work);
 	if (!work) {
@@ -935,7 +1008,7 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 	unsigned *mult = NULL;
 	uint32_t *pat = NULL;
 	double *share = NULL;
-	size_t nd = 0, batch;
+	size_t nd = 0, batch, n;
 	unsigned workers = calib_threads(res->threads), ready = 0;
 	bool multinomial;
 	const char *why;
@@ -958,31 +1031,35 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 	if (rep)
 		for (size_t j = 0; j < B; j++)
 			rep[j] = NAN;
-	if (calls_build(m, false, &c) != CALIB_OK)
-		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
-	res->n_calls = c.n;
-	if (c.n > UINT32_MAX) {
-		calls_free(&c);
-		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-		                       "too many calls for the bootstrap");
-	}
-	if ((why = undefined_reason(&c, m->value, level))) {
-		snprintf(res->note, sizeof res->note, "%s", why);
-		calls_free(&c);
-		return CALIB_OK;
-	}
 	/* a pattern is drawn in proportion to its calls */
-	if (!(pat = malloc((c.n ? c.n : 1) * sizeof *pat)) ||
-	    calls_patterns(m, &c, &pc, pat) != CALIB_OK ||
-	    !(share = calloc(pc.n ? pc.n : 1, sizeof *share))) {
-		free(pat);
-		calls_free(&pc);
-		calls_free(&c);
+	if (calls_patterns(m, &pc, &n, &share, m->pat_first ? NULL : &pat) != CALIB_OK)
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	multinomial = calib_patterns_drawn(pc.n, n);
+	if (!multinomial && !pat && n <= UINT32_MAX) { /* calls drawn one by one */
+		calls_free(&pc);
+		free(share);
+		if (m->patterns_only)
+			return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+			                       "this bootstrap needs every call's scores");
+		if (calls_patterns(m, &pc, &n, &share, &pat) != CALIB_OK)
+			return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	}
-	for (size_t u = 0; u < c.n; u++)
-		share[pat[u]]++;
-	multinomial = calib_patterns_drawn(pc.n, c.n);
+	c = calls_weighed(&pc, n, share);
+	res->n_calls = n;
+	if (n > UINT32_MAX || (why = undefined_reason(&c, m->value, level))) {
+		if (n <= UINT32_MAX)
+			snprintf(res->note, sizeof res->note, "%s", why);
+		free(pat);
+		free(share);
+		calls_free(&pc);
+		return n > UINT32_MAX ? calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+		                                         "too many calls for the bootstrap")
+		                       : CALIB_OK;
+	}
+	/* each pairable call's pattern, for drawing calls one by one */
+	for (size_t i = 0, u = 0; pat && i < m->n_items; i++)
+		if (pat[i] != UINT32_MAX)
+			pat[u++] = pat[i];
 	batch = BOOT_BATCH_DRAWS / (pc.n ? pc.n : 1);
 	batch = batch < 2 ? 2 : batch > B ? B : batch;
 	if (workers > B)
@@ -1003,7 +1080,6 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 		free(pat);
 		gsl_rng_free(rng);
 		calls_free(&pc);
-		calls_free(&c);
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	/* a worker without scratch is not started: the others do its share */
@@ -1048,8 +1124,22 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 	free(work);
 	free(v);
 	calls_free(&pc);
-	calls_free(&c);
 	return CALIB_OK;
+}
+
+bool
+calib_alpha_boot_needs_rows(const struct calib_matrix *m)
+{
+	size_t np = 0, n = 0;
+
+	if (!m->patterns_only)
+		return false;
+	for (size_t p = 0; p < m->n_pat; p++)
+		if (calib_matrix_row_n(m, p) >= 2) {
+			np++;
+			n += m->pat_count[p];
+		}
+	return !calib_patterns_drawn(np, n);
 }
 
 struct calib_alpha_calls {
@@ -1064,45 +1154,32 @@ calib_alpha_calls_build(const struct calib_matrix *m, enum calib_alpha_level lev
                         struct calib_alpha_calls **out, struct calib_error *err)
 {
 	struct calib_alpha_calls *a;
-	struct calls c;
-	uint32_t *pat = NULL;
-	size_t u = 0;
+	double *share;
+	size_t n;
 
 	*out = NULL;
 	if (!level_applies(m, level))
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
 		                       "the %s level does not apply to this scale",
 		                       calib_alpha_level_name(level));
+	if (m->patterns_only)
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+		                       "drawing calls needs every call's scores");
 	if (!(a = calloc(1, sizeof *a)))
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
-	if (calls_build(m, false, &c) != CALIB_OK) {
-		free(a);
-		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
-	}
 	/* a replicate then costs the patterns, not the calls (as calib_alpha_bootstrap) */
 	a->n_rows = m->n_items;
-	if (!(pat = malloc((c.n ? c.n : 1) * sizeof *pat)) ||
-	    !(a->pat_of = malloc((m->n_items ? m->n_items : 1) * sizeof *a->pat_of)) ||
-	    calls_patterns(m, &c, &a->pc, pat) != CALIB_OK) {
-		free(pat);
-		free(a->pat_of);
-		calls_free(&c);
+	if (calls_patterns(m, &a->pc, &n, &share, &a->pat_of) != CALIB_OK) {
 		free(a);
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	}
+	free(share);
 	if (boot_init(&a->b, &a->pc, m, level) != CALIB_OK) {
-		free(pat);
 		free(a->pat_of);
 		calls_free(&a->pc);
-		calls_free(&c);
 		free(a);
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	}
-	/* the pairable rows (two scores or more) are c's calls, in order */
-	for (size_t i = 0; i < m->n_items; i++)
-		a->pat_of[i] = calib_matrix_row_n(m, i) >= 2 ? pat[u++] : UINT32_MAX;
-	free(pat);
-	calls_free(&c);
 	*out = a;
 	return CALIB_OK;
 }
