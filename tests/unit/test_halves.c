@@ -237,6 +237,24 @@ test_seam(void)
 	is_long((long)one.s->n_evals, 9000, "row boundary: every row");
 	is_long((long)calib_store_eval_line(one.s, 8999), 9001, "row boundary: the last row's line");
 	run_free(&one);
+	{
+		/* the names the join added are found by their text, as interned ones */
+		struct run x;
+		size_t lost = 0;
+		run(&x, &t, true, CALIB_DUP_ERROR, "call,rater,x\nc2900,r7,9\n");
+		ok(x.halved && x.st == CALIB_OK, "row boundary after another input: read in halves");
+		for (uint32_t i = 0; i < calib_names_count(x.s->calls); i++) {
+			const char *c = calib_names_get(x.s->calls, i);
+			lost += calib_names_find(x.s->calls, c, strlen(c)) != i;
+		}
+		for (uint32_t i = 0; i < calib_names_count(x.s->raters); i++) {
+			const char *r = calib_names_get(x.s->raters, i);
+			lost += calib_names_find(x.s->raters, r, strlen(r)) != i;
+		}
+		is_long((long)lost, 0, "row boundary: each of %zu calls and %zu raters found again",
+		        calib_names_count(x.s->calls), calib_names_count(x.s->raters));
+		run_free(&x);
+	}
 
 	/* the middle byte a quoted newline: not a seam */
 	t.len = 0;

@@ -105,21 +105,37 @@ idset_place(struct idset *t, uint64_t v)
 	t->slot[i] = v;
 }
 
+/* Room for n ids, the table at most half full: it doubles, its ids placed again. */
+static bool
+idset_reserve(struct idset *t, size_t n)
+{
+	struct idset bigger;
+	size_t cap = t->cap;
+
+	while (2 * n > cap) {
+		if (cap >= ((size_t)1 << 32))
+			return false;
+		cap *= 2;
+	}
+	if (cap == t->cap)
+		return true;
+	if (!idset_init(&bigger, cap))
+		return false;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slot[i] != IDSET_EMPTY)
+			idset_place(&bigger, t->slot[i]);
+	bigger.n = t->n;
+	free(t->slot);
+	*t = bigger;
+	return true;
+}
+
 /* Add id, of hash h, not in the set yet; the table doubles when half full. */
 static bool
 idset_insert(struct idset *t, uint64_t h, uint32_t id)
 {
-	if (2 * (t->n + 1) > t->cap) {
-		struct idset bigger;
-		if (t->cap >= ((size_t)1 << 32) || !idset_init(&bigger, 2 * t->cap))
-			return false;
-		for (size_t i = 0; i < t->cap; i++)
-			if (t->slot[i] != IDSET_EMPTY)
-				idset_place(&bigger, t->slot[i]);
-		bigger.n = t->n;
-		free(t->slot);
-		*t = bigger;
-	}
+	if (!idset_reserve(t, t->n + 1))
+		return false;
 	idset_place(t, (uint64_t)(uint32_t)h << 32 | id);
 	t->n++;
 	return true;
@@ -209,6 +225,51 @@ names_copy(struct calib_names *n, const char *s, size_t len)
 	return p;
 }
 
+/* into takes the arena chunks of from (its current chunk stays its own). */
+static bool
+chunks_take(struct calib_names *into, struct calib_names *from)
+{
+	size_t want = into->n_chunks + from->n_chunks, cap = into->chunks_cap ? into->chunks_cap : 16;
+	char **c;
+
+	while (cap < want)
+		cap *= 2;
+	if (!(c = realloc(into->chunks, cap * sizeof *c)))
+		return false;
+	into->chunks = c;
+	into->chunks_cap = cap;
+	memcpy(c + into->n_chunks, from->chunks, from->n_chunks * sizeof *c);
+	into->n_chunks = want;
+	from->n_chunks = 0;
+	from->chunk = NULL;
+	from->used = from->room = 0;
+	return true;
+}
+
+/* Room for `want` names in n's arrays (doubling); false when out of memory. */
+static bool
+names_room(struct calib_names *n, size_t want)
+{
+	size_t cap = n->cap ? n->cap : 64;
+	char **str;
+	uint32_t *ln;
+
+	while (cap < want)
+		cap *= 2;
+	if (cap == n->cap)
+		return true;
+	if (!(str = realloc(n->str, cap * sizeof *str)))
+		return false;
+	n->str = str;
+	calib_memory_large(str, cap * sizeof *str);
+	if (!(ln = realloc(n->len, cap * sizeof *ln)))
+		return false;
+	n->len = ln;
+	calib_memory_large(ln, cap * sizeof *ln);
+	n->cap = cap;
+	return true;
+}
+
 enum calib_status
 calib_names_intern(struct calib_names *n, const char *s, size_t len, uint32_t *id)
 {
@@ -227,22 +288,8 @@ calib_names_intern(struct calib_names *n, const char *s, size_t len, uint32_t *i
 		n->last = *id + 1;
 		return CALIB_OK;
 	}
-	if (n->n >= CALIB_NONE - 1 || len > UINT32_MAX)
+	if (n->n >= CALIB_NONE - 1 || len > UINT32_MAX || !names_room(n, n->n + 1))
 		return CALIB_ENOMEM;
-	if (n->n == n->cap) {
-		size_t cap = n->cap ? 2 * n->cap : 64;
-		char **str = realloc(n->str, cap * sizeof *str);
-		uint32_t *ln;
-		if (!str)
-			return CALIB_ENOMEM;
-		n->str = str;
-		calib_memory_large(str, cap * sizeof *str);
-		if (!(ln = realloc(n->len, cap * sizeof *ln)))
-			return CALIB_ENOMEM;
-		n->len = ln;
-		calib_memory_large(ln, cap * sizeof *ln);
-		n->cap = cap;
-	}
 	if (!(n->str[n->n] = names_copy(n, s, len)))
 		return CALIB_ENOMEM;
 	n->len[n->n] = (uint32_t)len;
@@ -270,6 +317,54 @@ size_t
 calib_names_count(const struct calib_names *n)
 {
 	return n->n;
+}
+
+/*
+ * map[i]: the id in `into` of the name i of `from`, found there or added
+ * after into's own in from's order, as interning each in turn would. An
+ * added name keeps its text where from holds it (into takes from's arena:
+ * from's names are then into's, and from is only to be freed) and its
+ * hash (from's set holds it), so no text is copied or hashed again.
+ * CALIB_OK or CALIB_ENOMEM.
+ */
+static enum calib_status
+names_join(struct calib_names *into, struct calib_names *from, uint32_t *map)
+{
+	uint32_t *tag = malloc((from->n ? from->n : 1) * sizeof *tag);
+	size_t n_new = 0;
+
+	if (!tag)
+		return CALIB_ENOMEM;
+	/* which of from's names into has, looked up with the hashes from's set keeps */
+	for (size_t i = 0; i < from->set.cap; i++) {
+		uint64_t v = from->set.slot[i];
+		uint32_t id = (uint32_t)v;
+		struct name_key key;
+		if (v == IDSET_EMPTY)
+			continue;
+		key.s = from->str[id];
+		key.len = from->len[id];
+		tag[id] = (uint32_t)(v >> 32);
+		map[id] = idset_get(&into->set, idset_probe(&into->set, v >> 32, names_eq, into, &key));
+		n_new += map[id] == CALIB_NONE;
+	}
+	if (into->n + n_new >= CALIB_NONE - 1 || !names_room(into, into->n + n_new) ||
+	    !idset_reserve(&into->set, into->set.n + n_new) ||
+	    (from->n_chunks > 0 && !chunks_take(into, from))) {
+		free(tag);
+		return CALIB_ENOMEM;
+	}
+	for (size_t id = 0; id < from->n; id++) {
+		if (map[id] != CALIB_NONE)
+			continue;
+		into->str[into->n] = from->str[id];
+		into->len[into->n] = from->len[id];
+		idset_place(&into->set, (uint64_t)tag[id] << 32 | into->n);
+		into->set.n++;
+		map[id] = (uint32_t)into->n++;
+	}
+	free(tag);
+	return CALIB_OK;
 }
 
 /* ---- scales and numbers ------------------------------------------------ */
@@ -1757,17 +1852,12 @@ fail:
 	return st;
 }
 
-/* The ids in `into` of the names of `from`, found (add false: CALIB_NONE when absent) or added. */
-static enum calib_status
-names_map(struct calib_names *into, const struct calib_names *from, bool add, uint32_t *map)
+/* The ids in `into` of the names of `from`, CALIB_NONE where absent. */
+static void
+names_map(const struct calib_names *into, const struct calib_names *from, uint32_t *map)
 {
-	for (size_t i = 0; i < from->n; i++) {
-		if (!add)
-			map[i] = calib_names_find(into, from->str[i], from->len[i]);
-		else if (calib_names_intern(into, from->str[i], from->len[i], &map[i]) != CALIB_OK)
-			return CALIB_ENOMEM;
-	}
-	return CALIB_OK;
+	for (size_t i = 0; i < from->n; i++)
+		map[i] = calib_names_find(into, from->str[i], from->len[i]);
 }
 
 /*
@@ -1828,9 +1918,9 @@ join_check(struct calib_store *s, const struct calib_store *part, int dup)
 		return CALIB_ENOMEM;
 	cmap = smap + ns;
 	rmap = cmap + nc;
-	names_map(s->sessions, part->sessions, false, smap);
-	names_map(s->calls, part->calls, false, cmap);
-	names_map(s->raters, part->raters, false, rmap);
+	names_map(s->sessions, part->sessions, smap);
+	names_map(s->calls, part->calls, cmap);
+	names_map(s->raters, part->raters, rmap);
 	for (size_t e = 0; e < part->n_evals; e++) {
 		uint32_t pi = part->eval_item[e], into;
 		into = eval_find(s, item_find(s, smap[part->item_session[pi]], cmap[part->item_call[pi]]),
@@ -1886,9 +1976,9 @@ join_apply(struct calib_store *s, struct calib_store *part, uint32_t line_shift,
 
 	if (!map)
 		return CALIB_ENOMEM;
-	if ((st = names_map(s->sessions, part->sessions, true, smap)) ||
-	    (st = names_map(s->calls, part->calls, true, cmap)) ||
-	    (st = names_map(s->raters, part->raters, true, rmap)))
+	if ((st = names_join(s->sessions, part->sessions, smap)) ||
+	    (st = names_join(s->calls, part->calls, cmap)) ||
+	    (st = names_join(s->raters, part->raters, rmap)))
 		goto out;
 	for (size_t i = 0; i < ni; i++)
 		if ((st = calib_store_item(s, smap[part->item_session[i]], cmap[part->item_call[i]],
