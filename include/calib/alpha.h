@@ -105,6 +105,22 @@ enum calib_status calib_alpha_bootstrap(const struct calib_matrix *m,
                                         struct calib_alpha_boot *res, struct calib_error *err);
 
 /*
+ * calib_alpha_bootstrap() at each level l with want[l] (want and res are
+ * indexed by enum calib_alpha_level) from one set of draws: every level
+ * draws the same calls from the same seed, so res[l] is what
+ * calib_alpha_bootstrap(m, l, ...) gives alone, for about the cost of
+ * drawing once. res[l].rep is read as there; the workers are those of
+ * the first level wanted (its res[l].threads). Returns as
+ * calib_alpha_bootstrap(), CALIB_EARG when a level wanted does not apply.
+ */
+enum calib_status calib_alpha_bootstrap_levels(const struct calib_matrix *m,
+                                               const bool want[4], size_t B,
+                                               unsigned long seed, double conf,
+                                               double alpha_min,
+                                               struct calib_alpha_boot res[4],
+                                               struct calib_error *err);
+
+/*
  * Does calib_alpha_bootstrap() on m need m's every row? Only when m holds
  * its patterns alone (calib_matrix_counts) and it would draw calls one by
  * one, which takes each call's pattern in order: when the patterns of

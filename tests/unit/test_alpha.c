@@ -798,6 +798,80 @@ test_patterns(void)
  * at every level, with repeated rows, unpairable rows (one score) and a
  * draw of a single value (undefined).
  */
+/* Are two bootstrap results the same to the bit, replicates and all (B of them)? */
+static bool
+same_boot(const struct calib_alpha_boot *a, const struct calib_alpha_boot *b, size_t B)
+{
+	const double x[] = {a->estimate, a->lower, a->upper, a->q, a->mean, a->sd};
+	const double y[] = {b->estimate, b->lower, b->upper, b->q, b->mean, b->sd};
+
+	return memcmp(x, y, sizeof x) == 0 && a->n_boot == b->n_boot &&
+	       a->n_defined == b->n_defined && a->n_calls == b->n_calls &&
+	       strcmp(a->note, b->note) == 0 && memcmp(a->rep, b->rep, B * sizeof *a->rep) == 0;
+}
+
+/*
+ * Every level from one set of draws against each level alone: the same to
+ * the bit, with patterns drawn (multinomial) and calls drawn one by one,
+ * a level undefined for the data (ratio with a negative score), and a
+ * level not wanted left untouched.
+ */
+static void
+test_levels_at_once(void)
+{
+	const double N = NAN;
+	enum { B = 60 };
+	double few[200 * 3], many[40 * 3];
+	struct {
+		const char *what;
+		double *x;
+		size_t n;
+	} cases[] = {{"patterns drawn", few, 200}, {"calls drawn", many, 40}};
+
+	for (size_t i = 0; i < 200; i++)
+		for (size_t j = 0; j < 3; j++)
+			few[i * 3 + j] = i % 9 == 4 && j == 2 ? N : (double)((i + j * (i % 4)) % 3);
+	for (size_t i = 0; i < 40; i++)
+		for (size_t j = 0; j < 3; j++)
+			many[i * 3 + j] = (double)((i * 7 + j * 13) % 23) - (i == 5 ? 30.0 : 0.0);
+	for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+		struct calib_matrix *m = matrix(cases[t].x, cases[t].n, 3);
+		struct calib_alpha_boot all[4], one;
+		double rep_all[4][B], rep_one[B];
+		bool want[4] = {true, true, false, true};
+		size_t same = 0;
+
+		memset(all, 0, sizeof all);
+		for (int l = 0; l < 4; l++) {
+			all[l].rep = rep_all[l];
+			all[l].threads = 2;
+		}
+		all[2].n_boot = 12345; /* not wanted: left as it is */
+		is_long(calib_alpha_bootstrap_levels(m, want, B, 9, 0.9, 0.7, all, NULL), CALIB_OK,
+			"levels at once, %s: runs", cases[t].what);
+		for (int l = 0; l < 4; l++) {
+			if (!want[l])
+				continue;
+			memset(&one, 0, sizeof one);
+			one.rep = rep_one;
+			one.threads = 1;
+			calib_alpha_bootstrap(m, (enum calib_alpha_level)l, B, 9, 0.9, 0.7, &one,
+					      NULL);
+			same += same_boot(&all[l], &one, B);
+		}
+		is_long((long)same, 3, "levels at once, %s: each level as drawn alone",
+			cases[t].what);
+		is_long((long)all[2].n_boot, 12345, "levels at once, %s: a level not wanted untouched",
+			cases[t].what);
+		if (t == 1)
+			ok(all[3].n_defined == 0 && strstr(all[3].note, "ratio") &&
+				   all[0].n_defined == B,
+			   "levels at once, calls drawn: ratio undefined (%s), nominal drawn",
+			   all[3].note);
+		calib_matrix_free(m);
+	}
+}
+
 static void
 test_alpha_calls(void)
 {
@@ -851,5 +925,6 @@ main(void)
 	test_irrcac_literal();
 	test_patterns();
 	test_alpha_calls();
+	test_levels_at_once();
 	return tap_done();
 }

@@ -601,26 +601,36 @@ alpha_summaries(const struct job *j, struct unit *u, const struct calib_matrix *
 {
 	const struct calib_report_opts *o = j->o;
 	size_t n = u->stats.n;
+	const struct calib_stat_info *info[4] = {NULL, NULL, NULL, NULL};
+	struct calib_alpha_boot fresh[4];
+	bool want[4] = {false, false, false, false}, any = false;
 
+	/* the levels with a record, each run now unless ab has it: all from one set of draws */
+	memset(fresh, 0, sizeof fresh);
+	for (size_t k = 0; k < n; k++) {
+		int l = calib_registry_alpha_level(&u->stats.v[k]);
+		if (l >= 0 && !info[l]) {
+			info[l] = u->stats.v[k].info;
+			want[l] = ab[l].n_boot != o->alpha_boot;
+			fresh[l].threads = j->inner;
+			any |= want[l];
+		}
+	}
+	if (any) {
+		enum calib_status s = calib_alpha_bootstrap_levels(m, want, o->alpha_boot, o->seed,
+								   o->coef.conf,
+								   CALIB_ALPHA_TENTATIVE, fresh,
+								   &u->err);
+		if (s)
+			return s;
+	}
 	for (int l = 0; l < 4; l++) {
-		enum calib_alpha_level level = (enum calib_alpha_level)l;
-		struct calib_alpha_boot b = ab[l];
-		const struct calib_stat_info *e = NULL;
+		struct calib_alpha_boot b = want[l] ? fresh[l] : ab[l];
+		const struct calib_stat_info *e = info[l];
 		struct calib_stat *st;
 
-		for (size_t k = 0; k < n && !e; k++)
-			if (calib_registry_alpha_level(&u->stats.v[k]) == l)
-				e = u->stats.v[k].info;
 		if (!e)
 			continue;
-		if (b.n_boot != o->alpha_boot) {
-			enum calib_status s;
-			memset(&b, 0, sizeof b);
-			b.threads = j->inner;
-			if ((s = calib_alpha_bootstrap(m, level, o->alpha_boot, o->seed, o->coef.conf,
-						       CALIB_ALPHA_TENTATIVE, &b, &u->err)))
-				return s;
-		}
 		if (!(st = calib_stats_push(&u->stats, "%s_boot", e->name)))
 			return CALIB_ENOMEM;
 		st->estimate = b.mean;

@@ -994,24 +994,29 @@ boot_run(void *arg, size_t i, unsigned w)
 	b->mult = own;
 }
 
+/* One level of calib_alpha_bootstrap_levels: its scratch per worker and its replicates. */
+struct boot_level {
+	struct boot *b;       /* workers of them, ready of them set up */
+	unsigned ready;
+	double *v, *out;      /* the defined replicates (B); the batch's (batch) */
+	size_t nd;
+};
+
 enum calib_status
-calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level, size_t B,
-                      unsigned long seed, double conf, double alpha_min,
-                      struct calib_alpha_boot *res, struct calib_error *err)
+calib_alpha_bootstrap_levels(const struct calib_matrix *m, const bool want[4], size_t B,
+                             unsigned long seed, double conf, double alpha_min,
+                             struct calib_alpha_boot res[4], struct calib_error *err)
 {
-	struct calib_stat rec;
 	struct calls c, pc = {0};
-	struct boot *b = NULL;
+	struct boot_level lv[4];
 	gsl_rng *rng = NULL;
-	double *work = NULL, *v = NULL, *out = NULL;
-	double *rep = res->rep;
+	double *work = NULL, *share = NULL;
 	unsigned *mult = NULL;
 	uint32_t *pat = NULL;
-	double *share = NULL;
-	size_t nd = 0, batch, n;
-	unsigned workers = calib_threads(res->threads), ready = 0;
-	bool multinomial;
-	const char *why;
+	size_t batch, n;
+	unsigned workers = 1;
+	bool multinomial, any = false, first = true;
+	enum calib_status st = CALIB_ENOMEM;
 
 	if (B == 0)
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
@@ -1019,18 +1024,28 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 	if (!(conf > 0 && conf < 1))
 		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
 		                       "confidence level must be between 0 and 1");
-	if (!level_applies(m, level))
-		return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-		                       "the %s level does not apply to this scale",
-		                       calib_alpha_level_name(level));
-	memset(res, 0, sizeof *res);
-	res->rep = rep;
-	res->threads = workers;
-	res->estimate = res->lower = res->upper = res->q = res->mean = res->sd = NAN;
-	res->n_boot = B;
-	if (rep)
-		for (size_t j = 0; j < B; j++)
-			rep[j] = NAN;
+	for (int l = 0; l < 4; l++) {
+		double *rep = res[l].rep;
+		if (!want[l])
+			continue;
+		if (!level_applies(m, (enum calib_alpha_level)l))
+			return calib_error_set(err, CALIB_EARG, NULL, 0, 0,
+			                       "the %s level does not apply to this scale",
+			                       calib_alpha_level_name((enum calib_alpha_level)l));
+		if (first)
+			workers = calib_threads(res[l].threads);
+		first = false;
+		memset(&res[l], 0, sizeof res[l]);
+		res[l].rep = rep;
+		res[l].threads = workers;
+		res[l].estimate = res[l].lower = res[l].upper = res[l].q = res[l].mean =
+			res[l].sd = NAN;
+		res[l].n_boot = B;
+		if (rep)
+			for (size_t j = 0; j < B; j++)
+				rep[j] = NAN;
+	}
+	memset(lv, 0, sizeof lv);
 	/* a pattern is drawn in proportion to its calls */
 	if (calls_patterns(m, &pc, &n, &share, m->pat_first ? NULL : &pat) != CALIB_OK)
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
@@ -1045,16 +1060,9 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 			return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
 	}
 	c = calls_weighed(&pc, n, share);
-	res->n_calls = n;
-	if (n > UINT32_MAX || (why = undefined_reason(&c, m->value, level))) {
-		if (n <= UINT32_MAX)
-			snprintf(res->note, sizeof res->note, "%s", why);
-		free(pat);
-		free(share);
-		calls_free(&pc);
-		return n > UINT32_MAX ? calib_error_set(err, CALIB_EARG, NULL, 0, 0,
-		                                         "too many calls for the bootstrap")
-		                       : CALIB_OK;
+	if (n > UINT32_MAX) {
+		st = calib_error_set(err, CALIB_EARG, NULL, 0, 0, "too many calls for the bootstrap");
+		goto out;
 	}
 	/* each pairable call's pattern, for drawing calls one by one */
 	for (size_t i = 0, u = 0; pat && i < m->n_items; i++)
@@ -1064,35 +1072,47 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 	batch = batch < 2 ? 2 : batch > B ? B : batch;
 	if (workers > B)
 		workers = (unsigned)B;
-	work = malloc((6 * c.q + 1) * sizeof *work);
-	v = malloc(B * sizeof *v);
-	out = malloc(batch * sizeof *out);
-	mult = malloc(batch * (pc.n ? pc.n : 1) * sizeof *mult);
-	rng = gsl_rng_alloc(gsl_rng_mt19937);
-	b = calloc(workers, sizeof *b);
-	if (!work || !v || !out || !mult || !rng || !b || boot_init(&b[0], &pc, m, level) != CALIB_OK) {
-		free(b);
-		free(work);
-		free(v);
-		free(out);
-		free(mult);
-		free(share);
-		free(pat);
-		gsl_rng_free(rng);
-		calls_free(&pc);
-		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+	if (!(work = malloc((6 * c.q + 1) * sizeof *work)))
+		goto nomem;
+	for (int l = 0; l < 4; l++) {
+		enum calib_alpha_level level = (enum calib_alpha_level)l;
+		struct boot_level *L = &lv[l];
+		struct calib_stat rec;
+		const char *why;
+		if (!want[l])
+			continue;
+		res[l].n_calls = n;
+		if ((why = undefined_reason(&c, m->value, level))) {
+			snprintf(res[l].note, sizeof res[l].note, "%s", why);
+			continue;
+		}
+		L->v = malloc(B * sizeof *L->v);
+		L->out = malloc(batch * sizeof *L->out);
+		L->b = calloc(workers, sizeof *L->b);
+		if (!L->v || !L->out || !L->b || boot_init(&L->b[0], &pc, m, level) != CALIB_OK)
+			goto nomem;
+		/* a worker without scratch is not started: the others do its share */
+		for (L->ready = 1;
+		     L->ready < workers && boot_init(&L->b[L->ready], &pc, m, level) == CALIB_OK;
+		     L->ready++)
+			;
+		memset(&rec, 0, sizeof rec);
+		rec.estimate = NAN;
+		alpha_level(m, &c, level, conf, work, &rec);
+		res[l].estimate = rec.estimate;
+		any = true;
 	}
-	/* a worker without scratch is not started: the others do its share */
-	for (ready = 1; ready < workers && boot_init(&b[ready], &pc, m, level) == CALIB_OK; ready++)
-		;
-	memset(&rec, 0, sizeof rec);
-	rec.estimate = NAN;
-	alpha_level(m, &c, level, conf, work, &rec);
-	res->estimate = rec.estimate;
+	if (!any) {
+		st = CALIB_OK;
+		goto out;
+	}
+	if (!(mult = malloc(batch * (pc.n ? pc.n : 1) * sizeof *mult)) ||
+	    !(rng = gsl_rng_alloc(gsl_rng_mt19937)))
+		goto nomem;
+	/* one set of draws for every level: each level alone would draw the same */
 	gsl_rng_set(rng, seed);
 	for (size_t j0 = 0; j0 < B; j0 += batch) {
 		size_t count = B - j0 < batch ? B - j0 : batch;
-		struct boot_job job = {b, mult, pc.n, out};
 
 		for (size_t i = 0; i < count; i++) {
 			unsigned *mi = mult + i * pc.n;
@@ -1104,27 +1124,61 @@ calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level
 			for (size_t k = 0; k < c.n; k++)
 				mi[pat[draw_index(rng, (uint32_t)c.n)]]++;
 		}
-		calib_parallel_for(count, ready, boot_run, &job);
-		for (size_t i = 0; i < count; i++) {
-			if (rep)
-				rep[j0 + i] = out[i];
-			if (!isnan(out[i]))
-				v[nd++] = out[i];
+		for (int l = 0; l < 4; l++) {
+			struct boot_level *L = &lv[l];
+			struct boot_job job = {L->b, mult, pc.n, L->out};
+			if (!L->b)
+				continue;
+			calib_parallel_for(count, L->ready, boot_run, &job);
+			for (size_t i = 0; i < count; i++) {
+				if (res[l].rep)
+					res[l].rep[j0 + i] = L->out[i];
+				if (!isnan(L->out[i]))
+					L->v[L->nd++] = L->out[i];
+			}
 		}
 	}
-	boot_summarise(v, nd, conf, alpha_min, res);
-	for (unsigned w = 0; w < ready; w++)
-		boot_free(&b[w]);
-	free(b);
-	free(out);
+	for (int l = 0; l < 4; l++)
+		if (lv[l].b)
+			boot_summarise(lv[l].v, lv[l].nd, conf, alpha_min, &res[l]);
+	st = CALIB_OK;
+	goto out;
+nomem:
+	st = calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
+out:
+	for (int l = 0; l < 4; l++) {
+		for (unsigned w = 0; lv[l].b && w < lv[l].ready; w++)
+			boot_free(&lv[l].b[w]);
+		free(lv[l].b);
+		free(lv[l].v);
+		free(lv[l].out);
+	}
 	free(mult);
 	free(share);
 	free(pat);
 	gsl_rng_free(rng);
 	free(work);
-	free(v);
 	calls_free(&pc);
-	return CALIB_OK;
+	return st;
+}
+
+enum calib_status
+calib_alpha_bootstrap(const struct calib_matrix *m, enum calib_alpha_level level, size_t B,
+                      unsigned long seed, double conf, double alpha_min,
+                      struct calib_alpha_boot *res, struct calib_error *err)
+{
+	struct calib_alpha_boot all[4];
+	bool want[4] = {false, false, false, false};
+	enum calib_status st;
+
+	if ((unsigned)level > CALIB_ALPHA_RATIO)
+		return calib_error_set(err, CALIB_EARG, NULL, 0, 0, "no such level of alpha");
+	want[level] = true;
+	memset(all, 0, sizeof all);
+	all[level] = *res;
+	st = calib_alpha_bootstrap_levels(m, want, B, seed, conf, alpha_min, all, err);
+	*res = all[level];
+	return st;
 }
 
 bool
