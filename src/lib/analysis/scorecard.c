@@ -27,15 +27,52 @@ unit_points(const struct calib_criterion *c, uint16_t code)
 	return hi > lo ? (v - lo) / (hi - lo) : 1.0;
 }
 
-/* A criterion that counts: its codes, weight, bucket and points per level. */
+/* What a code of a criterion adds to its evaluation's tallies. */
+struct gain {
+	double earned;   /* weight x points: 0 when not scored, NAN past the levels */
+	double possible; /* the weight, or 0 when not scored */
+	unsigned flags;  /* GAIN_* */
+};
+
+#define GAIN_MISSING 1u       /* unscored: the score is missing */
+#define GAIN_ZERO_TOTAL 2u    /* no points on a critical criterion: the TOTAL is 0 */
+#define GAIN_ZERO_SECTION 4u  /* ... on a section-critical one: its section is 0 */
+
+/*
+ * A criterion that counts: its codes, bucket, and per code what it adds
+ * (gain[code], codes past the levels at gain[top]), so that a score is
+ * one lookup, not a chain of tests.
+ */
 struct scored {
 	const uint16_t *code;
-	double weight;
 	size_t bucket; /* its section, or n_sections for none */
-	enum calib_critical critical;
-	double *points; /* per level */
-	size_t n_levels;
+	struct gain *gain;
+	size_t top;    /* CALIB_CODE_LEVEL + levels */
 };
+
+/* The gains of criterion c's codes into p->gain (p->top + 1 of them). */
+static void
+gains(const struct calib_criterion *c, struct scored *p)
+{
+	for (size_t code = 0; code <= p->top; code++) {
+		struct gain *g = &p->gain[code];
+		double pts;
+		memset(g, 0, sizeof *g);
+		if (code == CALIB_CODE_NA)
+			continue;
+		if (code < CALIB_CODE_LEVEL) {
+			g->flags = GAIN_MISSING;
+			continue;
+		}
+		pts = code < p->top ? unit_points(c, (uint16_t)code) : NAN;
+		if (pts == 0 && c->critical == CALIB_CRITICAL_TOTAL)
+			g->flags |= GAIN_ZERO_TOTAL;
+		if (pts == 0 && c->critical == CALIB_CRITICAL_SECTION)
+			g->flags |= GAIN_ZERO_SECTION;
+		g->earned = c->weight * pts;
+		g->possible = c->weight;
+	}
+}
 
 /* Per bucket (section, or none) of one evaluation. */
 struct tally {
@@ -118,53 +155,50 @@ calib_scorecard_compute(const struct calib_store *s, struct calib_scorecard **ou
 		if (c->n_scored == 0 || !calib_store_ordered(c))
 			continue; /* levels without an order have no points */
 		p->code = c->code;
-		p->weight = c->weight;
 		p->bucket = c->section == CALIB_NONE ? ns : c->section;
-		p->critical = c->critical;
-		p->n_levels = c->n_levels;
-		if (!(p->points = malloc((c->n_levels ? c->n_levels : 1) * sizeof *p->points)))
+		p->top = CALIB_CODE_LEVEL + c->n_levels;
+		if (!(p->gain = malloc((p->top + 1) * sizeof *p->gain)))
 			goto nomem;
 		n_sc++;
 		sc->critical |= c->critical != CALIB_CRITICAL_NO;
-		for (size_t l = 0; l < c->n_levels; l++)
-			p->points[l] = unit_points(c, (uint16_t)(CALIB_CODE_LEVEL + l));
+		gains(c, p);
 	}
+	/*
+	 * A code not scored adds +0 where it used to add nothing: a sum that
+	 * starts at +0 is never -0, so the sums are the same to the bit.
+	 */
 	for (size_t e = 0; e < n; e++) {
 		double earned = 0, possible = 0;
-		bool missing = false, failed = false;
-		memset(t, 0, rows * sizeof *t);
+		unsigned f = 0;
+		if (ns > 0)
+			memset(t, 0, rows * sizeof *t);
 		for (size_t k = 0; k < n_sc; k++) {
 			const struct scored *p = &v[k];
 			uint16_t code = p->code[e];
-			size_t level = (size_t)code - CALIB_CODE_LEVEL;
-			double pts;
-			if (code == CALIB_CODE_NA)
-				continue;
-			if (code < CALIB_CODE_LEVEL) {
-				missing = t[p->bucket].missing = true;
-				continue;
+			const struct gain *g = &p->gain[code < p->top ? code : p->top];
+			earned += g->earned;
+			possible += g->possible;
+			f |= g->flags;
+			if (ns > 0) { /* the sections' tallies; without sections the TOTAL's is all */
+				struct tally *b = &t[p->bucket];
+				b->earned += g->earned;
+				b->possible += g->possible;
+				b->missing |= (g->flags & GAIN_MISSING) != 0;
+				b->failed |= (g->flags & GAIN_ZERO_SECTION) != 0;
 			}
-			pts = level < p->n_levels ? p->points[level] : NAN;
-			if (pts == 0 && p->critical == CALIB_CRITICAL_TOTAL)
-				failed = true;
-			if (pts == 0 && p->critical == CALIB_CRITICAL_SECTION)
-				t[p->bucket].failed = true;
-			earned += p->weight * pts;
-			possible += p->weight;
-			t[p->bucket].earned += p->weight * pts;
-			t[p->bucket].possible += p->weight;
 		}
-		score_eval(sc, e, t, missing, failed, earned, possible);
+		score_eval(sc, e, t, (f & GAIN_MISSING) != 0, (f & GAIN_ZERO_TOTAL) != 0, earned,
+		           possible);
 	}
 	for (size_t k = 0; k < n_sc; k++)
-		free(v[k].points);
+		free(v[k].gain);
 	free(v);
 	free(t);
 	*out = sc;
 	return CALIB_OK;
 nomem:
 	for (size_t k = 0; v && k < n_sc; k++)
-		free(v[k].points);
+		free(v[k].gain);
 	free(v);
 	free(t);
 	calib_scorecard_free(sc);
