@@ -113,88 +113,28 @@ calls_free(struct calls *c)
 }
 
 /*
- * Count each pairable call's categories with a q-sized tally and the list of
- * categories it touched: O(n_scores + q). With a matrix that has its
- * patterns, the first call of each pattern only, weighed. CALIB_OK or
- * CALIB_ENOMEM (c freed).
+ * Row i's distinct categories, in order of first score, into cat[0..nt)
+ * with their counts in cnt: returns nt. tally (q counters) is zero before
+ * and after; touched has room for the row's scores.
  */
-static enum calib_status
-calls_build(const struct calib_matrix *m, struct calls *c)
+static size_t
+row_counts(const struct calib_matrix *m, size_t i, uint32_t *tally, uint32_t *touched,
+           uint32_t *cat, uint32_t *cnt)
 {
-	uint32_t *tally = NULL, *touched = NULL;
-	size_t maxr = 0, n = 0, ne = 0, rows = m->n_items;
-	const size_t *row_of = NULL;
-	const uint32_t *times = NULL;
+	size_t nt = 0;
 
-	memset(c, 0, sizeof *c);
-	c->q = m->n_levels;
-	if (m->pat_first) {
-		rows = m->n_pat;
-		row_of = m->pat_first;
-		times = m->pat_count;
+	for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
+		/* listed at every score, kept the first time: no branch */
+		uint32_t k = m->cat[s];
+		touched[nt] = k;
+		nt += tally[k]++ == 0;
 	}
-	for (size_t t = 0; t < rows; t++) {
-		size_t ri = calib_matrix_row_n(m, row_of ? row_of[t] : t), k = times ? times[t] : 1;
-		if (ri >= 2) {
-			c->n += k;
-			n++;
-			ne += ri;
-		} else if (ri == 1) {
-			c->n_single += k;
-		}
-		if (ri > maxr)
-			maxr = ri;
+	for (size_t a = 0; a < nt; a++) {
+		cat[a] = touched[a];
+		cnt[a] = tally[touched[a]];
+		tally[touched[a]] = 0;
 	}
-	c->off = malloc((n + 1) * sizeof *c->off);
-	c->cat = malloc((ne ? ne : 1) * sizeof *c->cat);
-	c->cnt = malloc((ne ? ne : 1) * sizeof *c->cnt);
-	c->r = malloc((n ? n : 1) * sizeof *c->r);
-	c->nc = calloc(c->q ? c->q : 1, sizeof *c->nc);
-	c->used = malloc((c->q ? c->q : 1) * sizeof *c->used);
-	if (times)
-		c->w = malloc((n ? n : 1) * sizeof *c->w);
-	tally = calloc(c->q ? c->q : 1, sizeof *tally);
-	touched = malloc((maxr ? maxr : 1) * sizeof *touched);
-	if (!c->off || !c->cat || !c->cnt || !c->r || !c->nc || !c->used || !tally ||
-	    !touched || (times && !c->w)) {
-		free(tally);
-		free(touched);
-		calls_free(c);
-		return CALIB_ENOMEM;
-	}
-	ne = 0;
-	c->off[0] = 0;
-	for (size_t t = 0; t < rows; t++) {
-		size_t i = row_of ? row_of[t] : t, ri = calib_matrix_row_n(m, i), nt = 0;
-		double wt = times ? (double)times[t] : 1.0;
-		if (ri < 2)
-			continue;
-		for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
-			/* listed at every score, kept the first time: no branch */
-			uint32_t k = m->cat[s];
-			touched[nt] = k;
-			nt += tally[k]++ == 0;
-		}
-		for (size_t a = 0; a < nt; a++) {
-			uint32_t k = touched[a];
-			c->cat[ne] = k;
-			c->cnt[ne] = tally[k];
-			c->nc[k] += wt * (double)tally[k];
-			tally[k] = 0;
-			ne++;
-		}
-		if (c->w)
-			c->w[c->n_units] = wt;
-		c->r[c->n_units] = (double)ri;
-		c->total += wt * (double)ri;
-		c->off[++c->n_units] = ne;
-	}
-	for (size_t k = 0; k < c->q; k++)
-		if (c->nc[k] > 0)
-			c->used[c->n_used++] = (uint32_t)k;
-	free(tally);
-	free(touched);
-	return CALIB_OK;
+	return nt;
 }
 
 /*
@@ -276,20 +216,10 @@ calls_patterns(const struct calib_matrix *m, struct calls *pc, size_t *n_calls, 
 	ne = 0;
 	pc->off[0] = 0;
 	for (size_t u = 0; u < pc->n; u++) {
-		size_t i = first[u], nt = 0;
-		for (size_t s = m->off[i]; s < m->off[i + 1]; s++) {
-			/* listed at every score, kept the first time: no branch */
-			uint32_t k = m->cat[s];
-			touched[nt] = k;
-			nt += tally[k]++ == 0;
-		}
-		for (size_t a = 0; a < nt; a++, ne++) {
-			uint32_t k = touched[a];
-			pc->cat[ne] = k;
-			pc->cnt[ne] = tally[k];
-			pc->nc[k] += sh[u] * (double)tally[k]; /* whole numbers: exact in any order */
-			tally[k] = 0;
-		}
+		size_t i = first[u], nt = row_counts(m, i, tally, touched, pc->cat + ne, pc->cnt + ne);
+		/* whole numbers: exact in any order */
+		for (size_t a = 0; a < nt; a++, ne++)
+			pc->nc[pc->cat[ne]] += sh[u] * (double)pc->cnt[ne];
 		pc->r[u] = (double)calib_matrix_row_n(m, i);
 		pc->total += sh[u] * pc->r[u];
 		pc->off[u + 1] = ne;
@@ -319,8 +249,8 @@ fail:
 }
 
 /*
- * The calls of pc (calls_patterns) as calls_build lists
- * them: each pattern weighed by its calls, for the estimate.
+ * The calls of pc (calls_patterns) as calls_build lists them: each pattern
+ * weighed by its calls (share, which the result takes with pc's arrays).
  */
 static struct calls
 calls_weighed(const struct calls *pc, size_t n_calls, double *share)
@@ -330,6 +260,76 @@ calls_weighed(const struct calls *pc, size_t n_calls, double *share)
 	c.n = n_calls;
 	c.w = share;
 	return c;
+}
+
+/*
+ * The pairable calls of m, each with its categories and counts: O(n_scores
+ * + q). A matrix that has its patterns lists the first call of each
+ * pattern only, weighed by its calls (calls_patterns). CALIB_OK or
+ * CALIB_ENOMEM (c freed).
+ */
+static enum calib_status
+calls_build(const struct calib_matrix *m, struct calls *c)
+{
+	uint32_t *tally = NULL, *touched = NULL;
+	size_t maxr = 0, n = 0, ne = 0;
+
+	memset(c, 0, sizeof *c);
+	if (m->pat_first) {
+		struct calls pc;
+		double *share;
+		if (calls_patterns(m, &pc, &n, &share, NULL) != CALIB_OK)
+			return CALIB_ENOMEM;
+		*c = calls_weighed(&pc, n, share); /* c owns pc's arrays and the shares */
+		return CALIB_OK;
+	}
+	c->q = m->n_levels;
+	for (size_t i = 0; i < m->n_items; i++) {
+		size_t ri = calib_matrix_row_n(m, i);
+		if (ri >= 2) {
+			n++;
+			ne += ri;
+		} else if (ri == 1) {
+			c->n_single++;
+		}
+		if (ri > maxr)
+			maxr = ri;
+	}
+	c->off = malloc((n + 1) * sizeof *c->off);
+	c->cat = malloc((ne ? ne : 1) * sizeof *c->cat);
+	c->cnt = malloc((ne ? ne : 1) * sizeof *c->cnt);
+	c->r = malloc((n ? n : 1) * sizeof *c->r);
+	c->nc = calloc(c->q ? c->q : 1, sizeof *c->nc);
+	c->used = malloc((c->q ? c->q : 1) * sizeof *c->used);
+	tally = calloc(c->q ? c->q : 1, sizeof *tally);
+	touched = malloc((maxr ? maxr : 1) * sizeof *touched);
+	if (!c->off || !c->cat || !c->cnt || !c->r || !c->nc || !c->used || !tally ||
+	    !touched) {
+		free(tally);
+		free(touched);
+		calls_free(c);
+		return CALIB_ENOMEM;
+	}
+	ne = 0;
+	c->off[0] = 0;
+	for (size_t i = 0; i < m->n_items; i++) {
+		size_t ri = calib_matrix_row_n(m, i), nt;
+		if (ri < 2)
+			continue;
+		nt = row_counts(m, i, tally, touched, c->cat + ne, c->cnt + ne);
+		for (size_t a = 0; a < nt; a++, ne++)
+			c->nc[c->cat[ne]] += (double)c->cnt[ne];
+		c->r[c->n_units] = (double)ri;
+		c->total += (double)ri;
+		c->off[++c->n_units] = ne;
+	}
+	c->n = c->n_units;
+	for (size_t k = 0; k < c->q; k++)
+		if (c->nc[k] > 0)
+			c->used[c->n_used++] = (uint32_t)k;
+	free(tally);
+	free(touched);
+	return CALIB_OK;
 }
 
 const char *
