@@ -3,10 +3,14 @@
  * must do to give one agreement coefficient per criterion of a wide sheet,
  * on both cores. It reads the file's two halves on two threads, each into
  * a reused buffer (no mapping, no page faulted in per block), parses them
- * with libcsv, keeps a call id per row and a one-byte score per rating, joins
- * the halves' call ids, groups the rows by call, and computes Fleiss' kappa
- * (generalised to unequal numbers of scores per call, as calib-agree does)
- * of the criteria over two threads.
+ * with libcsv into arrays sized once from the half's size (huge pages where
+ * the system gives them), keeps a one-byte score per rating and the runs of
+ * rows of one call, looking a call's name up only where a run starts. It
+ * joins the halves' call names; where every call is one run of rows (a
+ * sheet sorted by call) the runs are the calls, otherwise the rows are
+ * grouped by a counting sort. Fleiss' kappa (generalised to unequal numbers
+ * of scores per call, as calib-agree does) of every criterion is then
+ * summed in one pass over the rows, the calls split over two threads.
  *
  * It checks nothing a real reader must check (field sizes, UTF-8, numbers,
  * duplicate raters, error positions) and computes no interval: no program
@@ -16,12 +20,14 @@
  *
  *   floor FILE      prints "criterion,fleiss_kappa" lines
  */
+#define _DEFAULT_SOURCE /* madvise */
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,6 +36,7 @@
 #define MAX_CRIT 64
 #define N_CAT    64
 #define NO_SCORE 255
+#define EMPTY    UINT64_MAX
 
 static void
 die(const char *what)
@@ -46,6 +53,19 @@ xrealloc(void *p, size_t n)
 	return p;
 }
 
+/* A large block, backed by huge pages where the system gives them on request. */
+static void *
+large(size_t n)
+{
+	void *p = xrealloc(NULL, n);
+	uintptr_t start = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t end = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+	return p;
+}
+
 /* One half of the file and what its thread made of it. */
 struct half {
 	int fd;
@@ -55,12 +75,14 @@ struct half {
 	/* call names: texts in one arena, open addressing on their hashes */
 	char *arena;
 	size_t arena_len, arena_cap;
-	size_t *name_off, *name_len, n_names;
-	uint32_t *slot;
+	size_t *name_off, *name_len, n_names, names_cap;
+	uint64_t *slot; /* the hash's upper half, then the id; EMPTY where free */
 	size_t n_slots;
-	uint32_t call; /* of the current row */
-	/* rows: call id and scores */
-	uint32_t *row_call;
+	/* runs of rows of one call: the call and the run's first row */
+	uint32_t *run_call, *run_row;
+	size_t n_runs, runs_cap;
+	int again; /* a call came back after another's rows */
+	/* rows: scores */
 	uint8_t *score; /* n_rows x n_crit */
 	size_t n_rows, rows_cap;
 };
@@ -81,38 +103,63 @@ name(const struct half *h, uint32_t id)
 	return h->arena + h->name_off[id];
 }
 
+/* The table of h's names with room for n of them (a power of two, twice n). */
 static void
-rehash(struct half *h)
+rehash(struct half *h, size_t n)
 {
-	size_t n = h->n_slots ? 2 * h->n_slots : 1024;
+	size_t slots = 1024;
 
+	while (slots < 2 * n)
+		slots *= 2;
 	free(h->slot);
-	h->slot = xrealloc(NULL, n * sizeof *h->slot);
-	memset(h->slot, 0xff, n * sizeof *h->slot);
-	h->n_slots = n;
-	h->name_off = xrealloc(h->name_off, n * sizeof *h->name_off);
-	h->name_len = xrealloc(h->name_len, n * sizeof *h->name_len);
+	h->slot = large(slots * sizeof *h->slot);
+	memset(h->slot, 0xff, slots * sizeof *h->slot); /* EMPTY */
+	h->n_slots = slots;
+	h->names_cap = slots / 2;
+	h->name_off = xrealloc(h->name_off, h->names_cap * sizeof *h->name_off);
+	h->name_len = xrealloc(h->name_len, h->names_cap * sizeof *h->name_len);
 	for (uint32_t id = 0; id < h->n_names; id++) {
-		size_t k = hash(name(h, id), h->name_len[id]) & (n - 1);
-		while (h->slot[k] != UINT32_MAX)
-			k = (k + 1) & (n - 1);
-		h->slot[k] = id;
+		uint64_t x = hash(name(h, id), h->name_len[id]);
+		size_t k = x & (slots - 1);
+		while (h->slot[k] != EMPTY)
+			k = (k + 1) & (slots - 1);
+		h->slot[k] = (x & ~(uint64_t)UINT32_MAX) | id;
 	}
 }
 
-/* Id of call name s[0..n), added when new. */
+/*
+ * Id of call name s[0..n) in h, or UINT32_MAX; *at is its slot or the free
+ * one, *x its hash. A slot keeps the upper half of its name's hash, so
+ * that most names that differ are told apart without reading them.
+ */
 static uint32_t
-intern(struct half *h, const char *s, size_t n)
+find(const struct half *h, const char *s, size_t n, size_t *at, uint64_t *x)
 {
+	uint64_t v, tag;
 	size_t k;
-	uint32_t id;
 
-	if (2 * h->n_names >= h->n_slots)
-		rehash(h);
-	for (k = hash(s, n) & (h->n_slots - 1); (id = h->slot[k]) != UINT32_MAX;
-	     k = (k + 1) & (h->n_slots - 1))
-		if (h->name_len[id] == n && memcmp(name(h, id), s, n) == 0)
+	*x = hash(s, n);
+	tag = *x & ~(uint64_t)UINT32_MAX;
+	for (k = *x & (h->n_slots - 1); (v = h->slot[k]) != EMPTY; k = (k + 1) & (h->n_slots - 1)) {
+		uint32_t id = (uint32_t)v;
+		if ((v & ~(uint64_t)UINT32_MAX) == tag && h->name_len[id] == n &&
+		    memcmp(name(h, id), s, n) == 0) {
+			*at = k;
 			return id;
+		}
+	}
+	*at = k;
+	return UINT32_MAX;
+}
+
+/* Add call name s[0..n) of hash x, not yet in h, at slot k. */
+static uint32_t
+add(struct half *h, const char *s, size_t n, size_t k, uint64_t x)
+{
+	if (h->n_names == h->names_cap) {
+		rehash(h, 2 * h->names_cap);
+		find(h, s, n, &k, &x);
+	}
 	if (h->arena_cap - h->arena_len < n) {
 		h->arena_cap = 2 * (h->arena_cap + n);
 		h->arena = xrealloc(h->arena, h->arena_cap);
@@ -121,7 +168,7 @@ intern(struct half *h, const char *s, size_t n)
 	h->name_off[h->n_names] = h->arena_len;
 	h->name_len[h->n_names] = n;
 	h->arena_len += n;
-	h->slot[k] = (uint32_t)h->n_names;
+	h->slot[k] = (x & ~(uint64_t)UINT32_MAX) | h->n_names;
 	return (uint32_t)h->n_names++;
 }
 
@@ -132,16 +179,31 @@ on_field(void *data, size_t len, void *ctx)
 	const unsigned char *s = data;
 
 	if (h->col == 0) {
-		/* the rows of a call usually follow each other */
-		if (!(h->n_names > 0 && h->name_len[h->call] == len &&
-		      memcmp(name(h, h->call), s, len) == 0))
-			h->call = intern(h, data, len);
+		/* the rows of a call usually follow each other: a name is looked
+		 * up only where a run of rows starts */
+		if (h->n_runs == 0 || h->name_len[h->run_call[h->n_runs - 1]] != len ||
+		    memcmp(name(h, h->run_call[h->n_runs - 1]), s, len) != 0) {
+			size_t k;
+			uint64_t x;
+			uint32_t id;
+			if (h->n_slots == 0)
+				rehash(h, 0);
+			if ((id = find(h, data, len, &k, &x)) == UINT32_MAX)
+				id = add(h, data, len, k, x);
+			else
+				h->again = 1;
+			if (h->n_runs == h->runs_cap) {
+				h->runs_cap = 2 * h->runs_cap + 1024;
+				h->run_call = xrealloc(h->run_call, h->runs_cap * sizeof *h->run_call);
+				h->run_row = xrealloc(h->run_row, h->runs_cap * sizeof *h->run_row);
+			}
+			h->run_call[h->n_runs] = id;
+			h->run_row[h->n_runs++] = (uint32_t)h->n_rows;
+		}
 		if (h->n_rows == h->rows_cap) {
-			h->rows_cap = h->rows_cap ? 2 * h->rows_cap : 4096;
-			h->row_call = xrealloc(h->row_call, h->rows_cap * sizeof *h->row_call);
+			h->rows_cap = 2 * h->rows_cap + 4096;
 			h->score = xrealloc(h->score, h->rows_cap * h->n_crit);
 		}
-		h->row_call[h->n_rows] = h->call;
 	} else if (h->col >= 2 && h->col - 2 < h->n_crit) {
 		unsigned v = NO_SCORE;
 		if (len == 1 && s[0] >= '0' && s[0] <= '9')
@@ -184,6 +246,21 @@ parse(void *arg)
 			die("cannot read the file");
 		if (memchr(buf, '"', n))
 			die("quoted fields are not read");
+		if (off == 0 && h->n_crit > 0) {
+			/* room for the rows and calls the half's size promises
+			 * at the first block's bytes per row, 5% to spare */
+			const char *nl = buf;
+			size_t rows = 0;
+			while ((nl = memchr(nl, '\n', n - (size_t)(nl - buf))) && rows < 1000)
+				nl++, rows++;
+			if (rows > 0 && nl) {
+				rows = (size_t)((double)h->len / (double)(nl - buf) * rows * 1.05) + 16;
+				h->rows_cap = rows;
+				free(h->score);
+				h->score = large(rows * h->n_crit);
+				rehash(h, rows / 4);
+			}
+		}
 		if (csv_parse(&p, buf, n, on_field, on_row, h) != n)
 			die(csv_strerror(csv_error(&p)));
 	}
@@ -193,14 +270,25 @@ parse(void *arg)
 	return NULL;
 }
 
-/* The rows of both halves grouped by call. */
+/* The row after run i of half number half (rows numbered over both halves). */
+static uint32_t
+run_end(const struct half *h, size_t half, size_t i)
+{
+	if (i + 1 < h[half].n_runs)
+		return h[half].run_row[i + 1];
+	return (uint32_t)(h[0].n_rows + (half == 1 ? h[1].n_rows : 0));
+}
+
+/* The rows of both halves grouped by call, and one thread's share of the calls. */
 struct groups {
 	const struct half *h;
 	size_t n_crit, n_calls;
 	uint32_t *off;   /* n_calls + 1 */
-	uint32_t *order; /* row numbers, first half's then second's */
-	double *kappa;
-	size_t from, to; /* criteria of one thread */
+	uint32_t *order; /* row numbers, first half's then second's; NULL: in order */
+	size_t from, to; /* calls of one thread */
+	/* sums over the thread's calls, per criterion */
+	double pi[MAX_CRIT][N_CAT], pa[MAX_CRIT];
+	size_t n[MAX_CRIT], n2[MAX_CRIT];
 };
 
 static const uint8_t *
@@ -213,45 +301,47 @@ row_scores(const struct groups *g, uint32_t row)
 	return h[1].score + (size_t)(row - h[0].n_rows) * g->n_crit;
 }
 
+/* Fleiss' sums of a thread's calls, every criterion in one pass over the rows. */
 static void *
 fleiss(void *arg)
 {
-	const struct groups *g = arg;
+	struct groups *g = arg;
+	/* counts per criterion and category, back to zero after each call */
+	static _Thread_local unsigned cnt[MAX_CRIT][N_CAT];
+	uint8_t seen[MAX_CRIT][N_CAT]; /* the categories of the call */
+	unsigned r[MAX_CRIT], d[MAX_CRIT];
+	size_t nc = g->n_crit;
 
-	for (size_t c = g->from; c < g->to; c++) {
-		double pi[N_CAT] = {0}, pa = 0, pe = 0;
-		/* counts per category, back to zero after each call (only those seen) */
-		unsigned cnt[N_CAT] = {0};
-		size_t n = 0, n2 = 0;
-		for (size_t u = 0; u < g->n_calls; u++) {
-			unsigned r = 0, d = 0;
-			uint8_t seen[N_CAT]; /* the categories of the call */
-			for (uint32_t e = g->off[u]; e < g->off[u + 1]; e++) {
-				uint8_t v = row_scores(g, g->order[e])[c];
+	for (size_t u = g->from; u < g->to; u++) {
+		memset(r, 0, nc * sizeof *r);
+		memset(d, 0, nc * sizeof *d);
+		for (uint32_t e = g->off[u]; e < g->off[u + 1]; e++) {
+			const uint8_t *row = row_scores(g, g->order ? g->order[e] : e);
+			for (size_t c = 0; c < nc; c++) {
+				uint8_t v = row[c];
 				if (v != NO_SCORE) {
-					if (cnt[v]++ == 0)
-						seen[d++] = v;
-					r++;
+					if (cnt[c][v]++ == 0)
+						seen[c][d[c]++] = v;
+					r[c]++;
 				}
 			}
-			if (r == 0)
-				continue;
-			n++;
+		}
+		for (size_t c = 0; c < nc; c++) {
 			double same = 0;
-			for (unsigned a = 0; a < d; a++) {
-				pi[seen[a]] += cnt[seen[a]] / (double)r;
-				same += cnt[seen[a]] * (cnt[seen[a]] - 1.0);
-				cnt[seen[a]] = 0;
+			if (r[c] == 0)
+				continue;
+			g->n[c]++;
+			for (unsigned a = 0; a < d[c]; a++) {
+				unsigned k = seen[c][a];
+				g->pi[c][k] += cnt[c][k] / (double)r[c];
+				same += cnt[c][k] * (cnt[c][k] - 1.0);
+				cnt[c][k] = 0;
 			}
-			if (r >= 2) {
-				n2++;
-				pa += same / (r * (r - 1.0));
+			if (r[c] >= 2) {
+				g->n2[c]++;
+				g->pa[c] += same / (r[c] * (r[c] - 1.0));
 			}
 		}
-		for (size_t k = 0; k < N_CAT; k++)
-			pe += (pi[k] / (double)n) * (pi[k] / (double)n);
-		pa /= (double)n2;
-		g->kappa[c] = (pa - pe) / (1.0 - pe);
 	}
 	return NULL;
 }
@@ -268,6 +358,8 @@ main(int argc, char **argv)
 	ssize_t got;
 	size_t n_crit = 0, n_calls, n_rows;
 	uint32_t *map, *pos;
+	double kappa[MAX_CRIT];
+	int again;
 	pthread_t t;
 	int fd;
 
@@ -298,41 +390,74 @@ main(int argc, char **argv)
 	parse(&h[0]);
 	pthread_join(t, NULL);
 
-	/* the second half's calls get the first half's ids */
+	/* the second half's calls get the first half's ids; a call of both
+	 * halves is one run only where its rows meet at the seam */
 	map = xrealloc(NULL, (h[1].n_names + 1) * sizeof *map);
-	for (uint32_t id = 0; id < h[1].n_names; id++)
-		map[id] = intern(&h[0], name(&h[1], id), h[1].name_len[id]);
-	for (size_t i = 0; i < h[1].n_rows; i++)
-		h[1].row_call[i] = map[h[1].row_call[i]];
-	n_calls = h[0].n_names;
+	again = h[0].again || h[1].again;
+	for (uint32_t id = 0; id < h[1].n_names; id++) {
+		size_t k;
+		uint64_t x;
+		map[id] = find(&h[0], name(&h[1], id), h[1].name_len[id], &k, &x);
+		if (map[id] == UINT32_MAX)
+			map[id] = add(&h[0], name(&h[1], id), h[1].name_len[id], k, x);
+		else if (!(id == h[1].run_call[0] && map[id] == h[0].run_call[h[0].n_runs - 1]))
+			again = 1;
+	}
+	for (size_t i = 0; i < h[1].n_runs; i++) {
+		h[1].run_call[i] = map[h[1].run_call[i]];
+		h[1].run_row[i] += (uint32_t)h[0].n_rows;
+	}
 	n_rows = h[0].n_rows + h[1].n_rows;
 
-	/* group rows by call: a counting sort */
-	g[0] = (struct groups){.h = h, .n_crit = n_crit, .n_calls = n_calls};
-	g[0].off = xrealloc(NULL, (n_calls + 1) * sizeof *g[0].off);
-	memset(g[0].off, 0, (n_calls + 1) * sizeof *g[0].off);
-	g[0].order = xrealloc(NULL, (n_rows + 1) * sizeof *g[0].order);
-	g[0].kappa = xrealloc(NULL, n_crit * sizeof *g[0].kappa);
-	for (size_t half = 0; half < 2; half++)
-		for (size_t i = 0; i < h[half].n_rows; i++)
-			g[0].off[h[half].row_call[i] + 1]++;
-	for (size_t u = 0; u < n_calls; u++)
-		g[0].off[u + 1] += g[0].off[u];
-	pos = xrealloc(NULL, (n_calls + 1) * sizeof *pos);
-	memcpy(pos, g[0].off, (n_calls + 1) * sizeof *pos);
-	for (size_t half = 0, row = 0; half < 2; half++)
-		for (size_t i = 0; i < h[half].n_rows; i++, row++)
-			g[0].order[pos[h[half].row_call[i]]++] = (uint32_t)row;
+	g[0] = (struct groups){.h = h, .n_crit = n_crit};
+	if (!again) {
+		/* every call is one run of rows: the runs are the groups */
+		size_t seam = h[0].n_runs > 0 && h[1].n_runs > 0 &&
+			      h[1].run_call[0] == h[0].run_call[h[0].n_runs - 1];
+		n_calls = h[0].n_runs + h[1].n_runs - seam;
+		g[0].off = xrealloc(NULL, (n_calls + 1) * sizeof *g[0].off);
+		memcpy(g[0].off, h[0].run_row, h[0].n_runs * sizeof *g[0].off);
+		memcpy(g[0].off + h[0].n_runs, h[1].run_row + seam,
+		       (h[1].n_runs - seam) * sizeof *g[0].off);
+		g[0].off[n_calls] = (uint32_t)n_rows;
+	} else {
+		/* group rows by call: a counting sort */
+		n_calls = h[0].n_names;
+		g[0].off = xrealloc(NULL, (n_calls + 1) * sizeof *g[0].off);
+		memset(g[0].off, 0, (n_calls + 1) * sizeof *g[0].off);
+		g[0].order = xrealloc(NULL, (n_rows + 1) * sizeof *g[0].order);
+		for (size_t half = 0; half < 2; half++)
+			for (size_t i = 0; i < h[half].n_runs; i++)
+				g[0].off[h[half].run_call[i] + 1] += run_end(h, half, i) - h[half].run_row[i];
+		for (size_t u = 0; u < n_calls; u++)
+			g[0].off[u + 1] += g[0].off[u];
+		pos = xrealloc(NULL, (n_calls + 1) * sizeof *pos);
+		memcpy(pos, g[0].off, (n_calls + 1) * sizeof *pos);
+		for (size_t half = 0; half < 2; half++)
+			for (size_t i = 0; i < h[half].n_runs; i++)
+				for (uint32_t row = h[half].run_row[i]; row < run_end(h, half, i); row++)
+					g[0].order[pos[h[half].run_call[i]]++] = row;
+	}
+	g[0].n_calls = n_calls;
 
-	/* criteria over two threads */
+	/* the calls over two threads, every criterion in each */
 	g[1] = g[0];
 	g[0].from = 0;
-	g[0].to = g[1].from = n_crit / 2;
-	g[1].to = n_crit;
+	g[0].to = g[1].from = n_calls / 2;
+	g[1].to = n_calls;
 	if (pthread_create(&t, NULL, fleiss, &g[1]) != 0)
 		die("cannot start a thread");
 	fleiss(&g[0]);
 	pthread_join(t, NULL);
+	for (size_t c = 0; c < n_crit; c++) {
+		double pe = 0, n = (double)(g[0].n[c] + g[1].n[c]);
+		for (size_t k = 0; k < N_CAT; k++) {
+			double p = (g[0].pi[c][k] + g[1].pi[c][k]) / n;
+			pe += p * p;
+		}
+		double pa = (g[0].pa[c] + g[1].pa[c]) / (double)(g[0].n2[c] + g[1].n2[c]);
+		kappa[c] = (pa - pe) / (1.0 - pe);
+	}
 
 	printf("criterion,fleiss_kappa\n");
 	for (size_t c = 0; c < n_crit; c++) {
@@ -341,7 +466,7 @@ main(int argc, char **argv)
 			s = strchr(s, ',') + 1;
 		for (e = s; *e != ',' && *e != '\n' && *e != '\r'; e++)
 			;
-		printf("%.*s,%.17g\n", (int)(e - s), s, g[0].kappa[c]);
+		printf("%.*s,%.17g\n", (int)(e - s), s, kappa[c]);
 	}
 	return 0;
 }
