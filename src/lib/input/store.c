@@ -59,6 +59,13 @@ struct idset {
 
 #define IDSET_EMPTY UINT64_MAX
 
+/*
+ * How many keys ahead a loop over many keys fetches the slot of the one it
+ * will look up or place (most are a cache miss away; fetched early, the
+ * misses overlap).
+ */
+#define IDSET_AHEAD 8
+
 typedef bool (*idset_eq)(const void *ctx, uint32_t id, const void *key);
 
 static bool
@@ -121,9 +128,13 @@ idset_reserve(struct idset *t, size_t n)
 		return true;
 	if (!idset_init(&bigger, cap))
 		return false;
-	for (size_t i = 0; i < t->cap; i++)
+	for (size_t i = 0; i < t->cap; i++) {
+		/* the slot a few ahead fetched while this one is placed */
+		if (i + IDSET_AHEAD < t->cap && t->slot[i + IDSET_AHEAD] != IDSET_EMPTY)
+			__builtin_prefetch(&bigger.slot[(t->slot[i + IDSET_AHEAD] >> 32) & (cap - 1)], 1);
 		if (t->slot[i] != IDSET_EMPTY)
 			idset_place(&bigger, t->slot[i]);
+	}
 	bigger.n = t->n;
 	free(t->slot);
 	*t = bigger;
@@ -320,6 +331,31 @@ calib_names_count(const struct calib_names *n)
 }
 
 /*
+ * map[i]: the id in `into` of the name i of `from`, or CALIB_NONE, looked
+ * up with the hashes from's set keeps (their low 32 bits, which tag[i]
+ * receives); returns how many are not in `into`. The names are taken in
+ * from's order, each name's slot fetched IDSET_AHEAD names early.
+ */
+static size_t
+names_lookup(const struct calib_names *into, const struct calib_names *from, uint32_t *map,
+	     uint32_t *tag)
+{
+	size_t mask = into->set.cap - 1, n_new = 0;
+
+	for (size_t i = 0; i < from->set.cap; i++)
+		if (from->set.slot[i] != IDSET_EMPTY)
+			tag[(uint32_t)from->set.slot[i]] = (uint32_t)(from->set.slot[i] >> 32);
+	for (size_t id = 0; id < from->n; id++) {
+		struct name_key key = { from->str[id], from->len[id] };
+		if (id + IDSET_AHEAD < from->n)
+			__builtin_prefetch(&into->set.slot[tag[id + IDSET_AHEAD] & mask]);
+		map[id] = idset_get(&into->set, idset_probe(&into->set, tag[id], names_eq, into, &key));
+		n_new += map[id] == CALIB_NONE;
+	}
+	return n_new;
+}
+
+/*
  * map[i]: the id in `into` of the name i of `from`, found there or added
  * after into's own in from's order, as interning each in turn would. An
  * added name keeps its text where from holds it (into takes from's arena:
@@ -331,23 +367,11 @@ static enum calib_status
 names_join(struct calib_names *into, struct calib_names *from, uint32_t *map)
 {
 	uint32_t *tag = malloc((from->n ? from->n : 1) * sizeof *tag);
-	size_t n_new = 0;
+	size_t n_new;
 
 	if (!tag)
 		return CALIB_ENOMEM;
-	/* which of from's names into has, looked up with the hashes from's set keeps */
-	for (size_t i = 0; i < from->set.cap; i++) {
-		uint64_t v = from->set.slot[i];
-		uint32_t id = (uint32_t)v;
-		struct name_key key;
-		if (v == IDSET_EMPTY)
-			continue;
-		key.s = from->str[id];
-		key.len = from->len[id];
-		tag[id] = (uint32_t)(v >> 32);
-		map[id] = idset_get(&into->set, idset_probe(&into->set, v >> 32, names_eq, into, &key));
-		n_new += map[id] == CALIB_NONE;
-	}
+	n_new = names_lookup(into, from, map, tag);
 	if (into->n + n_new >= CALIB_NONE - 1 || !names_room(into, into->n + n_new) ||
 	    !idset_reserve(&into->set, into->set.n + n_new) ||
 	    (from->n_chunks > 0 && !chunks_take(into, from))) {
@@ -355,6 +379,8 @@ names_join(struct calib_names *into, struct calib_names *from, uint32_t *map)
 		return CALIB_ENOMEM;
 	}
 	for (size_t id = 0; id < from->n; id++) {
+		if (id + IDSET_AHEAD < from->n)
+			__builtin_prefetch(&into->set.slot[tag[id + IDSET_AHEAD] & (into->set.cap - 1)], 1);
 		if (map[id] != CALIB_NONE)
 			continue;
 		into->str[into->n] = from->str[id];
@@ -1852,14 +1878,6 @@ fail:
 	return st;
 }
 
-/* The ids in `into` of the names of `from`, CALIB_NONE where absent. */
-static void
-names_map(const struct calib_names *into, const struct calib_names *from, uint32_t *map)
-{
-	for (size_t i = 0; i < from->n; i++)
-		map[i] = calib_names_find(into, from->str[i], from->len[i]);
-}
-
 /*
  * Can criterion pc's levels join c's as reading them after c's would have
  * added them? Not when labels meet numbers, or when c would pass
@@ -1902,7 +1920,7 @@ static enum calib_status
 join_check(struct calib_store *s, const struct calib_store *part, int dup)
 {
 	size_t ns = part->sessions->n, nc = part->calls->n, nr = part->raters->n;
-	uint32_t *smap = NULL, *cmap = NULL, *rmap = NULL;
+	uint32_t *smap = NULL, *cmap = NULL, *rmap = NULL, *tag;
 	enum calib_status st = CALIB_EINPUT;
 
 	if (part->n_criteria != s->n_criteria || part->n_files != s->n_files ||
@@ -1913,14 +1931,15 @@ join_check(struct calib_store *s, const struct calib_store *part, int dup)
 			return CALIB_EINPUT;
 	if (dup != 0)
 		return CALIB_OK; /* a rating given twice is settled by the policy */
-	smap = malloc((ns + nc + nr + 1) * sizeof *smap);
+	smap = malloc(2 * (ns + nc + nr + 1) * sizeof *smap);
 	if (!smap)
 		return CALIB_ENOMEM;
 	cmap = smap + ns;
 	rmap = cmap + nc;
-	names_map(s->sessions, part->sessions, smap);
-	names_map(s->calls, part->calls, cmap);
-	names_map(s->raters, part->raters, rmap);
+	tag = rmap + nr;
+	names_lookup(s->sessions, part->sessions, smap, tag);
+	names_lookup(s->calls, part->calls, cmap, tag);
+	names_lookup(s->raters, part->raters, rmap, tag);
 	for (size_t e = 0; e < part->n_evals; e++) {
 		uint32_t pi = part->eval_item[e], into;
 		into = eval_find(s, item_find(s, smap[part->item_session[pi]], cmap[part->item_call[pi]]),
