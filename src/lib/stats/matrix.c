@@ -1074,14 +1074,15 @@ distinct_index(struct distinct *d)
 	return true;
 }
 
-/* Add x unless an equal value is there; false when out of memory. */
+/* Add x unless an equal value is there; *k receives its index. False when out of memory. */
 static bool
-distinct_add(struct distinct *d, double x)
+distinct_add(struct distinct *d, double x, uint32_t *k)
 {
 	size_t i = probe(d->slot, d->mask, d->v, x);
 
-	if (d->slot[i] != UINT32_MAX)
+	if ((*k = d->slot[i]) != UINT32_MAX)
 		return true;
+	*k = (uint32_t)d->q;
 	if (d->q == d->cap) {
 		double *v = realloc(d->v, 2 * d->cap * sizeof *v);
 		if (!v)
@@ -1122,10 +1123,10 @@ item_taken(const struct calib_store *s, const struct calib_matrix_opts *o, size_
 }
 
 /*
- * Two passes over the items: the first writes the rows with store rater
- * ids and gathers the distinct values; the second, once they are sorted,
- * writes each score's category, reading the values again from x rather
- * than from a copy of them all.
+ * One pass over the items writes the rows with store rater ids and, for
+ * each score, the index of its value among the distinct values in order
+ * of first appearance; once they are sorted, each index becomes its
+ * value's rank, the score's category.
  */
 enum calib_status
 calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib_scale scale,
@@ -1133,8 +1134,9 @@ calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib
 {
 	const uint32_t *evals = s->item_evals, *rater_of = s->eval_rater;
 	size_t n_raters_all = calib_names_count(s->raters);
-	size_t n_rows = 0, n_cols = 0, sc = 0, t = 0;
-	uint32_t *colmap = NULL;
+	size_t n_rows = 0, n_cols = 0, sc = 0;
+	uint32_t *colmap = NULL, *rank = NULL;
+	double *first = NULL; /* the distinct values in order of first appearance */
 	struct distinct d = { 0 };
 	struct calib_matrix *m = NULL;
 
@@ -1155,7 +1157,7 @@ calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib
 			uint32_t ev = evals[e];
 			if (isnan(x[ev]))
 				continue;
-			if (!distinct_add(&d, x[ev]))
+			if (!distinct_add(&d, x[ev], &m->cat[sc]))
 				goto nomem;
 			colmap[rater_of[ev]] = 0;
 			m->col[sc++] = rater_of[ev];
@@ -1175,15 +1177,20 @@ calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib
 			m->rater[colmap[j]] = (uint32_t)j;
 
 	/* The categories: the distinct values, sorted; a score's is its value's index. */
+	if (!(rank = malloc((d.q ? d.q : 1) * sizeof *rank)) ||
+	    !(first = malloc((d.q ? d.q : 1) * sizeof *first)))
+		goto nomem;
+	memcpy(first, d.v, d.q * sizeof *first);
 	if (!distinct_sort(&d))
 		goto nomem;
-	for (size_t it = 0; it < s->n_items; it++) {
-		if (!item_taken(s, o, it))
-			continue;
-		for (size_t e = s->item_off[it]; e < s->item_off[it + 1]; e++)
-			if (!isnan(x[evals[e]]))
-				m->cat[t++] = distinct_rank(&d, x[evals[e]]);
-	}
+	for (size_t k = 0; k < d.q; k++)
+		rank[k] = distinct_rank(&d, first[k]);
+	for (size_t t = 0; t < sc; t++)
+		m->cat[t] = rank[m->cat[t]];
+	free(rank);
+	free(first);
+	rank = NULL;
+	first = NULL;
 	free(m->value);
 	m->value = d.v;
 	if ((d.v = realloc(m->value, (d.q ? d.q : 1) * sizeof *d.v)))
@@ -1207,6 +1214,8 @@ calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib
 	*out = m;
 	return CALIB_OK;
 nomem:
+	free(rank);
+	free(first);
 	distinct_free(&d);
 	free(colmap);
 	calib_matrix_free(m);
