@@ -43,9 +43,11 @@ struct calib_scorecard {
  * criterion scored at 0 points sets the TOTAL to 0 (critical yes) or its
  * section's subtotal to 0 (critical section), whatever else was scored;
  * a zeroed subtotal earns 0 of its possible points in the TOTAL.
- * CALIB_OK or CALIB_ENOMEM (*out NULL).
+ * The evaluations are scored over `threads` threads (parallel.h; 1: the
+ * caller's alone), each evaluation by one, so the scores do not depend on
+ * it. CALIB_OK or CALIB_ENOMEM (*out NULL).
  */
-enum calib_status calib_scorecard_compute(const struct calib_store *s,
+enum calib_status calib_scorecard_compute(const struct calib_store *s, unsigned threads,
                                           struct calib_scorecard **out);
 
 void calib_scorecard_free(struct calib_scorecard *sc);

@@ -16,11 +16,11 @@
 /*
  * The TOTAL score of every evaluation of a finished store: row 0 of its
  * scorecard (calib_scorecard_compute(): points earned over points
- * possible among the applicable criteria, weighted, critical criteria).
- * Returns a malloc'd array of s->n_evals doubles (caller frees), or NULL
- * when out of memory.
+ * possible among the applicable criteria, weighted, critical criteria),
+ * computed over `threads` threads (parallel.h). Returns a malloc'd array
+ * of s->n_evals doubles (caller frees), or NULL when out of memory.
  */
-double *calib_report_totals(const struct calib_store *s);
+double *calib_report_totals(const struct calib_store *s, unsigned threads);
 
 /*
  * Does a finished store have a TOTAL: more than one criterion, and at

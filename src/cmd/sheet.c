@@ -234,7 +234,7 @@ write_totals(FILE *fp, const struct calib_store *s)
 	size_t ns = calib_names_count(s->sections);
 	char num[64];
 
-	if (!o || calib_scorecard_compute(s, &sc) != CALIB_OK) {
+	if (!o || calib_scorecard_compute(s, 0, &sc) != CALIB_OK) {
 		free(o);
 		return -1;
 	}

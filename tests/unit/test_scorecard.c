@@ -5,6 +5,7 @@
  * critical criteria) against sums done by hand.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,7 +159,7 @@ test_totals(void)
 	           read_with(calib_read, s, sheet, "s.csv", &err) == CALIB_OK &&
 	           calib_store_finish(s) == CALIB_OK,
 	   "the scorecard sheet reads");
-	ok(calib_scorecard_compute(s, &sc) == CALIB_OK && sc, "scorecard computed");
+	ok(calib_scorecard_compute(s, 1, &sc) == CALIB_OK && sc, "scorecard computed");
 	if (!sc)
 		return;
 	is_long((long)sc->n_sections, 3, "three subtotals");
@@ -186,13 +187,65 @@ test_totals(void)
 	ok(isnan(soft[CY3]) && sc->flags[2 * sc->n_evals + CY3] == CALIB_SCORE_NA,
 	   "a section all N/A: no subtotal, flagged N/A");
 	is_double(tot[CY3], 100 * 6.0 / 8, 1e-12, "TOTAL 6/8 without it");
-	flat = calib_report_totals(s);
+	flat = calib_report_totals(s, 1);
 	ok(flat && memcmp(flat, tot, s->n_evals * sizeof *flat) == 0,
 	   "calib_report_totals is the scorecard's TOTAL");
 	free(flat);
 	calib_scorecard_free(sc);
 	calib_scorecard_free(NULL);
 	calib_store_free(s);
+}
+
+/*
+ * Scored over two threads, a sheet of many parts of evaluations gives the
+ * scores and flags of one thread, to the bit.
+ */
+static void
+test_threads(void)
+{
+	enum { COPIES = 30000 }; /* 180,000 evaluations: parts for both threads */
+	struct calib_store *s = calib_store_alloc();
+	struct calib_scorecard *one = NULL, *two = NULL;
+	struct calib_error err;
+	const char *rows = strchr(sheet, '\n') + 1;
+	size_t n = strlen(rows), rows_n = 0, head = (size_t)(rows - sheet);
+	char *text = malloc(head + COPIES * (n + 6 * 8) + 1), *p = text;
+	bool same_total = true;
+
+	memcpy(p, sheet, head);
+	p += head;
+	for (int k = 0; k < COPIES; k++)
+		for (const char *r = rows; *r; r = strchr(r, '\n') + 1, rows_n++) {
+			/* call C1 of copy k becomes C1-k */
+			const char *comma = strchr(r, ',');
+			size_t rest = (size_t)(strchr(r, '\n') + 1 - comma);
+			p += sprintf(p, "%.*s-%d", (int)(comma - r), r, k);
+			memcpy(p, comma, rest);
+			p += rest;
+		}
+	*p = '\0';
+	ok(read_with(calib_read_rubric, s, rubric, "r.csv", &err) == CALIB_OK &&
+	           read_with(calib_read, s, text, "s.csv", &err) == CALIB_OK &&
+	           calib_store_finish(s) == CALIB_OK && s->n_evals == rows_n,
+	   "%zu evaluations read", rows_n);
+	ok(calib_scorecard_compute(s, 1, &one) == CALIB_OK &&
+	           calib_scorecard_compute(s, 2, &two) == CALIB_OK,
+	   "scored on one thread and on two");
+	if (one && two) {
+		size_t cells = (1 + one->n_sections) * one->n_evals;
+		ok(two->n_evals == one->n_evals && two->n_sections == one->n_sections &&
+		           memcmp(one->score, two->score, cells * sizeof *one->score) == 0 &&
+		           memcmp(one->flags, two->flags, cells) == 0,
+		   "the same scores and flags to the bit");
+		for (size_t e = 0; e < two->n_evals; e += 6)
+			same_total &= fabs(two->score[e] - 100 * 8.7 / 10) < 1e-12 &&
+			              two->score[e + 2] == 0 && isnan(two->score[e + 3]);
+		ok(same_total, "each copy scored as the sheet's own rows");
+	}
+	calib_scorecard_free(one);
+	calib_scorecard_free(two);
+	calib_store_free(s);
+	free(text);
 }
 
 int
@@ -202,5 +255,6 @@ main(void)
 	test_errors();
 	test_na();
 	test_totals();
+	test_threads();
 	return tap_done();
 }

@@ -586,7 +586,7 @@ calib_audit_fit_store(const struct calib_store *s, uint32_t c, double conf,
 		return CALIB_EARG;
 	if (calib_audit_obs_alloc(&o, s->n_evals))
 		return CALIB_ENOMEM;
-	if (c != CALIB_NONE || (total = calib_report_totals(s))) {
+	if (c != CALIB_NONE || (total = calib_report_totals(s, 1))) {
 		calib_audit_obs_gather(s, c, total, &o);
 		st = calib_audit_obs_fit(s, &o, conf, f);
 	}
@@ -640,7 +640,7 @@ calib_audit_table(const struct calib_store *s, double conf, unsigned threads,
 		if (s->criteria[c].scale != CALIB_SCALE_NOMINAL)
 			crit[fitted++] = (uint32_t)c;
 	if (calib_report_total_applies(s)) {
-		if (!(total = calib_report_totals(s)))
+		if (!(total = calib_report_totals(s, nt)))
 			goto out;
 		x.total = total;
 		crit[fitted++] = CALIB_NONE;

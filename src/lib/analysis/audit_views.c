@@ -495,7 +495,7 @@ calib_audit_agents(const struct calib_store *s, struct calib_audit_agents *out,
 				continue;
 			calib_audit_obs_gather(s, (uint32_t)c, NULL, &o);
 		} else {
-			if (!with_total || !(total = calib_report_totals(s)))
+			if (!with_total || !(total = calib_report_totals(s, 1)))
 				break;
 			calib_audit_obs_gather(s, CALIB_NONE, total, &o);
 		}

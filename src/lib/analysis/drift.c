@@ -677,7 +677,7 @@ calib_drift_diff(const struct calib_store *s, uint32_t crit, const uint32_t *a, 
 	double *total = NULL;
 	enum calib_status st;
 
-	if (crit == CALIB_NONE && !(total = calib_report_totals(s))) {
+	if (crit == CALIB_NONE && !(total = calib_report_totals(s, 1))) {
 		memset(res, 0, sizeof *res);
 		res->a = res->b = res->diff = res->lower = res->upper = res->se = NAN;
 		return calib_error_set(err, CALIB_ENOMEM, NULL, 0, 0, "out of memory");
@@ -954,7 +954,7 @@ calib_drift_run(const struct calib_store *s, const struct calib_drift_opts *o,
 		d->order[i] = (uint32_t)i;
 	d->total = o->total && calib_report_total_applies(s);
 	d->n_criteria = s->n_criteria + d->total;
-	if (d->total && !(total = calib_report_totals(s))) {
+	if (d->total && !(total = calib_report_totals(s, 1))) {
 		st = CALIB_ENOMEM;
 		goto fail;
 	}

@@ -1115,7 +1115,7 @@ calib_raters_run(const struct calib_store *s, const struct calib_raters_opts *o,
 	jb.out = calloc(nc, sizeof *jb.out);
 	jb.w = calloc(threads, sizeof *jb.w);
 	jb.pts = calloc(threads, sizeof *jb.pts);
-	tot = calib_report_totals(s);
+	tot = calib_report_totals(s, threads);
 	if (!ridx || !res->cell || !res->sum || !res->test || !jb.out || !jb.w || !jb.pts ||
 	    !tot) {
 		st = CALIB_ENOMEM;

@@ -98,9 +98,9 @@ struct job {
 	const struct calib_store *s;
 	const struct calib_report_opts *o;
 	/*
-	 * The TOTAL and section scores: made by the first unit of a score
-	 * that runs (while the other workers take criteria), freed by the
-	 * last once its matrix is built; under lock.
+	 * The TOTAL and section scores: made on every thread before the
+	 * units run, freed by the last unit of a score once its matrix is
+	 * built (under lock).
 	 */
 	struct calib_scorecard *sc;
 	size_t sc_users_all; /* units of scores: the TOTAL and the sections' */
@@ -722,20 +722,6 @@ criterion_matrix(struct job *j, uint32_t crit, unsigned w, const struct calib_ma
 	return CALIB_OK;
 }
 
-/* The scorecard, made on the first call; CALIB_OK or CALIB_ENOMEM. */
-static enum calib_status
-scorecard_take(struct job *j)
-{
-	enum calib_status st;
-
-	pthread_mutex_lock(&j->lock);
-	if (!j->sc && j->sc_status == CALIB_OK)
-		j->sc_status = calib_scorecard_compute(j->s, &j->sc);
-	st = j->sc_status;
-	pthread_mutex_unlock(&j->lock);
-	return st;
-}
-
 /* A score unit is done with the scorecard: the last one frees it. */
 static void
 scorecard_leave(struct job *j)
@@ -774,7 +760,7 @@ analyse(struct job *j, struct unit *u, unsigned w)
 	mo.na = o->na;
 	mo.session = o->session;
 	if (u->crit == CALIB_NONE) {
-		if ((u->status = scorecard_take(j)) == CALIB_OK) {
+		if ((u->status = j->sc_status) == CALIB_OK) {
 			score = calib_scorecard_row(j->sc, u->score);
 			flags = j->sc->flags + u->score * j->sc->n_evals;
 			u->row.critical = j->sc->critical;
@@ -910,8 +896,7 @@ worker(void *arg, size_t i, unsigned w)
 
 	/*
 	 * The units of scores first, the TOTAL leading (it takes longest): the
-	 * scorecard is then made while other workers take criteria, and freed
-	 * before the criteria are done.
+	 * scorecard is then freed before the criteria are done.
 	 */
 	size_t n_scores = j->sc_users_all;
 	analyse(j, &j->units[i < n_scores ? j->n_units - 1 - i : i - n_scores], w);
@@ -1063,6 +1048,9 @@ calib_report_run(const struct calib_store *s, const struct calib_report_opts *o,
 		st = CALIB_ENOMEM;
 		goto out;
 	}
+	/* each evaluation's scores are its own: made over all the threads at once */
+	if (j.sc_users_all > 0)
+		j.sc_status = calib_scorecard_compute(s, threads, &j.sc);
 	calib_parallel_for(j.n_units, workers, worker, &j);
 	pthread_mutex_destroy(&j.lock);
 	for (unsigned w = 0; w < workers; w++)

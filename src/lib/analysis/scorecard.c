@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "calib/memory.h"
+#include "calib/parallel.h"
 #include "calib/scorecard.h"
 
 /* Points of a score on a 0..1 scale: declared or observed range. */
@@ -130,13 +131,67 @@ score_eval(struct calib_scorecard *sc, size_t e, const struct tally *t, bool mis
 	sc->score[e] = failed ? 0 : missing || possible == 0 ? NAN : 100.0 * earned / possible;
 }
 
+/* A scorecard being computed: the criteria that count, and one tally per worker. */
+struct scoring {
+	struct calib_scorecard *sc;
+	const struct scored *v;
+	size_t n_sc, n_parts;
+	struct tally *t; /* (1 + n_sections) per worker */
+};
+
+/*
+ * The scores of part i of the evaluations (n_parts about equal ranges).
+ * A code not scored adds +0 where it used to add nothing: a sum that
+ * starts at +0 is never -0, so the sums are the same to the bit.
+ */
+static void
+score_part(void *ctx, size_t i, unsigned w)
+{
+	const struct scoring *g = ctx;
+	struct calib_scorecard *sc = g->sc;
+	size_t n = sc->n_evals, ns = sc->n_sections, rows = 1 + ns;
+	size_t from = n / g->n_parts * i + (i < n % g->n_parts ? i : n % g->n_parts);
+	size_t to = from + n / g->n_parts + (i < n % g->n_parts);
+	struct tally *t = g->t + w * rows;
+
+	for (size_t e = from; e < to; e++) {
+		double earned = 0, possible = 0;
+		unsigned f = 0;
+		if (ns > 0)
+			memset(t, 0, rows * sizeof *t);
+		for (size_t k = 0; k < g->n_sc; k++) {
+			const struct scored *p = &g->v[k];
+			uint16_t code = p->code[e];
+			const struct gain *gn = &p->gain[code < p->top ? code : p->top];
+			earned += gn->earned;
+			possible += gn->possible;
+			f |= gn->flags;
+			if (ns > 0) { /* the sections' tallies; without sections the TOTAL's is all */
+				struct tally *b = &t[p->bucket];
+				b->earned += gn->earned;
+				b->possible += gn->possible;
+				b->missing |= (gn->flags & GAIN_MISSING) != 0;
+				b->failed |= (gn->flags & GAIN_ZERO_SECTION) != 0;
+			}
+		}
+		score_eval(sc, e, t, (f & GAIN_MISSING) != 0, (f & GAIN_ZERO_TOTAL) != 0, earned,
+		           possible);
+	}
+}
+
+/* Evaluations per part of the scoring: enough to share among the threads as they come free. */
+#define SCORE_PART (1u << 16)
+
 enum calib_status
-calib_scorecard_compute(const struct calib_store *s, struct calib_scorecard **out)
+calib_scorecard_compute(const struct calib_store *s, unsigned threads,
+                        struct calib_scorecard **out)
 {
 	size_t ns = calib_names_count(s->sections), n = s->n_evals, n_sc = 0, rows = 1 + ns;
+	unsigned nt = calib_threads(threads);
 	struct calib_scorecard *sc = calloc(1, sizeof *sc);
 	struct scored *v = malloc((s->n_criteria ? s->n_criteria : 1) * sizeof *v);
-	struct tally *t = malloc(rows * sizeof *t);
+	struct tally *t = malloc(nt * rows * sizeof *t);
+	struct scoring g;
 
 	*out = NULL;
 	if (!sc || !v || !t)
@@ -163,33 +218,10 @@ calib_scorecard_compute(const struct calib_store *s, struct calib_scorecard **ou
 		sc->critical |= c->critical != CALIB_CRITICAL_NO;
 		gains(c, p);
 	}
-	/*
-	 * A code not scored adds +0 where it used to add nothing: a sum that
-	 * starts at +0 is never -0, so the sums are the same to the bit.
-	 */
-	for (size_t e = 0; e < n; e++) {
-		double earned = 0, possible = 0;
-		unsigned f = 0;
-		if (ns > 0)
-			memset(t, 0, rows * sizeof *t);
-		for (size_t k = 0; k < n_sc; k++) {
-			const struct scored *p = &v[k];
-			uint16_t code = p->code[e];
-			const struct gain *g = &p->gain[code < p->top ? code : p->top];
-			earned += g->earned;
-			possible += g->possible;
-			f |= g->flags;
-			if (ns > 0) { /* the sections' tallies; without sections the TOTAL's is all */
-				struct tally *b = &t[p->bucket];
-				b->earned += g->earned;
-				b->possible += g->possible;
-				b->missing |= (g->flags & GAIN_MISSING) != 0;
-				b->failed |= (g->flags & GAIN_ZERO_SECTION) != 0;
-			}
-		}
-		score_eval(sc, e, t, (f & GAIN_MISSING) != 0, (f & GAIN_ZERO_TOTAL) != 0, earned,
-		           possible);
-	}
+	/* each evaluation's scores are its own: parts of them over the threads */
+	g = (struct scoring){ .sc = sc, .v = v, .n_sc = n_sc, .t = t,
+	                      .n_parts = n / SCORE_PART + 1 };
+	calib_parallel_for(g.n_parts, nt, score_part, &g);
 	for (size_t k = 0; k < n_sc; k++)
 		free(v[k].gain);
 	free(v);

@@ -13,12 +13,12 @@
  * taken from it rather than copied (the subtotals' rows after it let go).
  */
 double *
-calib_report_totals(const struct calib_store *s)
+calib_report_totals(const struct calib_store *s, unsigned threads)
 {
 	struct calib_scorecard *sc;
 	double *x;
 
-	if (calib_scorecard_compute(s, &sc) != CALIB_OK)
+	if (calib_scorecard_compute(s, threads, &sc) != CALIB_OK)
 		return NULL;
 	x = sc->score;
 	sc->score = NULL;
