@@ -65,6 +65,13 @@ enum calib_status calib_names_intern(struct calib_names *n, const char *s,
 				     size_t len, uint32_t *id);
 /* Id of s[0..len), or CALIB_NONE. Cannot fail. */
 uint32_t calib_names_find(const struct calib_names *n, const char *s, size_t len);
+/*
+ * Start fetching the part of n's table where s[0..len) is looked up, so
+ * that an intern or find of it a little later does not wait for memory
+ * (a reader calls it for the next row's name while it handles this one).
+ * Nothing changes. Cannot fail.
+ */
+void calib_names_prefetch(const struct calib_names *n, const char *s, size_t len);
 /* Name of id (NUL-terminated; may contain any byte but NUL). */
 const char *calib_names_get(const struct calib_names *n, uint32_t id);
 size_t calib_names_count(const struct calib_names *n);

@@ -50,6 +50,13 @@ test_names(void)
 	is_string(calib_names_get(n, 1002), "call-999", "names: get after growth");
 	is_long(calib_names_find(n, "call-4999", 9), 5002, "names: find after growth");
 	ok(calib_names_get(n, 99999) == NULL, "names: get of an unknown id is NULL");
+	/* a prefetch, of a name there or not, changes nothing */
+	calib_names_prefetch(n, "call-7", 6);
+	calib_names_prefetch(n, "call-5000", 9);
+	calib_names_prefetch(n, "", 0);
+	ok(calib_names_count(n) == 5003 && calib_names_find(n, "call-7", 6) == 10 &&
+	           calib_names_find(n, "call-5000", 9) == CALIB_NONE,
+	   "names: prefetched, the same names and ids");
 	calib_names_free(n);
 	calib_names_free(NULL);
 }

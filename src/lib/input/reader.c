@@ -103,6 +103,8 @@ struct reader {
 	struct lexer *lexer; /* while reading */
 
 	row_handler row;
+	/* a look at the next row of the batch (its fields' text from next, nf of them), or NULL */
+	void (*peek)(struct reader *r, const char *next, size_t nf);
 	size_t n_rows; /* rows handed to handlers, header included */
 	FILE *fp;      /* the input, for finding the first of two duplicates */
 	size_t size;   /* of the input when it is a regular file, else 0 */
@@ -826,6 +828,7 @@ batch_free(struct batch *b)
 
 static void classify(struct reader *r, const struct batch *b, size_t from, size_t off);
 static void sheet_row(struct reader *r);
+static void sheet_peek(struct reader *r, const char *next, size_t nf);
 static void header_row(struct reader *r);
 static void halves_start(struct halves *h);
 
@@ -884,6 +887,8 @@ convert(struct reader *r, const struct batch *b)
 		r->later = b->later ? b->later + l : NULL; /* none yet: no offset on NULL */
 		for (r->n_later = 0; l < b->n_later && b->later[l].field < first + row[i].nf; l++)
 			r->n_later++;
+		if (r->peek && i + 1 < n)
+			r->peek(r, b->text + off, row[i + 1].nf);
 		r->row(r);
 		r->n_rows++;
 		first += row[i].nf;
@@ -2292,6 +2297,7 @@ header_row(struct reader *r)
 	if (!r->classify && !take_columns(r))
 		return;
 	r->row = sheet_row;
+	r->peek = sheet_peek;
 	return;
 trailing:
 	/* the long form's trailing columns without a name */
@@ -2689,6 +2695,25 @@ check_trailing(struct reader *r)
 			return bad(r, fline(r, j), j + 1, "value %s in a column without a name",
 			           shown(a, sizeof a, ftext(r, j), r->f[j].len));
 	return true;
+}
+
+/*
+ * The next row's call, when it is not this row's: its place in the calls'
+ * table fetched while this row is handled (a new call is a miss in a
+ * table of a million).
+ */
+static void
+sheet_peek(struct reader *r, const char *next, size_t nf)
+{
+	size_t len;
+
+	if (r->call_col >= nf || r->call_col >= r->nf)
+		return;
+	for (size_t j = 0; j < r->call_col; j++)
+		next += strlen(next) + 1;
+	len = strlen(next);
+	if (len != r->f[r->call_col].len || memcmp(next, ftext(r, r->call_col), len) != 0)
+		calib_names_prefetch(r->s->calls, next, len);
 }
 
 static void

@@ -318,6 +318,12 @@ calib_names_find(const struct calib_names *n, const char *s, size_t len)
 	return idset_get(&n->set, idset_probe(&n->set, hash_bytes(s, len), names_eq, n, &key));
 }
 
+void
+calib_names_prefetch(const struct calib_names *n, const char *s, size_t len)
+{
+	__builtin_prefetch(&n->set.slot[hash_bytes(s, len) & (n->set.cap - 1)]);
+}
+
 const char *
 calib_names_get(const struct calib_names *n, uint32_t id)
 {
