@@ -43,6 +43,8 @@ struct calib_disputes_opts {
 	bool per_criterion;             /* top cells of each criterion, not overall */
 	enum calib_consensus consensus; /* mean (default) or median of numeric scores */
 	uint32_t session;               /* CALIB_NONE: every session; else only this one */
+	unsigned threads; /* over each criterion's calls (calib_threads: 0 as many as fit, 1
+	                     the caller's alone); the ranking does not depend on it */
 };
 
 /* Defaults: top 10 overall, mean, every session. Cannot fail. */

@@ -37,6 +37,7 @@ static const struct option longopts[] = {
         {"per-criterion", no_argument, NULL, OPT_PER_CRITERION},
         {"calls", no_argument, NULL, OPT_CALLS},
         {"consensus", required_argument, NULL, OPT_CONSENSUS},
+        {"threads", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
@@ -47,6 +48,7 @@ static const char options_help[] =
         "      --per-criterion     the top N cells of each criterion\n"
         "      --calls             rank the calls instead of the cells\n"
         "      --consensus C       mean (default) or median of the numeric scores\n"
+        "  -j, --threads N         threads in all, 1 or 2 (default: up to 2)\n"
         "  -h, --help              print this help and exit\n"
         "  -V, --version           print the version and exit\n";
 
@@ -62,13 +64,14 @@ main(int argc, char **argv)
 	enum calib_format fmt = calib_cli_default_format();
 	const char *output = NULL;
 	bool calls = false;
+	size_t threads = 0;
 	int c, status = 0;
 
 	gsl_set_error_handler_off();
 	calib_cli_init(&cli, "calib-disputes", usage);
 	calib_disputes_opts_init(&o);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "f:hn:o:V", longopts,
+	while ((c = getopt_long(argc, argv, ":" CALIB_CLI_READ_SHORTOPTS "f:hj:n:o:V", longopts,
 	                        NULL)) != -1) {
 		switch (calib_cli_read_opt(&cli, c, optarg)) {
 		case 1:
@@ -97,6 +100,12 @@ main(int argc, char **argv)
 		case OPT_CONSENSUS:
 			if (calib_cli_consensus(&cli, optarg, &o.consensus))
 				return 2;
+			break;
+		case 'j':
+			if (calib_cli_size(&cli, "--threads", optarg, 1, 2, &threads))
+				return 2;
+			o.threads = (unsigned)threads;
+			cli.read.threads = o.threads;
 			break;
 		case 'h':
 			printf("%s\n%sOptions:\n" CALIB_CLI_READ_HELP "%s", usage, help,

@@ -347,7 +347,7 @@ parse_options(struct options *o, struct history *h, int argc, char **argv)
 		case 'j':
 			if (calib_cli_size(cli, "--threads", optarg, 1, 2, &threads))
 				return 2;
-			o->ro.threads = o->rao.threads = (unsigned)threads;
+			o->ro.threads = o->rao.threads = o->dopts.threads = (unsigned)threads;
 			cli->read.threads = o->ro.threads;
 			break;
 		case 'h':

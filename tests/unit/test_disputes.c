@@ -25,6 +25,7 @@
  * c2 (0.43589 + 1)/3, c3 2/3, c4 0 (not listed): c3, c2, c1.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,90 @@ expect(const struct calib_store *s, const struct calib_dispute *c, const char *c
 	ok(!strcmp(call_of(s, c->item), call) && !strcmp(crit_of(s, c->crit), crit),
 	   "%s: %s %s (got %s %s)", what, call, crit, call_of(s, c->item), crit_of(s, c->crit));
 	is_double(c->disagreement, dis, 1e-12, "%s: disagreement", what);
+}
+
+/* Whether two rankings are the same, cell by cell and call by call. */
+static bool
+same_ranking(const struct calib_disputes *a, const struct calib_disputes *b)
+{
+	if (a->n_cells != b->n_cells || a->n_calls != b->n_calls || a->n_ranked != b->n_ranked ||
+	    a->n_disputed != b->n_disputed)
+		return false;
+	for (size_t i = 0; i < a->n_cells; i++) {
+		const struct calib_dispute *x = &a->cell[i], *y = &b->cell[i];
+		if (x->item != y->item || x->crit != y->crit ||
+		    memcmp(&x->disagreement, &y->disagreement, sizeof x->disagreement) ||
+		    memcmp(&x->spread, &y->spread, sizeof x->spread) ||
+		    memcmp(&x->consensus, &y->consensus, sizeof x->consensus) ||
+		    strcmp(x->mode, y->mode) || x->n_answers != y->n_answers ||
+		    x->n_na != y->n_na || x->n_distinct != y->n_distinct)
+			return false;
+	}
+	for (size_t i = 0; i < a->n_calls; i++) {
+		const struct calib_dispute_call *x = &a->call[i], *y = &b->call[i];
+		if (x->item != y->item || x->worst != y->worst || x->n_cells != y->n_cells ||
+		    x->n_disputed != y->n_disputed ||
+		    memcmp(&x->disagreement, &y->disagreement, sizeof x->disagreement) ||
+		    memcmp(&x->max, &y->max, sizeof x->max))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A sheet of many calls (parts of the ranking for both threads), ranked
+ * on one thread and on two: the same cells and calls, to the bit, with
+ * every option that changes what is kept.
+ */
+static void
+test_threads(void)
+{
+	enum { CALLS = 40000 };
+	static const char *yn[] = { "no", "yes", "N/A", "" };
+	char *text = malloc((size_t)CALLS * 4 * 32 + 64), *p = text;
+	unsigned long x = 12345;
+	struct calib_store *s;
+	struct {
+		size_t top;
+		bool per_criterion;
+		enum calib_consensus cons;
+		const char *what;
+	} cases[] = {
+		{ 10, false, CALIB_CONSENSUS_MEAN, "top 10" },
+		{ 0, false, CALIB_CONSENSUS_MEAN, "every cell" },
+		{ 25, true, CALIB_CONSENSUS_MEDIAN, "top 25 per criterion, median" },
+		{ 0, true, CALIB_CONSENSUS_MEAN, "every cell per criterion" },
+	};
+
+	p += sprintf(p, "call,rater,ok,pts,tone\n");
+	for (int c = 0; c < CALLS; c++)
+		for (int r = 0; r < 4; r++) {
+			/* a linear congruential stream: the same sheet every run */
+			x = (x * 6364136223846793005ul + 1442695040888963407ul) & 0xfffffffffffful;
+			p += sprintf(p, "C%d,r%d,%s,%lu,%lu\n", c, r, yn[(x >> 20) % 4],
+			             (x >> 24) % 11, 1 + (x >> 30) % 5);
+		}
+	s = load_text(text, "criterion,scale,levels,min,max\nok,binary,no|yes,,\n"
+	                    "pts,interval,,0,10\ntone,ordinal,1|2|3|4|5,,\n");
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct calib_disputes_opts o;
+		struct calib_disputes *one, *two;
+		calib_disputes_opts_init(&o);
+		o.top = cases[k].top;
+		o.per_criterion = cases[k].per_criterion;
+		o.consensus = cases[k].cons;
+		o.threads = 1;
+		one = run(s, &o);
+		o.threads = 2;
+		two = run(s, &o);
+		ok(one->n_cells > 0 && one->n_calls > 0 && same_ranking(one, two),
+		   "%s: %zu cells, %zu calls, the same on two threads", cases[k].what,
+		   two->n_cells, two->n_calls);
+		calib_disputes_free(one);
+		calib_disputes_free(two);
+	}
+	calib_store_free(s);
+	free(text);
 }
 
 int
@@ -192,5 +277,6 @@ main(void)
 	calib_store_free(s);
 	calib_disputes_free(NULL);
 	ok(1, "calib_disputes_free(NULL) is harmless");
+	test_threads();
 	return tap_done();
 }

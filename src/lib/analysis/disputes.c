@@ -18,6 +18,7 @@
 
 #include "calib/disputes.h"
 #include "calib/matrix.h"
+#include "calib/parallel.h"
 #include "calib/table.h"
 
 void
@@ -27,6 +28,7 @@ calib_disputes_opts_init(struct calib_disputes_opts *o)
 	o->top = 10;
 	o->consensus = CALIB_CONSENSUS_MEAN;
 	o->session = CALIB_NONE;
+	o->threads = 0;
 }
 
 /* x rounded to 12 decimals: equal shares compare equal. */
@@ -403,31 +405,173 @@ measure(const struct calib_matrix *m, size_t i, const struct calib_criterion *cr
 	return true;
 }
 
+/* One worker's share of the ranking: its scratch, its heap of cells and its counts. */
+struct ranker {
+	struct heap h;
+	struct texts names; /* the criterion's categories as text */
+	size_t *cnt, cnt_cap;
+	uint32_t *touched;
+	double *vals;
+	size_t vals_cap;
+	size_t n_ranked, n_disputed;
+	enum calib_status st;
+};
+
+/* One criterion's cells ranked over the threads, each part of its calls by one worker. */
+struct ranking {
+	const struct calib_matrix *m;
+	const struct calib_criterion *cr;
+	uint32_t crit;
+	double range;
+	enum calib_consensus cons;
+	struct calib_dispute_call *calls; /* each call is in one part: no two workers share one */
+	struct ranker *w;
+	size_t n_parts;
+};
+
+/* Calls of a criterion's matrix per part of the ranking. */
+#define RANK_PART (1u << 14)
+
+/* Room in worker w for a criterion of q categories and n raters; -1 when out of memory. */
+static int
+ranker_room(struct ranker *w, size_t q, size_t n)
+{
+	if (texts_reset(&w->names, q))
+		return -1;
+	if (q > w->cnt_cap) {
+		free(w->cnt);
+		free(w->touched);
+		w->cnt_cap = q;
+		w->cnt = calloc(q, sizeof *w->cnt);
+		w->touched = malloc(q * sizeof *w->touched);
+		if (!w->cnt || !w->touched) {
+			w->cnt_cap = 0;
+			return -1;
+		}
+	}
+	if (n > w->vals_cap) {
+		free(w->vals);
+		w->vals_cap = n;
+		if (!(w->vals = malloc(n * sizeof *w->vals))) {
+			w->vals_cap = 0;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+ranker_free(struct ranker *w)
+{
+	free(w->h.v);
+	texts_clear(&w->names);
+	free(w->cnt);
+	free(w->touched);
+	free(w->vals);
+}
+
+/*
+ * Part i of the criterion's calls (about equal ranges) by worker wi: each
+ * cell measured, counted, added to its call and offered to the worker's
+ * heap. A call's cells are added to it in criterion order, as one thread
+ * would: the criteria are ranked one after the other.
+ */
+static void
+rank_part(void *ctx, size_t i, unsigned wi)
+{
+	struct ranking *g = ctx;
+	struct ranker *w = &g->w[wi];
+	const struct calib_matrix *m = g->m;
+	size_t n = m->n_items, k = g->n_parts;
+	size_t from = n / k * i + (i < n % k ? i : n % k), to = from + n / k + (i < n % k);
+
+	for (size_t r = from; r < to && !w->st; r++) {
+		struct calib_dispute c;
+		struct calib_dispute_call *cl;
+		size_t best = 0;
+		/* measure sets every field but the mode, written only when kept */
+		c.mode[0] = 0;
+		if (!measure(m, r, g->cr, g->range, g->cons, w->cnt, w->touched, w->vals, &best,
+		             &c))
+			continue;
+		c.item = m->item[r];
+		c.crit = g->crit;
+		/* the mode's text only for a cell the agenda keeps */
+		if (c.disagreement > 0 && heap_wants(&w->h, &c) &&
+		    mode_text(m, w->cnt, best, &w->names, &c))
+			w->st = CALIB_ENOMEM;
+		for (size_t t = 0; t < c.n_distinct; t++)
+			w->cnt[w->touched[t]] = 0;
+		w->n_ranked++;
+		w->n_disputed += c.disagreement > 0;
+		cl = &g->calls[c.item];
+		cl->disagreement += c.disagreement;
+		cl->n_cells++;
+		cl->n_disputed += c.disagreement > 0;
+		if (cl->worst == CALIB_NONE || c.disagreement > cl->max) {
+			cl->max = c.disagreement;
+			cl->worst = g->crit;
+		}
+		/* a cell without disagreement is nothing to discuss */
+		if (!w->st && c.disagreement > 0 && heap_push(&w->h, &c))
+			w->st = CALIB_ENOMEM;
+	}
+}
+
+/*
+ * The workers' heaps as one ranking, appended to d's cells: the top of
+ * their union (each holds its own top, so the union holds the top of
+ * all), in agenda order; the heaps are emptied. CALIB_OK or CALIB_ENOMEM.
+ */
+static enum calib_status
+cells_merge(struct calib_disputes *d, struct ranker *w, unsigned nw, size_t top)
+{
+	size_t n = 0, keep;
+	struct calib_dispute *v;
+
+	for (unsigned k = 0; k < nw; k++)
+		n += w[k].h.n;
+	if (n == 0)
+		return CALIB_OK;
+	if (!(v = realloc(d->cell, (d->n_cells + n) * sizeof *v)))
+		return CALIB_ENOMEM;
+	d->cell = v;
+	v += d->n_cells;
+	for (unsigned k = 0; k < nw; k++) {
+		memcpy(v, w[k].h.v, w[k].h.n * sizeof *v);
+		v += w[k].h.n;
+		w[k].h.n = 0;
+	}
+	v -= n;
+	qsort(v, n, sizeof *v, cmp_cell);
+	keep = top && top < n ? top : n;
+	d->n_cells += keep;
+	return CALIB_OK;
+}
+
 enum calib_status
 calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts *o,
                    struct calib_disputes **out, struct calib_error *err)
 {
+	unsigned nw = calib_threads(o->threads);
 	struct calib_disputes *d = calloc(1, sizeof *d);
 	struct calib_dispute_call *calls = calloc(s->n_items ? s->n_items : 1, sizeof *calls);
-	struct heap h = {0};
-	struct texts names = {0};
+	struct ranker *w = calloc(nw, sizeof *w);
 	struct calib_matrix_opts mo;
 	struct calib_matrix *m = NULL;
-	size_t *cnt = NULL, cnt_cap = 0;
-	uint32_t *touched = NULL;
-	double *vals = NULL;
-	size_t vals_cap = 0;
 	enum calib_status st = CALIB_OK;
 
 	(void)err;
 	*out = NULL;
-	if (!d || !calls) {
+	if (!d || !calls || !w) {
 		free(d);
 		free(calls);
+		free(w);
 		return CALIB_ENOMEM;
 	}
 	d->opts = *o;
-	h.cap = o->top;
+	for (unsigned k = 0; k < nw; k++)
+		w[k].h.cap = o->top;
 	calib_matrix_opts_init(&mo);
 	mo.na = CALIB_NA_CATEGORY;
 	mo.session = o->session;
@@ -436,81 +580,31 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 		calls[i].worst = CALIB_NONE;
 	}
 	for (uint32_t j = 0; j < s->n_criteria && !st; j++) {
-		const struct calib_criterion *cr = &s->criteria[j];
-		double range = calib_raters_range(cr);
+		struct ranking g = { .cr = &s->criteria[j], .crit = j, .cons = o->consensus,
+		                     .calls = calls, .w = w };
+		g.range = calib_raters_range(g.cr);
 		/* each criterion's matrix in the room of the one before */
 		if ((st = calib_matrix_rebuild(s, j, &mo, &m)))
 			break;
-		if (texts_reset(&names, m->n_levels))
-			st = CALIB_ENOMEM;
-		if (m->n_levels > cnt_cap) {
-			free(cnt);
-			free(touched);
-			cnt_cap = m->n_levels;
-			cnt = calloc(cnt_cap, sizeof *cnt);
-			touched = malloc(cnt_cap * sizeof *touched);
-			if (!cnt || !touched) {
-				cnt_cap = 0;
+		g.m = m;
+		for (unsigned k = 0; k < nw && !st; k++)
+			if (ranker_room(&w[k], m->n_levels, m->n_raters))
 				st = CALIB_ENOMEM;
-			}
-		}
-		if (!st && m->n_raters > vals_cap) {
-			free(vals);
-			vals_cap = m->n_raters;
-			if (!(vals = malloc(vals_cap * sizeof *vals)))
-				st = CALIB_ENOMEM;
-		}
-		for (size_t i = 0; i < m->n_items && !st; i++) {
-			struct calib_dispute c;
-			struct calib_dispute_call *cl;
-			size_t best = 0;
-			/* measure sets every field but the mode, written only when kept */
-			c.mode[0] = 0;
-			if (!measure(m, i, cr, range, o->consensus, cnt, touched, vals, &best,
-			             &c))
-				continue;
-			c.item = m->item[i];
-			c.crit = j;
-			/* the mode's text only for a cell the agenda keeps */
-			if (c.disagreement > 0 && heap_wants(&h, &c) &&
-			    mode_text(m, cnt, best, &names, &c))
-				st = CALIB_ENOMEM;
-			for (size_t t = 0; t < c.n_distinct; t++)
-				cnt[touched[t]] = 0;
-			d->n_ranked++;
-			d->n_disputed += c.disagreement > 0;
-			cl = &calls[c.item];
-			cl->disagreement += c.disagreement;
-			cl->n_cells++;
-			cl->n_disputed += c.disagreement > 0;
-			if (cl->worst == CALIB_NONE || c.disagreement > cl->max) {
-				cl->max = c.disagreement;
-				cl->worst = j;
-			}
-			/* a cell without disagreement is nothing to discuss */
-			if (!st && c.disagreement > 0 && heap_push(&h, &c))
-				st = CALIB_ENOMEM;
-		}
-		if (!st && o->per_criterion && h.n) {
-			void *p = realloc(d->cell, (d->n_cells + h.n) * sizeof *d->cell);
-			if (!p) {
-				st = CALIB_ENOMEM;
-				break;
-			}
-			d->cell = p;
-			qsort(h.v, h.n, sizeof *h.v, cmp_cell);
-			memcpy(d->cell + d->n_cells, h.v, h.n * sizeof *h.v);
-			d->n_cells += h.n;
-			h.n = 0;
-		}
+		if (st)
+			break;
+		g.n_parts = m->n_items / RANK_PART + 1;
+		calib_parallel_for(g.n_parts, nw, rank_part, &g);
+		for (unsigned k = 0; k < nw && !st; k++)
+			st = w[k].st;
+		if (!st && o->per_criterion)
+			st = cells_merge(d, w, nw, o->top);
 	}
-	if (!st && !o->per_criterion) {
-		if (h.n)
-			qsort(h.v, h.n, sizeof *h.v, cmp_cell);
-		d->cell = h.v;
-		d->n_cells = h.n;
-		h.v = NULL;
+	for (unsigned k = 0; k < nw; k++) {
+		d->n_ranked += w[k].n_ranked;
+		d->n_disputed += w[k].n_disputed;
 	}
+	if (!st && !o->per_criterion)
+		st = cells_merge(d, w, nw, o->top);
 	if (!st) {
 		/* the calls: means, then the same bounded selection */
 		size_t n = 0;
@@ -530,11 +624,9 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 	}
 	calib_matrix_free(m);
 	free(calls);
-	free(h.v);
-	texts_clear(&names);
-	free(cnt);
-	free(touched);
-	free(vals);
+	for (unsigned k = 0; k < nw; k++)
+		ranker_free(&w[k]);
+	free(w);
 	if (st) {
 		calib_disputes_free(d);
 		return st;
