@@ -1486,19 +1486,42 @@ cmp_level(const void *a, const void *b)
 	return cmp_double(&sort_crit->value[i], &sort_crit->value[j]);
 }
 
-/* Put the levels of an undeclared criterion in increasing order. */
+/*
+ * Criterion c's codes recoded (recode[code], when not NULL) and counted
+ * (n_scored, n_missing, n_na) in one pass over them.
+ */
+static void
+codes_settle(const struct calib_store *s, struct calib_criterion *c, const uint16_t *recode)
+{
+	size_t scored = 0, missing = 0, na = 0;
+
+	for (size_t e = 0; e < s->n_evals; e++) {
+		uint16_t code = recode ? recode[c->code[e]] : c->code[e];
+		if (recode)
+			c->code[e] = code;
+		scored += code >= CALIB_CODE_LEVEL;
+		missing += code == CALIB_CODE_MISSING;
+		na += code == CALIB_CODE_NA;
+	}
+	c->n_scored = scored;
+	c->n_missing = missing;
+	c->n_na = na;
+}
+
+/*
+ * Put the levels of an undeclared criterion in increasing order; the codes
+ * are left to be recoded with recode (room for CALIB_CODE_LEVEL + levels).
+ */
 static enum calib_status
-sort_levels(struct calib_store *s, struct calib_criterion *c)
+sort_levels(struct calib_criterion *c, uint16_t *recode)
 {
 	size_t q = c->n_levels;
 	uint32_t *order = malloc((q ? q : 1) * sizeof *order);
-	uint16_t *recode = malloc((q + CALIB_CODE_LEVEL) * sizeof *recode);
 	double *v = malloc((q ? q : 1) * sizeof *v);
 	char **lb = c->label ? malloc((q ? q : 1) * sizeof *lb) : NULL;
 
-	if (!order || !recode || !v || (c->label && !lb)) {
+	if (!order || !v || (c->label && !lb)) {
 		free(order);
-		free(recode);
 		free(v);
 		free(lb);
 		return CALIB_ENOMEM;
@@ -1515,8 +1538,6 @@ sort_levels(struct calib_store *s, struct calib_criterion *c)
 		if (lb)
 			lb[k] = c->label[order[k]];
 	}
-	for (size_t e = 0; e < s->n_evals; e++)
-		c->code[e] = recode[c->code[e]];
 	free(c->value);
 	c->value = v;
 	if (lb) {
@@ -1524,7 +1545,6 @@ sort_levels(struct calib_store *s, struct calib_criterion *c)
 		c->label = lb;
 	}
 	free(order);
-	free(recode);
 	/* the value lookup now points at the wrong levels: rebuild on demand */
 	levels_free(c);
 	c->sorted_ = true;
@@ -1535,14 +1555,15 @@ sort_levels(struct calib_store *s, struct calib_criterion *c)
  * Give the labels of an undeclared criterion their order: a recognised
  * set's, with the levels nobody used added (spelt with a capital when every
  * label observed starts with one), or their text's when they are in no
- * set (nominal: the order is for display only).
+ * set (nominal: the order is for display only). When the levels move, the
+ * codes are left to be recoded with recode (room for CALIB_CODE_LEVEL +
+ * levels) and *recoded is set.
  */
 static enum calib_status
-order_labels(struct calib_store *s, struct calib_criterion *c)
+order_labels(struct calib_criterion *c, uint16_t *recode, bool *recoded)
 {
 	size_t q = c->n_levels, rank[CALIB_LABELS_MAX_LEVELS], which = CALIB_LABELS_NONE, nq;
 	const struct calib_label_set *set;
-	uint16_t recode[CALIB_CODE_LEVEL + CALIB_LABELS_MAX_LEVELS];
 	char **lb;
 	double *v;
 	bool capital = true;
@@ -1551,7 +1572,10 @@ order_labels(struct calib_store *s, struct calib_criterion *c)
 		which = calib_labels_match((const char *const *)c->label, q, rank);
 	if (which == CALIB_LABELS_NONE) {
 		c->order = NULL;
-		return c->sorted_ ? CALIB_OK : sort_levels(s, c);
+		if (c->sorted_)
+			return CALIB_OK;
+		*recoded = true;
+		return sort_levels(c, recode);
 	}
 	set = calib_labels_set(which);
 	nq = set->n_levels;
@@ -1576,8 +1600,7 @@ order_labels(struct calib_store *s, struct calib_criterion *c)
 		recode[k] = k;
 	for (size_t k = 0; k < q; k++)
 		recode[CALIB_CODE_LEVEL + k] = (uint16_t)(CALIB_CODE_LEVEL + rank[k]);
-	for (size_t e = 0; e < s->n_evals; e++)
-		c->code[e] = recode[c->code[e]];
+	*recoded = true;
 	free(c->label);
 	free(c->value);
 	c->label = lb;
@@ -1679,24 +1702,30 @@ calib_store_finish(struct calib_store *s)
 		return CALIB_OK;
 	for (size_t i = 0; i < s->n_criteria; i++) {
 		struct calib_criterion *c = &s->criteria[i];
+		/* the levels' new order, if they take one, as a recoding of the codes */
+		uint16_t *recode = malloc((CALIB_CODE_LEVEL + c->n_levels) * sizeof *recode);
+		bool recoded = false;
+		if (!recode)
+			return CALIB_ENOMEM;
+		st = CALIB_OK;
 		if (c->labelled && !c->levels_fixed) {
-			if ((st = order_labels(s, c)))
-				return st;
-		} else if (!c->levels_fixed && !c->sorted_ && (st = sort_levels(s, c)))
+			st = order_labels(c, recode, &recoded);
+		} else if (!c->levels_fixed && !c->sorted_) {
+			st = sort_levels(c, recode);
+			recoded = true;
+		}
+		if (st) {
+			free(recode);
 			return st;
+		}
 		infer_scale(c);
 		if (c->percent && !c->declared && c->n_levels > 0) {
 			/* a percentage is out of 100: the range of points and deviations */
 			c->min = fmin(0, c->value[0]);
 			c->max = fmax(100, c->value[c->n_levels - 1]);
 		}
-		c->n_scored = c->n_missing = c->n_na = 0;
-		for (size_t e = 0; e < s->n_evals; e++) {
-			uint16_t code = c->code[e];
-			c->n_scored += code >= CALIB_CODE_LEVEL;
-			c->n_missing += code == CALIB_CODE_MISSING;
-			c->n_na += code == CALIB_CODE_NA;
-		}
+		codes_settle(s, c, recoded ? recode : NULL);
+		free(recode);
 	}
 	/* evaluations grouped by item: a counting sort, stable */
 	off = calloc(s->n_items + 1, sizeof *off);
