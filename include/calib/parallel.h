@@ -39,6 +39,13 @@ unsigned calib_parallel_for(size_t n, unsigned threads,
 			    void (*fn)(void *ctx, size_t i, unsigned w), void *ctx);
 
 /*
+ * Part i of `parts` about equal ranges of [0, n) (the first n % parts one
+ * longer), as [*from, *to): a loop of calib_parallel_for over parts of a
+ * long range. Cannot fail.
+ */
+void calib_parallel_range(size_t n, size_t parts, size_t i, size_t *from, size_t *to);
+
+/*
  * Run fn(ctx, i, i) for i in [0, n) all at the same time, item 0 on the
  * caller's thread and each other on a thread of its own (a pipeline
  * whose stages wait for one another). No item starts before every thread

@@ -120,6 +120,15 @@ run(struct pool *p, unsigned want, unsigned *ran)
 	return ok;
 }
 
+void
+calib_parallel_range(size_t n, size_t parts, size_t i, size_t *from, size_t *to)
+{
+	size_t each = n / parts, more = n % parts;
+
+	*from = each * i + (i < more ? i : more);
+	*to = *from + each + (i < more);
+}
+
 unsigned
 calib_parallel_for(size_t n, unsigned threads, void (*fn)(void *ctx, size_t i, unsigned w),
 		   void *ctx)

@@ -11,6 +11,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,6 +253,30 @@ bootstrap_started_by(const char *sheet, size_t len, unsigned threads)
 	return n;
 }
 
+/* The parts of a range cover it once, in order, their lengths at most one apart. */
+static void
+ranges(void)
+{
+	static const size_t n[] = { 0, 1, 7, 10, 65536, 1000003 };
+	static const size_t parts[] = { 1, 2, 3, 16, 17 };
+
+	for (size_t a = 0; a < sizeof n / sizeof *n; a++)
+		for (size_t b = 0; b < sizeof parts / sizeof *parts; b++) {
+			size_t at = 0, lo = SIZE_MAX, hi = 0, from, to;
+			bool cover = true;
+			for (size_t i = 0; i < parts[b]; i++) {
+				calib_parallel_range(n[a], parts[b], i, &from, &to);
+				cover &= from == at && to >= from;
+				at = to;
+				lo = to - from < lo ? to - from : lo;
+				hi = to - from > hi ? to - from : hi;
+			}
+			ok(cover && at == n[a] && hi - lo <= 1,
+			   "%zu items in %zu parts: covered once, lengths %zu..%zu", n[a], parts[b],
+			   lo, hi);
+		}
+}
+
 int
 main(void)
 {
@@ -261,6 +286,7 @@ main(void)
 	(void)is_double;
 	(void)is_string;
 	pool();
+	ranges();
 	ok(len > 2u << 20, "the sheet is larger than two blocks of the reader (%zu bytes)", len);
 	is_long(started_by(sheet, len, 1), 0, "-j 1: read, report with bootstraps, raters: no thread");
 	ok(started_by(sheet, len, 2) >= 3, "-j 2: the reader, the report and raters start threads");

@@ -482,9 +482,9 @@ rank_part(void *ctx, size_t i, unsigned wi)
 	struct ranking *g = ctx;
 	struct ranker *w = &g->w[wi];
 	const struct calib_matrix *m = g->m;
-	size_t n = m->n_items, k = g->n_parts;
-	size_t from = n / k * i + (i < n % k ? i : n % k), to = from + n / k + (i < n % k);
+	size_t from, to;
 
+	calib_parallel_range(m->n_items, g->n_parts, i, &from, &to);
 	for (size_t r = from; r < to && !w->st; r++) {
 		struct calib_dispute c;
 		struct calib_dispute_call *cl;

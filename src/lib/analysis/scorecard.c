@@ -149,11 +149,10 @@ score_part(void *ctx, size_t i, unsigned w)
 {
 	const struct scoring *g = ctx;
 	struct calib_scorecard *sc = g->sc;
-	size_t n = sc->n_evals, ns = sc->n_sections, rows = 1 + ns;
-	size_t from = n / g->n_parts * i + (i < n % g->n_parts ? i : n % g->n_parts);
-	size_t to = from + n / g->n_parts + (i < n % g->n_parts);
+	size_t ns = sc->n_sections, rows = 1 + ns, from, to;
 	struct tally *t = g->t + w * rows;
 
+	calib_parallel_range(sc->n_evals, g->n_parts, i, &from, &to);
 	for (size_t e = from; e < to; e++) {
 		double earned = 0, possible = 0;
 		unsigned f = 0;
