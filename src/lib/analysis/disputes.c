@@ -538,7 +538,8 @@ cells_merge(struct calib_disputes *d, struct ranker *w, unsigned nw, size_t top)
 	d->cell = v;
 	v += d->n_cells;
 	for (unsigned k = 0; k < nw; k++) {
-		memcpy(v, w[k].h.v, w[k].h.n * sizeof *v);
+		if (w[k].h.n) /* (an empty heap may have no array) */
+			memcpy(v, w[k].h.v, w[k].h.n * sizeof *v);
 		v += w[k].h.n;
 		w[k].h.n = 0;
 	}
