@@ -1176,7 +1176,7 @@ calib_matrix_from_evals(const struct calib_store *s, const double *x, enum calib
 		if (colmap[j] != CALIB_NONE)
 			m->rater[colmap[j]] = (uint32_t)j;
 
-	/* The categories: the distinct values, sorted; a score's is its value's index. */
+	/* The categories: the distinct values, sorted; a score's is its value's rank among them. */
 	if (!(rank = malloc((d.q ? d.q : 1) * sizeof *rank)) ||
 	    !(first = malloc((d.q ? d.q : 1) * sizeof *first)))
 		goto nomem;
