@@ -5,8 +5,10 @@
  * once; ids are dense and count from 0 in order of first appearance.
  * An *item* is a (session, call) pair: the unit the statistics resample.
  * An *evaluation* is an (item, rater) pair: one row of a wide sheet. Each
- * criterion holds one 16-bit code per evaluation (CALIB_CODE_*), so a
- * rating costs two bytes plus a share of its evaluation's eight (item and
+ * criterion holds one code per evaluation (CALIB_CODE_*, read with
+ * calib_code): a byte while its levels' codes fit one (at most
+ * CALIB_CODE_NARROW), two bytes once it has more levels. So a rating costs
+ * a byte, on most scales, plus a share of its evaluation's eight (item and
  * rater; the input and line it was read from are kept per run of
  * evaluations, calib_store_eval_file and calib_store_eval_line).
  *
@@ -32,6 +34,7 @@ struct calib_eval_run_;
 #define CALIB_CODE_NA 2u      /* scored "not applicable" */
 #define CALIB_CODE_LEVEL 3u
 #define CALIB_MAX_LEVELS (65535u - CALIB_CODE_LEVEL)
+#define CALIB_CODE_NARROW 255u /* the largest code a criterion keeps in a byte */
 
 #define CALIB_NONE UINT32_MAX /* "no such id" */
 
@@ -100,12 +103,56 @@ struct calib_criterion {
 	uint32_t section;    /* the rubric's section, an id of s->sections, or CALIB_NONE */
 	enum calib_critical critical; /* what a score of 0 points sets to 0 */
 	bool no_na;          /* the rubric does not allow N/A: reading one is an error */
-	uint16_t *code;      /* one code per evaluation (CALIB_CODE_*) */
 	size_t n_scored, n_missing, n_na; /* counted by calib_store_finish() */
+	/* private: one code per evaluation (CALIB_CODE_*), read with calib_code(),
+	   written with calib_store_put(); uint16_t when wide_, else uint8_t */
+	void *codes_;
+	bool wide_;
 	/* private: value -> level lookup while reading */
 	void *lookup_;
 	bool sorted_;
 };
+
+/*
+ * The code of evaluation e in codes of a criterion (its codes_ and wide_):
+ * for a loop over many, which takes the two out of the criterion once.
+ */
+static inline uint16_t
+calib_code_in(const void *codes, bool wide, size_t e)
+{
+	return wide ? ((const uint16_t *)codes)[e] : ((const uint8_t *)codes)[e];
+}
+
+/* Write code v of evaluation e into codes of a criterion (as calib_code_in). */
+static inline void
+calib_code_set_in(void *codes, bool wide, size_t e, uint16_t v)
+{
+	if (wide)
+		((uint16_t *)codes)[e] = v;
+	else
+		((uint8_t *)codes)[e] = (uint8_t)v;
+}
+
+/* The code of evaluation e (< the store's n_evals) for criterion c. */
+static inline uint16_t
+calib_code(const struct calib_criterion *c, size_t e)
+{
+	return calib_code_in(c->codes_, c->wide_, e);
+}
+
+/*
+ * Write code v, one of c's (so it fits c's width), for evaluation e, and
+ * return the code that was there: calib_store_put without the call, for a
+ * reader's loop over every rating.
+ */
+static inline uint16_t
+calib_code_swap(struct calib_criterion *c, size_t e, uint16_t v)
+{
+	uint16_t was = calib_code(c, e);
+
+	calib_code_set_in(c->codes_, c->wide_, e, v);
+	return was;
+}
 
 struct calib_store {
 	struct calib_names *sessions, *calls, *raters;

@@ -608,7 +608,7 @@ scores_of(const struct calib_store *s, uint32_t r)
 	size_t n = 0;
 	for (size_t e = 0; e < s->n_evals; e++)
 		for (size_t j = 0; s->eval_rater[e] == r && j < s->n_criteria; j++)
-			n += s->criteria[j].code[e] >= CALIB_CODE_NA;
+			n += calib_code(&s->criteria[j], e) >= CALIB_CODE_NA;
 	return n;
 }
 

@@ -200,7 +200,7 @@ write_long(FILE *fp, const struct calib_store *s)
 		memcpy(prefix, o->b + start, plen);
 		o->n = start;
 		for (c = 0; c < s->n_criteria; c++) {
-			uint16_t code = s->criteria[c].code[e];
+			uint16_t code = calib_code(&s->criteria[c], e);
 			if (code == CALIB_CODE_ABSENT)
 				continue;
 			ob_put(o, prefix, plen);

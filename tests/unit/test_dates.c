@@ -205,7 +205,7 @@ test_merge(void)
 	ok(s->finished && s->item_off[1] - s->item_off[0] == 2,
 	   "merge: finished again, two raters of C1 on 2026-11-23");
 	is_long((long)s->item_session[1], 0, "merge: 16.11.2026 is session 0");
-	is_double(calib_store_code_value(&s->criteria[0], s->criteria[0].code[2]), 3, 0,
+	is_double(calib_store_code_value(&s->criteria[0], calib_code(&s->criteria[0], 2)), 3, 0,
 	          "merge: codes follow their evaluations");
 	calib_store_free(s);
 
@@ -222,13 +222,13 @@ test_merge(void)
 	s = twice();
 	ok(calib_store_merge_sessions(s, names + 1, 1, to + 2, 2, &e) == CALIB_OK &&
 	           s->n_evals == 1 &&
-	           calib_store_code_value(&s->criteria[0], s->criteria[0].code[0]) == 2,
+	           calib_store_code_value(&s->criteria[0], calib_code(&s->criteria[0], 0)) == 2,
 	   "merge: --duplicates last keeps the last");
 	calib_store_free(s);
 
 	s = twice();
 	ok(calib_store_merge_sessions(s, names + 1, 1, to + 2, 1, &e) == CALIB_OK &&
-	           calib_store_code_value(&s->criteria[0], s->criteria[0].code[0]) == 1,
+	           calib_store_code_value(&s->criteria[0], calib_code(&s->criteria[0], 0)) == 1,
 	   "merge: --duplicates first keeps the first");
 	calib_store_free(s);
 }

@@ -150,8 +150,9 @@ same_store(const struct calib_store *a, const struct calib_store *b)
 			if (x->value[k] != y->value[k] ||
 			    (x->labelled && strcmp(x->label[k], y->label[k]) != 0))
 				return false;
-		if (memcmp(x->code, y->code, a->n_evals * sizeof *x->code) != 0)
-			return false;
+		for (size_t e = 0; e < a->n_evals; e++)
+			if (calib_code(x, e) != calib_code(y, e))
+				return false;
 	}
 	return true;
 }
@@ -308,7 +309,7 @@ test_duplicates(void)
 	run_free(&one);
 	ok(both(&t, CALIB_DUP_LAST, NULL, "duplicate, last kept", &one),
 	   "duplicate, last kept: read in halves");
-	is_double(calib_store_code_value(&one.s->criteria[0], one.s->criteria[0].code[4]), 4, 0,
+	is_double(calib_store_code_value(&one.s->criteria[0], calib_code(&one.s->criteria[0], 4)), 4, 0,
 	          "duplicate, last kept: the second half's score");
 	run_free(&one);
 	ok(both(&t, CALIB_DUP_FIRST, NULL, "duplicate, first kept", NULL),
@@ -376,6 +377,23 @@ test_errors_and_levels(void)
 		    i < 8000 ? i % 3 : 9 - i % 5);
 	ok(both(&t, CALIB_DUP_ERROR, NULL, "new levels", &one), "new levels: read in halves");
 	is_long((long)one.s->criteria[0].n_levels, 3, "new levels: three labels");
+	run_free(&one);
+
+	/*
+	 * Codes past a byte: x's levels pass it only in the second half, y's
+	 * only in the first, z's labels in both; the join widens x's codes
+	 * and takes the second half's narrow codes of y into wide ones.
+	 */
+	t.len = 0;
+	add(&t, "call,rater,x,y,z\n");
+	for (size_t i = 0; i < 9000; i++)
+		add(&t, "c%zu,r%zu,%zu,%zu,L%zu\n", i / 3, i % 3, i < 4500 ? i % 5 : i % 400,
+		    i < 4500 ? i % 300 : i % 7, i % 600);
+	ok(both(&t, CALIB_DUP_ERROR, NULL, "wide codes", &one), "wide codes: read in halves");
+	ok(one.s->criteria[0].wide_ && one.s->criteria[1].wide_ && one.s->criteria[2].wide_,
+	   "wide codes: all three wide");
+	is_long((long)(one.s->criteria[0].n_levels + one.s->criteria[1].n_levels +
+	               one.s->criteria[2].n_levels), 400 + 300 + 600, "wide codes: their levels");
 	run_free(&one);
 	free(t.s);
 }

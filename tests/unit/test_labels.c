@@ -164,9 +164,9 @@ test_store(void)
 	is_long(c->scale, CALIB_SCALE_BINARY, "store: recognised two-level set is binary");
 	ok(calib_store_ordered(c), "store: and ordered");
 	is_string(c->label[0], "Not met", "store: Not met is the lower level");
-	is_string(calib_store_code_text(c, c->code[0], buf, sizeof buf), "Met",
+	is_string(calib_store_code_text(c, calib_code(c, 0), buf, sizeof buf), "Met",
 	          "store: ratings recoded with the levels");
-	is_double(calib_store_code_value(c, c->code[1]), 1, 0, "store: Not met is level 1");
+	is_double(calib_store_code_value(c, calib_code(c, 1)), 1, 0, "store: Not met is level 1");
 	is_string(calib_store_scale_note(c, note, sizeof note),
 	          "order not met < met (a recognised label set)", "store: the note names it");
 	calib_store_finish(s);
@@ -178,9 +178,9 @@ test_store(void)
 	is_long(c->scale, CALIB_SCALE_ORDINAL, "store: a graded set is ordinal");
 	is_long((long)c->n_levels, 4, "store: the whole set is the category set");
 	is_string(c->label[1], "Fair", "store: the unused level, capitalised like the others");
-	is_string(calib_store_code_text(c, c->code[0], buf, sizeof buf), "Good",
+	is_string(calib_store_code_text(c, calib_code(c, 0), buf, sizeof buf), "Good",
 	          "store: Good recoded to its level");
-	is_double(calib_store_code_value(c, c->code[2]), 4, 0, "store: Excellent is level 4");
+	is_double(calib_store_code_value(c, calib_code(c, 2)), 4, 0, "store: Excellent is level 4");
 	calib_store_free(s);
 
 	s = store_of(colours, 2);

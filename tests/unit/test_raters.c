@@ -705,7 +705,7 @@ test_consensus_key(void)
 		size_t i = (size_t)(call[1] - '1');
 		for (size_t j = 0; j < 3; j++)
 			good &= strcmp(calib_store_code_text(&s->criteria[j],
-			                                     s->criteria[j].code[e], buf,
+			                                     calib_code(&s->criteria[j], e), buf,
 			                                     sizeof buf),
 			               want[i][j]) == 0;
 	}

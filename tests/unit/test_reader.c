@@ -63,7 +63,7 @@ rating(const struct calib_store *s, size_t e, const char *crit, char *buf, size_
 
 	if (c == CALIB_NONE || e >= s->n_evals)
 		return "?";
-	code = s->criteria[c].code[e];
+	code = calib_code(&s->criteria[c], e);
 	if (code == CALIB_CODE_ABSENT)
 		return "-";
 	if (code == CALIB_CODE_MISSING)

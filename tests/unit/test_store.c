@@ -98,9 +98,9 @@ test_evals_and_codes(void)
 	is_long((long)s->criteria[crit].n_levels, 3, "three distinct scores");
 	is_double(s->criteria[crit].value[0], 0, 0, "levels sorted after finish: 0");
 	is_double(s->criteria[crit].value[2], 4, 0, "levels sorted after finish: 4");
-	is_double(calib_store_code_value(&s->criteria[crit], s->criteria[crit].code[e1]), 4, 0,
+	is_double(calib_store_code_value(&s->criteria[crit], calib_code(&s->criteria[crit], e1)), 4, 0,
 		  "codes are remapped with the levels");
-	is_string(calib_store_code_text(&s->criteria[crit], s->criteria[crit].code[e3], buf,
+	is_string(calib_store_code_text(&s->criteria[crit], calib_code(&s->criteria[crit], e3), buf,
 					sizeof buf),
 		  "2", "code text of a number");
 	is_string(calib_store_code_text(&s->criteria[crit], CALIB_CODE_NA, buf, sizeof buf), "N/A",
@@ -323,9 +323,9 @@ test_reserve(void)
 	is_long(calib_store_reserve(s, 200000), CALIB_OK, "reserve: room for 200000");
 	ok(s->evals_cap_ >= 200000, "reserve: the arrays have the room");
 	for (unsigned c = 0; c < 3000; c++)
-		bad += s->criteria[crit].code[c] != (c % 2 == 0 ? c5 : CALIB_CODE_ABSENT);
+		bad += calib_code(&s->criteria[crit], c) != (c % 2 == 0 ? c5 : CALIB_CODE_ABSENT);
 	for (size_t k = 3000; k < s->evals_cap_; k++)
-		bad += s->criteria[crit].code[k] != CALIB_CODE_ABSENT;
+		bad += calib_code(&s->criteria[crit], k) != CALIB_CODE_ABSENT;
 	is_long((long)bad, 0, "reserve: the codes kept, the new room absent");
 	is_long(calib_store_reserve(s, 10), CALIB_OK, "reserve: less than there is changes nothing");
 	for (unsigned c = 3000; c < 250000; c++) {
@@ -336,7 +336,7 @@ test_reserve(void)
 	is_long((long)bad, 0, "reserve: more evaluations than reserved still fit");
 	calib_store_value_code(s, crit, 5, &code, &err);
 	ok(calib_store_put(s, e, crit, code, NULL) == CALIB_OK &&
-	   s->criteria[crit].code[e] == c5 && s->criteria[crit].code[e - 1] == CALIB_CODE_ABSENT,
+	   calib_code(&s->criteria[crit], e) == c5 && calib_code(&s->criteria[crit], e - 1) == CALIB_CODE_ABSENT,
 	   "reserve: codes written past the reserve");
 	calib_store_free(s);
 }
@@ -462,6 +462,79 @@ test_many_sessions(void)
 	calib_store_free(s);
 }
 
+/*
+ * A criterion's codes are a byte each until a level's code passes
+ * CALIB_CODE_NARROW; then every code is kept as it was, two bytes each:
+ * through growth of the arrays, finishing (the levels sorted, the codes
+ * recoded), a session's subset, and a rubric that declares more levels.
+ */
+static void
+test_wide_codes(void)
+{
+	struct calib_store *s = calib_store_alloc(), *t = NULL;
+	struct calib_error err;
+	uint32_t crit, other, e;
+	uint16_t code, first = 0;
+	size_t bad = 0, n = 4000;
+	bool created, wide_early = true;
+	char call[16];
+
+	calib_store_criterion(s, "points", 6, &crit);
+	calib_store_criterion(s, "yes", 3, &other);
+	/* values 599, 598, ... so that finishing reverses their order */
+	for (size_t c = 0; c < n; c++) {
+		snprintf(call, sizeof call, "C%zu", c);
+		e = eval(s, c % 2 ? "s2" : "s1", call, "ann", &created);
+		bad += calib_store_value_code(s, crit, (double)(599 - c % 600), &code, &err) != CALIB_OK;
+		bad += calib_store_put(s, e, crit, code, NULL) != CALIB_OK;
+		calib_store_value_code(s, other, (double)(c % 2), &code, &err);
+		calib_store_put(s, e, other, code, NULL);
+		if (c == 0)
+			first = code;
+		if (c == CALIB_CODE_NARROW - CALIB_CODE_LEVEL)
+			wide_early = s->criteria[crit].wide_;
+	}
+	is_long((long)bad, 0, "wide codes: 600 levels read");
+	ok(!wide_early, "wide codes: a byte each while the codes fit one");
+	ok(s->criteria[crit].wide_ && !s->criteria[other].wide_,
+	   "wide codes: the criterion of 600 levels widened, the other not");
+	for (size_t c = 0; c < n; c++)
+		bad += calib_store_code_value(&s->criteria[crit], calib_code(&s->criteria[crit], c)) !=
+		       (double)(599 - c % 600);
+	is_long((long)bad, 0, "wide codes: each code kept as it was when they widened");
+	ok(calib_code(&s->criteria[other], 0) == first, "wide codes: the narrow one's codes kept");
+	is_long(calib_store_finish(s), CALIB_OK, "wide codes: finished");
+	for (size_t c = 0; c < n; c++) {
+		code = calib_code(&s->criteria[crit], c);
+		bad += code != CALIB_CODE_LEVEL + 599 - c % 600 ||
+		       calib_store_code_value(&s->criteria[crit], code) != (double)(599 - c % 600);
+	}
+	is_long((long)bad, 0, "wide codes: recoded into the levels' order");
+	is_long((long)s->criteria[crit].n_scored, (long)n, "wide codes: every score counted");
+	is_long(calib_store_session_subset(s, calib_names_find(s->sessions, "s2", 2), &t), CALIB_OK,
+	        "wide codes: a session's subset");
+	ok(t && t->criteria[crit].wide_ && t->n_evals == n / 2, "wide codes: the subset's are wide too");
+	for (size_t e2 = 0; t && e2 < t->n_evals; e2++)
+		bad += calib_store_code_value(&t->criteria[crit], calib_code(&t->criteria[crit], e2)) !=
+		       (double)(599 - (2 * e2 + 1) % 600);
+	is_long((long)bad, 0, "wide codes: the subset's scores");
+	calib_store_free(t);
+	calib_store_free(s);
+
+	/* a rubric's 0 to 299 points: wide before any score */
+	s = calib_store_alloc();
+	calib_store_criterion(s, "points", 6, &crit);
+	is_long(calib_store_declare(s, crit, CALIB_SCALE_ORDINAL, NULL, NULL, 0, 0, 299, 1),
+	        CALIB_OK, "wide codes: 300 declared points");
+	ok(s->criteria[crit].wide_, "wide codes: declared past a byte, wide at once");
+	e = eval(s, NULL, "C1", "ann", &created);
+	calib_store_value_code(s, crit, 299, &code, &err);
+	calib_store_put(s, e, crit, code, NULL);
+	ok(calib_store_code_value(&s->criteria[crit], calib_code(&s->criteria[crit], e)) == 299,
+	   "wide codes: the top point kept");
+	calib_store_free(s);
+}
+
 int
 main(void)
 {
@@ -476,5 +549,6 @@ main(void)
 	test_after_finish();
 	test_eval_files();
 	test_many_sessions();
+	test_wide_codes();
 	return tap_done();
 }

@@ -551,7 +551,7 @@ calib_audit_obs_gather(const struct calib_store *s, uint32_t c, const double *to
 	if (c != CALIB_NONE) {
 		const struct calib_criterion *cr = &s->criteria[c];
 		for (size_t e = 0; e < s->n_evals; e++)
-			o->score[e] = calib_store_code_value(cr, cr->code[e]);
+			o->score[e] = calib_store_code_value(cr, calib_code(cr, e));
 		score = o->score;
 	}
 	o->n = 0;

@@ -219,7 +219,7 @@ calib_audit_scales(const struct calib_store *s, struct calib_audit_scales *out,
 			continue;
 		used += (ne + 1) * k;
 		for (e = 0; e < s->n_evals; e++) {
-			uint16_t code = cr->code[e];
+			uint16_t code = calib_code(cr, e);
 			size_t at = code >= CALIB_CODE_LEVEL ? code - CALIB_CODE_LEVEL
 			            : code == CALIB_CODE_NA  ? k - 1
 			                                     : k;

@@ -730,7 +730,7 @@ calib_disputes_cells(const struct calib_disputes *d, const struct calib_store *s
 		st |= calib_table_text(t, k++, "%s", c->mode);
 		for (size_t e = s->item_off[c->item]; e < s->item_off[c->item + 1]; e++) {
 			uint32_t ev = s->item_evals[e];
-			uint16_t code = cr->code[ev];
+			uint16_t code = calib_code(cr, ev);
 			const char *name;
 			if (code == CALIB_CODE_ABSENT)
 				continue;

@@ -1681,7 +1681,7 @@ calib_raters_consensus_key(struct calib_store *s, const char *name, uint32_t *ke
 			size_t n = 0;
 			bool tied;
 			for (size_t p = s->item_off[i]; p < s->item_off[i + 1]; p++) {
-				uint16_t x = c->code[s->item_evals[p]];
+				uint16_t x = calib_code(c, s->item_evals[p]);
 				if (x == CALIB_CODE_NA || x >= CALIB_CODE_LEVEL)
 					v[n++] = x;
 			}

@@ -45,7 +45,8 @@ struct gain {
  * one lookup, not a chain of tests.
  */
 struct scored {
-	const uint16_t *code;
+	const void *codes; /* the criterion's (calib_code_in) */
+	bool wide;
 	size_t bucket; /* its section, or n_sections for none */
 	struct gain *gain;
 	size_t top;    /* CALIB_CODE_LEVEL + levels */
@@ -160,7 +161,7 @@ score_part(void *ctx, size_t i, unsigned w)
 			memset(t, 0, rows * sizeof *t);
 		for (size_t k = 0; k < g->n_sc; k++) {
 			const struct scored *p = &g->v[k];
-			uint16_t code = p->code[e];
+			uint16_t code = calib_code_in(p->codes, p->wide, e);
 			const struct gain *gn = &p->gain[code < p->top ? code : p->top];
 			earned += gn->earned;
 			possible += gn->possible;
@@ -208,7 +209,8 @@ calib_scorecard_compute(const struct calib_store *s, unsigned threads,
 		struct scored *p = &v[n_sc];
 		if (c->n_scored == 0 || !calib_store_ordered(c))
 			continue; /* levels without an order have no points */
-		p->code = c->code;
+		p->codes = c->codes_;
+		p->wide = c->wide_;
 		p->bucket = c->section == CALIB_NONE ? ns : c->section;
 		p->top = CALIB_CODE_LEVEL + c->n_levels;
 		if (!(p->gain = malloc((p->top + 1) * sizeof *p->gain)))

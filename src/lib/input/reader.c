@@ -2524,7 +2524,7 @@ eval_merged(const struct reader *r, uint32_t eval)
 }
 
 /* A second rating `prev` of (eval, crit), now replaced: settle it by the policy. */
-static bool
+static bool __attribute__((noinline))
 duplicate(struct reader *r, uint32_t eval, uint32_t crit, uint16_t prev, size_t j)
 {
 	const struct calib_store *s = r->s;
@@ -2533,7 +2533,7 @@ duplicate(struct reader *r, uint32_t eval, uint32_t crit, uint16_t prev, size_t 
 	if (r->o->duplicates == CALIB_DUP_LAST)
 		return true;
 	if (r->o->duplicates == CALIB_DUP_FIRST) {
-		r->s->criteria[crit].code[eval] = prev;
+		calib_code_swap(&r->s->criteria[crit], eval, prev);
 		return true;
 	}
 	{
@@ -2559,7 +2559,7 @@ duplicate(struct reader *r, uint32_t eval, uint32_t crit, uint16_t prev, size_t 
 		if (r->o->as_rater)
 			fail(r, CALIB_EINPUT, fline(r, j), j + 1,
 			     "%s key score of %s for call %s%s (%s %s:%lu)",
-			     prev == s->criteria[crit].code[eval] ? "second" : "conflicting",
+			     prev == calib_code(&s->criteria[crit], eval) ? "second" : "conflicting",
 			     shown(a, sizeof a, cn, strlen(cn)),
 			     shown(b, sizeof b, call, strlen(call)), in_ses, first, file, line);
 		else
@@ -2572,16 +2572,12 @@ duplicate(struct reader *r, uint32_t eval, uint32_t crit, uint16_t prev, size_t 
 	return false;
 }
 
-/*
- * Record code (as calib_store_put does: one element of the criterion's
- * code array, written here without a call per rating).
- */
-static bool
+/* Record code (as calib_store_put does, without a call per rating). */
+static inline __attribute__((always_inline)) bool
 put(struct reader *r, uint32_t eval, uint32_t crit, uint16_t code, size_t j)
 {
-	uint16_t *slot = &r->s->criteria[crit].code[eval], prev = *slot;
+	uint16_t prev = calib_code_swap(&r->s->criteria[crit], eval, code);
 
-	*slot = code;
 	return prev == CALIB_CODE_ABSENT || duplicate(r, eval, crit, prev, j);
 }
 

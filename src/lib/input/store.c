@@ -1,6 +1,7 @@
 /*
  * store.c - the ratings store of store.h: interned names, items,
- * evaluations and one 16-bit code per (evaluation, criterion).
+ * evaluations and one code per (evaluation, criterion): a byte, or two
+ * once a criterion's levels pass what a byte holds.
  *
  * Lookups go through open-addressing hash tables of 32-bit ids whose keys
  * are read back from the arrays they index, so a table costs four bytes a
@@ -547,10 +548,49 @@ levels_free(struct calib_criterion *c)
 	c->lookup_ = NULL;
 }
 
-/* Append level (value, label); label may be NULL. Returns its index. */
+/* Bytes of one of c's codes. */
+static size_t
+code_size(const struct calib_criterion *c)
+{
+	return c->wide_ ? sizeof(uint16_t) : 1;
+}
+
+/* The codes of c's evaluations (evaluations s has room for) two bytes each from now on. */
 static enum calib_status
-level_add(struct calib_criterion *c, double value, const char *label, size_t len,
-	  uint32_t *index)
+codes_widen(const struct calib_store *s, struct calib_criterion *c)
+{
+	size_t cap = s->evals_cap_ ? s->evals_cap_ : 1;
+	const uint8_t *narrow = c->codes_;
+	uint16_t *wide = calloc(cap, sizeof *wide);
+
+	if (!wide)
+		return CALIB_ENOMEM;
+	calib_memory_large(wide, cap * sizeof *wide);
+	for (size_t e = 0; e < s->n_evals; e++)
+		wide[e] = narrow[e];
+	free(c->codes_);
+	c->codes_ = wide;
+	c->wide_ = true;
+	return CALIB_OK;
+}
+
+/* Codes wide enough for each of c's levels' (see codes_widen). */
+static enum calib_status
+codes_fit(const struct calib_store *s, struct calib_criterion *c)
+{
+	if (c->wide_ || c->n_levels == 0 || c->n_levels - 1 + CALIB_CODE_LEVEL <= CALIB_CODE_NARROW)
+		return CALIB_OK;
+	return codes_widen(s, c);
+}
+
+/*
+ * Append level (value, label) to criterion c of s; label may be NULL.
+ * Returns its index. The criterion's codes widen when its code would not
+ * fit them.
+ */
+static enum calib_status
+level_add(const struct calib_store *s, struct calib_criterion *c, double value,
+	  const char *label, size_t len, uint32_t *index)
 {
 	struct levels *l = levels_of(c);
 	size_t k = c->n_levels;
@@ -559,6 +599,8 @@ level_add(struct calib_criterion *c, double value, const char *label, size_t len
 		return CALIB_ENOMEM;
 	if (k >= CALIB_MAX_LEVELS)
 		return CALIB_ELIMIT;
+	if (!c->wide_ && k + CALIB_CODE_LEVEL > CALIB_CODE_NARROW && codes_widen(s, c))
+		return CALIB_ENOMEM;
 	if (k == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 8;
 		double *v = realloc(c->value, cap * sizeof *v);
@@ -704,7 +746,7 @@ calib_store_free(struct calib_store *s)
 			for (size_t k = 0; k < c->n_levels; k++)
 				free(c->label[k]);
 		free(c->label);
-		free(c->code);
+		free(c->codes_);
 		levels_free(c);
 	}
 	free(s->criteria);
@@ -796,7 +838,7 @@ calib_store_criterion(struct calib_store *s, const char *name, size_t len, uint3
 		return CALIB_ENOMEM;
 	memcpy(c->name, name, len);
 	c->name[len] = '\0';
-	if (!(c->code = calloc(s->evals_cap_ ? s->evals_cap_ : 1, sizeof *c->code))) {
+	if (!(c->codes_ = calloc(s->evals_cap_ ? s->evals_cap_ : 1, 1))) {
 		free(c->name);
 		return CALIB_ENOMEM;
 	}
@@ -842,7 +884,7 @@ calib_store_declare(struct calib_store *s, uint32_t crit, enum calib_scale scale
 	c->weight = weight;
 	if (labels) {
 		for (size_t i = 0; i < n; i++)
-			if ((st = level_add(c, (double)(i + 1), labels[i], strlen(labels[i]), &k)))
+			if ((st = level_add(s, c, (double)(i + 1), labels[i], strlen(labels[i]), &k)))
 				return st;
 		c->labelled = true;
 		c->levels_fixed = n > 0;
@@ -855,7 +897,7 @@ calib_store_declare(struct calib_store *s, uint32_t crit, enum calib_scale scale
 		memcpy(v, values, n * sizeof *v);
 		qsort(v, n, sizeof *v, cmp_double);
 		for (size_t i = 0; i < n; i++)
-			if ((i == 0 || v[i] != v[i - 1]) && (st = level_add(c, v[i], NULL, 0, &k))) {
+			if ((i == 0 || v[i] != v[i - 1]) && (st = level_add(s, c, v[i], NULL, 0, &k))) {
 				free(v);
 				return st;
 			}
@@ -866,7 +908,7 @@ calib_store_declare(struct calib_store *s, uint32_t crit, enum calib_scale scale
 		   max >= min && max - min < 1000) {
 		/* integer points of a categorical scale: every point is a category */
 		for (double v = min; v <= max; v++)
-			if ((st = level_add(c, v, NULL, 0, &k)))
+			if ((st = level_add(s, c, v, NULL, 0, &k)))
 				return st;
 		c->levels_fixed = true;
 	}
@@ -919,18 +961,22 @@ evals_grow(struct calib_store *s, size_t cap)
 		GROW(((struct tables *)s->item_hash_)->eval_next);
 	for (size_t i = 0; i < s->n_criteria; i++) {
 		struct calib_criterion *c = &s->criteria[i];
+		size_t size = code_size(c);
+		char *q;
 		if (cap - s->evals_cap_ > s->n_evals) {
-			uint16_t *q = calloc(cap, sizeof *q);
-			if (!q)
+			if (!(q = calloc(cap, size)))
 				return CALIB_ENOMEM;
-			calib_memory_large(q, cap * sizeof *q);
-			memcpy(q, c->code, s->n_evals * sizeof *q);
-			free(c->code);
-			c->code = q;
-			continue;
+			calib_memory_large(q, cap * size);
+			if (s->n_evals > 0)
+				memcpy(q, c->codes_, s->n_evals * size);
+			free(c->codes_);
+		} else {
+			if (!(q = realloc(c->codes_, cap * size)))
+				return CALIB_ENOMEM;
+			calib_memory_large(q, cap * size);
+			memset(q + s->evals_cap_ * size, 0, (cap - s->evals_cap_) * size);
 		}
-		GROW(c->code);
-		memset(c->code + s->evals_cap_, 0, (cap - s->evals_cap_) * sizeof *c->code);
+		c->codes_ = q;
 	}
 #undef GROW
 	s->evals_cap_ = cap;
@@ -1338,10 +1384,11 @@ calib_store_merge_sessions(struct calib_store *s, const char *const *name, size_
 					      &into, &created)))
 			goto out;
 		for (size_t c = 0; c < s->n_criteria; c++) {
-			uint16_t *code = s->criteria[c].code, v = code[e];
-			if (created || code[into] == CALIB_CODE_ABSENT || dup == 2) {
+			struct calib_criterion *cr = &s->criteria[c];
+			uint16_t v = calib_code(cr, e);
+			if (created || calib_code(cr, into) == CALIB_CODE_ABSENT || dup == 2) {
 				if (created || v != CALIB_CODE_ABSENT)
-					code[into] = v;
+					calib_code_swap(cr, into, v);
 			} else if (v != CALIB_CODE_ABSENT && dup != 1) {
 				uint32_t item = s->eval_item[into];
 				st = calib_error_set(
@@ -1358,9 +1405,11 @@ calib_store_merge_sessions(struct calib_store *s, const char *const *name, size_
 			}
 		}
 	}
-	for (size_t c = 0; c < s->n_criteria; c++)
-		memset(s->criteria[c].code + s->n_evals, 0,
-		       (ne - s->n_evals) * sizeof *s->criteria[c].code);
+	for (size_t c = 0; c < s->n_criteria; c++) {
+		size_t size = code_size(&s->criteria[c]);
+		memset((char *)s->criteria[c].codes_ + s->n_evals * size, 0,
+		       (ne - s->n_evals) * size);
+	}
 	s->finished = false;
 	st = calib_store_finish(s);
 out:
@@ -1408,7 +1457,7 @@ calib_store_value_code(struct calib_store *s, uint32_t crit, double value,
 				       "score %s is not a level of \"%s\" (%s)",
 				       calib_format_double(value, buf, sizeof buf), c->name,
 				       levels_text(c, lv, sizeof lv));
-	if ((st = level_add(c, value, NULL, 0, &k)) != CALIB_OK)
+	if ((st = level_add(s, c, value, NULL, 0, &k)) != CALIB_OK)
 		return st == CALIB_ELIMIT ? calib_error_set(err, CALIB_ELIMIT, NULL, 0, 0,
 							    "criterion \"%s\" has more than %u distinct scores",
 							    c->name, CALIB_MAX_LEVELS)
@@ -1449,7 +1498,7 @@ calib_store_label_code(struct calib_store *s, uint32_t crit, const char *label,
 				       "\"%.*s\" is not a level of \"%s\" (%s)",
 				       (int)(len > 60 ? 60 : len), label, c->name,
 				       levels_text(c, lv, sizeof lv));
-	if ((st = level_add(c, (double)(c->n_levels + 1), label, len, &k)) != CALIB_OK)
+	if ((st = level_add(s, c, (double)(c->n_levels + 1), label, len, &k)) != CALIB_OK)
 		return st == CALIB_ELIMIT ? calib_error_set(err, CALIB_ELIMIT, NULL, 0, 0,
 							    "criterion \"%s\" has more than %u distinct labels",
 							    c->name, CALIB_MAX_LEVELS)
@@ -1465,10 +1514,9 @@ enum calib_status
 calib_store_put(struct calib_store *s, uint32_t eval, uint32_t crit, uint16_t code,
 		uint16_t *previous)
 {
-	uint16_t *slot = &s->criteria[crit].code[eval];
+	uint16_t was = calib_code_swap(&s->criteria[crit], eval, code);
 	if (previous)
-		*previous = *slot;
-	*slot = code;
+		*previous = was;
 	s->finished = false;
 	return CALIB_OK;
 }
@@ -1494,11 +1542,15 @@ static void
 codes_settle(const struct calib_store *s, struct calib_criterion *c, const uint16_t *recode)
 {
 	size_t scored = 0, missing = 0, na = 0;
+	bool wide = c->wide_;
+	void *codes = c->codes_;
 
 	for (size_t e = 0; e < s->n_evals; e++) {
-		uint16_t code = recode ? recode[c->code[e]] : c->code[e];
-		if (recode)
-			c->code[e] = code;
+		uint16_t code = calib_code_in(codes, wide, e);
+		if (recode) {
+			code = recode[code];
+			calib_code_set_in(codes, wide, e, code);
+		}
 		scored += code >= CALIB_CODE_LEVEL;
 		missing += code == CALIB_CODE_MISSING;
 		na += code == CALIB_CODE_NA;
@@ -1785,9 +1837,10 @@ calib_store_code_text(const struct calib_criterion *c, uint16_t code, char *buf,
 	return buf;
 }
 
-/* Copy the definition of criterion from (not its ratings) into criterion c. */
+/* Copy the definition of criterion from (not its ratings) into criterion c of t. */
 static enum calib_status
-copy_criterion(struct calib_criterion *c, const struct calib_criterion *from)
+copy_criterion(const struct calib_store *t, struct calib_criterion *c,
+               const struct calib_criterion *from)
 {
 	size_t q = from->n_levels;
 
@@ -1817,7 +1870,7 @@ copy_criterion(struct calib_criterion *c, const struct calib_criterion *from)
 				return CALIB_ENOMEM; /* the labels so far are freed with c */
 	}
 	c->n_levels = q;
-	return CALIB_OK;
+	return codes_fit(t, c);
 }
 
 enum calib_status
@@ -1849,7 +1902,7 @@ calib_store_session_subset(const struct calib_store *s, uint32_t session,
 	for (size_t c = 0; c < s->n_criteria; c++) {
 		const struct calib_criterion *from = &s->criteria[c];
 		if ((st = calib_store_criterion(t, from->name, strlen(from->name), &id)) ||
-		    (st = copy_criterion(&t->criteria[id], from)))
+		    (st = copy_criterion(t, &t->criteria[id], from)))
 			goto fail;
 	}
 	for (size_t e = 0; e < s->n_evals; e++) {
@@ -1867,7 +1920,7 @@ calib_store_session_subset(const struct calib_store *s, uint32_t session,
 			goto fail;
 		for (size_t c = 0; c < s->n_criteria; c++) {
 			uint16_t previous;
-			if ((st = calib_store_put(t, ev, (uint32_t)c, s->criteria[c].code[e],
+			if ((st = calib_store_put(t, ev, (uint32_t)c, calib_code(&s->criteria[c], e),
 			                          &previous)))
 				goto fail;
 		}
@@ -1902,7 +1955,7 @@ calib_store_part(const struct calib_store *s, struct calib_store **out)
 	for (size_t c = 0; c < s->n_criteria; c++) {
 		const struct calib_criterion *from = &s->criteria[c];
 		if ((st = calib_store_criterion(t, from->name, strlen(from->name), &id)) ||
-		    (st = copy_criterion(&t->criteria[id], from)))
+		    (st = copy_criterion(t, &t->criteria[id], from)))
 			goto fail;
 		t->criteria[id].sorted_ = from->sorted_;
 	}
@@ -1982,8 +2035,8 @@ join_check(struct calib_store *s, const struct calib_store *part, int dup)
 		if (into == CALIB_NONE)
 			continue;
 		for (size_t c = 0; c < s->n_criteria; c++)
-			if (s->criteria[c].code[into] != CALIB_CODE_ABSENT &&
-			    part->criteria[c].code[e] != CALIB_CODE_ABSENT)
+			if (calib_code(&s->criteria[c], into) != CALIB_CODE_ABSENT &&
+			    calib_code(&part->criteria[c], e) != CALIB_CODE_ABSENT)
 				goto out; /* a duplicate: its message needs the reader */
 	}
 	st = CALIB_OK;
@@ -2012,6 +2065,30 @@ evals_let_go(struct calib_store *part)
 	t->eval_next = NULL;
 	t->evals.slot = NULL;
 	t->evals.cap = t->evals.n = 0;
+}
+
+/*
+ * Criterion pc's codes of part's ne evaluations into sc's, part's
+ * evaluation e as s's emap[e] and its code k as m[k]: into a new
+ * evaluation (emap[e] >= n0), or one without this criterion's rating yet,
+ * or any when dup is 2 (the last rating is kept).
+ */
+static void
+join_codes(struct calib_criterion *sc, const struct calib_criterion *pc, const uint32_t *emap,
+           size_t n0, size_t ne, const uint16_t *m, int dup)
+{
+	const void *from = pc->codes_;
+	void *to = sc->codes_;
+	bool from_wide = pc->wide_, to_wide = sc->wide_;
+
+	for (size_t e = 0; e < ne; e++) {
+		uint32_t into = emap[e];
+		uint16_t v = calib_code_in(from, from_wide, e);
+		if (v == CALIB_CODE_ABSENT ||
+		    (into < n0 && calib_code_in(to, to_wide, into) != CALIB_CODE_ABSENT && dup != 2))
+			continue;
+		calib_code_set_in(to, to_wide, into, m[v]);
+	}
 }
 
 /* Add part's names, levels, items and evaluations to s (see calib_store_join). */
@@ -2053,8 +2130,6 @@ join_apply(struct calib_store *s, struct calib_store *part, uint32_t line_shift,
 	for (size_t c = 0; c < s->n_criteria; c++) {
 		struct calib_criterion *sc = &s->criteria[c];
 		struct calib_criterion *pc = &part->criteria[c];
-		const uint16_t *from = pc->code;
-		uint16_t *to = sc->code;
 		uint16_t *m = code_map;
 		st = CALIB_ENOMEM;
 		if (pc->n_levels > 0) {
@@ -2077,16 +2152,10 @@ join_apply(struct calib_store *s, struct calib_store *part, uint32_t line_shift,
 		}
 		sc->percent |= pc->percent;
 		sc->decimal_comma |= pc->decimal_comma;
-		for (size_t e = 0; e < ne; e++) {
-			uint32_t into = emap[e];
-			uint16_t v = from[e];
-			if (into >= n0 || to[into] == CALIB_CODE_ABSENT || dup == 2) {
-				if (v != CALIB_CODE_ABSENT)
-					to[into] = m[v];
-			}
-		}
-		free(pc->code);
-		pc->code = NULL;
+		/* sc's codes are as wide as its levels now are (level_add) */
+		join_codes(sc, pc, emap, n0, ne, m, dup);
+		free(pc->codes_);
+		pc->codes_ = NULL;
 	}
 	st = CALIB_OK;
 out:

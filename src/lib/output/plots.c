@@ -542,7 +542,7 @@ calib_plots_plan(struct calib_plot *p, const struct calib_store *s,
 static double
 score(const struct calib_criterion *c, uint32_t e)
 {
-	return calib_store_code_value(c, c->code[e]);
+	return calib_store_code_value(c, calib_code(c, e));
 }
 
 /* The range of criterion c's values: declared, else its levels. */

@@ -735,8 +735,9 @@ build(const struct calib_store *s, uint32_t crit, const struct calib_matrix_opts
       struct calib_matrix **out, bool reuse)
 {
 	const struct calib_criterion *c = &s->criteria[crit];
-	const uint16_t *code = c->code;
 	const uint32_t *evals = s->item_evals, *rater_of = s->eval_rater;
+	const void *codes = c->codes_;
+	bool wide = c->wide_;
 	size_t n_raters_all = calib_names_count(s->raters);
 	bool na_cat = na_is_category(c, o->na);
 	size_t n_rows = 0, sc = 0, n_na = 0, n_missing = 0;
@@ -765,7 +766,7 @@ build(const struct calib_store *s, uint32_t crit, const struct calib_matrix_opts
 			continue;
 		for (size_t e = s->item_off[it]; e < end; e++) {
 			uint32_t ev = evals[e], level;
-			if (!code_level(code[ev], c, na_cat, &level, &n_missing, &n_na))
+			if (!code_level(calib_code_in(codes, wide, ev), c, na_cat, &level, &n_missing, &n_na))
 				continue;
 			catmap[level] = 0;
 			colmap[rater_of[ev]] = 0;
@@ -861,6 +862,8 @@ counts_pass(const struct calib_store *s, const struct calib_criterion *c,
 	    uint32_t *catmap, size_t limit, bool *ok)
 {
 	const uint32_t *evals = s->item_evals, *rater_of = s->eval_rater;
+	const void *codes = c->codes_;
+	bool wide = c->wide_;
 	size_t nl = c->n_levels + 1, maxr = calib_names_count(s->raters), sc = 0, n_calls = 0;
 	bool na_cat = na_is_category(c, o->na);
 	uint32_t *tally = calloc(nl, sizeof *tally), *touched = malloc((maxr ? maxr : 1) * sizeof *touched);
@@ -893,7 +896,7 @@ counts_pass(const struct calib_store *s, const struct calib_criterion *c,
 			goto out;
 		for (size_t e = s->item_off[it]; e < end; e++) {
 			uint32_t ev = evals[e], level;
-			if (!code_level(c->code[ev], c, na_cat, &level, &m->n_missing, &m->n_na))
+			if (!code_level(calib_code_in(codes, wide, ev), c, na_cat, &level, &m->n_missing, &m->n_na))
 				continue;
 			catmap[level] = 0;
 			colmap[rater_of[ev]] = 0;
