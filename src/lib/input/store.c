@@ -2073,13 +2073,13 @@ evals_let_go(struct calib_store *part)
  * evaluation (emap[e] >= n0), or one without this criterion's rating yet,
  * or any when dup is 2 (the last rating is kept).
  */
-static void
-join_codes(struct calib_criterion *sc, const struct calib_criterion *pc, const uint32_t *emap,
-           size_t n0, size_t ne, const uint16_t *m, int dup)
+static inline __attribute__((always_inline)) void
+join_codes_as(struct calib_criterion *sc, const struct calib_criterion *pc,
+              const uint32_t *emap, size_t n0, size_t ne, const uint16_t *m, int dup,
+              bool from_wide, bool to_wide)
 {
 	const void *from = pc->codes_;
 	void *to = sc->codes_;
-	bool from_wide = pc->wide_, to_wide = sc->wide_;
 
 	for (size_t e = 0; e < ne; e++) {
 		uint32_t into = emap[e];
@@ -2089,6 +2089,17 @@ join_codes(struct calib_criterion *sc, const struct calib_criterion *pc, const u
 			continue;
 		calib_code_set_in(to, to_wide, into, m[v]);
 	}
+}
+
+/* (join_codes_as with the widths as constants: bytes to bytes, the common case, a loop of its own) */
+static void
+join_codes(struct calib_criterion *sc, const struct calib_criterion *pc, const uint32_t *emap,
+           size_t n0, size_t ne, const uint16_t *m, int dup)
+{
+	if (!pc->wide_ && !sc->wide_)
+		join_codes_as(sc, pc, emap, n0, ne, m, dup, false, false);
+	else
+		join_codes_as(sc, pc, emap, n0, ne, m, dup, pc->wide_, sc->wide_);
 }
 
 /* Add part's names, levels, items and evaluations to s (see calib_store_join). */
