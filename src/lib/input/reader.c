@@ -103,8 +103,9 @@ struct reader {
 	struct lexer *lexer; /* while reading */
 
 	row_handler row;
-	/* a look at the next row of the batch (its fields' text from next, nf of them), or NULL */
-	void (*peek)(struct reader *r, const char *next, size_t nf);
+	/* a look at the next row of the batch (its fields' text from next, nf of them
+	   of lengths len[0..nf)), or NULL */
+	void (*peek)(struct reader *r, const char *next, const uint32_t *len, size_t nf);
 	size_t n_rows; /* rows handed to handlers, header included */
 	FILE *fp;      /* the input, for finding the first of two duplicates */
 	size_t size;   /* of the input when it is a regular file, else 0 */
@@ -632,6 +633,8 @@ struct batch {
 	_Alignas(64) char *text;
 	size_t text_len, text_cap;
 	size_t nf;
+	uint32_t *flen; /* each field's length (at most CALIB_MAX_CEILING) */
+	size_t flen_cap;
 	struct row *row;
 	size_t n_rows, rows_cap;
 	struct later *later; /* in field order */
@@ -759,6 +762,14 @@ field_rare(struct lexer *lx, struct batch *b, const char *data, size_t len)
 		         "byte order mark (U+FEFF) past the start of the file (files joined?)");
 		return false;
 	}
+	if (b->flen_cap <= b->nf) {
+		uint32_t *flen = grow(b->flen, &b->flen_cap, b->nf, 1, sizeof *flen, 1024);
+		if (!flen) {
+			lex_fail(lx, CALIB_ENOMEM, 0, 0, "out of memory");
+			return false;
+		}
+		b->flen = flen;
+	}
 	if (b->text_cap - b->text_len <= len) {
 		char *text = grow(b->text, &b->text_cap, b->text_len, len + 1, 1, 4096);
 		if (!text) {
@@ -793,10 +804,11 @@ on_field(void *data, size_t len, void *ctx)
 		lx->row_line = lx->field_line;
 	/* one test for the rare cases: each is a comparison that is usually false */
 	if (((lx->nf >= lx->max_columns) | (len > lx->max_field) | lx->nul_seen | lx->ef_seen |
-	     (b->text_cap - b->text_len <= len) | (lx->field_line != lx->row_line)) &&
+	     (b->text_cap - b->text_len <= len) | (b->flen_cap <= b->nf) |
+	     (lx->field_line != lx->row_line)) &&
 	    !field_rare(lx, b, data, len))
 		goto next;
-	b->nf++;
+	b->flen[b->nf++] = (uint32_t)len;
 	/* through a local pointer: a byte stored through b->text may alias b itself */
 	text = b->text + b->text_len;
 	b->text_len += len + 1;
@@ -822,13 +834,14 @@ static void
 batch_free(struct batch *b)
 {
 	free(b->text);
+	free(b->flen);
 	free(b->row);
 	free(b->later);
 }
 
 static void classify(struct reader *r, const struct batch *b, size_t from, size_t off);
 static void sheet_row(struct reader *r);
-static void sheet_peek(struct reader *r, const char *next, size_t nf);
+static void sheet_peek(struct reader *r, const char *next, const uint32_t *len, size_t nf);
 static void header_row(struct reader *r);
 static void halves_start(struct halves *h);
 
@@ -874,12 +887,9 @@ convert(struct reader *r, const struct batch *b)
 			r->f = f;
 		}
 		for (j = 0; j < row[i].nf; j++) {
-			uint32_t end = off;
-			while (b->text[end])
-				end++;
 			r->f[j].off = off;
-			r->f[j].len = end - off;
-			off = end + 1;
+			r->f[j].len = b->flen[first + j];
+			off += b->flen[first + j] + 1;
 		}
 		r->nf = row[i].nf;
 		r->first = first;
@@ -888,7 +898,7 @@ convert(struct reader *r, const struct batch *b)
 		for (r->n_later = 0; l < b->n_later && b->later[l].field < first + row[i].nf; l++)
 			r->n_later++;
 		if (r->peek && i + 1 < n)
-			r->peek(r, b->text + off, row[i + 1].nf);
+			r->peek(r, b->text + off, b->flen + first + row[i].nf, row[i + 1].nf);
 		r->row(r);
 		r->n_rows++;
 		first += row[i].nf;
@@ -2699,17 +2709,16 @@ check_trailing(struct reader *r)
  * table of a million).
  */
 static void
-sheet_peek(struct reader *r, const char *next, size_t nf)
+sheet_peek(struct reader *r, const char *next, const uint32_t *len, size_t nf)
 {
-	size_t len;
+	size_t c = r->call_col;
 
-	if (r->call_col >= nf || r->call_col >= r->nf)
+	if (c >= nf || c >= r->nf)
 		return;
-	for (size_t j = 0; j < r->call_col; j++)
-		next += strlen(next) + 1;
-	len = strlen(next);
-	if (len != r->f[r->call_col].len || memcmp(next, ftext(r, r->call_col), len) != 0)
-		calib_names_prefetch(r->s->calls, next, len);
+	for (size_t j = 0; j < c; j++)
+		next += len[j] + 1;
+	if (len[c] != r->f[c].len || memcmp(next, ftext(r, c), len[c]) != 0)
+		calib_names_prefetch(r->s->calls, next, len[c]);
 }
 
 static void
