@@ -417,10 +417,7 @@ struct ranker {
 	enum calib_status st;
 };
 
-/*
- * One criterion's cells ranked over the threads, each part of its calls by
- * one worker; meanwhile one worker builds the next criterion's matrix.
- */
+/* One criterion's cells ranked over the threads, each part of its calls by one worker. */
 struct ranking {
 	const struct calib_matrix *m;
 	const struct calib_criterion *cr;
@@ -430,12 +427,6 @@ struct ranking {
 	struct calib_dispute_call *calls; /* each call is in one part: no two workers share one */
 	struct ranker *w;
 	size_t n_parts;
-	/* the next criterion's matrix, built in next's room (next_crit CALIB_NONE: none) */
-	const struct calib_store *s;
-	const struct calib_matrix_opts *mo;
-	uint32_t next_crit;
-	struct calib_matrix *next;
-	enum calib_status next_st;
 };
 
 /* Calls of a criterion's matrix per part of the ranking. */
@@ -486,8 +477,9 @@ ranker_free(struct ranker *w)
  * would: the criteria are ranked one after the other.
  */
 static void
-rank_part(struct ranking *g, size_t i, unsigned wi)
+rank_part(void *ctx, size_t i, unsigned wi)
 {
+	struct ranking *g = ctx;
 	struct ranker *w = &g->w[wi];
 	const struct calib_matrix *m = g->m;
 	size_t from, to;
@@ -524,22 +516,6 @@ rank_part(struct ranking *g, size_t i, unsigned wi)
 		if (!w->st && c.disagreement > 0 && heap_push(&w->h, &c))
 			w->st = CALIB_ENOMEM;
 	}
-}
-
-/*
- * Task i of a criterion's step: 0 builds the next criterion's matrix (when
- * there is one), the rest rank the parts of this one's. The build comes
- * first, so one worker takes it while the others rank.
- */
-static void
-rank_step(void *ctx, size_t i, unsigned wi)
-{
-	struct ranking *g = ctx;
-
-	if (i > 0)
-		rank_part(g, i - 1, wi);
-	else if (g->next_crit != CALIB_NONE)
-		g->next_st = calib_matrix_rebuild(g->s, g->next_crit, g->mo, &g->next);
 }
 
 /*
@@ -583,7 +559,7 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 	struct calib_dispute_call *calls = calloc(s->n_items ? s->n_items : 1, sizeof *calls);
 	struct ranker *w = calloc(nw, sizeof *w);
 	struct calib_matrix_opts mo;
-	struct calib_matrix *m = NULL, *next = NULL;
+	struct calib_matrix *m = NULL;
 	enum calib_status st = CALIB_OK;
 
 	(void)err;
@@ -604,21 +580,13 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 		calls[i].item = (uint32_t)i;
 		calls[i].worst = CALIB_NONE;
 	}
-	/*
-	 * Each criterion's matrix in the room of the one two before: with more
-	 * than one thread, the next is built while this one is ranked.
-	 */
-	if (s->n_criteria > 0)
-		st = calib_matrix_rebuild(s, 0, &mo, &m);
 	for (uint32_t j = 0; j < s->n_criteria && !st; j++) {
 		struct ranking g = { .cr = &s->criteria[j], .crit = j, .cons = o->consensus,
-		                     .calls = calls, .w = w, .s = s, .mo = &mo,
-		                     .next_crit = CALIB_NONE, .next = next };
+		                     .calls = calls, .w = w };
 		g.range = calib_raters_range(g.cr);
-		if (nw == 1 && j > 0 && (st = calib_matrix_rebuild(s, j, &mo, &m)))
+		/* each criterion's matrix in the room of the one before */
+		if ((st = calib_matrix_rebuild(s, j, &mo, &m)))
 			break;
-		if (nw > 1 && j + 1 < s->n_criteria)
-			g.next_crit = j + 1;
 		g.m = m;
 		for (unsigned k = 0; k < nw && !st; k++)
 			if (ranker_room(&w[k], m->n_levels, m->n_raters))
@@ -626,16 +594,9 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 		if (st)
 			break;
 		g.n_parts = m->n_items / RANK_PART + 1;
-		calib_parallel_for(1 + g.n_parts, nw, rank_step, &g);
-		next = g.next;
-		st = g.next_st;
+		calib_parallel_for(g.n_parts, nw, rank_part, &g);
 		for (unsigned k = 0; k < nw && !st; k++)
 			st = w[k].st;
-		if (g.next_crit != CALIB_NONE) { /* the next criterion's matrix is the current */
-			struct calib_matrix *t = m;
-			m = next;
-			next = t;
-		}
 		if (!st && o->per_criterion)
 			st = cells_merge(d, w, nw, o->top);
 	}
@@ -663,7 +624,6 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 		calls = NULL;
 	}
 	calib_matrix_free(m);
-	calib_matrix_free(next);
 	free(calls);
 	for (unsigned k = 0; k < nw; k++)
 		ranker_free(&w[k]);
