@@ -38,6 +38,18 @@ unsigned calib_threads(unsigned asked);
 unsigned calib_parallel_for(size_t n, unsigned threads,
 			    void (*fn)(void *ctx, size_t i, unsigned w), void *ctx);
 
+/* The cache line a worker's own scratch starts on, so that no two workers write to one. */
+#define CALIB_CACHE_LINE 64
+
+/*
+ * n zeroed elements of size bytes, the first on a cache line: an array of
+ * workers' scratch whose element type's first member is
+ * _Alignas(CALIB_CACHE_LINE), so that each worker's lies on lines of its
+ * own and workers writing to theirs do not slow each other. NULL when out
+ * of memory; free() frees it.
+ */
+void *calib_parallel_calloc(size_t n, size_t size);
+
 /*
  * Part i of `parts` about equal ranges of [0, n) (the first n % parts one
  * longer), as [*from, *to): a loop of calib_parallel_for over parts of a

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "calib/parallel.h"
@@ -118,6 +119,22 @@ run(struct pool *p, unsigned want, unsigned *ran)
 	free(k);
 	*ran = ok ? started + 1 : 0;
 	return ok;
+}
+
+void *
+calib_parallel_calloc(size_t n, size_t size)
+{
+	size_t bytes;
+	void *p;
+
+	if (n == 0 || size == 0 || n > ((size_t)-1 - CALIB_CACHE_LINE) / size)
+		return NULL;
+	/* aligned_alloc wants a multiple of the alignment */
+	bytes = (n * size + CALIB_CACHE_LINE - 1) / CALIB_CACHE_LINE * CALIB_CACHE_LINE;
+	if (!(p = aligned_alloc(CALIB_CACHE_LINE, bytes)))
+		return NULL;
+	memset(p, 0, bytes);
+	return p;
 }
 
 void

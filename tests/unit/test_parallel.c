@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -277,6 +278,29 @@ ranges(void)
 		}
 }
 
+/* Workers' scratch on lines of their own: aligned, zeroed, each element a whole line or more. */
+struct scratch {
+	_Alignas(CALIB_CACHE_LINE) size_t count;
+	char name[3];
+};
+
+static void
+scratch(void)
+{
+	struct scratch *w = calib_parallel_calloc(3, sizeof *w);
+	bool zero = true;
+
+	ok(w && (uintptr_t)w % CALIB_CACHE_LINE == 0, "scratch: on a cache line");
+	ok(sizeof *w % CALIB_CACHE_LINE == 0 && (uintptr_t)&w[1] % CALIB_CACHE_LINE == 0,
+	   "scratch: each worker's on a line of its own");
+	for (size_t k = 0; w && k < 3; k++)
+		zero &= w[k].count == 0 && w[k].name[0] == 0 && w[k].name[2] == 0;
+	ok(zero, "scratch: zeroed");
+	free(w);
+	ok(!calib_parallel_calloc(0, sizeof *w), "scratch: none asked for is NULL");
+	ok(!calib_parallel_calloc(SIZE_MAX / 2, sizeof *w), "scratch: too many is NULL");
+}
+
 int
 main(void)
 {
@@ -286,6 +310,7 @@ main(void)
 	(void)is_double;
 	(void)is_string;
 	pool();
+	scratch();
 	ranges();
 	ok(len > 2u << 20, "the sheet is larger than two blocks of the reader (%zu bytes)", len);
 	is_long(started_by(sheet, len, 1), 0, "-j 1: read, report with bootstraps, raters: no thread");

@@ -405,9 +405,22 @@ measure(const struct calib_matrix *m, size_t i, const struct calib_criterion *cr
 	return true;
 }
 
+/*
+ * A cell's measure, kept for the next cell of the same answers in the same
+ * order (see measure_cell): most cells of a criterion repeat a few.
+ */
+struct memo {
+	uint64_t key; /* 0: empty */
+	double disagreement, spread, consensus;
+	size_t n_na;
+};
+
+#define MEMO_BITS 14 /* 2^14 slots a worker */
+
 /* One worker's share of the ranking: its scratch, its heap of cells and its counts. */
 struct ranker {
-	struct heap h;
+	_Alignas(CALIB_CACHE_LINE) struct heap h; /* (workers' counts on lines of their own) */
+	struct memo *memo; /* emptied for each criterion */
 	struct texts names; /* the criterion's categories as text */
 	size_t *cnt, cnt_cap;
 	uint32_t *touched;
@@ -449,6 +462,9 @@ ranker_room(struct ranker *w, size_t q, size_t n)
 			return -1;
 		}
 	}
+	if (!w->memo && !(w->memo = malloc(sizeof *w->memo << MEMO_BITS)))
+		return -1;
+	memset(w->memo, 0, sizeof *w->memo << MEMO_BITS);
 	if (n > w->vals_cap) {
 		free(w->vals);
 		w->vals_cap = n;
@@ -463,11 +479,60 @@ ranker_room(struct ranker *w, size_t q, size_t n)
 static void
 ranker_free(struct ranker *w)
 {
+	free(w->memo);
 	free(w->h.v);
 	texts_clear(&w->names);
 	free(w->cnt);
 	free(w->touched);
 	free(w->vals);
+}
+
+/*
+ * Row i of m measured as measure() does, through worker w's memo: a row
+ * whose answers are those of a row before, in the same order, takes its
+ * measure (the same to the bit: measure() sees nothing else of a row).
+ * The key holds each answer's category + 1 in four bits, so rows of up to
+ * 15 answers among up to 15 categories go through the memo; the counts
+ * are left in w->cnt as measure() leaves them.
+ */
+static bool
+measure_cell(const struct ranking *g, struct ranker *w, size_t i, size_t *best,
+             struct calib_dispute *d)
+{
+	const struct calib_matrix *m = g->m;
+	size_t n = m->off[i + 1] - m->off[i], nt = 0, top = 0;
+	uint64_t key = 0;
+	struct memo *slot;
+
+	if (n < 2 || n > 15 || m->n_levels > 15)
+		return measure(m, i, g->cr, g->range, g->cons, w->cnt, w->touched, w->vals, best,
+		               d);
+	for (size_t p = 0; p < n; p++) {
+		uint32_t k = m->cat[m->off[i] + p];
+		if (!w->cnt[k]++)
+			w->touched[nt++] = k;
+		key |= (uint64_t)(k + 1) << (4 * p);
+	}
+	slot = &w->memo[(key * 0x9e3779b97f4a7c15u) >> (64 - MEMO_BITS)];
+	if (slot->key == key) {
+		for (size_t t = 0; t < nt; t++)
+			if (w->cnt[w->touched[t]] > top)
+				top = w->cnt[w->touched[t]];
+		*best = top;
+		d->n_answers = n;
+		d->n_na = slot->n_na;
+		d->n_distinct = nt;
+		d->disagreement = slot->disagreement;
+		d->spread = slot->spread;
+		d->consensus = slot->consensus;
+		return true;
+	}
+	for (size_t t = 0; t < nt; t++)
+		w->cnt[w->touched[t]] = 0;
+	if (!measure(m, i, g->cr, g->range, g->cons, w->cnt, w->touched, w->vals, best, d))
+		return false;
+	*slot = (struct memo){ key, d->disagreement, d->spread, d->consensus, d->n_na };
+	return true;
 }
 
 /*
@@ -491,8 +556,7 @@ rank_part(void *ctx, size_t i, unsigned wi)
 		size_t best = 0;
 		/* measure sets every field but the mode, written only when kept */
 		c.mode[0] = 0;
-		if (!measure(m, r, g->cr, g->range, g->cons, w->cnt, w->touched, w->vals, &best,
-		             &c))
+		if (!measure_cell(g, w, r, &best, &c))
 			continue;
 		c.item = m->item[r];
 		c.crit = g->crit;
@@ -557,7 +621,7 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 	unsigned nw = calib_threads(o->threads);
 	struct calib_disputes *d = calloc(1, sizeof *d);
 	struct calib_dispute_call *calls = calloc(s->n_items ? s->n_items : 1, sizeof *calls);
-	struct ranker *w = calloc(nw, sizeof *w);
+	struct ranker *w = calib_parallel_calloc(nw, sizeof *w);
 	struct calib_matrix_opts mo;
 	struct calib_matrix *m = NULL;
 	enum calib_status st = CALIB_OK;
