@@ -137,8 +137,12 @@ struct scoring {
 	struct calib_scorecard *sc;
 	const struct scored *v;
 	size_t n_sc, n_parts;
-	struct tally *t; /* (1 + n_sections) per worker */
+	struct tally *t; /* (1 + n_sections) per worker, every stride tallies */
+	size_t stride;
 };
+
+/* Tallies between two workers' (1 + n_sections): a cache line, so that neither writes to the other's. */
+#define TALLY_GAP (CALIB_CACHE_LINE / sizeof(struct tally) + 1)
 
 /*
  * The scores of part i of the evaluations (n_parts about equal ranges).
@@ -151,7 +155,7 @@ score_part(void *ctx, size_t i, unsigned w)
 	const struct scoring *g = ctx;
 	struct calib_scorecard *sc = g->sc;
 	size_t ns = sc->n_sections, rows = 1 + ns, from, to;
-	struct tally *t = g->t + w * rows;
+	struct tally *t = g->t + w * g->stride;
 
 	calib_parallel_range(sc->n_evals, g->n_parts, i, &from, &to);
 	for (size_t e = from; e < to; e++) {
@@ -190,7 +194,7 @@ calib_scorecard_compute(const struct calib_store *s, unsigned threads,
 	unsigned nt = calib_threads(threads);
 	struct calib_scorecard *sc = calloc(1, sizeof *sc);
 	struct scored *v = malloc((s->n_criteria ? s->n_criteria : 1) * sizeof *v);
-	struct tally *t = malloc(nt * rows * sizeof *t);
+	struct tally *t = malloc(nt * (rows + TALLY_GAP) * sizeof *t);
 	struct scoring g;
 
 	*out = NULL;
@@ -220,7 +224,7 @@ calib_scorecard_compute(const struct calib_store *s, unsigned threads,
 		gains(c, p);
 	}
 	/* each evaluation's scores are its own: parts of them over the threads */
-	g = (struct scoring){ .sc = sc, .v = v, .n_sc = n_sc, .t = t,
+	g = (struct scoring){ .sc = sc, .v = v, .n_sc = n_sc, .t = t, .stride = rows + TALLY_GAP,
 	                      .n_parts = n / SCORE_PART + 1 };
 	calib_parallel_for(g.n_parts, nt, score_part, &g);
 	for (size_t k = 0; k < n_sc; k++)
