@@ -415,12 +415,13 @@ struct memo {
 	size_t n_na;
 };
 
-#define MEMO_BITS 14 /* 2^14 slots a worker */
+#define MEMO_BITS_MAX 14 /* at most 2^14 slots a worker; fewer for a criterion of fewer calls */
 
 /* One worker's share of the ranking: its scratch, its heap of cells and its counts. */
 struct ranker {
 	_Alignas(CALIB_CACHE_LINE) struct heap h; /* (workers' counts on lines of their own) */
-	struct memo *memo; /* emptied for each criterion */
+	struct memo *memo; /* 2^memo_bits slots, emptied for each criterion */
+	unsigned memo_bits, memo_room; /* in use, allocated */
 	struct texts names; /* the criterion's categories as text */
 	size_t *cnt, cnt_cap;
 	uint32_t *touched;
@@ -445,10 +446,15 @@ struct ranking {
 /* Calls of a criterion's matrix per part of the ranking. */
 #define RANK_PART (1u << 14)
 
-/* Room in worker w for a criterion of q categories and n raters; -1 when out of memory. */
+/*
+ * Room in worker w for a criterion of q categories, n raters and
+ * n_rows calls (a memo of about twice as many slots, up to
+ * 2^MEMO_BITS_MAX); -1 when out of memory.
+ */
 static int
-ranker_room(struct ranker *w, size_t q, size_t n)
+ranker_room(struct ranker *w, size_t q, size_t n, size_t n_rows)
 {
+	unsigned bits = 4;
 	if (texts_reset(&w->names, q))
 		return -1;
 	if (q > w->cnt_cap) {
@@ -462,9 +468,17 @@ ranker_room(struct ranker *w, size_t q, size_t n)
 			return -1;
 		}
 	}
-	if (!w->memo && !(w->memo = malloc(sizeof *w->memo << MEMO_BITS)))
-		return -1;
-	memset(w->memo, 0, sizeof *w->memo << MEMO_BITS);
+	while (bits < MEMO_BITS_MAX && ((size_t)1 << bits) < 2 * n_rows)
+		bits++;
+	if (bits > w->memo_room) {
+		free(w->memo);
+		w->memo_room = 0;
+		if (!(w->memo = malloc(sizeof *w->memo << bits)))
+			return -1;
+		w->memo_room = bits;
+	}
+	w->memo_bits = bits;
+	memset(w->memo, 0, sizeof *w->memo << bits);
 	if (n > w->vals_cap) {
 		free(w->vals);
 		w->vals_cap = n;
@@ -513,7 +527,7 @@ measure_cell(const struct ranking *g, struct ranker *w, size_t i, size_t *best,
 			w->touched[nt++] = k;
 		key |= (uint64_t)(k + 1) << (4 * p);
 	}
-	slot = &w->memo[(key * 0x9e3779b97f4a7c15u) >> (64 - MEMO_BITS)];
+	slot = &w->memo[(key * 0x9e3779b97f4a7c15u) >> (64 - w->memo_bits)];
 	if (slot->key == key) {
 		for (size_t t = 0; t < nt; t++)
 			if (w->cnt[w->touched[t]] > top)
@@ -653,7 +667,7 @@ calib_disputes_run(const struct calib_store *s, const struct calib_disputes_opts
 			break;
 		g.m = m;
 		for (unsigned k = 0; k < nw && !st; k++)
-			if (ranker_room(&w[k], m->n_levels, m->n_raters))
+			if (ranker_room(&w[k], m->n_levels, m->n_raters, m->n_items))
 				st = CALIB_ENOMEM;
 		if (st)
 			break;

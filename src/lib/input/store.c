@@ -574,11 +574,11 @@ codes_widen(const struct calib_store *s, struct calib_criterion *c)
 	return CALIB_OK;
 }
 
-/* Codes wide enough for each of c's levels' (see codes_widen). */
+/* c's codes wide enough for the codes of n levels (see codes_widen). */
 static enum calib_status
-codes_fit(const struct calib_store *s, struct calib_criterion *c)
+codes_fit(const struct calib_store *s, struct calib_criterion *c, size_t n)
 {
-	if (c->wide_ || c->n_levels == 0 || c->n_levels - 1 + CALIB_CODE_LEVEL <= CALIB_CODE_NARROW)
+	if (c->wide_ || n == 0 || n - 1 + CALIB_CODE_LEVEL <= CALIB_CODE_NARROW)
 		return CALIB_OK;
 	return codes_widen(s, c);
 }
@@ -599,7 +599,7 @@ level_add(const struct calib_store *s, struct calib_criterion *c, double value,
 		return CALIB_ENOMEM;
 	if (k >= CALIB_MAX_LEVELS)
 		return CALIB_ELIMIT;
-	if (!c->wide_ && k + CALIB_CODE_LEVEL > CALIB_CODE_NARROW && codes_widen(s, c))
+	if (codes_fit(s, c, k + 1))
 		return CALIB_ENOMEM;
 	if (k == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 8;
@@ -1870,7 +1870,7 @@ copy_criterion(const struct calib_store *t, struct calib_criterion *c,
 				return CALIB_ENOMEM; /* the labels so far are freed with c */
 	}
 	c->n_levels = q;
-	return codes_fit(t, c);
+	return codes_fit(t, c, q);
 }
 
 enum calib_status
