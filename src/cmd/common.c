@@ -6,6 +6,7 @@
 #include "common.h"
 
 #include "calib/dates.h"
+#include "calib/memory.h"
 
 #include "calib/columns.h"
 
@@ -29,6 +30,7 @@
 void
 calib_cli_init(struct calib_cli *cli, const char *prog, const char *usage)
 {
+	calib_memory_reuse();
 	memset(cli, 0, sizeof *cli);
 	cli->prog = prog;
 	cli->usage = usage;

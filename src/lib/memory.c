@@ -2,7 +2,11 @@
  * memory.c - advice to the system about large blocks (memory.h).
  */
 #define _DEFAULT_SOURCE /* madvise */
+#include <limits.h>
 #include <stdint.h>
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+#endif
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -25,5 +29,14 @@ calib_memory_large(void *p, size_t n)
 #else
 	(void)p;
 	(void)n;
+#endif
+}
+
+void
+calib_memory_reuse(void)
+{
+#if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+	(void)mallopt(M_MMAP_THRESHOLD, (int)CALIB_MEMORY_REUSE); /* settings only */
+	(void)mallopt(M_TRIM_THRESHOLD, INT_MAX);
 #endif
 }
