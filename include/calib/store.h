@@ -349,6 +349,13 @@ enum calib_status calib_store_put(struct calib_store *s, uint32_t eval, uint32_t
  * Calling it again is harmless. CALIB_OK or CALIB_ENOMEM.
  */
 enum calib_status calib_store_finish(struct calib_store *s);
+/*
+ * calib_store_finish with its passes over every evaluation (each
+ * criterion's codes, the grouping by item) spread over `threads` threads
+ * (0: as many as calib_threads gives; a small store takes one). The same
+ * store on any number.
+ */
+enum calib_status calib_store_finish_on(struct calib_store *s, unsigned threads);
 
 /*
  * A new finished store of the evaluations of one session of the

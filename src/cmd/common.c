@@ -650,7 +650,7 @@ load_all(const struct calib_cli *cli, char *const *files, size_t n, FILE *given,
 	calib_errors_clear(&errs);
 	if (bad)
 		goto fail;
-	if (calib_store_finish(s) != CALIB_OK) {
+	if (calib_store_finish_on(s, cli->read.threads) != CALIB_OK) {
 		calib_cli_errorf(cli, "out of memory");
 		goto fail;
 	}

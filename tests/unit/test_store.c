@@ -3,8 +3,8 @@
  * declared category sets, scale inference, grouping by item, calls with
  * more raters than an item's chain holds, evaluations made by ids, room
  * reserved for the evaluations of an input, evaluations added after the
- * store was finished, the input each evaluation was read from, and one
- * call scored in many sessions.
+ * store was finished, the input each evaluation was read from, one call
+ * scored in many sessions, and finishing on two threads.
  */
 #include <math.h>
 #include <stdio.h>
@@ -535,6 +535,72 @@ test_wide_codes(void)
 	calib_store_free(s);
 }
 
+/*
+ * A store of 120000 evaluations in an order that is not the items': numbers
+ * whose levels arrive out of order, labels of a known set, and gaps.
+ */
+static struct calib_store *
+big_store(void)
+{
+	static const char *const yn[] = { "yes", "no" };
+	struct calib_store *s = calib_store_alloc();
+	struct calib_error err;
+	uint32_t num, lab, gap;
+	char call[16], rater[16];
+	bool created;
+
+	calib_store_criterion(s, "num", 3, &num);
+	calib_store_criterion(s, "lab", 3, &lab);
+	calib_store_criterion(s, "gap", 3, &gap);
+	for (unsigned i = 0; i < 120000; i++) {
+		uint32_t e;
+		uint16_t code;
+		snprintf(call, sizeof call, "C%u", (i * 7919u) % 30011u);
+		snprintf(rater, sizeof rater, "R%u", i % 7);
+		e = eval(s, NULL, call, rater, &created);
+		calib_store_value_code(s, num, (double)((i * 31u) % 9) - 4, &code, &err);
+		calib_store_put(s, e, num, code, NULL);
+		calib_store_label_code(s, lab, yn[(i / 3) % 2], 2 + (i / 3) % 2, &code, &err);
+		calib_store_put(s, e, lab, code, NULL);
+		if (i % 5 != 0) {
+			calib_store_value_code(s, gap, (double)(i % 4) / 2, &code, &err);
+			calib_store_put(s, e, gap, code, NULL);
+		}
+	}
+	return s;
+}
+
+static void
+test_finish_threads(void)
+{
+	struct calib_store *a = big_store(), *b = big_store();
+	size_t bad = 0;
+
+	ok(calib_store_finish(a) == CALIB_OK && calib_store_finish_on(b, 2) == CALIB_OK,
+	   "finish on threads: finished");
+	is_long((long)b->n_evals, (long)a->n_evals, "finish on threads: as many evaluations");
+	for (size_t i = 0; i <= a->n_items; i++)
+		bad += a->item_off[i] != b->item_off[i];
+	for (size_t e = 0; e < a->n_evals; e++)
+		bad += a->item_evals[e] != b->item_evals[e];
+	is_long((long)bad, 0, "finish on threads: evaluations grouped by item alike");
+	for (size_t c = 0; c < a->n_criteria; c++) {
+		const struct calib_criterion *x = &a->criteria[c], *y = &b->criteria[c];
+		bad += x->n_levels != y->n_levels || x->scale != y->scale ||
+		       x->n_scored != y->n_scored || x->n_missing != y->n_missing ||
+		       x->n_na != y->n_na;
+		for (size_t e = 0; e < a->n_evals; e++)
+			bad += calib_code(x, e) != calib_code(y, e);
+	}
+	is_long((long)bad, 0, "finish on threads: levels, counts and codes alike");
+	is_long((long)a->criteria[0].n_scored, 120000, "finish on threads: every number counted");
+	is_long((long)a->criteria[2].n_scored, 96000, "finish on threads: the gaps left out");
+	ok(a->criteria[0].value[0] == -4 && calib_code(&a->criteria[0], 1) == CALIB_CODE_LEVEL + 4,
+	   "finish on threads: the numbers' levels sorted, codes recoded");
+	calib_store_free(a);
+	calib_store_free(b);
+}
+
 int
 main(void)
 {
@@ -550,5 +616,6 @@ main(void)
 	test_eval_files();
 	test_many_sessions();
 	test_wide_codes();
+	test_finish_threads();
 	return tap_done();
 }

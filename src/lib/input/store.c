@@ -17,6 +17,7 @@
 
 #include "calib/labels.h"
 #include "calib/memory.h"
+#include "calib/parallel.h"
 #include "calib/store.h"
 #include "calib/columns.h"
 
@@ -1742,53 +1743,18 @@ infer_scale(struct calib_criterion *c)
 		c->scale = CALIB_SCALE_INTERVAL;
 }
 
-enum calib_status
-calib_store_finish(struct calib_store *s)
-{
-	struct tables *t;
-	size_t *off;
-	uint32_t *by_item;
-	enum calib_status st;
+/* The finish's work after the levels' order: each criterion's codes, and the grouping by item. */
+struct finish_job {
+	struct calib_store *s;
+	uint16_t **recode; /* per criterion: its recoding, or NULL */
+	size_t *off;       /* n_items + 1 */
+	uint32_t *by_item; /* n_evals */
+};
 
-	if (s->finished)
-		return CALIB_OK;
-	for (size_t i = 0; i < s->n_criteria; i++) {
-		struct calib_criterion *c = &s->criteria[i];
-		/* the levels' new order, if they take one, as a recoding of the codes */
-		uint16_t *recode = malloc((CALIB_CODE_LEVEL + c->n_levels) * sizeof *recode);
-		bool recoded = false;
-		if (!recode)
-			return CALIB_ENOMEM;
-		st = CALIB_OK;
-		if (c->labelled && !c->levels_fixed) {
-			st = order_labels(c, recode, &recoded);
-		} else if (!c->levels_fixed && !c->sorted_) {
-			st = sort_levels(c, recode);
-			recoded = true;
-		}
-		if (st) {
-			free(recode);
-			return st;
-		}
-		infer_scale(c);
-		if (c->percent && !c->declared && c->n_levels > 0) {
-			/* a percentage is out of 100: the range of points and deviations */
-			c->min = fmin(0, c->value[0]);
-			c->max = fmax(100, c->value[c->n_levels - 1]);
-		}
-		codes_settle(s, c, recoded ? recode : NULL);
-		free(recode);
-	}
-	/* evaluations grouped by item: a counting sort, stable */
-	off = calloc(s->n_items + 1, sizeof *off);
-	by_item = malloc((s->n_evals ? s->n_evals : 1) * sizeof *by_item);
-	if (!off || !by_item) {
-		free(off);
-		free(by_item);
-		return CALIB_ENOMEM;
-	}
-	calib_memory_large(off, (s->n_items + 1) * sizeof *off);
-	calib_memory_large(by_item, s->n_evals * sizeof *by_item);
+/* Evaluations grouped by item into off and by_item: a counting sort, stable. */
+static void
+group_by_item(const struct calib_store *s, size_t *off, uint32_t *by_item)
+{
 	for (size_t e = 0; e < s->n_evals; e++)
 		off[s->eval_item[e] + 1]++;
 	for (size_t i = 0; i < s->n_items; i++)
@@ -1798,10 +1764,80 @@ calib_store_finish(struct calib_store *s)
 	for (size_t i = s->n_items; i > 0; i--)
 		off[i] = off[i - 1];
 	off[0] = 0;
+}
+
+/* Task i of the finish: 0 the grouping, i > 0 criterion i - 1's codes. */
+static void
+finish_task(void *ctx, size_t i, unsigned w)
+{
+	struct finish_job *j = ctx;
+
+	(void)w;
+	if (i == 0)
+		group_by_item(j->s, j->off, j->by_item);
+	else
+		codes_settle(j->s, &j->s->criteria[i - 1], j->recode[i - 1]);
+}
+
+/* A store this small is finished on one thread: a thread costs more than its share. */
+#define FINISH_PARALLEL_MIN ((size_t)1 << 18)
+
+enum calib_status
+calib_store_finish_on(struct calib_store *s, unsigned threads)
+{
+	struct finish_job j = { .s = s };
+	struct tables *t;
+	enum calib_status st = CALIB_ENOMEM;
+	size_t nc = s->n_criteria;
+
+	if (s->finished)
+		return CALIB_OK;
+	if (!(j.recode = calloc(nc ? nc : 1, sizeof *j.recode)))
+		return CALIB_ENOMEM;
+	/* the levels' new order first, criterion by criterion (qsort's sort_crit is one) */
+	for (size_t i = 0; i < nc; i++) {
+		struct calib_criterion *c = &s->criteria[i];
+		uint16_t *recode = malloc((CALIB_CODE_LEVEL + c->n_levels) * sizeof *recode);
+		bool recoded = false;
+		if (!recode)
+			goto out;
+		st = CALIB_OK;
+		if (c->labelled && !c->levels_fixed) {
+			st = order_labels(c, recode, &recoded);
+		} else if (!c->levels_fixed && !c->sorted_) {
+			st = sort_levels(c, recode);
+			recoded = true;
+		}
+		if (!recoded)
+			free(recode);
+		else
+			j.recode[i] = recode;
+		if (st)
+			goto out;
+		infer_scale(c);
+		if (c->percent && !c->declared && c->n_levels > 0) {
+			/* a percentage is out of 100: the range of points and deviations */
+			c->min = fmin(0, c->value[0]);
+			c->max = fmax(100, c->value[c->n_levels - 1]);
+		}
+	}
+	st = CALIB_ENOMEM;
+	j.off = calloc(s->n_items + 1, sizeof *j.off);
+	j.by_item = malloc((s->n_evals ? s->n_evals : 1) * sizeof *j.by_item);
+	if (!j.off || !j.by_item) {
+		free(j.off);
+		free(j.by_item);
+		goto out;
+	}
+	calib_memory_large(j.off, (s->n_items + 1) * sizeof *j.off);
+	calib_memory_large(j.by_item, s->n_evals * sizeof *j.by_item);
+	/* then the long passes, each over its own arrays, over the threads asked */
+	calib_parallel_for(nc + 1, s->n_evals * (nc + 1) < FINISH_PARALLEL_MIN ? 1 : threads,
+	                   finish_task, &j);
 	free(s->item_off);
 	free(s->item_evals);
-	s->item_off = off;
-	s->item_evals = by_item;
+	s->item_off = j.off;
+	s->item_evals = j.by_item;
 	s->finished = true;
 	/* the grouped evaluations stand for the chains' links until more are added */
 	t = s->item_hash_;
@@ -1812,7 +1848,18 @@ calib_store_finish(struct calib_store *s)
 	t->item_chain = NULL;
 	t->chain_items = s->n_items;
 	t->chain_dropped = true;
-	return CALIB_OK;
+	st = CALIB_OK;
+out:
+	for (size_t i = 0; i < nc; i++)
+		free(j.recode[i]);
+	free(j.recode);
+	return st;
+}
+
+enum calib_status
+calib_store_finish(struct calib_store *s)
+{
+	return calib_store_finish_on(s, 1);
 }
 
 double
