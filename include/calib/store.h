@@ -295,20 +295,21 @@ enum calib_status calib_store_part(const struct calib_store *s, struct calib_sto
  * calls, raters, items, evaluations and levels that s lacks take the next
  * ids in part's order; evaluation lines grow by line_shift; a rating of an
  * evaluation and criterion that s already holds is settled by dup (the
- * values of enum calib_dup_policy: 1 keeps s's, 2 part's). O(names + items
- * + evaluations of part), the codes remapped criterion by criterion.
- * With check true nothing changes: CALIB_OK when the join gives what
- * reading in one piece gives, CALIB_EINPUT when it would not (labels
- * meeting numbers, more than CALIB_MAX_LEVELS levels or CALIB_NONE
- * evaluations, a rating given in both under dup 0: reading the part's
- * rows again into s says what is wrong and where), or CALIB_ENOMEM. With
- * check false (after a check said CALIB_OK): CALIB_OK or CALIB_ENOMEM,
- * after which s should be freed; part's evaluations and codes are freed as
- * they join (so that its memory goes while s's grows), and part is then
- * good only for calib_store_free.
+ * values of enum calib_dup_policy: 1 keeps s's, 2 part's). Each of part's
+ * names, items and evaluations is looked up in s once, and s's room made
+ * at once: O(names + items + evaluations of part). The codes are copied
+ * while the rest is added, on a second thread when `threads` allows it
+ * (0: as calib_threads gives).
+ * CALIB_EINPUT, with nothing changed, when the join would not give what
+ * reading in one piece gives (labels meeting numbers, more than
+ * CALIB_MAX_LEVELS levels or CALIB_NONE evaluations, a rating given in
+ * both under dup 0: reading the part's rows again into s says what is
+ * wrong and where). CALIB_OK when joined; part is then good only for
+ * calib_store_free (its evaluations and codes are freed as they join, so
+ * that its memory goes while s's grows). CALIB_ENOMEM: s should be freed.
  */
 enum calib_status calib_store_join(struct calib_store *s, struct calib_store *part,
-                                   uint32_t line_shift, int dup, bool check);
+                                   uint32_t line_shift, int dup, unsigned threads);
 
 /*
  * Code of a numeric score for criterion crit: its level, added when the set

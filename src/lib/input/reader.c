@@ -1423,11 +1423,12 @@ at_seam(struct lexer *lx)
 		pthread_cond_wait(&h->cv, &h->mu);
 	pthread_mutex_unlock(&h->mu);
 	shift = lx->line - 1 > UINT32_MAX ? UINT32_MAX : (uint32_t)(lx->line - 1);
-	if (h->st2 != CALIB_OK ||
-	    calib_store_join(r->s, h->part, shift, (int)r->o->duplicates, true) != CALIB_OK)
+	if (h->st2 != CALIB_OK)
 		return false;
-	if ((st = calib_store_join(r->s, h->part, shift, (int)r->o->duplicates, false)) !=
-	    CALIB_OK) {
+	st = calib_store_join(r->s, h->part, shift, (int)r->o->duplicates, r->o->threads);
+	if (st == CALIB_EINPUT)
+		return false;
+	if (st != CALIB_OK) {
 		fail(r, st, 0, 0, "out of memory");
 		return true;
 	}

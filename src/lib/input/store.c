@@ -339,14 +339,16 @@ calib_names_count(const struct calib_names *n)
 }
 
 /*
- * map[i]: the id in `into` of the name i of `from`, or CALIB_NONE, looked
- * up with the hashes from's set keeps (their low 32 bits, which tag[i]
- * receives); returns how many are not in `into`. The names are taken in
- * from's order, each name's slot fetched IDSET_AHEAD names early.
+ * map[i]: the id in `into` of the name i of `from`, looked up with the
+ * hashes from's set keeps (their low 32 bits, which tag[i] receives); a
+ * name not in `into` gets the id it would take if from's new names were
+ * added after into's own in from's order. Returns how many are new. The
+ * names are taken in from's order, each name's slot fetched IDSET_AHEAD
+ * names early. Nothing changes.
  */
 static size_t
-names_lookup(const struct calib_names *into, const struct calib_names *from, uint32_t *map,
-	     uint32_t *tag)
+names_plan(const struct calib_names *into, const struct calib_names *from, uint32_t *map,
+	   uint32_t *tag)
 {
 	size_t mask = into->set.cap - 1, n_new = 0;
 
@@ -358,46 +360,40 @@ names_lookup(const struct calib_names *into, const struct calib_names *from, uin
 		if (id + IDSET_AHEAD < from->n)
 			__builtin_prefetch(&into->set.slot[tag[id + IDSET_AHEAD] & mask]);
 		map[id] = idset_get(&into->set, idset_probe(&into->set, tag[id], names_eq, into, &key));
-		n_new += map[id] == CALIB_NONE;
+		if (map[id] == CALIB_NONE)
+			map[id] = (uint32_t)(into->n + n_new++);
 	}
 	return n_new;
 }
 
 /*
- * map[i]: the id in `into` of the name i of `from`, found there or added
- * after into's own in from's order, as interning each in turn would. An
- * added name keeps its text where from holds it (into takes from's arena:
- * from's names are then into's, and from is only to be freed) and its
- * hash (from's set holds it), so no text is copied or hashed again.
- * CALIB_OK or CALIB_ENOMEM.
+ * Add from's n_new new names (map and tag as names_plan gave them) to
+ * `into`, as interning each in turn would. An added name keeps its text
+ * where from holds it (into takes from's arena: from's names are then
+ * into's, and from is only to be freed) and its hash, so no text is
+ * copied, hashed or looked up again. CALIB_OK or CALIB_ENOMEM.
  */
 static enum calib_status
-names_join(struct calib_names *into, struct calib_names *from, uint32_t *map)
+names_join(struct calib_names *into, struct calib_names *from, const uint32_t *map,
+	   const uint32_t *tag, size_t n_new)
 {
-	uint32_t *tag = malloc((from->n ? from->n : 1) * sizeof *tag);
-	size_t n_new;
+	size_t before = into->n;
 
-	if (!tag)
-		return CALIB_ENOMEM;
-	n_new = names_lookup(into, from, map, tag);
 	if (into->n + n_new >= CALIB_NONE - 1 || !names_room(into, into->n + n_new) ||
 	    !idset_reserve(&into->set, into->set.n + n_new) ||
-	    (from->n_chunks > 0 && !chunks_take(into, from))) {
-		free(tag);
+	    (from->n_chunks > 0 && !chunks_take(into, from)))
 		return CALIB_ENOMEM;
-	}
 	for (size_t id = 0; id < from->n; id++) {
 		if (id + IDSET_AHEAD < from->n)
 			__builtin_prefetch(&into->set.slot[tag[id + IDSET_AHEAD] & (into->set.cap - 1)], 1);
-		if (map[id] != CALIB_NONE)
+		if (map[id] < before)
 			continue;
 		into->str[into->n] = from->str[id];
 		into->len[into->n] = from->len[id];
 		idset_place(&into->set, (uint64_t)tag[id] << 32 | into->n);
 		into->set.n++;
-		map[id] = (uint32_t)into->n++;
+		into->n++;
 	}
-	free(tag);
 	return CALIB_OK;
 }
 
@@ -2050,46 +2046,72 @@ levels_fit(struct calib_criterion *c, const struct calib_criterion *pc)
 	return c->n_levels + more <= CALIB_MAX_LEVELS;
 }
 
-/* Whether joining part onto s is what reading part's ratings after s's would give. */
+/*
+ * Where each of part's names, items and evaluations goes in s (an id at
+ * or past s's count: a new one, in part's order), found without changing s.
+ */
+struct join_plan {
+	uint32_t *block;                      /* every array below */
+	uint32_t *smap, *cmap, *rmap, *imap, *emap;
+	uint32_t *stag, *ctag, *rtag;         /* the names' hashes (names_plan) */
+	size_t new_s, new_c, new_r, new_items, new_evals;
+};
+
+/*
+ * Plan joining part onto s, and whether it gives what reading part's
+ * ratings after s's would give: CALIB_OK, CALIB_EINPUT (labels meeting
+ * numbers, too many levels or evaluations, a rating in both under dup 0,
+ * whose message needs the reader) or CALIB_ENOMEM. Nothing changes.
+ */
 static enum calib_status
-join_check(struct calib_store *s, const struct calib_store *part, int dup)
+join_plan(struct calib_store *s, const struct calib_store *part, int dup, struct join_plan *p)
 {
 	size_t ns = part->sessions->n, nc = part->calls->n, nr = part->raters->n;
-	uint32_t *smap = NULL, *cmap = NULL, *rmap = NULL, *tag;
-	enum calib_status st = CALIB_EINPUT;
+	size_t ni = part->n_items, ne = part->n_evals, items0 = s->n_items, n0 = s->n_evals;
+	size_t ks = s->sessions->n, kc = s->calls->n, kr = s->raters->n;
 
+	memset(p, 0, sizeof *p);
 	if (part->n_criteria != s->n_criteria || part->n_files != s->n_files ||
 	    s->n_evals + part->n_evals >= CALIB_NONE)
 		return CALIB_EINPUT;
 	for (size_t c = 0; c < s->n_criteria; c++)
 		if (!levels_fit(&s->criteria[c], &part->criteria[c]))
 			return CALIB_EINPUT;
-	if (dup != 0)
-		return CALIB_OK; /* a rating given twice is settled by the policy */
-	smap = malloc(2 * (ns + nc + nr + 1) * sizeof *smap);
-	if (!smap)
+	if (!(p->block = malloc((2 * (ns + nc + nr) + ni + ne + 1) * sizeof *p->block)))
 		return CALIB_ENOMEM;
-	cmap = smap + ns;
-	rmap = cmap + nc;
-	tag = rmap + nr;
-	names_lookup(s->sessions, part->sessions, smap, tag);
-	names_lookup(s->calls, part->calls, cmap, tag);
-	names_lookup(s->raters, part->raters, rmap, tag);
-	for (size_t e = 0; e < part->n_evals; e++) {
-		uint32_t pi = part->eval_item[e], into;
-		into = eval_find(s, item_find(s, smap[part->item_session[pi]], cmap[part->item_call[pi]]),
-		                 rmap[part->eval_rater[e]]);
-		if (into == CALIB_NONE)
-			continue;
-		for (size_t c = 0; c < s->n_criteria; c++)
-			if (calib_code(&s->criteria[c], into) != CALIB_CODE_ABSENT &&
-			    calib_code(&part->criteria[c], e) != CALIB_CODE_ABSENT)
-				goto out; /* a duplicate: its message needs the reader */
+	p->smap = p->block;
+	p->cmap = p->smap + ns;
+	p->rmap = p->cmap + nc;
+	p->imap = p->rmap + nr;
+	p->emap = p->imap + ni;
+	p->stag = p->emap + ne;
+	p->ctag = p->stag + ns;
+	p->rtag = p->ctag + nc;
+	p->new_s = names_plan(s->sessions, part->sessions, p->smap, p->stag);
+	p->new_c = names_plan(s->calls, part->calls, p->cmap, p->ctag);
+	p->new_r = names_plan(s->raters, part->raters, p->rmap, p->rtag);
+	for (size_t i = 0; i < ni; i++) {
+		uint32_t sid = p->smap[part->item_session[i]], cid = p->cmap[part->item_call[i]];
+		uint32_t it = sid < ks && cid < kc ? item_find(s, sid, cid) : CALIB_NONE;
+		p->imap[i] = it != CALIB_NONE ? it : (uint32_t)(items0 + p->new_items++);
 	}
-	st = CALIB_OK;
-out:
-	free(smap);
-	return st;
+	for (size_t e = 0; e < ne; e++) {
+		uint32_t it = p->imap[part->eval_item[e]], rid = p->rmap[part->eval_rater[e]];
+		uint32_t into = it < items0 && rid < kr ? eval_find(s, it, rid) : CALIB_NONE;
+		if (into == CALIB_NONE) {
+			p->emap[e] = (uint32_t)(n0 + p->new_evals++);
+			continue;
+		}
+		p->emap[e] = into;
+		for (size_t c = 0; dup == 0 && c < s->n_criteria; c++)
+			if (calib_code(&s->criteria[c], into) != CALIB_CODE_ABSENT &&
+			    calib_code(&part->criteria[c], e) != CALIB_CODE_ABSENT) {
+				free(p->block);
+				p->block = NULL;
+				return CALIB_EINPUT;
+			}
+	}
+	return CALIB_OK;
 }
 
 /*
@@ -2149,53 +2171,120 @@ join_codes(struct calib_criterion *sc, const struct calib_criterion *pc, const u
 		join_codes_as(sc, pc, emap, n0, ne, m, dup, pc->wide_, sc->wide_);
 }
 
-/* Add part's names, levels, items and evaluations to s (see calib_store_join). */
+/* A join under way: its plan, and each criterion's map of part's codes to s's. */
+struct join_job {
+	struct calib_store *s, *part;
+	const struct join_plan *p;
+	size_t n0;           /* s's evaluations before the join */
+	uint32_t line_shift;
+	int dup;
+	uint16_t **code_map; /* per criterion */
+	enum calib_status st_rows, st_names; /* the items and evaluations', the names' */
+};
+
+/* part's new names added to s in part's order, at the ids planned. */
 static enum calib_status
-join_apply(struct calib_store *s, struct calib_store *part, uint32_t line_shift, int dup)
+join_names(struct join_job *j)
 {
-	size_t ns = part->sessions->n, nc = part->calls->n, nr = part->raters->n;
-	size_t ni = part->n_items, ne = part->n_evals, n0 = s->n_evals;
-	uint32_t *map = malloc((ns + nc + nr + ni + ne + 1) * sizeof *map);
-	uint32_t *smap = map, *cmap = smap + ns, *rmap = cmap + nc, *imap = rmap + nr;
-	uint32_t *emap = imap + ni;
-	uint16_t code_map[CALIB_CODE_LEVEL + 1];
-	uint16_t *levels = NULL;
+	struct calib_store *s = j->s, *part = j->part;
+	const struct join_plan *p = j->p;
+	enum calib_status st;
+
+	if ((st = names_join(s->sessions, part->sessions, p->smap, p->stag, p->new_s)) ||
+	    (st = names_join(s->calls, part->calls, p->cmap, p->ctag, p->new_c)) ||
+	    (st = names_join(s->raters, part->raters, p->rmap, p->rtag, p->new_r)))
+		return st;
+	return CALIB_OK;
+}
+
+/* part's new items and evaluations added to s in part's order, at the ids planned. */
+static enum calib_status
+join_rows(struct join_job *j)
+{
+	struct calib_store *s = j->s, *part = j->part;
+	const struct join_plan *p = j->p;
+	size_t items0 = s->n_items;
+	enum calib_status st;
+
+	for (size_t i = 0; i < part->n_items; i++) {
+		uint32_t item;
+		if (p->imap[i] < items0)
+			continue;
+		if ((st = calib_store_item(s, p->smap[part->item_session[i]],
+		                           p->cmap[part->item_call[i]], &item)))
+			return st;
+	}
+	for (size_t e = 0; e < part->n_evals; e++) {
+		uint64_t line = (uint64_t)calib_store_eval_line(part, e) + j->line_shift;
+		uint32_t eval;
+		bool created;
+		if (p->emap[e] < j->n0)
+			continue;
+		if ((st = calib_store_eval_of(s, p->imap[part->eval_item[e]],
+		                              p->rmap[part->eval_rater[e]],
+		                              calib_store_eval_file(part, e),
+		                              line > UINT32_MAX ? UINT32_MAX : (uint32_t)line,
+		                              &eval, &created)))
+			return st;
+	}
+	return CALIB_OK;
+}
+
+/*
+ * The join's three tasks, apart in memory, the longest first: 0 adds the
+ * items and evaluations, 1 the names (the items and evaluations take
+ * their ids from the plan, not from the names' tables), 2 copies every
+ * criterion's codes to where the plan puts their evaluations. The room
+ * and the codes' widths are settled before any starts, so none moves
+ * what another uses.
+ */
+static void
+join_task(void *ctx, size_t i, unsigned w)
+{
+	struct join_job *j = ctx;
+
+	(void)w;
+	if (i == 0) {
+		j->st_rows = join_rows(j);
+	} else if (i == 1) {
+		j->st_names = join_names(j);
+	} else {
+		for (size_t c = 0; c < j->s->n_criteria; c++)
+			join_codes(&j->s->criteria[c], &j->part->criteria[c], j->p->emap, j->n0,
+			           j->part->n_evals, j->code_map[c], j->dup);
+	}
+}
+
+/*
+ * Add part's names, levels, items and evaluations to s as planned (see
+ * calib_store_join).
+ */
+static enum calib_status
+join_apply(struct calib_store *s, struct calib_store *part, uint32_t line_shift, int dup,
+	   unsigned threads, const struct join_plan *p)
+{
+	struct join_job j = { .s = s, .part = part, .p = p, .n0 = s->n_evals,
+	                      .line_shift = line_shift, .dup = dup };
+	size_t nc = s->n_criteria, room = 0;
+	uint16_t *maps;
 	enum calib_status st = CALIB_ENOMEM;
 	struct calib_error se;
 
-	if (!map)
-		return CALIB_ENOMEM;
-	if ((st = names_join(s->sessions, part->sessions, smap)) ||
-	    (st = names_join(s->calls, part->calls, cmap)) ||
-	    (st = names_join(s->raters, part->raters, rmap)))
+	if (s->n_evals + p->new_evals > s->evals_cap_ &&
+	    (st = calib_store_reserve(s, s->n_evals + p->new_evals)))
+		return st;
+	for (size_t c = 0; c < nc; c++)
+		room += CALIB_CODE_LEVEL + part->criteria[c].n_levels;
+	j.code_map = malloc((nc ? nc : 1) * sizeof *j.code_map);
+	maps = malloc((room ? room : 1) * sizeof *maps);
+	if (!j.code_map || !maps)
 		goto out;
-	for (size_t i = 0; i < ni; i++)
-		if ((st = calib_store_item(s, smap[part->item_session[i]], cmap[part->item_call[i]],
-		                           &imap[i])))
-			goto out;
-	if (n0 + ne > s->evals_cap_ && (st = calib_store_reserve(s, n0 + ne)))
-		goto out;
-	for (size_t e = 0; e < ne; e++) {
-		uint64_t line = (uint64_t)calib_store_eval_line(part, e) + line_shift;
-		bool created;
-		if ((st = calib_store_eval_of(s, imap[part->eval_item[e]], rmap[part->eval_rater[e]],
-		                              calib_store_eval_file(part, e),
-		                              line > UINT32_MAX ? UINT32_MAX : (uint32_t)line,
-		                              &emap[e], &created)))
-			goto out;
-	}
-	evals_let_go(part);
-	for (size_t c = 0; c < s->n_criteria; c++) {
+	/* each criterion's levels first: a level added may widen its codes */
+	for (size_t c = 0, at = 0; c < nc; c++) {
 		struct calib_criterion *sc = &s->criteria[c];
 		struct calib_criterion *pc = &part->criteria[c];
-		uint16_t *m = code_map;
-		st = CALIB_ENOMEM;
-		if (pc->n_levels > 0) {
-			uint16_t *l = realloc(levels, (pc->n_levels + CALIB_CODE_LEVEL) * sizeof *l);
-			if (!l)
-				goto out;
-			levels = m = l;
-		}
+		uint16_t *m = j.code_map[c] = maps + at;
+		at += CALIB_CODE_LEVEL + pc->n_levels;
 		for (uint16_t k = 0; k < CALIB_CODE_LEVEL; k++)
 			m[k] = k;
 		calib_error_clear(&se);
@@ -2206,32 +2295,36 @@ join_apply(struct calib_store *s, struct calib_store *part, uint32_t line_shift,
 			                  : calib_store_value_code(s, (uint32_t)c, pc->value[k], code,
 			                                           &se);
 			if (st != CALIB_OK)
-				goto out; /* join_check said it fits: only out of memory */
+				goto out; /* the plan said it fits: only out of memory */
 		}
 		sc->percent |= pc->percent;
 		sc->decimal_comma |= pc->decimal_comma;
-		/* sc's codes are as wide as its levels now are (level_add) */
-		join_codes(sc, pc, emap, n0, ne, m, dup);
-		free(pc->codes_);
-		pc->codes_ = NULL;
 	}
-	st = CALIB_OK;
+	/* (a part is read only from an input of CALIB_SPLIT_MIN bytes: worth a thread) */
+	calib_parallel_for(3, threads, join_task, &j);
+	st = j.st_rows ? j.st_rows : j.st_names;
+	evals_let_go(part);
+	for (size_t c = 0; c < nc; c++) {
+		free(part->criteria[c].codes_);
+		part->criteria[c].codes_ = NULL;
+	}
 out:
-	free(levels);
-	free(map);
+	free(maps);
+	free(j.code_map);
 	return st;
 }
 
 enum calib_status
 calib_store_join(struct calib_store *s, struct calib_store *part, uint32_t line_shift,
-                 int dup, bool check)
+                 int dup, unsigned threads)
 {
+	struct join_plan p;
 	enum calib_status st;
 
-	if ((st = chain_restore(s)))
+	if ((st = chain_restore(s)) || (st = join_plan(s, part, dup, &p)))
 		return st;
-	if (check)
-		return join_check(s, part, dup);
 	s->finished = false;
-	return join_apply(s, part, line_shift, dup);
+	st = join_apply(s, part, line_shift, dup, threads, &p);
+	free(p.block);
+	return st;
 }
