@@ -22,15 +22,22 @@ void calib_memory_large(void *p, size_t n);
 /*
  * Keep memory that is freed for the blocks allocated after it, rather
  * than giving it back to the system and having the next block faulted in
- * and zeroed again: blocks under CALIB_MEMORY_REUSE bytes come from the
- * heap, which is never trimmed. A program calls it once, first thing;
- * the library never does (it is the whole process's allocator). On a
- * machine where first touching a page is dear, the reading's halves, the
- * join and the analysis then reuse each other's pages: calib-agree of
- * 50M ratings ran 5-15% faster with 10-30 MB more at its peak. Where the
+ * and zeroed again, for a process about to read `input` bytes: blocks
+ * under input / CALIB_MEMORY_REUSE_SHARE bytes (at most
+ * CALIB_MEMORY_REUSE_MAX) come from the heap, which is never trimmed.
+ * The reading's halves, the join and the analysis then reuse each
+ * other's pages: calib-agree of 50M ratings ran 10-20% faster, with
+ * about 25 MB more at its peak (still 6.5 bytes a rating). The share
+ * keeps the heap's loose ends in proportion to the input; a smaller
+ * input gains little and would pay a few MB of them, so under
+ * CALIB_MEMORY_REUSE_MIN bytes, or unknown (0), nothing changes. A
+ * program calls it before reading (calib_cli's loading does); the
+ * library never does (it is the whole process's allocator). Where the
  * allocator has no such settings, nothing happens.
  */
-#define CALIB_MEMORY_REUSE ((size_t)8 << 20)
-void calib_memory_reuse(void);
+#define CALIB_MEMORY_REUSE_SHARE 16
+#define CALIB_MEMORY_REUSE_MAX ((size_t)8 << 20)
+#define CALIB_MEMORY_REUSE_MIN ((size_t)64 << 20)
+void calib_memory_reuse(size_t input);
 
 #endif

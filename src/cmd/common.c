@@ -30,7 +30,6 @@
 void
 calib_cli_init(struct calib_cli *cli, const char *prog, const char *usage)
 {
-	calib_memory_reuse();
 	memset(cli, 0, sizeof *cli);
 	cli->prog = prog;
 	cli->usage = usage;
@@ -614,6 +613,20 @@ scores_of(const struct calib_store *s, uint32_t r)
 	return n;
 }
 
+/* The bytes of the regular files among the inputs (stdin and pipes: none). */
+static size_t
+input_bytes(char *const *files, size_t n)
+{
+	size_t sum = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		if (strcmp(files[i], "-") != 0 && stat(files[i], &st) == 0 && S_ISREG(st.st_mode))
+			sum += (size_t)st.st_size;
+	}
+	return sum;
+}
+
 static int
 load_all(const struct calib_cli *cli, char *const *files, size_t n, FILE *given,
          const char *key, uint32_t *key_rater, size_t *n_tied, struct calib_store **out)
@@ -635,6 +648,7 @@ load_all(const struct calib_cli *cli, char *const *files, size_t n, FILE *given,
 		files = dash;
 		n = 1;
 	}
+	calib_memory_reuse(input_bytes(files, n));
 	/* the sheets are read against the rubric: not after a bad one */
 	if (cli->rubric)
 		bad = load_one(cli, s, cli->rubric, calib_read_rubric, &errs, NULL) ? 2 : 0;

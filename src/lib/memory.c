@@ -33,10 +33,18 @@ calib_memory_large(void *p, size_t n)
 }
 
 void
-calib_memory_reuse(void)
+calib_memory_reuse(size_t input)
 {
 #if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
-	(void)mallopt(M_MMAP_THRESHOLD, (int)CALIB_MEMORY_REUSE); /* settings only */
+	size_t below = input / CALIB_MEMORY_REUSE_SHARE;
+
+	if (input < CALIB_MEMORY_REUSE_MIN)
+		return;
+	if (below > CALIB_MEMORY_REUSE_MAX)
+		below = CALIB_MEMORY_REUSE_MAX;
+	(void)mallopt(M_MMAP_THRESHOLD, (int)below); /* settings only */
 	(void)mallopt(M_TRIM_THRESHOLD, INT_MAX);
+#else
+	(void)input;
 #endif
 }
