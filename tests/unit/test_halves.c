@@ -45,25 +45,31 @@ add(struct text *t, const char *fmt, ...)
 }
 
 /*
- * Make the reader's seam (just past the first '\n' at or after the middle
- * of the file) fall just past t->s[p]: spaces, which an unquoted field
- * loses, at the start of the first data row, or blank lines at the end.
+ * Make the reader's seam (just past the first '\n' at or after
+ * CALIB_SEAM_AT of the file's size) fall just past t->s[p], a '\n':
+ * spaces, which an unquoted field loses, at the start of the first data
+ * row while it would fall past p (each moves p one on and the seam about
+ * half of one), then blank lines at the end while it would fall at or
+ * before the '\n' that ends the row before p's.
  */
 static void
 seam_at(struct text *t, size_t p)
 {
-	size_t k, h = (size_t)(strchr(t->s, '\n') - t->s) + 1;
+	size_t h = (size_t)(strchr(t->s, '\n') - t->s) + 1, q = p;
 
-	if (p < t->len / 2) {
-		k = t->len - 2 * p;
+	while (CALIB_SEAM_AT(t->len) > p) {
+		size_t k = 2 * (CALIB_SEAM_AT(t->len) - p) + 1;
 		if (t->cap < t->len + k + 1 && !(t->s = realloc(t->s, t->cap = t->len + k + 1)))
 			exit(1);
 		memmove(t->s + h + k, t->s + h, t->len - h + 1);
 		memset(t->s + h, ' ', k);
 		t->len += k;
-	} else
-		for (k = 2 * p - t->len; k > 0; k--)
-			add(t, "\n");
+		p += k;
+	}
+	while (q > 0 && t->s[q - 1] != '\n')
+		q--;
+	while (CALIB_SEAM_AT(t->len) + 1 <= q)
+		add(t, "\n");
 }
 
 /* One reading: its store, status, first error, error list and whether it was halved. */
@@ -233,7 +239,8 @@ test_seam(void)
 	add(&t, "call,rater,x,y\n");
 	rows(&t, 0, 9000);
 	seam_at(&t, row_end(&t, 4501));
-	ok(t.s[t.len / 2] == '\n' && t.s[t.len / 2 - 1] != '\n', "seam: the middle byte ends a row");
+	ok(strchr(t.s + CALIB_SEAM_AT(t.len), '\n') == t.s + row_end(&t, 4501),
+	   "seam: the first line end at the cut ends row 4501");
 	ok(both(&t, CALIB_DUP_ERROR, NULL, "row boundary", &one), "row boundary: read in halves");
 	is_long((long)one.s->n_evals, 9000, "row boundary: every row");
 	is_long((long)calib_store_eval_line(one.s, 8999), 9001, "row boundary: the last row's line");
@@ -257,7 +264,7 @@ test_seam(void)
 		run_free(&x);
 	}
 
-	/* the middle byte a quoted newline: not a seam */
+	/* the first line end at the cut a quoted newline: not a seam */
 	t.len = 0;
 	add(&t, "call,rater,x,y\n");
 	rows(&t, 0, 4500);

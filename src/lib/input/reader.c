@@ -1203,8 +1203,9 @@ pipeline(void *arg, size_t i, unsigned w)
  * A regular file of at least split_min bytes is read in two halves at
  * once, each by a lexer and reader of its own: the caller's thread reads
  * the first half into the store, as ever; a second thread reads the rest,
- * from the first line end past the middle (the seam), into a store of its
- * own (calib_store_part) with the first half's header and criteria. When
+ * from the first line end a little past the middle (the seam,
+ * CALIB_SEAM_AT), into a store of its own (calib_store_part) with the
+ * first half's header and criteria. When
  * the first half's lexer reaches the seam at a row's start, the second
  * half read without an error, and its store joins the caller's exactly as
  * reading on would have filled it (calib_store_join), the store takes it
@@ -1464,16 +1465,16 @@ limit(size_t given, size_t dflt)
 
 /*
  * The seam of an input of `size` bytes at offset base of the file fd: the
- * offset (from base) just past the first '\n' at or after its middle, or 0
- * when there is none in the block there.
+ * offset (from base) just past the first '\n' at or after
+ * CALIB_SEAM_AT(size), or 0 when there is none in the block there.
  */
 static size_t
 find_seam(int fd, off_t base, size_t size)
 {
 	char buf[4096];
-	size_t at = size / 2;
+	size_t at = CALIB_SEAM_AT(size);
 
-	while (at < size && at < size / 2 + BLOCK) {
+	while (at < size && at < CALIB_SEAM_AT(size) + BLOCK) {
 		ssize_t k = pread(fd, buf, sizeof buf, base + (off_t)at);
 		const char *nl;
 		if (k <= 0)
