@@ -1,7 +1,9 @@
 /*
  * test_memory.c - advice about large blocks: the contents and the block's
  * use are unchanged, and where the system keeps the advice (Linux with
- * transparent huge pages) the block's mapping carries it.
+ * transparent huge pages) the block's mapping carries it; memory kept
+ * for reuse: blocks under the share of a large input come from the heap,
+ * and a small input changes nothing.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,6 +14,11 @@
 
 #include "calib/memory.h"
 #include "tap.h"
+
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+#include <malloc.h>
+#define HAVE_MALLINFO2 1
+#endif
 
 /* Whether the mapping holding address a is marked for huge pages ("hg" in VmFlags); -1 when unknown. */
 static int
@@ -40,6 +47,60 @@ advised(const void *a)
 	return found;
 }
 
+#ifdef HAVE_MALLINFO2
+/* Whether a block of n bytes is mapped on its own (not from the heap); it is freed. */
+static bool
+mapped_alone(size_t n)
+{
+	size_t before = mallinfo2().hblks, after;
+	char *p = malloc(n);
+
+	if (!p)
+		return false;
+	p[0] = p[n - 1] = 1;
+	after = mallinfo2().hblks;
+	free(p);
+	return after > before;
+}
+
+/* Whether glibc's allocator serves malloc (not one of a checker's, which counts nothing here). */
+static bool
+glibc_malloc(void)
+{
+	char *p = malloc(100);
+	struct mallinfo2 m = mallinfo2();
+
+	free(p);
+	return m.uordblks > 0;
+}
+#endif
+
+/* Run first, before any block is freed: glibc raises its own threshold to a freed block's size. */
+static void
+test_reuse(void)
+{
+#ifdef HAVE_MALLINFO2
+	if (!glibc_malloc()) {
+		calib_memory_reuse((size_t)1 << 30);
+		ok(1, "# SKIP malloc is not glibc's here (a memory checker's)");
+		return;
+	}
+	calib_memory_reuse(CALIB_MEMORY_REUSE_MIN - 1);
+	ok(mapped_alone((size_t)6 << 20), "reuse: a small input leaves a 6 MB block mapped alone");
+	/* (a block is mapped only when the heap's free room cannot hold it: larger ones first) */
+	calib_memory_reuse((size_t)64 << 20);
+	ok(mapped_alone((size_t)5 << 20), "reuse: a 64 MB input's share is 4 MB: 5 MB mapped alone");
+	ok(!mapped_alone((size_t)3 << 20), "reuse: and 3 MB from the heap");
+	calib_memory_reuse((size_t)1 << 30);
+	ok(!mapped_alone((size_t)7 << 20), "reuse: a 1 GB input takes a 7 MB block from the heap");
+	ok(mapped_alone((size_t)12 << 20),
+	   "reuse: a block over CALIB_MEMORY_REUSE_MAX is still mapped alone");
+#else
+	calib_memory_reuse((size_t)1 << 30);
+	ok(1, "# SKIP no glibc mallinfo2 here");
+#endif
+}
+
 int
 main(void)
 {
@@ -47,6 +108,7 @@ main(void)
 	unsigned char *p = malloc(n), *q;
 	char small[64];
 
+	test_reuse();
 	calib_memory_large(NULL, n);
 	calib_memory_large(small, sizeof small);
 	ok(1, "memory: a NULL block and a small one are left alone");
